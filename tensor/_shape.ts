@@ -1,0 +1,81 @@
+// Shape arithmetic shared by every op: strides, broadcasting, axis normalisation.
+
+/** Row-major (C order) strides, in elements, for a shape. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}
+
+/** Number of elements of a shape (1 for a scalar). */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Throws a RangeError unless every entry is a non-negative safe integer. */
+export function checkShape(shape: readonly number[], op: string): void {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+  }
+  for (const d of shape) {
+    if (!Number.isSafeInteger(d) || d < 0) {
+      throw new RangeError(`${op}: invalid shape [${shape.join(", ")}]; every dimension must be a non-negative integer`);
+    }
+  }
+  if (sizeOf(shape) > 2 ** 31 - 1) {
+    throw new RangeError(`${op}: shape [${shape.join(", ")}] has more than 2^31-1 elements`);
+  }
+}
+
+/** The NumPy broadcast of two shapes, or a RangeError naming the op and both shapes. */
+export function broadcastShapes(a: readonly number[], b: readonly number[], op: string): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = i < n - a.length ? 1 : a[i - (n - a.length)];
+    const db = i < n - b.length ? 1 : b[i - (n - b.length)];
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RangeError(`${op}: shapes [${a.join(", ")}] and [${b.join(", ")}] cannot be broadcast together`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Resolves a possibly negative axis against a rank, or throws a RangeError. */
+export function normalizeAxis(axis: number, ndim: number, op: string): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= Math.max(ndim, 1)) {
+    throw new RangeError(`${op}: axis ${axis} is out of range for an array of rank ${ndim}; expected -${ndim} <= axis < ${ndim}`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** Resolves an axis argument (one, several, or all when undefined) into sorted unique axes. */
+export function normalizeAxes(axis: number | readonly number[] | undefined, ndim: number, op: string): number[] {
+  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === "number" ? [axis] : [...axis];
+  const out = list.map((a) => normalizeAxis(a, ndim, op));
+  const unique = [...new Set(out)].sort((x, y) => x - y);
+  if (unique.length !== out.length) {
+    throw new RangeError(`${op}: repeated axis in [${list.join(", ")}]`);
+  }
+  return unique;
+}
+
+/** Formats a shape as `[2, 3]` for messages. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** True when two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

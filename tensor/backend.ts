@@ -1,0 +1,148 @@
+/**
+ * The kernel set: the only thing a backend implements. Every kernel writes into an output array
+ * the caller allocated (JavaScript owns every byte); inputs are strided views.
+ *
+ * Conventions every kernel follows:
+ * - Arrays are {@link NDArray}s: `data` (the storage's typed array), `shape`, `strides` (elements,
+ *   possibly 0 for broadcast dimensions or negative for reversed views) and `offset`.
+ * - Unless a kernel says otherwise, `out` is contiguous and inputs may have any strides.
+ * - Kernels trust their arguments: the ops in this package validate shapes, dtypes and indices
+ *   before they call a kernel, so a kernel never sees bad input from them.
+ *
+ * @module
+ */
+import type { NDArray } from "./ndarray.ts";
+
+/** Elementwise functions of one argument. */
+export type UnaryOp =
+  | "neg"
+  | "abs"
+  | "sign"
+  | "exp"
+  | "expm1"
+  | "log"
+  | "log1p"
+  | "sqrt"
+  | "rsqrt"
+  | "square"
+  | "reciprocal"
+  | "sin"
+  | "cos"
+  | "tan"
+  | "tanh"
+  | "sigmoid"
+  | "relu"
+  | "softplus"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "trunc"
+  | "erf";
+
+/** Elementwise functions of two broadcast arguments. Comparisons write 1 or 0 in `out`'s dtype. */
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "mod"
+  | "minimum"
+  | "maximum"
+  | "atan2"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge";
+
+/** Reductions over a set of axes. */
+export type ReduceOp = "sum" | "prod" | "max" | "min";
+
+/**
+ * Geometry of a sliding window over the trailing `d` spatial dimensions of an `[N, C, ...spatial]`
+ * array (d = 1, 2 or 3). All arrays have length d.
+ */
+export interface WindowGeometry {
+  /** Kernel (window) size per spatial dimension. */
+  kernel: readonly number[];
+  /** Step between windows. */
+  stride: readonly number[];
+  /** Zero padding added before and after each spatial dimension. */
+  padding: readonly number[];
+  /** Spacing between kernel taps. */
+  dilation: readonly number[];
+}
+
+/** The kernels behind `@nnc/tensor`. The JS backend implements all of them and is the oracle. */
+export interface Backend {
+  /** Name used by `useBackend` (`"js"`, `"native"`). */
+  readonly name: string;
+
+  /** `out[i] = x[i]` over `out.shape`; `out` may be strided and its dtype may differ (values convert as typed arrays do). */
+  copy(out: NDArray, x: NDArray): void;
+  /** `out[i] = op(x[i])`; same shape and dtype. */
+  unary(op: UnaryOp, out: NDArray, x: NDArray): void;
+  /** `out[i] = op(a[i], b[i])`; `a` and `b` are already broadcast to `out.shape` (stride 0) and share `out`'s dtype. */
+  binary(op: BinaryOp, out: NDArray, a: NDArray, b: NDArray): void;
+  /** `out[i] = cond[i] != 0 ? a[i] : b[i]`; all broadcast to `out.shape`; `a`, `b` share `out`'s dtype. */
+  where(out: NDArray, cond: NDArray, a: NDArray, b: NDArray): void;
+  /** Reduces `x` over `axes` (sorted, unique) into `out`, whose shape is `x.shape` with those axes set to 1. */
+  reduce(op: ReduceOp, out: NDArray, x: NDArray, axes: readonly number[]): void;
+  /** Index (int32) of the first maximum or minimum along `axis`; `out` has `x.shape` with `axis` set to 1. */
+  argReduce(op: "argmax" | "argmin", out: NDArray, x: NDArray, axis: number): void;
+  /**
+   * Batched matrix product: `a` is `[...B, M, K]`, `b` is `[...B, K, N]`, `out` is `[...B, M, N]`; batch
+   * dimensions are already broadcast (stride 0 where shared). Transposed operands arrive as strided views.
+   */
+  matmul(out: NDArray, a: NDArray, b: NDArray): void;
+  /** Softmax (or log-softmax) of `x` along `axis`, into `out` of the same shape. */
+  softmax(out: NDArray, x: NDArray, axis: number, log: boolean): void;
+  /** Inclusive cumulative sum (or product) along `axis`. */
+  cumulative(op: "sum" | "prod", out: NDArray, x: NDArray, axis: number): void;
+  /**
+   * Sorts along the last axis of the contiguous `x`: `values` gets the sorted values and `indices` (int32)
+   * their positions; stable; NaN sorts last (ascending) as in NumPy.
+   */
+  sort(values: NDArray, indices: NDArray, x: NDArray, descending: boolean): void;
+  /** `out[...i, j, ...k] = x[...i, index[...i, j, ...k], ...k]` along `axis` (PyTorch `gather`). */
+  gather(out: NDArray, x: NDArray, axis: number, index: NDArray): void;
+  /** `out[...i, index[...i, j, ...k], ...k] += src[...i, j, ...k]` along `axis` (PyTorch `scatter_add_`), in place. */
+  scatterAdd(out: NDArray, axis: number, index: NDArray, src: NDArray): void;
+  /** Selects entries `index` (1-d int32) along `axis` of `x`. */
+  indexSelect(out: NDArray, x: NDArray, axis: number, index: NDArray): void;
+  /**
+   * Unfolds sliding windows (PyTorch `unfold`): `x` is `[N, C, ...spatial]`, `out` is `[N, C·∏kernel, L]`
+   * with L the number of window positions.
+   */
+  im2col(out: NDArray, x: NDArray, g: WindowGeometry): void;
+  /** The adjoint of `im2col`: sums `cols` `[N, C·∏kernel, L]` back into `out` `[N, C, ...spatial]` (zeroed first). */
+  col2im(out: NDArray, cols: NDArray, g: WindowGeometry): void;
+  /**
+   * Max or average pooling of `x` `[N, C, ...spatial]` into `out` `[N, C, ...outSpatial]`. For max pooling
+   * `indices` (int32, same shape as `out`) receives the flat index of the maximum within each input plane,
+   * as PyTorch returns it; padding counts as -∞ for max, and as zeros for average when `countIncludePad`.
+   */
+  pool(
+    kind: "max" | "avg",
+    out: NDArray,
+    indices: NDArray | null,
+    x: NDArray,
+    g: WindowGeometry,
+    countIncludePad: boolean,
+  ): void;
+
+  /** Cholesky factor `L` (lower) of each symmetric positive-definite matrix in `a` `[...B, n, n]`. Returns the index of the first matrix that is not positive definite, or -1. */
+  cholesky(out: NDArray, a: NDArray): number;
+  /** LU factorisation with partial pivoting, in place in `lu` (a contiguous copy of `[...B, n, n]`); `pivots` (int32 `[...B, n]`) gets the 0-based row swapped with each row. Returns the index of the first singular matrix or -1. */
+  lu(lu: NDArray, pivots: NDArray): number;
+  /** Solves `a x = b` for each batch (`a` `[...B, n, n]`, `b` and `out` `[...B, n, k]`). Returns the first singular batch index or -1. */
+  solve(out: NDArray, a: NDArray, b: NDArray): number;
+  /** Reduced QR: `a` `[...B, m, n]`, `q` `[...B, m, r]`, `r` `[...B, r, n]` with r = min(m, n). */
+  qr(q: NDArray, r: NDArray, a: NDArray): void;
+  /** Eigen-decomposition of symmetric `a` `[...B, n, n]`: eigenvalues ascending in `w` `[...B, n]`, eigenvectors as columns of `v`. */
+  eigh(w: NDArray, v: NDArray, a: NDArray): void;
+  /** Reduced SVD: `a` `[...B, m, n]` = `u` `[...B, m, r]` · diag(`s` `[...B, r]`, descending) · `vt` `[...B, r, n]`. */
+  svd(u: NDArray, s: NDArray, vt: NDArray, a: NDArray): void;
+}

@@ -1,0 +1,107 @@
+/**
+ * Element types of {@link NDArray} and the typed arrays that hold them.
+ *
+ * @module
+ */
+
+/** The element types an array can hold. `float32` is the default everywhere. */
+export type DType = "float32" | "float64" | "int32";
+
+/** The typed array behind a dtype. */
+export type TypedArray = Float32Array | Float64Array | Int32Array;
+
+/** Every dtype, in promotion order (lowest first). */
+export const DTYPES: readonly DType[] = ["int32", "float32", "float64"];
+
+/**
+ * Allocates a zero-filled typed array of the dtype.
+ *
+ * @example
+ * ```ts
+ * import { allocTyped } from "@nnc/tensor";
+ * const a = allocTyped("float64", 3);
+ * console.assert(a instanceof Float64Array && a.length === 3);
+ * ```
+ */
+export function allocTyped(dtype: DType, length: number): TypedArray {
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(length);
+    case "float64":
+      return new Float64Array(length);
+    case "int32":
+      return new Int32Array(length);
+  }
+}
+
+/**
+ * The dtype of a typed array, or a `TypeError` when it is not one nnc supports.
+ *
+ * @example
+ * ```ts
+ * import { dtypeOf } from "@nnc/tensor";
+ * console.assert(dtypeOf(new Int32Array(2)) === "int32");
+ * ```
+ */
+export function dtypeOf(data: ArrayBufferView): DType {
+  if (data instanceof Float32Array) return "float32";
+  if (data instanceof Float64Array) return "float64";
+  if (data instanceof Int32Array) return "int32";
+  throw new TypeError(
+    `dtypeOf: unsupported typed array ${data.constructor.name}; expected Float32Array, Float64Array or Int32Array`,
+  );
+}
+
+/**
+ * Checks that a value names a dtype, throwing a `TypeError` that names the op otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checkDType } from "@nnc/tensor";
+ * console.assert(checkDType("float64", "zeros") === "float64");
+ * ```
+ */
+export function checkDType(value: unknown, op: string): DType {
+  if (value === "float32" || value === "float64" || value === "int32") return value;
+  throw new TypeError(`${op}: unknown dtype ${JSON.stringify(value)}; expected one of ${DTYPES.join(", ")}`);
+}
+
+/**
+ * The dtype two operands promote to: the wider of the two, ints below floats (as NumPy/PyTorch).
+ *
+ * @example
+ * ```ts
+ * import { promoteTypes } from "@nnc/tensor";
+ * console.assert(promoteTypes("int32", "float32") === "float32");
+ * console.assert(promoteTypes("float32", "float64") === "float64");
+ * ```
+ */
+export function promoteTypes(a: DType, b: DType): DType {
+  return DTYPES.indexOf(a) >= DTYPES.indexOf(b) ? a : b;
+}
+
+/**
+ * True for `float32` and `float64`.
+ *
+ * @example
+ * ```ts
+ * import { isFloat } from "@nnc/tensor";
+ * console.assert(isFloat("float32") && !isFloat("int32"));
+ * ```
+ */
+export function isFloat(dtype: DType): boolean {
+  return dtype !== "int32";
+}
+
+/**
+ * Bytes per element of a dtype.
+ *
+ * @example
+ * ```ts
+ * import { itemSize } from "@nnc/tensor";
+ * console.assert(itemSize("float64") === 8);
+ * ```
+ */
+export function itemSize(dtype: DType): number {
+  return dtype === "float64" ? 8 : 4;
+}

@@ -1,0 +1,50 @@
+/**
+ * The pure-TypeScript backend: runs everywhere, and is the oracle for every other backend.
+ *
+ * @module
+ */
+import type { Backend } from "./backend.ts";
+import { copy, unary, binary, where } from "./js/elementwise.ts";
+import { argReduce, reduce } from "./js/reduce.ts";
+import { matmul } from "./js/matmul.ts";
+import { softmax } from "./js/softmax.ts";
+import { cumulative } from "./js/cumulative.ts";
+import { sort } from "./js/sort.ts";
+import { gather, indexSelect, scatterAdd } from "./js/indexing.ts";
+import { col2im, im2col, pool } from "./js/window.ts";
+import { cholesky, eigh, lu, qr, solve, svd } from "./js/linalg.ts";
+
+/**
+ * The JS backend object.
+ *
+ * @example
+ * ```ts
+ * import { jsBackend } from "@nnc/tensor";
+ * console.assert(jsBackend.name === "js");
+ * ```
+ */
+export const jsBackend: Backend = {
+  name: "js",
+  copy,
+  unary,
+  binary,
+  where,
+  reduce,
+  argReduce,
+  matmul,
+  softmax,
+  cumulative,
+  sort,
+  gather,
+  scatterAdd,
+  indexSelect,
+  im2col,
+  col2im,
+  pool,
+  cholesky,
+  lu,
+  solve,
+  qr,
+  eigh,
+  svd,
+};

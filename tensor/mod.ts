@@ -1,0 +1,37 @@
+/**
+ * `@nnc/tensor`: n-dimensional arrays for Deno and the browser, with NumPy broadcasting, views
+ * without copies, seeded random numbers, linear algebra, safetensors, and a pluggable kernel
+ * backend (pure TypeScript built in; `@nnc/native` adds C and OpenBLAS).
+ *
+ * @example
+ * ```ts
+ * import { array, matmul } from "@nnc/tensor";
+ * const a = array([[1, 2], [3, 4]]);
+ * console.log(matmul(a, a.T).toString());
+ * ```
+ *
+ * @module
+ */
+export * from "./dtype.ts";
+export * from "./ndarray.ts";
+export * from "./backend.ts";
+export * from "./registry.ts";
+export * from "./js_backend.ts";
+export * from "./creation.ts";
+export * from "./random.ts";
+export * from "./copy.ts";
+export * from "./elementwise.ts";
+export * from "./reduce.ts";
+export * from "./softmax.ts";
+export * from "./cumulative.ts";
+export * from "./matmul.ts";
+export * from "./join.ts";
+export * from "./pad.ts";
+export * from "./indexing.ts";
+export * from "./sort.ts";
+export * from "./window.ts";
+export * from "./format.ts";
+export * from "./testing.ts";
+export * from "./safetensors.ts";
+export * as linalg from "./linalg/mod.ts";
+export type { NestedArray } from "./_nested.ts";
