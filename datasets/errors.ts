@@ -1,0 +1,78 @@
+/**
+ * The errors the data package throws for bad files and missing data sets.
+ *
+ * @module
+ */
+
+/** Where in a file a {@link DataFormatError} was found. */
+export interface DataFormatLocation {
+  /** The file (or the name given for in-memory bytes). */
+  file: string;
+  /** Zero-based byte offset of the problem. */
+  offset: number;
+  /** One-based line, for text formats. */
+  line?: number;
+  /** One-based column (field number), for CSV. */
+  column?: number;
+}
+
+/**
+ * A malformed data file: wrong magic number, truncated data, a bad header, a ragged CSV row…
+ * The message names the operation, the file and the byte offset (plus line and column for CSV);
+ * the same facts are available as properties.
+ *
+ * @example
+ * ```ts
+ * import { DataFormatError, decodeIdx } from "@nnc/datasets";
+ * try {
+ *   decodeIdx(new Uint8Array([1, 2, 3, 4]), { name: "bad.idx" });
+ * } catch (e) {
+ *   console.assert(e instanceof DataFormatError && e.file === "bad.idx" && e.offset === 0);
+ * }
+ * ```
+ */
+export class DataFormatError extends Error {
+  /** The file (or the name given for in-memory bytes). */
+  readonly file: string;
+  /** Zero-based byte offset of the problem. */
+  readonly offset: number;
+  /** One-based line, for text formats. */
+  readonly line: number | undefined;
+  /** One-based column (field number), for CSV. */
+  readonly column: number | undefined;
+
+  /** Builds the message `op: file, [line L, column C, ]byte N: detail`. */
+  constructor(op: string, where: DataFormatLocation, detail: string, options?: ErrorOptions) {
+    const lineCol = where.line === undefined
+      ? ""
+      : `line ${where.line}, ${where.column === undefined ? "" : `column ${where.column}, `}`;
+    super(`${op}: ${where.file}, ${lineCol}byte ${where.offset}: ${detail}`, options);
+    this.name = "DataFormatError";
+    this.file = where.file;
+    this.offset = where.offset;
+    this.line = where.line;
+    this.column = where.column;
+  }
+}
+
+/**
+ * A data set that is not on this machine. The message says how to get it; nothing is ever
+ * downloaded at run time.
+ *
+ * @example
+ * ```ts
+ * import { DatasetNotFoundError, mnist } from "@nnc/datasets";
+ * try {
+ *   await mnist({ dir: "/nonexistent", split: "test" });
+ * } catch (e) {
+ *   console.assert(e instanceof DatasetNotFoundError && e.message.includes("/nonexistent"));
+ * }
+ * ```
+ */
+export class DatasetNotFoundError extends Error {
+  /** Names the error. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DatasetNotFoundError";
+  }
+}

@@ -1,0 +1,347 @@
+/* Finding and loading a BLAS/LAPACK at start-up, choosing OpenBLAS's kernel set from cpuid, the
+ * thread setting, and nnc_info(). */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "internal.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+nnc_blas_t nnc_blas;
+
+typedef struct {
+  char vendor[13];
+  int family, model;
+  int sse3, avx, fma, avx2, avx512f, avx512dq, avx512cd, avx512bw, avx512vl, avx512bf16;
+  int os_ymm, os_zmm;
+} cpu_t;
+
+static struct {
+  int initialised;
+  int builtin_forced;            /* NNC_BLAS=builtin */
+  void *handle;                  /* the BLAS library */
+  char lib_name[256];            /* candidate name that loaded */
+  char lib_path[512];            /* resolved file */
+  char kind[16];                 /* openblas, mkl, blis, cblas */
+  char coretype_requested[64];   /* the OPENBLAS_CORETYPE in force when OpenBLAS loaded */
+  char coretype_source[32];      /* where it came from */
+  int preloaded;                 /* OpenBLAS was in the process before us: too late to choose */
+  char lapack_from[256];
+  const char *(*openblas_corename)(void);
+  const char *(*openblas_config)(void);
+  void (*openblas_set_threads)(int);
+  int (*openblas_get_threads)(void);
+  void (*mkl_set_threads)(int);
+  void (*blis_set_threads)(long);
+  int threads;
+  cpu_t cpu;
+} S;
+
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+/* ---------------- cpuid ---------------- */
+
+static void detect_cpu(cpu_t *c) {
+  memset(c, 0, sizeof *c);
+  strcpy(c->vendor, "unknown");
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned a, b, cx, d;
+  if (!__get_cpuid(0, &a, &b, &cx, &d)) return;
+  unsigned maxleaf = a;
+  memcpy(c->vendor, &b, 4);
+  memcpy(c->vendor + 4, &d, 4);
+  memcpy(c->vendor + 8, &cx, 4);
+  c->vendor[12] = 0;
+  __get_cpuid(1, &a, &b, &cx, &d);
+  int fam = (a >> 8) & 0xf, mod = (a >> 4) & 0xf;
+  if (fam == 0xf) fam += (a >> 20) & 0xff;
+  if (fam == 0x6 || fam >= 0xf) mod += ((a >> 16) & 0xf) << 4;
+  c->family = fam;
+  c->model = mod;
+  c->sse3 = cx & 1;
+  c->fma = (cx >> 12) & 1;
+  c->avx = (cx >> 28) & 1;
+  int osxsave = (cx >> 27) & 1;
+  if (osxsave) {
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    c->os_ymm = (lo & 0x6) == 0x6;
+    c->os_zmm = c->os_ymm && (lo & 0xe0) == 0xe0;
+  }
+  if (maxleaf >= 7) {
+    __cpuid_count(7, 0, a, b, cx, d);
+    c->avx2 = (b >> 5) & 1;
+    c->avx512f = (b >> 16) & 1;
+    c->avx512dq = (b >> 17) & 1;
+    c->avx512cd = (b >> 28) & 1;
+    c->avx512bw = (b >> 30) & 1;
+    c->avx512vl = (b >> 31) & 1;
+    unsigned sub = a;
+    if (sub >= 1) {
+      __cpuid_count(7, 1, a, b, cx, d);
+      c->avx512bf16 = (a >> 5) & 1;
+    }
+  }
+#endif
+}
+
+/* The best OpenBLAS kernel set the CPU supports, or NULL. OpenBLAS 0.3.21 (Debian 12) reports
+ * newer Intel server parts (Sapphire/Emerald Rapids) as Prescott and runs SSE3 kernels at a fifth
+ * of the speed, so libnnc names the kernel set itself. */
+static const char *best_coretype(const cpu_t *c) {
+  int skx = c->avx512f && c->avx512dq && c->avx512cd && c->avx512bw && c->avx512vl && c->os_zmm;
+  if (skx) return c->avx512bf16 ? "COOPERLAKE" : "SKYLAKEX";
+  if (c->avx2 && c->fma && c->os_ymm)
+    return strcmp(c->vendor, "AuthenticAMD") == 0 || strcmp(c->vendor, "HygonGenuine") == 0
+               ? "ZEN"
+               : "HASWELL";
+  return NULL;
+}
+
+/* ---------------- loading ---------------- */
+
+static const char *const CANDIDATES[] = {
+    "libopenblas.so.0", "libopenblas.so",   "libopenblasp.so.0", "libmkl_rt.so.2",
+    "libmkl_rt.so",     "libblis.so.4",     "libblis.so",        "libcblas.so.3",
+    "libblas.so.3",     NULL,
+};
+
+static void *sym(void *h, const char *name) { return h ? dlsym(h, name) : NULL; }
+
+static int try_blas(const char *name) {
+  void *h = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+  if (!h) return 0;
+  void *s = dlsym(h, "cblas_sgemm"), *dd = dlsym(h, "cblas_dgemm");
+  if (!s || !dd) {
+    dlclose(h);
+    return 0;
+  }
+  S.handle = h;
+  nnc_blas.sgemm = (sgemm_fn)s;
+  nnc_blas.dgemm = (dgemm_fn)dd;
+  snprintf(S.lib_name, sizeof S.lib_name, "%s", name);
+  Dl_info info;
+  if (dladdr(s, &info) && info.dli_fname)
+    snprintf(S.lib_path, sizeof S.lib_path, "%s", info.dli_fname);
+  return 1;
+}
+
+static int load_lapack_from(void *h) {
+  if (!h) return 0;
+  nnc_blas_t *b = &nnc_blas;
+  b->potrf[0] = (potrf_fn)sym(h, "spotrf_");
+  b->potrf[1] = (potrf_fn)sym(h, "dpotrf_");
+  b->getrf[0] = (getrf_fn)sym(h, "sgetrf_");
+  b->getrf[1] = (getrf_fn)sym(h, "dgetrf_");
+  b->getrs[0] = (getrs_fn)sym(h, "sgetrs_");
+  b->getrs[1] = (getrs_fn)sym(h, "dgetrs_");
+  b->geqrf[0] = (geqrf_fn)sym(h, "sgeqrf_");
+  b->geqrf[1] = (geqrf_fn)sym(h, "dgeqrf_");
+  b->orgqr[0] = (orgqr_fn)sym(h, "sorgqr_");
+  b->orgqr[1] = (orgqr_fn)sym(h, "dorgqr_");
+  b->syevd[0] = (syevd_fn)sym(h, "ssyevd_");
+  b->syevd[1] = (syevd_fn)sym(h, "dsyevd_");
+  b->gesdd[0] = (gesdd_fn)sym(h, "sgesdd_");
+  b->gesdd[1] = (gesdd_fn)sym(h, "dgesdd_");
+  for (int t = 0; t < 2; t++)
+    if (!b->potrf[t] || !b->getrf[t] || !b->getrs[t] || !b->geqrf[t] || !b->orgqr[t] ||
+        !b->syevd[t] || !b->gesdd[t])
+      return 0;
+  return 1;
+}
+
+static void choose_coretype(void) {
+  const char *nnc = getenv("NNC_OPENBLAS_CORETYPE");
+  const char *user = getenv("OPENBLAS_CORETYPE");
+  const char *best = best_coretype(&S.cpu);
+  if (nnc && *nnc) {
+    if (strcasecmp(nnc, "openblas") == 0) {
+      /* Leave the choice to OpenBLAS's own detection. */
+      snprintf(S.coretype_source, sizeof S.coretype_source, "openblas");
+      if (user && *user) unsetenv("OPENBLAS_CORETYPE");
+      return;
+    }
+    setenv("OPENBLAS_CORETYPE", nnc, 1);
+    snprintf(S.coretype_requested, sizeof S.coretype_requested, "%s", nnc);
+    snprintf(S.coretype_source, sizeof S.coretype_source, "NNC_OPENBLAS_CORETYPE");
+  } else if (user && *user) {
+    snprintf(S.coretype_requested, sizeof S.coretype_requested, "%s", user);
+    snprintf(S.coretype_source, sizeof S.coretype_source, "OPENBLAS_CORETYPE");
+  } else if (best) {
+    setenv("OPENBLAS_CORETYPE", best, 1);
+    snprintf(S.coretype_requested, sizeof S.coretype_requested, "%s", best);
+    snprintf(S.coretype_source, sizeof S.coretype_source, "cpuid");
+  } else {
+    snprintf(S.coretype_source, sizeof S.coretype_source, "openblas");
+  }
+}
+
+static void init_once(void) {
+  detect_cpu(&S.cpu);
+  const char *t = getenv("NNC_THREADS");
+  int threads = t && *t ? atoi(t) : 0;
+  S.threads = nnc_pool_set_threads(threads);
+  const char *mode = getenv("NNC_BLAS");
+  if (mode && strcasecmp(mode, "builtin") == 0) {
+    S.builtin_forced = 1;
+    snprintf(S.kind, sizeof S.kind, "builtin");
+    S.initialised = 1;
+    return;
+  }
+  /* OpenBLAS reads OPENBLAS_CORETYPE and OPENBLAS_NUM_THREADS once, when it loads. */
+  char saved_core[128] = "", saved_threads[32] = "";
+  int had_core = getenv("OPENBLAS_CORETYPE") != NULL;
+  int had_threads = getenv("OPENBLAS_NUM_THREADS") != NULL;
+  if (had_core) snprintf(saved_core, sizeof saved_core, "%s", getenv("OPENBLAS_CORETYPE"));
+  void *already = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_NOLOAD);
+  if (already) {
+    S.preloaded = 1;
+    dlclose(already);
+  }
+  choose_coretype();
+  if (!had_threads) {
+    snprintf(saved_threads, sizeof saved_threads, "%d", S.threads);
+    setenv("OPENBLAS_NUM_THREADS", saved_threads, 1);
+  }
+  int ok = 0;
+  if (mode && *mode && strcasecmp(mode, "auto") != 0) ok = try_blas(mode); /* a library path */
+  for (int i = 0; !ok && CANDIDATES[i]; i++) ok = try_blas(CANDIDATES[i]);
+  /* Leave the environment as we found it: the variables only mattered while OpenBLAS loaded. */
+  if (had_core) setenv("OPENBLAS_CORETYPE", saved_core, 1);
+  else unsetenv("OPENBLAS_CORETYPE");
+  if (!had_threads) unsetenv("OPENBLAS_NUM_THREADS");
+  if (!ok) {
+    snprintf(S.kind, sizeof S.kind, "builtin");
+    S.initialised = 1;
+    return;
+  }
+  S.openblas_corename = (const char *(*)(void))sym(S.handle, "openblas_get_corename");
+  S.openblas_config = (const char *(*)(void))sym(S.handle, "openblas_get_config");
+  S.openblas_set_threads = (void (*)(int))sym(S.handle, "openblas_set_num_threads");
+  S.openblas_get_threads = (int (*)(void))sym(S.handle, "openblas_get_num_threads");
+  S.mkl_set_threads = (void (*)(int))sym(S.handle, "MKL_Set_Num_Threads");
+  S.blis_set_threads = (void (*)(long))sym(S.handle, "bli_thread_set_num_threads");
+  if (S.openblas_corename) snprintf(S.kind, sizeof S.kind, "openblas");
+  else if (S.mkl_set_threads) snprintf(S.kind, sizeof S.kind, "mkl");
+  else if (S.blis_set_threads) snprintf(S.kind, sizeof S.kind, "blis");
+  else snprintf(S.kind, sizeof S.kind, "cblas");
+  if (load_lapack_from(S.handle)) {
+    nnc_blas.has_lapack = 1;
+    snprintf(S.lapack_from, sizeof S.lapack_from, "%s", S.lib_name);
+  } else {
+    void *lh = dlopen("liblapack.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (lh && load_lapack_from(lh)) {
+      nnc_blas.has_lapack = 1;
+      snprintf(S.lapack_from, sizeof S.lapack_from, "liblapack.so.3");
+    } else {
+      memset(nnc_blas.potrf, 0, sizeof nnc_blas - offsetof(nnc_blas_t, potrf));
+    }
+  }
+  nnc_blas_set_threads(S.threads);
+  S.initialised = 1;
+}
+
+void nnc_ensure_init(void) { pthread_once(&g_once, init_once); }
+
+int32_t nnc_init(void) {
+  nnc_ensure_init();
+  return S.handle ? 1 : 0;
+}
+
+void nnc_blas_set_threads(int n) {
+  if (S.openblas_set_threads) S.openblas_set_threads(n);
+  else if (S.mkl_set_threads) S.mkl_set_threads(n);
+  else if (S.blis_set_threads) S.blis_set_threads(n);
+}
+
+int32_t nnc_set_threads(int32_t n) {
+  nnc_ensure_init();
+  S.threads = nnc_pool_set_threads(n);
+  nnc_blas_set_threads(S.threads);
+  return S.threads;
+}
+
+int32_t nnc_get_threads(void) {
+  nnc_ensure_init();
+  return S.threads;
+}
+
+/* ---------------- info ---------------- */
+
+static size_t json_str(char *out, size_t cap, const char *s) {
+  size_t n = 0;
+  if (n < cap) out[n++] = '"';
+  for (; s && *s && n + 2 < cap; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\') out[n++] = '\\', out[n++] = (char)ch;
+    else if (ch < 0x20) out[n++] = ' ';
+    else out[n++] = (char)ch;
+  }
+  if (n < cap) out[n++] = '"';
+  return n;
+}
+
+int32_t nnc_info(char *buf, int32_t cap) {
+  nnc_ensure_init();
+  if (!buf || cap <= 1) return 0;
+  char tmp[4096];
+  size_t n = 0, C = sizeof tmp;
+#define PUT(...) n += (size_t)snprintf(tmp + n, n < C ? C - n : 0, __VA_ARGS__)
+#define STR(s) n += json_str(tmp + n, n < C ? C - n : 0, (s))
+  PUT("{\"blas\":");
+  STR(S.kind);
+  PUT(",\"library\":");
+  if (S.handle) STR(S.lib_name); else PUT("null");
+  PUT(",\"path\":");
+  if (S.handle) STR(S.lib_path); else PUT("null");
+  PUT(",\"config\":");
+  if (S.openblas_config) STR(S.openblas_config()); else PUT("null");
+  PUT(",\"coreType\":");
+  if (S.openblas_corename) STR(S.openblas_corename()); else PUT("null");
+  PUT(",\"coreTypeRequested\":");
+  if (S.coretype_requested[0] && S.openblas_corename) STR(S.coretype_requested); else PUT("null");
+  PUT(",\"coreTypeSource\":");
+  if (S.openblas_corename) STR(S.coretype_source); else PUT("null");
+  PUT(",\"openblasPreloaded\":%s", S.preloaded ? "true" : "false");
+  PUT(",\"bestCoreType\":");
+  const char *best = best_coretype(&S.cpu);
+  if (best) STR(best); else PUT("null");
+  PUT(",\"threads\":%d", S.threads);
+  PUT(",\"blasThreads\":%d", S.openblas_get_threads ? S.openblas_get_threads() : S.threads);
+  PUT(",\"fallbackGemm\":%s", nnc_blas.sgemm ? "false" : "true");
+  PUT(",\"builtinForced\":%s", S.builtin_forced ? "true" : "false");
+  PUT(",\"lapack\":");
+  if (nnc_blas.has_lapack) STR(S.lapack_from); else PUT("null");
+  PUT(",\"cpu\":{\"vendor\":");
+  STR(S.cpu.vendor);
+  PUT(",\"family\":%d,\"model\":%d,\"avx2\":%s,\"fma\":%s,\"avx512f\":%s,\"avx512bw\":%s,"
+      "\"avx512vl\":%s,\"avx512dq\":%s,\"avx512bf16\":%s}",
+      S.cpu.family, S.cpu.model, S.cpu.avx2 ? "true" : "false", S.cpu.fma ? "true" : "false",
+      S.cpu.avx512f ? "true" : "false", S.cpu.avx512bw ? "true" : "false",
+      S.cpu.avx512vl ? "true" : "false", S.cpu.avx512dq ? "true" : "false",
+      S.cpu.avx512bf16 ? "true" : "false");
+  PUT(",\"compiledFor\":\"%s\"}",
+#if defined(__AVX512F__)
+      "avx512"
+#elif defined(__AVX2__)
+      "avx2"
+#elif defined(__AVX__)
+      "avx"
+#else
+      "generic"
+#endif
+  );
+#undef PUT
+#undef STR
+  if (n >= C) n = C - 1;
+  if (n >= (size_t)cap) n = (size_t)cap - 1;
+  memcpy(buf, tmp, n);
+  buf[n] = 0;
+  return (int32_t)n;
+}

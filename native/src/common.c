@@ -1,0 +1,420 @@
+/* Operand validation, error messages, strided iteration and the worker pool. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* ---------------- errors ---------------- */
+
+static __thread char t_err[512];
+
+int nnc_fail(int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(t_err, sizeof t_err, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+int32_t nnc_last_error(char *buf, int32_t cap) {
+  if (!buf || cap <= 0) return 0;
+  size_t n = strlen(t_err);
+  if (n >= (size_t)cap) n = (size_t)cap - 1;
+  memcpy(buf, t_err, n);
+  buf[n] = 0;
+  return (int32_t)n;
+}
+
+const char *nnc_dtype_name(int dtype) {
+  switch (dtype) {
+    case NNC_F32: return "float32";
+    case NNC_F64: return "float64";
+    case NNC_I32: return "int32";
+    default: return "unknown";
+  }
+}
+
+/* ---------------- descriptor parsing ---------------- */
+
+#define MAX_EXACT 9007199254740992.0 /* 2^53 */
+
+static int as_int(double v, int64_t *out) {
+  if (!(v >= -MAX_EXACT && v <= MAX_EXACT)) return 0; /* also rejects NaN */
+  int64_t i = (int64_t)v;
+  if ((double)i != v) return 0;
+  *out = i;
+  return 1;
+}
+
+int nnc_check_desc(const double *desc, int32_t desc_bytes, const char *op) {
+  if (!desc) return nnc_fail(NNC_E_ARG, "%s: descriptor is null", op);
+  if (desc_bytes < (int32_t)(NNC_DESC_LEN * sizeof(double)))
+    return nnc_fail(NNC_E_ARG, "%s: descriptor has %d bytes, expected at least %d", op,
+                    (int)desc_bytes, (int)(NNC_DESC_LEN * sizeof(double)));
+  return NNC_OK;
+}
+
+int nnc_param(const double *desc, int i, int64_t lo, int64_t hi, const char *op,
+              const char *what, int64_t *v) {
+  if (i < 0 || NNC_PARAMS + i >= NNC_DESC_LEN)
+    return nnc_fail(NNC_E_ARG, "%s: parameter %d out of descriptor", op, i);
+  double d = desc[NNC_PARAMS + i];
+  if (!as_int(d, v) || *v < lo || *v > hi)
+    return nnc_fail(NNC_E_ARG, "%s: %s must be an integer in [%lld, %lld], got %g", op, what,
+                    (long long)lo, (long long)hi, d);
+  return NNC_OK;
+}
+
+int nnc_parse(const double *desc, int k, const void *ptr, const char *name, nnc_arr *a) {
+  const double *s = desc + k * NNC_SLOT;
+  int64_t dtype, ndim, off, bytes;
+  if (!as_int(s[0], &dtype) || dtype < 0 || dtype > 2)
+    return nnc_fail(NNC_E_ARG, "%s: dtype code %g is not 0 (float32), 1 (float64) or 2 (int32)",
+                    name, s[0]);
+  if (!as_int(s[1], &ndim) || ndim < 0 || ndim > NNC_MAX_DIMS)
+    return nnc_fail(NNC_E_ARG, "%s: ndim %g is not an integer in [0, %d]", name, s[1],
+                    NNC_MAX_DIMS);
+  if (!as_int(s[2], &off) || off < 0)
+    return nnc_fail(NNC_E_ARG, "%s: offset %g is not a non-negative integer", name, s[2]);
+  if (!as_int(s[3], &bytes) || bytes < 0)
+    return nnc_fail(NNC_E_ARG, "%s: byte length %g is not a non-negative integer", name, s[3]);
+  a->dtype = (int)dtype;
+  a->ndim = (int)ndim;
+  a->off = off;
+  a->len = bytes / nnc_elsize(a->dtype);
+  a->data = (char *)ptr;
+  __int128 size = 1;
+  __int128 lo = off, hi = off;
+  for (int i = 0; i < a->ndim; i++) {
+    int64_t d, st;
+    if (!as_int(s[4 + i], &d) || d < 0)
+      return nnc_fail(NNC_E_ARG, "%s: shape[%d] = %g is not a non-negative integer", name, i,
+                      s[4 + i]);
+    if (!as_int(s[12 + i], &st))
+      return nnc_fail(NNC_E_ARG, "%s: stride[%d] = %g is not an integer", name, i, s[12 + i]);
+    a->shape[i] = d;
+    a->strides[i] = d == 1 ? 0 : st; /* the stride of a size-1 axis never matters */
+    size *= d;
+    if (size > (__int128)MAX_EXACT)
+      return nnc_fail(NNC_E_ARG, "%s: shape has more than 2^53 elements", name);
+    __int128 term = (__int128)(d > 0 ? d - 1 : 0) * st;
+    if (term < 0) lo += term; else hi += term;
+  }
+  for (int i = a->ndim; i < NNC_MAX_DIMS; i++) a->shape[i] = 1, a->strides[i] = 0;
+  a->size = (int64_t)size;
+  if (a->size > 0) {
+    if (!ptr) return nnc_fail(NNC_E_ARG, "%s: buffer is null", name);
+    if (lo < 0 || hi >= a->len)
+      return nnc_fail(NNC_E_BOUNDS,
+                      "%s: view reaches elements [%lld, %lld] but the buffer holds %lld %s "
+                      "elements",
+                      name, (long long)lo, (long long)hi, (long long)a->len,
+                      nnc_dtype_name(a->dtype));
+  }
+  return NNC_OK;
+}
+
+int nnc_is_contiguous(const nnc_arr *a) {
+  int64_t expected = 1;
+  for (int i = a->ndim - 1; i >= 0; i--) {
+    if (a->shape[i] != 1 && a->strides[i] != expected) return 0;
+    expected *= a->shape[i];
+  }
+  return 1;
+}
+
+int nnc_require_contiguous(const nnc_arr *a, const char *op, const char *name) {
+  if (a->size == 0 || nnc_is_contiguous(a)) return NNC_OK;
+  return nnc_fail(NNC_E_ARG, "%s: %s must be contiguous", op, name);
+}
+
+int nnc_same_shape(const nnc_arr *a, const nnc_arr *b) {
+  if (a->ndim != b->ndim) return 0;
+  for (int i = 0; i < a->ndim; i++)
+    if (a->shape[i] != b->shape[i]) return 0;
+  return 1;
+}
+
+static void fmt_shape(const nnc_arr *a, char *buf, size_t cap) {
+  size_t n = 0;
+  n += snprintf(buf + n, cap - n, "[");
+  for (int i = 0; i < a->ndim && n < cap; i++)
+    n += snprintf(buf + n, cap - n, i ? ", %lld" : "%lld", (long long)a->shape[i]);
+  if (n < cap) snprintf(buf + n, cap - n, "]");
+}
+
+int nnc_require_shape(const nnc_arr *a, const nnc_arr *ref, const char *op, const char *name,
+                      const char *refname) {
+  if (nnc_same_shape(a, ref)) return NNC_OK;
+  char s1[128], s2[128];
+  fmt_shape(a, s1, sizeof s1);
+  fmt_shape(ref, s2, sizeof s2);
+  return nnc_fail(NNC_E_ARG, "%s: %s has shape %s, expected %s's shape %s", op, name, s1,
+                  refname, s2);
+}
+
+int nnc_require_dtype(const nnc_arr *a, int dtype, const char *op, const char *name) {
+  if (a->dtype == dtype) return NNC_OK;
+  return nnc_fail(NNC_E_ARG, "%s: %s has dtype %s, expected %s", op, name,
+                  nnc_dtype_name(a->dtype), nnc_dtype_name(dtype));
+}
+
+int32_t nnc_noop(const double *desc, int32_t desc_bytes, void *p) {
+  (void)desc, (void)desc_bytes, (void)p;
+  return 0;
+}
+
+int32_t nnc_touch(const double *desc, int32_t desc_bytes, void *p) {
+  int rc = nnc_check_desc(desc, desc_bytes, "touch");
+  if (rc) return rc;
+  nnc_arr a;
+  return nnc_parse(desc, 0, p, "touch: x", &a);
+}
+
+void *nnc_alloc(size_t bytes) {
+  void *p = NULL;
+  if (posix_memalign(&p, 64, bytes ? bytes : 64)) return NULL;
+  return p;
+}
+
+void nnc_free(void *p) { free(p); }
+
+/* ---------------- strided iteration ---------------- */
+
+void nnc_plan_make(nnc_plan *p, int nops, int ndim, const int64_t *shape,
+                   const int64_t *const *strides) {
+  p->nops = nops;
+  p->ndim = 0;
+  p->size = 1;
+  for (int d = 0; d < ndim; d++) p->size *= shape[d];
+  if (p->size == 0) {
+    p->ndim = 1;
+    p->shape[0] = 0;
+    for (int k = 0; k < nops; k++) p->st[k][0] = 0;
+    return;
+  }
+  for (int d = 0; d < ndim; d++) {
+    if (shape[d] == 1) continue;
+    int last = p->ndim - 1;
+    int merge = last >= 0;
+    for (int k = 0; k < nops && merge; k++)
+      if (p->st[k][last] != strides[k][d] * shape[d]) merge = 0;
+    if (merge) {
+      p->shape[last] *= shape[d];
+      for (int k = 0; k < nops; k++) p->st[k][last] = strides[k][d];
+    } else {
+      p->shape[p->ndim] = shape[d];
+      for (int k = 0; k < nops; k++) p->st[k][p->ndim] = strides[k][d];
+      p->ndim++;
+    }
+  }
+  if (p->ndim == 0) {
+    p->ndim = 1;
+    p->shape[0] = 1;
+    for (int k = 0; k < nops; k++) p->st[k][0] = 0;
+  }
+}
+
+void nnc_plan_range(const nnc_plan *p, char *const *base, const int *elsize, int64_t begin,
+                    int64_t end, nnc_row_fn row, void *ctx) {
+  const int nd = p->ndim, nops = p->nops, L = nd - 1;
+  int64_t coord[NNC_MAX_DIMS];
+  char *ptr[4];
+  int64_t inner[4], rem = begin;
+  for (int d = L; d >= 0; d--) {
+    coord[d] = rem % p->shape[d];
+    rem /= p->shape[d];
+  }
+  for (int k = 0; k < nops; k++) {
+    int64_t o = 0;
+    for (int d = 0; d < nd; d++) o += coord[d] * p->st[k][d];
+    ptr[k] = base[k] + o * elsize[k];
+    inner[k] = p->st[k][L];
+  }
+  const int64_t n = p->shape[L];
+  while (begin < end) {
+    int64_t cnt = n - coord[L];
+    if (cnt > end - begin) cnt = end - begin;
+    row(ctx, cnt, ptr, inner);
+    begin += cnt;
+    if (begin >= end) break;
+    coord[L] += cnt;
+    for (int k = 0; k < nops; k++) ptr[k] += cnt * inner[k] * elsize[k];
+    if (coord[L] < n) continue;
+    coord[L] = 0;
+    for (int k = 0; k < nops; k++) ptr[k] -= n * inner[k] * elsize[k];
+    for (int d = L - 1; d >= 0; d--) {
+      coord[d]++;
+      for (int k = 0; k < nops; k++) ptr[k] += p->st[k][d] * elsize[k];
+      if (coord[d] < p->shape[d]) break;
+      coord[d] = 0;
+      for (int k = 0; k < nops; k++) ptr[k] -= p->shape[d] * p->st[k][d] * elsize[k];
+    }
+  }
+}
+
+typedef struct {
+  const nnc_plan *p;
+  char *const *base;
+  const int *elsize;
+  nnc_row_fn row;
+  void *ctx;
+} plan_task;
+
+static void plan_task_run(void *c, int64_t b, int64_t e) {
+  plan_task *t = c;
+  nnc_plan_range(t->p, t->base, t->elsize, b, e, t->row, t->ctx);
+}
+
+void nnc_plan_run(const nnc_plan *p, char *const *base, const int *elsize, nnc_row_fn row,
+                  void *ctx, int64_t grain) {
+  if (p->size == 0) return;
+  plan_task t = {p, base, elsize, row, ctx};
+  nnc_parallel_for(p->size, grain, plan_task_run, &t);
+}
+
+/* ---------------- worker pool ----------------
+ * The caller runs chunk 0; workers 1..T-1 run the others. A job is published as one atomic word
+ * (generation << 8 | chunk count) so that a worker always knows whether it takes part. Workers
+ * spin briefly and then sleep on a condition variable, so an idle pool costs no CPU time that
+ * the BLAS's own threads might need (never oversubscribe). */
+
+#define POOL_MAX 64
+
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;
+static _Atomic uint64_t g_job;
+static atomic_int g_pending;
+static atomic_int g_sleepers;
+static atomic_flag g_busy = ATOMIC_FLAG_INIT;
+static int g_threads = 0; /* 0: not set yet */
+static int g_started = 0;
+static int g_spin = 4000;
+static nnc_task_fn g_fn;
+static void *g_ctx;
+static int64_t g_n;
+static __thread int t_in_pool;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+int nnc_default_threads(void) {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return n > POOL_MAX ? POOL_MAX : n;
+  }
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > POOL_MAX ? POOL_MAX : (int)n;
+}
+
+int nnc_threads(void) { return g_threads > 0 ? g_threads : 1; }
+
+int nnc_pool_set_threads(int n) {
+  if (n <= 0) n = nnc_default_threads();
+  if (n > POOL_MAX) n = POOL_MAX;
+  g_threads = n;
+  const char *spin = getenv("NNC_SPIN");
+  if (spin && *spin) g_spin = atoi(spin) < 0 ? 0 : atoi(spin);
+  return n;
+}
+
+static void run_chunk(int c, int chunks) {
+  int64_t b = (int64_t)((__int128)g_n * c / chunks);
+  int64_t e = (int64_t)((__int128)g_n * (c + 1) / chunks);
+  if (b < e) g_fn(g_ctx, b, e);
+}
+
+static void *worker(void *arg) {
+  const int id = (int)(intptr_t)arg;
+  t_in_pool = 1;
+  uint64_t seen = 0;
+  for (;;) {
+    uint64_t job = atomic_load(&g_job);
+    for (int spins = 0; (job >> 8) == (seen >> 8); spins++) {
+      if (spins < g_spin) {
+        cpu_relax();
+        job = atomic_load(&g_job);
+        continue;
+      }
+      pthread_mutex_lock(&g_mu);
+      atomic_fetch_add(&g_sleepers, 1);
+      while (((job = atomic_load(&g_job)) >> 8) == (seen >> 8)) pthread_cond_wait(&g_cv, &g_mu);
+      atomic_fetch_sub(&g_sleepers, 1);
+      pthread_mutex_unlock(&g_mu);
+    }
+    seen = job;
+    const int chunks = (int)(job & 0xff);
+    if (id < chunks) {
+      run_chunk(id, chunks);
+      atomic_fetch_sub(&g_pending, 1);
+    }
+  }
+  return NULL;
+}
+
+static int start_workers(int total) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  while (g_started < total - 1) {
+    pthread_t th;
+    if (pthread_create(&th, &attr, worker, (void *)(intptr_t)(g_started + 1)) != 0) break;
+    g_started++;
+  }
+  pthread_attr_destroy(&attr);
+  return g_started + 1;
+}
+
+void nnc_parallel_for(int64_t n, int64_t grain, nnc_task_fn fn, void *ctx) {
+  if (n <= 0) return;
+  if (grain < 1) grain = 1;
+  int T = nnc_threads();
+  int64_t maxChunks = n / grain;
+  if (T <= 1 || maxChunks < 2 || t_in_pool) {
+    fn(ctx, 0, n);
+    return;
+  }
+  /* Another thread (a JS worker) is using the pool: run serially rather than wait. */
+  if (atomic_flag_test_and_set(&g_busy)) {
+    fn(ctx, 0, n);
+    return;
+  }
+  T = start_workers(T);
+  int chunks = (int)(maxChunks < T ? maxChunks : T);
+  if (chunks < 2) {
+    atomic_flag_clear(&g_busy);
+    fn(ctx, 0, n);
+    return;
+  }
+  g_fn = fn;
+  g_ctx = ctx;
+  g_n = n;
+  atomic_store(&g_pending, chunks - 1);
+  uint64_t gen = (atomic_load(&g_job) >> 8) + 1;
+  atomic_store(&g_job, (gen << 8) | (uint64_t)chunks);
+  if (atomic_load(&g_sleepers) > 0) {
+    pthread_mutex_lock(&g_mu);
+    pthread_cond_broadcast(&g_cv);
+    pthread_mutex_unlock(&g_mu);
+  }
+  t_in_pool = 1;
+  run_chunk(0, chunks);
+  t_in_pool = 0;
+  for (long spins = 0; atomic_load(&g_pending) > 0; spins++) {
+    if (spins < 100000) cpu_relax();
+    else sched_yield();
+  }
+  atomic_flag_clear(&g_busy);
+}

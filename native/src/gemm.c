@@ -1,0 +1,397 @@
+/* GEMM: the dispatch to the BLAS, and libnnc's own blocked, packed, vectorised GEMM for machines
+ * without one (or NNC_BLAS=builtin). The built-in GEMM follows the GotoBLAS/BLIS structure:
+ * B is packed into KC×NR micro-panels, A into MR×KC micro-panels, and a register-blocked
+ * micro-kernel computes one MR×NR tile of C per call. */
+#include <limits.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+#if defined(__x86_64__) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
+#include <immintrin.h>
+#endif
+
+/* Micro-tile shapes: NR spans two vector registers, MR rows fill the rest of the register file. */
+#if defined(__AVX512F__)
+#define S_MR 12
+#define S_NR 32
+#define D_MR 12
+#define D_NR 16
+#elif defined(__AVX2__) && defined(__FMA__)
+#define S_MR 6
+#define S_NR 16
+#define D_MR 6
+#define D_NR 8
+#else
+#define S_MR 4
+#define S_NR 8
+#define D_MR 4
+#define D_NR 4
+#endif
+
+/* Cache blocking (elements): A block MC×KC in L2, B micro-panel KC×NR in L1/L2. */
+#define S_KC 256
+#define S_MC (S_MR * 12)
+#define S_NC 3072
+#define D_KC 192
+#define D_MC (D_MR * 8)
+#define D_NC 2048
+
+/* ---------------- micro-kernels ----------------
+ * c[0..mr, 0..nr] (row stride ldc) = (acc ? c : 0) + Σ_k a[k*MR + i] * b[k*NR + j]. The packed
+ * panels are zero-padded to MR×NR, so the kernel always computes a full tile; partial tiles go
+ * through a local buffer. */
+
+#if defined(__AVX512F__)
+static void ukr_s(int64_t kc, const float *restrict a, const float *restrict b, float *c,
+                    int64_t ldc, int acc, int mr, int nr) {
+  __m512 c0[S_MR], c1[S_MR];
+  for (int i = 0; i < S_MR; i++) c0[i] = _mm512_setzero_ps(), c1[i] = _mm512_setzero_ps();
+  for (int64_t k = 0; k < kc; k++) {
+    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+#pragma GCC unroll 12
+    for (int i = 0; i < S_MR; i++) {
+      const __m512 ai = _mm512_set1_ps(a[i]);
+      c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
+      c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
+    }
+    a += S_MR;
+    b += S_NR;
+  }
+  if (mr == S_MR && nr == S_NR) {
+    for (int i = 0; i < S_MR; i++) {
+      float *ci = c + i * ldc;
+      if (acc) {
+        c0[i] = _mm512_add_ps(c0[i], _mm512_loadu_ps(ci));
+        c1[i] = _mm512_add_ps(c1[i], _mm512_loadu_ps(ci + 16));
+      }
+      _mm512_storeu_ps(ci, c0[i]);
+      _mm512_storeu_ps(ci + 16, c1[i]);
+    }
+    return;
+  }
+  float t[S_MR * S_NR] __attribute__((aligned(64)));
+  for (int i = 0; i < S_MR; i++) {
+    _mm512_store_ps(t + i * S_NR, c0[i]);
+    _mm512_store_ps(t + i * S_NR + 16, c1[i]);
+  }
+  for (int i = 0; i < mr; i++)
+    for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * S_NR + j];
+}
+
+static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b, double *c,
+                    int64_t ldc, int acc, int mr, int nr) {
+  __m512d c0[D_MR], c1[D_MR];
+  for (int i = 0; i < D_MR; i++) c0[i] = _mm512_setzero_pd(), c1[i] = _mm512_setzero_pd();
+  for (int64_t k = 0; k < kc; k++) {
+    const __m512d b0 = _mm512_load_pd(b), b1 = _mm512_load_pd(b + 8);
+#pragma GCC unroll 12
+    for (int i = 0; i < D_MR; i++) {
+      const __m512d ai = _mm512_set1_pd(a[i]);
+      c0[i] = _mm512_fmadd_pd(ai, b0, c0[i]);
+      c1[i] = _mm512_fmadd_pd(ai, b1, c1[i]);
+    }
+    a += D_MR;
+    b += D_NR;
+  }
+  if (mr == D_MR && nr == D_NR) {
+    for (int i = 0; i < D_MR; i++) {
+      double *ci = c + i * ldc;
+      if (acc) {
+        c0[i] = _mm512_add_pd(c0[i], _mm512_loadu_pd(ci));
+        c1[i] = _mm512_add_pd(c1[i], _mm512_loadu_pd(ci + 8));
+      }
+      _mm512_storeu_pd(ci, c0[i]);
+      _mm512_storeu_pd(ci + 8, c1[i]);
+    }
+    return;
+  }
+  double t[D_MR * D_NR] __attribute__((aligned(64)));
+  for (int i = 0; i < D_MR; i++) {
+    _mm512_store_pd(t + i * D_NR, c0[i]);
+    _mm512_store_pd(t + i * D_NR + 8, c1[i]);
+  }
+  for (int i = 0; i < mr; i++)
+    for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * D_NR + j];
+}
+
+#elif defined(__AVX2__) && defined(__FMA__)
+static void ukr_s(int64_t kc, const float *restrict a, const float *restrict b, float *c,
+                    int64_t ldc, int acc, int mr, int nr) {
+  __m256 c0[S_MR], c1[S_MR];
+  for (int i = 0; i < S_MR; i++) c0[i] = _mm256_setzero_ps(), c1[i] = _mm256_setzero_ps();
+  for (int64_t k = 0; k < kc; k++) {
+    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+#pragma GCC unroll 6
+    for (int i = 0; i < S_MR; i++) {
+      const __m256 ai = _mm256_broadcast_ss(a + i);
+      c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
+      c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
+    }
+    a += S_MR;
+    b += S_NR;
+  }
+  float t[S_MR * S_NR] __attribute__((aligned(32)));
+  for (int i = 0; i < S_MR; i++) {
+    _mm256_store_ps(t + i * S_NR, c0[i]);
+    _mm256_store_ps(t + i * S_NR + 8, c1[i]);
+  }
+  for (int i = 0; i < mr; i++)
+    for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * S_NR + j];
+}
+
+static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b, double *c,
+                    int64_t ldc, int acc, int mr, int nr) {
+  __m256d c0[D_MR], c1[D_MR];
+  for (int i = 0; i < D_MR; i++) c0[i] = _mm256_setzero_pd(), c1[i] = _mm256_setzero_pd();
+  for (int64_t k = 0; k < kc; k++) {
+    const __m256d b0 = _mm256_load_pd(b), b1 = _mm256_load_pd(b + 4);
+#pragma GCC unroll 6
+    for (int i = 0; i < D_MR; i++) {
+      const __m256d ai = _mm256_broadcast_sd(a + i);
+      c0[i] = _mm256_fmadd_pd(ai, b0, c0[i]);
+      c1[i] = _mm256_fmadd_pd(ai, b1, c1[i]);
+    }
+    a += D_MR;
+    b += D_NR;
+  }
+  double t[D_MR * D_NR] __attribute__((aligned(32)));
+  for (int i = 0; i < D_MR; i++) {
+    _mm256_store_pd(t + i * D_NR, c0[i]);
+    _mm256_store_pd(t + i * D_NR + 4, c1[i]);
+  }
+  for (int i = 0; i < mr; i++)
+    for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * D_NR + j];
+}
+
+#else
+/* Portable kernels: plain loops the compiler vectorises (contraction allowed here only). */
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=fast")
+#define GENERIC_UKR(NAME, T, MR, NR)                                                              \
+  static void NAME(int64_t kc, const T *restrict a, const T *restrict b, T *c, int64_t ldc,      \
+                   int acc, int mr, int nr) {                                                     \
+    T t[MR][NR] = {{0}};                                                                          \
+    for (int64_t k = 0; k < kc; k++, a += MR, b += NR)                                           \
+      for (int i = 0; i < MR; i++)                                                               \
+        for (int j = 0; j < NR; j++) t[i][j] += a[i] * b[j];                                      \
+    for (int i = 0; i < mr; i++)                                                                  \
+      for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i][j];         \
+  }
+GENERIC_UKR(ukr_s, float, S_MR, S_NR)
+GENERIC_UKR(ukr_d, double, D_MR, D_NR)
+#pragma GCC pop_options
+#endif
+
+/* ---------------- packing ---------------- */
+
+#define DEFINE_PACK(T, SUF, MR, NR)                                                              \
+  /* rows [0, mc) and columns [0, kc) of A (already offset) into MR-row micro-panels. */         \
+  static void pack_a_##SUF(int64_t mc, int64_t kc, const T *A, int64_t rs, int64_t cs, T *p) {  \
+    for (int64_t i0 = 0; i0 < mc; i0 += MR) {                                                     \
+      const int64_t m = mc - i0 < MR ? mc - i0 : MR;                                              \
+      if (m == MR && cs == 1) {                                                                   \
+        const T *rows[MR];                                                                        \
+        for (int r = 0; r < MR; r++) rows[r] = A + (i0 + r) * rs;                                 \
+        for (int64_t k = 0; k < kc; k++)                                                          \
+          for (int r = 0; r < MR; r++) p[k * MR + r] = rows[r][k];                                \
+      } else {                                                                                    \
+        for (int64_t k = 0; k < kc; k++) {                                                        \
+          int r = 0;                                                                              \
+          for (; r < m; r++) p[k * MR + r] = A[(i0 + r) * rs + k * cs];                           \
+          for (; r < MR; r++) p[k * MR + r] = 0;                                                  \
+        }                                                                                         \
+      }                                                                                           \
+      p += MR * kc;                                                                               \
+    }                                                                                             \
+  }                                                                                               \
+  /* rows [0, kc) and columns [0, nc) of B into NR-column micro-panels. */                       \
+  static void pack_b_##SUF(int64_t kc, int64_t nc, const T *B, int64_t rs, int64_t cs, T *p) {  \
+    for (int64_t j0 = 0; j0 < nc; j0 += NR) {                                                     \
+      const int64_t n = nc - j0 < NR ? nc - j0 : NR;                                              \
+      if (n == NR && cs == 1) {                                                                   \
+        for (int64_t k = 0; k < kc; k++) memcpy(p + k * NR, B + k * rs + j0, NR * sizeof(T));     \
+      } else {                                                                                    \
+        for (int64_t k = 0; k < kc; k++) {                                                        \
+          int64_t j = 0;                                                                          \
+          for (; j < n; j++) p[k * NR + j] = B[k * rs + (j0 + j) * cs];                           \
+          for (; j < NR; j++) p[k * NR + j] = 0;                                                  \
+        }                                                                                         \
+      }                                                                                           \
+      p += NR * kc;                                                                               \
+    }                                                                                             \
+  }
+
+DEFINE_PACK(float, s, S_MR, S_NR)
+DEFINE_PACK(double, d, D_MR, D_NR)
+
+/* Per-thread packing buffers, grown on demand and kept: a GEMM per step must not pay mmap and
+ * page faults for fresh scratch every call. */
+static __thread void *t_pack_a, *t_pack_b;
+static __thread size_t t_pack_a_bytes, t_pack_b_bytes;
+
+static void *scratch(void **buf, size_t *have, size_t need) {
+  if (*have >= need) return *buf;
+  nnc_free(*buf);
+  *buf = nnc_alloc(need);
+  *have = *buf ? need : 0;
+  return *buf;
+}
+
+/* ---------------- the blocked loop nest ---------------- */
+
+#define DEFINE_GEMM(T, SUF, MR, NR, KC, MC, NC)                                                  \
+  /* One thread's share: columns [n0, n1) (or rows, when split that way) of C. */                \
+  static int gemm_serial_##SUF(int64_t M, int64_t N, int64_t K, const T *A, int64_t rsa,        \
+                               int64_t csa, const T *B, int64_t rsb, int64_t csb, T *C,          \
+                               int64_t ldc) {                                                     \
+    const int64_t ncMax = N < NC ? N : NC, kcMax = K < KC ? K : KC;                               \
+    T *pb = scratch(&t_pack_b, &t_pack_b_bytes,                                                   \
+                    (size_t)((ncMax + NR - 1) / NR * NR * kcMax) * sizeof(T));                    \
+    T *pa = scratch(&t_pack_a, &t_pack_a_bytes, (size_t)(MC * kcMax) * sizeof(T));               \
+    if (!pa || !pb) return NNC_E_NOMEM;                                                           \
+    for (int64_t jc = 0; jc < N; jc += NC) {                                                      \
+      const int64_t nc = N - jc < NC ? N - jc : NC;                                               \
+      for (int64_t pc = 0; pc < K; pc += KC) {                                                    \
+        const int64_t kc = K - pc < KC ? K - pc : KC;                                             \
+        pack_b_##SUF(kc, nc, B + pc * rsb + jc * csb, rsb, csb, pb);                              \
+        for (int64_t ic = 0; ic < M; ic += MC) {                                                  \
+          const int64_t mc = M - ic < MC ? M - ic : MC;                                           \
+          pack_a_##SUF(mc, kc, A + ic * rsa + pc * csa, rsa, csa, pa);                            \
+          for (int64_t jr = 0; jr < nc; jr += NR) {                                               \
+            const int nr = (int)(nc - jr < NR ? nc - jr : NR);                                    \
+            for (int64_t ir = 0; ir < mc; ir += MR) {                                             \
+              const int mr = (int)(mc - ir < MR ? mc - ir : MR);                                  \
+              ukr_##SUF(kc, pa + ir * kc, pb + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc,       \
+                        pc > 0, mr, nr);                                                          \
+            }                                                                                     \
+          }                                                                                       \
+        }                                                                                         \
+      }                                                                                           \
+    }                                                                                             \
+    return NNC_OK;                                                                                \
+  }                                                                                               \
+  typedef struct {                                                                                \
+    int64_t M, N, K, rsa, csa, rsb, csb, ldc, unit;                                              \
+    const T *A, *B;                                                                               \
+    T *C;                                                                                         \
+    int byCols;                                                                                   \
+    int rc;                                                                                       \
+  } gemm_job_##SUF;                                                                               \
+  static void gemm_task_##SUF(void *ctx, int64_t b, int64_t e) {                                 \
+    gemm_job_##SUF *j = ctx;                                                                      \
+    int64_t lo = b * j->unit, hi = e * j->unit;                                                   \
+    int rc;                                                                                       \
+    if (j->byCols) {                                                                              \
+      if (hi > j->N) hi = j->N;                                                                   \
+      rc = gemm_serial_##SUF(j->M, hi - lo, j->K, j->A, j->rsa, j->csa, j->B + lo * j->csb,      \
+                             j->rsb, j->csb, j->C + lo, j->ldc);                                  \
+    } else {                                                                                      \
+      if (hi > j->M) hi = j->M;                                                                   \
+      rc = gemm_serial_##SUF(hi - lo, j->N, j->K, j->A + lo * j->rsa, j->rsa, j->csa, j->B,      \
+                             j->rsb, j->csb, j->C + lo * j->ldc, j->ldc);                         \
+    }                                                                                             \
+    if (rc) j->rc = rc;                                                                           \
+  }                                                                                               \
+  int nnc_builtin_##SUF##gemm_impl(int64_t M, int64_t N, int64_t K, const T *A, int64_t rsa,    \
+                                   int64_t csa, const T *B, int64_t rsb, int64_t csb, T *C,      \
+                                   int64_t ldc, int threads) {                                    \
+    if (M <= 0 || N <= 0) return NNC_OK;                                                          \
+    if (K <= 0) {                                                                                 \
+      for (int64_t i = 0; i < M; i++) memset(C + i * ldc, 0, (size_t)N * sizeof(T));             \
+      return NNC_OK;                                                                              \
+    }                                                                                             \
+    if (threads <= 1 || M * N * K < 64 * 64 * 64)                                                 \
+      return gemm_serial_##SUF(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);                        \
+    gemm_job_##SUF j = {M, N, K, rsa, csa, rsb, csb, ldc, 0, A, B, C, N >= M, 0};                 \
+    /* Split the larger of M and N into tiles of whole micro-panels; each thread packs its own. */ \
+    j.unit = j.byCols ? NR * 4 : MR * 4;                                                          \
+    const int64_t units = ((j.byCols ? N : M) + j.unit - 1) / j.unit;                             \
+    nnc_parallel_for(units, 1, gemm_task_##SUF, &j);                                              \
+    return j.rc;                                                                                  \
+  }
+
+DEFINE_GEMM(float, s, S_MR, S_NR, S_KC, S_MC, S_NC)
+DEFINE_GEMM(double, d, D_MR, D_NR, D_KC, D_MC, D_NC)
+
+int nnc_builtin_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa, int64_t csa,
+                      const float *B, int64_t rsb, int64_t csb, float *C, int64_t ldc,
+                      int threads) {
+  return nnc_builtin_sgemm_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, threads);
+}
+int nnc_builtin_dgemm(int64_t M, int64_t N, int64_t K, const double *A, int64_t rsa,
+                      int64_t csa, const double *B, int64_t rsb, int64_t csb, double *C,
+                      int64_t ldc, int threads) {
+  return nnc_builtin_dgemm_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, threads);
+}
+
+/* ---------------- BLAS dispatch ---------------- */
+
+/* How a (rows × cols) operand with strides (rs, cs) maps onto row-major CBLAS: NoTrans with
+ * ld = rs, or Trans with ld = cs. Returns 0 when the strides fit neither (it must be copied). */
+static int blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int *trans, int *ld) {
+  if (cols == 1) cs = 1;
+  if (rows == 1) rs = cols;
+  if (cs == 1 && rs >= (cols > 1 ? cols : 1) && rs <= INT_MAX) {
+    *trans = CblasNoTrans;
+    *ld = (int)rs;
+    return 1;
+  }
+  if (rows == 1) rs = 1, cs = cs < 1 ? 1 : cs;
+  if (rs == 1 && cs >= (rows > 1 ? rows : 1) && cs <= INT_MAX) {
+    *trans = CblasTrans;
+    *ld = (int)cs;
+    return 1;
+  }
+  return 0;
+}
+
+#define DEFINE_DISPATCH(T, SUF, BLASFN)                                                          \
+  int nnc_gemm_##SUF(int64_t M, int64_t N, int64_t K, const T *A, int64_t rsa, int64_t csa,     \
+                     const T *B, int64_t rsb, int64_t csb, T *C, int64_t ldc, int builtin) {     \
+    nnc_ensure_init();                                                                            \
+    if (M <= 0 || N <= 0) return NNC_OK;                                                          \
+    if (builtin || !nnc_blas.BLASFN || M > INT_MAX || N > INT_MAX || K > INT_MAX ||               \
+        ldc > INT_MAX || K == 0)                                                                  \
+      return nnc_builtin_##BLASFN##_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc,               \
+                                         nnc_threads());                                          \
+    int ta, tb, lda, ldb;                                                                         \
+    T *ca = NULL, *cb = NULL;                                                                     \
+    if (!blas_layout(M, K, rsa, csa, &ta, &lda)) {                                                \
+      ca = nnc_alloc((size_t)(M * K) * sizeof(T));                                                \
+      if (!ca) return NNC_E_NOMEM;                                                                \
+      for (int64_t i = 0; i < M; i++)                                                             \
+        for (int64_t k = 0; k < K; k++) ca[i * K + k] = A[i * rsa + k * csa];                     \
+      A = ca, ta = CblasNoTrans, lda = (int)K;                                                    \
+    }                                                                                             \
+    if (!blas_layout(K, N, rsb, csb, &tb, &ldb)) {                                                \
+      cb = nnc_alloc((size_t)(K * N) * sizeof(T));                                                \
+      if (!cb) {                                                                                  \
+        nnc_free(ca);                                                                             \
+        return NNC_E_NOMEM;                                                                       \
+      }                                                                                           \
+      for (int64_t k = 0; k < K; k++)                                                             \
+        for (int64_t j = 0; j < N; j++) cb[k * N + j] = B[k * rsb + j * csb];                     \
+      B = cb, tb = CblasNoTrans, ldb = (int)N;                                                    \
+    }                                                                                             \
+    nnc_blas.BLASFN(CblasRowMajor, ta, tb, (int)M, (int)N, (int)K, 1, A, lda, B, ldb, 0, C,      \
+                    (int)ldc);                                                                    \
+    nnc_free(ca);                                                                                 \
+    nnc_free(cb);                                                                                 \
+    return NNC_OK;                                                                                \
+  }
+
+DEFINE_DISPATCH(float, f32, sgemm)
+DEFINE_DISPATCH(double, f64, dgemm)
+
+int32_t nnc_sgemm(int32_t M, int32_t N, int32_t K, const float *A, const float *B, float *C,
+                  int32_t builtin) {
+  if (!A || !B || !C || M < 0 || N < 0 || K < 0) return nnc_fail(NNC_E_ARG, "sgemm: bad arguments");
+  return nnc_gemm_f32(M, N, K, A, K, 1, B, N, 1, C, N, builtin);
+}
+
+int32_t nnc_dgemm(int32_t M, int32_t N, int32_t K, const double *A, const double *B, double *C,
+                  int32_t builtin) {
+  if (!A || !B || !C || M < 0 || N < 0 || K < 0) return nnc_fail(NNC_E_ARG, "dgemm: bad arguments");
+  return nnc_gemm_f64(M, N, K, A, K, 1, B, N, 1, C, N, builtin);
+}

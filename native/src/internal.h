@@ -1,0 +1,158 @@
+/* Shared internals of libnnc: operand parsing and validation, strided iteration, the thread pool,
+ * the BLAS/LAPACK function table and the built-in GEMM. */
+#ifndef NNC_INTERNAL_H
+#define NNC_INTERNAL_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "nnc.h"
+
+#define NNC_HIDDEN __attribute__((visibility("hidden")))
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* A validated strided operand. */
+typedef struct {
+  int dtype;
+  int ndim;
+  int64_t off;   /* elements */
+  int64_t len;   /* elements the buffer holds */
+  int64_t size;  /* product of the shape */
+  int64_t shape[NNC_MAX_DIMS];
+  int64_t strides[NNC_MAX_DIMS];
+  char *data;    /* buffer base (element 0, not the offset) */
+} nnc_arr;
+
+static inline int64_t nnc_elsize(int dtype) { return dtype == NNC_F64 ? 8 : 4; }
+
+/* Records the message of the current error and returns code. */
+NNC_HIDDEN int nnc_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reads and validates operand k of the descriptor. name appears in error messages. */
+NNC_HIDDEN int nnc_parse(const double *desc, int k, const void *ptr, const char *name, nnc_arr *a);
+/* Checks the descriptor buffer itself (length). */
+NNC_HIDDEN int nnc_check_desc(const double *desc, int32_t desc_bytes, const char *op);
+/* Reads integer parameter i (from NNC_PARAMS) into *v, failing unless it is in [lo, hi]. */
+NNC_HIDDEN int nnc_param(const double *desc, int i, int64_t lo, int64_t hi, const char *op,
+                         const char *what, int64_t *v);
+/* Fails unless a is contiguous (row-major, no gaps). */
+NNC_HIDDEN int nnc_require_contiguous(const nnc_arr *a, const char *op, const char *name);
+NNC_HIDDEN int nnc_is_contiguous(const nnc_arr *a);
+NNC_HIDDEN int nnc_same_shape(const nnc_arr *a, const nnc_arr *b);
+NNC_HIDDEN int nnc_require_shape(const nnc_arr *a, const nnc_arr *ref, const char *op,
+                                 const char *name, const char *refname);
+NNC_HIDDEN int nnc_require_dtype(const nnc_arr *a, int dtype, const char *op, const char *name);
+NNC_HIDDEN const char *nnc_dtype_name(int dtype);
+
+/* Pointer to element at storage index i. */
+static inline char *nnc_at(const nnc_arr *a, int64_t i) { return a->data + i * nnc_elsize(a->dtype); }
+
+/* JavaScript's ToInt32: what storing a number into an Int32Array does. */
+static inline int32_t js_toint32(double d) {
+  if (LIKELY(d >= -2147483648.0 && d <= 2147483647.0)) return (int32_t)d; /* truncates; NaN fails */
+  if (!(d - d == 0)) return 0; /* NaN or infinity */
+  double t = trunc(d);
+  double m = fmod(t, 4294967296.0);
+  if (m < 0) m += 4294967296.0;
+  return (int32_t)(uint32_t)(uint64_t)m;
+}
+
+/* ---- strided iteration ---- */
+
+/* A traversal of a common shape by up to 4 operands, dimensions merged where all strides allow. */
+typedef struct {
+  int ndim;                              /* >= 1 */
+  int nops;
+  int64_t shape[NNC_MAX_DIMS];
+  int64_t st[4][NNC_MAX_DIMS];           /* strides in elements */
+  int64_t size;
+} nnc_plan;
+
+NNC_HIDDEN void nnc_plan_make(nnc_plan *p, int nops, int ndim, const int64_t *shape,
+                              const int64_t *const *strides);
+/* Calls row(ctx, n, ptrs, strides) for the innermost rows covering linear elements
+ * [begin, end) of the plan, where ptrs are byte pointers and strides element strides. */
+typedef void (*nnc_row_fn)(void *ctx, int64_t n, char **ptrs, const int64_t *strides);
+NNC_HIDDEN void nnc_plan_range(const nnc_plan *p, char *const *base, const int *elsize,
+                               int64_t begin, int64_t end, nnc_row_fn row, void *ctx);
+/* Runs the whole plan, in parallel when it is large. */
+NNC_HIDDEN void nnc_plan_run(const nnc_plan *p, char *const *base, const int *elsize,
+                             nnc_row_fn row, void *ctx, int64_t grain);
+
+/* ---- threads ---- */
+
+typedef void (*nnc_task_fn)(void *ctx, int64_t begin, int64_t end);
+/* Splits [0, n) into at most nnc_threads() chunks of at least grain items and runs them in
+ * parallel (the caller runs the first). Runs serially when nested or when n < 2 * grain. */
+NNC_HIDDEN void nnc_parallel_for(int64_t n, int64_t grain, nnc_task_fn fn, void *ctx);
+NNC_HIDDEN int nnc_threads(void);
+NNC_HIDDEN int nnc_pool_set_threads(int n);
+NNC_HIDDEN int nnc_default_threads(void);
+
+/* ---- BLAS ---- */
+
+enum { CblasRowMajor = 101, CblasColMajor = 102 };
+enum { CblasNoTrans = 111, CblasTrans = 112 };
+
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *,
+                         int, float, float *, int);
+typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
+                         const double *, int, double, double *, int);
+/* Fortran LAPACK (column-major, every argument by pointer). */
+typedef void (*potrf_fn)(const char *, const int *, void *, const int *, int *);
+typedef void (*getrf_fn)(const int *, const int *, void *, const int *, int *, int *);
+typedef void (*getrs_fn)(const char *, const int *, const int *, const void *, const int *,
+                         const int *, void *, const int *, int *);
+typedef void (*geqrf_fn)(const int *, const int *, void *, const int *, void *, void *,
+                         const int *, int *);
+typedef void (*orgqr_fn)(const int *, const int *, const int *, void *, const int *, const void *,
+                         void *, const int *, int *);
+typedef void (*syevd_fn)(const char *, const char *, const int *, void *, const int *, void *,
+                         void *, const int *, int *, const int *, int *);
+typedef void (*gesdd_fn)(const char *, const int *, const int *, void *, const int *, void *,
+                         void *, const int *, void *, const int *, void *, const int *, int *,
+                         int *);
+
+typedef struct {
+  sgemm_fn sgemm;
+  dgemm_fn dgemm;
+  potrf_fn potrf[2]; /* [0] float, [1] double */
+  getrf_fn getrf[2];
+  getrs_fn getrs[2];
+  geqrf_fn geqrf[2];
+  orgqr_fn orgqr[2];
+  syevd_fn syevd[2];
+  gesdd_fn gesdd[2];
+  int has_lapack;
+} nnc_blas_t;
+
+NNC_HIDDEN extern nnc_blas_t nnc_blas;
+NNC_HIDDEN void nnc_ensure_init(void);
+NNC_HIDDEN void nnc_blas_set_threads(int n);
+
+/* ---- GEMM ---- */
+
+/* C[M,N] (row stride ldc, unit column stride) = A·B with A, B strided (row, column strides).
+ * Uses the BLAS when loaded (and allowed), the built-in kernels otherwise. */
+NNC_HIDDEN int nnc_gemm_f32(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa,
+                            int64_t csa, const float *B, int64_t rsb, int64_t csb, float *C,
+                            int64_t ldc, int builtin);
+NNC_HIDDEN int nnc_gemm_f64(int64_t M, int64_t N, int64_t K, const double *A, int64_t rsa,
+                            int64_t csa, const double *B, int64_t rsb, int64_t csb, double *C,
+                            int64_t ldc, int builtin);
+/* The built-in blocked GEMM (threads: use the pool when > 1). */
+NNC_HIDDEN int nnc_builtin_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa,
+                                 int64_t csa, const float *B, int64_t rsb, int64_t csb, float *C,
+                                 int64_t ldc, int threads);
+NNC_HIDDEN int nnc_builtin_dgemm(int64_t M, int64_t N, int64_t K, const double *A, int64_t rsa,
+                                 int64_t csa, const double *B, int64_t rsb, int64_t csb,
+                                 double *C, int64_t ldc, int threads);
+
+/* Number of operand pointers passed to scratch allocations. */
+NNC_HIDDEN void *nnc_alloc(size_t bytes);
+NNC_HIDDEN void nnc_free(void *p);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * libnnc: the native kernels of @nnc/native.
+ *
+ * Every kernel takes one descriptor (an array of doubles, see below) plus one pointer per operand,
+ * and returns an int: >= 0 on success (some kernels return a value there), < 0 an error code
+ * (NNC_E_*); the message of the last error on the calling thread is available from
+ * nnc_last_error(). No kernel aborts, allocates memory the caller sees, or keeps state between
+ * calls beyond the BLAS handle and the worker threads.
+ *
+ * Descriptor layout (doubles, so that JavaScript writes plain numbers with no conversion):
+ *   operand k (k = 0..3) at k * NNC_SLOT:
+ *     [0] dtype code (NNC_F32, NNC_F64, NNC_I32)
+ *     [1] ndim (0..8)
+ *     [2] offset of the first element, in elements
+ *     [3] byte length of the buffer passed for this operand
+ *     [4..11] shape, [12..19] strides (elements; 0 broadcasts, negative reverses)
+ *   kernel parameters from NNC_PARAMS on (op codes, axes, window geometry).
+ * Every field must be an integer; the library checks each one, and checks that every element a
+ * kernel touches lies inside its buffer.
+ */
+#ifndef NNC_H
+#define NNC_H
+
+#include <stdint.h>
+
+#define NNC_MAX_DIMS 8
+#define NNC_SLOT 20
+#define NNC_MAX_OPERANDS 4
+#define NNC_PARAMS (NNC_SLOT * NNC_MAX_OPERANDS)
+#define NNC_DESC_LEN 128
+
+enum { NNC_F32 = 0, NNC_F64 = 1, NNC_I32 = 2 };
+
+enum {
+  NNC_OK = 0,
+  NNC_E_ARG = -1,         /* malformed descriptor or argument */
+  NNC_E_BOUNDS = -2,      /* an element or index lies outside its buffer or axis */
+  NNC_E_UNSUPPORTED = -3, /* dtype or op the kernel does not implement */
+  NNC_E_NOMEM = -4,       /* scratch allocation failed */
+  NNC_E_NOLAPACK = -5,    /* no LAPACK library loaded: the caller should use another backend */
+  NNC_E_LAPACK = -6       /* LAPACK reported an illegal argument */
+};
+
+/* Unary op codes, in the order of @nnc/tensor's UnaryOp. */
+enum {
+  NNC_NEG, NNC_ABS, NNC_SIGN, NNC_EXP, NNC_EXPM1, NNC_LOG, NNC_LOG1P, NNC_SQRT, NNC_RSQRT,
+  NNC_SQUARE, NNC_RECIPROCAL, NNC_SIN, NNC_COS, NNC_TAN, NNC_TANH, NNC_SIGMOID, NNC_RELU,
+  NNC_SOFTPLUS, NNC_FLOOR, NNC_CEIL, NNC_ROUND, NNC_TRUNC, NNC_ERF, NNC_UNARY_COUNT
+};
+
+/* Binary op codes, in the order of @nnc/tensor's BinaryOp. */
+enum {
+  NNC_ADD, NNC_SUB, NNC_MUL, NNC_DIV, NNC_POW, NNC_MOD, NNC_MINIMUM, NNC_MAXIMUM, NNC_ATAN2,
+  NNC_EQ, NNC_NE, NNC_LT, NNC_LE, NNC_GT, NNC_GE, NNC_BINARY_COUNT
+};
+
+enum { NNC_SUM = 0, NNC_PROD = 1, NNC_MAX = 2, NNC_MIN = 3 };
+
+#define NNC_API __attribute__((visibility("default")))
+
+/* Library set-up: reads NNC_THREADS, NNC_BLAS, NNC_OPENBLAS_CORETYPE, loads BLAS. Idempotent. */
+NNC_API int32_t nnc_init(void);
+/* JSON description of the BLAS in use, the CPU features and the thread count. */
+NNC_API int32_t nnc_info(char *buf, int32_t cap);
+/* Copies the last error message of this thread into buf (NUL-terminated); returns its length. */
+NNC_API int32_t nnc_last_error(char *buf, int32_t cap);
+/* Sets the number of threads of libnnc and of the BLAS (n <= 0: the number of cores). */
+NNC_API int32_t nnc_set_threads(int32_t n);
+NNC_API int32_t nnc_get_threads(void);
+/* Does nothing: measures the cost of an FFI call with a descriptor and one buffer. */
+NNC_API int32_t nnc_noop(const double *desc, int32_t desc_bytes, void *p);
+/* The same but reads the descriptor and validates one operand (the fixed cost of every kernel). */
+NNC_API int32_t nnc_touch(const double *desc, int32_t desc_bytes, void *p);
+
+NNC_API int32_t nnc_copy(const double *desc, int32_t desc_bytes, void *out, const void *x);
+NNC_API int32_t nnc_unary(const double *desc, int32_t desc_bytes, void *out, const void *x);
+NNC_API int32_t nnc_binary(const double *desc, int32_t desc_bytes, void *out, const void *a,
+                           const void *b);
+NNC_API int32_t nnc_where(const double *desc, int32_t desc_bytes, void *out, const void *cond,
+                          const void *a, const void *b);
+NNC_API int32_t nnc_reduce(const double *desc, int32_t desc_bytes, void *out, const void *x);
+NNC_API int32_t nnc_arg_reduce(const double *desc, int32_t desc_bytes, void *out, const void *x);
+NNC_API int32_t nnc_matmul(const double *desc, int32_t desc_bytes, void *out, const void *a,
+                           const void *b);
+NNC_API int32_t nnc_softmax(const double *desc, int32_t desc_bytes, void *out, const void *x);
+NNC_API int32_t nnc_cumulative(const double *desc, int32_t desc_bytes, void *out, const void *x);
+NNC_API int32_t nnc_sort(const double *desc, int32_t desc_bytes, void *values, void *indices,
+                         const void *x);
+NNC_API int32_t nnc_gather(const double *desc, int32_t desc_bytes, void *out, const void *x,
+                           const void *index);
+NNC_API int32_t nnc_scatter_add(const double *desc, int32_t desc_bytes, void *out,
+                                const void *index, const void *src);
+NNC_API int32_t nnc_index_select(const double *desc, int32_t desc_bytes, void *out,
+                                 const void *x, const void *index);
+NNC_API int32_t nnc_im2col(const double *desc, int32_t desc_bytes, void *out, const void *x);
+NNC_API int32_t nnc_col2im(const double *desc, int32_t desc_bytes, void *out, const void *cols);
+NNC_API int32_t nnc_pool(const double *desc, int32_t desc_bytes, void *out, void *indices,
+                         const void *x);
+NNC_API int32_t nnc_cholesky(const double *desc, int32_t desc_bytes, void *out, const void *a);
+NNC_API int32_t nnc_lu(const double *desc, int32_t desc_bytes, void *lu, void *pivots);
+NNC_API int32_t nnc_solve(const double *desc, int32_t desc_bytes, void *out, const void *a,
+                          const void *b);
+NNC_API int32_t nnc_qr(const double *desc, int32_t desc_bytes, void *q, void *r, const void *a);
+NNC_API int32_t nnc_eigh(const double *desc, int32_t desc_bytes, void *w, void *v, const void *a);
+NNC_API int32_t nnc_svd(const double *desc, int32_t desc_bytes, void *u, void *s, void *vt,
+                        const void *a);
+
+/* Plain GEMM entry points for benchmarks: C[M,N] = A[M,K] B[K,N], all row-major contiguous.
+ * builtin != 0 forces libnnc's own GEMM. */
+NNC_API int32_t nnc_sgemm(int32_t M, int32_t N, int32_t K, const float *A, const float *B,
+                          float *C, int32_t builtin);
+NNC_API int32_t nnc_dgemm(int32_t M, int32_t N, int32_t K, const double *A, const double *B,
+                          double *C, int32_t builtin);
+
+#endif

@@ -1,0 +1,77 @@
+// Helpers shared by the indexing, ordering, joining and padding frontends: argument checks, fresh
+// outputs, views along one axis, and moving an axis to the end for kernels that work on rows.
+import { allocTyped, type DType } from "./dtype.ts";
+import { NDArray, Storage } from "./ndarray.ts";
+import { getBackend } from "./registry.ts";
+import { normalizeAxis } from "./_shape.ts";
+
+/** Throws a TypeError unless `value` is an NDArray. */
+export function checkArray(value: unknown, op: string, name: string): asserts value is NDArray {
+  if (!(value instanceof NDArray)) {
+    const got = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+    throw new TypeError(`${op}: ${name} must be an NDArray, got ${got}`);
+  }
+}
+
+/** Throws a TypeError unless `value` is an int32 NDArray. */
+export function checkIndexArray(value: unknown, op: string, name: string): asserts value is NDArray {
+  checkArray(value, op, name);
+  if (value.dtype !== "int32") throw new TypeError(`${op}: ${name} must be int32, got ${value.dtype}`);
+}
+
+/** Throws a RangeError unless `value` is an integer in `[min, max]`. */
+export function checkInt(value: unknown, op: string, name: string, min: number, max = Infinity): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
+    throw new RangeError(`${op}: ${name} must be ${range}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Resolves an axis as {@link normalizeAxis} does, except that a 0-d array takes 0 and -1, as in PyTorch. */
+export function resolveAxis(axis: number, ndim: number, op: string): number {
+  return ndim === 0 ? normalizeAxis(axis, 1, op) : normalizeAxis(axis, ndim, op);
+}
+
+/** A fresh zero-filled contiguous array. */
+export function allocArray(dtype: DType, shape: readonly number[]): NDArray {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return new NDArray(new Storage(allocTyped(dtype, n)), shape);
+}
+
+/** `x` itself when contiguous, else a contiguous copy made by the active backend. */
+export function contiguousOf(x: NDArray): NDArray {
+  if (x.isContiguous) return x;
+  const out = allocArray(x.dtype, x.shape);
+  getBackend().copy(out, x);
+  return out;
+}
+
+/**
+ * The view of `x` that keeps `length` entries along `axis`, starting at `start` and moving by `step`
+ * (0 repeats one entry, negative walks backwards). Bounds are the caller's responsibility.
+ */
+export function axisView(x: NDArray, axis: number, start: number, length: number, step = 1): NDArray {
+  const shape = [...x.shape];
+  const strides = [...x.strides];
+  shape[axis] = length;
+  strides[axis] = x.strides[axis] * step;
+  const offset = length > 0 ? x.offset + start * x.strides[axis] : x.offset;
+  return new NDArray(x.storage, shape, strides, offset);
+}
+
+/** The permutation that moves `axis` to the end (the identity when it is already last). */
+export function axisLastPermutation(ndim: number, axis: number): number[] {
+  const perm: number[] = [];
+  for (let d = 0; d < ndim; d++) if (d !== axis) perm.push(d);
+  perm.push(axis);
+  return perm;
+}
+
+/** The inverse of {@link axisLastPermutation}: moves the last axis back to `axis`. */
+export function axisBackPermutation(ndim: number, axis: number): number[] {
+  const perm: number[] = [];
+  for (let d = 0; d < ndim; d++) perm.push(d < axis ? d : d === axis ? ndim - 1 : d - 1);
+  return perm;
+}

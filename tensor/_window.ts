@@ -1,0 +1,158 @@
+// Validation and shape arithmetic shared by the sliding-window ops (im2col, col2im, pooling).
+import type { WindowGeometry } from "./backend.ts";
+import { NDArray } from "./ndarray.ts";
+import { fmtShape } from "./_shape.ts";
+
+/** A per-dimension option: one number for every spatial dimension, or one per dimension. */
+export type SpatialOption = number | readonly number[];
+
+/** Throws a TypeError unless `x` is an NDArray. */
+export function checkArray(x: unknown, op: string, name = "input"): asserts x is NDArray {
+  if (!(x instanceof NDArray)) {
+    throw new TypeError(`${op}: expected ${name} to be an NDArray, got ${describe(x)}`);
+  }
+}
+
+/** Throws a TypeError unless `options` is a plain object. */
+export function checkOptions(
+  options: unknown,
+  op: string,
+): asserts options is Record<string, unknown> {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(
+      `${op}: expected an options object such as { kernel: 2 }, got ${describe(options)}`,
+    );
+  }
+}
+
+/** Throws a TypeError unless `value` is undefined or a boolean; returns it or the default. */
+export function boolOption(value: unknown, fallback: boolean, op: string, name: string): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Broadcasts a scalar option to `d` entries and checks that every entry is an integer `>= min`.
+ * `fallback` is used when the option is undefined.
+ */
+export function spatialOption(
+  value: unknown,
+  fallback: SpatialOption | undefined,
+  d: number,
+  min: number,
+  op: string,
+  name: string,
+): number[] {
+  const v = value === undefined ? fallback : value;
+  if (v === undefined) throw new TypeError(`${op}: ${name} is required`);
+  let list: number[];
+  if (typeof v === "number") list = new Array<number>(d).fill(v);
+  else if (Array.isArray(v)) list = [...v];
+  else {throw new TypeError(
+      `${op}: ${name} must be a number or an array of ${d} numbers, got ${describe(v)}`,
+    );}
+  if (list.length !== d) {
+    throw new RangeError(
+      `${op}: ${name} ${
+        fmtList(v)
+      } has ${list.length} entries, expected ${d} (one per spatial dimension) or a single number`,
+    );
+  }
+  for (const e of list) {
+    if (typeof e !== "number" || !Number.isSafeInteger(e) || e < min) {
+      const what = min === 0 ? "non-negative integers" : "positive integers";
+      throw new RangeError(`${op}: ${name} must be ${what}, got ${fmtList(v)}`);
+    }
+  }
+  return list;
+}
+
+/** The options common to every window op, resolved for `d` spatial dimensions. */
+export function resolveGeometry(
+  options: Record<string, unknown>,
+  d: number,
+  op: string,
+  strideDefault?: SpatialOption,
+): WindowGeometry {
+  const kernel = spatialOption(options.kernel, undefined, d, 1, op, "kernel");
+  return {
+    kernel,
+    stride: spatialOption(options.stride, strideDefault ?? 1, d, 1, op, "stride"),
+    padding: spatialOption(options.padding, 0, d, 0, op, "padding"),
+    dilation: spatialOption(options.dilation, 1, d, 1, op, "dilation"),
+  };
+}
+
+/**
+ * Window positions along each spatial dimension (PyTorch's formula). With `ceilMode` the last partial
+ * window is kept unless it would start in the right padding. Throws a RangeError naming the
+ * dimension when a window does not fit.
+ */
+export function outputSizes(
+  spatial: readonly number[],
+  g: WindowGeometry,
+  ceilMode: boolean,
+  op: string,
+): number[] {
+  return spatial.map((n, i) => {
+    const s = g.stride[i], p = g.padding[i];
+    const span = g.dilation[i] * (g.kernel[i] - 1) + 1;
+    const room = n + 2 * p - span;
+    if (room < 0) {
+      throw new RangeError(
+        `${op}: window of size ${span} (kernel ${g.kernel[i]}, dilation ${
+          g.dilation[i]
+        }) is larger than the padded input ` +
+          `${n + 2 * p} (size ${n}, padding ${p}) along spatial dimension ${i}`,
+      );
+    }
+    if (!ceilMode) return Math.floor(room / s) + 1;
+    let o = Math.ceil(room / s) + 1;
+    if ((o - 1) * s >= n + p) o--;
+    return o;
+  });
+}
+
+/** Checks that `x` is `[N, C, ...spatial]` with `d` spatial dimensions (any of 1–3 when `d` is null). */
+export function checkWindowInput(x: NDArray, d: number | null, op: string): number {
+  const rank = x.ndim - 2;
+  if (d === null ? rank < 1 || rank > 3 : rank !== d) {
+    throw new RangeError(`${op}: expected input ${layoutName(d)}, got ${fmtShape(x.shape)}`);
+  }
+  for (let i = 2; i < x.ndim; i++) {
+    if (x.shape[i] < 1) {
+      throw new RangeError(
+        `${op}: spatial dimensions must be non-empty, got input ${fmtShape(x.shape)}`,
+      );
+    }
+  }
+  return rank;
+}
+
+/** `[N, C, H, W]`-style description of the expected layout. */
+export function layoutName(d: number | null): string {
+  switch (d) {
+    case 1:
+      return "[N, C, L]";
+    case 2:
+      return "[N, C, H, W]";
+    case 3:
+      return "[N, C, D, H, W]";
+    default:
+      return "[N, C, ...spatial] with 1 to 3 spatial dimensions";
+  }
+}
+
+function fmtList(v: unknown): string {
+  return Array.isArray(v) ? `[${v.map(String).join(", ")}]` : String(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return `array [${v.map(String).join(", ")}]`;
+  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
+  return typeof v === "string" ? JSON.stringify(v) : `${typeof v} ${String(v)}`;
+}

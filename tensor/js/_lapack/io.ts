@@ -1,0 +1,135 @@
+// Moving matrices between strided NDArrays and contiguous float64 work buffers, plus the small
+// numeric helpers every factorisation shares.
+import type { NDArray } from "../../ndarray.ts";
+
+/** Machine epsilon of float64 (2^-52): every kernel works in float64 whatever the dtype. */
+export const EPS = 2 ** -52;
+
+/** Number of matrices in an array whose trailing `core` dimensions form one matrix. */
+export function batchCount(x: NDArray, core: number): number {
+  let count = 1;
+  for (let i = 0; i < x.ndim - core; i++) count *= x.shape[i];
+  return count;
+}
+
+/** Storage index of the first element of every matrix (trailing `core` dims), in row-major batch order. */
+export function matrixOffsets(x: NDArray, core: number): Float64Array {
+  const nb = x.ndim - core;
+  const offs = new Float64Array(batchCount(x, core));
+  const counter = new Array<number>(nb).fill(0);
+  let pos = x.offset;
+  for (let b = 0; b < offs.length; b++) {
+    offs[b] = pos;
+    for (let d = nb - 1; d >= 0; d--) {
+      counter[d]++;
+      pos += x.strides[d];
+      if (counter[d] < x.shape[d]) break;
+      pos -= x.strides[d] * x.shape[d];
+      counter[d] = 0;
+    }
+  }
+  return offs;
+}
+
+/** Copies the `rows × cols` matrix of `x` starting at storage index `off` into `dst` (row-major). */
+export function loadMatrix(x: NDArray, off: number, rows: number, cols: number, dst: Float64Array): void {
+  const data = x.data;
+  const rs = x.strides[x.ndim - 2];
+  const cs = x.strides[x.ndim - 1];
+  for (let i = 0; i < rows; i++) {
+    const src = off + i * rs;
+    const d = i * cols;
+    if (cs === 1) {
+      for (let j = 0; j < cols; j++) dst[d + j] = data[src + j];
+    } else {
+      for (let j = 0; j < cols; j++) dst[d + j] = data[src + j * cs];
+    }
+  }
+}
+
+/** Like {@link loadMatrix} but stores the transpose: `dst[j·rows + i] = x[i, j]`. */
+export function loadTransposed(x: NDArray, off: number, rows: number, cols: number, dst: Float64Array): void {
+  const data = x.data;
+  const rs = x.strides[x.ndim - 2];
+  const cs = x.strides[x.ndim - 1];
+  for (let j = 0; j < cols; j++) {
+    const src = off + j * cs;
+    const d = j * rows;
+    for (let i = 0; i < rows; i++) dst[d + i] = data[src + i * rs];
+  }
+}
+
+/** Writes `len` values of `src` into the contiguous `out` at matrix `b` (each matrix holding `len`). */
+export function storeBlock(out: NDArray, b: number, len: number, src: Float64Array): void {
+  const start = out.offset + b * len;
+  // TypedArray.set converts float64 to float32 with round-to-nearest, as a store would.
+  out.data.set(len === src.length ? src : src.subarray(0, len), start);
+}
+
+/** True when every one of the first `len` entries is finite. */
+export function allFinite(w: Float64Array, len: number): boolean {
+  for (let i = 0; i < len; i++) if (!Number.isFinite(w[i])) return false;
+  return true;
+}
+
+/**
+ * 1, or a power of two near the largest |entry| when that lies outside [2^-400, 2^400]: dividing
+ * by it is exact and keeps sums of squares from overflowing or underflowing. Scaling only when
+ * needed keeps tiny entries of ordinary matrices out of the subnormal range.
+ */
+export function scaleOf(w: Float64Array, len: number): number {
+  let big = 0;
+  for (let i = 0; i < len; i++) {
+    const v = Math.abs(w[i]);
+    if (v > big) big = v;
+  }
+  if (big === 0 || !Number.isFinite(big) || (big >= 2 ** -400 && big <= 2 ** 400)) return 1;
+  return 2 ** Math.round(Math.log2(big));
+}
+
+/** Multiplies the first `len` entries by `f`. */
+export function scaleBy(w: Float64Array, len: number, f: number): void {
+  if (f === 1) return;
+  for (let i = 0; i < len; i++) w[i] *= f;
+}
+
+/** Euclidean norm of `w[start .. end)`, scaled so that it neither overflows nor underflows. */
+export function norm2(w: Float64Array, start: number, end: number): number {
+  let big = 0;
+  for (let i = start; i < end; i++) {
+    const v = Math.abs(w[i]);
+    if (v > big) big = v;
+  }
+  if (big === 0 || !Number.isFinite(big)) return big;
+  const inv = 1 / big;
+  let s = 0;
+  for (let i = start; i < end; i++) {
+    const v = w[i] * inv;
+    s += v * v;
+  }
+  return big * Math.sqrt(s);
+}
+
+/**
+ * Index, within `w[start .. start+len)`, of the entry that decides a vector's sign: the first whose
+ * magnitude is within a relative 1e-5 of the largest. The tolerance makes exact ties (as in
+ * (1, −1)/√2) resolve to the first entry on every backend despite last-bit rounding differences.
+ */
+export function signIndex(w: Float64Array, start: number, len: number): number {
+  let big = 0;
+  for (let i = 0; i < len; i++) {
+    const v = Math.abs(w[start + i]);
+    if (v > big) big = v;
+  }
+  const cut = big * (1 - 1e-5);
+  for (let i = 0; i < len; i++) if (Math.abs(w[start + i]) >= cut) return i;
+  return 0;
+}
+
+/** Indices `0..n-1` ordered by `key` ascending (or descending), stable. */
+export function orderBy(key: Float64Array, n: number, descending: boolean): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((a, b) => (descending ? key[b] - key[a] : key[a] - key[b]) || a - b);
+  return idx;
+}

@@ -1,0 +1,274 @@
+/**
+ * Seeded random numbers: the {@link Rng} generator (xoshiro128**, seeded through SplitMix32), a
+ * default generator reseeded by {@link manualSeed}, and `rand`, `randn`, `randint`, `randperm`.
+ * The same seed gives the same numbers on every backend and platform.
+ *
+ * @module
+ */
+import { allocTyped, checkDType, type DType } from "./dtype.ts";
+import { NDArray, Storage } from "./ndarray.ts";
+import { checkShape, sizeOf } from "./_shape.ts";
+
+/** The four 32-bit words of a generator's state (for checkpoints). */
+export type RngState = [number, number, number, number];
+
+/**
+ * A small, fast, seeded generator (xoshiro128**). Integers, uniform and normal floats, shuffles.
+ *
+ * @example
+ * ```ts
+ * import { Rng } from "@nnc/tensor";
+ * const a = new Rng(42), b = new Rng(42);
+ * console.assert(a.random() === b.random());
+ * const x = a.normal();
+ * console.assert(Number.isFinite(x));
+ * ```
+ */
+export class Rng {
+  #s0 = 0;
+  #s1 = 0;
+  #s2 = 0;
+  #s3 = 0;
+  #spare: number | null = null;
+
+  /** A generator seeded with an integer (default 0). */
+  constructor(seed = 0) {
+    this.seed(seed);
+  }
+
+  /** Reseeds: SplitMix32 expands the seed into a non-zero 128-bit state. */
+  seed(seed: number): void {
+    if (!Number.isFinite(seed)) throw new RangeError(`Rng.seed: seed must be a finite number, got ${seed}`);
+    // Fold seeds beyond 32 bits in so that 2^32 + 1 and 1 differ.
+    let x = (Math.trunc(seed) ^ Math.trunc(seed / 4294967296)) >>> 0;
+    const next = () => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.#s0 = next();
+    this.#s1 = next();
+    this.#s2 = next();
+    this.#s3 = next();
+    if ((this.#s0 | this.#s1 | this.#s2 | this.#s3) === 0) this.#s0 = 1;
+    this.#spare = null;
+  }
+
+  /** The current state, to restore later with {@link Rng.setState}. */
+  getState(): RngState {
+    return [this.#s0, this.#s1, this.#s2, this.#s3];
+  }
+
+  /** Restores a state from {@link Rng.getState}. */
+  setState(state: RngState): void {
+    if (!Array.isArray(state) || state.length !== 4 || state.some((w) => !Number.isInteger(w))) {
+      throw new TypeError("Rng.setState: expected four 32-bit integers");
+    }
+    [this.#s0, this.#s1, this.#s2, this.#s3] = state.map((w) => w >>> 0);
+    this.#spare = null;
+  }
+
+  /** A copy with the same state (both then produce the same sequence). */
+  clone(): Rng {
+    const r = new Rng();
+    r.setState(this.getState());
+    return r;
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const s0 = this.#s0, s1 = this.#s1, s2 = this.#s2, s3 = this.#s3;
+    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    let n2 = s2 ^ s0;
+    let n3 = s3 ^ s1;
+    const n1 = s1 ^ n2;
+    const n0 = s0 ^ n3;
+    n2 ^= t;
+    n3 = rotl(n3, 11);
+    this.#s0 = n0 >>> 0;
+    this.#s1 = n1 >>> 0;
+    this.#s2 = n2 >>> 0;
+    this.#s3 = n3 >>> 0;
+    return r;
+  }
+
+  /** A uniform double in [0, 1) with 53 random bits. */
+  random(): number {
+    const hi = this.nextUint32() >>> 5, lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** A uniform double in [low, high). */
+  uniform(low = 0, high = 1): number {
+    return low + (high - low) * this.random();
+  }
+
+  /** A standard normal sample (Box–Muller; the second value of each pair is kept for the next call). */
+  normal(mean = 0, std = 1): number {
+    if (this.#spare !== null) {
+      const v = this.#spare;
+      this.#spare = null;
+      return mean + std * v;
+    }
+    let u = 0;
+    while (u === 0) u = this.random();
+    const v = this.random();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.#spare = r * Math.sin(2 * Math.PI * v);
+    return mean + std * r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** A uniform integer in [low, high), without modulo bias. */
+  int(low: number, high: number): number {
+    if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
+      throw new RangeError(`Rng.int: expected integers low < high, got ${low} and ${high}`);
+    }
+    const range = high - low;
+    if (range <= 4294967296) {
+      const limit = 4294967296 - (4294967296 % range);
+      let x = this.nextUint32();
+      while (x >= limit) x = this.nextUint32();
+      return low + (x % range);
+    }
+    return low + Math.floor(this.random() * range);
+  }
+
+  /** Shuffles an array in place (Fisher–Yates) and returns it. */
+  shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(0, i + 1);
+      const t = items[i];
+      items[i] = items[j];
+      items[j] = t;
+    }
+    return items;
+  }
+
+  /** A random permutation of 0..n-1. */
+  permutation(n: number): Int32Array {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Rng.permutation: n must be a non-negative integer, got ${n}`);
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    return this.shuffle(p);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+const defaultGenerator = new Rng(0);
+
+/**
+ * The generator used when an op is given no `rng`.
+ *
+ * @example
+ * ```ts
+ * import { defaultRng } from "@nnc/tensor";
+ * console.assert(defaultRng().random() < 1);
+ * ```
+ */
+export function defaultRng(): Rng {
+  return defaultGenerator;
+}
+
+/**
+ * Reseeds the default generator (like `torch.manual_seed`).
+ *
+ * @example
+ * ```ts
+ * import { manualSeed, rand } from "@nnc/tensor";
+ * manualSeed(1);
+ * const a = rand([3]);
+ * manualSeed(1);
+ * console.assert(rand([3]).toArray().toString() === a.toArray().toString());
+ * ```
+ */
+export function manualSeed(seed: number): void {
+  defaultGenerator.seed(seed);
+}
+
+/** Options of the random creation functions. */
+export interface RandomOptions {
+  /** Element type (default float32; int32 for `randint`). */
+  dtype?: DType;
+  /** Generator; the default one when omitted. */
+  rng?: Rng;
+}
+
+function filled(op: string, shape: readonly number[], dtype: DType, draw: () => number): NDArray {
+  checkShape(shape, op);
+  const data = allocTyped(checkDType(dtype, op), sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = draw();
+  return new NDArray(new Storage(data), shape);
+}
+
+/**
+ * Uniform samples in [low, high) (default [0, 1)).
+ *
+ * @example
+ * ```ts
+ * import { rand, Rng } from "@nnc/tensor";
+ * const u = rand([2, 3], { rng: new Rng(7), low: -1, high: 1 });
+ * console.assert(u.max().item() < 1 && u.min().item() >= -1);
+ * ```
+ */
+export function rand(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): NDArray {
+  const rng = options.rng ?? defaultGenerator;
+  const low = options.low ?? 0, high = options.high ?? 1;
+  if (!(high > low)) throw new RangeError(`rand: expected low < high, got ${low} and ${high}`);
+  return filled("rand", shape, options.dtype ?? "float32", () => rng.uniform(low, high));
+}
+
+/**
+ * Normal samples with the given mean (default 0) and standard deviation (default 1).
+ *
+ * @example
+ * ```ts
+ * import { randn, Rng } from "@nnc/tensor";
+ * const z = randn([10000], { rng: new Rng(3) });
+ * console.assert(Math.abs(z.mean().item()) < 0.05);
+ * ```
+ */
+export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): NDArray {
+  const rng = options.rng ?? defaultGenerator;
+  const mean = options.mean ?? 0, std = options.std ?? 1;
+  if (!(std >= 0)) throw new RangeError(`randn: std must be non-negative, got ${std}`);
+  return filled("randn", shape, options.dtype ?? "float32", () => rng.normal(mean, std));
+}
+
+/**
+ * Uniform integers in [low, high) (int32 by default).
+ *
+ * @example
+ * ```ts
+ * import { randint, Rng } from "@nnc/tensor";
+ * const k = randint(0, 10, [5], { rng: new Rng(1) });
+ * console.assert(k.dtype === "int32" && k.max().item() < 10);
+ * ```
+ */
+export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): NDArray {
+  const rng = options.rng ?? defaultGenerator;
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);
+  }
+  return filled("randint", shape, options.dtype ?? "int32", () => rng.int(low, high));
+}
+
+/**
+ * A random permutation of 0..n-1 as an int32 array.
+ *
+ * @example
+ * ```ts
+ * import { randperm, Rng } from "@nnc/tensor";
+ * const p = randperm(5, { rng: new Rng(2) });
+ * console.assert(p.sort().values.toArray().toString() === "0,1,2,3,4");
+ * ```
+ */
+export function randperm(n: number, options: { rng?: Rng } = {}): NDArray {
+  const rng = options.rng ?? defaultGenerator;
+  return new NDArray(new Storage(rng.permutation(n)), [n]);
+}
