@@ -14,13 +14,25 @@ export function checkArray(value: unknown, op: string, name: string): asserts va
 }
 
 /** Throws a TypeError unless `value` is an int32 NDArray. */
-export function checkIndexArray(value: unknown, op: string, name: string): asserts value is NDArray {
+export function checkIndexArray(
+  value: unknown,
+  op: string,
+  name: string,
+): asserts value is NDArray {
   checkArray(value, op, name);
-  if (value.dtype !== "int32") throw new TypeError(`${op}: ${name} must be int32, got ${value.dtype}`);
+  if (value.dtype !== "int32") {
+    throw new TypeError(`${op}: ${name} must be int32, got ${value.dtype}`);
+  }
 }
 
 /** Throws a RangeError unless `value` is an integer in `[min, max]`. */
-export function checkInt(value: unknown, op: string, name: string, min: number, max = Infinity): number {
+export function checkInt(
+  value: unknown,
+  op: string,
+  name: string,
+  min: number,
+  max = Infinity,
+): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Infinity ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
     throw new RangeError(`${op}: ${name} must be ${range}, got ${String(value)}`);
@@ -52,7 +64,13 @@ export function contiguousOf(x: NDArray): NDArray {
  * The view of `x` that keeps `length` entries along `axis`, starting at `start` and moving by `step`
  * (0 repeats one entry, negative walks backwards). Bounds are the caller's responsibility.
  */
-export function axisView(x: NDArray, axis: number, start: number, length: number, step = 1): NDArray {
+export function axisView(
+  x: NDArray,
+  axis: number,
+  start: number,
+  length: number,
+  step = 1,
+): NDArray {
   const shape = [...x.shape];
   const strides = [...x.strides];
   shape[axis] = length;

@@ -97,7 +97,11 @@ export function assertArray(actual: NDArray, expected: NestedArray, dtype?: stri
 }
 
 /** Asserts that `fn` throws an error of `type` whose message equals `message` exactly. */
-export function assertThrowsExact(fn: () => unknown, type: ErrorConstructor, message: string): void {
+export function assertThrowsExact(
+  fn: () => unknown,
+  type: ErrorConstructor,
+  message: string,
+): void {
   assert.throws(fn, (e: unknown) => {
     assert.ok(e instanceof type, `expected ${type.name}, got ${String(e)}`);
     assert.equal((e as Error).message, message);

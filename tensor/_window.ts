@@ -3,7 +3,16 @@ import type { WindowGeometry } from "./backend.ts";
 import { NDArray } from "./ndarray.ts";
 import { fmtShape } from "./_shape.ts";
 
-/** A per-dimension option: one number for every spatial dimension, or one per dimension. */
+/**
+ * A per-dimension window option: one number for every spatial dimension, or one per dimension.
+ *
+ * @example
+ * ```ts
+ * import type { SpatialOption } from "@nnc/tensor";
+ * const square: SpatialOption = 3;
+ * const wide: SpatialOption = [1, 5];
+ * ```
+ */
 export type SpatialOption = number | readonly number[];
 
 /** Throws a TypeError unless `x` is an NDArray. */

@@ -5,7 +5,7 @@
  */
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { resolveAxis, allocArray, checkArray } from "./_axis.ts";
+import { allocArray, checkArray, resolveAxis } from "./_axis.ts";
 
 /**
  * Inclusive cumulative sum along `axis` (negative counts from the end): `out[i] = x[0] + … + x[i]`.
@@ -38,7 +38,9 @@ export function cumprod(x: NDArray, axis: number): NDArray {
 
 function scan(op: "sum" | "prod", x: NDArray, axis: number, name: string): NDArray {
   checkArray(x, name, "x");
-  if (axis === undefined) throw new TypeError(`${name}: axis is required (PyTorch's dim), got undefined`);
+  if (axis === undefined) {
+    throw new TypeError(`${name}: axis is required (PyTorch's dim), got undefined`);
+  }
   const ax = resolveAxis(axis, x.ndim, name);
   const out = allocArray(x.dtype, x.shape);
   getBackend().cumulative(op, out, x, ax);

@@ -4,7 +4,14 @@ import { NDArray } from "./ndarray.ts";
 import { cumprod, cumsum } from "./cumulative.ts";
 import { loadFixture } from "./_fixture.ts";
 import type { NestedArray } from "./_nested.ts";
-import { assertArray, assertThrowsExact, type Ctor, elements, LAYOUTS, make } from "./_ordering_testing.ts";
+import {
+  assertArray,
+  assertThrowsExact,
+  type Ctor,
+  elements,
+  LAYOUTS,
+  make,
+} from "./_ordering_testing.ts";
 
 const fx = loadFixture("ordering") as unknown as Record<string, NestedArray>;
 
@@ -36,14 +43,20 @@ Deno.test("cumprod matches PyTorch in float32 and float64 along both axes", () =
 });
 
 Deno.test("int32 scans stay int32; a middle axis of a 3-d view; 0-d and empty arrays", () => {
-  assertArray(cumsum(make([[1, 2, 3], [4, 5, 6]], Int32Array), 1), [[1, 3, 6], [4, 9, 15]], "int32");
+  assertArray(
+    cumsum(make([[1, 2, 3], [4, 5, 6]], Int32Array), 1),
+    [[1, 3, 6], [4, 9, 15]],
+    "int32",
+  );
   assertArray(cumprod(make([2, -3, 4], Int32Array, "reversed"), 0), [2, -6, -24], "int32");
   const v = Array.from({ length: 24 }, (_, i) => i);
   // x[i][j][k] = 12i + 4j + k; along j: running sums of 4j + const
   const expected = [0, 1].map((i) =>
     [0, 1, 2].map((j) => [0, 1, 2, 3].map((k) => (j + 1) * (12 * i + k) + 4 * ((j * (j + 1)) / 2)))
   );
-  for (const layout of LAYOUTS) assertArray(cumsum(make(v, Float64Array, layout, [2, 3, 4]), 1), expected);
+  for (const layout of LAYOUTS) {
+    assertArray(cumsum(make(v, Float64Array, layout, [2, 3, 4]), 1), expected);
+  }
   assertArray(cumsum(NDArray.fromTyped(new Float32Array([5]), []), 0), 5);
   assertArray(cumprod(NDArray.fromTyped(new Float32Array([5]), []), -1), 5);
   assert.deepEqual([...cumsum(make([[], []]), 1).shape], [2, 0]);
@@ -62,7 +75,11 @@ Deno.test("cumsum and cumprod reject bad arguments", () => {
     TypeError,
     "cumprod: axis is required (PyTorch's dim), got undefined",
   );
-  assertThrowsExact(() => cumsum({} as NDArray, 0), TypeError, "cumsum: x must be an NDArray, got object");
+  assertThrowsExact(
+    () => cumsum({} as NDArray, 0),
+    TypeError,
+    "cumsum: x must be an NDArray, got object",
+  );
 });
 
 Deno.test("property: cumsum and cumprod agree with a naive scan along any axis", () => {
@@ -85,7 +102,10 @@ Deno.test("property: cumsum and cumprod agree with a naive scan along any axis",
           prods[i] *= prods[i - inner];
         }
         assert.deepEqual(elements(cumsum(x, axis)), sums);
-        assert.deepEqual(elements(cumprod(x, axis - shape.length)).map((p) => p + 0), prods.map((p) => p + 0));
+        assert.deepEqual(
+          elements(cumprod(x, axis - shape.length)).map((p) => p + 0),
+          prods.map((p) => p + 0),
+        );
       },
     ),
   );

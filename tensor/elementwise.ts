@@ -48,6 +48,17 @@ function operands(op: string, a: ArrayOrScalar, b: ArrayOrScalar): [NDArray, NDA
 }
 
 function binaryOp(name: string, op: BinaryOp, a: ArrayOrScalar, b: ArrayOrScalar, trueDivision = false): NDArray {
+  // Fast path for the most common call (same shape and dtype): tiny ops are dominated by overhead.
+  if (a instanceof NDArray && b instanceof NDArray && a.dtype === b.dtype && (!trueDivision || isFloat(a.dtype))) {
+    const sa = a.shape, sb = b.shape;
+    let same = sa.length === sb.length;
+    for (let i = 0; same && i < sa.length; i++) same = sa[i] === sb[i];
+    if (same) {
+      const out = alloc(a.dtype, sa);
+      getBackend().binary(op, out, a, b);
+      return out;
+    }
+  }
   let [x, y, dtype] = operands(name, a, b);
   if (trueDivision && !isFloat(dtype)) {
     dtype = "float32";

@@ -51,7 +51,7 @@ Deno.test("binary ops broadcast and equal PyTorch", () => {
   assert.deepEqual(t.gt(array([1, 2, 3]), 2).toArray(), [0, 0, 1]);
   assert.deepEqual(t.ge(array([1, 2, 3]), 2).toArray(), [0, 1, 1]);
   assert.deepEqual(t.ne(array([1, 2, 3]), 2).toArray(), [1, 0, 1]);
-  assert.deepEqual(t.minimum(array([1, NaN]), 0).toArray().map(String), ["0", "NaN"]);
+  assert.deepEqual((t.minimum(array([1, NaN]), 0).toArray() as number[]).map(String), ["0", "NaN"]);
 });
 
 Deno.test("dtype promotion follows PyTorch's rules", () => {

@@ -9,7 +9,14 @@ import { checkDType, type DType } from "./dtype.ts";
 import { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape } from "./_shape.ts";
-import { resolveAxis, allocArray, checkArray, checkIndexArray, checkInt, contiguousOf } from "./_axis.ts";
+import {
+  allocArray,
+  checkArray,
+  checkIndexArray,
+  checkInt,
+  contiguousOf,
+  resolveAxis,
+} from "./_axis.ts";
 
 /**
  * Gathers values along `axis` (PyTorch `gather`): `out[...i, j, ...k] = x[...i, index[...i, j, ...k], ...k]`.
@@ -32,7 +39,9 @@ export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
   for (let d = 0; d < x.ndim; d++) {
     if (d !== ax && index.shape[d] > x.shape[d]) {
       throw new RangeError(
-        `gather: index shape ${fmtShape(index.shape)} is larger than x shape ${fmtShape(x.shape)} at axis ${d}`,
+        `gather: index shape ${fmtShape(index.shape)} is larger than x shape ${
+          fmtShape(x.shape)
+        } at axis ${d}`,
       );
     }
   }
@@ -79,7 +88,9 @@ export function scatterAddInPlace(x: NDArray, axis: number, index: NDArray, src:
   const { ax, idx } = checkScatter("scatterAddInPlace", x, axis, index, src);
   if (x.strides.some((s, d) => s === 0 && x.shape[d] > 1)) {
     throw new RangeError(
-      `scatterAddInPlace: x of shape ${fmtShape(x.shape)} is a broadcast (expanded) view; writes would overlap`,
+      `scatterAddInPlace: x of shape ${
+        fmtShape(x.shape)
+      } is a broadcast (expanded) view; writes would overlap`,
     );
   }
   if (x.isContiguous) {
@@ -109,7 +120,9 @@ export function indexSelect(x: NDArray, axis: number, index: NDArray | readonly 
   const ax = resolveAxis(axis, x.ndim, "indexSelect");
   const index1 = toIndexArray(index, "indexSelect");
   if (index1.ndim > 1) {
-    throw new RangeError(`indexSelect: index must be 0-d or 1-d, got shape ${fmtShape(index1.shape)}`);
+    throw new RangeError(
+      `indexSelect: index must be 0-d or 1-d, got shape ${fmtShape(index1.shape)}`,
+    );
   }
   const idx = checkedIndex(index1, axisSize(x, ax), "indexSelect", ax);
   if (x.ndim === 0 && idx.size !== 1) {
@@ -177,9 +190,9 @@ export function oneHot(
 function checkRank(op: string, a: NDArray, x: NDArray, name: string): void {
   if (a.ndim !== x.ndim) {
     throw new RangeError(
-      `${op}: index has rank ${a.ndim} (shape ${fmtShape(a.shape)}) but ${name} has rank ${x.ndim} (shape ${
-        fmtShape(x.shape)
-      }); they must match`,
+      `${op}: index has rank ${a.ndim} (shape ${
+        fmtShape(a.shape)
+      }) but ${name} has rank ${x.ndim} (shape ${fmtShape(x.shape)}); they must match`,
     );
   }
 }
@@ -207,12 +220,16 @@ function checkScatter(
   for (let d = 0; d < x.ndim; d++) {
     if (index.shape[d] > src.shape[d]) {
       throw new RangeError(
-        `${op}: index shape ${fmtShape(index.shape)} is larger than src shape ${fmtShape(src.shape)} at axis ${d}`,
+        `${op}: index shape ${fmtShape(index.shape)} is larger than src shape ${
+          fmtShape(src.shape)
+        } at axis ${d}`,
       );
     }
     if (d !== ax && index.shape[d] > x.shape[d]) {
       throw new RangeError(
-        `${op}: index shape ${fmtShape(index.shape)} is larger than x shape ${fmtShape(x.shape)} at axis ${d}`,
+        `${op}: index shape ${fmtShape(index.shape)} is larger than x shape ${
+          fmtShape(x.shape)
+        } at axis ${d}`,
       );
     }
   }
@@ -226,13 +243,17 @@ function toIndexArray(index: NDArray | readonly number[], op: string): NDArray {
     return index;
   }
   if (!Array.isArray(index)) {
-    throw new TypeError(`${op}: index must be an int32 NDArray or an array of integers, got ${typeof index}`);
+    throw new TypeError(
+      `${op}: index must be an int32 NDArray or an array of integers, got ${typeof index}`,
+    );
   }
   const data = new Int32Array(index.length);
   for (let i = 0; i < index.length; i++) {
     const v = index[i];
     if (typeof v !== "number" || !Number.isSafeInteger(v)) {
-      throw new TypeError(`${op}: index entries must be integers, got ${String(v)} at position ${i}`);
+      throw new TypeError(
+        `${op}: index entries must be integers, got ${String(v)} at position ${i}`,
+      );
     }
     if (v < -(2 ** 31) || v >= 2 ** 31) throw new RangeError(`${op}: index ${v} is out of range`);
     data[i] = v;

@@ -12,7 +12,6 @@ import {
   flat,
   LAYOUTS,
   make,
-  shapeOf,
 } from "./_ordering_testing.ts";
 
 const fx = loadFixture("ordering") as unknown as Record<string, NestedArray>;
@@ -100,21 +99,41 @@ Deno.test("oneHot encodes labels, infers the class count and takes a dtype", () 
   assertArray(oneHot([2, 0, 1], 4), [[0, 0, 1, 0], [1, 0, 0, 0], [0, 1, 0, 0]], "float32");
   assertArray(oneHot(make([[1], [3]], Int32Array, "reversed")), [[[0, 1, 0, 0]], [[0, 0, 0, 1]]]);
   assertArray(oneHot([0], 2, { dtype: "int32" }), [[1, 0]], "int32");
-  assertArray(oneHot(NDArray.fromTyped(new Int32Array([1]), []), 3, { dtype: "float64" }), [0, 1, 0]);
-  assertThrowsExact(() => oneHot([0, 3], 3), RangeError, "oneHot: label 3 is out of range for 3 classes");
+  assertArray(oneHot(NDArray.fromTyped(new Int32Array([1]), []), 3, { dtype: "float64" }), [
+    0,
+    1,
+    0,
+  ]);
+  assertThrowsExact(
+    () => oneHot([0, 3], 3),
+    RangeError,
+    "oneHot: label 3 is out of range for 3 classes",
+  );
   assertThrowsExact(
     () => oneHot([], -1),
     RangeError,
     "oneHot: cannot infer numClasses from empty labels; pass numClasses",
   );
-  assertThrowsExact(() => oneHot([0], 0), RangeError, "oneHot: numClasses must be an integer >= 1, got 0");
-  assertThrowsExact(() => oneHot(make([0.5]), 2), TypeError, "oneHot: index must be int32, got float32");
+  assertThrowsExact(
+    () => oneHot([0], 0),
+    RangeError,
+    "oneHot: numClasses must be an integer >= 1, got 0",
+  );
+  assertThrowsExact(
+    () => oneHot(make([0.5]), 2),
+    TypeError,
+    "oneHot: index must be int32, got float32",
+  );
 });
 
 Deno.test("bad arguments throw errors that name the op, the value and the expectation", () => {
   const x = make([[1, 2, 3], [4, 5, 6]]);
   const i32 = (v: NestedArray) => make(v, Int32Array);
-  assertThrowsExact(() => gather(x, 0, make([[0]])), TypeError, "gather: index must be int32, got float32");
+  assertThrowsExact(
+    () => gather(x, 0, make([[0]])),
+    TypeError,
+    "gather: index must be int32, got float32",
+  );
   assertThrowsExact(
     () => gather(x, 1, i32([[0, 3]])),
     RangeError,
@@ -226,7 +245,10 @@ Deno.test("property: gather and scatterAdd agree with naive loops", () => {
   fc.assert(
     fc.property(scatterCase, ({ shape, axis, seed, layout }) => {
       const rnd = lcg(seed);
-      const ishape = shape.map((d, k) => (k === axis ? 1 + Math.floor(rnd() * 5) : 1 + Math.floor(rnd() * d)));
+      const ishape = shape.map((
+        d,
+        k,
+      ) => (k === axis ? 1 + Math.floor(rnd() * 5) : 1 + Math.floor(rnd() * d)));
       const xv = Array.from({ length: sizeOf(shape) }, () => Math.round(rnd() * 20 - 10));
       const iv = Array.from({ length: sizeOf(ishape) }, () => Math.floor(rnd() * shape[axis]));
       const sv = Array.from({ length: sizeOf(ishape) }, () => Math.round(rnd() * 8));
@@ -251,8 +273,16 @@ Deno.test("property: indexSelect agrees with gathering along an expanded index",
   fc.assert(
     fc.property(scatterCase, ({ shape, axis, seed, layout }) => {
       const rnd = lcg(seed);
-      const list = Array.from({ length: Math.floor(rnd() * 6) }, () => Math.floor(rnd() * shape[axis]));
-      const x = make(Array.from({ length: sizeOf(shape) }, () => rnd()), Float64Array, layout, shape);
+      const list = Array.from(
+        { length: Math.floor(rnd() * 6) },
+        () => Math.floor(rnd() * shape[axis]),
+      );
+      const x = make(
+        Array.from({ length: sizeOf(shape) }, () => rnd()),
+        Float64Array,
+        layout,
+        shape,
+      );
       const oshape = shape.map((d, k) => (k === axis ? list.length : d));
       const expected = Array.from({ length: sizeOf(oshape) }, (_, i) => {
         const at = unravel(i, oshape);

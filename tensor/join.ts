@@ -32,7 +32,8 @@ export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
   let total = 0;
   for (let i = 0; i < arrays.length; i++) {
     const a = arrays[i];
-    const agrees = a.ndim === first.ndim && a.shape.every((d, j) => j === ax || d === first.shape[j]);
+    const agrees = a.ndim === first.ndim &&
+      a.shape.every((d, j) => j === ax || d === first.shape[j]);
     if (!agrees) {
       throw new RangeError(
         `concat: array ${i} has shape ${fmtShape(a.shape)} but array 0 has shape ${
@@ -110,12 +111,16 @@ export function split(x: NDArray, sizeOrSections: number | readonly number[], ax
     const sum = sizes.reduce((p, s) => p + s, 0);
     if (sum !== n) {
       throw new RangeError(
-        `split: sections [${sizes.join(", ")}] sum to ${sum} but axis ${ax} of ${fmtShape(x.shape)} has size ${n}`,
+        `split: sections [${sizes.join(", ")}] sum to ${sum} but axis ${ax} of ${
+          fmtShape(x.shape)
+        } has size ${n}`,
       );
     }
   } else {
     throw new TypeError(
-      `split: sizeOrSections must be a number or an array of numbers, got ${String(sizeOrSections)}`,
+      `split: sizeOrSections must be a number or an array of numbers, got ${
+        String(sizeOrSections)
+      }`,
     );
   }
   return piecesOf(x, ax, sizes);

@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { NDArray } from "./ndarray.ts";
 import { chunk, concat, split, stack } from "./join.ts";
-import { assertArray, assertThrowsExact, type Ctor, elements, LAYOUTS, make } from "./_ordering_testing.ts";
+import {
+  assertArray,
+  assertThrowsExact,
+  type Ctor,
+  elements,
+  LAYOUTS,
+  make,
+} from "./_ordering_testing.ts";
 
 const a23 = [[1, 2, 3], [4, 5, 6]];
 const b13 = [[7, 8, 9]];
@@ -11,13 +18,32 @@ const c22 = [[-1, -2], [-3, -4]];
 Deno.test("concat joins along any axis, for every layout of the parts", () => {
   for (const layout of LAYOUTS) {
     const a = make(a23, Float32Array, layout);
-    assertArray(concat([a, make(b13, Float32Array, layout)]), [[1, 2, 3], [4, 5, 6], [7, 8, 9]], "float32");
-    assertArray(concat([a, make(c22, Float32Array, layout)], 1), [[1, 2, 3, -1, -2], [4, 5, 6, -3, -4]]);
-    assertArray(concat([make(c22, Float32Array, layout), a], -1), [[-1, -2, 1, 2, 3], [-3, -4, 4, 5, 6]]);
+    assertArray(
+      concat([a, make(b13, Float32Array, layout)]),
+      [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
+      "float32",
+    );
+    assertArray(concat([a, make(c22, Float32Array, layout)], 1), [[1, 2, 3, -1, -2], [
+      4,
+      5,
+      6,
+      -3,
+      -4,
+    ]]);
+    assertArray(concat([make(c22, Float32Array, layout), a], -1), [[-1, -2, 1, 2, 3], [
+      -3,
+      -4,
+      4,
+      5,
+      6,
+    ]]);
     assertArray(concat([a]), a23);
   }
   const x = make(Array.from({ length: 8 }, (_, i) => i), Float64Array, "transposed", [2, 2, 2]);
-  assertArray(concat([x, x], 1), [[[0, 1], [2, 3], [0, 1], [2, 3]], [[4, 5], [6, 7], [4, 5], [6, 7]]]);
+  assertArray(concat([x, x], 1), [[[0, 1], [2, 3], [0, 1], [2, 3]], [[4, 5], [6, 7], [4, 5], [
+    6,
+    7,
+  ]]]);
 });
 
 Deno.test("concat promotes dtypes and skips empty parts", () => {
@@ -57,7 +83,10 @@ Deno.test("split and chunk return views with PyTorch's piece sizes", () => {
   assert.deepEqual([...sections[1].shape], [2, 0]);
   assertArray(sections[2], [[1, 2, 3, 4], [6, 7, 8, 9]]);
   assertArray(split(x, 5, 0)[0], [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]);
-  assert.deepEqual(chunk(make([0, 1, 2, 3, 4, 5]), 4).map((p) => elements(p)), [[0, 1], [2, 3], [4, 5]]);
+  assert.deepEqual(chunk(make([0, 1, 2, 3, 4, 5]), 4).map((p) => elements(p)), [[0, 1], [2, 3], [
+    4,
+    5,
+  ]]);
   assert.deepEqual(chunk(make([0, 1, 2, 3, 4]), 3).map((p) => elements(p)), [[0, 1], [2, 3], [4]]);
   assert.deepEqual(chunk(x, 2, 0).map((p) => elements(p)), [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]);
   const empty = NDArray.fromTyped(new Float32Array(0), [0]);
@@ -75,7 +104,11 @@ Deno.test("join ops reject bad arguments with clear messages", () => {
     RangeError,
     "concat: array 1 has shape [2, 2] but array 0 has shape [2, 3]; they must match except along axis 0",
   );
-  assertThrowsExact(() => concat([]), TypeError, "concat: expected a non-empty array of NDArrays, got an empty array");
+  assertThrowsExact(
+    () => concat([]),
+    TypeError,
+    "concat: expected a non-empty array of NDArrays, got an empty array",
+  );
   assertThrowsExact(
     () => concat([a, [1] as unknown as NDArray]),
     TypeError,
@@ -101,8 +134,16 @@ Deno.test("join ops reject bad arguments with clear messages", () => {
     RangeError,
     "split: sections [1, 1] sum to 2 but axis 1 of [2, 3] has size 3",
   );
-  assertThrowsExact(() => split(a, 0), RangeError, "split: the piece size must be an integer >= 1, got 0");
-  assertThrowsExact(() => split(a, [1, -1, 3], 1), RangeError, "split: section 1 must be an integer >= 0, got -1");
+  assertThrowsExact(
+    () => split(a, 0),
+    RangeError,
+    "split: the piece size must be an integer >= 1, got 0",
+  );
+  assertThrowsExact(
+    () => split(a, [1, -1, 3], 1),
+    RangeError,
+    "split: section 1 must be an integer >= 0, got -1",
+  );
   assertThrowsExact(() => chunk(a, 0), RangeError, "chunk: chunks must be an integer >= 1, got 0");
   assertThrowsExact(
     () => split(a, "2" as unknown as number),
@@ -123,7 +164,9 @@ Deno.test("property: concat(split(x)) and concat(chunk(x)) give back x; stack in
         const n = shape.reduce((p, d) => p * d, 1);
         const x = make(Array.from({ length: n }, (_, i) => i - 7), ctor, layout, shape);
         const size = 1 + (seed % 4);
-        if (shape[axis] > 0) assert.deepEqual(elements(concat(split(x, size, axis), axis)), elements(x));
+        if (shape[axis] > 0) {
+          assert.deepEqual(elements(concat(split(x, size, axis), axis)), elements(x));
+        }
         const sections: number[] = [];
         for (let left = shape[axis], s = seed; left > 0; s = Math.floor(s / 3)) {
           const piece = Math.min(left, s % 3);

@@ -46,13 +46,17 @@ export function pad(x: NDArray, padding: readonly number[], options: PadOptions 
   checkArray(x, "pad", "x");
   const mode = options.mode ?? "constant";
   if (!MODES.includes(mode)) {
-    throw new RangeError(`pad: unknown mode ${JSON.stringify(mode)}; expected one of ${MODES.join(", ")}`);
+    throw new RangeError(
+      `pad: unknown mode ${JSON.stringify(mode)}; expected one of ${MODES.join(", ")}`,
+    );
   }
   if (options.value !== undefined && mode !== "constant") {
     throw new TypeError(`pad: value applies to mode "constant" only, got mode "${mode}"`);
   }
   const value = options.value ?? 0;
-  if (typeof value !== "number") throw new TypeError(`pad: value must be a number, got ${typeof value}`);
+  if (typeof value !== "number") {
+    throw new TypeError(`pad: value must be a number, got ${typeof value}`);
+  }
   const { before, after } = padAmounts(x, padding);
 
   // Negative amounts crop first; the positive ones then pad the cropped array.
@@ -86,8 +90,12 @@ export function pad(x: NDArray, padding: readonly number[], options: PadOptions 
     let region = out;
     for (let e = 0; e < d; e++) region = axisView(region, e, lo[e], inner.shape[e]);
     const n = inner.shape[d], l = lo[d], r = hi[d];
-    if (l > 0) backend.copy(axisView(region, d, 0, l), borderSource(mode, region, d, l, n, l, true));
-    if (r > 0) backend.copy(axisView(region, d, l + n, r), borderSource(mode, region, d, l, n, r, false));
+    if (l > 0) {
+      backend.copy(axisView(region, d, 0, l), borderSource(mode, region, d, l, n, l, true));
+    }
+    if (r > 0) {
+      backend.copy(axisView(region, d, l + n, r), borderSource(mode, region, d, l, n, r, false));
+    }
   }
   return out;
 }
@@ -98,11 +106,15 @@ function padAmounts(x: NDArray, padding: readonly number[]): { before: number[];
     throw new TypeError(`pad: padding must be an array of integers, got ${typeof padding}`);
   }
   if (padding.length % 2 !== 0) {
-    throw new RangeError(`pad: padding [${padding.join(", ")}] must have an even length (pairs per axis)`);
+    throw new RangeError(
+      `pad: padding [${padding.join(", ")}] must have an even length (pairs per axis)`,
+    );
   }
   if (padding.length / 2 > x.ndim) {
     throw new RangeError(
-      `pad: padding [${padding.join(", ")}] covers ${padding.length / 2} axes but x has shape ${fmtShape(x.shape)}`,
+      `pad: padding [${padding.join(", ")}] covers ${padding.length / 2} axes but x has shape ${
+        fmtShape(x.shape)
+      }`,
     );
   }
   for (const p of padding) {
@@ -129,7 +141,13 @@ function checkModeLimits(
   for (let d = 0; d < shape.length; d++) {
     const p = Math.max(lo[d], hi[d]), n = shape[d];
     if (p === 0) continue;
-    const ok = mode === "reflect" ? p < n : mode === "circular" ? p <= n : mode === "replicate" ? n > 0 : true;
+    const ok = mode === "reflect"
+      ? p < n
+      : mode === "circular"
+      ? p <= n
+      : mode === "replicate"
+      ? n > 0
+      : true;
     if (!ok) {
       const need = mode === "reflect"
         ? `smaller than the axis size ${n}`
@@ -158,7 +176,9 @@ function borderSource(
 ): NDArray {
   switch (mode) {
     case "reflect": // mirror around the edge entry, which is not repeated
-      return left ? axisView(region, axis, 2 * l, count, -1) : axisView(region, axis, l + n - 2, count, -1);
+      return left
+        ? axisView(region, axis, 2 * l, count, -1)
+        : axisView(region, axis, l + n - 2, count, -1);
     case "replicate":
       return axisView(region, axis, left ? l : l + n - 1, count, 0);
     default: // circular: the far end of the interior

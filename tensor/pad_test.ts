@@ -4,7 +4,14 @@ import { NDArray } from "./ndarray.ts";
 import { pad, type PadMode } from "./pad.ts";
 import { loadFixture } from "./_fixture.ts";
 import type { NestedArray } from "./_nested.ts";
-import { assertArray, assertThrowsExact, type Ctor, elements, LAYOUTS, make } from "./_ordering_testing.ts";
+import {
+  assertArray,
+  assertThrowsExact,
+  type Ctor,
+  elements,
+  LAYOUTS,
+  make,
+} from "./_ordering_testing.ts";
 
 const fx = loadFixture("ordering") as unknown as Record<string, NestedArray>;
 
@@ -41,8 +48,12 @@ Deno.test("hand-computed 1-d cases, int32, cropping and the NDArray method", () 
   assertArray(x.pad([1, 0], { value: -1 }), [-1, 1, 2, 3, 4]);
   assertArray(pad(make([NaN, 1]), [1, 0], { value: Infinity }), [Infinity, NaN, 1]);
   assertArray(pad(make([[1, 2]]), [0, 0, 1, 1], { value: 5 }), [[5, 5], [1, 2], [5, 5]]);
-  assertArray(pad(NDArray.fromTyped(new Float32Array(0), [2, 0]), [1, 0], { value: 3 }), [[3], [3]]);
-  assert.deepEqual([...pad(NDArray.fromTyped(new Float32Array(0), [0, 2]), [1, 1], { mode: "reflect" }).shape], [
+  assertArray(pad(NDArray.fromTyped(new Float32Array(0), [2, 0]), [1, 0], { value: 3 }), [[3], [
+    3,
+  ]]);
+  assert.deepEqual([
+    ...pad(NDArray.fromTyped(new Float32Array(0), [0, 2]), [1, 1], { mode: "reflect" }).shape,
+  ], [
     0,
     4,
   ]);
@@ -65,14 +76,26 @@ Deno.test("pad rejects bad arguments with clear messages", () => {
     RangeError,
     "pad: replicate padding [-3, 1] pads axis 1 by 1; expected a non-empty axis",
   );
-  assertThrowsExact(() => pad(x, [1]), RangeError, "pad: padding [1] must have an even length (pairs per axis)");
+  assertThrowsExact(
+    () => pad(x, [1]),
+    RangeError,
+    "pad: padding [1] must have an even length (pairs per axis)",
+  );
   assertThrowsExact(
     () => pad(x, [1, 1, 1, 1, 1, 1]),
     RangeError,
     "pad: padding [1, 1, 1, 1, 1, 1] covers 3 axes but x has shape [1, 3]",
   );
-  assertThrowsExact(() => pad(x, [0.5, 1]), TypeError, "pad: padding entries must be integers, got 0.5");
-  assertThrowsExact(() => pad(x, [-2, -2]), RangeError, "pad: padding [-2, -2] crops axis 1 of [1, 3] below size 0");
+  assertThrowsExact(
+    () => pad(x, [0.5, 1]),
+    TypeError,
+    "pad: padding entries must be integers, got 0.5",
+  );
+  assertThrowsExact(
+    () => pad(x, [-2, -2]),
+    RangeError,
+    "pad: padding [-2, -2] crops axis 1 of [1, 3] below size 0",
+  );
   assertThrowsExact(
     () => pad(x, [1, 1], { mode: "edge" as PadMode }),
     RangeError,
@@ -83,11 +106,22 @@ Deno.test("pad rejects bad arguments with clear messages", () => {
     TypeError,
     'pad: value applies to mode "constant" only, got mode "reflect"',
   );
-  assertThrowsExact(() => pad(5 as unknown as NDArray, [1, 1]), TypeError, "pad: x must be an NDArray, got number");
+  assertThrowsExact(
+    () => pad(5 as unknown as NDArray, [1, 1]),
+    TypeError,
+    "pad: x must be an NDArray, got number",
+  );
 });
 
 /** The padded elements one at a time from each mode's index map: a naive reference. */
-function naivePad(xs: number[], shape: number[], lo: number[], hi: number[], mode: PadMode, value: number): number[] {
+function naivePad(
+  xs: number[],
+  shape: number[],
+  lo: number[],
+  hi: number[],
+  mode: PadMode,
+  value: number,
+): number[] {
   const out: number[] = [];
   const oshape = shape.map((d, k) => d + lo[k] + hi[k]);
   const total = oshape.reduce((p, d) => p * d, 1);

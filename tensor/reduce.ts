@@ -162,7 +162,7 @@ export function argmin(x: NDArray, options?: ArgReduceOptions): NDArray {
  * @example
  * ```ts
  * import { array, variance } from "@nnc/tensor";
- * console.assert(variance(array([1, 2, 3, 4])).item() === 5 / 3);
+ * console.assert(variance(array([1, 2, 3, 4], { dtype: "float64" })).item() === 5 / 3);
  * console.assert(variance(array([1, 2, 3, 4]), { correction: 0 }).item() === 1.25);
  * ```
  */

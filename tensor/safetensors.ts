@@ -367,8 +367,8 @@ interface TensorEntry {
   name: string;
   dtype: string;
   shape: number[];
-  begin: bigint;
-  end: bigint;
+  begin: number;
+  end: number;
   /** Header byte offset of the entry's `data_offsets`, for error messages. */
   offsetsAt: number;
 }
@@ -412,7 +412,7 @@ function decode(bytes: Uint8Array, name: string, op: string): SafetensorsContent
 
   const tensors: Record<string, NDArray> = {};
   for (const e of entries) {
-    const data = readData(bytes, dataStart + Number(e.begin), e, fail);
+    const data = readData(bytes, dataStart + e.begin, e, fail);
     defineOwn(tensors, e.name, NDArray.fromTyped(data, e.shape));
   }
   return { tensors, metadata };
@@ -495,11 +495,6 @@ function readEntry(member: JsonEntry, fail: Failure): TensorEntry {
     fail.type(shapeNode.at, `${label}: "shape" must be an array, found ${kindName(shapeNode)}`);
   }
   const dims = shapeNode.items.map((d) => readUnsigned(d, `${label}: shape entry`, fail));
-  for (let i = 0; i < dims.length; i++) {
-    if (dims[i] > BigInt(Number.MAX_SAFE_INTEGER)) {
-      fail.range(shapeNode.items[i].at, `${label}: dimension ${dims[i]} is larger than 2^53 - 1`);
-    }
-  }
 
   if (offsetsNode.kind !== "array" || offsetsNode.items.length !== 2) {
     fail.type(
@@ -513,28 +508,47 @@ function readEntry(member: JsonEntry, fail: Failure): TensorEntry {
     fail.range(offsetsNode.at, `${label}: data_offsets [${begin}, ${end}] end before they begin`);
   }
 
-  // BigInt cannot overflow, so a hostile shape cannot wrap around to a small size.
-  const needed = dims.reduce((p, d) => p * d, 1n) * BigInt(info.bytes);
+  const needed = byteSize(dims, info.bytes);
   if (needed !== end - begin) {
+    // Exact in the message even when the size overflowed: BigInt cannot wrap around.
+    const exact = dims.reduce((p, d) => p * BigInt(d), BigInt(info.bytes));
     fail.range(
       offsetsNode.at,
       `${label}: shape [${
         dims.join(", ")
-      }] of ${dtype} needs ${needed} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`,
+      }] of ${dtype} needs ${exact} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`,
     );
   }
-  return { name, dtype, shape: dims.map(Number), begin, end, offsetsAt: offsetsNode.at };
+  return { name, dtype, shape: dims, begin, end, offsetsAt: offsetsNode.at };
+}
+
+/**
+ * Bytes of a tensor, or -1 when beyond 2^53 - 1 (no file is that large). Checked before each
+ * multiplication so that a hostile shape cannot wrap around to a small size.
+ */
+function byteSize(dims: readonly number[], bytes: number): number {
+  if (dims.includes(0)) return 0;
+  let size = bytes;
+  for (const d of dims) {
+    if (size > Number.MAX_SAFE_INTEGER / d) return -1;
+    size *= d;
+  }
+  return size;
 }
 
 /** A non-negative integer written as plain digits (as serde_json requires for usize). */
-function readUnsigned(node: JsonNode, what: string, fail: Failure): bigint {
+function readUnsigned(node: JsonNode, what: string, fail: Failure): number {
   if (node.kind !== "number") {
     fail.type(node.at, `${what} must be a number, found ${kindName(node)}`);
   }
   if (!/^(0|[1-9][0-9]*)$/.test(node.raw)) {
     fail.range(node.at, `${what} ${node.raw} is not a non-negative integer`);
   }
-  return BigInt(node.raw);
+  const value = Number(node.raw);
+  if (value > Number.MAX_SAFE_INTEGER) {
+    fail.range(node.at, `${what} ${node.raw} is larger than 2^53 - 1`);
+  }
+  return value;
 }
 
 /** Offsets must cover the data buffer exactly: sorted by begin, no gap, no overlap, nothing after. */
@@ -544,8 +558,8 @@ function checkTiling(
   dataStart: number,
   fail: Failure,
 ): void {
-  const sorted = [...entries].sort((a, b) => cmpBig(a.begin, b.begin) || cmpBig(a.end, b.end));
-  let expect = 0n;
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let expect = 0;
   let previous: TensorEntry | undefined;
   for (const e of sorted) {
     if (e.begin > expect) {
@@ -567,7 +581,7 @@ function checkTiling(
     expect = e.end;
     previous = e;
   }
-  if (expect > BigInt(dataLen)) {
+  if (expect > dataLen) {
     fail.range(
       previous!.offsetsAt,
       `tensor ${
@@ -575,22 +589,18 @@ function checkTiling(
       } ends at data byte ${expect}, past the end of the ${dataLen}-byte data buffer`,
     );
   }
-  if (expect < BigInt(dataLen)) {
+  if (expect < dataLen) {
     fail.range(
-      dataStart + Number(expect),
-      `${dataLen - Number(expect)} bytes after the last tensor belong to no tensor`,
+      dataStart + expect,
+      `${dataLen - expect} bytes after the last tensor belong to no tensor`,
     );
   }
-}
-
-function cmpBig(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Copies (and converts) one tensor's bytes starting at absolute offset `at` into a fresh typed array. */
 function readData(bytes: Uint8Array, at: number, e: TensorEntry, fail: Failure): TypedArray {
   const info = READ_DTYPE[e.dtype];
-  const n = Number(e.end - e.begin) / info.bytes;
+  const n = (e.end - e.begin) / info.bytes;
   if (e.dtype === "F32" || e.dtype === "F64" || e.dtype === "I32") {
     const copy = bytes.slice(at, at + n * info.bytes);
     if (!LITTLE_ENDIAN) swapBytes(copy, info.bytes);
@@ -718,7 +728,16 @@ function decodeSmallInt(
 
 /** Sets a property even for names like `__proto__`, which plain assignment would not create. */
 function defineOwn<T>(obj: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    obj[key] = value;
+  }
 }
 
 function kindName(node: JsonNode): string {

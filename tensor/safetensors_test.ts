@@ -595,7 +595,7 @@ Deno.test("malformed: shape entries negative, fractional or huge; sizes checked 
     4,
     "9007199254740992",
     RangeError,
-    'tensor "a": dimension 9007199254740992 is larger than 2^53 - 1',
+    'tensor "a": shape entry 9007199254740992 is larger than 2^53 - 1',
   );
   rejectsAt(
     h("[1]", "[4,0]"),
@@ -614,9 +614,17 @@ Deno.test("malformed: shape entries negative, fractional or huge; sizes checked 
   rejectsAt(
     h("[1]", "[0,18446744073709551620]"),
     4,
-    "[0,18446744073709551620]",
+    "18446744073709551620",
     RangeError,
-    'tensor "a": shape [1] of F32 needs 4 bytes but data_offsets [0, 18446744073709551620] span 18446744073709551620',
+    'tensor "a": data_offsets end 18446744073709551620 is larger than 2^53 - 1',
+  );
+  // 2^52 bytes: a consistent size that no file has; the tiling check catches it.
+  rejectsAt(
+    h("[1073741824,1048576]", "[0,4503599627370496]"),
+    4,
+    "[0,4503599627370496]",
+    RangeError,
+    'tensor "a" ends at data byte 4503599627370496, past the end of the 4-byte data buffer',
   );
 });
 

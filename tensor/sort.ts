@@ -11,13 +11,13 @@ import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import {
   allocArray,
-  resolveAxis,
   axisBackPermutation,
   axisLastPermutation,
   axisView,
   checkArray,
   checkInt,
   contiguousOf,
+  resolveAxis,
 } from "./_axis.ts";
 import { selectTopk } from "./_topk.ts";
 

@@ -26,9 +26,13 @@ Deno.bench("sort 2^20 float32 descending", { group: "sort 1M" }, () => {
 Deno.bench("sort 2^20 float64", { group: "sort 1M" }, () => {
   sort(million64);
 });
-Deno.bench("Float32Array.prototype.sort 2^20 (values only, for scale)", { group: "sort 1M" }, () => {
-  Float32Array.from(plain).sort();
-});
+Deno.bench(
+  "Float32Array.prototype.sort 2^20 (values only, for scale)",
+  { group: "sort 1M" },
+  () => {
+    Float32Array.from(plain).sort();
+  },
+);
 Deno.bench("topk k=5 of [1024, 1000]", { group: "topk", baseline: true }, () => {
   topk(logits, 5);
 });

@@ -4,7 +4,14 @@ import { NDArray } from "./ndarray.ts";
 import { argsort, sort, topk } from "./sort.ts";
 import { loadFixture } from "./_fixture.ts";
 import type { NestedArray } from "./_nested.ts";
-import { assertArray, assertThrowsExact, type Ctor, elements, flat, LAYOUTS, make } from "./_ordering_testing.ts";
+import {
+  assertArray,
+  assertThrowsExact,
+  type Ctor,
+  elements,
+  LAYOUTS,
+  make,
+} from "./_ordering_testing.ts";
 
 const fx = loadFixture("ordering") as unknown as Record<string, NestedArray>;
 
@@ -37,8 +44,14 @@ Deno.test("sort of rows longer than the insertion-sort cut-off (radix path) matc
 Deno.test("NaN sorts last ascending and first descending; -0 ties with +0; infinities in place", () => {
   const x = [NaN, 1, -Infinity, -0, 0, Infinity, NaN, -1];
   // PyTorch 1.13 sort(stable=True) and NumPy argsort(kind="stable") give these.
-  const asc = { values: [-Infinity, -1, -0, 0, 1, Infinity, NaN, NaN], indices: [2, 7, 3, 4, 1, 5, 0, 6] };
-  const desc = { values: [NaN, NaN, Infinity, 1, -0, 0, -1, -Infinity], indices: [0, 6, 5, 1, 3, 4, 7, 2] };
+  const asc = {
+    values: [-Infinity, -1, -0, 0, 1, Infinity, NaN, NaN],
+    indices: [2, 7, 3, 4, 1, 5, 0, 6],
+  };
+  const desc = {
+    values: [NaN, NaN, Infinity, 1, -0, 0, -1, -Infinity],
+    indices: [0, 6, 5, 1, 3, 4, 7, 2],
+  };
   for (const ctor of [Float32Array, Float64Array] as Ctor[]) {
     for (const layout of LAYOUTS) {
       const a = sort(make(x, ctor, layout));
@@ -59,12 +72,52 @@ Deno.test("NaN sorts last ascending and first descending; -0 ties with +0; infin
 
 Deno.test("int32 sorts over its whole range, short and long rows", () => {
   const x = [5, -2147483648, 2147483647, 0, -1, 5, 7, -2147483648];
-  assertArray(sort(make(x, Int32Array)).values, [-2147483648, -2147483648, -1, 0, 5, 5, 7, 2147483647]);
+  assertArray(sort(make(x, Int32Array)).values, [
+    -2147483648,
+    -2147483648,
+    -1,
+    0,
+    5,
+    5,
+    7,
+    2147483647,
+  ]);
   assertArray(sort(make(x, Int32Array)).indices, [1, 7, 4, 3, 0, 5, 6, 2]);
-  assertArray(sort(make(x, Int32Array, "reversed"), { descending: true }).indices, [2, 6, 0, 5, 3, 4, 1, 7]);
+  assertArray(sort(make(x, Int32Array, "reversed"), { descending: true }).indices, [
+    2,
+    6,
+    0,
+    5,
+    3,
+    4,
+    1,
+    7,
+  ]);
   const long = Array.from({ length: 1000 }, (_, i) => ((i * 7919) % 1009) - 500);
   const r = sort(make(long, Int32Array));
   assertArray(r.values, [...long].sort((a, b) => a - b), "int32");
+});
+
+Deno.test("rows of 2^16 and more (11-bit radix digits) sort like a stable comparison sort", () => {
+  const n = 70001;
+  let seed = 12345;
+  const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+  const raw = Array.from({ length: n }, (_, i) => {
+    const r = next();
+    if (i % 997 === 0) return NaN;
+    return r % 3 === 0 ? (r % 2001) - 1000 : (r / 2 ** 32 - 0.5) * 1e6;
+  });
+  for (const ctor of [Float32Array, Float64Array, Int32Array] as Ctor[]) {
+    const values = Array.from(ctor.from(raw));
+    for (const descending of [false, true]) {
+      const r = sort(make(values, ctor), { descending });
+      const order = [...values.keys()].sort((a, b) =>
+        (descending ? -1 : 1) * cmp(values[a], values[b]) || a - b
+      );
+      assert.deepEqual(elements(r.indices), order);
+      assert.deepEqual(elements(r.values), order.map((i) => values[i]));
+    }
+  }
 });
 
 Deno.test("sort handles 0-d and empty arrays", () => {
@@ -102,7 +155,10 @@ Deno.test("topk ranks NaN above every number and keeps the earlier of equal valu
     assertArray(big.values, [NaN, NaN, long ? NaN : Infinity]);
     assertArray(big.indices, long ? [0, 6, 9] : [0, 6, 5]);
     const small = topk(make(row), 4, { largest: false });
-    assertArray(small.values, long ? [-Infinity, -Infinity, -Infinity, -1] : [-Infinity, -1, -0, 0]);
+    assertArray(
+      small.values,
+      long ? [-Infinity, -Infinity, -Infinity, -1] : [-Infinity, -1, -0, 0],
+    );
     assertArray(small.indices, long ? [2, 11, 20, 7] : [2, 7, 3, 4]);
   }
   assertArray(topk(make([2, 5, 5, 1]), 2).indices, [1, 2]);
@@ -124,7 +180,11 @@ Deno.test("sort and topk reject bad arguments with clear messages", () => {
     TypeError,
     "sort: descending must be a boolean, got yes",
   );
-  assertThrowsExact(() => sort(null as unknown as NDArray), TypeError, "sort: x must be an NDArray, got null");
+  assertThrowsExact(
+    () => sort(null as unknown as NDArray),
+    TypeError,
+    "sort: x must be an NDArray, got null",
+  );
   assertThrowsExact(
     () => topk(x, 3),
     RangeError,
@@ -135,7 +195,11 @@ Deno.test("sort and topk reject bad arguments with clear messages", () => {
     RangeError,
     "topk: k (for an axis of size 2) must be an integer in [0, 2], got -1",
   );
-  assertThrowsExact(() => argsort(x, { axis: -3 }), RangeError, "sort: axis -3 is out of range for an array of rank 2; expected -2 <= axis < 2");
+  assertThrowsExact(
+    () => argsort(x, { axis: -3 }),
+    RangeError,
+    "sort: axis -3 is out of range for an array of rank 2; expected -2 <= axis < 2",
+  );
 });
 
 // ----- properties -----
@@ -166,7 +230,10 @@ Deno.test("property: sort gives an ordered permutation, values == x[indices], st
   fc.assert(
     fc.property(sortCase, ({ rows, values, ctor, descending, layout }) => {
       const n = values.length;
-      const all = Array.from({ length: rows * n }, (_, i) => values[(i * 7 + Math.floor(i / n)) % n]);
+      const all = Array.from(
+        { length: rows * n },
+        (_, i) => values[(i * 7 + Math.floor(i / n)) % n],
+      );
       const x = make(all, ctor, layout, [rows, n]);
       const xs = elements(x);
       const { values: v, indices: ix } = sort(x, { descending });
@@ -200,12 +267,15 @@ Deno.test("property: topk equals the first k of a stable sort, for every k", () 
 
 Deno.test("property: sorting along a middle axis equals sorting the permuted array", () => {
   fc.assert(
-    fc.property(fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 24, maxLength: 24 }), (v) => {
-      const x = make(v, Float32Array, "strided", [2, 3, 4]);
-      const r = sort(x, { axis: 1, descending: true });
-      const viaLast = sort(x.permute(0, 2, 1), { descending: true });
-      assert.deepEqual(elements(r.indices), elements(viaLast.indices.permute(0, 2, 1)));
-      assert.deepEqual(elements(r.values), elements(viaLast.values.permute(0, 2, 1)));
-    }),
+    fc.property(
+      fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 24, maxLength: 24 }),
+      (v) => {
+        const x = make(v, Float32Array, "strided", [2, 3, 4]);
+        const r = sort(x, { axis: 1, descending: true });
+        const viaLast = sort(x.permute(0, 2, 1), { descending: true });
+        assert.deepEqual(elements(r.indices), elements(viaLast.indices.permute(0, 2, 1)));
+        assert.deepEqual(elements(r.values), elements(viaLast.values.permute(0, 2, 1)));
+      },
+    ),
   );
 });

@@ -21,6 +21,8 @@ import {
   spatialOption,
 } from "./_window.ts";
 
+export type { SpatialOption } from "./_window.ts";
+
 /**
  * Geometry of a sliding window. Every field takes one number (used for every spatial dimension) or
  * one number per spatial dimension.
@@ -228,9 +230,10 @@ export function maxPool(x: NDArray, options: MaxPoolOptions): MaxPoolResult {
 }
 
 /**
- * Average pooling over 1–3 spatial dimensions (the rank is `x.ndim − 2`). With `countIncludePad`
- * (the default) padding zeros count in the divisor; otherwise only input elements do. `stride`
- * defaults to the kernel size; padding may be at most half the kernel.
+ * Average pooling of float inputs over 1–3 spatial dimensions (the rank is `x.ndim − 2`). With
+ * `countIncludePad` (the default) padding zeros count in the divisor; otherwise only input elements
+ * do. `stride` defaults to the kernel size; padding may be at most half the kernel. Sums are
+ * accumulated in float64.
  *
  * @example
  * ```ts

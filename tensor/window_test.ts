@@ -789,4 +789,12 @@ Deno.test("bad input throws RangeError / TypeError naming op, value and expectat
     name: "RangeError",
     message: /windowOutputShape: window of size 4/,
   });
+  assert.throws(() => avgPool2d(x4, { kernel: 2, dilation: 2 } as never), {
+    name: "TypeError",
+    message: "avgPool2d: average pooling takes no dilation option",
+  });
+  assert.throws(() => maxPool(x4, { kernel: 2, stride: 0 }), {
+    name: "RangeError",
+    message: "maxPool: stride must be positive integers, got 0",
+  });
 });

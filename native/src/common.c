@@ -185,6 +185,18 @@ void *nnc_alloc(size_t bytes) {
 
 void nnc_free(void *p) { free(p); }
 
+static __thread void *t_scratch[4];
+static __thread size_t t_scratch_bytes[4];
+
+void *nnc_scratch(int slot, size_t bytes) {
+  if (t_scratch_bytes[slot] >= bytes) return t_scratch[slot];
+  nnc_free(t_scratch[slot]);
+  size_t want = bytes < 4096 ? 4096 : bytes;
+  t_scratch[slot] = nnc_alloc(want);
+  t_scratch_bytes[slot] = t_scratch[slot] ? want : 0;
+  return t_scratch[slot];
+}
+
 /* ---------------- strided iteration ---------------- */
 
 void nnc_plan_make(nnc_plan *p, int nops, int ndim, const int64_t *shape,

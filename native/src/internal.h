@@ -151,8 +151,11 @@ NNC_HIDDEN int nnc_builtin_dgemm(int64_t M, int64_t N, int64_t K, const double *
                                  int64_t csa, const double *B, int64_t rsb, int64_t csb,
                                  double *C, int64_t ldc, int threads);
 
-/* Number of operand pointers passed to scratch allocations. */
+/* 64-byte aligned scratch memory, never seen by the caller. */
 NNC_HIDDEN void *nnc_alloc(size_t bytes);
+/* A per-thread scratch buffer (slot 0..3) of at least `bytes`, kept between calls; NULL when out
+ * of memory. */
+NNC_HIDDEN void *nnc_scratch(int slot, size_t bytes);
 NNC_HIDDEN void nnc_free(void *p);
 
 #endif

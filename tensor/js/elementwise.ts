@@ -21,9 +21,13 @@ export function copy(out: NDArray, x: NDArray): void {
 /** Unary maths, same shape and dtype. */
 export function unary(op: UnaryOp, out: NDArray, x: NDArray): void {
   const o = out.data, a = x.data;
+  const f = UNARY[op];
+  if (out.isContiguous && x.isContiguous) {
+    f(o, out.offset, 1, a, x.offset, 1, out.size);
+    return;
+  }
   const plan = planFor(out, x);
   const [so, sa] = innerStrides(plan);
-  const f = UNARY[op];
   forEachRow(plan, [out.offset, x.offset], (n, po, pa) => f(o, po, so, a, pa, sa, n));
 }
 
@@ -164,9 +168,13 @@ type Row2 = (
 /** Broadcast binary op; `a` and `b` already have `out`'s shape. */
 export function binary(op: BinaryOp, out: NDArray, a: NDArray, b: NDArray): void {
   const o = out.data, x = a.data, y = b.data;
+  const f = BINARY[op];
+  if (out.isContiguous && a.isContiguous && b.isContiguous) {
+    f(o, out.offset, 1, x, a.offset, 1, y, b.offset, 1, out.size);
+    return;
+  }
   const plan = planFor(out, a, b);
   const [so, sa, sb] = innerStrides(plan);
-  const f = BINARY[op];
   forEachRow(plan, [out.offset, a.offset, b.offset], (n, po, pa, pb) => f(o, po, so, x, pa, sa, y, pb, sb, n));
 }
 

@@ -40,7 +40,9 @@ export function sort(values: NDArray, indices: NDArray, x: NDArray, descending: 
   const s = new RowSorter(n, wide);
   const xd = x.data, vd = values.data, id = indices.data;
   // The float keys come from the bit patterns.
-  const bits = x.dtype === "int32" ? null : new Uint32Array(xd.buffer, xd.byteOffset, xd.length * (wide ? 2 : 1));
+  const bits = x.dtype === "int32"
+    ? null
+    : new Uint32Array(xd.buffer, xd.byteOffset, xd.length * (wide ? 2 : 1));
   for (let r = 0, rows = size / n; r < rows; r++) {
     const xo = x.offset + r * n;
     if (bits === null) s.keysInt32(xd as Int32Array, xo, descending);
@@ -139,7 +141,7 @@ class RowSorter {
     this.histogram();
     const p = this.passes;
     for (let pass = 0; pass < p; pass++) this.radixPass(pass, this.lo);
-    if (this.wide) for (let pass = p; pass < 2 * p; pass++) this.radixPass(pass, this.hi);
+    if (this.wide) { for (let pass = p; pass < 2 * p; pass++) this.radixPass(pass, this.hi); }
     return this.idx;
   }
 

@@ -38,7 +38,7 @@ export function det(a: NDArray): NDArray {
       p *= f.lu[(b * f.n + i) * f.n + i];
       if (f.piv[b * f.n + i] !== i) p = -p;
     }
-    out[b] = p;
+    out[b] = p === 0 ? 0 : p; // no -0 from row swaps of a singular matrix
   }
   return fromFloat64(out, a.dtype, f.batch);
 }

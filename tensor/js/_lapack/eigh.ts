@@ -1,6 +1,6 @@
 // Symmetric eigen-decomposition: Householder tridiagonalisation, then implicit QL with Wilkinson
 // shifts (the Golub–Van Loan / EISPACK tql2 scheme), accumulating rotations on the rows of Qᵀ.
-import { EPS } from "./io.ts";
+import { EPS, TINY } from "./io.ts";
 import { makeReflector, reflect } from "./qr.ts";
 
 /** Sweeps of the QL iteration allowed per eigenvalue before giving up (it needs about 2). */
@@ -8,7 +8,7 @@ const MAX_ITER = 60;
 
 /**
  * Eigen-decomposition of the symmetric row-major `n × n` matrix `a` (destroyed; both triangles must
- * hold A). On return `d` holds the eigenvalues (unsorted) and row j of `z` (n × n) the unit
+ * hold A; scaled to max |entry| ≈ 1, so that off-diagonal entries below `TINY` can be dropped). On return `d` holds the eigenvalues (unsorted) and row j of `z` (n × n) the unit
  * eigenvector of `d[j]`. Returns false if the QL iteration did not converge (NaN input).
  */
 export function symmetricEigen(a: Float64Array, n: number, d: Float64Array, z: Float64Array): boolean {
@@ -87,7 +87,8 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, z: Float64Ar
     for (;;) {
       let m = l;
       for (; m < n - 1; m++) {
-        if (Math.abs(e[m]) <= EPS * (Math.abs(d[m]) + Math.abs(d[m + 1]))) break;
+        const em = Math.abs(e[m]);
+        if (em <= EPS * (Math.abs(d[m]) + Math.abs(d[m + 1])) || em < TINY) break;
       }
       if (m === l) break;
       if (++iter > MAX_ITER) return false;

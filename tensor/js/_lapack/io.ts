@@ -73,9 +73,9 @@ export function allFinite(w: Float64Array, len: number): boolean {
 }
 
 /**
- * 1, or a power of two near the largest |entry| when that lies outside [2^-400, 2^400]: dividing
- * by it is exact and keeps sums of squares from overflowing or underflowing. Scaling only when
- * needed keeps tiny entries of ordinary matrices out of the subnormal range.
+ * A power of two near the largest |entry| (1 for an all-zero or non-finite matrix): dividing by it
+ * is exact and brings the largest entry near 1, so that sums of squares cannot overflow and the
+ * negligibility thresholds of the iterations (`TINY`) are relative to the matrix's size.
  */
 export function scaleOf(w: Float64Array, len: number): number {
   let big = 0;
@@ -83,9 +83,17 @@ export function scaleOf(w: Float64Array, len: number): number {
     const v = Math.abs(w[i]);
     if (v > big) big = v;
   }
-  if (big === 0 || !Number.isFinite(big) || (big >= 2 ** -400 && big <= 2 ** 400)) return 1;
-  return 2 ** Math.round(Math.log2(big));
+  if (big === 0 || !Number.isFinite(big)) return 1;
+  // Clamped so that both the scale and its reciprocal are normal numbers.
+  return 2 ** Math.min(1000, Math.max(-1000, Math.round(Math.log2(big))));
 }
+
+/**
+ * 2^-1000: in a matrix scaled to max |entry| ≈ 1 (see {@link scaleOf}), quantities below this are
+ * far below rounding error (ε = 2^-52) and are treated as zero; this keeps the iterations away from
+ * subnormal numbers, whose rotations would not be orthogonal.
+ */
+export const TINY = 2 ** -1000;
 
 /** Multiplies the first `len` entries by `f`. */
 export function scaleBy(w: Float64Array, len: number, f: number): void {
@@ -101,10 +109,12 @@ export function norm2(w: Float64Array, start: number, end: number): number {
     if (v > big) big = v;
   }
   if (big === 0 || !Number.isFinite(big)) return big;
-  const inv = 1 / big;
+  // For subnormal `big`, 1/big would overflow: lift the entries by an exact power of two first.
+  const lift = big < 2 ** -900 ? 2 ** 600 : 1;
+  const inv = 1 / (big * lift);
   let s = 0;
   for (let i = start; i < end; i++) {
-    const v = w[i] * inv;
+    const v = w[i] * lift * inv;
     s += v * v;
   }
   return big * Math.sqrt(s);

@@ -45,9 +45,10 @@ export function makeReflector(w: Float64Array, start: number, end: number): { ta
   if (!tail) return { tau: 0, beta: x0 };
   const norm = norm2(w, start, end);
   const beta = x0 >= 0 ? -norm : norm;
-  const inv = 1 / (x0 - beta);
+  // Divide rather than multiply by the reciprocal, which overflows when x0 − beta is subnormal.
+  const d = x0 - beta;
   w[start] = 1;
-  for (let i = start + 1; i < end; i++) w[i] *= inv;
+  for (let i = start + 1; i < end; i++) w[i] /= d;
   return { tau: (beta - x0) / beta, beta };
 }
 

@@ -1,6 +1,6 @@
 // Singular values by one-sided Jacobi (Hestenes): orthogonalise the columns of A by plane rotations.
 // It is slower than Golub–Kahan but simple and very accurate, small singular values included.
-import { EPS, norm2 } from "./io.ts";
+import { EPS, norm2, TINY } from "./io.ts";
 
 /** Sweeps allowed before giving up (random 256 × 256 matrices need about 10). */
 const MAX_SWEEPS = 60;
@@ -8,14 +8,23 @@ const MAX_SWEEPS = 60;
 /**
  * Rotates pairs of the `p` rows of `x` (each `len` long, row-major) until every pair is orthogonal
  * to working precision (|x_i·x_j| ≤ √len·ε·‖x_i‖·‖x_j‖), applying each rotation to the rows of
- * `jt` (p × p) as well. Then x = Jᵀ·x₀ has orthogonal rows. Returns false if it did not converge.
+ * `jt` (p × p) as well. Then x = Jᵀ·x₀ has orthogonal rows. `x` must be scaled to max |entry| ≈ 1:
+ * rows shorter than 2^-500 are set to zero. Returns false if it did not converge.
  */
 export function jacobiRows(x: Float64Array, p: number, len: number, jt: Float64Array): boolean {
   const tol = Math.sqrt(len) * EPS;
   const nrm = new Float64Array(p);
   for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
     // Exact squared norms each sweep; the rotations keep them current in between.
-    for (let i = 0; i < p; i++) nrm[i] = sumSquares(x, i * len, len);
+    for (let i = 0; i < p; i++) {
+      nrm[i] = sumSquares(x, i * len, len);
+      // A row this short (norm < 2^-500 with max |entry| ≈ 1) is rounding noise; its square would
+      // underflow and keep it out of the rotations, so make it exactly zero.
+      if (nrm[i] < TINY) {
+        x.fill(0, i * len, (i + 1) * len);
+        nrm[i] = 0;
+      }
+    }
     let rotated = false;
     for (let i = 0; i < p - 1; i++) {
       // de Rijk's pivoting: the longest remaining row goes first, which speeds convergence.
@@ -130,8 +139,7 @@ export function normalizeRows(x: Float64Array, p: number, len: number, sigma: Fl
       zero.push(k);
       continue;
     }
-    const inv = 1 / s;
-    for (let i = 0; i < len; i++) x[k * len + i] *= inv;
+    for (let i = 0; i < len; i++) x[k * len + i] /= s;
   }
   if (zero.length > 0) completeRows(x, p, len, zero);
 }

@@ -1,0 +1,195 @@
+// Elementwise primitives. For a pointwise f the Jacobian is diagonal, so vjp and jvp are the same
+// map v ↦ f'(x)·v; each unary primitive states it once (`lin`), in Tensor ops.
+import * as nd from "@nnc/tensor";
+import type { DType, NDArray } from "@nnc/tensor";
+import type { Primitive } from "./primitive.ts";
+import { Tensor } from "./tensor.ts";
+import { addTangents, fitTangent } from "./_fit.ts";
+import * as ew from "./elementwise.ts";
+
+type Lin = (v: Tensor, x: Tensor, y: Tensor) => Tensor;
+
+function unary(name: string, f: (x: NDArray) => NDArray, lin: Lin | null): Primitive<void> {
+  return {
+    name,
+    forward: (inputs) => f(inputs[0]),
+    vjp: (g, inputs, y) => [lin === null ? null : lin(g, inputs[0], y)],
+    jvp: (t, inputs, y) => (t[0] === null || lin === null ? null : lin(t[0], inputs[0], y)),
+  };
+}
+
+const c = (x: NDArray): Tensor => new Tensor(x);
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+export const NEG: Primitive<void> = unary("neg", nd.neg, (v) => ew.neg(v));
+export const ABS: Primitive<void> = unary("abs", nd.abs, (v, x) => ew.mul(v, c(nd.sign(x.data))));
+export const EXP: Primitive<void> = unary("exp", nd.exp, (v, _x, y) => ew.mul(v, y));
+export const EXPM1: Primitive<void> = unary("expm1", nd.expm1, (v, _x, y) => ew.mul(v, ew.add(y, 1)));
+export const LOG: Primitive<void> = unary("log", nd.log, (v, x) => ew.div(v, x));
+export const LOG1P: Primitive<void> = unary("log1p", nd.log1p, (v, x) => ew.div(v, ew.add(x, 1)));
+export const SQRT: Primitive<void> = unary("sqrt", nd.sqrt, (v, _x, y) => ew.div(v, ew.mul(y, 2)));
+export const RSQRT: Primitive<void> = unary(
+  "rsqrt",
+  nd.rsqrt,
+  (v, _x, y) => ew.mul(v, ew.mul(ew.mul(y, ew.square(y)), -0.5)),
+);
+export const SQUARE: Primitive<void> = unary("square", nd.square, (v, x) => ew.mul(v, ew.mul(x, 2)));
+export const RECIPROCAL: Primitive<void> = unary("reciprocal", nd.reciprocal, (v, _x, y) => ew.neg(ew.mul(v, ew.square(y))));
+export const SIN: Primitive<void> = unary("sin", nd.sin, (v, x) => ew.mul(v, ew.cos(x)));
+export const COS: Primitive<void> = unary("cos", nd.cos, (v, x) => ew.neg(ew.mul(v, ew.sin(x))));
+export const TAN: Primitive<void> = unary("tan", nd.tan, (v, _x, y) => ew.mul(v, ew.add(ew.square(y), 1)));
+export const TANH: Primitive<void> = unary("tanh", nd.tanh, (v, _x, y) => ew.mul(v, ew.sub(1, ew.square(y))));
+export const SIGMOID: Primitive<void> = unary("sigmoid", nd.sigmoid, (v, _x, y) => ew.mul(v, ew.mul(y, ew.sub(1, y))));
+export const RELU: Primitive<void> = unary("relu", nd.relu, (v, x) => ew.mul(v, c(nd.gt(x.data, 0))));
+export const SOFTPLUS: Primitive<void> = unary("softplus", nd.softplus, (v, x) => ew.mul(v, ew.sigmoid(x)));
+export const ERF: Primitive<void> = unary(
+  "erf",
+  nd.erf,
+  (v, x) => ew.mul(v, ew.mul(ew.exp(ew.neg(ew.square(x))), TWO_OVER_SQRT_PI)),
+);
+// Piecewise constant: zero derivative.
+export const SIGN: Primitive<void> = unary("sign", nd.sign, null);
+export const FLOOR: Primitive<void> = unary("floor", nd.floor, null);
+export const CEIL: Primitive<void> = unary("ceil", nd.ceil, null);
+export const ROUND: Primitive<void> = unary("round", nd.round, null);
+export const TRUNC: Primitive<void> = unary("trunc", nd.trunc, null);
+
+export const ADD: Primitive<void> = {
+  name: "add",
+  forward: ([a, b]) => nd.add(a, b),
+  vjp: (g) => [g, g],
+  jvp: ([ta, tb], _i, y) => addTangents(ta, tb, y),
+};
+
+export const SUB: Primitive<void> = {
+  name: "sub",
+  forward: ([a, b]) => nd.sub(a, b),
+  vjp: (g, [, b]) => [g, b.requiresGrad ? ew.neg(g) : null],
+  jvp: ([ta, tb], _i, y) => addTangents(ta, tb, y, true),
+};
+
+export const MUL: Primitive<void> = {
+  name: "mul",
+  forward: ([a, b]) => nd.mul(a, b),
+  vjp: (g, [a, b]) => [a.requiresGrad ? ew.mul(g, b) : null, b.requiresGrad ? ew.mul(g, a) : null],
+  jvp: ([ta, tb], [a, b], y) => addTangents(ta && ew.mul(ta, b), tb && ew.mul(a, tb), y),
+};
+
+export const DIV: Primitive<void> = {
+  name: "div",
+  forward: ([a, b]) => nd.div(a, b),
+  vjp: (g, [a, b], y) => [
+    a.requiresGrad ? ew.div(g, b) : null,
+    b.requiresGrad ? ew.neg(ew.div(ew.mul(g, y), b)) : null,
+  ],
+  jvp: ([ta, tb], [, b], y) => {
+    const num = addTangents(ta, tb && ew.mul(y, tb), y, true);
+    return num && ew.div(num, b);
+  },
+};
+
+/** d(a^b)/da = b·a^(b−1), zero where b = 0 (so that 0^0 has no 0·∞). */
+function powDa(a: Tensor, b: Tensor): Tensor {
+  const d = ew.mul(b, ew.pow(a, ew.sub(b, 1)));
+  const bz = nd.eq(b.data, 0);
+  return nd.max(bz).item() === 0 ? d : ew.where(bz, 0, d);
+}
+
+/** d(a^b)/db = a^b·log a, zero where a = 0 and b ≥ 0 (PyTorch's convention). */
+function powDb(a: Tensor, y: Tensor): Tensor {
+  const d = ew.mul(y, ew.log(a));
+  const az = nd.eq(a.data, 0);
+  return nd.max(az).item() === 0 ? d : ew.where(nd.mul(az, nd.ge(y.data, 0)), 0, d);
+}
+
+export const POW: Primitive<void> = {
+  name: "pow",
+  forward: ([a, b]) => nd.pow(a, b),
+  vjp: (g, [a, b], y) => [
+    a.requiresGrad ? ew.mul(g, powDa(a, b)) : null,
+    b.requiresGrad ? ew.mul(g, powDb(a, y)) : null,
+  ],
+  jvp: ([ta, tb], [a, b], y) => addTangents(ta && ew.mul(ta, powDa(a, b)), tb && ew.mul(tb, powDb(a, y)), y),
+};
+
+/** Weight of the first operand in `maximum`/`minimum`: 1 where it wins, ½ on ties (PyTorch). */
+function winWeight(a: Tensor, b: Tensor, y: Tensor, max: boolean): NDArray {
+  const wins = max ? nd.gt(a.data, b.data) : nd.lt(a.data, b.data);
+  const w = nd.add(wins, nd.mul(nd.eq(a.data, b.data), 0.5));
+  return nd.astype(w.expand(y.shape), y.dtype);
+}
+
+function extremum(name: string, f: (a: NDArray, b: NDArray) => NDArray, max: boolean): Primitive<void> {
+  return {
+    name,
+    forward: ([a, b]) => f(a, b),
+    vjp: (g, [a, b], y) => {
+      const w = winWeight(a, b, y, max);
+      return [a.requiresGrad ? ew.mul(g, w) : null, b.requiresGrad ? ew.mul(g, nd.sub(1, w)) : null];
+    },
+    jvp: ([ta, tb], [a, b], y) => {
+      const w = winWeight(a, b, y, max);
+      return addTangents(ta && ew.mul(ta, w), tb && ew.mul(tb, nd.sub(1, w)), y);
+    },
+  };
+}
+
+export const MAXIMUM: Primitive<void> = extremum("maximum", nd.maximum, true);
+export const MINIMUM: Primitive<void> = extremum("minimum", nd.minimum, false);
+
+export const ATAN2: Primitive<void> = {
+  name: "atan2",
+  forward: ([a, b]) => nd.atan2(a, b),
+  vjp: (g, [a, b]) => {
+    const r2 = ew.add(ew.square(a), ew.square(b));
+    return [a.requiresGrad ? ew.div(ew.mul(g, b), r2) : null, b.requiresGrad ? ew.neg(ew.div(ew.mul(g, a), r2)) : null];
+  },
+  jvp: ([ta, tb], [a, b], y) => {
+    const num = addTangents(ta && ew.mul(ta, b), tb && ew.mul(tb, a), y, true);
+    return num && ew.div(num, ew.add(ew.square(a), ew.square(b)));
+  },
+};
+
+export const MOD: Primitive<void> = {
+  name: "mod",
+  forward: ([a, b]) => nd.mod(a, b),
+  vjp: (g, [a, b]) => [g, b.requiresGrad ? ew.neg(ew.mul(g, nd.floor(nd.div(a.data, b.data)))) : null],
+  jvp: ([ta, tb], [a, b], y) => addTangents(ta, tb && ew.mul(tb, nd.floor(nd.div(a.data, b.data))), y, true),
+};
+
+/** `where(cond, a, b)` with a constant condition. */
+export const WHERE: Primitive<{ cond: NDArray }> = {
+  name: "where",
+  forward: ([a, b], p) => nd.where(p.cond, a, b),
+  vjp: (g, [a, b], _y, p) => [
+    a.requiresGrad ? ew.where(p.cond, g, 0) : null,
+    b.requiresGrad ? ew.where(p.cond, 0, g) : null,
+  ],
+  jvp: ([ta, tb], _i, y, p) => {
+    if (ta === null && tb === null) return null;
+    return fitTangent(ew.where(p.cond, ta ?? 0, tb ?? 0), y);
+  },
+};
+
+/** `clamp(x, min, max)`: the gradient passes where `min <= x <= max` (PyTorch). */
+export const CLAMP: Primitive<{ min?: number; max?: number }> = {
+  name: "clamp",
+  forward: ([x], p) => nd.clamp(x, p.min, p.max),
+  vjp: (g, [x], _y, p) => [ew.where(inside(x.data, p), g, 0)],
+  jvp: ([t], [x], _y, p) => t && ew.where(inside(x.data, p), t, 0),
+};
+
+function inside(x: NDArray, p: { min?: number; max?: number }): NDArray {
+  let m = nd.eq(x, x); // false at NaN
+  if (p.min !== undefined) m = nd.mul(m, nd.ge(x, p.min));
+  if (p.max !== undefined) m = nd.mul(m, nd.le(x, p.max));
+  return m;
+}
+
+/** Conversion between float dtypes: the derivative converts back. */
+export const ASTYPE: Primitive<{ dtype: DType }> = {
+  name: "astype",
+  forward: ([x], p) => nd.astype(x, p.dtype, true),
+  vjp: (g, [x]) => [ew.astype(g, x.dtype)],
+  jvp: ([t], _i, _y, p) => t && ew.astype(t, p.dtype),
+};

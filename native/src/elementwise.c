@@ -1,0 +1,333 @@
+/* Strided copy, unary maths, broadcast binary ops and where.
+ *
+ * Results match the JS backend bit for bit wherever the C library allows: float32 maths beyond the
+ * correctly rounded operations (+ - * / sqrt) runs in double and rounds once, as JavaScript does
+ * when it stores into a Float32Array; int32 results go through JavaScript's ToInt32. */
+#include "internal.h"
+#include "jsmath.h"
+
+/* Elements per thread below which splitting costs more than it saves (measured, see README). */
+#define GRAIN_CHEAP 65536
+#define GRAIN_COSTLY 8192
+
+/* ---------------- copy ---------------- */
+
+#define COPY_ROW(NAME, TO, TI, CONV)                                                             \
+  static void NAME(void *ctx, int64_t n, char **p, const int64_t *s) {                           \
+    (void)ctx;                                                                                    \
+    TO *o = (TO *)p[0];                                                                           \
+    const TI *x = (const TI *)p[1];                                                               \
+    const int64_t so = s[0], sx = s[1];                                                           \
+    if (so == 1 && sx == 1) {                                                                     \
+      for (int64_t i = 0; i < n; i++) o[i] = CONV(x[i]);                                          \
+    } else if (so == 1 && sx == 0) {                                                              \
+      const TO v = CONV(x[0]);                                                                    \
+      for (int64_t i = 0; i < n; i++) o[i] = v;                                                   \
+    } else {                                                                                      \
+      for (int64_t i = 0; i < n; i++) o[i * so] = CONV(x[i * sx]);                                \
+    }                                                                                             \
+  }
+#define ID(v) (v)
+#define TOI(v) js_toint32((double)(v))
+COPY_ROW(copy_ff, float, float, ID)
+COPY_ROW(copy_fd, float, double, (float))
+COPY_ROW(copy_fi, float, int32_t, (float))
+COPY_ROW(copy_df, double, float, (double))
+COPY_ROW(copy_dd, double, double, ID)
+COPY_ROW(copy_di, double, int32_t, (double))
+COPY_ROW(copy_if, int32_t, float, TOI)
+COPY_ROW(copy_id, int32_t, double, TOI)
+COPY_ROW(copy_ii, int32_t, int32_t, ID)
+
+static const nnc_row_fn COPY[3][3] = {
+    {copy_ff, copy_fd, copy_fi}, {copy_df, copy_dd, copy_di}, {copy_if, copy_id, copy_ii}};
+
+int32_t nnc_copy(const double *desc, int32_t desc_bytes, void *out, const void *x) {
+  static const char *op = "copy";
+  nnc_arr o, a;
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, out, "copy: out", &o)) ||
+      (rc = nnc_parse(desc, 1, x, "copy: x", &a)) || (rc = nnc_require_shape(&a, &o, op, "x", "out")))
+    return rc;
+  if (o.size == 0) return NNC_OK;
+  if (o.dtype == a.dtype && nnc_is_contiguous(&o) && nnc_is_contiguous(&a)) {
+    memmove(nnc_at(&o, o.off), nnc_at(&a, a.off), (size_t)(o.size * nnc_elsize(o.dtype)));
+    return NNC_OK;
+  }
+  const int64_t *st[2] = {o.strides, a.strides};
+  nnc_plan p;
+  nnc_plan_make(&p, 2, o.ndim, o.shape, st);
+  char *base[2] = {nnc_at(&o, o.off), nnc_at(&a, a.off)};
+  int es[2] = {(int)nnc_elsize(o.dtype), (int)nnc_elsize(a.dtype)};
+  nnc_plan_run(&p, base, es, COPY[o.dtype][a.dtype], NULL, GRAIN_CHEAP);
+  return NNC_OK;
+}
+
+/* ---------------- unary ---------------- */
+
+/* One loop per (op, dtype): contiguous rows compile to vector code, strided rows to scalar. */
+#define UNARY_ROW(NAME, T, EXPR)                                                                 \
+  static void NAME(void *ctx, int64_t n, char **p, const int64_t *s) {                           \
+    (void)ctx;                                                                                    \
+    T *o = (T *)p[0];                                                                             \
+    const T *x = (const T *)p[1];                                                                 \
+    const int64_t so = s[0], sx = s[1];                                                           \
+    if (so == 1 && sx == 1) {                                                                     \
+      for (int64_t i = 0; i < n; i++) {                                                           \
+        const T v = x[i];                                                                         \
+        o[i] = (EXPR);                                                                            \
+      }                                                                                           \
+    } else {                                                                                      \
+      for (int64_t i = 0; i < n; i++) {                                                           \
+        const T v = x[i * sx];                                                                    \
+        o[i * so] = (EXPR);                                                                       \
+      }                                                                                           \
+    }                                                                                             \
+  }
+
+/* The same expression per dtype: float32 through double (D(v) = (double)v), float64 directly,
+ * int32 through double and ToInt32. */
+#define UNARY_ALL(NAME, EXPR_OF_D)                                                               \
+  UNARY_ROW(NAME##_f, float, (float)(EXPR_OF_D))                                                 \
+  UNARY_ROW(NAME##_d, double, (EXPR_OF_D))                                                       \
+  UNARY_ROW(NAME##_i, int32_t, js_toint32(EXPR_OF_D))
+
+#define D ((double)v)
+/* Exact in float32 (no double needed), same results as JS. */
+UNARY_ROW(neg_f, float, -v)
+UNARY_ROW(neg_d, double, -v)
+UNARY_ROW(neg_i, int32_t, js_toint32(-D))
+UNARY_ROW(abs_f, float, fabsf(v))
+UNARY_ROW(abs_d, double, fabs(v))
+UNARY_ROW(abs_i, int32_t, js_toint32(fabs(D)))
+UNARY_ALL(sign, js_sign(D))
+UNARY_ALL(exp, exp(D))
+UNARY_ALL(expm1, expm1(D))
+UNARY_ALL(log, log(D))
+UNARY_ALL(log1p, log1p(D))
+UNARY_ROW(sqrt_f, float, sqrtf(v))
+UNARY_ROW(sqrt_d, double, sqrt(v))
+UNARY_ROW(sqrt_i, int32_t, js_toint32(sqrt(D)))
+UNARY_ALL(rsqrt, 1.0 / sqrt(D))
+UNARY_ROW(square_f, float, v * v)
+UNARY_ROW(square_d, double, v * v)
+UNARY_ROW(square_i, int32_t, js_toint32(D * D))
+UNARY_ROW(reciprocal_f, float, 1.0f / v)
+UNARY_ROW(reciprocal_d, double, 1.0 / v)
+UNARY_ROW(reciprocal_i, int32_t, js_toint32(1.0 / D))
+UNARY_ALL(sin, sin(D))
+UNARY_ALL(cos, cos(D))
+UNARY_ALL(tan, tan(D))
+UNARY_ALL(tanh, tanh(D))
+UNARY_ALL(sigmoid, js_sigmoid(D))
+UNARY_ROW(relu_f, float, v > 0 ? v : (v != v ? v : 0.0f))
+UNARY_ROW(relu_d, double, v > 0 ? v : (v != v ? v : 0.0))
+UNARY_ROW(relu_i, int32_t, v > 0 ? v : 0)
+UNARY_ALL(softplus, js_softplus(D))
+UNARY_ROW(floor_f, float, floorf(v))
+UNARY_ROW(floor_d, double, floor(v))
+UNARY_ROW(floor_i, int32_t, v)
+UNARY_ROW(ceil_f, float, ceilf(v))
+UNARY_ROW(ceil_d, double, ceil(v))
+UNARY_ROW(ceil_i, int32_t, v)
+UNARY_ROW(round_f, float, nearbyintf(v))
+UNARY_ROW(round_d, double, nearbyint(v))
+UNARY_ROW(round_i, int32_t, v)
+UNARY_ROW(trunc_f, float, truncf(v))
+UNARY_ROW(trunc_d, double, trunc(v))
+UNARY_ROW(trunc_i, int32_t, v)
+UNARY_ALL(erf, erf(D))
+#undef D
+
+#define U3(name) {name##_f, name##_d, name##_i}
+static const nnc_row_fn UNARY[NNC_UNARY_COUNT][3] = {
+    U3(neg),  U3(abs),        U3(sign), U3(exp),  U3(expm1), U3(log),     U3(log1p),    U3(sqrt),
+    U3(rsqrt), U3(square),    U3(reciprocal), U3(sin), U3(cos), U3(tan),  U3(tanh),     U3(sigmoid),
+    U3(relu), U3(softplus),   U3(floor), U3(ceil), U3(round), U3(trunc),  U3(erf)};
+
+static int unary_costly(int op) {
+  switch (op) {
+    case NNC_NEG: case NNC_ABS: case NNC_SQUARE: case NNC_RELU: case NNC_FLOOR: case NNC_CEIL:
+    case NNC_ROUND: case NNC_TRUNC: case NNC_SIGN:
+      return 0;
+    default:
+      return 1;
+  }
+}
+
+int32_t nnc_unary(const double *desc, int32_t desc_bytes, void *out, const void *x) {
+  static const char *op = "unary";
+  nnc_arr o, a;
+  int64_t code;
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) ||
+      (rc = nnc_param(desc, 0, 0, NNC_UNARY_COUNT - 1, op, "op code", &code)) ||
+      (rc = nnc_parse(desc, 0, out, "unary: out", &o)) || (rc = nnc_parse(desc, 1, x, "unary: x", &a)) ||
+      (rc = nnc_require_shape(&a, &o, op, "x", "out")) ||
+      (rc = nnc_require_dtype(&a, o.dtype, op, "x")))
+    return rc;
+  if (o.size == 0) return NNC_OK;
+  const int64_t *st[2] = {o.strides, a.strides};
+  nnc_plan p;
+  nnc_plan_make(&p, 2, o.ndim, o.shape, st);
+  char *base[2] = {nnc_at(&o, o.off), nnc_at(&a, a.off)};
+  int es[2] = {(int)nnc_elsize(o.dtype), (int)nnc_elsize(o.dtype)};
+  nnc_plan_run(&p, base, es, UNARY[code][o.dtype], NULL,
+               unary_costly((int)code) ? GRAIN_COSTLY : GRAIN_CHEAP);
+  return NNC_OK;
+}
+
+/* ---------------- binary ---------------- */
+
+#define BINARY_ROW(NAME, T, EXPR)                                                                \
+  static void NAME(void *ctx, int64_t n, char **p, const int64_t *s) {                           \
+    (void)ctx;                                                                                    \
+    T *o = (T *)p[0];                                                                             \
+    const T *x = (const T *)p[1], *y = (const T *)p[2];                                           \
+    const int64_t so = s[0], sa = s[1], sb = s[2];                                                \
+    if (so == 1 && sa == 1 && sb == 1) {                                                          \
+      for (int64_t i = 0; i < n; i++) {                                                           \
+        const T a = x[i], b = y[i];                                                               \
+        o[i] = (EXPR);                                                                            \
+      }                                                                                           \
+    } else if (so == 1 && sa == 1 && sb == 0) {                                                   \
+      const T b = y[0];                                                                           \
+      for (int64_t i = 0; i < n; i++) {                                                           \
+        const T a = x[i];                                                                         \
+        o[i] = (EXPR);                                                                            \
+      }                                                                                           \
+    } else if (so == 1 && sa == 0 && sb == 1) {                                                   \
+      const T a = x[0];                                                                           \
+      for (int64_t i = 0; i < n; i++) {                                                           \
+        const T b = y[i];                                                                         \
+        o[i] = (EXPR);                                                                            \
+      }                                                                                           \
+    } else {                                                                                      \
+      for (int64_t i = 0; i < n; i++) {                                                           \
+        const T a = x[i * sa], b = y[i * sb];                                                     \
+        o[i * so] = (EXPR);                                                                       \
+      }                                                                                           \
+    }                                                                                             \
+  }
+
+#define A ((double)a)
+#define B ((double)b)
+/* Correctly rounded in float32: identical to JS's double-then-round. */
+BINARY_ROW(add_f, float, a + b)
+BINARY_ROW(add_d, double, a + b)
+BINARY_ROW(add_i, int32_t, js_toint32(A + B))
+BINARY_ROW(sub_f, float, a - b)
+BINARY_ROW(sub_d, double, a - b)
+BINARY_ROW(sub_i, int32_t, js_toint32(A - B))
+BINARY_ROW(mul_f, float, a * b)
+BINARY_ROW(mul_d, double, a * b)
+BINARY_ROW(mul_i, int32_t, js_toint32(A * B))
+BINARY_ROW(div_f, float, a / b)
+BINARY_ROW(div_d, double, a / b)
+BINARY_ROW(div_i, int32_t, js_toint32(A / B))
+#define BINARY_ALL(NAME, EXPR)                                                                   \
+  BINARY_ROW(NAME##_f, float, (float)(EXPR))                                                     \
+  BINARY_ROW(NAME##_d, double, (EXPR))                                                           \
+  BINARY_ROW(NAME##_i, int32_t, js_toint32(EXPR))
+BINARY_ALL(pow, js_pow(A, B))
+BINARY_ALL(mod, js_mod(A, B))
+BINARY_ALL(atan2, atan2(A, B))
+BINARY_ROW(minimum_f, float, js_minf(a, b))
+BINARY_ROW(minimum_d, double, js_min(a, b))
+BINARY_ROW(minimum_i, int32_t, a < b ? a : b)
+BINARY_ROW(maximum_f, float, js_maxf(a, b))
+BINARY_ROW(maximum_d, double, js_max(a, b))
+BINARY_ROW(maximum_i, int32_t, a > b ? a : b)
+#define CMP_ALL(NAME, OP)                                                                        \
+  BINARY_ROW(NAME##_f, float, (float)(a OP b))                                                   \
+  BINARY_ROW(NAME##_d, double, (double)(a OP b))                                                 \
+  BINARY_ROW(NAME##_i, int32_t, (int32_t)(a OP b))
+CMP_ALL(eq, ==)
+CMP_ALL(ne, !=)
+CMP_ALL(lt, <)
+CMP_ALL(le, <=)
+CMP_ALL(gt, >)
+CMP_ALL(ge, >=)
+#undef A
+#undef B
+
+static const nnc_row_fn BINARY[NNC_BINARY_COUNT][3] = {
+    U3(add), U3(sub), U3(mul), U3(div), U3(pow), U3(mod), U3(minimum), U3(maximum),
+    U3(atan2), U3(eq), U3(ne), U3(lt), U3(le), U3(gt), U3(ge)};
+
+int32_t nnc_binary(const double *desc, int32_t desc_bytes, void *out, const void *x,
+                   const void *y) {
+  static const char *op = "binary";
+  nnc_arr o, a, b;
+  int64_t code;
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) ||
+      (rc = nnc_param(desc, 0, 0, NNC_BINARY_COUNT - 1, op, "op code", &code)) ||
+      (rc = nnc_parse(desc, 0, out, "binary: out", &o)) || (rc = nnc_parse(desc, 1, x, "binary: a", &a)) ||
+      (rc = nnc_parse(desc, 2, y, "binary: b", &b)) ||
+      (rc = nnc_require_shape(&a, &o, op, "a", "out")) ||
+      (rc = nnc_require_shape(&b, &o, op, "b", "out")) ||
+      (rc = nnc_require_dtype(&a, o.dtype, op, "a")) || (rc = nnc_require_dtype(&b, o.dtype, op, "b")))
+    return rc;
+  if (o.size == 0) return NNC_OK;
+  const int64_t *st[3] = {o.strides, a.strides, b.strides};
+  nnc_plan p;
+  nnc_plan_make(&p, 3, o.ndim, o.shape, st);
+  char *base[3] = {nnc_at(&o, o.off), nnc_at(&a, a.off), nnc_at(&b, b.off)};
+  const int e = (int)nnc_elsize(o.dtype);
+  int es[3] = {e, e, e};
+  const int costly = code == NNC_POW || code == NNC_MOD || code == NNC_ATAN2 || o.dtype == NNC_I32;
+  nnc_plan_run(&p, base, es, BINARY[code][o.dtype], NULL, costly ? GRAIN_COSTLY : GRAIN_CHEAP);
+  return NNC_OK;
+}
+
+/* ---------------- where ---------------- */
+
+#define WHERE_ROW(NAME, T, TC)                                                                   \
+  static void NAME(void *ctx, int64_t n, char **p, const int64_t *s) {                           \
+    (void)ctx;                                                                                    \
+    T *o = (T *)p[0];                                                                             \
+    const TC *c = (const TC *)p[1];                                                               \
+    const T *x = (const T *)p[2], *y = (const T *)p[3];                                           \
+    const int64_t so = s[0], sc = s[1], sa = s[2], sb = s[3];                                     \
+    if (so == 1 && sc == 1 && sa == 1 && sb == 1) {                                               \
+      for (int64_t i = 0; i < n; i++) o[i] = c[i] != 0 ? x[i] : y[i];                             \
+    } else {                                                                                      \
+      for (int64_t i = 0; i < n; i++) o[i * so] = c[i * sc] != 0 ? x[i * sa] : y[i * sb];         \
+    }                                                                                             \
+  }
+WHERE_ROW(where_ff, float, float)
+WHERE_ROW(where_fd, float, double)
+WHERE_ROW(where_fi, float, int32_t)
+WHERE_ROW(where_df, double, float)
+WHERE_ROW(where_dd, double, double)
+WHERE_ROW(where_di, double, int32_t)
+WHERE_ROW(where_if, int32_t, float)
+WHERE_ROW(where_id, int32_t, double)
+WHERE_ROW(where_ii, int32_t, int32_t)
+static const nnc_row_fn WHERE[3][3] = {
+    {where_ff, where_fd, where_fi}, {where_df, where_dd, where_di}, {where_if, where_id, where_ii}};
+
+int32_t nnc_where(const double *desc, int32_t desc_bytes, void *out, const void *cond,
+                  const void *x, const void *y) {
+  static const char *op = "where";
+  nnc_arr o, c, a, b;
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, out, "where: out", &o)) ||
+      (rc = nnc_parse(desc, 1, cond, "where: cond", &c)) || (rc = nnc_parse(desc, 2, x, "where: a", &a)) ||
+      (rc = nnc_parse(desc, 3, y, "where: b", &b)) ||
+      (rc = nnc_require_shape(&c, &o, op, "cond", "out")) ||
+      (rc = nnc_require_shape(&a, &o, op, "a", "out")) ||
+      (rc = nnc_require_shape(&b, &o, op, "b", "out")) ||
+      (rc = nnc_require_dtype(&a, o.dtype, op, "a")) || (rc = nnc_require_dtype(&b, o.dtype, op, "b")))
+    return rc;
+  if (o.size == 0) return NNC_OK;
+  const int64_t *st[4] = {o.strides, c.strides, a.strides, b.strides};
+  nnc_plan p;
+  nnc_plan_make(&p, 4, o.ndim, o.shape, st);
+  char *base[4] = {nnc_at(&o, o.off), nnc_at(&c, c.off), nnc_at(&a, a.off), nnc_at(&b, b.off)};
+  const int e = (int)nnc_elsize(o.dtype);
+  int es[4] = {e, (int)nnc_elsize(c.dtype), e, e};
+  nnc_plan_run(&p, base, es, WHERE[o.dtype][c.dtype], NULL, GRAIN_CHEAP);
+  return NNC_OK;
+}

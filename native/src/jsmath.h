@@ -1,0 +1,51 @@
+/* The JavaScript semantics of Math.sign/min/max/pow and of the JS backend's composite functions,
+ * so that native results equal the JS oracle's. */
+#ifndef NNC_JSMATH_H
+#define NNC_JSMATH_H
+
+#include <math.h>
+
+static inline double js_sign(double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : v; }
+
+/* Math.min/Math.max: NaN wins, and -0 is below +0. */
+static inline double js_min(double a, double b) {
+  if (a != a || b != b) return NAN;
+  if (a == b) return signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+static inline double js_max(double a, double b) {
+  if (a != a || b != b) return NAN;
+  if (a == b) return signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+static inline float js_minf(float a, float b) {
+  if (a != a || b != b) return NAN;
+  if (a == b) return signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+static inline float js_maxf(float a, float b) {
+  if (a != a || b != b) return NAN;
+  if (a == b) return signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+/* Math.pow differs from C's pow where C returns 1: pow(1, NaN) and pow(±1, ±Infinity). */
+static inline double js_pow(double a, double b) {
+  if (b != b) return NAN;
+  if (fabs(a) == 1.0 && isinf(b)) return NAN;
+  return pow(a, b);
+}
+
+/* Python-style remainder as the JS backend computes it (the sign of the divisor). */
+static inline double js_mod(double u, double v) { return u - floor(u / v) * v; }
+
+/* Two forms so that exp never overflows. */
+static inline double js_sigmoid(double v) {
+  if (v >= 0) return 1.0 / (1.0 + exp(-v));
+  const double e = exp(v);
+  return e / (1.0 + e);
+}
+
+static inline double js_softplus(double v) { return js_max(v, 0.0) + log1p(exp(-fabs(v))); }
+
+#endif
