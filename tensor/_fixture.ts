@@ -2,6 +2,8 @@
 import type { NestedArray } from "./_nested.ts";
 
 /** Reads `tensor/fixtures/<name>.json`. */
-export function loadFixture(name: string): Record<string, NestedArray & Record<string, NestedArray>> {
+export function loadFixture(
+  name: string,
+): Record<string, NestedArray & Record<string, NestedArray>> {
   return JSON.parse(Deno.readTextFileSync(new URL(`./fixtures/${name}.json`, import.meta.url)));
 }

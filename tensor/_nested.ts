@@ -17,16 +17,26 @@ export function nestedShape(data: unknown, op: string): number[] {
   return shape;
 }
 
-function checkRectangular(v: unknown, shape: number[], depth: number, op: string, path: number[]): void {
+function checkRectangular(
+  v: unknown,
+  shape: number[],
+  depth: number,
+  op: string,
+  path: number[],
+): void {
   if (depth === shape.length) {
     if (typeof v !== "number" && typeof v !== "boolean") {
-      throw new TypeError(`${op}: element at [${path.join(", ")}] is ${describe(v)}, expected a number`);
+      throw new TypeError(
+        `${op}: element at [${path.join(", ")}] is ${describe(v)}, expected a number`,
+      );
     }
     return;
   }
   if (!Array.isArray(v) || v.length !== shape[depth]) {
     throw new RangeError(
-      `${op}: ragged nested array: entry at [${path.join(", ")}] has ${Array.isArray(v) ? `length ${v.length}` : describe(v)}, expected length ${shape[depth]}`,
+      `${op}: ragged nested array: entry at [${path.join(", ")}] has ${
+        Array.isArray(v) ? `length ${v.length}` : describe(v)
+      }, expected length ${shape[depth]}`,
     );
   }
   for (let i = 0; i < v.length; i++) checkRectangular(v[i], shape, depth + 1, op, [...path, i]);
@@ -40,7 +50,7 @@ function describe(v: unknown): string {
 export function flattenInto(data: unknown, out: { [i: number]: number }): void {
   let k = 0;
   const walk = (v: unknown) => {
-    if (Array.isArray(v)) for (const e of v) walk(e);
+    if (Array.isArray(v)) { for (const e of v) walk(e); }
     else out[k++] = Number(v);
   };
   walk(data);

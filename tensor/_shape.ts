@@ -25,7 +25,11 @@ export function checkShape(shape: readonly number[], op: string): void {
   }
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) {
-      throw new RangeError(`${op}: invalid shape [${shape.join(", ")}]; every dimension must be a non-negative integer`);
+      throw new RangeError(
+        `${op}: invalid shape [${
+          shape.join(", ")
+        }]; every dimension must be a non-negative integer`,
+      );
     }
   }
   if (sizeOf(shape) > 2 ** 31 - 1) {
@@ -41,7 +45,9 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
     const da = i < n - a.length ? 1 : a[i - (n - a.length)];
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(`${op}: shapes [${a.join(", ")}] and [${b.join(", ")}] cannot be broadcast together`);
+      throw new RangeError(
+        `${op}: shapes [${a.join(", ")}] and [${b.join(", ")}] cannot be broadcast together`,
+      );
     }
     out[i] = da === 1 ? db : da;
   }
@@ -50,14 +56,22 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
 
 /** Resolves a possibly negative axis against a rank, or throws a RangeError. */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= Math.max(ndim, 1)) {
-    throw new RangeError(`${op}: axis ${axis} is out of range for an array of rank ${ndim}; expected -${ndim} <= axis < ${ndim}`);
+  // A 0-d array accepts axis 0 and -1, as in PyTorch.
+  if (ndim === 0 && (axis === 0 || axis === -1)) return 0;
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    throw new RangeError(
+      `${op}: axis ${axis} is out of range for an array of rank ${ndim}; expected -${ndim} <= axis < ${ndim}`,
+    );
   }
   return axis < 0 ? axis + ndim : axis;
 }
 
 /** Resolves an axis argument (one, several, or all when undefined) into sorted unique axes. */
-export function normalizeAxes(axis: number | readonly number[] | undefined, ndim: number, op: string): number[] {
+export function normalizeAxes(
+  axis: number | readonly number[] | undefined,
+  ndim: number,
+  op: string,
+): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axis === "number" ? [axis] : [...axis];
   const out = list.map((a) => normalizeAxis(a, ndim, op));

@@ -68,14 +68,22 @@ export function astype(x: NDArray, dtype: DType, copy = false): NDArray {
  */
 export function assign(target: NDArray, source: NDArray | number): NDArray {
   if (target.strides.some((s, i) => s === 0 && target.shape[i] > 1)) {
-    throw new RangeError(`assign: target of shape ${fmtShape(target.shape)} is a broadcast (expanded) view; writes would overlap`);
+    throw new RangeError(
+      `assign: target of shape ${
+        fmtShape(target.shape)
+      } is a broadcast (expanded) view; writes would overlap`,
+    );
   }
   const src = typeof source === "number"
     ? new NDArray(new Storage(allocTyped(target.dtype, 1).fill(source)), [])
     : source;
   const shape = broadcastShapes(target.shape, src.shape, "assign");
   if (!sameShape(shape, target.shape)) {
-    throw new RangeError(`assign: source of shape ${fmtShape(src.shape)} does not broadcast to target ${fmtShape(target.shape)}`);
+    throw new RangeError(
+      `assign: source of shape ${fmtShape(src.shape)} does not broadcast to target ${
+        fmtShape(target.shape)
+      }`,
+    );
   }
   // A source that shares storage with the target may overlap it in another order: copy it first.
   const safe = src.storage === target.storage && src !== target ? clone(src) : src;

@@ -35,13 +35,18 @@ export interface DTypeOptions {
  * console.assert(b.get(1, 2) === 6);
  * ```
  */
-export function array(data: NestedArray | TypedArray | readonly number[], options: ArrayOptions = {}): NDArray {
+export function array(
+  data: NestedArray | TypedArray | readonly number[],
+  options: ArrayOptions = {},
+): NDArray {
   if (ArrayBuffer.isView(data)) {
     const dtype = options.dtype === undefined ? dtypeOf(data) : checkDType(options.dtype, "array");
     const shape = options.shape ?? [data.length];
     checkShape(shape, "array");
     if (sizeOf(shape) !== data.length) {
-      throw new RangeError(`array: shape ${fmtShape(shape)} needs ${sizeOf(shape)} elements, got ${data.length}`);
+      throw new RangeError(
+        `array: shape ${fmtShape(shape)} needs ${sizeOf(shape)} elements, got ${data.length}`,
+      );
     }
     const typed = dtypeOf(data) === dtype ? data : convertTyped(data, dtype);
     return new NDArray(new Storage(typed), shape);
@@ -56,7 +61,7 @@ export function array(data: NestedArray | TypedArray | readonly number[], option
 
 function convertTyped(data: TypedArray, dtype: DType): TypedArray {
   const out = allocTyped(dtype, data.length);
-  if (dtype === "int32") for (let i = 0; i < data.length; i++) out[i] = Math.trunc(data[i]);
+  if (dtype === "int32") { for (let i = 0; i < data.length; i++) out[i] = Math.trunc(data[i]); }
   else out.set(data);
   return out;
 }
@@ -115,7 +120,9 @@ export function ones(shape: readonly number[], options: DTypeOptions = {}): NDAr
  */
 export function full(shape: readonly number[], value: number, options: DTypeOptions = {}): NDArray {
   checkShape(shape, "full");
-  if (typeof value !== "number") throw new TypeError(`full: value must be a number, got ${typeof value}`);
+  if (typeof value !== "number") {
+    throw new TypeError(`full: value must be a number, got ${typeof value}`);
+  }
   const out = empty(shape, options);
   out.data.fill(value);
   return out;
@@ -171,7 +178,12 @@ export function fullLike(x: NDArray, value: number, options: DTypeOptions = {}):
  * console.assert(arange(1, 2, 0.25).size === 4);
  * ```
  */
-export function arange(start: number, stop?: number, step = 1, options: DTypeOptions = {}): NDArray {
+export function arange(
+  start: number,
+  stop?: number,
+  step = 1,
+  options: DTypeOptions = {},
+): NDArray {
   if (stop === undefined) [start, stop] = [0, start];
   for (const [name, v] of [["start", start], ["stop", stop], ["step", step]] as const) {
     if (!Number.isFinite(v)) throw new RangeError(`arange: ${name} must be finite, got ${v}`);
@@ -193,8 +205,15 @@ export function arange(start: number, stop?: number, step = 1, options: DTypeOpt
  * console.assert(linspace(0, 1, 5).toArray().toString() === "0,0.25,0.5,0.75,1");
  * ```
  */
-export function linspace(start: number, stop: number, num: number, options: DTypeOptions = {}): NDArray {
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+export function linspace(
+  start: number,
+  stop: number,
+  num: number,
+  options: DTypeOptions = {},
+): NDArray {
+  if (!Number.isInteger(num) || num < 0) {
+    throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+  }
   const out = empty([num], options);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) out.data[i] = i === num - 1 && num > 1 ? stop : start + i * step;

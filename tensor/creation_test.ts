@@ -1,5 +1,17 @@
 import assert from "node:assert/strict";
-import { arange, array, empty, eye, full, fullLike, linspace, ones, onesLike, zeros, zerosLike } from "./mod.ts";
+import {
+  arange,
+  array,
+  empty,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  ones,
+  onesLike,
+  zeros,
+  zerosLike,
+} from "./mod.ts";
 
 Deno.test("array from nested, typed and scalar data", () => {
   assert.deepEqual(array([[1, 2, 3], [4, 5, 6]]).shape, [2, 3]);
@@ -32,11 +44,23 @@ Deno.test("filled arrays, ranges and identity", () => {
 });
 
 Deno.test("creation rejects bad input with clear messages", () => {
-  assert.throws(() => array([[1, 2], [3]]), /array: ragged nested array: entry at \[1\] has length 1, expected length 2/);
-  assert.throws(() => array([1, "x" as unknown as number]), /array: element at \[1\] is string, expected a number/);
+  assert.throws(
+    () => array([[1, 2], [3]]),
+    /array: ragged nested array: entry at \[1\] has length 1, expected length 2/,
+  );
+  assert.throws(
+    () => array([1, "x" as unknown as number]),
+    /array: element at \[1\] is string, expected a number/,
+  );
   assert.throws(() => zeros([2, -1]), /zeros: invalid shape \[2, -1\]/);
-  assert.throws(() => zeros([2], { dtype: "float16" as "float32" }), /empty: unknown dtype "float16"/);
+  assert.throws(
+    () => zeros([2], { dtype: "float16" as "float32" }),
+    /empty: unknown dtype "float16"/,
+  );
   assert.throws(() => arange(0, 1, 0), /arange: step must be non-zero/);
-  assert.throws(() => array(new Float32Array(3), { shape: [2, 2] }), /array: shape \[2, 2\] needs 4 elements, got 3/);
+  assert.throws(
+    () => array(new Float32Array(3), { shape: [2, 2] }),
+    /array: shape \[2, 2\] needs 4 elements, got 3/,
+  );
   assert.throws(() => linspace(0, 1, -2), /linspace: num must be a non-negative integer/);
 });

@@ -18,7 +18,11 @@ function alloc(dtype: DType, shape: readonly number[]): NDArray {
 
 function checkOperand(op: string, v: unknown, which: string): void {
   if (!(v instanceof NDArray) && typeof v !== "number") {
-    throw new TypeError(`${op}: ${which} operand must be an NDArray or a number, got ${v === null ? "null" : typeof v}`);
+    throw new TypeError(
+      `${op}: ${which} operand must be an NDArray or a number, got ${
+        v === null ? "null" : typeof v
+      }`,
+    );
   }
 }
 
@@ -47,9 +51,18 @@ function operands(op: string, a: ArrayOrScalar, b: ArrayOrScalar): [NDArray, NDA
   return [x, y, dtype];
 }
 
-function binaryOp(name: string, op: BinaryOp, a: ArrayOrScalar, b: ArrayOrScalar, trueDivision = false): NDArray {
+function binaryOp(
+  name: string,
+  op: BinaryOp,
+  a: ArrayOrScalar,
+  b: ArrayOrScalar,
+  trueDivision = false,
+): NDArray {
   // Fast path for the most common call (same shape and dtype): tiny ops are dominated by overhead.
-  if (a instanceof NDArray && b instanceof NDArray && a.dtype === b.dtype && (!trueDivision || isFloat(a.dtype))) {
+  if (
+    a instanceof NDArray && b instanceof NDArray && a.dtype === b.dtype &&
+    (!trueDivision || isFloat(a.dtype))
+  ) {
     const sa = a.shape, sb = b.shape;
     let same = sa.length === sb.length;
     for (let i = 0; same && i < sa.length; i++) same = sa[i] === sb[i];
@@ -73,8 +86,20 @@ function binaryOp(name: string, op: BinaryOp, a: ArrayOrScalar, b: ArrayOrScalar
 
 /** Ops whose result is float even for int32 input (as PyTorch). */
 const FLOAT_RESULT = new Set<UnaryOp>([
-  "exp", "expm1", "log", "log1p", "sqrt", "rsqrt", "reciprocal", "sin", "cos", "tan", "tanh",
-  "sigmoid", "softplus", "erf",
+  "exp",
+  "expm1",
+  "log",
+  "log1p",
+  "sqrt",
+  "rsqrt",
+  "reciprocal",
+  "sin",
+  "cos",
+  "tan",
+  "tanh",
+  "sigmoid",
+  "softplus",
+  "erf",
 ]);
 
 function unaryOp(name: string, op: UnaryOp, x: NDArray): NDArray {
@@ -276,7 +301,9 @@ export function ge(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
  * ```
  */
 export function where(cond: NDArray, a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  if (!(cond instanceof NDArray)) throw new TypeError(`where: cond must be an NDArray, got ${typeof cond}`);
+  if (!(cond instanceof NDArray)) {
+    throw new TypeError(`where: cond must be an NDArray, got ${typeof cond}`);
+  }
   const [x, y, dtype] = operands("where", a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, "where"), y.shape, "where");
   const out = alloc(dtype, shape);

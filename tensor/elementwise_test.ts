@@ -9,21 +9,39 @@ const fx = loadFixture("core");
 Deno.test("unary maths equals PyTorch (float64)", () => {
   const x = array(fx.unary_x, { dtype: "float64" });
   const ops: Record<string, (a: NDArray) => NDArray> = {
-    exp: t.exp, expm1: t.expm1, tanh: t.tanh, sigmoid: t.sigmoid, softplus: t.softplus, erf: t.erf,
-    round: t.round, sin: t.sin,
+    exp: t.exp,
+    expm1: t.expm1,
+    tanh: t.tanh,
+    sigmoid: t.sigmoid,
+    softplus: t.softplus,
+    erf: t.erf,
+    round: t.round,
+    sin: t.sin,
   };
   for (const [name, f] of Object.entries(ops)) {
     assertClose(f(x), fx.unary[name] as number[], { rtol: 1e-13, atol: 1e-15, message: name });
   }
   const p = array(fx.unary_pos, { dtype: "float64" });
-  const pops: Record<string, (a: NDArray) => NDArray> = { log: t.log, log1p: t.log1p, sqrt: t.sqrt, rsqrt: t.rsqrt };
+  const pops: Record<string, (a: NDArray) => NDArray> = {
+    log: t.log,
+    log1p: t.log1p,
+    sqrt: t.sqrt,
+    rsqrt: t.rsqrt,
+  };
   for (const [name, f] of Object.entries(pops)) {
     assertClose(f(p), fx.unary_on_pos[name] as number[], { rtol: 1e-14, message: name });
   }
 });
 
 Deno.test("unary ops: exact small cases, dtypes and float32 rounding", () => {
-  assert.deepEqual(t.round(array([0.5, 1.5, 2.5, -1.5, -2.5, 2.4])).toArray(), [0, 2, 2, -2, -2, 2]);
+  assert.deepEqual(t.round(array([0.5, 1.5, 2.5, -1.5, -2.5, 2.4])).toArray(), [
+    0,
+    2,
+    2,
+    -2,
+    -2,
+    2,
+  ]);
   assert.deepEqual(t.relu(array([-1, 0, 3])).toArray(), [0, 0, 3]);
   assert.deepEqual(t.abs(array([-3, 2], { dtype: "int32" })).dtype, "int32");
   assert.equal(t.exp(array([1], { dtype: "int32" })).dtype, "float32");
@@ -41,9 +59,16 @@ Deno.test("binary ops broadcast and equal PyTorch", () => {
   assertClose(t.mod(t.mul(a, 3), b), fx.binary.mod as number[], { rtol: 1e-12, atol: 1e-14 });
   assertClose(t.atan2(a, b), fx.binary.atan2 as number[], { rtol: 1e-14 });
   assertClose(t.maximum(a, b), fx.binary.maximum as number[], { rtol: 0 });
-  assert.deepEqual(t.add(array([[1], [2]]), array([10, 20, 30])).toArray(), [[11, 21, 31], [12, 22, 32]]);
+  assert.deepEqual(t.add(array([[1], [2]]), array([10, 20, 30])).toArray(), [[11, 21, 31], [
+    12,
+    22,
+    32,
+  ]]);
   assert.deepEqual(t.sub(10, array([1, 2])).toArray(), [9, 8]);
-  assert.deepEqual(t.div(array([7], { dtype: "int32" }), array([2], { dtype: "int32" })).toArray(), [3.5]);
+  assert.deepEqual(
+    t.div(array([7], { dtype: "int32" }), array([2], { dtype: "int32" })).toArray(),
+    [3.5],
+  );
   assert.deepEqual(t.mod(array([-7, 7], { dtype: "int32" }), 3).toArray(), [2, 1]);
   assert.deepEqual(t.eq(array([1, 2, 3]), array([1, 0, 3])).toArray(), [1, 0, 1]);
   assert.deepEqual(t.lt(array([1, 2, 3]), 2).toArray(), [1, 0, 0]);
@@ -79,26 +104,46 @@ Deno.test("elementwise ops on non-contiguous views", () => {
 });
 
 Deno.test("bad operands are rejected with the op and the shapes", () => {
-  assert.throws(() => t.add(array([1, 2, 3]), array([1, 2])), /add: shapes \[3\] and \[2\] cannot be broadcast together/);
-  assert.throws(() => t.mul(array([1]), "2" as unknown as number), /mul: second operand must be an NDArray or a number, got string/);
+  assert.throws(
+    () => t.add(array([1, 2, 3]), array([1, 2])),
+    /add: shapes \[3\] and \[2\] cannot be broadcast together/,
+  );
+  assert.throws(
+    () => t.mul(array([1]), "2" as unknown as number),
+    /mul: second operand must be an NDArray or a number, got string/,
+  );
   assert.throws(() => t.exp([1] as unknown as NDArray), /exp: expected an NDArray/);
-  assert.throws(() => t.where(array([1, 0, 1]), array([1, 2]), 0), /where: shapes \[3\] and \[2\] cannot be broadcast/);
+  assert.throws(
+    () => t.where(array([1, 0, 1]), array([1, 2]), 0),
+    /where: shapes \[3\] and \[2\] cannot be broadcast/,
+  );
 });
 
 const dim = fc.integer({ min: 1, max: 4 });
 
 Deno.test("property: broadcasting equals explicit expansion, element by element", () => {
-  fc.assert(fc.property(fc.array(dim, { minLength: 1, maxLength: 4 }), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 3 }), (shape, ones, drop) => {
-    const bShape = shape.slice(Math.min(drop, shape.length - 1)).map((d, i) => (ones[i] ? 1 : d));
-    const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
-    const a = t.arange(size(shape), undefined, undefined, { dtype: "float64" }).reshape(shape);
-    const b = t.arange(size(bShape), undefined, undefined, { dtype: "float64" }).mul(10).reshape(bShape);
-    const s = t.add(a, b);
-    assert.deepEqual(s.shape, shape);
-    const bx = b.expand(shape).contiguous();
-    const expected = Array.from({ length: size(shape) }, (_, i) => a.data[i] + bx.data[i]);
-    assert.deepEqual(Array.from(s.data), expected);
-    // broadcasting is symmetric
-    assert.deepEqual(t.add(b, a).toArray(), s.toArray());
-  }));
+  fc.assert(
+    fc.property(
+      fc.array(dim, { minLength: 1, maxLength: 4 }),
+      fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+      fc.integer({ min: 0, max: 3 }),
+      (shape, ones, drop) => {
+        const bShape = shape.slice(Math.min(drop, shape.length - 1)).map((
+          d,
+          i,
+        ) => (ones[i] ? 1 : d));
+        const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+        const a = t.arange(size(shape), undefined, undefined, { dtype: "float64" }).reshape(shape);
+        const b = t.arange(size(bShape), undefined, undefined, { dtype: "float64" }).mul(10)
+          .reshape(bShape);
+        const s = t.add(a, b);
+        assert.deepEqual(s.shape, shape);
+        const bx = b.expand(shape).contiguous();
+        const expected = Array.from({ length: size(shape) }, (_, i) => a.data[i] + bx.data[i]);
+        assert.deepEqual(Array.from(s.data), expected);
+        // broadcasting is symmetric
+        assert.deepEqual(t.add(b, a).toArray(), s.toArray());
+      },
+    ),
+  );
 });

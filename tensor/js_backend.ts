@@ -4,7 +4,7 @@
  * @module
  */
 import type { Backend } from "./backend.ts";
-import { copy, unary, binary, where } from "./js/elementwise.ts";
+import { binary, copy, unary, where } from "./js/elementwise.ts";
 import { argReduce, reduce } from "./js/reduce.ts";
 import { matmul } from "./js/matmul.ts";
 import { softmax } from "./js/softmax.ts";

@@ -27,22 +27,37 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
     throw new TypeError("matmul: both operands must be NDArrays");
   }
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new RangeError(`matmul: operands must have at least one dimension, got ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
+    throw new RangeError(
+      `matmul: operands must have at least one dimension, got ${fmtShape(a.shape)} @ ${
+        fmtShape(b.shape)
+      }`,
+    );
   }
   const a2 = a.ndim === 1 ? a.unsqueeze(0) : a;
   const b2 = b.ndim === 1 ? b.unsqueeze(1) : b;
   const M = a2.shape[a2.ndim - 2], K = a2.shape[a2.ndim - 1];
   const K2 = b2.shape[b2.ndim - 2], N = b2.shape[b2.ndim - 1];
   if (K !== K2) {
-    throw new RangeError(`matmul: inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`);
+    throw new RangeError(
+      `matmul: inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`,
+    );
   }
   const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), "matmul");
   const dtype = promoteTypes(a.dtype, b.dtype);
-  const out = new NDArray(new Storage(allocTyped(dtype, batch.reduce((p, d) => p * d, 1) * M * N)), [...batch, M, N]);
-  getBackend().matmul(out, astype(a2, dtype).expand([...batch, M, K]), astype(b2, dtype).expand([...batch, K, N]));
+  const out = new NDArray(
+    new Storage(allocTyped(dtype, batch.reduce((p, d) => p * d, 1) * M * N)),
+    [...batch, M, N],
+  );
+  getBackend().matmul(
+    out,
+    astype(a2, dtype).expand([...batch, M, K]),
+    astype(b2, dtype).expand([...batch, K, N]),
+  );
   let shape = out.shape;
   if (a.ndim === 1) shape = [...shape.slice(0, -2), N];
-  if (b.ndim === 1) shape = [...shape.slice(0, a.ndim === 1 ? -1 : -2), ...(a.ndim === 1 ? [] : [M])];
+  if (b.ndim === 1) {
+    shape = [...shape.slice(0, a.ndim === 1 ? -1 : -2), ...(a.ndim === 1 ? [] : [M])];
+  }
   return shape === out.shape ? out : out.reshape(shape);
 }
 
@@ -57,7 +72,11 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
  */
 export function dot(a: NDArray, b: NDArray): NDArray {
   if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
-    throw new RangeError(`dot: expected two 1-d arrays of equal length, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+    throw new RangeError(
+      `dot: expected two 1-d arrays of equal length, got ${fmtShape(a.shape)} and ${
+        fmtShape(b.shape)
+      }`,
+    );
   }
   return matmul(a, b);
 }
@@ -73,7 +92,9 @@ export function dot(a: NDArray, b: NDArray): NDArray {
  */
 export function outer(a: NDArray, b: NDArray): NDArray {
   if (a.ndim !== 1 || b.ndim !== 1) {
-    throw new RangeError(`outer: expected two 1-d arrays, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+    throw new RangeError(
+      `outer: expected two 1-d arrays, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
   }
   return matmul(a.unsqueeze(1), b.unsqueeze(0));
 }

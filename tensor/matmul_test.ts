@@ -19,10 +19,14 @@ Deno.test("matmul equals PyTorch with broadcast batch dimensions", () => {
 });
 
 Deno.test("blocked matmul on a large odd-sized product equals PyTorch", () => {
-  const a = array(fx.matmul_big_a, { dtype: "float64" }), b = array(fx.matmul_big_b, { dtype: "float64" });
+  const a = array(fx.matmul_big_a, { dtype: "float64" }),
+    b = array(fx.matmul_big_b, { dtype: "float64" });
   assertClose(t.matmul(a, b), fx.matmul_big as number[], { rtol: 1e-12, atol: 1e-12 });
   // Transposed operands arrive as strided views; the product must not change.
-  assertClose(t.matmul(a.T.contiguous().T, b.T.contiguous().T), fx.matmul_big as number[], { rtol: 1e-12, atol: 1e-12 });
+  assertClose(t.matmul(a.T.contiguous().T, b.T.contiguous().T), fx.matmul_big as number[], {
+    rtol: 1e-12,
+    atol: 1e-12,
+  });
   assertClose(t.matmul(b.T, a.T), t.matmul(a, b).T, { rtol: 1e-12, atol: 1e-12 });
 });
 
@@ -33,32 +37,50 @@ Deno.test("matmul: 1-d operands, dot and outer", () => {
   assert.equal(t.matmul(array([1, 2]), array([3, 4])).item(), 11);
   assert.equal(t.dot(array([1, 2, 3]), array([4, 5, 6])).item(), 32);
   assert.deepEqual(t.outer(array([1, 2]), array([1, 2, 3])).toArray(), [[1, 2, 3], [2, 4, 6]]);
-  assert.deepEqual(t.matmul(array([[2]], { dtype: "int32" }), array([[3]], { dtype: "int32" })).dtype, "int32");
+  assert.deepEqual(
+    t.matmul(array([[2]], { dtype: "int32" }), array([[3]], { dtype: "int32" })).dtype,
+    "int32",
+  );
   assert.deepEqual(t.matmul(t.zeros([2, 0]), t.zeros([0, 3])).toArray(), [[0, 0, 0], [0, 0, 0]]);
 });
 
 Deno.test("matmul rejects mismatched shapes", () => {
-  assert.throws(() => t.matmul(t.zeros([2, 3]), t.zeros([4, 5])), /matmul: inner dimensions differ: \[2, 3\] @ \[4, 5\]/);
-  assert.throws(() => t.matmul(t.zeros([2, 2, 3]), t.zeros([3, 3, 1])), /matmul: shapes \[2\] and \[3\] cannot be broadcast/);
-  assert.throws(() => t.matmul(array(1), t.zeros([1])), /matmul: operands must have at least one dimension/);
-  assert.throws(() => t.dot(t.zeros([2]), t.zeros([3])), /dot: expected two 1-d arrays of equal length/);
+  assert.throws(
+    () => t.matmul(t.zeros([2, 3]), t.zeros([4, 5])),
+    /matmul: inner dimensions differ: \[2, 3\] @ \[4, 5\]/,
+  );
+  assert.throws(
+    () => t.matmul(t.zeros([2, 2, 3]), t.zeros([3, 3, 1])),
+    /matmul: shapes \[2\] and \[3\] cannot be broadcast/,
+  );
+  assert.throws(
+    () => t.matmul(array(1), t.zeros([1])),
+    /matmul: operands must have at least one dimension/,
+  );
+  assert.throws(
+    () => t.dot(t.zeros([2]), t.zeros([3])),
+    /dot: expected two 1-d arrays of equal length/,
+  );
 });
 
 Deno.test("property: matmul equals the textbook triple loop on random shapes and layouts", () => {
-  fc.assert(fc.property(
-    fc.integer({ min: 1, max: 40 }),
-    fc.integer({ min: 1, max: 40 }),
-    fc.integer({ min: 1, max: 40 }),
-    fc.boolean(),
-    fc.boolean(),
-    fc.integer(),
-    (m, k, n, ta, tb, seed) => {
-      const rng = new Rng(seed);
-      const a = t.randn(ta ? [k, m] : [m, k], { rng, dtype: "float64" });
-      const b = t.randn(tb ? [n, k] : [k, n], { rng, dtype: "float64" });
-      const av = ta ? a.T : a, bv = tb ? b.T : b;
-      const expected = reference(av.toArray() as number[][], bv.toArray() as number[][]);
-      assertClose(t.matmul(av, bv), expected, { rtol: 1e-12, atol: 1e-12 });
-    },
-  ), { numRuns: 60 });
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 40 }),
+      fc.integer({ min: 1, max: 40 }),
+      fc.integer({ min: 1, max: 40 }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.integer(),
+      (m, k, n, ta, tb, seed) => {
+        const rng = new Rng(seed);
+        const a = t.randn(ta ? [k, m] : [m, k], { rng, dtype: "float64" });
+        const b = t.randn(tb ? [n, k] : [k, n], { rng, dtype: "float64" });
+        const av = ta ? a.T : a, bv = tb ? b.T : b;
+        const expected = reference(av.toArray() as number[][], bv.toArray() as number[][]);
+        assertClose(t.matmul(av, bv), expected, { rtol: 1e-12, atol: 1e-12 });
+      },
+    ),
+    { numRuns: 60 },
+  );
 });

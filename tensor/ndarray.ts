@@ -113,7 +113,9 @@ export class NDArray {
   static fromTyped(data: TypedArray, shape?: readonly number[]): NDArray {
     const s = shape ?? [data.length];
     if (sizeOf(s) !== data.length) {
-      throw new RangeError(`NDArray.fromTyped: shape ${fmtShape(s)} needs ${sizeOf(s)} elements, got ${data.length}`);
+      throw new RangeError(
+        `NDArray.fromTyped: shape ${fmtShape(s)} needs ${sizeOf(s)} elements, got ${data.length}`,
+      );
     }
     return new NDArray(new Storage(data), s);
   }
@@ -172,9 +174,18 @@ export class NDArray {
   permute(...axes: number[] | [readonly number[]]): NDArray {
     const perm = flatArgs(axes).map((a) => normalizeAxis(a, this.ndim, "permute"));
     if (perm.length !== this.ndim || new Set(perm).size !== perm.length) {
-      throw new RangeError(`permute: [${flatArgs(axes).join(", ")}] is not a permutation of the ${this.ndim} axes of ${fmtShape(this.shape)}`);
+      throw new RangeError(
+        `permute: [${flatArgs(axes).join(", ")}] is not a permutation of the ${this.ndim} axes of ${
+          fmtShape(this.shape)
+        }`,
+      );
     }
-    return new NDArray(this.storage, perm.map((a) => this.shape[a]), perm.map((a) => this.strides[a]), this.offset);
+    return new NDArray(
+      this.storage,
+      perm.map((a) => this.shape[a]),
+      perm.map((a) => this.strides[a]),
+      this.offset,
+    );
   }
   /** Swaps two axes (the last two when omitted). A view. */
   transpose(axis0?: number, axis1?: number): NDArray {
@@ -192,7 +203,9 @@ export class NDArray {
   expand(...shape: number[] | [readonly number[]]): NDArray {
     const target = flatArgs(shape);
     if (target.length < this.ndim) {
-      throw new RangeError(`expand: cannot expand ${fmtShape(this.shape)} to fewer dimensions ${fmtShape(target)}`);
+      throw new RangeError(
+        `expand: cannot expand ${fmtShape(this.shape)} to fewer dimensions ${fmtShape(target)}`,
+      );
     }
     const lead = target.length - this.ndim;
     const outShape: number[] = [];
@@ -202,7 +215,9 @@ export class NDArray {
       const d = src >= 0 ? this.shape[src] : 1;
       const t = target[i] === -1 ? d : target[i];
       if (!Number.isInteger(t) || t < 0 || (d !== t && d !== 1) || (src < 0 && target[i] === -1)) {
-        throw new RangeError(`expand: cannot expand ${fmtShape(this.shape)} to ${fmtShape(target)}`);
+        throw new RangeError(
+          `expand: cannot expand ${fmtShape(this.shape)} to ${fmtShape(target)}`,
+        );
       }
       outShape.push(t);
       outStrides.push(src >= 0 && d === t ? this.strides[src] : 0);
@@ -213,14 +228,23 @@ export class NDArray {
   squeeze(axis?: number | readonly number[]): NDArray {
     const drop = axis === undefined
       ? this.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)
-      : (typeof axis === "number" ? [axis] : [...axis]).map((a) => normalizeAxis(a, this.ndim, "squeeze"));
+      : (typeof axis === "number" ? [axis] : [...axis]).map((a) =>
+        normalizeAxis(a, this.ndim, "squeeze")
+      );
     for (const a of drop) {
       if (this.shape[a] !== 1) {
-        throw new RangeError(`squeeze: axis ${a} of ${fmtShape(this.shape)} has size ${this.shape[a]}, expected 1`);
+        throw new RangeError(
+          `squeeze: axis ${a} of ${fmtShape(this.shape)} has size ${this.shape[a]}, expected 1`,
+        );
       }
     }
     const keep = (_: number, i: number) => !drop.includes(i);
-    return new NDArray(this.storage, this.shape.filter(keep), this.strides.filter(keep), this.offset);
+    return new NDArray(
+      this.storage,
+      this.shape.filter(keep),
+      this.strides.filter(keep),
+      this.offset,
+    );
   }
   /** Inserts a size-1 dimension at `axis` (which may equal `ndim`). A view. */
   unsqueeze(axis: number): NDArray {
@@ -268,8 +292,10 @@ export class NDArray {
   }
   /** Reverses the order along the given axes (all by default). A view with negative strides. */
   flip(axis?: number | readonly number[]): NDArray {
-    const axes = axis === undefined ? [...this.shape.keys()] : (typeof axis === "number" ? [axis] : [...axis])
-      .map((a) => normalizeAxis(a, this.ndim, "flip"));
+    const axes = axis === undefined
+      ? [...this.shape.keys()]
+      : (typeof axis === "number" ? [axis] : [...axis])
+        .map((a) => normalizeAxis(a, this.ndim, "flip"));
     const specs: SliceSpec[] = this.shape.map((_, i) => (axes.includes(i) ? { step: -1 } : null));
     return this.slice(...specs);
   }
@@ -295,7 +321,9 @@ export class NDArray {
   /** The single element of a one-element array as a number. */
   item(): number {
     if (this.size !== 1) {
-      throw new RangeError(`item: expected an array with one element, got shape ${fmtShape(this.shape)}`);
+      throw new RangeError(
+        `item: expected an array with one element, got shape ${fmtShape(this.shape)}`,
+      );
     }
     return this.data[this.offset];
   }
@@ -531,7 +559,9 @@ export class NDArray {
 }
 
 function flatArgs(args: number[] | [readonly number[]]): number[] {
-  return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+  return args.length === 1 && Array.isArray(args[0])
+    ? [...(args[0] as readonly number[])]
+    : (args as number[]);
 }
 
 function resolveShape(shape: readonly number[], size: number, op: string): number[] {
@@ -543,12 +573,16 @@ function resolveShape(shape: readonly number[], size: number, op: string): numbe
   if (unknown >= 0) {
     const known = out.reduce((p, d, i) => (i === unknown ? p : p * d), 1);
     if (known === 0 || size % known !== 0) {
-      throw new RangeError(`${op}: cannot reshape array of size ${size} into shape ${fmtShape(shape)}`);
+      throw new RangeError(
+        `${op}: cannot reshape array of size ${size} into shape ${fmtShape(shape)}`,
+      );
     }
     out[unknown] = size / known;
   }
   if (sizeOf(out) !== size) {
-    throw new RangeError(`${op}: cannot reshape array of size ${size} into shape ${fmtShape(shape)}`);
+    throw new RangeError(
+      `${op}: cannot reshape array of size ${size} into shape ${fmtShape(shape)}`,
+    );
   }
   return out;
 }
@@ -566,7 +600,9 @@ function resolveRange(
   const clampIdx = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
   const norm = (v: number | undefined, dflt: number, lo: number, hi: number) => {
     if (v === undefined) return dflt;
-    if (!Number.isInteger(v)) throw new RangeError(`slice: bound ${v} for axis ${axis} is not an integer`);
+    if (!Number.isInteger(v)) {
+      throw new RangeError(`slice: bound ${v} for axis ${axis} is not an integer`);
+    }
     return clampIdx(v < 0 ? v + n : v, lo, hi);
   };
   let start: number, stop: number;
@@ -578,6 +614,8 @@ function resolveRange(
     stop = norm(spec?.stop, -1, -1, n - 1);
     if (spec?.stop !== undefined && spec.stop < -n) stop = -1;
   }
-  const len = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
+  const len = step > 0
+    ? Math.max(0, Math.ceil((stop - start) / step))
+    : Math.max(0, Math.ceil((start - stop) / -step));
   return [start, len, step];
 }

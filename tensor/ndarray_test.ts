@@ -47,14 +47,20 @@ Deno.test("item, get, astype and fromTyped", () => {
 
 Deno.test("bad view arguments name the op and the value", () => {
   const a = arange(6).reshape(2, 3);
-  assert.throws(() => a.reshape(4, 2), /reshape: cannot reshape array of size 6 into shape \[4, 2\]/);
+  assert.throws(
+    () => a.reshape(4, 2),
+    /reshape: cannot reshape array of size 6 into shape \[4, 2\]/,
+  );
   assert.throws(() => a.permute(0, 0), /permute: \[0, 0\] is not a permutation/);
   assert.throws(() => a.transpose(0, 5), /transpose: axis 5 is out of range/);
   assert.throws(() => a.expand(3, 3), /expand: cannot expand \[2, 3\] to \[3, 3\]/);
   assert.throws(() => a.squeeze(0), /squeeze: axis 0 of \[2, 3\] has size 2, expected 1/);
   assert.throws(() => a.slice(2), /slice: index 2 is out of range for axis 0 of size 2/);
   assert.throws(() => a.slice(null, { step: 0 }), /slice: step must be a non-zero integer/);
-  assert.throws(() => array([1, 2]).item(), /item: expected an array with one element, got shape \[2\]/);
+  assert.throws(
+    () => array([1, 2]).item(),
+    /item: expected an array with one element, got shape \[2\]/,
+  );
   assert.throws(() => NDArray.fromTyped(new Float32Array(3), [2, 2]), /needs 4 elements, got 3/);
 });
 

@@ -38,7 +38,9 @@ export class Rng {
 
   /** Reseeds: SplitMix32 expands the seed into a non-zero 128-bit state. */
   seed(seed: number): void {
-    if (!Number.isFinite(seed)) throw new RangeError(`Rng.seed: seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed)) {
+      throw new RangeError(`Rng.seed: seed must be a finite number, got ${seed}`);
+    }
     // Fold seeds beyond 32 bits in so that 2^32 + 1 and 1 differ.
     let x = (Math.trunc(seed) ^ Math.trunc(seed / 4294967296)) >>> 0;
     const next = () => {
@@ -149,7 +151,9 @@ export class Rng {
 
   /** A random permutation of 0..n-1. */
   permutation(n: number): Int32Array {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Rng.permutation: n must be a non-negative integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 0) {
+      throw new RangeError(`Rng.permutation: n must be a non-negative integer, got ${n}`);
+    }
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p);
@@ -216,7 +220,10 @@ function filled(op: string, shape: readonly number[], dtype: DType, draw: () => 
  * console.assert(u.max().item() < 1 && u.min().item() >= -1);
  * ```
  */
-export function rand(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): NDArray {
+export function rand(
+  shape: readonly number[],
+  options: RandomOptions & { low?: number; high?: number } = {},
+): NDArray {
   const rng = options.rng ?? defaultGenerator;
   const low = options.low ?? 0, high = options.high ?? 1;
   if (!(high > low)) throw new RangeError(`rand: expected low < high, got ${low} and ${high}`);
@@ -233,7 +240,10 @@ export function rand(shape: readonly number[], options: RandomOptions & { low?: 
  * console.assert(Math.abs(z.mean().item()) < 0.05);
  * ```
  */
-export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): NDArray {
+export function randn(
+  shape: readonly number[],
+  options: RandomOptions & { mean?: number; std?: number } = {},
+): NDArray {
   const rng = options.rng ?? defaultGenerator;
   const mean = options.mean ?? 0, std = options.std ?? 1;
   if (!(std >= 0)) throw new RangeError(`randn: std must be non-negative, got ${std}`);
@@ -250,7 +260,12 @@ export function randn(shape: readonly number[], options: RandomOptions & { mean?
  * console.assert(k.dtype === "int32" && k.max().item() < 10);
  * ```
  */
-export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): NDArray {
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  options: RandomOptions = {},
+): NDArray {
   const rng = options.rng ?? defaultGenerator;
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);

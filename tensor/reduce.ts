@@ -5,7 +5,13 @@
  * @module
  */
 import { allocTyped, type DType, isFloat } from "./dtype.ts";
-import { type ArgReduceOptions, NDArray, type ReduceOptions, Storage, type VarianceOptions } from "./ndarray.ts";
+import {
+  type ArgReduceOptions,
+  NDArray,
+  type ReduceOptions,
+  Storage,
+  type VarianceOptions,
+} from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import type { ReduceOp } from "./backend.ts";
 import { fmtShape, normalizeAxes, normalizeAxis } from "./_shape.ts";
@@ -22,16 +28,28 @@ function checkInput(op: string, x: unknown): asserts x is NDArray {
 }
 
 /** Shape with the reduced axes set to 1, and the final shape (dropped unless keepDims). */
-function reducedShapes(x: NDArray, axes: readonly number[], keepDims: boolean): [number[], number[]] {
+function reducedShapes(
+  x: NDArray,
+  axes: readonly number[],
+  keepDims: boolean,
+): [number[], number[]] {
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   return [kept, keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i))];
 }
 
-function reduceOp(name: string, op: ReduceOp, x: NDArray, options: ReduceOptions = {}, dtype: DType = x.dtype): NDArray {
+function reduceOp(
+  name: string,
+  op: ReduceOp,
+  x: NDArray,
+  options: ReduceOptions = {},
+  dtype: DType = x.dtype,
+): NDArray {
   checkInput(name, x);
   const axes = normalizeAxes(options.axis, x.ndim, name);
   if ((op === "max" || op === "min") && axes.some((a) => x.shape[a] === 0)) {
-    throw new RangeError(`${name}: cannot reduce an empty axis of shape ${fmtShape(x.shape)} (no identity for ${op})`);
+    throw new RangeError(
+      `${name}: cannot reduce an empty axis of shape ${fmtShape(x.shape)} (no identity for ${op})`,
+    );
   }
   const [kept, final] = reducedShapes(x, axes, options.keepDims ?? false);
   const out = alloc(dtype, kept);
@@ -120,7 +138,9 @@ function argOp(name: "argmax" | "argmin", x: NDArray, options: ArgReduceOptions 
   const flat = options.axis === undefined;
   const src = flat ? x.reshape(-1) : x;
   const axis = flat ? 0 : normalizeAxis(options.axis as number, x.ndim, name);
-  if (src.shape[axis] === 0) throw new RangeError(`${name}: axis ${axis} of shape ${fmtShape(x.shape)} is empty`);
+  if (src.shape[axis] === 0) {
+    throw new RangeError(`${name}: axis ${axis} of shape ${fmtShape(x.shape)} is empty`);
+  }
   const kept = src.shape.map((d, i) => (i === axis ? 1 : d));
   const out = alloc("int32", kept);
   getBackend().argReduce(name, out, src, axis);
@@ -175,7 +195,10 @@ export function variance(x: NDArray, options: VarianceOptions = {}): NDArray {
   const xf = isFloat(x.dtype) ? x : astype(x, "float32");
   const m = mean(xf, { axis: options.axis, keepDims: true });
   const d = sub(xf, m);
-  const ss = reduceOp("variance", "sum", mul(d, d), { axis: options.axis, keepDims: options.keepDims });
+  const ss = reduceOp("variance", "sum", mul(d, d), {
+    axis: options.axis,
+    keepDims: options.keepDims,
+  });
   return div(ss, Math.max(0, reducedCount(x, options.axis, "variance") - correction));
 }
 
@@ -209,7 +232,10 @@ export function logsumexp(x: NDArray, options: ReduceOptions = {}): NDArray {
   const shift = m.clone();
   const sd = shift.data;
   for (let i = 0; i < sd.length; i++) if (!Number.isFinite(sd[i])) sd[i] = 0;
-  const s = reduceOp("logsumexp", "sum", exp(sub(xf, shift)), { axis: options.axis, keepDims: true });
+  const s = reduceOp("logsumexp", "sum", exp(sub(xf, shift)), {
+    axis: options.axis,
+    keepDims: true,
+  });
   const out = log(s).add(shift);
   if (options.keepDims) return out;
   const axes = normalizeAxes(options.axis, x.ndim, "logsumexp");

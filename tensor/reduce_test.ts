@@ -58,7 +58,10 @@ Deno.test("softmax: the notes' worked example and stability", () => {
   assertClose(p, [0.22363631, 0.67184061, 0.09092374, 0.01359934], { rtol: 1e-6 });
   assertClose(t.softmax(array([1000, 1000])), [0.5, 0.5]);
   assertClose(t.logSoftmax(array([-1000, 0], { dtype: "float64" })), [-1000, 0]);
-  assert.equal(t.sum(t.softmax(array([[1, 2], [3, 4]]), 0), { axis: 0 }).toArray().toString(), "1,1");
+  assert.equal(
+    t.sum(t.softmax(array([[1, 2], [3, 4]]), 0), { axis: 0 }).toArray().toString(),
+    "1,1",
+  );
 });
 
 Deno.test("reductions reject bad axes and empty extremes", () => {
@@ -67,6 +70,9 @@ Deno.test("reductions reject bad axes and empty extremes", () => {
   assert.throws(() => t.sum(a, { axis: [0, -2] }), /sum: repeated axis in \[0, -2\]/);
   assert.throws(() => t.max(t.zeros([0, 2]), { axis: 0 }), /max: cannot reduce an empty axis/);
   assert.throws(() => t.argmax(t.zeros([0])), /argmax: axis 0 of shape \[0\] is empty/);
-  assert.throws(() => t.variance(a, { correction: -1 }), /variance: correction must be a non-negative number/);
+  assert.throws(
+    () => t.variance(a, { correction: -1 }),
+    /variance: correction must be a non-negative number/,
+  );
   assert.throws(() => t.softmax(a, 3), /softmax: axis 3 is out of range/);
 });

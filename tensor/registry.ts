@@ -16,7 +16,9 @@ function readEnvBackend(): string | undefined {
   const deno = (globalThis as { Deno?: typeof Deno }).Deno;
   if (!deno?.permissions) return undefined;
   try {
-    if (deno.permissions.querySync({ name: "env", variable: "NNC_BACKEND" }).state !== "granted") return undefined;
+    if (deno.permissions.querySync({ name: "env", variable: "NNC_BACKEND" }).state !== "granted") {
+      return undefined;
+    }
     return deno.env.get("NNC_BACKEND") || undefined;
   } catch {
     return undefined;
@@ -55,7 +57,9 @@ export function useBackend(name: string): void {
   if (!b) {
     const hint = name === "native" ? `; import "@nnc/native" first` : "";
     throw new RangeError(
-      `useBackend: backend "${name}" is not registered (registered: ${[...backends.keys()].join(", ")})${hint}`,
+      `useBackend: backend "${name}" is not registered (registered: ${
+        [...backends.keys()].join(", ")
+      })${hint}`,
     );
   }
   active = b;

@@ -20,7 +20,7 @@ import { readInto } from "./_read_strided.ts";
 
 /** Tensors and string metadata read from a safetensors file. */
 export interface SafetensorsContents {
-  /** The tensors, by name, in the order of the file's header. */
+  /** The tensors, by name, in the order of the file's header (integer-like names first, as JS objects order keys). */
   tensors: Record<string, NDArray>;
   /** The `__metadata__` map (empty when the file has none). */
   metadata: Record<string, string>;
@@ -390,7 +390,7 @@ function decode(bytes: Uint8Array, name: string, op: string): SafetensorsContent
   const fail: Failure = new Failure(op, name);
   const headerLen = readHeaderLength(bytes, fail);
   const dataStart = 8 + headerLen;
-  if (bytes[8] !== 0x7b) {
+  if (headerLen === 0 || bytes[8] !== 0x7b) {
     fail.type(8, `header must start with "{" (0x7b), found ${byteName(bytes, 8, dataStart)}`);
   }
   let root: JsonNode;

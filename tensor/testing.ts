@@ -8,7 +8,8 @@
 import { NDArray } from "./ndarray.ts";
 import { fmtShape, sameShape, sizeOf } from "./_shape.ts";
 import { flattenInto, nestedShape } from "./_nested.ts";
-import { readFloat64 } from "./_read_strided.ts";
+import { readInto } from "./_read_strided.ts";
+import { allocTyped, type TypedArray } from "./dtype.ts";
 
 /** What {@link allclose} and {@link assertClose} compare: an NDArray, a nested array or a number. */
 export type Comparable = NDArray | NestedNumbers;
@@ -159,11 +160,19 @@ function isClose(a: number, b: number, rtol: number, atol: number, equalNan: boo
 
 interface Flat {
   shape: number[];
-  values: Float64Array;
+  values: TypedArray;
+}
+
+/** The elements in row-major order: the storage itself when contiguous, else a compact copy. */
+function elements(x: NDArray): TypedArray {
+  if (x.isContiguous) return x.data.subarray(x.offset, x.offset + x.size);
+  const out = allocTyped(x.dtype, x.size);
+  readInto(x, out, 0);
+  return out;
 }
 
 function flatten(v: Comparable, op: string, which: string): Flat {
-  if (v instanceof NDArray) return { shape: [...v.shape], values: readFloat64(v) };
+  if (v instanceof NDArray) return { shape: [...v.shape], values: elements(v) };
   if (typeof v === "number") return { shape: [], values: new Float64Array([v]) };
   if (Array.isArray(v)) {
     const shape = nestedShape(v, `${op} (${which})`);
@@ -188,8 +197,8 @@ interface Report {
 }
 
 function compare(
-  x: Float64Array,
-  y: Float64Array,
+  x: TypedArray,
+  y: TypedArray,
   rtol: number,
   atol: number,
   equalNan: boolean,

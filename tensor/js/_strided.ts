@@ -11,7 +11,10 @@ export interface Plan {
 }
 
 /** Builds a traversal plan over `shape` for operands given by their strides. */
-export function makePlan(shape: readonly number[], operandStrides: readonly (readonly number[])[]): Plan {
+export function makePlan(
+  shape: readonly number[],
+  operandStrides: readonly (readonly number[])[],
+): Plan {
   const dims: number[] = [];
   const strides: number[][] = operandStrides.map(() => []);
   for (let d = 0; d < shape.length; d++) {

@@ -31,7 +31,15 @@ export function unary(op: UnaryOp, out: NDArray, x: NDArray): void {
   forEachRow(plan, [out.offset, x.offset], (n, po, pa) => f(o, po, so, a, pa, sa, n));
 }
 
-type Row1 = (o: TypedArray, po: number, so: number, a: TypedArray, pa: number, sa: number, n: number) => void;
+type Row1 = (
+  o: TypedArray,
+  po: number,
+  so: number,
+  a: TypedArray,
+  pa: number,
+  sa: number,
+  n: number,
+) => void;
 
 // One loop per op so that each inner loop is monomorphic in its arithmetic.
 const UNARY: Record<UnaryOp, Row1> = {
@@ -175,7 +183,11 @@ export function binary(op: BinaryOp, out: NDArray, a: NDArray, b: NDArray): void
   }
   const plan = planFor(out, a, b);
   const [so, sa, sb] = innerStrides(plan);
-  forEachRow(plan, [out.offset, a.offset, b.offset], (n, po, pa, pb) => f(o, po, so, x, pa, sa, y, pb, sb, n));
+  forEachRow(
+    plan,
+    [out.offset, a.offset, b.offset],
+    (n, po, pa, pb) => f(o, po, so, x, pa, sa, y, pb, sb, n),
+  );
 }
 
 const BINARY: Record<BinaryOp, Row2> = {
@@ -236,6 +248,8 @@ export function where(out: NDArray, cond: NDArray, a: NDArray, b: NDArray): void
   const plan = planFor(out, cond, a, b);
   const [so, sc, sa, sb] = innerStrides(plan);
   forEachRow(plan, [out.offset, cond.offset, a.offset, b.offset], (n, po, pc, pa, pb) => {
-    for (let i = 0; i < n; i++, po += so, pc += sc, pa += sa, pb += sb) o[po] = c[pc] !== 0 ? x[pa] : y[pb];
+    for (let i = 0; i < n; i++, po += so, pc += sc, pa += sa, pb += sb) {
+      o[po] = c[pc] !== 0 ? x[pa] : y[pb];
+    }
   });
 }

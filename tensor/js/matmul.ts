@@ -22,9 +22,15 @@ export function matmul(out: NDArray, a: NDArray, b: NDArray): void {
     b.strides.slice(0, nd - 2),
   ]);
   const g: Gemm = {
-    M, N, K,
-    a: a.data, sam: a.strides[nd - 2], sak: a.strides[nd - 1],
-    b: b.data, sbk: b.strides[nd - 2], sbn: b.strides[nd - 1],
+    M,
+    N,
+    K,
+    a: a.data,
+    sam: a.strides[nd - 2],
+    sak: a.strides[nd - 1],
+    b: b.data,
+    sbk: b.strides[nd - 2],
+    sbn: b.strides[nd - 1],
     c: out.data,
   };
   const [so, sa, sb] = plan.strides.map((s) => s[s.length - 1]);
@@ -64,7 +70,16 @@ function gemm(g: Gemm, pa: number, pb: number, pc: number): void {
         packPanelsA(g, pa, ii, mc, kk, kc);
         for (let ip = 0; ip < mc; ip += MR) {
           for (let jp = 0; jp < nc; jp += NR) {
-            kernel4x4(kc, ip * kc, jp * kc, c, pc + (ii + ip) * N + jj + jp, N, Math.min(MR, mc - ip), Math.min(NR, nc - jp));
+            kernel4x4(
+              kc,
+              ip * kc,
+              jp * kc,
+              c,
+              pc + (ii + ip) * N + jj + jp,
+              N,
+              Math.min(MR, mc - ip),
+              Math.min(NR, nc - jp),
+            );
           }
         }
       }

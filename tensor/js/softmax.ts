@@ -7,7 +7,10 @@ export function softmax(out: NDArray, x: NDArray, axis: number, log: boolean): v
   const n = x.shape[axis], sx = x.strides[axis], so = out.strides[axis];
   if (n === 0) return;
   const outer = x.shape.filter((_, i) => i !== axis);
-  const plan = makePlan(outer, [out.strides.filter((_, i) => i !== axis), x.strides.filter((_, i) => i !== axis)]);
+  const plan = makePlan(outer, [
+    out.strides.filter((_, i) => i !== axis),
+    x.strides.filter((_, i) => i !== axis),
+  ]);
   const [ro, rx] = innerStrides(plan);
   const o = out.data, a = x.data;
   forEachRow(plan, [out.offset, x.offset], (m, po, px) => {
@@ -22,7 +25,9 @@ export function softmax(out: NDArray, x: NDArray, axis: number, log: boolean): v
         for (let i = 0, p = px, q = po; i < n; i++, p += sx, q += so) o[q] = a[p] - lse;
       } else {
         const inv = 1 / s;
-        for (let i = 0, p = px, q = po; i < n; i++, p += sx, q += so) o[q] = Math.exp(a[p] - mx) * inv;
+        for (let i = 0, p = px, q = po; i < n; i++, p += sx, q += so) {
+          o[q] = Math.exp(a[p] - mx) * inv;
+        }
       }
     }
   });

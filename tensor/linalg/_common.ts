@@ -2,7 +2,33 @@
 import { allocTyped, type DType, promoteTypes } from "../dtype.ts";
 import { NDArray, Storage } from "../ndarray.ts";
 import { broadcastShapes, fmtShape, sizeOf } from "../_shape.ts";
-import { readFloat64 } from "../_read_strided.ts";
+
+/** The elements of `x` in row-major order as a new float64 array (exact for every dtype). */
+export function readFloat64(x: NDArray): Float64Array {
+  const out = new Float64Array(x.size);
+  if (out.length === 0) return out;
+  const data = x.data;
+  if (x.isContiguous) {
+    out.set(data.subarray(x.offset, x.offset + out.length));
+    return out;
+  }
+  const nd = x.ndim;
+  const inner = x.shape[nd - 1];
+  const step = x.strides[nd - 1];
+  const counter = new Array<number>(nd).fill(0);
+  let pos = x.offset;
+  for (let o = 0; o < out.length; o += inner) {
+    for (let i = 0; i < inner; i++) out[o + i] = data[pos + i * step];
+    for (let d = nd - 2; d >= 0; d--) {
+      counter[d]++;
+      pos += x.strides[d];
+      if (counter[d] < x.shape[d]) break;
+      pos -= x.strides[d] * x.shape[d];
+      counter[d] = 0;
+    }
+  }
+  return out;
+}
 
 /** Throws a TypeError unless `x` is a float32 or float64 NDArray; returns its dtype. */
 export function checkFloat(x: unknown, op: string, name: string): DType {
@@ -26,7 +52,9 @@ function describe(x: unknown): string {
 /** Throws a RangeError unless `x` has at least two dimensions; returns its last two. */
 export function checkMatrix(x: NDArray, op: string, name: string): [number, number] {
   if (x.ndim < 2) {
-    throw new RangeError(`${op}: ${name} must have at least 2 dimensions [..., m, n], got ${fmtShape(x.shape)}`);
+    throw new RangeError(
+      `${op}: ${name} must have at least 2 dimensions [..., m, n], got ${fmtShape(x.shape)}`,
+    );
   }
   return [x.shape[x.ndim - 2], x.shape[x.ndim - 1]];
 }
@@ -43,7 +71,9 @@ export function checkFinite(x: NDArray, op: string, name: string): void {
   const v = readFloat64(x);
   for (let i = 0; i < v.length; i++) {
     if (!Number.isFinite(v[i])) {
-      throw new RangeError(`${op}: ${name} ${fmtShape(x.shape)} contains ${v[i]}; expected finite values`);
+      throw new RangeError(
+        `${op}: ${name} ${fmtShape(x.shape)} contains ${v[i]}; expected finite values`,
+      );
     }
   }
 }

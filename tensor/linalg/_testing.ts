@@ -1,9 +1,8 @@
 // Helpers for the linear-algebra tests: a seeded generator, matrix builders and float64 checks that
 // do not go through the code under test.
-import { type DType } from "../dtype.ts";
-import { NDArray } from "../ndarray.ts";
-import { readFloat64 } from "../_read_strided.ts";
-import { fromFloat64 } from "./_common.ts";
+import type { DType } from "../dtype.ts";
+import type { NDArray } from "../ndarray.ts";
+import { fromFloat64, readFloat64 } from "./_common.ts";
 
 /** mulberry32: a tiny seeded generator of uniform numbers in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -43,7 +42,12 @@ export function randomOrthonormal(rand: () => number, m: number, n: number): Flo
 }
 
 /** U·diag(s)·Vᵀ for random orthonormal U (m × k) and V (n × k), k = s.length. */
-export function withSingularValues(rand: () => number, m: number, n: number, s: readonly number[]): Float64Array {
+export function withSingularValues(
+  rand: () => number,
+  m: number,
+  n: number,
+  s: readonly number[],
+): Float64Array {
   const k = s.length;
   const u = randomOrthonormal(rand, m, k);
   const v = randomOrthonormal(rand, n, k);
@@ -58,7 +62,13 @@ export function logspace(k: number, smallest: number): number[] {
 }
 
 /** Row-major product of an m × k and a k × n matrix. */
-export function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
+export function matmul(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < k; p++) {
@@ -104,7 +114,11 @@ export function values(x: NDArray): Float64Array {
 }
 
 /** A contiguous array of the given dtype from row-major values. */
-export function arr(data: ArrayLike<number>, shape: readonly number[], dtype: DType = "float64"): NDArray {
+export function arr(
+  data: ArrayLike<number>,
+  shape: readonly number[],
+  dtype: DType = "float64",
+): NDArray {
   return fromFloat64(Float64Array.from(data), dtype, shape);
 }
 

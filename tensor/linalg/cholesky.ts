@@ -5,8 +5,15 @@
  */
 import type { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
-import { readFloat64 } from "../_read_strided.ts";
-import { allocArray, batchWhere, checkFinite, checkFloat, checkSquare, fromFloat64 } from "./_common.ts";
+import {
+  allocArray,
+  batchWhere,
+  checkFinite,
+  checkFloat,
+  checkSquare,
+  fromFloat64,
+  readFloat64,
+} from "./_common.ts";
 
 /** Options of {@link cholesky}. */
 export interface CholeskyOptions {
@@ -37,7 +44,9 @@ export function cholesky(a: NDArray, options: CholeskyOptions = {}): NDArray {
   const out = allocArray(dtype, a.shape);
   const bad = getBackend().cholesky(out, a);
   if (bad >= 0) {
-    throw new RangeError(`${op}: a is not positive definite${batchWhere(bad, a.shape.slice(0, -2))}`);
+    throw new RangeError(
+      `${op}: a is not positive definite${batchWhere(bad, a.shape.slice(0, -2))}`,
+    );
   }
   return options.upper ? fromFloat64(readFloat64(out.transpose(-2, -1)), dtype, a.shape) : out;
 }

@@ -1,6 +1,19 @@
 import assert from "node:assert/strict";
 import { cholesky } from "./cholesky.ts";
-import { arr, flat, fro, froDiff, loadFixture, mat, matmul, maxAbsDiff, mulberry32, randomMatrix, transpose, values } from "./_testing.ts";
+import {
+  arr,
+  flat,
+  fro,
+  froDiff,
+  loadFixture,
+  mat,
+  matmul,
+  maxAbsDiff,
+  mulberry32,
+  randomMatrix,
+  transpose,
+  values,
+} from "./_testing.ts";
 
 const fx = loadFixture("linalg").cholesky;
 
@@ -56,6 +69,9 @@ Deno.test("cholesky: not positive definite is a RangeError naming the batch inde
     name: "RangeError",
     message: "linalg.cholesky: a must be square, got [2, 3]",
   });
-  assert.throws(() => cholesky(mat([[NaN, 0], [0, 1]])), { name: "RangeError", message: /contains NaN/ });
+  assert.throws(() => cholesky(mat([[NaN, 0], [0, 1]])), {
+    name: "RangeError",
+    message: /contains NaN/,
+  });
   assert.throws(() => cholesky(mat([[1]], "int32")), { name: "TypeError" });
 });

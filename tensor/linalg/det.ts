@@ -5,9 +5,8 @@
  */
 import type { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
-import { readFloat64 } from "../_read_strided.ts";
 import { sizeOf } from "../_shape.ts";
-import { allocArray, checkFloat, checkSquare, fromFloat64 } from "./_common.ts";
+import { allocArray, checkFloat, checkSquare, fromFloat64, readFloat64 } from "./_common.ts";
 
 /** Sign and log-magnitude of a determinant, as {@link slogdet} returns them. */
 export interface SlogdetResult {

@@ -140,19 +140,31 @@ Deno.test("eigh: batched, stride-0 batch dimensions", () => {
 Deno.test("eigh: property: A·v_j = w_j·v_j for random symmetric matrices", () => {
   const entry = fc.double({ min: -10, max: 10, noNaN: true });
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 7 }), fc.array(entry, { minLength: 49, maxLength: 49 }), (n, r) => {
-      const a = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = r[i * n + j];
-      const { values: w, vectors: v } = eigh(arr(a, [n, n]));
-      const wv = values(w);
-      const vv = values(v);
-      const av = matmul(a, vv, n, n, n);
-      const scale = Math.max(1, Math.abs(wv[0]), Math.abs(wv[n - 1]));
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) if (Math.abs(av[i * n + j] - wv[j] * vv[i * n + j]) > 1e-13 * scale) return false;
-      }
-      return orthogonalityError(vv, n, n) < 1e-14;
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 7 }),
+      fc.array(entry, { minLength: 49, maxLength: 49 }),
+      (n, r) => {
+        const a = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j <= i; j++) {
+            a[i * n + j] = a[j * n + i] = r[i * n + j];
+          }
+        }
+        const { values: w, vectors: v } = eigh(arr(a, [n, n]));
+        const wv = values(w);
+        const vv = values(v);
+        const av = matmul(a, vv, n, n, n);
+        const scale = Math.max(1, Math.abs(wv[0]), Math.abs(wv[n - 1]));
+        for (let i = 0; i < n; i++) {
+          for (
+            let j = 0;
+            j < n;
+            j++
+          ) if (Math.abs(av[i * n + j] - wv[j] * vv[i * n + j]) > 1e-13 * scale) return false;
+        }
+        return orthogonalityError(vv, n, n) < 1e-14;
+      },
+    ),
   );
 });
 

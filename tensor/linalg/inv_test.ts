@@ -39,10 +39,12 @@ for (const dtype of ["float64", "float32"] as const) {
   const bound = dtype === "float64" ? 1e-15 : 2e-7;
   Deno.test(`inv: ${dtype} ‖A·A⁻¹ − I‖ / (‖A‖·‖A⁻¹‖) below ${bound}, random 256x256 and cond 1e6 128x128`, () => {
     const rand = mulberry32(dtype === "float64" ? 21 : 22);
-    for (const [n, a0] of [
-      [256, randomMatrix(rand, 256, 256)],
-      [128, withSingularValues(rand, 128, 128, logspace(128, 1e-6))],
-    ] as const) {
+    for (
+      const [n, a0] of [
+        [256, randomMatrix(rand, 256, 256)],
+        [128, withSingularValues(rand, 128, 128, logspace(128, 1e-6))],
+      ] as const
+    ) {
       const a = arr(a0, [n, n], dtype);
       const ai = inv(a);
       assert.equal(ai.dtype, dtype);
@@ -68,7 +70,10 @@ Deno.test("inv: bad input and singular matrices", () => {
     message: "linalg.inv: a must be square, got [2, 3]",
   });
   assert.throws(() => inv(mat([[1, 2], [3, 4]], "int32")), { name: "TypeError" });
-  assert.throws(() => inv(mat([[1, 2], [2, 4]])), { name: "RangeError", message: "linalg.inv: a is singular" });
+  assert.throws(() => inv(mat([[1, 2], [2, 4]])), {
+    name: "RangeError",
+    message: "linalg.inv: a is singular",
+  });
   assert.throws(() => inv(arr([1, 0, 0, 1, 0, 0, 0, 0], [2, 2, 2])), {
     name: "RangeError",
     message: "linalg.inv: a is singular (batch index [1] of batch shape [2])",

@@ -5,9 +5,16 @@
  */
 import type { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
-import { readFloat64 } from "../_read_strided.ts";
 import { sizeOf } from "../_shape.ts";
-import { allocArray, checkFinite, checkFloat, epsOf, fromFloat64, pairRhs } from "./_common.ts";
+import {
+  allocArray,
+  checkFinite,
+  checkFloat,
+  epsOf,
+  fromFloat64,
+  pairRhs,
+  readFloat64,
+} from "./_common.ts";
 
 /** Options of {@link lstsq}. */
 export interface LstsqOptions {
@@ -64,7 +71,9 @@ export function lstsq(a: NDArray, b: NDArray, options: LstsqOptions = {}): Lstsq
   const k = rhs.b.shape[rhs.b.ndim - 1];
   const r = Math.min(m, n);
   const rcond = options.rcond ?? epsOf(dtype) * Math.max(m, n);
-  if (!(rcond >= 0)) throw new RangeError(`${op}: rcond must be a non-negative number, got ${rcond}`);
+  if (!(rcond >= 0)) {
+    throw new RangeError(`${op}: rcond must be a non-negative number, got ${rcond}`);
+  }
 
   const u = allocArray(dtype, [...batch, m, r]);
   const s = allocArray(dtype, [...batch, r]);

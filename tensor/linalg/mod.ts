@@ -1,5 +1,5 @@
 /**
- * Linear algebra on {@link NDArray}s, batched over leading dimensions, exported from
+ * Linear algebra on `NDArray`s, batched over leading dimensions, exported from
  * `@nnc/tensor` as the `linalg` namespace: `solve`, `inv`, `det`, `slogdet`, `cholesky`, `qr`,
  * `eigh`, `svd`, `svdvals`, `lstsq`, `norm`. Every op accepts float32 and float64 (int32 is a
  * TypeError: convert first), computes in float64 and returns the input's dtype.

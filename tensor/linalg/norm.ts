@@ -5,9 +5,8 @@
  */
 import { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
-import { readFloat64 } from "../_read_strided.ts";
 import { fmtShape, normalizeAxis, sizeOf } from "../_shape.ts";
-import { allocArray, checkFloat, fromFloat64 } from "./_common.ts";
+import { allocArray, checkFloat, fromFloat64, readFloat64 } from "./_common.ts";
 
 /** Which norm: a number p (vectors: any p, ±Infinity, 0; matrices: ±1, ±2, ±Infinity) or a name. */
 export type NormOrder = number | "fro" | "nuc";
@@ -58,12 +57,19 @@ export function norm(x: NDArray, options: NormOptions = {}): NDArray {
   const result = axes.length === 2 && !(options.axis === undefined && ord === undefined)
     ? matrixNorms(vals, outer, x.shape[axes[0]], x.shape[axes[1]], ord ?? "fro", op)
     : vectorNorms(vals, outer, sizeOf(axes.map((d) => x.shape[d])), ord ?? 2, op);
-  const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((d) => x.shape[d]);
+  const shape = keepDims
+    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : kept.map((d) => x.shape[d]);
   return fromFloat64(result, dtype, shape);
 }
 
 /** The axes to reduce, in the order they form a vector or matrix. */
-function reducedAxes(x: NDArray, axis: NormOptions["axis"], ord: NormOrder | undefined, op: string): number[] {
+function reducedAxes(
+  x: NDArray,
+  axis: NormOptions["axis"],
+  ord: NormOrder | undefined,
+  op: string,
+): number[] {
   if (axis === undefined) {
     if (ord === undefined) return [...x.shape.keys()];
     if (x.ndim === 1 || x.ndim === 2) return [...x.shape.keys()];
@@ -82,9 +88,17 @@ function reducedAxes(x: NDArray, axis: NormOptions["axis"], ord: NormOrder | und
   return axes;
 }
 
-function vectorNorms(vals: Float64Array, outer: number, len: number, ord: NormOrder, op: string): Float64Array {
+function vectorNorms(
+  vals: Float64Array,
+  outer: number,
+  len: number,
+  ord: NormOrder,
+  op: string,
+): Float64Array {
   if (typeof ord !== "number" || Number.isNaN(ord)) {
-    throw new RangeError(`${op}: invalid norm order ${JSON.stringify(ord)} for vectors; expected a number`);
+    throw new RangeError(
+      `${op}: invalid norm order ${JSON.stringify(ord)} for vectors; expected a number`,
+    );
   }
   if (ord === -Infinity && len === 0) {
     throw new RangeError(`${op}: ord -Infinity of an empty vector is undefined`);
@@ -113,7 +127,7 @@ function vectorNorm(v: Float64Array, start: number, len: number, ord: number): n
   return acc;
 }
 
-/** √(Σ v²) over v[start .. end), dividing by the largest |v| first. NaN if any entry is NaN. */
+/** √(Σ v²) over v[start .. end), scaled by a power of two near the largest |v|. NaN if any entry is. */
 function scaledNorm2(v: Float64Array, start: number, end: number): number {
   let big = 0;
   for (let i = start; i < end; i++) {
@@ -125,13 +139,15 @@ function scaledNorm2(v: Float64Array, start: number, end: number): number {
     for (let i = start; i < end; i++) if (Number.isNaN(v[i])) return NaN;
     return Infinity;
   }
-  const inv = 1 / big;
+  // An exact power-of-two scale, so that e.g. ‖(3e200, 4e200)‖ is exactly 5e200.
+  const e = Math.min(1000, Math.max(-1000, Math.round(Math.log2(big))));
+  const down = 2 ** -e;
   let s = 0;
   for (let i = start; i < end; i++) {
-    const a = v[i] * inv;
+    const a = v[i] * down;
     s += a * a;
   }
-  return big * Math.sqrt(s);
+  return Math.sqrt(s) * 2 ** e;
 }
 
 function matrixNorms(
@@ -143,7 +159,9 @@ function matrixNorms(
   op: string,
 ): Float64Array {
   if (ord === "fro") return vectorNorms(vals, outer, rows * cols, 2, op);
-  if (ord === "nuc" || ord === 2 || ord === -2) return spectralNorms(vals, outer, rows, cols, ord, op);
+  if (ord === "nuc" || ord === 2 || ord === -2) {
+    return spectralNorms(vals, outer, rows, cols, ord, op);
+  }
   if (ord === 1 || ord === -1 || ord === Infinity || ord === -Infinity) {
     const byColumn = ord === 1 || ord === -1;
     const out = new Float64Array(outer);
@@ -153,7 +171,9 @@ function matrixNorms(
     return out;
   }
   throw new RangeError(
-    `${op}: invalid norm order ${JSON.stringify(ord)} for matrices; expected "fro", "nuc", 1, -1, 2, -2, Infinity or -Infinity`,
+    `${op}: invalid norm order ${
+      JSON.stringify(ord)
+    } for matrices; expected "fro", "nuc", 1, -1, 2, -2, Infinity or -Infinity`,
   );
 }
 
@@ -170,7 +190,9 @@ function absSumExtreme(
   const count = byColumn ? cols : rows;
   if (count === 0) {
     if (max) return 0;
-    throw new RangeError(`${op}: the minimum over an empty set of ${byColumn ? "columns" : "rows"} is undefined`);
+    throw new RangeError(
+      `${op}: the minimum over an empty set of ${byColumn ? "columns" : "rows"} is undefined`,
+    );
   }
   const sums = new Float64Array(count);
   for (let i = 0; i < rows; i++) {
@@ -198,7 +220,12 @@ function spectralNorms(
   if (k === 0 && ord === -2) throw new RangeError(`${op}: ord -2 of an empty matrix is undefined`);
   const a = NDArray.fromTyped(vals, [outer, rows, cols]);
   const s = allocArray("float64", [outer, k]);
-  getBackend().svd(allocArray("float64", [outer, rows, k]), s, allocArray("float64", [outer, k, cols]), a);
+  getBackend().svd(
+    allocArray("float64", [outer, rows, k]),
+    s,
+    allocArray("float64", [outer, k, cols]),
+    a,
+  );
   const sv = s.data;
   const out = new Float64Array(outer);
   for (let o = 0; o < outer; o++) {

@@ -5,8 +5,14 @@
  */
 import type { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
-import { readFloat64 } from "../_read_strided.ts";
-import { allocArray, appendIdentity, checkFloat, checkMatrix, fromFloat64 } from "./_common.ts";
+import {
+  allocArray,
+  appendIdentity,
+  checkFloat,
+  checkMatrix,
+  fromFloat64,
+  readFloat64,
+} from "./_common.ts";
 
 /** Options of {@link qr}. */
 export interface QrOptions {

@@ -20,7 +20,15 @@ import {
 const fx = loadFixture("linalg").qr;
 
 /** Checks ‖q·r − a‖/‖a‖ < tol, ‖qᵀq − I‖ < tol·√k, r upper triangular with a non-negative diagonal. */
-function checkQr(a: Float64Array, m: number, n: number, q: Float64Array, r: Float64Array, k: number, tol: number) {
+function checkQr(
+  a: Float64Array,
+  m: number,
+  n: number,
+  q: Float64Array,
+  r: Float64Array,
+  k: number,
+  tol: number,
+) {
   const rec = froDiff(matmul(q, r, m, k, n), a) / Math.max(fro(a), 1e-300);
   assert.ok(rec < tol, `‖QR − A‖/‖A‖ = ${rec}`);
   const orth = orthogonalityError(q, m, k);
@@ -72,8 +80,10 @@ Deno.test("qr: batched over leading dims and strided input", () => {
   const a = arr(a0, [2, 3, 4, 3]);
   const { q, r } = qr(a);
   assert.deepEqual(q.shape, [2, 3, 4, 3]);
+  assert.deepEqual(r.shape, [2, 3, 3, 3]);
   const one = qr(a.slice(1, 2));
   assert.ok(maxAbsDiff(values(q.slice(1, 2)), values(one.q)) === 0);
+  assert.ok(maxAbsDiff(values(r.slice(1, 2)), values(one.r)) === 0);
   const t = qr(a.transpose(-1, -2)); // [2, 3, 3, 4]
   const tOne = qr(arr(values(a.slice(0, 1).transpose()), [3, 4]));
   assert.ok(maxAbsDiff(values(t.r.slice(0, 1)), values(tOne.r)) === 0);
@@ -92,11 +102,13 @@ for (const dtype of ["float64", "float32"] as const) {
   const tol = dtype === "float64" ? 4e-15 : 4e-7;
   Deno.test(`qr: ${dtype} ‖QR − A‖/‖A‖ < ${tol}, ‖QᵀQ − I‖ < ${tol}·√k: 256², 300x100, cond 1e8`, () => {
     const rand = mulberry32(dtype === "float64" ? 43 : 44);
-    for (const [m, n, a0] of [
-      [256, 256, randomMatrix(rand, 256, 256)],
-      [300, 100, randomMatrix(rand, 300, 100)],
-      [120, 80, withSingularValues(rand, 120, 80, logspace(80, 1e-8))],
-    ] as const) {
+    for (
+      const [m, n, a0] of [
+        [256, 256, randomMatrix(rand, 256, 256)],
+        [300, 100, randomMatrix(rand, 300, 100)],
+        [120, 80, withSingularValues(rand, 120, 80, logspace(80, 1e-8))],
+      ] as const
+    ) {
       const a = arr(a0, [m, n], dtype);
       const { q, r } = qr(a);
       assert.equal(q.dtype, dtype);

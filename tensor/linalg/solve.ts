@@ -5,7 +5,14 @@
  */
 import type { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
-import { allocArray, batchWhere, checkFinite, checkFloat, checkSquare, pairRhs } from "./_common.ts";
+import {
+  allocArray,
+  batchWhere,
+  checkFinite,
+  checkFloat,
+  checkSquare,
+  pairRhs,
+} from "./_common.ts";
 
 /**
  * Solves `a·x = b` by LU with partial pivoting (computed in float64, returned in the promoted

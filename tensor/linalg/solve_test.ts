@@ -69,7 +69,9 @@ Deno.test("solve: batch dimensions broadcast (one b for many a, one a for many b
   assert.ok(maxAbsDiff(values(x.slice(1)), values(x1)) === 0);
   const many = solve(a.slice(0), arr([1, 2, 3, 4, 5, 6], [2, 3, 1]));
   assert.deepEqual(many.shape, [2, 3, 1]);
-  assert.ok(maxAbsDiff(values(many.slice(1)), values(solve(a.slice(0), arr([4, 5, 6], [3])))) === 0);
+  assert.ok(
+    maxAbsDiff(values(many.slice(1)), values(solve(a.slice(0), arr([4, 5, 6], [3])))) === 0,
+  );
 });
 
 Deno.test("solve: strided views give the same result as contiguous copies", () => {
@@ -91,7 +93,13 @@ Deno.test("solve: dtypes: float32 stays float32, float32 with float64 promotes t
 });
 
 /** Normwise backward error ‖A·x − b‖ / (‖A‖·‖x‖ + ‖b‖), in float64 from the stored values. */
-function backwardError(a: Float64Array, x: Float64Array, b: Float64Array, n: number, k: number): number {
+function backwardError(
+  a: Float64Array,
+  x: Float64Array,
+  b: Float64Array,
+  n: number,
+  k: number,
+): number {
   const r = matmul(a, x, n, n, k);
   return froDiff(r, b) / (fro(a) * fro(x) + fro(b));
 }
@@ -100,10 +108,12 @@ for (const dtype of ["float64", "float32"] as const) {
   const bound = dtype === "float64" ? 1e-15 : 1e-7;
   Deno.test(`solve: ${dtype} backward error below ${bound} on random 256x256 and ill-conditioned 128x128`, () => {
     const rand = mulberry32(dtype === "float64" ? 11 : 12);
-    for (const [n, a0] of [
-      [256, randomMatrix(rand, 256, 256)],
-      [128, withSingularValues(rand, 128, 128, logspace(128, 1e-6))],
-    ] as const) {
+    for (
+      const [n, a0] of [
+        [256, randomMatrix(rand, 256, 256)],
+        [128, withSingularValues(rand, 128, 128, logspace(128, 1e-6))],
+      ] as const
+    ) {
       const a = arr(a0, [n, n], dtype);
       const b = arr(randomMatrix(rand, n, 3), [n, 3], dtype);
       const x = solve(a, b);
@@ -128,22 +138,29 @@ Deno.test("solve: float64 forward error within cond·ε on U·diag(1 .. 1e-6)·V
 Deno.test("solve: property: a·solve(a, b) = b for diagonally dominant a", () => {
   const entry = fc.double({ min: -1, max: 1, noNaN: true });
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 6 }), fc.array(entry, { minLength: 48, maxLength: 48 }), (n, r) => {
-      const a = new Float64Array(n * n);
-      for (let i = 0; i < n * n; i++) a[i] = r[i];
-      for (let i = 0; i < n; i++) a[i * n + i] += n;
-      const b = r.slice(36, 36 + n);
-      const x = values(solve(arr(a, [n, n]), arr(b, [n])));
-      return maxAbsDiff(matmul(a, x, n, n, 1), b) < 1e-13;
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 6 }),
+      fc.array(entry, { minLength: 48, maxLength: 48 }),
+      (n, r) => {
+        const a = new Float64Array(n * n);
+        for (let i = 0; i < n * n; i++) a[i] = r[i];
+        for (let i = 0; i < n; i++) a[i * n + i] += n + 1; // strictly diagonally dominant
+        const b = r.slice(36, 36 + n);
+        const x = values(solve(arr(a, [n, n]), arr(b, [n])));
+        return maxAbsDiff(matmul(a, x, n, n, 1), b) < 1e-13;
+      },
+    ),
   );
 });
 
 Deno.test("solve: bad input", () => {
-  assert.throws(() => solve(mat([[1, 2, 3], [4, 5, 6], [7, 8, 1]]).slice({ stop: 2 }), arr([1, 2], [2])), {
-    name: "RangeError",
-    message: "linalg.solve: a must be square, got [2, 3]",
-  });
+  assert.throws(
+    () => solve(mat([[1, 2, 3], [4, 5, 6], [7, 8, 1]]).slice({ stop: 2 }), arr([1, 2], [2])),
+    {
+      name: "RangeError",
+      message: "linalg.solve: a must be square, got [2, 3]",
+    },
+  );
   assert.throws(() => solve(arr([1, 2], [2]), arr([1, 2], [2])), {
     name: "RangeError",
     message: "linalg.solve: a must have at least 2 dimensions [..., m, n], got [2]",
@@ -156,10 +173,13 @@ Deno.test("solve: bad input", () => {
     name: "TypeError",
     message: /linalg\.solve: a must be a float32 or float64 array, got int32/,
   });
-  assert.throws(() => solve(arr([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]), arr([1, 2, 3, 4, 5, 6], [3, 2, 1])), {
-    name: "RangeError",
-    message: /linalg\.solve: shapes \[2\] and \[3\] cannot be broadcast together/,
-  });
+  assert.throws(
+    () => solve(arr([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]), arr([1, 2, 3, 4, 5, 6], [3, 2, 1])),
+    {
+      name: "RangeError",
+      message: /linalg\.solve: shapes \[2\] and \[3\] cannot be broadcast together/,
+    },
+  );
   assert.throws(() => solve(mat([[NaN, 0], [0, 1]]), arr([1, 2], [2])), {
     name: "RangeError",
     message: "linalg.solve: a [2, 2] contains NaN; expected finite values",

@@ -6,9 +6,16 @@
 import type { NDArray } from "../ndarray.ts";
 import type { DType } from "../dtype.ts";
 import { getBackend } from "../registry.ts";
-import { readFloat64 } from "../_read_strided.ts";
 import { sizeOf } from "../_shape.ts";
-import { allocArray, appendIdentity, checkFinite, checkFloat, checkMatrix, fromFloat64 } from "./_common.ts";
+import {
+  allocArray,
+  appendIdentity,
+  checkFinite,
+  checkFloat,
+  checkMatrix,
+  fromFloat64,
+  readFloat64,
+} from "./_common.ts";
 
 /** Options of {@link svd}. */
 export interface SvdOptions {

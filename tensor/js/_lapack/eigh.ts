@@ -11,7 +11,12 @@ const MAX_ITER = 60;
  * hold A; scaled to max |entry| ≈ 1, so that off-diagonal entries below `TINY` can be dropped). On return `d` holds the eigenvalues (unsorted) and row j of `z` (n × n) the unit
  * eigenvector of `d[j]`. Returns false if the QL iteration did not converge (NaN input).
  */
-export function symmetricEigen(a: Float64Array, n: number, d: Float64Array, z: Float64Array): boolean {
+export function symmetricEigen(
+  a: Float64Array,
+  n: number,
+  d: Float64Array,
+  z: Float64Array,
+): boolean {
   const e = new Float64Array(n);
   const tau = new Float64Array(Math.max(n - 2, 0));
   tridiagonalize(a, n, d, e, tau);
@@ -23,7 +28,13 @@ export function symmetricEigen(a: Float64Array, n: number, d: Float64Array, z: F
  * Reduces A to tridiagonal T = Qᵀ·A·Q with Q = H_0·…·H_{n-3}: `d` gets T's diagonal, `e[i]` the
  * entry (i, i+1), and row k of `a` (from k+1 on) keeps reflector v_k (with tau_k in `tau`).
  */
-function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64Array, tau: Float64Array): void {
+function tridiagonalize(
+  a: Float64Array,
+  n: number,
+  d: Float64Array,
+  e: Float64Array,
+  tau: Float64Array,
+): void {
   const p = new Float64Array(n);
   for (let k = 0; k < n - 2; k++) {
     const kk = k * n;
@@ -42,7 +53,14 @@ function tridiagonalize(a: Float64Array, n: number, d: Float64Array, e: Float64A
 }
 
 /** B ← H·B·H for the trailing block B = A[s.., s..] and H = I − tau·v·vᵀ, v = a[vs .. vs+n-s). */
-function updateTrailing(a: Float64Array, n: number, s: number, vs: number, tau: number, p: Float64Array): void {
+function updateTrailing(
+  a: Float64Array,
+  n: number,
+  s: number,
+  vs: number,
+  tau: number,
+  p: Float64Array,
+): void {
   const len = n - s;
   // p = tau·B·v, then w = p − (tau/2)(vᵀp)·v, and B ← B − v·wᵀ − w·vᵀ.
   let vp = 0;
@@ -82,13 +100,19 @@ function formQt(a: Float64Array, n: number, tau: Float64Array, z: Float64Array):
  * applied to rows i and i+1 of `z`. Returns false if some eigenvalue needed more than MAX_ITER sweeps.
  */
 function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, z: Float64Array): boolean {
+  // Besides the usual test relative to the neighbouring diagonal entries, drop couplings below
+  // ε²·‖T‖: they move no eigenvalue measurably, and keeping them lets tiny blocks stall the
+  // iteration through underflowing rotations.
+  let tnorm = 0;
+  for (let i = 0; i < n; i++) tnorm = Math.max(tnorm, Math.abs(d[i]) + Math.abs(e[i]));
+  const floor = Math.max(EPS * EPS * tnorm, TINY);
   for (let l = 0; l < n; l++) {
     let iter = 0;
     for (;;) {
       let m = l;
       for (; m < n - 1; m++) {
         const em = Math.abs(e[m]);
-        if (em <= EPS * (Math.abs(d[m]) + Math.abs(d[m + 1])) || em < TINY) break;
+        if (em <= EPS * (Math.abs(d[m]) + Math.abs(d[m + 1])) || em <= floor) break;
       }
       if (m === l) break;
       if (++iter > MAX_ITER) return false;
@@ -99,7 +123,14 @@ function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, z: Float64Ar
 }
 
 /** One implicit QL step with Wilkinson shift on the unreduced block l..m. */
-function qlSweep(d: Float64Array, e: Float64Array, n: number, l: number, m: number, z: Float64Array): void {
+function qlSweep(
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+  l: number,
+  m: number,
+  z: Float64Array,
+): void {
   let g = (d[l + 1] - d[l]) / (2 * e[l]);
   let r = Math.hypot(g, 1);
   g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));

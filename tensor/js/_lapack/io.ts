@@ -32,7 +32,13 @@ export function matrixOffsets(x: NDArray, core: number): Float64Array {
 }
 
 /** Copies the `rows × cols` matrix of `x` starting at storage index `off` into `dst` (row-major). */
-export function loadMatrix(x: NDArray, off: number, rows: number, cols: number, dst: Float64Array): void {
+export function loadMatrix(
+  x: NDArray,
+  off: number,
+  rows: number,
+  cols: number,
+  dst: Float64Array,
+): void {
   const data = x.data;
   const rs = x.strides[x.ndim - 2];
   const cs = x.strides[x.ndim - 1];
@@ -48,7 +54,13 @@ export function loadMatrix(x: NDArray, off: number, rows: number, cols: number, 
 }
 
 /** Like {@link loadMatrix} but stores the transpose: `dst[j·rows + i] = x[i, j]`. */
-export function loadTransposed(x: NDArray, off: number, rows: number, cols: number, dst: Float64Array): void {
+export function loadTransposed(
+  x: NDArray,
+  off: number,
+  rows: number,
+  cols: number,
+  dst: Float64Array,
+): void {
   const data = x.data;
   const rs = x.strides[x.ndim - 2];
   const cs = x.strides[x.ndim - 1];
@@ -109,15 +121,15 @@ export function norm2(w: Float64Array, start: number, end: number): number {
     if (v > big) big = v;
   }
   if (big === 0 || !Number.isFinite(big)) return big;
-  // For subnormal `big`, 1/big would overflow: lift the entries by an exact power of two first.
-  const lift = big < 2 ** -900 ? 2 ** 600 : 1;
-  const inv = 1 / (big * lift);
+  // Scale by an exact power of two near `big` (clamped so that it and its inverse are normal).
+  const e = Math.min(1000, Math.max(-1000, Math.round(Math.log2(big))));
+  const down = 2 ** -e;
   let s = 0;
   for (let i = start; i < end; i++) {
-    const v = w[i] * lift * inv;
+    const v = w[i] * down;
     s += v * v;
   }
-  return big * Math.sqrt(s);
+  return Math.sqrt(s) * 2 ** e;
 }
 
 /**

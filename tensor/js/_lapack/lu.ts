@@ -11,7 +11,12 @@ import { EPS } from "./io.ts";
  * condition number at least about 1/(n²·ε) relative to that column; exact zero pivots and NaN
  * entries are always flagged.
  */
-export function luInPlace(w: Float64Array, n: number, piv: Int32Array, colMax: Float64Array): boolean {
+export function luInPlace(
+  w: Float64Array,
+  n: number,
+  piv: Int32Array,
+  colMax: Float64Array,
+): boolean {
   columnMaxima(w, n, colMax);
   const tol = n * EPS;
   let singular = false;
@@ -72,7 +77,13 @@ export function swapRows(w: Float64Array, cols: number, i: number, j: number): v
 }
 
 /** Solves A·X = B in place in `x` (row-major `n × k`) from the factors of {@link luInPlace}. */
-export function luSolveInPlace(lu: Float64Array, n: number, piv: Int32Array, x: Float64Array, k: number): void {
+export function luSolveInPlace(
+  lu: Float64Array,
+  n: number,
+  piv: Int32Array,
+  x: Float64Array,
+  k: number,
+): void {
   for (let i = 0; i < n; i++) if (piv[i] !== i) swapRows(x, k, i, piv[i]);
   // Forward substitution with the unit lower factor, one row of X at a time.
   for (let i = 1; i < n; i++) {

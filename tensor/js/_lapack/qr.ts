@@ -1,5 +1,5 @@
 // Householder QR on a column-major copy (each column of A is a contiguous row of `at`).
-import { norm2 } from "./io.ts";
+import { norm2, TINY } from "./io.ts";
 
 /** Householder reflectors of a QR factorisation: H_k = I − tau_k·v_k·v_kᵀ, v_k stored in `at`. */
 export interface Reflectors {
@@ -16,7 +16,13 @@ export interface Reflectors {
  * column k's entries k..m-1 onto `diag[k]·e_k`; the entries of R above the diagonal are left in
  * `at[j·m + i]` for i < j.
  */
-export function householderQR(at: Float64Array, m: number, n: number, tau: Float64Array, diag: Float64Array): void {
+export function householderQR(
+  at: Float64Array,
+  m: number,
+  n: number,
+  tau: Float64Array,
+  diag: Float64Array,
+): void {
   const r = Math.min(m, n);
   for (let k = 0; k < r; k++) {
     const ck = k * m;
@@ -33,17 +39,17 @@ export function householderQR(at: Float64Array, m: number, n: number, tau: Float
  * (I − tau·v·vᵀ)·x = beta·e_1. beta has the opposite sign of x_0 so that x_0 − beta never cancels,
  * and v's entries are at most 1 in magnitude, so tiny columns neither underflow nor overflow.
  */
-export function makeReflector(w: Float64Array, start: number, end: number): { tau: number; beta: number } {
+export function makeReflector(
+  w: Float64Array,
+  start: number,
+  end: number,
+): { tau: number; beta: number } {
   const x0 = w[start];
-  let tail = false;
-  for (let i = start + 1; i < end; i++) {
-    if (w[i] !== 0) {
-      tail = true;
-      break;
-    }
-  }
-  if (!tail) return { tau: 0, beta: x0 };
   const norm = norm2(w, start, end);
+  // A tail that is exactly zero needs no reflection; one whose whole norm is below TINY (callers
+  // scale to max |entry| ≈ 1) is dropped, since reflectors built from subnormal numbers are not
+  // orthogonal.
+  if (norm <= TINY || !hasTail(w, start, end)) return { tau: 0, beta: x0 };
   const beta = x0 >= 0 ? -norm : norm;
   // Divide rather than multiply by the reciprocal, which overflows when x0 − beta is subnormal.
   const d = x0 - beta;
@@ -52,8 +58,20 @@ export function makeReflector(w: Float64Array, start: number, end: number): { ta
   return { tau: (beta - x0) / beta, beta };
 }
 
+function hasTail(w: Float64Array, start: number, end: number): boolean {
+  for (let i = start + 1; i < end; i++) if (w[i] !== 0) return true;
+  return false;
+}
+
 /** y ← (I − tau·v·vᵀ)·y for v = v[vs .. vs+len) and y = y[ys .. ys+len) (the arrays may be one). */
-export function reflect(v: Float64Array, vs: number, y: Float64Array, ys: number, len: number, tau: number): void {
+export function reflect(
+  v: Float64Array,
+  vs: number,
+  y: Float64Array,
+  ys: number,
+  len: number,
+  tau: number,
+): void {
   let dot = 0;
   for (let i = 0; i < len; i++) dot += v[vs + i] * y[ys + i];
   const f = tau * dot;
@@ -81,7 +99,13 @@ export function formQt(f: Reflectors, m: number, n: number, qt: Float64Array): v
  * non-negative; the matching columns of Q (rows of `qt`) flip too, so Q·R is unchanged. This makes
  * the factorisation unique for full-rank A.
  */
-export function extractR(f: Reflectors, m: number, n: number, qt: Float64Array, rOut: Float64Array): void {
+export function extractR(
+  f: Reflectors,
+  m: number,
+  n: number,
+  qt: Float64Array,
+  rOut: Float64Array,
+): void {
   const r = Math.min(m, n);
   rOut.fill(0, 0, r * n);
   for (let i = 0; i < r; i++) {
@@ -89,6 +113,6 @@ export function extractR(f: Reflectors, m: number, n: number, qt: Float64Array, 
     const s = flip ? -1 : 1;
     rOut[i * n + i] = s * f.diag[i];
     for (let j = i + 1; j < n; j++) rOut[i * n + j] = s * f.at[j * m + i];
-    if (flip) for (let c = 0; c < m; c++) qt[i * m + c] = -qt[i * m + c];
+    if (flip) { for (let c = 0; c < m; c++) qt[i * m + c] = -qt[i * m + c]; }
   }
 }

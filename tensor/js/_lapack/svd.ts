@@ -152,11 +152,12 @@ export function normalizeRows(x: Float64Array, p: number, len: number, sigma: Fl
 function completeRows(x: Float64Array, p: number, len: number, rows: number[]): void {
   const cand = new Float64Array(len);
   const best = new Float64Array(len);
-  let next = 0;
+  let start = 0;
   for (const k of rows) {
     let bestNorm = -1;
+    let bestT = start;
     for (let tries = 0; tries < len; tries++) {
-      const t = (next + tries) % len;
+      const t = (start + tries) % len;
       cand.fill(0);
       cand[t] = 1;
       orthogonalizeAgainst(x, p, len, k, cand);
@@ -164,17 +165,24 @@ function completeRows(x: Float64Array, p: number, len: number, rows: number[]): 
       const nc = norm2(cand, 0, len);
       if (nc > bestNorm) {
         bestNorm = nc;
+        bestT = t;
         best.set(cand);
-        next = t + 1;
       }
       if (nc * nc >= 0.5) break;
     }
+    start = bestT + 1;
     const inv = 1 / bestNorm;
     for (let i = 0; i < len; i++) x[k * len + i] = best[i] * inv;
   }
 }
 
-function orthogonalizeAgainst(x: Float64Array, p: number, len: number, skip: number, v: Float64Array): void {
+function orthogonalizeAgainst(
+  x: Float64Array,
+  p: number,
+  len: number,
+  skip: number,
+  v: Float64Array,
+): void {
   for (let r = 0; r < p; r++) {
     if (r === skip) continue;
     const rs = r * len;

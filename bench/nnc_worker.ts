@@ -1,0 +1,77 @@
+/**
+ * nnc side of bench/compare.ts: runs one workload and prints one JSON line of timings.
+ * Usage: `deno run -A bench/nnc_worker.ts WORKLOAD --threads N --reps R --warmup W`
+ * (NNC_BACKEND=native selects the native backend when it is available.)
+ *
+ * @module
+ */
+import { add, matmul, randn, Rng } from "@nnc/tensor";
+import { Tensor } from "@nnc/autograd";
+import { loadNativeIfRequested } from "./_native.ts";
+
+type Step = () => void;
+type Maker = () => Promise<[Step, Record<string, number>]>;
+
+function w1(n: number): Maker {
+  return () => {
+    const rng = new Rng(0);
+    const a = randn([n, n], { rng }), b = randn([n, n], { rng });
+    const reps = Math.max(1, Math.floor(2e9 / (2 * n ** 3)));
+    return Promise.resolve([() => {
+      for (let i = 0; i < reps; i++) matmul(a, b);
+    }, { flop: 2 * n ** 3 * reps }]);
+  };
+}
+
+const w7: Maker = () => {
+  const rng = new Rng(0);
+  const a = randn([64], { rng }), b = randn([64], { rng });
+  return Promise.resolve([() => {
+    for (let i = 0; i < 10000; i++) add(a, b);
+  }, { ops: 10000 }]);
+};
+
+const w7grad: Maker = () => {
+  const rng = new Rng(0);
+  const a = new Tensor(randn([64], { rng }), { requiresGrad: true }),
+    b = new Tensor(randn([64], { rng }));
+  return Promise.resolve([() => {
+    for (let i = 0; i < 10000; i++) a.add(b);
+  }, { ops: 10000 }]);
+};
+
+const WORKLOADS: Record<string, Maker> = {
+  "W1-256": w1(256),
+  "W1-1024": w1(1024),
+  "W7": w7,
+  "W7-grad": w7grad,
+  "W2": async () => (await import("./_training_workloads.ts")).w2(),
+  "W3": async () => (await import("./_training_workloads.ts")).w3(),
+  "W8": async () => (await import("./_training_workloads.ts")).w8(),
+};
+
+function arg(name: string, fallback: number): number {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+}
+
+async function main(): Promise<void> {
+  const name = Deno.args[0];
+  const make = WORKLOADS[name];
+  if (!make) {
+    console.log(JSON.stringify({ error: `unknown workload ${name}` }));
+    return;
+  }
+  const backend = await loadNativeIfRequested();
+  const [step, units] = await make();
+  for (let i = 0; i < arg("warmup", 2); i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < arg("reps", 5); i++) {
+    const t0 = performance.now();
+    step();
+    times.push((performance.now() - t0) / 1000);
+  }
+  console.log(JSON.stringify({ times, units, backend }));
+}
+
+await main();

@@ -1,0 +1,142 @@
+"""PyTorch side of bench/compare.ts: runs one workload and prints one JSON line of timings.
+
+Usage: python3 bench/torch_worker.py WORKLOAD --threads N --reps R --warmup W
+Workloads mirror bench/workloads.ts exactly (same shapes, batch sizes, optimisers).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("workload")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=2)
+    args = p.parse_args()
+    try:
+        import torch
+    except ImportError:
+        print(json.dumps({"error": "PyTorch is not installed (Debian: apt-get install python3-torch)"}))
+        return
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    make = WORKLOADS.get(args.workload)
+    if make is None:
+        print(json.dumps({"error": f"unknown workload {args.workload}"}))
+        return
+    step, units = make(torch)
+    for _ in range(args.warmup):
+        step()
+    times = []
+    for _ in range(args.reps):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    print(json.dumps({"times": times, "units": units, "torch": torch.__version__,
+                      "coretype": os.environ.get("OPENBLAS_CORETYPE", "")}))
+
+
+def w1(n):
+    def make(torch):
+        a = torch.randn(n, n)
+        b = torch.randn(n, n)
+        reps = max(1, int(2e9 / (2 * n ** 3)))
+
+        def step():
+            for _ in range(reps):
+                torch.mm(a, b)
+        return step, {"flop": 2 * n ** 3 * reps}
+    return make
+
+
+def train_step(torch, model, x, y, loss_fn, opt):
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
+def w2(torch):
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
+    x = torch.rand(128, 784)
+    y = torch.randint(0, 10, (128,))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    return train_step(torch, model, x, y, nn.functional.cross_entropy, opt), {"samples": 128}
+
+
+def w3(torch):
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+    x = torch.rand(64, 1, 28, 28)
+    y = torch.randint(0, 10, (64,))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    return train_step(torch, model, x, y, nn.functional.cross_entropy, opt), {"samples": 64}
+
+
+def w7(torch):
+    a = torch.randn(64)
+    b = torch.randn(64)
+
+    def step():
+        for _ in range(10000):
+            torch.add(a, b)
+    return step, {"ops": 10000}
+
+
+def w7grad(torch):
+    a = torch.randn(64, requires_grad=True)
+    b = torch.randn(64)
+
+    def step():
+        for _ in range(10000):
+            torch.add(a, b)
+    return step, {"ops": 10000}
+
+
+def w8(torch):
+    nn = torch.nn
+    F = nn.functional
+
+    class VAE(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(784, 400)
+            self.mu = nn.Linear(400, 20)
+            self.logvar = nn.Linear(400, 20)
+            self.fc3 = nn.Linear(20, 400)
+            self.fc4 = nn.Linear(400, 784)
+
+        def forward(self, x):
+            h = F.relu(self.fc1(x))
+            mu, logvar = self.mu(h), self.logvar(h)
+            z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+            return torch.sigmoid(self.fc4(F.relu(self.fc3(z)))), mu, logvar
+
+    model = VAE()
+    x = torch.rand(128, 784)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step():
+        opt.zero_grad()
+        recon, mu, logvar = model(x)
+        bce = F.binary_cross_entropy(recon, x, reduction="sum")
+        kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        (bce + kl).backward()
+        opt.step()
+    return step, {"samples": 128}
+
+
+WORKLOADS = {"W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W3": w3, "W7": w7, "W7-grad": w7grad, "W8": w8}
+
+if __name__ == "__main__":
+    sys.exit(main())
