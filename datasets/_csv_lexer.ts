@@ -19,8 +19,19 @@ export interface CsvSource {
 }
 
 /** Throws a DataFormatError at a string index, with its line and column. */
-export function csvError(src: CsvSource, index: number, line: number, column: number, detail: string): never {
-  throw new DataFormatError(src.op, { file: src.file, offset: byteOffset(src.text, index), line, column }, detail);
+export function csvError(
+  src: CsvSource,
+  index: number,
+  line: number,
+  column: number,
+  detail: string,
+): never {
+  throw new DataFormatError(src.op, {
+    file: src.file,
+    offset: byteOffset(src.text, index),
+    line,
+    column,
+  }, detail);
 }
 
 const LF = 10, CR = 13, QUOTE = 34;
@@ -48,7 +59,9 @@ export function lexCsv(src: CsvSource, delimiter: string, onRow: (row: CsvRow) =
         pos++;
         for (;;) {
           const q = text.indexOf('"', pos);
-          if (q < 0) csvError(src, start, startLine, row.fields.length + 1, "quoted field is never closed");
+          if (q < 0) {
+            csvError(src, start, startLine, row.fields.length + 1, "quoted field is never closed");
+          }
           const chunk = text.slice(pos, q);
           line += countLineBreaks(chunk);
           if (text.charCodeAt(q + 1) === QUOTE) {
@@ -62,7 +75,13 @@ export function lexCsv(src: CsvSource, delimiter: string, onRow: (row: CsvRow) =
         }
         const c = text.charCodeAt(pos);
         if (pos < len && c !== delim && c !== LF && c !== CR) {
-          csvError(src, pos, line, row.fields.length + 1, `unexpected ${JSON.stringify(text[pos])} after the closing quote of a field`);
+          csvError(
+            src,
+            pos,
+            line,
+            row.fields.length + 1,
+            `unexpected ${JSON.stringify(text[pos])} after the closing quote of a field`,
+          );
         }
         row.fields.push(value);
       } else {
@@ -71,7 +90,13 @@ export function lexCsv(src: CsvSource, delimiter: string, onRow: (row: CsvRow) =
           const c = text.charCodeAt(pos);
           if (c === delim || c === LF || c === CR) break;
           if (c === QUOTE) {
-            csvError(src, pos, line, row.fields.length + 1, "quote inside an unquoted field (RFC 4180 requires the whole field quoted, with quotes doubled)");
+            csvError(
+              src,
+              pos,
+              line,
+              row.fields.length + 1,
+              "quote inside an unquoted field (RFC 4180 requires the whole field quoted, with quotes doubled)",
+            );
           }
           pos++;
         }

@@ -10,7 +10,9 @@ export function checkPath(path: unknown, op: string): string | URL {
     return path;
   }
   if (path instanceof URL) {
-    if (path.protocol !== "file:") throw new TypeError(`${op}: expected a file path or file: URL, got ${path.href}`);
+    if (path.protocol !== "file:") {
+      throw new TypeError(`${op}: expected a file path or file: URL, got ${path.href}`);
+    }
     return path;
   }
   throw new TypeError(`${op}: expected a file path (string or file: URL), got ${describe(path)}`);
@@ -22,7 +24,10 @@ export function pathName(path: string | URL): string {
 }
 
 /** Reads a whole file, checking the path first. */
-export async function readBytes(path: unknown, op: string): Promise<{ bytes: Uint8Array; name: string }> {
+export async function readBytes(
+  path: unknown,
+  op: string,
+): Promise<{ bytes: Uint8Array; name: string }> {
   const p = checkPath(path, op);
   return { bytes: await Deno.readFile(p), name: pathName(p) };
 }
@@ -47,8 +52,12 @@ export async function writeAtomic(path: unknown, bytes: Uint8Array, op: string):
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "object") {
+    return `an object (${(value as object).constructor?.name ?? "Object"})`;
+  }
+  if (typeof value === "string") {
+    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  }
   return `${typeof value} ${String(value)}`;
 }
 
@@ -63,6 +72,8 @@ export function checkBytes(bytes: unknown, op: string): Uint8Array {
 /** Checks an optional `name` option (the file name used in messages). */
 export function checkName(name: unknown, op: string): string {
   if (name === undefined) return "<bytes>";
-  if (typeof name !== "string") throw new TypeError(`${op}: name must be a string, got ${describe(name)}`);
+  if (typeof name !== "string") {
+    throw new TypeError(`${op}: name must be a string, got ${describe(name)}`);
+  }
   return name;
 }

@@ -9,7 +9,10 @@ export interface NpyHeaderDict {
   shape: number[];
 }
 
-type Value = { kind: "str"; value: string } | { kind: "bool"; value: boolean } | { kind: "tuple"; value: number[] };
+type Value = { kind: "str"; value: string } | { kind: "bool"; value: boolean } | {
+  kind: "tuple";
+  value: number[];
+};
 
 /** A parse failure at `pos` characters into the header text. */
 export class HeaderSyntaxError extends Error {
@@ -22,6 +25,7 @@ export class HeaderSyntaxError extends Error {
 export function parseNpyHeader(text: string): NpyHeaderDict {
   const p = new Parser(text);
   const entries = p.dict();
+  const close = p.pos - 1;
   p.skipSpace();
   if (p.pos !== text.length) p.fail(`unexpected ${p.peekDesc()} after the header dict`);
   const seen = new Map<string, { value: Value; pos: number }>();
@@ -31,12 +35,15 @@ export function parseNpyHeader(text: string): NpyHeaderDict {
   }
   for (const e of entries) {
     if (e.key !== "descr" && e.key !== "fortran_order" && e.key !== "shape") {
-      throw new HeaderSyntaxError(e.pos, `unexpected key '${e.key}'; an NPY header has exactly 'descr', 'fortran_order' and 'shape'`);
+      throw new HeaderSyntaxError(
+        e.pos,
+        `unexpected key '${e.key}'; an NPY header has exactly 'descr', 'fortran_order' and 'shape'`,
+      );
     }
   }
   const get = (key: string, kind: Value["kind"], what: string) => {
     const e = seen.get(key);
-    if (e === undefined) throw new HeaderSyntaxError(text.length, `header has no '${key}' key`);
+    if (e === undefined) throw new HeaderSyntaxError(close, `header has no '${key}' key`);
     if (e.value.kind !== kind) throw new HeaderSyntaxError(e.pos, `'${key}' must be ${what}`);
     return e.value.value;
   };
@@ -55,7 +62,9 @@ class Parser {
     throw new HeaderSyntaxError(at, message);
   }
   peekDesc(): string {
-    return this.pos >= this.text.length ? "end of header" : `character ${JSON.stringify(this.text[this.pos])}`;
+    return this.pos >= this.text.length
+      ? "end of header"
+      : `character ${JSON.stringify(this.text[this.pos])}`;
   }
   skipSpace(): void {
     while (this.pos < this.text.length && /[ \t\r\n]/.test(this.text[this.pos])) this.pos++;
@@ -108,13 +117,20 @@ class Parser {
 
   string(): string {
     const quote = this.text[this.pos];
-    if (quote !== "'" && quote !== '"') this.fail(`expected a quoted string, found ${this.peekDesc()}`);
+    if (quote !== "'" && quote !== '"') {
+      this.fail(`expected a quoted string, found ${this.peekDesc()}`);
+    }
     const start = this.pos;
     const end = this.text.indexOf(quote, start + 1);
     if (end < 0) this.fail("unterminated string", start);
     const body = this.text.slice(start + 1, end);
     const bad = body.search(/[\\\n]/);
-    if (bad >= 0) this.fail("escape sequences and line breaks are not allowed in header strings", start + 1 + bad);
+    if (bad >= 0) {
+      this.fail(
+        "escape sequences and line breaks are not allowed in header strings",
+        start + 1 + bad,
+      );
+    }
     this.pos = end + 1;
     return body;
   }
@@ -135,7 +151,9 @@ class Parser {
       }
     }
     // `(3)` is the integer 3 in Python, not a one-element tuple.
-    if (out.length === 1 && commas === 0) this.fail("'(n)' is not a tuple; a one-dimensional shape is written '(n,)'", open);
+    if (out.length === 1 && commas === 0) {
+      this.fail("'(n)' is not a tuple; a one-dimensional shape is written '(n,)'", open);
+    }
     return out;
   }
 

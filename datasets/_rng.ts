@@ -6,7 +6,9 @@ import type { RandomSource } from "./types.ts";
 export function resolveRng(options: RandomSource, op: string): Rng {
   const { rng, seed } = options;
   if (rng !== undefined) {
-    if (!(rng instanceof Rng)) throw new TypeError(`${op}: rng must be an Rng from @nnc/tensor, got ${typeof rng}`);
+    if (!(rng instanceof Rng)) {
+      throw new TypeError(`${op}: rng must be an Rng from @nnc/tensor, got ${typeof rng}`);
+    }
     return rng;
   }
   if (seed !== undefined) {

@@ -10,7 +10,11 @@ export function decodeUtf8(bytes: Uint8Array, file: string, op: string): string 
     return decoder.decode(bytes);
   } catch {
     const at = firstInvalid(bytes);
-    throw new DataFormatError(op, { file, offset: at }, `invalid UTF-8 byte 0x${bytes[at]?.toString(16) ?? "??"}`);
+    throw new DataFormatError(
+      op,
+      { file, offset: at },
+      `invalid UTF-8 byte 0x${bytes[at]?.toString(16) ?? "??"}`,
+    );
   }
 }
 

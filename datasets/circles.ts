@@ -47,7 +47,9 @@ export function circles(options?: CirclesOptions): LabeledData {
   const n = checkInt(o.n, 100, op, "n");
   const layout = o.layout ?? "rings";
   if (layout !== "rings" && layout !== "playground") {
-    throw new TypeError(`${op}: layout must be "rings" or "playground", got ${JSON.stringify(layout)}`);
+    throw new TypeError(
+      `${op}: layout must be "rings" or "playground", got ${JSON.stringify(layout)}`,
+    );
   }
   const rng = resolveRng(o, op);
   const x = new Float32Array(2 * n);
@@ -65,7 +67,7 @@ export function circles(options?: CirclesOptions): LabeledData {
       x[2 * i + 1] = r * Math.sin(t);
       y[i] = inner ? 1 : 0;
     }
-    if (noise > 0) for (let i = 0; i < x.length; i++) x[i] += rng.normal(0, noise);
+    if (noise > 0) { for (let i = 0; i < x.length; i++) x[i] += rng.normal(0, noise); }
   } else {
     const noise = checkNumber(o.noise, 0, op, "noise", 0, 0.5);
     playground(n, noise, rng, x, y);
@@ -74,7 +76,13 @@ export function circles(options?: CirclesOptions): LabeledData {
 }
 
 // The Playground draws radius (not area) uniformly, then labels by the distance after noise.
-function playground(n: number, noise: number, rng: { uniform(a: number, b: number): number }, x: Float32Array, y: Int32Array): void {
+function playground(
+  n: number,
+  noise: number,
+  rng: { uniform(a: number, b: number): number },
+  x: Float32Array,
+  y: Int32Array,
+): void {
   const radius = 5;
   const nIn = Math.floor(n / 2);
   for (let i = 0; i < n; i++) {
@@ -82,7 +90,8 @@ function playground(n: number, noise: number, rng: { uniform(a: number, b: numbe
     const r = inside ? rng.uniform(0, radius * 0.5) : rng.uniform(radius * 0.7, radius);
     const angle = rng.uniform(0, 2 * Math.PI);
     const px = r * Math.sin(angle), py = r * Math.cos(angle);
-    const nx = px + rng.uniform(-radius, radius) * noise, ny = py + rng.uniform(-radius, radius) * noise;
+    const nx = px + rng.uniform(-radius, radius) * noise,
+      ny = py + rng.uniform(-radius, radius) * noise;
     x[2 * i] = px;
     x[2 * i + 1] = py;
     y[i] = Math.hypot(nx, ny) < radius * 0.5 ? 1 : 0;

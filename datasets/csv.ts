@@ -7,7 +7,8 @@
  * @module
  */
 import { NDArray } from "@nnc/tensor";
-import { type CsvRow, type CsvSource, csvError, lexCsv } from "./_csv_lexer.ts";
+import { csvError, type CsvRow, type CsvSource, lexCsv } from "./_csv_lexer.ts";
+import { DataFormatError } from "./errors.ts";
 import { checkName, describe, readBytes } from "./_io.ts";
 import { decodeUtf8 } from "./_utf8.ts";
 
@@ -100,14 +101,19 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvTable 
  * await Deno.remove(path);
  * ```
  */
-export async function readCsv(path: string | URL, options: Omit<ParseCsvOptions, "name"> = {}): Promise<CsvTable> {
+export async function readCsv(
+  path: string | URL,
+  options: Omit<ParseCsvOptions, "name"> = {},
+): Promise<CsvTable> {
   const { bytes, name } = await readBytes(path, "readCsv");
   const src: CsvSource = { op: "readCsv", file: name, text: decodeUtf8(bytes, name, "readCsv") };
   return buildTable(src, options);
 }
 
 function source(text: string, options: CsvRecordsOptions, op: string): CsvSource {
-  if (typeof text !== "string") throw new TypeError(`${op}: expected the CSV text as a string, got ${describe(text)}`);
+  if (typeof text !== "string") {
+    throw new TypeError(`${op}: expected the CSV text as a string, got ${describe(text)}`);
+  }
   const file = options.name === undefined ? "<text>" : checkName(options.name, op);
   return { op, file, text };
 }
@@ -115,12 +121,17 @@ function source(text: string, options: CsvRecordsOptions, op: string): CsvSource
 function checkDelimiter(delimiter: unknown, op: string): string {
   if (delimiter === undefined) return ",";
   if (typeof delimiter !== "string" || delimiter.length !== 1 || /["\r\n]/.test(delimiter)) {
-    throw new TypeError(`${op}: delimiter must be one character other than a quote or line break, got ${describe(delimiter)}`);
+    throw new TypeError(
+      `${op}: delimiter must be one character other than a quote or line break, got ${
+        describe(delimiter)
+      }`,
+    );
   }
   return delimiter;
 }
 
-const NUMBER = /^\s*[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*$/i;
+const NUMBER =
+  /^\s*[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*$/i;
 
 /** The number a cell holds, or undefined when it is not numeric. */
 function parseNumber(cell: string): number | undefined {
@@ -142,13 +153,19 @@ function buildTable(src: CsvSource, options: Omit<ParseCsvOptions, "name">): Csv
   const op = src.op;
   const delimiter = checkDelimiter(options.delimiter, op);
   const header = options.header ?? true;
-  if (typeof header !== "boolean") throw new TypeError(`${op}: header must be a boolean, got ${describe(header)}`);
+  if (typeof header !== "boolean") {
+    throw new TypeError(`${op}: header must be a boolean, got ${describe(header)}`);
+  }
   const labelType = options.labelType ?? "auto";
   if (labelType !== "auto" && labelType !== "number" && labelType !== "class") {
-    throw new TypeError(`${op}: labelType must be "auto", "number" or "class", got ${describe(labelType)}`);
+    throw new TypeError(
+      `${op}: labelType must be "auto", "number" or "class", got ${describe(labelType)}`,
+    );
   }
   const dtype = options.dtype ?? "float32";
-  if (dtype !== "float32" && dtype !== "float64") throw new TypeError(`${op}: dtype must be "float32" or "float64", got ${describe(dtype)}`);
+  if (dtype !== "float32" && dtype !== "float64") {
+    throw new TypeError(`${op}: dtype must be "float32" or "float64", got ${describe(dtype)}`);
+  }
 
   let layout: Layout | undefined;
   let values = new Float64Array(1024);
@@ -174,22 +191,38 @@ function buildTable(src: CsvSource, options: Omit<ParseCsvOptions, "name">): Csv
     }
     if (layout.label >= 0) {
       const cell = row.fields[layout.label];
-      if (labelType === "number" && parseNumber(cell) === undefined) nonNumeric(src, row, layout.label, layout.names[layout.label]);
+      if (labelType === "number" && parseNumber(cell) === undefined) {
+        nonNumeric(src, row, layout.label, layout.names[layout.label]);
+      }
       labelCells.push(cell);
     }
     rows++;
   });
   if (layout === undefined) {
-    throw new TypeError(`${op}: ${src.file} has no records`);
+    throw new DataFormatError(
+      op,
+      { file: src.file, offset: 0, line: 1, column: 1 },
+      "no records (the file is empty or blank)",
+    );
   }
   const cols = layout.features.length;
-  const xData = dtype === "float32" ? new Float32Array(values.subarray(0, count)) : values.slice(0, count);
-  const table: CsvTable = { x: NDArray.fromTyped(xData, [rows, cols]), columns: layout.features.map((c) => layout!.names[c]) };
+  const xData = dtype === "float32"
+    ? new Float32Array(values.subarray(0, count))
+    : values.slice(0, count);
+  const table: CsvTable = {
+    x: NDArray.fromTyped(xData, [rows, cols]),
+    columns: layout.features.map((c) => layout!.names[c]),
+  };
   if (layout.label >= 0) Object.assign(table, buildLabels(labelCells, labelType, dtype));
   return table;
 }
 
-function resolveLayout(op: string, first: CsvRow, header: boolean, options: Omit<ParseCsvOptions, "name">): Layout {
+function resolveLayout(
+  op: string,
+  first: CsvRow,
+  header: boolean,
+  options: Omit<ParseCsvOptions, "name">,
+): Layout {
   const width = first.fields.length;
   const names = header ? first.fields : first.fields.map((_, i) => String(i));
   const find = (key: string | number, what: string): number => {
@@ -199,18 +232,36 @@ function resolveLayout(op: string, first: CsvRow, header: boolean, options: Omit
       }
       return key < 0 ? key + width : key;
     }
-    if (typeof key !== "string") throw new TypeError(`${op}: ${what} must be a column name or index, got ${describe(key)}`);
-    if (!header) throw new TypeError(`${op}: ${what} ${JSON.stringify(key)} names a column, but header is false; give an index`);
+    if (typeof key !== "string") {
+      throw new TypeError(`${op}: ${what} must be a column name or index, got ${describe(key)}`);
+    }
+    if (!header) {
+      throw new TypeError(
+        `${op}: ${what} ${JSON.stringify(key)} names a column, but header is false; give an index`,
+      );
+    }
     const i = names.indexOf(key);
-    if (i < 0) throw new RangeError(`${op}: ${what} ${JSON.stringify(key)} is not a column; the header has ${JSON.stringify(names)}`);
+    if (i < 0) {
+      throw new RangeError(
+        `${op}: ${what} ${JSON.stringify(key)} is not a column; the header has ${
+          JSON.stringify(names)
+        }`,
+      );
+    }
     return i;
   };
   const label = options.label === undefined ? -1 : find(options.label, "label column");
   let features: number[];
   if (options.columns !== undefined) {
-    if (!Array.isArray(options.columns)) throw new TypeError(`${op}: columns must be an array, got ${describe(options.columns)}`);
+    if (!Array.isArray(options.columns)) {
+      throw new TypeError(`${op}: columns must be an array, got ${describe(options.columns)}`);
+    }
     features = options.columns.map((c) => find(c, "column"));
-    if (features.includes(label)) throw new RangeError(`${op}: column ${JSON.stringify(names[label])} is both a feature and the label`);
+    if (features.includes(label)) {
+      throw new RangeError(
+        `${op}: column ${JSON.stringify(names[label])} is both a feature and the label`,
+      );
+    }
   } else {
     features = names.map((_, i) => i).filter((i) => i !== label);
   }
@@ -221,7 +272,13 @@ function checkWidth(src: CsvSource, row: CsvRow, width: number): void {
   const n = row.fields.length;
   if (n === width) return;
   const at = n > width ? row.starts[width] : row.end;
-  csvError(src, at, lineAt(src.text, row, at), Math.min(n, width) + 1, `expected ${width} fields, found ${n}`);
+  csvError(
+    src,
+    at,
+    lineAt(src.text, row, at),
+    Math.min(n, width) + 1,
+    `expected ${width} fields, found ${n}`,
+  );
 }
 
 function nonNumeric(src: CsvSource, row: CsvRow, col: number, name: string): never {
@@ -231,7 +288,11 @@ function nonNumeric(src: CsvSource, row: CsvRow, col: number, name: string): nev
     row.starts[col],
     lineAt(src.text, row, row.starts[col]),
     col + 1,
-    `${cell === "" ? "empty cell" : `${JSON.stringify(cell.length > 40 ? cell.slice(0, 40) + "…" : cell)} is not a number`} in column ${JSON.stringify(name)}`,
+    `${
+      cell === ""
+        ? "empty cell"
+        : `${JSON.stringify(cell.length > 40 ? cell.slice(0, 40) + "…" : cell)} is not a number`
+    } in column ${JSON.stringify(name)}`,
   );
 }
 
@@ -245,7 +306,11 @@ function lineAt(text: string, row: CsvRow, index: number): number {
   return line;
 }
 
-function buildLabels(cells: string[], labelType: CsvLabelType, dtype: "float32" | "float64"): { y: NDArray; classes?: string[] } {
+function buildLabels(
+  cells: string[],
+  labelType: CsvLabelType,
+  dtype: "float32" | "float64",
+): { y: NDArray; classes?: string[] } {
   const nums = new Float64Array(cells.length);
   let numeric = labelType !== "class";
   for (let i = 0; i < cells.length && numeric; i++) {
@@ -255,7 +320,11 @@ function buildLabels(cells: string[], labelType: CsvLabelType, dtype: "float32" 
   }
   if (numeric) {
     const integral = nums.every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31);
-    const data = integral ? Int32Array.from(nums) : dtype === "float32" ? new Float32Array(nums) : nums;
+    const data = integral
+      ? Int32Array.from(nums)
+      : dtype === "float32"
+      ? new Float32Array(nums)
+      : nums;
     return { y: NDArray.fromTyped(data, [cells.length]) };
   }
   const classes = [...new Set(cells)].sort();

@@ -44,7 +44,11 @@ export async function gunzip(bytes: Uint8Array, options: GunzipOptions = {}): Pr
   checkBytes(bytes, "gunzip");
   const name = checkName(options.name, "gunzip");
   if (!isGzip(bytes)) {
-    throw new DataFormatError("gunzip", { file: name, offset: 0 }, "not gzip data (expected magic bytes 1f 8b)");
+    throw new DataFormatError(
+      "gunzip",
+      { file: name, offset: 0 },
+      "not gzip data (expected magic bytes 1f 8b)",
+    );
   }
   const stream = new DecompressionStream("gzip");
   const writer = stream.writable.getWriter();
@@ -52,7 +56,7 @@ export async function gunzip(bytes: Uint8Array, options: GunzipOptions = {}): Pr
   const feeding = (async () => {
     for (let start = 0; start < bytes.length; start += CHUNK) {
       fed = Math.min(bytes.length, start + CHUNK);
-      await writer.write(bytes.subarray(start, fed));
+      await writer.write(bytes.subarray(start, fed) as Uint8Array<ArrayBuffer>);
     }
     await writer.close();
   })();
@@ -94,7 +98,9 @@ export async function gunzip(bytes: Uint8Array, options: GunzipOptions = {}): Pr
  */
 export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   checkBytes(bytes, "gzip");
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip"));
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+    new CompressionStream("gzip"),
+  );
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 

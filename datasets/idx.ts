@@ -16,8 +16,22 @@ import { checkBytes, checkName, describe, readBytes, writeAtomic } from "./_io.t
 /** The element types of IDX files, by name. */
 export type IdxType = "u8" | "i8" | "i16" | "i32" | "f32" | "f64";
 
-const CODE_TO_TYPE: Record<number, IdxType> = { 0x08: "u8", 0x09: "i8", 0x0b: "i16", 0x0c: "i32", 0x0d: "f32", 0x0e: "f64" };
-const TYPE_TO_CODE: Record<IdxType, number> = { u8: 0x08, i8: 0x09, i16: 0x0b, i32: 0x0c, f32: 0x0d, f64: 0x0e };
+const CODE_TO_TYPE: Record<number, IdxType> = {
+  0x08: "u8",
+  0x09: "i8",
+  0x0b: "i16",
+  0x0c: "i32",
+  0x0d: "f32",
+  0x0e: "f64",
+};
+const TYPE_TO_CODE: Record<IdxType, number> = {
+  u8: 0x08,
+  i8: 0x09,
+  i16: 0x0b,
+  i32: 0x0c,
+  f32: 0x0d,
+  f64: 0x0e,
+};
 const ITEM_SIZE: Record<IdxType, number> = { u8: 1, i8: 1, i16: 2, i32: 4, f32: 4, f64: 8 };
 const MAX_ELEMENTS = 2 ** 31 - 1;
 
@@ -63,19 +77,32 @@ export function decodeIdxHeader(bytes: Uint8Array, options: { name?: string } = 
     throw new DataFormatError("decodeIdx", { file, offset }, detail);
   };
   if (isGzip(bytes)) fail(0, "the data is gzip-compressed; use readIdx, or gunzip it first");
-  if (bytes.length < 4) fail(bytes.length, `file ends inside the 4-byte magic number (${bytes.length} bytes)`);
+  if (bytes.length < 4) {
+    fail(bytes.length, `file ends inside the 4-byte magic number (${bytes.length} bytes)`);
+  }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    fail(bytes[0] !== 0 ? 0 : 1, `bad magic number ${hex(bytes, 0, 4)}; IDX files start with two zero bytes`);
+    fail(
+      bytes[0] !== 0 ? 0 : 1,
+      `bad magic number ${hex(bytes, 0, 4)}; IDX files start with two zero bytes`,
+    );
   }
   const type = CODE_TO_TYPE[bytes[2]];
   if (type === undefined) {
-    fail(2, `unknown type code 0x${bytes[2].toString(16).padStart(2, "0")}; expected 08, 09, 0b, 0c, 0d or 0e`);
+    fail(
+      2,
+      `unknown type code 0x${
+        bytes[2].toString(16).padStart(2, "0")
+      }; expected 08, 09, 0b, 0c, 0d or 0e`,
+    );
   }
   const ndim = bytes[3];
   if (ndim === 0) fail(3, "zero dimensions; expected at least one");
   const dataOffset = 4 + 4 * ndim;
   if (bytes.length < dataOffset) {
-    fail(bytes.length, `file ends inside the header: ${ndim} dimensions need ${dataOffset} header bytes, file has ${bytes.length}`);
+    fail(
+      bytes.length,
+      `file ends inside the header: ${ndim} dimensions need ${dataOffset} header bytes, file has ${bytes.length}`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
@@ -83,16 +110,28 @@ export function decodeIdxHeader(bytes: Uint8Array, options: { name?: string } = 
   for (let i = 0; i < ndim; i++) {
     const d = view.getUint32(4 + 4 * i, false);
     size *= d;
-    if (size > MAX_ELEMENTS) fail(4 + 4 * i, `dimensions [${[...shape, d].join(", ")}…] exceed 2^31-1 elements`);
+    if (size > MAX_ELEMENTS) {
+      fail(4 + 4 * i, `dimensions [${[...shape, d].join(", ")}…] exceed 2^31-1 elements`);
+    }
     shape.push(d);
   }
   const expected = size * ITEM_SIZE[type];
   const actual = bytes.length - dataOffset;
   if (actual < expected) {
-    fail(bytes.length, `truncated: shape [${shape.join(", ")}] of ${type} needs ${expected} data bytes after byte ${dataOffset}, file has ${actual}`);
+    fail(
+      bytes.length,
+      `truncated: shape [${
+        shape.join(", ")
+      }] of ${type} needs ${expected} data bytes after byte ${dataOffset}, file has ${actual}`,
+    );
   }
   if (actual > expected) {
-    fail(dataOffset + expected, `${actual - expected} unexpected bytes after the data of shape [${shape.join(", ")}] (${type})`);
+    fail(
+      dataOffset + expected,
+      `${actual - expected} unexpected bytes after the data of shape [${
+        shape.join(", ")
+      }] (${type})`,
+    );
   }
   return { type, shape, dataOffset };
 }
@@ -112,16 +151,27 @@ export function decodeIdxHeader(bytes: Uint8Array, options: { name?: string } = 
 export function decodeIdx(bytes: Uint8Array, options: DecodeIdxOptions = {}): NDArray {
   const { type, shape, dataOffset } = decodeIdxHeader(bytes, options);
   const normalize = options.normalize ?? false;
-  if (typeof normalize !== "boolean") throw new TypeError(`decodeIdx: normalize must be a boolean, got ${describe(normalize)}`);
+  if (typeof normalize !== "boolean") {
+    throw new TypeError(`decodeIdx: normalize must be a boolean, got ${describe(normalize)}`);
+  }
   if (normalize && type !== "u8") {
-    throw new TypeError(`decodeIdx: normalize applies to unsigned-byte (u8) data, but ${checkName(options.name, "decodeIdx")} holds ${type}`);
+    throw new TypeError(
+      `decodeIdx: normalize applies to unsigned-byte (u8) data, but ${
+        checkName(options.name, "decodeIdx")
+      } holds ${type}`,
+    );
   }
   const n = shape.reduce((p, d) => p * d, 1);
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataOffset, n * ITEM_SIZE[type]);
   return NDArray.fromTyped(decodeData(type, view, n, normalize), shape);
 }
 
-function decodeData(type: IdxType, view: DataView, n: number, normalize: boolean): Float32Array | Float64Array | Int32Array {
+function decodeData(
+  type: IdxType,
+  view: DataView,
+  n: number,
+  normalize: boolean,
+): Float32Array | Float64Array | Int32Array {
   switch (type) {
     case "u8": {
       const src = new Uint8Array(view.buffer, view.byteOffset, n);
@@ -170,7 +220,10 @@ function decodeData(type: IdxType, view: DataView, n: number, normalize: boolean
  * await Deno.remove(path);
  * ```
  */
-export async function readIdx(path: string | URL, options: Omit<DecodeIdxOptions, "name"> = {}): Promise<NDArray> {
+export async function readIdx(
+  path: string | URL,
+  options: Omit<DecodeIdxOptions, "name"> = {},
+): Promise<NDArray> {
   const { bytes, name } = await readBytes(path, "readIdx");
   const plain = isGzip(bytes) ? await gunzip(bytes, { name }) : bytes;
   return decodeIdx(plain, { ...options, name });
@@ -194,12 +247,21 @@ export interface EncodeIdxOptions {
  * ```
  */
 export function encodeIdx(x: NDArray, options: EncodeIdxOptions = {}): Uint8Array {
-  if (!(x instanceof NDArray)) throw new TypeError(`encodeIdx: expected an NDArray, got ${describe(x)}`);
-  const type = options.type ?? (x.dtype === "int32" ? "i32" : x.dtype === "float64" ? "f64" : "f32");
-  if (!(type in TYPE_TO_CODE)) {
-    throw new TypeError(`encodeIdx: unknown type ${describe(type)}; expected one of ${Object.keys(TYPE_TO_CODE).join(", ")}`);
+  if (!(x instanceof NDArray)) {
+    throw new TypeError(`encodeIdx: expected an NDArray, got ${describe(x)}`);
   }
-  if (x.ndim === 0 || x.ndim > 255) throw new RangeError(`encodeIdx: IDX holds 1 to 255 dimensions, got ${x.ndim}`);
+  const type = options.type ??
+    (x.dtype === "int32" ? "i32" : x.dtype === "float64" ? "f64" : "f32");
+  if (!(type in TYPE_TO_CODE)) {
+    throw new TypeError(
+      `encodeIdx: unknown type ${describe(type)}; expected one of ${
+        Object.keys(TYPE_TO_CODE).join(", ")
+      }`,
+    );
+  }
+  if (x.ndim === 0 || x.ndim > 255) {
+    throw new RangeError(`encodeIdx: IDX holds 1 to 255 dimensions, got ${x.ndim}`);
+  }
   const values = x.contiguous();
   const src = values.data.subarray(values.offset, values.offset + values.size);
   const header = 4 + 4 * x.ndim;
@@ -225,7 +287,11 @@ function encodeData(type: IdxType, src: ArrayLike<number>, view: DataView, at: n
     for (let i = 0; i < src.length; i++) {
       const v = src[i];
       if (!Number.isInteger(v) || v < range[0] || v > range[1]) {
-        throw new RangeError(`encodeIdx: element ${i} is ${v}, which is not an integer in [${range[0]}, ${range[1]}] as type ${type} needs`);
+        throw new RangeError(
+          `encodeIdx: element ${i} is ${v}, which is not an integer in [${range[0]}, ${
+            range[1]
+          }] as type ${type} needs`,
+        );
       }
     }
   }
@@ -268,7 +334,11 @@ function encodeData(type: IdxType, src: ArrayLike<number>, view: DataView, at: n
  * await Deno.remove(path);
  * ```
  */
-export async function writeIdx(path: string | URL, x: NDArray, options: EncodeIdxOptions & { gzip?: boolean } = {}): Promise<void> {
+export async function writeIdx(
+  path: string | URL,
+  x: NDArray,
+  options: EncodeIdxOptions & { gzip?: boolean } = {},
+): Promise<void> {
   const raw = encodeIdx(x, options);
   const bytes = options.gzip ? await gzip(raw) : raw;
   await writeAtomic(path, bytes, "writeIdx");

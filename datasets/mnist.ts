@@ -14,7 +14,18 @@ import { describe } from "./_io.ts";
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 
 /** The ten MNIST classes: the digits. */
-export const MNIST_CLASSES: readonly string[] = Object.freeze(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+export const MNIST_CLASSES: readonly string[] = Object.freeze([
+  "0",
+  "1",
+  "2",
+  "3",
+  "4",
+  "5",
+  "6",
+  "7",
+  "8",
+  "9",
+]);
 
 /** The ten Fashion-MNIST classes, in label order. */
 export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
@@ -74,9 +85,12 @@ export async function mnist(options: MnistOptions = {}): Promise<ImageClassifica
     const root = env("NNC_DATA");
     dirs = root === undefined ? [] : [`${root}/mnist`, root];
   }
-  const howTo = "Put the MNIST IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, " +
+  const howTo =
+    "Put the MNIST IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, " +
     "t10k-labels-idx1-ubyte.gz; gzipped or not) in a folder and pass { dir }, or set NNC_DATA to a folder holding them in mnist/.";
-  if (dirs.length === 0) throw new DatasetNotFoundError(`mnist: no folder given and NNC_DATA is not set. ${howTo}`);
+  if (dirs.length === 0) {
+    throw new DatasetNotFoundError(`mnist: no folder given and NNC_DATA is not set. ${howTo}`);
+  }
   return await loadFrom("mnist", dirs, split, options.flat ?? false, [...MNIST_CLASSES], howTo);
 }
 
@@ -104,13 +118,19 @@ export async function fashionMnist(options: MnistOptions = {}): Promise<ImageCla
   const howTo = options.dir !== undefined
     ? "Put the Fashion-MNIST IDX files there, or omit dir to use the Debian package (apt-get install dataset-fashion-mnist)."
     : "Install it with: sudo apt-get install dataset-fashion-mnist";
-  return await loadFrom("fashionMnist", dirs, split, options.flat ?? false, [...FASHION_MNIST_CLASSES], howTo);
+  return await loadFrom("fashionMnist", dirs, split, options.flat ?? false, [
+    ...FASHION_MNIST_CLASSES,
+  ], howTo);
 }
 
 function checkSplit(options: MnistOptions, op: string): "train" | "test" {
-  if (options === null || typeof options !== "object") throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  }
   const split = options.split ?? "train";
-  if (split !== "train" && split !== "test") throw new TypeError(`${op}: split must be "train" or "test", got ${describe(split)}`);
+  if (split !== "train" && split !== "test") {
+    throw new TypeError(`${op}: split must be "train" or "test", got ${describe(split)}`);
+  }
   if (options.flat !== undefined && typeof options.flat !== "boolean") {
     throw new TypeError(`${op}: flat must be a boolean, got ${describe(options.flat)}`);
   }
@@ -118,7 +138,9 @@ function checkSplit(options: MnistOptions, op: string): "train" | "test" {
 }
 
 function checkDir(dir: unknown, op: string): string {
-  if (typeof dir !== "string" || dir.length === 0) throw new TypeError(`${op}: dir must be a folder path, got ${describe(dir)}`);
+  if (typeof dir !== "string" || dir.length === 0) {
+    throw new TypeError(`${op}: dir must be a folder path, got ${describe(dir)}`);
+  }
   return dir.replace(/\/+$/, "") || "/";
 }
 
@@ -130,7 +152,11 @@ function env(name: string): string | undefined {
   }
 }
 
-async function findFile(dir: string, prefix: string, kind: "images" | "labels"): Promise<string | undefined> {
+async function findFile(
+  dir: string,
+  prefix: string,
+  kind: "images" | "labels",
+): Promise<string | undefined> {
   const n = kind === "images" ? 3 : 1;
   for (const base of [`${prefix}-${kind}-idx${n}-ubyte`, `${prefix}-${kind}.idx${n}-ubyte`]) {
     for (const name of [`${base}.gz`, base]) {
@@ -162,7 +188,9 @@ async function loadFrom(
     }
   }
   throw new DatasetNotFoundError(
-    `${op}: no ${prefix}-images-idx3-ubyte[.gz] and ${prefix}-labels-idx1-ubyte[.gz] in ${dirs.join(" or ")}. ${howTo}`,
+    `${op}: no ${prefix}-images-idx3-ubyte[.gz] and ${prefix}-labels-idx1-ubyte[.gz] in ${
+      dirs.join(" or ")
+    }. ${howTo}`,
   );
 }
 
@@ -171,22 +199,49 @@ async function readPlain(path: string): Promise<Uint8Array> {
   return isGzip(bytes) ? await gunzip(bytes, { name: path }) : bytes;
 }
 
-async function decodePair(op: string, imagesPath: string, labelsPath: string, flat: boolean, classes: string[]): Promise<ImageClassificationData> {
-  const [imageBytes, labelBytes] = await Promise.all([readPlain(imagesPath), readPlain(labelsPath)]);
+async function decodePair(
+  op: string,
+  imagesPath: string,
+  labelsPath: string,
+  flat: boolean,
+  classes: string[],
+): Promise<ImageClassificationData> {
+  const [imageBytes, labelBytes] = await Promise.all([
+    readPlain(imagesPath),
+    readPlain(labelsPath),
+  ]);
   const ih = decodeIdxHeader(imageBytes, { name: imagesPath });
   if (ih.type !== "u8" || ih.shape.length !== 3 || ih.shape[1] !== 28 || ih.shape[2] !== 28) {
-    throw new DataFormatError(op, { file: imagesPath, offset: 2 }, `expected unsigned-byte images of shape [N, 28, 28], found ${ih.type} [${ih.shape.join(", ")}]`);
+    throw new DataFormatError(
+      op,
+      { file: imagesPath, offset: 2 },
+      `expected unsigned-byte images of shape [N, 28, 28], found ${ih.type} [${
+        ih.shape.join(", ")
+      }]`,
+    );
   }
   const lh = decodeIdxHeader(labelBytes, { name: labelsPath });
   if (lh.type !== "u8" || lh.shape.length !== 1) {
-    throw new DataFormatError(op, { file: labelsPath, offset: 2 }, `expected unsigned-byte labels of shape [N], found ${lh.type} [${lh.shape.join(", ")}]`);
+    throw new DataFormatError(
+      op,
+      { file: labelsPath, offset: 2 },
+      `expected unsigned-byte labels of shape [N], found ${lh.type} [${lh.shape.join(", ")}]`,
+    );
   }
   if (lh.shape[0] !== ih.shape[0]) {
-    throw new DataFormatError(op, { file: labelsPath, offset: 4 }, `${lh.shape[0]} labels for ${ih.shape[0]} images in ${imagesPath}`);
+    throw new DataFormatError(
+      op,
+      { file: labelsPath, offset: 4 },
+      `${lh.shape[0]} labels for ${ih.shape[0]} images in ${imagesPath}`,
+    );
   }
   for (let i = lh.dataOffset; i < labelBytes.length; i++) {
     if (labelBytes[i] >= classes.length) {
-      throw new DataFormatError(op, { file: labelsPath, offset: i }, `label ${labelBytes[i]} is not a class index below ${classes.length}`);
+      throw new DataFormatError(
+        op,
+        { file: labelsPath, offset: i },
+        `label ${labelBytes[i]} is not a class index below ${classes.length}`,
+      );
     }
   }
   const images = decodeIdx(imageBytes, { name: imagesPath, normalize: true });

@@ -17,6 +17,8 @@ import { HeaderSyntaxError, parseNpyHeader } from "./_npy_header.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const MAX_ELEMENTS = 2 ** 31 - 1;
+// One character per byte, whatever the byte: string positions are byte offsets into the header.
+const LATIN1 = new TextDecoder("latin1");
 
 /** Options of {@link decodeNpy}. */
 export interface DecodeNpyOptions {
@@ -68,23 +70,35 @@ export function decodeNpyHeader(bytes: Uint8Array, options: DecodeNpyOptions = {
   }
   if (bytes.length < 8) fail(bytes.length, "file ends before the version bytes");
   const major = bytes[6], minor = bytes[7];
-  if (major < 1 || major > 3 || minor !== 0) fail(6, `unsupported format version ${major}.${minor}; expected 1.0, 2.0 or 3.0`);
+  if (major < 1 || major > 3 || minor !== 0) {
+    fail(6, `unsupported format version ${major}.${minor}; expected 1.0, 2.0 or 3.0`);
+  }
   const lenBytes = major === 1 ? 2 : 4;
   const headerStart = 8 + lenBytes;
-  if (bytes.length < headerStart) fail(bytes.length, `file ends inside the ${lenBytes}-byte header length`);
+  if (bytes.length < headerStart) {
+    fail(bytes.length, `file ends inside the ${lenBytes}-byte header length`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataOffset = headerStart + headerLen;
   if (dataOffset > bytes.length) {
-    fail(8, `header length ${headerLen} reaches byte ${dataOffset}, beyond the end of the ${bytes.length}-byte file`);
+    fail(
+      8,
+      `header length ${headerLen} reaches byte ${dataOffset}, beyond the end of the ${bytes.length}-byte file`,
+    );
   }
   const headerBytes = bytes.subarray(headerStart, dataOffset);
   if (major < 3) {
     const nonAscii = headerBytes.findIndex((b) => b > 0x7f);
-    if (nonAscii >= 0) fail(headerStart + nonAscii, `non-ASCII byte 0x${headerBytes[nonAscii].toString(16)} in a version ${major}.0 header`);
+    if (nonAscii >= 0) {
+      fail(
+        headerStart + nonAscii,
+        `non-ASCII byte 0x${headerBytes[nonAscii].toString(16)} in a version ${major}.0 header`,
+      );
+    }
   }
   // Every meaningful header character is ASCII, so reading it byte by byte keeps offsets exact.
-  const text = String.fromCharCode(...headerBytes);
+  const text = LATIN1.decode(headerBytes);
   let dict;
   try {
     dict = parseNpyHeader(text);
@@ -98,29 +112,51 @@ export function decodeNpyHeader(bytes: Uint8Array, options: DecodeNpyOptions = {
   let size = 1;
   for (const d of dict.shape) {
     size *= d;
-    if (size > MAX_ELEMENTS) fail(shapeAt, `shape (${dict.shape.join(", ")}) has more than 2^31-1 elements`);
+    if (size > MAX_ELEMENTS) {
+      fail(shapeAt, `shape (${dict.shape.join(", ")}) has more than 2^31-1 elements`);
+    }
   }
   const expected = size * type.size;
   const actual = bytes.length - dataOffset;
   if (actual < expected) {
-    fail(bytes.length, `truncated: shape (${dict.shape.join(", ")}) of '${dict.descr}' needs ${expected} data bytes after byte ${dataOffset}, file has ${actual}`);
+    fail(
+      bytes.length,
+      `truncated: shape (${
+        dict.shape.join(", ")
+      }) of '${dict.descr}' needs ${expected} data bytes after byte ${dataOffset}, file has ${actual}`,
+    );
   }
   if (actual > expected) {
-    fail(dataOffset + expected, `${actual - expected} unexpected bytes after the data of shape (${dict.shape.join(", ")}) '${dict.descr}'`);
+    fail(
+      dataOffset + expected,
+      `${actual - expected} unexpected bytes after the data of shape (${
+        dict.shape.join(", ")
+      }) '${dict.descr}'`,
+    );
   }
-  return { version: [major, minor], descr: dict.descr, fortranOrder: dict.fortranOrder, shape: dict.shape, dataOffset };
+  return {
+    version: [major, minor],
+    descr: dict.descr,
+    fortranOrder: dict.fortranOrder,
+    shape: dict.shape,
+    dataOffset,
+  };
 }
 
 function parseDescr(descr: string, fail: (detail: string) => never): ElementType {
   const m = /^([<>|=]?)([fiub])([1248])$/.exec(descr);
   if (m === null) {
-    return fail(`unsupported dtype '${descr}'; expected a little- or big-endian f2, f4, f8, i1, i2, i4, i8, u1, u2, u4, u8 or b1`);
+    return fail(
+      `unsupported dtype '${descr}'; expected a little- or big-endian f2, f4, f8, i1, i2, i4, i8, u1, u2, u4, u8 or b1`,
+    );
   }
   const kind = m[2] as ElementType["kind"];
   const size = Number(m[3]);
   const valid = kind === "f" ? size >= 2 : kind === "b" ? size === 1 : true;
   if (!valid) fail(`unsupported dtype '${descr}'`);
-  if (m[1] === "|" && size > 1) fail(`dtype '${descr}' has no byte order ('|' is only for one-byte types)`);
+  if (m[1] === "|" && size > 1) {
+    fail(`dtype '${descr}' has no byte order ('|' is only for one-byte types)`);
+  }
   return { kind, size, littleEndian: m[1] !== ">" };
 }
 
@@ -145,7 +181,9 @@ export function decodeNpy(bytes: Uint8Array, options: DecodeNpyOptions = {}): ND
   const view = new DataView(bytes.buffer, bytes.byteOffset + header.dataOffset, n * type.size);
   const data = decodeData(type, view, n, (i) => {
     throw new RangeError(
-      `decodeNpy: ${file}, byte ${header.dataOffset + i * type.size}: element ${i} of '${header.descr}' data does not fit int32`,
+      `decodeNpy: ${file}, byte ${
+        header.dataOffset + i * type.size
+      }: element ${i} of '${header.descr}' data does not fit int32`,
     );
   });
   const shape = header.shape;
@@ -222,7 +260,13 @@ function decodeData(
   }
 }
 
-function decodeInt64(view: DataView, n: number, le: boolean, signed: boolean, overflow: (index: number) => never): Int32Array {
+function decodeInt64(
+  view: DataView,
+  n: number,
+  le: boolean,
+  signed: boolean,
+  overflow: (index: number) => never,
+): Int32Array {
   const out = new Int32Array(n);
   const loAt = le ? 0 : 4, hiAt = le ? 4 : 0;
   for (let i = 0; i < n; i++) {
@@ -286,18 +330,25 @@ const GROWTH_AXIS_MAX_DIGITS = 21;
  * ```
  */
 export function encodeNpy(x: NDArray, options: EncodeNpyOptions = {}): Uint8Array {
-  if (!(x instanceof NDArray)) throw new TypeError(`encodeNpy: expected an NDArray, got ${describe(x)}`);
+  if (!(x instanceof NDArray)) {
+    throw new TypeError(`encodeNpy: expected an NDArray, got ${describe(x)}`);
+  }
   const version = options.version;
   if (version !== undefined && version !== 1 && version !== 2 && version !== 3) {
     throw new RangeError(`encodeNpy: version must be 1, 2 or 3, got ${describe(version)}`);
   }
   const shape = x.shape.length === 1 ? `(${x.shape[0]},)` : `(${x.shape.join(", ")})`;
   let dict = `{'descr': '${DESCR[x.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
-  if (x.ndim > 0) dict += " ".repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(x.shape[0]).length));
-  const padded = (prefix: number) => dict + " ".repeat(64 - ((prefix + dict.length + 1) % 64)) + "\n";
+  if (x.ndim > 0) {
+    dict += " ".repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(x.shape[0]).length));
+  }
+  const padded = (prefix: number) =>
+    dict + " ".repeat(64 - ((prefix + dict.length + 1) % 64)) + "\n";
   const fits1 = padded(10).length <= 0xffff;
   const major = version ?? (fits1 ? 1 : 2);
-  if (major === 1 && !fits1) throw new RangeError(`encodeNpy: header of ${dict.length} bytes is too long for version 1.0`);
+  if (major === 1 && !fits1) {
+    throw new RangeError(`encodeNpy: header of ${dict.length} bytes is too long for version 1.0`);
+  }
   const prefix = major === 1 ? 10 : 12;
   const header = padded(prefix);
   const src = x.contiguous();
@@ -318,7 +369,11 @@ export function encodeNpy(x: NDArray, options: EncodeNpyOptions = {}): Uint8Arra
   return out;
 }
 
-function writeLittleEndian(values: Float32Array | Float64Array | Int32Array, view: DataView, at: number): void {
+function writeLittleEndian(
+  values: Float32Array | Float64Array | Int32Array,
+  view: DataView,
+  at: number,
+): void {
   for (let i = 0; i < values.length; i++) {
     if (values instanceof Float64Array) view.setFloat64(at + 8 * i, values[i], true);
     else if (values instanceof Float32Array) view.setFloat32(at + 4 * i, values[i], true);
@@ -339,6 +394,10 @@ function writeLittleEndian(values: Float32Array | Float64Array | Int32Array, vie
  * await Deno.remove(path);
  * ```
  */
-export async function writeNpy(path: string | URL, x: NDArray, options: EncodeNpyOptions = {}): Promise<void> {
+export async function writeNpy(
+  path: string | URL,
+  x: NDArray,
+  options: EncodeNpyOptions = {},
+): Promise<void> {
   await writeAtomic(path, encodeNpy(x, options), "writeNpy");
 }

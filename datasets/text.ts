@@ -37,17 +37,29 @@ export class Vocabulary {
   /** A vocabulary of the given distinct tokens, in that order. */
   constructor(tokens: Iterable<string>, options: VocabularyOptions = {}) {
     if (tokens === null || typeof (tokens as Iterable<string>)?.[Symbol.iterator] !== "function") {
-      throw new TypeError(`Vocabulary: tokens must be an iterable of strings, got ${describe(tokens)}`);
+      throw new TypeError(
+        `Vocabulary: tokens must be an iterable of strings, got ${describe(tokens)}`,
+      );
     }
     const list = [...tokens];
     this.#ids = new Map();
     list.forEach((t, i) => {
-      if (typeof t !== "string" || t.length === 0) throw new TypeError(`Vocabulary: token ${i} is ${describe(t)}, expected a non-empty string`);
-      if (this.#ids.has(t)) throw new RangeError(`Vocabulary: token ${JSON.stringify(t)} appears twice (at ${this.#ids.get(t)} and ${i})`);
+      if (typeof t !== "string" || t.length === 0) {
+        throw new TypeError(
+          `Vocabulary: token ${i} is ${describe(t)}, expected a non-empty string`,
+        );
+      }
+      if (this.#ids.has(t)) {
+        throw new RangeError(
+          `Vocabulary: token ${JSON.stringify(t)} appears twice (at ${this.#ids.get(t)} and ${i})`,
+        );
+      }
       this.#ids.set(t, i);
     });
     if (options.unknown !== undefined && !this.#ids.has(options.unknown)) {
-      throw new RangeError(`Vocabulary: the unknown token ${JSON.stringify(options.unknown)} is not one of the tokens`);
+      throw new RangeError(
+        `Vocabulary: the unknown token ${JSON.stringify(options.unknown)} is not one of the tokens`,
+      );
     }
     this.tokens = Object.freeze(list);
     this.unknown = options.unknown;
@@ -57,11 +69,18 @@ export class Vocabulary {
    * The distinct characters of a text, sorted by code point (as Python's `sorted(set(text))`) or,
    * with `sorted: false`, in order of first appearance.
    */
-  static fromText(text: string, options: VocabularyOptions & { sorted?: boolean } = {}): Vocabulary {
-    if (typeof text !== "string") throw new TypeError(`Vocabulary.fromText: expected a string, got ${describe(text)}`);
+  static fromText(
+    text: string,
+    options: VocabularyOptions & { sorted?: boolean } = {},
+  ): Vocabulary {
+    if (typeof text !== "string") {
+      throw new TypeError(`Vocabulary.fromText: expected a string, got ${describe(text)}`);
+    }
     const chars = [...new Set(text)];
     if (options.sorted ?? true) chars.sort(compareCodePoints);
-    if (options.unknown !== undefined && !chars.includes(options.unknown)) chars.push(options.unknown);
+    if (options.unknown !== undefined && !chars.includes(options.unknown)) {
+      chars.push(options.unknown);
+    }
     return new Vocabulary(chars, { unknown: options.unknown });
   }
 
@@ -77,14 +96,20 @@ export class Vocabulary {
 
   /** The ids of the characters of a text, as an int32 array. */
   encode(text: string): NDArray {
-    if (typeof text !== "string") throw new TypeError(`Vocabulary.encode: expected a string, got ${describe(text)}`);
+    if (typeof text !== "string") {
+      throw new TypeError(`Vocabulary.encode: expected a string, got ${describe(text)}`);
+    }
     const out = new Int32Array(text.length);
     const unk = this.unknown === undefined ? -1 : this.#ids.get(this.unknown)!;
     let n = 0, at = 0;
     for (const ch of text) {
       const id = this.#ids.get(ch) ?? unk;
       if (id < 0) {
-        throw new RangeError(`Vocabulary.encode: character ${JSON.stringify(ch)} at index ${at} is not in the vocabulary of ${this.size} tokens`);
+        throw new RangeError(
+          `Vocabulary.encode: character ${
+            JSON.stringify(ch)
+          } at index ${at} is not in the vocabulary of ${this.size} tokens`,
+        );
       }
       out[n++] = id;
       at += ch.length;
@@ -105,7 +130,9 @@ export class Vocabulary {
     for (let i = 0; i < values.length; i++) {
       const id = values[i];
       if (!Number.isInteger(id) || id < 0 || id >= this.size) {
-        throw new RangeError(`Vocabulary.decode: id ${id} at position ${i} is out of range for ${this.size} tokens`);
+        throw new RangeError(
+          `Vocabulary.decode: id ${id} at position ${i} is out of range for ${this.size} tokens`,
+        );
       }
       s += this.tokens[id];
     }
@@ -157,9 +184,13 @@ export interface CharCorpus {
  * ```
  */
 export function charCorpus(text: string, options: { vocab?: Vocabulary } = {}): CharCorpus {
-  if (typeof text !== "string") throw new TypeError(`charCorpus: expected a string, got ${describe(text)}`);
+  if (typeof text !== "string") {
+    throw new TypeError(`charCorpus: expected a string, got ${describe(text)}`);
+  }
   const vocab = options.vocab ?? Vocabulary.fromText(text);
-  if (!(vocab instanceof Vocabulary)) throw new TypeError(`charCorpus: vocab must be a Vocabulary, got ${describe(vocab)}`);
+  if (!(vocab instanceof Vocabulary)) {
+    throw new TypeError(`charCorpus: vocab must be a Vocabulary, got ${describe(vocab)}`);
+  }
   return { text, vocab, ids: vocab.encode(text) };
 }
 
@@ -176,6 +207,9 @@ export function charCorpus(text: string, options: { vocab?: Vocabulary } = {}): 
  * await Deno.remove(path);
  * ```
  */
-export async function readCharCorpus(path: string | URL, options: { vocab?: Vocabulary } = {}): Promise<CharCorpus> {
+export async function readCharCorpus(
+  path: string | URL,
+  options: { vocab?: Vocabulary } = {},
+): Promise<CharCorpus> {
   return charCorpus(await readText(path), options);
 }

@@ -49,6 +49,6 @@ export function twoMoons(options?: TwoMoonsOptions): LabeledData {
     x[2 * r + 1] = 0.5 - Math.sin(t);
     y[r] = 1;
   }
-  if (noise > 0) for (let i = 0; i < x.length; i++) x[i] += rng.normal(0, noise);
+  if (noise > 0) { for (let i = 0; i < x.length; i++) x[i] += rng.normal(0, noise); }
   return { x: NDArray.fromTyped(x, [n, 2]), y: NDArray.fromTyped(y, [n]) };
 }

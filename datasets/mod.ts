@@ -1,0 +1,47 @@
+/**
+ * `@nnc/datasets`: data for nnc. File formats (IDX, CSV, plain text, NPY, gzip), real data sets
+ * read from disk and never downloaded (MNIST, Fashion-MNIST), the synthetic sets of the course
+ * (two moons, circles, spirals, XOR, blobs, noisy polynomials, Anscombe's quartet, sequence tasks,
+ * Zachary's karate club, block-model and random graphs, voxel shapes), and a seeded
+ * {@link DataLoader} with batch transforms.
+ *
+ * Every malformed file is a {@link DataFormatError} naming the file and the byte offset (and the
+ * line and column for CSV); a missing data set is a {@link DatasetNotFoundError} that says how to
+ * get it.
+ *
+ * @example
+ * ```ts
+ * import { DataLoader, TensorDataset, twoMoons } from "@nnc/datasets";
+ * const { x, y } = twoMoons({ n: 256, noise: 0.1, seed: 0 });
+ * const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 64, shuffle: true, seed: 1 });
+ * for (const [xb, yb] of loader) console.assert(xb.shape.join() === "64,2" && yb.dtype === "int32");
+ * ```
+ *
+ * @module
+ */
+export * from "./errors.ts";
+export * from "./types.ts";
+export * from "./gzip.ts";
+export * from "./idx.ts";
+export * from "./npy.ts";
+export * from "./csv.ts";
+export * from "./text.ts";
+export * from "./mnist.ts";
+export * from "./dataset.ts";
+export * from "./data_loader.ts";
+export * from "./transforms.ts";
+export * from "./two_moons.ts";
+export * from "./circles.ts";
+export * from "./spirals.ts";
+export * from "./xor.ts";
+export * from "./blobs.ts";
+export * from "./noisy_polynomial.ts";
+export * from "./anscombe.ts";
+export * from "./sequence_tasks.ts";
+export * from "./addition_task.ts";
+export * from "./hello.ts";
+export * from "./graph.ts";
+export * from "./karate_club.ts";
+export * from "./stochastic_block_model.ts";
+export * from "./random_graphs.ts";
+export * from "./voxel_shapes.ts";
