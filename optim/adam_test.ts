@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import type { NDArray } from "@nnc/tensor";
+import { Adagrad, Adam } from "./mod.ts";
+import { registerTrajectoryTests } from "./_trajectory_testing.ts";
+import { param, setGrad, squareRun } from "./_scalar_testing.ts";
+
+registerTrajectoryTests("Adam");
+
+Deno.test("Adam: the notes' 3-step run on f(θ)=θ² with the defaults", () => {
+  const xs = squareRun((p) => new Adam(p));
+  [0.999000000005, 0.9980000262138, 0.9970000960651].forEach((e, k) => {
+    assert.ok(Math.abs(xs[k] - e) < 1e-13, `θ${k + 1} = ${xs[k]}, expected ${e}`);
+  });
+});
+
+Deno.test("Adam: the first step is exactly −η·g/(|g| + ε), as the notes say (≈ −η·sign g)", () => {
+  fc.assert(
+    fc.property(
+      fc.double({ min: -100, max: 100, noNaN: true }).filter((g) => Math.abs(g) > 1e-6),
+      fc.double({ min: 1e-4, max: 1, noNaN: true }),
+      fc.constantFrom(0.9, 0.5, 0),
+      (g, lr, beta1) => {
+        const w = param([0]);
+        const opt = new Adam([w], { lr, betas: [beta1, 0.999] });
+        setGrad(w, [g]);
+        opt.step();
+        const expected = (-lr * g) / (Math.abs(g) + 1e-8);
+        assert.ok(
+          Math.abs(w.item() - expected) <= 1e-14 * Math.abs(expected),
+          `${w.item()} vs ${expected}`,
+        );
+      },
+    ),
+  );
+});
+
+Deno.test('Adam: variant "notes" only changes the default β2 to the notes\' 0.99', () => {
+  const notes = new Adam([param([1])], { variant: "notes" });
+  assert.deepEqual(notes.defaults.betas, [0.9, 0.99]);
+  assert.deepEqual(new Adam([param([1])]).defaults.betas, [0.9, 0.999]);
+  const a = squareRun((p) => new Adam(p, { lr: 0.1, variant: "notes" }), 10);
+  const b = squareRun((p) => new Adam(p, { lr: 0.1, betas: [0.9, 0.99] }), 10);
+  assert.deepEqual(a, b);
+  // Explicit betas win over the variant's default.
+  assert.deepEqual(new Adam([param([1])], { variant: "notes", betas: [0.5, 0.5] }).defaults.betas, [
+    0.5,
+    0.5,
+  ]);
+});
+
+Deno.test("Adam: AMSGrad keeps max_exp_avg_sq non-decreasing and ≥ exp_avg_sq", () => {
+  const w = param([1, -1, 2]);
+  const opt = new Adam([w], { lr: 0.1, amsgrad: true, betas: [0.9, 0.5] });
+  let prev = [0, 0, 0];
+  for (let k = 0; k < 20; k++) {
+    setGrad(w, [Math.sin(k), 5 * Math.cos(3 * k), k % 2 ? 4 : 0.1]);
+    opt.step();
+    const s = opt.state.get(w) as Record<string, NDArray | number>;
+    const mx = (s.max_exp_avg_sq as NDArray).toArray() as number[];
+    const v = (s.exp_avg_sq as NDArray).toArray() as number[];
+    mx.forEach((m, i) => {
+      assert.ok(m >= prev[i] && m >= v[i], `step ${k}: max ${m}, prev ${prev[i]}, v ${v[i]}`);
+    });
+    prev = mx;
+    assert.equal(s.step, k + 1);
+  }
+});
+
+Deno.test("Adam: maximize ascends (the mirror image of descending −f)", () => {
+  const a = param([0.5]), b = param([0.5]);
+  const up = new Adam([a], { lr: 0.1, maximize: true }), down = new Adam([b], { lr: 0.1 });
+  for (let k = 0; k < 5; k++) {
+    setGrad(a, [-2 * a.item()]); // f = −θ², maximised
+    setGrad(b, [2 * b.item()]); // f = θ², minimised
+    up.step();
+    down.step();
+  }
+  assert.equal(a.item(), b.item());
+  // Adagrad's first step has the same −η g/(|g| + δ) form.
+  const w = param([0]);
+  const ada = new Adagrad([w], { lr: 0.3, eps: 1e-7 });
+  setGrad(w, [-4]);
+  ada.step();
+  assert.ok(Math.abs(w.item() - 0.3 * 4 / (4 + 1e-7)) < 1e-16);
+});
+
+Deno.test("Adam: option errors name Adam, the option and the value", () => {
+  const p = () => [param([1])];
+  assert.throws(() => new Adam(p(), { lr: -1 }), {
+    name: "RangeError",
+    message: "Adam: lr must be a finite number >= 0, got -1",
+  });
+  assert.throws(() => new Adam(p(), { betas: [0.9, 1] }), {
+    name: "RangeError",
+    message: "Adam: betas[1] must be in [0, 1), got 1",
+  });
+  assert.throws(() => new Adam(p(), { betas: [-0.1, 0.9] }), {
+    name: "RangeError",
+    message: "Adam: betas[0] must be in [0, 1), got -0.1",
+  });
+  assert.throws(() => new Adam(p(), { betas: [0.9] as unknown as [number, number] }), {
+    name: "TypeError",
+    message: "Adam: betas must be a pair [beta1, beta2], got [0.9]",
+  });
+  assert.throws(() => new Adam(p(), { eps: -1e-8 }), {
+    name: "RangeError",
+    message: /Adam: eps must be .* got -1e-8/,
+  });
+  assert.throws(() => new Adam(p(), { amsgrad: 1 as unknown as boolean }), {
+    name: "TypeError",
+    message: "Adam: amsgrad must be a boolean, got 1",
+  });
+  assert.throws(() => new Adam([{ params: p(), betas: [0.9, 1.5] }]), {
+    name: "RangeError",
+    message: "Adam: param group 0: betas[1] must be in [0, 1), got 1.5",
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * `@nnc/optim`: optimisers (SGD, Adam, AdamW, AMSGrad, RMSprop, Adagrad, Adadelta, SignSGD),
+ * learning-rate schedules, gradient clipping, and optimiser state in safetensors. Updates match
+ * `torch.optim`; where the course notes use another form (Nesterov look-ahead, ε inside RMSprop's
+ * root, Adam's β2 = 0.99), it is a documented `variant: "notes"` option.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "@nnc/autograd";
+ * import { Adam, clipGradNorm, CosineAnnealingLR } from "@nnc/optim";
+ * const w = tensor([3, -2], { dtype: "float64", requiresGrad: true });
+ * const opt = new Adam([w], { lr: 0.1 });
+ * const sched = new CosineAnnealingLR(opt, { tMax: 100 });
+ * for (let step = 0; step < 100; step++) {
+ *   opt.zeroGrad();
+ *   w.mul(w).sum().backward();
+ *   clipGradNorm([w], 1);
+ *   opt.step();
+ *   sched.step();
+ * }
+ * console.assert(Math.hypot(w.get(0), w.get(1)) < 0.1);
+ * ```
+ *
+ * @module
+ */
+export * from "./optimizer.ts";
+export * from "./sgd.ts";
+export * from "./adam.ts";
+export * from "./adamw.ts";
+export * from "./rmsprop.ts";
+export * from "./adagrad.ts";
+export * from "./adadelta.ts";
+export * from "./sign_sgd.ts";
+export * from "./lr_scheduler.ts";
+export * from "./step_lr.ts";
+export * from "./multi_step_lr.ts";
+export * from "./exponential_lr.ts";
+export * from "./cosine_annealing_lr.ts";
+export * from "./linear_warmup.ts";
+export * from "./one_cycle_lr.ts";
+export * from "./reduce_lr_on_plateau.ts";
+export * from "./notes_decay.ts";
+export * from "./clip_grad.ts";
+export * from "./serialization.ts";
