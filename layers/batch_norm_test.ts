@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { Rng } from "@nnc/tensor";
+import { randn, tensor, zeros } from "@nnc/autograd";
+import { BatchNorm1d, BatchNorm2d } from "./mod.ts";
+import { checkLayerCase, gradcheckModule } from "./_testing.ts";
+
+const f64 = { dtype: "float64" as const };
+
+for (const mode of ["train", "eval"]) {
+  Deno.test(`BatchNorm1d/2d match PyTorch in ${mode} mode (output, gradients, running statistics)`, () => {
+    checkLayerCase(`batchnorm1d_${mode}`, new BatchNorm1d(4, f64));
+    checkLayerCase(`batchnorm1d_3d_${mode}`, new BatchNorm1d(3, { ...f64, momentum: 0.3 }));
+    checkLayerCase(`batchnorm2d_${mode}`, new BatchNorm2d(3, f64));
+    checkLayerCase(`batchnorm2d_f32_${mode}`, new BatchNorm2d(3));
+  });
+}
+
+Deno.test("BatchNorm: cumulative average (momentum null), no affine, no running statistics", () => {
+  checkLayerCase("batchnorm1d_cumulative_train", new BatchNorm1d(2, { ...f64, momentum: null }));
+  const noAffine = new BatchNorm2d(2, { ...f64, affine: false });
+  assert.deepEqual(Object.keys(noAffine.stateDict()), [
+    "running_mean",
+    "running_var",
+    "num_batches_tracked",
+  ]);
+  checkLayerCase("batchnorm2d_noaffine_train", noAffine);
+  const noTrack = new BatchNorm2d(2, { ...f64, trackRunningStats: false });
+  assert.deepEqual(Object.keys(noTrack.stateDict()), ["weight", "bias"]);
+  checkLayerCase("batchnorm2d_notrack_eval", noTrack);
+});
+
+Deno.test("BatchNorm follows the notes' formula: batch mean, biased variance, δ inside the root", () => {
+  const bn = new BatchNorm1d(1, { ...f64, eps: 0.25 });
+  // z = (1, 3): μ = 2, σ² = 1 (biased), ẑ = (z − μ)/√(1 + 0.25).
+  const y = bn.forward(tensor([[1], [3]], f64));
+  assert.deepEqual(y.toArray(), [[-1 / Math.sqrt(1.25)], [1 / Math.sqrt(1.25)]]);
+  // Running: mean 0.9·0 + 0.1·2, variance 0.9·1 + 0.1·2 (unbiased: 2/(2−1)·1).
+  assert.ok(
+    Math.abs(bn.runningMean!.get(0) - 0.2) < 1e-15 && Math.abs(bn.runningVar!.get(0) - 1.1) < 1e-15,
+  );
+  assert.equal(bn.numBatchesTracked!.item(), 1);
+  bn.resetRunningStats();
+  assert.equal(bn.numBatchesTracked!.item(), 0);
+});
+
+Deno.test("gradcheck passes for BatchNorm in training mode (through the batch statistics) and eval mode", () => {
+  const rng = new Rng(4);
+  const bn = new BatchNorm2d(2, f64);
+  bn.weight!.data = randn([2], { ...f64, rng }).data;
+  assert.ok(gradcheckModule(bn, [randn([3, 2, 2, 2], { ...f64, rng })]).ok);
+  bn.eval();
+  assert.ok(gradcheckModule(bn, [randn([3, 2, 2, 2], { ...f64, rng })]).ok);
+});
+
+Deno.test("BatchNorm rejects wrong shapes and single-value batches in training", () => {
+  assert.throws(() => new BatchNorm2d(16).forward(zeros([8, 3, 4, 4])), {
+    message: "BatchNorm2d(16): expected input [N, 16, H, W], got [8, 3, 4, 4]",
+  });
+  assert.throws(() => new BatchNorm1d(4).forward(zeros([2, 4, 3, 3])), {
+    message: "BatchNorm1d(4): expected input [N, 4] or [N, 4, L], got [2, 4, 3, 3]",
+  });
+  assert.throws(
+    () => new BatchNorm1d(4).forward(zeros([1, 4])),
+    /expected more than 1 value per channel when training, got input \[1, 4\]/,
+  );
+  assert.deepEqual(new BatchNorm1d(4).eval().forward(zeros([1, 4])).shape, [1, 4]);
+  assert.throws(() => new BatchNorm1d(4, { momentum: 2 }), RangeError);
+});

@@ -1,0 +1,118 @@
+/**
+ * Binary cross-entropy: {@link bceLoss} on probabilities and {@link bceWithLogits} on logits.
+ *
+ * @module
+ */
+import type { NDArray } from "@nnc/tensor";
+import type { Tensor } from "@nnc/autograd";
+import type { LossOptions } from "./regression_losses.ts";
+import { checkReduction, pair, reduceLoss } from "./_reduction.ts";
+import { asInput, checkOptionsObject, fmtShape } from "./_util.ts";
+
+/**
+ * Options of {@link bceLoss}.
+ *
+ * @example
+ * ```ts
+ * import type { BceLossOptions } from "@nnc/layers";
+ * import { tensor } from "@nnc/autograd";
+ * const o: BceLossOptions = { weight: tensor([1, 2]) };
+ * ```
+ */
+export interface BceLossOptions extends LossOptions {
+  /** Per-element weight, broadcast to the input's shape. */
+  weight?: Tensor | NDArray | null;
+}
+
+/**
+ * Options of {@link bceWithLogits}.
+ *
+ * @example
+ * ```ts
+ * import type { BceWithLogitsOptions } from "@nnc/layers";
+ * import { tensor } from "@nnc/autograd";
+ * const o: BceWithLogitsOptions = { posWeight: tensor([3]) };
+ * ```
+ */
+export interface BceWithLogitsOptions extends BceLossOptions {
+  /** Weight of the positive term per class (last dimension), for imbalanced labels. */
+  posWeight?: Tensor | NDArray | null;
+}
+
+function weightOf(w: Tensor | NDArray | null | undefined, op: string, name: string): Tensor | null {
+  if (w === undefined || w === null) return null;
+  return asInput(w, op, name);
+}
+
+/**
+ * Binary cross-entropy of probabilities `p` against targets `y ∈ [0, 1]` (PyTorch
+ * `F.binary_cross_entropy`): `−w[y log p + (1 − y) log(1 − p)]`, each log clamped at −100 as
+ * PyTorch does so that p = 0 or 1 stays finite.
+ *
+ * @example
+ * ```ts
+ * import { bceLoss } from "@nnc/layers";
+ * import { tensor } from "@nnc/autograd";
+ * const l = bceLoss(tensor([0.5], { dtype: "float64" }), tensor([1], { dtype: "float64" }));
+ * console.assert(Math.abs(l.item() - Math.LN2) < 1e-15);
+ * ```
+ */
+export function bceLoss(
+  input: Tensor,
+  target: Tensor | NDArray,
+  options: BceLossOptions = {},
+): Tensor {
+  const op = "bceLoss";
+  checkOptionsObject(options, op);
+  const [p, y] = pair(input, target, op);
+  const lo = p.data.min().item(), hi = p.data.max().item();
+  if (p.size > 0 && (lo < 0 || hi > 1)) {
+    throw new RangeError(
+      `${op}: input must hold probabilities in [0, 1], got values in [${lo}, ${hi}] (use bceWithLogits for logits)`,
+    );
+  }
+  let loss = y.mul(p.log().clamp(-100)).add(y.neg().add(1).mul(p.neg().add(1).log().clamp(-100)))
+    .neg();
+  const w = weightOf(options.weight, op, "weight");
+  if (w !== null) loss = loss.mul(w);
+  return reduceLoss(loss, checkReduction(options.reduction, op));
+}
+
+/**
+ * Binary cross-entropy of logits `x` (PyTorch `F.binary_cross_entropy_with_logits`), computed
+ * stably as `(1 − y)x + (1 + (posWeight − 1)y)·softplus(−x)`, times `weight`.
+ *
+ * @example
+ * ```ts
+ * import { bceWithLogits } from "@nnc/layers";
+ * import { tensor } from "@nnc/autograd";
+ * const l = bceWithLogits(tensor([0, 1000]), tensor([1, 1]), { reduction: "none" });
+ * console.assert(Math.abs(l.get(0) - Math.LN2) < 1e-7 && l.get(1) === 0);
+ * ```
+ */
+export function bceWithLogits(
+  input: Tensor,
+  target: Tensor | NDArray,
+  options: BceWithLogitsOptions = {},
+): Tensor {
+  const op = "bceWithLogits";
+  checkOptionsObject(options, op);
+  const [x, y] = pair(input, target, op);
+  const sp = x.neg().softplus();
+  const pw = weightOf(options.posWeight, op, "posWeight");
+  if (
+    pw !== null && pw.ndim > 0 && pw.shape[pw.ndim - 1] !== x.shape[x.ndim - 1] &&
+    pw.shape[pw.ndim - 1] !== 1
+  ) {
+    throw new RangeError(
+      `${op}: posWeight ${fmtShape(pw.shape)} must broadcast along the last dimension of input ${
+        fmtShape(x.shape)
+      }`,
+    );
+  }
+  const logWeight = pw === null ? null : pw.sub(1).mul(y).add(1);
+  let loss = y.neg().add(1).mul(x).add(logWeight === null ? sp : logWeight.mul(sp));
+  const w = weightOf(options.weight, op, "weight");
+  if (w !== null) loss = loss.mul(w);
+  return reduceLoss(loss, checkReduction(options.reduction, op));
+}

@@ -1,0 +1,147 @@
+/**
+ * {@link LayerNorm} and its functional form {@link layerNorm}.
+ *
+ * @module
+ */
+import { type DType, ones, zeros } from "@nnc/tensor";
+import type { Tensor } from "@nnc/autograd";
+import { Module } from "./module.ts";
+import { Parameter } from "./parameter.ts";
+import {
+  asInput,
+  checkBool,
+  checkFloatDType,
+  checkNumber,
+  checkOptionsObject,
+  describe,
+  fmtShape,
+  sameShape,
+} from "./_util.ts";
+
+/**
+ * Options of {@link LayerNorm}.
+ *
+ * @example
+ * ```ts
+ * import type { LayerNormOptions } from "@nnc/layers";
+ * const o: LayerNormOptions = { eps: 1e-6, elementwiseAffine: false };
+ * ```
+ */
+export interface LayerNormOptions {
+  /** Added to the variance inside the square root. Default 1e-5. */
+  eps?: number;
+  /** Learn a per-element scale (`weight`, ones) and shift (`bias`, zeros). Default true. */
+  elementwiseAffine?: boolean;
+  /** Parameter dtype. Default float32. */
+  dtype?: DType;
+}
+
+/**
+ * Normalises over the trailing dimensions `normalizedShape` of each sample (PyTorch
+ * `F.layer_norm`): `(x − μ)/√(σ² + eps)` with the biased variance (the notes' formula), then
+ * `weight ⊙ · + bias` when given.
+ *
+ * @example
+ * ```ts
+ * import { layerNorm } from "@nnc/layers";
+ * import { tensor } from "@nnc/autograd";
+ * const y = layerNorm(tensor([[1, 3], [0, 4]], { dtype: "float64" }), [2], null, null, 0);
+ * console.assert(y.toArray().toString() === "-1,1,-1,1");
+ * ```
+ */
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  eps = 1e-5,
+): Tensor {
+  const op = "layerNorm";
+  const t = asInput(x, op);
+  const k = normalizedShape.length;
+  if (k === 0 || t.ndim < k || !sameShape(t.shape.slice(t.ndim - k), normalizedShape)) {
+    throw new RangeError(
+      `${op}: input ${fmtShape(t.shape)} does not end in the normalized shape ${
+        fmtShape(normalizedShape)
+      }`,
+    );
+  }
+  checkNumber(eps, op, "eps", 0);
+  const axes = normalizedShape.map((_, i) => t.ndim - k + i);
+  const centred = t.sub(t.mean({ axis: axes, keepDims: true }));
+  let y = centred.mul(centred.square().mean({ axis: axes, keepDims: true }).add(eps).rsqrt());
+  if (weight !== null) y = y.mul(weight);
+  if (bias !== null) y = y.add(bias);
+  return y;
+}
+
+/**
+ * Layer normalisation (PyTorch `nn.LayerNorm`): each sample is normalised over its last
+ * dimensions (`normalizedShape`), with learnable `weight` and `bias` of that shape.
+ *
+ * @example
+ * ```ts
+ * import { LayerNorm } from "@nnc/layers";
+ * import { randn } from "@nnc/autograd";
+ * const ln = new LayerNorm(8);
+ * const y = ln.forward(randn([2, 5, 8]));
+ * console.assert(Math.abs(y.mean({ axis: -1 }).get(1, 3)) < 1e-6);
+ * ```
+ */
+export class LayerNorm extends Module<[Tensor], Tensor> {
+  /** The trailing shape normalised over. */
+  readonly normalizedShape: readonly number[];
+  /** Added to the variance. */
+  readonly eps: number;
+  /** Scale, of `normalizedShape`, or null. */
+  weight: Parameter | null;
+  /** Shift, of `normalizedShape`, or null. */
+  bias: Parameter | null;
+
+  /** Normalises over the trailing `normalizedShape` (one number for the last dimension). */
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    super();
+    const op = "LayerNorm";
+    checkOptionsObject(options, op);
+    const shape = typeof normalizedShape === "number"
+      ? [normalizedShape]
+      : Array.isArray(normalizedShape)
+      ? [...normalizedShape]
+      : [];
+    if (shape.length === 0 || shape.some((s) => !Number.isSafeInteger(s) || s < 1)) {
+      throw new RangeError(
+        `${op}: normalizedShape must be a positive integer or a list of them, got ${
+          describe(normalizedShape)
+        }`,
+      );
+    }
+    this.normalizedShape = shape;
+    this.eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
+    const dtype = checkFloatDType(options.dtype, op);
+    const affine = checkBool(options.elementwiseAffine, true, op, "elementwiseAffine");
+    this.weight = affine ? new Parameter(ones(shape, { dtype })) : null;
+    this.bias = affine ? new Parameter(zeros(shape, { dtype })) : null;
+  }
+
+  /** Normalises `x` `[*, ...normalizedShape]`. */
+  forward(x: Tensor): Tensor {
+    const label = `LayerNorm(${fmtShape(this.normalizedShape)})`;
+    const t = asInput(x, label);
+    const k = this.normalizedShape.length;
+    if (t.ndim < k || !sameShape(t.shape.slice(t.ndim - k), this.normalizedShape)) {
+      throw new RangeError(
+        `${label}: expected input [*, ${this.normalizedShape.join(", ")}], got ${
+          fmtShape(t.shape)
+        }`,
+      );
+    }
+    return layerNorm(t, this.normalizedShape, this.weight, this.bias, this.eps);
+  }
+
+  /** The settings shown by `toString()`. */
+  override extraRepr(): string {
+    return `${fmtShape(this.normalizedShape)}, eps=${this.eps}, elementwiseAffine=${
+      this.weight !== null
+    }`;
+  }
+}

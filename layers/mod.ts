@@ -1,0 +1,57 @@
+/**
+ * `@nnc/layers`: neural-network building blocks on `@nnc/autograd`, with PyTorch's names,
+ * layouts, default initialisations and state-dict keys. {@link Module} and {@link Parameter};
+ * containers ({@link Sequential}, {@link ModuleList}, {@link ModuleDict}); dense, bilinear,
+ * convolution, transposed-convolution, pooling, upsampling, normalisation, dropout and embedding
+ * layers; activations and residual/dense blocks; losses as functions and modules; initialisers
+ * (`init`); and saving/loading as safetensors.
+ *
+ * @example
+ * ```ts
+ * import { crossEntropy, Linear, ReLU, Sequential } from "@nnc/layers";
+ * import { randn, tensor } from "@nnc/autograd";
+ * import { Rng } from "@nnc/tensor";
+ * const rng = new Rng(0);
+ * const net = new Sequential(new Linear(4, 16, { rng }), new ReLU(), new Linear(16, 3, { rng }));
+ * const loss = crossEntropy(net.forward(randn([8, 4], { rng })), tensor([0, 1, 2, 0, 1, 2, 0, 1], { dtype: "int32" }));
+ * loss.backward();
+ * console.assert(net.parameters().every((p) => p.grad !== null));
+ * ```
+ *
+ * @module
+ */
+export * from "./parameter.ts";
+export * from "./module.ts";
+export * from "./sequential.ts";
+export * from "./module_list.ts";
+export * from "./module_dict.ts";
+export * as init from "./init.ts";
+export * from "./functional_call.ts";
+export * from "./linear.ts";
+export * from "./bilinear.ts";
+export * from "./identity.ts";
+export * from "./flatten.ts";
+export * from "./conv.ts";
+export * from "./conv_transpose.ts";
+export * from "./pool.ts";
+export * from "./upsample.ts";
+export * from "./batch_norm.ts";
+export * from "./layer_norm.ts";
+export * from "./group_norm.ts";
+export * from "./instance_norm.ts";
+export * from "./weight_norm.ts";
+export * from "./dropout.ts";
+export * from "./embedding.ts";
+export * from "./activations.ts";
+export * from "./activation_layers.ts";
+export * from "./residual_block.ts";
+export * from "./dense_block.ts";
+export * from "./regression_losses.ts";
+export * from "./cross_entropy.ts";
+export * from "./binary_cross_entropy.ts";
+export * from "./kl_div.ts";
+export * from "./hinge_loss.ts";
+export * from "./cosine_embedding_loss.ts";
+export * from "./loss_zoo.ts";
+export * from "./loss_layers.ts";
+export * from "./serialization.ts";

@@ -1,0 +1,94 @@
+/**
+ * {@link Sequential}: modules applied one after another.
+ *
+ * @module
+ */
+import type { Tensor } from "@nnc/autograd";
+import { type AnyModule, Module } from "./module.ts";
+import { describe } from "./_util.ts";
+
+/**
+ * A chain of modules: `forward(x)` feeds `x` through each in turn (PyTorch `nn.Sequential`). The
+ * children are named `0`, `1`, … (or by the names given to {@link Sequential.fromNamed}), so a
+ * state dict has keys like `0.weight`, exactly as PyTorch's.
+ *
+ * @example
+ * ```ts
+ * import { Linear, ReLU, Sequential } from "@nnc/layers";
+ * import { Tensor } from "@nnc/autograd";
+ * import { ones } from "@nnc/tensor";
+ * const net = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2));
+ * console.assert(Object.keys(net.stateDict()).join() === "0.weight,0.bias,2.weight,2.bias");
+ * console.assert(net.forward(new Tensor(ones([5, 4]))).shape.join() === "5,2");
+ * ```
+ */
+export class Sequential extends Module<[Tensor], Tensor> {
+  #order: string[] = [];
+
+  /** Chains `modules`, named by position. */
+  constructor(...modules: AnyModule[]) {
+    super();
+    for (const m of modules) this.append(m);
+  }
+
+  /**
+   * A chain with named children (PyTorch's `Sequential(OrderedDict(...))`).
+   *
+   * @example
+   * ```ts
+   * import { Linear, ReLU, Sequential } from "@nnc/layers";
+   * const net = Sequential.fromNamed({ fc: new Linear(2, 2), act: new ReLU() });
+   * console.assert(Object.keys(net.stateDict()).join() === "fc.weight,fc.bias");
+   * ```
+   */
+  static fromNamed(
+    entries: Record<string, AnyModule> | readonly (readonly [string, AnyModule])[],
+  ): Sequential {
+    const s = new Sequential();
+    const list = Array.isArray(entries) ? entries : Object.entries(entries);
+    for (const [name, m] of list) s.#add(name, m, "Sequential.fromNamed");
+    return s;
+  }
+
+  /** Number of modules in the chain. */
+  get length(): number {
+    return this.#order.length;
+  }
+
+  /** Adds a module at the end; returns this. */
+  append(module: AnyModule): this {
+    this.#add(String(this.#order.length), module, "Sequential.append");
+    return this;
+  }
+
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): AnyModule {
+    const n = this.#order.length;
+    if (!Number.isInteger(index) || index < -n || index >= n) {
+      throw new RangeError(
+        `Sequential.at: index ${describe(index)} is out of range for ${n} modules`,
+      );
+    }
+    return this.getSubmodule(this.#order[index < 0 ? index + n : index]);
+  }
+
+  /** Iterates over the modules in order. */
+  [Symbol.iterator](): Iterator<AnyModule> {
+    return this.children()[Symbol.iterator]();
+  }
+
+  /** Applies the modules in order. */
+  forward(x: Tensor): Tensor {
+    let y: unknown = x;
+    for (const m of this.children()) y = (m as unknown as Module<[unknown], unknown>).forward(y);
+    return y as Tensor;
+  }
+
+  #add(name: string, module: AnyModule, op: string): void {
+    if (!(module instanceof Module)) {
+      throw new TypeError(`${op}: expected a Module, got ${describe(module)}`);
+    }
+    this.registerModule(name, module);
+    this.#order.push(name);
+  }
+}
