@@ -11,7 +11,9 @@ export function checkFinite(x: NDArray, what: string, trace: string | null): voi
     if (v - v !== 0) {
       const where = trace === null ? "" : `\nThe op was called here:\n${trace}`;
       throw new RangeError(
-        `detectAnomaly: ${what} produced ${Number.isNaN(v) ? "NaN" : v} at flat index ${i - c.offset} ` +
+        `detectAnomaly: ${what} produced ${Number.isNaN(v) ? "NaN" : v} at flat index ${
+          i - c.offset
+        } ` +
           `of an output of shape [${x.shape.join(", ")}]${where}`,
       );
     }

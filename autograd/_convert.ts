@@ -16,12 +16,19 @@ export function scalarDType(v: number, other: DType): DType {
 }
 
 /** A tensor from an op argument; numbers take `dtype` (float32 by default). */
-export function toTensor(v: TensorLike, op: string, name: string, dtype: DType = "float32"): Tensor {
+export function toTensor(
+  v: TensorLike,
+  op: string,
+  name: string,
+  dtype: DType = "float32",
+): Tensor {
   if (v instanceof Tensor) return v;
   if (v instanceof NDArray) return new Tensor(v);
   if (typeof v === "number") return new Tensor(scalarArray(v, scalarDType(v, dtype)));
   throw new TypeError(
-    `${op}: ${name} must be a Tensor, an NDArray or a number, got ${v === null ? "null" : typeof v}`,
+    `${op}: ${name} must be a Tensor, an NDArray or a number, got ${
+      v === null ? "null" : typeof v
+    }`,
   );
 }
 
@@ -41,7 +48,11 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
 /** Throws a TypeError unless `x` is a Tensor. */
 export function checkTensor(x: unknown, op: string, name = "input"): asserts x is Tensor {
   if (!(x instanceof Tensor)) {
-    const got = x === null ? "null" : x instanceof NDArray ? "an NDArray (wrap it with tensor())" : typeof x;
+    const got = x === null
+      ? "null"
+      : x instanceof NDArray
+      ? "an NDArray (wrap it with tensor())"
+      : typeof x;
     throw new TypeError(`${op}: ${name} must be a Tensor, got ${got}`);
   }
 }
@@ -50,5 +61,7 @@ export function checkTensor(x: unknown, op: string, name = "input"): asserts x i
 export function asTensor(x: Tensor | NDArray, op: string, name = "input"): Tensor {
   if (x instanceof Tensor) return x;
   if (x instanceof NDArray) return new Tensor(x);
-  throw new TypeError(`${op}: ${name} must be a Tensor or an NDArray, got ${x === null ? "null" : typeof x}`);
+  throw new TypeError(
+    `${op}: ${name} must be a Tensor or an NDArray, got ${x === null ? "null" : typeof x}`,
+  );
 }

@@ -9,13 +9,19 @@ import { astype } from "./elementwise.ts";
 export function sumTo(g: Tensor, shape: readonly number[], op: string): Tensor {
   if (sameShape(g.shape, shape)) return g;
   const lead = g.ndim - shape.length;
-  if (lead < 0) throw new RangeError(`${op}: gradient of shape ${fmtShape(g.shape)} cannot be summed to ${fmtShape(shape)}`);
+  if (lead < 0) {
+    throw new RangeError(
+      `${op}: gradient of shape ${fmtShape(g.shape)} cannot be summed to ${fmtShape(shape)}`,
+    );
+  }
   const axes: number[] = [];
   for (let i = 0; i < g.ndim; i++) {
     if (i < lead) axes.push(i);
     else if (shape[i - lead] === 1 && g.shape[i] !== 1) axes.push(i);
     else if (shape[i - lead] !== g.shape[i]) {
-      throw new RangeError(`${op}: gradient of shape ${fmtShape(g.shape)} does not broadcast from ${fmtShape(shape)}`);
+      throw new RangeError(
+        `${op}: gradient of shape ${fmtShape(g.shape)} does not broadcast from ${fmtShape(shape)}`,
+      );
     }
   }
   const s = axes.length > 0 ? sum(g, { axis: axes, keepDims: true }) : g;
@@ -30,7 +36,12 @@ export function fitTangent(t: Tensor, out: Tensor): Tensor {
 }
 
 /** Adds two optional tangents (null = zero) and fits the result to `out`. */
-export function addTangents(a: Tensor | null, b: Tensor | null, out: Tensor, subtract = false): Tensor | null {
+export function addTangents(
+  a: Tensor | null,
+  b: Tensor | null,
+  out: Tensor,
+  subtract = false,
+): Tensor | null {
   if (a === null && b === null) return null;
   if (b === null) return fitTangent(a as Tensor, out);
   const bb = subtract ? b.neg() : b;

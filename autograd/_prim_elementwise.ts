@@ -24,7 +24,11 @@ const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 export const NEG: Primitive<void> = unary("neg", nd.neg, (v) => ew.neg(v));
 export const ABS: Primitive<void> = unary("abs", nd.abs, (v, x) => ew.mul(v, c(nd.sign(x.data))));
 export const EXP: Primitive<void> = unary("exp", nd.exp, (v, _x, y) => ew.mul(v, y));
-export const EXPM1: Primitive<void> = unary("expm1", nd.expm1, (v, _x, y) => ew.mul(v, ew.add(y, 1)));
+export const EXPM1: Primitive<void> = unary(
+  "expm1",
+  nd.expm1,
+  (v, _x, y) => ew.mul(v, ew.add(y, 1)),
+);
 export const LOG: Primitive<void> = unary("log", nd.log, (v, x) => ew.div(v, x));
 export const LOG1P: Primitive<void> = unary("log1p", nd.log1p, (v, x) => ew.div(v, ew.add(x, 1)));
 export const SQRT: Primitive<void> = unary("sqrt", nd.sqrt, (v, _x, y) => ew.div(v, ew.mul(y, 2)));
@@ -33,15 +37,43 @@ export const RSQRT: Primitive<void> = unary(
   nd.rsqrt,
   (v, _x, y) => ew.mul(v, ew.mul(ew.mul(y, ew.square(y)), -0.5)),
 );
-export const SQUARE: Primitive<void> = unary("square", nd.square, (v, x) => ew.mul(v, ew.mul(x, 2)));
-export const RECIPROCAL: Primitive<void> = unary("reciprocal", nd.reciprocal, (v, _x, y) => ew.neg(ew.mul(v, ew.square(y))));
+export const SQUARE: Primitive<void> = unary(
+  "square",
+  nd.square,
+  (v, x) => ew.mul(v, ew.mul(x, 2)),
+);
+export const RECIPROCAL: Primitive<void> = unary(
+  "reciprocal",
+  nd.reciprocal,
+  (v, _x, y) => ew.neg(ew.mul(v, ew.square(y))),
+);
 export const SIN: Primitive<void> = unary("sin", nd.sin, (v, x) => ew.mul(v, ew.cos(x)));
 export const COS: Primitive<void> = unary("cos", nd.cos, (v, x) => ew.neg(ew.mul(v, ew.sin(x))));
-export const TAN: Primitive<void> = unary("tan", nd.tan, (v, _x, y) => ew.mul(v, ew.add(ew.square(y), 1)));
-export const TANH: Primitive<void> = unary("tanh", nd.tanh, (v, _x, y) => ew.mul(v, ew.sub(1, ew.square(y))));
-export const SIGMOID: Primitive<void> = unary("sigmoid", nd.sigmoid, (v, _x, y) => ew.mul(v, ew.mul(y, ew.sub(1, y))));
-export const RELU: Primitive<void> = unary("relu", nd.relu, (v, x) => ew.mul(v, c(nd.gt(x.data, 0))));
-export const SOFTPLUS: Primitive<void> = unary("softplus", nd.softplus, (v, x) => ew.mul(v, ew.sigmoid(x)));
+export const TAN: Primitive<void> = unary(
+  "tan",
+  nd.tan,
+  (v, _x, y) => ew.mul(v, ew.add(ew.square(y), 1)),
+);
+export const TANH: Primitive<void> = unary(
+  "tanh",
+  nd.tanh,
+  (v, _x, y) => ew.mul(v, ew.sub(1, ew.square(y))),
+);
+export const SIGMOID: Primitive<void> = unary(
+  "sigmoid",
+  nd.sigmoid,
+  (v, _x, y) => ew.mul(v, ew.mul(y, ew.sub(1, y))),
+);
+export const RELU: Primitive<void> = unary(
+  "relu",
+  nd.relu,
+  (v, x) => ew.mul(v, c(nd.gt(x.data, 0))),
+);
+export const SOFTPLUS: Primitive<void> = unary(
+  "softplus",
+  nd.softplus,
+  (v, x) => ew.mul(v, ew.sigmoid(x)),
+);
 export const ERF: Primitive<void> = unary(
   "erf",
   nd.erf,
@@ -88,18 +120,22 @@ export const DIV: Primitive<void> = {
   },
 };
 
+function any(x: NDArray): boolean {
+  return x.size > 0 && nd.max(x).item() !== 0;
+}
+
 /** d(a^b)/da = b·a^(b−1), zero where b = 0 (so that 0^0 has no 0·∞). */
 function powDa(a: Tensor, b: Tensor): Tensor {
   const d = ew.mul(b, ew.pow(a, ew.sub(b, 1)));
   const bz = nd.eq(b.data, 0);
-  return nd.max(bz).item() === 0 ? d : ew.where(bz, 0, d);
+  return any(bz) ? ew.where(bz, 0, d) : d;
 }
 
 /** d(a^b)/db = a^b·log a, zero where a = 0 and b ≥ 0 (PyTorch's convention). */
 function powDb(a: Tensor, y: Tensor): Tensor {
   const d = ew.mul(y, ew.log(a));
   const az = nd.eq(a.data, 0);
-  return nd.max(az).item() === 0 ? d : ew.where(nd.mul(az, nd.ge(y.data, 0)), 0, d);
+  return any(az) ? ew.where(nd.mul(az, nd.ge(y.data, 0)), 0, d) : d;
 }
 
 export const POW: Primitive<void> = {
@@ -109,7 +145,8 @@ export const POW: Primitive<void> = {
     a.requiresGrad ? ew.mul(g, powDa(a, b)) : null,
     b.requiresGrad ? ew.mul(g, powDb(a, y)) : null,
   ],
-  jvp: ([ta, tb], [a, b], y) => addTangents(ta && ew.mul(ta, powDa(a, b)), tb && ew.mul(tb, powDb(a, y)), y),
+  jvp: ([ta, tb], [a, b], y) =>
+    addTangents(ta && ew.mul(ta, powDa(a, b)), tb && ew.mul(tb, powDb(a, y)), y),
 };
 
 /** Weight of the first operand in `maximum`/`minimum`: 1 where it wins, ½ on ties (PyTorch). */
@@ -119,13 +156,20 @@ function winWeight(a: Tensor, b: Tensor, y: Tensor, max: boolean): NDArray {
   return nd.astype(w.expand(y.shape), y.dtype);
 }
 
-function extremum(name: string, f: (a: NDArray, b: NDArray) => NDArray, max: boolean): Primitive<void> {
+function extremum(
+  name: string,
+  f: (a: NDArray, b: NDArray) => NDArray,
+  max: boolean,
+): Primitive<void> {
   return {
     name,
     forward: ([a, b]) => f(a, b),
     vjp: (g, [a, b], y) => {
       const w = winWeight(a, b, y, max);
-      return [a.requiresGrad ? ew.mul(g, w) : null, b.requiresGrad ? ew.mul(g, nd.sub(1, w)) : null];
+      return [
+        a.requiresGrad ? ew.mul(g, w) : null,
+        b.requiresGrad ? ew.mul(g, nd.sub(1, w)) : null,
+      ];
     },
     jvp: ([ta, tb], [a, b], y) => {
       const w = winWeight(a, b, y, max);
@@ -142,7 +186,10 @@ export const ATAN2: Primitive<void> = {
   forward: ([a, b]) => nd.atan2(a, b),
   vjp: (g, [a, b]) => {
     const r2 = ew.add(ew.square(a), ew.square(b));
-    return [a.requiresGrad ? ew.div(ew.mul(g, b), r2) : null, b.requiresGrad ? ew.neg(ew.div(ew.mul(g, a), r2)) : null];
+    return [
+      a.requiresGrad ? ew.div(ew.mul(g, b), r2) : null,
+      b.requiresGrad ? ew.neg(ew.div(ew.mul(g, a), r2)) : null,
+    ];
   },
   jvp: ([ta, tb], [a, b], y) => {
     const num = addTangents(ta && ew.mul(ta, b), tb && ew.mul(tb, a), y, true);
@@ -153,8 +200,12 @@ export const ATAN2: Primitive<void> = {
 export const MOD: Primitive<void> = {
   name: "mod",
   forward: ([a, b]) => nd.mod(a, b),
-  vjp: (g, [a, b]) => [g, b.requiresGrad ? ew.neg(ew.mul(g, nd.floor(nd.div(a.data, b.data)))) : null],
-  jvp: ([ta, tb], [a, b], y) => addTangents(ta, tb && ew.mul(tb, nd.floor(nd.div(a.data, b.data))), y, true),
+  vjp: (
+    g,
+    [a, b],
+  ) => [g, b.requiresGrad ? ew.neg(ew.mul(g, nd.floor(nd.div(a.data, b.data)))) : null],
+  jvp: ([ta, tb], [a, b], y) =>
+    addTangents(ta, tb && ew.mul(tb, nd.floor(nd.div(a.data, b.data))), y, true),
 };
 
 /** `where(cond, a, b)` with a constant condition. */

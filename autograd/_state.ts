@@ -10,7 +10,9 @@ export const state: {
   inJvp: number;
   /** Depth of running `jvp` transforms (forward mode is one level deep). */
   forwardLevels: number;
-} = { gradEnabled: true, anomaly: false, inJvp: 0, forwardLevels: 0 };
+  /** Depth of running vjp calls: anomaly checks then name the backward step, not the ops inside it. */
+  inVjp: number;
+} = { gradEnabled: true, anomaly: false, inJvp: 0, forwardLevels: 0, inVjp: 0 };
 
 /** Runs `fn` with recording set to `enabled`, restoring the previous setting afterwards. */
 export function withGradMode<T>(enabled: boolean, fn: () => T, op = "withGradMode"): T {

@@ -26,7 +26,9 @@ import { state } from "./_state.ts";
  * ```
  */
 export function detectAnomaly<T>(fn: () => T): T {
-  if (typeof fn !== "function") throw new TypeError(`detectAnomaly: expected a function, got ${typeof fn}`);
+  if (typeof fn !== "function") {
+    throw new TypeError(`detectAnomaly: expected a function, got ${typeof fn}`);
+  }
   const previous = state.anomaly;
   state.anomaly = true;
   try {

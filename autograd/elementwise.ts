@@ -21,7 +21,12 @@ function unary(prim: Primitive<void>, x: Tensor): Tensor {
   return applyPrimitive(prim, [x], undefined);
 }
 
-function compare(name: string, f: (a: NDArray, b: NDArray) => NDArray, a: TensorLike, b: TensorLike): Tensor {
+function compare(
+  name: string,
+  f: (a: NDArray, b: NDArray) => NDArray,
+  a: TensorLike,
+  b: TensorLike,
+): Tensor {
   const [x, y] = operands(name, a, b);
   return new Tensor(f(x.data, y.data));
 }
@@ -236,7 +241,9 @@ export function ge(a: TensorLike, b: TensorLike): Tensor {
  */
 export function where(cond: Tensor | NDArray, a: TensorLike, b: TensorLike): Tensor {
   const c = cond instanceof Tensor ? cond.data : cond;
-  if (!(c instanceof NDArray)) throw new TypeError(`where: cond must be a Tensor or an NDArray, got ${typeof cond}`);
+  if (!(c instanceof NDArray)) {
+    throw new TypeError(`where: cond must be a Tensor or an NDArray, got ${typeof cond}`);
+  }
   const [x, y] = operands("where", a, b);
   return applyPrimitive(P.WHERE, [x, y], { cond: c });
 }

@@ -43,12 +43,22 @@ export interface Primitive<P = void> {
    * Entries may be null for inputs that need none (constants, integer indices). A gradient may have
    * a broadcast shape of its input's shape: the engine sums it back.
    */
-  vjp(grad: Tensor, inputs: readonly Tensor[], output: Tensor, params: P): readonly (Tensor | null)[];
+  vjp(
+    grad: Tensor,
+    inputs: readonly Tensor[],
+    output: Tensor,
+    params: P,
+  ): readonly (Tensor | null)[];
   /**
    * Tangent of the output given the inputs' tangents (null = zero), or null when it is zero.
    * Must have the output's shape.
    */
-  jvp(tangents: readonly (Tensor | null)[], inputs: readonly Tensor[], output: Tensor, params: P): Tensor | null;
+  jvp(
+    tangents: readonly (Tensor | null)[],
+    inputs: readonly Tensor[],
+    output: Tensor,
+    params: P,
+  ): Tensor | null;
 }
 
 /**
@@ -71,21 +81,27 @@ export interface Primitive<P = void> {
  * console.assert(x.grad?.item() === 1);
  * ```
  */
-export function applyPrimitive<P>(prim: Primitive<P>, inputs: readonly Tensor[], params: P): Tensor {
+export function applyPrimitive<P>(
+  prim: Primitive<P>,
+  inputs: readonly Tensor[],
+  params: P,
+): Tensor {
   const n = inputs.length;
   const arrays = new Array<NDArray>(n);
   let record = false, dual = false;
   for (let i = 0; i < n; i++) {
     const t = inputs[i];
     if (!(t instanceof Tensor)) {
-      throw new TypeError(`${prim.name}: input ${i} must be a Tensor, got ${t === null ? "null" : typeof t}`);
+      throw new TypeError(
+        `${prim.name}: input ${i} must be a Tensor, got ${t === null ? "null" : typeof t}`,
+      );
     }
     arrays[i] = t.data;
     if (t.requiresGrad) record = true;
     if (t.tangent !== null) dual = true;
   }
   const value = prim.forward(arrays, params);
-  if (state.anomaly) checkFinite(value, `forward of '${prim.name}'`, null);
+  if (state.anomaly && state.inVjp === 0) checkFinite(value, `forward of '${prim.name}'`, null);
   const out = new Tensor(value);
   if (record && state.gradEnabled) {
     const node = new GraphNode(prim as Primitive<unknown>, inputs, params);
@@ -96,7 +112,12 @@ export function applyPrimitive<P>(prim: Primitive<P>, inputs: readonly Tensor[],
   return out;
 }
 
-function forwardTangent<P>(prim: Primitive<P>, inputs: readonly Tensor[], out: Tensor, params: P): Tensor | null {
+function forwardTangent<P>(
+  prim: Primitive<P>,
+  inputs: readonly Tensor[],
+  out: Tensor,
+  params: P,
+): Tensor | null {
   const tangents = inputs.map((t) => t.tangent);
   state.inJvp++;
   let t: Tensor | null;
@@ -105,6 +126,8 @@ function forwardTangent<P>(prim: Primitive<P>, inputs: readonly Tensor[], out: T
   } finally {
     state.inJvp--;
   }
-  if (t !== null && state.anomaly) checkFinite(t.data, `forward-mode tangent of '${prim.name}'`, null);
+  if (t !== null && state.anomaly) {
+    checkFinite(t.data, `forward-mode tangent of '${prim.name}'`, null);
+  }
   return t;
 }

@@ -84,12 +84,14 @@ export class Tensor {
   }
 
   /** Wraps an array (not copied). */
-  constructor(data: NDArray, options: TensorOptions = {}) {
+  constructor(data: NDArray, options?: TensorOptions) {
     if (!(data instanceof NDArray)) {
-      throw new TypeError(`Tensor: expected an NDArray, got ${data === null ? "null" : typeof data}`);
+      throw new TypeError(
+        `Tensor: expected an NDArray, got ${data === null ? "null" : typeof data}`,
+      );
     }
     this.data = data;
-    if (options.requiresGrad) this.requiresGrad = true;
+    if (options !== undefined && options.requiresGrad) this.requiresGrad = true;
   }
 
   /** True when ops on this tensor are recorded for backward. Settable on leaves only. */
@@ -103,7 +105,9 @@ export class Tensor {
       );
     }
     if (flag && this.data.dtype === "int32") {
-      throw new TypeError("requiresGrad: only float32 and float64 tensors can require gradients, got int32");
+      throw new TypeError(
+        "requiresGrad: only float32 and float64 tensors can require gradients, got int32",
+      );
     }
     this.#requiresGrad = Boolean(flag);
   }
@@ -490,7 +494,9 @@ export class Tensor {
 }
 
 function flatArgs(args: number[] | [readonly number[]]): readonly number[] {
-  return args.length === 1 && Array.isArray(args[0]) ? args[0] as readonly number[] : args as number[];
+  return args.length === 1 && Array.isArray(args[0])
+    ? args[0] as readonly number[]
+    : args as number[];
 }
 
 /** Records `node` as the maker of `t` (which then requires grad). Engine use only. */

@@ -1,0 +1,308 @@
+/**
+ * Reverse mode: {@link backward} (fills `grad` of the leaves, PyTorch `tensor.backward()`) and
+ * {@link gradients} (returns gradients of chosen tensors, PyTorch `torch.autograd.grad`).
+ *
+ * The graph is walked in a topological order built iteratively (no recursion, so chains of any
+ * length work); gradients of tensors used several times are summed; the graph is freed afterwards
+ * unless `retainGraph` is set; with `createGraph`, the backward pass is itself recorded, so that
+ * its results can be differentiated again.
+ *
+ * @module
+ */
+import * as nd from "@nnc/tensor";
+import { NDArray } from "@nnc/tensor";
+import { state, withGradMode } from "./_state.ts";
+import { checkFinite } from "./_anomaly.ts";
+import { fmtShape, sameShape } from "./_shape_util.ts";
+import { sumTo } from "./_fit.ts";
+import type { GraphNode } from "./graph_node.ts";
+import { Tensor, type TensorLike } from "./tensor.ts";
+import { add, astype } from "./elementwise.ts";
+
+/** Options of {@link backward}. */
+export interface BackwardOptions {
+  /** Keep the graph so that backward can run through it again. Default: `createGraph`. */
+  retainGraph?: boolean;
+  /** Record the backward pass, so that gradients can be differentiated again. Default false. */
+  createGraph?: boolean;
+}
+
+/** Options of {@link gradients}. */
+export interface GradientsOptions extends BackwardOptions {
+  /** Gradients of some scalar with respect to each output (ones for one-element outputs). */
+  gradOutputs?: TensorLike | readonly TensorLike[];
+  /** Return null for inputs the outputs do not depend on, instead of throwing. Default false. */
+  allowUnused?: boolean;
+}
+
+let epoch = 0;
+
+/**
+ * Adds the gradient of `output` with respect to every leaf that requires grad to the leaf's `grad`
+ * (and sets `grad` of non-leaf tensors that called `retainGrad`). `gradient` is the gradient of
+ * some scalar with respect to `output`; it may be omitted when `output` has one element.
+ *
+ * @example
+ * ```ts
+ * import { backward, tensor } from "@nnc/autograd";
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const y = x.mul(x);
+ * backward(y, tensor([1, 10]));
+ * console.assert(x.grad?.toArray().toString() === "2,40");
+ * ```
+ */
+export function backward(
+  output: Tensor,
+  gradient?: TensorLike,
+  options: BackwardOptions = {},
+): void {
+  if (!(output instanceof Tensor)) {
+    throw new TypeError(`backward: expected a Tensor, got ${typeof output}`);
+  }
+  if (!output.requiresGrad) {
+    throw new RangeError(
+      "backward: the tensor does not require grad and has no graph (did you set requiresGrad on the inputs?)",
+    );
+  }
+  const seed = seedGradient(output, gradient, "backward");
+  const createGraph = options.createGraph ?? false;
+  run([output], [seed], null, options.retainGraph ?? createGraph, createGraph);
+}
+
+/**
+ * Gradients of `outputs` with respect to `inputs` (any tensors that require grad, leaves or not),
+ * returned rather than stored in `grad`: `Σ_k gradOutputs[k] · ∂outputs[k]/∂inputs[i]`.
+ *
+ * @example
+ * ```ts
+ * import { gradients, tensor } from "@nnc/autograd";
+ * const x = tensor([3], { dtype: "float64", requiresGrad: true });
+ * const y = x.pow(3);
+ * const [dy] = gradients(y, x, { createGraph: true });
+ * const [d2y] = gradients(dy as ReturnType<typeof tensor>, x);
+ * console.assert(dy?.item() === 27 && d2y?.item() === 18);
+ * ```
+ */
+export function gradients(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  options: GradientsOptions = {},
+): (Tensor | null)[] {
+  const outs = Array.isArray(outputs) ? [...outputs] : [outputs as Tensor];
+  const ins = Array.isArray(inputs) ? [...inputs] : [inputs as Tensor];
+  ins.forEach((t, i) => {
+    if (!(t instanceof Tensor)) {
+      throw new TypeError(`gradients: inputs[${i}] must be a Tensor, got ${typeof t}`);
+    }
+    if (!t.requiresGrad) {
+      throw new RangeError(
+        `gradients: inputs[${i}] of shape ${fmtShape(t.shape)} does not require grad`,
+      );
+    }
+  });
+  const gos = options.gradOutputs === undefined
+    ? outs.map(() => undefined)
+    : Array.isArray(options.gradOutputs)
+    ? [...options.gradOutputs]
+    : [options.gradOutputs as TensorLike];
+  if (gos.length !== outs.length) {
+    throw new RangeError(`gradients: ${gos.length} gradOutputs for ${outs.length} outputs`);
+  }
+  const roots: Tensor[] = [], seeds: Tensor[] = [];
+  outs.forEach((o, k) => {
+    if (!(o instanceof Tensor)) {
+      throw new TypeError(`gradients: outputs[${k}] must be a Tensor, got ${typeof o}`);
+    }
+    if (!o.requiresGrad) return; // contributes nothing
+    roots.push(o);
+    seeds.push(seedGradient(o, gos[k], "gradients"));
+  });
+  const capture = new Map<Tensor, Tensor>();
+  for (const t of ins) capture.set(t, null as unknown as Tensor);
+  const createGraph = options.createGraph ?? false;
+  if (roots.length > 0) run(roots, seeds, capture, options.retainGraph ?? createGraph, createGraph);
+  return ins.map((t, i) => {
+    const g = capture.get(t) ?? null;
+    if (g === null && !options.allowUnused) {
+      throw new RangeError(
+        `gradients: inputs[${i}] of shape ${
+          fmtShape(t.shape)
+        } was not used to compute the outputs (pass allowUnused: true)`,
+      );
+    }
+    return g;
+  });
+}
+
+function seedGradient(output: Tensor, gradient: TensorLike | undefined, op: string): Tensor {
+  if (gradient === undefined) {
+    if (output.size !== 1) {
+      throw new RangeError(
+        `${op}: a gradient can be implied only for one-element outputs, got shape ${
+          fmtShape(output.shape)
+        }; pass one`,
+      );
+    }
+    return new Tensor(nd.ones(output.shape, { dtype: output.dtype }));
+  }
+  let g: Tensor;
+  if (gradient instanceof Tensor) g = gradient;
+  else if (gradient instanceof NDArray) g = new Tensor(gradient);
+  else if (typeof gradient === "number") {
+    g = new Tensor(nd.full(output.shape, gradient, { dtype: output.dtype }));
+  } else {throw new TypeError(
+      `${op}: gradient must be a Tensor, an NDArray or a number, got ${typeof gradient}`,
+    );}
+  if (!sameShape(g.shape, output.shape)) {
+    throw new RangeError(
+      `${op}: gradient shape ${fmtShape(g.shape)} differs from output shape ${
+        fmtShape(output.shape)
+      }`,
+    );
+  }
+  return g.dtype === output.dtype ? g : astype(g, output.dtype);
+}
+
+/** Non-leaf tensors that need a backward step, outputs before inputs. */
+function topologicalOrder(roots: readonly Tensor[]): Tensor[] {
+  const mark = ++epoch;
+  const post: Tensor[] = [];
+  const stack: Tensor[] = [];
+  const next: number[] = [];
+  for (const root of roots) {
+    const node = root.gradFn;
+    if (node === null || node.mark === mark) continue;
+    node.mark = mark;
+    stack.push(root);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const t = stack[top];
+      const n = t.gradFn as GraphNode;
+      const inputs = n.inputs;
+      if (inputs === null) throw freedError(n);
+      const i = next[top];
+      if (i < inputs.length) {
+        next[top] = i + 1;
+        const c = inputs[i];
+        const cn = c.gradFn;
+        if (c.requiresGrad && cn !== null && cn.mark !== mark) {
+          cn.mark = mark;
+          stack.push(c);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        next.pop();
+        post.push(t);
+      }
+    }
+  }
+  return post.reverse();
+}
+
+function freedError(n: GraphNode): Error {
+  return new RangeError(
+    `backward: the graph through '${n.name}' was already freed by an earlier backward; ` +
+      "pass { retainGraph: true } to the first call to backward through it twice",
+  );
+}
+
+/** Gradients summed so far per tensor; a tensor's own first gradient may be shared, later sums are fresh. */
+class Accumulator {
+  readonly grads = new Map<Tensor, Tensor>();
+  add(t: Tensor, g: Tensor): void {
+    const prev = this.grads.get(t);
+    this.grads.set(t, prev === undefined ? g : add(prev, g));
+  }
+}
+
+function run(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  capture: Map<Tensor, Tensor> | null,
+  retainGraph: boolean,
+  createGraph: boolean,
+): void {
+  const order = topologicalOrder(roots);
+  const acc = new Accumulator();
+  withGradMode(createGraph, () => {
+    roots.forEach((r, k) => deliver(r, seeds[k], acc, capture, createGraph));
+    for (const t of order) {
+      const node = t.gradFn as GraphNode;
+      const g = acc.grads.get(t);
+      acc.grads.delete(t);
+      if (g !== undefined) step(t, node, g, acc, capture, createGraph);
+      if (!retainGraph) {
+        node.inputs = null;
+        node.params = null;
+      }
+    }
+  });
+}
+
+/** Gives gradient `g` to tensor `t`: captured, stored in `grad`, and/or queued for its node. */
+function deliver(
+  t: Tensor,
+  g: Tensor,
+  acc: Accumulator,
+  capture: Map<Tensor, Tensor> | null,
+  createGraph: boolean,
+): void {
+  if (capture !== null) {
+    if (capture.has(t)) {
+      const prev = capture.get(t);
+      capture.set(t, prev ? add(prev, g) : g);
+    }
+  } else if (t.retainsGrad) {
+    storeGrad(t, g, createGraph);
+  }
+  if (t.gradFn !== null) acc.add(t, g);
+}
+
+function storeGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+  if (createGraph) {
+    t.grad = t.grad === null ? g : add(t.grad, g);
+    return;
+  }
+  // `grad` gets its own contiguous storage: optimisers update it in place, and `g` may be shared.
+  const fresh = t.grad === null ? nd.clone(g.data) : nd.add(t.grad.data, g.data);
+  t.grad = new Tensor(fresh);
+}
+
+function step(
+  t: Tensor,
+  node: GraphNode,
+  g: Tensor,
+  acc: Accumulator,
+  capture: Map<Tensor, Tensor> | null,
+  createGraph: boolean,
+): void {
+  const inputs = node.inputs as readonly Tensor[];
+  let grads: readonly (Tensor | null)[];
+  state.inVjp++;
+  try {
+    grads = node.op.vjp(g, inputs, t, node.params);
+  } finally {
+    state.inVjp--;
+  }
+  for (let i = 0; i < inputs.length; i++) {
+    const c = inputs[i];
+    if (!c.requiresGrad) continue;
+    const gi = grads[i];
+    if (gi === null || gi === undefined) continue;
+    const fitted = fit(gi, c, node);
+    if (state.anomaly) {
+      checkFinite(fitted.data, `backward of '${node.name}' (gradient of input ${i})`, node.trace);
+    }
+    deliver(c, fitted, acc, capture, createGraph);
+  }
+}
+
+/** Sums a broadcast gradient back to the input's shape and converts it to the input's dtype. */
+function fit(g: Tensor, input: Tensor, node: GraphNode): Tensor {
+  let r = g;
+  if (!sameShape(r.shape, input.shape)) r = sumTo(r, input.shape, `backward of '${node.name}'`);
+  if (r.dtype !== input.dtype) r = astype(r, input.dtype);
+  return r;
+}

@@ -1,0 +1,280 @@
+/**
+ * Creating tensors, with PyTorch's habits: `tensor(data, { requiresGrad, dtype })`, `zeros`,
+ * `ones`, `full`, `arange`, `linspace`, `eye`, `rand`, `randn`, `randint` and the `…Like` forms.
+ *
+ * @module
+ */
+import * as nd from "@nnc/tensor";
+import { type DType, NDArray, type NestedArray, type Rng, type TypedArray } from "@nnc/tensor";
+import { Tensor } from "./tensor.ts";
+
+/** Options of the creation functions. */
+export interface CreationOptions {
+  /** Element type; default float32 (or the data's own type). */
+  dtype?: DType;
+  /** Make a leaf that records ops for backward. Default false. */
+  requiresGrad?: boolean;
+}
+
+/** Options of {@link tensor}. */
+export interface TensorDataOptions extends CreationOptions {
+  /** Shape for typed-array data (1-d by default). */
+  shape?: readonly number[];
+}
+
+/** Options of the random creation functions. */
+export interface RandomTensorOptions extends CreationOptions {
+  /** Generator; the default one (seeded by `manualSeed`) when omitted. */
+  rng?: Rng;
+}
+
+function leaf(x: NDArray, options: CreationOptions): Tensor {
+  return new Tensor(x, { requiresGrad: options.requiresGrad ?? false });
+}
+
+/**
+ * A tensor from a number, nested arrays, a typed array or an NDArray (NDArrays and typed arrays
+ * of the requested dtype are wrapped without copying).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "@nnc/autograd";
+ * const w = tensor([[1, 2], [3, 4]], { dtype: "float64", requiresGrad: true });
+ * console.assert(w.shape.join() === "2,2" && w.dtype === "float64" && w.requiresGrad);
+ * ```
+ */
+export function tensor(
+  data: NestedArray | TypedArray | readonly number[] | NDArray,
+  options: TensorDataOptions = {},
+): Tensor {
+  if (data instanceof NDArray) {
+    const x = options.dtype === undefined ? data : nd.astype(data, options.dtype);
+    return leaf(options.shape ? x.reshape(options.shape) : x, options);
+  }
+  if (data instanceof Tensor) {
+    throw new TypeError("tensor: data is already a Tensor; use detach() or clone()");
+  }
+  return leaf(
+    nd.array(data as NestedArray, { dtype: options.dtype, shape: options.shape }),
+    options,
+  );
+}
+
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from "@nnc/autograd";
+ * console.assert(zeros([2, 3], { requiresGrad: true }).sum().item() === 0);
+ * ```
+ */
+export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  return leaf(nd.zeros(shape, { dtype: options.dtype }), options);
+}
+
+/**
+ * A tensor of ones.
+ *
+ * @example
+ * ```ts
+ * import { ones } from "@nnc/autograd";
+ * console.assert(ones([2, 3]).sum().item() === 6);
+ * ```
+ */
+export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  return leaf(nd.ones(shape, { dtype: options.dtype }), options);
+}
+
+/**
+ * A tensor filled with one value.
+ *
+ * @example
+ * ```ts
+ * import { full } from "@nnc/autograd";
+ * console.assert(full([2], 7).toArray().toString() === "7,7");
+ * ```
+ */
+export function full(
+  shape: readonly number[],
+  value: number,
+  options: CreationOptions = {},
+): Tensor {
+  return leaf(nd.full(shape, value, { dtype: options.dtype }), options);
+}
+
+/**
+ * A zero-filled tensor meant to be overwritten.
+ *
+ * @example
+ * ```ts
+ * import { empty } from "@nnc/autograd";
+ * console.assert(empty([2, 2]).size === 4);
+ * ```
+ */
+export function empty(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  return leaf(nd.empty(shape, { dtype: options.dtype }), options);
+}
+
+/**
+ * Zeros with the shape and dtype of another tensor.
+ *
+ * @example
+ * ```ts
+ * import { tensor, zerosLike } from "@nnc/autograd";
+ * console.assert(zerosLike(tensor([1, 2])).toArray().toString() === "0,0");
+ * ```
+ */
+export function zerosLike(x: Tensor, options: CreationOptions = {}): Tensor {
+  return zeros(x.shape, { dtype: options.dtype ?? x.dtype, requiresGrad: options.requiresGrad });
+}
+
+/**
+ * Ones with the shape and dtype of another tensor.
+ *
+ * @example
+ * ```ts
+ * import { onesLike, tensor } from "@nnc/autograd";
+ * console.assert(onesLike(tensor([1, 2])).toArray().toString() === "1,1");
+ * ```
+ */
+export function onesLike(x: Tensor, options: CreationOptions = {}): Tensor {
+  return ones(x.shape, { dtype: options.dtype ?? x.dtype, requiresGrad: options.requiresGrad });
+}
+
+/**
+ * One value with the shape and dtype of another tensor.
+ *
+ * @example
+ * ```ts
+ * import { fullLike, tensor } from "@nnc/autograd";
+ * console.assert(fullLike(tensor([1, 2]), 3).toArray().toString() === "3,3");
+ * ```
+ */
+export function fullLike(x: Tensor, value: number, options: CreationOptions = {}): Tensor {
+  return full(x.shape, value, {
+    dtype: options.dtype ?? x.dtype,
+    requiresGrad: options.requiresGrad,
+  });
+}
+
+/**
+ * Evenly spaced values in `[start, stop)`; `arange(n)` counts from 0. Integral arguments give int32
+ * unless a dtype is given.
+ *
+ * @example
+ * ```ts
+ * import { arange } from "@nnc/autograd";
+ * console.assert(arange(0, 1, 0.25).toArray().toString() === "0,0.25,0.5,0.75");
+ * ```
+ */
+export function arange(
+  start: number,
+  stop?: number,
+  step = 1,
+  options: CreationOptions = {},
+): Tensor {
+  return leaf(nd.arange(start, stop, step, { dtype: options.dtype }), options);
+}
+
+/**
+ * `num` evenly spaced values from `start` to `stop` inclusive.
+ *
+ * @example
+ * ```ts
+ * import { linspace } from "@nnc/autograd";
+ * console.assert(linspace(0, 1, 3).toArray().toString() === "0,0.5,1");
+ * ```
+ */
+export function linspace(
+  start: number,
+  stop: number,
+  num: number,
+  options: CreationOptions = {},
+): Tensor {
+  return leaf(nd.linspace(start, stop, num, { dtype: options.dtype }), options);
+}
+
+/**
+ * Identity matrix with `n` rows and `m` columns (default `n`).
+ *
+ * @example
+ * ```ts
+ * import { eye } from "@nnc/autograd";
+ * console.assert(eye(2).toArray().toString() === "1,0,0,1");
+ * ```
+ */
+export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
+  return leaf(nd.eye(n, m, { dtype: options.dtype }), options);
+}
+
+/**
+ * Uniform samples in `[low, high)` (default `[0, 1)`).
+ *
+ * @example
+ * ```ts
+ * import { rand } from "@nnc/autograd";
+ * import { Rng } from "@nnc/tensor";
+ * const u = rand([100], { rng: new Rng(1) });
+ * console.assert(u.max().item() < 1 && u.min().item() >= 0);
+ * ```
+ */
+export function rand(
+  shape: readonly number[],
+  options: RandomTensorOptions & { low?: number; high?: number } = {},
+): Tensor {
+  return leaf(
+    nd.rand(shape, {
+      dtype: options.dtype,
+      rng: options.rng,
+      low: options.low,
+      high: options.high,
+    }),
+    options,
+  );
+}
+
+/**
+ * Normal samples (mean 0 and standard deviation 1 by default).
+ *
+ * @example
+ * ```ts
+ * import { randn } from "@nnc/autograd";
+ * import { Rng } from "@nnc/tensor";
+ * const w = randn([3, 2], { rng: new Rng(0), requiresGrad: true });
+ * console.assert(w.requiresGrad && w.shape.join() === "3,2");
+ * ```
+ */
+export function randn(
+  shape: readonly number[],
+  options: RandomTensorOptions & { mean?: number; std?: number } = {},
+): Tensor {
+  return leaf(
+    nd.randn(shape, {
+      dtype: options.dtype,
+      rng: options.rng,
+      mean: options.mean,
+      std: options.std,
+    }),
+    options,
+  );
+}
+
+/**
+ * Uniform integers in `[low, high)` (int32 unless a dtype is given).
+ *
+ * @example
+ * ```ts
+ * import { randint } from "@nnc/autograd";
+ * import { Rng } from "@nnc/tensor";
+ * console.assert(randint(0, 3, [10], { rng: new Rng(2) }).max().item() < 3);
+ * ```
+ */
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  options: RandomTensorOptions = {},
+): Tensor {
+  return leaf(nd.randint(low, high, shape, { dtype: options.dtype, rng: options.rng }), options);
+}

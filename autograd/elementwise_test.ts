@@ -1,0 +1,196 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { assertClose } from "@nnc/tensor";
+import * as ag from "./mod.ts";
+import { type Tensor, tensor } from "./mod.ts";
+import { check, check2, randTensor as R, stridedTensor as S } from "./_testing.ts";
+
+type Unary = (x: Tensor) => Tensor;
+const UNARY: Record<string, [Unary, boolean]> = {
+  neg: [ag.neg, false],
+  abs: [ag.abs, false],
+  exp: [ag.exp, false],
+  expm1: [ag.expm1, false],
+  log: [ag.log, true],
+  log1p: [ag.log1p, true],
+  sqrt: [ag.sqrt, true],
+  rsqrt: [ag.rsqrt, true],
+  square: [ag.square, false],
+  reciprocal: [ag.reciprocal, true],
+  sin: [ag.sin, false],
+  cos: [ag.cos, false],
+  tan: [ag.tan, false],
+  tanh: [ag.tanh, false],
+  sigmoid: [ag.sigmoid, false],
+  relu: [ag.relu, false],
+  softplus: [ag.softplus, false],
+  erf: [ag.erf, false],
+  sign: [ag.sign, false],
+  floor: [ag.floor, false],
+  ceil: [ag.ceil, false],
+  round: [ag.round, false],
+  trunc: [ag.trunc, false],
+};
+
+Deno.test("unary ops: gradcheck (reverse and forward) on contiguous, strided and 0-d inputs", () => {
+  for (const [name, [f, positive]] of Object.entries(UNARY)) {
+    for (
+      const x of [R([2, 3], 1, { positive }), S([3, 4], 2, { positive }), R([], 3, { positive })]
+    ) {
+      check(f, [x], { atol: 1e-5 });
+    }
+    // The zero-derivative ops must report exactly zero.
+    if (["sign", "floor", "ceil", "round", "trunc"].includes(name)) {
+      const x = R([3], 4);
+      f(x).sum().backward();
+      assert.equal(x.grad, null, name);
+    }
+  }
+});
+
+Deno.test("unary maths: gradgradcheck", () => {
+  for (
+    const name of [
+      "exp",
+      "log",
+      "sqrt",
+      "rsqrt",
+      "reciprocal",
+      "sin",
+      "cos",
+      "tan",
+      "tanh",
+      "sigmoid",
+      "softplus",
+      "erf",
+      "square",
+      "expm1",
+      "log1p",
+    ]
+  ) {
+    const [f, positive] = UNARY[name];
+    check2(f, [R([2, 3], 5, { positive })]);
+  }
+});
+
+type Binary = (a: Tensor, b: Tensor) => Tensor;
+const BINARY: Record<string, Binary> = {
+  add: ag.add,
+  sub: ag.sub,
+  mul: ag.mul,
+  div: ag.div,
+  pow: ag.pow,
+  minimum: ag.minimum,
+  maximum: ag.maximum,
+  atan2: ag.atan2,
+  mod: ag.mod,
+};
+
+Deno.test("binary ops: gradcheck with broadcasting, strided and 0-d operands", () => {
+  for (const [name, f] of Object.entries(BINARY)) {
+    const pairs: [Tensor, Tensor][] = [
+      [R([3, 1, 4], 6, { positive: true }), S([2, 4], 7, { positive: true })],
+      [R([], 8, { positive: true }), R([3], 9, { positive: true })],
+      [S([4, 3], 10, { positive: true }), R([4, 1], 11, { positive: true })],
+    ];
+    for (const [a, b] of pairs) check(f, [a, b], { atol: name === "mod" ? 1e-4 : 1e-5 });
+  }
+});
+
+Deno.test("binary arithmetic: gradgradcheck (broadcast)", () => {
+  for (const name of ["add", "sub", "mul", "div", "pow", "atan2"]) {
+    check2(BINARY[name], [R([3, 1], 12, { positive: true }), R([2], 13, { positive: true })]);
+  }
+});
+
+Deno.test("scalar operands and mixed dtypes: gradients keep each input's dtype", () => {
+  const a = tensor([1, 2], { requiresGrad: true }); // float32
+  const b = tensor([3, 4], { dtype: "float64", requiresGrad: true });
+  const y = a.mul(b).add(2).mul(3);
+  assert.equal(y.dtype, "float64");
+  y.sum().backward();
+  assert.equal(a.grad?.dtype, "float32");
+  assert.equal(b.grad?.dtype, "float64");
+  assert.deepEqual(a.grad?.toArray(), [9, 12]);
+  assert.deepEqual(b.grad?.toArray(), [3, 6]);
+  const c = tensor([2], { requiresGrad: true });
+  ag.sub(10, ag.div(1, c)).backward();
+  assert.equal(c.grad?.item(), 0.25);
+});
+
+Deno.test("one-sided conventions: relu'(0) = 0, |x|'(0) = 0, ties split, clamp bounds pass", () => {
+  const x = tensor([-1, 0, 2], { dtype: "float64", requiresGrad: true });
+  x.relu().sum().backward();
+  assert.deepEqual(x.grad?.toArray(), [0, 0, 1]);
+  const z = tensor([0], { dtype: "float64", requiresGrad: true });
+  z.abs().sum().backward();
+  assert.deepEqual(z.grad?.toArray(), [0]);
+  const a = tensor([1, 2, 3], { dtype: "float64", requiresGrad: true });
+  const b = tensor([2, 2, 2], { dtype: "float64", requiresGrad: true });
+  ag.maximum(a, b).sum().backward();
+  assert.deepEqual(a.grad?.toArray(), [0, 0.5, 1]);
+  assert.deepEqual(b.grad?.toArray(), [1, 0.5, 0]);
+  const c = tensor([-1, 0, 0.5, 1, 2], { dtype: "float64", requiresGrad: true });
+  ag.clamp(c, 0, 1).sum().backward();
+  assert.deepEqual(c.grad?.toArray(), [0, 1, 1, 1, 0]);
+});
+
+Deno.test("pow at zero follows PyTorch: d/da 0^0 = 0, d/db 0^b = 0 for b >= 0", () => {
+  const a = tensor([0, 0, 2], { dtype: "float64", requiresGrad: true });
+  const b = tensor([0, 2, 3], { dtype: "float64", requiresGrad: true });
+  ag.pow(a, b).sum().backward();
+  assert.deepEqual(a.grad?.toArray(), [0, 0, 12]);
+  assertClose((b.grad as Tensor).data, [0, 0, 8 * Math.log(2)], { rtol: 1e-15 });
+});
+
+Deno.test("where routes gradients to the chosen operand; comparisons are constants", () => {
+  const a = R([2, 3], 14), b = R([3], 15);
+  check((p, q) => ag.where(tensor([1, 0, 1]), p, q), [a, b]);
+  check2((p, q) => ag.where(tensor([[1], [0]]), p.square(), q.exp()), [a, b]);
+  const y = ag.gt(a, 0);
+  assert.equal(y.requiresGrad, false);
+  assert.equal(y.dtype, "float64");
+});
+
+Deno.test("clamp and astype: gradcheck", () => {
+  check((x) => ag.clamp(x, -0.3, 0.4), [S([3, 4], 16)]);
+  check((x) => ag.clamp(x, undefined, 0.2), [R([5], 17)]);
+  check((x) => ag.astype(x, "float32").square().astype("float64"), [R([4], 18)], {
+    atol: 1e-4,
+    rtol: 1e-2,
+    eps: 1e-3,
+  });
+  const x = tensor([1.5], { requiresGrad: true });
+  assert.equal(ag.astype(x, "int32").requiresGrad, false);
+  assert.equal(ag.astype(x, "float32"), x);
+});
+
+Deno.test("property: the gradient of sum(a + b) counts how often each element was broadcast", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }),
+      fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+      (shape, ones) => {
+        const aShape = shape.map((d, i) => (ones[i] ? 1 : d));
+        const a = ag.ones(aShape, { requiresGrad: true });
+        const b = ag.ones(shape);
+        ag.add(a, b).sum().backward();
+        const times = shape.reduce((p, d) => p * d, 1) / aShape.reduce((p, d) => p * d, 1);
+        return (a.grad?.data.toArray() as number[]).flat(3).every((v) => v === times);
+      },
+    ),
+  );
+});
+
+Deno.test("errors name the op and the operand", () => {
+  assert.throws(
+    () => ag.add(tensor([1]), "x" as unknown as number),
+    /add: second operand must be a Tensor, an NDArray or a number/,
+  );
+  assert.throws(
+    () => ag.mul(tensor([1, 2]), tensor([1, 2, 3])),
+    /mul: shapes \[2\] and \[3\] cannot be broadcast/,
+  );
+  assert.throws(() => ag.clamp(tensor([1]), 2, 1), /clamp: min 2 is greater than max 1/);
+  assert.throws(() => ag.exp([1] as unknown as Tensor), /exp: input must be a Tensor/);
+});
