@@ -34,7 +34,12 @@ export function paramValues(p: Tensor, op: string): FloatArray {
 /** Writes `values` back into the parameter when {@link paramValues} had to copy. */
 export function commitValues(p: Tensor, values: FloatArray): void {
   const x = p.data;
-  if (values.buffer === x.data.buffer) return;
+  // paramValues returned a view into the parameter's own storage: nothing to write back.
+  const own = x.data;
+  if (
+    values.buffer === own.buffer && values.byteOffset >= own.byteOffset &&
+    values.byteOffset < own.byteOffset + own.byteLength
+  ) return;
   assign(x, NDArray.fromTyped(values, x.shape));
 }
 
