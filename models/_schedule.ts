@@ -8,13 +8,17 @@ export function learningRateSchedule(op: string, lr: unknown): (step: number) =>
     return (t: number) => {
       const v = (lr as (step: number) => number)(t);
       if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw new RangeError(`${op}: lr schedule returned ${describe(v)} at step ${t}, expected a finite number`);
+        throw new RangeError(
+          `${op}: lr schedule returned ${describe(v)} at step ${t}, expected a finite number`,
+        );
       }
       return v;
     };
   }
   if (typeof lr !== "number" || !Number.isFinite(lr) || lr <= 0) {
-    throw new RangeError(`${op}: lr must be a positive number or a function of the step, got ${describe(lr)}`);
+    throw new RangeError(
+      `${op}: lr must be a positive number or a function of the step, got ${describe(lr)}`,
+    );
   }
   return () => lr;
 }

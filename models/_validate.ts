@@ -1,11 +1,8 @@
 // Argument checks shared by the learners: every message names the learner, the value and the expectation.
 import { array, NDArray } from "@nnc/tensor";
+import type { MatrixLike, VectorLike } from "./types.ts";
 
-/** A matrix given as an NDArray or as nested JavaScript arrays (rows). */
-export type MatrixLike = NDArray | readonly (readonly number[])[];
-
-/** A vector given as an NDArray, a typed array or a plain array. */
-export type VectorLike = NDArray | ArrayLike<number>;
+export type { MatrixLike, VectorLike };
 
 /** `[2, 3]` for messages. */
 export function fmtShape(shape: readonly number[]): string {
@@ -32,13 +29,17 @@ export function toMatrix(op: string, x: unknown, name = "x", checkFinite = true)
     m = x;
   } else if (Array.isArray(x)) {
     if (x.length === 0 || !x.every((r) => Array.isArray(r) || ArrayBuffer.isView(r))) {
-      throw new TypeError(`${op}: ${name} must be a 2-d NDArray or a non-empty array of rows, got ${describe(x)}`);
+      throw new TypeError(
+        `${op}: ${name} must be a 2-d NDArray or a non-empty array of rows, got ${describe(x)}`,
+      );
     }
     const d = (x[0] as ArrayLike<number>).length;
     const rows = x as readonly ArrayLike<number>[];
     for (let i = 0; i < rows.length; i++) {
       if (rows[i].length !== d) {
-        throw new RangeError(`${op}: row ${i} of ${name} has ${rows[i].length} values, expected ${d} like row 0`);
+        throw new RangeError(
+          `${op}: row ${i} of ${name} has ${rows[i].length} values, expected ${d} like row 0`,
+        );
       }
     }
     const data = new Float64Array(rows.length * d);
@@ -53,10 +54,14 @@ export function toMatrix(op: string, x: unknown, name = "x", checkFinite = true)
     }
     m = array(data, { shape: [rows.length, d] });
   } else {
-    throw new TypeError(`${op}: ${name} must be a 2-d NDArray or an array of rows, got ${describe(x)}`);
+    throw new TypeError(
+      `${op}: ${name} must be a 2-d NDArray or an array of rows, got ${describe(x)}`,
+    );
   }
   if (m.ndim !== 2) {
-    throw new RangeError(`${op}: ${name} must be 2-d [samples, features], got shape ${fmtShape(m.shape)}`);
+    throw new RangeError(
+      `${op}: ${name} must be 2-d [samples, features], got shape ${fmtShape(m.shape)}`,
+    );
   }
   if (m.dtype === "int32") m = m.astype("float64");
   if (!m.isContiguous) m = m.contiguous();
@@ -68,24 +73,32 @@ export function toMatrix(op: string, x: unknown, name = "x", checkFinite = true)
 export function toVector(op: string, v: unknown, name: string, length?: number): Float64Array {
   let out: Float64Array;
   if (v instanceof NDArray) {
-    if (v.ndim !== 1) throw new RangeError(`${op}: ${name} must be 1-d, got shape ${fmtShape(v.shape)}`);
+    if (v.ndim !== 1) {
+      throw new RangeError(`${op}: ${name} must be 1-d, got shape ${fmtShape(v.shape)}`);
+    }
     const c = v.contiguous();
     out = Float64Array.from(c.data.subarray(c.offset, c.offset + c.size));
   } else if (Array.isArray(v) || ArrayBuffer.isView(v)) {
     const a = v as ArrayLike<unknown>;
     out = new Float64Array(a.length);
     for (let i = 0; i < a.length; i++) {
-      if (typeof a[i] !== "number") throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(a[i])}`);
+      if (typeof a[i] !== "number") {
+        throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(a[i])}`);
+      }
       out[i] = a[i] as number;
     }
   } else {
-    throw new TypeError(`${op}: ${name} must be a vector (NDArray, typed array or array), got ${describe(v)}`);
+    throw new TypeError(
+      `${op}: ${name} must be a vector (NDArray, typed array or array), got ${describe(v)}`,
+    );
   }
   if (length !== undefined && out.length !== length) {
     throw new RangeError(`${op}: ${name} has length ${out.length}, expected ${length}`);
   }
   for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i])) throw new RangeError(`${op}: ${name}[${i}] is ${out[i]}, expected a finite number`);
+    if (!Number.isFinite(out[i])) {
+      throw new RangeError(`${op}: ${name}[${i}] is ${out[i]}, expected a finite number`);
+    }
   }
   return out;
 }
@@ -94,9 +107,15 @@ export function toVector(op: string, v: unknown, name: string, length?: number):
 export function assertFinite(op: string, m: NDArray, name = "x"): void {
   const d = m.data, off = m.offset, n = m.size;
   // A sum is NaN exactly when some entry is NaN or ±Inf (or they cancel to NaN), so scan fast first.
-  let s = 0;
-  for (let i = 0; i < n; i++) s += d[off + i] * 0;
-  if (s === 0) return;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += d[off + i] * 0;
+    s1 += d[off + i + 1] * 0;
+    s2 += d[off + i + 2] * 0;
+    s3 += d[off + i + 3] * 0;
+  }
+  for (; i < n; i++) s0 += d[off + i] * 0;
+  if (s0 + s1 + s2 + s3 === 0) return;
   const cols = m.ndim === 2 ? m.shape[1] : n;
   for (let i = 0; i < n; i++) {
     const v = d[off + i];
@@ -116,7 +135,13 @@ export function checkInt(op: string, name: string, v: unknown, min: number): num
 }
 
 /** Checks a finite number option, optionally bounded. */
-export function checkNumber(op: string, name: string, v: unknown, min = -Infinity, max = Infinity): number {
+export function checkNumber(
+  op: string,
+  name: string,
+  v: unknown,
+  min = -Infinity,
+  max = Infinity,
+): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
     const range = min === -Infinity && max === Infinity
       ? "a finite number"
@@ -131,9 +156,18 @@ export function checkNumber(op: string, name: string, v: unknown, min = -Infinit
 }
 
 /** Checks a string option against its allowed values. */
-export function checkChoice<T extends string>(op: string, name: string, v: unknown, choices: readonly T[]): T {
+export function checkChoice<T extends string>(
+  op: string,
+  name: string,
+  v: unknown,
+  choices: readonly T[],
+): T {
   if (typeof v !== "string" || !choices.includes(v as T)) {
-    throw new RangeError(`${op}: ${name} must be one of ${choices.map((c) => JSON.stringify(c)).join(", ")}, got ${describe(v)}`);
+    throw new RangeError(
+      `${op}: ${name} must be one of ${choices.map((c) => JSON.stringify(c)).join(", ")}, got ${
+        describe(v)
+      }`,
+    );
   }
   return v as T;
 }
@@ -141,7 +175,11 @@ export function checkChoice<T extends string>(op: string, name: string, v: unkno
 /** Checks the feature count of a matrix against a fitted model. */
 export function checkFeatures(op: string, m: NDArray, expected: number, name = "x"): void {
   if (m.shape[1] !== expected) {
-    throw new RangeError(`${op}: ${name} has ${m.shape[1]} features (shape ${fmtShape(m.shape)}), expected ${expected}`);
+    throw new RangeError(
+      `${op}: ${name} has ${m.shape[1]} features (shape ${
+        fmtShape(m.shape)
+      }), expected ${expected}`,
+    );
   }
 }
 

@@ -140,7 +140,11 @@ export class CompetitiveLearning {
 
   /** Current weights `[units, d]` (float64 copy). */
   get weights(): NDArray {
-    if (this.#w === null) throw new TypeError("CompetitiveLearning.weights: no weights yet; give weights or call fit(x) first");
+    if (this.#w === null) {
+      throw new TypeError(
+        "CompetitiveLearning.weights: no weights yet; give weights or call fit(x) first",
+      );
+    }
     return NDArray.fromTyped(this.#w.slice(), [this.#units, this.#d]);
   }
 
@@ -151,7 +155,9 @@ export class CompetitiveLearning {
     }
     const [n, d] = x.shape;
     if (this.#units > n) {
-      throw new RangeError(`${op}: nUnits = ${this.#units} exceeds the number of samples ${n} to initialise from`);
+      throw new RangeError(
+        `${op}: nUnits = ${this.#units} exceeds the number of samples ${n} to initialise from`,
+      );
     }
     const perm = this.#rng.permutation(n);
     const w = new Float64Array(this.#units * d);
@@ -197,13 +203,20 @@ export class CompetitiveLearning {
       const v = w[i * d + t];
       w[i * d + t] = roundBy(v + s * (x[t] - v), this.round);
     }
-    return { winner: i, fields: Array.from(fields), output, weights: Array.from(w.subarray(i * d, (i + 1) * d)) };
+    return {
+      winner: i,
+      fields: Array.from(fields),
+      output,
+      weights: Array.from(w.subarray(i * d, (i + 1) * d)),
+    };
   }
 
   /** One online step on one point; returns what happened. */
   step(x: VectorLike): CompetitiveStep {
     const op = "CompetitiveLearning.step";
-    if (this.#w === null) throw new TypeError(`${op}: no weights yet; give weights or call fit(x) first`);
+    if (this.#w === null) {
+      throw new TypeError(`${op}: no weights yet; give weights or call fit(x) first`);
+    }
     const v = toVector(op, x, "x", this.#d);
     return this.#stepRow(v, new Float64Array(this.#units), new Float64Array(this.#units));
   }
@@ -278,7 +291,9 @@ export class CompetitiveLearning {
   /** Winning unit (int32 `[n]`) of each row, by the configured winner rule and tie-break. */
   predict(x: MatrixLike): NDArray {
     const op = "CompetitiveLearning.predict";
-    if (this.#w === null) throw new TypeError(`${op}: no weights yet; give weights or call fit(x) first`);
+    if (this.#w === null) {
+      throw new TypeError(`${op}: no weights yet; give weights or call fit(x) first`);
+    }
     const m = toMatrix(op, x);
     checkFeatures(op, m, this.#d);
     const [n, d] = m.shape;

@@ -70,13 +70,16 @@ export class Hebbian {
   constructor(options: HebbianOptions) {
     const op = "Hebbian";
     if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object with weights, got ${describe(options)}`);
+      throw new TypeError(
+        `${op}: options must be an object with weights, got ${describe(options)}`,
+      );
     }
     this.lr = checkNumber(op, "lr", options.lr ?? 1);
     this.decay = checkNumber(op, "decay", options.decay ?? 1);
     this.output = checkChoice(op, "output", options.output ?? "sign", ["sign", "linear"]);
     const w = options.weights;
-    const isMatrix = (w instanceof NDArray && w.ndim === 2) || (Array.isArray(w) && Array.isArray(w[0]));
+    const isMatrix = (w instanceof NDArray && w.ndim === 2) ||
+      (Array.isArray(w) && Array.isArray(w[0]));
     if (isMatrix) {
       const m = toMatrix(op, w, "weights");
       this.#w = toFloat64(m);
@@ -148,7 +151,10 @@ export class Hebbian {
     const [n, d] = m.shape;
     const out = new Float64Array(n * this.#units);
     for (let i = 0; i < n; i++) {
-      out.set(this.#outputs(m.data.subarray(m.offset + i * d, m.offset + (i + 1) * d)), i * this.#units);
+      out.set(
+        this.#outputs(m.data.subarray(m.offset + i * d, m.offset + (i + 1) * d)),
+        i * this.#units,
+      );
     }
     return NDArray.fromTyped(out, [n, this.#units]);
   }

@@ -7,7 +7,17 @@
  * @module
  */
 import { NDArray, Rng } from "@nnc/tensor";
-import { checkChoice, checkInt, checkNumber, describe, fmtShape, type MatrixLike, toMatrix, toVector, type VectorLike } from "./_validate.ts";
+import {
+  checkChoice,
+  checkInt,
+  checkNumber,
+  describe,
+  fmtShape,
+  type MatrixLike,
+  toMatrix,
+  toVector,
+  type VectorLike,
+} from "./_validate.ts";
 
 /** Update schedule: one unit at a time (in `order`) or all units at once. */
 export type HopfieldMode = "async" | "sync";
@@ -72,20 +82,34 @@ export class Hopfield {
   /** Creates an empty network (`size`) or one with given `weights`. */
   constructor(options: HopfieldOptions) {
     const op = "Hopfield";
-    if (typeof options !== "object" || options === null) throw new TypeError(`${op}: options must be an object with size or weights, got ${describe(options)}`);
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `${op}: options must be an object with size or weights, got ${describe(options)}`,
+      );
+    }
     if (options.weights !== undefined) {
       const w = toMatrix(op, options.weights, "weights");
       const [r, c] = w.shape;
-      if (r !== c) throw new RangeError(`${op}: weights must be square [n, n], got shape ${fmtShape(w.shape)}`);
+      if (r !== c) {
+        throw new RangeError(
+          `${op}: weights must be square [n, n], got shape ${fmtShape(w.shape)}`,
+        );
+      }
       if (options.size !== undefined && options.size !== r) {
-        throw new RangeError(`${op}: size ${options.size} disagrees with weights of shape ${fmtShape(w.shape)}`);
+        throw new RangeError(
+          `${op}: size ${options.size} disagrees with weights of shape ${fmtShape(w.shape)}`,
+        );
       }
       this.size = r;
       this.#w = Float64Array.from(w.data.subarray(w.offset, w.offset + r * r));
       for (let i = 0; i < r; i++) {
         for (let j = 0; j < i; j++) {
           if (this.#w[i * r + j] !== this.#w[j * r + i]) {
-            throw new RangeError(`${op}: weights must be symmetric; weights[${i}][${j}] = ${this.#w[i * r + j]} but weights[${j}][${i}] = ${this.#w[j * r + i]}`);
+            throw new RangeError(
+              `${op}: weights must be symmetric; weights[${i}][${j}] = ${
+                this.#w[i * r + j]
+              } but weights[${j}][${i}] = ${this.#w[j * r + i]}`,
+            );
           }
         }
       }
@@ -93,7 +117,9 @@ export class Hopfield {
       this.size = checkInt(op, "size", options.size, 1);
       this.#w = new Float64Array(this.size * this.size);
     }
-    this.#b = options.bias === undefined ? new Float64Array(this.size) : toVector(op, options.bias, "bias", this.size);
+    this.#b = options.bias === undefined
+      ? new Float64Array(this.size)
+      : toVector(op, options.bias, "bias", this.size);
   }
 
   /** Weights Θ `[n, n]` (float64 copy). */
@@ -114,13 +140,19 @@ export class Hopfield {
     const op = "Hopfield.store";
     const m = toMatrix(op, patterns, "patterns");
     const [s, n] = m.shape;
-    if (n !== this.size) throw new RangeError(`${op}: patterns have ${n} units (shape ${fmtShape(m.shape)}), expected ${this.size}`);
+    if (n !== this.size) {
+      throw new RangeError(
+        `${op}: patterns have ${n} units (shape ${fmtShape(m.shape)}), expected ${this.size}`,
+      );
+    }
     const x = m.data, off = m.offset, w = this.#w;
     for (let p = 0; p < s; p++) {
       const base = off + p * n;
       for (let i = 0; i < n; i++) {
         const v = x[base + i];
-        if (v !== 1 && v !== -1) throw new RangeError(`${op}: patterns[${p}][${i}] = ${v}, expected +1 or -1`);
+        if (v !== 1 && v !== -1) {
+          throw new RangeError(`${op}: patterns[${p}][${i}] = ${v}, expected +1 or -1`);
+        }
       }
       for (let i = 0; i < n; i++) {
         const xi = x[base + i];
@@ -134,7 +166,9 @@ export class Hopfield {
   #state(op: string, x: VectorLike): Float64Array {
     const v = toVector(op, x, "x", this.size);
     for (let i = 0; i < v.length; i++) {
-      if (v[i] !== 1 && v[i] !== -1) throw new RangeError(`${op}: x[${i}] = ${v[i]}, expected +1 or -1`);
+      if (v[i] !== 1 && v[i] !== -1) {
+        throw new RangeError(`${op}: x[${i}] = ${v[i]}, expected +1 or -1`);
+      }
     }
     return v;
   }
@@ -207,11 +241,17 @@ export class Hopfield {
   #order(op: string, order: readonly number[]): Int32Array {
     const seen = new Uint8Array(this.size);
     if (!Array.isArray(order) || order.length !== this.size) {
-      throw new RangeError(`${op}: order must be a permutation of 0..${this.size - 1}, got ${describe(order)}`);
+      throw new RangeError(
+        `${op}: order must be a permutation of 0..${this.size - 1}, got ${describe(order)}`,
+      );
     }
     for (const i of order) {
       if (!Number.isInteger(i) || i < 0 || i >= this.size || seen[i]) {
-        throw new RangeError(`${op}: order must be a permutation of 0..${this.size - 1}; ${i} is out of range or repeated`);
+        throw new RangeError(
+          `${op}: order must be a permutation of 0..${
+            this.size - 1
+          }; ${i} is out of range or repeated`,
+        );
       }
       seen[i] = 1;
     }
@@ -242,7 +282,9 @@ export class Hopfield {
         v = next;
       }
       energies.push(this.#energy(v));
-      if (!changed) return { state: Array.from(v), converged: true, iterations: it, energies, cycle: null };
+      if (!changed) {
+        return { state: Array.from(v), converged: true, iterations: it, energies, cycle: null };
+      }
       if (mode === "sync") {
         const key = v.join();
         const first = seen.get(key);
@@ -310,7 +352,10 @@ export function hopfieldCapacity(options: CapacityOptions = {}): CapacityPoint[]
     const s = Math.max(1, Math.ceil(load * n));
     let ok = 0, wrong = 0;
     for (let t = 0; t < trials; t++) {
-      const pats = Array.from({ length: s }, () => Array.from({ length: n }, () => (rng.random() < 0.5 ? -1 : 1)));
+      const pats = Array.from(
+        { length: s },
+        () => Array.from({ length: n }, () => (rng.random() < 0.5 ? -1 : 1)),
+      );
       const net = new Hopfield({ size: n }).store(pats);
       for (const p of pats) {
         const cue = p.map((v) => (rng.random() < noise ? -v : v));

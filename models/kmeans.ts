@@ -9,6 +9,7 @@
  */
 import { NDArray, Rng } from "@nnc/tensor";
 import {
+  assertFinite,
   checkChoice,
   checkFeatures,
   checkInt,
@@ -19,7 +20,13 @@ import {
   toFloat64,
   toMatrix,
 } from "./_validate.ts";
-import { assignNearest, centersAs, exactInertia, rowSquaredNorms, squaredDistances } from "./_distances.ts";
+import {
+  assignNearest,
+  centersAs,
+  exactInertia,
+  rowSquaredNorms,
+  squaredDistances,
+} from "./_distances.ts";
 
 /** How to choose the initial centres: k-means++ seeding, k distinct random points, or given centres `[k, d]`. */
 export type KMeansInit = "k-means++" | "random" | MatrixLike;
@@ -81,11 +88,66 @@ interface Prepared {
 }
 
 function prepare(op: string, x: unknown): Prepared {
-  const m = toMatrix(op, x);
+  const m = toMatrix(op, x, "x", false);
   if (m.shape[0] === 0 || m.shape[1] === 0) {
-    throw new RangeError(`${op}: x must have at least one sample and one feature, got shape ${fmtShape(m.shape)}`);
+    throw new RangeError(
+      `${op}: x must have at least one sample and one feature, got shape ${fmtShape(m.shape)}`,
+    );
   }
-  return { x: m, xx: rowSquaredNorms(m) };
+  // A row's squared norm is NaN or infinite when one of its values is, so the norms (needed anyway)
+  // replace a separate scan of the data; the scan runs only to name the bad entry.
+  const xx = rowSquaredNorms(m);
+  let s = 0;
+  for (let i = 0; i < xx.length; i++) s += xx[i] * 0;
+  if (s !== 0) assertFinite(op, m);
+  return { x: m, xx };
+}
+
+/**
+ * The data centred on its mean, when its mean lies far from the origin compared with its spread (judged
+ * on a strided sample of rows): ‖x‖² − 2x·c + ‖c‖² then loses about log₁₀(‖μ‖²/spread) digits to
+ * cancellation. scikit-learn always centres; here the copy is made only when more than two digits would
+ * be lost, so the usual case (features of unit scale, pixels in [0, 1]) pays nothing.
+ */
+function centred(p: Prepared): { q: Prepared; mean: Float64Array | null } {
+  const { x, xx } = p;
+  const [n, d] = x.shape;
+  const data = x.data, off = x.offset;
+  const step = Math.max(1, Math.floor(n / 1024));
+  const mu = new Float64Array(d);
+  let rows = 0, sq = 0;
+  for (let i = 0; i < n; i += step, rows++) {
+    sq += xx[i];
+    for (let j = 0; j < d; j++) mu[j] += data[off + i * d + j];
+  }
+  let muSq = 0;
+  for (let j = 0; j < d; j++) muSq += (mu[j] / rows) ** 2;
+  if (!(muSq > 100 * (sq / rows - muSq))) return { q: p, mean: null };
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[off + i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= n;
+  return { q: centreBy(p, mean), mean };
+}
+
+/** A copy of the rows minus `mean` (same dtype), with its squared norms. */
+function centreBy(p: Prepared, mean: Float64Array): Prepared {
+  const { x } = p;
+  const [n, d] = x.shape;
+  const data = x.data, off = x.offset;
+  const out = x.dtype === "float32" ? new Float32Array(n * d) : new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) out[i * d + j] = data[off + i * d + j] - mean[j];
+  }
+  const xc = NDArray.fromTyped(out, [n, d]);
+  return { x: xc, xx: rowSquaredNorms(xc) };
+}
+
+/** Adds `sign · mean` to every row of `c` (in place) and returns it. */
+function shiftRows(c: Float64Array, mean: Float64Array | null, sign: number): Float64Array {
+  if (mean === null) return c;
+  const d = mean.length;
+  for (let i = 0; i < c.length; i++) c[i] += sign * mean[i % d];
+  return c;
 }
 
 interface RunOptions {
@@ -95,7 +157,10 @@ interface RunOptions {
   op: string;
 }
 
-function resolveLloydOptions(op: string, options: LloydOptions): { maxIter: number; tol: number; empty: EmptyClusterPolicy } {
+function resolveLloydOptions(
+  op: string,
+  options: LloydOptions,
+): { maxIter: number; tol: number; empty: EmptyClusterPolicy } {
   return {
     maxIter: checkInt(op, "maxIter", options.maxIter ?? 300, 1),
     tol: checkNumber(op, "tol", options.tol ?? 1e-4, 0),
@@ -119,20 +184,6 @@ function absoluteTolerance(x: NDArray, tol: number): number {
     }
   }
   return (total / n / d) * tol;
-}
-
-/** Adds every row into the float64 sum of its cluster. */
-function accumulate(x: NDArray, labels: Int32Array, sums: Float64Array, counts: Float64Array): void {
-  const [n, d] = x.shape;
-  const data = x.data, off = x.offset;
-  sums.fill(0);
-  counts.fill(0);
-  for (let i = 0; i < n; i++) {
-    const l = labels[i];
-    counts[l]++;
-    const sb = l * d, xb = off + i * d;
-    for (let j = 0; j < d; j++) sums[sb + j] += data[xb + j];
-  }
 }
 
 /** scikit-learn's relocation: each empty cluster takes one of the points farthest from their own centre. */
@@ -192,12 +243,18 @@ function runLloyd(p: Prepared, init: Float64Array, k: number, o: RunOptions): Ru
   const history: KMeansStep[] = [];
   let strict = false, converged = false, it = 0;
   while (it < o.maxIter) {
-    const inertia = assignNearest(x, xx, centersAs(centers, k, d, x.dtype), labels, dist);
-    accumulate(x, labels, sums, counts);
+    const inertia = assignNearest(x, xx, centersAs(centers, k, d, x.dtype), labels, dist, {
+      sums,
+      counts,
+    });
     let empty = 0;
     for (let j = 0; j < k; j++) if (counts[j] === 0) empty++;
     if (empty > 0 && o.empty === "error") {
-      throw new RangeError(`${o.op}: ${empty} cluster(s) became empty at iteration ${it + 1}; use emptyCluster "farthest" or "keep"`);
+      throw new RangeError(
+        `${o.op}: ${empty} cluster(s) became empty at iteration ${
+          it + 1
+        }; use emptyCluster "farthest" or "keep"`,
+      );
     }
     if (empty > 0 && o.empty === "farthest") relocateEmpty(x, centers, labels, sums, counts);
     let shift = 0;
@@ -225,18 +282,29 @@ function runLloyd(p: Prepared, init: Float64Array, k: number, o: RunOptions): Ru
     }
     prev.set(labels);
   }
-  // The last update moved the centres after the labels were made: label the points again so they agree.
-  if (!strict) assignNearest(x, xx, centersAs(centers, k, d, x.dtype), labels, dist);
-  return { centers, labels, inertia: exactInertia(x, centers, labels), nIter: it, converged, history };
+  // The last update moved the centres after the labels were made: label the points again so they
+  // agree. Under strict convergence (no label changed, no cluster relocated) the centres did not move,
+  // and the last assignment's distances are already those to the final centres.
+  const last = history[history.length - 1];
+  const inertia = strict && last.empty === 0
+    ? last.inertia
+    : assignNearest(x, xx, centersAs(centers, k, d, x.dtype), labels, dist);
+  return { centers, labels, inertia, nIter: it, converged, history };
 }
 
 function checkCenters(op: string, init: unknown, d: number, k?: number): Float64Array {
   const c = toMatrix(op, init, "init");
   if (c.shape[1] !== d) {
-    throw new RangeError(`${op}: init centres have shape ${fmtShape(c.shape)}, expected ${d} features like x`);
+    throw new RangeError(
+      `${op}: init centres have shape ${fmtShape(c.shape)}, expected ${d} features like x`,
+    );
   }
   if (k !== undefined && c.shape[0] !== k) {
-    throw new RangeError(`${op}: init has ${c.shape[0]} centres (shape ${fmtShape(c.shape)}), expected nClusters = ${k}`);
+    throw new RangeError(
+      `${op}: init has ${c.shape[0]} centres (shape ${
+        fmtShape(c.shape)
+      }), expected nClusters = ${k}`,
+    );
   }
   return toFloat64(c);
 }
@@ -244,7 +312,9 @@ function checkCenters(op: string, init: unknown, d: number, k?: number): Float64
 function checkK(op: string, k: number, n: number): void {
   checkInt(op, "nClusters", k, 1);
   if (k > n) {
-    throw new RangeError(`${op}: nClusters = ${k} exceeds the number of samples ${n}; expected nClusters <= ${n}`);
+    throw new RangeError(
+      `${op}: nClusters = ${k} exceeds the number of samples ${n}; expected nClusters <= ${n}`,
+    );
   }
 }
 
@@ -282,7 +352,14 @@ export function lloyd(x: MatrixLike, init: MatrixLike, options: LloydOptions = {
   const c = checkCenters(op, init, p.x.shape[1]);
   const k = c.length / p.x.shape[1];
   checkK(op, k, p.x.shape[0]);
-  const run = runLloyd(p, c, k, { maxIter: o.maxIter, tolAbs: absoluteTolerance(p.x, o.tol), empty: o.empty, op });
+  const { q, mean } = centred(p);
+  const run = runLloyd(q, shiftRows(c, mean, -1), k, {
+    maxIter: o.maxIter,
+    tolAbs: absoluteTolerance(p.x, o.tol),
+    empty: o.empty,
+    op,
+  });
+  shiftRows(run.centers, mean, 1);
   return toResult(run, p.x, k);
 }
 
@@ -359,11 +436,20 @@ function plusPlus(p: Prepared, k: number, rng: Rng, trials: number): Float64Arra
  * console.assert(Math.abs(c.get(0, 0) - c.get(1, 0)) === 10);
  * ```
  */
-export function kmeansPlusPlus(x: MatrixLike, k: number, options: KMeansPlusPlusOptions = {}): NDArray {
+export function kmeansPlusPlus(
+  x: MatrixLike,
+  k: number,
+  options: KMeansPlusPlusOptions = {},
+): NDArray {
   const op = "kmeansPlusPlus";
   const p = prepare(op, x);
   checkK(op, k, p.x.shape[0]);
-  const trials = checkInt(op, "nLocalTrials", options.nLocalTrials ?? 2 + Math.floor(Math.log(k)), 1);
+  const trials = checkInt(
+    op,
+    "nLocalTrials",
+    options.nLocalTrials ?? 2 + Math.floor(Math.log(k)),
+    1,
+  );
   const rng = options.rng ?? new Rng(0);
   if (!(rng instanceof Rng)) throw new TypeError(`${op}: rng must be an Rng, got ${describe(rng)}`);
   return centersAs(plusPlus(p, k, rng, trials), k, p.x.shape[1], p.x.dtype);
@@ -423,26 +509,37 @@ export class KMeans {
   #rng: Rng;
   #lloyd: { maxIter: number; tol: number; empty: EmptyClusterPolicy };
   #fit: LloydResult | null = null;
+  #mean: Float64Array | null = null;
 
   /** Checks the options; nothing is computed until {@link KMeans.fit}. */
   constructor(options: KMeansOptions) {
     const op = "KMeans";
     if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object with nClusters, got ${describe(options)}`);
+      throw new TypeError(
+        `${op}: options must be an object with nClusters, got ${describe(options)}`,
+      );
     }
     this.nClusters = checkInt(op, "nClusters", options.nClusters, 1);
     const init = options.init ?? "k-means++";
     if (typeof init === "string") checkChoice(op, "init", init, ["k-means++", "random"]);
     else if (!(init instanceof NDArray) && !Array.isArray(init)) {
-      throw new TypeError(`${op}: init must be "k-means++", "random" or a [k, d] matrix of centres, got ${describe(init)}`);
+      throw new TypeError(
+        `${op}: init must be "k-means++", "random" or a [k, d] matrix of centres, got ${
+          describe(init)
+        }`,
+      );
     }
     this.#init = init;
     this.#nInit = checkInt(op, "nInit", options.nInit ?? (init === "random" ? 10 : 1), 1);
     if (typeof init !== "string" && this.#nInit !== 1) {
-      throw new RangeError(`${op}: nInit = ${this.#nInit} with explicit initial centres; expected nInit = 1 (every run would be the same)`);
+      throw new RangeError(
+        `${op}: nInit = ${this.#nInit} with explicit initial centres; expected nInit = 1 (every run would be the same)`,
+      );
     }
     this.#rng = options.rng ?? new Rng(0);
-    if (!(this.#rng instanceof Rng)) throw new TypeError(`${op}: rng must be an Rng, got ${describe(this.#rng)}`);
+    if (!(this.#rng instanceof Rng)) {
+      throw new TypeError(`${op}: rng must be an Rng, got ${describe(this.#rng)}`);
+    }
     this.#lloyd = resolveLloydOptions(op, options);
   }
 
@@ -452,18 +549,26 @@ export class KMeans {
     const p = prepare(op, x);
     const [n, d] = p.x.shape;
     checkK(op, this.nClusters, n);
-    const o: RunOptions = { maxIter: this.#lloyd.maxIter, tolAbs: absoluteTolerance(p.x, this.#lloyd.tol), empty: this.#lloyd.empty, op };
+    const o: RunOptions = {
+      maxIter: this.#lloyd.maxIter,
+      tolAbs: absoluteTolerance(p.x, this.#lloyd.tol),
+      empty: this.#lloyd.empty,
+      op,
+    };
+    const { q, mean } = centred(p);
     let best: Run | null = null;
     for (let r = 0; r < this.#nInit; r++) {
       const init = this.#init === "k-means++"
-        ? plusPlus(p, this.nClusters, this.#rng, 2 + Math.floor(Math.log(this.nClusters)))
+        ? plusPlus(q, this.nClusters, this.#rng, 2 + Math.floor(Math.log(this.nClusters)))
         : this.#init === "random"
-        ? randomInit(p, this.nClusters, this.#rng)
-        : checkCenters(op, this.#init, d, this.nClusters);
-      const run = runLloyd(p, init, this.nClusters, o);
+        ? randomInit(q, this.nClusters, this.#rng)
+        : shiftRows(checkCenters(op, this.#init, d, this.nClusters), mean, -1);
+      const run = runLloyd(q, init, this.nClusters, o);
       if (best === null || run.inertia < best.inertia) best = run;
     }
+    shiftRows((best as Run).centers, mean, 1);
     this.#fit = toResult(best as Run, p.x, this.nClusters);
+    this.#mean = mean;
     return this;
   }
 
@@ -473,7 +578,9 @@ export class KMeans {
   }
 
   #fitted(op: string): LloydResult {
-    if (this.#fit === null) throw new TypeError(`${op}: this KMeans is not fitted yet; call fit(x) first`);
+    if (this.#fit === null) {
+      throw new TypeError(`${op}: this KMeans is not fitted yet; call fit(x) first`);
+    }
     return this.#fit;
   }
 
@@ -502,10 +609,11 @@ export class KMeans {
     return this.#fitted("KMeans.history").history;
   }
 
+  /** The rows, centred like the training data when that was centred (see `centred`). */
   #input(op: string, x: MatrixLike): Prepared {
     const p = prepare(op, x);
     checkFeatures(op, p.x, this.#fitted(op).centers.shape[1]);
-    return p;
+    return this.#mean === null ? p : centreBy(p, this.#mean);
   }
 
   /** Index (int32 `[n]`) of the nearest centre of each row, lowest index on ties. */
@@ -522,7 +630,7 @@ export class KMeans {
   transform(x: MatrixLike, options: TransformOptions = {}): NDArray {
     const p = this.#input("KMeans.transform", x);
     const dist = squaredDistances(p.x, p.xx, this.#centersFor(p.x));
-    if (!options.squared) for (let i = 0; i < dist.length; i++) dist[i] = Math.sqrt(dist[i]);
+    if (!options.squared) { for (let i = 0; i < dist.length; i++) dist[i] = Math.sqrt(dist[i]); }
     return NDArray.fromTyped(dist, [p.x.shape[0], this.nClusters]);
   }
 
@@ -533,11 +641,15 @@ export class KMeans {
     const labels = new Int32Array(n);
     const c = this.#centersFor(p.x);
     assignNearest(p.x, p.xx, c, labels, new Float64Array(n));
-    return -exactInertia(p.x, toFloat64(this.centers), labels);
+    return -exactInertia(p.x, this.#centers64(), labels);
   }
 
+  /** The centres in the coordinates of `#input`, as float64 and in `x`'s dtype. */
   #centersFor(x: NDArray): NDArray {
-    const c = this.centers;
-    return c.dtype === x.dtype ? c : c.astype(x.dtype);
+    return centersAs(this.#centers64(), this.nClusters, x.shape[1], x.dtype);
+  }
+
+  #centers64(): Float64Array {
+    return shiftRows(toFloat64(this.centers), this.#mean, -1);
   }
 }

@@ -5,7 +5,14 @@
  * @module
  */
 import { NDArray } from "@nnc/tensor";
-import { checkFeatures, describe, type MatrixLike, toMatrix, toVector, type VectorLike } from "./_validate.ts";
+import {
+  checkFeatures,
+  describe,
+  type MatrixLike,
+  toMatrix,
+  toVector,
+  type VectorLike,
+} from "./_validate.ts";
 
 /**
  * A McCulloch–Pitts unit.
@@ -31,7 +38,9 @@ export class McCullochPitts {
     const s = toVector(op, sigma, "sigma");
     if (s.length === 0) throw new RangeError(`${op}: sigma must have at least one input`);
     for (let i = 0; i < s.length; i++) {
-      if (s[i] !== 1 && s[i] !== -1) throw new RangeError(`${op}: sigma[${i}] = ${s[i]}, expected +1 or -1`);
+      if (s[i] !== 1 && s[i] !== -1) {
+        throw new RangeError(`${op}: sigma[${i}] = ${s[i]}, expected +1 or -1`);
+      }
     }
     if (typeof theta !== "number" || !Number.isInteger(theta)) {
       throw new RangeError(`${op}: theta must be an integer, got ${describe(theta)}`);
@@ -74,7 +83,11 @@ export class McCullochPitts {
 
   /** The unit's output (0 or 1) for one 0/1 input vector. */
   fire(x: VectorLike): number {
-    return this.#check("McCullochPitts.fire", toVector("McCullochPitts.fire", x, "x", this.inputs), "x");
+    return this.#check(
+      "McCullochPitts.fire",
+      toVector("McCullochPitts.fire", x, "x", this.inputs),
+      "x",
+    );
   }
 
   /** Outputs (int32 `[n]`) for the rows of `x`. */
@@ -84,7 +97,13 @@ export class McCullochPitts {
     checkFeatures(op, m, this.inputs);
     const [n, d] = m.shape;
     const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.#check(op, m.data.subarray(m.offset + i * d, m.offset + (i + 1) * d), `x[${i}]`);
+    for (let i = 0; i < n; i++) {
+      out[i] = this.#check(
+        op,
+        m.data.subarray(m.offset + i * d, m.offset + (i + 1) * d),
+        `x[${i}]`,
+      );
+    }
     return NDArray.fromTyped(out, [n]);
   }
 
@@ -95,7 +114,11 @@ export class McCullochPitts {
    */
   dnf(): number[][] {
     const n = this.inputs;
-    if (n > 20) throw new RangeError(`McCullochPitts.dnf: ${n} inputs give 2^${n} minterms; expected at most 20 inputs`);
+    if (n > 20) {
+      throw new RangeError(
+        `McCullochPitts.dnf: ${n} inputs give 2^${n} minterms; expected at most 20 inputs`,
+      );
+    }
     const out: number[][] = [];
     for (let mask = 0; mask < 1 << n; mask++) {
       let s = 0;

@@ -6,7 +6,15 @@
  * @module
  */
 import { NDArray, Rng } from "@nnc/tensor";
-import { checkFeatures, checkInt, describe, type MatrixLike, toMatrix, toVector, type VectorLike } from "./_validate.ts";
+import {
+  checkFeatures,
+  checkInt,
+  describe,
+  type MatrixLike,
+  toMatrix,
+  toVector,
+  type VectorLike,
+} from "./_validate.ts";
 import { learningRateSchedule, randomUnit } from "./_schedule.ts";
 
 /** A constant learning rate, or a schedule of the step count (from 0). */
@@ -54,7 +62,9 @@ export class Oja {
   /** Checks the options. */
   constructor(options: OjaOptions = {}) {
     const op = "Oja";
-    if (typeof options !== "object" || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    }
     this.#lr = learningRateSchedule(op, options.lr ?? 0.01);
     this.#rng = options.rng ?? new Rng(0);
     if (options.weights !== undefined) this.#w = toVector(op, options.weights, "weights");
@@ -62,7 +72,9 @@ export class Oja {
 
   /** Weight vector `[d]` (float64 copy). */
   get weights(): NDArray {
-    if (this.#w === null) throw new TypeError("Oja.weights: no weights yet; give weights or call fit(x) first");
+    if (this.#w === null) {
+      throw new TypeError("Oja.weights: no weights yet; give weights or call fit(x) first");
+    }
     return NDArray.fromTyped(this.#w.slice(), [this.#w.length]);
   }
 
@@ -82,7 +94,9 @@ export class Oja {
 
   /** One update from one point; returns the output y = wᵀx it used. */
   step(x: VectorLike): number {
-    if (this.#w === null) throw new TypeError("Oja.step: no weights yet; give weights or call fit(x) first");
+    if (this.#w === null) {
+      throw new TypeError("Oja.step: no weights yet; give weights or call fit(x) first");
+    }
     return this.#update(toVector("Oja.step", x, "x", this.#w.length));
   }
 
@@ -108,7 +122,9 @@ export class Oja {
   /** Projections wᵀx (float64 `[n]`) of the rows of `x`. */
   transform(x: MatrixLike): NDArray {
     const op = "Oja.transform";
-    if (this.#w === null) throw new TypeError(`${op}: no weights yet; give weights or call fit(x) first`);
+    if (this.#w === null) {
+      throw new TypeError(`${op}: no weights yet; give weights or call fit(x) first`);
+    }
     const m = toMatrix(op, x);
     checkFeatures(op, m, this.#w.length);
     const [n, d] = m.shape;

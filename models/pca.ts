@@ -6,7 +6,16 @@
  * @module
  */
 import { linalg, NDArray } from "@nnc/tensor";
-import { checkChoice, checkFeatures, checkInt, describe, fmtShape, type MatrixLike, toFloat64, toMatrix } from "./_validate.ts";
+import {
+  checkChoice,
+  checkFeatures,
+  checkInt,
+  describe,
+  fmtShape,
+  type MatrixLike,
+  toFloat64,
+  toMatrix,
+} from "./_validate.ts";
 
 /** How PCA factors: `"svd"` of the centred data, `"eigh"` of the d×d covariance, or `"auto"` (eigh when n ≥ d). */
 export type PCAMethod = "auto" | "svd" | "eigh";
@@ -52,7 +61,9 @@ export class PCA {
   /** Checks the options. */
   constructor(options: PCAOptions = {}) {
     const op = "PCA";
-    if (typeof options !== "object" || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    }
     if (options.nComponents !== undefined) checkInt(op, "nComponents", options.nComponents, 1);
     this.#requested = options.nComponents;
     this.method = checkChoice(op, "method", options.method ?? "auto", ["auto", "svd", "eigh"]);
@@ -63,10 +74,18 @@ export class PCA {
     const op = "PCA.fit";
     const m = toMatrix(op, x);
     const [n, d] = m.shape;
-    if (n < 2) throw new RangeError(`${op}: x has ${n} sample(s) (shape ${fmtShape(m.shape)}); PCA needs at least 2`);
+    if (n < 2) {
+      throw new RangeError(
+        `${op}: x has ${n} sample(s) (shape ${fmtShape(m.shape)}); PCA needs at least 2`,
+      );
+    }
     const k = this.#requested ?? Math.min(n, d);
     if (k > Math.min(n, d)) {
-      throw new RangeError(`${op}: nComponents = ${k} exceeds min(samples, features) = ${Math.min(n, d)} for x of shape ${fmtShape(m.shape)}`);
+      throw new RangeError(
+        `${op}: nComponents = ${k} exceeds min(samples, features) = ${
+          Math.min(n, d)
+        } for x of shape ${fmtShape(m.shape)}`,
+      );
     }
     const xc = toFloat64(m);
     const mean = new Float64Array(d);
@@ -87,7 +106,9 @@ export class PCA {
   }
 
   #fitted(op: string): Fitted {
-    if (this.#fit === null) throw new TypeError(`${op}: this PCA is not fitted yet; call fit(x) first`);
+    if (this.#fit === null) {
+      throw new TypeError(`${op}: this PCA is not fitted yet; call fit(x) first`);
+    }
     return this.#fit;
   }
 
@@ -109,7 +130,10 @@ export class PCA {
   /** Fraction of the total variance along each component `[k]`. */
   get explainedVarianceRatio(): NDArray {
     const f = this.#fitted("PCA.explainedVarianceRatio");
-    return NDArray.fromTyped(f.variance.map((v) => (f.totalVariance > 0 ? v / f.totalVariance : 0)), [f.k]);
+    return NDArray.fromTyped(
+      f.variance.map((v) => (f.totalVariance > 0 ? v / f.totalVariance : 0)),
+      [f.k],
+    );
   }
   /** Singular values of the centred data `[k]`: √((n − 1)·variance). */
   get singularValues(): NDArray {
@@ -140,11 +164,17 @@ export class PCA {
     const f = this.#fitted(op);
     const m = toMatrix(op, z, "z");
     if (m.shape[1] !== f.k) {
-      throw new RangeError(`${op}: z has ${m.shape[1]} columns (shape ${fmtShape(m.shape)}), expected ${f.k} components`);
+      throw new RangeError(
+        `${op}: z has ${m.shape[1]} columns (shape ${
+          fmtShape(m.shape)
+        }), expected ${f.k} components`,
+      );
     }
     const out = m.astype("float64").matmul(NDArray.fromTyped(f.components, [f.k, f.d]));
     const data = out.data;
-    for (let i = 0; i < m.shape[0]; i++) for (let j = 0; j < f.d; j++) data[i * f.d + j] += f.mean[j];
+    for (let i = 0; i < m.shape[0]; i++) {
+      for (let j = 0; j < f.d; j++) data[i * f.d + j] += f.mean[j];
+    }
     return out;
   }
 }
@@ -181,7 +211,7 @@ function fixSigns(w: Float64Array, k: number, d: number): void {
     for (let t = 0; t < d; t++) {
       const v = w[j * d + t];
       if (Math.abs(v) >= big * (1 - 1e-5)) {
-        if (v < 0) for (let u = 0; u < d; u++) w[j * d + u] = -w[j * d + u];
+        if (v < 0) { for (let u = 0; u < d; u++) w[j * d + u] = -w[j * d + u]; }
         break;
       }
     }

@@ -6,7 +6,17 @@
  * @module
  */
 import { NDArray, Rng } from "@nnc/tensor";
-import { checkFeatures, checkInt, checkNumber, describe, fmtShape, type MatrixLike, toMatrix, toVector, type VectorLike } from "./_validate.ts";
+import {
+  checkFeatures,
+  checkInt,
+  checkNumber,
+  describe,
+  fmtShape,
+  type MatrixLike,
+  toMatrix,
+  toVector,
+  type VectorLike,
+} from "./_validate.ts";
 
 /** Options of {@link Perceptron}. */
 export interface PerceptronOptions {
@@ -36,7 +46,7 @@ export interface PerceptronFitOptions {
  * import { Perceptron } from "@nnc/models";
  * // Logical AND with labels ±1.
  * const p = new Perceptron().fit([[0, 0], [0, 1], [1, 0], [1, 1]], [-1, -1, -1, 1]);
- * console.assert(p.converged && p.predict([[1, 1], [0, 1]]).toArray().join() === "1,-1");
+ * console.assert(p.converged && Array.from(p.predict([[1, 1], [0, 1]]).data).join() === "1,-1");
  * ```
  */
 export class Perceptron {
@@ -54,7 +64,9 @@ export class Perceptron {
   /** Checks the options. */
   constructor(options: PerceptronOptions = {}) {
     const op = "Perceptron";
-    if (typeof options !== "object" || options === null) throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    }
     this.useBias = options.bias ?? true;
     this.lr = checkNumber(op, "lr", options.lr ?? 1, Number.MIN_VALUE);
     if (options.weights !== undefined) this.#w = toVector(op, options.weights, "weights");
@@ -62,7 +74,9 @@ export class Perceptron {
 
   /** Weights θ `[d]` (float64 copy). */
   get weights(): NDArray {
-    if (this.#w === null) throw new TypeError("Perceptron.weights: no weights yet; give weights or call fit first");
+    if (this.#w === null) {
+      throw new TypeError("Perceptron.weights: no weights yet; give weights or call fit first");
+    }
     return NDArray.fromTyped(this.#w.slice(), [this.#w.length]);
   }
   /** Bias b (0 when not learned). */
@@ -109,9 +123,15 @@ export class Perceptron {
     const m = toMatrix(op, x);
     const [n, d] = m.shape;
     const labels = toVector(op, y, "y");
-    if (labels.length !== n) throw new RangeError(`${op}: y has ${labels.length} labels but x has ${n} rows (shape ${fmtShape(m.shape)})`);
+    if (labels.length !== n) {
+      throw new RangeError(
+        `${op}: y has ${labels.length} labels but x has ${n} rows (shape ${fmtShape(m.shape)})`,
+      );
+    }
     for (let i = 0; i < n; i++) {
-      if (labels[i] !== 1 && labels[i] !== -1) throw new RangeError(`${op}: y[${i}] = ${labels[i]}, expected +1 or -1`);
+      if (labels[i] !== 1 && labels[i] !== -1) {
+        throw new RangeError(`${op}: y[${i}] = ${labels[i]}, expected +1 or -1`);
+      }
     }
     if (this.#w === null) this.#w = new Float64Array(d);
     checkFeatures(op, m, this.#w.length);
@@ -124,7 +144,9 @@ export class Perceptron {
       let wrong = 0;
       for (let r = 0; r < n; r++) {
         const i = order === null ? r : order[r];
-        if (this.#learn(m.data.subarray(m.offset + i * d, m.offset + (i + 1) * d), labels[i])) wrong++;
+        if (this.#learn(m.data.subarray(m.offset + i * d, m.offset + (i + 1) * d), labels[i])) {
+          wrong++;
+        }
       }
       this.history.push(wrong);
       if (wrong === 0) {
@@ -138,12 +160,16 @@ export class Perceptron {
   /** θᵀx + b (float64 `[n]`) for the rows of `x`. */
   decisionFunction(x: MatrixLike): NDArray {
     const op = "Perceptron.decisionFunction";
-    if (this.#w === null) throw new TypeError(`${op}: no weights yet; give weights or call fit first`);
+    if (this.#w === null) {
+      throw new TypeError(`${op}: no weights yet; give weights or call fit first`);
+    }
     const m = toMatrix(op, x);
     checkFeatures(op, m, this.#w.length);
     const [n, d] = m.shape;
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.#margin(m.data.subarray(m.offset + i * d, m.offset + (i + 1) * d));
+    for (let i = 0; i < n; i++) {
+      out[i] = this.#margin(m.data.subarray(m.offset + i * d, m.offset + (i + 1) * d));
+    }
     return NDArray.fromTyped(out, [n]);
   }
 

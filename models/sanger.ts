@@ -6,7 +6,17 @@
  * @module
  */
 import { NDArray, Rng } from "@nnc/tensor";
-import { checkFeatures, checkInt, describe, fmtShape, type MatrixLike, toFloat64, toMatrix, toVector, type VectorLike } from "./_validate.ts";
+import {
+  checkFeatures,
+  checkInt,
+  describe,
+  fmtShape,
+  type MatrixLike,
+  toFloat64,
+  toMatrix,
+  toVector,
+  type VectorLike,
+} from "./_validate.ts";
 import type { HebbianFitSchedule, LearningRate } from "./oja.ts";
 import { learningRateSchedule, randomUnit } from "./_schedule.ts";
 
@@ -53,7 +63,9 @@ export class Sanger {
   constructor(options: SangerOptions) {
     const op = "Sanger";
     if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object with nComponents, got ${describe(options)}`);
+      throw new TypeError(
+        `${op}: options must be an object with nComponents, got ${describe(options)}`,
+      );
     }
     this.nComponents = checkInt(op, "nComponents", options.nComponents, 1);
     this.#lr = learningRateSchedule(op, options.lr ?? 0.01);
@@ -62,7 +74,11 @@ export class Sanger {
     if (options.weights !== undefined) {
       const w = toMatrix(op, options.weights, "weights");
       if (w.shape[0] !== this.nComponents) {
-        throw new RangeError(`${op}: weights have shape ${fmtShape(w.shape)}, expected ${this.nComponents} rows (nComponents)`);
+        throw new RangeError(
+          `${op}: weights have shape ${
+            fmtShape(w.shape)
+          }, expected ${this.nComponents} rows (nComponents)`,
+        );
       }
       this.#init(toFloat64(w), w.shape[1]);
     }
@@ -76,7 +92,9 @@ export class Sanger {
 
   /** Components `[k, d]` (float64 copy), one per row. */
   get components(): NDArray {
-    if (this.#w === null) throw new TypeError("Sanger.components: no weights yet; give weights or call fit(x) first");
+    if (this.#w === null) {
+      throw new TypeError("Sanger.components: no weights yet; give weights or call fit(x) first");
+    }
     return NDArray.fromTyped(this.#w.slice(), [this.nComponents, this.#d]);
   }
 
@@ -101,7 +119,9 @@ export class Sanger {
 
   /** One update from one point. */
   step(x: VectorLike): void {
-    if (this.#w === null) throw new TypeError("Sanger.step: no weights yet; give weights or call fit(x) first");
+    if (this.#w === null) {
+      throw new TypeError("Sanger.step: no weights yet; give weights or call fit(x) first");
+    }
     this.#update(toVector("Sanger.step", x, "x", this.#d));
   }
 

@@ -7,7 +7,16 @@
  * @module
  */
 import { NDArray, Rng } from "@nnc/tensor";
-import { checkInt, checkNumber, describe, fmtShape, type MatrixLike, toMatrix, toVector, type VectorLike } from "./_validate.ts";
+import {
+  checkInt,
+  checkNumber,
+  describe,
+  fmtShape,
+  type MatrixLike,
+  toMatrix,
+  toVector,
+  type VectorLike,
+} from "./_validate.ts";
 
 /** Options of {@link Willshaw}. */
 export interface WillshawOptions {
@@ -46,7 +55,9 @@ export class Willshaw {
   /** Creates an empty memory. */
   constructor(options: WillshawOptions) {
     const op = "Willshaw";
-    if (typeof options !== "object" || options === null) throw new TypeError(`${op}: options must be an object with inputs, got ${describe(options)}`);
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`${op}: options must be an object with inputs, got ${describe(options)}`);
+    }
     this.inputs = checkInt(op, "inputs", options.inputs, 1);
     this.outputs = checkInt(op, "outputs", options.outputs ?? this.inputs, 1);
     this.#w = new Uint8Array(this.inputs * this.outputs);
@@ -73,16 +84,24 @@ export class Willshaw {
     const xm = binaryMatrix(op, x, "x", this.inputs);
     const ym = y === undefined ? xm : binaryMatrix(op, y, "y", this.outputs);
     if (y === undefined && this.outputs !== this.inputs) {
-      throw new TypeError(`${op}: y is required for a hetero-associative memory (${this.inputs} inputs, ${this.outputs} outputs)`);
+      throw new TypeError(
+        `${op}: y is required for a hetero-associative memory (${this.inputs} inputs, ${this.outputs} outputs)`,
+      );
     }
     if (ym.shape[0] !== xm.shape[0]) {
-      throw new RangeError(`${op}: x has ${xm.shape[0]} patterns but y has ${ym.shape[0]}; expected one output per input`);
+      throw new RangeError(
+        `${op}: x has ${xm.shape[0]} patterns but y has ${
+          ym.shape[0]
+        }; expected one output per input`,
+      );
     }
     const s = xm.shape[0], ni = this.inputs, no = this.outputs;
     for (let p = 0; p < s; p++) {
       for (let j = 0; j < no; j++) {
         if (ym.data[ym.offset + p * no + j] === 0) continue;
-        for (let i = 0; i < ni; i++) if (xm.data[xm.offset + p * ni + i] === 1) this.#w[j * ni + i] = 1;
+        for (let i = 0; i < ni; i++) {
+          if (xm.data[xm.offset + p * ni + i] === 1) this.#w[j * ni + i] = 1;
+        }
       }
     }
     this.#stored += s;
@@ -95,10 +114,14 @@ export class Willshaw {
     const v = toVector(op, x, "x", this.inputs);
     let ones = 0;
     for (let i = 0; i < v.length; i++) {
-      if (v[i] !== 0 && v[i] !== 1) throw new RangeError(`${op}: x[${i}] = ${v[i]}, expected 0 or 1`);
+      if (v[i] !== 0 && v[i] !== 1) {
+        throw new RangeError(`${op}: x[${i}] = ${v[i]}, expected 0 or 1`);
+      }
       ones += v[i];
     }
-    const r = options.threshold === undefined ? ones : checkNumber(op, "threshold", options.threshold);
+    const r = options.threshold === undefined
+      ? ones
+      : checkNumber(op, "threshold", options.threshold);
     const out: number[] = [];
     for (let j = 0; j < this.outputs; j++) {
       let z = 0;
@@ -111,11 +134,17 @@ export class Willshaw {
 
 function binaryMatrix(op: string, x: MatrixLike, name: string, width: number): NDArray {
   const m = toMatrix(op, x, name);
-  if (m.shape[1] !== width) throw new RangeError(`${op}: ${name} has shape ${fmtShape(m.shape)}, expected ${width} columns`);
+  if (m.shape[1] !== width) {
+    throw new RangeError(
+      `${op}: ${name} has shape ${fmtShape(m.shape)}, expected ${width} columns`,
+    );
+  }
   for (let i = 0; i < m.size; i++) {
     const v = m.data[m.offset + i];
     if (v !== 0 && v !== 1) {
-      throw new RangeError(`${op}: ${name}[${Math.floor(i / width)}][${i % width}] = ${v}, expected 0 or 1`);
+      throw new RangeError(
+        `${op}: ${name}[${Math.floor(i / width)}][${i % width}] = ${v}, expected 0 or 1`,
+      );
     }
   }
   return m;
@@ -132,7 +161,12 @@ function binaryMatrix(op: string, x: MatrixLike, name: string, width: number): N
  * console.assert(p.every((row) => row.reduce((a, b) => a + b, 0) === 2));
  * ```
  */
-export function sparsePatterns(count: number, n: number, r: number, rng: Rng = new Rng(0)): number[][] {
+export function sparsePatterns(
+  count: number,
+  n: number,
+  r: number,
+  rng: Rng = new Rng(0),
+): number[][] {
   const op = "sparsePatterns";
   checkInt(op, "count", count, 0);
   checkInt(op, "n", n, 1);

@@ -1,0 +1,29 @@
+/**
+ * `@nnc/models`: learners of the course on `@nnc/tensor` NDArrays. So far the unsupervised and
+ * associative ones, which need no gradients: k-means (Lloyd, k-means++, mini-batch, and the notes'
+ * softmax-network form), competitive learning, Hebb, Oja and Sanger rules, PCA, Hopfield networks,
+ * Willshaw memory, McCulloch–Pitts units and the perceptron.
+ *
+ * @example
+ * ```ts
+ * import { KMeans } from "@nnc/models";
+ * const km = new KMeans({ nClusters: 2, init: [[1, 1], [0.01, -1]] });
+ * km.fit([[-0.01, 1], [1, 1], [0.01, -1], [-1, -1]]);
+ * console.log(km.centers.toString()); // (0.495, 1) and (-0.495, -1)
+ * ```
+ *
+ * @module
+ */
+export * from "./types.ts";
+export * from "./kmeans.ts";
+export * from "./minibatch_kmeans.ts";
+export * from "./kmeans_network.ts";
+export * from "./competitive.ts";
+export * from "./hebbian.ts";
+export * from "./oja.ts";
+export * from "./sanger.ts";
+export * from "./pca.ts";
+export * from "./hopfield.ts";
+export * from "./willshaw.ts";
+export * from "./mcculloch_pitts.ts";
+export * from "./perceptron.ts";
