@@ -226,6 +226,7 @@ function run(
 ): void {
   const order = topologicalOrder(roots);
   const acc = new Accumulator();
+  claimed = new Set(seeds.map((g) => g.data.storage));
   withGradMode(createGraph, () => {
     roots.forEach((r, k) => deliver(r, seeds[k], acc, capture, createGraph));
     for (const t of order) {
@@ -260,14 +261,30 @@ function deliver(
   if (t.gradFn !== null) acc.add(t, g);
 }
 
+// Storages already handed out as a `grad` (or given by the caller as the seed) in the running
+// backward pass: a gradient whose storage is in here is shared and must be copied.
+let claimed: Set<object> = new Set();
+
 function storeGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
   if (createGraph) {
     t.grad = t.grad === null ? g : add(t.grad, g);
     return;
   }
-  // `grad` gets its own contiguous storage: optimisers update it in place, and `g` may be shared.
-  const fresh = t.grad === null ? nd.clone(g.data) : nd.add(t.grad.data, g.data);
-  t.grad = new Tensor(fresh);
+  if (t.grad !== null) {
+    t.grad = new Tensor(nd.add(t.grad.data, g.data));
+    return;
+  }
+  // `grad` needs its own contiguous storage (optimisers and clipping update it in place). A fresh,
+  // whole, unclaimed buffer made by a vjp is taken over as it is, as PyTorch's AccumulateGrad does;
+  // anything else (a view, a broadcast, a buffer another grad already holds) is copied.
+  const d = g.data;
+  const whole = d.isContiguous && d.offset === 0 && d.size === d.storage.length;
+  if (whole && !claimed.has(d.storage)) {
+    claimed.add(d.storage);
+    t.grad = new Tensor(d);
+  } else {
+    t.grad = new Tensor(nd.clone(d));
+  }
 }
 
 function step(

@@ -119,3 +119,24 @@ Deno.test("backward errors name the problem", () => {
     /gradients: inputs\[0\] of shape \[1\] does not require grad/,
   );
 });
+
+Deno.test("grads taken over from vjps never share storage", () => {
+  // add's vjp hands the same gradient to both inputs; a reshape's vjp passes a view of it on.
+  const a = tensor([1, 2, 3], { requiresGrad: true });
+  const b = tensor([4, 5, 6], { requiresGrad: true });
+  const c = tensor([[7, 8, 9]], { requiresGrad: true });
+  const seed = tensor([1, 1, 1]);
+  a.add(b).add(c.reshape([3])).backward(seed);
+  const grads = [a.grad!, b.grad!, c.grad!];
+  const storages = new Set(grads.map((g) => g.data.storage));
+  assert.equal(storages.size, 3);
+  assert.ok(!storages.has(seed.data.storage), "the caller's seed is never adopted");
+  a.grad!.data.data[0] = 100;
+  assert.deepEqual(b.grad!.toArray(), [1, 1, 1]);
+  assert.deepEqual(c.grad!.toArray(), [[1, 1, 1]]);
+  assert.deepEqual(seed.toArray(), [1, 1, 1]);
+  // A fresh product gradient is adopted without a copy and is right.
+  const w = tensor([2, 3], { requiresGrad: true });
+  w.mul(tensor([5, 7])).sum().backward();
+  assert.deepEqual(w.grad!.toArray(), [5, 7]);
+});

@@ -1,8 +1,10 @@
 /**
- * `@nnc/models`: learners of the course on `@nnc/tensor` NDArrays. So far the unsupervised and
+ * `@nnc/models`: learners of the course. The unsupervised and
  * associative ones, which need no gradients: k-means (Lloyd, k-means++, mini-batch, and the notes'
  * softmax-network form), competitive learning, Hebb, Oja and Sanger rules, PCA, Hopfield networks,
- * Willshaw memory, McCulloch–Pitts units and the perceptron.
+ * Willshaw memory, McCulloch–Pitts units and the perceptron; and the training loop: fit/evaluate
+ * with metrics, callbacks (early stopping, checkpoints, CSV/JSONL logs), a plottable History,
+ * MLP/LeNet-5/CNN builders, and plots (Vega-Lite SVG charts, PNG image grids).
  *
  * @example
  * ```ts
@@ -27,3 +29,12 @@ export * from "./hopfield.ts";
 export * from "./willshaw.ts";
 export * from "./mcculloch_pitts.ts";
 export * from "./perceptron.ts";
+export * from "./metrics.ts";
+export * from "./history.ts";
+export * from "./progress.ts";
+export * from "./callbacks.ts";
+export * from "./evaluate.ts";
+export * from "./fit.ts";
+export * from "./mlp.ts";
+export * from "./lenet5.ts";
+export * from "./plot/mod.ts";
