@@ -72,6 +72,16 @@ const here = new URL(".", import.meta.url).pathname;
 console.log(
   `nnc vs PyTorch — ${rounds} rounds × ${reps} reps per process, medians; best OpenBLAS core: ${core}`,
 );
+try {
+  const load = Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+  if (load > 0.5) {
+    console.log(
+      `warning: load average ${load}: other processes are using the CPU, so timings will be noisy`,
+    );
+  }
+} catch {
+  // no /proc: nothing to check
+}
 const header = [
   "workload",
   "threads",

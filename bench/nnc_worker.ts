@@ -1,6 +1,6 @@
 /**
  * nnc side of bench/compare.ts: runs one workload and prints one JSON line of timings.
- * Usage: `deno run -A bench/nnc_worker.ts WORKLOAD --threads N --reps R --warmup W`
+ * Usage: `deno run -A bench/nnc_worker.ts WORKLOAD --threads N --reps R [--warmup W] [--warmup-time S] [--min-time S]`
  * (NNC_BACKEND=native selects the native backend when it is available.)
  *
  * @module
@@ -55,6 +55,11 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
 }
 
+/**
+ * Warms up for at least `--warmup` steps and `--warmup-time` seconds (V8's JIT and the allocator
+ * settle over the first dozens of steps), then times `--reps` repetitions of k steps each, k chosen
+ * so that one repetition lasts about `--min-time` seconds. torch_worker.py applies the same rule.
+ */
 async function main(): Promise<void> {
   const name = Deno.args[0];
   const make = WORKLOADS[name];
@@ -64,14 +69,21 @@ async function main(): Promise<void> {
   }
   const backend = await loadNativeIfRequested();
   const [step, units] = await make();
-  for (let i = 0; i < arg("warmup", 2); i++) step();
+  const warmupEnd = performance.now() + arg("warmup-time", 1) * 1000;
+  for (let i = 0; i < arg("warmup", 2) || performance.now() < warmupEnd; i++) step();
+  const probe = performance.now();
+  for (let i = 0; i < 3; i++) step();
+  const perStep = (performance.now() - probe) / 3000;
+  const k = Math.max(1, Math.round(arg("min-time", 0.2) / Math.max(perStep, 1e-9)));
   const times: number[] = [];
   for (let i = 0; i < arg("reps", 5); i++) {
     const t0 = performance.now();
-    step();
+    for (let j = 0; j < k; j++) step();
     times.push((performance.now() - t0) / 1000);
   }
-  console.log(JSON.stringify({ times, units, backend }));
+  const scaled: Record<string, number> = {};
+  for (const [u, v] of Object.entries(units)) scaled[u] = v * k;
+  console.log(JSON.stringify({ times, units: scaled, stepsPerRep: k, backend }));
 }
 
 await main();

@@ -1,7 +1,7 @@
 """PyTorch side of bench/compare.ts: runs one workload and prints one JSON line of timings.
 
-Usage: python3 bench/torch_worker.py WORKLOAD --threads N --reps R --warmup W
-Workloads mirror bench/workloads.ts exactly (same shapes, batch sizes, optimisers).
+Usage: python3 bench/torch_worker.py WORKLOAD --threads N --reps R [--warmup W] [--warmup-time S] [--min-time S]
+Workloads mirror bench/nnc_worker.ts and bench/_training_workloads.ts exactly (same shapes, batch sizes, optimisers).
 """
 import argparse
 import json
@@ -16,6 +16,8 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--warmup-time", type=float, default=1.0)
+    p.add_argument("--min-time", type=float, default=0.2)
     args = p.parse_args()
     try:
         import torch
@@ -29,14 +31,26 @@ def main():
         print(json.dumps({"error": f"unknown workload {args.workload}"}))
         return
     step, units = make(torch)
-    for _ in range(args.warmup):
+    # Same rule as nnc_worker.ts: warm up for --warmup steps and --warmup-time seconds, then time
+    # --reps repetitions of k steps, k chosen so that one repetition lasts about --min-time seconds.
+    warmup_end = time.perf_counter() + args.warmup_time
+    i = 0
+    while i < args.warmup or time.perf_counter() < warmup_end:
         step()
+        i += 1
+    probe = time.perf_counter()
+    for _ in range(3):
+        step()
+    per_step = (time.perf_counter() - probe) / 3
+    k = max(1, round(args.min_time / max(per_step, 1e-9)))
     times = []
     for _ in range(args.reps):
         t0 = time.perf_counter()
-        step()
+        for _ in range(k):
+            step()
         times.append(time.perf_counter() - t0)
-    print(json.dumps({"times": times, "units": units, "torch": torch.__version__,
+    units = {u: v * k for u, v in units.items()}
+    print(json.dumps({"times": times, "units": units, "stepsPerRep": k, "torch": torch.__version__,
                       "coretype": os.environ.get("OPENBLAS_CORETYPE", "")}))
 
 

@@ -15,7 +15,7 @@ import {
   predictedClasses,
   saveImageGrid,
   saveSvg,
-} from "../models/_dev_mod.ts";
+} from "@nnc/models";
 import { SHAPE_CLASSES, syntheticShapes } from "./_synthetic_images.ts";
 
 /** The value after `--name`, or the fallback. */
@@ -87,10 +87,11 @@ function standardise(x: NDArray, flat: boolean, limit: number): NDArray {
  * set prints how to install it and returns the synthetic shapes instead; without, it exits.
  */
 export async function loadImages(
-  options: { flat: boolean; limit?: number; fallback?: boolean },
+  options: { flat: boolean; limit?: number; fallback?: boolean; synthetic?: boolean },
 ): Promise<ImageData> {
   const limit = options.limit ?? Infinity;
   try {
+    if (options.synthetic) throw new DatasetNotFoundError("synthetic data requested (--synthetic)");
     const [tr, te] = await Promise.all([
       fashionMnist({ split: "train" }),
       fashionMnist({ split: "test" }),
@@ -110,7 +111,7 @@ export async function loadImages(
     };
   } catch (e) {
     if (!(e instanceof DatasetNotFoundError)) throw e;
-    console.error(`Fashion-MNIST is not installed: ${e.message}`);
+    if (!options.synthetic) console.error(`Fashion-MNIST is not installed: ${e.message}`);
     if (!options.fallback) Deno.exit(1);
     console.error("Training on a synthetic set of 28×28 shapes instead.\n");
     const tr = syntheticShapes(Math.min(limit, 6000), 1),
@@ -119,7 +120,9 @@ export async function loadImages(
       train: { x: standardise(tr.images, options.flat, limit), y: tr.labels },
       test: { x: standardise(te.images, options.flat, limit), y: te.labels },
       classes: SHAPE_CLASSES,
-      source: "synthetic shapes (Fashion-MNIST not installed)",
+      source: options.synthetic
+        ? "synthetic shapes"
+        : "synthetic shapes (Fashion-MNIST not installed)",
       synthetic: true,
     };
   }

@@ -7,10 +7,11 @@
 //   deno run -A examples/demo.ts --epochs 10        (more epochs: ≈ 92 % test accuracy)
 //   deno run -A examples/demo.ts --model lenet5     (LeNet-5: smaller and faster, ≈ 89 %)
 //   flags: --epochs N (default 3), --model cnn|lenet5, --batch-size N (64), --lr X (0.001), --seed N (0),
-//          --limit N (use the first N images of each split)
+//          --limit N (use the first N images of each split), --synthetic (the stand-in set even when
+//          Fashion-MNIST is installed)
 // → out/demo.txt, out/demo_curves.svg, out/demo_misclassified.png, out/demo_history.csv, out/demo.safetensors
 import { manualSeed, Rng } from "@nnc/tensor";
-import { convNet, lenet5 } from "../models/_dev_mod.ts";
+import { convNet, lenet5 } from "@nnc/models";
 import { flag, flagText, loadImages, preferNative, runClassifier } from "./_training.ts";
 
 const seed = flag("seed", 0);
@@ -27,7 +28,8 @@ if (!backend.startsWith("native") && !Deno.args.includes("--limit")) {
     "The native backend is not available: training on the first 10,000 images (--limit to change).",
   );
 }
-const data = await loadImages({ flat: false, limit, fallback: true });
+const synthetic = Deno.args.includes("--synthetic");
+const data = await loadImages({ flat: false, limit, fallback: true, synthetic });
 manualSeed(seed);
 const rng = new Rng(seed);
 await runClassifier({

@@ -9,7 +9,7 @@
 //   out/fashion_mnist_cnn_filters.png, out/fashion_mnist_cnn.safetensors
 import { manualSeed, Rng } from "@nnc/tensor";
 import type { Conv2d } from "@nnc/layers";
-import { convNet, saveImageGrid } from "../models/_dev_mod.ts";
+import { convNet, saveImageGrid } from "@nnc/models";
 import { flag, loadImages, preferNative, runClassifier } from "./_training.ts";
 
 const seed = flag("seed", 0);

@@ -2,11 +2,12 @@
 import { type AnyModule, ELU, GELU, LeakyReLU, ReLU, Sigmoid, Tanh } from "@nnc/layers";
 import { describe } from "./_train_util.ts";
 
+import type { ActivationSpec } from "./mlp.ts";
+
+export type { ActivationSpec };
+
 /** Names the builders accept. */
 export const ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "elu", "leakyRelu"] as const;
-
-/** A name from {@link ACTIVATIONS}, or a factory of activation modules. */
-export type ActivationSpec = (typeof ACTIVATIONS)[number] | (() => AnyModule);
 
 /** Checks an activation spec; returns a factory. */
 export function activationFactory(spec: unknown, op: string): () => AnyModule {

@@ -2,8 +2,9 @@
 import { NDArray, type TypedArray } from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
 
-/** An array argument: a plain NDArray or an autograd Tensor (its data is used). */
-export type ArrayInput = NDArray | Tensor;
+import type { ArrayInput } from "./metrics.ts";
+
+export type { ArrayInput };
 
 /** `[2, 3]` for messages. */
 export function fmtShape(shape: readonly number[]): string {

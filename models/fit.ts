@@ -150,7 +150,8 @@ function batchCount(src: BatchSource): number | undefined {
  * Trains `model` and returns the {@link History} of the epochs run. Each epoch logs `loss` (the
  * mean training loss, weighted by batch size, with the model in training mode), each metric,
  * their validation values (`valLoss`, `valAccuracy`, …) when `validation` is given, the learning
- * rate `lr` used during the epoch, and `seconds`. Training stops after `epochs` epochs, or
+ * rate `lr` of the first parameter group at the epoch's start, and `seconds` (training plus
+ * validation). Training stops after `epochs` epochs, or
  * earlier when a callback sets `state.stopTraining` (see {@link EarlyStopping}).
  *
  * @example

@@ -16,7 +16,8 @@ import {
   MaxPool2d,
   Sequential,
 } from "@nnc/layers";
-import { activationFactory, type ActivationSpec } from "./_activation.ts";
+import { activationFactory } from "./_activation.ts";
+import type { ActivationSpec } from "./mlp.ts";
 import {
   checkBool,
   checkChoice,

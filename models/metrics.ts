@@ -11,8 +11,8 @@
  * @module
  */
 import { NDArray } from "@nnc/tensor";
+import type { Tensor } from "@nnc/autograd";
 import {
-  type ArrayInput,
   checkInt,
   checkNumber,
   checkOptions,
@@ -21,6 +21,19 @@ import {
   fmtShape,
   toNd,
 } from "./_train_util.ts";
+
+/**
+ * An array argument of the metrics, plots and training helpers: a plain `NDArray`, or an autograd
+ * `Tensor` (whose data is used).
+ *
+ * @example
+ * ```ts
+ * import type { ArrayInput } from "@nnc/models";
+ * import { array } from "@nnc/tensor";
+ * const scores: ArrayInput = array([[0.2, 0.8]]);
+ * ```
+ */
+export type ArrayInput = NDArray | Tensor;
 
 /**
  * Options of {@link predictedClasses}, {@link accuracy} and {@link confusionMatrix}.

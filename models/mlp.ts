@@ -5,8 +5,28 @@
  */
 import { type DType, Rng } from "@nnc/tensor";
 import { type AnyModule, BatchNorm1d, Dropout, Linear, Sequential } from "@nnc/layers";
-import { activationFactory, type ActivationSpec } from "./_activation.ts";
+import { activationFactory } from "./_activation.ts";
 import { checkBool, checkNumber, checkOptions, describe } from "./_train_util.ts";
+
+/**
+ * A hidden activation of the model builders: `"relu"`, `"tanh"`, `"sigmoid"`, `"gelu"`, `"elu"`,
+ * `"leakyRelu"`, or a function returning a fresh activation module for each place it is used.
+ *
+ * @example
+ * ```ts
+ * import type { ActivationSpec } from "@nnc/models";
+ * import { LeakyReLU } from "@nnc/layers";
+ * const steep: ActivationSpec = () => new LeakyReLU(0.2);
+ * ```
+ */
+export type ActivationSpec =
+  | "relu"
+  | "tanh"
+  | "sigmoid"
+  | "gelu"
+  | "elu"
+  | "leakyRelu"
+  | (() => AnyModule);
 
 /**
  * Options of {@link mlp}.

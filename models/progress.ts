@@ -51,7 +51,7 @@ export type ProgressMode = "auto" | "bar" | "lines" | "none";
 export interface ProgressOptions {
   /** Default `"auto"`. */
   mode?: ProgressMode;
-  /** Default `Deno.stdout`. */
+  /** Default `Deno.stdout` (outside Deno: whole lines to `console.log`). */
   writer?: ProgressWriter;
   /** Characters of the bar itself. Default 24. */
   barWidth?: number;
@@ -95,6 +95,23 @@ function formatLogs(logs: Readonly<Record<string, number>>): string {
 
 const encoder = new TextEncoder();
 
+/** `Deno.stdout`, or outside Deno (a browser) a writer that passes whole lines to `console.log`. */
+function defaultWriter(): ProgressWriter {
+  const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+  if (deno?.stdout) return deno.stdout;
+  const decoder = new TextDecoder();
+  let pending = "";
+  return {
+    writeSync(p: Uint8Array): number {
+      pending += decoder.decode(p).replaceAll("\r", "").replaceAll("\x1b[K", "");
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) console.log(line);
+      return p.length;
+    },
+  };
+}
+
 /**
  * Reports training progress. {@link fit} calls `epochBegin`, `batch` after every batch (the bar is
  * redrawn at most every `interval` ms) and `epochEnd` with the epoch's log.
@@ -132,7 +149,7 @@ export class Progress {
     if (o.writer !== undefined && typeof o.writer?.writeSync !== "function") {
       throw new TypeError(`${op}: writer must have a writeSync method, got ${describe(o.writer)}`);
     }
-    this.#writer = o.writer ?? Deno.stdout;
+    this.#writer = o.writer ?? defaultWriter();
     this.#barWidth = checkInt(o.barWidth, 24, op, "barWidth", 1, 200);
     this.#interval = checkInt(o.interval, 100, op, "interval", 0);
     if (mode === "auto") {

@@ -1,0 +1,145 @@
+/**
+ * The training workloads of bench/compare.ts (W2 MLP, W3 CNN, W8 VAE), built to mirror
+ * bench/torch_worker.py exactly: same shapes, initialisations (PyTorch's defaults), losses,
+ * optimisers and batch sizes. Each maker returns one training step and the units it processes.
+ *
+ * @module
+ */
+import { rand, randint, Rng } from "@nnc/tensor";
+import { randn as randnT, Tensor } from "@nnc/autograd";
+import {
+  bceLoss,
+  Conv2d,
+  crossEntropy,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  Module,
+  ReLU,
+  Sequential,
+} from "@nnc/layers";
+import { Adam, type Optimizer, SGD } from "@nnc/optim";
+
+/** A training step and the work units it covers (`samples` per step). */
+export type Workload = [step: () => void, units: Record<string, number>];
+
+function classifierStep(
+  model: Module<[Tensor], Tensor>,
+  x: Tensor,
+  y: Tensor,
+  opt: Optimizer,
+): () => void {
+  return () => {
+    opt.zeroGrad();
+    crossEntropy(model.forward(x), y).backward();
+    opt.step();
+  };
+}
+
+/**
+ * W2: MLP 784-512-256-10 with ReLU, batch 128, cross-entropy, SGD lr 0.01.
+ *
+ * @example
+ * ```ts ignore
+ * const [step, units] = await w2();
+ * step();
+ * console.log(units.samples); // 128
+ * ```
+ */
+export function w2(): Promise<Workload> {
+  const rng = new Rng(0);
+  const model = new Sequential(
+    new Linear(784, 512, { rng }),
+    new ReLU(),
+    new Linear(512, 256, { rng }),
+    new ReLU(),
+    new Linear(256, 10, { rng }),
+  );
+  const x = new Tensor(rand([128, 784], { rng }));
+  const y = new Tensor(randint(0, 10, [128], { rng }));
+  const opt = new SGD(model.parameters(), { lr: 0.01 });
+  return Promise.resolve([classifierStep(model, x, y, opt), { samples: 128 }]);
+}
+
+/**
+ * W3: conv(1→32,3×3,pad 1)-ReLU-maxpool2-conv(32→64,3×3,pad 1)-ReLU-maxpool2-flatten-
+ * linear(3136→128)-ReLU-linear(128→10), batch 64 of 28×28, cross-entropy, SGD lr 0.01.
+ *
+ * @example
+ * ```ts ignore
+ * const [step, units] = await w3();
+ * step();
+ * console.log(units.samples); // 64
+ * ```
+ */
+export function w3(): Promise<Workload> {
+  const rng = new Rng(0);
+  const model = new Sequential(
+    new Conv2d(1, 32, 3, { padding: 1, rng }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(32, 64, 3, { padding: 1, rng }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(3136, 128, { rng }),
+    new ReLU(),
+    new Linear(128, 10, { rng }),
+  );
+  const x = new Tensor(rand([64, 1, 28, 28], { rng }));
+  const y = new Tensor(randint(0, 10, [64], { rng }));
+  const opt = new SGD(model.parameters(), { lr: 0.01 });
+  return Promise.resolve([classifierStep(model, x, y, opt), { samples: 64 }]);
+}
+
+/** The VAE of W8: 784-400-(20, 20) encoder, 20-400-784 decoder with a sigmoid output. */
+class Vae extends Module<[Tensor], [Tensor, Tensor, Tensor]> {
+  fc1: Linear;
+  mu: Linear;
+  logvar: Linear;
+  fc3: Linear;
+  fc4: Linear;
+  #rng: Rng;
+
+  constructor(rng: Rng) {
+    super();
+    this.fc1 = new Linear(784, 400, { rng });
+    this.mu = new Linear(400, 20, { rng });
+    this.logvar = new Linear(400, 20, { rng });
+    this.fc3 = new Linear(20, 400, { rng });
+    this.fc4 = new Linear(400, 784, { rng });
+    this.#rng = rng;
+  }
+
+  forward(x: Tensor): [Tensor, Tensor, Tensor] {
+    const h = this.fc1.forward(x).relu();
+    const mu = this.mu.forward(h), logvar = this.logvar.forward(h);
+    const z = mu.add(randnT(mu.shape, { rng: this.#rng }).mul(logvar.mul(0.5).exp()));
+    return [this.fc4.forward(this.fc3.forward(z).relu()).sigmoid(), mu, logvar];
+  }
+}
+
+/**
+ * W8: the VAE above on a batch of 128, loss = summed BCE + KL, Adam lr 1e-3.
+ *
+ * @example
+ * ```ts ignore
+ * const [step, units] = await w8();
+ * step();
+ * console.log(units.samples); // 128
+ * ```
+ */
+export function w8(): Promise<Workload> {
+  const rng = new Rng(0);
+  const model = new Vae(rng);
+  const x = new Tensor(rand([128, 784], { rng }));
+  const opt = new Adam(model.parameters(), { lr: 1e-3 });
+  return Promise.resolve([() => {
+    opt.zeroGrad();
+    const [recon, mu, logvar] = model.forward(x);
+    const bce = bceLoss(recon, x, { reduction: "sum" });
+    const kl = logvar.add(1).sub(mu.square()).sub(logvar.exp()).sum().mul(-0.5);
+    bce.add(kl).backward();
+    opt.step();
+  }, { samples: 128 }]);
+}
