@@ -222,9 +222,17 @@ int32_t nnc_index_select(const double *desc, int32_t desc_bytes, void *out, cons
       (rc = nnc_parse(desc, 2, index, "indexSelect: index", &ix)) ||
       (rc = nnc_require_dtype(&ix, NNC_I32, op, "index")) || (rc = nnc_require_dtype(&o, a.dtype, op, "out")))
     return rc;
-  if (a.ndim < 1) return nnc_fail(NNC_E_ARG, "indexSelect: x must have at least one dimension");
   if ((rc = rank_axis(desc, op, a.ndim, &axis))) return rc;
   if (ix.ndim > 1) return nnc_fail(NNC_E_ARG, "indexSelect: index must be 0-d or 1-d, got %d dimensions", ix.ndim);
+  if (a.ndim == 0) {
+    /* A scalar behaves as shape [1]: the single index must be 0, the result is the scalar. */
+    if (ix.size != 1 || o.size != 1)
+      return nnc_fail(NNC_E_ARG, "indexSelect: a 0-d x takes exactly one index and one output element");
+    const int32_t v = ((const int32_t *)ix.data)[ix.off];
+    if (v != 0) return nnc_fail(NNC_E_BOUNDS, "indexSelect: index %d is out of range for axis 0 of size 1", v);
+    copy_el(nnc_at(&o, o.off), nnc_at(&a, a.off), nnc_elsize(a.dtype));
+    return NNC_OK;
+  }
   if (o.ndim != a.ndim) return nnc_fail(NNC_E_ARG, "indexSelect: out has %d dimensions, x has %d", o.ndim, a.ndim);
   for (int d = 0; d < a.ndim; d++) {
     const int64_t want = d == axis ? ix.size : a.shape[d];

@@ -91,6 +91,10 @@ NNC_HIDDEN void nnc_parallel_for(int64_t n, int64_t grain, nnc_task_fn fn, void 
 NNC_HIDDEN int nnc_threads(void);
 NNC_HIDDEN int nnc_pool_set_threads(int n);
 NNC_HIDDEN int nnc_default_threads(void);
+/* True inside a parallel region (worker threads, or the caller while it runs its chunks). */
+NNC_HIDDEN int nnc_in_parallel(void);
+/* Worker threads started so far (the pool never shrinks; extra workers sleep). */
+NNC_HIDDEN int nnc_pool_workers(void);
 
 /* ---- BLAS ---- */
 
@@ -132,6 +136,13 @@ typedef struct {
 NNC_HIDDEN extern nnc_blas_t nnc_blas;
 NNC_HIDDEN void nnc_ensure_init(void);
 NNC_HIDDEN void nnc_blas_set_threads(int n);
+/* 1 when the BLAS runs its own threads for every call (NNC_BLAS_THREADING=blas), 0 when libnnc
+ * decides per call (default). */
+NNC_HIDDEN int nnc_blas_threaded(void);
+/* Runs one BLAS call with the BLAS's own threads (n of them), then back to one. Returns 0 when the
+ * BLAS cannot change its thread count (then the caller splits the work itself). */
+NNC_HIDDEN int nnc_blas_can_thread(void);
+NNC_HIDDEN void nnc_blas_threads_for_call(int n);
 
 /* ---- GEMM ---- */
 

@@ -1,6 +1,7 @@
 /* Reductions over axes, argmax/argmin, softmax and cumulative scans. Accumulators are doubles, as
  * in the JS backend (exact for int32 sums, and float32 sums do not drift). */
 #include "internal.h"
+#include "vecmath.h"
 
 /* ---------------- element access as double ---------------- */
 
@@ -410,12 +411,13 @@ static void softmax_rows(void *ctx, int64_t b, int64_t e) {
   const int64_t es = nnc_elsize(dt), n = j->n;
   const char *xb = j->x->data + j->x->off * es;
   char *ob = j->o->data + j->o->off * es;
-  double *t = nnc_scratch(0, (size_t)n * sizeof(double));
-  if (!t) {
+  double *const buf = nnc_scratch(0, (size_t)(2 * n) * sizeof(double));
+  if (!buf) {
     j->rc = NNC_E_NOMEM;
     return;
   }
   for (int64_t q = b; q < e; q++) {
+    double *t = buf;
     int64_t oo, xo;
     kept_offsets(&j->outer, q, &oo, &xo);
     const char *p = xb + xo * es;
@@ -430,15 +432,15 @@ static void softmax_rows(void *ctx, int64_t b, int64_t e) {
       if (t[i] > mx || t[i] != t[i]) mx = t[i];
     if (mx == -INFINITY) mx = 0;
     double s = 0;
+    double *ex = t + n;
+    /* exp in its own loop (vectorised), the sum in order after it. */
+    for (int64_t i = 0; i < n; i++) ex[i] = exp(t[i] - mx);
+    for (int64_t i = 0; i < n; i++) s += ex[i];
     if (j->log) {
-      for (int64_t i = 0; i < n; i++) s += exp(t[i] - mx);
       const double lse = mx + log(s);
       for (int64_t i = 0; i < n; i++) st(ob, dt, oo + i * j->so, t[i] - lse);
     } else {
-      for (int64_t i = 0; i < n; i++) {
-        t[i] = exp(t[i] - mx);
-        s += t[i];
-      }
+      t = ex;
       const double inv = 1 / s;
       if (dt == NNC_F32 && j->so == 1) {
         float *f = (float *)ob + oo;
@@ -505,6 +507,19 @@ static void cum_row(void *ctx, int64_t n, char **p, const int64_t *s) {
   }
 }
 
+/* One row along the scanned axis with a double running value (JS semantics). */
+#define SCAN(T, CONV)                                                                            \
+  do {                                                                                            \
+    const T *x = (const T *)xb + xo;                                                              \
+    T *o = (T *)ob + oo;                                                                          \
+    const int64_t sx = j->sxA, so = j->soA, A = j->A;                                             \
+    double acc = j->prod ? 1.0 : 0.0;                                                             \
+    if (j->prod)                                                                                  \
+      for (int64_t t = 0; t < A; t++) o[t * so] = CONV(acc *= (double)x[t * sx]);                 \
+    else                                                                                          \
+      for (int64_t t = 0; t < A; t++) o[t * so] = CONV(acc += (double)x[t * sx]);                 \
+  } while (0)
+
 static void cum_units(void *ctx, int64_t b, int64_t e) {
   cum_job *j = ctx;
   const int dt = j->x->dtype;
@@ -515,11 +530,10 @@ static void cum_units(void *ctx, int64_t b, int64_t e) {
     for (int64_t q = b; q < e; q++) {
       int64_t oo, xo;
       kept_offsets(&j->outer, q, &oo, &xo);
-      double acc = j->prod ? 1.0 : 0.0;
-      for (int64_t t = 0; t < j->A; t++) {
-        const double v = ld(xb, dt, xo + t * j->sxA);
-        acc = j->prod ? acc * v : acc + v;
-        st(ob, dt, oo + t * j->soA, acc);
+      switch (dt) {
+        case NNC_F32: SCAN(float, (float)); break;
+        case NNC_F64: SCAN(double, (double)); break;
+        default: SCAN(int32_t, js_toint32); break;
       }
     }
     return;

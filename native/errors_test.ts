@@ -1,0 +1,397 @@
+// Bad input never crashes libnnc: malformed descriptors come back as error codes, and the backend
+// turns them into RangeErrors that name the op.
+import assert from "node:assert/strict";
+import { NDArray, Storage } from "@nnc/tensor";
+import { createNativeBackend, loadNative, type NativeSymbols, NO_THRESHOLDS } from "./mod.ts";
+import { Rand } from "./_fuzz.ts";
+
+const lib = await loadNative();
+const ignore = !lib.ok;
+const sym = (lib.ok ? lib.symbols : undefined) as NativeSymbols;
+
+const E_ARG = -1, E_BOUNDS = -2;
+const DESC_BYTES = 128 * 8;
+
+/** A descriptor with operand k described as the given f32 view. */
+function describe(
+  ops: {
+    dtype?: number;
+    shape: number[];
+    strides?: number[];
+    offset?: number;
+    bytes: number;
+  }[],
+) {
+  const d = new Float64Array(128);
+  ops.forEach((o, k) => {
+    const b = k * 20;
+    d[b] = o.dtype ?? 0;
+    d[b + 1] = o.shape.length;
+    d[b + 2] = o.offset ?? 0;
+    d[b + 3] = o.bytes;
+    let acc = 1;
+    const strides = o.strides ??
+      o.shape.map((_, i) => o.shape.slice(i + 1).reduce((p, q) => p * q, 1));
+    o.shape.forEach((s, i) => {
+      d[b + 4 + i] = s;
+      d[b + 12 + i] = strides[i];
+      acc *= s;
+    });
+  });
+  return d;
+}
+
+function lastError(): string {
+  const buf = new Uint8Array(512);
+  const n = sym.nnc_last_error(buf, buf.length);
+  return new TextDecoder().decode(buf.subarray(0, n));
+}
+
+Deno.test(
+  { name: "native: malformed descriptors return error codes", ignore },
+  () => {
+    const x = new Float32Array(4), out = new Float32Array(4);
+    const ok = describe([{ shape: [4], bytes: 16 }, { shape: [4], bytes: 16 }]);
+    assert.equal(sym.nnc_unary(ok, DESC_BYTES, out, x), 0);
+    const cases: [string, Float64Array, number, number, RegExp][] = [
+      ["short descriptor", ok, 64, E_ARG, /descriptor has 64 bytes/],
+      [
+        "dtype code",
+        describe([{ dtype: 7, shape: [4], bytes: 16 }, {
+          shape: [4],
+          bytes: 16,
+        }]),
+        DESC_BYTES,
+        E_ARG,
+        /dtype code 7/,
+      ],
+      [
+        "fractional dtype",
+        describe([{ dtype: 0.5, shape: [4], bytes: 16 }, {
+          shape: [4],
+          bytes: 16,
+        }]),
+        DESC_BYTES,
+        E_ARG,
+        /dtype/,
+      ],
+      [
+        "ndim 9",
+        (() => {
+          const d = ok.slice();
+          d[1] = 9;
+          return d;
+        })(),
+        DESC_BYTES,
+        E_ARG,
+        /ndim 9/,
+      ],
+      [
+        "negative offset",
+        describe([{ shape: [4], bytes: 16, offset: -1 }, {
+          shape: [4],
+          bytes: 16,
+        }]),
+        DESC_BYTES,
+        E_ARG,
+        /offset -1/,
+      ],
+      [
+        "NaN offset",
+        describe([{ shape: [4], bytes: 16, offset: NaN }, {
+          shape: [4],
+          bytes: 16,
+        }]),
+        DESC_BYTES,
+        E_ARG,
+        /offset nan/i,
+      ],
+      [
+        "past the end",
+        describe([{ shape: [4], bytes: 16, offset: 1 }, {
+          shape: [4],
+          bytes: 16,
+        }]),
+        DESC_BYTES,
+        E_BOUNDS,
+        /buffer holds 4/,
+      ],
+      [
+        "stride past the end",
+        describe([{ shape: [4], bytes: 16 }, {
+          shape: [4],
+          strides: [2],
+          bytes: 16,
+        }]),
+        DESC_BYTES,
+        E_BOUNDS,
+        /x: view reaches/,
+      ],
+      [
+        "negative stride below 0",
+        describe([{ shape: [4], bytes: 16 }, {
+          shape: [4],
+          strides: [-1],
+          bytes: 16,
+        }]),
+        DESC_BYTES,
+        E_BOUNDS,
+        /reaches elements \[-3/,
+      ],
+      [
+        "too few bytes",
+        describe([{ shape: [4], bytes: 15 }, { shape: [4], bytes: 16 }]),
+        DESC_BYTES,
+        E_BOUNDS,
+        /holds 3/,
+      ],
+      [
+        "shape mismatch",
+        describe([{ shape: [4], bytes: 16 }, { shape: [2], bytes: 16 }]),
+        DESC_BYTES,
+        E_ARG,
+        /x has shape \[2\], expected out's shape \[4\]/,
+      ],
+      [
+        "dtype mismatch",
+        describe([{ shape: [2], bytes: 16 }, {
+          dtype: 1,
+          shape: [2],
+          bytes: 16,
+        }]),
+        DESC_BYTES,
+        E_ARG,
+        /dtype float64, expected float32/,
+      ],
+      [
+        "huge shape",
+        describe([{ shape: [2 ** 30, 2 ** 30], bytes: 16 }, {
+          shape: [2 ** 30, 2 ** 30],
+          bytes: 16,
+        }]),
+        DESC_BYTES,
+        E_ARG,
+        /2\^53/,
+      ],
+      [
+        "non-integer stride",
+        describe([{ shape: [4], strides: [0.5], bytes: 16 }, {
+          shape: [4],
+          bytes: 16,
+        }]),
+        DESC_BYTES,
+        E_ARG,
+        /stride\[0\] = 0.5/,
+      ],
+    ];
+    for (const [what, d, bytes, code, msg] of cases) {
+      assert.equal(sym.nnc_unary(d, bytes, out, x), code, what);
+      assert.match(lastError(), msg, what);
+    }
+    const bad = ok.slice();
+    bad[80] = 99; // op code
+    assert.equal(sym.nnc_unary(bad, DESC_BYTES, out, x), E_ARG);
+    assert.match(lastError(), /op code/);
+    // Null buffers are accepted only for empty operands.
+    assert.equal(sym.nnc_unary(ok, DESC_BYTES, null, x), E_ARG);
+    assert.match(lastError(), /out: buffer is null/);
+    assert.equal(sym.nnc_unary(null, DESC_BYTES, out, x), E_ARG);
+    const empty = describe([{ shape: [0], bytes: 0 }, {
+      shape: [0],
+      bytes: 0,
+    }]);
+    assert.equal(sym.nnc_unary(empty, DESC_BYTES, null, null), 0);
+  },
+);
+
+Deno.test({ name: "native: kernel-specific argument checks", ignore }, () => {
+  const f = (n: number) => new Float32Array(n);
+  // reduce: repeated axis, axis out of range.
+  const rd = describe([{ shape: [1, 3], bytes: 12 }, {
+    shape: [2, 3],
+    bytes: 24,
+  }]);
+  rd[80] = 0, rd[81] = 2, rd[82] = 0, rd[83] = 0;
+  assert.equal(sym.nnc_reduce(rd, DESC_BYTES, f(3), f(6)), E_ARG);
+  assert.match(lastError(), /axis 0 listed twice/);
+  rd[81] = 1, rd[82] = 5;
+  assert.equal(sym.nnc_reduce(rd, DESC_BYTES, f(3), f(6)), E_ARG);
+  // matmul: inner dimensions differ.
+  const mm = describe([{ shape: [2, 2], bytes: 16 }, {
+    shape: [2, 3],
+    bytes: 24,
+  }, { shape: [2, 2], bytes: 16 }]);
+  assert.equal(sym.nnc_matmul(mm, DESC_BYTES, f(4), f(6), f(4)), E_ARG);
+  assert.match(lastError(), /matmul: shapes differ/);
+  // gather: index out of range is a bounds error, never a stray read.
+  const g = describe([{ shape: [2], bytes: 8 }, { shape: [3], bytes: 12 }, {
+    dtype: 2,
+    shape: [2],
+    bytes: 8,
+  }]);
+  g[80] = 0;
+  assert.equal(
+    sym.nnc_gather(g, DESC_BYTES, f(2), f(3), new Int32Array([1, 3])),
+    E_BOUNDS,
+  );
+  assert.match(lastError(), /index 3 is out of range for axis 0 of size 3/);
+  assert.equal(
+    sym.nnc_gather(g, DESC_BYTES, f(2), f(3), new Int32Array([-1, 0])),
+    E_BOUNDS,
+  );
+  // scatterAdd and indexSelect likewise.
+  const s = describe([{ shape: [3], bytes: 12 }, {
+    dtype: 2,
+    shape: [1],
+    bytes: 4,
+  }, { shape: [1], bytes: 4 }]);
+  assert.equal(
+    sym.nnc_scatter_add(s, DESC_BYTES, f(3), new Int32Array([7]), f(1)),
+    E_BOUNDS,
+  );
+  const is = describe([{ shape: [1], bytes: 4 }, { shape: [3], bytes: 12 }, {
+    dtype: 2,
+    shape: [1],
+    bytes: 4,
+  }]);
+  assert.equal(
+    sym.nnc_index_select(
+      is,
+      DESC_BYTES,
+      f(1),
+      f(3),
+      new Int32Array([2 ** 31 - 1]),
+    ),
+    E_BOUNDS,
+  );
+  // im2col: zero kernel, wrong out shape.
+  const im = describe([{ shape: [1, 2, 3], bytes: 24 }, {
+    shape: [1, 1, 4],
+    bytes: 16,
+  }]);
+  im.set([1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1], 80);
+  assert.equal(sym.nnc_im2col(im, DESC_BYTES, f(6), f(4)), E_ARG);
+  assert.match(lastError(), /kernel size/);
+  im[81] = 3;
+  assert.equal(sym.nnc_im2col(im, DESC_BYTES, f(6), f(4)), E_ARG);
+  assert.match(lastError(), /out must have shape \[1, 3, 2\]/);
+  // pool: indices requested but null.
+  const pl = describe([{ shape: [1, 1, 2], bytes: 8 }, {
+    dtype: 2,
+    shape: [1, 1, 2],
+    bytes: 8,
+  }, { shape: [1, 1, 4], bytes: 16 }]);
+  pl.set([1, 2, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], 80);
+  assert.equal(sym.nnc_pool(pl, DESC_BYTES, f(2), null, f(4)), E_ARG);
+  assert.match(lastError(), /indices: buffer is null/);
+  // sort needs contiguous input.
+  const so = describe([{ shape: [2], bytes: 8 }, {
+    dtype: 2,
+    shape: [2],
+    bytes: 8,
+  }, { shape: [2], strides: [2], bytes: 16 }]);
+  assert.equal(
+    sym.nnc_sort(so, DESC_BYTES, f(2), new Int32Array(2), f(4)),
+    E_ARG,
+  );
+  assert.match(lastError(), /sort: x must be contiguous/);
+  // linear algebra: non-square input.
+  const ch = describe([{ shape: [2, 3], bytes: 24 }, {
+    shape: [2, 3],
+    bytes: 24,
+  }]);
+  assert.equal(sym.nnc_cholesky(ch, DESC_BYTES, f(6), f(6)), E_ARG);
+  assert.match(lastError(), /cholesky: a must be \[..., n, n\]/);
+});
+
+Deno.test({
+  name: "native: the backend turns error codes into RangeErrors naming the op",
+  ignore,
+}, () => {
+  const nb = createNativeBackend(sym, NO_THRESHOLDS);
+  const x = NDArray.fromTyped(new Float32Array([1, 2, 3]), [3]);
+  const out = NDArray.fromTyped(new Float32Array(2), [2]);
+  assert.throws(
+    () => nb.gather(out, x, 0, NDArray.fromTyped(new Int32Array([0, 5]), [2])),
+    (e: unknown) => {
+      assert.ok(e instanceof RangeError);
+      assert.match(
+        e.message,
+        /^native gather: gather: index 5 is out of range for axis 0 of size 3$/,
+      );
+      return true;
+    },
+  );
+  // A view that claims more elements than its storage holds.
+  const lying = new NDArray(new Storage(new Float32Array(2)), [3]);
+  assert.throws(
+    () => nb.copy(NDArray.fromTyped(new Float32Array(3), [3]), lying),
+    /native copy: copy: x: view reaches elements \[0, 2\]/,
+  );
+});
+
+Deno.test(
+  { name: "native: random garbage descriptors never crash", ignore },
+  () => {
+    const r = new Rand(99);
+    const kernels = [
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_copy(d, DESC_BYTES, b[0], b[1]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_unary(d, DESC_BYTES, b[0], b[1]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_binary(d, DESC_BYTES, b[0], b[1], b[2]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_where(d, DESC_BYTES, b[0], b[1], b[2], b[3]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_reduce(d, DESC_BYTES, b[0], b[1]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_arg_reduce(d, DESC_BYTES, b[0], b[1]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_matmul(d, DESC_BYTES, b[0], b[1], b[2]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_softmax(d, DESC_BYTES, b[0], b[1]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_cumulative(d, DESC_BYTES, b[0], b[1]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_sort(d, DESC_BYTES, b[0], b[1], b[2]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_gather(d, DESC_BYTES, b[0], b[1], b[2]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_scatter_add(d, DESC_BYTES, b[0], b[1], b[2]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_index_select(d, DESC_BYTES, b[0], b[1], b[2]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_im2col(d, DESC_BYTES, b[0], b[1]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_col2im(d, DESC_BYTES, b[0], b[1]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_pool(d, DESC_BYTES, b[0], b[1], b[2]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_cholesky(d, DESC_BYTES, b[0], b[1]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_lu(d, DESC_BYTES, b[0], b[1]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_solve(d, DESC_BYTES, b[0], b[1], b[2]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_qr(d, DESC_BYTES, b[0], b[1], b[2]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_eigh(d, DESC_BYTES, b[0], b[1], b[2]),
+      (d: Float64Array, b: Uint8Array[]) => sym.nnc_svd(d, DESC_BYTES, b[0], b[1], b[2], b[3]),
+    ];
+    let accepted = 0;
+    for (let i = 0; i < 20000; i++) {
+      const bufs = [0, 1, 2, 3].map(() => new Uint8Array(8 * r.int(0, 40)));
+      // Fill buffers with small integers (valid indices sometimes) as int32 words.
+      for (const b of bufs) {
+        const w = new Int32Array(b.buffer);
+        for (let j = 0; j < w.length; j++) w[j] = r.int(-1, 3);
+      }
+      const d = new Float64Array(128);
+      // Half the descriptors are plausible (one shared small shape, row-major strides) so that many
+      // pass validation and run; the rest are noise.
+      const plausible = r.chance(0.5);
+      const shape = r.shape(r.int(1, 3), 1, 3);
+      for (let k = 0; k < 4; k++) {
+        const base = k * 20;
+        d[base] = plausible ? r.pick([0, 0, 1, 2]) : r.int(-1, 3);
+        const nd = plausible ? shape.length : r.int(0, 4);
+        d[base + 1] = r.chance(0.02) ? r.pick([9, -1, 0.5, NaN]) : nd;
+        d[base + 2] = plausible ? 0 : r.int(-1, 3);
+        d[base + 3] = r.chance(0.9) ? bufs[k].byteLength : r.int(0, bufs[k].byteLength);
+        let acc = 1;
+        for (let j = 7; j >= 0; j--) {
+          const s = plausible ? (j < nd ? shape[j] : 1) : r.int(0, 3);
+          d[base + 4 + j] = s;
+          d[base + 12 + j] = plausible ? acc : r.int(-3, 3);
+          if (plausible && j < nd) acc *= s;
+        }
+      }
+      for (let j = 80; j < 128; j++) d[j] = r.int(-1, 3);
+      const rc = kernels[r.int(0, kernels.length - 1)](d, bufs);
+      assert.ok(Number.isInteger(rc) && rc >= -6, `return code ${rc}`);
+      if (rc >= 0) accepted++;
+    }
+    // Some garbage is valid and runs a kernel to completion: the checks are not simply rejecting all.
+    assert.ok(accepted > 300, `only ${accepted} accepted`);
+  },
+);

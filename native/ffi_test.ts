@@ -1,0 +1,64 @@
+// Finding and building libnnc: the per-user cache build and the no-compiler message.
+import assert from "node:assert/strict";
+import { compileInCache, loadNative } from "./ffi.ts";
+import { compileLibrary, NoCompilerError } from "./_compile.ts";
+
+const haveCc = (() => {
+  try {
+    return new Deno.Command("cc", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test("loadNative never throws and says where the library came from", async () => {
+  const r = await loadNative();
+  if (r.ok) assert.ok(["env", "build", "cache"].includes(r.source));
+  else assert.ok(r.reason.length > 0);
+});
+
+Deno.test(
+  { name: "the per-user cache compiles once and reuses the build", ignore: !haveCc },
+  async () => {
+    const dir = Deno.makeTempDirSync();
+    const old = Deno.env.get("XDG_CACHE_HOME");
+    Deno.env.set("XDG_CACHE_HOME", dir);
+    try {
+      const file = await compileInCache();
+      assert.ok(file.startsWith(`${dir}/nnc/`));
+      const mtime = Deno.statSync(file).mtime?.getTime();
+      assert.equal(await compileInCache(), file);
+      assert.equal(
+        Deno.statSync(file).mtime?.getTime(),
+        mtime,
+        "second call reuses the cached library",
+      );
+      const lib = Deno.dlopen(file, { nnc_get_threads: { parameters: [], result: "i32" } });
+      assert.ok(lib.symbols.nnc_get_threads() >= 1);
+      lib.close();
+    } finally {
+      if (old === undefined) Deno.env.delete("XDG_CACHE_HOME");
+      else Deno.env.set("XDG_CACHE_HOME", old);
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
+);
+
+Deno.test("without a compiler, compiling fails with NoCompilerError and a clear message", async () => {
+  const old = Deno.env.get("CC");
+  Deno.env.set("CC", "/nonexistent/cc");
+  try {
+    await assert.rejects(
+      () => compileLibrary("/nonexistent", `${Deno.makeTempDirSync()}/libnnc.so`),
+      (e: unknown) => {
+        assert.ok(e instanceof NoCompilerError);
+        assert.match(e.message, /no C compiler found \("\/nonexistent\/cc"\)/);
+        return true;
+      },
+    );
+  } finally {
+    if (old === undefined) Deno.env.delete("CC");
+    else Deno.env.set("CC", old);
+  }
+});

@@ -1,0 +1,133 @@
+/**
+ * What the native backend runs on: `nativeInfo()` (BLAS library, its version and kernel set,
+ * threads, whether the built-in GEMM is in use) and `setNativeThreads()`.
+ *
+ * @module
+ */
+import { loadedNative } from "./ffi.ts";
+
+/** CPU features libnnc read with cpuid. */
+export interface CpuInfo {
+  /** Vendor string, e.g. `GenuineIntel`, `AuthenticAMD`. */
+  vendor: string;
+  /** Family number (with the extended family). */
+  family: number;
+  /** Model number (with the extended model). */
+  model: number;
+  /** AVX2 support. */
+  avx2: boolean;
+  /** FMA3 support. */
+  fma: boolean;
+  /** AVX-512 Foundation. */
+  avx512f: boolean;
+  /** AVX-512 byte/word. */
+  avx512bw: boolean;
+  /** AVX-512 vector length extensions. */
+  avx512vl: boolean;
+  /** AVX-512 doubleword/quadword. */
+  avx512dq: boolean;
+  /** AVX-512 BF16 (Cooper Lake and later). */
+  avx512bf16: boolean;
+}
+
+/** The native backend's configuration, or why it is not available. */
+export interface NativeInfo {
+  /** True when libnnc is loaded (the backend is registered as `"native"`). */
+  available: boolean;
+  /** Why libnnc is not loaded (when `available` is false). */
+  reason?: string;
+  /** The libnnc file in use. */
+  path?: string;
+  /** Where it came from: `NNC_NATIVE_LIB`, the package's build folder, or the per-user cache. */
+  source?: "env" | "build" | "cache";
+  /** The BLAS in use: `openblas`, `mkl`, `blis`, `cblas`, or `builtin` (libnnc's own GEMM). */
+  blas?: string;
+  /** The BLAS library name that was opened. */
+  library?: string | null;
+  /** Its resolved path. */
+  libraryPath?: string | null;
+  /** OpenBLAS's configuration string (version, build options, kernel set). */
+  config?: string | null;
+  /** The kernel set OpenBLAS runs (`openblas_get_corename()`), e.g. `Cooperlake`, `Haswell`. */
+  coreType?: string | null;
+  /** The `OPENBLAS_CORETYPE` in force when OpenBLAS loaded. */
+  coreTypeRequested?: string | null;
+  /** Who chose it: `cpuid` (libnnc), `NNC_OPENBLAS_CORETYPE`, `OPENBLAS_CORETYPE` (the user) or `openblas`. */
+  coreTypeSource?: string | null;
+  /** The best kernel set for this CPU by cpuid. */
+  bestCoreType?: string | null;
+  /** True when OpenBLAS was already loaded in the process, too late to choose its kernel set. */
+  openblasPreloaded?: boolean;
+  /** Threads of libnnc (NNC_THREADS, default the number of cores). */
+  threads?: number;
+  /** Worker threads libnnc's pool has started so far (at most `threads - 1` at any one setting). */
+  poolWorkers?: number;
+  /** Threads the BLAS uses between calls (1 by default: libnnc raises it only during large GEMMs). */
+  blasThreads?: number;
+  /**
+   * `nnc` (default: libnnc's pool splits medium GEMMs and runs everything else; the BLAS threads
+   * only large GEMMs and sleeps right after) or `blas` (NNC_BLAS_THREADING=blas).
+   */
+  threading?: string;
+  /** True when GEMM runs on libnnc's built-in kernels (no BLAS found, or NNC_BLAS=builtin). */
+  fallbackGemm?: boolean;
+  /** True when NNC_BLAS=builtin forced the built-in GEMM. */
+  builtinForced?: boolean;
+  /** The library LAPACK comes from, or null (linear algebra then runs in the JS backend). */
+  lapack?: string | null;
+  /** CPU features. */
+  cpu?: CpuInfo;
+  /** The instruction set libnnc was compiled for (`avx512`, `avx2`, `avx`, `generic`). */
+  compiledFor?: string;
+}
+
+/**
+ * Describes the native backend: which BLAS and kernel set it uses, its threads, or why it is not
+ * loaded.
+ *
+ * @example
+ * ```ts
+ * import { nativeInfo } from "@nnc/native";
+ * const info = nativeInfo();
+ * console.log(info.available ? `${info.blas} ${info.coreType ?? ""}, ${info.threads} threads` : info.reason);
+ * ```
+ */
+export function nativeInfo(): NativeInfo {
+  const lib = loadedNative();
+  if (!lib) {
+    return {
+      available: false,
+      reason: "libnnc is not loaded yet (await loadNative())",
+    };
+  }
+  if (!lib.ok) return { available: false, reason: lib.reason };
+  const buf = new Uint8Array(8192);
+  const n = lib.symbols.nnc_info(buf, buf.length);
+  const raw = JSON.parse(new TextDecoder().decode(buf.subarray(0, n)));
+  const { path: libraryPath, ...rest } = raw;
+  return {
+    available: true,
+    path: lib.path,
+    source: lib.source,
+    ...rest,
+    libraryPath,
+  };
+}
+
+/**
+ * Sets the threads of libnnc and of the BLAS (`n <= 0`: the number of cores); returns the count in
+ * effect. Without libnnc it returns 1.
+ *
+ * @example
+ * ```ts
+ * import { nativeInfo, setNativeThreads } from "@nnc/native";
+ * const before = nativeInfo().threads ?? 0;
+ * setNativeThreads(1);
+ * setNativeThreads(before);
+ * ```
+ */
+export function setNativeThreads(n: number): number {
+  const lib = loadedNative();
+  if (!lib?.ok) return 1;
+  return lib.symbols.nnc_set_threads(Math.trunc(n));
+}

@@ -1,0 +1,87 @@
+// nativeInfo() and the environment variables read when libnnc starts (each case in a fresh
+// process, since OpenBLAS reads its settings once, when it loads).
+import assert from "node:assert/strict";
+import { loadNative, nativeInfo, setNativeThreads } from "./mod.ts";
+
+const lib = await loadNative();
+const ignore = !lib.ok;
+
+/** nnc_info() of a fresh process that opens libnnc with exactly the given environment. */
+function infoWith(env: Record<string, string>): Record<string, unknown> {
+  if (!lib.ok) throw new Error("unreachable");
+  const code = `
+    const l = Deno.dlopen(${
+    JSON.stringify(lib.path)
+  }, { nnc_info: { parameters: ["buffer", "i32"], result: "i32" } });
+    const b = new Uint8Array(8192);
+    console.log(new TextDecoder().decode(b.subarray(0, l.symbols.nnc_info(b, b.length))));`;
+  const keep: Record<string, string> = {};
+  for (const k of ["PATH", "HOME", "LD_LIBRARY_PATH"]) {
+    const v = Deno.env.get(k);
+    if (v) keep[k] = v;
+  }
+  const out = new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    cwd: Deno.makeTempDirSync(),
+    env: { ...keep, ...env },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+Deno.test({ name: "nativeInfo describes the loaded library", ignore }, () => {
+  const info = nativeInfo();
+  assert.equal(info.available, true);
+  assert.ok(info.path?.length);
+  assert.ok(["openblas", "mkl", "blis", "cblas", "builtin"].includes(info.blas ?? ""));
+  assert.ok((info.threads ?? 0) >= 1);
+  assert.equal(info.fallbackGemm, info.blas === "builtin");
+  if (info.blas === "openblas") {
+    assert.ok(info.coreType, "OpenBLAS reports its kernel set");
+    assert.match(info.config ?? "", /OpenBLAS/);
+  }
+});
+
+Deno.test({ name: "setNativeThreads changes the thread count and restores it", ignore }, () => {
+  const before = nativeInfo().threads!;
+  assert.equal(setNativeThreads(3), 3);
+  assert.equal(nativeInfo().threads, 3);
+  assert.equal(setNativeThreads(before), before);
+});
+
+Deno.test({ name: "NNC_THREADS and NNC_BLAS=builtin are read at start-up", ignore }, () => {
+  const threads = infoWith({ NNC_THREADS: "3" });
+  assert.equal(threads.threads, 3);
+  const builtin = infoWith({ NNC_BLAS: "builtin" });
+  assert.equal(builtin.blas, "builtin");
+  assert.equal(builtin.fallbackGemm, true);
+  assert.equal(builtin.builtinForced, true);
+  assert.equal(builtin.lapack, null);
+});
+
+Deno.test(
+  { name: "OpenBLAS kernel set: cpuid choice, user override, NNC override", ignore },
+  () => {
+    const auto = infoWith({});
+    if (auto.blas !== "openblas") {
+      console.warn("OpenBLAS not installed: kernel-set selection not tested");
+      return;
+    }
+    if (auto.bestCoreType) {
+      assert.equal(auto.coreTypeSource, "cpuid");
+      assert.equal(auto.coreTypeRequested, auto.bestCoreType);
+      // OpenBLAS spells its names in mixed case (COOPERLAKE -> Cooperlake).
+      assert.equal(String(auto.coreType).toUpperCase(), auto.bestCoreType);
+    }
+    const user = infoWith({ OPENBLAS_CORETYPE: "Prescott" });
+    assert.equal(user.coreTypeSource, "OPENBLAS_CORETYPE");
+    assert.equal(user.coreType, "Prescott");
+    // NNC_OPENBLAS_CORETYPE wins over the user's OPENBLAS_CORETYPE.
+    const nnc = infoWith({ OPENBLAS_CORETYPE: "Prescott", NNC_OPENBLAS_CORETYPE: "Nehalem" });
+    assert.equal(nnc.coreTypeSource, "NNC_OPENBLAS_CORETYPE");
+    assert.equal(nnc.coreType, "Nehalem");
+  },
+);

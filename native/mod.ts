@@ -1,0 +1,22 @@
+/**
+ * `@nnc/native`: the C backend of `@nnc/tensor`. Importing it opens libnnc (building it on first use
+ * when needed) and registers the `"native"` backend; `NNC_BACKEND=native` or `useBackend("native")`
+ * activates it. GEMM and LAPACK come from OpenBLAS (or another BLAS) when installed, from libnnc's
+ * own kernels otherwise.
+ *
+ * @example
+ * ```ts
+ * import "@nnc/native";
+ * import { nativeInfo } from "@nnc/native";
+ * const info = nativeInfo();
+ * console.log(info.available ? `native: ${info.blas}` : `JS only: ${info.reason}`);
+ * ```
+ *
+ * @module
+ */
+import "./register.ts";
+
+export * from "./info.ts";
+export * from "./ffi.ts";
+export * from "./native_backend.ts";
+export * from "./thresholds.ts";

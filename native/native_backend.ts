@@ -1,0 +1,427 @@
+/**
+ * The native {@link Backend}: every kernel of `@nnc/tensor` through libnnc, with small inputs
+ * routed to the JS kernels where an FFI call costs more than it saves (thresholds measured, see
+ * README.md).
+ *
+ * @module
+ */
+import {
+  type Backend,
+  type BinaryOp,
+  type NDArray,
+  type ReduceOp,
+  referenceBackend,
+  type UnaryOp,
+  type WindowGeometry,
+} from "@nnc/tensor";
+import type { NativeSymbols } from "./ffi.ts";
+import { THRESHOLDS, type Thresholds } from "./thresholds.ts";
+
+// ---- descriptor (see native/src/nnc.h) ----
+
+const SLOT = 20;
+const PARAMS = 80;
+const DESC_LEN = 128;
+const DESC_BYTES = DESC_LEN * 8;
+const MAX_DIMS = 8;
+
+const E_ARG = -1;
+const E_BOUNDS = -2;
+const E_UNSUPPORTED = -3;
+const E_NOMEM = -4;
+const E_NOLAPACK = -5;
+
+const UNARY_CODES: Record<UnaryOp, number> = {
+  neg: 0,
+  abs: 1,
+  sign: 2,
+  exp: 3,
+  expm1: 4,
+  log: 5,
+  log1p: 6,
+  sqrt: 7,
+  rsqrt: 8,
+  square: 9,
+  reciprocal: 10,
+  sin: 11,
+  cos: 12,
+  tan: 13,
+  tanh: 14,
+  sigmoid: 15,
+  relu: 16,
+  softplus: 17,
+  floor: 18,
+  ceil: 19,
+  round: 20,
+  trunc: 21,
+  erf: 22,
+};
+
+const BINARY_CODES: Record<BinaryOp, number> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  pow: 4,
+  mod: 5,
+  minimum: 6,
+  maximum: 7,
+  atan2: 8,
+  eq: 9,
+  ne: 10,
+  lt: 11,
+  le: 12,
+  gt: 13,
+  ge: 14,
+};
+
+const REDUCE_CODES: Record<ReduceOp, number> = {
+  sum: 0,
+  prod: 1,
+  max: 2,
+  min: 3,
+};
+
+/**
+ * Builds the native backend over an opened libnnc. `thresholds` (default {@link THRESHOLDS}) say
+ * below which sizes each kernel runs in JS instead.
+ *
+ * @example
+ * ```ts
+ * import { createNativeBackend, loadNative, NO_THRESHOLDS } from "@nnc/native";
+ * const lib = await loadNative();
+ * if (lib.ok) console.assert(createNativeBackend(lib.symbols, NO_THRESHOLDS).name === "native");
+ * ```
+ */
+export function createNativeBackend(
+  sym: NativeSymbols,
+  thresholds: Readonly<Thresholds> = THRESHOLDS,
+): Backend {
+  const ref = referenceBackend();
+  const desc = new Float64Array(DESC_LEN);
+  const errBuf = new Uint8Array(512);
+
+  /** Writes operand k into the descriptor; false when C cannot take it (more than 8 dims). */
+  function put(k: number, a: NDArray): boolean {
+    const n = a.shape.length;
+    if (n > MAX_DIMS) return false;
+    const base = k * SLOT;
+    const d = a.data;
+    desc[base] = d instanceof Float32Array
+      ? 0
+      : d instanceof Float64Array
+      ? 1
+      : d instanceof Int32Array
+      ? 2
+      : -1;
+    desc[base + 1] = n;
+    desc[base + 2] = a.offset;
+    desc[base + 3] = d.byteLength;
+    const shape = a.shape, strides = a.strides;
+    for (let i = 0; i < n; i++) {
+      desc[base + 4 + i] = shape[i];
+      desc[base + 12 + i] = strides[i];
+    }
+    return true;
+  }
+
+  /** Turns a negative status into the error the frontends expect; true when the JS kernel must run. */
+  function failed(rc: number, op: string): boolean {
+    if (rc >= 0) return false;
+    if (rc === E_NOLAPACK || rc === E_UNSUPPORTED) return true;
+    const n = sym.nnc_last_error(errBuf, errBuf.length);
+    const msg = `native ${op}: ${new TextDecoder().decode(errBuf.subarray(0, n))}`;
+    if (rc === E_ARG || rc === E_BOUNDS) throw new RangeError(msg);
+    if (rc === E_NOMEM) throw new RangeError(`${msg} (out of memory)`);
+    throw new Error(msg);
+  }
+
+  /** A linear-algebra status: the failing batch index, or -1. */
+  const batchIndex = (rc: number): number => (rc === 0 ? -1 : rc - 1);
+
+  function geometry(g: WindowGeometry): void {
+    const d = g.kernel.length;
+    desc[PARAMS] = d;
+    for (let i = 0; i < d; i++) {
+      desc[PARAMS + 1 + i] = g.kernel[i];
+      desc[PARAMS + 4 + i] = g.stride[i];
+      desc[PARAMS + 7 + i] = g.padding[i];
+      desc[PARAMS + 10 + i] = g.dilation[i];
+    }
+  }
+
+  const T = thresholds;
+
+  return {
+    name: "native",
+
+    copy(out, x) {
+      if (out.size < T.copy) return ref.copy(out, x);
+      if (!(put(0, out) && put(1, x))) return ref.copy(out, x);
+      if (failed(sym.nnc_copy(desc, DESC_BYTES, out.data, x.data), "copy")) {
+        ref.copy(out, x);
+      }
+    },
+
+    unary(op, out, x) {
+      if (out.size < (CHEAP_UNARY.has(op) ? T.unaryCheap : T.unary)) {
+        return ref.unary(op, out, x);
+      }
+      if (!(put(0, out) && put(1, x))) return ref.unary(op, out, x);
+      desc[PARAMS] = UNARY_CODES[op];
+      if (failed(sym.nnc_unary(desc, DESC_BYTES, out.data, x.data), op)) {
+        ref.unary(op, out, x);
+      }
+    },
+
+    binary(op, out, a, b) {
+      if (out.size < T.binary) return ref.binary(op, out, a, b);
+      if (!(put(0, out) && put(1, a) && put(2, b))) {
+        return ref.binary(op, out, a, b);
+      }
+      desc[PARAMS] = BINARY_CODES[op];
+      if (
+        failed(sym.nnc_binary(desc, DESC_BYTES, out.data, a.data, b.data), op)
+      ) ref.binary(op, out, a, b);
+    },
+
+    where(out, cond, a, b) {
+      if (out.size < T.binary) return ref.where(out, cond, a, b);
+      if (!(put(0, out) && put(1, cond) && put(2, a) && put(3, b))) {
+        return ref.where(out, cond, a, b);
+      }
+      if (
+        failed(
+          sym.nnc_where(desc, DESC_BYTES, out.data, cond.data, a.data, b.data),
+          "where",
+        )
+      ) ref.where(out, cond, a, b);
+    },
+
+    reduce(op, out, x, axes) {
+      if (x.size < T.reduce) return ref.reduce(op, out, x, axes);
+      if (!(put(0, out) && put(1, x))) return ref.reduce(op, out, x, axes);
+      desc[PARAMS] = REDUCE_CODES[op];
+      desc[PARAMS + 1] = axes.length;
+      for (let i = 0; i < axes.length && i < 16; i++) {
+        desc[PARAMS + 2 + i] = axes[i];
+      }
+      if (failed(sym.nnc_reduce(desc, DESC_BYTES, out.data, x.data), op)) {
+        ref.reduce(op, out, x, axes);
+      }
+    },
+
+    argReduce(op, out, x, axis) {
+      if (x.size < T.reduce) return ref.argReduce(op, out, x, axis);
+      if (!(put(0, out) && put(1, x))) return ref.argReduce(op, out, x, axis);
+      desc[PARAMS] = op === "argmax" ? 0 : 1;
+      desc[PARAMS + 1] = axis;
+      if (failed(sym.nnc_arg_reduce(desc, DESC_BYTES, out.data, x.data), op)) {
+        ref.argReduce(op, out, x, axis);
+      }
+    },
+
+    matmul(out, a, b) {
+      const nd = out.ndim;
+      const work = out.size * a.shape[nd - 1];
+      if (work < T.matmul) return ref.matmul(out, a, b);
+      if (!(put(0, out) && put(1, a) && put(2, b))) {
+        return ref.matmul(out, a, b);
+      }
+      if (
+        failed(
+          sym.nnc_matmul(desc, DESC_BYTES, out.data, a.data, b.data),
+          "matmul",
+        )
+      ) ref.matmul(out, a, b);
+    },
+
+    softmax(out, x, axis, log) {
+      if (x.size < T.softmax) return ref.softmax(out, x, axis, log);
+      if (!(put(0, out) && put(1, x))) return ref.softmax(out, x, axis, log);
+      desc[PARAMS] = axis;
+      desc[PARAMS + 1] = log ? 1 : 0;
+      if (
+        failed(
+          sym.nnc_softmax(desc, DESC_BYTES, out.data, x.data),
+          log ? "logSoftmax" : "softmax",
+        )
+      ) ref.softmax(out, x, axis, log);
+    },
+
+    cumulative(op, out, x, axis) {
+      if (x.size < T.cumulative) return ref.cumulative(op, out, x, axis);
+      if (!(put(0, out) && put(1, x))) return ref.cumulative(op, out, x, axis);
+      desc[PARAMS] = op === "sum" ? 0 : 1;
+      desc[PARAMS + 1] = axis;
+      if (
+        failed(
+          sym.nnc_cumulative(desc, DESC_BYTES, out.data, x.data),
+          `cum${op}`,
+        )
+      ) ref.cumulative(op, out, x, axis);
+    },
+
+    sort(values, indices, x, descending) {
+      if (x.size < T.sort) return ref.sort(values, indices, x, descending);
+      if (!(put(0, values) && put(1, indices) && put(2, x))) {
+        return ref.sort(values, indices, x, descending);
+      }
+      desc[PARAMS] = descending ? 1 : 0;
+      if (
+        failed(
+          sym.nnc_sort(desc, DESC_BYTES, values.data, indices.data, x.data),
+          "sort",
+        )
+      ) ref.sort(values, indices, x, descending);
+    },
+
+    gather(out, x, axis, index) {
+      if (index.size < T.indexing) return ref.gather(out, x, axis, index);
+      if (!(put(0, out) && put(1, x) && put(2, index))) {
+        return ref.gather(out, x, axis, index);
+      }
+      desc[PARAMS] = axis;
+      if (
+        failed(
+          sym.nnc_gather(desc, DESC_BYTES, out.data, x.data, index.data),
+          "gather",
+        )
+      ) ref.gather(out, x, axis, index);
+    },
+
+    scatterAdd(out, axis, index, src) {
+      if (index.size < T.indexing) return ref.scatterAdd(out, axis, index, src);
+      if (!(put(0, out) && put(1, index) && put(2, src))) {
+        return ref.scatterAdd(out, axis, index, src);
+      }
+      desc[PARAMS] = axis;
+      if (
+        failed(
+          sym.nnc_scatter_add(desc, DESC_BYTES, out.data, index.data, src.data),
+          "scatterAdd",
+        )
+      ) ref.scatterAdd(out, axis, index, src);
+    },
+
+    indexSelect(out, x, axis, index) {
+      if (out.size < T.indexing) return ref.indexSelect(out, x, axis, index);
+      if (!(put(0, out) && put(1, x) && put(2, index))) {
+        return ref.indexSelect(out, x, axis, index);
+      }
+      desc[PARAMS] = axis;
+      if (
+        failed(
+          sym.nnc_index_select(desc, DESC_BYTES, out.data, x.data, index.data),
+          "indexSelect",
+        )
+      ) ref.indexSelect(out, x, axis, index);
+    },
+
+    im2col(out, x, g) {
+      if (out.size < T.window) return ref.im2col(out, x, g);
+      if (!(put(0, out) && put(1, x))) return ref.im2col(out, x, g);
+      geometry(g);
+      if (
+        failed(sym.nnc_im2col(desc, DESC_BYTES, out.data, x.data), "im2col")
+      ) ref.im2col(out, x, g);
+    },
+
+    col2im(out, cols, g) {
+      if (cols.size < T.window) return ref.col2im(out, cols, g);
+      if (!(put(0, out) && put(1, cols))) return ref.col2im(out, cols, g);
+      geometry(g);
+      if (
+        failed(sym.nnc_col2im(desc, DESC_BYTES, out.data, cols.data), "col2im")
+      ) ref.col2im(out, cols, g);
+    },
+
+    pool(kind, out, indices, x, g, countIncludePad) {
+      if (x.size < T.window) {
+        return ref.pool(kind, out, indices, x, g, countIncludePad);
+      }
+      if (!(put(0, out) && put(2, x) && (!indices || put(1, indices)))) {
+        return ref.pool(kind, out, indices, x, g, countIncludePad);
+      }
+      geometry(g);
+      desc[PARAMS + 13] = kind === "max" ? 0 : 1;
+      desc[PARAMS + 14] = countIncludePad ? 1 : 0;
+      desc[PARAMS + 15] = indices ? 1 : 0;
+      // A null buffer is fine: the kernel never touches indices when the flag is 0.
+      if (
+        failed(
+          sym.nnc_pool(
+            desc,
+            DESC_BYTES,
+            out.data,
+            indices ? indices.data : null,
+            x.data,
+          ),
+          `${kind}Pool`,
+        )
+      ) ref.pool(kind, out, indices, x, g, countIncludePad);
+    },
+
+    cholesky(out, a) {
+      if (a.size < T.linalg || a.dtype === "int32") return ref.cholesky(out, a);
+      if (!(put(0, out) && put(1, a))) return ref.cholesky(out, a);
+      const rc = sym.nnc_cholesky(desc, DESC_BYTES, out.data, a.data);
+      return failed(rc, "cholesky") ? ref.cholesky(out, a) : batchIndex(rc);
+    },
+
+    lu(lu, pivots) {
+      if (lu.size < T.linalg || lu.dtype === "int32") return ref.lu(lu, pivots);
+      if (!(put(0, lu) && put(1, pivots))) return ref.lu(lu, pivots);
+      const rc = sym.nnc_lu(desc, DESC_BYTES, lu.data, pivots.data);
+      return failed(rc, "lu") ? ref.lu(lu, pivots) : batchIndex(rc);
+    },
+
+    solve(out, a, b) {
+      if (a.size < T.linalg || a.dtype === "int32") return ref.solve(out, a, b);
+      if (!(put(0, out) && put(1, a) && put(2, b))) return ref.solve(out, a, b);
+      const rc = sym.nnc_solve(desc, DESC_BYTES, out.data, a.data, b.data);
+      return failed(rc, "solve") ? ref.solve(out, a, b) : batchIndex(rc);
+    },
+
+    qr(q, r, a) {
+      if (a.size < T.linalg || a.dtype === "int32") return ref.qr(q, r, a);
+      if (!(put(0, q) && put(1, r) && put(2, a))) return ref.qr(q, r, a);
+      if (failed(sym.nnc_qr(desc, DESC_BYTES, q.data, r.data, a.data), "qr")) {
+        ref.qr(q, r, a);
+      }
+    },
+
+    eigh(w, v, a) {
+      if (a.size < T.linalg || a.dtype === "int32") return ref.eigh(w, v, a);
+      if (!(put(0, w) && put(1, v) && put(2, a))) return ref.eigh(w, v, a);
+      if (
+        failed(sym.nnc_eigh(desc, DESC_BYTES, w.data, v.data, a.data), "eigh")
+      ) ref.eigh(w, v, a);
+    },
+
+    svd(u, s, vt, a) {
+      if (a.size < T.linalg || a.dtype === "int32") return ref.svd(u, s, vt, a);
+      if (!(put(0, u) && put(1, s) && put(2, vt) && put(3, a))) {
+        return ref.svd(u, s, vt, a);
+      }
+      if (
+        failed(
+          sym.nnc_svd(desc, DESC_BYTES, u.data, s.data, vt.data, a.data),
+          "svd",
+        )
+      ) ref.svd(u, s, vt, a);
+    },
+  };
+}
+
+const CHEAP_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
+  "neg",
+  "abs",
+  "square",
+  "relu",
+  "floor",
+  "ceil",
+  "round",
+  "trunc",
+  "sign",
+]);

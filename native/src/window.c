@@ -1,0 +1,458 @@
+/* Sliding windows: im2col, col2im and max/avg pooling over 1-, 2- and 3-d windows with stride,
+ * padding and dilation. As in the JS backend, the geometry is lifted to three spatial axes and
+ * each loop runs only over the taps or positions whose input index lies inside the array, so no
+ * read or write ever leaves its operand (ranges are computed once per axis). */
+#include "internal.h"
+
+typedef struct {
+  int64_t n, o, k, s, p, dil;
+} axis_t;
+
+static inline int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+static inline int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
+static inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
+static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
+
+#define GEO_MAX 2147483647LL
+
+typedef struct {
+  int d;
+  int64_t kernel[3], stride[3], padding[3], dilation[3];
+} geo_t;
+
+static int read_geometry(const double *desc, const char *op, geo_t *g) {
+  int64_t d;
+  int rc;
+  if ((rc = nnc_param(desc, 0, 1, 3, op, "spatial rank", &d))) return rc;
+  g->d = (int)d;
+  for (int i = 0; i < g->d; i++) {
+    if ((rc = nnc_param(desc, 1 + i, 1, GEO_MAX, op, "kernel size", &g->kernel[i])) ||
+        (rc = nnc_param(desc, 4 + i, 1, GEO_MAX, op, "stride", &g->stride[i])) ||
+        (rc = nnc_param(desc, 7 + i, 0, GEO_MAX, op, "padding", &g->padding[i])) ||
+        (rc = nnc_param(desc, 10 + i, 1, GEO_MAX, op, "dilation", &g->dilation[i])))
+      return rc;
+  }
+  return NNC_OK;
+}
+
+/* Output extent of an unfold (floor mode); may be <= 0 when the window does not fit. */
+static int64_t unfold_out(int64_t n, int64_t k, int64_t s, int64_t p, int64_t dil) {
+  return floor_div(n + 2 * p - dil * (k - 1) - 1, s) + 1;
+}
+
+/* Lifts the geometry to three axes; the leading missing ones are trivial. */
+static void lift(const geo_t *g, const int64_t *spatialIn, const int64_t *spatialOut, axis_t *ax) {
+  for (int i = 0; i < 3 - g->d; i++) ax[i] = (axis_t){1, 1, 1, 1, 0, 1};
+  for (int i = 0; i < g->d; i++)
+    ax[3 - g->d + i] = (axis_t){spatialIn[i], spatialOut[i], g->kernel[i], g->stride[i],
+                                g->padding[i], g->dilation[i]};
+}
+
+/* Spatial strides of an [N, C, ...spatial] operand lifted to three axes. */
+static void spatial_strides(const nnc_arr *a, int d, int64_t *s) {
+  s[0] = s[1] = s[2] = 0;
+  for (int i = 0; i < d; i++) s[3 - d + i] = a->strides[2 + i];
+}
+
+/* For each tap k: the output positions [lo, hi) whose input index o·s − p + k·dil is inside. */
+static void tap_ranges(const axis_t *a, int64_t *lo, int64_t *hi) {
+  for (int64_t k = 0; k < a->k; k++) {
+    const int64_t shift = k * a->dil - a->p;
+    const int64_t first = imax(0, ceil_div(-shift, a->s));
+    const int64_t last = imin(a->o, floor_div(a->n - 1 - shift, a->s) + 1);
+    lo[k] = first;
+    hi[k] = imax(first, last);
+  }
+}
+
+typedef struct {
+  const nnc_arr *x, *o;
+  axis_t ax[3];
+  int64_t xs[3];
+  int64_t *lo[3], *hi[3];
+  int64_t C, KK, L;
+} win_job;
+
+static void im2col_task(void *ctx, int64_t b, int64_t e) {
+  win_job *j = ctx;
+  const int64_t es = nnc_elsize(j->x->dtype);
+  const axis_t *ad = &j->ax[0], *ah = &j->ax[1], *aw = &j->ax[2];
+  const int64_t oH = ah->o, oW = aw->o, plane = oH * oW, L = j->L;
+  const int64_t stepW = aw->s * j->xs[2];
+  for (int64_t nc = b; nc < e; nc++) {
+    const int64_t n = nc / j->C, c = nc % j->C;
+    const char *xc = j->x->data + (j->x->off + n * j->x->strides[0] + c * j->x->strides[1]) * es;
+    char *o = j->o->data + (j->o->off + nc * j->KK * L) * es;
+    for (int64_t kd = 0; kd < ad->k; kd++) {
+      const int64_t dlo = j->lo[0][kd], dhi = j->hi[0][kd], dShift = kd * ad->dil - ad->p;
+      for (int64_t kh = 0; kh < ah->k; kh++) {
+        const int64_t hlo = j->lo[1][kh], hhi = j->hi[1][kh], hShift = kh * ah->dil - ah->p;
+        for (int64_t kw = 0; kw < aw->k; kw++) {
+          const int64_t wlo = j->lo[2][kw], whi = j->hi[2][kw], wShift = kw * aw->dil - aw->p;
+          if (dlo >= dhi || hlo >= hhi || wlo >= whi) {
+            memset(o, 0, (size_t)(L * es));
+            o += L * es;
+            continue;
+          }
+          for (int64_t od = 0; od < ad->o; od++) {
+            if (od < dlo || od >= dhi) {
+              memset(o, 0, (size_t)(plane * es));
+              o += plane * es;
+              continue;
+            }
+            const int64_t xd = (od * ad->s + dShift) * j->xs[0];
+            for (int64_t oh = 0; oh < oH; oh++) {
+              if (oh < hlo || oh >= hhi) {
+                memset(o, 0, (size_t)(oW * es));
+                o += oW * es;
+                continue;
+              }
+              if (wlo > 0) memset(o, 0, (size_t)(wlo * es));
+              const int64_t p0 = xd + (oh * ah->s + hShift) * j->xs[1] + (wlo * aw->s + wShift) * j->xs[2];
+              if (es == 4) {
+                const uint32_t *src = (const uint32_t *)xc + p0;
+                uint32_t *dst = (uint32_t *)o;
+                if (stepW == 1) memcpy(dst + wlo, src, (size_t)(whi - wlo) * 4);
+                else
+                  for (int64_t w = wlo; w < whi; w++, src += stepW) dst[w] = *src;
+              } else {
+                const uint64_t *src = (const uint64_t *)xc + p0;
+                uint64_t *dst = (uint64_t *)o;
+                if (stepW == 1) memcpy(dst + wlo, src, (size_t)(whi - wlo) * 8);
+                else
+                  for (int64_t w = wlo; w < whi; w++, src += stepW) dst[w] = *src;
+              }
+              if (whi < oW) memset(o + whi * es, 0, (size_t)((oW - whi) * es));
+              o += oW * es;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Validates x [N, C, ...spatial] against the geometry and fills the job's axes. */
+static int window_setup(const char *op, const geo_t *g, const nnc_arr *x, const int64_t *spatialOut,
+                        win_job *j, int64_t *ranges) {
+  lift(g, x->shape + 2, spatialOut, j->ax);
+  spatial_strides(x, g->d, j->xs);
+  int64_t *r = ranges;
+  for (int i = 0; i < 3; i++) {
+    j->lo[i] = r;
+    j->hi[i] = r + j->ax[i].k;
+    r += 2 * j->ax[i].k;
+    tap_ranges(&j->ax[i], j->lo[i], j->hi[i]);
+  }
+  (void)op;
+  return NNC_OK;
+}
+
+static int check_window_operand(const char *op, const nnc_arr *x, int d, const char *name) {
+  if (x->ndim != d + 2)
+    return nnc_fail(NNC_E_ARG, "%s: %s must have %d dimensions ([N, C, ...%d spatial]), got %d", op, name, d + 2,
+                    d, x->ndim);
+  return NNC_OK;
+}
+
+/* Unfold geometry: out extents and the kernel product, with sizes checked. */
+static int unfold_geometry(const char *op, const geo_t *g, const int64_t *spatialIn, int64_t *outSp,
+                           int64_t *KK, int64_t *L) {
+  *KK = 1, *L = 1;
+  for (int i = 0; i < g->d; i++) {
+    outSp[i] = unfold_out(spatialIn[i], g->kernel[i], g->stride[i], g->padding[i], g->dilation[i]);
+    if (outSp[i] < 0) outSp[i] = 0;
+    if (g->kernel[i] > ((int64_t)1 << 20) || outSp[i] > ((int64_t)1 << 40))
+      return nnc_fail(NNC_E_ARG, "%s: window geometry too large", op);
+    *KK *= g->kernel[i];
+    *L *= outSp[i];
+    if (*KK > ((int64_t)1 << 40) || *L > ((int64_t)1 << 40))
+      return nnc_fail(NNC_E_ARG, "%s: window geometry too large", op);
+  }
+  return NNC_OK;
+}
+
+static int ranges_alloc(const geo_t *g, int64_t **r) {
+  int64_t total = 6;
+  for (int i = 0; i < g->d; i++) total += 2 * g->kernel[i];
+  if (total > ((int64_t)1 << 26)) return nnc_fail(NNC_E_ARG, "window: kernel too large");
+  *r = nnc_alloc((size_t)total * sizeof(int64_t));
+  return *r ? NNC_OK : NNC_E_NOMEM;
+}
+
+int32_t nnc_im2col(const double *desc, int32_t desc_bytes, void *out, const void *x) {
+  static const char *op = "im2col";
+  nnc_arr o, a;
+  geo_t g;
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, out, "im2col: out", &o)) ||
+      (rc = nnc_parse(desc, 1, x, "im2col: x", &a)) || (rc = read_geometry(desc, op, &g)) ||
+      (rc = check_window_operand(op, &a, g.d, "x")) || (rc = nnc_require_dtype(&o, a.dtype, op, "out")) ||
+      (rc = nnc_require_contiguous(&o, op, "out")))
+    return rc;
+  int64_t outSp[3], KK, L;
+  if ((rc = unfold_geometry(op, &g, a.shape + 2, outSp, &KK, &L))) return rc;
+  const int64_t N = a.shape[0], C = a.shape[1];
+  if (o.ndim != 3 || o.shape[0] != N || o.shape[1] != C * KK || o.shape[2] != L)
+    return nnc_fail(NNC_E_ARG, "im2col: out must have shape [%lld, %lld, %lld]", (long long)N,
+                    (long long)(C * KK), (long long)L);
+  if (o.size == 0) return NNC_OK;
+  int64_t *ranges;
+  if ((rc = ranges_alloc(&g, &ranges))) return rc;
+  win_job j = {.x = &a, .o = &o, .C = C, .KK = KK, .L = L};
+  window_setup(op, &g, &a, outSp, &j, ranges);
+  int64_t grain = 32768 / (KK * L);
+  nnc_parallel_for(N * C, grain < 1 ? 1 : grain, im2col_task, &j);
+  nnc_free(ranges);
+  return NNC_OK;
+}
+
+/* ---------------- col2im ---------------- */
+
+typedef struct {
+  const nnc_arr *cols, *o;
+  axis_t ax[3];
+  int64_t *lo[3], *hi[3];
+  int64_t C, KK, inPlane;
+} fold_job;
+
+#define FOLD_PLANE(T, ADD)                                                                       \
+  for (int64_t c = 0; c < 1; c++) {                                                               \
+    T *oc = (T *)j->o->data + j->o->off + nc * j->inPlane;                                        \
+    const T *cd = (const T *)j->cols->data + j->cols->off;                                        \
+    int64_t r = (nc % j->C) * j->KK;                                                              \
+    const int64_t n = nc / j->C;                                                                  \
+    for (int64_t kd = 0; kd < ad->k; kd++) {                                                      \
+      const int64_t dShift = kd * ad->dil - ad->p;                                                \
+      for (int64_t kh = 0; kh < ah->k; kh++) {                                                    \
+        const int64_t hShift = kh * ah->dil - ah->p;                                              \
+        for (int64_t kw = 0; kw < aw->k; kw++, r++) {                                             \
+          const int64_t wlo = j->lo[2][kw], whi = j->hi[2][kw], wShift = kw * aw->dil - aw->p;    \
+          const int64_t cr = n * csN + r * csR;                                                   \
+          for (int64_t od = j->lo[0][kd]; od < j->hi[0][kd]; od++) {                              \
+            const int64_t outD = (od * ad->s + dShift) * H * W;                                   \
+            for (int64_t oh = j->lo[1][kh]; oh < j->hi[1][kh]; oh++) {                            \
+              int64_t p = outD + (oh * ah->s + hShift) * W + wlo * sW + wShift;                   \
+              int64_t q = cr + ((od * oH + oh) * oW + wlo) * csL;                                 \
+              for (int64_t ow = wlo; ow < whi; ow++, p += sW, q += csL) oc[p] = ADD(oc[p], cd[q]); \
+            }                                                                                     \
+          }                                                                                       \
+        }                                                                                         \
+      }                                                                                           \
+    }                                                                                             \
+  }
+
+#define ADDF(a, b) ((a) + (b))
+#define ADDI(a, b) js_toint32((double)(a) + (double)(b))
+
+static void col2im_task(void *ctx, int64_t b, int64_t e) {
+  fold_job *j = ctx;
+  const axis_t *ad = &j->ax[0], *ah = &j->ax[1], *aw = &j->ax[2];
+  const int64_t oH = ah->o, oW = aw->o, H = ah->n, W = aw->n, sW = aw->s;
+  const int64_t csN = j->cols->strides[0], csR = j->cols->strides[1], csL = j->cols->strides[2];
+  const int64_t es = nnc_elsize(j->o->dtype);
+  for (int64_t nc = b; nc < e; nc++) {
+    memset(j->o->data + (j->o->off + nc * j->inPlane) * es, 0, (size_t)(j->inPlane * es));
+    switch (j->o->dtype) {
+      case NNC_F32: FOLD_PLANE(float, ADDF) break;
+      case NNC_F64: FOLD_PLANE(double, ADDF) break;
+      default: FOLD_PLANE(int32_t, ADDI) break;
+    }
+  }
+}
+
+int32_t nnc_col2im(const double *desc, int32_t desc_bytes, void *out, const void *cols) {
+  static const char *op = "col2im";
+  nnc_arr o, c;
+  geo_t g;
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, out, "col2im: out", &o)) ||
+      (rc = nnc_parse(desc, 1, cols, "col2im: cols", &c)) || (rc = read_geometry(desc, op, &g)) ||
+      (rc = check_window_operand(op, &o, g.d, "out")) || (rc = nnc_require_dtype(&c, o.dtype, op, "cols")) ||
+      (rc = nnc_require_contiguous(&o, op, "out")))
+    return rc;
+  int64_t outSp[3], KK, L;
+  if ((rc = unfold_geometry(op, &g, o.shape + 2, outSp, &KK, &L))) return rc;
+  const int64_t N = o.shape[0], C = o.shape[1];
+  if (c.ndim != 3 || c.shape[0] != N || c.shape[1] != C * KK || c.shape[2] != L)
+    return nnc_fail(NNC_E_ARG, "col2im: cols must have shape [%lld, %lld, %lld]", (long long)N,
+                    (long long)(C * KK), (long long)L);
+  if (o.size == 0) return NNC_OK;
+  int64_t *ranges;
+  if ((rc = ranges_alloc(&g, &ranges))) return rc;
+  win_job w = {.x = &o, .o = &o};
+  window_setup(op, &g, &o, outSp, &w, ranges);
+  fold_job j = {.cols = &c, .o = &o, .C = C, .KK = KK, .inPlane = o.size / (N * C)};
+  memcpy(j.ax, w.ax, sizeof j.ax);
+  for (int i = 0; i < 3; i++) j.lo[i] = w.lo[i], j.hi[i] = w.hi[i];
+  int64_t grain = 32768 / (KK * (L ? L : 1));
+  nnc_parallel_for(N * C, grain < 1 ? 1 : grain, col2im_task, &j);
+  nnc_free(ranges);
+  return NNC_OK;
+}
+
+/* ---------------- pooling ---------------- */
+
+typedef struct {
+  int64_t *k0, *k1, *padded, *first;
+} wranges;
+
+/* Per output position: the first and one-past-last taps inside the input, the taps inside the
+ * padded extent (avg divisor with countIncludePad), and PyTorch's index for an empty window. */
+static void window_ranges(const axis_t *a, wranges *w) {
+  for (int64_t o = 0; o < a->o; o++) {
+    const int64_t start = o * a->s - a->p;
+    const int64_t lo = start >= 0 ? 0 : ceil_div(-start, a->dil);
+    const int64_t hi = imin(a->k, floor_div(a->n - 1 - start, a->dil) + 1);
+    w->k0[o] = imin(lo, a->k);
+    w->k1[o] = imax(w->k0[o], hi);
+    w->first[o] = start + lo * a->dil;
+    const int64_t plo = ceil_div(-a->p - start, a->dil);
+    const int64_t phi = imin(a->k, floor_div(a->n + a->p - 1 - start, a->dil) + 1);
+    w->padded[o] = imax(0, phi - imax(0, plo));
+  }
+}
+
+typedef struct {
+  const nnc_arr *x, *o, *ix;
+  int max, includePad;
+  axis_t ax[3];
+  int64_t xs[3];
+  wranges w[3];
+  int64_t C, outPlane;
+} pool_job;
+
+static inline void std_(char *p, int dt, int64_t i, double v) {
+  switch (dt) {
+    case NNC_F32: ((float *)p)[i] = (float)v; break;
+    case NNC_F64: ((double *)p)[i] = v; break;
+    default: ((int32_t *)p)[i] = js_toint32(v); break;
+  }
+}
+
+/* One output row (fixed n, c, od, oh) of max or average pooling, typed loads. Values compare
+ * and sum in double, as the JS backend's numbers do. */
+#define POOL_ROW(NAME, T)                                                                        \
+  static void NAME(const pool_job *j, const T *xc, char *ob, int32_t *ib, int64_t o, int64_t od, \
+                   int64_t oh) {                                                                  \
+    const axis_t *ad = &j->ax[0], *ah = &j->ax[1], *aw = &j->ax[2];                               \
+    const wranges *wd = &j->w[0], *wh = &j->w[1], *ww = &j->w[2];                                 \
+    const int64_t H = ah->n, W = aw->n;                                                           \
+    const int64_t stepD = ad->dil * j->xs[0], stepH = ah->dil * j->xs[1], stepW = aw->dil * j->xs[2]; \
+    const int64_t kd0 = wd->k0[od], kd1 = wd->k1[od], d0 = od * ad->s - ad->p;                    \
+    const int64_t kh0 = wh->k0[oh], kh1 = wh->k1[oh], h0 = oh * ah->s - ah->p;                    \
+    const int dt = j->x->dtype;                                                                   \
+    for (int64_t ow = 0; ow < aw->o; ow++, o++) {                                                 \
+      const int64_t kw0 = ww->k0[ow], kw1 = ww->k1[ow], w0 = ow * aw->s - aw->p;                  \
+      const int64_t pd0 = (d0 + kd0 * ad->dil) * j->xs[0] + (h0 + kh0 * ah->dil) * j->xs[1] +     \
+                          (w0 + kw0 * aw->dil) * j->xs[2];                                        \
+      if (j->max) {                                                                               \
+        double best = -INFINITY;                                                                  \
+        int64_t bestAt = (wd->first[od] * H + wh->first[oh]) * W + ww->first[ow];                 \
+        int64_t pd = pd0;                                                                         \
+        for (int64_t kd = kd0; kd < kd1; kd++, pd += stepD) {                                     \
+          const int64_t flatD = (d0 + kd * ad->dil) * H;                                          \
+          int64_t ph = pd;                                                                        \
+          for (int64_t kh = kh0; kh < kh1; kh++, ph += stepH) {                                   \
+            const int64_t flatH = (flatD + h0 + kh * ah->dil) * W + w0;                           \
+            int64_t pw = ph;                                                                      \
+            for (int64_t kw = kw0; kw < kw1; kw++, pw += stepW) {                                 \
+              const double v = xc[pw];                                                            \
+              if (v > best || v != v) {                                                           \
+                best = v;                                                                         \
+                bestAt = flatH + kw * aw->dil;                                                    \
+              }                                                                                   \
+            }                                                                                     \
+          }                                                                                       \
+        }                                                                                         \
+        std_(ob, dt, o, best);                                                                    \
+        if (ib) ib[o] = js_toint32((double)bestAt);                                               \
+      } else {                                                                                    \
+        double sum = 0;                                                                           \
+        int64_t pd = pd0;                                                                         \
+        for (int64_t kd = kd0; kd < kd1; kd++, pd += stepD) {                                     \
+          int64_t ph = pd;                                                                        \
+          for (int64_t kh = kh0; kh < kh1; kh++, ph += stepH) {                                   \
+            int64_t pw = ph;                                                                      \
+            for (int64_t kw = kw0; kw < kw1; kw++, pw += stepW) sum += xc[pw];                    \
+          }                                                                                       \
+        }                                                                                         \
+        const int64_t count = j->includePad ? wd->padded[od] * wh->padded[oh] * ww->padded[ow]    \
+                                            : (kd1 - kd0) * (kh1 - kh0) * (kw1 - kw0);            \
+        std_(ob, dt, o, count > 0 ? sum / (double)count : 0.0);                                   \
+      }                                                                                           \
+    }                                                                                             \
+  }
+POOL_ROW(pool_row_f, float)
+POOL_ROW(pool_row_d, double)
+POOL_ROW(pool_row_i, int32_t)
+
+/* Units are output rows (n, c, od, oh), so one large plane still spreads over the threads. */
+static void pool_task(void *ctx, int64_t b, int64_t e) {
+  pool_job *j = ctx;
+  const int dt = j->x->dtype;
+  const int64_t es = nnc_elsize(dt);
+  const int64_t oD = j->ax[0].o, oH = j->ax[1].o, oW = j->ax[2].o;
+  char *ob = j->o->data + j->o->off * es;
+  int32_t *ib = j->ix ? (int32_t *)j->ix->data + j->ix->off : NULL;
+  for (int64_t u = b; u < e; u++) {
+    const int64_t nc = u / (oD * oH), r = u % (oD * oH), od = r / oH, oh = r % oH;
+    const int64_t n = nc / j->C, c = nc % j->C;
+    const char *xc = j->x->data + (j->x->off + n * j->x->strides[0] + c * j->x->strides[1]) * es;
+    const int64_t o = nc * j->outPlane + (od * oH + oh) * oW;
+    switch (dt) {
+      case NNC_F32: pool_row_f(j, (const float *)xc, ob, ib, o, od, oh); break;
+      case NNC_F64: pool_row_d(j, (const double *)xc, ob, ib, o, od, oh); break;
+      default: pool_row_i(j, (const int32_t *)xc, ob, ib, o, od, oh); break;
+    }
+  }
+}
+
+int32_t nnc_pool(const double *desc, int32_t desc_bytes, void *out, void *indices, const void *x) {
+  static const char *op = "pool";
+  nnc_arr o, ix, a;
+  geo_t g;
+  int64_t kind, includePad, hasIdx;
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, out, "pool: out", &o)) ||
+      (rc = nnc_parse(desc, 2, x, "pool: x", &a)) || (rc = read_geometry(desc, op, &g)) ||
+      (rc = nnc_param(desc, 13, 0, 1, op, "kind (0 max, 1 avg)", &kind)) ||
+      (rc = nnc_param(desc, 14, 0, 1, op, "countIncludePad flag", &includePad)) ||
+      (rc = nnc_param(desc, 15, 0, 1, op, "indices flag", &hasIdx)) ||
+      (rc = check_window_operand(op, &a, g.d, "x")) || (rc = check_window_operand(op, &o, g.d, "out")) ||
+      (rc = nnc_require_dtype(&o, a.dtype, op, "out")) || (rc = nnc_require_contiguous(&o, op, "out")))
+    return rc;
+  if (hasIdx) {
+    if ((rc = nnc_parse(desc, 1, indices, "pool: indices", &ix)) ||
+        (rc = nnc_require_dtype(&ix, NNC_I32, op, "indices")) ||
+        (rc = nnc_require_shape(&ix, &o, op, "indices", "out")) ||
+        (rc = nnc_require_contiguous(&ix, op, "indices")))
+      return rc;
+  }
+  if (o.shape[0] != a.shape[0] || o.shape[1] != a.shape[1])
+    return nnc_fail(NNC_E_ARG, "pool: out's batch and channel extents [%lld, %lld] differ from x's [%lld, %lld]",
+                    (long long)o.shape[0], (long long)o.shape[1], (long long)a.shape[0], (long long)a.shape[1]);
+  if (o.size == 0) return NNC_OK;
+  pool_job j = {.x = &a, .o = &o, .ix = hasIdx && kind == 0 ? &ix : NULL, .max = kind == 0,
+                .includePad = (int)includePad, .C = a.shape[1]};
+  lift(&g, a.shape + 2, o.shape + 2, j.ax);
+  spatial_strides(&a, g.d, j.xs);
+  j.outPlane = j.ax[0].o * j.ax[1].o * j.ax[2].o;
+  int64_t total = 0;
+  for (int i = 0; i < 3; i++) total += 4 * j.ax[i].o;
+  int64_t *mem = nnc_alloc((size_t)total * sizeof(int64_t));
+  if (!mem) return NNC_E_NOMEM;
+  int64_t *m = mem;
+  for (int i = 0; i < 3; i++) {
+    const int64_t n = j.ax[i].o;
+    j.w[i] = (wranges){m, m + n, m + 2 * n, m + 3 * n};
+    m += 4 * n;
+    window_ranges(&j.ax[i], &j.w[i]);
+  }
+  double work = (double)j.ax[2].o;
+  for (int i = 0; i < g.d; i++) work *= (double)g.kernel[i];
+  int64_t grain = work >= 16384 ? 1 : (int64_t)(16384 / (work > 1 ? work : 1));
+  nnc_parallel_for(a.shape[0] * a.shape[1] * j.ax[0].o * j.ax[1].o, grain, pool_task, &j);
+  nnc_free(mem);
+  return NNC_OK;
+}
