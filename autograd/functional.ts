@@ -355,7 +355,7 @@ export function hessianVectorProduct(
     }
   }
   const out = hv.map((h, i) => h ?? zerosFor(xs[i]));
-  return { value: y, hvp: Array.isArray(primals) ? out : out[0] };
+  return { value: detachIfLocal(y, keepValue), hvp: Array.isArray(primals) ? out : out[0] };
 }
 
 /**

@@ -3,7 +3,7 @@
 //
 //   deno run -A examples/two_moons_mlp.ts [--epochs 60] [--noise 0.2]
 // → out/two_moons_regions.svg, out/two_moons_curves.svg
-import { NDArray, Rng } from "@nnc/tensor";
+import { type NDArray, Rng } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
 import { crossEntropy } from "@nnc/layers";
 import { Adam } from "@nnc/optim";
