@@ -18,6 +18,7 @@ export const SOURCES: readonly string[] = [
   "src/window.c",
   "src/matmul.c",
   "src/linalg.c",
+  "src/optim.c",
 ];
 
 /**

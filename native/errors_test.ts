@@ -395,3 +395,19 @@ Deno.test(
     assert.ok(accepted > 300, `only ${accepted} accepted`);
   },
 );
+
+Deno.test({ name: "native: optimiser steps reject short buffers and bad counts", ignore }, () => {
+  const x = new Float32Array(8), g = new Float32Array(8), m = new Float32Array(4);
+  const c = new Float64Array(16);
+  c[0] = 8;
+  c[1] = x.byteLength;
+  c[2] = g.byteLength;
+  c[3] = m.byteLength; // the momentum buffer holds 4 of the 8 elements
+  assert.equal(sym.nnc_sgd_step(c, c.byteLength, 0, x, g, m), E_BOUNDS);
+  c[0] = 2.5;
+  assert.equal(sym.nnc_sgd_step(c, c.byteLength, 0, x, g, null), E_ARG);
+  c[0] = 8;
+  assert.equal(sym.nnc_sgd_step(c, 8, 0, x, g, null), E_ARG, "coefficient array too short");
+  assert.equal(sym.nnc_adam_step(c, c.byteLength, 2, x, g, m, m, null), -3, "int32 is unsupported");
+  assert.equal(sym.nnc_adam_step(c, c.byteLength, 0, x, g, null, m, null), E_ARG, "m is required");
+});

@@ -61,6 +61,14 @@ export const SYMBOLS = {
   nnc_qr: KERNEL3,
   nnc_eigh: KERNEL3,
   nnc_svd: KERNEL4,
+  nnc_sgd_step: {
+    parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  nnc_adam_step: {
+    parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
   nnc_sgemm: {
     parameters: ["i32", "i32", "i32", "buffer", "buffer", "buffer", "i32"],
     result: "i32",

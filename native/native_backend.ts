@@ -100,6 +100,7 @@ export function createNativeBackend(
   const ref = referenceBackend();
   const desc = new Float64Array(DESC_LEN);
   const errBuf = new Uint8Array(512);
+  const coeff = new Float64Array(16);
 
   /** Writes operand k into the descriptor; false when C cannot take it (more than 8 dims). */
   function put(k: number, a: NDArray): boolean {
@@ -411,7 +412,67 @@ export function createNativeBackend(
         )
       ) ref.svd(u, s, vt, a);
     },
+
+    sgdStep(x, g, buf, c) {
+      const n = x.size;
+      if (n < T.optim || x.dtype === "int32") return ref.sgdStep(x, g, buf, c);
+      const xs = flat(x), gs = flat(g), bs = buf === null ? null : flat(buf);
+      coeff[0] = n;
+      coeff[1] = xs.byteLength;
+      coeff[2] = gs.byteLength;
+      coeff[3] = bs === null ? 0 : bs.byteLength;
+      coeff[4] = c.lr;
+      coeff[5] = c.weightDecay;
+      coeff[6] = c.sign;
+      coeff[7] = c.momentum;
+      coeff[8] = c.dampening;
+      coeff[9] = c.nesterov ? 1 : 0;
+      coeff[10] = c.first ? 1 : 0;
+      const rc = sym.nnc_sgd_step(coeff, coeff.byteLength, DTYPE_CODES[x.dtype], xs, gs, bs);
+      if (failed(rc, "sgdStep")) ref.sgdStep(x, g, buf, c);
+    },
+
+    adamStep(x, g, m, v, vmax, c) {
+      const n = x.size;
+      if (n < T.optim || x.dtype === "int32") return ref.adamStep(x, g, m, v, vmax, c);
+      const xs = flat(x), gs = flat(g), ms = flat(m), vs = flat(v);
+      const qs = vmax === null ? null : flat(vmax);
+      coeff[0] = n;
+      coeff[1] = xs.byteLength;
+      coeff[2] = gs.byteLength;
+      coeff[3] = ms.byteLength;
+      coeff[4] = vs.byteLength;
+      coeff[5] = qs === null ? 0 : qs.byteLength;
+      // The same expressions as the JS kernel, so both backends round alike.
+      coeff[6] = c.lr / (1 - c.beta1 ** c.step);
+      coeff[7] = Math.sqrt(1 - c.beta2 ** c.step);
+      coeff[8] = c.beta1;
+      coeff[9] = c.beta2;
+      coeff[10] = c.eps;
+      coeff[11] = c.l2;
+      coeff[12] = 1 - c.lr * c.decay;
+      coeff[13] = c.sign;
+      const rc = sym.nnc_adam_step(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[x.dtype],
+        xs,
+        gs,
+        ms,
+        vs,
+        qs,
+      );
+      if (failed(rc, "adamStep")) ref.adamStep(x, g, m, v, vmax, c);
+    },
   };
+}
+
+const DTYPE_CODES = { float32: 0, float64: 1, int32: 2 } as const;
+
+/** The elements of a contiguous array as their own typed-array view (what C indexes from 0). */
+function flat(a: NDArray): Float32Array | Float64Array | Int32Array {
+  if (!a.isContiguous) throw new RangeError("native optimiser step: buffers must be contiguous");
+  return a.data.subarray(a.offset, a.offset + a.size);
 }
 
 const CHEAP_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([

@@ -806,3 +806,59 @@ Deno.test({ name: "native matches JS: a 400³ matmul (the BLAS's own threads)", 
     check("matmul 400³", out, o2, tolFor(dtype, 60), () => `a ${layout(a)} b ${layout(b)}`);
   }
 });
+
+/** A contiguous float array of n values in [-2, 2), at a random offset inside its storage. */
+function stateArray(r: Rand, dtype: DType, n: number, positive = false): NDArray {
+  const off = r.int(0, 3);
+  const data = dtype === "float64" ? new Float64Array(n + off + 2) : new Float32Array(n + off + 2);
+  for (let i = 0; i < data.length; i++) data[i] = positive ? 2 * r.next() : 4 * r.next() - 2;
+  return new NDArray(new Storage(data), [n], [1], off);
+}
+
+fuzz("sgdStep and adamStep", 300, 21, (r) => {
+  const dtype = r.pick(FLOATS);
+  // Sizes past two parallel grains run on both threads.
+  const n = r.chance(0.1) ? r.int(33000, 70000) : r.int(0, 600);
+  const x = stateArray(r, dtype, n), g = stateArray(r, dtype, n);
+  const x2 = twin(x);
+  if (r.chance(0.5)) {
+    const momentum = r.chance(0.3) ? 0 : r.next();
+    const buf = momentum === 0 ? null : stateArray(r, dtype, n);
+    const buf2 = buf === null ? null : twin(buf);
+    const c = {
+      lr: r.next(),
+      weightDecay: r.chance(0.5) ? 0 : r.next() / 10,
+      sign: r.chance(0.2) ? -1 : 1,
+      momentum,
+      dampening: r.chance(0.5) ? 0 : r.next(),
+      nesterov: r.chance(0.5),
+      first: r.chance(0.3),
+    };
+    nb.sgdStep(x, g, buf, c);
+    ref.sgdStep(x2, g, buf2, c);
+    check("sgdStep x", x, x2, EXACT, () => `n ${n} ${JSON.stringify(c)}`);
+    if (buf && buf2) check("sgdStep buf", buf, buf2, EXACT, () => `n ${n} ${JSON.stringify(c)}`);
+    return;
+  }
+  const m = stateArray(r, dtype, n), v = stateArray(r, dtype, n, true);
+  const vmax = r.chance(0.5) ? stateArray(r, dtype, n, true) : null;
+  const [m2, v2] = [twin(m), twin(v)];
+  const vmax2 = vmax === null ? null : twin(vmax);
+  const c = {
+    step: r.int(1, 50),
+    lr: r.next() / 10,
+    beta1: 0.5 + r.next() / 2.1,
+    beta2: 0.9 + r.next() / 11,
+    eps: 1e-8,
+    l2: r.chance(0.5) ? 0 : r.next() / 10,
+    decay: r.chance(0.5) ? 0 : r.next() / 10,
+    sign: r.chance(0.2) ? -1 : 1,
+  };
+  nb.adamStep(x, g, m, v, vmax, c);
+  ref.adamStep(x2, g, m2, v2, vmax2, c);
+  const ctx = () => `n ${n} ${dtype} ${JSON.stringify(c)} amsgrad ${vmax !== null}`;
+  check("adamStep x", x, x2, EXACT, ctx);
+  check("adamStep m", m, m2, EXACT, ctx);
+  check("adamStep v", v, v2, EXACT, ctx);
+  if (vmax && vmax2) check("adamStep vmax", vmax, vmax2, EXACT, ctx);
+});

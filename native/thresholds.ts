@@ -32,6 +32,8 @@ export interface Thresholds {
   window: number;
   /** Linear algebra: input elements. */
   linalg: number;
+  /** Fused optimiser steps (`sgdStep`, `adamStep`): parameter elements. */
+  optim: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export const THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   indexing: 0,
   window: 0,
   linalg: 0,
+  optim: 128,
 });
 
 /**
@@ -80,4 +83,5 @@ export const NO_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   indexing: 0,
   window: 0,
   linalg: 0,
+  optim: 128,
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Tensor } from "@nnc/autograd";
+import { getBackend, NDArray } from "@nnc/tensor";
 import {
   Optimizer,
   type OptimizerOptions,
@@ -148,15 +149,15 @@ export class SGD extends Optimizer<SGDOptions> {
     const s = this.paramState(p);
     const first = !("momentum_buffer" in s);
     const buf = bufferValues(this.buffer(p, s, "momentum_buffer"));
-    const { lr, momentum: beta, weightDecay: wd, nesterov } = o;
-    const sign = o.maximize ? -1 : 1;
-    const keep = first ? 0 : beta, take = first ? 1 : 1 - o.dampening;
-    for (let i = 0; i < x.length; i++) {
-      const d = sign * g[i] + wd * x[i];
-      const b = keep * buf[i] + take * d;
-      buf[i] = b;
-      x[i] -= lr * (nesterov ? d + beta * buf[i] : buf[i]);
-    }
+    getBackend().sgdStep(NDArray.fromTyped(x), NDArray.fromTyped(g), NDArray.fromTyped(buf), {
+      lr: o.lr,
+      weightDecay: o.weightDecay,
+      sign: o.maximize ? -1 : 1,
+      momentum: o.momentum,
+      dampening: o.dampening,
+      nesterov: o.nesterov,
+      first,
+    });
   }
 
   #notesStep(p: Tensor, x: FloatArray, g: FloatArray, o: SGDOptions): void {
@@ -184,7 +185,13 @@ export class SGD extends Optimizer<SGDOptions> {
 }
 
 function plainStep(x: FloatArray, g: FloatArray, o: SGDOptions): void {
-  const { lr, weightDecay: wd } = o;
-  const sign = o.maximize ? -1 : 1;
-  for (let i = 0; i < x.length; i++) x[i] -= lr * (sign * g[i] + wd * x[i]);
+  getBackend().sgdStep(NDArray.fromTyped(x), NDArray.fromTyped(g), null, {
+    lr: o.lr,
+    weightDecay: o.weightDecay,
+    sign: o.maximize ? -1 : 1,
+    momentum: 0,
+    dampening: 0,
+    nesterov: false,
+    first: false,
+  });
 }

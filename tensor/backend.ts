@@ -75,6 +75,52 @@ export interface WindowGeometry {
   dilation: readonly number[];
 }
 
+/**
+ * Coefficients of one SGD step (PyTorch's arithmetic): `d = sign·g + weightDecay·x`; with a momentum
+ * buffer `b ← first ? d : momentum·b + (1 − dampening)·d` and the step is `nesterov ? d + momentum·b : b`;
+ * without one the step is `d`; then `x ← x − lr·step`.
+ */
+export interface SgdStep {
+  /** Learning rate. */
+  lr: number;
+  /** L2 penalty added to the gradient. */
+  weightDecay: number;
+  /** 1 to descend, -1 to ascend (`maximize`). */
+  sign: number;
+  /** Momentum factor (ignored without a buffer). */
+  momentum: number;
+  /** Dampening of the gradient in the momentum buffer. */
+  dampening: number;
+  /** Nesterov momentum. */
+  nesterov: boolean;
+  /** True on the first step, when the buffer starts as the gradient itself. */
+  first: boolean;
+}
+
+/**
+ * Coefficients of one Adam/AdamW/AMSGrad step (PyTorch's arithmetic): `d = sign·g + l2·x`,
+ * `m ← β1·m + (1−β1)·d`, `v ← β2·v + (1−β2)·d²`, `v̂ = max(vmax, v)` with AMSGrad (else `v`),
+ * `x ← x·(1 − lr·decay) − lr/(1−β1ᵗ) · m / (√v̂/√(1−β2ᵗ) + ε)`.
+ */
+export interface AdamStep {
+  /** Step number t, counting from 1. */
+  step: number;
+  /** Learning rate. */
+  lr: number;
+  /** First-moment decay β1. */
+  beta1: number;
+  /** Second-moment decay β2. */
+  beta2: number;
+  /** ε added to the denominator. */
+  eps: number;
+  /** L2 penalty added to the gradient (Adam's weight decay). */
+  l2: number;
+  /** Decoupled weight decay (AdamW's). */
+  decay: number;
+  /** 1 to descend, -1 to ascend (`maximize`). */
+  sign: number;
+}
+
 /** The kernels behind `@nnc/tensor`. The JS backend implements all of them and is the oracle. */
 export interface Backend {
   /** Name used by `useBackend` (`"js"`, `"native"`). */
@@ -145,4 +191,15 @@ export interface Backend {
   eigh(w: NDArray, v: NDArray, a: NDArray): void;
   /** Reduced SVD: `a` `[...B, m, n]` = `u` `[...B, m, r]` · diag(`s` `[...B, r]`, descending) · `vt` `[...B, r, n]`. */
   svd(u: NDArray, s: NDArray, vt: NDArray, a: NDArray): void;
+
+  /**
+   * One fused, in-place SGD step. `x` (parameter), `g` (gradient) and `buf` (momentum buffer, or
+   * null for plain SGD) are contiguous float arrays of one dtype and size.
+   */
+  sgdStep(x: NDArray, g: NDArray, buf: NDArray | null, c: SgdStep): void;
+  /**
+   * One fused, in-place Adam step. `x`, `g`, `m`, `v` and `vmax` (AMSGrad's running maximum, or
+   * null) are contiguous float arrays of one dtype and size.
+   */
+  adamStep(x: NDArray, g: NDArray, m: NDArray, v: NDArray, vmax: NDArray | null, c: AdamStep): void;
 }

@@ -13,6 +13,7 @@ import { sort } from "./js/sort.ts";
 import { gather, indexSelect, scatterAdd } from "./js/indexing.ts";
 import { col2im, im2col, pool } from "./js/window.ts";
 import { cholesky, eigh, lu, qr, solve, svd } from "./js/linalg.ts";
+import { adamStep, sgdStep } from "./js/optim_step.ts";
 
 /**
  * The JS backend object.
@@ -47,4 +48,6 @@ export const jsBackend: Backend = {
   qr,
   eigh,
   svd,
+  sgdStep,
+  adamStep,
 };

@@ -105,6 +105,19 @@ NNC_API int32_t nnc_eigh(const double *desc, int32_t desc_bytes, void *w, void *
 NNC_API int32_t nnc_svd(const double *desc, int32_t desc_bytes, void *u, void *s, void *vt,
                         const void *a);
 
+/* Fused optimiser steps over contiguous buffers of n elements of one dtype (NNC_F32 or NNC_F64),
+ * updated in place, in the arithmetic of @nnc/tensor's JS kernels (tensor/js/optim_step.ts).
+ * c[0] = n, c[1..] = byte lengths of the buffers passed (each must hold n elements; 0 for a NULL
+ * optional buffer), then the coefficients:
+ *   sgd:  c = [n, bytes x, g, buf, lr, weightDecay, sign, momentum, dampening, nesterov, first]
+ *   adam: c = [n, bytes x, g, m, v, vmax, lr/(1-β1^t), sqrt(1-β2^t), beta1, beta2, eps, l2,
+ *              1-lr·decay, sign]
+ * buf (sgd) and vmax (adam) may be NULL. */
+NNC_API int32_t nnc_sgd_step(const double *c, int32_t c_bytes, int32_t dtype, void *x,
+                             const void *g, void *buf);
+NNC_API int32_t nnc_adam_step(const double *c, int32_t c_bytes, int32_t dtype, void *x,
+                              const void *g, void *m, void *v, void *vmax);
+
 /* Plain GEMM entry points for benchmarks: C[M,N] = A[M,K] B[K,N], all row-major contiguous.
  * builtin != 0 forces libnnc's own GEMM. */
 NNC_API int32_t nnc_sgemm(int32_t M, int32_t N, int32_t K, const float *A, const float *B,

@@ -1,0 +1,124 @@
+/* Fused optimiser steps: one pass over parameter, gradient and state buffers, split across the
+ * worker pool. Arithmetic in double with every stored value read back, as the JS kernels do, so
+ * both backends give the same bits. */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define GRAIN 16384
+
+typedef struct {
+  void *x, *buf;
+  const void *g;
+  int f64;
+  double lr, wd, sign, momentum, keep, take;
+  int nesterov;
+} sgd_ctx;
+
+#define SGD_BODY(T)                                                                              \
+  T *x = (T *)c->x, *buf = (T *)c->buf;                                                          \
+  const T *g = (const T *)c->g;                                                                  \
+  if (!buf) {                                                                                    \
+    for (int64_t i = b; i < e; i++) x[i] = (T)((double)x[i] - c->lr * (c->sign * (double)g[i] + c->wd * (double)x[i])); \
+    return;                                                                                      \
+  }                                                                                              \
+  for (int64_t i = b; i < e; i++) {                                                              \
+    const double d = c->sign * (double)g[i] + c->wd * (double)x[i];                              \
+    buf[i] = (T)(c->keep * (double)buf[i] + c->take * d);                                        \
+    const double bi = (double)buf[i];                                                            \
+    x[i] = (T)((double)x[i] - c->lr * (c->nesterov ? d + c->momentum * bi : bi));                \
+  }
+
+static void sgd_range(void *ctx, int64_t b, int64_t e) {
+  const sgd_ctx *c = (const sgd_ctx *)ctx;
+  if (c->f64) {
+    SGD_BODY(double)
+  } else {
+    SGD_BODY(float)
+  }
+}
+
+typedef struct {
+  void *x, *m, *v, *vmax;
+  const void *g;
+  int f64;
+  double beta1, beta2, a1, a2, eps, l2, sign, stepsize, bc2sqrt, shrink;
+} adam_ctx;
+
+#define ADAM_BODY(T)                                                                             \
+  T *x = (T *)c->x, *m = (T *)c->m, *v = (T *)c->v, *vmax = (T *)c->vmax;                        \
+  const T *g = (const T *)c->g;                                                                  \
+  for (int64_t i = b; i < e; i++) {                                                              \
+    const double d = c->sign * (double)g[i] + c->l2 * (double)x[i];                              \
+    m[i] = (T)(c->beta1 * (double)m[i] + c->a1 * d);                                             \
+    v[i] = (T)(c->beta2 * (double)v[i] + c->a2 * d * d);                                         \
+    double vh = (double)v[i];                                                                    \
+    if (vmax) {                                                                                  \
+      const T vi = v[i], top = vmax[i];                                                          \
+      vmax[i] = (vi > top || vi != vi) ? vi : top;                                               \
+      vh = (double)vmax[i];                                                                      \
+    }                                                                                            \
+    x[i] = (T)((double)x[i] * c->shrink - c->stepsize * ((double)m[i] / (sqrt(vh) / c->bc2sqrt + c->eps))); \
+  }
+
+static void adam_range(void *ctx, int64_t b, int64_t e) {
+  const adam_ctx *c = (const adam_ctx *)ctx;
+  if (c->f64) {
+    ADAM_BODY(double)
+  } else {
+    ADAM_BODY(float)
+  }
+}
+
+/* Checks the coefficient array and that every buffer holds n elements; returns n or an error. */
+static int64_t check_buffers(const double *c, int32_t c_bytes, int32_t need, int32_t dtype,
+                             const void *const *bufs, const int *optional, int nbufs, const char *op) {
+  if (!c || c_bytes < need * (int32_t)sizeof(double))
+    return nnc_fail(NNC_E_ARG, "%s: coefficient array must hold %d doubles", op, need);
+  if (dtype != NNC_F32 && dtype != NNC_F64)
+    return nnc_fail(NNC_E_UNSUPPORTED, "%s: dtype must be float32 or float64", op);
+  const double nd = c[0];
+  if (!(nd >= 0 && nd <= 9007199254740991.0) || nd != floor(nd))
+    return nnc_fail(NNC_E_ARG, "%s: n must be a non-negative integer, got %g", op, nd);
+  const int64_t n = (int64_t)nd, es = dtype == NNC_F64 ? 8 : 4;
+  for (int k = 0; k < nbufs; k++) {
+    if (!bufs[k]) {
+      if (optional[k]) continue;
+      return nnc_fail(NNC_E_ARG, "%s: buffer %d is null", op, k);
+    }
+    const double bytes = c[1 + k];
+    if (!(bytes >= 0) || bytes < (double)n * (double)es)
+      return nnc_fail(NNC_E_BOUNDS, "%s: buffer %d has %g bytes, needs %lld", op, k, bytes,
+                      (long long)(n * es));
+  }
+  return n;
+}
+
+int32_t nnc_sgd_step(const double *c, int32_t c_bytes, int32_t dtype, void *x, const void *g,
+                     void *buf) {
+  const void *bufs[3] = {x, g, buf};
+  const int optional[3] = {0, 0, 1};
+  const int64_t n = check_buffers(c, c_bytes, 11, dtype, bufs, optional, 3, "sgd_step");
+  if (n < 0) return (int32_t)n;
+  const int first = c[10] != 0;
+  sgd_ctx ctx = {x, buf, g, dtype == NNC_F64, c[4], c[5], c[6], c[7], first ? 0 : c[7],
+                 first ? 1 : 1 - c[8], c[9] != 0};
+  nnc_parallel_for(n, GRAIN, sgd_range, &ctx);
+  return NNC_OK;
+}
+
+int32_t nnc_adam_step(const double *c, int32_t c_bytes, int32_t dtype, void *x, const void *g,
+                      void *m, void *v, void *vmax) {
+  const void *bufs[5] = {x, g, m, v, vmax};
+  const int optional[5] = {0, 0, 0, 0, 1};
+  const int64_t n = check_buffers(c, c_bytes, 14, dtype, bufs, optional, 5, "adam_step");
+  if (n < 0) return (int32_t)n;
+  /* Step size, bias correction and shrink factor come computed from JS (pow differs by an ulp
+   * between V8 and libm). */
+  const double beta1 = c[8], beta2 = c[9];
+  adam_ctx ctx = {x, m, v, vmax, g, dtype == NNC_F64, beta1, beta2, 1 - beta1, 1 - beta2,
+                  c[10], c[11], c[13], c[6], c[7], c[12]};
+  nnc_parallel_for(n, GRAIN, adam_range, &ctx);
+  return NNC_OK;
+}

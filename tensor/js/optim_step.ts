@@ -1,0 +1,62 @@
+// JS kernels: fused optimiser steps, one pass over contiguous buffers with no allocation.
+import type { AdamStep, SgdStep } from "../backend.ts";
+import type { NDArray } from "../ndarray.ts";
+
+/** In-place SGD step (see {@link SgdStep}). */
+export function sgdStep(xa: NDArray, ga: NDArray, bufa: NDArray | null, c: SgdStep): void {
+  const x = xa.data, g = ga.data, n = xa.size;
+  const ox = xa.offset, og = ga.offset;
+  const { lr, weightDecay: wd, sign } = c;
+  if (bufa === null) {
+    for (let i = 0; i < n; i++) x[ox + i] -= lr * (sign * g[og + i] + wd * x[ox + i]);
+    return;
+  }
+  const buf = bufa.data, ob = bufa.offset;
+  const beta = c.momentum;
+  const keep = c.first ? 0 : beta, take = c.first ? 1 : 1 - c.dampening;
+  for (let i = 0; i < n; i++) {
+    const d = sign * g[og + i] + wd * x[ox + i];
+    buf[ob + i] = keep * buf[ob + i] + take * d;
+    // Read back: in float32 the stored buffer is rounded, and the step uses the stored value.
+    const b = buf[ob + i];
+    x[ox + i] -= lr * (c.nesterov ? d + beta * b : b);
+  }
+}
+
+/** In-place Adam/AdamW/AMSGrad step (see {@link AdamStep}). */
+export function adamStep(
+  xa: NDArray,
+  ga: NDArray,
+  ma: NDArray,
+  va: NDArray,
+  vmaxa: NDArray | null,
+  c: AdamStep,
+): void {
+  const x = xa.data, g = ga.data, m = ma.data, v = va.data, n = xa.size;
+  const ox = xa.offset, og = ga.offset, om = ma.offset, ov = va.offset;
+  const { beta1, beta2, eps, l2, sign } = c;
+  const stepSize = c.lr / (1 - beta1 ** c.step);
+  const bc2Sqrt = Math.sqrt(1 - beta2 ** c.step);
+  const shrink = 1 - c.lr * c.decay;
+  const a1 = 1 - beta1, a2 = 1 - beta2;
+  if (vmaxa === null) {
+    for (let i = 0; i < n; i++) {
+      const d = sign * g[og + i] + l2 * x[ox + i];
+      m[om + i] = beta1 * m[om + i] + a1 * d;
+      v[ov + i] = beta2 * v[ov + i] + a2 * d * d;
+      x[ox + i] = x[ox + i] * shrink -
+        stepSize * (m[om + i] / (Math.sqrt(v[ov + i]) / bc2Sqrt + eps));
+    }
+    return;
+  }
+  const vmax = vmaxa.data, oq = vmaxa.offset;
+  for (let i = 0; i < n; i++) {
+    const d = sign * g[og + i] + l2 * x[ox + i];
+    m[om + i] = beta1 * m[om + i] + a1 * d;
+    v[ov + i] = beta2 * v[ov + i] + a2 * d * d;
+    const vi = v[ov + i], top = vmax[oq + i];
+    vmax[oq + i] = vi > top || vi !== vi ? vi : top; // NaN propagates, as torch.maximum
+    x[ox + i] = x[ox + i] * shrink -
+      stepSize * (m[om + i] / (Math.sqrt(vmax[oq + i]) / bc2Sqrt + eps));
+  }
+}
