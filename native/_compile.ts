@@ -37,8 +37,14 @@ export const CFLAGS: readonly string[] = [
   "-std=gnu11",
 ];
 
-/** Libraries to link. BLAS is opened at run time with dlopen, so nothing else is needed. */
-export const LDLIBS: readonly string[] = ["-ldl", "-lm"];
+/**
+ * Libraries to link (BLAS is opened at run time with dlopen, so nothing else is needed), and on
+ * ELF systems `-z nodelete`: Deno closes FFI libraries (between test modules, at exit) while
+ * libnnc's worker threads may still be spinning in its code; unmapping it then crashes them.
+ */
+export const LDLIBS: readonly string[] = Deno.build.os === "darwin"
+  ? ["-ldl", "-lm"]
+  : ["-ldl", "-lm", "-Wl,-z,nodelete"];
 
 /**
  * Vector maths from glibc's libmvec (x86-64, glibc >= 2.35): tried first, dropped when the

@@ -62,3 +62,35 @@ Deno.test("without a compiler, compiling fails with NoCompilerError and a clear 
     else Deno.env.set("CC", old);
   }
 });
+
+Deno.test("closing libnnc while its workers spin does not crash the process", async (t) => {
+  const r = await loadNative();
+  if (!r.ok) {
+    t.step({ name: `skipped: ${r.reason}`, ignore: true, fn: () => {} });
+    return;
+  }
+  // Deno closes FFI libraries between test modules and at exit. With long spinning, the workers are
+  // certainly still executing libnnc's code when the handle closes; only a library that is never
+  // unmapped (linked with -z nodelete) survives that.
+  const script = `
+    import { SYMBOLS } from ${JSON.stringify(new URL("./ffi.ts", import.meta.url).href)};
+    const lib = Deno.dlopen(${JSON.stringify(r.path)}, SYMBOLS);
+    lib.symbols.nnc_init();
+    if (lib.symbols.nnc_set_threads(2) !== 2) Deno.exit(4);
+    const n = 1 << 20, x = new Float32Array(n), g = new Float32Array(n).fill(1);
+    const c = new Float64Array([n, 4 * n, 4 * n, 0, 0.5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    if (lib.symbols.nnc_sgd_step(c, c.byteLength, 0, x, g, null) !== 0) Deno.exit(2);
+    if (x[n - 1] !== -0.5) Deno.exit(3);
+    lib.close();
+    await new Promise((done) => setTimeout(done, 200));
+    console.log("alive");
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    env: { NNC_THREADS: "2", NNC_SPIN: "2000000000" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "alive");
+});
