@@ -8,7 +8,7 @@
 // → out/kmeans_fashion_*.png, out/kmeans_fashion_*.svg, out/kmeans_fashion.txt
 import { getBackend, NDArray, Rng } from "@nnc/tensor";
 import { KMeans, KMeansNetwork, MiniBatchKMeans } from "@nnc/models";
-import { FASHION_CLASSES, loadFashionMnist } from "../models/_idx.ts";
+import { fashionMnist } from "@nnc/datasets";
 import { saveImageGrid } from "../models/_png.ts";
 import { lineChart } from "../models/_svg.ts";
 
@@ -32,12 +32,13 @@ if (Deno.env.get("NNC_BACKEND") === "native") {
 
 let data;
 try {
-  data = await loadFashionMnist("train");
+  data = await fashionMnist({ split: "train", flat: true });
 } catch (e) {
   console.error(`skipped: ${(e as Error).message}`);
   Deno.exit(0);
 }
-const { images, labels } = data;
+const { images, classes: FASHION_CLASSES } = data;
+const labels = data.labels.data as Int32Array;
 const [n, d] = images.shape;
 await Deno.mkdir(OUT, { recursive: true });
 say(`Fashion-MNIST: ${n} training images of ${d} pixels in [0, 1]; backend ${getBackend().name}`);

@@ -5,7 +5,7 @@
 import { Rng } from "@nnc/tensor";
 import { Oja, PCA, Sanger } from "@nnc/models";
 import { lineChart, PALETTE, SvgPlot } from "../models/_svg.ts";
-import { loadFashionMnist } from "../models/_idx.ts";
+import { fashionMnist } from "@nnc/datasets";
 import { saveImageGrid } from "../models/_png.ts";
 
 const OUT = "out";
@@ -117,7 +117,7 @@ await lineChart([{
 
 // ----- Fashion-MNIST: Sanger's first four components against PCA's -----
 try {
-  const { images } = await loadFashionMnist("train");
+  const { images } = await fashionMnist({ split: "train", flat: true });
   const n = 5000, d = images.shape[1];
   const x = images.slice({ start: 0, stop: n }).astype("float64").contiguous();
   const mu = new Float64Array(d);

@@ -1,25 +1,7 @@
-// Argument checking and formatting shared by the layers (the shape helpers of @nnc/tensor are private).
-import { type DType, NDArray } from "@nnc/tensor";
+// Argument checking and formatting shared by the layers.
+import { type DType, fmtShape, NDArray } from "@nnc/tensor";
+export { fmtShape, sameShape, sizeOf } from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
-
-/** Formats a shape as `[2, 3]` for messages. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
-}
-
-/** True when two shapes are equal. */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Number of elements of a shape. */
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
 
 /** A short description of a value for error messages. */
 export function describe(v: unknown): string {

@@ -3,7 +3,7 @@
 import { allocTyped, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { normalizeAxis } from "./_shape.ts";
+import { normalizeAxis } from "./shape.ts";
 
 /** Throws a TypeError unless `value` is an NDArray. */
 export function checkArray(value: unknown, op: string, name: string): asserts value is NDArray {

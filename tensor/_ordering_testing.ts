@@ -2,7 +2,7 @@
 // layouts holding the same logical values, and element readers that rely only on NDArray's fields.
 import assert from "node:assert/strict";
 import { NDArray, Storage } from "./ndarray.ts";
-import { contiguousStrides, sizeOf } from "./_shape.ts";
+import { contiguousStrides, sizeOf } from "./shape.ts";
 import type { NestedArray } from "./_nested.ts";
 
 /** A typed-array constructor of one of the dtypes. */

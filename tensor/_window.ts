@@ -1,7 +1,7 @@
 // Validation and shape arithmetic shared by the sliding-window ops (im2col, col2im, pooling).
 import type { WindowGeometry } from "./backend.ts";
 import { NDArray } from "./ndarray.ts";
-import { fmtShape } from "./_shape.ts";
+import { fmtShape } from "./shape.ts";
 
 /**
  * A per-dimension window option: one number for every spatial dimension, or one per dimension.

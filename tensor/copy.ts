@@ -6,7 +6,7 @@
 import { allocTyped, checkDType, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { broadcastShapes, fmtShape, sameShape } from "./_shape.ts";
+import { broadcastShapes, fmtShape, sameShape } from "./shape.ts";
 
 /**
  * The array itself when contiguous, otherwise a contiguous copy.

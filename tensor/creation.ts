@@ -5,7 +5,7 @@
  */
 import { allocTyped, checkDType, type DType, dtypeOf, type TypedArray } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
-import { checkShape, fmtShape, sizeOf } from "./_shape.ts";
+import { checkShape, fmtShape, sizeOf } from "./shape.ts";
 import { flattenInto, type NestedArray, nestedShape } from "./_nested.ts";
 
 /** Options of {@link array}. */

@@ -7,7 +7,7 @@ import { allocTyped, type DType, isFloat, promoteTypes } from "./dtype.ts";
 import { type ArrayOrScalar, NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import type { BinaryOp, UnaryOp } from "./backend.ts";
-import { broadcastShapes } from "./_shape.ts";
+import { broadcastShapes } from "./shape.ts";
 import { astype } from "./copy.ts";
 
 function alloc(dtype: DType, shape: readonly number[]): NDArray {

@@ -7,7 +7,7 @@
  * @module
  */
 import type { NDArray } from "./ndarray.ts";
-import { fmtShape } from "./_shape.ts";
+import { fmtShape } from "./shape.ts";
 
 /** Settings of {@link formatArray} (and so of `NDArray.toString()`). */
 export interface PrintOptions {

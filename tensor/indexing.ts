@@ -8,7 +8,7 @@
 import { checkDType, type DType } from "./dtype.ts";
 import { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { fmtShape } from "./_shape.ts";
+import { fmtShape } from "./shape.ts";
 import {
   allocArray,
   checkArray,

@@ -4,7 +4,7 @@ import { NDArray } from "./ndarray.ts";
 import { gather, indexSelect, oneHot, scatterAdd, scatterAddInPlace } from "./indexing.ts";
 import { loadFixture } from "./_fixture.ts";
 import type { NestedArray } from "./_nested.ts";
-import { contiguousStrides, sizeOf } from "./_shape.ts";
+import { contiguousStrides, sizeOf } from "./shape.ts";
 import {
   assertArray,
   assertThrowsExact,

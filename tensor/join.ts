@@ -7,7 +7,7 @@
 import { promoteTypes } from "./dtype.ts";
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { fmtShape, normalizeAxis } from "./_shape.ts";
+import { fmtShape, normalizeAxis } from "./shape.ts";
 import { allocArray, axisView, checkArray, checkInt } from "./_axis.ts";
 
 /**

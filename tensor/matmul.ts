@@ -6,7 +6,7 @@
 import { allocTyped, promoteTypes } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { broadcastShapes, fmtShape } from "./_shape.ts";
+import { broadcastShapes, fmtShape } from "./shape.ts";
 import { astype } from "./copy.ts";
 
 /**

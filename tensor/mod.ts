@@ -13,6 +13,7 @@
  * @module
  */
 export * from "./dtype.ts";
+export * from "./shape.ts";
 export * from "./ndarray.ts";
 export * from "./backend.ts";
 export * from "./registry.ts";

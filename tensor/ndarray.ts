@@ -4,7 +4,7 @@
  * @module
  */
 import { type DType, dtypeOf, type TypedArray } from "./dtype.ts";
-import { contiguousStrides, fmtShape, normalizeAxis, sizeOf } from "./_shape.ts";
+import { contiguousStrides, fmtShape, normalizeAxis, sizeOf } from "./shape.ts";
 import * as ew from "./elementwise.ts";
 import * as red from "./reduce.ts";
 import * as lin from "./matmul.ts";

@@ -5,7 +5,7 @@
  */
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { fmtShape } from "./_shape.ts";
+import { fmtShape } from "./shape.ts";
 import { allocArray, axisView, checkArray } from "./_axis.ts";
 
 /** How {@link pad} fills the new border. */

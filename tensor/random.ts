@@ -7,7 +7,7 @@
  */
 import { allocTyped, checkDType, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
-import { checkShape, sizeOf } from "./_shape.ts";
+import { checkShape, sizeOf } from "./shape.ts";
 
 /** The four 32-bit words of a generator's state (for checkpoints). */
 export type RngState = [number, number, number, number];

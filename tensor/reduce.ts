@@ -14,7 +14,7 @@ import {
 } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import type { ReduceOp } from "./backend.ts";
-import { fmtShape, normalizeAxes, normalizeAxis } from "./_shape.ts";
+import { fmtShape, normalizeAxes, normalizeAxis } from "./shape.ts";
 import { astype } from "./copy.ts";
 import { div, exp, log, mul, sqrt, sub } from "./elementwise.ts";
 

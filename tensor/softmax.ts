@@ -6,7 +6,7 @@
 import { allocTyped, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { normalizeAxis } from "./_shape.ts";
+import { normalizeAxis } from "./shape.ts";
 import { astype } from "./copy.ts";
 
 function run(name: string, x: NDArray, axis: number, log: boolean): NDArray {

@@ -6,7 +6,7 @@
  * @module
  */
 import { NDArray } from "./ndarray.ts";
-import { fmtShape, sameShape, sizeOf } from "./_shape.ts";
+import { fmtShape, sameShape, sizeOf } from "./shape.ts";
 import { flattenInto, nestedShape } from "./_nested.ts";
 import { readInto } from "./_read_strided.ts";
 import { allocTyped, type TypedArray } from "./dtype.ts";

@@ -9,7 +9,7 @@ import type { WindowGeometry } from "./backend.ts";
 import { allocTyped, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { fmtShape, sizeOf } from "./_shape.ts";
+import { fmtShape, sizeOf } from "./shape.ts";
 import {
   boolOption,
   checkArray,

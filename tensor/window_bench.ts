@@ -1,7 +1,7 @@
 // Sliding-window kernels at the sizes a small CNN uses (LeNet / CIFAR-style layers).
 // Run: deno bench -A tensor/window_bench.ts
 import { NDArray } from "./ndarray.ts";
-import { sizeOf } from "./_shape.ts";
+import { sizeOf } from "./shape.ts";
 import { avgPool2d, col2im, im2col, maxPool2d } from "./window.ts";
 
 function filled(shape: number[]): NDArray {

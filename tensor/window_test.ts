@@ -3,7 +3,7 @@ import fc from "fast-check";
 import type { WindowGeometry } from "./backend.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { jsBackend } from "./js_backend.ts";
-import { contiguousStrides, sizeOf } from "./_shape.ts";
+import { contiguousStrides, sizeOf } from "./shape.ts";
 import {
   avgPool,
   avgPool1d,

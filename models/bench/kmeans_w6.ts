@@ -11,7 +11,7 @@
 // Prints one JSON line per run and, with --compare, a table of times and nnc's ratio to each.
 import { getBackend, type NDArray } from "@nnc/tensor";
 import { lloyd } from "../kmeans.ts";
-import { loadFashionMnist } from "../_idx.ts";
+import { fashionMnist } from "@nnc/datasets";
 
 const K = 10, ITERS = 20;
 
@@ -42,7 +42,7 @@ let data: Promise<{ images: NDArray }> | null = null;
 
 async function runNnc(repeat: number): Promise<Result> {
   await maybeNative();
-  data ??= loadFashionMnist("train");
+  data ??= fashionMnist({ split: "train", flat: true });
   const { images } = await data;
   const d = images.shape[1];
   const init = new Float32Array(K * d);

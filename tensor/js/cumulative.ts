@@ -4,7 +4,7 @@
  * @module
  */
 import type { NDArray } from "../ndarray.ts";
-import { sizeOf } from "../_shape.ts";
+import { sizeOf } from "../shape.ts";
 import { atLeast1d, nextRow, stridesAtLeast1d } from "./_rows.ts";
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import type { NDArray } from "../ndarray.ts";
-import { sizeOf } from "../_shape.ts";
+import { sizeOf } from "../shape.ts";
 import { atLeast1d, nextRow, stridesAtLeast1d } from "./_rows.ts";
 
 // Below this row length a plain loop beats `TypedArray.set` with its subarray allocation.

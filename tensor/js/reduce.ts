@@ -1,7 +1,7 @@
 // JS kernels: reductions over axes, and argmax/argmin along one axis.
 import type { ReduceOp } from "../backend.ts";
 import type { NDArray } from "../ndarray.ts";
-import { contiguousStrides } from "../_shape.ts";
+import { contiguousStrides } from "../shape.ts";
 import { forEachRow, innerStrides, makePlan } from "./_strided.ts";
 
 const INITIAL: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity };

@@ -5,7 +5,7 @@
  * @module
  */
 import type { NDArray } from "../ndarray.ts";
-import { sizeOf } from "../_shape.ts";
+import { sizeOf } from "../shape.ts";
 
 // Rows up to this length use insertion sort: radix histograms would cost more than they save.
 const INSERTION_MAX = 24;

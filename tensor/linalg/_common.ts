@@ -1,7 +1,7 @@
 // Argument checks and array plumbing shared by the linear-algebra ops.
 import { allocTyped, type DType, promoteTypes } from "../dtype.ts";
 import { NDArray, Storage } from "../ndarray.ts";
-import { broadcastShapes, fmtShape, sizeOf } from "../_shape.ts";
+import { broadcastShapes, fmtShape, sizeOf } from "../shape.ts";
 
 /** The elements of `x` in row-major order as a new float64 array (exact for every dtype). */
 export function readFloat64(x: NDArray): Float64Array {

@@ -5,7 +5,7 @@
  */
 import type { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
-import { sizeOf } from "../_shape.ts";
+import { sizeOf } from "../shape.ts";
 import { allocArray, checkFloat, checkSquare, fromFloat64, readFloat64 } from "./_common.ts";
 
 /** Sign and log-magnitude of a determinant, as {@link slogdet} returns them. */

@@ -5,7 +5,7 @@
  */
 import { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
-import { fmtShape, normalizeAxis, sizeOf } from "../_shape.ts";
+import { fmtShape, normalizeAxis, sizeOf } from "../shape.ts";
 import { allocArray, checkFloat, fromFloat64, readFloat64 } from "./_common.ts";
 
 /** Which norm: a number p (vectors: any p, ±Infinity, 0; matrices: ±1, ±2, ±Infinity) or a name. */

@@ -6,7 +6,7 @@
 import type { NDArray } from "../ndarray.ts";
 import type { DType } from "../dtype.ts";
 import { getBackend } from "../registry.ts";
-import { sizeOf } from "../_shape.ts";
+import { sizeOf } from "../shape.ts";
 import {
   allocArray,
   appendIdentity,

@@ -1,6 +1,19 @@
-// Shape arithmetic shared by every op: strides, broadcasting, axis normalisation.
+/**
+ * Shape arithmetic shared by every op and by the packages built on this one: strides, sizes,
+ * broadcasting, axis normalisation, formatting for messages.
+ *
+ * @module
+ */
 
-/** Row-major (C order) strides, in elements, for a shape. */
+/**
+ * Row-major (C order) strides, in elements, for a shape.
+ *
+ * @example
+ * ```ts
+ * import { contiguousStrides } from "@nnc/tensor";
+ * console.assert(contiguousStrides([2, 3, 4]).join() === "12,4,1");
+ * ```
+ */
 export function contiguousStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -11,14 +24,30 @@ export function contiguousStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
-/** Number of elements of a shape (1 for a scalar). */
+/**
+ * Number of elements of a shape (1 for a scalar).
+ *
+ * @example
+ * ```ts
+ * import { sizeOf } from "@nnc/tensor";
+ * console.assert(sizeOf([2, 3]) === 6 && sizeOf([]) === 1);
+ * ```
+ */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
-/** Throws a RangeError unless every entry is a non-negative safe integer. */
+/**
+ * Throws a RangeError unless every entry is a non-negative safe integer.
+ *
+ * @example
+ * ```ts
+ * import { checkShape } from "@nnc/tensor";
+ * checkShape([2, 3], "myOp"); // throws a RangeError for [2, -1]
+ * ```
+ */
 export function checkShape(shape: readonly number[], op: string): void {
   if (!Array.isArray(shape)) {
     throw new TypeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
@@ -37,7 +66,15 @@ export function checkShape(shape: readonly number[], op: string): void {
   }
 }
 
-/** The NumPy broadcast of two shapes, or a RangeError naming the op and both shapes. */
+/**
+ * The NumPy broadcast of two shapes, or a RangeError naming the op and both shapes.
+ *
+ * @example
+ * ```ts
+ * import { broadcastShapes } from "@nnc/tensor";
+ * console.assert(broadcastShapes([3, 1], [4], "add").join() === "3,4");
+ * ```
+ */
 export function broadcastShapes(a: readonly number[], b: readonly number[], op: string): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
@@ -54,7 +91,15 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
   return out;
 }
 
-/** Resolves a possibly negative axis against a rank, or throws a RangeError. */
+/**
+ * Resolves a possibly negative axis against a rank, or throws a RangeError.
+ *
+ * @example
+ * ```ts
+ * import { normalizeAxis } from "@nnc/tensor";
+ * console.assert(normalizeAxis(-1, 3, "sum") === 2);
+ * ```
+ */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
   // A 0-d array accepts axis 0 and -1, as in PyTorch.
   if (ndim === 0 && (axis === 0 || axis === -1)) return 0;
@@ -66,7 +111,15 @@ export function normalizeAxis(axis: number, ndim: number, op: string): number {
   return axis < 0 ? axis + ndim : axis;
 }
 
-/** Resolves an axis argument (one, several, or all when undefined) into sorted unique axes. */
+/**
+ * Resolves an axis argument (one, several, or all when undefined) into sorted unique axes.
+ *
+ * @example
+ * ```ts
+ * import { normalizeAxes } from "@nnc/tensor";
+ * console.assert(normalizeAxes([-1, 0], 3, "sum").join() === "0,2");
+ * ```
+ */
 export function normalizeAxes(
   axis: number | readonly number[] | undefined,
   ndim: number,
@@ -82,12 +135,28 @@ export function normalizeAxes(
   return unique;
 }
 
-/** Formats a shape as `[2, 3]` for messages. */
+/**
+ * Formats a shape as `[2, 3]` for messages.
+ *
+ * @example
+ * ```ts
+ * import { fmtShape } from "@nnc/tensor";
+ * console.assert(fmtShape([2, 3]) === "[2, 3]");
+ * ```
+ */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
 
-/** True when two shapes are equal. */
+/**
+ * True when two shapes are equal.
+ *
+ * @example
+ * ```ts
+ * import { sameShape } from "@nnc/tensor";
+ * console.assert(sameShape([2, 3], [2, 3]) && !sameShape([2], [2, 1]));
+ * ```
+ */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
