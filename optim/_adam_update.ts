@@ -5,7 +5,15 @@
  * @module
  */
 import { getBackend, NDArray } from "@nnc/tensor";
-import type { FloatArray } from "./_buffers.ts";
+import type { Tensor } from "@nnc/autograd";
+import {
+  bufferValues,
+  commitValues,
+  type FloatArray,
+  gradValues,
+  paramValues,
+} from "./_buffers.ts";
+import type { ParamGroup, ParamState } from "./optimizer.ts";
 import type { AdamOptions } from "./adam.ts";
 import { checkBetas, checkBoolean, checkChoice, checkNonNegative } from "./_validate.ts";
 
@@ -68,4 +76,47 @@ export function adamUpdate(
 
 function wrap(a: FloatArray): NDArray {
   return NDArray.fromTyped(a);
+}
+
+/** The optimiser's per-parameter state and buffers, as Adam and AdamW reach them. */
+export interface AdamStateAccess {
+  /** The state entry of a parameter. */
+  state(p: Tensor): ParamState;
+  /** A named state buffer of a parameter, created zero-filled on first use. */
+  buffer(p: Tensor, s: ParamState, key: string): NDArray;
+}
+
+/**
+ * One Adam step over every parameter of a group. Adam adds weight decay to the gradient (L2);
+ * AdamW (`decoupled`) shrinks the parameter instead.
+ */
+export function stepAdamGroup(
+  name: string,
+  group: ParamGroup<AdamOptions>,
+  decoupled: boolean,
+  access: AdamStateAccess,
+): void {
+  const [beta1, beta2] = group.betas;
+  for (const p of group.params) {
+    const g = gradValues(p, name);
+    if (g === null) continue;
+    const x = paramValues(p, name);
+    const s = access.state(p);
+    const m = bufferValues(access.buffer(p, s, "exp_avg"));
+    const v = bufferValues(access.buffer(p, s, "exp_avg_sq"));
+    const vmax = group.amsgrad ? bufferValues(access.buffer(p, s, "max_exp_avg_sq")) : null;
+    const step = ((s.step as number | undefined) ?? 0) + 1;
+    s.step = step;
+    adamUpdate(x, g, m, v, vmax, {
+      step,
+      lr: group.lr,
+      beta1,
+      beta2,
+      eps: group.eps,
+      l2: decoupled ? 0 : group.weightDecay,
+      decay: decoupled ? group.weightDecay : 0,
+      sign: group.maximize ? -1 : 1,
+    });
+    commitValues(p, x);
+  }
 }

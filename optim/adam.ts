@@ -10,8 +10,7 @@ import {
   type ParamsInput,
   type StateKeys,
 } from "./optimizer.ts";
-import { bufferValues, commitValues, gradValues, paramValues } from "./_buffers.ts";
-import { adamDefaults, adamUpdate, checkAdamOptions } from "./_adam_update.ts";
+import { adamDefaults, checkAdamOptions, stepAdamGroup } from "./_adam_update.ts";
 
 /** Which defaults {@link Adam} and {@link AdamW} start from. */
 export type AdamVariant = "torch" | "notes";
@@ -83,28 +82,9 @@ export class Adam extends Optimizer<AdamOptions> {
 
   /** Applies the update to the parameters of one group. */
   protected override updateGroup(group: ParamGroup<AdamOptions>): void {
-    const [beta1, beta2] = group.betas;
-    for (const p of group.params) {
-      const g = gradValues(p, "Adam");
-      if (g === null) continue;
-      const x = paramValues(p, "Adam");
-      const s = this.paramState(p);
-      const m = bufferValues(this.buffer(p, s, "exp_avg"));
-      const v = bufferValues(this.buffer(p, s, "exp_avg_sq"));
-      const vmax = group.amsgrad ? bufferValues(this.buffer(p, s, "max_exp_avg_sq")) : null;
-      const step = ((s.step as number | undefined) ?? 0) + 1;
-      s.step = step;
-      adamUpdate(x, g, m, v, vmax, {
-        step,
-        lr: group.lr,
-        beta1,
-        beta2,
-        eps: group.eps,
-        l2: group.weightDecay,
-        decay: 0,
-        sign: group.maximize ? -1 : 1,
-      });
-      commitValues(p, x);
-    }
+    stepAdamGroup("Adam", group, false, {
+      state: (p) => this.paramState(p),
+      buffer: (p, s, key) => this.buffer(p, s, key),
+    });
   }
 }

@@ -5,8 +5,7 @@
  */
 import { Optimizer, type ParamGroup, type ParamsInput, type StateKeys } from "./optimizer.ts";
 import type { AdamOptions } from "./adam.ts";
-import { bufferValues, commitValues, gradValues, paramValues } from "./_buffers.ts";
-import { adamDefaults, adamUpdate, checkAdamOptions } from "./_adam_update.ts";
+import { adamDefaults, checkAdamOptions, stepAdamGroup } from "./_adam_update.ts";
 
 /** Options of {@link AdamW}: those of Adam, with `weightDecay` decoupled and 1e-2 by default. */
 export type AdamWOptions = AdamOptions;
@@ -46,28 +45,9 @@ export class AdamW extends Optimizer<AdamWOptions> {
 
   /** Applies the update to the parameters of one group. */
   protected override updateGroup(group: ParamGroup<AdamWOptions>): void {
-    const [beta1, beta2] = group.betas;
-    for (const p of group.params) {
-      const g = gradValues(p, "AdamW");
-      if (g === null) continue;
-      const x = paramValues(p, "AdamW");
-      const s = this.paramState(p);
-      const m = bufferValues(this.buffer(p, s, "exp_avg"));
-      const v = bufferValues(this.buffer(p, s, "exp_avg_sq"));
-      const vmax = group.amsgrad ? bufferValues(this.buffer(p, s, "max_exp_avg_sq")) : null;
-      const step = ((s.step as number | undefined) ?? 0) + 1;
-      s.step = step;
-      adamUpdate(x, g, m, v, vmax, {
-        step,
-        lr: group.lr,
-        beta1,
-        beta2,
-        eps: group.eps,
-        l2: 0,
-        decay: group.weightDecay,
-        sign: group.maximize ? -1 : 1,
-      });
-      commitValues(p, x);
-    }
+    stepAdamGroup("AdamW", group, true, {
+      state: (p) => this.paramState(p),
+      buffer: (p, s, key) => this.buffer(p, s, key),
+    });
   }
 }
