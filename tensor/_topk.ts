@@ -2,7 +2,7 @@
 // output row itself), which for k << n costs about one comparison per element instead of a sort.
 import type { TypedArray } from "./dtype.ts";
 import type { NDArray } from "./ndarray.ts";
-import { nextRow } from "./js/_rows.ts";
+import { nextRow } from "./js/_strided.ts";
 
 /**
  * Writes the `k` (>= 0, < row length) largest or smallest entries of each row (last axis) of `rows`

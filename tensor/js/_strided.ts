@@ -1,5 +1,6 @@
 // Strided traversal shared by the JS kernels: merge dimensions that are contiguous for every
-// operand, then walk the outer dimensions with counters and hand each innermost row to a tight loop.
+// operand, then walk the outer dimensions with one row counter (`nextRow`) and hand each innermost
+// row to a tight loop.
 import type { NDArray } from "../ndarray.ts";
 
 /** A traversal of `shape` for several operands, dimensions merged where all strides allow. */
@@ -49,25 +50,47 @@ export function forEachRow(
   const nd = plan.shape.length;
   const n = plan.shape[nd - 1];
   if (n === 0) return;
-  const k = offsets.length;
   const pos = [offsets[0] ?? 0, offsets[1] ?? 0, offsets[2] ?? 0, offsets[3] ?? 0];
-  if (nd === 1) {
+  const coord = new Int32Array(nd);
+  let rows = 1;
+  for (let d = 0; d < nd - 1; d++) rows *= plan.shape[d];
+  for (let r = 0; r < rows; r++) {
     row(n, pos[0], pos[1], pos[2], pos[3]);
-    return;
+    nextRow(plan.shape, coord, plan.strides, pos);
   }
-  const counter = new Array<number>(nd - 1).fill(0);
-  for (;;) {
-    row(n, pos[0], pos[1], pos[2], pos[3]);
-    let d = nd - 2;
-    for (; d >= 0; d--) {
-      counter[d]++;
-      for (let j = 0; j < k; j++) pos[j] += plan.strides[j][d];
-      if (counter[d] < plan.shape[d]) break;
-      for (let j = 0; j < k; j++) pos[j] -= plan.strides[j][d] * plan.shape[d];
-      counter[d] = 0;
+}
+
+/**
+ * Moves a row-major counter over the leading axes of `shape` (all but the last) one step and
+ * updates `offsets[a]` of each array `a` by its `strides[a]`. Wraps to all zeros after the last row.
+ * Kernels that walk rows themselves (indexing, cumulative) call it directly.
+ */
+export function nextRow(
+  shape: readonly number[],
+  coord: Int32Array,
+  strides: readonly (readonly number[])[],
+  offsets: number[],
+): void {
+  const arrays = strides.length;
+  for (let d = shape.length - 2; d >= 0; d--) {
+    if (++coord[d] < shape[d]) {
+      for (let a = 0; a < arrays; a++) offsets[a] += strides[a][d];
+      return;
     }
-    if (d < 0) return;
+    coord[d] = 0;
+    const back = shape[d] - 1;
+    for (let a = 0; a < arrays; a++) offsets[a] -= strides[a][d] * back;
   }
+}
+
+/** A 0-d shape as the 1-d shape `[1]`, so that kernels always have a last axis to loop over. */
+export function atLeast1d(shape: readonly number[]): readonly number[] {
+  return shape.length === 0 ? [1] : shape;
+}
+
+/** Strides matching {@link atLeast1d}. */
+export function stridesAtLeast1d(strides: readonly number[]): readonly number[] {
+  return strides.length === 0 ? [0] : strides;
 }
 
 /** The innermost stride of each operand in a plan. */

@@ -5,7 +5,7 @@
  */
 import type { NDArray } from "../ndarray.ts";
 import { sizeOf } from "../shape.ts";
-import { atLeast1d, nextRow, stridesAtLeast1d } from "./_rows.ts";
+import { atLeast1d, nextRow, stridesAtLeast1d } from "./_strided.ts";
 
 /**
  * Inclusive cumulative sum or product of `x` along `axis` into `out` (same shape and dtype; `out`

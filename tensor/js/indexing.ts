@@ -6,7 +6,7 @@
  */
 import type { NDArray } from "../ndarray.ts";
 import { sizeOf } from "../shape.ts";
-import { atLeast1d, nextRow, stridesAtLeast1d } from "./_rows.ts";
+import { atLeast1d, nextRow, stridesAtLeast1d } from "./_strided.ts";
 
 // Below this row length a plain loop beats `TypedArray.set` with its subarray allocation.
 const MIN_SET_LENGTH = 32;
