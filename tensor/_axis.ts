@@ -2,8 +2,6 @@
 // outputs, views along one axis, and moving an axis to the end for kernels that work on rows.
 import { allocTyped, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
-import { getBackend } from "./registry.ts";
-import { normalizeAxis } from "./shape.ts";
 
 /** Throws a TypeError unless `value` is an NDArray. */
 export function checkArray(value: unknown, op: string, name: string): asserts value is NDArray {
@@ -40,24 +38,11 @@ export function checkInt(
   return value;
 }
 
-/** Resolves an axis as {@link normalizeAxis} does, except that a 0-d array takes 0 and -1, as in PyTorch. */
-export function resolveAxis(axis: number, ndim: number, op: string): number {
-  return ndim === 0 ? normalizeAxis(axis, 1, op) : normalizeAxis(axis, ndim, op);
-}
-
 /** A fresh zero-filled contiguous array. */
 export function allocArray(dtype: DType, shape: readonly number[]): NDArray {
   let n = 1;
   for (const d of shape) n *= d;
   return new NDArray(new Storage(allocTyped(dtype, n)), shape);
-}
-
-/** `x` itself when contiguous, else a contiguous copy made by the active backend. */
-export function contiguousOf(x: NDArray): NDArray {
-  if (x.isContiguous) return x;
-  const out = allocArray(x.dtype, x.shape);
-  getBackend().copy(out, x);
-  return out;
 }
 
 /**

@@ -3,9 +3,10 @@
  *
  * @module
  */
+import { normalizeAxis } from "./shape.ts";
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { allocArray, checkArray, resolveAxis } from "./_axis.ts";
+import { allocArray, checkArray } from "./_axis.ts";
 
 /**
  * Inclusive cumulative sum along `axis` (negative counts from the end): `out[i] = x[0] + … + x[i]`.
@@ -41,7 +42,7 @@ function scan(op: "sum" | "prod", x: NDArray, axis: number, name: string): NDArr
   if (axis === undefined) {
     throw new TypeError(`${name}: axis is required (PyTorch's dim), got undefined`);
   }
-  const ax = resolveAxis(axis, x.ndim, name);
+  const ax = normalizeAxis(axis, x.ndim, name);
   const out = allocArray(x.dtype, x.shape);
   getBackend().cumulative(op, out, x, ax);
   return out;

@@ -3,18 +3,13 @@
  *
  * @module
  */
+import { allocArray } from "./_axis.ts";
 import { allocTyped, type DType, isFloat, promoteTypes } from "./dtype.ts";
 import { type ArrayOrScalar, NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import type { BinaryOp, UnaryOp } from "./backend.ts";
 import { broadcastShapes } from "./shape.ts";
 import { astype } from "./copy.ts";
-
-function alloc(dtype: DType, shape: readonly number[]): NDArray {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return new NDArray(new Storage(allocTyped(dtype, n)), shape);
-}
 
 function checkOperand(op: string, v: unknown, which: string): void {
   if (!(v instanceof NDArray) && typeof v !== "number") {
@@ -67,7 +62,7 @@ function binaryOp(
     let same = sa.length === sb.length;
     for (let i = 0; same && i < sa.length; i++) same = sa[i] === sb[i];
     if (same) {
-      const out = alloc(a.dtype, sa);
+      const out = allocArray(a.dtype, sa);
       getBackend().binary(op, out, a, b);
       return out;
     }
@@ -79,7 +74,7 @@ function binaryOp(
     y = astype(y, dtype);
   }
   const shape = broadcastShapes(x.shape, y.shape, name);
-  const out = alloc(dtype, shape);
+  const out = allocArray(dtype, shape);
   getBackend().binary(op, out, x.expand(shape), y.expand(shape));
   return out;
 }
@@ -105,7 +100,7 @@ const FLOAT_RESULT = new Set<UnaryOp>([
 function unaryOp(name: string, op: UnaryOp, x: NDArray): NDArray {
   if (!(x instanceof NDArray)) throw new TypeError(`${name}: expected an NDArray, got ${typeof x}`);
   const input = FLOAT_RESULT.has(op) && !isFloat(x.dtype) ? astype(x, "float32") : x;
-  const out = alloc(input.dtype, input.shape);
+  const out = allocArray(input.dtype, input.shape);
   getBackend().unary(op, out, input);
   return out;
 }
@@ -306,7 +301,7 @@ export function where(cond: NDArray, a: ArrayOrScalar, b: ArrayOrScalar): NDArra
   }
   const [x, y, dtype] = operands("where", a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, "where"), y.shape, "where");
-  const out = alloc(dtype, shape);
+  const out = allocArray(dtype, shape);
   getBackend().where(out, cond.expand(shape), x.expand(shape), y.expand(shape));
   return out;
 }

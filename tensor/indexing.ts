@@ -5,18 +5,12 @@
  *
  * @module
  */
+import { fmtShape, normalizeAxis } from "./shape.ts";
+import { contiguous } from "./copy.ts";
 import { checkDType, type DType } from "./dtype.ts";
 import { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { fmtShape } from "./shape.ts";
-import {
-  allocArray,
-  checkArray,
-  checkIndexArray,
-  checkInt,
-  contiguousOf,
-  resolveAxis,
-} from "./_axis.ts";
+import { allocArray, checkArray, checkIndexArray, checkInt } from "./_axis.ts";
 
 /**
  * Gathers values along `axis` (PyTorch `gather`): `out[...i, j, ...k] = x[...i, index[...i, j, ...k], ...k]`.
@@ -34,7 +28,7 @@ import {
 export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
   checkArray(x, "gather", "x");
   checkIndexArray(index, "gather", "index");
-  const ax = resolveAxis(axis, x.ndim, "gather");
+  const ax = normalizeAxis(axis, x.ndim, "gather");
   checkRank("gather", index, x, "x");
   for (let d = 0; d < x.ndim; d++) {
     if (d !== ax && index.shape[d] > x.shape[d]) {
@@ -98,7 +92,7 @@ export function scatterAddInPlace(x: NDArray, axis: number, index: NDArray, src:
     return x;
   }
   // Backends write into contiguous outputs only: scatter into a copy and write it back.
-  const tmp = contiguousOf(x);
+  const tmp = contiguous(x);
   getBackend().scatterAdd(tmp, ax, idx, src);
   getBackend().copy(x, tmp);
   return x;
@@ -117,7 +111,7 @@ export function scatterAddInPlace(x: NDArray, axis: number, index: NDArray, src:
  */
 export function indexSelect(x: NDArray, axis: number, index: NDArray | readonly number[]): NDArray {
   checkArray(x, "indexSelect", "x");
-  const ax = resolveAxis(axis, x.ndim, "indexSelect");
+  const ax = normalizeAxis(axis, x.ndim, "indexSelect");
   const index1 = toIndexArray(index, "indexSelect");
   if (index1.ndim > 1) {
     throw new RangeError(
@@ -157,7 +151,7 @@ export function oneHot(
   options: OneHotOptions = {},
 ): NDArray {
   const dtype = checkDType(options.dtype ?? "float32", "oneHot");
-  const lab = contiguousOf(toIndexArray(labels, "oneHot"));
+  const lab = contiguous(toIndexArray(labels, "oneHot"));
   let classes = numClasses;
   if (numClasses === -1) {
     if (lab.size === 0) {
@@ -214,7 +208,7 @@ function checkScatter(
   if (src.dtype !== x.dtype) {
     throw new TypeError(`${op}: src dtype ${src.dtype} differs from x dtype ${x.dtype}`);
   }
-  const ax = resolveAxis(axis, x.ndim, op);
+  const ax = normalizeAxis(axis, x.ndim, op);
   checkRank(op, index, x, "x");
   checkRank(op, index, src, "src");
   for (let d = 0; d < x.ndim; d++) {
@@ -263,7 +257,7 @@ function toIndexArray(index: NDArray | readonly number[], op: string): NDArray {
 
 /** A contiguous copy of `index` whose every entry is checked to lie in `[0, size)`. */
 function checkedIndex(index: NDArray, size: number, op: string, axis: number): NDArray {
-  const c = contiguousOf(index);
+  const c = contiguous(index);
   const d = c.data;
   for (let i = c.offset, end = c.offset + c.size; i < end; i++) {
     const v = d[i];

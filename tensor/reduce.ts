@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { allocTyped, type DType, isFloat } from "./dtype.ts";
+import { allocArray } from "./_axis.ts";
+import { type DType, isFloat } from "./dtype.ts";
 import {
   type ArgReduceOptions,
   NDArray,
   type ReduceOptions,
-  Storage,
   type VarianceOptions,
 } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
@@ -17,11 +17,6 @@ import type { ReduceOp } from "./backend.ts";
 import { fmtShape, normalizeAxes, normalizeAxis } from "./shape.ts";
 import { astype } from "./copy.ts";
 import { div, exp, log, mul, sqrt, sub } from "./elementwise.ts";
-
-function alloc(dtype: DType, shape: readonly number[]): NDArray {
-  const n = shape.reduce((p, d) => p * d, 1);
-  return new NDArray(new Storage(allocTyped(dtype, n)), shape);
-}
 
 function checkInput(op: string, x: unknown): asserts x is NDArray {
   if (!(x instanceof NDArray)) throw new TypeError(`${op}: expected an NDArray, got ${typeof x}`);
@@ -52,7 +47,7 @@ function reduceOp(
     );
   }
   const [kept, final] = reducedShapes(x, axes, options.keepDims ?? false);
-  const out = alloc(dtype, kept);
+  const out = allocArray(dtype, kept);
   getBackend().reduce(op, out, astype(x, dtype), axes);
   return options.keepDims ? out : out.reshape(final);
 }
@@ -142,7 +137,7 @@ function argOp(name: "argmax" | "argmin", x: NDArray, options: ArgReduceOptions 
     throw new RangeError(`${name}: axis ${axis} of shape ${fmtShape(x.shape)} is empty`);
   }
   const kept = src.shape.map((d, i) => (i === axis ? 1 : d));
-  const out = alloc("int32", kept);
+  const out = allocArray("int32", kept);
   getBackend().argReduce(name, out, src, axis);
   if (flat) return options.keepDims ? out.reshape(x.shape.map(() => 1)) : out.reshape([]);
   return options.keepDims ? out : out.squeeze(axis);

@@ -7,6 +7,8 @@
  *
  * @module
  */
+import { normalizeAxis } from "./shape.ts";
+import { contiguous } from "./copy.ts";
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import {
@@ -16,8 +18,6 @@ import {
   axisView,
   checkArray,
   checkInt,
-  contiguousOf,
-  resolveAxis,
 } from "./_axis.ts";
 import { selectTopk } from "./_topk.ts";
 
@@ -68,7 +68,7 @@ export interface SortResult {
  */
 export function sort(x: NDArray, options: SortOptions = {}): SortResult {
   checkArray(x, "sort", "x");
-  const ax = resolveAxis(options.axis ?? -1, x.ndim, "sort");
+  const ax = normalizeAxis(options.axis ?? -1, x.ndim, "sort");
   const descending = checkBool(options.descending ?? false, "sort", "descending");
   const rows = axisLast(x, ax);
   const values = allocArray(x.dtype, rows.shape);
@@ -104,7 +104,7 @@ export function argsort(x: NDArray, options: SortOptions = {}): NDArray {
  */
 export function topk(x: NDArray, k: number, options: TopkOptions = {}): SortResult {
   checkArray(x, "topk", "x");
-  const ax = resolveAxis(options.axis ?? -1, x.ndim, "topk");
+  const ax = normalizeAxis(options.axis ?? -1, x.ndim, "topk");
   const largest = checkBool(options.largest ?? true, "topk", "largest");
   checkBool(options.sorted ?? true, "topk", "sorted");
   const n = x.ndim === 0 ? 1 : x.shape[ax];
@@ -116,7 +116,7 @@ export function topk(x: NDArray, k: number, options: TopkOptions = {}): SortResu
   if (k <= SELECT_MAX_K && k < n) {
     selectTopk(values.data, indices.data, moved, k, largest);
   } else if (k > 0) {
-    const rows = contiguousOf(moved);
+    const rows = contiguous(moved);
     const all = sort(rows, { descending: largest });
     const last = rows.ndim - 1;
     getBackend().copy(values, last < 0 ? all.values : axisView(all.values, last, 0, k));
@@ -134,12 +134,12 @@ function checkBool(value: unknown, op: string, name: string): boolean {
 
 /** `x` with `axis` moved last, contiguous (the sort kernel works on rows). */
 function axisLast(x: NDArray, axis: number): NDArray {
-  if (x.ndim === 0 || axis === x.ndim - 1) return contiguousOf(x);
-  return contiguousOf(x.permute(axisLastPermutation(x.ndim, axis)));
+  if (x.ndim === 0 || axis === x.ndim - 1) return contiguous(x);
+  return contiguous(x.permute(axisLastPermutation(x.ndim, axis)));
 }
 
 /** Undoes {@link axisLast} on a result, returning a contiguous array. */
 function axisBack(a: NDArray, axis: number): NDArray {
   if (a.ndim === 0 || axis === a.ndim - 1) return a;
-  return contiguousOf(a.permute(axisBackPermutation(a.ndim, axis)));
+  return contiguous(a.permute(axisBackPermutation(a.ndim, axis)));
 }
