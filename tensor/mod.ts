@@ -14,6 +14,7 @@
  */
 export * from "./dtype.ts";
 export * from "./shape.ts";
+export * from "./check.ts";
 export * from "./ndarray.ts";
 export * from "./backend.ts";
 export * from "./registry.ts";

@@ -1,0 +1,252 @@
+/**
+ * Argument checks shared by every nnc package. Each check takes the value first, then the name of
+ * the operation and of the argument, and throws a `TypeError` (wrong kind of value) or a
+ * `RangeError` (right kind, wrong value) whose message names all three:
+ * `Linear: inFeatures must be an integer >= 1, got 0`.
+ *
+ * Optional arguments are checked with their default filled in by the caller
+ * (`checkInt(options.k ?? 5, op, "k", 1)`), so there is one form of every check.
+ *
+ * @example
+ * ```ts
+ * import { checkInt, checkOneOf } from "@nnc/tensor";
+ * const k = checkInt(3, "KMeans", "nClusters", 1);
+ * const mode = checkOneOf("mean", "loss", "reduction", ["mean", "sum", "none"] as const);
+ * console.log(k, mode); // 3 mean
+ * ```
+ *
+ * @module
+ */
+import type { DType } from "./dtype.ts";
+
+/**
+ * A short description of any value for an error message: numbers as written (NaN, Infinity),
+ * strings quoted, arrays by length, objects with a `shape` (NDArray, Tensor) by class and shape.
+ *
+ * @example
+ * ```ts
+ * import { describe, zeros } from "@nnc/tensor";
+ * console.log(describe(NaN), describe("x"), describe(zeros([2, 3]))); // NaN "x" an NDArray of shape [2, 3]
+ * ```
+ */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string") {
+    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  }
+  if (typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (typeof value === "function") return "a function";
+  if (typeof value === "symbol") return "a symbol";
+  if (Array.isArray(value)) {
+    return value.length <= 4 && value.every((v) => typeof v === "number")
+      ? `[${value.join(", ")}]`
+      : `an array of length ${value.length}`;
+  }
+  const name = (value as object).constructor?.name;
+  const shape = (value as { shape?: unknown }).shape;
+  if (Array.isArray(shape) && name) {
+    return `${article(name)} ${name} of shape [${shape.join(", ")}]`;
+  }
+  return name && name !== "Object" ? `${article(name)} ${name}` : "an object";
+}
+
+function article(word: string): string {
+  // Acronyms are spelled out ("an NDArray", "a CSVLogger"); words go by their first vowel.
+  return /^[AEIOU]|^[FHLMNRSX][A-Z]/.test(word) ? "an" : "a";
+}
+
+/**
+ * Checks that `options` is a plain object or undefined, and returns it (`{}` for undefined).
+ *
+ * @example
+ * ```ts
+ * import { checkOptions } from "@nnc/tensor";
+ * const o = checkOptions<{ k?: number }>(undefined, "op");
+ * console.log(o.k ?? 5); // 5
+ * ```
+ */
+export function checkOptions<T extends object>(options: T | undefined, op: string): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  }
+  return options;
+}
+
+/**
+ * Checks that `value` is an integer in `[min, max]` and returns it.
+ *
+ * @example
+ * ```ts
+ * import { checkInt } from "@nnc/tensor";
+ * console.log(checkInt(4, "Conv2d", "kernelSize", 1)); // 4
+ * ```
+ */
+export function checkInt(
+  value: unknown,
+  op: string,
+  name: string,
+  min = -Infinity,
+  max = Infinity,
+): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new RangeError(`${op}: ${name} must be ${intRange(min, max)}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function intRange(min: number, max: number): string {
+  if (min === -Infinity && max === Infinity) return "an integer";
+  if (max === Infinity) return `an integer >= ${min}`;
+  if (min === -Infinity) return `an integer <= ${max}`;
+  return `an integer in [${min}, ${max}]`;
+}
+
+/**
+ * Checks that `value` is a finite number in `[min, max]` and returns it.
+ *
+ * @example
+ * ```ts
+ * import { checkNumber } from "@nnc/tensor";
+ * console.log(checkNumber(0.5, "Dropout", "p", 0, 1)); // 0.5
+ * ```
+ */
+export function checkNumber(
+  value: unknown,
+  op: string,
+  name: string,
+  min = -Infinity,
+  max = Infinity,
+): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new RangeError(`${op}: ${name} must be ${numberRange(min, max)}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function numberRange(min: number, max: number): string {
+  if (min === -Infinity && max === Infinity) return "a finite number";
+  if (max === Infinity) return `a finite number >= ${min}`;
+  if (min === -Infinity) return `a finite number <= ${max}`;
+  return `a number in [${min}, ${max}]`;
+}
+
+/**
+ * Checks that `value` is a finite number strictly greater than zero and returns it.
+ *
+ * @example
+ * ```ts
+ * import { checkPositive } from "@nnc/tensor";
+ * console.log(checkPositive(0.01, "SGD", "lr")); // 0.01
+ * ```
+ */
+export function checkPositive(value: unknown, op: string, name: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${op}: ${name} must be a finite number > 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks that `value` is a probability in `[0, 1)` (or `[0, 1]` when `closed`) and returns it.
+ *
+ * @example
+ * ```ts
+ * import { checkProbability } from "@nnc/tensor";
+ * console.log(checkProbability(0.9, "Adam", "beta1")); // 0.9
+ * ```
+ */
+export function checkProbability(
+  value: unknown,
+  op: string,
+  name: string,
+  closed = false,
+): number {
+  if (typeof value !== "number" || !(value >= 0) || (closed ? value > 1 : value >= 1)) {
+    throw new RangeError(
+      `${op}: ${name} must be a number in [0, 1${closed ? "]" : ")"}, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks that `value` is a boolean and returns it.
+ *
+ * @example
+ * ```ts
+ * import { checkBool } from "@nnc/tensor";
+ * console.log(checkBool(true, "LSTM", "batchFirst")); // true
+ * ```
+ */
+export function checkBool(value: unknown, op: string, name: string): boolean {
+  if (typeof value !== "boolean") {
+    throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks that `value` is one of `choices` and returns it, typed as the union of the choices.
+ *
+ * @example
+ * ```ts
+ * import { checkOneOf } from "@nnc/tensor";
+ * const r = checkOneOf("sum", "mseLoss", "reduction", ["mean", "sum", "none"] as const);
+ * console.log(r); // sum
+ * ```
+ */
+export function checkOneOf<const T extends string | number | boolean>(
+  value: unknown,
+  op: string,
+  name: string,
+  choices: readonly T[],
+): T {
+  if (!choices.includes(value as T)) {
+    const list = choices.map((c) => typeof c === "string" ? JSON.stringify(c) : String(c));
+    throw new RangeError(
+      `${op}: ${name} must be one of ${list.join(", ")}, got ${describe(value)}`,
+    );
+  }
+  return value as T;
+}
+
+/**
+ * Checks that `value` is a function and returns it.
+ *
+ * @example
+ * ```ts
+ * import { checkFunction } from "@nnc/tensor";
+ * const f = checkFunction<(x: number) => number>((x: number) => x * 2, "map", "fn");
+ * console.log(f(3)); // 6
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export function checkFunction<F extends (...args: any[]) => unknown>(
+  value: unknown,
+  op: string,
+  name: string,
+): F {
+  if (typeof value !== "function") {
+    throw new TypeError(`${op}: ${name} must be a function, got ${describe(value)}`);
+  }
+  return value as F;
+}
+
+/**
+ * Checks that `value` is a floating-point dtype (`"float32"` or `"float64"`) and returns it.
+ *
+ * @example
+ * ```ts
+ * import { checkFloatDType } from "@nnc/tensor";
+ * console.log(checkFloatDType("float64", "Linear")); // float64
+ * ```
+ */
+export function checkFloatDType(value: unknown, op: string, name = "dtype"): DType {
+  if (value !== "float32" && value !== "float64") {
+    throw new TypeError(`${op}: ${name} must be "float32" or "float64", got ${describe(value)}`);
+  }
+  return value;
+}
