@@ -13,9 +13,8 @@ import {
   type Model,
   predictBatches,
   predictedClasses,
-  saveImageGrid,
-  saveSvg,
-} from "@nnc/models";
+} from "@nnc/train";
+import { historyChart, saveImageGrid, saveSvg } from "@nnc/plot";
 import { SHAPE_CLASSES, syntheticShapes } from "./_synthetic_images.ts";
 
 /** The value after `--name`, or the fallback. */
@@ -213,7 +212,7 @@ export async function runClassifier(run: ClassifierRun): Promise<History> {
   }
   await saveSvg(
     `${out}_curves.svg`,
-    await history.plot({ title: `${run.title} on ${data.source}` }),
+    await historyChart(history, { title: `${run.title} on ${data.source}` }),
   );
   const files = [`${out}.txt`, `${out}_curves.svg`, `${out}_history.csv`, `${out}.safetensors`];
   if (wrong.length > 0) {

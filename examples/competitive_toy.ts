@@ -11,8 +11,8 @@ import {
   Hebbian,
   type RoundMode,
   type TieBreak,
-} from "@nnc/models";
-import { lineChart, PALETTE, SvgPlot } from "../models/_svg.ts";
+} from "@nnc/models/unsupervised";
+import { lineChart, PALETTE, SvgPlot } from "../plot/_svg.ts";
 
 const OUT = "out";
 const lines: string[] = [];

@@ -11,7 +11,7 @@
 //          Fashion-MNIST is installed)
 // → out/demo.txt, out/demo_curves.svg, out/demo_misclassified.png, out/demo_history.csv, out/demo.safetensors
 import { manualSeed, Rng } from "@nnc/tensor";
-import { convNet, lenet5 } from "@nnc/models";
+import { convNet, lenet5 } from "@nnc/models/cnn";
 import { flag, flagText, loadImages, preferNative, runClassifier } from "./_training.ts";
 
 const seed = flag("seed", 0);

@@ -9,7 +9,8 @@
 //   out/fashion_mnist_cnn_filters.png, out/fashion_mnist_cnn.safetensors
 import { manualSeed, Rng } from "@nnc/tensor";
 import type { Conv2d } from "@nnc/layers";
-import { convNet, saveImageGrid } from "@nnc/models";
+import { convNet } from "@nnc/models/cnn";
+import { saveImageGrid } from "@nnc/plot";
 import { flag, loadImages, preferNative, runClassifier } from "./_training.ts";
 
 const seed = flag("seed", 0);

@@ -7,7 +7,7 @@
 // → out/fashion_mnist_mlp.txt (summary, confusion matrix), out/fashion_mnist_mlp_curves.svg,
 //   out/fashion_mnist_mlp_history.csv, out/fashion_mnist_mlp_misclassified.png, out/fashion_mnist_mlp.safetensors
 import { manualSeed, Rng } from "@nnc/tensor";
-import { mlp } from "@nnc/models";
+import { mlp } from "@nnc/models/mlp";
 import { flag, loadImages, preferNative, runClassifier } from "./_training.ts";
 
 const seed = flag("seed", 0);

@@ -5,9 +5,9 @@
 //
 //   deno run -A examples/hopfield_recall.ts   → out/hopfield_*.png, out/hopfield_*.svg, out/hopfield_recall.txt
 import { Rng } from "@nnc/tensor";
-import { Hopfield, hopfieldCapacity, sparsePatterns, Willshaw } from "@nnc/models";
-import { lineChart, SvgPlot } from "../models/_svg.ts";
-import { saveImageGrid } from "../models/_png.ts";
+import { Hopfield, hopfieldCapacity, sparsePatterns, Willshaw } from "@nnc/models/unsupervised";
+import { lineChart, SvgPlot } from "../plot/_svg.ts";
+import { saveImageGrid } from "../plot/_png.ts";
 
 const OUT = "out";
 const lines: string[] = [];

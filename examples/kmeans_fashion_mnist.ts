@@ -7,10 +7,10 @@
 //   NNC_BACKEND=native deno run -A examples/kmeans_fashion_mnist.ts   (with @nnc/native importable)
 // → out/kmeans_fashion_*.png, out/kmeans_fashion_*.svg, out/kmeans_fashion.txt
 import { getBackend, NDArray, Rng } from "@nnc/tensor";
-import { KMeans, KMeansNetwork, MiniBatchKMeans } from "@nnc/models";
+import { KMeans, KMeansNetwork, MiniBatchKMeans } from "@nnc/models/unsupervised";
 import { fashionMnist } from "@nnc/datasets";
-import { saveImageGrid } from "../models/_png.ts";
-import { lineChart } from "../models/_svg.ts";
+import { saveImageGrid } from "../plot/_png.ts";
+import { lineChart } from "../plot/_svg.ts";
 
 const OUT = "out";
 const epochsArg = Deno.args.indexOf("--epochs");

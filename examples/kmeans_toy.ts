@@ -4,8 +4,8 @@
 //
 //   deno run -A examples/kmeans_toy.ts     → out/kmeans_toy_*.svg, out/kmeans_toy.txt
 import { Rng } from "@nnc/tensor";
-import { KMeans, lloyd, type LloydResult } from "@nnc/models";
-import { lineChart, PALETTE, SvgPlot } from "../models/_svg.ts";
+import { KMeans, lloyd, type LloydResult } from "@nnc/models/unsupervised";
+import { lineChart, PALETTE, SvgPlot } from "../plot/_svg.ts";
 
 const OUT = "out";
 const X = [[-0.01, 1], [1, 1], [0.01, -1], [-1, -1]];

@@ -3,10 +3,10 @@
 //
 //   deno run -A examples/oja_vs_pca.ts   → out/oja_*.svg, out/sanger_vs_pca_fashion.png, out/oja_vs_pca.txt
 import { Rng } from "@nnc/tensor";
-import { Oja, PCA, Sanger } from "@nnc/models";
-import { lineChart, PALETTE, SvgPlot } from "../models/_svg.ts";
+import { Oja, PCA, Sanger } from "@nnc/models/unsupervised";
+import { lineChart, PALETTE, SvgPlot } from "../plot/_svg.ts";
 import { fashionMnist } from "@nnc/datasets";
-import { saveImageGrid } from "../models/_png.ts";
+import { saveImageGrid } from "../plot/_png.ts";
 
 const OUT = "out";
 const lines: string[] = [];

@@ -8,7 +8,9 @@ import { noGrad, Tensor } from "@nnc/autograd";
 import { crossEntropy } from "@nnc/layers";
 import { Adam } from "@nnc/optim";
 import { DataLoader, TensorDataset, twoMoons } from "@nnc/datasets";
-import { evaluate, fit, mlp, saveSvg, scatterChart } from "@nnc/models";
+import { evaluate, fit } from "@nnc/train";
+import { mlp } from "@nnc/models/mlp";
+import { historyChart, saveSvg, scatterChart } from "@nnc/plot";
 import { flag } from "./_training.ts";
 
 const noise = flag("noise", 0.2), epochs = flag("epochs", 60);
@@ -41,5 +43,5 @@ await saveSvg(
     yLabel: "x₂",
   }),
 );
-await saveSvg("out/two_moons_curves.svg", await history.plot({ title: "two moons" }));
+await saveSvg("out/two_moons_curves.svg", await historyChart(history, { title: "two moons" }));
 console.log("wrote out/two_moons_regions.svg, out/two_moons_curves.svg");

@@ -1,40 +1,27 @@
 /**
- * `@nnc/models`: learners of the course. The unsupervised and
- * associative ones, which need no gradients: k-means (Lloyd, k-means++, mini-batch, and the notes'
- * softmax-network form), competitive learning, Hebb, Oja and Sanger rules, PCA, Hopfield networks,
- * Willshaw memory, McCulloch–Pitts units and the perceptron; and the training loop: fit/evaluate
- * with metrics, callbacks (early stopping, checkpoints, CSV/JSONL logs), a plottable History,
- * MLP/LeNet-5/CNN builders, and plots (Vega-Lite SVG charts, PNG image grids).
+ * `@nnc/models`: the model zoo of the course, one family per subpath, each importable alone:
+ *
+ * - `@nnc/models/unsupervised`: k-means, competitive learning, Hebb/Oja/Sanger, PCA, Hopfield,
+ *   Willshaw (`NDArray` only, browser-safe);
+ * - `@nnc/models/neurons`: McCulloch–Pitts units, the perceptron (`NDArray` only);
+ * - `@nnc/models/mlp`: multilayer perceptrons;
+ * - `@nnc/models/cnn`: LeNet-5 and the demo's conv net.
+ *
+ * This root module re-exports every family. A model does not know how it is trained or drawn:
+ * `@nnc/train` trains it, `@nnc/plot` draws it.
  *
  * @example
  * ```ts
- * import { KMeans } from "@nnc/models";
+ * import { KMeans } from "@nnc/models/unsupervised";
+ * import { mlp } from "@nnc/models/mlp";
  * const km = new KMeans({ nClusters: 2, init: [[1, 1], [0.01, -1]] });
  * km.fit([[-0.01, 1], [1, 1], [0.01, -1], [-1, -1]]);
- * console.log(km.centers.toString()); // (0.495, 1) and (-0.495, -1)
+ * console.log(km.centers.toString(), mlp([2, 8, 1]).parameters().length);
  * ```
  *
  * @module
  */
-export * from "./types.ts";
-export * from "./kmeans.ts";
-export * from "./minibatch_kmeans.ts";
-export * from "./kmeans_network.ts";
-export * from "./competitive.ts";
-export * from "./hebbian.ts";
-export * from "./oja.ts";
-export * from "./sanger.ts";
-export * from "./pca.ts";
-export * from "./hopfield.ts";
-export * from "./willshaw.ts";
-export * from "./mcculloch_pitts.ts";
-export * from "./perceptron.ts";
-export * from "./metrics.ts";
-export * from "./history.ts";
-export * from "./progress.ts";
-export * from "./callbacks.ts";
-export * from "./evaluate.ts";
-export * from "./fit.ts";
-export * from "./mlp.ts";
-export * from "./lenet5.ts";
-export * from "./plot/mod.ts";
+export * from "./unsupervised/mod.ts";
+export * from "./neurons/mod.ts";
+export * from "./mlp/mod.ts";
+export * from "./cnn/mod.ts";

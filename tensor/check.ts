@@ -18,6 +18,7 @@
  * @module
  */
 import type { DType } from "./dtype.ts";
+import { NDArray } from "./ndarray.ts";
 
 /**
  * A short description of any value for an error message: numbers as written (NaN, Infinity),
@@ -39,11 +40,7 @@ export function describe(value: unknown): string {
   if (typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (typeof value === "function") return "a function";
   if (typeof value === "symbol") return "a symbol";
-  if (Array.isArray(value)) {
-    return value.length <= 4 && value.every((v) => typeof v === "number")
-      ? `[${value.join(", ")}]`
-      : `an array of length ${value.length}`;
-  }
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
   const name = (value as object).constructor?.name;
   const shape = (value as { shape?: unknown }).shape;
   if (Array.isArray(shape) && name) {
@@ -249,4 +246,35 @@ export function checkFloatDType(value: unknown, op: string, name = "dtype"): DTy
     throw new TypeError(`${op}: ${name} must be "float32" or "float64", got ${describe(value)}`);
   }
   return value;
+}
+
+/**
+ * An `NDArray`, or anything that carries one in a `data` field (an autograd `Tensor`, say): what
+ * functions accept that read values but need no gradients (metrics, plots).
+ *
+ * @example
+ * ```ts
+ * import { array, type NDArrayLike } from "@nnc/tensor";
+ * const a: NDArrayLike = array([1, 2]);
+ * const b: NDArrayLike = { data: array([3, 4]) };
+ * console.log(a instanceof Object, b.data.shape); // true [ 2 ]
+ * ```
+ */
+export type NDArrayLike = NDArray | { readonly data: NDArray };
+
+/**
+ * The `NDArray` behind an {@link NDArrayLike} argument; a `TypeError` naming `op` and `name` for
+ * anything else.
+ *
+ * @example
+ * ```ts
+ * import { array, asNDArray } from "@nnc/tensor";
+ * console.log(asNDArray({ data: array([1, 2]) }, "accuracy", "output").shape); // [ 2 ]
+ * ```
+ */
+export function asNDArray(value: unknown, op: string, name: string): NDArray {
+  if (value instanceof NDArray) return value;
+  const inner = (value as { data?: unknown } | null)?.data;
+  if (inner instanceof NDArray) return inner;
+  throw new TypeError(`${op}: ${name} must be an NDArray or a Tensor, got ${describe(value)}`);
 }

@@ -19,7 +19,7 @@ Deno.test("describe names values the way error messages quote them", () => {
   assert.equal(describe("a"), '"a"');
   assert.equal(describe(null), "null");
   assert.equal(describe(undefined), "undefined");
-  assert.equal(describe([1, 2]), "[1, 2]");
+  assert.equal(describe([1, 2]), "an array of length 2");
   assert.equal(describe([1, 2, 3, 4, 5]), "an array of length 5");
   assert.equal(describe(zeros([2, 3])), "an NDArray of shape [2, 3]");
   assert.equal(describe({}), "an object");
@@ -96,6 +96,6 @@ Deno.test("checkBool, checkOneOf, checkFunction, checkFloatDType, checkOptions",
   assert.deepEqual(checkOptions(undefined, "op"), {});
   assert.throws(() => checkOptions([] as unknown as object, "op"), {
     name: "TypeError",
-    message: "op: options must be an object, got []",
+    message: "op: options must be an object, got an array of length 0",
   });
 });

@@ -1,0 +1,13 @@
+/**
+ * Convolutional networks: LeNet-5 and the conv net of the demo.
+ *
+ * @example
+ * ```ts
+ * import { lenet5 } from "@nnc/models/cnn";
+ * const net = lenet5();
+ * console.log(net.parameters().length); // 10
+ * ```
+ *
+ * @module
+ */
+export * from "./lenet5.ts";

@@ -1,0 +1,483 @@
+/**
+ * Callbacks of {@link fit}: hooks called at the start and end of training, of every epoch and
+ * after every batch. Provided: {@link EarlyStopping} (patience, or the notes' "stop at the first
+ * validation increase"), {@link ModelCheckpoint} (keeps the best model on disk, written
+ * atomically), {@link CsvLogger} and {@link JsonlLogger}.
+ *
+ * @module
+ */
+import type { NDArray } from "@nnc/tensor";
+import type { Tensor } from "@nnc/autograd";
+import { type Module, saveModel } from "@nnc/layers";
+import type { Optimizer } from "@nnc/optim";
+import type { EpochLog, History } from "./history.ts";
+import { ensureParent } from "./_train_util.ts";
+import { checkBool, checkInt, checkNumber, checkOneOf, checkOptions, describe } from "@nnc/tensor";
+/**
+ * What callbacks see of a running {@link fit}. Setting `stopTraining` ends training after the
+ * current epoch (or, from `onBatchEnd`, after the current batch).
+ *
+ * @example
+ * ```ts
+ * import type { Callback, TrainingState } from "@nnc/train";
+ * const stopAtThree: Callback = {
+ *   onEpochEnd(epoch: number, _logs, state: TrainingState) {
+ *     if (epoch === 3) state.stopTraining = true;
+ *   },
+ * };
+ * ```
+ */
+export interface TrainingState {
+  /** The model being trained. */
+  readonly model: Module<[Tensor], Tensor>;
+  /** Its optimiser. */
+  readonly optimizer: Optimizer;
+  /** The epochs logged so far. */
+  readonly history: History;
+  /** Number of epochs requested. */
+  readonly epochs: number;
+  /** The current (or last) epoch, from 1. */
+  epoch: number;
+  /** Set to true to stop training. */
+  stopTraining: boolean;
+  /** Prints a line through the progress reporter (clears the bar first). */
+  log(message: string): void;
+}
+
+/**
+ * Hooks into {@link fit}. Every method is optional and may be async (fit awaits it).
+ *
+ * @example
+ * ```ts
+ * import type { Callback } from "@nnc/train";
+ * const losses: number[] = [];
+ * const recorder: Callback = { onBatchEnd: (_batch, logs) => void losses.push(logs.loss) };
+ * ```
+ */
+export interface Callback {
+  /** Before the first epoch. */
+  onTrainBegin?(state: TrainingState): void | Promise<void>;
+  /** Before each epoch (`epoch` counts from 1). */
+  onEpochBegin?(epoch: number, state: TrainingState): void | Promise<void>;
+  /** After each training batch (`batch` counts from 1 within the epoch); `logs.loss` is the batch loss. */
+  onBatchEnd?(
+    batch: number,
+    logs: Readonly<Record<string, number>>,
+    state: TrainingState,
+  ): void | Promise<void>;
+  /** After each epoch, with the epoch's log (training and validation values). */
+  onEpochEnd?(epoch: number, logs: Readonly<EpochLog>, state: TrainingState): void | Promise<void>;
+  /** After the last epoch (also after an early stop). */
+  onTrainEnd?(state: TrainingState): void | Promise<void>;
+}
+
+/** `"min"` for keys naming a loss or an error, `"max"` otherwise. */
+function resolveMode(monitor: string, mode: "min" | "max" | "auto"): "min" | "max" {
+  return mode !== "auto" ? mode : /loss|error/i.test(monitor) ? "min" : "max";
+}
+
+function monitored(logs: Readonly<EpochLog>, key: string, op: string): number {
+  const v = logs[key];
+  if (typeof v !== "number") {
+    const keys = Object.keys(logs).filter((k) => k !== "epoch").join(", ");
+    throw new RangeError(
+      `${op}: '${key}' was not logged (logged: ${keys}); pass validation data to fit or monitor another key`,
+    );
+  }
+  return v;
+}
+
+function snapshot(model: Module<[Tensor], Tensor>): Record<string, NDArray> {
+  const out: Record<string, NDArray> = {};
+  for (const [k, v] of Object.entries(model.stateDict())) out[k] = v.clone();
+  return out;
+}
+
+/**
+ * Options of {@link EarlyStopping}.
+ *
+ * @example
+ * ```ts
+ * import type { EarlyStoppingOptions } from "@nnc/train";
+ * const notes: EarlyStoppingOptions = { rule: "firstIncrease" };
+ * const lenient: EarlyStoppingOptions = { patience: 3, restoreBest: true };
+ * ```
+ */
+export interface EarlyStoppingOptions {
+  /** Logged value to watch. Default `"valLoss"`. */
+  monitor?: string;
+  /** Whether smaller or larger is better; `"auto"` (default): smaller for losses and errors. */
+  mode?: "min" | "max" | "auto";
+  /**
+   * `"patience"` (default): an epoch is bad when it does not beat the best value so far by more
+   * than `minDelta`. `"firstIncrease"`, the notes' rule ("stop training as soon as performance on
+   * a validation set decreases"): an epoch is bad when it is worse than the previous epoch by more
+   * than `minDelta`.
+   */
+  rule?: "patience" | "firstIncrease";
+  /** Bad epochs in a row that are tolerated; training stops at the next one. Default 0 (the notes). */
+  patience?: number;
+  /** Smallest change that counts. Default 0. */
+  minDelta?: number;
+  /** At the end of training, put back the weights of the best epoch. Default false. */
+  restoreBest?: boolean;
+}
+
+/**
+ * Stops training when the monitored value stops improving. With the default `patience` 0 and
+ * either rule it stops at the first bad epoch, as the notes do; `restoreBest` keeps an in-memory
+ * copy of the best weights and loads it when training ends.
+ *
+ * @example
+ * ```ts
+ * import { EarlyStopping, History, type TrainingState } from "@nnc/train";
+ * import { Linear } from "@nnc/layers";
+ * import { SGD } from "@nnc/optim";
+ * const model = new Linear(1, 1);
+ * const state: TrainingState = {
+ *   model, optimizer: new SGD(model.parameters(), { lr: 0.1 }), history: new History(),
+ *   epochs: 10, epoch: 0, stopTraining: false, log: () => {},
+ * };
+ * const es = new EarlyStopping({ patience: 1 });
+ * es.onTrainBegin(state);
+ * [1.0, 0.8, 0.9, 0.85, 0.7].forEach((v, i) => {
+ *   if (!state.stopTraining) es.onEpochEnd(i + 1, { epoch: i + 1, valLoss: v }, state);
+ * });
+ * console.assert(es.stoppedEpoch === 4 && es.bestEpoch === 2);
+ * ```
+ */
+export class EarlyStopping implements Callback {
+  /** The logged value watched. */
+  readonly monitor: string;
+  /** Whether smaller or larger is better. */
+  readonly mode: "min" | "max";
+  /** How bad epochs are recognised. */
+  readonly rule: "patience" | "firstIncrease";
+  /** Bad epochs in a row tolerated. */
+  readonly patience: number;
+  /** Smallest change that counts. */
+  readonly minDelta: number;
+  /** Whether the best weights are restored at the end. */
+  readonly restoreBest: boolean;
+  /** The epoch training was stopped after, or null while it was not. */
+  stoppedEpoch: number | null = null;
+  /** The epoch with the best value so far (0 before any). */
+  bestEpoch = 0;
+  /** The best value so far. */
+  bestValue: number = NaN;
+  #previous = NaN;
+  #bad = 0;
+  #weights: Record<string, NDArray> | null = null;
+
+  /** An early-stopping rule. */
+  constructor(options: EarlyStoppingOptions = {}) {
+    const op = "EarlyStopping";
+    const o = checkOptions(options, op);
+    if (o.monitor !== undefined && (typeof o.monitor !== "string" || o.monitor === "")) {
+      throw new TypeError(`${op}: monitor must be a non-empty string, got ${describe(o.monitor)}`);
+    }
+    this.monitor = o.monitor ?? "valLoss";
+    this.mode = resolveMode(
+      this.monitor,
+      checkOneOf(o.mode ?? "auto", op, "mode", ["min", "max", "auto"]),
+    );
+    this.rule = checkOneOf(o.rule ?? "patience", op, "rule", ["patience", "firstIncrease"]);
+    this.patience = checkInt(o.patience ?? 0, op, "patience", 0);
+    this.minDelta = checkNumber(o.minDelta ?? 0, op, "minDelta", 0);
+    this.restoreBest = checkBool(o.restoreBest ?? false, op, "restoreBest");
+  }
+
+  /** Forgets earlier runs. */
+  onTrainBegin(_state: TrainingState): void {
+    this.stoppedEpoch = null;
+    this.bestEpoch = 0;
+    this.bestValue = NaN;
+    this.#previous = NaN;
+    this.#bad = 0;
+    this.#weights = null;
+  }
+
+  /** Compares the epoch's value with the best (or previous) one; stops when the rule says so. */
+  onEpochEnd(epoch: number, logs: Readonly<EpochLog>, state: TrainingState): void {
+    const v = monitored(logs, this.monitor, "EarlyStopping");
+    const sign = this.mode === "min" ? 1 : -1;
+    const better = (a: number, b: number) => Number.isNaN(b) || sign * (b - a) > this.minDelta;
+    const improved = !Number.isNaN(v) && better(v, this.bestValue);
+    if (improved) {
+      this.bestValue = v;
+      this.bestEpoch = epoch;
+      if (this.restoreBest) this.#weights = snapshot(state.model);
+    }
+    const bad = this.rule === "patience" ? !improved : Number.isNaN(v) ||
+      (!Number.isNaN(this.#previous) && sign * (v - this.#previous) > this.minDelta);
+    this.#previous = v;
+    this.#bad = bad ? this.#bad + 1 : 0;
+    if (this.#bad > this.patience) {
+      this.stoppedEpoch = epoch;
+      state.stopTraining = true;
+      state.log(
+        `early stopping after epoch ${epoch}: ${this.monitor} ${
+          this.rule === "patience" ? "has not improved" : "increased"
+        } (best ${this.bestValue} at epoch ${this.bestEpoch})`,
+      );
+    }
+  }
+
+  /** Restores the best weights when asked to. */
+  onTrainEnd(state: TrainingState): void {
+    if (this.restoreBest && this.#weights !== null && this.bestEpoch !== state.epoch) {
+      state.model.loadStateDict(this.#weights);
+      state.log(
+        `restored the weights of epoch ${this.bestEpoch} (${this.monitor} ${this.bestValue})`,
+      );
+    }
+  }
+}
+
+/**
+ * Options of {@link ModelCheckpoint}.
+ *
+ * @example
+ * ```ts
+ * import type { ModelCheckpointOptions } from "@nnc/train";
+ * const o: ModelCheckpointOptions = { path: "out/best.safetensors", monitor: "valAccuracy" };
+ * ```
+ */
+export interface ModelCheckpointOptions {
+  /** File to write (safetensors); `{epoch}` is replaced by the epoch number. */
+  path: string;
+  /** Logged value that decides what is best. Default `"valLoss"`. */
+  monitor?: string;
+  /** Whether smaller or larger is better; `"auto"` (default): smaller for losses and errors. */
+  mode?: "min" | "max" | "auto";
+  /** Save only when the monitored value improves (default true); false saves every epoch. */
+  saveBestOnly?: boolean;
+}
+
+/**
+ * Saves the model with `saveModel` of `@nnc/layers` (a temporary file renamed over the target, so
+ * a crash never leaves a half-written checkpoint) whenever the monitored value improves, or after
+ * every epoch. The file's metadata records the epoch and the value.
+ *
+ * @example
+ * ```ts
+ * import { fit, ModelCheckpoint } from "@nnc/train";
+ * import { Linear, loadModel, mseLoss } from "@nnc/layers";
+ * import { SGD } from "@nnc/optim";
+ * import { array } from "@nnc/tensor";
+ * const dir = await Deno.makeTempDir();
+ * const model = new Linear(1, 1);
+ * const data = [[array([[1], [2]]), array([[2], [4]])]] as const;
+ * const ckpt = new ModelCheckpoint({ path: `${dir}/best.safetensors`, monitor: "loss" });
+ * await fit(model, {
+ *   train: data, loss: mseLoss, optimizer: new SGD(model.parameters(), { lr: 0.05 }),
+ *   epochs: 3, callbacks: [ckpt], progress: "none",
+ * });
+ * console.assert(ckpt.bestEpoch === 3);
+ * await loadModel(`${dir}/best.safetensors`, new Linear(1, 1));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class ModelCheckpoint implements Callback {
+  /** Path template. */
+  readonly path: string;
+  /** The logged value watched. */
+  readonly monitor: string;
+  /** Whether smaller or larger is better. */
+  readonly mode: "min" | "max";
+  /** Whether only improvements are saved. */
+  readonly saveBestOnly: boolean;
+  /** Epoch of the best value so far (0 before any). */
+  bestEpoch = 0;
+  /** Best value so far. */
+  bestValue: number = NaN;
+  /** The last file written, or null. */
+  lastSaved: string | null = null;
+
+  /** A checkpointing callback. */
+  constructor(options: ModelCheckpointOptions) {
+    const op = "ModelCheckpoint";
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`${op}: expected options with a path, got ${describe(options)}`);
+    }
+    if (typeof options.path !== "string" || options.path === "") {
+      throw new TypeError(`${op}: path must be a non-empty string, got ${describe(options.path)}`);
+    }
+    if (
+      options.monitor !== undefined && (typeof options.monitor !== "string" || !options.monitor)
+    ) {
+      throw new TypeError(
+        `${op}: monitor must be a non-empty string, got ${describe(options.monitor)}`,
+      );
+    }
+    this.path = options.path;
+    this.monitor = options.monitor ?? "valLoss";
+    this.mode = resolveMode(
+      this.monitor,
+      checkOneOf(options.mode ?? "auto", op, "mode", ["min", "max", "auto"]),
+    );
+    this.saveBestOnly = checkBool(options.saveBestOnly ?? true, op, "saveBestOnly");
+  }
+
+  /** Forgets earlier runs. */
+  onTrainBegin(_state: TrainingState): void {
+    this.bestEpoch = 0;
+    this.bestValue = NaN;
+    this.lastSaved = null;
+  }
+
+  /** Saves the model when the epoch is the best so far (or always). */
+  async onEpochEnd(epoch: number, logs: Readonly<EpochLog>, state: TrainingState): Promise<void> {
+    const v = monitored(logs, this.monitor, "ModelCheckpoint");
+    const improved = !Number.isNaN(v) &&
+      (Number.isNaN(this.bestValue) ||
+        (this.mode === "min" ? v < this.bestValue : v > this.bestValue));
+    if (improved) {
+      this.bestValue = v;
+      this.bestEpoch = epoch;
+    }
+    if (this.saveBestOnly && !improved) return;
+    const path = this.path.replaceAll("{epoch}", String(epoch));
+    await ensureParent(path);
+    await saveModel(path, state.model, {
+      metadata: { epoch: String(epoch), monitor: this.monitor, value: String(v) },
+    });
+    this.lastSaved = path;
+  }
+}
+
+function checkPath(path: unknown, op: string): string {
+  if (typeof path !== "string" || path === "") {
+    throw new TypeError(`${op}: path must be a non-empty string, got ${describe(path)}`);
+  }
+  return path;
+}
+
+/**
+ * Writes each epoch's log as a CSV row (header from the first epoch's keys; a value missing
+ * later is an empty cell). The file is created (or truncated, unless `append`) when training
+ * begins and every row is written when its epoch ends.
+ *
+ * @example
+ * ```ts
+ * import { CsvLogger, History, type TrainingState } from "@nnc/train";
+ * import { Linear } from "@nnc/layers";
+ * import { SGD } from "@nnc/optim";
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * const model = new Linear(1, 1);
+ * const state: TrainingState = {
+ *   model, optimizer: new SGD(model.parameters(), { lr: 0.1 }), history: new History(),
+ *   epochs: 2, epoch: 1, stopTraining: false, log: () => {},
+ * };
+ * const csv = new CsvLogger(path);
+ * await csv.onTrainBegin(state);
+ * await csv.onEpochEnd(1, { epoch: 1, loss: 0.5 });
+ * await csv.onEpochEnd(2, { epoch: 2, loss: 0.25 });
+ * console.assert(await Deno.readTextFile(path) === "epoch,loss\n1,0.5\n2,0.25\n");
+ * await Deno.remove(path);
+ * ```
+ */
+export class CsvLogger implements Callback {
+  /** The file written. */
+  readonly path: string;
+  /** Whether rows are added to an existing file. */
+  readonly append: boolean;
+  #columns: string[] | null = null;
+
+  /** A logger writing to `path`. */
+  constructor(path: string, options: { append?: boolean } = {}) {
+    this.path = checkPath(path, "CsvLogger");
+    this.append = checkBool(
+      checkOptions(options, "CsvLogger").append ?? false,
+      "CsvLogger",
+      "append",
+    );
+  }
+
+  /** Creates (or truncates) the file. */
+  async onTrainBegin(_state: TrainingState): Promise<void> {
+    this.#columns = null;
+    await ensureParent(this.path);
+    if (this.append) {
+      try {
+        const head = (await Deno.readTextFile(this.path)).split("\n", 1)[0];
+        if (head) this.#columns = head.split(",");
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    } else await Deno.writeTextFile(this.path, "");
+  }
+
+  /** Appends the epoch's row. */
+  async onEpochEnd(_epoch: number, logs: Readonly<EpochLog>): Promise<void> {
+    let text = "";
+    if (this.#columns === null) {
+      this.#columns = ["epoch", ...Object.keys(logs).filter((k) => k !== "epoch")];
+      text += this.#columns.join(",") + "\n";
+    }
+    text +=
+      this.#columns.map((k) => (typeof logs[k] === "number" ? String(logs[k]) : "")).join(",") +
+      "\n";
+    await Deno.writeTextFile(this.path, text, { append: true });
+  }
+}
+
+/**
+ * Writes each epoch's log as one JSON object per line (JSON Lines); with `batches`, also one line
+ * per batch (`{"epoch":1,"batch":3,"loss":…}`). Non-finite values are written as null.
+ *
+ * @example
+ * ```ts
+ * import { History, JsonlLogger, type TrainingState } from "@nnc/train";
+ * import { Linear } from "@nnc/layers";
+ * import { SGD } from "@nnc/optim";
+ * const path = await Deno.makeTempFile({ suffix: ".jsonl" });
+ * const model = new Linear(1, 1);
+ * const state: TrainingState = {
+ *   model, optimizer: new SGD(model.parameters(), { lr: 0.1 }), history: new History(),
+ *   epochs: 1, epoch: 1, stopTraining: false, log: () => {},
+ * };
+ * const log = new JsonlLogger(path);
+ * await log.onTrainBegin(state);
+ * await log.onEpochEnd(1, { epoch: 1, loss: 0.5 });
+ * console.assert(await Deno.readTextFile(path) === '{"epoch":1,"loss":0.5}\n');
+ * await Deno.remove(path);
+ * ```
+ */
+export class JsonlLogger implements Callback {
+  /** The file written. */
+  readonly path: string;
+  /** Whether batches are logged too. */
+  readonly batches: boolean;
+  #buffer: string[] = [];
+
+  /** A logger writing to `path` (truncated when training begins). */
+  constructor(path: string, options: { batches?: boolean } = {}) {
+    this.path = checkPath(path, "JsonlLogger");
+    this.batches = checkBool(
+      checkOptions(options, "JsonlLogger").batches ?? false,
+      "JsonlLogger",
+      "batches",
+    );
+  }
+
+  /** Creates (or truncates) the file. */
+  async onTrainBegin(_state: TrainingState): Promise<void> {
+    this.#buffer = [];
+    await ensureParent(this.path);
+    await Deno.writeTextFile(this.path, "");
+  }
+
+  /** Buffers a batch line (written with the epoch's line). */
+  onBatchEnd(batch: number, logs: Readonly<Record<string, number>>, state: TrainingState): void {
+    if (this.batches) this.#buffer.push(JSON.stringify({ epoch: state.epoch, batch, ...logs }));
+  }
+
+  /** Writes the epoch's line (after its batches' lines). */
+  async onEpochEnd(_epoch: number, logs: Readonly<EpochLog>): Promise<void> {
+    this.#buffer.push(JSON.stringify(logs));
+    const text = this.#buffer.join("\n") + "\n";
+    this.#buffer = [];
+    await Deno.writeTextFile(this.path, text, { append: true });
+  }
+}

@@ -1,0 +1,369 @@
+import assert from "node:assert/strict";
+import { array, type NDArray } from "@nnc/tensor";
+import { crossEntropy, Linear, mseLoss } from "@nnc/layers";
+import { ReduceLROnPlateau, SGD, StepLR } from "@nnc/optim";
+import { DataLoader, TensorDataset } from "@nnc/datasets";
+import { fit } from "./fit.ts";
+import { History } from "./history.ts";
+import type { Callback } from "./callbacks.ts";
+import type { Metric } from "./metrics.ts";
+
+const f64 = (x: number[][]) => array(x, { dtype: "float64" });
+
+/** y = w·x + b with w = 0.5, b = 0, in float64. */
+function line(): Linear {
+  const m = new Linear(1, 1, { dtype: "float64" });
+  m.weight.data = f64([[0.5]]);
+  m.bias!.data = array([0], { dtype: "float64" });
+  return m;
+}
+
+const X = [1, 2, 3, 4], Y = [3, 5, 7, 9]; // y = 2x + 1
+const VX = [0, 5], VY = [1, 11];
+
+/** Independent mini-batch gradient descent on the MSE of y = wx + b, in plain numbers. */
+function reference(batches: number[][], epochs: number, lr: number) {
+  let w = 0.5, b = 0;
+  const mse = (xs: number[], ys: number[]) =>
+    xs.reduce((s, x, i) => s + (w * x + b - ys[i]) ** 2, 0) / xs.length;
+  const losses: number[] = [], val: number[] = [];
+  for (let e = 0; e < epochs; e++) {
+    let sum = 0;
+    for (const idx of batches) {
+      const xs = idx.map((i) => X[i]), ys = idx.map((i) => Y[i]);
+      sum += mse(xs, ys) * idx.length;
+      let gw = 0, gb = 0;
+      xs.forEach((x, i) => {
+        const r = w * x + b - ys[i];
+        gw += (2 * r * x) / xs.length;
+        gb += (2 * r) / xs.length;
+      });
+      w -= lr * gw;
+      b -= lr * gb;
+    }
+    losses.push(sum / X.length);
+    val.push(mse(VX, VY));
+  }
+  return { losses, val, w, b };
+}
+
+function close(actual: number[], expected: number[], tol = 1e-12): void {
+  assert.equal(actual.length, expected.length);
+  actual.forEach((a, i) =>
+    assert.ok(
+      Math.abs(a - expected[i]) <= tol * Math.max(1, Math.abs(expected[i])),
+      `index ${i}: ${a} vs ${expected[i]}`,
+    )
+  );
+}
+
+function batchesOf(groups: number[][]): [NDArray, NDArray][] {
+  return groups.map((g) => [f64(g.map((i) => [X[i]])), f64(g.map((i) => [Y[i]]))]);
+}
+
+Deno.test("fit: full-batch loss trajectory equals independent gradient descent", async () => {
+  const model = line();
+  const h = await fit(model, {
+    train: batchesOf([[0, 1, 2, 3]]),
+    validation: [[f64([[0], [5]]), f64([[1], [11]])]],
+    loss: mseLoss,
+    optimizer: new SGD(model.parameters(), { lr: 0.02 }),
+    epochs: 6,
+    progress: "none",
+  });
+  const ref = reference([[0, 1, 2, 3]], 6, 0.02);
+  close(h.get("loss"), ref.losses);
+  close(h.get("valLoss"), ref.val);
+  close([model.weight.data.item(), model.bias!.data.item()], [ref.w, ref.b]);
+  assert.deepEqual(h.epochs.map((r) => r.epoch), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(h.get("lr"), Array(6).fill(0.02));
+  assert.ok(h.get("seconds").every((s) => s >= 0));
+  // the first loss is the initial model's: mean((0.5x − (2x+1))²) over x = 1..4
+  assert.equal(h.get("loss")[0], [1, 2, 3, 4].reduce((s, x) => s + (1.5 * x + 1) ** 2, 0) / 4);
+});
+
+Deno.test("fit: unequal mini-batches weight the epoch loss by batch size", async () => {
+  const model = line();
+  const groups = [[0, 1, 2], [3]];
+  const h = await fit(model, {
+    train: batchesOf(groups),
+    loss: mseLoss,
+    optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+    epochs: 4,
+    progress: "none",
+  });
+  close(h.get("loss"), reference(groups, 4, 0.01).losses);
+});
+
+Deno.test("fit: a DataLoader source, metrics on training and validation batches", async () => {
+  // Two separable classes; a fixed linear classifier that gets 3 of 4 right (lr 0 keeps it fixed).
+  const x = array([[1, 0], [0, 1], [2, 0], [0.6, 0.5]]);
+  const y = array([0, 1, 0, 1], { dtype: "int32" });
+  const model = new Linear(2, 2, { bias: false });
+  model.weight.data = array([[1, 0], [0, 1]]);
+  const h = await fit(model, {
+    train: new DataLoader(new TensorDataset(x, y), { batchSize: 3 }),
+    validation: [[x.slice({ start: 0, stop: 2 }), y.slice({ start: 0, stop: 2 })]],
+    loss: crossEntropy,
+    optimizer: new SGD(model.parameters(), { lr: 0 }),
+    epochs: 2,
+    metrics: ["accuracy"],
+    progress: "none",
+  });
+  assert.deepEqual(h.get("accuracy"), [0.75, 0.75]);
+  assert.deepEqual(h.get("valAccuracy"), [1, 1]);
+  const ce = (a: number, b: number) => Math.log(Math.exp(a) + Math.exp(b)) - a;
+  const expected = (ce(1, 0) + ce(1, 0) + ce(2, 0) + ce(0.5, 0.6)) / 4;
+  assert.ok(Math.abs(h.get("loss")[0] - expected) < 1e-6);
+});
+
+Deno.test("fit: schedules step per epoch (or per batch) and the logged lr is the epoch's", async () => {
+  const model = line();
+  const opt = new SGD(model.parameters(), { lr: 0.01 });
+  const h = await fit(model, {
+    train: batchesOf([[0, 1], [2, 3]]),
+    loss: mseLoss,
+    optimizer: opt,
+    scheduler: new StepLR(opt, { stepSize: 2, gamma: 0.5 }),
+    epochs: 5,
+    progress: "none",
+  });
+  assert.deepEqual(h.get("lr"), [0.01, 0.01, 0.005, 0.005, 0.0025]);
+  const m2 = line();
+  const opt2 = new SGD(m2.parameters(), { lr: 0.01 });
+  const h2 = await fit(m2, {
+    train: batchesOf([[0, 1], [2, 3]]),
+    loss: mseLoss,
+    optimizer: opt2,
+    scheduler: new StepLR(opt2, { stepSize: 2, gamma: 0.5 }),
+    schedulerInterval: "batch",
+    epochs: 3,
+    progress: "none",
+  });
+  assert.deepEqual(h2.get("lr"), [0.01, 0.005, 0.0025]);
+});
+
+Deno.test("fit: ReduceLROnPlateau receives valLoss (loss without validation)", async () => {
+  const seen: number[] = [];
+  class Recording extends ReduceLROnPlateau {
+    override step(metric: number): void {
+      seen.push(metric);
+      super.step(metric);
+    }
+  }
+  const model = line();
+  const opt = new SGD(model.parameters(), { lr: 0.01 });
+  const h = await fit(model, {
+    train: batchesOf([[0, 1, 2, 3]]),
+    validation: [[f64([[0], [5]]), f64([[1], [11]])]],
+    loss: mseLoss,
+    optimizer: opt,
+    scheduler: new Recording(opt),
+    epochs: 3,
+    progress: "none",
+  });
+  assert.deepEqual(seen, h.get("valLoss"));
+});
+
+Deno.test("fit: callbacks run in order with 1-based epochs and batches; stopTraining ends early", async () => {
+  const events: string[] = [];
+  const cb: Callback = {
+    onTrainBegin: () => void events.push("begin"),
+    onEpochBegin: (e) => void events.push(`e${e}`),
+    onBatchEnd: (b, logs) => void events.push(`b${b}:${logs.loss > 0}`),
+    onEpochEnd: (e, logs, state) => {
+      events.push(`end${e}:${logs.epoch}:${state.history.length}`);
+      if (e === 2) state.stopTraining = true;
+    },
+    onTrainEnd: (state) => void events.push(`done${state.epoch}`),
+  };
+  const model = line();
+  const h = await fit(model, {
+    train: batchesOf([[0, 1], [2, 3]]),
+    loss: mseLoss,
+    optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+    epochs: 5,
+    callbacks: [cb],
+    progress: "none",
+  });
+  assert.equal(h.length, 2);
+  assert.deepEqual(events, [
+    "begin",
+    "e1",
+    "b1:true",
+    "b2:true",
+    "end1:1:1",
+    "e2",
+    "b1:true",
+    "b2:true",
+    "end2:2:2",
+    "done2",
+  ]);
+});
+
+Deno.test("fit: continuing a history numbers epochs after it", async () => {
+  const model = line();
+  const history = new History([{ epoch: 1, loss: 9 }, { epoch: 2, loss: 8 }]);
+  const h = await fit(model, {
+    train: batchesOf([[0, 1, 2, 3]]),
+    loss: mseLoss,
+    optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+    epochs: 2,
+    history,
+    progress: "none",
+  });
+  assert.equal(h, history);
+  assert.deepEqual(h.epochs.map((r) => r.epoch), [1, 2, 3, 4]);
+});
+
+Deno.test("fit: plain progress lines, one per epoch", async () => {
+  let text = "";
+  const writer = {
+    writeSync: (p: Uint8Array) => (text += new TextDecoder().decode(p), p.length),
+    isTerminal: () => false,
+  };
+  const model = line();
+  await fit(model, {
+    train: batchesOf([[0, 1, 2, 3]]),
+    loss: mseLoss,
+    optimizer: new SGD(model.parameters(), { lr: 0.02 }),
+    epochs: 2,
+    writer,
+  });
+  const lines = text.trimEnd().split("\n");
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /^epoch 1\/2 · \d+\.\ds · loss 25\.38 · lr 0\.02000$/);
+  assert.match(lines[1], /^epoch 2\/2 · \d+\.\ds · loss \d+\.\d+ · lr 0\.02000$/);
+});
+
+Deno.test("fit: progress bar on a terminal redraws with carriage returns", async () => {
+  let text = "";
+  const writer = {
+    writeSync: (p: Uint8Array) => (text += new TextDecoder().decode(p), p.length),
+    isTerminal: () => true,
+  };
+  const model = line();
+  await fit(model, {
+    train: batchesOf([[0, 1], [2, 3]]),
+    loss: mseLoss,
+    optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+    epochs: 1,
+    writer,
+  });
+  assert.ok(text.startsWith("\repoch 1/1 ████████████░░░░░░░░░░░░ 1/2 "), JSON.stringify(text));
+  assert.ok(text.includes("\repoch 1/1 ████████████████████████ 2/2 "));
+  assert.ok(
+    /\repoch 1\/1 · \d+\.\ds · loss [\d.]+ · lr 0\.01000<K>\n$/.test(
+      text.replaceAll("\x1b[K", "<K>"),
+    ),
+  );
+});
+
+Deno.test("fit: a generator is iterable once, so the second epoch is an error", async () => {
+  const model = line();
+  function* once(): Generator<[NDArray, NDArray]> {
+    yield [f64([[1]]), f64([[3]])];
+  }
+  await assert.rejects(
+    fit(model, {
+      train: once(),
+      loss: mseLoss,
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      epochs: 2,
+      progress: "none",
+    }),
+    { name: "RangeError", message: /fit: train yielded no batches in epoch 2/ },
+  );
+});
+
+Deno.test("fit: async iterables are accepted", async () => {
+  const model = line();
+  const source = {
+    async *[Symbol.asyncIterator]() {
+      yield* batchesOf([[0, 1, 2, 3]]);
+    },
+  };
+  const h = await fit(model, {
+    train: source,
+    loss: mseLoss,
+    optimizer: new SGD(model.parameters(), { lr: 0.02 }),
+    epochs: 3,
+    progress: "none",
+  });
+  close(h.get("loss"), reference([[0, 1, 2, 3]], 3, 0.02).losses);
+});
+
+Deno.test("fit: validates its arguments", async () => {
+  const model = line();
+  const opt = new SGD(model.parameters(), { lr: 0.01 });
+  const base = {
+    train: batchesOf([[0]]),
+    loss: mseLoss,
+    optimizer: opt,
+    epochs: 1,
+    progress: "none" as const,
+  };
+  await assert.rejects(fit({} as never, base), {
+    name: "TypeError",
+    message: /fit: model must be a Module/,
+  });
+  await assert.rejects(fit(model, { ...base, epochs: 0 }), {
+    name: "RangeError",
+    message: "fit: epochs must be an integer >= 1, got 0",
+  });
+  await assert.rejects(
+    fit(model, { ...base, train: 3 as never }),
+    /fit: train must be a DataLoader or an iterable/,
+  );
+  await assert.rejects(
+    fit(model, { ...base, loss: undefined as never }),
+    /fit: loss must be a function/,
+  );
+  await assert.rejects(
+    fit(model, { ...base, optimizer: {} as never }),
+    /fit: optimizer must be an Optimizer/,
+  );
+  await assert.rejects(
+    fit(model, { ...base, progress: "loud" as never }),
+    /Progress: mode must be one of/,
+  );
+  await assert.rejects(
+    fit(model, { ...base, train: [[f64([[1], [2]]), f64([[1]])]] }),
+    {
+      name: "RangeError",
+      message:
+        "fit: batch 0 has inputs [2, 1] and targets [1, 1]; both need the same number of rows",
+    },
+  );
+});
+
+Deno.test("fit: a custom Metric is reset before each pass and logged by name", async () => {
+  const calls: string[] = [];
+  const rows: Metric = {
+    name: "rows",
+    n: 0,
+    reset() {
+      calls.push("reset");
+      (this as unknown as { n: number }).n = 0;
+    },
+    update(output: NDArray) {
+      (this as unknown as { n: number }).n += output.shape[0];
+    },
+    compute() {
+      return (this as unknown as { n: number }).n;
+    },
+  } as Metric;
+  const model = line();
+  const h = await fit(model, {
+    train: batchesOf([[0, 1], [2, 3]]),
+    validation: [[f64([[0]]), f64([[1]])]],
+    loss: mseLoss,
+    optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+    epochs: 2,
+    metrics: [rows],
+    progress: "none",
+  });
+  assert.deepEqual(h.get("rows"), [4, 4]);
+  assert.deepEqual(h.get("valRows"), [1, 1]);
+  assert.equal(calls.length, 4);
+});

@@ -1,0 +1,37 @@
+/**
+ * `@nnc/train`: the training loop. {@link fit} trains any `Module` with an optimiser and a loss
+ * over a data set (batches, validation, metrics, learning-rate schedules, gradient clipping,
+ * callbacks, a progress bar on a terminal) and returns a {@link History}; {@link evaluate} and
+ * {@link predict} run a trained model; callbacks stop early, keep checkpoints, log to CSV or
+ * JSON lines and follow the learning rate; metrics (accuracy, top-k, confusion matrix,
+ * precision/recall/F1) read plain `NDArray`s.
+ *
+ * @example
+ * ```ts
+ * import { fit } from "@nnc/train";
+ * import { Linear, mseLoss } from "@nnc/layers";
+ * import { SGD } from "@nnc/optim";
+ * import { array, manualSeed } from "@nnc/tensor";
+ *
+ * manualSeed(0);
+ * const x = array([[0], [1], [2], [3]]);
+ * const y = array([[1], [3], [5], [7]]); // y = 2x + 1
+ * const model = new Linear(1, 1);
+ * const history = await fit(model, {
+ *   train: [[x, y]],
+ *   loss: mseLoss,
+ *   optimizer: new SGD(model.parameters(), { lr: 0.05 }),
+ *   epochs: 200,
+ *   progress: "none",
+ * });
+ * console.log(history.last()!.loss < 1e-3); // true
+ * ```
+ *
+ * @module
+ */
+export * from "./metrics.ts";
+export * from "./history.ts";
+export * from "./progress.ts";
+export * from "./callbacks.ts";
+export * from "./evaluate.ts";
+export * from "./fit.ts";
