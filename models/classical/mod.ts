@@ -1,0 +1,27 @@
+/**
+ * `@nnc/models/classical`: the classical supervised learners of the course on `NDArray` alone
+ * (browser-safe, no gradients): linear, ridge, lasso, logistic and softmax regression (closed forms,
+ * coordinate descent, L-BFGS, Newton, and gradient descent with hand-written gradients), polynomial
+ * features, standardisation, kernels, kernel ridge regression, SVMs (SMO and a primal SGD), k-nearest
+ * neighbours, model selection (k-fold, splits, grid search) and the notes' theory demos (Cover's
+ * counting function, shattering, the curse of dimensionality). Estimators follow scikit-learn's habits
+ * in camelCase: `fit(x, y)`, `predict`, `predictProba`, `decisionFunction`, `score`.
+ *
+ * @example
+ * ```ts
+ * import { LinearRegression } from "@nnc/models/classical";
+ * const m = new LinearRegression().fit([[0], [1], [2]], [0, 1, 1]);
+ * console.assert(Math.abs(m.coef.get(0) - 0.5) < 1e-12 && Math.abs(m.intercept - 1 / 6) < 1e-12);
+ * ```
+ *
+ * @module
+ */
+export * from "./linear_regression.ts";
+export * from "./ridge.ts";
+export * from "./lasso.ts";
+export * from "./logistic_regression.ts";
+export * from "./logistic_loss.ts";
+export * from "./polynomial_features.ts";
+export * from "./standard_scaler.ts";
+export * from "./kernels.ts";
+export * from "./svc.ts";
