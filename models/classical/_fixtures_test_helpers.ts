@@ -22,7 +22,11 @@ export function assertClose(
   what = "",
 ): void {
   const a = typeof actual === "number" ? [actual] : Array.from(actual);
-  const e = (typeof expected === "number" ? [expected] : expected.flat(Infinity)) as number[];
+  const e = (typeof expected === "number"
+    ? [expected]
+    : ArrayBuffer.isView(expected)
+    ? Array.from(expected as unknown as ArrayLike<number>)
+    : expected.flat(Infinity)) as number[];
   assert.equal(a.length, e.length, `${what}: length ${a.length} vs ${e.length}`);
   let worst = 0, at = -1;
   for (let i = 0; i < a.length; i++) {
