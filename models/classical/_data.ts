@@ -144,11 +144,12 @@ export function accuracy(op: string, pred: NDArray, y: VectorLike): number {
   return hit / t.length;
 }
 
-
 /** The rows `idx` of a contiguous 2-d array, as a new contiguous array of its dtype. */
 export function gatherRows(m: NDArray, idx: Int32Array): NDArray {
   const d = m.shape[1];
-  const out = m.dtype === "float32" ? new Float32Array(idx.length * d) : new Float64Array(idx.length * d);
+  const out = m.dtype === "float32"
+    ? new Float32Array(idx.length * d)
+    : new Float64Array(idx.length * d);
   for (let t = 0; t < idx.length; t++) {
     out.set(m.data.subarray(m.offset + idx[t] * d, m.offset + (idx[t] + 1) * d), t * d);
   }

@@ -22,11 +22,12 @@ export function assertClose(
   what = "",
 ): void {
   const a = typeof actual === "number" ? [actual] : Array.from(actual);
-  const e = (typeof expected === "number"
-    ? [expected]
-    : ArrayBuffer.isView(expected)
-    ? Array.from(expected as unknown as ArrayLike<number>)
-    : expected.flat(Infinity)) as number[];
+  const e =
+    (typeof expected === "number"
+      ? [expected]
+      : ArrayBuffer.isView(expected)
+      ? Array.from(expected as unknown as ArrayLike<number>)
+      : expected.flat(Infinity)) as number[];
   assert.equal(a.length, e.length, `${what}: length ${a.length} vs ${e.length}`);
   let worst = 0, at = -1;
   for (let i = 0; i < a.length; i++) {
@@ -36,5 +37,8 @@ export function assertClose(
       at = i;
     }
   }
-  assert.ok(worst <= tol, `${what}: entry ${at} is ${a[at]}, expected ${e[at]} (|diff| ${worst} > ${tol})`);
+  assert.ok(
+    worst <= tol,
+    `${what}: entry ${at} is ${a[at]}, expected ${e[at]} (|diff| ${worst} > ${tol})`,
+  );
 }

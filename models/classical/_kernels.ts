@@ -77,7 +77,9 @@ export function gramMatrix(k: ResolvedKernel, a: NDArray, b: NDArray): NDArray {
         const v = k.kernel(ra, rb);
         if (typeof v !== "number" || !Number.isFinite(v)) {
           throw new RangeError(
-            `kernel: the custom kernel returned ${describe(v)} for rows ${i} and ${j}; expected a finite number`,
+            `kernel: the custom kernel returned ${
+              describe(v)
+            } for rows ${i} and ${j}; expected a finite number`,
           );
         }
         out[i * nb + j] = v;
@@ -105,10 +107,9 @@ export function gramMatrix(k: ResolvedKernel, a: NDArray, b: NDArray): NDArray {
           v[r + j] = Math.exp(-gamma * Math.max(0, ai + bn[j] - 2 * v[r + j]));
         }
       }
-      if (a === b) for (let i = 0; i < Math.min(na, nb); i++) v[i * nb + i] = 1;
+      if (a === b) { for (let i = 0; i < Math.min(na, nb); i++) v[i * nb + i] = 1; }
       break;
     }
   }
   return g;
 }
-

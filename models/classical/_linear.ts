@@ -1,6 +1,6 @@
 // What the linear regressions share: checked inputs with optional centring (the intercept is then
 // ȳ − x̄ᵀw, as in scikit-learn), predictions, R², and plain gradient descent on the squared loss.
-import { type NDArray } from "@nnc/tensor";
+import type { NDArray } from "@nnc/tensor";
 import {
   checkFeatures,
   checkInt,
@@ -88,7 +88,9 @@ export interface GdSettings {
 export function gdSettings(op: string, o: GradientDescentOptions): GdSettings {
   const reduction = o.reduction ?? "mean";
   if (reduction !== "sum" && reduction !== "mean") {
-    throw new RangeError(`${op}: reduction must be "sum" or "mean", got ${JSON.stringify(reduction)}`);
+    throw new RangeError(
+      `${op}: reduction must be "sum" or "mean", got ${JSON.stringify(reduction)}`,
+    );
   }
   return {
     lr: checkNumber(op, "lr", o.lr ?? 0.01, Number.MIN_VALUE),

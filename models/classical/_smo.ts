@@ -16,7 +16,10 @@ export interface KernelRows {
 }
 
 /** Rows held in one dense `[l, l]` array. */
-export function denseRows(k: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, l: number): KernelRows {
+export function denseRows(
+  k: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+  l: number,
+): KernelRows {
   const diag = new Float64Array(l);
   for (let i = 0; i < l; i++) diag[i] = k[i * l + i];
   return { l, diag, row: (i) => k.subarray(i * l, (i + 1) * l) };

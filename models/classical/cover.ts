@@ -7,7 +7,14 @@
  *
  * @module
  */
-import { checkInt, type MatrixLike, toFloat64, toMatrix, toVector, type VectorLike } from "../_common/validate.ts";
+import {
+  checkInt,
+  type MatrixLike,
+  toFloat64,
+  toMatrix,
+  toVector,
+  type VectorLike,
+} from "../_common/validate.ts";
 
 /** binom(a, b) as a bigint. */
 function binomial(a: number, b: number): bigint {
@@ -41,7 +48,11 @@ export interface SeparabilityOptions {
   bias?: boolean;
 }
 
-function pointsOf(op: string, x: MatrixLike, bias: boolean): { p: Float64Array; s: number; n: number } {
+function pointsOf(
+  op: string,
+  x: MatrixLike,
+  bias: boolean,
+): { p: Float64Array; s: number; n: number } {
   const m = toMatrix(op, x, "points");
   const [s, d] = m.shape;
   const raw = toFloat64(m);
@@ -136,7 +147,9 @@ export function countSeparableDichotomies(
   const op = "countSeparableDichotomies";
   const { p, s, n } = pointsOf(op, points, options.bias ?? true);
   if (s > 20) {
-    throw new RangeError(`${op}: ${s} points give 2^${s} labellings; at most 20 points are enumerated`);
+    throw new RangeError(
+      `${op}: ${s} points give 2^${s} labellings; at most 20 points are enumerated`,
+    );
   }
   let count = 0;
   const y = new Float64Array(s);
@@ -174,4 +187,3 @@ export function halfSpaceVcDimension(d: number, options: SeparabilityOptions = {
   checkInt("halfSpaceVcDimension", "d", d, 1);
   return (options.bias ?? true) ? d + 1 : d;
 }
-

@@ -39,5 +39,8 @@ Deno.test("pairwiseKernels: every built-in kernel against its formula; custom ke
   assertClose(custom.data, [0.5, 0.5], 0, "custom");
   assert.throws(() => pairwiseKernels(a, b, { kernel: () => NaN }), /custom kernel returned NaN/);
   assert.throws(() => pairwiseKernels(a, [[1, 2, 3]]), /b has 3 features .* expected 2/);
-  assert.throws(() => pairwiseKernels(a, b, { kernel: "laplace" as "rbf" }), /kernel must be one of/);
+  assert.throws(
+    () => pairwiseKernels(a, b, { kernel: "laplace" as "rbf" }),
+    /kernel must be one of/,
+  );
 });

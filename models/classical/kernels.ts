@@ -31,7 +31,6 @@ export interface KernelOptions {
   coef0?: number;
 }
 
-
 /**
  * The Gram matrix K_ij = k(a_i, b_j) `[na, nb]` (float64) of a kernel; `b` defaults to `a`. A symbolic
  * γ (`"scale"`, `"auto"`) is resolved against `a`.

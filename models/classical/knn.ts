@@ -16,7 +16,15 @@ import {
   toMatrix,
   type VectorLike,
 } from "../_common/validate.ts";
-import { accuracy, decodeLabels, encodeLabels, notFitted, r2, targetsFor, vectorOf } from "./_data.ts";
+import {
+  accuracy,
+  decodeLabels,
+  encodeLabels,
+  notFitted,
+  r2,
+  targetsFor,
+  vectorOf,
+} from "./_data.ts";
 
 /** How neighbours are weighted. */
 export type NeighborWeights = "uniform" | "distance";
@@ -105,7 +113,13 @@ function nearest(
 }
 
 /** Weights of a query's neighbours: 1, or 1/d with scikit-learn's rule for exact matches. */
-function neighborWeights(dist: Float64Array, off: number, k: number, how: NeighborWeights, out: Float64Array): void {
+function neighborWeights(
+  dist: Float64Array,
+  off: number,
+  k: number,
+  how: NeighborWeights,
+  out: Float64Array,
+): void {
   if (how === "uniform") {
     out.fill(1);
     return;
@@ -135,7 +149,10 @@ abstract class KNeighborsBase {
       throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
     }
     this.nNeighbors = checkInt(op, "nNeighbors", options.nNeighbors ?? 5, 1);
-    this.weights = checkChoice(op, "weights", options.weights ?? "uniform", ["uniform", "distance"]);
+    this.weights = checkChoice(op, "weights", options.weights ?? "uniform", [
+      "uniform",
+      "distance",
+    ]);
   }
 
   /** Stores the training rows after checking them. */
@@ -153,7 +170,11 @@ abstract class KNeighborsBase {
   }
 
   /** The k nearest training rows of each query. */
-  protected search(op: string, x: MatrixLike, k: number): { dist: Float64Array; idx: Int32Array; m: number } {
+  protected search(
+    op: string,
+    x: MatrixLike,
+    k: number,
+  ): { dist: Float64Array; idx: Int32Array; m: number } {
     if (this.train === null) throw notFitted(op, this.estimator);
     let q = toMatrix(op, x);
     checkFeatures(op, q, this.train.shape[1]);

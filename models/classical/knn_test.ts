@@ -22,11 +22,17 @@ Deno.test("KNeighbors: predictions equal scikit-learn's exactly (k = 1, 5, 25; u
 
 Deno.test("KNeighbors: float32 data gives the same neighbours; exact matches take all the weight", () => {
   const clf = new KNeighborsClassifier({ nNeighbors: 5 }).fit(array(x, { dtype: "float32" }), y);
-  assert.deepEqual(Array.from(clf.predict(array(query, { dtype: "float32" })).data), fx.knn[2].predict);
+  assert.deepEqual(
+    Array.from(clf.predict(array(query, { dtype: "float32" })).data),
+    fx.knn[2].predict,
+  );
   const d = new KNeighborsClassifier({ nNeighbors: 3, weights: "distance" })
     .fit([[0], [1], [1], [5]], [0, 1, 1, 0]);
   assert.deepEqual(Array.from(d.predictProba([[1]]).data), [0, 1]);
-  const r = new KNeighborsRegressor({ nNeighbors: 2, weights: "distance" }).fit([[0], [3]], [0, 30]);
+  const r = new KNeighborsRegressor({ nNeighbors: 2, weights: "distance" }).fit([[0], [3]], [
+    0,
+    30,
+  ]);
   assertClose(r.predict([[1]]).data, [10], 1e-12, "1/d weights: (0·1 + 30·½)/(1 + ½)");
 });
 
@@ -47,5 +53,8 @@ Deno.test("KNeighbors: bad input names the estimator and the value", () => {
     () => new KNeighborsRegressor({ nNeighbors: 1 }).fit([[0], [1]], [0, 1]).predict([[Infinity]]),
     /KNeighborsRegressor\.predict: x contains Infinity at row 0, column 0/,
   );
-  assert.throws(() => new KNeighborsClassifier({ weights: "gauss" as "uniform" }), /weights must be one of/);
+  assert.throws(
+    () => new KNeighborsClassifier({ weights: "gauss" as "uniform" }),
+    /weights must be one of/,
+  );
 });

@@ -7,7 +7,16 @@
  * @module
  */
 import { linalg, NDArray } from "@nnc/tensor";
-import { checkNumber, describe, fmtShape, type MatrixLike, toFloat64, toMatrix, toVector, type VectorLike } from "../_common/validate.ts";
+import {
+  checkNumber,
+  describe,
+  fmtShape,
+  type MatrixLike,
+  toFloat64,
+  toMatrix,
+  toVector,
+  type VectorLike,
+} from "../_common/validate.ts";
 
 /** The problem of {@link lagrangeQuadratic}. */
 export interface EqualityConstrainedQuadratic {
@@ -51,13 +60,19 @@ export function lagrangeQuadratic(problem: EqualityConstrainedQuadratic): Lagran
   }
   const hm = toMatrix(op, problem.hessian, "hessian");
   const n = hm.shape[0];
-  if (hm.shape[1] !== n) throw new RangeError(`${op}: hessian must be square, got ${fmtShape(hm.shape)}`);
+  if (hm.shape[1] !== n) {
+    throw new RangeError(`${op}: hessian must be square, got ${fmtShape(hm.shape)}`);
+  }
   const am = toMatrix(op, problem.constraints, "constraints");
   const m = am.shape[0];
   if (am.shape[1] !== n) {
-    throw new RangeError(`${op}: constraints have ${am.shape[1]} columns, expected ${n} like the hessian`);
+    throw new RangeError(
+      `${op}: constraints have ${am.shape[1]} columns, expected ${n} like the hessian`,
+    );
   }
-  const g = problem.linear === undefined ? new Float64Array(n) : toVector(op, problem.linear, "linear", n);
+  const g = problem.linear === undefined
+    ? new Float64Array(n)
+    : toVector(op, problem.linear, "linear", n);
   const b = toVector(op, problem.rhs, "rhs", m);
   const c = checkNumber(op, "constant", problem.constant ?? 0);
   const h = toFloat64(hm), a = toFloat64(am);

@@ -32,5 +32,8 @@ Deno.test("Lasso: soft thresholding is the L1 proximal map", () => {
   assert.equal(softThreshold(-3, 1), -2);
   assert.equal(softThreshold(0.5, 1), 0);
   assert.throws(() => new Lasso({ solver: "lars" as "cd" }), /Lasso: solver must be one of/);
-  assert.throws(() => new Lasso().fit([[1], [2]], [1]), /Lasso\.fit: y has 1 values but x has 2 rows/);
+  assert.throws(
+    () => new Lasso().fit([[1], [2]], [1]),
+    /Lasso\.fit: y has 1 values but x has 2 rows/,
+  );
 });

@@ -10,9 +10,9 @@ import { solveSpd } from "./_solve.ts";
 import { checkChoice, describe, type MatrixLike, type VectorLike } from "../_common/validate.ts";
 import { gemm } from "./_data.ts";
 import {
+  type GdSettings,
   gdSettings,
   gdSquaredLoss,
-  type GdSettings,
   type GradientDescentOptions,
   interceptOf,
   LinearRegressor,
@@ -69,7 +69,14 @@ export class LinearRegression extends LinearRegressor {
     const p = prepare(op, x, y, this.fitIntercept);
     this.lossHistory = [];
     if (this.solver === "gd") {
-      const r = gdSquaredLoss(op, p.x, p.yc.map((v) => v + p.yMean), this.fitIntercept, 0, this.#gd);
+      const r = gdSquaredLoss(
+        op,
+        p.x,
+        p.yc.map((v) => v + p.yMean),
+        this.fitIntercept,
+        0,
+        this.#gd,
+      );
       this.lossHistory = r.losses;
       this.state = { coef: r.coef, intercept: r.intercept, nIter: r.nIter };
       return this;

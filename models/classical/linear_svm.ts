@@ -44,8 +44,14 @@ export class LinearSVM {
   /** Passes over the data. */
   readonly epochs: number;
   readonly #rng: Rng;
-  #fit: { classes: Float64Array; w: Float64Array; b: Float64Array; k: number; d: number; nIter: number } | null =
-    null;
+  #fit: {
+    classes: Float64Array;
+    w: Float64Array;
+    b: Float64Array;
+    k: number;
+    d: number;
+    nIter: number;
+  } | null = null;
   /** Primal objective after each epoch of the last fit (first binary problem). */
   lossHistory: number[] = [];
 
@@ -162,7 +168,13 @@ export class LinearSVM {
 }
 
 /** λ/2‖w‖² + (1/n)Σ max(0, 1 − y(wᵀx + b)). */
-function primalObjective(m: NDArray, y: Float64Array, w: Float64Array, b: number, lambda: number): number {
+function primalObjective(
+  m: NDArray,
+  y: Float64Array,
+  w: Float64Array,
+  b: number,
+  lambda: number,
+): number {
   const [n, d] = m.shape;
   let hinge = 0, ww = 0;
   for (let i = 0; i < n; i++) {

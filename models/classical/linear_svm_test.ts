@@ -6,7 +6,13 @@ import { sklearnFixtures } from "./_fixtures_test_helpers.ts";
 
 const fx = sklearnFixtures();
 
-function primal(x: number[][], y: number[], w: ArrayLike<number>, b: number, lambda: number): number {
+function primal(
+  x: number[][],
+  y: number[],
+  w: ArrayLike<number>,
+  b: number,
+  lambda: number,
+): number {
   let h = 0;
   x.forEach((r, i) => {
     const f = r.reduce((s, v, j) => s + v * w[j], b);
@@ -22,7 +28,9 @@ Deno.test("LinearSVM: SGD on the hinge reaches the primal optimum of the dual SV
   // w of the dual: Σ y_i α_i x_i over the support vectors.
   const sv = svc.supportVectors, dc = svc.dualCoef;
   const w = [0, 0, 0];
-  for (let s = 0; s < sv.shape[0]; s++) for (let j = 0; j < 3; j++) w[j] += dc.get(0, s) * sv.get(s, j);
+  for (let s = 0; s < sv.shape[0]; s++) {
+    for (let j = 0; j < 3; j++) w[j] += dc.get(0, s) * sv.get(s, j);
+  }
   const best = primal(x, y_binary, w, svc.intercept.get(0), lambda);
   const sgd = new LinearSVM({ lambda, epochs: 300, rng: new Rng(1) }).fit(x, y_binary);
   const got = primal(x, y_binary, sgd.coef.data, sgd.intercept.get(0), lambda);
@@ -43,6 +51,9 @@ Deno.test("LinearSVM: separable blobs are classified perfectly; three classes on
   const m = new LinearSVM({ lambda: 0.01, epochs: 50 }).fit(x, y);
   assert.equal(m.score(x, y), 1);
   assert.deepEqual(m.coef.shape, [3, 2]);
-  assert.throws(() => new LinearSVM().fit(x, y.map(() => 0)), /LinearSVM\.fit: y has a single class \(0\)/);
+  assert.throws(
+    () => new LinearSVM().fit(x, y.map(() => 0)),
+    /LinearSVM\.fit: y has a single class \(0\)/,
+  );
   assert.throws(() => new LinearSVM({ lambda: 0 }), /LinearSVM: lambda must be/);
 });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import type { NDArray } from "@nnc/tensor";
 import {
   checkFeatures,
   checkNumber,

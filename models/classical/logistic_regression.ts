@@ -137,7 +137,13 @@ export class LogisticRegression {
     this.lossHistory = [];
     let coef: Float64Array, intercept: Float64Array, nIter = 0;
     if (mode === "multinomial") {
-      const r = this.#solve(op, m, lambda, (th, g) => softmaxObjective(m, index, nc, th, g, lambda, this.fitIntercept), nc * (d + 1));
+      const r = this.#solve(
+        op,
+        m,
+        lambda,
+        (th, g) => softmaxObjective(m, index, nc, th, g, lambda, this.fitIntercept),
+        nc * (d + 1),
+      );
       coef = r.x.slice(0, nc * d);
       intercept = r.x.slice(nc * d);
       centerIntercepts(intercept);
@@ -151,7 +157,14 @@ export class LogisticRegression {
         for (let i = 0; i < n; i++) t[i] = index[i] === cls ? 1 : 0;
         const r = this.solver === "newton"
           ? newtonBinary(op, m, t, lambda, this.fitIntercept, this.maxIter, this.tol)
-          : this.#solve(op, m, lambda, (th, g) => binaryObjective(m, t, th, g, lambda, this.fitIntercept), d + 1, p === 0);
+          : this.#solve(
+            op,
+            m,
+            lambda,
+            (th, g) => binaryObjective(m, t, th, g, lambda, this.fitIntercept),
+            d + 1,
+            p === 0,
+          );
         coef.set(r.x.subarray(0, d), p * d);
         intercept[p] = r.x[d];
         nIter = Math.max(nIter, r.nIter);
@@ -258,7 +271,7 @@ export class LogisticRegression {
       // One-vs-rest: the classes' sigmoids, normalised to sum to 1 (as scikit-learn).
       for (let i = 0; i < n; i++) {
         let s = 0;
-        for (let c = 0; c < nc; c++) s += (p[i * nc + c] = sigmoid(z[i * nc + c]));
+        for (let c = 0; c < nc; c++) s += p[i * nc + c] = sigmoid(z[i * nc + c]);
         for (let c = 0; c < nc; c++) p[i * nc + c] /= s;
       }
     }
@@ -299,7 +312,7 @@ function softmaxRow(z: Float64Array, off: number, k: number, out: Float64Array):
   let mx = -Infinity;
   for (let c = 0; c < k; c++) mx = Math.max(mx, z[off + c]);
   let s = 0;
-  for (let c = 0; c < k; c++) s += (out[off + c] = Math.exp(z[off + c] - mx));
+  for (let c = 0; c < k; c++) s += out[off + c] = Math.exp(z[off + c] - mx);
   for (let c = 0; c < k; c++) out[off + c] /= s;
 }
 
@@ -440,7 +453,13 @@ function newtonBinary(
       for (let j = 0; j < p; j++) h[d * p + j] = h[j * p + d] = 0;
       h[d * p + d] = 1;
     }
-    const step = solveSpd(op, h, g, p, "the Hessian of the log-loss (separable data without penalty?)");
+    const step = solveSpd(
+      op,
+      h,
+      g,
+      p,
+      "the Hessian of the log-loss (separable data without penalty?)",
+    );
     // Damped step: halve until the objective decreases.
     let a = 1;
     const cand = new Float64Array(p);

@@ -32,7 +32,14 @@ Deno.test("LogisticRegression: gradient descent reaches the L-BFGS solution", ()
   assertClose(gd.coef.data, ref.coef.data, 1e-6, "coef");
   assert.ok(gd.lossHistory[0] > gd.lossHistory.at(-1)!);
   // The notes' summed loss with a step scaled by 1/n takes the same path.
-  const sum = new LogisticRegression({ C: 1, solver: "gd", lr: 1 / 60, reduction: "sum", tol: 1e-12, maxIter: 50000 })
+  const sum = new LogisticRegression({
+    C: 1,
+    solver: "gd",
+    lr: 1 / 60,
+    reduction: "sum",
+    tol: 1e-12,
+    maxIter: 50000,
+  })
     .fit(x, y_multi);
   assertClose(sum.coef.data, ref.coef.data, 1e-6, "sum coef");
 });

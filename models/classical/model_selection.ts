@@ -128,7 +128,9 @@ export function trainTestSplit(
   const nTest = Math.ceil(frac * n);
   if (nTest < 1 || nTest >= n) {
     throw new RangeError(
-      `${op}: testSize = ${frac} leaves ${nTest} test and ${n - nTest} training rows of ${n}; both need at least 1`,
+      `${op}: testSize = ${frac} leaves ${nTest} test and ${
+        n - nTest
+      } training rows of ${n}; both need at least 1`,
     );
   }
   const order = options.shuffle === false
@@ -182,7 +184,9 @@ export function trainValTestSplit(
   }
   f.forEach((v, i) => checkNumber(op, `fractions[${i}]`, v, 0, 1));
   if (Math.abs(f[0] + f[1] + f[2] - 1) > 1e-9) {
-    throw new RangeError(`${op}: fractions must sum to 1, got ${f.join(" + ")} = ${f[0] + f[1] + f[2]}`);
+    throw new RangeError(
+      `${op}: fractions must sum to 1, got ${f.join(" + ")} = ${f[0] + f[1] + f[2]}`,
+    );
   }
   const nVal = Math.round(f[1] * n), nTest = Math.round(f[2] * n);
   if (n - nVal - nTest < 1) {
@@ -231,7 +235,9 @@ export function crossValScore(
 ): number[] {
   const op = "crossValScore";
   if (typeof make !== "function") {
-    throw new TypeError(`${op}: make must be a function returning an estimator, got ${describe(make)}`);
+    throw new TypeError(
+      `${op}: make must be a function returning an estimator, got ${describe(make)}`,
+    );
   }
   const { m, t } = checkedData(op, x, y);
   return splitsFor(op, m.shape[0], options).map(({ train, test }) => {
@@ -282,7 +288,9 @@ export class GridSearch<P extends Record<string, unknown>, E extends Estimator =
   ) {
     const op = "GridSearch";
     if (typeof make !== "function") {
-      throw new TypeError(`${op}: make must be a function from parameters to an estimator, got ${describe(make)}`);
+      throw new TypeError(
+        `${op}: make must be a function from parameters to an estimator, got ${describe(make)}`,
+      );
     }
     if (typeof grid !== "object" || grid === null) {
       throw new TypeError(`${op}: grid must be an object of value arrays, got ${describe(grid)}`);
@@ -326,12 +334,18 @@ export class GridSearch<P extends Record<string, unknown>, E extends Estimator =
     });
     const estimator = this.#make(this.results[best].params);
     estimator.fit(m, NDArray.fromTyped(t, [t.length]));
-    this.#best = { params: this.results[best].params, score: this.results[best].meanScore, estimator };
+    this.#best = {
+      params: this.results[best].params,
+      score: this.results[best].meanScore,
+      estimator,
+    };
     return this;
   }
 
   #need(op: string) {
-    if (this.#best === null) throw new TypeError(`${op}: this GridSearch has not been fitted; call fit(x, y) first`);
+    if (this.#best === null) {
+      throw new TypeError(`${op}: this GridSearch has not been fitted; call fit(x, y) first`);
+    }
     return this.#best;
   }
   /** Parameters of the best candidate. */

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { Rng } from "@nnc/tensor";
-import { crossValScore, GridSearch, kFold, trainTestSplit, trainValTestSplit } from "./model_selection.ts";
+import {
+  crossValScore,
+  GridSearch,
+  kFold,
+  trainTestSplit,
+  trainValTestSplit,
+} from "./model_selection.ts";
 import { LinearRegression } from "./linear_regression.ts";
 import { PolynomialFeatures } from "./polynomial_features.ts";
 import { Ridge } from "./ridge.ts";
@@ -28,8 +34,14 @@ Deno.test("splits: train/test and the notes' 70/20/10 train/validation/test", ()
   for (let i = 0; i < 70; i++) assert.equal(s.yTrain.get(i), 2 * s.xTrain.get(i, 0));
   const t = trainTestSplit(x, y, { testSize: 0.33 });
   assert.deepEqual([t.xTrain.shape[0], t.xTest.shape[0]], [67, 33]);
-  assert.throws(() => trainValTestSplit(x, y, { fractions: [0.5, 0.2, 0.2] }), /fractions must sum to 1/);
-  assert.throws(() => trainTestSplit(x, y.slice(1)), /trainTestSplit: y has 99 values but x has 100 rows/);
+  assert.throws(
+    () => trainValTestSplit(x, y, { fractions: [0.5, 0.2, 0.2] }),
+    /fractions must sum to 1/,
+  );
+  assert.throws(
+    () => trainTestSplit(x, y.slice(1)),
+    /trainTestSplit: y has 99 values but x has 100 rows/,
+  );
 });
 
 Deno.test("crossValScore and GridSearch: the polynomial degree chosen on held-out folds", () => {
@@ -49,15 +61,24 @@ Deno.test("crossValScore and GridSearch: the polynomial degree chosen on held-ou
         reg.score(poly.transform(a), b),
     };
   };
-  const gs = new GridSearch(make, { degree: [1, 3, 9] }, { cv: 5, shuffle: true, rng: new Rng(1) }).fit(x, y);
+  const gs = new GridSearch(make, { degree: [1, 3, 9] }, { cv: 5, shuffle: true, rng: new Rng(1) })
+    .fit(x, y);
   assert.equal(gs.bestParams.degree, 3);
   const byDegree = Object.fromEntries(gs.results.map((r) => [r.params.degree, r.meanScore]));
   assert.ok(byDegree[3] > byDegree[1] && byDegree[3] > byDegree[9]);
   assert.equal(gs.results[1].scores.length, 5);
-  const cv = crossValScore(() => make({ degree: 3 }), x, y, { cv: kFold(40, { nSplits: 5, shuffle: true, rng: new Rng(1) }) });
+  const cv = crossValScore(() => make({ degree: 3 }), x, y, {
+    cv: kFold(40, { nSplits: 5, shuffle: true, rng: new Rng(1) }),
+  });
   assert.deepEqual(cv, gs.results[1].scores);
-  const order = new GridSearch((p: { b: number; a: number }) => new Ridge({ alpha: p.a + p.b }), { b: [1, 2], a: [10, 20] })
+  const order = new GridSearch((p: { b: number; a: number }) => new Ridge({ alpha: p.a + p.b }), {
+    b: [1, 2],
+    a: [10, 20],
+  })
     .candidates();
   assert.deepEqual(order, [{ a: 10, b: 1 }, { a: 10, b: 2 }, { a: 20, b: 1 }, { a: 20, b: 2 }]);
-  assert.throws(() => new GridSearch(make, { degree: [] }), /GridSearch: grid\.degree must be a non-empty array/);
+  assert.throws(
+    () => new GridSearch(make, { degree: [] }),
+    /GridSearch: grid\.degree must be a non-empty array/,
+  );
 });

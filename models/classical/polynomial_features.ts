@@ -6,7 +6,13 @@
  * @module
  */
 import { NDArray } from "@nnc/tensor";
-import { checkFeatures, checkInt, describe, type MatrixLike, toMatrix } from "../_common/validate.ts";
+import {
+  checkFeatures,
+  checkInt,
+  describe,
+  type MatrixLike,
+  toMatrix,
+} from "../_common/validate.ts";
 
 /** Options of {@link PolynomialFeatures}. */
 export interface PolynomialFeaturesOptions {

@@ -8,13 +8,21 @@ import { assertClose, sklearnFixtures } from "./_fixtures_test_helpers.ts";
 const fx = sklearnFixtures();
 
 Deno.test("PolynomialFeatures: scikit-learn's columns (degree 3; interactions only)", () => {
-  assertClose(new PolynomialFeatures({ degree: 3 }).fitTransform(fx.poly.x).data, fx.poly.degree3, 1e-12, "deg 3");
+  assertClose(
+    new PolynomialFeatures({ degree: 3 }).fitTransform(fx.poly.x).data,
+    fx.poly.degree3,
+    1e-12,
+    "deg 3",
+  );
   const inter = new PolynomialFeatures({ degree: 2, interactionOnly: true, includeBias: false });
   assertClose(inter.fitTransform(fx.poly.x).data, fx.poly.interaction, 1e-12, "interactions");
   // spec: 002-part-a/3a.L1826
   assert.equal(new PolynomialFeatures({ degree: 4 }).fit([[0]]).powers.shape[0], 5); // k + 1 parameters
   assert.throws(() => new PolynomialFeatures().transform([[1]]), /not fitted yet/);
-  assert.throws(() => new PolynomialFeatures().fit([[1, 2]]).transform([[1]]), /has 1 features .* expected 2/);
+  assert.throws(
+    () => new PolynomialFeatures().fit([[1, 2]]).transform([[1]]),
+    /has 1 features .* expected 2/,
+  );
 });
 
 Deno.test("polynomial regression: degree 15 interpolates 16 points; the notes' underfit/overfit ordering", () => {
@@ -40,5 +48,8 @@ Deno.test("StandardScaler: scikit-learn's mean and (population) scale; round tri
   assertClose(s.inverseTransform(z).data, fx.regression.x, 1e-12, "round trip");
   const c = new StandardScaler().fit([[1, 5], [3, 5]]);
   assert.deepEqual(Array.from(c.scale.data), [1, 1]);
-  assert.equal(new StandardScaler().fitTransform(array([[1], [3]], { dtype: "float32" })).dtype, "float32");
+  assert.equal(
+    new StandardScaler().fitTransform(array([[1], [3]], { dtype: "float32" })).dtype,
+    "float32",
+  );
 });

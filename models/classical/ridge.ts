@@ -5,12 +5,18 @@
  *
  * @module
  */
-import { checkChoice, checkNumber, describe, type MatrixLike, type VectorLike } from "../_common/validate.ts";
+import {
+  checkChoice,
+  checkNumber,
+  describe,
+  type MatrixLike,
+  type VectorLike,
+} from "../_common/validate.ts";
 import { gemm } from "./_data.ts";
 import {
+  type GdSettings,
   gdSettings,
   gdSquaredLoss,
-  type GdSettings,
   type GradientDescentOptions,
   interceptOf,
   LinearRegressor,

@@ -56,7 +56,9 @@ export class StandardScaler {
     const v = toFloat64(m);
     const mean = columnMeans(v, n, d);
     const scale = new Float64Array(d);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) scale[j] += (v[i * d + j] - mean[j]) ** 2;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) scale[j] += (v[i * d + j] - mean[j]) ** 2;
+    }
     for (let j = 0; j < d; j++) {
       const s = Math.sqrt(scale[j] / n);
       // Features constant up to rounding are left unscaled, as scikit-learn does.

@@ -123,7 +123,7 @@ export class SVC {
     const kernel = resolveKernel(this.#kernel, m);
     const scheme = nc === 2 ? "binary" : this.multiClass;
     const pairs: [number, number][] = [];
-    if (scheme === "ovr") for (let c = 0; c < nc; c++) pairs.push([c, -1]);
+    if (scheme === "ovr") { for (let c = 0; c < nc; c++) pairs.push([c, -1]); }
     else for (let a = 0; a < nc; a++) for (let b = a + 1; b < nc; b++) pairs.push([a, b]);
     // Training indices of each class, ascending.
     const members: number[][] = Array.from({ length: nc }, () => []);
@@ -194,11 +194,19 @@ export class SVC {
     const diag = new Float64Array(l);
     const d = sub.shape[1];
     for (let i = 0; i < l; i++) {
-      diag[i] = gramMatrix(kernel, sub.slice({ start: i, stop: i + 1 }), sub.slice({ start: i, stop: i + 1 })).data[0];
+      diag[i] = gramMatrix(
+        kernel,
+        sub.slice({ start: i, stop: i + 1 }),
+        sub.slice({ start: i, stop: i + 1 }),
+      ).data[0];
     }
     const capacity = Math.floor(this.cacheSize * 2 ** 20 / (l * bytes));
     return cachedRows(l, diag, capacity, (i) => {
-      const r = gramMatrix(kernel, NDArray.fromTyped(sub.data.slice(i * d, (i + 1) * d), [1, d]), sub);
+      const r = gramMatrix(
+        kernel,
+        NDArray.fromTyped(sub.data.slice(i * d, (i + 1) * d), [1, d]),
+        sub,
+      );
       return r.data as Float32Array | Float64Array;
     });
   }
