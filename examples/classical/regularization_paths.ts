@@ -21,7 +21,7 @@ const steps = report.quick ? 15 : 40;
 const logAlphas = Array.from({ length: steps }, (_, i) => -4 + (5 * i) / (steps - 1));
 
 const path = (
-  make: (alpha: number) => { fit(x: typeof x, y: number[]): { coef: { data: ArrayLike<number> } } },
+  make: (alpha: number) => Ridge | Lasso,
   scale: number,
 ) => logAlphas.map((la) => Array.from(make(10 ** la * scale).fit(x, y).coef.data));
 // Ridge's α multiplies ‖w‖² against the summed squared error, the lasso's α against the mean (½n scale):
