@@ -113,3 +113,23 @@ export function gramMatrix(k: ResolvedKernel, a: NDArray, b: NDArray): NDArray {
   }
   return g;
 }
+
+/**
+ * k(a, b) from aᵀb and the squared norms ‖a‖², ‖b‖² (built-in kernels only): what turns one GEMM of inner
+ * products into kernel values, entry by entry, when they are needed.
+ */
+export function kernelFromDot(k: ResolvedKernel): (dot: number, aa: number, bb: number) => number {
+  const { gamma, coef0, degree } = k;
+  switch (k.kernel) {
+    case "linear":
+      return (dot) => dot;
+    case "poly":
+      return (dot) => (gamma * dot + coef0) ** degree;
+    case "sigmoid":
+      return (dot) => Math.tanh(gamma * dot + coef0);
+    case "rbf":
+      return (dot, aa, bb) => Math.exp(-gamma * Math.max(0, aa + bb - 2 * dot));
+    default:
+      throw new TypeError("kernelFromDot: custom kernels have no inner-product form");
+  }
+}

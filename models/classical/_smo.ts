@@ -15,14 +15,44 @@ export interface KernelRows {
   row(i: number): ArrayLike<number>;
 }
 
-/** Rows held in one dense `[l, l]` array. */
-export function denseRows(
-  k: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> },
+/**
+ * Rows of the problem on training rows `idx`, turned into kernel values from a precomputed inner-product
+ * matrix `dots` (`[n, n]`, or `[l, l]` when `idx` is null) on first use and kept (libsvm also computes
+ * only the rows SMO asks for; here the inner products come from one GEMM).
+ */
+export function lazyRows(
+  dots: ArrayLike<number>,
+  n: number,
+  norms: Float64Array,
+  idx: Int32Array | null,
   l: number,
+  kernel: (dot: number, aa: number, bb: number) => number,
 ): KernelRows {
+  const at = idx ?? Int32Array.from({ length: l }, (_, t) => t);
   const diag = new Float64Array(l);
-  for (let i = 0; i < l; i++) diag[i] = k[i * l + i];
-  return { l, diag, row: (i) => k.subarray(i * l, (i + 1) * l) };
+  for (let t = 0; t < l; t++) {
+    const g = at[t];
+    diag[t] = kernel(dots[g * n + g], norms[g], norms[g]);
+  }
+  // Kernel values in float32, as libsvm's cache (half the memory of float64, same answers to 1e-6).
+  const store = new Float32Array(l * l);
+  const done = new Uint8Array(l);
+  return {
+    l,
+    diag,
+    row(t) {
+      const r = store.subarray(t * l, (t + 1) * l);
+      if (!done[t]) {
+        const g = at[t], base = g * n, gg = norms[g];
+        for (let u = 0; u < l; u++) {
+          const h = at[u];
+          r[u] = kernel(dots[base + h], gg, norms[h]);
+        }
+        done[t] = 1;
+      }
+      return r;
+    },
+  };
 }
 
 /** Rows computed on demand by `compute` and kept in a least-recently-used cache of `capacity` rows. */

@@ -20,8 +20,14 @@ import {
 } from "../_common/validate.ts";
 import { accuracy, decodeLabels, encodeLabels, gatherRows, notFitted } from "./_data.ts";
 import type { KernelFunction, KernelName, KernelOptions } from "./kernels.ts";
-import { checkKernel, gramMatrix, type ResolvedKernel, resolveKernel } from "./_kernels.ts";
-import { cachedRows, denseRows, type KernelRows, smo } from "./_smo.ts";
+import {
+  checkKernel,
+  gramMatrix,
+  kernelFromDot,
+  type ResolvedKernel,
+  resolveKernel,
+} from "./_kernels.ts";
+import { cachedRows, type KernelRows, lazyRows, smo } from "./_smo.ts";
 
 /** Options of {@link SVC}. */
 export interface SVCOptions extends KernelOptions {
@@ -130,13 +136,14 @@ export class SVC {
     index.forEach((c, i) => members[c].push(i));
     const alphas: { idx: Int32Array; coef: Float64Array; rho: number }[] = [];
     let nIter = 0, converged = true;
+    const rowsOf = this.#kernelRows(kernel, m);
     for (const [pos, neg] of pairs) {
       const idx = neg === -1
         ? Int32Array.from({ length: index.length }, (_, i) => i)
         : Int32Array.from([...members[pos], ...members[neg]]);
       const yy = new Int8Array(idx.length);
       for (let t = 0; t < idx.length; t++) yy[t] = index[idx[t]] === pos ? 1 : -1;
-      const rows = this.#rows(kernel, gatherRows(m, idx));
+      const rows = rowsOf(neg === -1 ? null : idx);
       const maxIter = this.maxIter > 0 ? this.maxIter : Math.max(10_000_000, 100 * idx.length);
       const r = smo(rows, yy, this.C, this.tol, maxIter);
       nIter += r.nIter;
@@ -184,31 +191,51 @@ export class SVC {
     return this;
   }
 
-  #rows(kernel: ResolvedKernel, sub: NDArray): KernelRows {
-    const l = sub.shape[0];
-    const bytes = sub.dtype === "float32" ? 4 : 8;
-    if (l * l * bytes <= this.cacheSize * 2 ** 20) {
-      const g = gramMatrix(kernel, sub, sub);
-      return denseRows(g.data as Float64Array, l);
+  /**
+   * How the binary problems get kernel rows: from one GEMM of all inner products when the n × n matrix fits
+   * in `cacheSize` (every one-vs-one pair then reads its block), else from a GEMM per problem, else row by
+   * row through a least-recently-used cache.
+   */
+  #kernelRows(kernel: ResolvedKernel, m: NDArray): (idx: Int32Array | null) => KernelRows {
+    const n = m.shape[0], d = m.shape[1];
+    const budget = this.cacheSize * 2 ** 20;
+    const bytes = m.dtype === "float32" ? 4 : 8;
+    const custom = typeof kernel.kernel === "function";
+    const f = custom ? (v: number) => v : kernelFromDot(kernel);
+    const norms = (x: NDArray) => {
+      const out = new Float64Array(x.shape[0]);
+      for (let i = 0; i < out.length; i++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += x.data[x.offset + i * d + j] ** 2;
+        out[i] = s;
+      }
+      return out;
+    };
+    const fits = (l: number) => l * l * (bytes + 4) <= budget;
+    if (fits(n)) {
+      // Custom kernels: the kernel matrix itself, read through the identity.
+      const dots = custom ? gramMatrix(kernel, m, m).data : matmul(m, m.T).data;
+      const nn = norms(m);
+      return (idx) => lazyRows(dots, n, nn, idx, idx === null ? n : idx.length, f);
     }
-    const diag = new Float64Array(l);
-    const d = sub.shape[1];
-    for (let i = 0; i < l; i++) {
-      diag[i] = gramMatrix(
-        kernel,
-        sub.slice({ start: i, stop: i + 1 }),
-        sub.slice({ start: i, stop: i + 1 }),
-      ).data[0];
-    }
-    const capacity = Math.floor(this.cacheSize * 2 ** 20 / (l * bytes));
-    return cachedRows(l, diag, capacity, (i) => {
-      const r = gramMatrix(
-        kernel,
-        NDArray.fromTyped(sub.data.slice(i * d, (i + 1) * d), [1, d]),
-        sub,
+    return (idx) => {
+      const sub = idx === null ? m : gatherRows(m, idx);
+      const l = sub.shape[0];
+      if (fits(l)) {
+        const dots = custom ? gramMatrix(kernel, sub, sub).data : matmul(sub, sub.T).data;
+        return lazyRows(dots, l, norms(sub), null, l, f);
+      }
+      const diag = new Float64Array(l);
+      const one = (i: number) => NDArray.fromTyped(sub.data.slice(i * d, (i + 1) * d), [1, d]);
+      for (let i = 0; i < l; i++) diag[i] = gramMatrix(kernel, one(i), one(i)).data[0];
+      const capacity = Math.floor(budget / (l * 4));
+      return cachedRows(
+        l,
+        diag,
+        capacity,
+        (i) => gramMatrix(kernel, one(i), sub).data as Float32Array,
       );
-      return r.data as Float32Array | Float64Array;
-    });
+    };
   }
 
   #fitted(op: string): Fitted {
