@@ -109,18 +109,21 @@ export function smo(
   const G = new Float64Array(l).fill(-1); // ∇ = Qα − 1 at α = 0
   const QD = k.diag;
   let it = 0, converged = false;
-  const upper = (t: number) => alpha[t] >= C;
-  const lower = (t: number) => alpha[t] <= 0;
+  // libsvm's alpha_status: 0 at the lower bound, 1 at the upper bound, 2 free.
+  const status = new Int8Array(l);
+  const setStatus = (t: number) => {
+    status[t] = alpha[t] >= C ? 1 : alpha[t] <= 0 ? 0 : 2;
+  };
   while (it < maxIter) {
     // Working set: i maximises −y_t∇_t over I_up; j minimises the second-order decrease.
     let Gmax = -Infinity, Gmax2 = -Infinity, gi = -1, gj = -1, objMin = Infinity;
     for (let t = 0; t < l; t++) {
       if (y[t] === 1) {
-        if (!upper(t) && -G[t] >= Gmax) {
+        if (status[t] !== 1 && -G[t] >= Gmax) {
           Gmax = -G[t];
           gi = t;
         }
-      } else if (!lower(t) && G[t] >= Gmax) {
+      } else if (status[t] !== 0 && G[t] >= Gmax) {
         Gmax = G[t];
         gi = t;
       }
@@ -129,7 +132,7 @@ export function smo(
     const Ki = i >= 0 ? k.row(i) : null;
     for (let j = 0; j < l; j++) {
       if (y[j] === 1) {
-        if (!lower(j)) {
+        if (status[j] !== 0) {
           const gd = Gmax + G[j];
           if (G[j] >= Gmax2) Gmax2 = G[j];
           if (gd > 0 && Ki !== null) {
@@ -141,7 +144,7 @@ export function smo(
             }
           }
         }
-      } else if (!upper(j)) {
+      } else if (status[j] !== 1) {
         const gd = Gmax - G[j];
         if (-G[j] >= Gmax2) Gmax2 = -G[j];
         if (gd > 0 && Ki !== null) {
@@ -216,6 +219,8 @@ export function smo(
       }
     }
     // ∇ += Q_i·Δα_i + Q_j·Δα_j, with Q_it = y_i y_t K_it.
+    setStatus(i);
+    setStatus(j);
     const di = (alpha[i] - oldAi) * yi, dj = (alpha[j] - oldAj) * yj;
     const Kj = k.row(j);
     const Ki2 = k.row(i); // the cache may have replaced Ki_ while fetching Kj
@@ -225,10 +230,10 @@ export function smo(
   let ub = Infinity, lb = -Infinity, sumFree = 0, nFree = 0;
   for (let t = 0; t < l; t++) {
     const yG = y[t] * G[t];
-    if (upper(t)) {
+    if (status[t] === 1) {
       if (y[t] === -1) ub = Math.min(ub, yG);
       else lb = Math.max(lb, yG);
-    } else if (lower(t)) {
+    } else if (status[t] === 0) {
       if (y[t] === 1) ub = Math.min(ub, yG);
       else lb = Math.max(lb, yG);
     } else {

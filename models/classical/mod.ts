@@ -7,6 +7,12 @@
  * counting function, shattering, the curse of dimensionality). Estimators follow scikit-learn's habits
  * in camelCase: `fit(x, y)`, `predict`, `predictProba`, `decisionFunction`, `score`.
  *
+ * The gradient-descent variants (`solver: "gd"` of the regressions, proximal GD of the lasso, SGD of
+ * `LinearSVM`) use the closed-form gradients of these convex losses, so they need no autograd and live
+ * here with the closed forms, on the tensor-only side of the layering (no `classical_gd` family).
+ * Gradient descent follows the notes: θ ← θ − α∇l from θ = 0, with l summed (`reduction: "sum"`) or
+ * averaged (`"mean"`) over the samples.
+ *
  * @example
  * ```ts
  * import { LinearRegression } from "@nnc/models/classical";

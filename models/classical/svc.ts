@@ -109,7 +109,7 @@ export class SVC {
       options.decisionFunctionShape ?? "ovr",
       ["ovr", "ovo"],
     );
-    this.cacheSize = checkNumber(op, "cacheSize", options.cacheSize ?? 1024, 1);
+    this.cacheSize = checkNumber(op, "cacheSize", options.cacheSize ?? 1024, Number.MIN_VALUE);
     this.#kernel = checkKernel(op, options, { kernel: "rbf", gamma: "scale" });
   }
 
