@@ -38,3 +38,4 @@ export * from "./model_selection.ts";
 export * from "./cover.ts";
 export * from "./curse_of_dimensionality.ts";
 export * from "./lagrange.ts";
+export * from "./penalties.ts";
