@@ -14,8 +14,8 @@ Deno.test("SVC: support vectors, dual coefficients and decision values equal sci
     assert.deepEqual(Array.from(svm.nSupport.data), c.n_support, `${what}: nSupport`);
     assertClose(svm.decisionFunction(query).data, c.decision_ovo, 1e-4, `${what}: decision`);
     assertClose(svm.intercept.data, c.intercept, 1e-4, `${what}: intercept`);
-    // libsvm keeps kernel values in float32; with C = 10 the dual is flat enough that α moves by ~1e-4.
-    assertClose(svm.dualCoef.data, c.dual_coef, 1e-3, `${what}: dualCoef`);
+    // Kernel values are kept in float32 like libsvm's cache: with C = 10, float64 values moved α by 3e-4.
+    assertClose(svm.dualCoef.data, c.dual_coef, 1e-4, `${what}: dualCoef`);
     assert.deepEqual(Array.from(svm.predict(query).data), c.predict, `${what}: predict`);
     const ovr = new SVC({ ...c.params, tol: 1e-10 }).fit(x, y);
     assertClose(ovr.decisionFunction(query).data, c.decision_ovr, 1e-4, `${what}: ovr shape`);
