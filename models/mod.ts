@@ -5,7 +5,9 @@
  *   Willshaw (`NDArray` only, browser-safe);
  * - `@nnc/models/neurons`: McCulloch–Pitts units, the perceptron (`NDArray` only);
  * - `@nnc/models/mlp`: multilayer perceptrons;
- * - `@nnc/models/cnn`: LeNet-5 and the demo's conv net.
+ * - `@nnc/models/cnn`: LeNet-5 and the demo's conv net;
+ * - `@nnc/models/classical`: linear/ridge/lasso/logistic regression, kernels, SVMs, kNN, model selection
+ *   (`NDArray` only, browser-safe).
  *
  * This root module re-exports every family. A model does not know how it is trained or drawn:
  * `@nnc/train` trains it, `@nnc/plot` draws it.
@@ -25,3 +27,4 @@ export * from "./unsupervised/mod.ts";
 export * from "./neurons/mod.ts";
 export * from "./mlp/mod.ts";
 export * from "./cnn/mod.ts";
+export * from "./classical/mod.ts";
