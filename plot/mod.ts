@@ -17,3 +17,4 @@ export * from "./line_chart.ts";
 export * from "./history_chart.ts";
 export * from "./scatter_chart.ts";
 export * from "./image_grid.ts";
+export * from "./xy_chart.ts";
