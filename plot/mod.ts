@@ -18,3 +18,4 @@ export * from "./history_chart.ts";
 export * from "./scatter_chart.ts";
 export * from "./image_grid.ts";
 export * from "./xy_chart.ts";
+export * from "./heatmap_chart.ts";
