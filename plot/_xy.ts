@@ -300,7 +300,7 @@ export function axes(
 }
 
 /** Colour by the legend entry in the field `series`. */
-function seriesColor(
+export function seriesColor(
   legend: Legend,
   spec: Record<string, unknown> | null,
 ): Record<string, unknown> {
@@ -317,6 +317,12 @@ function seriesColor(
   };
 }
 
+/** The legend spec of a chart with layers (symbols at full opacity whatever the marks'). */
+export function legendOfChart(o: XYChartOptions, op: string): Record<string, unknown> | null {
+  const L = legendSpec(o.legend, op);
+  return L === null ? null : { ...L, symbolOpacity: 1 };
+}
+
 /** The Vega-Lite layers of the checked chart layers. */
 export function markLayers(
   checked: readonly Checked[],
@@ -326,8 +332,7 @@ export function markLayers(
   size: { width: number; height: number },
   op: string,
 ): VegaLiteSpec[] {
-  const L = legendSpec(o.legend, op);
-  const legendOf = L === null ? null : { ...L, symbolOpacity: 1 };
+  const legendOf = legendOfChart(o, op);
   const ax = axes(domain, o);
   // Regions name their classes only once evaluated: register those entries before the colours.
   const regionRuns = new Map<Checked, { run: RegionRun; series: string }[]>();
@@ -359,6 +364,7 @@ export function markLayers(
           data: { values: rows },
           mark: {
             type: "line",
+            clip: true,
             interpolate: "linear-closed",
             filled: true,
             fillOpacity: l.opacity,
@@ -396,6 +402,7 @@ export function markLayers(
           data: { values: rows },
           mark: {
             type: "line",
+            clip: true,
             strokeWidth: l.width,
             ...(l.dashed ? { strokeDash: [6, 4] } : {}),
             ...(l.points ? { point: { filled: true, size: 4 * Math.PI * l.width ** 2 } } : {}),
@@ -408,6 +415,7 @@ export function markLayers(
             data: { values: arrows },
             mark: {
               type: "point",
+              clip: true,
               shape: "triangle",
               filled: true,
               size: 30 * l.width ** 2,
@@ -435,6 +443,7 @@ export function markLayers(
           data: { values: rows },
           mark: {
             type: "point",
+            clip: true,
             shape: l.shape,
             filled: true,
             opacity: 1,
@@ -484,7 +493,7 @@ function regionLayer(
         fill: fills.get(series),
       })),
     },
-    mark: { type: "rect", strokeWidth: 0 },
+    mark: { type: "rect", strokeWidth: 0, clip: true },
     encoding: {
       ...ax,
       x2: { field: "x2" },
@@ -511,7 +520,16 @@ function textLayer(
 ): VegaLiteSpec {
   return {
     data: { values: rows },
-    mark: { type: "text", align: "left", baseline: "bottom", dx: 5, dy: -4, fontSize: 11, color },
+    mark: {
+      type: "text",
+      clip: true,
+      align: "left",
+      baseline: "bottom",
+      dx: 5,
+      dy: -4,
+      fontSize: 11,
+      color,
+    },
     encoding: { ...ax, text: { field: "text" } },
   };
 }

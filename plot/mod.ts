@@ -19,3 +19,4 @@ export * from "./scatter_chart.ts";
 export * from "./image_grid.ts";
 export * from "./xy_chart.ts";
 export * from "./heatmap_chart.ts";
+export * from "./histogram_chart.ts";
