@@ -7,13 +7,21 @@ export interface MarkItem {
   text: string;
 }
 
-/** The items of the mark group whose class attribute is `cls` (none when it is absent). */
+/**
+ * The items of the mark groups whose class attribute is `cls` (a line mark split by `detail`
+ * has one group per line), in document order; none when the class is absent.
+ */
 export function marks(svg: string, cls: string): MarkItem[] {
-  const start = svg.indexOf(`class="${cls}"`);
-  if (start < 0) return [];
-  const group = svg.slice(start, svg.indexOf("</g>", start));
-  return [...group.matchAll(/<(path|text)\b[^>]*>(?:([^<]*)<\/text>)?/g)].map((m) => ({
-    tag: m[0],
-    text: m[2] ?? "",
-  }));
+  const items: MarkItem[] = [];
+  for (
+    let start = svg.indexOf(`class="${cls}"`);
+    start >= 0;
+    start = svg.indexOf(`class="${cls}"`, start + 1)
+  ) {
+    const group = svg.slice(start, svg.indexOf("</g>", start));
+    for (const m of group.matchAll(/<(path|text)\b[^>]*>(?:([^<]*)<\/text>)?/g)) {
+      items.push({ tag: m[0], text: m[2] ?? "" });
+    }
+  }
+  return items;
 }

@@ -20,3 +20,4 @@ export * from "./image_grid.ts";
 export * from "./xy_chart.ts";
 export * from "./heatmap_chart.ts";
 export * from "./histogram_chart.ts";
+export * from "./contour_chart.ts";
