@@ -24,7 +24,19 @@ const SHAPES: readonly MarkerShape[] = [
   "cross",
   "triangle-up",
   "triangle-down",
+  "x",
 ];
+
+/** Vega symbol shapes of the markers (an SVG path on the unit square for the diagonal cross). */
+const VEGA_SHAPE: Record<MarkerShape, string> = {
+  circle: "circle",
+  square: "square",
+  diamond: "diamond",
+  cross: "cross",
+  "triangle-up": "triangle-up",
+  "triangle-down": "triangle-down",
+  x: "M-1,-0.7L-0.7,-1L0,-0.3L0.7,-1L1,-0.7L0.3,0L1,0.7L0.7,1L0,0.3L-0.7,1L-1,0.7L-0.3,0Z",
+};
 const DARK = "#333";
 
 interface Entry {
@@ -132,7 +144,7 @@ export function checkLayers(layers: readonly XYLayer[], legend: Legend, op: stri
     switch (l.type) {
       case "points": {
         const [x, y] = coords(l, op, at);
-        const shape = l.shape ?? "circle";
+        const shape: MarkerShape = l.shape ?? "circle";
         if (!SHAPES.includes(shape)) {
           throw new RangeError(
             `${op}: ${at}.shape must be one of ${SHAPES.join(", ")}, got ${describe(shape)}`,
@@ -141,10 +153,10 @@ export function checkLayers(layers: readonly XYLayer[], legend: Legend, op: stri
         let series: string[] | null = null;
         if (l.groups !== undefined) {
           series = [...strings(l.groups, x.length, op, `${at}.groups`)];
-          for (const g of series) legend.add(g, shape);
+          for (const g of series) legend.add(g, VEGA_SHAPE[shape]);
         } else if (name !== undefined) {
           series = x.map(() => name);
-          legend.add(name, shape, color);
+          legend.add(name, VEGA_SHAPE[shape], color);
         }
         return {
           type: "points",
@@ -444,12 +456,12 @@ export function markLayers(
           mark: {
             type: "point",
             clip: true,
-            shape: l.shape,
+            shape: VEGA_SHAPE[l.shape],
             filled: true,
             opacity: 1,
             size: Math.PI * l.size ** 2,
             stroke: DARK,
-            strokeWidth: l.shape === "cross" ? 0 : 0.6,
+            strokeWidth: l.shape === "cross" || l.shape === "x" ? 0 : 0.6,
             ...(l.series === null ? { color: l.color } : {}),
           },
           encoding: { ...ax, ...(l.series === null ? {} : byColor) },

@@ -15,7 +15,7 @@ import { renderVegaLite, type VegaLiteSpec } from "./vega.ts";
 import type { NDArray } from "@nnc/tensor";
 
 /**
- * Marker shapes of a {@link PointsLayer}.
+ * Marker shapes of a {@link PointsLayer} (`"cross"` is a plus sign, `"x"` a diagonal cross).
  *
  * @example
  * ```ts
@@ -30,7 +30,7 @@ export type MarkerShape =
   | "cross"
   | "triangle-up"
   | "triangle-down"
-  | "star";
+  | "x";
 
 /**
  * Points of an {@link xyChart}: one marker per `(x[i], y[i])`. Points with a non-finite

@@ -64,6 +64,8 @@ Deno.test("xyChartSpec: arrowheads point along the path; equalAspect widens the 
     { x: 0.5, y: 0, angle: 90, series: null }, // rightwards
     { x: 1, y: -0.5, angle: 180, series: null }, // downwards
   ]);
+  const x = xyChartSpec([{ type: "points", x: [0], y: [0], shape: "x" }]);
+  assert.match(String((x.layer as Layer[])[0].mark.shape), /^M-1,-0\.7L/); // a filled diagonal cross
   const wide = xyChartSpec([{ type: "points", x: [0, 1], y: [0, 1] }], {
     domain: { x: [0, 1], y: [0, 1] },
     width: 400,
