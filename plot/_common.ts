@@ -39,9 +39,10 @@ export function legendSpec(
     );
   }
   if (p === "none") return null;
-  if (p === "right") return { title: null };
+  if (p === "right") return { title: null, labelLimit: 400 };
   return {
     title: null,
+    labelLimit: 400,
     orient: p,
     fillColor: "rgba(255,255,255,0.85)",
     strokeColor: "#ccc",

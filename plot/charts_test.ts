@@ -188,7 +188,10 @@ Deno.test("renderVegaLite rejects invalid specs; saveSvg writes files", async ()
 Deno.test("lineChart and historyChart place the legend where asked", async () => {
   const legendOf = (spec: Record<string, unknown>) =>
     (spec.encoding as { color: { legend: Record<string, unknown> | null } }).color.legend;
-  assert.deepEqual(legendOf(lineChartSpec([{ name: "a", y: [1] }])), { title: null });
+  assert.deepEqual(legendOf(lineChartSpec([{ name: "a", y: [1] }])), {
+    title: null,
+    labelLimit: 400,
+  });
   assert.equal(legendOf(lineChartSpec([{ name: "a", y: [1] }], { legend: "none" })), null);
   assert.equal(
     legendOf(lineChartSpec([{ name: "a", y: [1] }], { legend: "top-left" }))?.orient,
