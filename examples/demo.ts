@@ -28,8 +28,10 @@ if (kind !== "cnn" && kind !== "lenet5") {
   Deno.exit(2);
 }
 const backend = await preferNative();
-let limit = numberFlag("limit", report.quick ? 1000 : Infinity);
-if (!report.quick && !backend.startsWith("native") && !Deno.args.includes("--limit")) {
+const native = backend.startsWith("native");
+// Quick mode: 1,000 training images (500 on the JS backend, where convolutions are slow).
+let limit = numberFlag("limit", report.quick ? (native ? 1000 : 500) : Infinity);
+if (!report.quick && !native && !Deno.args.includes("--limit")) {
   limit = 10000; // the JS backend is several times slower: keep the default run to a few minutes
   console.error(
     "The native backend is not available: training on the first 10,000 images (--limit to change).",
@@ -53,7 +55,7 @@ await runClassifier(report, {
   batchSize: numberFlag("batch-size", 64),
   lr: numberFlag("lr", 1e-3),
   seed,
-  // Ten classes: chance is 0.1. One epoch on 1,000 images reaches ≈ 0.6; the full run ≈ 0.91.
-  minAccuracy: report.quick ? 0.4 : kind === "cnn" ? 0.9 : 0.85,
+  // Ten classes: chance is 0.1. One epoch on 500–1,000 images reaches 0.5–0.7; the full run ≈ 0.91.
+  minAccuracy: report.quick ? 0.3 : kind === "cnn" ? 0.9 : 0.85,
 });
 await report.write();
