@@ -91,8 +91,9 @@ function binned(
     if (!Number.isFinite(v)) continue;
     n++;
     if (v < lo || v > hi) continue;
-    // The last bin holds its right edge (as NumPy's histogram does).
-    counts[Math.min(bins - 1, Math.floor((v - lo) / width))]++;
+    // The last bin holds its right edge (as NumPy's histogram does). Scaling by the span, not
+    // dividing by the bin width, keeps a range of subnormal width countable.
+    counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins))]++;
   }
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * width));
   return { edges, counts: density && n > 0 ? counts.map((c) => c / (n * width)) : counts };

@@ -217,7 +217,7 @@ export interface XYChartOptions extends ChartOptions {
  * ```ts
  * import { xyChartSpec } from "@nnc/plot";
  * const spec = xyChartSpec([{ type: "points", x: [0, 1], y: [1, 0], name: "p" }]);
- * console.assert((spec.layer as unknown[]).length === 1);
+ * console.assert((spec.layer as unknown[]).length === 2); // the legend's (invisible) and the points
  * ```
  */
 export function xyChartSpec(
