@@ -181,3 +181,11 @@ export function lineLayer(
     },
   };
 }
+
+/** An optional string option: `undefined` or a string, else a `TypeError` naming `op`. */
+export function optionalString(v: unknown, op: string, name: string): string | undefined {
+  if (v !== undefined && typeof v !== "string") {
+    throw new TypeError(`${op}: ${name} must be a string, got ${describe(v)}`);
+  }
+  return v;
+}

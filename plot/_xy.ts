@@ -2,11 +2,19 @@
 // colours and symbols, fits the plotted ranges and writes one Vega-Lite layer per chart layer.
 //
 // The legend is one merged legend over the field `series`: every layer colours by it with the
-// same scale, and an invisible carrier layer (one point per legend entry) adds the fill, stroke,
-// shape and dash channels, so that each entry shows its own symbol (a marker for points, a stroke
-// for lines, a square for areas).
+// same scale, and an invisible carrier layer (one point per legend entry) adds the shape channel,
+// so that each entry shows its own symbol (its marker for points, a solid or dashed bar for
+// lines, a square for areas).
 import { checkBool, checkFunction, checkInt, checkNumber, describe } from "@nnc/tensor";
-import { chartSize, checkRange, legendSpec, numbersOf, paddedExtent, PALETTE } from "./_common.ts";
+import {
+  chartSize,
+  checkRange,
+  legendSpec,
+  numbersOf,
+  optionalString,
+  paddedExtent,
+  PALETTE,
+} from "./_common.ts";
 import { decisionRuns, type RegionRun } from "./scatter_chart.ts";
 import type { MarkerShape, XYChartOptions, XYLayer } from "./xy_chart.ts";
 import type { VegaLiteSpec } from "./vega.ts";
@@ -115,13 +123,6 @@ function coords(l: { x: unknown; y: unknown }, op: string, at: string): [number[
   return [x, y];
 }
 
-function optString(v: unknown, op: string, name: string): string | undefined {
-  if (v !== undefined && typeof v !== "string") {
-    throw new TypeError(`${op}: ${name} must be a string, got ${describe(v)}`);
-  }
-  return v;
-}
-
 function strings(v: unknown, n: number, op: string, name: string): readonly string[] {
   if (!Array.isArray(v) || v.length !== n || !v.every((s) => typeof s === "string")) {
     throw new TypeError(`${op}: ${name} must be an array of ${n} strings, got ${describe(v)}`);
@@ -139,8 +140,8 @@ export function checkLayers(layers: readonly XYLayer[], legend: Legend, op: stri
     if (l === null || typeof l !== "object") {
       throw new TypeError(`${op}: ${at} must be a layer object, got ${describe(l)}`);
     }
-    const name = optString((l as { name?: unknown }).name, op, `${at}.name`);
-    const color = optString((l as { color?: unknown }).color, op, `${at}.color`);
+    const name = optionalString((l as { name?: unknown }).name, op, `${at}.name`);
+    const color = optionalString((l as { color?: unknown }).color, op, `${at}.color`);
     switch (l.type) {
       case "points": {
         const [x, y] = coords(l, op, at);
@@ -258,8 +259,8 @@ export function fitDomain(
   if (d === null || typeof d !== "object") {
     throw new TypeError(`${op}: domain must be { x?, y? }, got ${describe(d)}`);
   }
-  let x = d.x !== undefined ? checkRange(d.x, op, "domain.x") : paddedExtent(xs, 0.05);
-  let y = d.y !== undefined
+  const x = d.x !== undefined ? checkRange(d.x, op, "domain.x") : paddedExtent(xs, 0.05);
+  const y = d.y !== undefined
     ? checkRange(d.y, op, "domain.y")
     : o.logY
     ? logExtent(ys)
@@ -271,12 +272,19 @@ export function fitDomain(
   }
   if (checkBool(o.equalAspect ?? false, op, "equalAspect")) {
     if (o.logY) throw new RangeError(`${op}: equalAspect needs a linear y axis`);
-    const s = Math.max((x[1] - x[0]) / size.width, (y[1] - y[0]) / size.height);
-    const cx = (x[0] + x[1]) / 2, cy = (y[0] + y[1]) / 2;
-    x = [cx - (s * size.width) / 2, cx + (s * size.width) / 2];
-    y = [cy - (s * size.height) / 2, cy + (s * size.height) / 2];
+    return equalAspect({ x, y }, size);
   }
   return { x, y };
+}
+
+/** The domain widened on one side so that a unit has the same length in pixels on both axes. */
+export function equalAspect(d: Domain, size: { width: number; height: number }): Domain {
+  const s = Math.max((d.x[1] - d.x[0]) / size.width, (d.y[1] - d.y[0]) / size.height);
+  const cx = (d.x[0] + d.x[1]) / 2, cy = (d.y[0] + d.y[1]) / 2;
+  return {
+    x: [cx - (s * size.width) / 2, cx + (s * size.width) / 2],
+    y: [cy - (s * size.height) / 2, cy + (s * size.height) / 2],
+  };
 }
 
 function logExtent(vs: number[]): [number, number] {

@@ -7,20 +7,18 @@
  * @module
  */
 import {
-  asNDArray,
   checkBool,
   checkFunction,
   checkInt,
   checkOneOf,
   checkOptions,
   describe,
-  fmtShape,
   type NDArrayLike,
 } from "@nnc/tensor";
 import type { ChartOptions } from "./line_chart.ts";
 import { chartSize, checkRange } from "./_common.ts";
-import { flatData } from "./_data.ts";
-import { axes, checkLayers, type Domain, Legend, markLayers } from "./_xy.ts";
+import { matrixOf } from "./_data.ts";
+import { axes, checkLayers, type Domain, equalAspect, Legend, markLayers } from "./_xy.ts";
 import { renderVegaLite, type VegaLiteSpec } from "./vega.ts";
 import type { LineLayer } from "./xy_chart.ts";
 
@@ -53,32 +51,11 @@ function gridOf(
   domain: Domain,
   op: string,
 ): Grid {
-  let nx: number, ny: number, v: Float64Array;
-  if (Array.isArray(values)) {
-    ny = values.length;
-    nx = Array.isArray(values[0]) ? values[0].length : 0;
-    v = new Float64Array(nx * ny);
-    values.forEach((row, j) => {
-      if (!Array.isArray(row) || row.length !== nx) {
-        throw new TypeError(
-          `${op}: values must be rows of equal length; row ${j} is ${describe(row)}`,
-        );
-      }
-      row.forEach((x, i) => (v[j * nx + i] = x));
-    });
-  } else {
-    const a = asNDArray(values, op, "values");
-    if (a.ndim !== 2) {
-      throw new RangeError(`${op}: values must be 2-d [ny, nx], got ${fmtShape(a.shape)}`);
-    }
-    [ny, nx] = a.shape;
-    const { data, offset } = flatData(a);
-    v = Float64Array.from(data.subarray(offset, offset + nx * ny));
+  const { rows, cols, data } = matrixOf(values, op);
+  if (cols < 2 || rows < 2) {
+    throw new RangeError(`${op}: values need at least 2 × 2 grid points, got [${rows}, ${cols}]`);
   }
-  if (nx < 2 || ny < 2) {
-    throw new RangeError(`${op}: values need at least 2 × 2 grid points, got [${ny}, ${nx}]`);
-  }
-  return { nx, ny, v, domain };
+  return { nx: cols, ny: rows, v: data, domain };
 }
 
 // Marching squares. Corners of cell (i, j): a = (i, j), b = (i+1, j), c = (i+1, j+1), d = (i, j+1);
@@ -379,7 +356,9 @@ export function contourChartSpec(
     op,
   );
   // The plotted ranges: the sampled domain, widened for equal aspect (the paths do not move it).
-  const domain = equalised(given, o, size, op);
+  const domain = checkBool(o.equalAspect ?? false, op, "equalAspect")
+    ? equalAspect(given, size)
+    : given;
   const ax = axes(domain, o);
   const [first, last] = [levels[0], levels[levels.length - 1]];
   const colourScale = { scheme, domain: last > first ? [first, last] : [first - 1, first + 1] };
@@ -410,21 +389,6 @@ export function contourChartSpec(
     ...(o.title ? { title: o.title } : {}),
     ...size,
     layer: layers,
-  };
-}
-
-function equalised(
-  d: Domain,
-  o: ContourChartOptions,
-  size: { width: number; height: number },
-  op: string,
-): Domain {
-  if (!checkBool(o.equalAspect ?? false, op, "equalAspect")) return d;
-  const s = Math.max((d.x[1] - d.x[0]) / size.width, (d.y[1] - d.y[0]) / size.height);
-  const cx = (d.x[0] + d.x[1]) / 2, cy = (d.y[0] + d.y[1]) / 2;
-  return {
-    x: [cx - (s * size.width) / 2, cx + (s * size.width) / 2],
-    y: [cy - (s * size.height) / 2, cy + (s * size.height) / 2],
   };
 }
 

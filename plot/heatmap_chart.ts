@@ -6,18 +6,10 @@
  *
  * @module
  */
-import {
-  asNDArray,
-  checkBool,
-  checkInt,
-  checkOptions,
-  describe,
-  fmtShape,
-  type NDArrayLike,
-} from "@nnc/tensor";
+import { checkBool, checkInt, checkOptions, describe, type NDArrayLike } from "@nnc/tensor";
 import type { ChartOptions } from "./line_chart.ts";
-import { chartSize, checkRange } from "./_common.ts";
-import { flatData } from "./_data.ts";
+import { chartSize, checkRange, optionalString } from "./_common.ts";
+import { matrixOf } from "./_data.ts";
 import { renderVegaLite, type VegaLiteSpec } from "./vega.ts";
 
 /**
@@ -61,32 +53,14 @@ interface Matrix {
   values: number[][];
 }
 
-function matrixOf(values: unknown, op: string): Matrix {
-  if (Array.isArray(values)) {
-    const cols = Array.isArray(values[0]) ? values[0].length : -1;
-    values.forEach((row, i) => {
-      if (!Array.isArray(row) || row.length !== cols || !row.every((v) => typeof v === "number")) {
-        throw new TypeError(
-          `${op}: values must be a 2-d array of numbers with rows of equal length; row ${i} is ${
-            describe(row)
-          }`,
-        );
-      }
-    });
-    if (values.length === 0 || cols === 0) throw new RangeError(`${op}: values are empty`);
-    return { rows: values.length, cols, values: values as number[][] };
-  }
-  const a = asNDArray(values, op, "values");
-  if (a.ndim !== 2) throw new RangeError(`${op}: values must be 2-d, got ${fmtShape(a.shape)}`);
-  const [rows, cols] = a.shape;
-  if (rows === 0 || cols === 0) throw new RangeError(`${op}: values are empty`);
-  const { data, offset } = flatData(a);
+function matrixRows(values: unknown, op: string): Matrix {
+  const { rows, cols, data } = matrixOf(values, op);
   return {
     rows,
     cols,
     values: Array.from(
       { length: rows },
-      (_, i) => Array.from(data.subarray(offset + i * cols, offset + (i + 1) * cols)),
+      (_, i) => Array.from(data.subarray(i * cols, (i + 1) * cols)),
     ),
   };
 }
@@ -95,13 +69,6 @@ function labelsOf(v: unknown, n: number, op: string, name: string): string[] {
   if (v === undefined) return Array.from({ length: n }, (_, i) => String(i));
   if (!Array.isArray(v) || v.length !== n || !v.every((s) => typeof s === "string")) {
     throw new TypeError(`${op}: ${name} must be an array of ${n} strings, got ${describe(v)}`);
-  }
-  return v;
-}
-
-function optString(v: unknown, op: string, name: string): string | undefined {
-  if (v !== undefined && typeof v !== "string") {
-    throw new TypeError(`${op}: ${name} must be a string, got ${describe(v)}`);
   }
   return v;
 }
@@ -163,9 +130,9 @@ function heatmapSpecOf(
     const r = Math.max(-lo, hi);
     domain = [-r, r];
   } else domain = hi > lo ? [lo, hi] : [lo - 1, hi + 1];
-  const scheme = optString(o.scheme, op, "scheme") ?? (diverging ? "redblue" : "blues");
+  const scheme = optionalString(o.scheme, op, "scheme") ?? (diverging ? "redblue" : "blues");
   const format = formatOf(m, o, op);
-  const valueLabel = optString(o.valueLabel, op, "valueLabel");
+  const valueLabel = optionalString(o.valueLabel, op, "valueLabel");
   // Text on the dark end of the scale is white (for "redblue", both ends are dark).
   const dark = (v: number) => {
     const t = (v - domain[0]) / (domain[1] - domain[0]);
@@ -229,7 +196,7 @@ function formatOf(m: Matrix, o: HeatmapOptions, op: string): string {
   const integers = m.values.every((row) =>
     row.every((v) => !Number.isFinite(v) || Number.isInteger(v))
   );
-  return optString(o.format, op, "format") ?? (integers ? "d" : ".2f");
+  return optionalString(o.format, op, "format") ?? (integers ? "d" : ".2f");
 }
 
 /** The values of a matrix written with a d3-format-like rule: integers plainly, else `digits`. */
@@ -262,7 +229,7 @@ export function heatmapChartSpec(
 ): VegaLiteSpec {
   const op = "heatmapChart";
   const o = checkOptions(options, op);
-  const m = matrixOf(values, op);
+  const m = matrixRows(values, op);
   const annotate = checkBool(o.annotate ?? false, op, "annotate");
   return heatmapSpecOf(m, m.values, annotate ? annotations(m, formatOf(m, o, op)) : null, o, op);
 }
@@ -350,7 +317,7 @@ export function confusionMatrixChartSpec(
 ): VegaLiteSpec {
   const op = "confusionMatrixChart";
   const o = checkOptions(options, op);
-  const m = matrixOf(matrix, op);
+  const m = matrixRows(matrix, op);
   if (m.rows !== m.cols) {
     throw new RangeError(`${op}: a confusion matrix is square, got [${m.rows}, ${m.cols}]`);
   }

@@ -55,7 +55,15 @@ export interface ScatterChartOptions extends ChartOptions {
   gridDtype?: DType;
 }
 
-/** The cells of the decision regions, merged into horizontal runs of one class. */
+/**
+ * The cells of the decision regions, merged into horizontal runs of one class.
+ *
+ * @example
+ * ```ts
+ * import type { RegionRun } from "@nnc/plot";
+ * const run: RegionRun = { x: -1, x2: 0, y: 0, y2: 0.25, cls: 0 };
+ * ```
+ */
 export interface RegionRun {
   /** Left edge. */
   x: number;

@@ -254,7 +254,16 @@ export function xyChart(
   return renderVegaLite(xyChartSpec(layers, options));
 }
 
-/** A polygon as its vertex coordinates. */
+/**
+ * A polygon as its vertex coordinates (what {@link voronoiCells} returns; spread it into a
+ * {@link PolygonLayer}).
+ *
+ * @example
+ * ```ts
+ * import type { Polygon } from "@nnc/plot";
+ * const unitSquare: Polygon = { x: [0, 1, 1, 0], y: [0, 0, 1, 1] };
+ * ```
+ */
 export interface Polygon {
   /** Horizontal coordinates of the vertices, in order. */
   x: number[];
