@@ -46,7 +46,7 @@ export interface ImageGridOptions {
    * A caption under each image (one string per image, `"\n"` between lines; `""` for none), in a
    * 5 × 7 pixel bitmap font covering printable ASCII and `→ ← × · ° ± – ≈` (other characters
    * show as a box). Black on a light background, white on a dark one. A column widens to its
-   * longest caption line, the image centred above it.
+   * longest caption line (and 2 font pixels either side), the image centred above it.
    */
   captions?: readonly string[];
   /** Each font pixel of the captions becomes `captionScale × captionScale` pixels. Default 1. */
@@ -144,7 +144,7 @@ export function imageGrid(images: NDArrayLike, options: ImageGridOptions = {}): 
   if (captions) {
     for (const c of captions) {
       const size = textSize(c, captionScale);
-      cellW = Math.max(cellW, size.width);
+      cellW = Math.max(cellW, size.width + 4 * captionScale); // 2 font pixels either side
       captionH = Math.max(captionH, size.height + 2 * captionScale);
     }
   }

@@ -62,20 +62,21 @@ Deno.test("imageGrid encodes [N, 3, H, W] as RGB", () => {
 });
 
 Deno.test("imageGrid captions: the column widens to the text, centred under the image", () => {
-  // one 2×2 white image, caption "I" (5 font pixels wide, 9 high) under a 2-pixel gap
+  // one 2×2 image, caption "I" (5 font pixels wide, 9 high, plus 2 pixels either side) under a
+  // 2-pixel gap
   const p = pixels(imageGrid(array([[[1, 1], [1, 1]]]), { padding: 0, captions: ["I"] }));
-  assert.deepEqual([p.width, p.height], [5, 2 + 2 + 9]);
+  assert.deepEqual([p.width, p.height], [2 + 5 + 2, 2 + 2 + 9]);
   const W = 255;
   assert.deepEqual(p.rows.slice(0, 4), [
-    [W, 0, 0, W, W], // the image is black (an empty range), centred in the 5-pixel column
-    [W, 0, 0, W, W],
-    [W, W, W, W, W],
-    [W, W, W, W, W],
+    [W, W, W, 0, 0, W, W, W, W], // the image is black (an empty range), centred in the column
+    [W, W, W, 0, 0, W, W, W, W],
+    [W, W, W, W, W, W, W, W, W],
+    [W, W, W, W, W, W, W, W, W],
   ]);
-  assert.deepEqual(p.rows[4], [W, 0, 0, 0, W]); // "I": .###.
-  assert.deepEqual(p.rows[5], [W, W, 0, W, W]); //      ..#..
-  assert.deepEqual(p.rows[10], [W, 0, 0, 0, W]); //     .###.
-  assert.deepEqual(p.rows[11], [W, W, W, W, W]);
+  assert.deepEqual(p.rows[4], [W, W, W, 0, 0, 0, W, W, W]); // "I": .###.
+  assert.deepEqual(p.rows[5], [W, W, W, W, 0, W, W, W, W]); //      ..#..
+  assert.deepEqual(p.rows[10], [W, W, W, 0, 0, 0, W, W, W]); //     .###.
+  assert.deepEqual(p.rows[11], Array(9).fill(W));
   // two lines, scaled ×2, white ink on a dark background; an empty caption draws nothing
   const two = pixels(
     imageGrid(array([[[0]], [[1]]]), {
@@ -87,15 +88,15 @@ Deno.test("imageGrid captions: the column widens to the text, centred under the 
       range: [0, 1],
     }),
   );
-  const cell = 5 * 2, strip = (2 * 11 - 2) * 2 + 2 * 2;
+  const cell = (2 + 5 + 2) * 2, strip = (2 * 11 - 2) * 2 + 2 * 2;
   assert.deepEqual([two.width, two.height], [1 + 2 * (cell + 1), 1 + 1 + strip + 1]);
-  const ink = (x0: number, y: number) => two.rows[y].slice(x0, x0 + cell).join("");
-  const line = [0, 0, 255, 255, 255, 255, 255, 255, 0, 0].join(""); // "-" is .###. at row 3
+  const ink = (x0: number, y: number) => two.rows[y].slice(x0, x0 + cell).join();
+  const line = [...Array(6).fill(0), ...Array(6).fill(255), ...Array(6).fill(0)].join(); // .###.
   assert.equal(ink(1, 1 + 1 + 4 + 3 * 2), line); // first line
   assert.equal(ink(1, 1 + 1 + 4 + 3 * 2 + 1), line);
   assert.equal(ink(1, 1 + 1 + 4 + (11 + 3) * 2), line); // second line
-  assert.equal(ink(1 + cell + 1, 1 + 1 + 4 + 3 * 2), Array(cell).fill(0).join(""));
-  assert.equal(two.rows[1][1 + Math.floor((cell - 1) / 2) + cell + 1], 255); // image 2 is white
+  assert.equal(ink(1 + cell + 1, 1 + 1 + 4 + 3 * 2), Array(cell).fill(0).join());
+  assert.equal(two.rows[1][1 + cell + 1 + Math.floor((cell - 1) / 2)], 255); // image 2 is white
 });
 
 Deno.test("imageGrid validates", () => {
