@@ -1,5 +1,5 @@
 // Reading plotted data: contiguous values of an NDArray and class indices from scores.
-import { argmax, fmtShape, type NDArray, type TypedArray } from "@nnc/tensor";
+import { argmax, asNDArray, describe, fmtShape, type NDArray, type TypedArray } from "@nnc/tensor";
 
 /** A contiguous view's typed array and offset, for tight loops. */
 export function flatData(a: NDArray): { data: TypedArray; offset: number } {
@@ -33,4 +33,34 @@ export function classIndices(a: NDArray, op: string, name: string): Int32Array {
 export async function ensureParent(path: string): Promise<void> {
   const i = path.lastIndexOf("/");
   if (i > 0) await Deno.mkdir(path.slice(0, i), { recursive: true });
+}
+
+/**
+ * A matrix given as rows of numbers or as a 2-d NDArray(-like), flattened row by row; errors name
+ * `op` (a ragged or empty matrix, a value that is not a number, another rank).
+ */
+export function matrixOf(
+  values: unknown,
+  op: string,
+): { rows: number; cols: number; data: Float64Array } {
+  if (Array.isArray(values)) {
+    const cols = Array.isArray(values[0]) ? values[0].length : -1;
+    values.forEach((row, i) => {
+      if (!Array.isArray(row) || row.length !== cols || !row.every((v) => typeof v === "number")) {
+        throw new TypeError(
+          `${op}: values must be a 2-d array of numbers with rows of equal length; row ${i} is ${
+            describe(row)
+          }`,
+        );
+      }
+    });
+    if (values.length === 0 || cols === 0) throw new RangeError(`${op}: values are empty`);
+    return { rows: values.length, cols, data: Float64Array.from((values as number[][]).flat()) };
+  }
+  const a = asNDArray(values, op, "values");
+  if (a.ndim !== 2) throw new RangeError(`${op}: values must be 2-d, got ${fmtShape(a.shape)}`);
+  const [rows, cols] = a.shape;
+  if (rows === 0 || cols === 0) throw new RangeError(`${op}: values are empty`);
+  const { data, offset } = flatData(a);
+  return { rows, cols, data: Float64Array.from(data.subarray(offset, offset + rows * cols)) };
 }

@@ -184,3 +184,28 @@ Deno.test("renderVegaLite rejects invalid specs; saveSvg writes files", async ()
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("lineChart and historyChart place the legend where asked", async () => {
+  const legendOf = (spec: Record<string, unknown>) =>
+    (spec.encoding as { color: { legend: Record<string, unknown> | null } }).color.legend;
+  assert.deepEqual(legendOf(lineChartSpec([{ name: "a", y: [1] }])), {
+    title: null,
+    labelLimit: 400,
+  });
+  assert.equal(legendOf(lineChartSpec([{ name: "a", y: [1] }], { legend: "none" })), null);
+  assert.equal(
+    legendOf(lineChartSpec([{ name: "a", y: [1] }], { legend: "top-left" }))?.orient,
+    "top-left",
+  );
+  const panels = historyChartSpec(LOG, { legend: "bottom-right" }).hconcat as Record<
+    string,
+    unknown
+  >[];
+  assert.equal(legendOf(panels[0])?.orient, "bottom-right");
+  assert.throws(
+    () => lineChartSpec([{ name: "a", y: [1] }], { legend: "middle" as never }),
+    /lineChart: legend must be one of right, top-left, top-right, bottom-left, bottom-right, none, got "middle"/,
+  );
+  const svg = await lineChart([{ name: "a", y: [1, 2] }], { legend: "none" });
+  assert.ok(!svg.includes('aria-roledescription="legend"'));
+});

@@ -141,7 +141,7 @@ export function historyChartSpec(
       height,
       data: { values: seriesRows(series, op) },
       ...lineLayer(
-        { xLabel: "epoch", logY: o.logY && b.includes("loss") },
+        { xLabel: "epoch", logY: o.logY && b.includes("loss"), legend: o.legend },
         ["training", "validation"],
         true,
         true,

@@ -1,12 +1,14 @@
 /**
  * PNG image grids (samples, filters, reconstructions): {@link imageGrid} lays images out in
- * rows and encodes them with fast-png; {@link saveImageGrid} writes the file.
+ * rows, optionally with a caption under each one (drawn with a small built-in bitmap font), and
+ * encodes them with fast-png; {@link saveImageGrid} writes the file.
  *
  * @module
  */
 import { encode } from "fast-png";
 import type { NDArray } from "@nnc/tensor";
 import { ensureParent, flatData } from "./_data.ts";
+import { drawText, textSize } from "./_font.ts";
 import {
   asNDArray,
   checkInt,
@@ -31,7 +33,7 @@ export interface ImageGridOptions {
   scale?: number;
   /** Output pixels between images and around the grid. Default 2. */
   padding?: number;
-  /** Grey level 0–255 of the padding. Default 128. */
+  /** Grey level 0–255 of the padding and the caption strip. Default 128, or 255 with captions. */
   background?: number;
   /**
    * Values shown black and white: `"image"` each image's own minimum and maximum (default; good
@@ -40,6 +42,15 @@ export interface ImageGridOptions {
   range?: "image" | "grid" | readonly [number, number];
   /** `[height, width]` of each image when `images` is `[N, height·width]`. */
   imageShape?: readonly [number, number];
+  /**
+   * A caption under each image (one string per image, `"\n"` between lines; `""` for none), in a
+   * 5 × 7 pixel bitmap font covering printable ASCII and `→ ← × · ° ± – ≈` (other characters
+   * show as a box). Black on a light background, white on a dark one. A column widens to its
+   * longest caption line (and 2 font pixels either side), the image centred above it.
+   */
+  captions?: readonly string[];
+  /** Each font pixel of the captions becomes `captionScale × captionScale` pixels. Default 1. */
+  captionScale?: number;
 }
 
 interface Layout {
@@ -77,6 +88,19 @@ function layoutOf(a: NDArray, shape: readonly [number, number] | undefined, op: 
   );
 }
 
+function checkCaptions(captions: unknown, n: number, op: string): readonly string[] | null {
+  if (captions === undefined) return null;
+  if (
+    !Array.isArray(captions) || captions.length !== n ||
+    !captions.every((c) => typeof c === "string")
+  ) {
+    throw new TypeError(
+      `${op}: captions must be an array of ${n} strings (one per image), got ${describe(captions)}`,
+    );
+  }
+  return captions.some((c) => c !== "") ? captions : null;
+}
+
 function extremes(data: ArrayLike<number>, from: number, to: number): [number, number] {
   let lo = Infinity, hi = -Infinity;
   for (let i = from; i < to; i++) {
@@ -111,9 +135,21 @@ export function imageGrid(images: NDArrayLike, options: ImageGridOptions = {}): 
   const cols = checkInt(o.columns ?? Math.ceil(Math.sqrt(n)), op, "columns", 1);
   const scale = checkInt(o.scale ?? 1, op, "scale", 1, 64);
   const pad = checkInt(o.padding ?? 2, op, "padding", 0, 1000);
-  const bg = checkInt(o.background ?? 128, op, "background", 0, 255);
+  const captions = checkCaptions(o.captions, n, op);
+  const captionScale = checkInt(o.captionScale ?? 1, op, "captionScale", 1, 16);
+  const bg = checkInt(o.background ?? (captions ? 255 : 128), op, "background", 0, 255);
   const rows = Math.ceil(n / cols), per = channels * h * w;
-  const W = cols * (w * scale + pad) + pad, H = rows * (h * scale + pad) + pad;
+  // A cell holds the image and, under it, the caption strip (a 2-pixel gap, then the text).
+  let cellW = w * scale, captionH = 0;
+  if (captions) {
+    for (const c of captions) {
+      const size = textSize(c, captionScale);
+      cellW = Math.max(cellW, size.width + 4 * captionScale); // 2 font pixels either side
+      captionH = Math.max(captionH, size.height + 2 * captionScale);
+    }
+  }
+  const cellH = h * scale + captionH;
+  const W = cols * (cellW + pad) + pad, H = rows * (cellH + pad) + pad;
   const out = new Uint8Array(W * H * channels).fill(bg);
   const { data, offset } = flatData(a);
   let fixed: [number, number] | null = null;
@@ -133,8 +169,8 @@ export function imageGrid(images: NDArrayLike, options: ImageGridOptions = {}): 
     const base = offset + k * per;
     const [lo, hi] = fixed ?? extremes(data, base, base + per);
     const inv = hi !== lo ? 255 / (hi - lo) : 0;
-    const ox = pad + (k % cols) * (w * scale + pad),
-      oy = pad + Math.floor(k / cols) * (h * scale + pad);
+    const cx = pad + (k % cols) * (cellW + pad), oy = pad + Math.floor(k / cols) * (cellH + pad);
+    const ox = cx + Math.floor((cellW - w * scale) / 2);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         for (let c = 0; c < channels; c++) {
@@ -146,6 +182,19 @@ export function imageGrid(images: NDArrayLike, options: ImageGridOptions = {}): 
           }
         }
       }
+    }
+    if (captions && captions[k] !== "") {
+      const text = captions[k], tw = textSize(text, captionScale).width;
+      drawText(
+        out,
+        W,
+        H,
+        channels,
+        cx + Math.floor((cellW - tw) / 2),
+        oy + h * scale + 2 * captionScale,
+        text,
+        { ink: bg >= 128 ? 0 : 255, scale: captionScale, center: true },
+      );
     }
   }
   return encode({ width: W, height: H, data: out, channels, depth: 8 });

@@ -61,7 +61,53 @@ Deno.test("imageGrid encodes [N, 3, H, W] as RGB", () => {
   assert.deepEqual(p.rows[0], Array(12).fill(7));
 });
 
+Deno.test("imageGrid captions: the column widens to the text, centred under the image", () => {
+  // one 2×2 image, caption "I" (5 font pixels wide, 9 high, plus 2 pixels either side) under a
+  // 2-pixel gap
+  const p = pixels(imageGrid(array([[[1, 1], [1, 1]]]), { padding: 0, captions: ["I"] }));
+  assert.deepEqual([p.width, p.height], [2 + 5 + 2, 2 + 2 + 9]);
+  const W = 255;
+  assert.deepEqual(p.rows.slice(0, 4), [
+    [W, W, W, 0, 0, W, W, W, W], // the image is black (an empty range), centred in the column
+    [W, W, W, 0, 0, W, W, W, W],
+    [W, W, W, W, W, W, W, W, W],
+    [W, W, W, W, W, W, W, W, W],
+  ]);
+  assert.deepEqual(p.rows[4], [W, W, W, 0, 0, 0, W, W, W]); // "I": .###.
+  assert.deepEqual(p.rows[5], [W, W, W, W, 0, W, W, W, W]); //      ..#..
+  assert.deepEqual(p.rows[10], [W, W, W, 0, 0, 0, W, W, W]); //     .###.
+  assert.deepEqual(p.rows[11], Array(9).fill(W));
+  // two lines, scaled ×2, white ink on a dark background; an empty caption draws nothing
+  const two = pixels(
+    imageGrid(array([[[0]], [[1]]]), {
+      columns: 2,
+      padding: 1,
+      background: 0,
+      captions: ["-\n-", ""],
+      captionScale: 2,
+      range: [0, 1],
+    }),
+  );
+  const cell = (2 + 5 + 2) * 2, strip = (2 * 11 - 2) * 2 + 2 * 2;
+  assert.deepEqual([two.width, two.height], [1 + 2 * (cell + 1), 1 + 1 + strip + 1]);
+  const ink = (x0: number, y: number) => two.rows[y].slice(x0, x0 + cell).join();
+  const line = [...Array(6).fill(0), ...Array(6).fill(255), ...Array(6).fill(0)].join(); // .###.
+  assert.equal(ink(1, 1 + 1 + 4 + 3 * 2), line); // first line
+  assert.equal(ink(1, 1 + 1 + 4 + 3 * 2 + 1), line);
+  assert.equal(ink(1, 1 + 1 + 4 + (11 + 3) * 2), line); // second line
+  assert.equal(ink(1 + cell + 1, 1 + 1 + 4 + 3 * 2), Array(cell).fill(0).join());
+  assert.equal(two.rows[1][1 + cell + 1 + Math.floor((cell - 1) / 2)], 255); // image 2 is white
+});
+
 Deno.test("imageGrid validates", () => {
+  assert.throws(
+    () => imageGrid(array([[[1]], [[2]]]), { captions: ["a"] }),
+    /imageGrid: captions must be an array of 2 strings \(one per image\), got an array of length 1/,
+  );
+  assert.throws(
+    () => imageGrid(array([[[1]]]), { captions: ["a"], captionScale: 0 }),
+    /captionScale must be an integer in \[1, 16\], got 0/,
+  );
   assert.throws(
     () => imageGrid(array([1, 2])),
     /images must be \[N, H, W\], \[N, 1\|3, H, W\] or \[N, H·W\] with imageShape, got \[2\]/,

@@ -9,7 +9,27 @@ import { chartSize, lineLayer, seriesRows } from "./_common.ts";
 import { renderVegaLite, type VegaLiteSpec } from "./vega.ts";
 
 /**
- * Size, title and axis labels shared by the charts.
+ * Where a chart's legend goes: outside on the right (default), in a corner of the plot area, or
+ * nowhere.
+ *
+ * @example
+ * ```ts
+ * import { lineChart, type LegendPosition } from "@nnc/plot";
+ * const legend: LegendPosition = "top-left";
+ * const svg = await lineChart([{ name: "w", y: [1, 2, 4] }], { legend });
+ * console.assert(svg.includes(">w<"));
+ * ```
+ */
+export type LegendPosition =
+  | "right"
+  | "top-left"
+  | "top-right"
+  | "bottom-left"
+  | "bottom-right"
+  | "none";
+
+/**
+ * Size, title, axis labels and legend position shared by the charts.
  *
  * @example
  * ```ts
@@ -30,6 +50,8 @@ export interface ChartOptions {
   height?: number;
   /** Logarithmic y axis. Default false. */
   logY?: boolean;
+  /** Where the legend goes. Default `"right"`. */
+  legend?: LegendPosition;
 }
 
 /**

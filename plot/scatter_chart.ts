@@ -18,7 +18,7 @@ import {
 } from "@nnc/tensor";
 import { classIndices, flatData } from "./_data.ts";
 import type { ChartOptions } from "./line_chart.ts";
-import { chartSize } from "./_common.ts";
+import { chartSize, checkRange, legendSpec, paddedExtent } from "./_common.ts";
 import { renderVegaLite, type VegaLiteSpec } from "./vega.ts";
 
 /**
@@ -55,7 +55,15 @@ export interface ScatterChartOptions extends ChartOptions {
   gridDtype?: DType;
 }
 
-/** The cells of the decision regions, merged into horizontal runs of one class. */
+/**
+ * The cells of the decision regions, merged into horizontal runs of one class.
+ *
+ * @example
+ * ```ts
+ * import type { RegionRun } from "@nnc/plot";
+ * const run: RegionRun = { x: -1, x2: 0, y: 0, y2: 0.25, cls: 0 };
+ * ```
+ */
 export interface RegionRun {
   /** Left edge. */
   x: number;
@@ -132,16 +140,6 @@ export function decisionRuns(
   return runs;
 }
 
-function checkRange(v: unknown, op: string, name: string): [number, number] {
-  if (
-    !Array.isArray(v) || v.length !== 2 || !Number.isFinite(v[0]) || !Number.isFinite(v[1]) ||
-    !(v[1] > v[0])
-  ) {
-    throw new RangeError(`${op}: ${name} must be [low, high] with low < high, got ${describe(v)}`);
-  }
-  return [v[0], v[1]];
-}
-
 function pointsOf(points: NDArrayLike, op: string): { xs: number[]; ys: number[] } {
   const p = asNDArray(points, op, "points");
   if (p.ndim !== 2 || p.shape[1] !== 2) {
@@ -154,18 +152,6 @@ function pointsOf(points: NDArrayLike, op: string): { xs: number[]; ys: number[]
     ys.push(data[offset + 2 * i + 1]);
   }
   return { xs, ys };
-}
-
-function autoDomain(vs: number[]): [number, number] {
-  let lo = Infinity, hi = -Infinity;
-  for (const v of vs) {
-    if (!Number.isFinite(v)) continue;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  if (lo === Infinity) return [0, 1];
-  const m = hi > lo ? 0.1 * (hi - lo) : 1;
-  return [lo - m, hi + m];
 }
 
 /**
@@ -192,7 +178,7 @@ export function scatterChartSpec(
   if (lab !== null && lab.length !== xs.length) {
     throw new RangeError(`${op}: ${xs.length} points but ${lab.length} labels`);
   }
-  const domain = o.domain ?? { x: autoDomain(xs), y: autoDomain(ys) };
+  const domain = o.domain ?? { x: paddedExtent(xs), y: paddedExtent(ys) };
   const runs = o.classify === undefined ? [] : decisionRuns(
     o.classify,
     domain,
@@ -218,7 +204,7 @@ export function scatterChartSpec(
     field: "class",
     type: "nominal",
     scale: { domain: names, scheme: "tableau10" },
-    legend: { title: null },
+    legend: legendSpec(o.legend, op),
   };
   const x = { type: "quantitative", scale: { domain: domain.x, nice: false, zero: false } };
   const y = { type: "quantitative", scale: { domain: domain.y, nice: false, zero: false } };

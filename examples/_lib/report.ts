@@ -1,6 +1,6 @@
 // The contract every example keeps, so that one test can run them all in quick mode:
 //   - `--quick` shrinks the work to seconds (small data, few steps);
-//   - pictures and text go to `out/<family>/`;
+//   - pictures and text go to `out/<family>/` (`--out-root DIR` puts them in `DIR/<family>/`);
 //   - `out/<family>/<name>.summary.json` lists the files written and the figures measured, each
 //     with the bounds it must meet ("accuracy above chance", "loss finite"), and the test checks them.
 //
@@ -72,7 +72,7 @@ export class ExampleReport {
   readonly name: string;
   /** Whether `--quick` was given. */
   readonly quick: boolean;
-  /** The output folder, `out/<family>`. */
+  /** The output folder, `out/<family>` (or `<--out-root>/<family>`). */
   readonly dir: string;
   readonly #files: string[] = [];
   readonly #metrics: Record<string, MetricRecord> = {};
@@ -83,7 +83,7 @@ export class ExampleReport {
     this.family = family;
     this.name = name;
     this.quick = options.quick ?? isQuick();
-    this.dir = `${options.outRoot ?? "out"}/${family}`;
+    this.dir = `${options.outRoot ?? textFlag("out-root", "out")}/${family}`;
     Deno.mkdirSync(this.dir, { recursive: true });
   }
 

@@ -10,7 +10,7 @@ import { fashionMnist } from "@nnc/datasets";
 import { SVC } from "@nnc/models/classical";
 import { saveImageGrid } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 
 const report = new ExampleReport("classical", "svc_fashion");
 report.note(`backend: ${await preferNative()}`);

@@ -4,7 +4,11 @@
 // - the typed notes' competitive example (w ← w + η(x − w), η = 0.5) and Hebbian example (y = sgn(wᵀx));
 // - Hebb's divergence and the damped form's limit 1/(1 − α).
 //
-//   deno run -A examples/competitive_toy.ts   → out/competitive_*.svg, out/hebbian_*.svg, out/competitive_toy.txt
+// Runs in well under a second (--quick: the same).
+//
+//   deno run -A examples/unsupervised/competitive_toy.ts
+// → out/unsupervised/competitive_mock_q2.svg, competitive_typed_notes.svg, hebbian_typed_notes.svg,
+//   hebbian_damping.svg, competitive_toy.txt, competitive_toy.summary.json
 import {
   CompetitiveLearning,
   type CompetitiveStep,
@@ -12,9 +16,11 @@ import {
   type RoundMode,
   type TieBreak,
 } from "@nnc/models/unsupervised";
-import { lineChart, PALETTE, SvgPlot } from "../plot/_svg.ts";
+import { lineChart, saveSvg, xyChart, type XYLayer } from "@nnc/plot";
+import { ExampleReport } from "../_lib/report.ts";
 
-const OUT = "out";
+const report = new ExampleReport("unsupervised", "competitive_toy");
+const PALETTE = ["#4c78a8", "#f58518", "#e45756"];
 const lines: string[] = [];
 const say = (s = "") => {
   console.log(s);
@@ -23,49 +29,61 @@ const say = (s = "") => {
 const v = (p: readonly number[]) => `(${p.map((x) => Number(x.toFixed(5))).join(", ")})`;
 
 async function trajectoryPlot(
-  path: string,
+  file: string,
   title: string,
   data: number[][],
   start: number[][],
   steps: CompetitiveStep[],
   boundary?: [number[], number[]],
 ): Promise<void> {
-  const p = new SvgPlot({
-    title,
-    xLabel: "x₁",
-    yLabel: "x₂",
-    equalAspect: true,
-    width: 760,
-    height: 520,
-    legend: "outside",
-  });
+  const layers: XYLayer[] = [];
   if (boundary) {
-    p.line(boundary[0], boundary[1], {
+    layers.push({
+      type: "line",
+      x: boundary[0],
+      y: boundary[1],
       color: "#111",
       dashed: true,
-      label: "final boundary w₁ᵀx = w₂ᵀx",
+      name: "final boundary w₁ᵀx = w₂ᵀx",
     });
   }
   start.forEach((w0, j) => {
     const path = [w0, ...steps.filter((s) => s.winner === j).map((s) => s.weights)];
-    p.line(path.map((q) => q[0]), path.map((q) => q[1]), {
-      color: PALETTE[j],
-      label: `w${j + 1} trajectory`,
-    });
-    p.points(path.map((q) => q[0]), path.map((q) => q[1]), { color: PALETTE[j], radius: 3 });
-    p.points([w0[0]], [w0[1]], { color: PALETTE[j], marker: "square", radius: 5 });
+    layers.push(
+      {
+        type: "line",
+        x: path.map((q) => q[0]),
+        y: path.map((q) => q[1]),
+        color: PALETTE[j],
+        name: `w${j + 1} trajectory`,
+        points: true,
+        arrows: true,
+      },
+      { type: "points", x: [w0[0]], y: [w0[1]], color: PALETTE[j], shape: "square", size: 5 },
+    );
   });
-  p.points(data.map((q) => q[0]), data.map((q) => q[1]), {
+  layers.push({
+    type: "points",
+    x: data.map((q) => q[0]),
+    y: data.map((q) => q[1]),
     color: "#222",
-    marker: "cross",
-    radius: 5,
-    label: "data",
+    shape: "x",
+    size: 5,
+    name: "data",
+    labels: data.map((_, i) => `x${i + 1}`),
   });
-  data.forEach((q, i) => p.text(q[0], q[1], `x${i + 1}`, "#555"));
-  await p.save(path);
+  await saveSvg(
+    report.path(file),
+    await xyChart(layers, {
+      title,
+      xLabel: "x₁",
+      yLabel: "x₂",
+      equalAspect: true,
+      width: 420,
+      height: 420,
+    }),
+  );
 }
-
-await Deno.mkdir(OUT, { recursive: true });
 
 // ----- Mock final Q2 -----
 const Q2 = [[0, 1], [1, 1], [0, -1], [-1, -1]];
@@ -101,6 +119,12 @@ say(
   }: w1 ↔ {(0,1), (1,1)}, w2 ↔ {(0,−1), (−1,−1)}, boundary x₂ = 0`,
 );
 say();
+// The answer: w1 = (0, 1) wins the upper points, w2 = (0, −1) the lower ones.
+report.metric(
+  "mock Q2: distance of (w1, w2) from the answer (0, 1), (0, −1)",
+  Math.hypot(q2Final[0][0], q2Final[0][1] - 1, q2Final[1][0], q2Final[1][1] + 1),
+  { min: 0, max: 0 },
+);
 say("The same run under other tie and rounding rules:");
 for (
   const [tie, round] of [["first", "halfEven"], ["first", "halfUp"], ["first", "halfTowardZero"], [
@@ -120,7 +144,7 @@ for (
 }
 say();
 await trajectoryPlot(
-  `${OUT}/competitive_mock_q2.svg`,
+  "competitive_mock_q2.svg",
   "Mock Q2: competitive learning with rounding",
   Q2,
   Q2_START,
@@ -146,12 +170,17 @@ typed.fit(SIX, {
 });
 const tw = typed.weights.toArray() as number[][];
 say(`final w1 = ${v(tw[0])}, w2 = ${v(tw[1])}`);
+report.metric(
+  "typed notes: distance of (w1, w2) from (1, −0.925), (0.9625, 0.9375)",
+  Math.hypot(tw[0][0] - 1, tw[0][1] + 0.925, tw[1][0] - 0.9625, tw[1][1] - 0.9375),
+  { min: 0, max: 1e-12 },
+);
 say();
 // Boundary w1ᵀx = w2ᵀx: (w1 − w2)ᵀx = 0.
 const dw = [tw[0][0] - tw[1][0], tw[0][1] - tw[1][1]];
 const bx = [0, 1.4], by = bx.map((x) => (-dw[0] * x) / dw[1]);
 await trajectoryPlot(
-  `${OUT}/competitive_typed_notes.svg`,
+  "competitive_typed_notes.svg",
   "Typed notes: competitive learning, η = 0.5",
   SIX,
   TYPED_START,
@@ -170,40 +199,58 @@ hebb.fit(SIX, {
     say(`  x${i + 1}: y = ${String(y[0]).padStart(2)} → w(${i + 2}) = ${v(w)}`);
   },
 });
-say(`outputs with the final weights: ${Array.from(hebb.predict(SIX).data).join(", ")}`);
+const hebbOut = Array.from(hebb.predict(SIX).data);
+say(`outputs with the final weights: ${hebbOut.join(", ")}`);
+report.metric(
+  "Hebb: points whose output is their group's sign (+1 upper, −1 lower)",
+  hebbOut.filter((y, i) => y === (i < 3 ? 1 : -1)).length,
+  { min: 6, max: 6 },
+);
 say();
-const hp = new SvgPlot({
-  title: "Typed notes: Hebbian learning of one sign unit",
-  xLabel: "x₁ / w₁",
-  yLabel: "x₂ / w₂",
-  equalAspect: true,
-  width: 760,
-  height: 520,
-  legend: "outside",
-});
 const wf = hebbPath[hebbPath.length - 1];
-hp.line([-1.5, 3.5].map((x) => x), [-1.5, 3.5].map((x) => (-wf[0] * x) / wf[1]), {
-  color: "#111",
-  dashed: true,
-  label: "final boundary wᵀx = 0",
-});
-hp.line(hebbPath.map((q) => q[0]), hebbPath.map((q) => q[1]), {
-  color: PALETTE[2],
-  label: "w(1) … w(7)",
-});
-hp.points(hebbPath.map((q) => q[0]), hebbPath.map((q) => q[1]), { color: PALETTE[2], radius: 3 });
-hp.points(SIX.map((q) => q[0]), SIX.map((q) => q[1]), {
-  color: SIX.map((_, i) => PALETTE[i < 3 ? 0 : 1]),
-  label: "data",
-});
-await hp.save(`${OUT}/hebbian_typed_notes.svg`);
+await saveSvg(
+  report.path("hebbian_typed_notes.svg"),
+  await xyChart([
+    {
+      type: "line",
+      x: [-1.5, 3.5],
+      y: [-1.5, 3.5].map((x) => (-wf[0] * x) / wf[1]),
+      color: "#111",
+      dashed: true,
+      name: "final boundary wᵀx = 0",
+    },
+    {
+      type: "line",
+      x: hebbPath.map((q) => q[0]),
+      y: hebbPath.map((q) => q[1]),
+      color: PALETTE[2],
+      name: "w(1) … w(7)",
+      points: true,
+      arrows: true,
+    },
+    {
+      type: "points",
+      x: SIX.map((q) => q[0]),
+      y: SIX.map((q) => q[1]),
+      groups: SIX.map((_, i) => (i < 3 ? "data, upper group" : "data, lower group")),
+      size: 4,
+    },
+  ], {
+    title: "Typed notes: Hebbian learning of one sign unit",
+    xLabel: "x₁ / w₁",
+    yLabel: "x₂ / w₂",
+    equalAspect: true,
+    width: 420,
+    height: 420,
+  }),
+);
 
 // ----- Divergence and damping -----
 say(
   "Hebb on a fixed input x = 1 from w = 1 (η = 1): sign output grows linearly, linear output doubles;",
 );
 say("the damped rule w ← αw + ηxy converges to 1/(1 − α)");
-const series: { x: number[]; y: number[]; label: string; dashed?: boolean }[] = [];
+const series: { x: number[]; y: number[]; name: string }[] = [];
 for (
   const [label, opts] of [
     ["sign output, α = 1", { output: "sign" as const }],
@@ -218,19 +265,23 @@ for (
     h.step([1]);
     ys.push(h.weights.get(0, 0));
   }
-  series.push({ x: ys.map((_, t) => t), y: ys, label });
+  series.push({ x: ys.map((_, t) => t), y: ys, name: label });
+  if (label === "sign output, α = 0.5") {
+    // w(n) = 2 − 2^−n: within 2.5e-4 of the limit after 12 steps
+    report.metric("damped Hebb (α = 0.5): w(12)", ys[12], { min: 1.999, max: 2 });
+  }
   say(`  ${label.padEnd(22)} ${ys.slice(0, 6).map((y) => Number(y.toFixed(4))).join(", ")}, …`);
 }
 say(`  limits 1/(1 − α): α = 0.5 → 2, α = 0.8 → 5`);
-await lineChart(series, {
-  title: "Hebb's rule diverges; the damped form converges to 1/(1 − α)",
-  xLabel: "step n",
-  yLabel: "w(n)",
-  logY: true,
-  legend: "top-left",
-})
-  .save(`${OUT}/hebbian_damping.svg`);
-await Deno.writeTextFile(`${OUT}/competitive_toy.txt`, lines.join("\n") + "\n");
-console.log(
-  `\nwrote ${OUT}/competitive_mock_q2.svg, competitive_typed_notes.svg, hebbian_typed_notes.svg, hebbian_damping.svg, competitive_toy.txt`,
+await saveSvg(
+  report.path("hebbian_damping.svg"),
+  await lineChart(series, {
+    title: "Hebb's rule diverges; the damped form converges to 1/(1 − α)",
+    xLabel: "step n",
+    yLabel: "w(n)",
+    logY: true,
+    legend: "top-left",
+  }),
 );
+await Deno.writeTextFile(report.path("competitive_toy.txt"), lines.join("\n") + "\n");
+await report.write();

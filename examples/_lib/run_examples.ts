@@ -1,0 +1,87 @@
+// Runs every example in quick mode and checks what it reports (`deno task test:examples`).
+//
+// Examples are the `.ts` files under examples/ (any depth) outside `_`-prefixed files and folders;
+// a new family's folder is picked up as it is. Each runs as `deno run -A <script> --quick
+// --out-root <temporary folder>` on the native backend when libnnc loads (the JS backend otherwise,
+// or as NNC_BACKEND says), then its `<name>.summary.json` must show that it ran in quick mode, list
+// only files that exist and are not empty, and record at least one figure, each finite and within
+// its bounds. Not part of the plain `deno test` run (it would run three times there); the file name
+// keeps it out of test discovery.
+import assert from "node:assert/strict";
+import type { ExampleSummary } from "./report.ts";
+import { checkSummary, findExamples } from "./example_check.ts";
+
+const EXAMPLES = new URL("../", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
+
+/** The backend to run the examples on: NNC_BACKEND if set, else native when libnnc loads. */
+async function backend(): Promise<string> {
+  const chosen = Deno.env.get("NNC_BACKEND");
+  if (chosen) return chosen;
+  try {
+    const { nativeInfo } = await import("@nnc/native");
+    const info = nativeInfo();
+    if (info.available) return "native";
+    console.log(`examples run on the JS backend: ${info.reason}`);
+  } catch (e) {
+    console.log(`examples run on the JS backend: ${(e as Error).message}`);
+  }
+  return "js";
+}
+
+/** Summaries written under `dir` (any depth). */
+async function summaries(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) found.push(...await summaries(path));
+    else if (entry.name.endsWith(".summary.json")) found.push(path);
+  }
+  return found;
+}
+
+{
+  const examples = await findExamples(EXAMPLES);
+  const NNC_BACKEND = await backend();
+  let total = 0;
+  for (const example of examples) {
+    Deno.test(`example ${example} --quick (${NNC_BACKEND})`, async () => {
+      const out = await Deno.makeTempDir({ prefix: "nnc-example-" });
+      try {
+        const start = performance.now();
+        const script = new URL(example, EXAMPLES).pathname;
+        const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", script, "--quick", "--out-root", out],
+          cwd: ROOT.pathname,
+          env: { NNC_BACKEND, NO_COLOR: "1" },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const seconds = (performance.now() - start) / 1000;
+        total += seconds;
+        const log = () =>
+          `\n--- stdout ---\n${new TextDecoder().decode(stdout)}\n--- stderr ---\n${
+            new TextDecoder().decode(stderr)
+          }`;
+        assert.equal(code, 0, `${example} exited with code ${code}${log()}`);
+        const written = await summaries(out);
+        assert.equal(
+          written.length,
+          1,
+          `${example} must write one summary (ExampleReport.write), found ${written.length}${log()}`,
+        );
+        const summary = JSON.parse(await Deno.readTextFile(written[0])) as ExampleSummary;
+        const folder = example.includes("/") ? example.slice(0, example.indexOf("/")) : null;
+        if (folder !== null) {
+          assert.equal(summary.family, folder, `${example}: its outputs belong in out/${folder}/`);
+        }
+        await checkSummary(summary, example);
+        console.log(
+          `${example}: ${seconds.toFixed(1)} s (all examples so far: ${total.toFixed(1)} s)`,
+        );
+      } finally {
+        await Deno.remove(out, { recursive: true });
+      }
+    });
+  }
+}
