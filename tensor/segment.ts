@@ -11,11 +11,11 @@ import { NDArray } from "./ndarray.ts";
 import { allocArray } from "./_axis.ts";
 import { contiguous } from "./copy.ts";
 import { getBackend } from "./registry.ts";
-import { checkInt, describe } from "./check.ts";
+import { checkIndexList, checkInt, describe } from "./check.ts";
 import { fmtShape, sizeOf } from "./shape.ts";
 import { div, exp, sub } from "./elementwise.ts";
 import { indexSelect } from "./indexing.ts";
-import { checkFloatArray, indexList } from "./_sparse_check.ts";
+import { checkFloatArray } from "./_sparse_check.ts";
 
 /** How {@link segmentReduce} combines the rows of a segment. */
 export type SegmentReduction = "sum" | "mean" | "max" | "min";
@@ -48,7 +48,7 @@ function check(
   if (float) checkFloatArray(src, op, "src");
   if (src.ndim < 1) throw new RangeError(`${op}: src must be at least 1-d, got a 0-d array`);
   const n = checkInt(numSegments, op, "numSegments", 0, 2 ** 31 - 1);
-  const idx = indexList(index, n, op, "index", `0..${n - 1} (numSegments ${n})`);
+  const idx = checkIndexList(index, n, op, "index", `0..${n - 1} (numSegments ${n})`);
   if (idx.size !== src.shape[0]) {
     throw new RangeError(
       `${op}: index has ${idx.size} entries but src has ${src.shape[0]} rows (shape ${
@@ -148,7 +148,7 @@ export function segmentArgReduce(
 export function segmentCount(index: NDArray | readonly number[], numSegments: number): NDArray {
   const op = "segmentCount";
   const n = checkInt(numSegments, op, "numSegments", 0, 2 ** 31 - 1);
-  const idx = indexList(index, n, op, "index", `0..${n - 1} (numSegments ${n})`);
+  const idx = checkIndexList(index, n, op, "index", `0..${n - 1} (numSegments ${n})`);
   const out = new Int32Array(n);
   const d = idx.data, o = idx.offset;
   for (let e = 0; e < idx.size; e++) out[d[o + e]]++;

@@ -11,10 +11,10 @@ import { NDArray } from "./ndarray.ts";
 import { allocArray } from "./_axis.ts";
 import { clone, contiguous } from "./copy.ts";
 import { getBackend } from "./registry.ts";
-import { describe } from "./check.ts";
+import { checkIndexList, describe } from "./check.ts";
 import { fmtShape, sizeOf } from "./shape.ts";
 import type { DType } from "./dtype.ts";
-import { checkFloatArray, indexList } from "./_sparse_check.ts";
+import { checkFloatArray } from "./_sparse_check.ts";
 
 /** The pattern of a CSR matrix, shared by every matrix made from it with other values. */
 interface Structure {
@@ -81,6 +81,7 @@ export class CsrMatrix {
   /** Float `[nnz]` or `[nnz, H]`, or null when every stored entry is 1. */
   readonly values: NDArray | null;
   readonly #s: Structure;
+  #transpose: CsrMatrix | null = null;
 
   /**
    * A matrix from its CSR arrays (checked: `rowPtr` starts at 0, never decreases and ends at
@@ -105,7 +106,7 @@ export class CsrMatrix {
           throw new RangeError(`${op}: ${name} must be a non-negative int32, got ${describe(v)}`);
         }
       }
-      const ptr = indexList(rowPtr, 2 ** 31 - 1, op, "rowPtr", "0..2^31-2");
+      const ptr = checkIndexList(rowPtr, 2 ** 31 - 1, op, "rowPtr", "0..2^31-2");
       if (ptr.size !== rows + 1) {
         throw new RangeError(
           `${op}: rowPtr has ${ptr.size} entries, expected rows + 1 = ${rows + 1}`,
@@ -120,7 +121,7 @@ export class CsrMatrix {
           );
         }
       }
-      const col = indexList(colIndex, cols, op, "colIndex");
+      const col = checkIndexList(colIndex, cols, op, "colIndex");
       if (col.size !== pd[po + rows]) {
         throw new RangeError(
           `${op}: colIndex has ${col.size} entries but rowPtr ends at ${pd[po + rows]}`,
@@ -186,8 +187,8 @@ export class CsrMatrix {
         throw new RangeError(`${op}: ${name} must be a non-negative int32, got ${describe(v)}`);
       }
     }
-    const r = indexList(row, rows, op, "row");
-    const c = indexList(col, cols, op, "col");
+    const r = checkIndexList(row, rows, op, "row");
+    const c = checkIndexList(col, cols, op, "col");
     if (r.size !== c.size) {
       throw new RangeError(`${op}: row has ${r.size} entries but col has ${c.size}`);
     }
@@ -285,8 +286,15 @@ export class CsrMatrix {
    * ```
    */
   transpose(): CsrMatrix {
-    const t = this.#transposed();
-    return wrap(t.structure, this.values === null ? null : selectRows(this.values, t.order));
+    if (this.#transpose === null) {
+      const t = this.#transposed();
+      this.#transpose = wrap(
+        t.structure,
+        this.values === null ? null : selectRows(this.values, t.order),
+      );
+      this.#transpose.#transpose = this;
+    }
+    return this.#transpose;
   }
 
   /**
