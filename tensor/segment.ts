@@ -164,7 +164,7 @@ export function segmentCount(index: NDArray | readonly number[], numSegments: nu
  * ```ts
  * import { array, segmentSoftmax } from "@nnc/tensor";
  * const p = segmentSoftmax(array([0, Math.log(3), 5]), [0, 0, 1], 2);
- * console.assert(p.toArray().map((v) => (v as number).toFixed(2)).join() === "0.25,0.75,1.00");
+ * console.assert([...p.data].map((v) => v.toFixed(2)).join() === "0.25,0.75,1.00");
  * ```
  */
 export function segmentSoftmax(
