@@ -55,3 +55,6 @@ export * from "./cosine_embedding_loss.ts";
 export * from "./loss_zoo.ts";
 export * from "./loss_layers.ts";
 export * from "./serialization.ts";
+export type { EdgeIndexLike, EdgeWeightLike } from "./_graph.ts";
+export * from "./gcn_norm.ts";
+export * from "./gcn_conv.ts";
