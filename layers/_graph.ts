@@ -168,8 +168,8 @@ export function withSelfLoops(
 }
 
 /** Whether gradients or tangents can flow through `t` (so that it must stay in the graph). */
-export function isDifferentiable(t: Tensor | null): t is Tensor {
-  return t !== null && (t.requiresGrad || t.tangent !== null);
+export function isDifferentiable(t: Tensor): boolean {
+  return t.requiresGrad || t.tangent !== null;
 }
 
 /** The edges without self-loops (and their weights). */

@@ -147,7 +147,7 @@ export class GCNConv extends Module<[Tensor, EdgeIndexLike, (EdgeWeightLike | nu
       weight = edgeWeightOf(edgeWeight, source.size, h.dtype, op);
     }
     const { matrix, order } = targetCsr({ source, target, numNodes: n });
-    if (isDifferentiable(weight) && !this.cached) {
+    if (weight !== null && isDifferentiable(weight) && !this.cached) {
       return spmm(matrix, h, gatherRows(weight, order));
     }
     const constant = weight === null

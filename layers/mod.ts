@@ -58,3 +58,7 @@ export * from "./serialization.ts";
 export type { EdgeIndexLike, EdgeWeightLike } from "./_graph.ts";
 export * from "./gcn_norm.ts";
 export * from "./gcn_conv.ts";
+export * from "./message_passing.ts";
+export * from "./graph_conv.ts";
+export * from "./gin_conv.ts";
+export * from "./sage_conv.ts";

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { array, assertClose, matmul, NDArray, Rng } from "@nnc/tensor";
+import { gradcheck, Tensor } from "@nnc/autograd";
+import { GraphConv } from "./graph_conv.ts";
+import { functionalCall } from "./functional_call.ts";
+import { assertEquivariant, gnnFixture } from "./_graph_testing.ts";
+import { decode } from "./_testing.ts";
+
+const fx = gnnFixture();
+const x = decode(fx.x);
+
+/** Dense A with A[i, j] = Σ weights of the edges j → i. */
+function dense(weights: readonly number[] | null): NDArray {
+  const a = new Float64Array(fx.numNodes ** 2);
+  fx.edgeIndex[0].forEach((j, e) => (a[fx.edgeIndex[1][e] * fx.numNodes + j] += weights?.[e] ?? 1));
+  return NDArray.fromTyped(a, [fx.numNodes, fx.numNodes]);
+}
+
+Deno.test("GraphConv equals W₁x + W₂(A x) + b (sum) and W₂ of the neighbour mean (mean)", () => {
+  const conv = new GraphConv(4, 3, { dtype: "float64", rng: new Rng(1) });
+  const w1 = conv.linRoot.weight.data, w2 = conv.linRel.weight.data, b = conv.linRel.bias!.data;
+  const weights = [0.5, 1.5, 2, 0.7, 1, 0.25, 3, 1.2, 0.8, 0.6];
+  const a = dense(weights);
+  const want = matmul(x, w1.T).add(matmul(matmul(a, x), w2.T)).add(b);
+  assertClose(
+    conv.forward(new Tensor(x), fx.edgeIndex, array(weights, { dtype: "float64" })).data,
+    want,
+    { rtol: 1e-12, atol: 1e-12 },
+  );
+  const mean = new GraphConv(4, 3, { aggr: "mean", dtype: "float64", rng: new Rng(1) });
+  const counts = dense(null).sum({ axis: 1, keepDims: true }).maximum(1);
+  const wantMean = matmul(x, w1.T).add(matmul(matmul(dense(null), x).div(counts), w2.T)).add(b);
+  assertClose(mean.forward(new Tensor(x), fx.edgeIndex).data, wantMean, {
+    rtol: 1e-12,
+    atol: 1e-12,
+  });
+  assert.deepEqual(Object.keys(conv.stateDict()), [
+    "lin_rel.weight",
+    "lin_rel.bias",
+    "lin_root.weight",
+  ]);
+});
+
+Deno.test("GraphConv: gradcheck (both modes) and permutation equivariance", () => {
+  const conv = new GraphConv(4, 2, { dtype: "float64", rng: new Rng(2) });
+  const names = conv.namedParameters().map(([k]) => k);
+  gradcheck(
+    (xi, w, ...ps) =>
+      functionalCall(
+        conv,
+        Object.fromEntries(names.map((k, i) => [k, ps[i]])),
+        xi,
+        fx.edgeIndex,
+        w,
+      ),
+    [
+      new Tensor(x),
+      new Tensor(array([0.5, 1.5, 2, 0.7, 1, 0.25, 3, 1.2, 0.8, 0.6], { dtype: "float64" })),
+      ...conv.parameters().map((p) => new Tensor(p.data)),
+    ],
+    { mode: "both" },
+  );
+  const small = new GraphConv(3, 2, { aggr: "max", dtype: "float64", rng: new Rng(3) });
+  // spec: 000-003/E18
+  assertEquivariant(3, (xi, edges, w) => conv.forward(xi.pad([0, 1]), edges, w));
+  assertEquivariant(3, (xi, edges, w) => small.forward(xi, edges, w));
+});
+
+Deno.test("GraphConv names itself and the offending shape", () => {
+  const conv = new GraphConv(4, 3);
+  assert.throws(
+    () => conv.forward(new Tensor(array([[1, 2]])), [[0], [0]]),
+    /GraphConv\(4→3\): x must have 4 channels, got \[1, 2\]/,
+  );
+  assert.throws(
+    () => conv.forward(new Tensor(x.astype("float32")), [[0, 7], [1, 2]]),
+    /GraphConv: edgeIndex\[0\]\[1\] = 7 is outside 0\.\.5 \(x has 6 rows\)/,
+  );
+});
