@@ -4,7 +4,7 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import { Tensor } from "@nnc/autograd";
+import type { Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { MessagePassing } from "./message_passing.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { array, NDArray, Rng } from "@nnc/tensor";
+import { array, type NDArray, Rng } from "@nnc/tensor";
 import { gradcheck, Tensor, tensor } from "@nnc/autograd";
 import {
   type Aggregation,
