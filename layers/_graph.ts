@@ -167,29 +167,30 @@ export function withSelfLoops(
   };
 }
 
+/** The edges with every self-loop removed and one loop per node appended (no weights). */
+export function withOneSelfLoopEach(edges: Edges): Edges {
+  const n = edges.numNodes, src = edges.source.data, dst = edges.target.data;
+  let kept = 0;
+  for (let i = 0; i < edges.source.size; i++) if (src[i] !== dst[i]) kept++;
+  const source = new Int32Array(kept + n), target = new Int32Array(kept + n);
+  let at = 0;
+  for (let i = 0; i < edges.source.size; i++) {
+    if (src[i] !== dst[i]) {
+      source[at] = src[i];
+      target[at++] = dst[i];
+    }
+  }
+  for (let v = 0; v < n; v++) source[kept + v] = target[kept + v] = v;
+  return {
+    source: NDArray.fromTyped(source, [kept + n]),
+    target: NDArray.fromTyped(target, [kept + n]),
+    numNodes: n,
+  };
+}
+
 /** Whether gradients or tangents can flow through `t` (so that it must stay in the graph). */
 export function isDifferentiable(t: Tensor): boolean {
   return t.requiresGrad || t.tangent !== null;
-}
-
-/** The edges without self-loops (and their weights). */
-export function withoutSelfLoops(
-  edges: Edges,
-  weight: Tensor | null,
-): { edges: Edges; weight: Tensor | null } {
-  const src = edges.source.data, dst = edges.target.data;
-  const keep: number[] = [];
-  for (let i = 0; i < edges.source.size; i++) if (src[i] !== dst[i]) keep.push(i);
-  if (keep.length === edges.source.size) return { edges, weight };
-  const idx = int32(keep);
-  return {
-    edges: {
-      source: nd.indexSelect(edges.source, 0, idx),
-      target: nd.indexSelect(edges.target, 0, idx),
-      numNodes: edges.numNodes,
-    },
-    weight: weight === null ? null : gatherRows(weight, idx),
-  };
 }
 
 /**

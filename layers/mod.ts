@@ -62,3 +62,4 @@ export * from "./message_passing.ts";
 export * from "./graph_conv.ts";
 export * from "./gin_conv.ts";
 export * from "./sage_conv.ts";
+export * from "./gat_conv.ts";
