@@ -63,3 +63,6 @@ export * from "./graph_conv.ts";
 export * from "./gin_conv.ts";
 export * from "./sage_conv.ts";
 export * from "./gat_conv.ts";
+export * from "./graph_attention.ts";
+export * from "./graph_transformer.ts";
+export * from "./global_pool.ts";
