@@ -12,33 +12,63 @@ import { Tensor } from "./tensor.ts";
 import { addTangents } from "./_fit.ts";
 import * as ew from "./elementwise.ts";
 
-/** The sparse matrix; its own values are used unless the values are an input (`inputs[1]`). */
+/**
+ * The sparse matrix, and which optional inputs follow `x`: `values` (replacing the matrix's own)
+ * and `bias` (added to the product, broadcast).
+ */
 export interface SpmmParams {
   a: CsrMatrix;
+  values: boolean;
+  bias: boolean;
 }
 
-/** `A · x` with `A` carrying `inputs[1]` (a Tensor) or its own constant values. */
+/** The inputs of an SPMM node by role. */
+function spmmInputs<T>(inputs: readonly T[], p: SpmmParams): { x: T; values?: T; bias?: T } {
+  return {
+    x: inputs[0],
+    values: p.values ? inputs[1] : undefined,
+    bias: p.bias ? inputs[p.values ? 2 : 1] : undefined,
+  };
+}
+
+/** `A · x (+ bias)` with `A` carrying the `values` input (a Tensor) or its own constant values. */
 export const SPMM: Primitive<SpmmParams> = {
   name: "spmm",
-  forward: ([x, values], p) => nd.spmm(values === undefined ? p.a : p.a.withValues(values), x),
-  vjp: (g, [x, values], _y, p) => {
+  forward: (inputs, p) => {
+    const { x, values, bias } = spmmInputs(inputs, p);
+    return nd.spmm(values === undefined ? p.a : p.a.withValues(values), x, bias ?? null);
+  },
+  vjp: (g, inputs, _y, p) => {
+    const { x, values, bias } = spmmInputs(inputs, p);
     let gx: Tensor | null = null;
     if (x.requiresGrad) {
-      if (values === undefined) gx = applyPrimitive(SPMM, [g], { a: p.a.transpose() });
-      else {
+      if (values === undefined) {
+        gx = applyPrimitive(SPMM, [g], { a: p.a.transpose(), values: false, bias: false });
+      } else {
         const pattern = p.a.withValues(null).transpose();
-        gx = applyPrimitive(SPMM, [g, gatherRows(values, p.a.transposeOrder())], { a: pattern });
+        const valuesT = gatherRows(values, p.a.transposeOrder());
+        gx = applyPrimitive(SPMM, [g, valuesT], { a: pattern, values: true, bias: false });
       }
     }
-    if (values === undefined) return [gx];
-    return [gx, values.requiresGrad ? valuesGrad(g, x, values, p.a) : null];
+    const grads: (Tensor | null)[] = [gx];
+    if (values !== undefined) {
+      grads.push(values.requiresGrad ? valuesGrad(g, x, values, p.a) : null);
+    }
+    // The engine sums a broadcast gradient back to the bias's shape.
+    if (bias !== undefined) grads.push(bias.requiresGrad ? g : null);
+    return grads;
   },
-  jvp: ([tx, tv], [x, values], y, p) => {
-    const viaX = tx === null
+  jvp: (tangents, inputs, y, p) => {
+    const t = spmmInputs(tangents, p);
+    const { x, values } = spmmInputs(inputs, p);
+    const viaX = t.x === null
       ? null
-      : applyPrimitive(SPMM, values === undefined ? [tx] : [tx, values], p);
-    const viaV = tv === null || tv === undefined ? null : applyPrimitive(SPMM, [x, tv], p);
-    return addTangents(viaX, viaV, y);
+      : applyPrimitive(SPMM, values === undefined ? [t.x] : [t.x, values], { ...p, bias: false });
+    const viaV = t.values === null || t.values === undefined
+      ? null
+      : applyPrimitive(SPMM, [x, t.values], { a: p.a, values: true, bias: false });
+    const sum = addTangents(viaX, viaV, y);
+    return t.bias === null || t.bias === undefined ? sum : addTangents(sum, t.bias, y);
   },
 };
 
@@ -60,10 +90,14 @@ export const SDDMM: Primitive<SddmmParams> = {
   name: "sddmm",
   forward: ([left, right], p) => nd.sddmm(p.pattern, left, right),
   vjp: (g, [left, right], _y, p) => {
-    const gl = left.requiresGrad ? applyPrimitive(SPMM, [right, g], { a: p.pattern }) : null;
+    const gl = left.requiresGrad
+      ? applyPrimitive(SPMM, [right, g], { a: p.pattern, values: true, bias: false })
+      : null;
     const gr = right.requiresGrad
       ? applyPrimitive(SPMM, [left, gatherRows(g, p.pattern.transposeOrder())], {
         a: p.pattern.withValues(null).transpose(),
+        values: true,
+        bias: false,
       })
       : null;
     return [gl, gr];

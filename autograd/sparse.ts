@@ -48,7 +48,8 @@ function segmentIndex(
  * Sparse times dense, `a · x` (see `@nnc/tensor`'s `spmm`), differentiable in `x` and, when
  * `values` is given, in the values of `a` (which then replace `a.values`): with per-edge weights
  * as `values`, gradients reach the edge weights. `values` is `[nnz]` or `[nnz, H]` in `a`'s CSR
- * order.
+ * order. `bias`, broadcast to the result, is added in the same pass (`a · x + bias` with one
+ * array instead of two; a graph convolution's bias).
  *
  * @example
  * ```ts
@@ -60,20 +61,35 @@ function segmentIndex(
  * const y = spmm(a, x, w); // [[1·1 + 10·2], [100·2]]
  * y.sum().backward();
  * console.assert(y.toArray().toString() === "21,200");
+ * console.assert(spmm(a, x, w, tensor([0.5])).toArray().toString() === "21.5,200.5");
  * console.assert(x.grad?.toArray().toString() === "1,110" && w.grad?.toArray().toString() === "1,2,2");
  * ```
  */
-export function spmm(a: CsrMatrix, x: Tensor, values?: Tensor | null): Tensor {
+export function spmm(
+  a: CsrMatrix,
+  x: Tensor,
+  values: Tensor | null = null,
+  bias: Tensor | null = null,
+): Tensor {
   const op = "spmm";
   checkMatrix(a, op);
   checkTensor(x, op, "x");
-  if (values === undefined || values === null) return applyPrimitive(SPMM, [x], { a });
-  checkTensor(values, op, "values");
-  let v = values;
-  if (v.dtype !== x.dtype) v = astype(v, x.dtype);
-  // Validate shapes once, on the arrays (the primitive trusts them).
-  a.withValues(v.data);
-  return applyPrimitive(SPMM, [x, v], { a: a.withValues(null) });
+  const inputs = [x];
+  if (values !== null) {
+    checkTensor(values, op, "values");
+    const v = values.dtype === x.dtype ? values : astype(values, x.dtype);
+    a.withValues(v.data); // checks the shape once, on the array (the primitive trusts it)
+    inputs.push(v);
+  }
+  if (bias !== null) {
+    checkTensor(bias, op, "bias");
+    inputs.push(bias.dtype === x.dtype ? bias : astype(bias, x.dtype));
+  }
+  return applyPrimitive(SPMM, inputs, {
+    a: values === null ? a : a.withValues(null),
+    values: values !== null,
+    bias: bias !== null,
+  });
 }
 
 /**

@@ -16,6 +16,9 @@ Deno.test("spmm: gradcheck in x and in the values (one head and two heads, both 
   check((x, v) => ag.spmm(a, x, v), [R([3, 5], 4), R([7], 5)]);
   check((x, v) => ag.spmm(a, x, v), [R([3, 2, 3], 6), R([7, 2], 7)]);
   check((v) => ag.spmm(a, tensor([[1, 2], [3, 4], [5, 6]], { dtype: "float64" }), v), [S([7], 8)]);
+  // With a bias added in the same pass (broadcast over the rows).
+  check((x, b) => ag.spmm(aConst, x, null, b), [R([3, 2], 25), R([2], 26)]);
+  check((x, v, b) => ag.spmm(a, x, v, b), [R([3, 2, 2], 27), R([7, 2], 28), R([4, 2, 2], 29)]);
 });
 
 Deno.test("sddmm: gradcheck in both operands (one head and two heads, both modes)", () => {
@@ -39,6 +42,7 @@ Deno.test("gatherRows and every segment reduction: gradcheck (both modes), with 
 Deno.test("second derivatives: gradgradcheck of spmm, sddmm, segment ops", () => {
   check2((x, v) => ag.spmm(a, x, v).square(), [R([3, 2], 18), R([7], 19)]);
   check2((l, r) => ag.sddmm(a, l, r).square(), [R([4, 2], 20), R([3, 2], 21)]);
+  check2((x, b) => ag.spmm(aConst, x, null, b).square(), [R([3, 2], 30), R([1, 2], 31)]);
   check2((x) => ag.segmentReduce(x.square(), [1, 0, 1], 2, "mean"), [R([3, 2], 22)]);
   check2((x) => ag.segmentReduce(x, [1, 0, 1], 2, "max").square(), [R([3, 2], 23)]);
   check2((x) => ag.segmentSoftmax(x, [1, 0, 1, 1], 2).square(), [R([4, 2], 24)]);

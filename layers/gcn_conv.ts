@@ -22,13 +22,18 @@ import {
   targetCsr,
 } from "./_graph.ts";
 
+// Normalised adjacencies of cached layers by edge-index object, so that the layers of one network
+// over one fixed graph build (and hold) a single matrix.
+const SHARED = new WeakMap<object, Map<string, CsrMatrix>>();
+
 /** Options of {@link GCNConv}. */
 export interface GCNConvOptions extends LayerOptions {
   /** Self-loops of weight 2 (`Â = A + 2I`). Default false. */
   improved?: boolean;
   /**
    * Compute the normalised adjacency on the first call and reuse it on every later call, whatever
-   * edges are passed (for one fixed graph; edge weights are then constants). Default false.
+   * edges are passed (for one fixed graph; edge weights are then constants). Cached layers given
+   * the same edge-index object (and no edge weights) share one matrix. Default false.
    */
   cached?: boolean;
   /** Add self-loops. Default true. */
@@ -114,9 +119,8 @@ export class GCNConv extends Module<[Tensor, EdgeIndexLike, (EdgeWeightLike | nu
   forward(x: Tensor, edgeIndex: EdgeIndexLike, edgeWeight: EdgeWeightLike | null = null): Tensor {
     const op = `GCNConv(${this.inChannels}→${this.outChannels})`;
     const input = nodeFeatures(x, op, this.inChannels);
-    const h = this.lin.forward(input);
-    const out = this.#propagate(h, edgeIndex, edgeWeight, op);
-    return this.bias === null ? out : out.add(this.bias);
+    // The bias is added by the sparse product itself (one [N, out] array instead of two).
+    return this.#propagate(this.lin.forward(input), edgeIndex, edgeWeight, op);
   }
 
   #propagate(
@@ -132,7 +136,14 @@ export class GCNConv extends Module<[Tensor, EdgeIndexLike, (EdgeWeightLike | nu
           `${op}: cached for a graph of ${this.#cache.rows} nodes, got x with ${n} rows`,
         );
       }
-      return spmm(this.#cache, h);
+      return spmm(this.#cache, h, null, this.bias);
+    }
+    const shareKey = `${n} ${this.improved} ${this.addSelfLoops} ${this.normalize} ${h.dtype}`;
+    const sharable = this.cached && edgeWeight === null;
+    const shared = sharable ? SHARED.get(edgeIndex)?.get(shareKey) : undefined;
+    if (shared !== undefined) {
+      this.#cache = shared;
+      return spmm(shared, h, null, this.bias);
     }
     let source, target, weight: Tensor | null;
     if (this.normalize) {
@@ -148,13 +159,19 @@ export class GCNConv extends Module<[Tensor, EdgeIndexLike, (EdgeWeightLike | nu
     }
     const { matrix, order } = targetCsr({ source, target, numNodes: n });
     if (weight !== null && isDifferentiable(weight) && !this.cached) {
-      return spmm(matrix, h, gatherRows(weight, order));
+      return spmm(matrix, h, gatherRows(weight, order), this.bias);
     }
     const constant = weight === null
       ? matrix
       : matrix.withValues(nd.indexSelect(weight.data, 0, order));
-    if (this.cached) this.#cache = constant;
-    return spmm(constant, h);
+    if (this.cached) {
+      this.#cache = constant;
+      if (sharable) {
+        if (!SHARED.has(edgeIndex)) SHARED.set(edgeIndex, new Map());
+        SHARED.get(edgeIndex)!.set(shareKey, constant);
+      }
+    }
+    return spmm(constant, h, null, this.bias);
   }
 
   /** The settings shown by `toString()`. */

@@ -39,6 +39,25 @@ Deno.test("GCNConv equals D^-1/2 Â D^-1/2 X Wᵀ + b on fixed weights (NumPy cl
   }
 });
 
+Deno.test("cached GCN layers over one edge-index object share its matrix and stay exact", () => {
+  const c = fx.gcn[0];
+  const ei = array(fx.edgeIndex, { dtype: "int32" });
+  const first = new GCNConv(4, 3, { cached: true, dtype: "float64" });
+  const second = new GCNConv(4, 3, { cached: true, dtype: "float64" });
+  first.loadStateDict(stateOf(c.state));
+  second.loadStateDict(stateOf(c.state));
+  first.forward(new Tensor(x), ei);
+  // The second layer takes the first one's matrix: same result as the closed form.
+  assertClose(second.forward(new Tensor(x), ei).data, decode(c.output), { rtol: 1e-9, atol: 1e-9 });
+  // Other settings on the same edges build their own matrix.
+  const improved = new GCNConv(4, 3, { cached: true, improved: true, dtype: "float64" });
+  improved.loadStateDict(stateOf(fx.gcn[2].state));
+  assertClose(improved.forward(new Tensor(x), ei).data, decode(fx.gcn[2].output), {
+    rtol: 1e-9,
+    atol: 1e-9,
+  });
+});
+
 Deno.test("notes' graph A1: c_uv = 1/√(deg u · deg v) on its six edges (no self-loops)", () => {
   // A1 (1-based): 1-2, 2-3, 2-4, 2-5, 3-4, 4-5; degrees (1, 4, 2, 3, 2).
   const pairs = [[1, 2], [2, 3], [2, 4], [2, 5], [3, 4], [4, 5]].map(([u, v]) => [u - 1, v - 1]);

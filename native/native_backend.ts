@@ -465,16 +465,17 @@ export function createNativeBackend(
       if (failed(rc, "adamStep")) ref.adamStep(x, g, m, v, vmax, c);
     },
 
-    spmm(out, rowPtr, col, values, x) {
+    spmm(out, rowPtr, col, values, x, accumulate = false) {
       const [n, heads, width] = out.shape;
       if (col.size * heads * width < T.sparse || x.dtype === "int32") {
-        return ref.spmm(out, rowPtr, col, values, x);
+        return ref.spmm(out, rowPtr, col, values, x, accumulate);
       }
       const os = flat(out), vs = values === null ? null : flat(values), xs = flat(x);
       const ps = flat(rowPtr), cs = flat(col);
       csrCoefficients(n, x.shape[0], heads, width, col.size, [os, ps, cs, vs, xs]);
+      coeff[10] = accumulate ? 1 : 0;
       const rc = sym.nnc_spmm(coeff, coeff.byteLength, DTYPE_CODES[x.dtype], os, ps, cs, vs, xs);
-      if (failed(rc, "spmm")) ref.spmm(out, rowPtr, col, values, x);
+      if (failed(rc, "spmm")) ref.spmm(out, rowPtr, col, values, x, accumulate);
     },
 
     sddmm(out, rowPtr, col, a, b) {

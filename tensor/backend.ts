@@ -210,9 +210,17 @@ export interface Backend {
    * Sparse (CSR) times dense, with per-head edge values: `out[i, h, :] = Σ_k values[k, h] ·
    * x[col[k], h, :]` over `k` in `rowPtr[i] .. rowPtr[i+1]`, in that order. `out` `[n, H, C]`, `x`
    * `[m, H, C]` and `values` `[nnz, H]` (null: all ones) share one float dtype; `rowPtr` (int32
-   * `[n+1]`, non-decreasing from 0) and `col` (int32 `[nnz]`, in `0..m-1`). All contiguous.
+   * `[n+1]`, non-decreasing from 0) and `col` (int32 `[nnz]`, in `0..m-1`). All contiguous. With
+   * `accumulate`, the sums start from `out`'s contents instead of 0 (`out += A·x`).
    */
-  spmm(out: NDArray, rowPtr: NDArray, col: NDArray, values: NDArray | null, x: NDArray): void;
+  spmm(
+    out: NDArray,
+    rowPtr: NDArray,
+    col: NDArray,
+    values: NDArray | null,
+    x: NDArray,
+    accumulate?: boolean,
+  ): void;
   /**
    * Sampled dense-dense product, the adjoint of {@link Backend.spmm} in its values:
    * `out[k, h] = Σ_c a[i, h, c] · b[col[k], h, c]` for each stored entry `k` of row `i`, `c`

@@ -433,7 +433,8 @@ function selectRows(values: NDArray, order: NDArray): NDArray {
  * Sparse times dense: `a · x` for `a` `[rows, cols]` and `x` `[cols, ...F]` gives `[rows, ...F]`.
  * With H heads (`a.values` `[nnz, H]`), `x` is `[cols, H, C]` and head `h` of the result mixes only
  * `x[:, h, :]`. Entries of a row add up in stored order. A pattern without values counts each entry
- * as 1 (a sum over neighbours).
+ * as 1 (a sum over neighbours). With `bias` (broadcast to the result), the products are added to
+ * it in one pass: `a · x + bias` without a second array.
  *
  * @example
  * ```ts
@@ -442,9 +443,10 @@ function selectRows(values: NDArray, order: NDArray): NDArray {
  * const a = CsrMatrix.fromCoo([0, 0], [0, 1], [1, 2], { values: array([[1, 0], [2, 1]]) });
  * const x = array([[[1], [1]], [[10], [10]]]); // [2, 2 heads, 1]
  * console.assert(spmm(a, x).toArray().toString() === "21,10");
+ * console.assert(spmm(a, x, array([[100], [200]])).toArray().toString() === "121,210");
  * ```
  */
-export function spmm(a: CsrMatrix, x: NDArray): NDArray {
+export function spmm(a: CsrMatrix, x: NDArray, bias: NDArray | null = null): NDArray {
   const op = "spmm";
   if (!(a instanceof CsrMatrix)) {
     throw new TypeError(`${op}: a must be a CsrMatrix, got ${describe(a)}`);
@@ -471,10 +473,32 @@ export function spmm(a: CsrMatrix, x: NDArray): NDArray {
     width = x.shape[2];
   }
   const xc = contiguous(x).reshape([a.cols, heads, width]);
-  const out = allocArray(x.dtype, [a.rows, heads, width]);
+  const shape = [a.rows, ...rest];
+  const out = allocArray(x.dtype, shape);
+  if (bias !== null) {
+    if (!(bias instanceof NDArray) || bias.dtype !== x.dtype) {
+      throw new TypeError(`${op}: bias must be a ${x.dtype} NDArray, got ${describe(bias)}`);
+    }
+    let view: NDArray;
+    try {
+      view = bias.expand(shape);
+    } catch {
+      throw new RangeError(
+        `${op}: bias ${fmtShape(bias.shape)} does not broadcast to the result ${fmtShape(shape)}`,
+      );
+    }
+    getBackend().copy(out, view);
+  }
   const v = values === null ? null : contiguous(values).reshape([a.nnz, heads]);
-  getBackend().spmm(out, a.rowPtr, a.colIndex, v, xc);
-  return out.reshape([a.rows, ...rest]);
+  getBackend().spmm(
+    out.reshape([a.rows, heads, width]),
+    a.rowPtr,
+    a.colIndex,
+    v,
+    xc,
+    bias !== null,
+  );
+  return out;
 }
 
 /**

@@ -135,6 +135,16 @@ Deno.test("spmm: a pattern without values sums the neighbours; float32 matches t
   assert.deepEqual(spmm(a, x).toArray(), [[8, 10], [0, 0], [1, 2]]);
   assert.deepEqual(matmul(a.toDense(), x).toArray(), [[8, 10], [0, 0], [1, 2]]);
   assert.deepEqual(a.matmul(array([1, 10, 100])).toArray(), [110, 0, 1]);
+  // A bias broadcast over the rows is the starting value of every sum.
+  assert.deepEqual(spmm(a, x, array([0.5, -1])).toArray(), [[8.5, 9], [0.5, -1], [1.5, 1]]);
+  assert.throws(
+    () => spmm(a, x, array([1, 2, 3])),
+    /spmm: bias \[3\] does not broadcast to the result \[3, 2\]/,
+  );
+  assert.throws(
+    () => spmm(a, x, array([1, 2], { dtype: "float64" })),
+    /spmm: bias must be a float32 NDArray/,
+  );
 });
 
 Deno.test("empty matrices: no rows, no columns, no entries", () => {

@@ -2,7 +2,7 @@
 // strided 3-d convolutions learns to tell cubes, spheres, cylinders, cones and tori of random size,
 // position and orientation apart in 16³ occupancy grids.
 //
-//   deno run -A examples/gnn/voxel_shapes.ts [--train 2000] [--epochs 10] [--seed 0]   (a minute or two)
+//   deno run -A examples/gnn/voxel_shapes.ts [--train 4000] [--epochs 12] [--seed 0]   (two minutes)
 // → out/gnn/voxel_curves.svg, out/gnn/voxel_projections.png, out/gnn/voxel_shapes.summary.json
 import { concat, Rng } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
@@ -17,8 +17,8 @@ import { accuracy, preferNative } from "./_common.ts";
 const report = new ExampleReport("gnn", "voxel_shapes");
 report.note(`backend: ${await preferNative()}`);
 const size = 16;
-const trainCount = numberFlag("train", report.quick ? 300 : 2000);
-const epochs = numberFlag("epochs", report.quick ? 3 : 10);
+const trainCount = numberFlag("train", report.quick ? 300 : 4000);
+const epochs = numberFlag("epochs", report.quick ? 3 : 12);
 const seed = numberFlag("seed", 0);
 
 const train = voxelShapes({ n: trainCount, size, seed: seed + 1 });

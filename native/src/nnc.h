@@ -121,8 +121,9 @@ NNC_API int32_t nnc_adam_step(const double *c, int32_t c_bytes, int32_t dtype, v
 /* Sparse kernels over contiguous buffers (see @nnc/tensor's Backend: spmm, sddmm, segmentReduce),
  * in the arithmetic of the JS kernels (tensor/js/sparse.ts). dtype is NNC_F32 or NNC_F64 (segment
  * reductions also take NNC_I32); c holds sizes, then the byte length of each buffer passed:
- *   spmm:  c = [n, m, H, C, nnz, bytes out, rowptr, col, values, x]; values may be NULL (all ones)
- *          out[i,h,:] = sum over k in rowptr[i]..rowptr[i+1] of values[k,h] * x[col[k],h,:]
+ *   spmm:  c = [n, m, H, C, nnz, bytes out, rowptr, col, values, x (, accumulate)]; values may be
+ *          NULL (all ones); out[i,h,:] (+)= sum over k in rowptr[i]..rowptr[i+1] of values[k,h] *
+ *          x[col[k],h,:], adding to out's contents when accumulate is given and nonzero
  *   sddmm: c = [n, m, H, C, nnz, bytes out, rowptr, col, a, b]
  *          out[k,h] = sum over t of a[i,h,t] * b[col[k],h,t]
  *   segment_reduce: c = [op (0 sum, 1 max, 2 min), n, F, E, bytes out, arg, src, index]

@@ -58,7 +58,7 @@ typedef struct {
   const int32_t *rp, *col;
   const void *val, *x;
   int64_t m, H, C;
-  int f64;
+  int f64, accumulate;
   volatile int bad;
   volatile int64_t bad_col;
 } spmm_ctx;
@@ -69,7 +69,7 @@ typedef struct {
   const int64_t H = j->H, C = j->C, HC = H * C;                                                   \
   for (int64_t i = b; i < e; i++) {                                                              \
     T *o = out + i * HC;                                                                         \
-    memset(o, 0, (size_t)HC * sizeof(T));                                                        \
+    if (!j->accumulate) memset(o, 0, (size_t)HC * sizeof(T));                                    \
     for (int32_t k = j->rp[i]; k < j->rp[i + 1]; k++) {                                          \
       const int64_t c = j->col[k];                                                               \
       if ((uint64_t)c >= (uint64_t)j->m) {                                                       \
@@ -133,8 +133,10 @@ int32_t nnc_spmm(const double *c, int32_t c_bytes, int32_t dtype, void *out, con
     return rc;
   if (!rowptr) return nnc_fail(NNC_E_ARG, "%s: rowPtr is null", op);
   if ((rc = check_rowptr((const int32_t *)rowptr, n, nnz, op))) return rc;
+  /* c[10], when given, asks to add to out instead of overwriting it. */
+  const int accumulate = c_bytes >= 11 * (int32_t)sizeof(double) && c[10] != 0;
   spmm_ctx j = {out, (const int32_t *)rowptr, (const int32_t *)col, values, x, m, H, C,
-                dtype == NNC_F64, 0, 0};
+                dtype == NNC_F64, accumulate, 0, 0};
   nnc_parallel_for(n, row_grain(n, nnz, H * C), spmm_task, &j);
   if (j.bad)
     return nnc_fail(NNC_E_BOUNDS, "%s: column %lld is out of range for %lld columns", op,

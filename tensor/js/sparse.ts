@@ -10,8 +10,8 @@ import type { NDArray } from "../ndarray.ts";
 const fround = Math.fround;
 
 /**
- * `out[i, h, :] = Σ_k values[k, h] · x[col[k], h, :]` over the entries `k` of row `i` (see
- * `Backend.spmm`).
+ * `out[i, h, :] = Σ_k values[k, h] · x[col[k], h, :]` over the entries `k` of row `i`, added to
+ * `out` with `accumulate` (see `Backend.spmm`).
  *
  * @example
  * ```ts
@@ -32,12 +32,13 @@ export function spmm(
   col: NDArray,
   values: NDArray | null,
   x: NDArray,
+  accumulate = false,
 ): void {
   const n = out.shape[0], heads = out.shape[1], width = out.shape[2];
   const hc = heads * width;
   const od = out.data, xd = x.data, rp = rowPtr.data, cd = col.data;
   const oo = out.offset, xo = x.offset, ro = rowPtr.offset, co = col.offset;
-  od.fill(0, oo, oo + n * hc);
+  if (!accumulate) od.fill(0, oo, oo + n * hc);
   const f32 = od instanceof Float32Array;
   const vd = values === null ? null : values.data, vo = values === null ? 0 : values.offset;
   for (let i = 0; i < n; i++) {
