@@ -71,6 +71,49 @@ Deno.test("notes' graph A1: c_uv = 1/√(deg u · deg v) on its six edges (no se
   });
 });
 
+Deno.test("notes' graphs A1 and A2: exactly two permutations map one onto the other; GCN follows them", () => {
+  const adj = (pairs: number[][]) => {
+    const a = new Float64Array(25);
+    for (const [u, v] of pairs) a[(u - 1) * 5 + v - 1] = a[(v - 1) * 5 + u - 1] = 1;
+    return NDArray.fromTyped(a, [5, 5]);
+  };
+  const a1 = adj([[1, 2], [2, 3], [2, 4], [2, 5], [3, 4], [4, 5]]);
+  const a2 = adj([[1, 2], [1, 3], [2, 3], [2, 4], [2, 5], [3, 4]]);
+  const perms: number[][] = [];
+  const search = (prefix: number[]) => {
+    if (prefix.length === 5) {
+      // P[j][i] = 1 for i ↦ j: (P A1 Pᵀ)[p(i)][p(j)] = A1[i][j] must equal A2.
+      const ok = [0, 1, 2, 3, 4].every((i) =>
+        [0, 1, 2, 3, 4].every((j) => a1.get(i, j) === a2.get(prefix[i], prefix[j]))
+      );
+      if (ok) perms.push(prefix.map((v) => v + 1));
+      return;
+    }
+    for (let v = 0; v < 5; v++) if (!prefix.includes(v)) search([...prefix, v]);
+  };
+  search([]);
+  // spec: 000-003/3.13
+  assert.deepEqual(perms, [[5, 2, 1, 3, 4], [5, 2, 4, 3, 1]]);
+  // The degrees (1, 4, 2, 3, 2) and (2, 4, 3, 2, 1) are permuted alike, and a GCN's outputs too.
+  assert.deepEqual(a1.sum({ axis: 1 }).toArray(), [1, 4, 2, 3, 2]);
+  assert.deepEqual(a2.sum({ axis: 1 }).toArray(), [2, 4, 3, 2, 1]);
+  const edges = (a: NDArray) => {
+    const e: number[][] = [[], []];
+    for (let i = 0; i < 5; i++) {
+      for (let j = 0; j < 5; j++) if (a.get(i, j)) e[0].push(j), e[1].push(i);
+    }
+    return e;
+  };
+  const conv = new GCNConv(2, 3, { dtype: "float64", rng: new Rng(9) });
+  const x1 = array([[1, 0], [0.5, 2], [-1, 1], [3, -2], [0, 0.25]], { dtype: "float64" });
+  const p = perms[0].map((v) => v - 1);
+  const x2 = NDArray.fromTyped(new Float64Array(10), [5, 2]);
+  p.forEach((j, i) => x2.data.set(x1.data.subarray(2 * i, 2 * i + 2), 2 * j));
+  const y1 = conv.forward(new Tensor(x1), edges(a1)).data,
+    y2 = conv.forward(new Tensor(x2), edges(a2)).data;
+  p.forEach((j, i) => assertClose(y2.slice(j), y1.slice(i), { atol: 1e-12 }));
+});
+
 Deno.test("path graph 0–1–2: Q = D̃^-1/2 (A+I) D̃^-1/2 and its eigenvalues {−1/6, 1/2, 1}", () => {
   const q = normalizedAdjacency([[0, 1, 1, 2], [1, 0, 2, 1]], 3, { dtype: "float64" }).toDense();
   const s6 = 1 / Math.sqrt(6);

@@ -66,6 +66,29 @@ Deno.test("GraphConv: gradcheck (both modes) and permutation equivariance", () =
   assertEquivariant(3, (xi, edges, w) => small.forward(xi, edges, w));
 });
 
+Deno.test("the notes' molecule: swapping atoms 3 and 4 is P M Pᵀ, and a GraphConv over it follows P", () => {
+  // Atoms on the diagonal (H = 1, C = 6, O = 8), bond orders off it; order (H, H, C, O).
+  const before = [[1, 0, 1, 0], [0, 1, 1, 0], [1, 1, 6, 2], [0, 0, 2, 8]];
+  const after = [[1, 0, 0, 1], [0, 1, 0, 1], [0, 0, 8, 2], [1, 1, 2, 6]];
+  const p = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]];
+  const pmp = matmul(matmul(array(p), array(before)), array(p).T);
+  // spec: 000-003/3.14
+  assert.deepEqual(pmp.toArray(), after);
+  // As a graph: atom types are node features, bond orders edge weights.
+  const graph = (m: number[][]) => {
+    const x = array(m.map((row, i) => [row[i]]), { dtype: "float64" });
+    const src: number[] = [], dst: number[] = [], w: number[] = [];
+    m.forEach((row, i) =>
+      row.forEach((v, j) => i !== j && v !== 0 && (src.push(j), dst.push(i), w.push(v)))
+    );
+    return { x: new Tensor(x), edges: [src, dst], w: array(w, { dtype: "float64" }) };
+  };
+  const conv = new GraphConv(1, 2, { dtype: "float64", rng: new Rng(4) });
+  const g1 = graph(before), g2 = graph(after);
+  const y1 = conv.forward(g1.x, g1.edges, g1.w).data, y2 = conv.forward(g2.x, g2.edges, g2.w).data;
+  assertClose(y2, matmul(array(p, { dtype: "float64" }), y1), { atol: 1e-12 });
+});
+
 Deno.test("GraphConv names itself and the offending shape", () => {
   const conv = new GraphConv(4, 3);
   assert.throws(
