@@ -89,7 +89,7 @@ export interface PropagateOptions {
  *   }
  * }
  * const y = new MaxDifference().forward(tensor([[1], [5], [2]]), [[1, 2, 0], [0, 0, 1]]);
- * console.assert(y.toArray().toString() === "4,-1,0");
+ * console.assert(y.toArray().toString() === "4,-4,0");
  * ```
  */
 export abstract class MessagePassing<I extends unknown[] = [Tensor, EdgeIndexLike], O = Tensor>
