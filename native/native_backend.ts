@@ -492,7 +492,7 @@ export function createNativeBackend(
     segmentReduce(op, out, arg, src, index) {
       const [n, width] = out.shape;
       const rows = index.size;
-      if (rows * width < T.sparse) return ref.segmentReduce(op, out, arg, src, index);
+      if (rows * width < T.segment) return ref.segmentReduce(op, out, arg, src, index);
       const os = flat(out), as = arg === null ? null : flat(arg), ss = flat(src);
       const is = flat(index);
       coeff[0] = SEGMENT_CODES[op];

@@ -34,8 +34,10 @@ export interface Thresholds {
   linalg: number;
   /** Fused optimiser steps (`sgdStep`, `adamStep`): parameter elements. */
   optim: number;
-  /** `spmm`, `sddmm`, `segmentReduce`: multiply-adds (stored entries × features). */
+  /** `spmm`, `sddmm`: multiply-adds (stored entries × features). */
   sparse: number;
+  /** `segmentReduce`: source elements (rows × features). */
+  segment: number;
 }
 
 /**
@@ -61,7 +63,8 @@ export const THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   window: 0,
   linalg: 0,
   optim: 128,
-  sparse: 2048,
+  sparse: 256,
+  segment: 1024,
 });
 
 /**
@@ -88,4 +91,5 @@ export const NO_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   linalg: 0,
   optim: 128,
   sparse: 0,
+  segment: 0,
 });
