@@ -54,7 +54,7 @@ Deno.test("GATConv: gradcheck in x and every parameter (both modes); equivarianc
     { mode: "both" },
   );
   const mean = new GATConv(3, 2, { heads: 3, concat: false, dtype: "float64", rng: new Rng(2) });
-  // spec: 000-003/E18
+  // The notes' E18 demo: invariance and equivariance under node permutations.
   assertEquivariant(3, (xi, edges) => mean.forward(xi, edges));
 });
 

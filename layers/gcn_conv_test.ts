@@ -167,7 +167,7 @@ Deno.test("GCNConv: gradcheck in x, the weights, the bias and the edge weights (
 Deno.test("GCNConv is permutation-equivariant on random graphs (with repeated edges and loops)", () => {
   const conv = new GCNConv(3, 2, { dtype: "float64", rng: new Rng(5) });
   conv.loadStateDict({ bias: array([0.3, -0.1], { dtype: "float64" }) }, { strict: false });
-  // spec: 000-003/E18
+  // The notes' E18 demo: invariance and equivariance under node permutations.
   assertEquivariant(3, (xi, edges) => conv.forward(xi, edges));
   assertEquivariant(3, (xi, edges, weights) => conv.forward(xi, edges, weights));
   const improved = new GCNConv(3, 2, { dtype: "float64", improved: true, rng: new Rng(6) });

@@ -59,7 +59,7 @@ Deno.test("GINConv: gradcheck in x, ε and the network (both modes); permutation
     ],
     { mode: "both" },
   );
-  // spec: 000-003/E18
+  // The notes' E18 demo: invariance and equivariance under node permutations.
   assertEquivariant(4, (xi, edges) => conv.forward(xi, edges));
 });
 

@@ -54,7 +54,7 @@ Deno.test("AttentionalAggregation: softmax of the gate within each graph weighs 
 Deno.test("every readout is invariant under permuting the nodes", () => {
   const gate = new Linear(3, 1, { dtype: "float64", rng: new Rng(3) });
   const pool = new AttentionalAggregation(gate);
-  // spec: 000-003/E18
+  // The notes' E18 demo: invariance and equivariance under node permutations.
   assertInvariant(3, (x, batch, g) => globalAddPool(x, batch, g));
   assertInvariant(3, (x, batch, g) => globalMeanPool(x, batch, g));
   assertInvariant(3, (x, batch, g) => globalMaxPool(x, batch, g));

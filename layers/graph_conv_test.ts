@@ -61,7 +61,7 @@ Deno.test("GraphConv: gradcheck (both modes) and permutation equivariance", () =
     { mode: "both" },
   );
   const small = new GraphConv(3, 2, { aggr: "max", dtype: "float64", rng: new Rng(3) });
-  // spec: 000-003/E18
+  // The notes' E18 demo: invariance and equivariance under node permutations.
   assertEquivariant(3, (xi, edges, w) => conv.forward(xi.pad([0, 1]), edges, w));
   assertEquivariant(3, (xi, edges, w) => small.forward(xi, edges, w));
 });

@@ -18,7 +18,7 @@ Deno.test("GraphTransformerLayer equals PyTorch's TransformerEncoderLayer masked
     });
     layer.loadStateDict(stateOf(c.state));
     layer.eval();
-    // spec: 001-004/Q7
+    // The mock final's graph transformer (001-004 Q7), checked against PyTorch.
     assertClose(layer.forward(new Tensor(decode(c.x)), c.edges).data, decode(c.output), {
       rtol: 1e-9,
       atol: 1e-9,
@@ -90,7 +90,7 @@ Deno.test("GraphTransformerLayer: gradcheck (both modes) and permutation equivar
     dtype: "float64",
     rng: new Rng(5),
   });
-  // spec: 000-003/E18
+  // The notes' E18 demo: invariance and equivariance under node permutations.
   assertEquivariant(4, (xi, edges) => layer.forward(xi, edges));
   assertEquivariant(3, (xi, edges) => pre.forward(xi, edges));
 });

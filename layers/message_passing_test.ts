@@ -85,7 +85,7 @@ Deno.test("MessagePassing: gradcheck through the fused and the gathered paths (b
 
 Deno.test("MessagePassing layers are permutation-equivariant (every aggregation)", () => {
   for (const aggr of ["sum", "mean", "max", "min"] as const) {
-    // spec: 000-003/E18
+    // The notes' E18 demo: invariance and equivariance under node permutations.
     assertEquivariant(3, (x, edges, w) => new Propagate(aggr).forward(x, edges, w), 20);
     assertEquivariant(
       3,

@@ -46,7 +46,7 @@ Deno.test("SAGEConv: gradcheck (both modes) and permutation equivariance for mea
     { mode: "both" },
   );
   const max = new SAGEConv(3, 2, { aggr: "max", dtype: "float64", rng: new Rng(8) });
-  // spec: 000-003/E18
+  // The notes' E18 demo: invariance and equivariance under node permutations.
   assertEquivariant(3, (xi, edges) => max.forward(xi, edges));
   assertEquivariant(4, (xi, edges) => conv.forward(xi, edges));
 });

@@ -8,13 +8,12 @@
  * @example
  * ```ts
  * import { GCN } from "@nnc/models/gnn";
- * import { karateClub } from "@nnc/datasets";
  * import { eye, Rng } from "@nnc/tensor";
  * import { Tensor } from "@nnc/autograd";
- * const { graph } = karateClub();
- * const gcn = new GCN({ inChannels: 34, hiddenChannels: [4, 2], outChannels: 2, rng: new Rng(0) });
- * const logits = gcn.forward(new Tensor(eye(34)), graph.edgeIndex());
- * console.assert(logits.shape.join() === "34,2");
+ * // A 4-cycle in both directions, nodes as one-hot features.
+ * const edges = [[0, 1, 2, 3, 1, 2, 3, 0], [1, 2, 3, 0, 0, 1, 2, 3]];
+ * const gcn = new GCN({ inChannels: 4, hiddenChannels: [4, 2], outChannels: 2, rng: new Rng(0) });
+ * console.assert(gcn.forward(new Tensor(eye(4)), edges).shape.join() === "4,2");
  * ```
  *
  * @module
