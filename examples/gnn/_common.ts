@@ -5,7 +5,7 @@ import { noGrad, Tensor } from "@nnc/autograd";
 import type { Module } from "@nnc/layers";
 import type { Optimizer } from "@nnc/optim";
 import { batchGraphs, type GraphBatch, type GraphData, type GraphDataLoader } from "@nnc/datasets";
-export { preferNative } from "../_training.ts";
+export { preferNative } from "../_lib/backend.ts";
 
 /** Fraction of `rows` (default all) whose argmax of `logits` equals the label. */
 export function accuracy(logits: NDArray, labels: NDArray, rows?: readonly number[]): number {
