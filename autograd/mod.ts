@@ -42,4 +42,5 @@ export * from "./dropout.ts";
 export * from "./embedding.ts";
 export * from "./functional.ts";
 export * from "./gradcheck.ts";
+export * from "./sparse.ts";
 export * as linalg from "./linalg.ts";

@@ -17,6 +17,8 @@ interface Result {
   times?: number[];
   units?: Record<string, number>;
   error?: string;
+  /** Peak resident memory of the worker process, MB (when it reports it). */
+  peakMB?: number | null;
 }
 
 const WORKLOADS: Record<
@@ -30,6 +32,7 @@ const WORKLOADS: Record<
   "W7": { unit: "µs/op", per: (u, t) => (t / u.ops) * 1e6 },
   "W7-grad": { unit: "µs/op", per: (u, t) => (t / u.ops) * 1e6 },
   "W8": { unit: "samples/s", per: (u, t) => u.samples / t },
+  "W-GCN": { unit: "nodes/s", per: (u, t) => u.nodes / t },
 };
 
 function arg(name: string, fallback: string): string {
@@ -93,6 +96,9 @@ const header = [
   `nnc/torch(${core})`,
 ];
 const rows: string[][] = [header];
+// Workloads whose goals include peak memory; their workers' peak RSS is printed under the table.
+const MEMORY = new Set(["W-GCN"]);
+const memory: string[] = [];
 for (const name of only) {
   const w = WORKLOADS[name];
   if (!w) {
@@ -107,6 +113,7 @@ for (const name of only) {
       OMP_WAIT_POLICY: "PASSIVE",
     };
     const samples: Record<string, number[]> = { nnc: [], torch: [], best: [] };
+    const peaks: Record<string, number[]> = { nnc: [], torch: [], best: [] };
     let error = "";
     for (let r = 0; r < rounds; r++) {
       const common = [name, "--threads", String(t), "--reps", reps];
@@ -130,6 +137,7 @@ for (const name of only) {
       for (const [who, res] of results) {
         if (res.error || !res.times || !res.units) error ||= `${who}: ${res.error}`;
         else samples[who].push(...res.times.map((s) => w.per(res.units!, s)));
+        if (typeof res.peakMB === "number") peaks[who].push(res.peakMB);
       }
     }
     const fmt = (xs: number[]) => (xs.length ? median(xs).toPrecision(4) : "—");
@@ -150,6 +158,13 @@ for (const name of only) {
       ratio(samples.nnc, samples.best),
     ]);
     if (error) console.error(`${name} @${t}: ${error}`);
+    if (MEMORY.has(name) && peaks.nnc.length && peaks.torch.length) {
+      memory.push(
+        `${name} @${t} threads: peak RSS nnc ${Math.max(...peaks.nnc).toFixed(0)} MB, torch ${
+          Math.min(...peaks.torch, ...peaks.best).toFixed(0)
+        } MB`,
+      );
+    }
   }
 }
 const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -157,3 +172,4 @@ for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join("  "
 console.log(
   "ratios are nnc throughput / PyTorch throughput (for µs/op: PyTorch time / nnc time); > 1 means nnc is faster",
 );
+for (const line of memory) console.log(line);

@@ -48,6 +48,7 @@ const WORKLOADS: Record<string, Maker> = {
   "W2": async () => (await import("./_training_workloads.ts")).w2(),
   "W3": async () => (await import("./_training_workloads.ts")).w3(),
   "W8": async () => (await import("./_training_workloads.ts")).w8(),
+  "W-GCN": async () => (await import("./_gnn_workloads.ts")).wgcn(),
 };
 
 function arg(name: string, fallback: number): number {
@@ -83,7 +84,17 @@ async function main(): Promise<void> {
   }
   const scaled: Record<string, number> = {};
   for (const [u, v] of Object.entries(units)) scaled[u] = v * k;
-  console.log(JSON.stringify({ times, units: scaled, stepsPerRep: k, backend }));
+  console.log(JSON.stringify({ times, units: scaled, stepsPerRep: k, backend, peakMB: peakMB() }));
+}
+
+/** Peak resident memory of this process (VmHWM), in MB; null where /proc is missing. */
+function peakMB(): number | null {
+  try {
+    const m = Deno.readTextFileSync("/proc/self/status").match(/^VmHWM:\s+(\d+) kB/m);
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 await main();

@@ -51,7 +51,19 @@ def main():
         times.append(time.perf_counter() - t0)
     units = {u: v * k for u, v in units.items()}
     print(json.dumps({"times": times, "units": units, "stepsPerRep": k, "torch": torch.__version__,
-                      "coretype": os.environ.get("OPENBLAS_CORETYPE", "")}))
+                      "coretype": os.environ.get("OPENBLAS_CORETYPE", ""), "peakMB": peak_mb()}))
+
+
+def peak_mb():
+    """Peak resident memory of this process (VmHWM), in MB, as nnc_worker.ts reports it."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def w1(n):
@@ -150,7 +162,42 @@ def w8(torch):
     return step, {"samples": 128}
 
 
-WORKLOADS = {"W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W3": w3, "W7": w7, "W7-grad": w7grad, "W8": w8}
+def wgcn(torch):
+    """W-GCN, as bench/_gnn_workloads.ts: 2-layer GCN 64 -> 64 -> 16 on 100,000 nodes and 1,000,000
+    random directed edges (no self-loops), propagation D^-1/2 (A + I) D^-1/2 as one torch.sparse
+    matrix built once, bias after propagation (PyG's GCNConv), cross-entropy over all nodes, Adam."""
+    nn = torch.nn
+    n, e, f, h, c = 100_000, 1_000_000, 64, 64, 16
+    src = torch.randint(0, n, (e,))
+    dst = (src + torch.randint(1, n, (e,))) % n  # never a self-loop
+    loop = torch.arange(n)
+    row = torch.cat([dst, loop])  # rows are targets: out_i = sum over edges j -> i
+    col = torch.cat([src, loop])
+    deg = torch.zeros(n).scatter_add_(0, row, torch.ones(row.numel()))
+    dinv = deg.pow(-0.5)
+    adj = torch.sparse_coo_tensor(torch.stack([row, col]), dinv[row] * dinv[col], (n, n)).coalesce()
+
+    class GCN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin1 = nn.Linear(f, h, bias=False)
+            self.bias1 = nn.Parameter(torch.zeros(h))
+            self.lin2 = nn.Linear(h, c, bias=False)
+            self.bias2 = nn.Parameter(torch.zeros(c))
+
+        def forward(self, x):
+            x = torch.relu(torch.sparse.mm(adj, self.lin1(x)) + self.bias1)
+            return torch.sparse.mm(adj, self.lin2(x)) + self.bias2
+
+    model = GCN()
+    x = torch.randn(n, f)
+    y = torch.randint(0, c, (n,))
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    return train_step(torch, model, x, y, nn.functional.cross_entropy, opt), {"nodes": n}
+
+
+WORKLOADS = {"W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W3": w3, "W7": w7, "W7-grad": w7grad, "W8": w8,
+             "W-GCN": wgcn}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,7 +2,8 @@
  * `@nnc/datasets`: data for nnc. File formats (IDX, CSV, plain text, NPY, gzip), real data sets
  * read from disk and never downloaded (MNIST, Fashion-MNIST), the synthetic sets of the course
  * (two moons, circles, spirals, XOR, blobs, noisy polynomials, Anscombe's quartet, sequence tasks,
- * Zachary's karate club, block-model and random graphs, voxel shapes), and a seeded
+ * Zachary's karate club, block-model, random and motif graphs, voxel shapes), graph data for graph
+ * networks ({@link GraphData}, batches of graphs, a {@link GraphDataLoader}), and a seeded
  * {@link DataLoader} with batch transforms.
  *
  * Every malformed file is a {@link DataFormatError} naming the file and the byte offset (and the
@@ -44,4 +45,7 @@ export * from "./graph.ts";
 export * from "./karate_club.ts";
 export * from "./stochastic_block_model.ts";
 export * from "./random_graphs.ts";
+export * from "./motif_graphs.ts";
 export * from "./voxel_shapes.ts";
+export * from "./graph_data.ts";
+export * from "./one_hot_degree.ts";

@@ -30,6 +30,11 @@ const KERNEL4 = {
   result: "i32",
 } as const;
 
+const SPARSE_KERNEL = {
+  parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer", "buffer"],
+  result: "i32",
+} as const;
+
 /** The C entry points of libnnc (see native/src/nnc.h). */
 export const SYMBOLS = {
   nnc_init: { parameters: [], result: "i32" },
@@ -67,6 +72,12 @@ export const SYMBOLS = {
   },
   nnc_adam_step: {
     parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  nnc_spmm: SPARSE_KERNEL,
+  nnc_sddmm: SPARSE_KERNEL,
+  nnc_segment_reduce: {
+    parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer"],
     result: "i32",
   },
   nnc_sgemm: {

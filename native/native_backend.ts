@@ -464,8 +464,77 @@ export function createNativeBackend(
       );
       if (failed(rc, "adamStep")) ref.adamStep(x, g, m, v, vmax, c);
     },
+
+    spmm(out, rowPtr, col, values, x, accumulate = false) {
+      const [n, heads, width] = out.shape;
+      if (col.size * heads * width < T.sparse || x.dtype === "int32") {
+        return ref.spmm(out, rowPtr, col, values, x, accumulate);
+      }
+      const os = flat(out), vs = values === null ? null : flat(values), xs = flat(x);
+      const ps = flat(rowPtr), cs = flat(col);
+      csrCoefficients(n, x.shape[0], heads, width, col.size, [os, ps, cs, vs, xs]);
+      coeff[10] = accumulate ? 1 : 0;
+      const rc = sym.nnc_spmm(coeff, coeff.byteLength, DTYPE_CODES[x.dtype], os, ps, cs, vs, xs);
+      if (failed(rc, "spmm")) ref.spmm(out, rowPtr, col, values, x, accumulate);
+    },
+
+    sddmm(out, rowPtr, col, a, b) {
+      const [n, heads, width] = a.shape;
+      if (col.size * heads * width < T.sparse || a.dtype === "int32") {
+        return ref.sddmm(out, rowPtr, col, a, b);
+      }
+      const os = flat(out), ps = flat(rowPtr), cs = flat(col), as = flat(a), bs = flat(b);
+      csrCoefficients(n, b.shape[0], heads, width, col.size, [os, ps, cs, as, bs]);
+      const rc = sym.nnc_sddmm(coeff, coeff.byteLength, DTYPE_CODES[a.dtype], os, ps, cs, as, bs);
+      if (failed(rc, "sddmm")) ref.sddmm(out, rowPtr, col, a, b);
+    },
+
+    segmentReduce(op, out, arg, src, index) {
+      const [n, width] = out.shape;
+      const rows = index.size;
+      if (rows * width < T.segment) return ref.segmentReduce(op, out, arg, src, index);
+      const os = flat(out), as = arg === null ? null : flat(arg), ss = flat(src);
+      const is = flat(index);
+      coeff[0] = SEGMENT_CODES[op];
+      coeff[1] = n;
+      coeff[2] = width;
+      coeff[3] = rows;
+      coeff[4] = os.byteLength;
+      coeff[5] = as === null ? 0 : as.byteLength;
+      coeff[6] = ss.byteLength;
+      coeff[7] = is.byteLength;
+      const rc = sym.nnc_segment_reduce(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[out.dtype],
+        os,
+        as,
+        ss,
+        is,
+      );
+      if (failed(rc, "segmentReduce")) ref.segmentReduce(op, out, arg, src, index);
+    },
   };
+
+  /** Sizes, then the byte length of each buffer (0 for a null one), as nnc_spmm/nnc_sddmm read them. */
+  function csrCoefficients(
+    n: number,
+    m: number,
+    heads: number,
+    width: number,
+    nnz: number,
+    buffers: readonly (ArrayBufferView | null)[],
+  ): void {
+    coeff[0] = n;
+    coeff[1] = m;
+    coeff[2] = heads;
+    coeff[3] = width;
+    coeff[4] = nnz;
+    for (let i = 0; i < buffers.length; i++) coeff[5 + i] = buffers[i]?.byteLength ?? 0;
+  }
 }
+
+const SEGMENT_CODES = { sum: 0, max: 1, min: 2 } as const;
 
 const DTYPE_CODES = { float32: 0, float64: 1, int32: 2 } as const;
 

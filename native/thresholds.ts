@@ -34,6 +34,10 @@ export interface Thresholds {
   linalg: number;
   /** Fused optimiser steps (`sgdStep`, `adamStep`): parameter elements. */
   optim: number;
+  /** `spmm`, `sddmm`: multiply-adds (stored entries × features). */
+  sparse: number;
+  /** `segmentReduce`: source elements (rows × features). */
+  segment: number;
 }
 
 /**
@@ -59,6 +63,8 @@ export const THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   window: 0,
   linalg: 0,
   optim: 128,
+  sparse: 256,
+  segment: 1024,
 });
 
 /**
@@ -84,4 +90,6 @@ export const NO_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   window: 0,
   linalg: 0,
   optim: 128,
+  sparse: 0,
+  segment: 0,
 });

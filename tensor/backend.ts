@@ -60,6 +60,9 @@ export type BinaryOp =
 /** Reductions over a set of axes. */
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 
+/** Reductions of the rows that share a segment id (see {@link Backend.segmentReduce}). */
+export type SegmentOp = "sum" | "max" | "min";
+
 /**
  * Geometry of a sliding window over the trailing `d` spatial dimensions of an `[N, C, ...spatial]`
  * array (d = 1, 2 or 3). All arrays have length d.
@@ -202,4 +205,39 @@ export interface Backend {
    * null) are contiguous float arrays of one dtype and size.
    */
   adamStep(x: NDArray, g: NDArray, m: NDArray, v: NDArray, vmax: NDArray | null, c: AdamStep): void;
+
+  /**
+   * Sparse (CSR) times dense, with per-head edge values: `out[i, h, :] = Σ_k values[k, h] ·
+   * x[col[k], h, :]` over `k` in `rowPtr[i] .. rowPtr[i+1]`, in that order. `out` `[n, H, C]`, `x`
+   * `[m, H, C]` and `values` `[nnz, H]` (null: all ones) share one float dtype; `rowPtr` (int32
+   * `[n+1]`, non-decreasing from 0) and `col` (int32 `[nnz]`, in `0..m-1`). All contiguous. With
+   * `accumulate`, the sums start from `out`'s contents instead of 0 (`out += A·x`).
+   */
+  spmm(
+    out: NDArray,
+    rowPtr: NDArray,
+    col: NDArray,
+    values: NDArray | null,
+    x: NDArray,
+    accumulate?: boolean,
+  ): void;
+  /**
+   * Sampled dense-dense product, the adjoint of {@link Backend.spmm} in its values:
+   * `out[k, h] = Σ_c a[i, h, c] · b[col[k], h, c]` for each stored entry `k` of row `i`, `c`
+   * ascending. `a` `[n, H, C]`, `b` `[m, H, C]`, `out` `[nnz, H]`, one float dtype; all contiguous.
+   */
+  sddmm(out: NDArray, rowPtr: NDArray, col: NDArray, a: NDArray, b: NDArray): void;
+  /**
+   * Unsorted segment reduction: row `e` of `src` `[E, F]` goes to row `index[e]` of `out` `[n, F]`
+   * (index int32 `[E]` in `0..n-1`). Sums add in increasing `e`; `max`/`min` keep the first extreme
+   * (NaN wins) and write its `e` into `arg` (int32 `[n, F]`, required for them, ignored for sum);
+   * rows no `e` reaches are 0 with `arg` -1. All contiguous, `out` and `src` of one dtype.
+   */
+  segmentReduce(
+    op: SegmentOp,
+    out: NDArray,
+    arg: NDArray | null,
+    src: NDArray,
+    index: NDArray,
+  ): void;
 }

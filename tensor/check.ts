@@ -19,6 +19,7 @@
  */
 import type { DType } from "./dtype.ts";
 import { NDArray } from "./ndarray.ts";
+import { fmtShape } from "./shape.ts";
 
 /**
  * A short description of any value for an error message: numbers as written (NaN, Infinity),
@@ -277,4 +278,62 @@ export function asNDArray(value: unknown, op: string, name: string): NDArray {
   const inner = (value as { data?: unknown } | null)?.data;
   if (inner instanceof NDArray) return inner;
   throw new TypeError(`${op}: ${name} must be an NDArray or a Tensor, got ${describe(value)}`);
+}
+
+/**
+ * A 1-d index given as an NDArray of any dtype or a list of numbers, as a contiguous int32 array
+ * (the argument itself when it already is one), every entry checked to be an integer in
+ * `[0, size)`. Messages name `op`, the argument and the first offending position; `what` describes
+ * the range (default `0..size-1`).
+ *
+ * @example
+ * ```ts
+ * import { checkIndexList } from "@nnc/tensor";
+ * console.log(checkIndexList([2, 0], 3, "segmentReduce", "index").toArray()); // [ 2, 0 ]
+ * try {
+ *   checkIndexList([0, 3], 3, "GCNConv", "edgeIndex[1]");
+ * } catch (e) {
+ *   console.log((e as Error).message); // GCNConv: edgeIndex[1][1] = 3 is outside 0..2
+ * }
+ * ```
+ */
+export function checkIndexList(
+  value: unknown,
+  size: number,
+  op: string,
+  name: string,
+  what: string = `0..${size - 1}`,
+): NDArray {
+  let data: ArrayLike<number>, offset = 0, stride = 1, length: number;
+  if (value instanceof NDArray) {
+    if (value.ndim !== 1) {
+      throw new RangeError(`${op}: ${name} must be 1-d, got shape ${fmtShape(value.shape)}`);
+    }
+    data = value.data;
+    offset = value.offset;
+    stride = value.strides[0];
+    length = value.size;
+  } else if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+    data = value as ArrayLike<number>;
+    length = data.length;
+  } else {
+    throw new TypeError(
+      `${op}: ${name} must be a 1-d int32 NDArray or a list of integers, got ${describe(value)}`,
+    );
+  }
+  const reuse = value instanceof NDArray && value.dtype === "int32" && stride === 1;
+  const out = reuse ? null : new Int32Array(length);
+  for (let i = 0; i < length; i++) {
+    const v = data[offset + i * stride];
+    if (typeof v !== "number" || !Number.isInteger(v)) {
+      throw new TypeError(`${op}: ${name}[${i}] = ${describe(v)} is not an integer`);
+    }
+    if (v < 0 || v >= size) {
+      throw new RangeError(
+        `${op}: ${name}[${i}] = ${v} is outside ${size === 0 ? "an empty range" : what}`,
+      );
+    }
+    if (out !== null) out[i] = v;
+  }
+  return out === null ? value as NDArray : NDArray.fromTyped(out, [length]);
 }

@@ -14,6 +14,7 @@ import { gather, indexSelect, scatterAdd } from "./js/indexing.ts";
 import { col2im, im2col, pool } from "./js/window.ts";
 import { cholesky, eigh, lu, qr, solve, svd } from "./js/linalg.ts";
 import { adamStep, sgdStep } from "./js/optim_step.ts";
+import { sddmm, segmentReduce, spmm } from "./js/sparse.ts";
 
 /**
  * The JS backend object.
@@ -50,4 +51,7 @@ export const jsBackend: Backend = {
   svd,
   sgdStep,
   adamStep,
+  spmm,
+  sddmm,
+  segmentReduce,
 };

@@ -35,5 +35,7 @@ export * from "./window.ts";
 export * from "./format.ts";
 export * from "./testing.ts";
 export * from "./safetensors.ts";
+export * from "./sparse.ts";
+export * from "./segment.ts";
 export * as linalg from "./linalg/mod.ts";
 export type { NestedArray } from "./_nested.ts";

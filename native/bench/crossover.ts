@@ -50,6 +50,20 @@ interface Case {
 }
 
 const pow4 = [4, 16, 64, 256, 1024, 4096, 16384, 65536];
+
+/** A square CSR matrix with 4 entries per row and features of width 8: `nnz × 8 = n`. */
+function sparseCase(
+  n: number,
+  run: (b: Backend, out: NDArray, rowPtr: NDArray, col: NDArray, v: NDArray, x: NDArray) => void,
+): (b: Backend) => void {
+  const nnz = Math.max(4, n / 8), rows = nnz / 4;
+  const rowPtr = NDArray.fromTyped(Int32Array.from({ length: rows + 1 }, (_, i) => 4 * i), [
+    rows + 1,
+  ]);
+  const col = NDArray.fromTyped(Int32Array.from({ length: nnz }, (_, k) => (k * 7) % rows), [nnz]);
+  const v = f32([nnz, 1]), x = f32([rows, 1, 8]), out = f32([rows, 1, 8]);
+  return (b) => run(b, out, rowPtr, col, v, x);
+}
 const cases: Case[] = [
   {
     name: "copy (transposed)",
@@ -199,6 +213,28 @@ const cases: Case[] = [
     },
   },
   {
+    name: "spmm (nnz × width = size)",
+    sizes: pow4,
+    make: (n) => sparseCase(n, (b, out, rowPtr, col, v, x) => b.spmm(out, rowPtr, col, v, x)),
+  },
+  {
+    name: "sddmm (nnz × width = size)",
+    sizes: pow4,
+    make: (n) => sparseCase(n, (b, _out, rowPtr, col, v, x) => b.sddmm(v, rowPtr, col, x, x)),
+  },
+  {
+    name: "segmentReduce sum (rows × 8 = size)",
+    sizes: pow4,
+    make: (n) => {
+      const rows = Math.max(1, n / 8), segs = Math.max(1, rows / 4);
+      const src = f32([rows, 8]), out = f32([segs, 8]);
+      const index = NDArray.fromTyped(Int32Array.from({ length: rows }, (_, i) => i % segs), [
+        rows,
+      ]);
+      return (b) => b.segmentReduce("sum", out, null, src, index);
+    },
+  },
+  {
     name: "solve n×n (n² = size)",
     sizes: [4, 16, 64, 256, 1024, 4096],
     make: (n) => {
@@ -216,7 +252,9 @@ console.log(
     "  ratio",
 );
 const summary: string[] = [];
-for (const c of cases) {
+// `--only word`: the cases whose name contains it.
+const only = Deno.args.indexOf("--only") >= 0 ? Deno.args[Deno.args.indexOf("--only") + 1] : "";
+for (const c of cases.filter((c) => c.name.includes(only))) {
   let cross: number | null = null;
   for (const n of c.sizes) {
     const call = c.make(n);

@@ -118,6 +118,23 @@ NNC_API int32_t nnc_sgd_step(const double *c, int32_t c_bytes, int32_t dtype, vo
 NNC_API int32_t nnc_adam_step(const double *c, int32_t c_bytes, int32_t dtype, void *x,
                               const void *g, void *m, void *v, void *vmax);
 
+/* Sparse kernels over contiguous buffers (see @nnc/tensor's Backend: spmm, sddmm, segmentReduce),
+ * in the arithmetic of the JS kernels (tensor/js/sparse.ts). dtype is NNC_F32 or NNC_F64 (segment
+ * reductions also take NNC_I32); c holds sizes, then the byte length of each buffer passed:
+ *   spmm:  c = [n, m, H, C, nnz, bytes out, rowptr, col, values, x (, accumulate)]; values may be
+ *          NULL (all ones); out[i,h,:] (+)= sum over k in rowptr[i]..rowptr[i+1] of values[k,h] *
+ *          x[col[k],h,:], adding to out's contents when accumulate is given and nonzero
+ *   sddmm: c = [n, m, H, C, nnz, bytes out, rowptr, col, a, b]
+ *          out[k,h] = sum over t of a[i,h,t] * b[col[k],h,t]
+ *   segment_reduce: c = [op (0 sum, 1 max, 2 min), n, F, E, bytes out, arg, src, index]
+ *          out[index[e],:] (+)= src[e,:]; max/min write the winning e into arg (-1: empty). */
+NNC_API int32_t nnc_spmm(const double *c, int32_t c_bytes, int32_t dtype, void *out,
+                         const void *rowptr, const void *col, const void *values, const void *x);
+NNC_API int32_t nnc_sddmm(const double *c, int32_t c_bytes, int32_t dtype, void *out,
+                          const void *rowptr, const void *col, const void *a, const void *b);
+NNC_API int32_t nnc_segment_reduce(const double *c, int32_t c_bytes, int32_t dtype, void *out,
+                                   int32_t *arg, const void *src, const int32_t *index);
+
 /* Plain GEMM entry points for benchmarks: C[M,N] = A[M,K] B[K,N], all row-major contiguous.
  * builtin != 0 forces libnnc's own GEMM. */
 NNC_API int32_t nnc_sgemm(int32_t M, int32_t N, int32_t K, const float *A, const float *B,
