@@ -464,6 +464,22 @@ export function createNativeBackend(
       );
       if (failed(rc, "adamStep")) ref.adamStep(x, g, m, v, vmax, c);
     },
+
+    lstmCell(h, c, act, xg, hg, cPrev) {
+      ref.lstmCell(h, c, act, xg, hg, cPrev);
+    },
+
+    lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc) {
+      ref.lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc);
+    },
+
+    gruCell(h, act, xg, hg, bhh, hPrev) {
+      ref.gruCell(h, act, xg, hg, bhh, hPrev);
+    },
+
+    gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh) {
+      ref.gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh);
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { gather, indexSelect, scatterAdd } from "./js/indexing.ts";
 import { col2im, im2col, pool } from "./js/window.ts";
 import { cholesky, eigh, lu, qr, solve, svd } from "./js/linalg.ts";
 import { adamStep, sgdStep } from "./js/optim_step.ts";
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./js/rnn_cell.ts";
 
 /**
  * The JS backend object.
@@ -50,4 +51,8 @@ export const jsBackend: Backend = {
   svd,
   sgdStep,
   adamStep,
+  lstmCell,
+  lstmCellBackward,
+  gruCell,
+  gruCellBackward,
 };
