@@ -9,7 +9,7 @@ import {
   type RecurrenceOptions,
   recurrenceReference,
   type RecurrentMode,
-  Tensor,
+  type Tensor,
   tensor,
 } from "./mod.ts";
 
