@@ -19,6 +19,7 @@ export const SOURCES: readonly string[] = [
   "src/matmul.c",
   "src/linalg.c",
   "src/optim.c",
+  "src/rnn.c",
 ];
 
 /**

@@ -34,6 +34,8 @@ export interface Thresholds {
   linalg: number;
   /** Fused optimiser steps (`sgdStep`, `adamStep`): parameter elements. */
   optim: number;
+  /** Fused recurrent cells (`lstmCell`, `gruCell` and their backward): batch · hidden elements. */
+  rnnCell: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export const THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   window: 0,
   linalg: 0,
   optim: 128,
+  rnnCell: 0,
 });
 
 /**
@@ -84,4 +87,5 @@ export const NO_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   window: 0,
   linalg: 0,
   optim: 128,
+  rnnCell: 0,
 });
