@@ -1,11 +1,11 @@
 /**
- * The training workloads of bench/compare.ts (W2 MLP, W3 CNN, W8 VAE), built to mirror
+ * The training workloads of bench/compare.ts (W2 MLP, W3 CNN, W4 LSTM, W8 VAE), built to mirror
  * bench/torch_worker.py exactly: same shapes, initialisations (PyTorch's defaults), losses,
  * optimisers and batch sizes. Each maker returns one training step and the units it processes.
  *
  * @module
  */
-import { rand, randint, Rng } from "@nnc/tensor";
+import { rand, randint, randn as randnNd, Rng } from "@nnc/tensor";
 import { randn as randnT, Tensor } from "@nnc/autograd";
 import {
   bceLoss,
@@ -13,8 +13,10 @@ import {
   crossEntropy,
   Flatten,
   Linear,
+  LSTM,
   MaxPool2d,
   Module,
+  mseLoss,
   ReLU,
   Sequential,
 } from "@nnc/layers";
@@ -142,4 +144,29 @@ export function w8(): Promise<Workload> {
     bce.add(kl).backward();
     opt.step();
   }, { samples: 128 }]);
+}
+
+/**
+ * W4: a one-layer LSTM (input 64, hidden 256) over 64 steps of a batch of 32, MSE of its outputs
+ * against a fixed target, Adam lr 1e-3: one training step (forward, backward through time, update).
+ *
+ * @example
+ * ```ts ignore
+ * const [step, units] = await w4();
+ * step();
+ * console.log(units.samples); // 32
+ * ```
+ */
+export function w4(): Promise<Workload> {
+  const rng = new Rng(0);
+  const lstm = new LSTM(64, 256, { rng });
+  const x = new Tensor(randnNd([64, 32, 64], { rng }));
+  const target = new Tensor(randnNd([64, 32, 256], { rng }));
+  const opt = new Adam(lstm.parameters(), { lr: 1e-3 });
+  return Promise.resolve([() => {
+    opt.zeroGrad();
+    const [out] = lstm.forward(x);
+    mseLoss(out, target).backward();
+    opt.step();
+  }, { samples: 32 }]);
 }

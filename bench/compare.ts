@@ -27,6 +27,7 @@ const WORKLOADS: Record<
   "W1-1024": { unit: "GFLOP/s", per: (u, t) => u.flop / t / 1e9 },
   "W2": { unit: "samples/s", per: (u, t) => u.samples / t },
   "W3": { unit: "samples/s", per: (u, t) => u.samples / t },
+  "W4": { unit: "samples/s", per: (u, t) => u.samples / t },
   "W7": { unit: "µs/op", per: (u, t) => (t / u.ops) * 1e6 },
   "W7-grad": { unit: "µs/op", per: (u, t) => (t / u.ops) * 1e6 },
   "W8": { unit: "samples/s", per: (u, t) => u.samples / t },

@@ -47,6 +47,7 @@ const WORKLOADS: Record<string, Maker> = {
   "W7-grad": w7grad,
   "W2": async () => (await import("./_training_workloads.ts")).w2(),
   "W3": async () => (await import("./_training_workloads.ts")).w3(),
+  "W4": async () => (await import("./_training_workloads.ts")).w4(),
   "W8": async () => (await import("./_training_workloads.ts")).w8(),
 };
 

@@ -97,6 +97,21 @@ def w3(torch):
     return train_step(torch, model, x, y, nn.functional.cross_entropy, opt), {"samples": 64}
 
 
+def w4(torch):
+    nn = torch.nn
+    lstm = nn.LSTM(64, 256)
+    x = torch.randn(64, 32, 64)
+    target = torch.randn(64, 32, 256)
+    opt = torch.optim.Adam(lstm.parameters(), lr=1e-3)
+
+    def step():
+        opt.zero_grad()
+        out, _ = lstm(x)
+        nn.functional.mse_loss(out, target).backward()
+        opt.step()
+    return step, {"samples": 32}
+
+
 def w7(torch):
     a = torch.randn(64)
     b = torch.randn(64)
@@ -150,7 +165,8 @@ def w8(torch):
     return step, {"samples": 128}
 
 
-WORKLOADS = {"W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W3": w3, "W7": w7, "W7-grad": w7grad, "W8": w8}
+WORKLOADS = {"W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W3": w3, "W4": w4, "W7": w7, "W7-grad": w7grad,
+             "W8": w8}
 
 if __name__ == "__main__":
     sys.exit(main())
