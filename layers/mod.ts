@@ -47,6 +47,7 @@ export * from "./rnn.ts";
 export * from "./lstm.ts";
 export * from "./gru.ts";
 export * from "./rnn_cell.ts";
+export * from "./recurrent_attention.ts";
 export * from "./activations.ts";
 export * from "./activation_layers.ts";
 export * from "./residual_block.ts";
