@@ -27,6 +27,7 @@ export * from "./npy.ts";
 export * from "./csv.ts";
 export * from "./text.ts";
 export * from "./text_corpus.ts";
+export * from "./transliteration.ts";
 export * from "./mnist.ts";
 export * from "./dataset.ts";
 export * from "./data_loader.ts";

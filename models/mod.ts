@@ -7,7 +7,8 @@
  * - `@nnc/models/mlp`: multilayer perceptrons;
  * - `@nnc/models/cnn`: LeNet-5 and the demo's conv net;
  * - `@nnc/models/classical`: linear/ridge/lasso/logistic regression, kernels, SVMs, kNN, model selection
- *   (`NDArray` only, browser-safe).
+ *   (`NDArray` only, browser-safe);
+ * - `@nnc/models/rnn`: character language models, seq2seq with attention, sampling and beam search.
  *
  * This root module re-exports every family. A model does not know how it is trained or drawn:
  * `@nnc/train` trains it, `@nnc/plot` draws it.
@@ -28,3 +29,4 @@ export * from "./neurons/mod.ts";
 export * from "./mlp/mod.ts";
 export * from "./cnn/mod.ts";
 export * from "./classical/mod.ts";
+export * from "./rnn/mod.ts";

@@ -72,7 +72,9 @@ export interface SamplingOptions {
 
 function resolveRng(o: SamplingOptions, op: string): Rng {
   if (o.rng !== undefined) {
-    if (!(o.rng instanceof Rng)) throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
+    if (!(o.rng instanceof Rng)) {
+      throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
+    }
     return o.rng;
   }
   if (o.seed !== undefined) return new Rng(checkNumber(o.seed, op, "seed"));
@@ -89,11 +91,17 @@ interface Chooser {
 
 function chooser(options: SamplingOptions | undefined, op: string): Chooser {
   const o = options ?? {};
-  if (typeof o !== "object") throw new TypeError(`${op}: options must be an object, got ${describe(o)}`);
+  if (typeof o !== "object") {
+    throw new TypeError(`${op}: options must be an object, got ${describe(o)}`);
+  }
   const greedy = o.greedy ?? false;
-  if (typeof greedy !== "boolean") throw new TypeError(`${op}: greedy must be a boolean, got ${describe(greedy)}`);
+  if (typeof greedy !== "boolean") {
+    throw new TypeError(`${op}: greedy must be a boolean, got ${describe(greedy)}`);
+  }
   const temperature = checkNumber(o.temperature ?? 1, op, "temperature");
-  if (!(temperature > 0)) throw new RangeError(`${op}: temperature must be > 0, got ${temperature}`);
+  if (!(temperature > 0)) {
+    throw new RangeError(`${op}: temperature must be > 0, got ${temperature}`);
+  }
   const topK = o.topK === undefined ? Infinity : checkInt(o.topK, op, "topK", 1);
   const topP = checkNumber(o.topP ?? 1, op, "topP");
   if (!(topP > 0 && topP <= 1)) throw new RangeError(`${op}: topP must be in (0, 1], got ${topP}`);
@@ -101,7 +109,10 @@ function chooser(options: SamplingOptions | undefined, op: string): Chooser {
 }
 
 /** `[B, V]` logits as rows of numbers (a 1-d array is one row). */
-function logitRows(logits: NDArrayLike, op: string): { rows: number; V: number; data: ArrayLike<number>; at: number } {
+function logitRows(
+  logits: NDArrayLike,
+  op: string,
+): { rows: number; V: number; data: ArrayLike<number>; at: number } {
   const a = asNDArray(logits, op, "logits");
   if (a.ndim !== 1 && a.ndim !== 2) {
     throw new RangeError(`${op}: logits must be [V] or [B, V], got [${a.shape.join(", ")}]`);
@@ -188,7 +199,9 @@ export function sampleNext(logits: NDArrayLike, options?: SamplingOptions): Int3
  * ```ts
  * import { samplingDistribution } from "@nnc/models/rnn";
  * import { array } from "@nnc/tensor";
- * const p = samplingDistribution(array([Math.log(0.5), Math.log(0.3), Math.log(0.2)]), { topP: 0.7 });
+ * const p = samplingDistribution(array([Math.log(0.5), Math.log(0.3), Math.log(0.2)], { dtype: "float64" }), {
+ *   topP: 0.7,
+ * });
  * console.assert(Math.abs(p[0][0] - 0.625) < 1e-12 && p[0][2] === 0);
  * ```
  */
@@ -278,7 +291,9 @@ export function generate<S>(
     const r = decoder.step(current, state);
     state = r.state;
     const { rows, V, data, at } = logitRows(r.logits, op);
-    if (rows !== B) throw new RangeError(`${op}: step returned ${rows} rows of logits for ${B} sequences`);
+    if (rows !== B) {
+      throw new RangeError(`${op}: step returned ${rows} rows of logits for ${B} sequences`);
+    }
     const next = new Int32Array(B);
     let alive = 0;
     for (let b = 0; b < B; b++) {
@@ -365,7 +380,7 @@ interface Beam {
  * // Tokens 0 (end), 1, 2; after 1 the end is certain, after 2 it is not.
  * const lm: Decoder<null> = {
  *   step: (tokens) => ({
- *     logits: array([...tokens].map((t) => t === 1 ? [0, -99, -99] : t === 2 ? [-1, -1, -1] : [-99, Math.log(0.4), Math.log(0.6)])),
+ *     logits: array([...tokens].map((t) => t === 1 ? [0, -99, -99] : t === 2 ? [-1, -1, -1] : [-99, Math.log(0.4), Math.log(0.6)]), { dtype: "float64" }),
  *     state: null,
  *   }),
  *   select: () => null,
@@ -384,7 +399,9 @@ export function beamSearch<S>(
   const op = "beamSearch";
   checkDecoder(decoder, op);
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`${op}: options must be an object with maxLength, got ${describe(options)}`);
+    throw new TypeError(
+      `${op}: options must be an object with maxLength, got ${describe(options)}`,
+    );
   }
   const k = checkInt(options.beamWidth ?? 5, op, "beamWidth", 1);
   const m = checkInt(options.candidatesPerBeam ?? k, op, "candidatesPerBeam", 1);
@@ -401,7 +418,9 @@ export function beamSearch<S>(
     const r = decoder.step(tokens, state);
     const { rows, V, data, at } = logitRows(r.logits, op);
     if (rows !== beams.length) {
-      throw new RangeError(`${op}: step returned ${rows} rows of logits for ${beams.length} hypotheses`);
+      throw new RangeError(
+        `${op}: step returned ${rows} rows of logits for ${beams.length} hypotheses`,
+      );
     }
     const candidates: { from: number; token: number; logProb: number; greedy: boolean }[] = [];
     for (let b = 0; b < beams.length; b++) {
@@ -487,7 +506,12 @@ export function sequenceLogProb<S>(
 
 function checkDecoder(d: unknown, op: string): void {
   const x = d as Decoder<unknown>;
-  if (x === null || typeof x !== "object" || typeof x.step !== "function" || typeof x.select !== "function") {
-    throw new TypeError(`${op}: decoder must be an object with step(tokens, state) and select(state, rows)`);
+  if (
+    x === null || typeof x !== "object" || typeof x.step !== "function" ||
+    typeof x.select !== "function"
+  ) {
+    throw new TypeError(
+      `${op}: decoder must be an object with step(tokens, state) and select(state, rows)`,
+    );
   }
 }
