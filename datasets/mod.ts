@@ -41,6 +41,7 @@ export * from "./noisy_polynomial.ts";
 export * from "./anscombe.ts";
 export * from "./sequence_tasks.ts";
 export * from "./addition_task.ts";
+export * from "./adding_problem.ts";
 export * from "./hello.ts";
 export * from "./graph.ts";
 export * from "./karate_club.ts";
