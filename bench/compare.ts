@@ -28,6 +28,8 @@ const WORKLOADS: Record<
   "W2": { unit: "samples/s", per: (u, t) => u.samples / t },
   "W3": { unit: "samples/s", per: (u, t) => u.samples / t },
   "W4": { unit: "samples/s", per: (u, t) => u.samples / t },
+  "W4-lm": { unit: "samples/s", per: (u, t) => u.samples / t },
+  "W4-gen": { unit: "tokens/s", per: (u, t) => u.tokens / t },
   "W7": { unit: "µs/op", per: (u, t) => (t / u.ops) * 1e6 },
   "W7-grad": { unit: "µs/op", per: (u, t) => (t / u.ops) * 1e6 },
   "W8": { unit: "samples/s", per: (u, t) => u.samples / t },
