@@ -31,5 +31,8 @@ Deno.test("addingProblem: predicting 1 gives a mean squared error near 1/6", () 
   let mse = 0;
   for (let i = 0; i < y.size; i++) mse += (y.get(i) - 1) ** 2 / y.size;
   assert.ok(Math.abs(mse - 1 / 6) < 0.01, `${mse}`);
-  assert.throws(() => addingProblem({ length: 1 }), /length must be an integer >= 2, got (number )?1/);
+  assert.throws(
+    () => addingProblem({ length: 1 }),
+    /length must be an integer >= 2, got (number )?1/,
+  );
 });
