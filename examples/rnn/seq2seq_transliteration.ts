@@ -97,6 +97,10 @@ function exactMatch(beamWidth: number): number {
   }
   return right / testIdx.length;
 }
+// A uniform guess costs ln V ≈ 3.5 nats per letter; training must get well below it.
+report.metric("final training loss (nats per letter)", losses[losses.length - 1], {
+  max: report.quick ? 3.45 : 0.05,
+});
 const greedy = exactMatch(1), beam = exactMatch(5);
 report.metric("held-out exact match (greedy)", greedy, { min: report.quick ? 0 : 0.99 });
 report.metric("held-out exact match (beam 5)", beam, { min: report.quick ? 0 : 0.99 });
