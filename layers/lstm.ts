@@ -22,7 +22,8 @@ import { fmtShape } from "./_util.ts";
  * 004's separate `f_t = σ(U^f x_t + W^f y_{t−1} + b^f)` has `U^f` in `weight_ih` and `W^f` in
  * `weight_hh` directly (its output `y` is `h`, its state `s` is `c`).
  *
- * `forward(x, [h0, c0]?, { lengths }?)` returns `[output, [hN, cN]]`.
+ * `forward(x, [h0, c0]?, { lengths }?)` returns `[output, [hN, cN]]`. PyTorch's `proj_size`
+ * (LSTM with projections) is not implemented.
  *
  * @example
  * ```ts
