@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { Rng } from "@nnc/tensor";
-import { gradcheck, randn, Tensor, tensor } from "@nnc/autograd";
+import { linalg, Rng } from "@nnc/tensor";
+import fc from "fast-check";
+import { gradcheck, gradients, randn, Tensor, tensor } from "@nnc/autograd";
 import { RNN } from "./rnn.ts";
 import { functionalCall } from "./functional_call.ts";
 import { checkRecurrentCase, recurrentCases } from "./_recurrent_testing.ts";
@@ -144,4 +145,31 @@ Deno.test("RNN: dropout between layers only in training mode, from the layer's g
   a.eval();
   const [e1] = a.forward(x), [e2] = a.forward(x);
   assert.deepEqual(e1.toArray(), e2.toArray());
+});
+
+Deno.test("RNN: the notes' gradient bound ‖∂R/∂h^t‖ ≤ σ_max(W)^{s−t} ‖∂R/∂h^s‖ (tanh, |σ'| ≤ 1)", () => {
+  // 001 (L693–733): ∇_{h^t}R = [Π_{j=t+1}^{s} Wᵀ S(h^j)] ∇_{h^s}R with S = diag(σ'), so gradients
+  // vanish across many steps when σ_max(W) < 1 and may explode when it is > 1.
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 1e6 }),
+      fc.double({ min: 0.3, max: 2.5, noNaN: true }),
+      fc.integer({ min: 1, max: 12 }),
+      (seed, scale, s) => {
+        const rng = new Rng(seed);
+        const rnn = new RNN(2, 4, { dtype: "float64", rng });
+        const w = rnn.stateDict().weight_hh_l0;
+        const sigma = linalg.svdvals(w).get(0);
+        w.data.set(w.mul(scale / sigma).data);
+        const x = randn([s, 1, 2], { dtype: "float64", rng });
+        const h0 = randn([1, 1, 4], { dtype: "float64", rng, requiresGrad: true });
+        const v = randn([1, 1, 4], { dtype: "float64", rng });
+        const [, hs] = rnn.forward(x, h0);
+        const [g] = gradients(hs.mul(v).sum(), [h0]);
+        const norm = Math.hypot(...(g!.data.data as Float64Array));
+        const bound = scale ** s * Math.hypot(...(v.data.data as Float64Array));
+        return norm <= bound * (1 + 1e-12);
+      },
+    ),
+  );
 });
