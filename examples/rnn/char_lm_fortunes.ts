@@ -16,7 +16,7 @@ import { fortunes, type TextCorpus } from "@nnc/datasets";
 import { CharLM, detachState, type RecurrentState } from "@nnc/models/rnn";
 import { lineChart, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag, textFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 
 const report = new ExampleReport("rnn", "char_lm_fortunes");
 report.note(`backend: ${await preferNative()}`);

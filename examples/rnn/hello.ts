@@ -14,7 +14,7 @@ import { helloSequence } from "@nnc/datasets";
 import { CharLM } from "@nnc/models/rnn";
 import { lineChart, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 
 const report = new ExampleReport("rnn", "hello");
 report.note(`backend: ${await preferNative()}`);

@@ -13,7 +13,7 @@ import { Adam, clipGradNorm } from "@nnc/optim";
 import { addingProblem } from "@nnc/datasets";
 import { lineChart, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 
 const report = new ExampleReport("rnn", "long_dependencies");
 report.note(`backend: ${await preferNative()}`);

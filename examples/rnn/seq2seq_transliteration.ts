@@ -4,20 +4,21 @@
 // encoder–decoder with additive (Bahdanau) or multiplicative (Luong) attention is trained with
 // teacher forcing that gives way to scheduled sampling (Adam, cosine learning-rate decay), then decoded greedily and with a beam of 5
 // on held-out words; the attention weights are drawn as a heat map (rows: output letters, columns:
-// input characters; white = weight 1).
+// input characters), for one word with labels and for six side by side (white = weight 1).
 //
 //   deno run -A examples/rnn/seq2seq_transliteration.ts [--quick] [--attention bahdanau|luong]
 //       [--epochs 12] [--train 6000]
-// → out/rnn/seq2seq_attention.png, out/rnn/seq2seq_loss.svg, out/rnn/seq2seq_transliteration.summary.json
+// → out/rnn/seq2seq_attention.svg, out/rnn/seq2seq_attention.png, out/rnn/seq2seq_loss.svg,
+//   out/rnn/seq2seq_transliteration.summary.json
 import { NDArray, Rng, stack as stackNd } from "@nnc/tensor";
 import { noGrad } from "@nnc/autograd";
 import { crossEntropy } from "@nnc/layers";
 import { Adam, CosineAnnealingLR } from "@nnc/optim";
 import { transliterationTask } from "@nnc/datasets";
 import { type AttentionType, Seq2Seq } from "@nnc/models/rnn";
-import { lineChart, saveImageGrid, saveSvg } from "@nnc/plot";
+import { heatmapChart, lineChart, saveImageGrid, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag, textFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 
 const report = new ExampleReport("rnn", "seq2seq_transliteration");
 report.note(`backend: ${await preferNative()}`);
@@ -108,30 +109,52 @@ const greedy = exactMatch(1), beam = exactMatch(5);
 report.metric("held-out exact match (greedy)", greedy, { min: report.quick ? 0 : 0.99 });
 report.metric("held-out exact match (beam 5)", beam, { min: report.quick ? 0 : 0.99 });
 
-// Attention maps of a few held-out words, one image each ([output letters, input characters]).
+// Attention of a few held-out words: rows are output letters, columns input characters.
 const shown = testIdx.slice(0, 6);
 const maps: NDArray[] = [];
 const width = Math.max(...shown.map((i) => pool.sourceLengths[i]));
 const height = Math.max(...shown.map((i) => pool.targetLengths[i]));
+model.eval();
+let first: { weights: NDArray; source: string; output: string[] } | null = null;
 for (const i of shown) {
   const [src, srcLen] = rows(pool.source, pool.sourceLengths, [i]);
-  const [tgt] = rows(pool.target, pool.targetLengths, [i]);
-  const out = noGrad(() => {
-    model.eval();
-    return model.forward(src, tgt, { sourceLengths: srcLen });
-  });
+  const pred = model.translate(src, { sourceLengths: srcLen, maxLength: 12 })[0];
+  // Teacher-force the model's own output (and </s>) to read the weights it used.
+  const out = noGrad(() =>
+    model.forward(src, NDArray.fromTyped(Int32Array.from([...pred, 2]), [1, pred.length + 1]), {
+      sourceLengths: srcLen,
+    })
+  );
   const w = out.attention!.data.slice(0); // [T, S]
   const padded = new Float32Array(height * width);
-  for (let t = 0; t < w.shape[0]; t++) {
+  for (let t = 0; t < Math.min(height, w.shape[0]); t++) {
     for (let j = 0; j < w.shape[1]; j++) padded[t * width + j] = w.get(t, j);
   }
   maps.push(NDArray.fromTyped(padded, [height, width]));
-  const pred = model.translate(src, { sourceLengths: srcLen, maxLength: 12 })[0];
+  first ??= {
+    weights: w,
+    source: pool.sources[i],
+    output: [...train.targetVocab.decode(pred), "</s>"],
+  };
   report.note(
     `  ${pool.sources[i]} → ${train.targetVocab.decode(pred)} (truth ${pool.targets[i]})`,
   );
 }
 model.train();
+await saveSvg(
+  report.path("seq2seq_attention.svg"),
+  await heatmapChart(first!.weights, {
+    title: `${attention} attention translating "${first!.source}"`,
+    xLabels: [...first!.source],
+    yLabels: first!.output,
+    xLabel: "input character",
+    yLabel: "output letter",
+    valueLabel: "weight",
+    domain: [0, 1],
+    annotate: true,
+    format: ".2f",
+  }),
+);
 await saveImageGrid(report.path("seq2seq_attention.png"), stackNd(maps), {
   columns: 3,
   scale: 14,
