@@ -40,6 +40,7 @@ export * from "./conv.ts";
 export * from "./pool.ts";
 export * from "./dropout.ts";
 export * from "./embedding.ts";
+export * from "./recurrent.ts";
 export * from "./functional.ts";
 export * from "./gradcheck.ts";
 export * from "./sparse.ts";

@@ -1,24 +1,27 @@
 /**
- * The training workloads of bench/compare.ts (W2 MLP, W3 CNN, W8 VAE), built to mirror
+ * The model workloads of bench/compare.ts (W2 MLP, W3 CNN, W4 LSTM and its language model, W8 VAE), built to mirror
  * bench/torch_worker.py exactly: same shapes, initialisations (PyTorch's defaults), losses,
  * optimisers and batch sizes. Each maker returns one training step and the units it processes.
  *
  * @module
  */
-import { rand, randint, Rng } from "@nnc/tensor";
-import { randn as randnT, Tensor } from "@nnc/autograd";
+import { rand, randint, randn as randnNd, Rng } from "@nnc/tensor";
+import { noGrad, randn as randnT, Tensor } from "@nnc/autograd";
 import {
   bceLoss,
   Conv2d,
   crossEntropy,
   Flatten,
   Linear,
+  LSTM,
   MaxPool2d,
   Module,
+  mseLoss,
   ReLU,
   Sequential,
 } from "@nnc/layers";
 import { Adam, type Optimizer, SGD } from "@nnc/optim";
+import { CharLM } from "@nnc/models/rnn";
 
 /** A training step and the work units it covers (`samples` per step). */
 export type Workload = [step: () => void, units: Record<string, number>];
@@ -142,4 +145,72 @@ export function w8(): Promise<Workload> {
     bce.add(kl).backward();
     opt.step();
   }, { samples: 128 }]);
+}
+
+/**
+ * W4: a one-layer LSTM (input 64, hidden 256) over 64 steps of a batch of 32, MSE of its outputs
+ * against a fixed target, Adam lr 1e-3: one training step (forward, backward through time, update).
+ *
+ * @example
+ * ```ts ignore
+ * const [step, units] = await w4();
+ * step();
+ * console.log(units.samples); // 32
+ * ```
+ */
+export function w4(): Promise<Workload> {
+  const rng = new Rng(0);
+  const lstm = new LSTM(64, 256, { rng });
+  const x = new Tensor(randnNd([64, 32, 64], { rng }));
+  const target = new Tensor(randnNd([64, 32, 256], { rng }));
+  const opt = new Adam(lstm.parameters(), { lr: 1e-3 });
+  return Promise.resolve([() => {
+    opt.zeroGrad();
+    const [out] = lstm.forward(x);
+    mseLoss(out, target).backward();
+    opt.step();
+  }, { samples: 32 }]);
+}
+
+/** The language model of W4-lm and W4-gen: embedding 64, 2 × 256 LSTM, read-out to 100 tokens. */
+function languageModel(rng: Rng): CharLM {
+  return new CharLM({ vocabSize: 100, hiddenSize: 256, numLayers: 2, embeddingDim: 64, rng });
+}
+
+/**
+ * W4-lm: inference of a character language model (embedding 64, 2 × 256 LSTM, 100 tokens) on a
+ * batch of 32 sequences of 128 tokens, without gradients: logits of every position.
+ *
+ * @example
+ * ```ts ignore
+ * const [step, units] = await w4lm();
+ * step();
+ * console.log(units.samples); // 32
+ * ```
+ */
+export function w4lm(): Promise<Workload> {
+  const rng = new Rng(0);
+  const lm = languageModel(rng).eval();
+  const x = randint(0, 100, [32, 128], { rng });
+  return Promise.resolve([() => {
+    noGrad(() => lm.forward(x));
+  }, { samples: 32 }]);
+}
+
+/**
+ * W4-gen: the same language model generating 100 tokens one at a time for one sequence (greedy),
+ * each step feeding the previous token and the carried state.
+ *
+ * @example
+ * ```ts ignore
+ * const [step, units] = await w4gen();
+ * step();
+ * console.log(units.tokens); // 100
+ * ```
+ */
+export function w4gen(): Promise<Workload> {
+  const lm = languageModel(new Rng(0)).eval();
+  return Promise.resolve([() => {
+    lm.sample([1], { maxNewTokens: 100, greedy: true });
+  }, { tokens: 100 }]);
 }

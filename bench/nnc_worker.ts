@@ -47,6 +47,9 @@ const WORKLOADS: Record<string, Maker> = {
   "W7-grad": w7grad,
   "W2": async () => (await import("./_training_workloads.ts")).w2(),
   "W3": async () => (await import("./_training_workloads.ts")).w3(),
+  "W4": async () => (await import("./_training_workloads.ts")).w4(),
+  "W4-lm": async () => (await import("./_training_workloads.ts")).w4lm(),
+  "W4-gen": async () => (await import("./_training_workloads.ts")).w4gen(),
   "W8": async () => (await import("./_training_workloads.ts")).w8(),
   "W-GCN": async () => (await import("./_gnn_workloads.ts")).wgcn(),
 };

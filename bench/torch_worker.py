@@ -109,6 +109,64 @@ def w3(torch):
     return train_step(torch, model, x, y, nn.functional.cross_entropy, opt), {"samples": 64}
 
 
+def w4(torch):
+    nn = torch.nn
+    lstm = nn.LSTM(64, 256)
+    x = torch.randn(64, 32, 64)
+    target = torch.randn(64, 32, 256)
+    opt = torch.optim.Adam(lstm.parameters(), lr=1e-3)
+
+    def step():
+        opt.zero_grad()
+        out, _ = lstm(x)
+        nn.functional.mse_loss(out, target).backward()
+        opt.step()
+    return step, {"samples": 32}
+
+
+class _CharLM:
+    """The language model of W4-lm and W4-gen (built lazily: torch is imported in main)."""
+
+    @staticmethod
+    def make(torch):
+        nn = torch.nn
+
+        class CharLM(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.embedding = nn.Embedding(100, 64)
+                self.rnn = nn.LSTM(64, 256, 2, batch_first=True)
+                self.head = nn.Linear(256, 100)
+
+            def forward(self, x, state=None):
+                out, state = self.rnn(self.embedding(x), state)
+                return self.head(out), state
+
+        return CharLM().eval()
+
+
+def w4lm(torch):
+    lm = _CharLM.make(torch)
+    x = torch.randint(0, 100, (32, 128))
+
+    def step():
+        with torch.no_grad():
+            lm(x)
+    return step, {"samples": 32}
+
+
+def w4gen(torch):
+    lm = _CharLM.make(torch)
+
+    def step():
+        with torch.no_grad():
+            token, state = torch.tensor([[1]]), None
+            for _ in range(100):
+                logits, state = lm(token, state)
+                token = logits[:, -1].argmax(-1, keepdim=True)
+    return step, {"tokens": 100}
+
+
 def w7(torch):
     a = torch.randn(64)
     b = torch.randn(64)
@@ -196,8 +254,8 @@ def wgcn(torch):
     return train_step(torch, model, x, y, nn.functional.cross_entropy, opt), {"nodes": n}
 
 
-WORKLOADS = {"W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W3": w3, "W7": w7, "W7-grad": w7grad, "W8": w8,
-             "W-GCN": wgcn}
+WORKLOADS = {"W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W3": w3, "W4": w4, "W4-lm": w4lm,
+             "W4-gen": w4gen, "W7": w7, "W7-grad": w7grad, "W8": w8, "W-GCN": wgcn}
 
 if __name__ == "__main__":
     sys.exit(main())

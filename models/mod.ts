@@ -9,6 +9,7 @@
  * - `@nnc/models/classical`: linear/ridge/lasso/logistic regression, kernels, SVMs, kNN, model selection
  *   (`NDArray` only, browser-safe);
  * - `@nnc/models/gnn`: GCN, GAT, graph classifiers, the graph transformer, a voxel CNN.
+ * - `@nnc/models/rnn`: character language models, seq2seq with attention, sampling and beam search.
  *
  * This root module re-exports every family. A model does not know how it is trained or drawn:
  * `@nnc/train` trains it, `@nnc/plot` draws it.
@@ -30,3 +31,4 @@ export * from "./mlp/mod.ts";
 export * from "./cnn/mod.ts";
 export * from "./classical/mod.ts";
 export * from "./gnn/mod.ts";
+export * from "./rnn/mod.ts";

@@ -20,6 +20,7 @@ export const SOURCES: readonly string[] = [
   "src/linalg.c",
   "src/optim.c",
   "src/sparse.c",
+  "src/rnn.c",
 ];
 
 /**

@@ -153,6 +153,17 @@ export function createNativeBackend(
 
   const T = thresholds;
 
+  /** The coefficient array of the cell kernels: B, H and each buffer's byte length (0 for none). */
+  function cellCoefficients(
+    B: number,
+    H: number,
+    bufs: readonly (Float32Array | Float64Array | Int32Array | null)[],
+  ): void {
+    coeff[0] = B;
+    coeff[1] = H;
+    bufs.forEach((b, k) => (coeff[2 + k] = b === null ? 0 : b.byteLength));
+  }
+
   return {
     name: "native",
 
@@ -514,6 +525,69 @@ export function createNativeBackend(
       );
       if (failed(rc, "segmentReduce")) ref.segmentReduce(op, out, arg, src, index);
     },
+
+    lstmCell(h, c, act, xg, hg, cPrev) {
+      const B = h.shape[0], H = h.shape[1];
+      if (B * H < T.rnnCell) return ref.lstmCell(h, c, act, xg, hg, cPrev);
+      const bufs = [h, c, act, xg, hg, cPrev].map(flat);
+      cellCoefficients(B, H, bufs);
+      const rc = sym.nnc_lstm_cell(coeff, coeff.byteLength, DTYPE_CODES[h.dtype], ...six(bufs));
+      if (failed(rc, "lstmCell")) ref.lstmCell(h, c, act, xg, hg, cPrev);
+    },
+
+    lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc) {
+      const B = c.shape[0], H = c.shape[1];
+      if (B * H < T.rnnCell) {
+        return ref.lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc);
+      }
+      const bufs = [dGates, dcPrev, act, c, cPrev, dh, dc].map(flat);
+      cellCoefficients(B, H, bufs);
+      const rc = sym.nnc_lstm_cell_backward(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[c.dtype],
+        bufs[0],
+        bufs[1],
+        bufs[2],
+        bufs[3],
+        bufs[4],
+        bufs[5],
+        bufs[6],
+      );
+      if (failed(rc, "lstmCellBackward")) {
+        ref.lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc);
+      }
+    },
+
+    gruCell(h, act, xg, hg, bhh, hPrev) {
+      const B = h.shape[0], H = h.shape[1];
+      if (B * H < T.rnnCell) return ref.gruCell(h, act, xg, hg, bhh, hPrev);
+      const bufs = [
+        flat(h),
+        flat(act),
+        flat(xg),
+        flat(hg),
+        bhh === null ? null : flat(bhh),
+        flat(hPrev),
+      ];
+      cellCoefficients(B, H, bufs);
+      const rc = sym.nnc_gru_cell(coeff, coeff.byteLength, DTYPE_CODES[h.dtype], ...six(bufs));
+      if (failed(rc, "gruCell")) ref.gruCell(h, act, xg, hg, bhh, hPrev);
+    },
+
+    gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh) {
+      const B = hPrev.shape[0], H = hPrev.shape[1];
+      if (B * H < T.rnnCell) return ref.gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh);
+      const bufs = [dxg, dhg, dhPrev, act, hPrev, dh].map(flat);
+      cellCoefficients(B, H, bufs);
+      const rc = sym.nnc_gru_cell_backward(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[hPrev.dtype],
+        ...six(bufs),
+      );
+      if (failed(rc, "gruCellBackward")) ref.gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh);
+    },
   };
 
   /** Sizes, then the byte length of each buffer (0 for a null one), as nnc_spmm/nnc_sddmm read them. */
@@ -555,3 +629,10 @@ const CHEAP_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
   "trunc",
   "sign",
 ]);
+
+type Buf = Float32Array | Float64Array | Int32Array | null;
+
+/** Six buffers as the cell kernels' pointer arguments (a null one passes as a null pointer). */
+function six(b: readonly Buf[]): [Buf, Buf, Buf, Buf, Buf, Buf] {
+  return [b[0], b[1], b[2], b[3], b[4], b[5]];
+}

@@ -38,6 +38,8 @@ export interface Thresholds {
   sparse: number;
   /** `segmentReduce`: source elements (rows × features). */
   segment: number;
+  /** Fused recurrent cells (`lstmCell`, `gruCell` and their backward): batch · hidden elements. */
+  rnnCell: number;
 }
 
 /**
@@ -65,6 +67,7 @@ export const THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   optim: 128,
   sparse: 256,
   segment: 1024,
+  rnnCell: 0,
 });
 
 /**
@@ -92,4 +95,5 @@ export const NO_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   optim: 128,
   sparse: 0,
   segment: 0,
+  rnnCell: 0,
 });

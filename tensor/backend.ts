@@ -240,4 +240,56 @@ export interface Backend {
     src: NDArray,
     index: NDArray,
   ): void;
+  /**
+   * Pointwise part of an LSTM step for a batch (PyTorch's gate order i, f, g, o): with
+   * `a = xg + hg` (`[B, 4H]`), `i, f, o = σ(a_i, a_f, a_o)`, `g = tanh(a_g)`, writes
+   * `c = f·cPrev + i·g` and `h = o·tanh(c)` (`[B, H]`) and the activated gates `[i, f, g, o]` into
+   * `act` (`[B, 4H]`, what {@link Backend.lstmCellBackward} reads). Every operand is contiguous and
+   * of one float dtype.
+   */
+  lstmCell(h: NDArray, c: NDArray, act: NDArray, xg: NDArray, hg: NDArray, cPrev: NDArray): void;
+  /**
+   * The gradients of {@link Backend.lstmCell}: from the activated gates `act`, the new cell state `c`,
+   * the previous one `cPrev` and the gradients `dh`, `dc` of the step's outputs, writes the gradient
+   * of the gate pre-activations `dGates` (`[B, 4H]`, that of `xg` and of `hg` alike) and of `cPrev`.
+   * Every operand is contiguous and of one float dtype.
+   */
+  lstmCellBackward(
+    dGates: NDArray,
+    dcPrev: NDArray,
+    act: NDArray,
+    c: NDArray,
+    cPrev: NDArray,
+    dh: NDArray,
+    dc: NDArray,
+  ): void;
+  /**
+   * Pointwise part of a GRU step for a batch (PyTorch's gate order r, z, n): `xg = x W_ihᵀ + b_ih`
+   * and `hg = hPrev W_hhᵀ` (`[B, 3H]`), `bhh` (`[3H]`, or null for none); `r = σ(xg_r + hg_r + b_r)`,
+   * `z = σ(xg_z + hg_z + b_z)`, `hn = hg_n + b_n`, `n = tanh(xg_n + r·hn)`, writes
+   * `h = (1 − z)·n + z·hPrev` (`[B, H]`) and `[r, z, n, hn]` into `act` (`[B, 4H]`). Every operand is
+   * contiguous and of one float dtype.
+   */
+  gruCell(
+    h: NDArray,
+    act: NDArray,
+    xg: NDArray,
+    hg: NDArray,
+    bhh: NDArray | null,
+    hPrev: NDArray,
+  ): void;
+  /**
+   * The gradients of {@link Backend.gruCell}: from `act`, `hPrev` and `dh`, writes the gradients of
+   * `xg` (`dxg`), of `hg + bhh` (`dhg`, both `[B, 3H]`) and the direct part `dh·z` of that of `hPrev`
+   * (the part through `hg` is `dhg · W_hh`, left to the caller). Every operand is contiguous and of
+   * one float dtype.
+   */
+  gruCellBackward(
+    dxg: NDArray,
+    dhg: NDArray,
+    dhPrev: NDArray,
+    act: NDArray,
+    hPrev: NDArray,
+    dh: NDArray,
+  ): void;
 }

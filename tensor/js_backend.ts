@@ -15,6 +15,7 @@ import { col2im, im2col, pool } from "./js/window.ts";
 import { cholesky, eigh, lu, qr, solve, svd } from "./js/linalg.ts";
 import { adamStep, sgdStep } from "./js/optim_step.ts";
 import { sddmm, segmentReduce, spmm } from "./js/sparse.ts";
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./js/rnn_cell.ts";
 
 /**
  * The JS backend object.
@@ -54,4 +55,8 @@ export const jsBackend: Backend = {
   spmm,
   sddmm,
   segmentReduce,
+  lstmCell,
+  lstmCellBackward,
+  gruCell,
+  gruCellBackward,
 };

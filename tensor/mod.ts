@@ -32,6 +32,7 @@ export * from "./pad.ts";
 export * from "./indexing.ts";
 export * from "./sort.ts";
 export * from "./window.ts";
+export * from "./rnn_cell.ts";
 export * from "./format.ts";
 export * from "./testing.ts";
 export * from "./safetensors.ts";

@@ -135,6 +135,26 @@ NNC_API int32_t nnc_sddmm(const double *c, int32_t c_bytes, int32_t dtype, void 
 NNC_API int32_t nnc_segment_reduce(const double *c, int32_t c_bytes, int32_t dtype, void *out,
                                    int32_t *arg, const void *src, const int32_t *index);
 
+/* Fused pointwise parts of LSTM and GRU steps (see tensor/backend.ts, lstmCell and gruCell), over
+ * contiguous buffers of one dtype (NNC_F32 or NNC_F64), in the arithmetic of the JS kernels
+ * (tensor/js/rnn_cell.ts). c[0] = B (batch rows), c[1] = H (hidden size), then the byte length of
+ * each buffer passed, in order (0 for a NULL bhh):
+ *   lstm_cell:          h [B,H], c [B,H], act [B,4H] <- xg [B,4H], hg [B,4H], cprev [B,H]
+ *   lstm_cell_backward: dgates [B,4H], dcprev [B,H] <- act, c, cprev, dh [B,H], dc [B,H]
+ *   gru_cell:           h [B,H], act [B,4H] <- xg [B,3H], hg [B,3H], bhh [3H] or NULL, hprev [B,H]
+ *   gru_cell_backward:  dxg [B,3H], dhg [B,3H], dhprev [B,H] <- act [B,4H], hprev, dh [B,H] */
+NNC_API int32_t nnc_lstm_cell(const double *c, int32_t c_bytes, int32_t dtype, void *h, void *cell,
+                              void *act, const void *xg, const void *hg, const void *cprev);
+NNC_API int32_t nnc_lstm_cell_backward(const double *c, int32_t c_bytes, int32_t dtype,
+                                       void *dgates, void *dcprev, const void *act,
+                                       const void *cell, const void *cprev, const void *dh,
+                                       const void *dc);
+NNC_API int32_t nnc_gru_cell(const double *c, int32_t c_bytes, int32_t dtype, void *h, void *act,
+                             const void *xg, const void *hg, const void *bhh, const void *hprev);
+NNC_API int32_t nnc_gru_cell_backward(const double *c, int32_t c_bytes, int32_t dtype, void *dxg,
+                                      void *dhg, void *dhprev, const void *act, const void *hprev,
+                                      const void *dh);
+
 /* Plain GEMM entry points for benchmarks: C[M,N] = A[M,K] B[K,N], all row-major contiguous.
  * builtin != 0 forces libnnc's own GEMM. */
 NNC_API int32_t nnc_sgemm(int32_t M, int32_t N, int32_t K, const float *A, const float *B,
