@@ -250,16 +250,56 @@ function processAlive(pid: number): boolean | undefined {
   }
 }
 
-async function removeStaleTemps(dir: string, base: string): Promise<void> {
+/**
+ * Removes the temporary files {@link writeFileAtomic} left in `dir` when their writer was killed
+ * (see the module's rules: a dead pid on Linux, an age elsewhere), for targets whose file name
+ * passes `isTarget` (default: every target); returns how many were removed. `writeFileAtomic`
+ * does this for its own target; use this where the next save goes to another name (a checkpoint
+ * per epoch). Best effort: without read permission on `dir` it removes nothing.
+ *
+ * @example
+ * ```ts
+ * import { removeStaleTempFiles } from "@nnc/tensor";
+ * const dir = await Deno.makeTempDir();
+ * // A temporary file of a writer (pid 4194305 cannot exist) killed while saving e3.safetensors.
+ * await Deno.writeTextFile(`${dir}/.e3.safetensors.4194305.0123456789ab.nnc-tmp`, "half a file");
+ * const removed = await removeStaleTempFiles(dir, (name) => /^e\d+\.safetensors$/.test(name));
+ * console.assert(removed === (Deno.build.os === "linux" ? 1 : 0));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function removeStaleTempFiles(
+  dir: string,
+  isTarget: (fileName: string) => boolean = () => true,
+): Promise<number> {
+  if (typeof dir !== "string" || dir === "") {
+    throw new TypeError(
+      `removeStaleTempFiles: dir must be a non-empty string, got ${describe(dir)}`,
+    );
+  }
+  if (typeof isTarget !== "function") {
+    throw new TypeError(
+      `removeStaleTempFiles: isTarget must be a function, got ${describe(isTarget)}`,
+    );
+  }
+  let removed = 0;
   try {
     for await (const entry of Deno.readDir(dir)) {
-      if (!entry.isFile || !isAtomicTempName(entry.name, base)) continue;
+      const m = TEMP_NAME.exec(entry.name);
+      if (!entry.isFile || m === null || !isTarget(m[1])) continue;
       const path = `${dir}/${entry.name}`;
-      if (isStale(dir, entry.name, () => statTime(path))) await Deno.remove(path).catch(() => {});
+      if (isStale(dir, entry.name, () => statTime(path))) {
+        await Deno.remove(path).then(() => removed++, () => {});
+      }
     }
   } catch {
     // Clean-up is best effort: no read permission, or the folder is missing (the write reports it).
   }
+  return removed;
+}
+
+async function removeStaleTemps(dir: string, base: string): Promise<void> {
+  await removeStaleTempFiles(dir, (name) => name === base);
 }
 
 function removeStaleTempsSync(dir: string, base: string): void {

@@ -748,4 +748,3 @@ function checkPath(path: string | URL, op: string): string {
   }
   return path;
 }
-

@@ -20,6 +20,7 @@ import {
   checkOneOf,
   checkOptions,
   describe,
+  removeStaleTempFiles,
   writeFileAtomic,
 } from "@nnc/tensor";
 /**
@@ -440,7 +441,12 @@ export class ModelCheckpoint implements Callback {
       const name = parentOf(path) === parentOf(this.latestPath) ? baseOf(path) : path;
       await writeFileAtomic(this.latestPath, name + "\n", { op: "ModelCheckpoint" });
     }
-    if (Number.isFinite(this.keep)) await this.#removeOld(path);
+    if (this.path.includes("{epoch}")) {
+      // The next save goes to another file name, so the killed writers' temporary files of
+      // earlier epochs are removed here.
+      await removeStaleTempFiles(parentOf(this.path), (name) => this.#pattern().test(name));
+      if (Number.isFinite(this.keep)) await this.#removeOld(path);
+    }
   }
 
   /**
@@ -466,12 +472,17 @@ export class ModelCheckpoint implements Callback {
     return path;
   }
 
+  /** File names the template produces. */
+  #pattern(): RegExp {
+    return new RegExp(
+      "^" + baseOf(this.path).split("{epoch}").map(escapeRegExp).join("\\d+") + "$",
+    );
+  }
+
   /** Removes the oldest files matching the template beyond `keep` (never the one just written). */
   async #removeOld(written: string): Promise<void> {
     const dir = parentOf(this.path);
-    const pattern = new RegExp(
-      "^" + baseOf(this.path).split("{epoch}").map(escapeRegExp).join("\\d+") + "$",
-    );
+    const pattern = this.#pattern();
     const found: { path: string; time: number; epoch: number }[] = [];
     for await (const entry of Deno.readDir(dir)) {
       if (!entry.isFile || !pattern.test(entry.name)) continue;

@@ -302,9 +302,20 @@ Deno.test("ModelCheckpoint keeps the last k files (across runs) and a latest poi
     assert.equal(await ModelCheckpoint.latest(`${dir}/ckpt/latest`), `${dir}/ckpt/e3.safetensors`);
     const file = await loadSafetensors(`${dir}/ckpt/e3.safetensors`);
     assert.equal(file.tensors["weight"].item(), log.weights[2]);
-    // A second run (a new callback, continuing the history) removes the first run's files too.
+    // A second run (a new callback, continuing the history) removes the first run's files too,
+    // and the temporary file of a writer killed while saving epoch 9 (pid above any real one).
+    const stale = `${dir}/ckpt/.e9.safetensors.4194305.0123456789ab.nnc-tmp`;
+    await Deno.writeTextFile(stale, "half a checkpoint");
     await train(new ModelCheckpoint(options), h);
-    assert.deepEqual(await list(), ["e5.safetensors", "e6.safetensors", "latest"]);
+    assert.deepEqual(
+      await list(),
+      Deno.build.os === "linux" ? ["e5.safetensors", "e6.safetensors", "latest"] : [
+        ".e9.safetensors.4194305.0123456789ab.nnc-tmp",
+        "e5.safetensors",
+        "e6.safetensors",
+        "latest",
+      ],
+    );
     // A restarted run numbered from 1 again: its new files are the newest, the old ones go.
     await train(new ModelCheckpoint({ ...options, keep: 1 }));
     assert.deepEqual(await list(), ["e3.safetensors", "latest"]);
