@@ -2,13 +2,17 @@
 // resident-memory samples taken after a forced garbage collection.
 //
 // Usage: deno run -A --v8-flags=--expose-gc faults/_soak_worker.ts <js|native> <train|eager> <steps>
+// (NNC_BLAS=builtin selects libnnc's own GEMM, as in `deno task test:builtin`.)
 import { getBackend, manualSeed, randint, randn, useBackend } from "@nnc/tensor";
 import * as nd from "@nnc/tensor";
 import * as ag from "@nnc/autograd";
 import { crossEntropy, Linear, ReLU, Sequential } from "@nnc/layers";
 import { Adam } from "@nnc/optim";
 
-const [backend, kind, stepsArg] = Deno.args;
+const [backend, kind, stepsArg, leakArg] = Deno.args;
+// "leak": keep two small arrays per step, as a buggy cache would (shows the test can fail).
+const leak = leakArg === "leak";
+const kept: unknown[] = [];
 if (backend === "native") {
   await import("@nnc/native");
   useBackend("native");
@@ -44,6 +48,7 @@ if (kind === "train") {
     loss.backward();
     optimizer.step();
     loss.item();
+    if (leak) kept.push(nd.zeros([4]), nd.ones([2]));
   };
 } else {
   const a = randn([48, 48]), b = randn([48, 48]);
@@ -61,7 +66,7 @@ if (kind === "train") {
 for (let i = 1; i <= steps; i++) {
   step();
   if (i % every === 0) {
-    if (!Deno.env.get("NO_GC")) gc();
+    gc();
     const m = Deno.memoryUsage();
     samples.push({
       step: i,
