@@ -42,7 +42,9 @@ export interface DocClass {
 
 /** Everything the fuzzer knows about the types of the public API. */
 export interface DocIndex {
-  functions: Map<string, DocParam[]>;
+  /** Functions and classes by entry point (the file URL of a `mod.ts`), then by export name. */
+  modules: Map<string, { functions: Map<string, DocParam[]>; classes: Map<string, DocClass> }>;
+  /** Classes of every module by name (for base classes exported elsewhere). */
   classes: Map<string, DocClass>;
   interfaces: Map<string, DocProperty[]>;
   aliases: Map<string, DocType>;
@@ -74,20 +76,21 @@ export async function readDoc(entries: string[]): Promise<DocIndex> {
   if (!out.success) throw new Error(`deno doc failed: ${new TextDecoder().decode(out.stderr)}`);
   const json = JSON.parse(new TextDecoder().decode(out.stdout));
   const index: DocIndex = {
-    functions: new Map(),
+    modules: new Map(),
     classes: new Map(),
     interfaces: new Map(),
     aliases: new Map(),
   };
-  const visit = (symbols: Json[], prefix: string) => {
+  type Module = { functions: Map<string, DocParam[]>; classes: Map<string, DocClass> };
+  const visit = (symbols: Json[], prefix: string, mod: Module) => {
     for (const s of symbols) {
       for (const d of s.declarations ?? []) {
         const name = prefix + s.name;
-        if (d.kind === "function" && !index.functions.has(name)) {
-          index.functions.set(name, d.def.params.map(param));
+        if (d.kind === "function" && !mod.functions.has(name)) {
+          mod.functions.set(name, d.def.params.map(param));
         } else if (d.kind === "class") {
           const ctor = d.def.constructors?.[0];
-          index.classes.set(name, {
+          const cls: DocClass = {
             params: (ctor?.params ?? []).map(param),
             methods: (d.def.methods ?? []).filter((m: Json) =>
               m.kind === "method" && m.accessibility !== "private" &&
@@ -99,7 +102,9 @@ export async function readDoc(entries: string[]): Promise<DocIndex> {
             })),
             extends: typeof d.def.extends === "string" ? d.def.extends : null,
             isAbstract: Boolean(d.def.isAbstract),
-          });
+          };
+          mod.classes.set(name, cls);
+          if (!index.classes.has(name)) index.classes.set(name, cls);
         } else if (d.kind === "interface") {
           const props: DocProperty[] = (d.def.properties ?? []).map((p: Json) => ({
             name: p.name,
@@ -115,12 +120,16 @@ export async function readDoc(entries: string[]): Promise<DocIndex> {
         } else if (d.kind === "typeAlias" && !index.aliases.has(name)) {
           index.aliases.set(name, d.def.tsType);
         } else if (d.kind === "namespace") {
-          visit(d.def.elements ?? [], `${name}.`);
+          visit(d.def.elements ?? [], `${name}.`, mod);
         }
       }
     }
   };
-  for (const node of Object.values(json.nodes) as Json[]) visit(node.symbols, "");
+  for (const [url, node] of Object.entries(json.nodes) as [string, Json][]) {
+    const mod: Module = { functions: new Map(), classes: new Map() };
+    index.modules.set(url, mod);
+    visit(node.symbols, "", mod);
+  }
   // Interfaces extending one read later: resolve the placeholders now.
   for (const [name, props] of index.interfaces) {
     const expanded: DocProperty[] = [];

@@ -186,11 +186,16 @@ const TENSORISH = new Set([
 ]);
 
 /** A value for a type; `name` is the parameter or property name (for numbers and shapes). */
-export function valueFor(s: Scene, type: DocType | null, name: string, depth = 0): unknown {
+export function valueFor(
+  s: Scene,
+  type: DocType | null | undefined,
+  name: string,
+  depth = 0,
+): unknown {
   if (depth > 4) return undefined;
   // One value in twelve is junk, whatever the type.
   if (s.draw(() => fc.integer({ min: 0, max: 11 })) === 0) return junk(s);
-  if (type === null) return untyped(s, name, depth);
+  if (!type) return untyped(s, name, depth);
   switch (type.kind) {
     case "keyword":
       return keyword(s, type.value, name);
@@ -213,7 +218,16 @@ export function valueFor(s: Scene, type: DocType | null, name: string, depth = 0
     case "tuple":
       return (type.value as DocType[]).map((t, i) => valueFor(s, t, `${name}${i}`, depth + 1));
     case "typeLiteral":
-      return objectOf(s, type.value.properties ?? [], depth);
+      return objectOf(
+        s,
+        // deno-lint-ignore no-explicit-any
+        (type.value.properties ?? []).map((p: any) => ({
+          name: p.name,
+          optional: Boolean(p.optional),
+          type: p.tsType ?? null,
+        })),
+        depth,
+      );
     case "fnOrConstructor":
       return (...args: unknown[]) => args[0];
     case "typeRef":
@@ -443,7 +457,11 @@ export function baseShape(draw: Draw): number[] {
     fc.oneof(
       fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }),
       fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
-      fc.constantFrom([2, 3], [3, 3], [2, 3, 4, 4], [1, 3, 8, 8], [4, 2], [1, 1, 5], [2, 2, 6]),
+      fc.constantFrom<number[]>([2, 3], [3, 3], [2, 3, 4, 4], [1, 3, 8, 8], [4, 2], [1, 1, 5], [
+        2,
+        2,
+        6,
+      ]),
     )
   );
 }

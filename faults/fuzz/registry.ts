@@ -1,0 +1,263 @@
+/**
+ * The fuzz registry: one entry for every exported function and class of every package (see
+ * `_exports.ts`). `fuzz_fault.ts` fails when an export has no entry here and is not in
+ * {@link EXCLUDED}, so a new export is noticed.
+ *
+ * Adding an entry for a new export `foo` of package `layers`:
+ * - usually: add its name to the package's line in {@link AUTO}. Its arguments are then drawn
+ *   from its signature (`deno doc --json`): right kinds and fitting shapes mostly, and wrong
+ *   types, ranks, dtypes, NaN/Inf, empty and huge sizes, bad options at every level. A class is
+ *   constructed, then one or two of its public methods (`forward` first for a Module) are called.
+ * - when the generated calls cannot reach the interesting paths, or a call must be undone
+ *   (global state), or the result's shape is known: a {@link FuzzEntry} in {@link CUSTOM}.
+ * - only with a reason a reviewer accepts (it compiles C, it changes the process, it waits for
+ *   input): a line in {@link EXCLUDED}.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import * as nd from "@nnc/tensor";
+import * as ag from "@nnc/autograd";
+import { DatasetNotFoundError } from "@nnc/datasets";
+import { broadcast, shapeOf } from "./_contract.ts";
+import { junk, ndarray, type Scene, tensor } from "./_values.ts";
+
+/** How one export is fuzzed, beyond what its signature says. */
+export interface FuzzEntry {
+  /** Makes one call (replaces the generated one); returns its result. */
+  call?: (s: Scene, fn: (...args: unknown[]) => unknown) => unknown;
+  /** The expected shape of the result, when it can be told from the arguments. */
+  shape?: (args: unknown[], result: unknown) => number[] | undefined;
+  /** Names an error message may use besides the export's own. */
+  names?: string[];
+  /** Error classes that are part of the function's contract (an assertion helper throws them). */
+  errors?: (abstract new (...args: never[]) => Error)[];
+  /** Reads or writes files: Deno's file-system errors are outcomes, not violations. */
+  io?: boolean;
+  /** Runs per call budget (default 1): lower for slow functions. */
+  weight?: number;
+  /** Restores global state after each call. */
+  after?: () => void;
+}
+
+// ---------- shape oracles ----------
+
+const same = (args: unknown[]) => shapeOf(args[0]);
+const broadcast2 = (args: unknown[]) => {
+  const a = shapeOf(args[0]), b = shapeOf(args[1]);
+  return a && b ? broadcast(a, b) : undefined;
+};
+/** Reductions with `{ axis, keepDims }` (tensor) or positional options. */
+const reduced = (args: unknown[]) => {
+  const shape = shapeOf(args[0]);
+  const o = args[1] as { axis?: number | number[]; keepDims?: boolean } | undefined;
+  if (!shape || (o !== undefined && (o === null || typeof o !== "object"))) return undefined;
+  const axes = o?.axis === undefined ? shape.map((_, i) => i) : [o.axis].flat();
+  const norm = axes.map((a) => (a < 0 ? a + shape.length : a));
+  if (norm.some((a) => !Number.isInteger(a) || a < 0 || a >= shape.length)) return undefined;
+  return o?.keepDims === true
+    ? shape.map((d, i) => (norm.includes(i) ? 1 : d))
+    : shape.filter((_, i) => !norm.includes(i));
+};
+const matmulShape = (args: unknown[]) => {
+  const a = shapeOf(args[0]), b = shapeOf(args[1]);
+  if (!a || !b || a.length === 0 || b.length === 0) return undefined;
+  const a2 = a.length === 1 ? [1, a[0]] : a, b2 = b.length === 1 ? [b[0], 1] : b;
+  if (a2[a2.length - 1] !== b2[b2.length - 2]) return undefined;
+  const batch = broadcast(a2.slice(0, -2), b2.slice(0, -2));
+  if (!batch) return undefined;
+  const out = [...batch, a2[a2.length - 2], b2[b2.length - 1]];
+  if (a.length === 1) out.splice(out.length - 2, 1);
+  if (b.length === 1) out.splice(out.length - 1, 1);
+  return out;
+};
+
+const UNARY =
+  "abs ceil cos erf exp expm1 floor log log1p neg reciprocal relu round rsqrt sigmoid sign sin softplus sqrt square tan tanh trunc clone contiguous";
+const BINARY = "add sub mul div pow maximum minimum mod atan2 eq ne lt le gt ge";
+const REDUCE = "sum mean max min prod";
+
+/** Binary ops drawn with broadcast-compatible shapes half the time. */
+function binaryCall(tensors: boolean): FuzzEntry["call"] {
+  return (s, fn) => {
+    const make = (shape?: number[]) => (tensors ? tensor(s, { shape }) : ndarray(s, { shape }));
+    const k = s.draw(() => fc.integer({ min: 0, max: 5 }));
+    const a = k === 5 ? junk(s) : make(s.base);
+    const b = k === 0 ? s.draw(() => fc.constantFrom(2, -1, NaN, 0.5)) : k === 4 ? junk(s) : make();
+    return fn(a, b);
+  };
+}
+
+function family(pkg: "tensor" | "autograd"): Record<string, FuzzEntry> {
+  const out: Record<string, FuzzEntry> = {};
+  for (const n of UNARY.split(" ")) out[`${pkg}:${n}`] = { shape: same };
+  for (const n of BINARY.split(" ")) {
+    out[`${pkg}:${n}`] = { shape: broadcast2, call: binaryCall(pkg === "autograd") };
+  }
+  for (const n of REDUCE.split(" ")) out[`${pkg}:${n}`] = { shape: reduced };
+  for (const n of ["softmax", "logSoftmax", "cumsum", "cumprod"]) {
+    out[`${pkg}:${n}`] = { shape: same };
+  }
+  out[`${pkg}:matmul`] = {
+    shape: matmulShape,
+    call: (s, fn) => {
+      const make = (shape: number[]) =>
+        pkg === "autograd" ? tensor(s, { shape }) : ndarray(s, { shape });
+      const [m, k, n] = [0, 0, 0].map(() => s.draw(() => fc.integer({ min: 0, max: 4 })));
+      const lead = s.draw(() => fc.constantFrom<number[]>([], [], [2], [1], [2, 1]));
+      const aShape = s.draw(() => fc.constantFrom<number[]>([...lead, m, k], [k]));
+      const bShape = s.draw(() => fc.constantFrom<number[]>([k, n], [...lead, k, n], [k]));
+      const which = s.draw(() => fc.integer({ min: 0, max: 5 }));
+      return fn(make(aShape), which === 0 ? junk(s) : make(which === 1 ? [k + 1, n] : bShape));
+    },
+  };
+  return out;
+}
+
+/** Exports fuzzed from their signatures alone, by package (space-separated names). */
+export const AUTO: Record<string, string> = {
+  tensor: `AssertionError NDArray Rng Storage argmax argmin argsort array asNDArray
+    astype avgPool avgPool1d avgPool2d avgPool3d broadcastShapes
+    checkBool checkDType checkFloatDType checkFunction checkInt checkNumber checkOneOf
+    checkOptions checkPositive checkProbability checkShape chunk clamp col2im concat
+    contiguousStrides decodeSafetensors describe dot dtypeOf empty encodeSafetensors eye
+    fmtShape formatArray full fullLike gather im2col indexSelect isAtomicTempName isFloat
+    itemSize linalg.cholesky linalg.det linalg.eigh linalg.inv linalg.lstsq linalg.norm
+    linalg.qr linalg.slogdet linalg.solve linalg.svd linalg.svdvals linspace listBackends
+    logsumexp maxPool maxPool1d maxPool2d maxPool3d normalizeAxes normalizeAxis oneHot ones
+    onesLike outer pad promoteTypes rand randint randn randperm sameShape scatterAdd
+    scatterAddInPlace sizeOf sort split stack std topk variance where windowOutputShape zeros
+    zerosLike getBackend getPrintOptions defaultRng allocTyped assign`,
+  autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d
+    arange argmax argmin argsort astype avgPool avgPool1d avgPool2d avgPool3d chunk clamp
+    concat conv1d conv2d conv3d convTranspose1d convTranspose2d convTranspose3d dot dropout
+    embedding empty expand eye flatten flip fold full fullLike gather indexSelect
+    linalg.cholesky linalg.det linalg.eigh linalg.inv linalg.slogdet linalg.solve linspace
+    logsumexp maxPool maxPool1d maxPool2d maxPool3d maxPoolWithIndices ones onesLike outer pad
+    permute rand randint randn reshape scatterAdd slice sort split squeeze stack std tensor
+    topk transpose unfold unsqueeze variance where zeros zerosLike isAnomalyEnabled
+    isGradEnabled backward`,
+  layers: `Abs AdaptiveAvgPool2d AvgPool1d AvgPool2d AvgPoolNd BCELoss BCEWithLogitsLoss
+    BatchNorm1d BatchNorm2d BatchNormNd Bilinear Conv1d Conv2d Conv3d ConvNd ConvTranspose1d
+    ConvTranspose2d ConvTranspose3d ConvTransposeNd CosineEmbeddingLoss CrossEntropyLoss
+    DenseBlock Dropout Dropout2d ELU Embedding Flatten GELU GroupNorm HingeLoss HuberLoss
+    Identity InstanceNorm1d InstanceNorm2d InstanceNormNd KLDivLoss L1Loss LayerNorm LeakyReLU
+    Linear LogSoftmax Loss MSELoss MaxPool1d MaxPool2d MaxPoolNd Maxout Module ModuleDict
+    ModuleList NLLLoss Parameter ReLU ResidualBlock Sequential Sigmoid SmoothL1Loss Softmax
+    Softplus Tanh Unflatten Upsample batchNorm bceLoss bceWithLogits bilinear
+    cauchySchwarzDivergence cosineEmbeddingLoss crossEntropy dropout2d elu expectationLoss
+    gelu groupNorm hingeLoss huberLoss init.calculateGain init.constant init.fans
+    init.kaimingNormal init.kaimingUniform init.normal init.ones init.orthogonal init.uniform
+    init.xavierNormal init.xavierUniform init.zeros interpolate klDiv l1Loss layerNorm
+    leakyRelu linear maxout mseLoss nllLoss removeWeightNorm sigmoid smoothL1Loss softplus
+    tanimotoLoss weightNorm functionalCall`,
+  optim: `Adadelta Adagrad Adam AdamW CosineAnnealingLR ExponentialLR HyperbolicDecayLR
+    LRScheduler LinearDecayLR LinearWarmup MultiStepLR OneCycleLR Optimizer RMSprop
+    ReduceLROnPlateau SGD SignSGD StepLR clipGradNorm clipGradValue decodeOptimizerState
+    encodeOptimizerState optimizerStateFromSafetensors optimizerStateToSafetensors`,
+  datasets: `DataFormatError DataLoader DatasetNotFoundError Graph Subset TensorDataset
+    Vocabulary additionTask anscombe blobs charCorpus circles compose copyTask decodeIdx
+    decodeIdxHeader decodeNpy decodeNpyHeader encodeIdx encodeNpy gaussianNoise gunzip gzip
+    helloSequence horizontalFlip isGzip karateClub noisyPolynomial normalize parseCsv
+    parseCsvRecords randomCrop randomGraphs randomSplit reverseTask spirals
+    stochasticBlockModel twoMoons voxelShapes voxelize xor`,
+  plot: `decisionRuns historyChart historyChartSpec imageGrid lineChart lineChartSpec
+    renderVegaLite scatterChart scatterChartSpec`,
+  train: `Accuracy CsvLogger EarlyStopping History JsonlLogger ModelCheckpoint
+    NonFiniteLossError Progress TopKAccuracy accuracy confusionMatrix evaluate
+    formatConfusionMatrix formatLogValue precisionRecall predict predictBatches
+    predictedClasses resolveMetrics topKAccuracy valKey`,
+  "models/unsupervised": `CompetitiveLearning Hebbian Hopfield KMeans KMeansNetwork
+    MiniBatchKMeans Oja PCA Sanger Willshaw hopfieldCapacity kmeansPlusPlus lloyd
+    sparsePatterns`,
+  "models/neurons": "McCullochPitts Perceptron",
+  "models/mlp": "mlp",
+  "models/cnn": "convNet lenet5",
+  native: "createNativeBackend loadedNative nativeInfo",
+};
+
+const FILE_IO: string[] = [
+  "tensor:loadSafetensors",
+  "tensor:loadSafetensorsSync",
+  "tensor:saveSafetensors",
+  "tensor:saveSafetensorsSync",
+  "tensor:writeFileAtomic",
+  "tensor:writeFileAtomicSync",
+  "tensor:removeStaleTempFiles",
+  "layers:loadModel",
+  "layers:loadModelSync",
+  "layers:saveModel",
+  "layers:saveModelSync",
+  "optim:loadOptimizerState",
+  "optim:loadOptimizerStateSync",
+  "optim:saveOptimizerState",
+  "optim:saveOptimizerStateSync",
+  "datasets:readCharCorpus",
+  "datasets:readCsv",
+  "datasets:readIdx",
+  "datasets:readNpy",
+  "datasets:readText",
+  "datasets:writeIdx",
+  "datasets:writeNpy",
+  "plot:saveImageGrid",
+  "plot:saveSvg",
+];
+
+/** Exports with an entry of their own. */
+export const CUSTOM: Record<string, FuzzEntry> = {
+  ...family("tensor"),
+  ...family("autograd"),
+  ...Object.fromEntries(FILE_IO.map((k) => [k, { io: true, weight: 0.5 }])),
+  "tensor:assertClose": { errors: [nd.AssertionError] },
+  "tensor:allclose": {},
+  "autograd:gradcheck": { errors: [ag.GradcheckError], weight: 0.3 },
+  "autograd:gradgradcheck": { errors: [ag.GradcheckError], weight: 0.3 },
+  "autograd:grad": { weight: 0.5 },
+  "autograd:valueAndGrad": { weight: 0.5 },
+  "autograd:vjp": { weight: 0.5 },
+  "autograd:jvp": { weight: 0.5 },
+  "autograd:jacobian": { weight: 0.5 },
+  "autograd:hessian": { weight: 0.3 },
+  "autograd:hessianVectorProduct": { weight: 0.3 },
+  "autograd:gradients": { weight: 0.5 },
+  "autograd:applyPrimitive": { weight: 0.5 },
+  "autograd:noGrad": { after: () => void ag.setGradEnabled(true) },
+  "autograd:enableGrad": { after: () => void ag.setGradEnabled(true) },
+  "autograd:setGradEnabled": { after: () => void ag.setGradEnabled(true) },
+  "autograd:detectAnomaly": { after: () => void ag.setDetectAnomaly(false) },
+  "autograd:setDetectAnomaly": { after: () => void ag.setDetectAnomaly(false) },
+  "tensor:setPrintOptions": { after: () => nd.resetPrintOptions() },
+  "tensor:resetPrintOptions": {},
+  "tensor:manualSeed": { after: () => nd.manualSeed(0) },
+  "tensor:arange": {},
+  // Switching backends in the middle of a run: only names that are not registered, or the
+  // active one, so the run stays on the backend it tests.
+  "tensor:useBackend": {
+    call: (s, fn) =>
+      fn(s.draw(() => fc.constantFrom<unknown>(nd.getBackend().name, "gpu", "", 3, null))),
+  },
+  "tensor:registerBackend": {
+    call: (s, fn) => fn(s.draw(() => fc.constantFrom<unknown>(null, {}, { name: 3 }, "js"))),
+  },
+  "tensor:referenceBackend": {
+    call: (s, fn) => {
+      const cases: unknown[][] = [[], [nd.getBackend()], [junk(s)]];
+      return fn(...cases[s.draw(() => fc.integer({ min: 0, max: 2 }))]);
+    },
+  },
+  "native:setNativeThreads": {
+    call: (s, fn) => fn(s.draw(() => fc.constantFrom<unknown>(0, -1, 1.5, NaN, "2", 1e9))),
+  },
+  "train:fit": { weight: 0.3 },
+  // Reads (and decompresses) the real data set when it is installed: a few calls suffice.
+  "datasets:fashionMnist": { io: true, weight: 0.05, errors: [DatasetNotFoundError] },
+  "datasets:mnist": { io: true, weight: 0.2, errors: [DatasetNotFoundError] },
+  "models/mlp:mlp": {},
+};
+
+/** Exports not fuzzed, with the reason (keep this list short: reviewers read it). */
+export const EXCLUDED: Record<string, string> = {
+  "native:compileInCache":
+    "runs the C compiler for seconds per call; its errors are tested in native/",
+  "native:loadNative": "opens and links the shared library; covered by native/ffi_test.ts",
+};
