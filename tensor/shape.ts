@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describe } from "./check.ts";
 
 /**
  * Row-major (C order) strides, in elements, for a shape.
@@ -101,6 +102,9 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
  * ```
  */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
+  if (typeof axis !== "number") {
+    throw new TypeError(`${op}: axis must be an integer, got ${describe(axis)}`);
+  }
   // A 0-d array accepts axis 0 and -1, as in PyTorch.
   if (ndim === 0 && (axis === 0 || axis === -1)) return 0;
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
@@ -126,6 +130,11 @@ export function normalizeAxes(
   op: string,
 ): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof axis !== "number" && !Array.isArray(axis)) {
+    throw new TypeError(
+      `${op}: axis must be an integer or an array of integers, got ${describe(axis)}`,
+    );
+  }
   const list = typeof axis === "number" ? [axis] : [...axis];
   const out = list.map((a) => normalizeAxis(a, ndim, op));
   const unique = [...new Set(out)].sort((x, y) => x - y);

@@ -3,7 +3,7 @@
 import { NDArray } from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
 
-/** A violation of the contract, or null. */
+/** A violation of the contract (what is wrong with a result), or null. */
 export type Verdict = string | null;
 
 /** Checks every NDArray (or Tensor) inside a result, two levels deep. */
@@ -69,22 +69,52 @@ export function broadcast(a: number[], b: number[]): number[] | undefined {
   return out;
 }
 
+/**
+ * Kinds of contract violations. `namesAnotherOp`: a TypeError/RangeError of the library's own
+ * checks (its message starts with an operation's name) that names the operation the function
+ * delegates to rather than the function itself; everything else is a bug without excuse.
+ */
+export type Category =
+  | "crash"
+  | "hang"
+  | "wrongClass"
+  | "unnamed"
+  | "namesAnotherOp"
+  | "wrongShape"
+  | "badArray";
+
+/** A violation: its kind and what happened. */
+export interface Violation {
+  category: Category;
+  text: string;
+}
+
+/** A library message starts with the operation: `zeros:`, `Linear(3→2):`, `Rng.int:`. */
+const OP_PREFIX = /^[A-Za-z_$][\w$.#]*(\([^)]*\))?(\.[\w$]+)?: /;
+
 /** Whether an error meets the contract: its kind, and a message that names the function. */
 export function checkError(
   e: unknown,
   names: readonly string[],
   accept: readonly (abstract new (...args: never[]) => Error)[],
-): Verdict {
-  if (!(e instanceof Error)) return `threw a non-Error: ${String(e)}`;
+): Violation | null {
+  if (!(e instanceof Error)) {
+    return { category: "wrongClass", text: `threw a non-Error: ${String(e)}` };
+  }
   const message = e.message ?? "";
-  for (const Kind of accept) if (e instanceof Kind) return null;
-  if (!(e instanceof TypeError || e instanceof RangeError)) {
-    return `threw ${e.constructor.name} (not TypeError/RangeError): ${message.slice(0, 200)}`;
+  const accepted = accept.some((Kind) => e instanceof Kind);
+  if (!accepted && !(e instanceof TypeError || e instanceof RangeError)) {
+    return {
+      category: "wrongClass",
+      text: `threw ${e.constructor.name} (not TypeError/RangeError): ${message.slice(0, 200)}`,
+    };
   }
-  if (!names.some((n) => message.includes(n))) {
-    return `${e.constructor.name} does not name ${names[0]}: ${message.slice(0, 200)}`;
-  }
-  return null;
+  if (names.some((n) => message.includes(n))) return null;
+  if (accepted && e.constructor !== TypeError && e.constructor !== RangeError) return null;
+  return {
+    category: OP_PREFIX.test(message) ? "namesAnotherOp" : "unnamed",
+    text: `${e.constructor.name} does not name ${names[0]}: ${message.slice(0, 200)}`,
+  };
 }
 
 /** A short description of call arguments for a report. */

@@ -66,10 +66,14 @@ function param(p: Json): DocParam {
   };
 }
 
-/** Reads the signatures of the given entry points (file paths) with `deno doc --json`. */
-export async function readDoc(entries: string[]): Promise<DocIndex> {
+/**
+ * Reads the signatures of the given entry points (file paths) with `deno doc --json`, run in
+ * `cwd` (the workspace root, whose deno.json maps the package names).
+ */
+export async function readDoc(entries: string[], cwd?: string): Promise<DocIndex> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["doc", "--json", ...entries],
+    cwd,
     stdout: "piped",
     stderr: "piped",
   }).output();

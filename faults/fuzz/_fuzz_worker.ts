@@ -11,7 +11,8 @@ import { getBackend, manualSeed, useBackend } from "@nnc/tensor";
 import { Module } from "@nnc/layers";
 import { constructorOf, type DocIndex, type DocParam, methodsOf, readDoc } from "./_doc.ts";
 import { argsFor, baseShape, type Draw, type Scene } from "./_values.ts";
-import { checkError, checkResult, describeArgs } from "./_contract.ts";
+import { type Category, checkError, checkResult, describeArgs } from "./_contract.ts";
+import { DataFormatError, DatasetNotFoundError } from "@nnc/datasets";
 import { AUTO, CUSTOM, type FuzzEntry } from "./registry.ts";
 import { type Export, PACKAGES, publicExports } from "./_exports.ts";
 
@@ -29,7 +30,10 @@ const files = `${dir}/files`;
 Deno.mkdirSync(files, { recursive: true });
 
 const root = new URL("../../", import.meta.url);
-const index: DocIndex = await readDoc(PACKAGES.map((p) => new URL(`${p}/mod.ts`, root).pathname));
+const index: DocIndex = await readDoc(
+  PACKAGES.map((p) => new URL(`${p}/mod.ts`, root).pathname),
+  root.pathname,
+);
 const exports = await publicExports(root);
 const TENSOR_PACKAGES = new Set([
   "autograd",
@@ -73,6 +77,7 @@ function namesOf(ex: Export, method?: string, instance?: unknown): string[] {
 
 interface Outcome {
   violation: string | null;
+  category?: Category;
   ok: boolean;
   args: string;
   slowMs?: number;
@@ -110,17 +115,20 @@ async function invoke(
     const result = await settle(fn());
     const ms = performance.now() - t0;
     if (ms > CALL_BOUND_MS) {
-      return { violation: `HANG: returned after ${ms.toFixed(0)} ms`, ok: false, args: argText() };
+      const violation = `HANG: returned after ${ms.toFixed(0)} ms`;
+      return { violation, category: "hang", ok: false, args: argText() };
     }
-    let violation = checkResult(result);
-    if (!violation && shape) {
+    const bad = checkResult(result);
+    if (bad) return { violation: bad, category: "badArray", ok: true, args: argText(), result };
+    if (shape) {
       const expected = shape(args, result);
       const got = (result as { shape?: number[] })?.shape;
       if (expected && got && expected.join() !== got.join()) {
-        violation = `wrong shape [${got}], expected [${expected}]`;
+        const violation = `wrong shape [${got}], expected [${expected}]`;
+        return { violation, category: "wrongShape", ok: true, args: argText(), result };
       }
     }
-    return { violation, ok: true, args: violation ? argText() : "", result };
+    return { violation: null, ok: true, args: "", result };
   } catch (e) {
     const ms = performance.now() - t0;
     if (e instanceof Error && e.message.startsWith("HANG")) {
@@ -150,16 +158,31 @@ interface Stats {
   ok: number;
   errors: number;
   violations: number;
-  examples: { violation: string; call: string }[];
+  /** Violations by category. */
+  categories: Partial<Record<Category, number>>;
+  examples: { category: Category; violation: string; call: string }[];
 }
 
 async function fuzz(ex: Export, entry: FuzzEntry): Promise<Stats> {
-  const stats: Stats = { key: ex.key, calls: 0, ok: 0, errors: 0, violations: 0, examples: [] };
+  const stats: Stats = {
+    key: ex.key,
+    calls: 0,
+    ok: 0,
+    errors: 0,
+    violations: 0,
+    categories: {},
+    examples: [],
+  };
   const record = (o: Outcome, call: string) => {
     stats.calls++;
     if (o.violation) {
+      const category = o.category ?? "unnamed";
       stats.violations++;
-      if (stats.examples.length < 3) stats.examples.push({ violation: o.violation, call });
+      stats.categories[category] = (stats.categories[category] ?? 0) + 1;
+      // Keep an example of each category (the worst kinds first in the report).
+      if (stats.examples.filter((x) => x.category === category).length < 2) {
+        stats.examples.push({ category, violation: o.violation, call });
+      }
     } else if (o.ok) stats.ok++;
     else stats.errors++;
   };
@@ -192,7 +215,10 @@ async function fuzz(ex: Export, entry: FuzzEntry): Promise<Stats> {
     if (!ex.isClass) {
       const args = argsFor(scene, functionParams(ex));
       progress(`${ex.key} ${stats.calls} ${ex.name}(${describeArgs(args)})`.slice(0, 400));
-      const o = await invoke(() => ex.value(...args), namesOf(ex), entry, args, entry.shape);
+      const names = [...namesOf(ex), ...(entry.names ?? [])];
+      const op = entry.opArg === undefined ? undefined : args[entry.opArg];
+      if (typeof op === "string") names.push(op);
+      const o = await invoke(() => ex.value(...args), names, entry, args, entry.shape);
       record(o, `${ex.name}(${o.args})`);
       return;
     }

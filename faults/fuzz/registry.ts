@@ -30,6 +30,8 @@ export interface FuzzEntry {
   shape?: (args: unknown[], result: unknown) => number[] | undefined;
   /** Names an error message may use besides the export's own. */
   names?: string[];
+  /** For the check helpers: the index of the argument naming the operation their errors name. */
+  opArg?: number;
   /** Error classes that are part of the function's contract (an assertion helper throws them). */
   errors?: (abstract new (...args: never[]) => Error)[];
   /** Reads or writes files: Deno's file-system errors are outcomes, not violations. */
@@ -116,15 +118,15 @@ function family(pkg: "tensor" | "autograd"): Record<string, FuzzEntry> {
 
 /** Exports fuzzed from their signatures alone, by package (space-separated names). */
 export const AUTO: Record<string, string> = {
-  tensor: `AssertionError NDArray Rng Storage argmax argmin argsort array asNDArray
-    astype avgPool avgPool1d avgPool2d avgPool3d broadcastShapes
-    checkBool checkDType checkFloatDType checkFunction checkInt checkNumber checkOneOf
-    checkOptions checkPositive checkProbability checkShape chunk clamp col2im concat
+  tensor: `AssertionError NDArray Rng Storage argmax argmin argsort array 
+    astype avgPool avgPool1d avgPool2d avgPool3d 
+    
+    chunk clamp col2im concat
     contiguousStrides decodeSafetensors describe dot dtypeOf empty encodeSafetensors eye
     fmtShape formatArray full fullLike gather im2col indexSelect isAtomicTempName isFloat
     itemSize linalg.cholesky linalg.det linalg.eigh linalg.inv linalg.lstsq linalg.norm
     linalg.qr linalg.slogdet linalg.solve linalg.svd linalg.svdvals linspace listBackends
-    logsumexp maxPool maxPool1d maxPool2d maxPool3d normalizeAxes normalizeAxis oneHot ones
+    logsumexp maxPool maxPool1d maxPool2d maxPool3d oneHot ones
     onesLike outer pad promoteTypes rand randint randn randperm sameShape scatterAdd
     scatterAddInPlace sizeOf sort split stack std topk variance where windowOutputShape zeros
     zerosLike getBackend getPrintOptions defaultRng allocTyped assign`,
@@ -203,8 +205,21 @@ const FILE_IO: string[] = [
   "plot:saveSvg",
 ];
 
+/** The argument checks of `@nnc/tensor`: their errors name the operation passed to them. */
+const CHECKS: Record<string, FuzzEntry> = Object.fromEntries([
+  ...`checkBool checkDType checkFloatDType checkFunction checkInt checkNumber checkOneOf
+    checkOptions checkPositive checkProbability asNDArray checkShape`.split(/\s+/).map((n) => [
+    `tensor:${n}`,
+    { opArg: 1 },
+  ]),
+  ...["normalizeAxis", "normalizeAxes", "broadcastShapes"].map((
+    n,
+  ) => [`tensor:${n}`, { opArg: 2 }]),
+]);
+
 /** Exports with an entry of their own. */
 export const CUSTOM: Record<string, FuzzEntry> = {
+  ...CHECKS,
   ...family("tensor"),
   ...family("autograd"),
   ...Object.fromEntries(FILE_IO.map((k) => [k, { io: true, weight: 0.5 }])),
@@ -261,3 +276,11 @@ export const EXCLUDED: Record<string, string> = {
     "runs the C compiler for seconds per call; its errors are tested in native/",
   "native:loadNative": "opens and links the shared library; covered by native/ffi_test.ts",
 };
+
+/**
+ * Exports whose argument errors (from the library's own checks) name the operation they delegate
+ * to instead of themselves (`zeros` → `empty: unknown dtype …`). Known debt, to be fixed as the
+ * checks move to `@nnc/tensor`'s check.ts: the fuzz test fails when an export not listed here
+ * does this (a new one) — fixed ones may be removed from the list.
+ */
+export const NAMES_ANOTHER_OP: string[] = [];
