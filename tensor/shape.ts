@@ -51,13 +51,13 @@ export function sizeOf(shape: readonly number[]): number {
  */
 export function checkShape(shape: readonly number[], op: string): void {
   if (!Array.isArray(shape)) {
-    throw new TypeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+    throw new TypeError(`${op}: shape must be an array of integers, got ${describe(shape)}`);
   }
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new RangeError(
         `${op}: invalid shape [${
-          shape.join(", ")
+          shape.map(describe).join(", ")
         }]; every dimension must be a non-negative integer`,
       );
     }

@@ -132,21 +132,18 @@ async function invoke(
   } catch (e) {
     const ms = performance.now() - t0;
     if (e instanceof Error && e.message.startsWith("HANG")) {
-      return { violation: e.message, ok: false, args: argText() };
+      return { violation: e.message, category: "hang", ok: false, args: argText() };
     }
     if (ms > CALL_BOUND_MS) {
-      return { violation: `HANG: threw after ${ms.toFixed(0)} ms`, ok: false, args: argText() };
+      const violation = `HANG: threw after ${ms.toFixed(0)} ms`;
+      return { violation, category: "hang", ok: false, args: argText() };
     }
-    const accept = [...(entry.errors ?? [])];
+    const accept = [...(entry.errors ?? []), DataFormatError, DatasetNotFoundError];
     if (entry.io) accept.push(...Object.values(Deno.errors) as (new () => Error)[]);
-    const violation = checkError(e, names, accept);
-    return {
-      violation: violation
-        ? `${violation}\n${(e as Error).stack?.split("\n").slice(1, 4).join("\n")}`
-        : null,
-      ok: false,
-      args: violation ? argText() : "",
-    };
+    const v = checkError(e, names, accept);
+    if (!v) return { violation: null, ok: false, args: "" };
+    const where = (e as Error).stack?.split("\n").slice(1, 3).join("\n") ?? "";
+    return { violation: `${v.text}\n${where}`, category: v.category, ok: false, args: argText() };
   } finally {
     entry.after?.();
   }

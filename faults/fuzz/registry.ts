@@ -252,7 +252,15 @@ export const CUSTOM: Record<string, FuzzEntry> = {
       fn(s.draw(() => fc.constantFrom<unknown>(nd.getBackend().name, "gpu", "", 3, null))),
   },
   "tensor:registerBackend": {
-    call: (s, fn) => fn(s.draw(() => fc.constantFrom<unknown>(null, {}, { name: 3 }, "js"))),
+    call: (s, fn) =>
+      fn(
+        s.draw(() =>
+          fc.constantFrom<unknown>(null, {}, { name: 3 }, "js", { name: "half", add: () => 0 }, {
+            ...nd.referenceBackend(),
+            name: "fuzz-copy",
+          })
+        ),
+      ),
   },
   "tensor:referenceBackend": {
     call: (s, fn) => {
