@@ -89,5 +89,5 @@ Deno.test("creation rejects bad input with clear messages", () => {
     () => array(new Float32Array(3), { shape: [2, 2] }),
     /array: shape \[2, 2\] needs 4 elements, got 3/,
   );
-  assert.throws(() => linspace(0, 1, -2), /linspace: num must be a non-negative integer/);
+  assert.throws(() => linspace(0, 1, -2), /linspace: num must be an integer >= 0, got -2/);
 });

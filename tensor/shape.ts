@@ -16,6 +16,7 @@ import { describe } from "./check.ts";
  * ```
  */
 export function contiguousStrides(shape: readonly number[]): number[] {
+  checkList(shape, "contiguousStrides", "shape");
   const strides = new Array<number>(shape.length);
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -35,6 +36,7 @@ export function contiguousStrides(shape: readonly number[]): number[] {
  * ```
  */
 export function sizeOf(shape: readonly number[]): number {
+  checkList(shape, "sizeOf", "shape");
   let n = 1;
   for (const d of shape) n *= d;
   return n;
@@ -77,6 +79,8 @@ export function checkShape(shape: readonly number[], op: string): void {
  * ```
  */
 export function broadcastShapes(a: readonly number[], b: readonly number[], op: string): number[] {
+  checkList(a, op, "shape a");
+  checkList(b, op, "shape b");
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -154,7 +158,8 @@ export function normalizeAxes(
  * ```
  */
 export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
+  checkList(shape, "fmtShape", "shape");
+  return `[${shape.map(describe).join(", ")}]`;
 }
 
 /**
@@ -167,7 +172,16 @@ export function fmtShape(shape: readonly number[]): string {
  * ```
  */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  checkList(a, "sameShape", "a");
+  checkList(b, "sameShape", "b");
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Throws a TypeError unless `value` is an array (a shape, before its entries are looked at). */
+function checkList(value: unknown, op: string, name: string): void {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${op}: ${name} must be an array of integers, got ${describe(value)}`);
+  }
 }
