@@ -94,7 +94,9 @@ export function applyPrimitive<P>(
     );
   }
   if (!Array.isArray(inputs)) {
-    throw new TypeError(`applyPrimitive: inputs must be an array of Tensors, got ${describe(inputs)}`);
+    throw new TypeError(
+      `applyPrimitive: inputs must be an array of Tensors, got ${describe(inputs)}`,
+    );
   }
   const n = inputs.length;
   const arrays = new Array<NDArray>(n);
