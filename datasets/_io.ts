@@ -68,3 +68,14 @@ export function checkName(name: unknown, op: string): string {
   }
   return name;
 }
+
+/** Runs `fn`; its TypeErrors and RangeErrors get `op` in front (a writer names itself, not its encoder). */
+export function renamed<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError) || e.message.startsWith(op)) throw e;
+    const Kind = e instanceof TypeError ? TypeError : RangeError;
+    throw new Kind(`${op}: ${e.message}`, { cause: e });
+  }
+}
