@@ -416,5 +416,12 @@ export function fold(
   options: WindowOptions,
 ): Tensor {
   checkTensor(cols, "fold", "cols");
+  if (!Array.isArray(outputSpatialShape)) {
+    throw new TypeError(
+      `fold: outputSpatialShape must be an array of 1 to 3 sizes, got ${
+        nd.describe(outputSpatialShape)
+      }`,
+    );
+  }
   return applyPrimitive(COL2IM, [cols], { options, spatial: [...outputSpatialShape] });
 }

@@ -91,3 +91,19 @@ Deno.test("shape and dtype helpers check what they are given", () => {
     /^(TypeError|RangeError): col2im: /,
   );
 });
+
+Deno.test("array, safetensors saving and temp names check their arguments", async () => {
+  assert.throws(
+    () => t.array([0], { shape: 0.5 as never }),
+    /^TypeError: array: shape must be an array/,
+  );
+  assert.throws(() => t.array([0], null as never), /^TypeError: array: options must be an object/);
+  assert.throws(
+    () => t.isAtomicTempName(Symbol() as never),
+    /^TypeError: isAtomicTempName: expected file names/,
+  );
+  await assert.rejects(
+    () => t.saveSafetensors("/tmp/never-written.safetensors", {}, null as never),
+    /^TypeError: saveSafetensors: metadata must be an object of strings/,
+  );
+});

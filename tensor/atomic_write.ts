@@ -57,6 +57,13 @@ const TEMP_NAME = /^\.(.+)\.(\d+)\.([0-9a-f]{12})\.nnc-tmp$/;
  * ```
  */
 export function isAtomicTempName(fileName: string, target?: string): boolean {
+  if (typeof fileName !== "string" || (target !== undefined && typeof target !== "string")) {
+    throw new TypeError(
+      `isAtomicTempName: expected file names (strings), got ${describe(fileName)}${
+        target === undefined ? "" : ` and ${describe(target)}`
+      }`,
+    );
+  }
   const m = TEMP_NAME.exec(fileName);
   return m !== null && (target === undefined || m[1] === target);
 }

@@ -40,6 +40,7 @@ export function array(
   data: NestedArray | TypedArray | readonly number[],
   options: ArrayOptions = {},
 ): NDArray {
+  options = checkOptions(options, "array");
   if (ArrayBuffer.isView(data)) {
     const dtype = options.dtype === undefined ? dtypeOf(data) : checkDType(options.dtype, "array");
     const shape = options.shape ?? [data.length];
@@ -57,7 +58,9 @@ export function array(
   const typed = allocTyped(dtype, sizeOf(natural));
   flattenInto(data, typed);
   const arr = new NDArray(new Storage(typed), natural);
-  return options.shape ? arr.reshape([...options.shape]) : arr;
+  if (options.shape === undefined) return arr;
+  checkShape(options.shape, "array");
+  return arr.reshape([...options.shape]);
 }
 
 function convertTyped(data: TypedArray, dtype: DType): TypedArray {

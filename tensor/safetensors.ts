@@ -175,7 +175,7 @@ export async function saveSafetensors(
   metadata?: Record<string, string>,
 ): Promise<void> {
   const target = checkPath(path, "saveSafetensors");
-  const bytes = encodeSafetensors(tensors, metadata);
+  const bytes = encodeAs("saveSafetensors", tensors, metadata);
   await writeFileAtomic(target, bytes, { op: "saveSafetensors" });
 }
 
@@ -197,7 +197,7 @@ export function saveSafetensorsSync(
   metadata?: Record<string, string>,
 ): void {
   const target = checkPath(path, "saveSafetensorsSync");
-  const bytes = encodeSafetensors(tensors, metadata);
+  const bytes = encodeAs("saveSafetensorsSync", tensors, metadata);
   writeFileAtomicSync(target, bytes, { op: "saveSafetensorsSync" });
 }
 
@@ -747,4 +747,19 @@ function checkPath(path: string | URL, op: string): string {
     throw new TypeError(`${op}: expected a file path, got ${describe(path)}`);
   }
   return path;
+}
+
+/** encodeSafetensors, its argument errors named after the saving function. */
+function encodeAs(
+  op: string,
+  tensors: Record<string, NDArray>,
+  metadata: Record<string, string> | undefined,
+): Uint8Array {
+  try {
+    return encodeSafetensors(tensors, metadata);
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+    const Kind = e instanceof TypeError ? TypeError : RangeError;
+    throw new Kind(e.message.replace(/^encodeSafetensors:/, `${op}:`), { cause: e });
+  }
 }
