@@ -28,8 +28,12 @@ export interface FuzzEntry {
   call?: (s: Scene, fn: (...args: unknown[]) => unknown) => unknown;
   /** The expected shape of the result, when it can be told from the arguments. */
   shape?: (args: unknown[], result: unknown) => number[] | undefined;
-  /** Names an error message may use besides the export's own. */
-  names?: string[];
+  /**
+   * Names an error message may use besides the export's own: the public function a variant is
+   * documented as (`avgPool2d` → `avgPool`), or an option naming the operation
+   * (`writeFileAtomic(path, data, { op })`).
+   */
+  names?: string[] | ((args: unknown[]) => unknown[]);
   /** For the check helpers: the index of the argument naming the operation their errors name. */
   opArg?: number;
   /** Error classes that are part of the function's contract (an assertion helper throws them). */
@@ -38,6 +42,15 @@ export interface FuzzEntry {
   io?: boolean;
   /** Runs per call budget (default 1): lower for slow functions. */
   weight?: number;
+  /** Time bound of one call in ms (default NNC_FUZZ_CALL_MS, 5 s), for legitimately long calls. */
+  callMs?: number;
+  /**
+   * For the check helpers, whose other arguments configure the message: whether a call is held
+   * to the naming contract (when false, any TypeError/RangeError will do).
+   */
+  strictWhen?: (args: unknown[]) => boolean;
+  /** Runs code it is given (a model, a loss, callbacks): their errors pass through unchanged. */
+  passThrough?: boolean;
   /** Restores global state after each call. */
   after?: () => void;
 }
@@ -205,78 +218,169 @@ const FILE_IO: string[] = [
   "plot:saveSvg",
 ];
 
-/** The argument checks of `@nnc/tensor`: their errors name the operation passed to them. */
+/**
+ * The argument checks of `@nnc/tensor`: their errors name the operation passed to them, and are
+ * held to that only when the operation (and the name, bounds…) they are given are well formed.
+ */
+const wellFormed = (opArg: number, n: number) => (args: unknown[]) =>
+  typeof args[opArg] === "string" && args[opArg] !== "" &&
+  args.slice(1, n).every((a) => a === undefined || typeof a === "string" || typeof a === "number");
 const CHECKS: Record<string, FuzzEntry> = Object.fromEntries([
   ...`checkBool checkDType checkFloatDType checkFunction checkInt checkNumber checkOneOf
     checkOptions checkPositive checkProbability asNDArray checkShape`.split(/\s+/).map((n) => [
     `tensor:${n}`,
-    { opArg: 1 },
+    { opArg: 1, strictWhen: wellFormed(1, 5) },
   ]),
-  ...["normalizeAxis", "normalizeAxes", "broadcastShapes"].map((
-    n,
-  ) => [`tensor:${n}`, { opArg: 2 }]),
+  ...["normalizeAxis", "normalizeAxes", "broadcastShapes"].map((n) => [
+    `tensor:${n}`,
+    { opArg: 2, strictWhen: (args: unknown[]) => typeof args[2] === "string" && args[2] !== "" },
+  ]),
+  ["train:resolveMetrics", { opArg: 1, strictWhen: wellFormed(1, 2) }],
 ]);
 
+/** Variants whose messages name the public function they are documented as a form of. */
+const FAMILY: Record<string, string> = {
+  "autograd:avgPool1d": "avgPool",
+  "autograd:avgPool2d": "avgPool",
+  "autograd:avgPool3d": "avgPool",
+  "autograd:maxPool1d": "maxPool",
+  "autograd:maxPool2d": "maxPool",
+  "autograd:maxPool3d": "maxPool",
+  "autograd:maxPoolWithIndices": "maxPool",
+  "tensor:avgPool1d": "avgPool",
+  "tensor:avgPool2d": "avgPool",
+  "tensor:avgPool3d": "avgPool",
+  "tensor:maxPool1d": "maxPool",
+  "tensor:maxPool2d": "maxPool",
+  "tensor:maxPool3d": "maxPool",
+  "autograd:fold": "col2im",
+  "autograd:unfold": "im2col",
+  "datasets:decodeIdxHeader": "decodeIdx",
+  "datasets:decodeNpyHeader": "decodeNpy",
+  "plot:historyChartSpec": "historyChart",
+  "plot:lineChartSpec": "lineChart",
+  "plot:scatterChartSpec": "scatterChart",
+  "plot:saveImageGrid": "imageGrid",
+  "tensor:linalg.svdvals": "linalg.svd",
+  "layers:init.ones": "constant",
+  "layers:init.zeros": "constant",
+  "layers:init.kaimingNormal": "fans",
+  "layers:init.kaimingUniform": "fans",
+  "layers:init.xavierNormal": "fans",
+  "layers:init.xavierUniform": "fans",
+  "layers:init.orthogonal": "fans",
+};
+
+/**
+ * Exports that run code they are given (a model's forward, a loss, a callback, the layers they
+ * build): those errors pass through unchanged, naming the layer that raised them, by design.
+ */
+const PASS_THROUGH: string[] = [
+  "train:evaluate",
+  "train:predict",
+  "train:predictBatches",
+  "train:fit",
+  "layers:functionalCall",
+  "models/cnn:lenet5",
+  "models/cnn:convNet",
+  "models/mlp:mlp",
+  "autograd:grad",
+  "autograd:valueAndGrad",
+  "autograd:gradients",
+  "autograd:jacobian",
+  "autograd:hessian",
+  "autograd:hessianVectorProduct",
+  "autograd:vjp",
+  "autograd:jvp",
+  "autograd:gradcheck",
+  "autograd:gradgradcheck",
+  "autograd:noGrad",
+  "autograd:enableGrad",
+  "autograd:detectAnomaly",
+];
+
+function merge(...parts: Record<string, FuzzEntry>[]): Record<string, FuzzEntry> {
+  const out: Record<string, FuzzEntry> = {};
+  for (const part of parts) {
+    for (const [k, v] of Object.entries(part)) out[k] = { ...out[k], ...v };
+  }
+  return out;
+}
+
 /** Exports with an entry of their own. */
-export const CUSTOM: Record<string, FuzzEntry> = {
-  ...CHECKS,
-  ...family("tensor"),
-  ...family("autograd"),
-  ...Object.fromEntries(FILE_IO.map((k) => [k, { io: true, weight: 0.5 }])),
-  "tensor:assertClose": { errors: [nd.AssertionError] },
-  "tensor:allclose": {},
-  "autograd:gradcheck": { errors: [ag.GradcheckError], weight: 0.3 },
-  "autograd:gradgradcheck": { errors: [ag.GradcheckError], weight: 0.3 },
-  "autograd:grad": { weight: 0.5 },
-  "autograd:valueAndGrad": { weight: 0.5 },
-  "autograd:vjp": { weight: 0.5 },
-  "autograd:jvp": { weight: 0.5 },
-  "autograd:jacobian": { weight: 0.5 },
-  "autograd:hessian": { weight: 0.3 },
-  "autograd:hessianVectorProduct": { weight: 0.3 },
-  "autograd:gradients": { weight: 0.5 },
-  "autograd:applyPrimitive": { weight: 0.5 },
-  "autograd:noGrad": { after: () => void ag.setGradEnabled(true) },
-  "autograd:enableGrad": { after: () => void ag.setGradEnabled(true) },
-  "autograd:setGradEnabled": { after: () => void ag.setGradEnabled(true) },
-  "autograd:detectAnomaly": { after: () => void ag.setDetectAnomaly(false) },
-  "autograd:setDetectAnomaly": { after: () => void ag.setDetectAnomaly(false) },
-  "tensor:setPrintOptions": { after: () => nd.resetPrintOptions() },
-  "tensor:resetPrintOptions": {},
-  "tensor:manualSeed": { after: () => nd.manualSeed(0) },
-  "tensor:arange": {},
-  // Switching backends in the middle of a run: only names that are not registered, or the
-  // active one, so the run stays on the backend it tests.
-  "tensor:useBackend": {
-    call: (s, fn) =>
-      fn(s.draw(() => fc.constantFrom<unknown>(nd.getBackend().name, "gpu", "", 3, null))),
-  },
-  "tensor:registerBackend": {
-    call: (s, fn) =>
-      fn(
-        s.draw(() =>
-          fc.constantFrom<unknown>(null, {}, { name: 3 }, "js", { name: "half", add: () => 0 }, {
-            ...nd.referenceBackend(),
-            name: "fuzz-copy",
-          })
+export const CUSTOM: Record<string, FuzzEntry> = merge(
+  CHECKS,
+  Object.fromEntries(Object.entries(FAMILY).map(([k, name]) => [k, { names: [name] }])),
+  Object.fromEntries(PASS_THROUGH.map((k) => [k, { passThrough: true }])),
+  {
+    ...family("tensor"),
+    ...family("autograd"),
+    ...Object.fromEntries(FILE_IO.map((k) => [k, { io: true, weight: 0.5 }])),
+    "tensor:assertClose": { errors: [nd.AssertionError] },
+    "tensor:allclose": {},
+    "autograd:gradcheck": { errors: [ag.GradcheckError], weight: 0.3 },
+    "autograd:gradgradcheck": { errors: [ag.GradcheckError], weight: 0.3 },
+    "autograd:grad": { weight: 0.5 },
+    "autograd:valueAndGrad": { weight: 0.5 },
+    "autograd:vjp": { weight: 0.5 },
+    "autograd:jvp": { weight: 0.5 },
+    "autograd:jacobian": { weight: 0.5 },
+    "autograd:hessian": { weight: 0.3 },
+    "autograd:hessianVectorProduct": { weight: 0.3 },
+    "autograd:gradients": { weight: 0.5 },
+    "autograd:applyPrimitive": { weight: 0.5 },
+    "autograd:noGrad": { after: () => void ag.setGradEnabled(true) },
+    "autograd:enableGrad": { after: () => void ag.setGradEnabled(true) },
+    "autograd:setGradEnabled": { after: () => void ag.setGradEnabled(true) },
+    "autograd:detectAnomaly": { after: () => void ag.setDetectAnomaly(false) },
+    "autograd:setDetectAnomaly": { after: () => void ag.setDetectAnomaly(false) },
+    "tensor:setPrintOptions": { after: () => nd.resetPrintOptions() },
+    "tensor:resetPrintOptions": {},
+    "tensor:manualSeed": { after: () => nd.manualSeed(0) },
+    "tensor:arange": {},
+    // Switching backends in the middle of a run: only names that are not registered, or the
+    // active one, so the run stays on the backend it tests.
+    "tensor:useBackend": {
+      call: (s, fn) =>
+        fn(s.draw(() => fc.constantFrom<unknown>(nd.getBackend().name, "gpu", "", 3, null))),
+    },
+    "tensor:registerBackend": {
+      call: (s, fn) =>
+        fn(
+          s.draw(() =>
+            fc.constantFrom<unknown>(null, {}, { name: 3 }, "js", { name: "half", add: () => 0 }, {
+              ...nd.referenceBackend(),
+              name: "fuzz-copy",
+            })
+          ),
         ),
-      ),
-  },
-  "tensor:referenceBackend": {
-    call: (s, fn) => {
-      const cases: unknown[][] = [[], [nd.getBackend()], [junk(s)]];
-      return fn(...cases[s.draw(() => fc.integer({ min: 0, max: 2 }))]);
+    },
+    "tensor:referenceBackend": {
+      call: (s, fn) => {
+        const cases: unknown[][] = [[], [nd.getBackend()], [junk(s)]];
+        return fn(...cases[s.draw(() => fc.integer({ min: 0, max: 2 }))]);
+      },
+    },
+    "native:setNativeThreads": {
+      call: (s, fn) => fn(s.draw(() => fc.constantFrom<unknown>(0, -1, 1.5, NaN, "2", 1e9))),
+    },
+    "train:fit": { weight: 0.3 },
+    // Reads (and decompresses) the real data set when it is installed: a few calls suffice.
+    "datasets:fashionMnist": { io: true, weight: 0.05, errors: [DatasetNotFoundError] },
+    "datasets:mnist": { io: true, weight: 0.2, errors: [DatasetNotFoundError] },
+    "models/unsupervised:hopfieldCapacity": { callMs: 60_000, weight: 0.2 },
+    "tensor:writeFileAtomic": {
+      io: true,
+      weight: 0.5,
+      names: (args) => [(args[2] as { op?: unknown })?.op],
+    },
+    "tensor:writeFileAtomicSync": {
+      io: true,
+      weight: 0.5,
+      names: (args) => [(args[2] as { op?: unknown })?.op],
     },
   },
-  "native:setNativeThreads": {
-    call: (s, fn) => fn(s.draw(() => fc.constantFrom<unknown>(0, -1, 1.5, NaN, "2", 1e9))),
-  },
-  "train:fit": { weight: 0.3 },
-  // Reads (and decompresses) the real data set when it is installed: a few calls suffice.
-  "datasets:fashionMnist": { io: true, weight: 0.05, errors: [DatasetNotFoundError] },
-  "datasets:mnist": { io: true, weight: 0.2, errors: [DatasetNotFoundError] },
-  "models/mlp:mlp": {},
-};
+);
 
 /** Exports not fuzzed, with the reason (keep this list short: reviewers read it). */
 export const EXCLUDED: Record<string, string> = {
