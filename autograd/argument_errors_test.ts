@@ -65,3 +65,22 @@ Deno.test("shape, window and random ops reject what they cannot use, by name", (
     /^TypeError: applyPrimitive: expected a Primitive/,
   );
 });
+
+Deno.test("clamp, logsumexp, embedding and tensor name themselves (found by the API fuzzer)", () => {
+  assert.throws(
+    () => ag.clamp(x, {} as never),
+    /^TypeError: clamp: min must be a number or undefined/,
+  );
+  assert.throws(
+    () => ag.logsumexp(ag.zeros([0, 3])),
+    /^RangeError: logsumexp: cannot reduce an empty axis/,
+  );
+  assert.throws(
+    () => ag.embedding([5], ag.zeros([1, 3])),
+    /^RangeError: embedding: index 5 is out of range for 1 embeddings/,
+  );
+  assert.throws(
+    () => ag.tensor([() => 0] as never),
+    /^TypeError: tensor: element at \[0\] is function/,
+  );
+});

@@ -77,10 +77,16 @@ export function tensor(
   if (data instanceof Tensor) {
     throw new TypeError("tensor: data is already a Tensor; use detach() or clone()");
   }
-  return leaf(
-    nd.array(data as NestedArray, { dtype: options.dtype, shape: options.shape }),
-    options,
-  );
+  let x: NDArray;
+  try {
+    x = nd.array(data as NestedArray, { dtype: options.dtype, shape: options.shape });
+  } catch (e) {
+    // The conversion's errors, named after this function.
+    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+    const Kind = e instanceof TypeError ? TypeError : RangeError;
+    throw new Kind(e.message.replace(/^array:/, "tensor:"), { cause: e });
+  }
+  return leaf(x, options);
 }
 
 /**

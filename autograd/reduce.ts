@@ -203,6 +203,13 @@ export function std(x: Tensor, options?: VarianceOptions): Tensor {
  */
 export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
   const p = params(x, options, "logsumexp");
+  if (p.axes.some((a) => x.shape[a] === 0)) {
+    throw new RangeError(
+      `logsumexp: cannot reduce an empty axis of shape ${
+        nd.fmtShape(x.shape)
+      } (no identity for max)`,
+    );
+  }
   const xf = isFloat(x.dtype) ? x : ew.astype(x, "float32");
   const m = nd.max(xf.data, { axis: p.axes, keepDims: true });
   // An all -inf group would give -inf - -inf = NaN; shift it by 0 instead.

@@ -107,3 +107,14 @@ Deno.test("array, safetensors saving and temp names check their arguments", asyn
     /^TypeError: saveSafetensors: metadata must be an object of strings/,
   );
 });
+
+Deno.test("clamp checks its bounds by name", () => {
+  assert.throws(
+    () => t.clamp(t.zeros([2]), {} as never),
+    /^TypeError: clamp: min must be a number or undefined/,
+  );
+  assert.throws(
+    () => t.clamp(Symbol() as never, 0),
+    /^TypeError: clamp: expected an NDArray, got a symbol/,
+  );
+});
