@@ -4,7 +4,15 @@
 // or with the name of a function called inside; now each is a named TypeError or RangeError.
 import assert from "node:assert/strict";
 import { tensor } from "@nnc/autograd";
-import { bilinear, groupNorm, layerNorm, Linear, saveModel, saveModelSync } from "./mod.ts";
+import {
+  bilinear,
+  groupNorm,
+  layerNorm,
+  Linear,
+  loadModel,
+  saveModel,
+  saveModelSync,
+} from "./mod.ts";
 
 Deno.test("functional layers check their weights and shapes by name", () => {
   const x = tensor([[1, 2, 3, 4]]);
@@ -37,4 +45,18 @@ Deno.test("saveModel checks its path and options before writing", async () => {
     () => saveModelSync("/tmp/x.safetensors", m, { metadata: 3 as never }),
     /^TypeError: saveModelSync: metadata must be an object/,
   );
+});
+
+Deno.test("loadModel keeps the class of file-system errors (found by the API fuzzer)", async () => {
+  // A folder used to come back as a plain Error ("Is a directory"), losing Deno's error class.
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(
+      () => loadModel(dir, new Linear(1, 1)),
+      (e: Error) => e instanceof Deno.errors.IsADirectory && e.message.startsWith("loadModel: "),
+    );
+    await assert.rejects(() => loadModel(`${dir}/missing`, new Linear(1, 1)), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -189,10 +189,12 @@ function checkSave(path: unknown, options: unknown, op: string): Record<string, 
 function rewrap(e: unknown, prefix: string): Error {
   if (!(e instanceof Error)) return new Error(`${prefix}: ${String(e)}`);
   if (e.message.startsWith(`${prefix}:`)) return e;
-  const Kind = e instanceof TypeError ? TypeError : e instanceof RangeError ? RangeError : Error;
-  const err = new Kind(`${prefix}: ${e.message}`, { cause: e });
-  if (e instanceof Deno.errors.NotFound) {
-    return Object.assign(new Deno.errors.NotFound(err.message, { cause: e }));
+  const message = `${prefix}: ${e.message}`;
+  if (e instanceof TypeError) return new TypeError(message, { cause: e });
+  if (e instanceof RangeError) return new RangeError(message, { cause: e });
+  // A file-system error keeps its class (NotFound, IsADirectory, PermissionDenied, …).
+  for (const Kind of Object.values(Deno.errors)) {
+    if (e.constructor === Kind) return new Kind(message, { cause: e });
   }
-  return err;
+  return new Error(message, { cause: e });
 }
