@@ -1,11 +1,11 @@
 // Subprocess of fuzz_fault.ts: fuzzes every registered export on one backend and appends one
 // JSON line per export to the results file; writes the export and call it is at to the progress
-// file (the parent's watchdog reads it to name a hang or a crash).
+// line to stderr (the parent's watchdog reads it to name a hang or a crash).
 //
 // Usage: deno run --allow-read --allow-write=<dir> --allow-env --allow-ffi --allow-run
 //          faults/fuzz/_fuzz_worker.ts <js|native> <dir> <runs per export> <seed> [first key]
-// Writes <dir>/results.jsonl and <dir>/progress; file arguments of the fuzzed calls point
-// into <dir>/files.
+// Writes <dir>/results.jsonl, and progress lines ("@@fuzz <export> <call> <arguments>") to
+// stderr; file arguments of the fuzzed calls point into <dir>/files.
 import fc from "fast-check";
 import { getBackend, manualSeed, useBackend } from "@nnc/tensor";
 import { Module } from "@nnc/layers";
@@ -44,6 +44,8 @@ const TENSOR_PACKAGES = new Set([
   "models/cnn",
 ]);
 const encoder = new TextEncoder();
+/** Marks the progress lines on stderr (the fuzzed code may print there too). */
+const PROGRESS = "@@fuzz ";
 
 /** Entries to run: the registered exports, in a fixed order, from `firstKey` on. */
 function entries(): { ex: Export; entry: FuzzEntry }[] {
@@ -197,7 +199,6 @@ async function fuzz(ex: Export, entry: FuzzEntry): Promise<Stats> {
   const runs = Math.max(1, Math.round(RUNS * (entry.weight ?? 1)));
   const property = fc.asyncProperty(fc.gen(), async (g) => {
     const draw: Draw = (arb) => g(arb);
-    if (Deno.env.get("FUZZ_DEBUG")) console.error("run");
     manualSeed(0);
     const scene: Scene = {
       draw,
@@ -277,10 +278,12 @@ async function fuzz(ex: Export, entry: FuzzEntry): Promise<Stats> {
   return stats;
 }
 
-/** Says which call runs now (written before every call: a crash or a hang is named exactly). */
+/**
+ * Says which call runs now, on stderr before every call (so a crash or a hang is named exactly);
+ * a pipe, as a file write here costs milliseconds.
+ */
 function progress(text: string): void {
-  if (Deno.env.get("FUZZ_DEBUG")) console.error(text);
-  Deno.writeTextFileSync(`${dir}/progress`, text);
+  Deno.stderr.writeSync(encoder.encode(`${PROGRESS}${text.replaceAll("\n", " ")}\n`));
 }
 
 globalThis.addEventListener("unhandledrejection", (e) => {
@@ -295,4 +298,4 @@ for (const { ex, entry } of entries()) {
   const line = JSON.stringify({ ...stats, ms: Math.round(performance.now() - t0) }) + "\n";
   Deno.writeFileSync(`${dir}/results.jsonl`, encoder.encode(line), { append: true });
 }
-Deno.writeTextFileSync(`${dir}/progress`, "DONE");
+progress("DONE");

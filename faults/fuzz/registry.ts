@@ -366,9 +366,9 @@ export const CUSTOM: Record<string, FuzzEntry> = merge(
     },
     "train:fit": { weight: 0.3 },
     // Reads (and decompresses) the real data set when it is installed: a few calls suffice.
-    "datasets:fashionMnist": { io: true, weight: 0.05, errors: [DatasetNotFoundError] },
+    "datasets:fashionMnist": { io: true, weight: 0.02, errors: [DatasetNotFoundError] },
     "datasets:mnist": { io: true, weight: 0.2, errors: [DatasetNotFoundError] },
-    "models/unsupervised:hopfieldCapacity": { callMs: 60_000, weight: 0.2 },
+    "models/unsupervised:hopfieldCapacity": { callMs: 60_000, weight: 0.05 },
     "tensor:writeFileAtomic": {
       io: true,
       weight: 0.5,
@@ -390,9 +390,78 @@ export const EXCLUDED: Record<string, string> = {
 };
 
 /**
- * Exports whose argument errors (from the library's own checks) name the operation they delegate
- * to instead of themselves (`zeros` → `empty: unknown dtype …`). Known debt, to be fixed as the
- * checks move to `@nnc/tensor`'s check.ts: the fuzz test fails when an export not listed here
- * does this (a new one) — fixed ones may be removed from the list.
+ * Known violations of the naming contract, by export: calls whose TypeError/RangeError names
+ * another operation (`batchNorm` → `reshape: …`), comes from the engine without a name
+ * (`Cannot read properties of null (reading 'name')` for `options: null`), or is another class.
+ * Crashes, hangs, wrong shapes and malformed arrays are never listed: they always fail the test.
+ * This is debt, mostly `options = {}` defaults that let `null` through and messages that
+ * interpolate a junk value; most of it goes as the checks move to `@nnc/tensor`'s check.ts. The
+ * fuzz test fails when an export not listed here violates the contract (so a new export or a
+ * regression is caught) and prints the listed ones that no longer do (remove them).
  */
-export const NAMES_ANOTHER_OP: string[] = [];
+export const KNOWN_VIOLATIONS: string[] = [
+  "autograd:adaptiveAvgPool1d", // {namesAnotherOp}
+  "autograd:adaptiveAvgPool2d", // {namesAnotherOp}
+  "autograd:arange", // {namesAnotherOp:7}
+  "autograd:argmax", // {namesAnotherOp:2}
+  "autograd:argmin", // {namesAnotherOp:2}
+  "autograd:empty", // {namesAnotherOp:1}
+  "autograd:eye", // {namesAnotherOp:1,unnamed:1}
+  "autograd:full", // {namesAnotherOp:1}
+  "autograd:fullLike", // {namesAnotherOp:20}
+  "autograd:gradcheck", // {unnamed:1}
+  "autograd:gradgradcheck", // {unnamed:8}
+  "autograd:jacobian", // {unnamed:1}
+  "autograd:ones", // {namesAnotherOp:1}
+  "autograd:onesLike", // {namesAnotherOp:2}
+  "autograd:pad", // {unnamed:1}
+  "autograd:reshape", // {unnamed:1}
+  "autograd:tensor", // {namesAnotherOp:17}
+  "autograd:transpose", // {namesAnotherOp:2}
+  "autograd:zeros", // {namesAnotherOp:1}
+  "autograd:zerosLike", // {namesAnotherOp:2}
+  "datasets:blobs", // {unnamed:1}
+  "datasets:charCorpus", // {unnamed:1}
+  "datasets:circles", // {unnamed:1}
+  "datasets:decodeIdx", // {unnamed:2}
+  "datasets:decodeIdxHeader", // {unnamed:2}
+  "datasets:decodeNpy", // {unnamed:2}
+  "datasets:decodeNpyHeader", // {unnamed:2}
+  "datasets:encodeIdx", // {unnamed:2}
+  "datasets:gaussianNoise", // {unnamed:1}
+  "datasets:gunzip", // {unnamed:2}
+  "datasets:parseCsv", // {unnamed:1}
+  "datasets:parseCsvRecords", // {unnamed:1}
+  "datasets:randomSplit", // {unnamed:1}
+  "datasets:spirals", // {unnamed:1}
+  "datasets:voxelShapes", // {unnamed:4}
+  "layers:batchNorm", // {namesAnotherOp:3}
+  "layers:bceLoss", // {namesAnotherOp:2}
+  "layers:bilinear", // {namesAnotherOp:1}
+  "layers:groupNorm", // {namesAnotherOp:11}
+  "layers:hingeLoss", // {namesAnotherOp:13}
+  "layers:init.constant", // {namesAnotherOp:6}
+  "layers:init.ones", // {namesAnotherOp:8}
+  "layers:init.xavierNormal", // {namesAnotherOp:7}
+  "layers:init.xavierUniform", // {namesAnotherOp:7}
+  "layers:init.zeros", // {namesAnotherOp:8}
+  "layers:layerNorm", // {namesAnotherOp:1}
+  "layers:linear", // {namesAnotherOp:3}
+  "layers:maxout", // {unnamed:1}
+  "models/unsupervised:lloyd", // {unnamed:1}
+  "tensor:allclose", // {unnamed:2}
+  "tensor:argmax", // {namesAnotherOp:2}
+  "tensor:argmin", // {namesAnotherOp:2}
+  "tensor:assertClose", // {unnamed:2}
+  "tensor:astype", // {unnamed:2}
+  "tensor:checkDType", // {unnamed:1}
+  "tensor:checkOneOf", // {unnamed:5}
+  "tensor:decodeSafetensors", // {unnamed:2}
+  "tensor:eye", // {unnamed:1}
+  "tensor:formatArray", // {unnamed:3}
+  "tensor:normalizeAxes", // {unnamed:3}
+  "tensor:normalizeAxis", // {unnamed:1}
+  "tensor:oneHot", // {unnamed:2}
+  "tensor:pad", // {unnamed:3}
+  "tensor:setPrintOptions", // {unnamed:2}
+];
