@@ -16,6 +16,9 @@ export const PACKAGES: readonly string[] = [
   "models/neurons",
   "models/mlp",
   "models/cnn",
+  "models/classical",
+  "models/gnn",
+  "models/rnn",
 ];
 
 /** Whether a value is a class (not a plain function). */

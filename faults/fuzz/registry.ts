@@ -142,7 +142,8 @@ export const AUTO: Record<string, string> = {
     logsumexp maxPool maxPool1d maxPool2d maxPool3d oneHot ones
     onesLike outer pad promoteTypes rand randint randn randperm sameShape scatterAdd
     scatterAddInPlace sizeOf sort split stack std topk variance where windowOutputShape zeros
-    zerosLike getBackend getPrintOptions defaultRng allocTyped assign`,
+    zerosLike getBackend getPrintOptions defaultRng allocTyped assign
+    CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm`,
   autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d
     arange argmax argmin argsort astype avgPool avgPool1d avgPool2d avgPool3d chunk clamp
     concat conv1d conv2d conv3d convTranspose1d convTranspose2d convTranspose3d dot dropout
@@ -151,7 +152,8 @@ export const AUTO: Record<string, string> = {
     logsumexp maxPool maxPool1d maxPool2d maxPool3d maxPoolWithIndices ones onesLike outer pad
     permute rand randint randn reshape scatterAdd slice sort split squeeze stack std tensor
     topk transpose unfold unsqueeze variance where zeros zerosLike isAnomalyEnabled
-    isGradEnabled backward`,
+    isGradEnabled backward
+    gatherRows recurrence recurrenceReference sddmm segmentReduce segmentSoftmax spmm`,
   layers: `Abs AdaptiveAvgPool2d AvgPool1d AvgPool2d AvgPoolNd BCELoss BCEWithLogitsLoss
     BatchNorm1d BatchNorm2d BatchNormNd Bilinear Conv1d Conv2d Conv3d ConvNd ConvTranspose1d
     ConvTranspose2d ConvTranspose3d ConvTransposeNd CosineEmbeddingLoss CrossEntropyLoss
@@ -165,7 +167,8 @@ export const AUTO: Record<string, string> = {
     init.kaimingNormal init.kaimingUniform init.normal init.ones init.orthogonal init.uniform
     init.xavierNormal init.xavierUniform init.zeros interpolate klDiv l1Loss layerNorm
     leakyRelu linear maxout mseLoss nllLoss removeWeightNorm sigmoid smoothL1Loss softplus
-    tanimotoLoss weightNorm functionalCall`,
+    tanimotoLoss weightNorm functionalCall
+    AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency`,
   optim: `Adadelta Adagrad Adam AdamW CosineAnnealingLR ExponentialLR HyperbolicDecayLR
     LRScheduler LinearDecayLR LinearWarmup MultiStepLR OneCycleLR Optimizer RMSprop
     ReduceLROnPlateau SGD SignSGD StepLR clipGradNorm clipGradValue decodeOptimizerState
@@ -175,9 +178,11 @@ export const AUTO: Record<string, string> = {
     decodeIdxHeader decodeNpy decodeNpyHeader encodeIdx encodeNpy gaussianNoise gunzip gzip
     helloSequence horizontalFlip isGzip karateClub noisyPolynomial normalize parseCsv
     parseCsvRecords randomCrop randomGraphs randomSplit reverseTask spirals
-    stochasticBlockModel twoMoons voxelShapes voxelize xor`,
+    stochasticBlockModel twoMoons voxelShapes voxelize xor
+    GraphBatch GraphData GraphDataLoader TextCorpus addingProblem batchGraphs fortunes motifGraphs oneHotDegree stripControls transliterate transliterationTask untransliterate`,
   plot: `decisionRuns historyChart historyChartSpec imageGrid lineChart lineChartSpec
-    renderVegaLite scatterChart scatterChartSpec`,
+    renderVegaLite scatterChart scatterChartSpec
+    confusionMatrixChart confusionMatrixChartSpec contourChart contourChartSpec contourLines heatmapChart heatmapChartSpec histogram histogramChart histogramChartSpec voronoiCells xyChart xyChartSpec`,
   train: `Accuracy CsvLogger EarlyStopping History JsonlLogger ModelCheckpoint
     NonFiniteLossError Progress TopKAccuracy accuracy confusionMatrix evaluate
     formatConfusionMatrix formatLogValue precisionRecall predict predictBatches
@@ -189,6 +194,11 @@ export const AUTO: Record<string, string> = {
   "models/mlp": "mlp",
   "models/cnn": "convNet lenet5",
   native: "createNativeBackend loadedNative nativeInfo",
+  "models/classical":
+    `GridSearch KNeighborsClassifier KNeighborsRegressor KernelRidge Lasso LinearRegression LinearSVM LogisticRegression PolynomialFeatures Ridge SVC StandardScaler ballToCubeVolumeRatio countSeparableDichotomies coverCount crossValScore halfSpaceVcDimension isLinearlySeparable kFold l1Penalty l1PenaltySubgrad l2Penalty l2PenaltyGrad lagrangeQuadratic logisticLoss neighborhoodEdge pairwiseKernels samplesForDensity shatters sigmoidDerivative sigmoidSquaredLoss softThreshold trainTestSplit trainValTestSplit`,
+  "models/gnn": `GAT GCN GraphClassifier GraphTransformerClassifier voxelCnn`,
+  "models/rnn":
+    `CharLM Seq2Seq beamSearch detachState generate sampleNext samplingDistribution sequenceLogProb`,
 };
 
 const FILE_IO: string[] = [
