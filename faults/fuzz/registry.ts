@@ -378,6 +378,8 @@ export const CUSTOM: Record<string, FuzzEntry> = merge(
     // Reads (and decompresses) the real data set when it is installed: a few calls suffice.
     "datasets:fashionMnist": { io: true, weight: 0.02, errors: [DatasetNotFoundError] },
     "datasets:mnist": { io: true, weight: 0.2, errors: [DatasetNotFoundError] },
+  // Reads the installed fortune corpus (a few MB of text) when it is there.
+  "datasets:fortunes": { io: true, weight: 0.05, errors: [DatasetNotFoundError] },
     "models/unsupervised:hopfieldCapacity": { callMs: 60_000, weight: 0.05 },
     "tensor:writeFileAtomic": {
       io: true,
