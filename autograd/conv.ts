@@ -59,12 +59,19 @@ function spatial(
     ? new Array<number>(d).fill(dflt)
     : typeof v === "number"
     ? new Array<number>(d).fill(v)
-    : [...v];
+    : Array.isArray(v)
+    ? [...v]
+    : null;
+  if (list === null) {
+    throw new TypeError(
+      `${op}: ${name} must be a number or an array of ${d}, got ${nd.describe(v)}`,
+    );
+  }
   if (list.length !== d || list.some((e) => !Number.isSafeInteger(e) || e < min)) {
     throw new RangeError(
       `${op}: ${name} must be ${
         min === 0 ? "a non-negative" : "a positive"
-      } integer or ${d} of them, got ${JSON.stringify(v)}`,
+      } integer or ${d} of them, got ${Array.isArray(v) ? nd.fmtShape(v) : nd.describe(v)}`,
     );
   }
   return list;
@@ -73,7 +80,7 @@ function spatial(
 function checkGroups(groups: number | undefined, op: string): number {
   const g = groups ?? 1;
   if (!Number.isSafeInteger(g) || g < 1) {
-    throw new RangeError(`${op}: groups must be a positive integer, got ${groups}`);
+    throw new RangeError(`${op}: groups must be a positive integer, got ${nd.describe(groups)}`);
   }
   return g;
 }
@@ -409,5 +416,12 @@ export function fold(
   options: WindowOptions,
 ): Tensor {
   checkTensor(cols, "fold", "cols");
+  if (!Array.isArray(outputSpatialShape)) {
+    throw new TypeError(
+      `fold: outputSpatialShape must be an array of 1 to 3 sizes, got ${
+        nd.describe(outputSpatialShape)
+      }`,
+    );
+  }
   return applyPrimitive(COL2IM, [cols], { options, spatial: [...outputSpatialShape] });
 }

@@ -33,6 +33,28 @@ function leaf(x: NDArray, options: CreationOptions): Tensor {
 }
 
 /**
+ * Checks the options (and a shape) with the caller's name before the `@nnc/tensor` function
+ * that does the work checks them under its own.
+ */
+function checked<O extends CreationOptions>(
+  options: O | undefined,
+  op: string,
+  shape?: readonly number[],
+): O {
+  const o = nd.checkOptions(options, op);
+  if (o.dtype !== undefined) nd.checkDType(o.dtype, op);
+  if (o.requiresGrad !== undefined) nd.checkBool(o.requiresGrad, op, "requiresGrad");
+  if (shape !== undefined) nd.checkShape(shape, op);
+  return o;
+}
+
+function checkTensor(x: unknown, op: string): asserts x is Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new TypeError(`${op}: expected a Tensor, got ${nd.describe(x)}`);
+  }
+}
+
+/**
  * A tensor from a number, nested arrays, a typed array or an NDArray (NDArrays and typed arrays
  * of the requested dtype are wrapped without copying).
  *
@@ -47,6 +69,7 @@ export function tensor(
   data: NestedArray | TypedArray | readonly number[] | NDArray,
   options: TensorDataOptions = {},
 ): Tensor {
+  options = checked(options, "tensor");
   if (data instanceof NDArray) {
     const x = options.dtype === undefined ? data : nd.astype(data, options.dtype);
     return leaf(options.shape ? x.reshape(options.shape) : x, options);
@@ -54,10 +77,16 @@ export function tensor(
   if (data instanceof Tensor) {
     throw new TypeError("tensor: data is already a Tensor; use detach() or clone()");
   }
-  return leaf(
-    nd.array(data as NestedArray, { dtype: options.dtype, shape: options.shape }),
-    options,
-  );
+  let x: NDArray;
+  try {
+    x = nd.array(data as NestedArray, { dtype: options.dtype, shape: options.shape });
+  } catch (e) {
+    // The conversion's errors, named after this function.
+    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+    const Kind = e instanceof TypeError ? TypeError : RangeError;
+    throw new Kind(e.message.replace(/^array:/, "tensor:"), { cause: e });
+  }
+  return leaf(x, options);
 }
 
 /**
@@ -70,6 +99,7 @@ export function tensor(
  * ```
  */
 export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  options = checked(options, "zeros", shape);
   return leaf(nd.zeros(shape, { dtype: options.dtype }), options);
 }
 
@@ -83,6 +113,7 @@ export function zeros(shape: readonly number[], options: CreationOptions = {}): 
  * ```
  */
 export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  options = checked(options, "ones", shape);
   return leaf(nd.ones(shape, { dtype: options.dtype }), options);
 }
 
@@ -100,6 +131,7 @@ export function full(
   value: number,
   options: CreationOptions = {},
 ): Tensor {
+  options = checked(options, "full", shape);
   return leaf(nd.full(shape, value, { dtype: options.dtype }), options);
 }
 
@@ -113,6 +145,7 @@ export function full(
  * ```
  */
 export function empty(shape: readonly number[], options: CreationOptions = {}): Tensor {
+  options = checked(options, "empty", shape);
   return leaf(nd.empty(shape, { dtype: options.dtype }), options);
 }
 
@@ -126,6 +159,8 @@ export function empty(shape: readonly number[], options: CreationOptions = {}): 
  * ```
  */
 export function zerosLike(x: Tensor, options: CreationOptions = {}): Tensor {
+  checkTensor(x, "zerosLike");
+  options = checked(options, "zerosLike");
   return zeros(x.shape, { dtype: options.dtype ?? x.dtype, requiresGrad: options.requiresGrad });
 }
 
@@ -139,6 +174,8 @@ export function zerosLike(x: Tensor, options: CreationOptions = {}): Tensor {
  * ```
  */
 export function onesLike(x: Tensor, options: CreationOptions = {}): Tensor {
+  checkTensor(x, "onesLike");
+  options = checked(options, "onesLike");
   return ones(x.shape, { dtype: options.dtype ?? x.dtype, requiresGrad: options.requiresGrad });
 }
 
@@ -152,6 +189,8 @@ export function onesLike(x: Tensor, options: CreationOptions = {}): Tensor {
  * ```
  */
 export function fullLike(x: Tensor, value: number, options: CreationOptions = {}): Tensor {
+  checkTensor(x, "fullLike");
+  options = checked(options, "fullLike");
   return full(x.shape, value, {
     dtype: options.dtype ?? x.dtype,
     requiresGrad: options.requiresGrad,
@@ -174,6 +213,7 @@ export function arange(
   step = 1,
   options: CreationOptions = {},
 ): Tensor {
+  options = checked(options, "arange");
   return leaf(nd.arange(start, stop, step, { dtype: options.dtype }), options);
 }
 
@@ -192,6 +232,7 @@ export function linspace(
   num: number,
   options: CreationOptions = {},
 ): Tensor {
+  options = checked(options, "linspace");
   return leaf(nd.linspace(start, stop, num, { dtype: options.dtype }), options);
 }
 
@@ -205,6 +246,7 @@ export function linspace(
  * ```
  */
 export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
+  options = checked(options, "eye");
   return leaf(nd.eye(n, m, { dtype: options.dtype }), options);
 }
 
@@ -223,6 +265,7 @@ export function rand(
   shape: readonly number[],
   options: RandomTensorOptions & { low?: number; high?: number } = {},
 ): Tensor {
+  options = checked(options, "rand", shape);
   return leaf(
     nd.rand(shape, {
       dtype: options.dtype,
@@ -249,6 +292,7 @@ export function randn(
   shape: readonly number[],
   options: RandomTensorOptions & { mean?: number; std?: number } = {},
 ): Tensor {
+  options = checked(options, "randn", shape);
   return leaf(
     nd.randn(shape, {
       dtype: options.dtype,
@@ -276,5 +320,6 @@ export function randint(
   shape: readonly number[],
   options: RandomTensorOptions = {},
 ): Tensor {
+  options = checked(options, "randint", shape);
   return leaf(nd.randint(low, high, shape, { dtype: options.dtype, rng: options.rng }), options);
 }

@@ -36,10 +36,15 @@ export interface DropoutOptions {
  */
 export function dropout(x: Tensor, options: DropoutOptions = {}): Tensor {
   checkTensor(x, "dropout");
+  options = nd.checkOptions(options, "dropout");
   const p = options.p ?? 0.5;
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
-    throw new RangeError(`dropout: p must be a probability in [0, 1], got ${p}`);
+    throw new RangeError(`dropout: p must be a probability in [0, 1], got ${nd.describe(p)}`);
   }
+  if (options.rng !== undefined && !(options.rng instanceof nd.Rng)) {
+    throw new TypeError(`dropout: rng must be an Rng, got ${nd.describe(options.rng)}`);
+  }
+  if (options.training !== undefined) nd.checkBool(options.training, "dropout", "training");
   if (options.training === false || p === 0) return x;
   const dtype = x.dtype === "float64" ? "float64" : "float32";
   const u = nd.rand(x.shape, { rng: options.rng, dtype });

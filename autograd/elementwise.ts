@@ -262,6 +262,11 @@ export function where(cond: Tensor | NDArray, a: TensorLike, b: TensorLike): Ten
  */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   checkTensor(x, "clamp");
+  for (const [name, v] of [["min", min], ["max", max]] as const) {
+    if (v !== undefined && typeof v !== "number") {
+      throw new TypeError(`clamp: ${name} must be a number or undefined, got ${nd.describe(v)}`);
+    }
+  }
   if (min !== undefined && max !== undefined && min > max) {
     throw new RangeError(`clamp: min ${min} is greater than max ${max}`);
   }

@@ -42,6 +42,14 @@ export function embedding(
     throw new RangeError(`embedding: weight must be [V, D], got ${fmtShape(weight.shape)}`);
   }
   const idx = indexArray(indices, "embedding");
+  const V = weight.shape[0];
+  const flat = idx.contiguous();
+  for (let i = 0; i < flat.size; i++) {
+    const v = flat.data[flat.offset + i];
+    if (v < 0 || v >= V) {
+      throw new RangeError(`embedding: index ${v} is out of range for ${V} embeddings`);
+    }
+  }
   const rows = indexSelect(weight, 0, idx.reshape([idx.size]));
   let out = reshape(rows, [...idx.shape, weight.shape[1]]);
   const pad = options.paddingIdx;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PadOptions } from "@nnc/tensor";
+import { checkOptions, describe, type PadOptions } from "@nnc/tensor";
 import type { Tensor } from "./tensor.ts";
 import { checkTensor } from "./_convert.ts";
 import { padTensor } from "./_prim_join.ts";
@@ -24,8 +24,9 @@ import { padTensor } from "./_prim_join.ts";
 export function pad(x: Tensor, padding: readonly number[], options: PadOptions = {}): Tensor {
   checkTensor(x, "pad", "x");
   if (!Array.isArray(padding)) {
-    throw new TypeError(`pad: padding must be an array of integers, got ${typeof padding}`);
+    throw new TypeError(`pad: padding must be an array of integers, got ${describe(padding)}`);
   }
+  options = checkOptions(options, "pad");
   const mode = options.mode ?? "constant";
   if (options.value !== undefined && mode !== "constant") {
     throw new TypeError(`pad: value applies to mode "constant" only, got mode "${mode}"`);

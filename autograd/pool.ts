@@ -160,7 +160,15 @@ function avgPoolN(x: Tensor, options: AvgPoolOptions, d: number, op: string): Te
     dflt: number | readonly number[],
   ): number[] => {
     const w = v ?? dflt;
-    return typeof w === "number" ? new Array<number>(d).fill(w) : [...w];
+    if (typeof w === "number") return new Array<number>(d).fill(w);
+    if (!Array.isArray(w)) {
+      throw new TypeError(
+        `${op}: kernel, stride and padding must be numbers or arrays of ${d}, got ${
+          nd.describe(w)
+        }`,
+      );
+    }
+    return [...w];
   };
   const kernel = list(options.kernel, 1);
   return applyPrimitive(AVG_POOL, [x], {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { NDArray } from "@nnc/tensor";
+import { describe, type NDArray } from "@nnc/tensor";
 import { state } from "./_state.ts";
 import { checkFinite } from "./_anomaly.ts";
 import { GraphNode } from "./graph_node.ts";
@@ -86,6 +86,18 @@ export function applyPrimitive<P>(
   inputs: readonly Tensor[],
   params: P,
 ): Tensor {
+  if (prim === null || typeof prim !== "object" || typeof prim.forward !== "function") {
+    throw new TypeError(
+      `applyPrimitive: expected a Primitive (an object with forward, vjp and jvp), got ${
+        describe(prim)
+      }`,
+    );
+  }
+  if (!Array.isArray(inputs)) {
+    throw new TypeError(
+      `applyPrimitive: inputs must be an array of Tensors, got ${describe(inputs)}`,
+    );
+  }
   const n = inputs.length;
   const arrays = new Array<NDArray>(n);
   let record = false, dual = false;

@@ -7,6 +7,7 @@
 import * as nd from "@nnc/tensor";
 import {
   type ArgReduceOptions,
+  describe,
   isFloat,
   type ReduceOptions,
   type VarianceOptions,
@@ -24,11 +25,15 @@ function params(x: Tensor, options: ReduceOptions | undefined, op: string): P.Re
   if (options !== undefined && (options === null || typeof options !== "object")) {
     throw new TypeError(
       `${op}: options must be an object such as { axis: 1, keepDims: true }, got ${
-        String(options)
+        describe(options)
       }`,
     );
   }
-  return { axes: normalizeAxes(options?.axis, x.ndim, op), keepDims: options?.keepDims ?? false };
+  const keepDims = options?.keepDims ?? false;
+  if (typeof keepDims !== "boolean") {
+    throw new TypeError(`${op}: keepDims must be a boolean, got ${describe(keepDims)}`);
+  }
+  return { axes: normalizeAxes(options?.axis, x.ndim, op), keepDims };
 }
 
 function count(x: Tensor, axes: readonly number[]): number {
@@ -152,11 +157,17 @@ export function argmin(x: Tensor, options?: ArgReduceOptions): Tensor {
  * console.assert(x.grad?.toArray().toString() === "-0.75,-0.25,0.25,0.75");
  * ```
  */
-export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
-  const p = params(x, options, "variance");
-  const correction = options.correction ?? 1;
-  if (!Number.isFinite(correction) || correction < 0) {
-    throw new RangeError(`variance: correction must be a non-negative number, got ${correction}`);
+export function variance(x: Tensor, options?: VarianceOptions): Tensor {
+  return varianceOf("variance", x, options);
+}
+
+function varianceOf(op: string, x: Tensor, options: VarianceOptions | undefined): Tensor {
+  const p = params(x, options, op);
+  const correction = options?.correction ?? 1;
+  if (typeof correction !== "number" || !Number.isFinite(correction) || correction < 0) {
+    throw new RangeError(
+      `${op}: correction must be a non-negative number, got ${describe(correction)}`,
+    );
   }
   const xf = isFloat(x.dtype) ? x : ew.astype(x, "float32");
   const m = mean(xf, { axis: p.axes, keepDims: true });
@@ -175,7 +186,7 @@ export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
  * ```
  */
 export function std(x: Tensor, options?: VarianceOptions): Tensor {
-  return ew.sqrt(variance(x, options));
+  return ew.sqrt(varianceOf("std", x, options));
 }
 
 /**
@@ -192,6 +203,13 @@ export function std(x: Tensor, options?: VarianceOptions): Tensor {
  */
 export function logsumexp(x: Tensor, options: ReduceOptions = {}): Tensor {
   const p = params(x, options, "logsumexp");
+  if (p.axes.some((a) => x.shape[a] === 0)) {
+    throw new RangeError(
+      `logsumexp: cannot reduce an empty axis of shape ${
+        nd.fmtShape(x.shape)
+      } (no identity for max)`,
+    );
+  }
   const xf = isFloat(x.dtype) ? x : ew.astype(x, "float32");
   const m = nd.max(xf.data, { axis: p.axes, keepDims: true });
   // An all -inf group would give -inf - -inf = NaN; shift it by 0 instead.

@@ -90,3 +90,17 @@ Deno.test("reduction errors name the op", () => {
     /variance: correction must be a non-negative number/,
   );
 });
+
+Deno.test("reductions reject a keepDims that is not a boolean (found by the API fuzzer)", () => {
+  const x = tensor([[1, 2]]);
+  // An object used to be taken as true: a silently wrong shape.
+  assert.throws(
+    () => ag.sum(x, { axis: 1, keepDims: {} as never }),
+    /^TypeError: sum: keepDims must be a boolean/,
+  );
+  assert.throws(() => ag.std(x, { axis: 4 }), /^RangeError: std: axis 4 is out of range/);
+  assert.throws(
+    () => ag.mean(x, { axis: {} as never }),
+    /^TypeError: mean: axis must be an integer/,
+  );
+});

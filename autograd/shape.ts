@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { SliceSpec } from "@nnc/tensor";
+import { describe, type SliceSpec } from "@nnc/tensor";
 import { applyPrimitive } from "./primitive.ts";
 import type { Tensor } from "./tensor.ts";
 import { checkTensor } from "./_convert.ts";
@@ -99,6 +99,7 @@ export function transpose(x: Tensor, axis0?: number, axis1?: number): Tensor {
  */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, "expand");
+  checkAxes(shape, "expand", "shape", false);
   if (sameShape(x.shape, shape)) return x;
   return applyPrimitive(P.EXPAND, [x], { shape: x.data.expand(shape).shape });
 }
@@ -114,6 +115,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
  */
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   checkTensor(x, "squeeze");
+  checkAxes(axis, "squeeze", "axis", true);
   return reshape(x, x.data.squeeze(axis).shape);
 }
 
@@ -160,6 +162,7 @@ export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
  */
 export function flip(x: Tensor, axis?: number | readonly number[]): Tensor {
   checkTensor(x, "flip");
+  checkAxes(axis, "flip", "axis", true);
   const axes = axis === undefined
     ? [...x.shape.keys()]
     : typeof axis === "number"
@@ -198,4 +201,16 @@ export function clone(x: Tensor): Tensor {
 export function contiguous(x: Tensor): Tensor {
   checkTensor(x, "contiguous");
   return x.data.isContiguous ? x : clone(x);
+}
+
+/** An axis argument (or a shape): a number (when `single`), an array, or undefined when optional. */
+function checkAxes(value: unknown, op: string, name: string, optional: boolean): void {
+  if (optional && (value === undefined || typeof value === "number")) return;
+  if (!Array.isArray(value)) {
+    throw new TypeError(
+      `${op}: ${name} must be ${optional ? "an integer or " : ""}an array of integers, got ${
+        describe(value)
+      }`,
+    );
+  }
 }

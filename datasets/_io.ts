@@ -1,4 +1,5 @@
 // File access shared by the readers and writers: path checks, names for messages, atomic writes.
+import { writeFileAtomic } from "@nnc/tensor";
 
 /** A file path or `file:` URL. */
 export type PathLike = string | URL;
@@ -32,20 +33,10 @@ export async function readBytes(
   return { bytes: await Deno.readFile(p), name: pathName(p) };
 }
 
-/** Writes to a temporary file beside the target, then renames it, so a crash never leaves half a file. */
+/** Writes a file atomically (see `writeFileAtomic` of `@nnc/tensor`), checking the path first. */
 export async function writeAtomic(path: unknown, bytes: Uint8Array, op: string): Promise<void> {
   const p = checkPath(path, op);
-  const name = pathName(p);
-  const slash = name.lastIndexOf("/");
-  const dir = slash >= 0 ? name.slice(0, slash) || "/" : ".";
-  const tmp = await Deno.makeTempFile({ dir, prefix: ".nnc-", suffix: ".tmp" });
-  try {
-    await Deno.writeFile(tmp, bytes);
-    await Deno.rename(tmp, name);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
+  await writeFileAtomic(p, bytes, { op });
 }
 
 /** A short description of a value for error messages. */
@@ -76,4 +67,15 @@ export function checkName(name: unknown, op: string): string {
     throw new TypeError(`${op}: name must be a string, got ${describe(name)}`);
   }
   return name;
+}
+
+/** Runs `fn`; its TypeErrors and RangeErrors get `op` in front (a writer names itself, not its encoder). */
+export function renamed<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError) || e.message.startsWith(op)) throw e;
+    const Kind = e instanceof TypeError ? TypeError : RangeError;
+    throw new Kind(`${op}: ${e.message}`, { cause: e });
+  }
 }

@@ -11,7 +11,15 @@
 import { NDArray } from "@nnc/tensor";
 import { DataFormatError } from "./errors.ts";
 import { gunzip, gzip, isGzip } from "./gzip.ts";
-import { checkBytes, checkName, describe, readBytes, writeAtomic } from "./_io.ts";
+import {
+  checkBytes,
+  checkName,
+  checkPath,
+  describe,
+  readBytes,
+  renamed,
+  writeAtomic,
+} from "./_io.ts";
 
 /** The element types of IDX files, by name. */
 export type IdxType = "u8" | "i8" | "i16" | "i32" | "f32" | "f64";
@@ -250,6 +258,9 @@ export function encodeIdx(x: NDArray, options: EncodeIdxOptions = {}): Uint8Arra
   if (!(x instanceof NDArray)) {
     throw new TypeError(`encodeIdx: expected an NDArray, got ${describe(x)}`);
   }
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`encodeIdx: options must be an object, got ${describe(options)}`);
+  }
   const type = options.type ??
     (x.dtype === "int32" ? "i32" : x.dtype === "float64" ? "f64" : "f32");
   if (!(type in TYPE_TO_CODE)) {
@@ -339,7 +350,8 @@ export async function writeIdx(
   x: NDArray,
   options: EncodeIdxOptions & { gzip?: boolean } = {},
 ): Promise<void> {
-  const raw = encodeIdx(x, options);
+  checkPath(path, "writeIdx");
+  const raw = renamed("writeIdx", () => encodeIdx(x, options));
   const bytes = options.gzip ? await gzip(raw) : raw;
   await writeAtomic(path, bytes, "writeIdx");
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { NDArray } from "@nnc/tensor";
-import { describe, readBytes } from "./_io.ts";
+import { checkPath, describe, readBytes } from "./_io.ts";
 import { decodeUtf8 } from "./_utf8.ts";
 
 /** Options of {@link Vocabulary}. */
@@ -211,5 +211,6 @@ export async function readCharCorpus(
   path: string | URL,
   options: { vocab?: Vocabulary } = {},
 ): Promise<CharCorpus> {
+  checkPath(path, "readCharCorpus");
   return charCorpus(await readText(path), options);
 }

@@ -39,6 +39,8 @@ export function bilinear(
   bias: Tensor | null = null,
 ): Tensor {
   const a = asInput(x1, "bilinear", "x1"), b = asInput(x2, "bilinear", "x2");
+  weight = asInput(weight, "bilinear", "weight");
+  if (bias !== null) bias = asInput(bias, "bilinear", "bias");
   if (weight.ndim !== 3) {
     throw new RangeError(`bilinear: weight must be [out, in1, in2], got ${fmtShape(weight.shape)}`);
   }

@@ -58,6 +58,8 @@ export function groupNorm(
   const op = "groupNorm";
   const t = asInput(x, op);
   checkInt(numGroups, op, "numGroups");
+  const w = weight === null ? null : asInput(weight, op, "weight");
+  const b = bias === null ? null : asInput(bias, op, "bias");
   checkNumber(eps, op, "eps", 0);
   if (t.ndim < 2 || t.shape[1] % numGroups !== 0) {
     throw new RangeError(
@@ -73,8 +75,8 @@ export function groupNorm(
     t.shape,
   );
   const bshape = [1, C, ...new Array<number>(t.ndim - 2).fill(1)];
-  if (weight !== null) y = y.mul(weight.reshape(bshape));
-  if (bias !== null) y = y.add(bias.reshape(bshape));
+  if (w !== null) y = y.mul(w.reshape(bshape));
+  if (b !== null) y = y.add(b.reshape(bshape));
   return y;
 }
 

@@ -58,6 +58,13 @@ export function layerNorm(
 ): Tensor {
   const op = "layerNorm";
   const t = asInput(x, op);
+  if (!Array.isArray(normalizedShape)) {
+    throw new TypeError(
+      `${op}: normalizedShape must be an array of integers, got ${describe(normalizedShape)}`,
+    );
+  }
+  const w = weight === null ? null : asInput(weight, op, "weight");
+  const b = bias === null ? null : asInput(bias, op, "bias");
   const k = normalizedShape.length;
   if (k === 0 || t.ndim < k || !sameShape(t.shape.slice(t.ndim - k), normalizedShape)) {
     throw new RangeError(
@@ -70,8 +77,8 @@ export function layerNorm(
   const axes = normalizedShape.map((_, i) => t.ndim - k + i);
   const centred = t.sub(t.mean({ axis: axes, keepDims: true }));
   let y = centred.mul(centred.square().mean({ axis: axes, keepDims: true }).add(eps).rsqrt());
-  if (weight !== null) y = y.mul(weight);
-  if (bias !== null) y = y.add(bias);
+  if (w !== null) y = y.mul(w);
+  if (b !== null) y = y.add(b);
   return y;
 }
 

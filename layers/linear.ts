@@ -62,6 +62,8 @@ export interface LinearOptions extends LayerOptions {
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   const input = asInput(x, "linear");
+  weight = asInput(weight, "linear", "weight");
+  if (bias !== null) bias = asInput(bias, "linear", "bias");
   if (weight.ndim !== 2) {
     throw new RangeError(`linear: weight must be [out, in], got ${fmtShape(weight.shape)}`);
   }

@@ -60,7 +60,13 @@ export async function saveModel(
   options: SaveModelOptions = {},
 ): Promise<void> {
   checkModule(module, "saveModel");
-  await saveSafetensors(path, module.stateDict(), { format: "pt", ...options.metadata });
+  const metadata = checkSave(path, options, "saveModel");
+  try {
+    await saveSafetensors(path, module.stateDict(), { format: "pt", ...metadata });
+  } catch (e) {
+    // Argument errors name this function; file-system errors keep their Deno class.
+    throw e instanceof TypeError || e instanceof RangeError ? rewrap(e, "saveModel") : e;
+  }
 }
 
 /** Synchronous {@link saveModel}.
@@ -80,7 +86,12 @@ export function saveModelSync(
   options: SaveModelOptions = {},
 ): void {
   checkModule(module, "saveModelSync");
-  saveSafetensorsSync(path, module.stateDict(), { format: "pt", ...options.metadata });
+  const metadata = checkSave(path, options, "saveModelSync");
+  try {
+    saveSafetensorsSync(path, module.stateDict(), { format: "pt", ...metadata });
+  } catch (e) {
+    throw e instanceof TypeError || e instanceof RangeError ? rewrap(e, "saveModelSync") : e;
+  }
 }
 
 /**
@@ -157,13 +168,33 @@ export function loadModelSync(
   }
 }
 
+/** Checks the path and the options of a save; returns the metadata to add. */
+function checkSave(path: unknown, options: unknown, op: string): Record<string, string> {
+  if (!(typeof path === "string" && path !== "") && !(path instanceof URL)) {
+    throw new TypeError(
+      `${op}: path must be a non-empty string or a file: URL, got ${describe(path)}`,
+    );
+  }
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  }
+  const metadata = (options as SaveModelOptions).metadata ?? {};
+  if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) {
+    throw new TypeError(`${op}: metadata must be an object of strings, got ${describe(metadata)}`);
+  }
+  return metadata;
+}
+
 /** The same kind of error with the operation in front, keeping the original as `cause`. */
 function rewrap(e: unknown, prefix: string): Error {
   if (!(e instanceof Error)) return new Error(`${prefix}: ${String(e)}`);
-  const Kind = e instanceof TypeError ? TypeError : e instanceof RangeError ? RangeError : Error;
-  const err = new Kind(`${prefix}: ${e.message}`, { cause: e });
-  if (e instanceof Deno.errors.NotFound) {
-    return Object.assign(new Deno.errors.NotFound(err.message, { cause: e }));
+  if (e.message.startsWith(`${prefix}:`)) return e;
+  const message = `${prefix}: ${e.message}`;
+  if (e instanceof TypeError) return new TypeError(message, { cause: e });
+  if (e instanceof RangeError) return new RangeError(message, { cause: e });
+  // A file-system error keeps its class (NotFound, IsADirectory, PermissionDenied, …).
+  for (const Kind of Object.values(Deno.errors)) {
+    if (e.constructor === Kind) return new Kind(message, { cause: e });
   }
-  return err;
+  return new Error(message, { cause: e });
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { loadedNative } from "./ffi.ts";
+import { describe } from "@nnc/tensor";
 
 /** CPU features libnnc read with cpuid. */
 export interface CpuInfo {
@@ -127,6 +128,12 @@ export function nativeInfo(): NativeInfo {
  * ```
  */
 export function setNativeThreads(n: number): number {
+  // The C side takes an int32 (and clamps it to its pool); NaN or a string would fail in the FFI.
+  if (typeof n !== "number" || !Number.isInteger(n) || Math.abs(n) > 2 ** 31 - 1) {
+    throw new RangeError(
+      `setNativeThreads: n must be an integer (<= 0: all cores), got ${describe(n)}`,
+    );
+  }
   const lib = loadedNative();
   if (!lib?.ok) return 1;
   return lib.symbols.nnc_set_threads(Math.trunc(n));

@@ -85,3 +85,12 @@ Deno.test(
     assert.equal(nnc.coreType, "Nehalem");
   },
 );
+
+Deno.test("setNativeThreads rejects what is not an integer (found by the API fuzzer)", () => {
+  // NaN used to reach the FFI call: "Invalid FFI i32 type, expected integer".
+  assert.throws(() => setNativeThreads(NaN), /^RangeError: setNativeThreads: n must be an integer/);
+  assert.throws(
+    () => setNativeThreads("2" as never),
+    /^RangeError: setNativeThreads: n must be an integer/,
+  );
+});

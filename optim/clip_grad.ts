@@ -81,7 +81,15 @@ export function clipGradNorm(
       `${op}: normType must be a number > 0 or Infinity, got ${describe(normType)}`,
     );
   }
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  }
   const errorIfNonfinite = options.errorIfNonfinite ?? false;
+  if (typeof errorIfNonfinite !== "boolean") {
+    throw new TypeError(
+      `${op}: errorIfNonfinite must be a boolean, got ${describe(errorIfNonfinite)}`,
+    );
+  }
   if (list.length === 0) return 0;
   const total = totalNorm(list.map((p) => viewOf((p.grad as Tensor).data)), normType);
   if (errorIfNonfinite && !Number.isFinite(total)) {

@@ -92,7 +92,17 @@ export function optimizerStateToSafetensors(
   source: Optimizer | OptimizerStateDict,
   options: SaveOptimizerStateOptions = {},
 ): SafetensorsContents {
-  const op = "optimizerStateToSafetensors";
+  return toSafetensors(source, options, "optimizerStateToSafetensors");
+}
+
+function toSafetensors(
+  source: Optimizer | OptimizerStateDict,
+  options: SaveOptimizerStateOptions,
+  op: string,
+): SafetensorsContents {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  }
   const sd = source instanceof Optimizer ? source.stateDict() : source;
   if (
     sd === null || typeof sd !== "object" || !Array.isArray(sd.param_groups) || sd.state === null ||
@@ -107,6 +117,9 @@ export function optimizerStateToSafetensors(
   const tensors: Record<string, NDArray> = {};
   const scalars: Record<string, Record<string, number>> = {};
   for (const [index, entries] of Object.entries(sd.state)) {
+    if (entries === null || typeof entries !== "object") {
+      throw new TypeError(`${op}: state[${index}] must be an object, got ${describe(entries)}`);
+    }
     scalars[index] = {};
     for (const [name, v] of Object.entries(entries)) {
       if (v instanceof NDArray) tensors[`state.${index}.${name}`] = v;
@@ -124,12 +137,21 @@ export function optimizerStateToSafetensors(
   if (source instanceof Optimizer) metadata.optimizer = source.name;
   const sched = options.scheduler;
   if (sched !== undefined) {
+    if (sched === null || typeof sched !== "object") {
+      throw new TypeError(
+        `${op}: scheduler must be a schedule or its state dict, got ${describe(sched)}`,
+      );
+    }
     const state = typeof (sched as Stateful).stateDict === "function"
       ? (sched as Stateful).stateDict()
       : sched as SchedulerStateDict;
     metadata.scheduler = JSON.stringify(state, replacer);
   }
-  for (const [k, v] of Object.entries(options.metadata ?? {})) {
+  const extra = options.metadata ?? {};
+  if (extra === null || typeof extra !== "object" || Array.isArray(extra)) {
+    throw new TypeError(`${op}: metadata must be an object of strings, got ${describe(extra)}`);
+  }
+  for (const [k, v] of Object.entries(extra)) {
     if (RESERVED.has(k)) {
       throw new RangeError(
         `${op}: metadata key ${JSON.stringify(k)} is reserved for the optimizer state`,
@@ -165,7 +187,24 @@ export function optimizerStateFromSafetensors(
   contents: SafetensorsContents,
   name = "<optimizer state>",
 ): OptimizerCheckpoint {
-  const op = `optimizerStateFromSafetensors (${name})`;
+  return fromSafetensors(contents, name, "optimizerStateFromSafetensors");
+}
+
+function fromSafetensors(
+  contents: SafetensorsContents,
+  name: unknown,
+  caller: string,
+): OptimizerCheckpoint {
+  const op = `${caller} (${typeof name === "string" ? name : describe(name)})`;
+  if (
+    contents === null || typeof contents !== "object" || contents.tensors === null ||
+    typeof contents.tensors !== "object" || contents.metadata === null ||
+    typeof contents.metadata !== "object"
+  ) {
+    throw new TypeError(
+      `${op}: expected safetensors contents { tensors, metadata }, got ${describe(contents)}`,
+    );
+  }
   const { tensors, metadata } = contents;
   if (metadata.format !== OPTIMIZER_STATE_FORMAT) {
     throw new TypeError(
@@ -241,7 +280,7 @@ export function encodeOptimizerState(
   source: Optimizer | OptimizerStateDict,
   options: SaveOptimizerStateOptions = {},
 ): Uint8Array {
-  const { tensors, metadata } = optimizerStateToSafetensors(source, options);
+  const { tensors, metadata } = toSafetensors(source, options, "encodeOptimizerState");
   return encodeSafetensors(tensors, metadata);
 }
 
@@ -260,8 +299,12 @@ export function decodeOptimizerState(
   bytes: Uint8Array,
   options: { name?: string } = {},
 ): OptimizerCheckpoint {
+  const op = "decodeOptimizerState";
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  }
   const name = options.name ?? "<bytes>";
-  return optimizerStateFromSafetensors(decodeSafetensors(bytes, { name }), name);
+  return fromSafetensors(named(op, () => decodeSafetensors(bytes, { name })), name, op);
 }
 
 /**
@@ -292,7 +335,9 @@ export async function saveOptimizerState(
   source: Optimizer | OptimizerStateDict,
   options: SaveOptimizerStateOptions = {},
 ): Promise<void> {
-  const { tensors, metadata } = optimizerStateToSafetensors(source, options);
+  const op = "saveOptimizerState";
+  checkPathArg(path, op);
+  const { tensors, metadata } = toSafetensors(source, options, op);
   await saveSafetensors(path, tensors, metadata);
 }
 
@@ -315,7 +360,9 @@ export function saveOptimizerStateSync(
   source: Optimizer | OptimizerStateDict,
   options: SaveOptimizerStateOptions = {},
 ): void {
-  const { tensors, metadata } = optimizerStateToSafetensors(source, options);
+  const op = "saveOptimizerStateSync";
+  checkPathArg(path, op);
+  const { tensors, metadata } = toSafetensors(source, options, op);
   saveSafetensorsSync(path, tensors, metadata);
 }
 
@@ -336,7 +383,15 @@ export function saveOptimizerStateSync(
  * ```
  */
 export async function loadOptimizerState(path: string | URL): Promise<OptimizerCheckpoint> {
-  return optimizerStateFromSafetensors(await loadSafetensors(path), String(path));
+  const op = "loadOptimizerState";
+  checkPathArg(path, op);
+  let contents: SafetensorsContents;
+  try {
+    contents = await loadSafetensors(path);
+  } catch (e) {
+    throw renamed(e, op);
+  }
+  return fromSafetensors(contents, String(path), op);
 }
 
 /**
@@ -354,5 +409,32 @@ export async function loadOptimizerState(path: string | URL): Promise<OptimizerC
  * ```
  */
 export function loadOptimizerStateSync(path: string | URL): OptimizerCheckpoint {
-  return optimizerStateFromSafetensors(loadSafetensorsSync(path), String(path));
+  const op = "loadOptimizerStateSync";
+  checkPathArg(path, op);
+  return fromSafetensors(named(op, () => loadSafetensorsSync(path)), String(path), op);
+}
+
+function checkPathArg(path: unknown, op: string): void {
+  if (!(typeof path === "string" && path !== "") && !(path instanceof URL)) {
+    throw new TypeError(
+      `${op}: path must be a non-empty string or a file: URL, got ${describe(path)}`,
+    );
+  }
+}
+
+/** Runs `fn`; its argument errors (TypeError, RangeError) get `op` in front of their message. */
+function named<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw renamed(e, op);
+  }
+}
+
+function renamed(e: unknown, op: string): unknown {
+  if (!(e instanceof TypeError || e instanceof RangeError) || e.message.startsWith(`${op}`)) {
+    return e;
+  }
+  const Kind = e instanceof TypeError ? TypeError : RangeError;
+  return new Kind(`${op}: ${e.message}`, { cause: e });
 }

@@ -175,7 +175,7 @@ Deno.test("optimizer state files: errors name the file and the problem; a failed
   assert.throws(() => decodeOptimizerState(notOptim, { name: "model.safetensors" }), {
     name: "TypeError",
     message:
-      'optimizerStateFromSafetensors (model.safetensors): __metadata__.format is "pt", expected "nnc.optim/1": not an optimizer state',
+      'decodeOptimizerState (model.safetensors): __metadata__.format is "pt", expected "nnc.optim/1": not an optimizer state',
   });
   const { tensors, metadata } = decodeSafetensors(good);
   assert.throws(
@@ -203,8 +203,7 @@ Deno.test("optimizer state files: errors name the file and the problem; a failed
   );
   assert.throws(() => encodeOptimizerState(opt, { metadata: { state: "mine" } }), {
     name: "RangeError",
-    message:
-      'optimizerStateToSafetensors: metadata key "state" is reserved for the optimizer state',
+    message: 'encodeOptimizerState: metadata key "state" is reserved for the optimizer state',
   });
   assert.throws(() => encodeOptimizerState({} as never), {
     name: "TypeError",
@@ -218,4 +217,29 @@ Deno.test("optimizer state files: errors name the file and the problem; a failed
   );
   assert.deepEqual(await Deno.readFile(path), good, "the previous file is intact");
   await Deno.remove(path);
+});
+
+Deno.test("optimizer state functions name themselves in argument errors (found by the API fuzzer)", async () => {
+  // These used to be engine errors ("Cannot read properties of undefined (reading 'format')",
+  // "Cannot convert undefined or null to object") or to name the function called inside.
+  assert.throws(
+    () => optimizerStateFromSafetensors(undefined as never),
+    /^TypeError: optimizerStateFromSafetensors \(<optimizer state>\): expected safetensors contents/,
+  );
+  assert.throws(
+    () => encodeOptimizerState({ state: {}, param_groups: [] }, null as never),
+    /^TypeError: encodeOptimizerState: options must be an object/,
+  );
+  assert.throws(
+    () => encodeOptimizerState({ state: { 0: null }, param_groups: [] } as never),
+    /^TypeError: encodeOptimizerState: state\[0\] must be an object/,
+  );
+  assert.throws(
+    () => decodeOptimizerState(new Uint8Array(3)),
+    /^RangeError: decodeOptimizerState: decodeSafetensors/,
+  );
+  await assert.rejects(
+    () => loadOptimizerState([] as never),
+    /^TypeError: loadOptimizerState: path must be/,
+  );
 });

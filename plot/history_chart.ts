@@ -70,6 +70,10 @@ function rowsOf(history: HistoryLike, op: string): readonly EpochRecord[] {
     );
   }
   if (rows.length === 0) throw new RangeError(`${op}: the history has no epochs`);
+  const bad = rows.findIndex((r) => r === null || typeof r !== "object");
+  if (bad >= 0) {
+    throw new TypeError(`${op}: epoch log ${bad} must be an object, got ${describe(rows[bad])}`);
+  }
   return rows;
 }
 

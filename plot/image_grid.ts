@@ -16,6 +16,7 @@ import {
   describe,
   fmtShape,
   type NDArrayLike,
+  writeFileAtomic,
 } from "@nnc/tensor";
 /**
  * Options of {@link imageGrid}.
@@ -223,5 +224,5 @@ export async function saveImageGrid(
   }
   const png = imageGrid(images, options);
   await ensureParent(path);
-  await Deno.writeFile(path, png);
+  await writeFileAtomic(path, png, { op: "saveImageGrid" });
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describe } from "@nnc/tensor";
+import { describe, writeFileAtomic } from "@nnc/tensor";
 import { ensureParent } from "./_data.ts";
 /**
  * A Vega-Lite specification (https://vega.github.io/vega-lite/docs/spec.html) as a plain object.
@@ -86,5 +86,5 @@ export async function saveSvg(path: string, svg: string): Promise<void> {
     throw new TypeError(`saveSvg: expected an SVG document string, got ${describe(svg)}`);
   }
   await ensureParent(path);
-  await Deno.writeTextFile(path, svg);
+  await writeFileAtomic(path, svg, { op: "saveSvg" });
 }

@@ -2,6 +2,7 @@
 // outputs, views along one axis, and moving an axis to the end for kernels that work on rows.
 import { allocTyped, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
+import { describe } from "./check.ts";
 
 /** Throws a TypeError unless `value` is an NDArray. */
 export function checkArray(value: unknown, op: string, name: string): asserts value is NDArray {
@@ -33,7 +34,7 @@ export function checkInt(
 ): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Infinity ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
-    throw new RangeError(`${op}: ${name} must be ${range}, got ${String(value)}`);
+    throw new RangeError(`${op}: ${name} must be ${range}, got ${describe(value)}`);
   }
   return value;
 }

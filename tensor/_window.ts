@@ -156,12 +156,19 @@ export function layoutName(d: number | null): string {
 }
 
 function fmtList(v: unknown): string {
-  return Array.isArray(v) ? `[${v.map(String).join(", ")}]` : String(v);
+  return Array.isArray(v) ? `[${v.map(safeString).join(", ")}]` : safeString(v);
 }
 
 function describe(v: unknown): string {
   if (v === null) return "null";
-  if (Array.isArray(v)) return `array [${v.map(String).join(", ")}]`;
+  if (Array.isArray(v)) return `array [${v.map(safeString).join(", ")}]`;
   if (typeof v === "object") return (v as object).constructor?.name ?? "object";
   return typeof v === "string" ? JSON.stringify(v) : `${typeof v} ${String(v)}`;
+}
+
+/** String(v), except for objects without a prototype (String would throw). */
+function safeString(v: unknown): string {
+  return v !== null && typeof v === "object" && Object.getPrototypeOf(v) === null
+    ? "object"
+    : String(v);
 }

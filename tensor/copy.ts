@@ -7,6 +7,13 @@ import { allocTyped, checkDType, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { broadcastShapes, fmtShape, sameShape } from "./shape.ts";
+import { describe } from "./check.ts";
+
+function checkNd(x: unknown, op: string, name = "x"): asserts x is NDArray {
+  if (!(x instanceof NDArray)) {
+    throw new TypeError(`${op}: ${name} must be an NDArray, got ${describe(x)}`);
+  }
+}
 
 /**
  * The array itself when contiguous, otherwise a contiguous copy.
@@ -19,7 +26,8 @@ import { broadcastShapes, fmtShape, sameShape } from "./shape.ts";
  * ```
  */
 export function contiguous(x: NDArray): NDArray {
-  return x.isContiguous ? x : clone(x);
+  checkNd(x, "contiguous");
+  return x.isContiguous ? x : astype(x, x.dtype, true);
 }
 
 /**
@@ -33,6 +41,7 @@ export function contiguous(x: NDArray): NDArray {
  * ```
  */
 export function clone(x: NDArray): NDArray {
+  checkNd(x, "clone");
   return astype(x, x.dtype, true);
 }
 
@@ -47,6 +56,7 @@ export function clone(x: NDArray): NDArray {
  * ```
  */
 export function astype(x: NDArray, dtype: DType, copy = false): NDArray {
+  checkNd(x, "astype");
   checkDType(dtype, "astype");
   if (dtype === x.dtype && !copy) return x;
   const out = new NDArray(new Storage(allocTyped(dtype, x.size)), x.shape);
@@ -67,6 +77,8 @@ export function astype(x: NDArray, dtype: DType, copy = false): NDArray {
  * ```
  */
 export function assign(target: NDArray, source: NDArray | number): NDArray {
+  checkNd(target, "assign", "target");
+  if (typeof source !== "number") checkNd(source, "assign", "source (an NDArray or a number)");
   if (target.strides.some((s, i) => s === 0 && target.shape[i] > 1)) {
     throw new RangeError(
       `assign: target of shape ${

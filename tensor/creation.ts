@@ -7,6 +7,7 @@ import { allocTyped, checkDType, type DType, dtypeOf, type TypedArray } from "./
 import { NDArray, Storage } from "./ndarray.ts";
 import { checkShape, fmtShape, sizeOf } from "./shape.ts";
 import { flattenInto, type NestedArray, nestedShape } from "./_nested.ts";
+import { checkInt, checkNumber, checkOptions, describe } from "./check.ts";
 
 /** Options of {@link array}. */
 export interface ArrayOptions {
@@ -39,6 +40,7 @@ export function array(
   data: NestedArray | TypedArray | readonly number[],
   options: ArrayOptions = {},
 ): NDArray {
+  options = checkOptions(options, "array");
   if (ArrayBuffer.isView(data)) {
     const dtype = options.dtype === undefined ? dtypeOf(data) : checkDType(options.dtype, "array");
     const shape = options.shape ?? [data.length];
@@ -56,7 +58,9 @@ export function array(
   const typed = allocTyped(dtype, sizeOf(natural));
   flattenInto(data, typed);
   const arr = new NDArray(new Storage(typed), natural);
-  return options.shape ? arr.reshape([...options.shape]) : arr;
+  if (options.shape === undefined) return arr;
+  checkShape(options.shape, "array");
+  return arr.reshape([...options.shape]);
 }
 
 function convertTyped(data: TypedArray, dtype: DType): TypedArray {
@@ -76,9 +80,20 @@ function convertTyped(data: TypedArray, dtype: DType): TypedArray {
  * ```
  */
 export function empty(shape: readonly number[], options: DTypeOptions = {}): NDArray {
-  checkShape(shape, "empty");
-  const dtype = checkDType(options.dtype ?? "float32", "empty");
+  return make(shape, options, "empty");
+}
+
+/** A zero-filled array, with the shape and the options checked under the caller's name. */
+function make(shape: readonly number[], options: DTypeOptions | undefined, op: string): NDArray {
+  const dtype = checkDType(checkOptions(options, op).dtype ?? "float32", op);
+  checkShape(shape, op);
   return new NDArray(new Storage(allocTyped(dtype, sizeOf(shape))), shape);
+}
+
+function checkLike(x: unknown, op: string): asserts x is NDArray {
+  if (!(x instanceof NDArray)) {
+    throw new TypeError(`${op}: expected an NDArray, got ${describe(x)}`);
+  }
 }
 
 /**
@@ -91,8 +106,7 @@ export function empty(shape: readonly number[], options: DTypeOptions = {}): NDA
  * ```
  */
 export function zeros(shape: readonly number[], options: DTypeOptions = {}): NDArray {
-  checkShape(shape, "zeros");
-  return empty(shape, options);
+  return make(shape, options, "zeros");
 }
 
 /**
@@ -105,8 +119,9 @@ export function zeros(shape: readonly number[], options: DTypeOptions = {}): NDA
  * ```
  */
 export function ones(shape: readonly number[], options: DTypeOptions = {}): NDArray {
-  checkShape(shape, "ones");
-  return full(shape, 1, options);
+  const out = make(shape, options, "ones");
+  out.data.fill(1);
+  return out;
 }
 
 /**
@@ -119,11 +134,10 @@ export function ones(shape: readonly number[], options: DTypeOptions = {}): NDAr
  * ```
  */
 export function full(shape: readonly number[], value: number, options: DTypeOptions = {}): NDArray {
-  checkShape(shape, "full");
   if (typeof value !== "number") {
-    throw new TypeError(`full: value must be a number, got ${typeof value}`);
+    throw new TypeError(`full: value must be a number, got ${describe(value)}`);
   }
-  const out = empty(shape, options);
+  const out = make(shape, options, "full");
   out.data.fill(value);
   return out;
 }
@@ -138,7 +152,8 @@ export function full(shape: readonly number[], value: number, options: DTypeOpti
  * ```
  */
 export function zerosLike(x: NDArray, options: DTypeOptions = {}): NDArray {
-  return zeros(x.shape, { dtype: options.dtype ?? x.dtype });
+  checkLike(x, "zerosLike");
+  return make(x.shape, { dtype: checkOptions(options, "zerosLike").dtype ?? x.dtype }, "zerosLike");
 }
 
 /**
@@ -151,7 +166,14 @@ export function zerosLike(x: NDArray, options: DTypeOptions = {}): NDArray {
  * ```
  */
 export function onesLike(x: NDArray, options: DTypeOptions = {}): NDArray {
-  return ones(x.shape, { dtype: options.dtype ?? x.dtype });
+  checkLike(x, "onesLike");
+  const out = make(
+    x.shape,
+    { dtype: checkOptions(options, "onesLike").dtype ?? x.dtype },
+    "onesLike",
+  );
+  out.data.fill(1);
+  return out;
 }
 
 /**
@@ -164,7 +186,17 @@ export function onesLike(x: NDArray, options: DTypeOptions = {}): NDArray {
  * ```
  */
 export function fullLike(x: NDArray, value: number, options: DTypeOptions = {}): NDArray {
-  return full(x.shape, value, { dtype: options.dtype ?? x.dtype });
+  checkLike(x, "fullLike");
+  if (typeof value !== "number") {
+    throw new TypeError(`fullLike: value must be a number, got ${describe(value)}`);
+  }
+  const out = make(
+    x.shape,
+    { dtype: checkOptions(options, "fullLike").dtype ?? x.dtype },
+    "fullLike",
+  );
+  out.data.fill(value);
+  return out;
 }
 
 /**
@@ -186,12 +218,20 @@ export function arange(
 ): NDArray {
   if (stop === undefined) [start, stop] = [0, start];
   for (const [name, v] of [["start", start], ["stop", stop], ["step", step]] as const) {
-    if (!Number.isFinite(v)) throw new RangeError(`arange: ${name} must be finite, got ${v}`);
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      throw new RangeError(`arange: ${name} must be a finite number, got ${describe(v)}`);
+    }
   }
   if (step === 0) throw new RangeError("arange: step must be non-zero, got 0");
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  if (n > 2 ** 31 - 1) {
+    throw new RangeError(
+      `arange: ${n} elements from ${start} to ${stop} by ${step}; at most 2^31-1`,
+    );
+  }
   const integral = Number.isInteger(start) && Number.isInteger(stop) && Number.isInteger(step);
-  const out = empty([n], { dtype: options.dtype ?? (integral ? "int32" : "float32") });
+  const o = checkOptions(options, "arange");
+  const out = make([n], { dtype: o.dtype ?? (integral ? "int32" : "float32") }, "arange");
   for (let i = 0; i < n; i++) out.data[i] = start + i * step;
   return out;
 }
@@ -211,10 +251,10 @@ export function linspace(
   num: number,
   options: DTypeOptions = {},
 ): NDArray {
-  if (!Number.isInteger(num) || num < 0) {
-    throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
-  }
-  const out = empty([num], options);
+  checkNumber(start, "linspace", "start");
+  checkNumber(stop, "linspace", "stop");
+  checkInt(num, "linspace", "num", 0);
+  const out = make([num], options, "linspace");
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) out.data[i] = i === num - 1 && num > 1 ? stop : start + i * step;
   return out;
@@ -230,7 +270,9 @@ export function linspace(
  * ```
  */
 export function eye(n: number, m: number = n, options: DTypeOptions = {}): NDArray {
-  const out = zeros([n, m], options);
+  checkInt(n, "eye", "n", 0);
+  checkInt(m, "eye", "m", 0);
+  const out = make([n, m], options, "eye");
   for (let i = 0; i < Math.min(n, m); i++) out.data[i * m + i] = 1;
   return out;
 }

@@ -55,12 +55,39 @@ Deno.test("creation rejects bad input with clear messages", () => {
   assert.throws(() => zeros([2, -1]), /zeros: invalid shape \[2, -1\]/);
   assert.throws(
     () => zeros([2], { dtype: "float16" as "float32" }),
-    /empty: unknown dtype "float16"/,
+    /zeros: unknown dtype "float16"/,
+  );
+  // Found by the public-API fuzzer (faults/fuzz_fault.ts): errors named an inner op or were
+  // engine errors ("Cannot convert a Symbol value to a string", "Cannot read properties of null").
+  assert.throws(() => eye(2, 2, { dtype: "int64" as "int32" }), /^TypeError: eye: unknown dtype/);
+  assert.throws(() => eye(-1), /^RangeError: eye: n must be/);
+  assert.throws(
+    () => arange(Symbol() as never),
+    /^RangeError: arange: stop must be a finite number, got a symbol/,
+  );
+  assert.throws(() => arange(1, 1e300), /^RangeError: arange: .* at most 2\^31-1/);
+  assert.throws(() => linspace(Symbol() as never, 1, 2), /^RangeError: linspace: start must be/);
+  assert.throws(
+    () => linspace(0, 1, 1e12),
+    /^RangeError: linspace: shape \[1000000000000\] has more than/,
+  );
+  assert.throws(() => full([2], 1, null as never), /^TypeError: full: options must be an object/);
+  assert.throws(
+    () => onesLike(undefined as never),
+    /^TypeError: onesLike: expected an NDArray, got undefined/,
+  );
+  assert.throws(
+    () => fullLike(zeros([1]), "1" as never),
+    /^TypeError: fullLike: value must be a number/,
+  );
+  assert.throws(
+    () => zeros(Object.create(null)),
+    /^TypeError: zeros: shape must be an array of integers, got an object/,
   );
   assert.throws(() => arange(0, 1, 0), /arange: step must be non-zero/);
   assert.throws(
     () => array(new Float32Array(3), { shape: [2, 2] }),
     /array: shape \[2, 2\] needs 4 elements, got 3/,
   );
-  assert.throws(() => linspace(0, 1, -2), /linspace: num must be a non-negative integer/);
+  assert.throws(() => linspace(0, 1, -2), /linspace: num must be an integer >= 0, got -2/);
 });

@@ -8,6 +8,7 @@ import { allocTyped, type DType, isFloat, promoteTypes } from "./dtype.ts";
 import { type ArrayOrScalar, NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import type { BinaryOp, UnaryOp } from "./backend.ts";
+import { describe } from "./check.ts";
 import { broadcastShapes } from "./shape.ts";
 import { astype } from "./copy.ts";
 
@@ -316,6 +317,11 @@ export function where(cond: NDArray, a: ArrayOrScalar, b: ArrayOrScalar): NDArra
  * ```
  */
 export function clamp(x: NDArray, min?: number, max?: number): NDArray {
+  if (!(x instanceof NDArray)) {
+    throw new TypeError(`clamp: expected an NDArray, got ${describe(x)}`);
+  }
+  checkBound(min, "min");
+  checkBound(max, "max");
   if (min !== undefined && max !== undefined && min > max) {
     throw new RangeError(`clamp: min ${min} is greater than max ${max}`);
   }
@@ -600,4 +606,10 @@ export function trunc(x: NDArray): NDArray {
  */
 export function erf(x: NDArray): NDArray {
   return unaryOp("erf", "erf", x);
+}
+
+function checkBound(v: unknown, name: string): void {
+  if (v !== undefined && typeof v !== "number") {
+    throw new TypeError(`clamp: ${name} must be a number or undefined, got ${describe(v)}`);
+  }
 }

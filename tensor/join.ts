@@ -119,7 +119,7 @@ export function split(x: NDArray, sizeOrSections: number | readonly number[], ax
   } else {
     throw new TypeError(
       `split: sizeOrSections must be a number or an array of numbers, got ${
-        String(sizeOrSections)
+        describe(sizeOrSections)
       }`,
     );
   }

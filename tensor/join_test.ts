@@ -148,7 +148,7 @@ Deno.test("join ops reject bad arguments with clear messages", () => {
   assertThrowsExact(
     () => split(a, "2" as unknown as number),
     TypeError,
-    "split: sizeOrSections must be a number or an array of numbers, got 2",
+    "split: sizeOrSections must be a number or an array of numbers, got string",
   );
 });
 

@@ -8,6 +8,15 @@ import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { broadcastShapes, fmtShape } from "./shape.ts";
 import { astype } from "./copy.ts";
+import { describe } from "./check.ts";
+
+function checkPair(a: unknown, b: unknown, op: string): void {
+  for (const [name, x] of [["a", a], ["b", b]] as const) {
+    if (!(x instanceof NDArray)) {
+      throw new TypeError(`${op}: ${name} must be an NDArray, got ${describe(x)}`);
+    }
+  }
+}
 
 /**
  * Matrix product with NumPy's rules: 2-d × 2-d is the matrix product; a 1-d operand is promoted to a
@@ -71,6 +80,7 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
  * ```
  */
 export function dot(a: NDArray, b: NDArray): NDArray {
+  checkPair(a, b, "dot");
   if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
     throw new RangeError(
       `dot: expected two 1-d arrays of equal length, got ${fmtShape(a.shape)} and ${
@@ -91,6 +101,7 @@ export function dot(a: NDArray, b: NDArray): NDArray {
  * ```
  */
 export function outer(a: NDArray, b: NDArray): NDArray {
+  checkPair(a, b, "outer");
   if (a.ndim !== 1 || b.ndim !== 1) {
     throw new RangeError(
       `outer: expected two 1-d arrays, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,

@@ -38,5 +38,6 @@ export * from "./testing.ts";
 export * from "./safetensors.ts";
 export * from "./sparse.ts";
 export * from "./segment.ts";
+export * from "./atomic_write.ts";
 export * as linalg from "./linalg/mod.ts";
 export type { NestedArray } from "./_nested.ts";

@@ -8,6 +8,7 @@
 import { allocTyped, checkDType, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { checkShape, sizeOf } from "./shape.ts";
+import { checkInt, checkNumber, checkOptions, describe } from "./check.ts";
 
 /** The four 32-bit words of a generator's state (for checkpoints). */
 export type RngState = [number, number, number, number];
@@ -38,8 +39,8 @@ export class Rng {
 
   /** Reseeds: SplitMix32 expands the seed into a non-zero 128-bit state. */
   seed(seed: number): void {
-    if (!Number.isFinite(seed)) {
-      throw new RangeError(`Rng.seed: seed must be a finite number, got ${seed}`);
+    if (typeof seed !== "number" || !Number.isFinite(seed)) {
+      throw new RangeError(`Rng.seed: seed must be a finite number, got ${describe(seed)}`);
     }
     // Fold seeds beyond 32 bits in so that 2^32 + 1 and 1 differ.
     let x = (Math.trunc(seed) ^ Math.trunc(seed / 4294967296)) >>> 0;
@@ -151,9 +152,7 @@ export class Rng {
 
   /** A random permutation of 0..n-1. */
   permutation(n: number): Int32Array {
-    if (!Number.isInteger(n) || n < 0) {
-      throw new RangeError(`Rng.permutation: n must be a non-negative integer, got ${n}`);
-    }
+    checkInt(n, "Rng.permutation", "n", 0, 2 ** 31 - 1);
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p);
@@ -192,6 +191,9 @@ export function defaultRng(): Rng {
  * ```
  */
 export function manualSeed(seed: number): void {
+  if (typeof seed !== "number" || !Number.isFinite(seed)) {
+    throw new RangeError(`manualSeed: seed must be a finite number, got ${describe(seed)}`);
+  }
   defaultGenerator.seed(seed);
 }
 
@@ -201,6 +203,13 @@ export interface RandomOptions {
   dtype?: DType;
   /** Generator; the default one when omitted. */
   rng?: Rng;
+}
+
+/** The generator of the options, or the default one; anything else is a TypeError. */
+function checkRng(rng: unknown, op: string): Rng {
+  if (rng === undefined) return defaultGenerator;
+  if (!(rng instanceof Rng)) throw new TypeError(`${op}: rng must be an Rng, got ${describe(rng)}`);
+  return rng;
 }
 
 function filled(op: string, shape: readonly number[], dtype: DType, draw: () => number): NDArray {
@@ -224,8 +233,10 @@ export function rand(
   shape: readonly number[],
   options: RandomOptions & { low?: number; high?: number } = {},
 ): NDArray {
-  const rng = options.rng ?? defaultGenerator;
-  const low = options.low ?? 0, high = options.high ?? 1;
+  const o = checkOptions(options, "rand");
+  const rng = checkRng(o.rng, "rand");
+  const low = checkNumber(o.low ?? 0, "rand", "low"),
+    high = checkNumber(o.high ?? 1, "rand", "high");
   if (!(high > low)) throw new RangeError(`rand: expected low < high, got ${low} and ${high}`);
   return filled("rand", shape, options.dtype ?? "float32", () => rng.uniform(low, high));
 }
@@ -244,9 +255,10 @@ export function randn(
   shape: readonly number[],
   options: RandomOptions & { mean?: number; std?: number } = {},
 ): NDArray {
-  const rng = options.rng ?? defaultGenerator;
-  const mean = options.mean ?? 0, std = options.std ?? 1;
-  if (!(std >= 0)) throw new RangeError(`randn: std must be non-negative, got ${std}`);
+  const o = checkOptions(options, "randn");
+  const rng = checkRng(o.rng, "randn");
+  const mean = checkNumber(o.mean ?? 0, "randn", "mean");
+  const std = checkNumber(o.std ?? 1, "randn", "std", 0);
   return filled("randn", shape, options.dtype ?? "float32", () => rng.normal(mean, std));
 }
 
@@ -266,8 +278,10 @@ export function randint(
   shape: readonly number[],
   options: RandomOptions = {},
 ): NDArray {
-  const rng = options.rng ?? defaultGenerator;
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+  const rng = checkRng(checkOptions(options, "randint").rng, "randint");
+  checkInt(low, "randint", "low", -(2 ** 31), 2 ** 31 - 1);
+  checkInt(high, "randint", "high", -(2 ** 31), 2 ** 31);
+  if (high <= low) {
     throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);
   }
   return filled("randint", shape, options.dtype ?? "int32", () => rng.int(low, high));
@@ -284,6 +298,7 @@ export function randint(
  * ```
  */
 export function randperm(n: number, options: { rng?: Rng } = {}): NDArray {
-  const rng = options.rng ?? defaultGenerator;
+  checkInt(n, "randperm", "n", 0, 2 ** 31 - 1);
+  const rng = checkRng(checkOptions(options, "randperm").rng, "randperm");
   return new NDArray(new Storage(rng.permutation(n)), [n]);
 }

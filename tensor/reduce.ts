@@ -17,9 +17,29 @@ import type { ReduceOp } from "./backend.ts";
 import { fmtShape, normalizeAxes, normalizeAxis } from "./shape.ts";
 import { astype } from "./copy.ts";
 import { div, exp, log, mul, sqrt, sub } from "./elementwise.ts";
+import { checkBool, checkOptions, describe } from "./check.ts";
 
 function checkInput(op: string, x: unknown): asserts x is NDArray {
-  if (!(x instanceof NDArray)) throw new TypeError(`${op}: expected an NDArray, got ${typeof x}`);
+  if (!(x instanceof NDArray)) {
+    throw new TypeError(`${op}: expected an NDArray, got ${describe(x)}`);
+  }
+}
+
+/**
+ * Checks a reduction's input and options under the public function's name, so that the
+ * reductions it is built from (variance from mean, std from variance) cannot fail on them later
+ * under their own.
+ */
+function checkReduce<O extends ReduceOptions | ArgReduceOptions | VarianceOptions>(
+  op: string,
+  x: unknown,
+  options: O | undefined,
+): O {
+  checkInput(op, x);
+  const o = checkOptions(options, op);
+  if (o.keepDims !== undefined) checkBool(o.keepDims, op, "keepDims");
+  normalizeAxes(o.axis, x.ndim, op);
+  return o;
 }
 
 /** Shape with the reduced axes set to 1, and the final shape (dropped unless keepDims). */
@@ -36,10 +56,11 @@ function reduceOp(
   name: string,
   op: ReduceOp,
   x: NDArray,
-  options: ReduceOptions = {},
-  dtype: DType = x.dtype,
+  options: ReduceOptions | undefined,
+  dtype?: DType,
 ): NDArray {
-  checkInput(name, x);
+  options = checkReduce(name, x, options);
+  dtype ??= x.dtype;
   const axes = normalizeAxes(options.axis, x.ndim, name);
   if ((op === "max" || op === "min") && axes.some((a) => x.shape[a] === 0)) {
     throw new RangeError(
@@ -128,8 +149,8 @@ export function min(x: NDArray, options?: ReduceOptions): NDArray {
   return reduceOp("min", "min", x, options);
 }
 
-function argOp(name: "argmax" | "argmin", x: NDArray, options: ArgReduceOptions = {}): NDArray {
-  checkInput(name, x);
+function argOp(name: "argmax" | "argmin", x: NDArray, options?: ArgReduceOptions): NDArray {
+  options = checkReduce(name, x, options);
   const flat = options.axis === undefined;
   const src = flat ? x.reshape(-1) : x;
   const axis = flat ? 0 : normalizeAxis(options.axis as number, x.ndim, name);
@@ -181,20 +202,26 @@ export function argmin(x: NDArray, options?: ArgReduceOptions): NDArray {
  * console.assert(variance(array([1, 2, 3, 4]), { correction: 0 }).item() === 1.25);
  * ```
  */
-export function variance(x: NDArray, options: VarianceOptions = {}): NDArray {
-  checkInput("variance", x);
+export function variance(x: NDArray, options?: VarianceOptions): NDArray {
+  return varianceOf("variance", x, options);
+}
+
+function varianceOf(op: string, x: NDArray, options: VarianceOptions | undefined): NDArray {
+  options = checkReduce(op, x, options);
   const correction = options.correction ?? 1;
-  if (!Number.isFinite(correction) || correction < 0) {
-    throw new RangeError(`variance: correction must be a non-negative number, got ${correction}`);
+  if (typeof correction !== "number" || !Number.isFinite(correction) || correction < 0) {
+    throw new RangeError(
+      `${op}: correction must be a non-negative number, got ${describe(correction)}`,
+    );
   }
   const xf = isFloat(x.dtype) ? x : astype(x, "float32");
   const m = mean(xf, { axis: options.axis, keepDims: true });
   const d = sub(xf, m);
-  const ss = reduceOp("variance", "sum", mul(d, d), {
+  const ss = reduceOp(op, "sum", mul(d, d), {
     axis: options.axis,
     keepDims: options.keepDims,
   });
-  return div(ss, Math.max(0, reducedCount(x, options.axis, "variance") - correction));
+  return div(ss, Math.max(0, reducedCount(x, options.axis, op) - correction));
 }
 
 /**
@@ -207,7 +234,7 @@ export function variance(x: NDArray, options: VarianceOptions = {}): NDArray {
  * ```
  */
 export function std(x: NDArray, options?: VarianceOptions): NDArray {
-  return sqrt(variance(x, options));
+  return sqrt(varianceOf("std", x, options));
 }
 
 /**
@@ -219,8 +246,8 @@ export function std(x: NDArray, options?: VarianceOptions): NDArray {
  * console.assert(Math.abs(logsumexp(array([1000, 1000])).item() - (1000 + Math.LN2)) < 1e-3);
  * ```
  */
-export function logsumexp(x: NDArray, options: ReduceOptions = {}): NDArray {
-  checkInput("logsumexp", x);
+export function logsumexp(x: NDArray, options?: ReduceOptions): NDArray {
+  options = checkReduce("logsumexp", x, options);
   const xf = isFloat(x.dtype) ? x : astype(x, "float32");
   const m = reduceOp("logsumexp", "max", xf, { axis: options.axis, keepDims: true });
   // An all -inf slice would give -inf - -inf = NaN; shift by 0 there instead.

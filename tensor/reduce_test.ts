@@ -76,3 +76,33 @@ Deno.test("reductions reject bad axes and empty extremes", () => {
   );
   assert.throws(() => t.softmax(a, 3), /softmax: axis 3 is out of range/);
 });
+
+Deno.test("reductions check their options under their own names (found by the API fuzzer)", () => {
+  const x = t.zeros([0, 2]);
+  // keepDims that is not a boolean used to be taken as true: a silently wrong shape.
+  assert.throws(
+    () => t.sum(x, { axis: 1, keepDims: {} as never }),
+    /^TypeError: sum: keepDims must be a boolean/,
+  );
+  assert.throws(
+    () => t.max(t.zeros([2]), null as never),
+    /^TypeError: max: options must be an object/,
+  );
+  assert.throws(
+    () => t.sum(undefined as never),
+    /^TypeError: sum: expected an NDArray, got undefined/,
+  );
+  assert.throws(
+    () => t.argmax(t.zeros([2]), { axis: {} as never }),
+    /^TypeError: argmax: axis must be an integer/,
+  );
+  assert.throws(() => t.std(t.zeros([2]), { axis: 3 }), /^RangeError: std: axis 3 is out of range/);
+  assert.throws(
+    () => t.std(t.zeros([2]), { correction: Symbol() as never }),
+    /^RangeError: std: correction/,
+  );
+  assert.throws(
+    () => t.variance(t.zeros([2]), { axis: [Symbol()] as never }),
+    /^TypeError: variance: axis must be an integer, got a symbol/,
+  );
+});

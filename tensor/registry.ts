@@ -6,6 +6,7 @@
  */
 import type { Backend } from "./backend.ts";
 import { jsBackend } from "./js_backend.ts";
+import { describe } from "./check.ts";
 
 const backends = new Map<string, Backend>([["js", jsBackend]]);
 let active: Backend = jsBackend;
@@ -35,6 +36,27 @@ function readEnvBackend(): string | undefined {
  * ```
  */
 export function registerBackend(backend: Backend): void {
+  if (backend === null || typeof backend !== "object") {
+    throw new TypeError(`registerBackend: expected a Backend object, got ${describe(backend)}`);
+  }
+  if (typeof backend.name !== "string" || backend.name === "") {
+    throw new TypeError(
+      `registerBackend: the backend needs a non-empty string name, got ${describe(backend.name)}`,
+    );
+  }
+  // A backend lacking a kernel would fail later, far from here: every kernel of the JS backend
+  // must be there (as a function).
+  const missing = Object.keys(jsBackend).filter((k) =>
+    typeof (jsBackend as unknown as Record<string, unknown>)[k] === "function" &&
+    typeof (backend as unknown as Record<string, unknown>)[k] !== "function"
+  );
+  if (missing.length > 0) {
+    throw new TypeError(
+      `registerBackend: backend "${backend.name}" lacks ${missing.length} kernels (${
+        missing.slice(0, 5).join(", ")
+      }${missing.length > 5 ? ", …" : ""}); spread the JS backend to inherit them`,
+    );
+  }
   backends.set(backend.name, backend);
   if (requested === backend.name) {
     active = backend;

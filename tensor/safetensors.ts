@@ -17,6 +17,7 @@ import { NDArray } from "./ndarray.ts";
 import { allocTyped, type DType, itemSize, type TypedArray } from "./dtype.ts";
 import { type JsonEntry, type JsonNode, JsonSyntaxError, parseJsonBytes } from "./_json_bytes.ts";
 import { readInto } from "./_read_strided.ts";
+import { writeFileAtomic, writeFileAtomicSync } from "./atomic_write.ts";
 
 /** Tensors and string metadata read from a safetensors file. */
 export interface SafetensorsContents {
@@ -174,21 +175,8 @@ export async function saveSafetensors(
   metadata?: Record<string, string>,
 ): Promise<void> {
   const target = checkPath(path, "saveSafetensors");
-  const bytes = encodeSafetensors(tensors, metadata);
-  const tmp = `${target}.tmp-${randomSuffix()}`;
-  try {
-    const file = await Deno.open(tmp, { write: true, createNew: true });
-    try {
-      for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
-      await file.syncData();
-    } finally {
-      file.close();
-    }
-    await Deno.rename(tmp, target);
-  } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
-    throw e;
-  }
+  const bytes = encodeAs("saveSafetensors", tensors, metadata);
+  await writeFileAtomic(target, bytes, { op: "saveSafetensors" });
 }
 
 /**
@@ -209,25 +197,8 @@ export function saveSafetensorsSync(
   metadata?: Record<string, string>,
 ): void {
   const target = checkPath(path, "saveSafetensorsSync");
-  const bytes = encodeSafetensors(tensors, metadata);
-  const tmp = `${target}.tmp-${randomSuffix()}`;
-  try {
-    const file = Deno.openSync(tmp, { write: true, createNew: true });
-    try {
-      for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
-      file.syncDataSync();
-    } finally {
-      file.close();
-    }
-    Deno.renameSync(tmp, target);
-  } catch (e) {
-    try {
-      Deno.removeSync(tmp);
-    } catch {
-      // The temporary file may never have been created.
-    }
-    throw e;
-  }
+  const bytes = encodeAs("saveSafetensorsSync", tensors, metadata);
+  writeFileAtomicSync(target, bytes, { op: "saveSafetensorsSync" });
 }
 
 /**
@@ -778,7 +749,17 @@ function checkPath(path: string | URL, op: string): string {
   return path;
 }
 
-function randomSuffix(): string {
-  const r = crypto.getRandomValues(new Uint8Array(6));
-  return Array.from(r, (b) => b.toString(16).padStart(2, "0")).join("");
+/** encodeSafetensors, its argument errors named after the saving function. */
+function encodeAs(
+  op: string,
+  tensors: Record<string, NDArray>,
+  metadata: Record<string, string> | undefined,
+): Uint8Array {
+  try {
+    return encodeSafetensors(tensors, metadata);
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+    const Kind = e instanceof TypeError ? TypeError : RangeError;
+    throw new Kind(e.message.replace(/^encodeSafetensors:/, `${op}:`), { cause: e });
+  }
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describe } from "./check.ts";
 
 /**
  * Row-major (C order) strides, in elements, for a shape.
@@ -15,6 +16,7 @@
  * ```
  */
 export function contiguousStrides(shape: readonly number[]): number[] {
+  checkList(shape, "contiguousStrides", "shape");
   const strides = new Array<number>(shape.length);
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -34,6 +36,7 @@ export function contiguousStrides(shape: readonly number[]): number[] {
  * ```
  */
 export function sizeOf(shape: readonly number[]): number {
+  checkList(shape, "sizeOf", "shape");
   let n = 1;
   for (const d of shape) n *= d;
   return n;
@@ -50,13 +53,13 @@ export function sizeOf(shape: readonly number[]): number {
  */
 export function checkShape(shape: readonly number[], op: string): void {
   if (!Array.isArray(shape)) {
-    throw new TypeError(`${op}: shape must be an array of integers, got ${String(shape)}`);
+    throw new TypeError(`${op}: shape must be an array of integers, got ${describe(shape)}`);
   }
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new RangeError(
         `${op}: invalid shape [${
-          shape.join(", ")
+          shape.map(describe).join(", ")
         }]; every dimension must be a non-negative integer`,
       );
     }
@@ -76,6 +79,8 @@ export function checkShape(shape: readonly number[], op: string): void {
  * ```
  */
 export function broadcastShapes(a: readonly number[], b: readonly number[], op: string): number[] {
+  checkList(a, op, "shape a");
+  checkList(b, op, "shape b");
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
@@ -101,6 +106,9 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
  * ```
  */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
+  if (typeof axis !== "number") {
+    throw new TypeError(`${op}: axis must be an integer, got ${describe(axis)}`);
+  }
   // A 0-d array accepts axis 0 and -1, as in PyTorch.
   if (ndim === 0 && (axis === 0 || axis === -1)) return 0;
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
@@ -126,6 +134,11 @@ export function normalizeAxes(
   op: string,
 ): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof axis !== "number" && !Array.isArray(axis)) {
+    throw new TypeError(
+      `${op}: axis must be an integer or an array of integers, got ${describe(axis)}`,
+    );
+  }
   const list = typeof axis === "number" ? [axis] : [...axis];
   const out = list.map((a) => normalizeAxis(a, ndim, op));
   const unique = [...new Set(out)].sort((x, y) => x - y);
@@ -145,7 +158,8 @@ export function normalizeAxes(
  * ```
  */
 export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
+  checkList(shape, "fmtShape", "shape");
+  return `[${shape.map(describe).join(", ")}]`;
 }
 
 /**
@@ -158,7 +172,16 @@ export function fmtShape(shape: readonly number[]): string {
  * ```
  */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  checkList(a, "sameShape", "a");
+  checkList(b, "sameShape", "b");
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Throws a TypeError unless `value` is an array (a shape, before its entries are looked at). */
+function checkList(value: unknown, op: string, name: string): void {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${op}: ${name} must be an array of integers, got ${describe(value)}`);
+  }
 }

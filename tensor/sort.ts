@@ -11,6 +11,7 @@ import { normalizeAxis } from "./shape.ts";
 import { contiguous } from "./copy.ts";
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
+import { checkOptions } from "./check.ts";
 import {
   allocArray,
   axisBackPermutation,
@@ -66,10 +67,15 @@ export interface SortResult {
  * console.assert(indices.toArray().toString() === "1,3,2,0");
  * ```
  */
-export function sort(x: NDArray, options: SortOptions = {}): SortResult {
-  checkArray(x, "sort", "x");
-  const ax = normalizeAxis(options.axis ?? -1, x.ndim, "sort");
-  const descending = checkBool(options.descending ?? false, "sort", "descending");
+export function sort(x: NDArray, options?: SortOptions): SortResult {
+  return sortAs("sort", x, options);
+}
+
+function sortAs(op: string, x: NDArray, options: SortOptions | undefined): SortResult {
+  checkArray(x, op, "x");
+  options = checkOptions(options, op);
+  const ax = normalizeAxis(options.axis ?? -1, x.ndim, op);
+  const descending = checkBool(options.descending ?? false, op, "descending");
   const rows = axisLast(x, ax);
   const values = allocArray(x.dtype, rows.shape);
   const indices = allocArray("int32", rows.shape);
@@ -86,9 +92,8 @@ export function sort(x: NDArray, options: SortOptions = {}): SortResult {
  * console.assert(argsort(array([[3, 1, 2]]), { descending: true }).toArray().toString() === "0,2,1");
  * ```
  */
-export function argsort(x: NDArray, options: SortOptions = {}): NDArray {
-  checkArray(x, "argsort", "x");
-  return sort(x, options).indices;
+export function argsort(x: NDArray, options?: SortOptions): NDArray {
+  return sortAs("argsort", x, options).indices;
 }
 
 /**
@@ -102,8 +107,9 @@ export function argsort(x: NDArray, options: SortOptions = {}): NDArray {
  * console.assert(values.toArray().toString() === "5,5" && indices.toArray().toString() === "1,3");
  * ```
  */
-export function topk(x: NDArray, k: number, options: TopkOptions = {}): SortResult {
+export function topk(x: NDArray, k: number, options?: TopkOptions): SortResult {
   checkArray(x, "topk", "x");
+  options = checkOptions(options, "topk");
   const ax = normalizeAxis(options.axis ?? -1, x.ndim, "topk");
   const largest = checkBool(options.largest ?? true, "topk", "largest");
   checkBool(options.sorted ?? true, "topk", "sorted");

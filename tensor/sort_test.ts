@@ -198,7 +198,7 @@ Deno.test("sort and topk reject bad arguments with clear messages", () => {
   assertThrowsExact(
     () => argsort(x, { axis: -3 }),
     RangeError,
-    "sort: axis -3 is out of range for an array of rank 2; expected -2 <= axis < 2",
+    "argsort: axis -3 is out of range for an array of rank 2; expected -2 <= axis < 2",
   );
 });
 

@@ -10,6 +10,7 @@ import { allocTyped, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape, sizeOf } from "./shape.ts";
+import { describe } from "./check.ts";
 import {
   boolOption,
   checkArray,
@@ -390,13 +391,13 @@ function poolSetup(
 /** Checks a spatial shape argument: 1–3 positive integers. */
 function checkSpatialShape(shape: unknown, op: string, name: string): number[] {
   if (!Array.isArray(shape)) {
-    throw new TypeError(`${op}: ${name} must be an array of 1 to 3 sizes, got ${String(shape)}`);
+    throw new TypeError(`${op}: ${name} must be an array of 1 to 3 sizes, got ${describe(shape)}`);
   }
   if (
     shape.length < 1 || shape.length > 3 || shape.some((s) => !Number.isSafeInteger(s) || s < 1)
   ) {
     throw new RangeError(
-      `${op}: ${name} must be 1 to 3 positive integers, got [${shape.join(", ")}]`,
+      `${op}: ${name} must be 1 to 3 positive integers, got [${shape.map(describe).join(", ")}]`,
     );
   }
   return [...shape];

@@ -8,11 +8,21 @@
  */
 import type { NDArray } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
-import { type Module, saveModel } from "@nnc/layers";
+import { loadModel, type Module, saveModel } from "@nnc/layers";
 import type { Optimizer } from "@nnc/optim";
 import type { EpochLog, History } from "./history.ts";
 import { ensureParent } from "./_train_util.ts";
-import { checkBool, checkInt, checkNumber, checkOneOf, checkOptions, describe } from "@nnc/tensor";
+import { firstNonFinite } from "./_finite.ts";
+import {
+  checkBool,
+  checkInt,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  describe,
+  removeStaleTempFiles,
+  writeFileAtomic,
+} from "@nnc/tensor";
 /**
  * What callbacks see of a running {@link fit}. Setting `stopTraining` ends training after the
  * current epoch (or, from `onBatchEnd`, after the current batch).
@@ -240,7 +250,10 @@ export class EarlyStopping implements Callback {
  * @example
  * ```ts
  * import type { ModelCheckpointOptions } from "@nnc/train";
- * const o: ModelCheckpointOptions = { path: "out/best.safetensors", monitor: "valAccuracy" };
+ * const best: ModelCheckpointOptions = { path: "out/best.safetensors", monitor: "valAccuracy" };
+ * const lastThree: ModelCheckpointOptions = {
+ *   path: "out/ckpt/epoch-{epoch}.safetensors", saveBestOnly: false, keep: 3,
+ * };
  * ```
  */
 export interface ModelCheckpointOptions {
@@ -252,12 +265,30 @@ export interface ModelCheckpointOptions {
   mode?: "min" | "max" | "auto";
   /** Save only when the monitored value improves (default true); false saves every epoch. */
   saveBestOnly?: boolean;
+  /**
+   * With `{epoch}` in `path`: how many checkpoint files to keep; after each save the oldest files
+   * matching the template (this run's or an earlier one's) are removed. Default: all.
+   */
+  keep?: number;
+  /**
+   * File naming the newest checkpoint (its file name and a newline), written atomically after
+   * each save: read it with {@link ModelCheckpoint.latest}. Default: `latest` in the checkpoint's
+   * folder when `path` contains `{epoch}`, none otherwise; `null`: none.
+   */
+  latest?: string | null;
 }
 
 /**
- * Saves the model with `saveModel` of `@nnc/layers` (a temporary file renamed over the target, so
- * a crash never leaves a half-written checkpoint) whenever the monitored value improves, or after
- * every epoch. The file's metadata records the epoch and the value.
+ * Saves the model with `saveModel` of `@nnc/layers` whenever the monitored value improves, or
+ * after every epoch. The file's metadata records the epoch and the value.
+ *
+ * Crash safety: every file is written atomically (`writeFileAtomic` of `@nnc/tensor`: a
+ * temporary file renamed over the target, so a kill at any instant leaves the old checkpoint or
+ * the new one, and the next save removes the killed writer's temporary file); the `latest`
+ * pointer is written after the checkpoint it names and old files are removed after the pointer
+ * moved, so the pointer always names a complete file. A model whose weights (or monitored value)
+ * are NaN or infinite is never saved: the epoch is skipped with a message and the last good
+ * checkpoint stays.
  *
  * @example
  * ```ts
@@ -268,13 +299,17 @@ export interface ModelCheckpointOptions {
  * const dir = await Deno.makeTempDir();
  * const model = new Linear(1, 1);
  * const data = [[array([[1], [2]]), array([[2], [4]])]] as const;
- * const ckpt = new ModelCheckpoint({ path: `${dir}/best.safetensors`, monitor: "loss" });
+ * const ckpt = new ModelCheckpoint({
+ *   path: `${dir}/epoch-{epoch}.safetensors`, monitor: "loss", keep: 2,
+ * });
  * await fit(model, {
  *   train: data, loss: mseLoss, optimizer: new SGD(model.parameters(), { lr: 0.05 }),
  *   epochs: 3, callbacks: [ckpt], progress: "none",
  * });
  * console.assert(ckpt.bestEpoch === 3);
- * await loadModel(`${dir}/best.safetensors`, new Linear(1, 1));
+ * console.assert(await ModelCheckpoint.latest(`${dir}/latest`) === `${dir}/epoch-3.safetensors`);
+ * console.assert([...Deno.readDirSync(dir)].length === 3); // epochs 2 and 3, and `latest`
+ * await loadModel(`${dir}/epoch-3.safetensors`, new Linear(1, 1));
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -287,6 +322,10 @@ export class ModelCheckpoint implements Callback {
   readonly mode: "min" | "max";
   /** Whether only improvements are saved. */
   readonly saveBestOnly: boolean;
+  /** How many files matching the template are kept (Infinity: all). */
+  readonly keep: number;
+  /** The pointer file naming the newest checkpoint, or null. */
+  readonly latestPath: string | null;
   /** Epoch of the best value so far (0 before any). */
   bestEpoch = 0;
   /** Best value so far. */
@@ -317,6 +356,52 @@ export class ModelCheckpoint implements Callback {
       checkOneOf(options.mode ?? "auto", op, "mode", ["min", "max", "auto"]),
     );
     this.saveBestOnly = checkBool(options.saveBestOnly ?? true, op, "saveBestOnly");
+    this.keep = options.keep === undefined ? Infinity : checkInt(options.keep, op, "keep", 1);
+    const templated = this.path.includes("{epoch}");
+    if (options.latest === undefined) {
+      this.latestPath = templated ? `${parentOf(this.path)}/latest` : null;
+    } else if (options.latest === null) this.latestPath = null;
+    else if (typeof options.latest !== "string" || options.latest === "") {
+      throw new TypeError(
+        `${op}: latest must be a non-empty string or null, got ${describe(options.latest)}`,
+      );
+    } else this.latestPath = options.latest;
+    if (this.latestPath !== null && this.latestPath === this.path) {
+      throw new RangeError(`${op}: latest must differ from path, both are '${this.path}'`);
+    }
+  }
+
+  /**
+   * The checkpoint a pointer file written by a `ModelCheckpoint` names, as a path (relative to
+   * the pointer's folder), or null when there is no pointer yet. Needs `--allow-read`.
+   *
+   * @example
+   * ```ts
+   * import { ModelCheckpoint } from "@nnc/train";
+   * const dir = await Deno.makeTempDir();
+   * console.assert(await ModelCheckpoint.latest(`${dir}/latest`) === null);
+   * await Deno.writeTextFile(`${dir}/latest`, "epoch-7.safetensors\n");
+   * console.assert(await ModelCheckpoint.latest(`${dir}/latest`) === `${dir}/epoch-7.safetensors`);
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   */
+  static async latest(pointer: string): Promise<string | null> {
+    const op = "ModelCheckpoint.latest";
+    if (typeof pointer !== "string" || pointer === "") {
+      throw new TypeError(`${op}: pointer must be a non-empty string, got ${describe(pointer)}`);
+    }
+    let text: string;
+    try {
+      text = await Deno.readTextFile(pointer);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw e;
+    }
+    const name = text.trim();
+    if (name === "" || name.includes("\n")) {
+      throw new RangeError(`${op}: ${pointer} does not name one checkpoint file`);
+    }
+    return name.startsWith("/") ? name : `${parentOf(pointer)}/${name}`;
   }
 
   /** Forgets earlier runs. */
@@ -326,23 +411,111 @@ export class ModelCheckpoint implements Callback {
     this.lastSaved = null;
   }
 
-  /** Saves the model when the epoch is the best so far (or always). */
+  /** Saves the model when the epoch is the best so far (or always), if its weights are finite. */
   async onEpochEnd(epoch: number, logs: Readonly<EpochLog>, state: TrainingState): Promise<void> {
     const v = monitored(logs, this.monitor, "ModelCheckpoint");
-    const improved = !Number.isNaN(v) &&
+    const improved = Number.isFinite(v) &&
       (Number.isNaN(this.bestValue) ||
         (this.mode === "min" ? v < this.bestValue : v > this.bestValue));
+    if (this.saveBestOnly && !improved) return;
+    const weights = state.model.stateDict();
+    const bad = Number.isFinite(v) ? firstNonFinite(weights) : this.monitor;
+    if (bad !== null) {
+      state.log(
+        `ModelCheckpoint: epoch ${epoch} not saved: ${bad} is not finite (the last good checkpoint stays)`,
+      );
+      return;
+    }
     if (improved) {
       this.bestValue = v;
       this.bestEpoch = epoch;
     }
-    if (this.saveBestOnly && !improved) return;
     const path = this.path.replaceAll("{epoch}", String(epoch));
     await ensureParent(path);
     await saveModel(path, state.model, {
       metadata: { epoch: String(epoch), monitor: this.monitor, value: String(v) },
     });
     this.lastSaved = path;
+    if (this.latestPath !== null) {
+      await ensureParent(this.latestPath);
+      const name = parentOf(path) === parentOf(this.latestPath) ? baseOf(path) : path;
+      await writeFileAtomic(this.latestPath, name + "\n", { op: "ModelCheckpoint" });
+    }
+    if (this.path.includes("{epoch}")) {
+      // The next save goes to another file name, so the killed writers' temporary files of
+      // earlier epochs are removed here.
+      await removeStaleTempFiles(parentOf(this.path), (name) => this.#pattern().test(name));
+      if (Number.isFinite(this.keep)) await this.#removeOld(path);
+    }
+  }
+
+  /**
+   * Loads the newest checkpoint of this callback (the last file saved in this run, else the one
+   * the `latest` pointer names) into `model`; returns its path, or null when there is none.
+   *
+   * @example
+   * ```ts
+   * import { ModelCheckpoint } from "@nnc/train";
+   * import { Linear } from "@nnc/layers";
+   * const dir = await Deno.makeTempDir();
+   * const ckpt = new ModelCheckpoint({ path: `${dir}/e{epoch}.safetensors`, monitor: "loss" });
+   * console.assert(await ckpt.restore(new Linear(1, 1)) === null); // nothing saved yet
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   */
+  async restore(model: Module): Promise<string | null> {
+    const path = this.lastSaved ??
+      (this.latestPath !== null ? await ModelCheckpoint.latest(this.latestPath) : null) ??
+      (this.path.includes("{epoch}") ? null : await existing(this.path));
+    if (path === null) return null;
+    await loadModel(path, model);
+    return path;
+  }
+
+  /** File names the template produces. */
+  #pattern(): RegExp {
+    return new RegExp(
+      "^" + baseOf(this.path).split("{epoch}").map(escapeRegExp).join("\\d+") + "$",
+    );
+  }
+
+  /** Removes the oldest files matching the template beyond `keep` (never the one just written). */
+  async #removeOld(written: string): Promise<void> {
+    const dir = parentOf(this.path);
+    const pattern = this.#pattern();
+    const found: { path: string; time: number; epoch: number }[] = [];
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isFile || !pattern.test(entry.name)) continue;
+      const path = `${dir}/${entry.name}`;
+      if (path === written) continue;
+      const info = await Deno.stat(path).catch(() => null);
+      const epoch = Number(/\d+/.exec(entry.name.slice(baseOf(this.path).indexOf("{epoch}")))?.[0]);
+      if (info !== null) found.push({ path, time: info.mtime?.getTime() ?? 0, epoch });
+    }
+    found.sort((a, b) => b.time - a.time || b.epoch - a.epoch);
+    for (const old of found.slice(this.keep - 1)) await Deno.remove(old.path).catch(() => {});
+  }
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : path.slice(0, i);
+}
+
+function baseOf(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+async function existing(path: string): Promise<string | null> {
+  try {
+    await Deno.stat(path);
+    return path;
+  } catch {
+    return null;
   }
 }
 
@@ -356,7 +529,8 @@ function checkPath(path: unknown, op: string): string {
 /**
  * Writes each epoch's log as a CSV row (header from the first epoch's keys; a value missing
  * later is an empty cell). The file is created (or truncated, unless `append`) when training
- * begins and every row is written when its epoch ends.
+ * begins and rewritten atomically (`writeFileAtomic` of `@nnc/tensor`) when each epoch ends, so a
+ * killed run leaves a complete file with whole rows, never half a line.
  *
  * @example
  * ```ts
@@ -383,6 +557,7 @@ export class CsvLogger implements Callback {
   /** Whether rows are added to an existing file. */
   readonly append: boolean;
   #columns: string[] | null = null;
+  #text = "";
 
   /** A logger writing to `path`. */
   constructor(path: string, options: { append?: boolean } = {}) {
@@ -397,15 +572,19 @@ export class CsvLogger implements Callback {
   /** Creates (or truncates) the file. */
   async onTrainBegin(_state: TrainingState): Promise<void> {
     this.#columns = null;
+    this.#text = "";
     await ensureParent(this.path);
     if (this.append) {
       try {
-        const head = (await Deno.readTextFile(this.path)).split("\n", 1)[0];
+        this.#text = await Deno.readTextFile(this.path);
+        if (this.#text !== "" && !this.#text.endsWith("\n")) this.#text += "\n";
+        const head = this.#text.split("\n", 1)[0];
         if (head) this.#columns = head.split(",");
       } catch (e) {
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       }
-    } else await Deno.writeTextFile(this.path, "");
+    }
+    await writeFileAtomic(this.path, this.#text, { op: "CsvLogger" });
   }
 
   /** Appends the epoch's row. */
@@ -418,13 +597,16 @@ export class CsvLogger implements Callback {
     text +=
       this.#columns.map((k) => (typeof logs[k] === "number" ? String(logs[k]) : "")).join(",") +
       "\n";
-    await Deno.writeTextFile(this.path, text, { append: true });
+    this.#text += text;
+    await writeFileAtomic(this.path, this.#text, { op: "CsvLogger" });
   }
 }
 
 /**
  * Writes each epoch's log as one JSON object per line (JSON Lines); with `batches`, also one line
- * per batch (`{"epoch":1,"batch":3,"loss":…}`). Non-finite values are written as null.
+ * per batch (`{"epoch":1,"batch":3,"loss":…}`). Non-finite values are written as null. The file
+ * is rewritten atomically (`writeFileAtomic` of `@nnc/tensor`) at the end of each epoch, so a
+ * killed run leaves whole lines only.
  *
  * @example
  * ```ts
@@ -450,6 +632,7 @@ export class JsonlLogger implements Callback {
   /** Whether batches are logged too. */
   readonly batches: boolean;
   #buffer: string[] = [];
+  #text = "";
 
   /** A logger writing to `path` (truncated when training begins). */
   constructor(path: string, options: { batches?: boolean } = {}) {
@@ -464,8 +647,9 @@ export class JsonlLogger implements Callback {
   /** Creates (or truncates) the file. */
   async onTrainBegin(_state: TrainingState): Promise<void> {
     this.#buffer = [];
+    this.#text = "";
     await ensureParent(this.path);
-    await Deno.writeTextFile(this.path, "");
+    await writeFileAtomic(this.path, "", { op: "JsonlLogger" });
   }
 
   /** Buffers a batch line (written with the epoch's line). */
@@ -476,8 +660,8 @@ export class JsonlLogger implements Callback {
   /** Writes the epoch's line (after its batches' lines). */
   async onEpochEnd(_epoch: number, logs: Readonly<EpochLog>): Promise<void> {
     this.#buffer.push(JSON.stringify(logs));
-    const text = this.#buffer.join("\n") + "\n";
+    this.#text += this.#buffer.join("\n") + "\n";
     this.#buffer = [];
-    await Deno.writeTextFile(this.path, text, { append: true });
+    await writeFileAtomic(this.path, this.#text, { op: "JsonlLogger" });
   }
 }

@@ -198,8 +198,14 @@ Deno.test("ModelCheckpoint with saveBestOnly false writes every epoch's file", a
     });
     const names = [];
     for await (const e of Deno.readDir(dir)) names.push(e.name);
-    assert.deepEqual(names.sort(), ["e1.safetensors", "e2.safetensors", "e3.safetensors"]);
+    assert.deepEqual(names.sort(), [
+      "e1.safetensors",
+      "e2.safetensors",
+      "e3.safetensors",
+      "latest",
+    ]);
     assert.equal(ckpt.lastSaved, `${dir}/e3.safetensors`);
+    assert.equal(await Deno.readTextFile(`${dir}/latest`), "e3.safetensors\n");
     assert.throws(
       () => new ModelCheckpoint({} as never),
       /ModelCheckpoint: path must be a non-empty string/,
@@ -253,6 +259,129 @@ Deno.test("CsvLogger and JsonlLogger write one row per epoch", async () => {
     const after = (await Deno.readTextFile(`${dir}/log.csv`)).trimEnd().split("\n");
     assert.equal(after.length, 5);
     assert.equal(after[4], "4,1,,0.5,");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ModelCheckpoint keeps the last k files (across runs) and a latest pointer", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { model, data } = problem();
+    const options = {
+      path: `${dir}/ckpt/e{epoch}.safetensors`,
+      monitor: "loss",
+      saveBestOnly: false,
+      keep: 2,
+    };
+    const train = (ckpt: ModelCheckpoint, history?: History) =>
+      fit(model, {
+        train: data,
+        loss: mseLoss,
+        optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+        epochs: 3,
+        callbacks: [ckpt],
+        progress: "none",
+        history,
+      });
+    const log = weightLog();
+    const h = await fit(model, {
+      train: data,
+      loss: mseLoss,
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      epochs: 3,
+      callbacks: [log, new ModelCheckpoint(options)],
+      progress: "none",
+    });
+    const list = async () => {
+      const names = [];
+      for await (const e of Deno.readDir(`${dir}/ckpt`)) names.push(e.name);
+      return names.sort();
+    };
+    assert.deepEqual(await list(), ["e2.safetensors", "e3.safetensors", "latest"]);
+    assert.equal(await ModelCheckpoint.latest(`${dir}/ckpt/latest`), `${dir}/ckpt/e3.safetensors`);
+    const file = await loadSafetensors(`${dir}/ckpt/e3.safetensors`);
+    assert.equal(file.tensors["weight"].item(), log.weights[2]);
+    // A second run (a new callback, continuing the history) removes the first run's files too,
+    // and the temporary file of a writer killed while saving epoch 9 (pid above any real one).
+    const stale = `${dir}/ckpt/.e9.safetensors.4194305.0123456789ab.nnc-tmp`;
+    await Deno.writeTextFile(stale, "half a checkpoint");
+    await train(new ModelCheckpoint(options), h);
+    assert.deepEqual(
+      await list(),
+      Deno.build.os === "linux" ? ["e5.safetensors", "e6.safetensors", "latest"] : [
+        ".e9.safetensors.4194305.0123456789ab.nnc-tmp",
+        "e5.safetensors",
+        "e6.safetensors",
+        "latest",
+      ],
+    );
+    // A restarted run numbered from 1 again: its new files are the newest, the old ones go.
+    await train(new ModelCheckpoint({ ...options, keep: 1 }));
+    assert.deepEqual(await list(), ["e3.safetensors", "latest"]);
+    assert.equal(await Deno.readTextFile(`${dir}/ckpt/latest`), "e3.safetensors\n");
+    // restore() loads the newest checkpoint, through the pointer when this run saved none.
+    const fresh = new Linear(1, 1, { dtype: "float64" });
+    const back = await new ModelCheckpoint(options).restore(fresh);
+    assert.equal(back, `${dir}/ckpt/e3.safetensors`);
+    assert.equal(fresh.weight.data.item(), model.weight.data.item());
+    assert.throws(() => new ModelCheckpoint({ ...options, keep: 0 }), /ModelCheckpoint: keep/);
+    assert.throws(
+      () => new ModelCheckpoint({ path: `${dir}/a`, latest: `${dir}/a` }),
+      /latest must differ/,
+    );
+    assert.throws(() => new ModelCheckpoint({ path: "a", latest: 3 as never }), TypeError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ModelCheckpoint never writes NaN weights over a good checkpoint", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { model } = problem();
+    const messages: string[] = [];
+    const s = { ...state(), model, log: (m: string) => void messages.push(m) };
+    const best = new ModelCheckpoint({ path: `${dir}/best.safetensors`, monitor: "loss" });
+    const every = new ModelCheckpoint({
+      path: `${dir}/e{epoch}.safetensors`,
+      monitor: "loss",
+      saveBestOnly: false,
+    });
+    for (const c of [best, every]) c.onTrainBegin(s);
+    for (const c of [best, every]) await c.onEpochEnd(1, { epoch: 1, loss: 2 }, s);
+    model.weight.data = array([[NaN]], { dtype: "float64" });
+    for (const c of [best, every]) await c.onEpochEnd(2, { epoch: 2, loss: 1 }, s);
+    model.weight.data = array([[0.25]], { dtype: "float64" });
+    await every.onEpochEnd(3, { epoch: 3, loss: Infinity }, s);
+    assert.equal(best.bestEpoch, 1);
+    assert.equal((await loadSafetensors(`${dir}/best.safetensors`)).tensors.weight.item(), 0.5);
+    assert.equal(await Deno.readTextFile(`${dir}/latest`), "e1.safetensors\n");
+    const names = [];
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    assert.deepEqual(names.sort(), ["best.safetensors", "e1.safetensors", "latest"]);
+    assert.equal(messages.length, 3);
+    assert.match(messages[0], /ModelCheckpoint: epoch 2 not saved: weight is not finite/);
+    assert.match(messages[2], /epoch 3 not saved: loss is not finite/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("CsvLogger append mode completes a cut last line; loggers leave no temporary files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/log.csv`, "epoch,loss\n1,0.5");
+    const csv = new CsvLogger(`${dir}/log.csv`, { append: true });
+    const jsonl = new JsonlLogger(`${dir}/log.jsonl`);
+    const s = state();
+    for (const c of [csv, jsonl]) await c.onTrainBegin(s);
+    for (const c of [csv, jsonl]) await c.onEpochEnd(2, { epoch: 2, loss: 0.25 });
+    assert.equal(await Deno.readTextFile(`${dir}/log.csv`), "epoch,loss\n1,0.5\n2,0.25\n");
+    assert.equal(await Deno.readTextFile(`${dir}/log.jsonl`), '{"epoch":2,"loss":0.25}\n');
+    const names = [];
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    assert.deepEqual(names.sort(), ["log.csv", "log.jsonl"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -11,7 +11,8 @@ import type { EpochLog } from "./history.ts";
 import { History, valKey } from "./history.ts";
 import { type MetricSpec, resolveMetrics } from "./metrics.ts";
 import { Progress, type ProgressMode, type ProgressWriter } from "./progress.ts";
-import type { Callback, TrainingState } from "./callbacks.ts";
+import { type Callback, ModelCheckpoint, type TrainingState } from "./callbacks.ts";
+import { NonFiniteLossError } from "./non_finite_loss_error.ts";
 import type { BatchSource, LossFunction, Model } from "./evaluate.ts";
 import { checkModel, checkSource, iterate, runEvaluation, unpack } from "./_batches.ts";
 import { checkInt, checkNumber, checkOneOf, checkOptions, describe } from "@nnc/tensor";
@@ -67,6 +68,16 @@ export interface FitOptions {
   clipGradNorm?: number;
   /** A history to continue (epochs are numbered after its last one). */
   history?: History;
+  /**
+   * What a NaN or infinite batch loss does (checked before its backward pass, so the weights and
+   * the optimiser never see it). `"error"` (default): training stops with a
+   * {@link NonFiniteLossError} naming the epoch and the batch. `"skip"`: the batch is skipped.
+   * `"restore"`: the newest checkpoint of the last {@link ModelCheckpoint} among the callbacks is
+   * loaded, the optimiser's state (moments, step counts) is cleared and the batch is skipped; with
+   * no checkpoint yet it is an error. With `"skip"` and `"restore"` each epoch logs `skipped`,
+   * the number of batches skipped.
+   */
+  onNonFiniteLoss?: "error" | "skip" | "restore";
 }
 
 /** The validated options with defaults filled in. */
@@ -80,6 +91,7 @@ interface Plan {
   perBatch: boolean;
   clip?: number;
   callbacks: readonly Callback[];
+  onNonFinite: "error" | "skip" | "restore";
 }
 
 function plan(options: FitOptions, op: string): Plan {
@@ -135,6 +147,11 @@ function plan(options: FitOptions, op: string): Plan {
       ? undefined
       : checkNumber(o.clipGradNorm ?? 0, op, "clipGradNorm", 0),
     callbacks: o.callbacks ?? [],
+    onNonFinite: checkOneOf(o.onNonFiniteLoss ?? "error", op, "onNonFiniteLoss", [
+      "error",
+      "skip",
+      "restore",
+    ]),
   };
 }
 
@@ -202,17 +219,22 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
     progress.epochBegin(epoch, state.epochs, batchCount(p.train));
     model.train();
     for (const m of metrics) m.reset();
-    let sum = 0, count = 0, index = 0;
+    let sum = 0, count = 0, index = 0, skipped = 0;
     for await (const batch of iterate(p.train)) {
       const { x, y, n } = unpack(batch, op, index++);
       p.optimizer.zeroGrad();
       const out = model.forward(x);
       const loss = p.loss(out, y);
+      const value = loss.item();
+      if (!Number.isFinite(value)) {
+        await nonFiniteLoss(p, model, state, value, epoch, index);
+        skipped++;
+        continue;
+      }
       loss.backward();
       if (p.clip !== undefined) clipGradNorm(params, p.clip);
       p.optimizer.step();
       if (p.perBatch) (p.scheduler as LRScheduler).step();
-      const value = loss.item();
       sum += value * n;
       count += n;
       for (const m of metrics) m.update(out.data, y.data);
@@ -223,12 +245,21 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
       progress.batch(index, running);
       if (state.stopTraining) break;
     }
+    if (count === 0 && skipped > 0) {
+      throw new NonFiniteLossError(
+        NaN,
+        epoch,
+        index,
+        `every batch of epoch ${epoch} had a non-finite loss: training cannot go on`,
+      );
+    }
     if (count === 0) {
       throw new RangeError(
         `${op}: train yielded no batches in epoch ${epoch} (a generator can be iterated only once: pass a DataLoader or an array of batches)`,
       );
     }
     const log: EpochLog = { epoch, loss: sum / count };
+    if (p.onNonFinite !== "error") log.skipped = skipped;
     for (const m of metrics) log[m.name] = m.compute();
     if (p.validation !== undefined) {
       const v = await runEvaluation(model, p.validation, p.loss, metrics, `${op}: validation`);
@@ -246,4 +277,36 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
   }
   for (const c of p.callbacks) await c.onTrainEnd?.(state);
   return history;
+}
+
+/** Handles a NaN or infinite batch loss as `onNonFiniteLoss` says (returns when it is skipped). */
+async function nonFiniteLoss(
+  p: Plan,
+  model: Model,
+  state: TrainingState,
+  value: number,
+  epoch: number,
+  batch: number,
+): Promise<void> {
+  if (p.onNonFinite === "error") throw new NonFiniteLossError(value, epoch, batch);
+  p.optimizer.zeroGrad();
+  let action = "batch skipped";
+  if (p.onNonFinite === "restore") {
+    const ckpt = p.callbacks.filter((c) => c instanceof ModelCheckpoint).at(-1);
+    if (ckpt === undefined) {
+      throw new NonFiniteLossError(
+        value,
+        epoch,
+        batch,
+        'onNonFiniteLoss: "restore" needs a ModelCheckpoint among the callbacks',
+      );
+    }
+    const path = await ckpt.restore(model);
+    if (path === null) {
+      throw new NonFiniteLossError(value, epoch, batch, "no checkpoint has been saved to restore");
+    }
+    p.optimizer.state.clear();
+    action = `restored ${path} and cleared the optimiser state; batch skipped`;
+  }
+  state.log(`fit: loss is ${value} in epoch ${epoch}, batch ${batch}: ${action}`);
 }

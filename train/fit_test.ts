@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { array, type NDArray } from "@nnc/tensor";
+import { array, loadSafetensors, type NDArray } from "@nnc/tensor";
 import { crossEntropy, Linear, mseLoss } from "@nnc/layers";
 import { ReduceLROnPlateau, SGD, StepLR } from "@nnc/optim";
 import { DataLoader, TensorDataset } from "@nnc/datasets";
 import { fit } from "./fit.ts";
 import { History } from "./history.ts";
-import type { Callback } from "./callbacks.ts";
+import { type Callback, ModelCheckpoint } from "./callbacks.ts";
+import { NonFiniteLossError } from "./non_finite_loss_error.ts";
 import type { Metric } from "./metrics.ts";
 
 const f64 = (x: number[][]) => array(x, { dtype: "float64" });
@@ -366,4 +367,143 @@ Deno.test("fit: a custom Metric is reset before each pass and logged by name", a
   assert.deepEqual(h.get("rows"), [4, 4]);
   assert.deepEqual(h.get("valRows"), [1, 1]);
   assert.equal(calls.length, 4);
+});
+
+/** Batches of y = 2x + 1 where batch `bad` (0-based) of epoch `badEpoch` has a NaN target. */
+function poisoned(badEpoch: number, bad: number): { epoch: number } & Iterable<[NDArray, NDArray]> {
+  const source = {
+    epoch: 0,
+    *[Symbol.iterator](): Generator<[NDArray, NDArray]> {
+      source.epoch++;
+      for (let i = 0; i < X.length; i++) {
+        const y = source.epoch === badEpoch && i === bad ? NaN : Y[i];
+        yield [f64([[X[i]]]), f64([[y]])];
+      }
+    },
+  };
+  return source;
+}
+
+Deno.test("fit: a NaN loss stops training with an error naming the epoch and the batch", async () => {
+  const model = line();
+  const before: number[] = [];
+  await assert.rejects(
+    () =>
+      fit(model, {
+        train: poisoned(2, 2),
+        loss: mseLoss,
+        optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+        epochs: 3,
+        callbacks: [{ onBatchEnd: () => void before.push(model.weight.data.item()) }],
+        progress: "none",
+      }),
+    (e: Error) =>
+      e instanceof NonFiniteLossError && e.epoch === 2 && e.batch === 3 &&
+      /^fit: loss is NaN in epoch 2, batch 3/.test(e.message),
+  );
+  assert.equal(before.length, 6); // four batches of epoch 1, two of epoch 2
+  assert.ok(Number.isFinite(model.weight.data.item()));
+  assert.equal(model.weight.data.item(), before[5]); // the bad batch changed nothing
+});
+
+Deno.test("fit: onNonFiniteLoss skip drops the batch; the epoch logs how many", async () => {
+  const model = line(), ref = line();
+  const messages: string[] = [];
+  const h = await fit(model, {
+    train: poisoned(1, 1),
+    loss: mseLoss,
+    optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+    epochs: 2,
+    onNonFiniteLoss: "skip",
+    progress: "lines",
+    writer: {
+      writeSync: (b: Uint8Array) => (messages.push(new TextDecoder().decode(b)), b.length),
+    },
+  });
+  // The same training without batch 2 of epoch 1.
+  const clean = [0, 2, 3].map((i) => [f64([[X[i]]]), f64([[Y[i]]])] as [NDArray, NDArray]);
+  await fit(ref, {
+    train: clean,
+    loss: mseLoss,
+    optimizer: new SGD(ref.parameters(), { lr: 0.01 }),
+    epochs: 1,
+    progress: "none",
+  });
+  await fit(ref, {
+    train: batchesOf([[0], [1], [2], [3]]),
+    loss: mseLoss,
+    optimizer: new SGD(ref.parameters(), { lr: 0.01 }),
+    epochs: 1,
+    progress: "none",
+  });
+  assert.equal(model.weight.data.item(), ref.weight.data.item());
+  assert.deepEqual(h.get("skipped"), [1, 0]);
+  assert.ok(messages.join("").includes("fit: loss is NaN in epoch 1, batch 2: batch skipped"));
+});
+
+Deno.test("fit: onNonFiniteLoss restore reloads the last checkpoint and clears the optimiser", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = line();
+    const ckpt = new ModelCheckpoint({
+      path: `${dir}/e{epoch}.safetensors`,
+      monitor: "loss",
+      saveBestOnly: false,
+    });
+    const optimizer = new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+    // Epoch 2's first batch blows the weights up to NaN; its second batch then has a NaN loss.
+    const weights: number[] = [];
+    const h = await fit(model, {
+      train: poisoned(0, 0),
+      loss: mseLoss,
+      optimizer,
+      epochs: 2,
+      callbacks: [ckpt, {
+        onBatchEnd: (batch, _logs, s) => {
+          if (s.epoch === 2 && batch === 1) model.weight.data = f64([[NaN]]);
+          weights.push(model.weight.data.item());
+        },
+      }],
+      onNonFiniteLoss: "restore",
+      progress: "none",
+      writer: { writeSync: (b: Uint8Array) => b.length },
+    });
+    const saved = await loadSafetensors(`${dir}/e1.safetensors`);
+    // After the restore, batches 3 and 4 of epoch 2 train from epoch 1's weights.
+    assert.equal(weights.length, 4 + 3);
+    assert.ok(Number.isFinite(model.weight.data.item()));
+    assert.deepEqual(h.get("skipped"), [0, 1]);
+    assert.ok(Number.isFinite(saved.tensors.weight.item()));
+    const names = [];
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    assert.deepEqual(names.sort(), ["e1.safetensors", "e2.safetensors", "latest"]);
+    // Without a checkpoint callback, restore is an error naming the batch.
+    const m2 = line();
+    await assert.rejects(
+      () =>
+        fit(m2, {
+          train: poisoned(1, 0),
+          loss: mseLoss,
+          optimizer: new SGD(m2.parameters(), { lr: 0.01 }),
+          epochs: 1,
+          onNonFiniteLoss: "restore",
+          progress: "none",
+        }),
+      /fit: loss is NaN in epoch 1, batch 1; onNonFiniteLoss: "restore" needs a ModelCheckpoint/,
+    );
+    await assert.rejects(
+      () =>
+        fit(m2, {
+          train: poisoned(1, 0),
+          loss: mseLoss,
+          optimizer: new SGD(m2.parameters(), { lr: 0.01 }),
+          epochs: 1,
+          onNonFiniteLoss: "never" as never,
+          progress: "none",
+        }),
+      /fit: onNonFiniteLoss must be one of/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -35,3 +35,4 @@ export * from "./progress.ts";
 export * from "./callbacks.ts";
 export * from "./evaluate.ts";
 export * from "./fit.ts";
+export * from "./non_finite_loss_error.ts";

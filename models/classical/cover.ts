@@ -37,8 +37,11 @@ function binomial(a: number, b: number): bigint {
 export function coverCount(s: number, n: number): bigint {
   checkInt("coverCount", "s", s, 1);
   checkInt("coverCount", "n", n, 1);
+  // Beyond this the exact count has thousands of digits and takes minutes: a mistake, not a request.
+  if (s > 10_000) throw new RangeError(`coverCount: s must be at most 10000, got ${s}`);
   let sum = 0n;
-  for (let i = 0; i < n; i++) sum += binomial(s - 1, i);
+  // C(s - 1, i) is 0 for i >= s, so a huge n adds nothing after s terms (and used to loop forever).
+  for (let i = 0; i < Math.min(n, s); i++) sum += binomial(s - 1, i);
   return 2n * sum;
 }
 

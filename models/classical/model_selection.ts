@@ -56,6 +56,7 @@ export interface KFoldOptions {
 export function kFold(n: number, options: KFoldOptions = {}): Split[] {
   const op = "kFold";
   checkInt(op, "n", n, 1);
+  if (n > 2 ** 31 - 1) throw new RangeError(`${op}: n must be at most 2^31-1 rows, got ${n}`);
   const k = checkInt(op, "nSplits", options.nSplits ?? 5, 2);
   if (k > n) throw new RangeError(`${op}: nSplits = ${k} exceeds the ${n} rows`);
   const order = options.shuffle

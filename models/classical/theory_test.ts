@@ -109,3 +109,10 @@ Deno.test("lagrangeQuadratic: the notes' Lagrange example and a minimum-norm sol
     /lagrangeQuadratic: the KKT matrix is singular/,
   );
 });
+
+Deno.test("coverCount stops after s terms and rejects huge s (found by the API fuzzer)", () => {
+  // coverCount(1, 1e300) used to loop 1e300 times adding zeros.
+  assert.equal(coverCount(1, 1e300), 2n);
+  assert.equal(coverCount(3, 1e9), coverCount(3, 3));
+  assert.throws(() => coverCount(1e5, 2), /^RangeError: coverCount: s must be at most 10000/);
+});

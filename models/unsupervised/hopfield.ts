@@ -341,14 +341,26 @@ export interface CapacityPoint {
  */
 export function hopfieldCapacity(options: CapacityOptions = {}): CapacityPoint[] {
   const op = "hopfieldCapacity";
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+  }
   const n = checkInt(op, "size", options.size ?? 100, 2);
+  // n² weights, and a count of trials a call can finish: larger ones are mistakes, not requests.
+  if (n > 46340) throw new RangeError(`${op}: size must be at most 46340 (n² weights), got ${n}`);
   const loads = options.loads ?? Array.from({ length: 15 }, (_, i) => 0.02 * (i + 1));
+  if (!Array.isArray(loads)) {
+    throw new TypeError(`${op}: loads must be an array of numbers, got ${describe(loads)}`);
+  }
   const trials = checkInt(op, "trials", options.trials ?? 10, 1);
+  if (trials > 2 ** 31 - 1) {
+    throw new RangeError(`${op}: trials must be at most 2^31-1, got ${trials}`);
+  }
   const noise = checkNumber(op, "noise", options.noise ?? 0, 0, 1);
   const rng = options.rng ?? new Rng(0);
+  if (!(rng instanceof Rng)) throw new TypeError(`${op}: rng must be an Rng, got ${describe(rng)}`);
   const out: CapacityPoint[] = [];
   for (const load of loads) {
-    checkNumber(op, "load", load, 0);
+    checkNumber(op, "load", load, 0, (2 ** 31 - 1) / n / n);
     const s = Math.max(1, Math.ceil(load * n));
     let ok = 0, wrong = 0;
     for (let t = 0; t < trials; t++) {

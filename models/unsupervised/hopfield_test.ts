@@ -122,3 +122,27 @@ Deno.test("Hopfield: bad input is a clear error", () => {
     /Hopfield.recall: mode must be one of "async", "sync", got "parallel"/,
   );
 });
+
+Deno.test("hopfieldCapacity rejects absurd sizes and counts instead of running for hours (found by the API fuzzer)", () => {
+  // trials: 3.4e38 used to start a loop that never ends; loads: 7 was "loads is not iterable".
+  assert.throws(
+    () => hopfieldCapacity({ trials: 3.4e38 }),
+    /^RangeError: hopfieldCapacity: trials/,
+  );
+  assert.throws(
+    () => hopfieldCapacity({ size: 2 ** 31 }),
+    /^RangeError: hopfieldCapacity: size must be at most 46340/,
+  );
+  assert.throws(
+    () => hopfieldCapacity({ loads: 7 as never }),
+    /^TypeError: hopfieldCapacity: loads must be an array/,
+  );
+  assert.throws(
+    () => hopfieldCapacity({ size: 10, loads: [1e12] }),
+    /^RangeError: hopfieldCapacity: load must be/,
+  );
+  assert.throws(
+    () => hopfieldCapacity(null as never),
+    /^TypeError: hopfieldCapacity: options must be an object/,
+  );
+});

@@ -172,6 +172,10 @@ export function sparsePatterns(
   checkInt(op, "n", n, 1);
   checkInt(op, "r", r, 0);
   if (r > n) throw new RangeError(`${op}: r = ${r} ones do not fit in patterns of length n = ${n}`);
+  if (count * n > 2 ** 31 - 1) {
+    throw new RangeError(`${op}: ${count} patterns of length ${n} are more than 2^31-1 entries`);
+  }
+  if (!(rng instanceof Rng)) throw new TypeError(`${op}: rng must be an Rng, got ${describe(rng)}`);
   return Array.from({ length: count }, () => {
     const row = new Array<number>(n).fill(0);
     const perm = rng.permutation(n);

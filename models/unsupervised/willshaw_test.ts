@@ -78,3 +78,14 @@ Deno.test("Willshaw: bad input is a clear error", () => {
     /sparsePatterns: r = 4 ones do not fit in patterns of length n = 3/,
   );
 });
+
+Deno.test("sparsePatterns checks its generator and its total size (found by the API fuzzer)", () => {
+  assert.throws(
+    () => sparsePatterns(2, 4, 1, {} as never),
+    /^TypeError: sparsePatterns: rng must be an Rng/,
+  );
+  assert.throws(
+    () => sparsePatterns(1e12, 4, 1),
+    /^RangeError: sparsePatterns: 1000000000000 patterns/,
+  );
+});

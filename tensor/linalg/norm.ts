@@ -7,6 +7,7 @@ import { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
 import { fmtShape, normalizeAxis, sizeOf } from "../shape.ts";
 import { allocArray, checkFloat, fromFloat64, readFloat64 } from "./_common.ts";
+import { checkBool, checkOptions } from "../check.ts";
 
 /** Which norm: a number p (vectors: any p, ±Infinity, 0; matrices: ±1, ±2, ±Infinity) or a name. */
 export type NormOrder = number | "fro" | "nuc";
@@ -49,7 +50,8 @@ export interface NormOptions {
 export function norm(x: NDArray, options: NormOptions = {}): NDArray {
   const op = "linalg.norm";
   const dtype = checkFloat(x, op, "x");
-  const { ord, keepDims = false } = options;
+  const { ord, keepDims = false } = checkOptions(options, op);
+  checkBool(keepDims, op, "keepDims");
   const axes = reducedAxes(x, options.axis, ord, op);
   const kept = [...x.shape.keys()].filter((d) => !axes.includes(d));
   const vals = readFloat64(x.permute([...kept, ...axes]));
