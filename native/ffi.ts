@@ -81,6 +81,7 @@ export const SYMBOLS = {
     result: "i32",
   },
   nnc_lstm_cell: {
+  nnc_attention: {
     parameters: [
       "buffer",
       "i32",
@@ -95,6 +96,7 @@ export const SYMBOLS = {
     result: "i32",
   },
   nnc_lstm_cell_backward: {
+  nnc_attention_backward: {
     parameters: [
       "buffer",
       "i32",
@@ -110,6 +112,13 @@ export const SYMBOLS = {
     result: "i32",
   },
   nnc_gru_cell: {
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  nnc_layer_norm: {
     parameters: [
       "buffer",
       "i32",
@@ -124,10 +133,13 @@ export const SYMBOLS = {
     result: "i32",
   },
   nnc_gru_cell_backward: {
+  nnc_layer_norm_backward: {
     parameters: [
       "buffer",
       "i32",
       "i32",
+      "buffer",
+      "buffer",
       "buffer",
       "buffer",
       "buffer",
