@@ -5,11 +5,11 @@
  * at the end must agree within 2% (the issue's criterion). Prints both curves side by side and
  * exits with 1 when they do not agree.
  *
- * Usage: `deno run -A bench/gpt_loss_compare.ts [--steps 2000] [--corpus FILE] [--threads 2]
+ * Usage: `deno run -A bench/gpt_loss_compare.ts [--steps 2000] [--threads 2]
  * [--python /usr/bin/python3] [--layers 2]`
  *
- * The corpus is one file read with `readCharCorpus` (default: the `cookie` file of Debian's
- * `fortunes`), split 90/10 by position.
+ * The corpus is `@nnc/datasets`' `fortunes()` (Debian's `fortunes` package) with its training and
+ * validation split.
  *
  * @module
  */
@@ -17,7 +17,7 @@ import { NDArray, Rng } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
 import { crossEntropy, saveModelSync } from "@nnc/layers";
 import { Adam } from "@nnc/optim";
-import { readCharCorpus } from "@nnc/datasets";
+import { fortunes } from "@nnc/datasets";
 import { GPT } from "@nnc/models/transformer";
 import { loadNativeIfRequested } from "./_native.ts";
 
@@ -28,7 +28,6 @@ function arg(name: string, fallback: string): string {
 
 const steps = Number(arg("steps", "2000"));
 const every = Math.max(1, Math.round(steps / 10));
-const path = arg("corpus", "/usr/share/games/fortunes/cookie");
 const threads = arg("threads", "2");
 const python = arg("python", "/usr/bin/python3");
 const layers = Number(arg("layers", "2"));
@@ -36,10 +35,15 @@ const BLOCK = 128, BATCH = 16, LR = 1e-3;
 
 Deno.env.set("NNC_THREADS", threads);
 const backend = await loadNativeIfRequested();
-const corpus = await readCharCorpus(path);
-const flat = corpus.ids.contiguous();
-const ids = (flat.data as Int32Array).subarray(flat.offset, flat.offset + flat.size);
-const split = Math.floor(ids.length * 0.9);
+const corpus = await fortunes();
+const int32 = (a: NDArray) => {
+  const c = a.contiguous();
+  return Array.from((c.data as Int32Array).subarray(c.offset, c.offset + c.size));
+};
+// One id array: the training split, then the validation split (windows never cross the border).
+const trainIds = int32(corpus.train), validIds = int32(corpus.validation);
+const ids = Int32Array.from([...trainIds, ...validIds]);
+const split = trainIds.length;
 const rng = new Rng(1);
 const starts = (lo: number, hi: number) =>
   Array.from({ length: BATCH }, () => rng.int(lo, hi - BLOCK - 1));

@@ -81,7 +81,6 @@ export const SYMBOLS = {
     result: "i32",
   },
   nnc_lstm_cell: {
-  nnc_attention: {
     parameters: [
       "buffer",
       "i32",
@@ -96,7 +95,6 @@ export const SYMBOLS = {
     result: "i32",
   },
   nnc_lstm_cell_backward: {
-  nnc_attention_backward: {
     parameters: [
       "buffer",
       "i32",
@@ -112,6 +110,59 @@ export const SYMBOLS = {
     result: "i32",
   },
   nnc_gru_cell: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  nnc_gru_cell_backward: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  nnc_attention: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  nnc_attention_backward: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
       "buffer",
       "buffer",
       "buffer",
@@ -132,7 +183,6 @@ export const SYMBOLS = {
     ],
     result: "i32",
   },
-  nnc_gru_cell_backward: {
   nnc_layer_norm_backward: {
     parameters: [
       "buffer",

@@ -551,6 +551,49 @@ export function createNativeBackend(
         coeff,
         coeff.byteLength,
         DTYPE_CODES[c.dtype],
+        bufs[0],
+        bufs[1],
+        bufs[2],
+        bufs[3],
+        bufs[4],
+        bufs[5],
+        bufs[6],
+      );
+      if (failed(rc, "lstmCellBackward")) {
+        ref.lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc);
+      }
+    },
+
+    gruCell(h, act, xg, hg, bhh, hPrev) {
+      const B = h.shape[0], H = h.shape[1];
+      if (B * H < T.rnnCell) return ref.gruCell(h, act, xg, hg, bhh, hPrev);
+      const bufs = [
+        flat(h),
+        flat(act),
+        flat(xg),
+        flat(hg),
+        bhh === null ? null : flat(bhh),
+        flat(hPrev),
+      ];
+      cellCoefficients(B, H, bufs);
+      const rc = sym.nnc_gru_cell(coeff, coeff.byteLength, DTYPE_CODES[h.dtype], ...six(bufs));
+      if (failed(rc, "gruCell")) ref.gruCell(h, act, xg, hg, bhh, hPrev);
+    },
+
+    gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh) {
+      const B = hPrev.shape[0], H = hPrev.shape[1];
+      if (B * H < T.rnnCell) return ref.gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh);
+      const bufs = [dxg, dhg, dhPrev, act, hPrev, dh].map(flat);
+      cellCoefficients(B, H, bufs);
+      const rc = sym.nnc_gru_cell_backward(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[hPrev.dtype],
+        ...six(bufs),
+      );
+      if (failed(rc, "gruCellBackward")) ref.gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh);
+    },
+
     attention(out, lse, q, k, v, mask, p) {
       const [n, h, lq, d] = q.shape;
       if (
@@ -616,40 +659,6 @@ export function createNativeBackend(
         bufs[4],
         bufs[5],
         bufs[6],
-      );
-      if (failed(rc, "lstmCellBackward")) {
-        ref.lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc);
-      }
-    },
-
-    gruCell(h, act, xg, hg, bhh, hPrev) {
-      const B = h.shape[0], H = h.shape[1];
-      if (B * H < T.rnnCell) return ref.gruCell(h, act, xg, hg, bhh, hPrev);
-      const bufs = [
-        flat(h),
-        flat(act),
-        flat(xg),
-        flat(hg),
-        bhh === null ? null : flat(bhh),
-        flat(hPrev),
-      ];
-      cellCoefficients(B, H, bufs);
-      const rc = sym.nnc_gru_cell(coeff, coeff.byteLength, DTYPE_CODES[h.dtype], ...six(bufs));
-      if (failed(rc, "gruCell")) ref.gruCell(h, act, xg, hg, bhh, hPrev);
-    },
-
-    gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh) {
-      const B = hPrev.shape[0], H = hPrev.shape[1];
-      if (B * H < T.rnnCell) return ref.gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh);
-      const bufs = [dxg, dhg, dhPrev, act, hPrev, dh].map(flat);
-      cellCoefficients(B, H, bufs);
-      const rc = sym.nnc_gru_cell_backward(
-        coeff,
-        coeff.byteLength,
-        DTYPE_CODES[hPrev.dtype],
-        ...six(bufs),
-      );
-      if (failed(rc, "gruCellBackward")) ref.gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh);
         bufs[7],
       );
       if (failed(rc, "layerNormBackward")) {

@@ -304,6 +304,8 @@ export interface Backend {
     act: NDArray,
     hPrev: NDArray,
     dh: NDArray,
+  ): void;
+  /**
    * Fused scaled dot-product attention, one block of query rows at a time so that memory stays
    * O(Lk) per row: for batch (n, h) and query i, `s_j = scale·(q_i·k_j) + mask[n, h, i, j]` (−∞ for
    * keys the causal rule hides), `out_i = Σ_j softmax(s)_j v_j` and `lse[n, h, i] = log Σ_j exp(s_j)`.

@@ -1,49 +1,40 @@
 // A GPT-style character language model (pre-LN blocks, tied output weights) learns the fortune
-// cookies of Debian's `fortunes` package. While it trains it prints continuations generated token
-// by token with its KV cache; at the end it checks that cached generation gives exactly the tokens
+// cookies of the Debian package `fortunes` (`apt-get install fortunes`). While it trains it prints
+// samples (temperature 0.8, top-k 20, generated token by token with its KV cache through the
+// shared sampling helpers); at the end it checks that cached generation gives exactly the tokens
 // of full recomputation, and plots the training and validation losses and the self-attention of
 // every block and head on a fortune.
 //
-//   deno run -A examples/transformer/gpt_fortunes.ts                 full run (2,000 steps)
-//   deno run -A examples/transformer/gpt_fortunes.ts --quick         seconds, smoke test
-//   deno run -A examples/transformer/gpt_fortunes.ts --corpus FILE   another text
+//   deno run -A examples/transformer/gpt_fortunes.ts            full run (4 blocks, 2,000 steps)
+//   deno run -A examples/transformer/gpt_fortunes.ts --quick    seconds, smoke test
 // → out/transformer/gpt_fortunes_loss.svg, gpt_fortunes_attention.png, gpt_fortunes.summary.json
-//
-// The corpus is one file read with `readCharCorpus`, split 90/10 by position.
-import { argmax, concat, NDArray, Rng } from "@nnc/tensor";
+import { concat, NDArray, Rng } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
 import { crossEntropy } from "@nnc/layers";
 import { Adam } from "@nnc/optim";
-import { type CharCorpus, readCharCorpus } from "@nnc/datasets";
-import { GPT, type GPTState } from "@nnc/models/transformer";
+import { fortunes, type TextCorpus } from "@nnc/datasets";
+import { GPT } from "@nnc/models/transformer";
 import { lineChart, saveImageGrid, saveSvg } from "@nnc/plot";
-import { ExampleReport, numberFlag, textFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { ExampleReport, numberFlag } from "../_lib/report.ts";
+import { preferNative } from "../_lib/backend.ts";
 
 const report = new ExampleReport("transformer", "gpt_fortunes");
+report.note(`backend: ${await preferNative()}`);
 const quick = report.quick;
-const path = textFlag("corpus", "/usr/share/games/fortunes/cookie");
 const steps = numberFlag("steps", quick ? 20 : 2000);
 const every = quick ? 10 : 250;
 const BLOCK = 128, BATCH = 16;
-console.log(`backend: ${await preferNative()}`);
 
-let corpus: CharCorpus;
-try {
-  corpus = await readCharCorpus(path);
-} catch (e) {
-  console.error(
-    `cannot read ${path} (${
-      (e as Error).message
-    }); install the Debian package "fortunes" or pass --corpus FILE`,
-  );
-  Deno.exit(1);
-}
-const { vocab } = corpus;
-const flatIds = corpus.ids.contiguous();
-const ids = (flatIds.data as Int32Array).subarray(flatIds.offset, flatIds.offset + flatIds.size);
-const split = Math.floor(ids.length * 0.9);
-report.note(`${path}: ${ids.length} characters, ${vocab.size} distinct; ${split} for training`);
+const corpus: TextCorpus = await fortunes();
+const vocab = corpus.vocab;
+const int32 = (a: NDArray) => {
+  const c = a.contiguous();
+  return (c.data as Int32Array).subarray(c.offset, c.offset + c.size);
+};
+const trainIds = int32(corpus.train), validIds = int32(corpus.validation);
+report.note(
+  `fortunes: ${corpus.documents.length} files, ${trainIds.length} training and ${validIds.length} validation characters, ${vocab.size} distinct`,
+);
 
 const model = new GPT({
   vocabSize: vocab.size,
@@ -57,8 +48,8 @@ const model = new GPT({
 });
 const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
 
-/** Windows of BLOCK characters starting at `starts`, with their next-character targets. */
-function batchAt(starts: readonly number[]): [NDArray, Tensor] {
+/** Windows of BLOCK characters of `ids` starting at `starts`, with their next-character targets. */
+function batchAt(ids: Int32Array, starts: readonly number[]): [NDArray, Tensor] {
   const x = new Int32Array(starts.length * BLOCK), y = new Int32Array(starts.length * BLOCK);
   starts.forEach((s, b) => {
     x.set(ids.subarray(s, s + BLOCK), b * BLOCK);
@@ -75,11 +66,11 @@ function lossOn([x, y]: [NDArray, Tensor]): Tensor {
 }
 
 const rng = new Rng(1);
-const randomStarts = (lo: number, hi: number, n: number) =>
-  Array.from({ length: n }, () => rng.int(lo, hi - BLOCK - 1));
+const randomStarts = (ids: Int32Array, n: number) =>
+  Array.from({ length: n }, () => rng.int(0, ids.length - BLOCK - 1));
 const validBatches = Array.from(
-  { length: quick ? 2 : 8 },
-  () => batchAt(randomStarts(split, ids.length, BATCH)),
+  { length: quick ? 2 : 16 },
+  () => batchAt(validIds, randomStarts(validIds, BATCH)),
 );
 
 function validationLoss(): number {
@@ -89,26 +80,27 @@ function validationLoss(): number {
   return l / validBatches.length;
 }
 
-/** Greedy continuation of `prompt` by `n` characters through `GPT.step` (KV cache or not). */
-function continueText(prompt: string, n: number, useCache = true): string {
-  model.eval();
-  const state: GPTState = model.initState({ useCache });
-  let { logits } = model.step(vocab.encode(prompt).reshape(1, -1), state);
-  let text = "";
-  for (let i = 0; i < n; i++) {
-    const next = argmax(logits, { axis: -1 }).get(0);
-    text += vocab.tokens[next];
-    ({ logits } = model.step([[next]], state));
-  }
-  model.train();
-  return text;
+/** A continuation of `prompt` through the shared sampling helpers (`GPT.sample`). */
+function continueText(
+  prompt: string,
+  n: number,
+  options: {
+    temperature?: number;
+    topK?: number;
+    seed?: number;
+    greedy?: boolean;
+    useCache?: boolean;
+  },
+): string {
+  const ids = Array.from(int32(vocab.encode(prompt)));
+  return vocab.decode(model.sample(ids, { maxNewTokens: n, ...options }));
 }
 
 const trainCurve: number[] = [], validCurve: number[] = [], at: number[] = [];
-const prompt = "A ";
+const prompt = "\n";
 for (let step = 1; step <= steps; step++) {
   optimizer.zeroGrad();
-  const loss = lossOn(batchAt(randomStarts(0, split, BATCH)));
+  const loss = lossOn(batchAt(trainIds, randomStarts(trainIds, BATCH)));
   loss.backward();
   optimizer.step();
   trainCurve.push(loss.item());
@@ -119,7 +111,8 @@ for (let step = 1; step <= steps; step++) {
     console.log(
       `step ${step}: training loss ${loss.item().toFixed(3)}, validation ${v.toFixed(3)}`,
     );
-    console.log(`  ${JSON.stringify(prompt + continueText(prompt, quick ? 40 : 100))}`);
+    const text = continueText(prompt, quick ? 40 : 120, { temperature: 0.8, topK: 20, seed: step });
+    report.note(`sample after ${step} steps: ${JSON.stringify(text)}`);
   }
 }
 
@@ -127,9 +120,10 @@ const finalValid = validCurve.at(-1)!;
 report.metric("final validation loss", finalValid, { max: quick ? 4.6 : 2.0 });
 report.metric("final training loss", trainCurve.at(-1)!, { max: quick ? 4.6 : 2.0 });
 // Cached generation must give exactly the characters of recomputing the whole context each step.
-const cached = continueText("The ", 60, true), full = continueText("The ", 60, false);
+const cached = continueText("The ", 60, { greedy: true });
+const full = continueText("The ", 60, { greedy: true, useCache: false });
 report.metric("cached = recomputed generation", cached === full ? 1 : 0, { min: 1, max: 1 });
-report.note(`sample: ${JSON.stringify("The " + cached)}`);
+report.note(`greedy continuation of "The ": ${JSON.stringify(cached)}`);
 
 await saveSvg(
   report.path("gpt_fortunes_loss.svg"),
@@ -137,7 +131,7 @@ await saveSvg(
     { name: "training", y: trainCurve },
     { name: "validation", x: at, y: validCurve, dashed: true },
   ], {
-    title: `GPT (${model.numLayers} pre-LN blocks, d = 128) on ${path.split("/").pop()}`,
+    title: `GPT (${model.numLayers} pre-LN blocks, d = 128) on the fortunes corpus`,
     xLabel: "step",
     yLabel: "cross-entropy (nats per character)",
   }),
@@ -146,7 +140,7 @@ await saveSvg(
 const fortune = "A visit to a strange place will bring fresh work.";
 const known = [...fortune].every((c) => vocab.indexOf(c) >= 0)
   ? fortune
-  : vocab.decode(ids.subarray(0, 48));
+  : vocab.decode(trainIds.subarray(0, 48));
 const maps = model.eval().attentionMaps(vocab.encode(known).reshape(1, -1));
 // Each row divided by its largest weight, so that long rows (weights ~1/t) stay visible.
 const rowScaled = maps.map((m) => m.div(m.max({ axis: -1, keepDims: true })));

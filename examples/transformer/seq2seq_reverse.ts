@@ -7,22 +7,22 @@
 //   deno run -A examples/transformer/seq2seq_reverse.ts            full run (≥ 99% exact match)
 //   deno run -A examples/transformer/seq2seq_reverse.ts --quick    seconds, smoke test
 // → out/transformer/seq2seq_reverse_loss.svg, seq2seq_reverse_attention.png, .summary.json
-import { argmax, array, concat, type NDArray, Rng } from "@nnc/tensor";
-import { noGrad, Tensor } from "@nnc/autograd";
+import { array, concat, type NDArray, Rng } from "@nnc/tensor";
+import { Tensor } from "@nnc/autograd";
 import { crossEntropy } from "@nnc/layers";
 import { Adam, OneCycleLR } from "@nnc/optim";
 import { reverseTask } from "@nnc/datasets";
 import { Seq2SeqTransformer } from "@nnc/models/transformer";
 import { lineChart, saveImageGrid, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 
 const report = new ExampleReport("transformer", "seq2seq_reverse");
 const quick = report.quick;
 const LENGTH = 8, DIGITS = 10, BOS = 10; // target vocabulary: the ten digits and a begin token
 const steps = numberFlag("steps", quick ? 40 : 3000);
 const batch = 64;
-console.log(`backend: ${await preferNative()}`);
+report.note(`backend: ${await preferNative()}`);
 
 const model = new Seq2SeqTransformer({
   srcVocabSize: DIGITS,
@@ -70,21 +70,10 @@ for (let step = 0; step < steps; step++) {
   }
 }
 
-/** Greedy decoding through the model's `step` (one new token per call, cached keys and values). */
-function decode(src: NDArray): NDArray {
-  model.eval();
-  const state = model.initState(src);
-  let tokens = array(new Array(src.shape[0]).fill([BOS]), { dtype: "int32" });
-  const out: NDArray[] = [];
-  for (let t = 0; t < LENGTH; t++) {
-    const { logits } = model.step(tokens, state);
-    tokens = argmax(logits, { axis: -1, keepDims: true }).astype("int32");
-    out.push(tokens);
-  }
-  return concat(out, 1);
-}
-
-const predicted = noGrad(() => decode(test.x));
+// Greedy decoding through the shared sampling helpers (one new token per step, cached keys and values).
+const predicted = array(model.translate(test.x, { bos: BOS, maxLength: LENGTH }), {
+  dtype: "int32",
+});
 let exact = 0, correctTokens = 0;
 for (let i = 0; i < test.x.shape[0]; i++) {
   let all = true;

@@ -2,7 +2,9 @@
  * {@link GPT}: a decoder-only (GPT-style) character language model: token and position embeddings,
  * pre-LN transformer blocks with causal self-attention, a final LayerNorm and an output layer tied
  * to the token embedding. {@link GPT.step} runs it one step of generation at a time with a KV cache
- * ({@link GPTState}), the `step(tokens, state) → logits` form that the sampling helpers drive.
+ * ({@link GPTState}); {@link GPT.decoder} wraps that as the `Decoder` the shared sampling helpers
+ * (`generate`, `beamSearch` of `models/_common/sampling.ts`) drive, and {@link GPT.sample} and
+ * {@link GPT.beamSearch} continue a prompt with them.
  *
  * @module
  */
@@ -20,6 +22,14 @@ import {
   type Rng,
 } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
+import {
+  beamSearch,
+  type BeamSearchOptions,
+  type Decoder,
+  generate,
+  type GenerateOptions,
+  type Hypothesis,
+} from "../_common/sampling.ts";
 import {
   Dropout,
   Embedding,
@@ -411,6 +421,78 @@ export class GPT extends Module<[NDArray | Tensor, GPTForwardOptions?], Tensor> 
     if (s.caches !== null) s.advance(idx);
     const [n, t, v] = logits.shape;
     return { logits: logits.data.slice(null, t - 1).contiguous().reshape(n, v), state: s };
+  }
+
+  /**
+   * The model as a `Decoder` for the sampling helpers (`generate`, `beamSearch`): each step feeds
+   * one token per sequence after the positions in the state (with the KV cache unless `useCache`
+   * is false) and returns the next token's logits; `select` reorders the batch in place.
+   */
+  decoder(options: { useCache?: boolean } = {}): Decoder<GPTState | null> {
+    const useCache = checkOptions(options, "GPT.decoder").useCache ?? true;
+    return {
+      step: (tokens, state) => {
+        const s = state ?? this.initState({ useCache });
+        const column = NDArray.fromTyped(Int32Array.from(tokens), [tokens.length, 1]);
+        return { logits: this.step(column, s).logits, state: s };
+      },
+      select: (state, rows) => state === null ? null : state.select(Array.from(rows)),
+    };
+  }
+
+  /** The state after a prompt without its last token (null for one token), and that token. */
+  #prime(
+    prompt: readonly number[] | Int32Array,
+    useCache: boolean,
+    op: string,
+  ): [number, GPTState | null] {
+    const p = Array.from(prompt);
+    if (p.length === 0) throw new RangeError(`${op}: the prompt must hold at least one token`);
+    for (const v of p) {
+      if (!Number.isInteger(v) || v < 0 || v >= this.vocabSize) {
+        throw new RangeError(
+          `${op}: prompt token ${v} is outside the vocabulary of ${this.vocabSize}`,
+        );
+      }
+    }
+    if (p.length === 1) return [p[0], null];
+    const state = this.initState({ useCache });
+    this.step([p.slice(0, -1)], state);
+    return [p[p.length - 1], state];
+  }
+
+  /**
+   * Continues a prompt (token ids) by `maxNewTokens` tokens chosen by the sampling options (greedy,
+   * temperature, top-k, top-p; see `generate`), with the KV cache unless `useCache` is false. Runs
+   * in evaluation mode. Returns the new tokens. Prompt and continuation must fit in `blockSize`.
+   */
+  sample(
+    prompt: readonly number[] | Int32Array,
+    options: GenerateOptions & { useCache?: boolean },
+  ): number[] {
+    return this.#evaluating(() => {
+      const useCache = options?.useCache ?? true;
+      const [last, state] = this.#prime(prompt, useCache, "GPT.sample");
+      return generate(this.decoder({ useCache }), Int32Array.of(last), state, options)[0];
+    });
+  }
+
+  /** Beam search continuing a prompt (see `beamSearch`); hypotheses best first. */
+  beamSearch(prompt: readonly number[] | Int32Array, options: BeamSearchOptions): Hypothesis[] {
+    return this.#evaluating(() => {
+      const [last, state] = this.#prime(prompt, true, "GPT.beamSearch");
+      return beamSearch(this.decoder(), last, state, options);
+    });
+  }
+
+  #evaluating<T>(fn: () => T): T {
+    const was = this.training;
+    this.eval();
+    try {
+      return fn();
+    } finally {
+      this.train(was);
+    }
   }
 
   /** The settings shown by `toString()`. */

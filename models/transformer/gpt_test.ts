@@ -191,3 +191,21 @@ Deno.test("GPT.attentionMaps: per block and head, causal rows that sum to one", 
   );
   assert.equal(maps[0].get(0, 1, 1, 2), 0);
 });
+
+Deno.test("GPT plugs into the shared sampling helpers: sample and beamSearch through decoder()", () => {
+  const gpt = model("learned", 24, 7);
+  const prompt = [1, 2, 3, 4];
+  const cached = gpt.sample(prompt, { maxNewTokens: 12, greedy: true });
+  const recomputed = gpt.sample(prompt, { maxNewTokens: 12, greedy: true, useCache: false });
+  assert.deepEqual(cached, recomputed);
+  assert.deepEqual(cached, greedy(gpt, [prompt], 12, true)[0].slice(4));
+  // Sampled continuations are reproducible with a seed, and stay in the vocabulary.
+  const a = gpt.sample(prompt, { maxNewTokens: 10, temperature: 0.9, topK: 5, seed: 3 });
+  assert.deepEqual(a, gpt.sample(prompt, { maxNewTokens: 10, temperature: 0.9, topK: 5, seed: 3 }));
+  assert.ok(a.every((t) => t >= 0 && t < 11));
+  // Beam search (KV caches reordered between steps) never scores below greedy decoding.
+  const [best] = gpt.beamSearch(prompt, { beamWidth: 4, maxLength: 8, lengthPenalty: 0 });
+  const [greedyOnly] = gpt.beamSearch(prompt, { beamWidth: 1, maxLength: 8, lengthPenalty: 0 });
+  assert.deepEqual(greedyOnly.tokens, cached.slice(0, 8));
+  assert.ok(best.logProb >= greedyOnly.logProb - 1e-9);
+});

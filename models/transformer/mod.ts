@@ -1,8 +1,9 @@
 /**
  * Transformers: {@link GPT}, a decoder-only character language model with a KV cache for
  * generation, and {@link Seq2SeqTransformer}, an encoder–decoder for sequence-to-sequence tasks.
- * Both expose `step(tokens, state) → logits`, the form the sampling helpers (greedy,
- * temperature, top-k, top-p, beam search) drive. The layers they compose live in `@nnc/layers`.
+ * Both decode step by step with cached keys and values and plug into the shared sampling helpers
+ * (`generate`, `beamSearch`: greedy, temperature, top-k, top-p, beam search with length
+ * normalisation) through their `decoder()`. The layers they compose live in `@nnc/layers`.
  *
  * @example
  * ```ts

@@ -3,7 +3,9 @@
  * (PyTorch's translation tutorial model): token embeddings scaled by √d, sinusoidal positions, an
  * `nn.Transformer`-style encoder and decoder, and a `generator` layer to target-token logits.
  * Training uses teacher forcing (the decoder reads the target shifted right); decoding goes step by
- * step through {@link Seq2SeqTransformer.step} with cached keys and values.
+ * step through {@link Seq2SeqTransformer.step} with cached keys and values, wrapped as the
+ * `Decoder` of the shared sampling helpers ({@link Seq2SeqTransformer.decoder},
+ * {@link Seq2SeqTransformer.translate}).
  *
  * @module
  */
@@ -20,6 +22,7 @@ import {
   type Rng,
 } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
+import { beamSearch, type Decoder, generate } from "../_common/sampling.ts";
 import {
   type DecoderLayerCache,
   Embedding,
@@ -71,7 +74,7 @@ export interface Seq2SeqTransformerOptions {
 
 /**
  * The decoding state of a {@link Seq2SeqTransformer}: the encoded source, its padding mask, the
- * per-layer caches, and the number of target positions fed so far. {@link Seq2SeqState.select}
+ * per-layer caches, and the number of target positions fed so far. {@link Seq2SeqTransformerState.select}
  * reorders the batch for beam search.
  *
  * @example
@@ -83,7 +86,7 @@ export interface Seq2SeqTransformerOptions {
  * console.assert(s.memory.shape.join() === "1,3,8" && s.length === 0);
  * ```
  */
-export class Seq2SeqState {
+export class Seq2SeqTransformerState {
   /** The encoder's output `[N, S, dModel]`. */
   memory: Tensor;
   /** `[N, S]` boolean (int32) padding of the source, or null. */
@@ -131,16 +134,16 @@ export class Seq2SeqState {
  *
  * @example
  * ```ts
- * import type { Seq2SeqStep } from "@nnc/models/transformer";
- * const f = (s: Seq2SeqStep) => s.logits.shape;
+ * import type { Seq2SeqTransformerStep } from "@nnc/models/transformer";
+ * const f = (s: Seq2SeqTransformerStep) => s.logits.shape;
  * console.log(typeof f);
  * ```
  */
-export interface Seq2SeqStep {
+export interface Seq2SeqTransformerStep {
   /** Logits of the next target token `[N, tgtVocabSize]`. */
   logits: NDArray;
   /** The state after these positions. */
-  state: Seq2SeqState;
+  state: Seq2SeqTransformerState;
 }
 
 function tokenArray(x: NDArray | Tensor, label: string, name: string): NDArray {
@@ -305,10 +308,14 @@ export class Seq2SeqTransformer extends Module<[NDArray | Tensor, NDArray | Tens
   }
 
   /** Encodes `src` `[N, S]` (without gradients) and returns the state to decode from. */
-  initState(src: NDArray | Tensor): Seq2SeqState {
+  initState(src: NDArray | Tensor): Seq2SeqTransformerState {
     const s = tokenArray(src, "Seq2SeqTransformer.initState", "src");
     const memory = noGrad(() => this.encode(s));
-    return new Seq2SeqState(memory, this.paddingMask(s), this.transformer.decoder.layers.length);
+    return new Seq2SeqTransformerState(
+      memory,
+      this.paddingMask(s),
+      this.transformer.decoder.layers.length,
+    );
   }
 
   /**
@@ -316,11 +323,14 @@ export class Seq2SeqTransformer extends Module<[NDArray | Tensor, NDArray | Tens
    * new token per step) after the positions in `state` and returns the logits of the next target
    * token `[N, tgtVocabSize]`. Put the model in `eval()` mode first.
    */
-  step(tokens: NDArray | readonly (readonly number[])[], state: Seq2SeqState): Seq2SeqStep {
+  step(
+    tokens: NDArray | readonly (readonly number[])[],
+    state: Seq2SeqTransformerState,
+  ): Seq2SeqTransformerStep {
     const idx = tokens instanceof NDArray
       ? tokenArray(tokens, "Seq2SeqTransformer.step", "tokens")
       : NDArray.fromTyped(Int32Array.from(tokens.flat()), [tokens.length, tokens[0]?.length ?? 0]);
-    if (!(state instanceof Seq2SeqState)) {
+    if (!(state instanceof Seq2SeqTransformerState)) {
       throw new TypeError(
         `Seq2SeqTransformer.step: state must come from initState, got ${describe(state)}`,
       );
@@ -336,5 +346,75 @@ export class Seq2SeqTransformer extends Module<[NDArray | Tensor, NDArray | Tens
     });
     state.advance(idx.shape[1]);
     return { logits: logits.data, state };
+  }
+
+  /**
+   * The model as a `Decoder` for the sampling helpers (`generate`, `beamSearch`): each step feeds
+   * one target token per sequence; the state comes from {@link Seq2SeqTransformer.initState}.
+   */
+  decoder(): Decoder<Seq2SeqTransformerState> {
+    return {
+      step: (tokens, state) => {
+        const column = NDArray.fromTyped(Int32Array.from(tokens), [tokens.length, 1]);
+        return { logits: this.step(column, state).logits, state };
+      },
+      select: (state, rows) => state.select(Array.from(rows)),
+    };
+  }
+
+  /**
+   * Decodes every source sequence `[N, S]` from the begin token `bos`: greedily for the whole batch
+   * (default), or by beam search of width `beamWidth` (> 1) per sequence with length
+   * normalisation `lengthPenalty`. Stops at `eos` (dropped from the result) or after `maxLength`
+   * tokens. Runs in evaluation mode.
+   */
+  translate(
+    src: NDArray | Tensor,
+    options: {
+      bos: number;
+      maxLength: number;
+      eos?: number;
+      beamWidth?: number;
+      lengthPenalty?: number;
+    },
+  ): number[][] {
+    const op = "Seq2SeqTransformer.translate";
+    const s = tokenArray(src, op, "src");
+    const o = checkOptions(options, op);
+    const bos = checkInt(o.bos, op, "bos", 0), eos = o.eos;
+    const strip = (
+      t: number[],
+    ) => (eos !== undefined && t[t.length - 1] === eos ? t.slice(0, -1) : t);
+    const was = this.training;
+    this.eval();
+    try {
+      const width = o.beamWidth ?? 1;
+      if (width <= 1) {
+        const state = this.initState(s);
+        const start = new Int32Array(s.shape[0]).fill(bos);
+        return generate(this.decoder(), start, state, {
+          maxNewTokens: o.maxLength,
+          eos,
+          greedy: true,
+        })
+          .map(strip);
+      }
+      return Array.from({ length: s.shape[0] }, (_, b) => {
+        const [best] = beamSearch(
+          this.decoder(),
+          bos,
+          this.initState(s.slice({ start: b, stop: b + 1 })),
+          {
+            beamWidth: width,
+            maxLength: o.maxLength,
+            eos,
+            lengthPenalty: o.lengthPenalty,
+          },
+        );
+        return strip(best.tokens);
+      });
+    } finally {
+      this.train(was);
+    }
   }
 }

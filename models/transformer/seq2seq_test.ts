@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { array, assertClose, randint, Rng } from "@nnc/tensor";
+import { argmax, array, assertClose, randint, Rng } from "@nnc/tensor";
 import { noGrad } from "@nnc/autograd";
 import { Seq2SeqTransformer } from "./mod.ts";
 
@@ -81,4 +81,23 @@ Deno.test("Seq2SeqTransformer.crossAttentionMaps: rows sum to one and padded sou
   assert.deepEqual(maps[0].shape, [2, 2, 3, 4]);
   assertClose(maps[0].sum({ axis: -1 }).reshape(12), new Array(12).fill(1), { atol: 1e-12 });
   assert.equal(maps[1].slice(0, null, null, 3).abs().max().item(), 0);
+});
+
+Deno.test("Seq2SeqTransformer.translate: greedy through the shared helpers, and beam search", () => {
+  const m = model(4);
+  const src = array([[3, 4, 5, 6], [8, 7, 6, 5]], { dtype: "int32" });
+  const out = m.translate(src, { bos: 1, maxLength: 5 });
+  // The same tokens by hand: argmax of each step's logits.
+  const state = m.initState(src);
+  let tokens = [[1], [1]];
+  const byHand: number[][] = [[], []];
+  for (let t = 0; t < 5; t++) {
+    const { logits } = m.step(tokens, state);
+    tokens = [0, 1].map((b) => [argmax(logits.slice(b)).item()]);
+    tokens.forEach(([v], b) => byHand[b].push(v));
+  }
+  assert.deepEqual(out, byHand);
+  const beams = m.translate(src, { bos: 1, maxLength: 5, beamWidth: 3 });
+  assert.equal(beams.length, 2);
+  assert.ok(beams.every((b) => b.length === 5 && b.every((t) => t >= 0 && t < 7)));
 });
