@@ -1,6 +1,36 @@
 // Argument checks shared by the attention layers.
-import { broadcastShapes, describe, fmtShape, isFloat, type NDArray, sameShape } from "@nnc/tensor";
+import {
+  broadcastShapes,
+  describe,
+  type DType,
+  fmtShape,
+  full,
+  isFloat,
+  NDArray,
+  sameShape,
+  where,
+  zeros,
+} from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
+
+/** A boolean (int32 0/1, 1 hides) or float mask as an additive float mask; errors name `op` and `name`. */
+export function toAdditive(mask: unknown, dtype: DType, op: string, name: string): NDArray {
+  const m = mask instanceof Tensor ? mask.data : mask;
+  if (!(m instanceof NDArray)) {
+    throw new TypeError(`${op}: ${name} must be an NDArray or a Tensor, got ${describe(mask)}`);
+  }
+  if (isFloat(m.dtype)) return m.dtype === dtype ? m : m.astype(dtype);
+  const c = m.contiguous();
+  for (let i = 0; i < c.size; i++) {
+    const x = c.data[c.offset + i];
+    if (x !== 0 && x !== 1) {
+      throw new RangeError(
+        `${op}: ${name} is an int32 (boolean) mask and must hold 0 and 1 only, got ${x}`,
+      );
+    }
+  }
+  return where(c, full([], -Infinity, { dtype }), zeros([], { dtype }));
+}
 
 /** Throws unless `mask` broadcasts to `scores`. */
 export function checkMaskShape(

@@ -24,12 +24,8 @@ import { Parameter } from "./parameter.ts";
 import { Linear, linear } from "./linear.ts";
 import { constant, xavierNormal, xavierUniform } from "./init.ts";
 import { checkFloatDType } from "./_util.ts";
-import { checkMaskShape } from "./_attention.ts";
-import {
-  additiveMask,
-  type AttentionMask,
-  scaledDotProductAttention,
-} from "./scaled_dot_product_attention.ts";
+import { checkMaskShape, toAdditive } from "./_attention.ts";
+import { type AttentionMask, scaledDotProductAttention } from "./scaled_dot_product_attention.ts";
 import type { KVCache } from "./kv_cache.ts";
 import { RotaryEmbedding } from "./positional_encoding.ts";
 
@@ -387,7 +383,7 @@ export class MultiheadAttention extends Module<
     const h = this.numHeads;
     let mask: NDArray | null = null;
     if (o.attnMask !== undefined && o.attnMask !== null) {
-      const m = additiveMask(o.attnMask, dtype, label, "attnMask");
+      const m = toAdditive(o.attnMask, dtype, label, "attnMask");
       if (m.ndim === 2 && m.shape[0] === l && m.shape[1] === s) mask = m;
       else if (m.ndim === 3 && m.shape[0] === n * h && m.shape[1] === l && m.shape[2] === s) {
         mask = m.reshape(n, h, l, s);
@@ -400,7 +396,7 @@ export class MultiheadAttention extends Module<
       }
     }
     if (o.keyPaddingMask !== undefined && o.keyPaddingMask !== null) {
-      const m = additiveMask(o.keyPaddingMask, dtype, label, "keyPaddingMask");
+      const m = toAdditive(o.keyPaddingMask, dtype, label, "keyPaddingMask");
       const want = batched ? [n, s] : [s];
       if (m.ndim !== want.length || m.shape.some((d, i) => d !== want[i])) {
         throw new RangeError(

@@ -51,6 +51,9 @@ export function sinusoidalPositionalEncoding(
   const op = "sinusoidalPositionalEncoding";
   checkInt(length, op, "length", 0);
   checkInt(dModel, op, "dModel", 1);
+  if (length * dModel > 2 ** 31 - 1) {
+    throw new RangeError(`${op}: a [${length}, ${dModel}] table has more than 2^31-1 elements`);
+  }
   const o = checkOptions(options, op);
   const base = o.base === undefined ? 10000 : checkNumber(o.base, op, "base", 1);
   const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype, op);

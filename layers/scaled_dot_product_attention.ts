@@ -13,21 +13,18 @@
  */
 import {
   checkBool,
+  checkFloatDType,
   checkInt,
   checkNumber,
   checkOptions,
   checkProbability,
-  describe,
   type DType,
-  full,
-  isFloat,
-  NDArray,
+  type NDArray,
   type Rng,
-  where,
   zeros,
 } from "@nnc/tensor";
-import { attentionWeights, dropout, fusedAttention, Tensor } from "@nnc/autograd";
-import { checkMaskShape, checkQKV } from "./_attention.ts";
+import { attentionWeights, dropout, fusedAttention, type Tensor } from "@nnc/autograd";
+import { checkMaskShape, checkQKV, toAdditive } from "./_attention.ts";
 
 /** A mask argument: an int32 boolean mask (1 hides) or a float additive mask, as an array or a Tensor. */
 export type AttentionMask = NDArray | Tensor;
@@ -48,10 +45,11 @@ export function causalMask(lq: number, lk: number = lq, options: { dtype?: DType
   const op = "causalMask";
   checkInt(lq, op, "lq", 0);
   checkInt(lk, op, "lk", 0);
-  const dtype = options.dtype ?? "float32";
-  if (!isFloat(dtype)) {
-    throw new TypeError(`${op}: dtype must be "float32" or "float64", got ${describe(dtype)}`);
+  if (lq * lk > 2 ** 31 - 1) {
+    throw new RangeError(`${op}: a [${lq}, ${lk}] mask has more than 2^31-1 elements`);
   }
+  const o = checkOptions(options, op);
+  const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype, op);
   const m = zeros([lq, lk], { dtype });
   for (let i = 0; i < lq; i++) {
     for (let j = Math.max(0, i + lk - lq + 1); j < lk; j++) m.data[i * lk + j] = -Infinity;
@@ -60,9 +58,9 @@ export function causalMask(lq: number, lk: number = lq, options: { dtype?: DType
 }
 
 /**
- * A mask as an additive float array of `dtype`: an int32 boolean mask becomes −∞ where it holds 1
- * and 0 where it holds 0 (anything else is an error); a float mask is converted to `dtype`.
- * `op` and `name` label the errors.
+ * A mask as an additive float array of `dtype` (float32 or float64): an int32 boolean mask becomes
+ * −∞ where it holds 1 and 0 where it holds 0 (anything else is an error); a float mask is
+ * converted to `dtype`.
  *
  * @example
  * ```ts
@@ -72,27 +70,9 @@ export function causalMask(lq: number, lk: number = lq, options: { dtype?: DType
  * console.assert(m.get(0, 0) === 0 && m.get(0, 1) === -Infinity);
  * ```
  */
-export function additiveMask(
-  mask: AttentionMask,
-  dtype: DType,
-  op = "additiveMask",
-  name = "mask",
-): NDArray {
-  const m = mask instanceof Tensor ? mask.data : mask;
-  if (!(m instanceof NDArray)) {
-    throw new TypeError(`${op}: ${name} must be an NDArray or a Tensor, got ${describe(mask)}`);
-  }
-  if (isFloat(m.dtype)) return m.dtype === dtype ? m : m.astype(dtype);
-  const c = m.contiguous();
-  for (let i = 0; i < c.size; i++) {
-    const x = c.data[c.offset + i];
-    if (x !== 0 && x !== 1) {
-      throw new RangeError(
-        `${op}: ${name} is an int32 (boolean) mask and must hold 0 and 1 only, got ${x}`,
-      );
-    }
-  }
-  return where(c, full([], -Infinity, { dtype }), zeros([], { dtype }));
+export function additiveMask(mask: AttentionMask, dtype: DType): NDArray {
+  const op = "additiveMask";
+  return toAdditive(mask, checkFloatDType(dtype, op), op, "mask");
 }
 
 /**
@@ -169,7 +149,7 @@ export function scaledDotProductAttention(
   const scores = [...q.shape.slice(0, n - 1), k.shape[n - 2]];
   let mask: NDArray | null = null;
   if (o.attnMask !== undefined && o.attnMask !== null) {
-    mask = additiveMask(o.attnMask, q.dtype, op, "attnMask");
+    mask = toAdditive(o.attnMask, q.dtype, op, "attnMask");
     checkMaskShape(mask, scores, op, "attnMask");
   }
   const causal = o.isCausal === undefined ? false : checkBool(o.isCausal, op, "isCausal");

@@ -24,8 +24,8 @@ Deno.test("additiveMask: boolean int32 (1 hides) becomes 0/−∞; floats pass t
   assert.equal(f.dtype, f64);
   assert.deepEqual(f.toArray(), [0.5, -2]);
   assert.throws(
-    () => additiveMask(array([0, -1], { dtype: "int32" }), f64, "op", "m"),
-    /op: m is an int32 \(boolean\) mask and must hold 0 and 1 only, got -1/,
+    () => additiveMask(array([0, -1], { dtype: "int32" }), f64),
+    /additiveMask: mask is an int32 \(boolean\) mask and must hold 0 and 1 only, got -1/,
   );
 });
 

@@ -11,6 +11,7 @@ import { checkBool, checkOptions } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { asInput, fmtShape } from "./_util.ts";
+import { checkMaskShape, checkQKV, toAdditive } from "./_attention.ts";
 import {
   type AttentionMask,
   type AttentionOutput,
@@ -55,10 +56,17 @@ export function selfAttention(x: Tensor, options: SelfAttentionOptions = {}): At
   if (t.ndim < 2) {
     throw new RangeError(`${op}: input must be [..., tokens, features], got ${fmtShape(t.shape)}`);
   }
+  checkQKV(t, t, t, op); // float dtype
+  let mask = null;
+  if (o.mask !== undefined && o.mask !== null) {
+    mask = toAdditive(o.mask, t.dtype, op, "mask");
+    checkMaskShape(mask, [...t.shape.slice(0, -1), t.shape[t.ndim - 2]], op, "mask");
+  }
+
   return scaledDotProductAttention(t, t, t, {
     scale: 1,
     isCausal: o.causal === undefined ? false : checkBool(o.causal, op, "causal"),
-    attnMask: o.mask ?? null,
+    attnMask: mask,
     needWeights: true,
   });
 }
