@@ -20,6 +20,7 @@ function unary(name: string, f: (x: NDArray) => NDArray, lin: Lin | null): Primi
 
 const c = (x: NDArray): Tensor => new Tensor(x);
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 export const NEG: Primitive<void> = unary("neg", nd.neg, (v) => ew.neg(v));
 export const ABS: Primitive<void> = unary("abs", nd.abs, (v, x) => ew.mul(v, c(nd.sign(x.data))));
@@ -78,6 +79,22 @@ export const ERF: Primitive<void> = unary(
   "erf",
   nd.erf,
   (v, x) => ew.mul(v, ew.mul(ew.exp(ew.neg(ew.square(x))), TWO_OVER_SQRT_PI)),
+);
+// GELU in one kernel each way: forward x·Φ(x), backward v·(Φ(x) + x·φ(x)); the second derivative
+// φ(x)·(2 − x²) is composed (needed only for higher orders).
+export const GELU_GRAD: Primitive<void> = unary(
+  "geluGrad",
+  nd.geluGrad,
+  (v, x) =>
+    ew.mul(
+      v,
+      ew.mul(ew.exp(ew.mul(ew.square(x), -0.5)), ew.mul(ew.sub(2, ew.square(x)), INV_SQRT_2PI)),
+    ),
+);
+export const GELU: Primitive<void> = unary(
+  "gelu",
+  nd.gelu,
+  (v, x) => ew.mul(v, ew.geluGrad(x)),
 );
 // Piecewise constant: zero derivative.
 export const SIGN: Primitive<void> = unary("sign", nd.sign, null);

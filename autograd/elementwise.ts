@@ -543,6 +543,33 @@ export function erf(x: Tensor): Tensor {
   return unary(P.ERF, x);
 }
 /**
+ * GELU `x·Φ(x)` (exact, with erf), one fused kernel forward and one backward (gradient
+ * `Φ(x) + x·φ(x)`).
+ *
+ * @example
+ * ```ts
+ * import { gelu, tensor } from "@nnc/autograd";
+ * const x = tensor([0], { requiresGrad: true });
+ * gelu(x).sum().backward();
+ * console.assert(x.grad?.item() === 0.5);
+ * ```
+ */
+export function gelu(x: Tensor): Tensor {
+  return unary(P.GELU, x);
+}
+/**
+ * The derivative of {@link gelu}, `Φ(x) + x·φ(x)`, itself differentiable.
+ *
+ * @example
+ * ```ts
+ * import { geluGrad, tensor } from "@nnc/autograd";
+ * console.assert(geluGrad(tensor([0])).item() === 0.5);
+ * ```
+ */
+export function geluGrad(x: Tensor): Tensor {
+  return unary(P.GELU_GRAD, x);
+}
+/**
  * Round down (zero gradient).
  *
  * @example

@@ -194,3 +194,21 @@ Deno.test("errors name the op and the operand", () => {
   assert.throws(() => ag.clamp(tensor([1]), 2, 1), /clamp: min 2 is greater than max 1/);
   assert.throws(() => ag.exp([1] as unknown as Tensor), /exp: input must be a Tensor/);
 });
+
+Deno.test("gelu: fused values, gradcheck and gradgradcheck in both modes", () => {
+  const x = tensor([-3, -1, 0, 0.5, 2], { dtype: "float64" });
+  const expect = [-3, -1, 0, 0.5, 2].map((v) => v * 0.5 * (1 + erfRef(v / Math.SQRT2)));
+  (ag.gelu(x).toArray() as number[]).forEach((y, i) => assert.ok(Math.abs(y - expect[i]) < 1e-12));
+  check((t) => ag.gelu(t), [R([3, 4], 31)]);
+  check2((t) => ag.gelu(t), [R([5], 32)]);
+});
+
+/** erf by its Taylor series (|x| ≤ 3 is plenty here). */
+function erfRef(x: number): number {
+  let sum = 0, term = x;
+  for (let n = 0; n < 80; n++) {
+    sum += term / (2 * n + 1);
+    term *= -x * x / (n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}

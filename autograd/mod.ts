@@ -45,3 +45,5 @@ export * from "./functional.ts";
 export * from "./gradcheck.ts";
 export * from "./sparse.ts";
 export * as linalg from "./linalg.ts";
+export * from "./attention.ts";
+export * from "./layer_norm.ts";

@@ -1,5 +1,6 @@
 /**
- * The model workloads of bench/compare.ts (W2 MLP, W3 CNN, W4 LSTM and its language model, W8 VAE), built to mirror
+ * The model workloads of bench/compare.ts (W2 MLP, W3 CNN, W4 LSTM and its language model, W5 GPT,
+ * W8 VAE), built to mirror
  * bench/torch_worker.py exactly: same shapes, initialisations (PyTorch's defaults), losses,
  * optimisers and batch sizes. Each maker returns one training step and the units it processes.
  *
@@ -213,4 +214,38 @@ export function w4gen(): Promise<Workload> {
   return Promise.resolve([() => {
     lm.sample([1], { maxNewTokens: 100, greedy: true });
   }, { tokens: 100 }]);
+}
+
+/**
+ * W5: a GPT character LM step: 2 pre-LN blocks, vocabulary 96, width 128, 4 heads, feed-forward
+ * 512, sequences of 128, batch 16, next-token cross-entropy, Adam lr 3e-4 (bench/_gpt_torch.py is
+ * the PyTorch twin).
+ *
+ * @example
+ * ```ts ignore
+ * const [step, units] = await w5();
+ * step();
+ * console.log(units.samples); // 16
+ * ```
+ */
+export async function w5(): Promise<Workload> {
+  const { GPT } = await import("@nnc/models/transformer");
+  const rng = new Rng(0);
+  const model = new GPT({
+    vocabSize: 96,
+    blockSize: 128,
+    dModel: 128,
+    numHeads: 4,
+    numLayers: 2,
+    dimFeedforward: 512,
+    rng,
+  });
+  const x = randint(0, 96, [16, 128], { rng });
+  const y = new Tensor(randint(0, 96, [16 * 128], { rng }));
+  const opt = new Adam(model.parameters(), { lr: 3e-4 });
+  return [() => {
+    opt.zeroGrad();
+    crossEntropy(model.forward(x).reshape(16 * 128, 96), y).backward();
+    opt.step();
+  }, { samples: 16 }];
 }

@@ -32,6 +32,7 @@ const WORKLOADS: Record<
   "W4": { unit: "samples/s", per: (u, t) => u.samples / t },
   "W4-lm": { unit: "samples/s", per: (u, t) => u.samples / t },
   "W4-gen": { unit: "tokens/s", per: (u, t) => u.tokens / t },
+  "W5": { unit: "samples/s", per: (u, t) => u.samples / t },
   "W7": { unit: "µs/op", per: (u, t) => (t / u.ops) * 1e6 },
   "W7-grad": { unit: "µs/op", per: (u, t) => (t / u.ops) * 1e6 },
   "W8": { unit: "samples/s", per: (u, t) => u.samples / t },

@@ -50,6 +50,7 @@ const WORKLOADS: Record<string, Maker> = {
   "W4": async () => (await import("./_training_workloads.ts")).w4(),
   "W4-lm": async () => (await import("./_training_workloads.ts")).w4lm(),
   "W4-gen": async () => (await import("./_training_workloads.ts")).w4gen(),
+  "W5": async () => (await import("./_training_workloads.ts")).w5(),
   "W8": async () => (await import("./_training_workloads.ts")).w8(),
   "W-GCN": async () => (await import("./_gnn_workloads.ts")).wgcn(),
 };

@@ -254,8 +254,23 @@ def wgcn(torch):
     return train_step(torch, model, x, y, nn.functional.cross_entropy, opt), {"nodes": n}
 
 
+def w5(torch):
+    from _gpt_torch import make_gpt
+    F = torch.nn.functional
+    model = make_gpt(torch, 96, 128, d_model=128, num_heads=4, num_layers=2, dim_feedforward=512)
+    x = torch.randint(0, 96, (16, 128))
+    y = torch.randint(0, 96, (16, 128))
+    opt = torch.optim.Adam(model.parameters(), lr=3e-4)
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x).reshape(-1, 96), y.reshape(-1)).backward()
+        opt.step()
+    return step, {"samples": 16}
+
+
 WORKLOADS = {"W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W3": w3, "W4": w4, "W4-lm": w4lm,
-             "W4-gen": w4gen, "W7": w7, "W7-grad": w7grad, "W8": w8, "W-GCN": wgcn}
+             "W4-gen": w4gen, "W5": w5, "W7": w7, "W7-grad": w7grad, "W8": w8, "W-GCN": wgcn}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { clamp, expm1, type Tensor, where } from "@nnc/autograd";
+import { clamp, expm1, gelu as geluExact, type Tensor, where } from "@nnc/autograd";
 import { asInput, checkInt, checkNumber, describe, fmtShape } from "./_util.ts";
 
 /**
@@ -58,7 +58,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
  */
 export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
   const t = asInput(x, "gelu");
-  if (approximate === "none") return t.mul(t.mul(Math.SQRT1_2).erf().add(1)).mul(0.5);
+  if (approximate === "none") return geluExact(t);
   if (approximate === "tanh") {
     const inner = t.add(t.mul(t).mul(t).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
     return t.mul(inner.tanh().add(1)).mul(0.5);

@@ -74,8 +74,20 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       }, the weight's in-features`,
     );
   }
-  const y = matmul(input, weight.T);
-  return bias === null ? y : y.add(bias);
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
+    throw new RangeError(
+      `linear: bias must be [${weight.shape[0]}] (the weight's out-features), got ${
+        fmtShape(bias.shape)
+      }`,
+    );
+  }
+  // Leading dimensions fold into one product (as PyTorch's F.linear): one GEMM each way, and the
+  // weight's gradient comes out as one product too instead of a batch of them summed afterwards.
+  const lead = input.shape.slice(0, -1);
+  const x2 = input.ndim > 2 ? input.reshape(-1, weight.shape[1]) : input;
+  let y = matmul(x2, weight.T);
+  if (bias !== null) y = y.add(bias);
+  return input.ndim > 2 ? y.reshape([...lead, weight.shape[0]]) : y;
 }
 
 /**

@@ -10,6 +10,7 @@
  *   (`NDArray` only, browser-safe);
  * - `@nnc/models/gnn`: GCN, GAT, graph classifiers, the graph transformer, a voxel CNN.
  * - `@nnc/models/rnn`: character language models, seq2seq with attention, sampling and beam search.
+ * - `@nnc/models/transformer`: a GPT-style language model and an encoder–decoder transformer.
  *
  * This root module re-exports every family. A model does not know how it is trained or drawn:
  * `@nnc/train` trains it, `@nnc/plot` draws it.
@@ -32,3 +33,4 @@ export * from "./cnn/mod.ts";
 export * from "./classical/mod.ts";
 export * from "./gnn/mod.ts";
 export * from "./rnn/mod.ts";
+export * from "./transformer/mod.ts";

@@ -21,6 +21,8 @@ export const SOURCES: readonly string[] = [
   "src/optim.c",
   "src/sparse.c",
   "src/rnn.c",
+  "src/attention.c",
+  "src/layer_norm.c",
 ];
 
 /**

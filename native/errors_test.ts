@@ -411,3 +411,84 @@ Deno.test({ name: "native: optimiser steps reject short buffers and bad counts",
   assert.equal(sym.nnc_adam_step(c, c.byteLength, 2, x, g, m, m, null), -3, "int32 is unsupported");
   assert.equal(sym.nnc_adam_step(c, c.byteLength, 0, x, g, null, m, null), E_ARG, "m is required");
 });
+
+Deno.test({
+  name: "native: attention rejects short buffers, bad sizes and views out of range",
+  ignore,
+}, () => {
+  // N = 1, H = 1, Lq = 2, Lk = 3, D = 4, Dv = 2, scale 0.5, not causal; contiguous views.
+  const c = new Float64Array(8 + 6 * 10);
+  c.set([1, 1, 2, 3, 4, 2, 0.5, 0]);
+  const f = (len: number) => new Float32Array(len);
+  const slot = (i: number, a: Float32Array | null, rows = 0, cols = 0) =>
+    c.set(
+      a === null ? [0, 0, 0, 0, 0, 0] : [a.byteLength, 0, rows * cols, rows * cols, cols, 1],
+      8 + 6 * i,
+    );
+  const out = f(4), lse = f(2), q = f(8), k = f(12), v = f(6);
+  const forward = (mask: Float32Array | null = null) =>
+    sym.nnc_attention(c, c.byteLength, 0, out, lse, q, k, v, mask);
+  slot(0, out, 2, 2);
+  slot(1, lse, 2, 1);
+  slot(2, q, 2, 4);
+  slot(3, k, 3, 4);
+  slot(4, v, 3, 2);
+  slot(5, null);
+  assert.equal(forward(), 0);
+  assert.equal(sym.nnc_attention(c, c.byteLength, 2, out, lse, q, k, v, null), -3, "int32");
+  assert.equal(sym.nnc_attention(c, 64, 0, out, lse, q, k, v, null), E_ARG, "c too short");
+  c[8 + 6 * 3] = 44; // k claims 11 of its 12 floats
+  assert.equal(forward(), E_BOUNDS);
+  slot(3, k, 3, 4);
+  c[8 + 6 * 2 + 5] = 2; // q with a column stride of 2
+  assert.equal(forward(), E_ARG);
+  slot(2, q, 2, 4);
+  c[3] = 2.5;
+  assert.equal(forward(), E_ARG, "Lk 2.5");
+  c[3] = 3;
+  c[7] = 2;
+  assert.equal(forward(), E_ARG, "causal 2");
+  c[7] = 0;
+  // A [2, 3] mask read with strides (0, 0, 3, 1) from offset 1 runs one past its 6 elements.
+  const mask = f(6);
+  c.set([mask.byteLength, 1, 0, 0, 3, 1], 8 + 6 * 5);
+  assert.equal(forward(mask), E_BOUNDS);
+  c[8 + 6 * 5 + 1] = 0;
+  assert.equal(forward(mask), 0);
+  c[8 + 6 * 5 + 5] = -1; // reversed keys from offset 0 reach element -2
+  assert.equal(forward(mask), E_BOUNDS);
+  const dq = f(8), dk = f(12), dv = f(6), dout = f(4);
+  slot(0, dq, 2, 4);
+  slot(1, dk, 3, 4);
+  slot(2, dv, 3, 2);
+  slot(3, q, 2, 4);
+  slot(4, k, 3, 4);
+  slot(5, v, 3, 2);
+  slot(6, null);
+  slot(7, out, 2, 2);
+  slot(8, lse, 2, 1);
+  slot(9, dout, 2, 2);
+  const backward = () =>
+    sym.nnc_attention_backward(c, c.byteLength, 0, dq, dk, dv, q, k, v, null, out, lse, dout);
+  assert.equal(backward(), 0);
+  c[8 + 6 * 9] = 8; // dout claims 2 elements of 4
+  assert.equal(backward(), E_BOUNDS);
+});
+
+Deno.test({ name: "native: layer norm rejects short buffers and bad sizes", ignore }, () => {
+  const c = new Float64Array(11);
+  const x = new Float32Array(6), out = new Float32Array(6), mean = new Float32Array(2);
+  const rstd = new Float32Array(2), w = new Float32Array(3);
+  c.set([2, 3, 1e-5, 24, 8, 8, 24, 12, 0]);
+  assert.equal(sym.nnc_layer_norm(c, c.byteLength, 0, out, mean, rstd, x, w, null), 0);
+  assert.equal(sym.nnc_layer_norm(c, c.byteLength, 2, out, mean, rstd, x, w, null), -3, "int32");
+  c[7] = 8; // the weight claims 2 of its 3 floats
+  assert.equal(sym.nnc_layer_norm(c, c.byteLength, 0, out, mean, rstd, x, w, null), E_BOUNDS);
+  c[7] = 12;
+  c[1] = 3.5;
+  assert.equal(sym.nnc_layer_norm(c, c.byteLength, 0, out, mean, rstd, x, w, null), E_ARG);
+  c[1] = 3;
+  c[2] = -1;
+  assert.equal(sym.nnc_layer_norm(c, c.byteLength, 0, out, mean, rstd, x, w, null), E_ARG, "eps");
+  assert.equal(sym.nnc_layer_norm(c, 16, 0, out, mean, rstd, x, w, null), E_ARG, "c too short");
+});

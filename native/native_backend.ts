@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  type AttentionKernelParams,
   type Backend,
   type BinaryOp,
   type NDArray,
@@ -55,6 +56,8 @@ const UNARY_CODES: Record<UnaryOp, number> = {
   round: 20,
   trunc: 21,
   erf: 22,
+  gelu: 23,
+  geluGrad: 24,
 };
 
 const BINARY_CODES: Record<BinaryOp, number> = {
@@ -101,6 +104,8 @@ export function createNativeBackend(
   const desc = new Float64Array(DESC_LEN);
   const errBuf = new Uint8Array(512);
   const coeff = new Float64Array(16);
+  const lnc = new Float64Array(11);
+  const attn = new Float64Array(ATTN_HEAD + ATTN_SLOT * 10);
 
   /** Writes operand k into the descriptor; false when C cannot take it (more than 8 dims). */
   function put(k: number, a: NDArray): boolean {
@@ -588,6 +593,104 @@ export function createNativeBackend(
       );
       if (failed(rc, "gruCellBackward")) ref.gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh);
     },
+
+    attention(out, lse, q, k, v, mask, p) {
+      const [n, h, lq, d] = q.shape;
+      if (
+        n * h * lq * k.shape[2] * d < T.attention ||
+        !attentionHead(attn, q, k, v, mask, p, [out, lse, q, k, v, mask])
+      ) return ref.attention(out, lse, q, k, v, mask, p);
+      const rc = sym.nnc_attention(
+        attn,
+        attn.byteLength,
+        DTYPE_CODES[q.dtype],
+        out.data,
+        lse.data,
+        q.data,
+        k.data,
+        v.data,
+        mask === null ? null : mask.data,
+      );
+      if (failed(rc, "attention")) ref.attention(out, lse, q, k, v, mask, p);
+    },
+
+    layerNorm(out, mean, rstd, x, weight, bias, eps) {
+      if (x.size < T.layerNorm || x.dtype === "int32") {
+        return ref.layerNorm(out, mean, rstd, x, weight, bias, eps);
+      }
+      const bufs = [out, mean, rstd, x, weight, bias].map((a) => a === null ? null : flat(a));
+      lnc[0] = x.shape[0];
+      lnc[1] = x.shape[1];
+      lnc[2] = eps;
+      bufs.forEach((b, i) => lnc[3 + i] = b === null ? 0 : b.byteLength);
+      const rc = sym.nnc_layer_norm(
+        lnc,
+        lnc.byteLength,
+        DTYPE_CODES[x.dtype],
+        bufs[0],
+        bufs[1],
+        bufs[2],
+        bufs[3],
+        bufs[4],
+        bufs[5],
+      );
+      if (failed(rc, "layerNorm")) ref.layerNorm(out, mean, rstd, x, weight, bias, eps);
+    },
+
+    layerNormBackward(dx, dweight, dbias, g, x, mean, rstd, weight) {
+      if (x.size < T.layerNorm || x.dtype === "int32") {
+        return ref.layerNormBackward(dx, dweight, dbias, g, x, mean, rstd, weight);
+      }
+      const bufs = [dx, dweight, dbias, g, x, mean, rstd, weight].map((a) =>
+        a === null ? null : flat(a)
+      );
+      lnc[0] = x.shape[0];
+      lnc[1] = x.shape[1];
+      lnc[2] = 0;
+      bufs.forEach((b, i) => lnc[3 + i] = b === null ? 0 : b.byteLength);
+      const rc = sym.nnc_layer_norm_backward(
+        lnc,
+        lnc.byteLength,
+        DTYPE_CODES[x.dtype],
+        bufs[0],
+        bufs[1],
+        bufs[2],
+        bufs[3],
+        bufs[4],
+        bufs[5],
+        bufs[6],
+        bufs[7],
+      );
+      if (failed(rc, "layerNormBackward")) {
+        ref.layerNormBackward(dx, dweight, dbias, g, x, mean, rstd, weight);
+      }
+    },
+
+    attentionBackward(dq, dk, dv, q, k, v, mask, out, lse, dout, p) {
+      const [n, h, lq, d] = q.shape;
+      if (
+        n * h * lq * k.shape[2] * d < T.attention ||
+        !attentionHead(attn, q, k, v, mask, p, [dq, dk, dv, q, k, v, mask, out, lse, dout])
+      ) return ref.attentionBackward(dq, dk, dv, q, k, v, mask, out, lse, dout, p);
+      const rc = sym.nnc_attention_backward(
+        attn,
+        attn.byteLength,
+        DTYPE_CODES[q.dtype],
+        dq.data,
+        dk.data,
+        dv.data,
+        q.data,
+        k.data,
+        v.data,
+        mask === null ? null : mask.data,
+        out.data,
+        lse.data,
+        dout.data,
+      );
+      if (failed(rc, "attentionBackward")) {
+        ref.attentionBackward(dq, dk, dv, q, k, v, mask, out, lse, dout, p);
+      }
+    },
   };
 
   /** Sizes, then the byte length of each buffer (0 for a null one), as nnc_spmm/nnc_sddmm read them. */
@@ -612,9 +715,56 @@ const SEGMENT_CODES = { sum: 0, max: 1, min: 2 } as const;
 
 const DTYPE_CODES = { float32: 0, float64: 1, int32: 2 } as const;
 
+/** Fields of the attention coefficient array before the buffer slots (native/src/attention.c). */
+const ATTN_HEAD = 8;
+/** Doubles per buffer slot: byte length, offset, four strides. */
+const ATTN_SLOT = 6;
+
+/**
+ * Writes the sizes, options and every buffer's geometry of an attention call into `c`; false when
+ * C cannot take it (int32, or a mask of another dtype).
+ */
+function attentionHead(
+  c: Float64Array,
+  q: NDArray,
+  k: NDArray,
+  v: NDArray,
+  mask: NDArray | null,
+  p: AttentionKernelParams,
+  buffers: readonly (NDArray | null)[],
+): boolean {
+  if (q.dtype === "int32" || (mask !== null && mask.dtype !== q.dtype)) return false;
+  // The GEMM takes rows at a positive stride of at least the row's width (BLAS's leading
+  // dimension); other layouts go to the JS kernel.
+  for (const a of buffers) {
+    if (a === null || a === mask || a.ndim !== 4) continue;
+    if (a.shape[2] > 1 && a.strides[2] < Math.max(1, a.shape[3])) return false;
+  }
+  const [n, h, lq, d] = q.shape;
+  c[0] = n;
+  c[1] = h;
+  c[2] = lq;
+  c[3] = k.shape[2];
+  c[4] = d;
+  c[5] = v.shape[3];
+  c[6] = p.scale;
+  c[7] = p.causal ? 1 : 0;
+  buffers.forEach((a, i) => {
+    const at = ATTN_HEAD + ATTN_SLOT * i;
+    if (a === null) {
+      c.fill(0, at, at + ATTN_SLOT);
+      return;
+    }
+    c[at] = a.data.byteLength;
+    c[at + 1] = a.offset;
+    for (let j = 0; j < 4; j++) c[at + 2 + j] = j < a.ndim ? a.strides[j] : 0;
+  });
+  return true;
+}
+
 /** The elements of a contiguous array as their own typed-array view (what C indexes from 0). */
 function flat(a: NDArray): Float32Array | Float64Array | Int32Array {
-  if (!a.isContiguous) throw new RangeError("native optimiser step: buffers must be contiguous");
+  if (!a.isContiguous) throw new RangeError("native kernel: buffers must be contiguous");
   return a.data.subarray(a.offset, a.offset + a.size);
 }
 

@@ -40,6 +40,10 @@ export interface Thresholds {
   segment: number;
   /** Fused recurrent cells (`lstmCell`, `gruCell` and their backward): batch · hidden elements. */
   rnnCell: number;
+  /** Fused attention (`attention`, `attentionBackward`): N·H·Lq·Lk·D multiply-adds of the scores. */
+  attention: number;
+  /** Fused layer norm (`layerNorm`, `layerNormBackward`): input elements. */
+  layerNorm: number;
 }
 
 /**
@@ -68,6 +72,8 @@ export const THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   sparse: 256,
   segment: 1024,
   rnnCell: 0,
+  attention: 0,
+  layerNorm: 0,
 });
 
 /**
@@ -96,4 +102,6 @@ export const NO_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
   sparse: 0,
   segment: 0,
   rnnCell: 0,
+  attention: 0,
+  layerNorm: 0,
 });

@@ -37,7 +37,9 @@ export type UnaryOp =
   | "ceil"
   | "round"
   | "trunc"
-  | "erf";
+  | "erf"
+  | "gelu"
+  | "geluGrad";
 
 /** Elementwise functions of two broadcast arguments. Comparisons write 1 or 0 in `out`'s dtype. */
 export type BinaryOp =
@@ -122,6 +124,17 @@ export interface AdamStep {
   decay: number;
   /** 1 to descend, -1 to ascend (`maximize`). */
   sign: number;
+}
+
+/**
+ * Options of the fused attention kernels. `scale` multiplies `q·k`; with `causal`, query `i` (one of
+ * the last `Lq` of `Lk` positions, as when new tokens attend to a cache) sees keys `j ≤ i + Lk − Lq`.
+ */
+export interface AttentionKernelParams {
+  /** Factor of the dot products (usually `1/√D`). */
+  scale: number;
+  /** Hide the keys after each query's own position. */
+  causal: boolean;
 }
 
 /** The kernels behind `@nnc/tensor`. The JS backend implements all of them and is the oracle. */
@@ -291,5 +304,72 @@ export interface Backend {
     act: NDArray,
     hPrev: NDArray,
     dh: NDArray,
+  ): void;
+  /**
+   * Fused scaled dot-product attention, one block of query rows at a time so that memory stays
+   * O(Lk) per row: for batch (n, h) and query i, `s_j = scale·(q_i·k_j) + mask[n, h, i, j]` (−∞ for
+   * keys the causal rule hides), `out_i = Σ_j softmax(s)_j v_j` and `lse[n, h, i] = log Σ_j exp(s_j)`.
+   * A row whose keys are all masked gets `out_i = 0` and `lse = −∞`. `q` `[N, H, Lq, D]`, `k`
+   * `[N, H, Lk, D]`, `v` `[N, H, Lk, Dv]` and `out` `[N, H, Lq, Dv]` are views with any strides but
+   * a unit last one (the heads of a packed `[N, L, 3, H, D]` projection, say); `lse` `[N, H, Lq]`
+   * has any strides; all share one float dtype; `mask` is null or an additive `[N, H, Lq, Lk]` view
+   * of that dtype with any strides (0 to broadcast). Only the elements of the views are written.
+   */
+  attention(
+    out: NDArray,
+    lse: NDArray,
+    q: NDArray,
+    k: NDArray,
+    v: NDArray,
+    mask: NDArray | null,
+    p: AttentionKernelParams,
+  ): void;
+  /**
+   * Backward of {@link Backend.attention}: given its inputs, its `out` and `lse`, and the gradient
+   * `dout` of the output (a view like `out`), writes the gradients into the views `dq`, `dk`, `dv`
+   * (shaped as `q`, `k`, `v`, unit last stride), recomputing the weights block by block instead of
+   * storing them.
+   */
+  attentionBackward(
+    dq: NDArray,
+    dk: NDArray,
+    dv: NDArray,
+    q: NDArray,
+    k: NDArray,
+    v: NDArray,
+    mask: NDArray | null,
+    out: NDArray,
+    lse: NDArray,
+    dout: NDArray,
+    p: AttentionKernelParams,
+  ): void;
+  /**
+   * Layer normalisation of each row of the contiguous `x` `[R, C]`: `mean[r]` = the row's mean,
+   * `rstd[r]` = 1/√(biased variance + eps), `out = (x − mean)·rstd ⊙ weight + bias` (`weight` and
+   * `bias` `[C]`, or null for 1 and 0). `out` is contiguous `[R, C]`; `mean`, `rstd` `[R]`.
+   */
+  layerNorm(
+    out: NDArray,
+    mean: NDArray,
+    rstd: NDArray,
+    x: NDArray,
+    weight: NDArray | null,
+    bias: NDArray | null,
+    eps: number,
+  ): void;
+  /**
+   * Backward of {@link Backend.layerNorm} given the upstream gradient `g` `[R, C]` and the saved
+   * `mean` and `rstd`: `dx` `[R, C]`, and the column sums `dweight = Σ_r g ⊙ x̂` and `dbias = Σ_r g`
+   * `[C]` (either may be null when not wanted). All contiguous.
+   */
+  layerNormBackward(
+    dx: NDArray,
+    dweight: NDArray | null,
+    dbias: NDArray | null,
+    g: NDArray,
+    x: NDArray,
+    mean: NDArray,
+    rstd: NDArray,
+    weight: NDArray | null,
   ): void;
 }

@@ -96,6 +96,8 @@ const FLOAT_RESULT = new Set<UnaryOp>([
   "sigmoid",
   "softplus",
   "erf",
+  "gelu",
+  "geluGrad",
 ]);
 
 function unaryOp(name: string, op: UnaryOp, x: NDArray): NDArray {
@@ -606,6 +608,30 @@ export function trunc(x: NDArray): NDArray {
  */
 export function erf(x: NDArray): NDArray {
   return unaryOp("erf", "erf", x);
+}
+/**
+ * GELU, `x·Φ(x) = x·(1 + erf(x/√2))/2` (the exact form, PyTorch's default), in one kernel.
+ *
+ * @example
+ * ```ts
+ * import { array, gelu } from "@nnc/tensor";
+ * console.assert(Math.abs(gelu(array([1], { dtype: "float64" })).item() - 0.8413447460685429) < 1e-15);
+ * ```
+ */
+export function gelu(x: NDArray): NDArray {
+  return unaryOp("gelu", "gelu", x);
+}
+/**
+ * The derivative of {@link gelu}: `Φ(x) + x·φ(x)`.
+ *
+ * @example
+ * ```ts
+ * import { array, geluGrad } from "@nnc/tensor";
+ * console.assert(geluGrad(array([0])).item() === 0.5);
+ * ```
+ */
+export function geluGrad(x: NDArray): NDArray {
+  return unaryOp("geluGrad", "geluGrad", x);
 }
 
 function checkBound(v: unknown, name: string): void {

@@ -16,6 +16,8 @@ import { cholesky, eigh, lu, qr, solve, svd } from "./js/linalg.ts";
 import { adamStep, sgdStep } from "./js/optim_step.ts";
 import { sddmm, segmentReduce, spmm } from "./js/sparse.ts";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./js/rnn_cell.ts";
+import { attention, attentionBackward } from "./js/attention.ts";
+import { layerNorm, layerNormBackward } from "./js/layer_norm.ts";
 
 /**
  * The JS backend object.
@@ -59,4 +61,8 @@ export const jsBackend: Backend = {
   lstmCellBackward,
   gruCell,
   gruCellBackward,
+  attention,
+  attentionBackward,
+  layerNorm,
+  layerNormBackward,
 };

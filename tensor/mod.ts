@@ -41,3 +41,5 @@ export * from "./segment.ts";
 export * from "./atomic_write.ts";
 export * as linalg from "./linalg/mod.ts";
 export type { NestedArray } from "./_nested.ts";
+export * from "./attention.ts";
+export * from "./layer_norm.ts";

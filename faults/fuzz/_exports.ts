@@ -19,6 +19,7 @@ export const PACKAGES: readonly string[] = [
   "models/classical",
   "models/gnn",
   "models/rnn",
+  "models/transformer",
 ];
 
 /** Whether a value is a class (not a plain function). */

@@ -143,7 +143,7 @@ export const AUTO: Record<string, string> = {
     onesLike outer pad promoteTypes rand randint randn randperm sameShape scatterAdd
     scatterAddInPlace sizeOf sort split stack std topk variance where windowOutputShape zeros
     zerosLike getBackend getPrintOptions defaultRng allocTyped assign
-    CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm`,
+    CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm fusedAttention fusedAttentionBackward fusedLayerNorm fusedLayerNormBackward gelu geluGrad`,
   autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d
     arange argmax argmin argsort astype avgPool avgPool1d avgPool2d avgPool3d chunk clamp
     concat conv1d conv2d conv3d convTranspose1d convTranspose2d convTranspose3d dot dropout
@@ -153,7 +153,7 @@ export const AUTO: Record<string, string> = {
     permute rand randint randn reshape scatterAdd slice sort split squeeze stack std tensor
     topk transpose unfold unsqueeze variance where zeros zerosLike isAnomalyEnabled
     isGradEnabled backward
-    gatherRows recurrence recurrenceReference sddmm segmentReduce segmentSoftmax spmm`,
+    gatherRows recurrence recurrenceReference sddmm segmentReduce segmentSoftmax spmm attentionWeights fusedAttention gelu geluGrad layerNorm packedAttention`,
   layers: `Abs AdaptiveAvgPool2d AvgPool1d AvgPool2d AvgPoolNd BCELoss BCEWithLogitsLoss
     BatchNorm1d BatchNorm2d BatchNormNd Bilinear Conv1d Conv2d Conv3d ConvNd ConvTranspose1d
     ConvTranspose2d ConvTranspose3d ConvTransposeNd CosineEmbeddingLoss CrossEntropyLoss
@@ -168,7 +168,7 @@ export const AUTO: Record<string, string> = {
     init.xavierNormal init.xavierUniform init.zeros interpolate klDiv l1Loss layerNorm
     leakyRelu linear maxout mseLoss nllLoss removeWeightNorm sigmoid smoothL1Loss softplus
     tanimotoLoss weightNorm functionalCall
-    AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency`,
+    AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding`,
   optim: `Adadelta Adagrad Adam AdamW CosineAnnealingLR ExponentialLR HyperbolicDecayLR
     LRScheduler LinearDecayLR LinearWarmup MultiStepLR OneCycleLR Optimizer RMSprop
     ReduceLROnPlateau SGD SignSGD StepLR clipGradNorm clipGradValue decodeOptimizerState
@@ -199,6 +199,7 @@ export const AUTO: Record<string, string> = {
   "models/gnn": `GAT GCN GraphClassifier GraphTransformerClassifier voxelCnn`,
   "models/rnn":
     `CharLM Seq2Seq beamSearch detachState generate sampleNext samplingDistribution sequenceLogProb`,
+  "models/transformer": `GPT GPTState Seq2SeqTransformer Seq2SeqTransformerState`,
 };
 
 const FILE_IO: string[] = [

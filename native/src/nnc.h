@@ -45,7 +45,8 @@ enum {
 enum {
   NNC_NEG, NNC_ABS, NNC_SIGN, NNC_EXP, NNC_EXPM1, NNC_LOG, NNC_LOG1P, NNC_SQRT, NNC_RSQRT,
   NNC_SQUARE, NNC_RECIPROCAL, NNC_SIN, NNC_COS, NNC_TAN, NNC_TANH, NNC_SIGMOID, NNC_RELU,
-  NNC_SOFTPLUS, NNC_FLOOR, NNC_CEIL, NNC_ROUND, NNC_TRUNC, NNC_ERF, NNC_UNARY_COUNT
+  NNC_SOFTPLUS, NNC_FLOOR, NNC_CEIL, NNC_ROUND, NNC_TRUNC, NNC_ERF, NNC_GELU, NNC_GELU_GRAD,
+  NNC_UNARY_COUNT
 };
 
 /* Binary op codes, in the order of @nnc/tensor's BinaryOp. */
@@ -154,6 +155,26 @@ NNC_API int32_t nnc_gru_cell(const double *c, int32_t c_bytes, int32_t dtype, vo
 NNC_API int32_t nnc_gru_cell_backward(const double *c, int32_t c_bytes, int32_t dtype, void *dxg,
                                       void *dhg, void *dhprev, const void *act, const void *hprev,
                                       const void *dh);
+/* Fused scaled dot-product attention (native/src/attention.c), in the arithmetic of @nnc/tensor's
+ * JS kernels (tensor/js/attention.ts), on strided [N, H, L, D] views with a unit column stride
+ * (lse [N, H, Lq] and the mask with any strides). c = [N, H, Lq, Lk, D, Dv, scale, causal, then per
+ * buffer argument in order: bytes, offset, stride n, stride h, stride row, stride column]; a NULL
+ * mask has bytes 0. */
+NNC_API int32_t nnc_attention(const double *c, int32_t c_bytes, int32_t dtype, void *out, void *lse,
+                              const void *q, const void *k, const void *v, const void *mask);
+NNC_API int32_t nnc_attention_backward(const double *c, int32_t c_bytes, int32_t dtype, void *dq,
+                                       void *dk, void *dv, const void *q, const void *k,
+                                       const void *v, const void *mask, const void *out,
+                                       const void *lse, const void *dout);
+
+/* Fused layer normalisation over the last axis of contiguous [R, C] arrays (native/src/layer_norm.c),
+ * in the arithmetic of @nnc/tensor's JS kernels (tensor/js/layer_norm.ts). c = [R, C, eps, then the
+ * byte length of each buffer argument in order (0 for a NULL weight, bias, dweight or dbias)]. */
+NNC_API int32_t nnc_layer_norm(const double *c, int32_t c_bytes, int32_t dtype, void *out, void *mean,
+                               void *rstd, const void *x, const void *w, const void *b);
+NNC_API int32_t nnc_layer_norm_backward(const double *c, int32_t c_bytes, int32_t dtype, void *dx,
+                                        void *dw, void *db, const void *g, const void *x,
+                                        const void *mean, const void *rstd, const void *w);
 
 /* Plain GEMM entry points for benchmarks: C[M,N] = A[M,K] B[K,N], all row-major contiguous.
  * builtin != 0 forces libnnc's own GEMM. */

@@ -187,13 +187,16 @@ UNARY_ROW(trunc_f, float, truncf(v))
 UNARY_ROW(trunc_d, double, trunc(v))
 UNARY_ROW(trunc_i, int32_t, v)
 UNARY_ALL(erf, erf(D))
+UNARY_ALL(gelu, D * (erf(D * M_SQRT1_2) + 1) * 0.5)
+UNARY_ALL(gelu_grad, (erf(D * M_SQRT1_2) + 1) * 0.5 + D * exp(-0.5 * D * D) * 0.3989422804014327)
 #undef D
 
 #define U3(name) {name##_f, name##_d, name##_i}
 static const nnc_row_fn UNARY[NNC_UNARY_COUNT][3] = {
     U3(neg),  U3(abs),        U3(sign), U3(exp),  U3(expm1), U3(log),     U3(log1p),    U3(sqrt),
     U3(rsqrt), U3(square),    U3(reciprocal), U3(sin), U3(cos), U3(tan),  U3(tanh),     U3(sigmoid),
-    U3(relu), U3(softplus),   U3(floor), U3(ceil), U3(round), U3(trunc),  U3(erf)};
+    U3(relu), U3(softplus),   U3(floor), U3(ceil), U3(round), U3(trunc),  U3(erf),
+    U3(gelu), U3(gelu_grad)};
 
 static int unary_costly(int op) {
   switch (op) {

@@ -126,7 +126,22 @@ const UNARY: Record<UnaryOp, Row1> = {
   erf: (o, po, so, a, pa, sa, n) => {
     for (let i = 0; i < n; i++, po += so, pa += sa) o[po] = erf(a[pa]);
   },
+  gelu: (o, po, so, a, pa, sa, n) => {
+    for (let i = 0; i < n; i++, po += so, pa += sa) {
+      const v = a[pa];
+      o[po] = v * (erf(v * Math.SQRT1_2) + 1) * 0.5;
+    }
+  },
+  geluGrad: (o, po, so, a, pa, sa, n) => {
+    for (let i = 0; i < n; i++, po += so, pa += sa) {
+      const v = a[pa];
+      o[po] = (erf(v * Math.SQRT1_2) + 1) * 0.5 + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
+    }
+  },
 };
+
+/** 1/√(2π), the standard normal density at 0. */
+const INV_SQRT_2PI = 0.3989422804014327;
 
 /** Rounds half to even, as NumPy and PyTorch do. */
 export function roundHalfEven(v: number): number {

@@ -1,0 +1,211 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { argmax, array, assertClose, type NDArray, randint, Rng, sub } from "@nnc/tensor";
+import { noGrad } from "@nnc/autograd";
+import { crossEntropy } from "@nnc/layers";
+import { GPT, type PositionalKind } from "./mod.ts";
+
+const f64 = "float64" as const;
+
+function model(positional: PositionalKind = "learned", blockSize = 24, seed = 0): GPT {
+  return new GPT({
+    vocabSize: 11,
+    blockSize,
+    dModel: 16,
+    numHeads: 2,
+    numLayers: 2,
+    positional,
+    dtype: f64,
+    rng: new Rng(seed),
+  }).eval();
+}
+
+/** Greedy continuation of `prompt` by `n` tokens through `step` (argmax of the logits). */
+function greedy(gpt: GPT, prompt: number[][], n: number, useCache: boolean): number[][] {
+  let state = gpt.initState({ useCache });
+  let { logits } = gpt.step(prompt, state);
+  const out = prompt.map((p) => [...p]);
+  for (let i = 0; i < n; i++) {
+    const next = Array.from(argmax(logits, { axis: -1 }).data);
+    next.forEach((t, b) => out[b].push(t));
+    ({ logits, state } = gpt.step(next.map((t) => [t]), state));
+  }
+  return out;
+}
+
+Deno.test("GPT: nanoGPT names, tied output weights, GPT-2 initialisation", () => {
+  const gpt = new GPT({
+    vocabSize: 11,
+    blockSize: 8,
+    dModel: 16,
+    numHeads: 2,
+    numLayers: 2,
+    rng: new Rng(1),
+  });
+  const names = Object.keys(gpt.stateDict());
+  assert.deepEqual(names.slice(0, 3), [
+    "tok_emb.weight",
+    "pos_emb.weight",
+    "blocks.0.self_attn.in_proj_weight",
+  ]);
+  assert.deepEqual(names.slice(-2), ["ln_f.weight", "ln_f.bias"]);
+  assert.ok(!names.some((n) => n.startsWith("head")), "tied: no separate head");
+  const std = (a: NDArray) => Math.sqrt(a.square().mean().item());
+  assert.ok(Math.abs(std(gpt.tokEmb.weight.data) - 0.02) < 0.003);
+  assert.ok(
+    Math.abs(std(gpt.blocks.at(1).linear2.weight.data) - 0.01) < 0.002,
+    "residual projections 0.02/√(2L)",
+  );
+  // The output layer is the embedding: its gradient gets a share from the logits.
+  crossEntropy(
+    gpt.forward(randint(0, 11, [2, 5], { rng: new Rng(2) })).reshape(10, 11),
+    randint(0, 11, [10]),
+  ).backward();
+  assert.ok(gpt.tokEmb.weight.grad!.data.abs().max().item() > 0);
+  const untied = new GPT({
+    vocabSize: 11,
+    blockSize: 8,
+    dModel: 16,
+    numHeads: 2,
+    numLayers: 1,
+    tieWeights: false,
+  });
+  assert.ok(Object.keys(untied.stateDict()).includes("head.weight"));
+});
+
+Deno.test("GPT is causal: logits at position t ignore the tokens after t (property)", () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom<PositionalKind>("learned", "sinusoidal", "rotary"),
+      fc.integer({ min: 0, max: 8 }),
+      fc.integer(),
+      (kind, t, seed) => {
+        const gpt = model(kind);
+        const a = randint(0, 11, [1, 10], { rng: new Rng(seed) });
+        const b = a.clone();
+        for (let j = t + 1; j < 10; j++) b.data[j] = (a.data[j] + 1 + (seed & 3)) % 11;
+        const [la, lb] = noGrad(() => [gpt.forward(a), gpt.forward(b)]);
+        assertClose(la.data.slice(null, { stop: t + 1 }), lb.data.slice(null, { stop: t + 1 }), {
+          rtol: 1e-12,
+          atol: 1e-12,
+        });
+      },
+    ),
+    { numRuns: 20 },
+  );
+});
+
+Deno.test("GPT generation with the KV cache produces exactly the tokens of full recomputation", () => {
+  for (const kind of ["learned", "sinusoidal", "rotary"] as const) {
+    const gpt = model(kind, 24, 3);
+    const prompt = [[1, 2, 3, 4], [5, 5, 6, 0]];
+    const cached = greedy(gpt, prompt, 16, true);
+    const full = greedy(gpt, prompt, 16, false);
+    assert.deepEqual(cached, full, kind);
+    // And step by step the logits agree with one pass over the whole sequence.
+    const seq = array(cached, { dtype: "int32" });
+    const whole = noGrad(() => gpt.forward(seq.slice(null, { stop: 19 })));
+    let state = gpt.initState();
+    let last = gpt.step(seq.slice(null, { stop: 4 }), state);
+    assertClose(last.logits, whole.data.slice(null, 3), { rtol: 1e-10, atol: 1e-12 });
+    for (let t = 4; t < 19; t++) {
+      last = gpt.step(seq.slice(null, { start: t, stop: t + 1 }), state);
+      state = last.state;
+      assertClose(last.logits, whole.data.slice(null, t), { rtol: 1e-10, atol: 1e-12 });
+    }
+  }
+});
+
+Deno.test("GPTState.select reorders the batch as beam search needs (cached and not)", () => {
+  const gpt = model("learned", 16, 4);
+  for (const useCache of [true, false]) {
+    const state = gpt.initState({ useCache });
+    gpt.step([[1, 2, 3], [4, 5, 6]], state);
+    state.select([1, 1, 0]);
+    const { logits } = gpt.step([[7], [8], [9]], state);
+    const expect = noGrad(() =>
+      gpt.forward(array([[4, 5, 6, 7], [4, 5, 6, 8], [1, 2, 3, 9]], { dtype: "int32" }))
+    );
+    assertClose(logits, expect.data.slice(null, 3), { rtol: 1e-10, atol: 1e-12 });
+  }
+});
+
+Deno.test("GPT learns a repeating sequence (loss falls by plain gradient steps)", () => {
+  const gpt = new GPT({
+    vocabSize: 5,
+    blockSize: 16,
+    dModel: 16,
+    numHeads: 2,
+    numLayers: 1,
+    rng: new Rng(5),
+  });
+  const seq = array([[0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0]], { dtype: "int32" });
+  const x = seq.slice(null, { stop: 15 }),
+    y = seq.slice(null, { start: 1 }).contiguous().reshape(15);
+  const loss = () => crossEntropy(gpt.forward(x).reshape(15, 5), y);
+  const first = noGrad(loss).item();
+  for (let i = 0; i < 60; i++) {
+    gpt.zeroGrad();
+    loss().backward();
+    for (const p of gpt.parameters()) p.data = sub(p.data, p.grad!.data.mul(0.5));
+  }
+  const last = noGrad(loss).item();
+  assert.ok(first > 1.5 && last < 0.3, `loss ${first} → ${last}`);
+});
+
+Deno.test("GPT: errors name the model and the shapes", () => {
+  const gpt = model("learned", 8);
+  assert.throws(
+    () => gpt.forward(array([[1, 2]], { dtype: "float32" })),
+    /GPT\(vocabSize=11, blockSize=8\): tokens must be int32 \[N, T\], got float32 \[1, 2\]/,
+  );
+  assert.throws(
+    () => gpt.forward(randint(0, 11, [1, 9])),
+    /positions 0..8 \(tokens \[1, 9\]\) exceed blockSize 8/,
+  );
+  const state = gpt.initState();
+  gpt.step([[1, 2, 3, 4, 5, 6]], state);
+  assert.throws(
+    () => gpt.step([[1, 2, 3]], state),
+    /positions 6..8 \(tokens \[1, 3\] after 6 cached\) exceed blockSize 8/,
+  );
+  assert.throws(
+    () => new GPT({ vocabSize: 5, blockSize: 8, dModel: 10, numHeads: 4 }),
+    /GPT: dModel 10 must be divisible by numHeads 4/,
+  );
+  assert.throws(
+    () => new GPT({ vocabSize: 5, blockSize: 8, positional: "alibi" as "learned" }),
+    /positional must be one of "learned", "sinusoidal", "rotary"/,
+  );
+});
+
+Deno.test("GPT.attentionMaps: per block and head, causal rows that sum to one", () => {
+  const gpt = model("rotary", 16, 6);
+  const maps = gpt.attentionMaps(array([[1, 2, 3, 4, 5]], { dtype: "int32" }));
+  assert.equal(maps.length, 2);
+  assert.deepEqual(maps[0].shape, [1, 2, 5, 5]);
+  assertClose(
+    maps[1].sum({ axis: -1 }),
+    array([[[1, 1, 1, 1, 1], [1, 1, 1, 1, 1]]], { dtype: f64 }),
+    { atol: 1e-12 },
+  );
+  assert.equal(maps[0].get(0, 1, 1, 2), 0);
+});
+
+Deno.test("GPT plugs into the shared sampling helpers: sample and beamSearch through decoder()", () => {
+  const gpt = model("learned", 24, 7);
+  const prompt = [1, 2, 3, 4];
+  const cached = gpt.sample(prompt, { maxNewTokens: 12, greedy: true });
+  const recomputed = gpt.sample(prompt, { maxNewTokens: 12, greedy: true, useCache: false });
+  assert.deepEqual(cached, recomputed);
+  assert.deepEqual(cached, greedy(gpt, [prompt], 12, true)[0].slice(4));
+  // Sampled continuations are reproducible with a seed, and stay in the vocabulary.
+  const a = gpt.sample(prompt, { maxNewTokens: 10, temperature: 0.9, topK: 5, seed: 3 });
+  assert.deepEqual(a, gpt.sample(prompt, { maxNewTokens: 10, temperature: 0.9, topK: 5, seed: 3 }));
+  assert.ok(a.every((t) => t >= 0 && t < 11));
+  // Beam search (KV caches reordered between steps) never scores below greedy decoding.
+  const [best] = gpt.beamSearch(prompt, { beamWidth: 4, maxLength: 8, lengthPenalty: 0 });
+  const [greedyOnly] = gpt.beamSearch(prompt, { beamWidth: 1, maxLength: 8, lengthPenalty: 0 });
+  assert.deepEqual(greedyOnly.tokens, cached.slice(0, 8));
+  assert.ok(best.logProb >= greedyOnly.logProb - 1e-9);
+});
