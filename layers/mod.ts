@@ -22,6 +22,7 @@
  */
 export * from "./parameter.ts";
 export * from "./module.ts";
+export * from "./module_display.ts";
 export * from "./sequential.ts";
 export * from "./module_list.ts";
 export * from "./module_dict.ts";

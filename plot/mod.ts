@@ -36,3 +36,4 @@ export * from "./heatmap_chart.ts";
 export * from "./histogram_chart.ts";
 export * from "./contour_chart.ts";
 export * from "./image_grid.ts";
+export * from "./figure.ts";

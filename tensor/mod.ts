@@ -34,6 +34,7 @@ export * from "./sort.ts";
 export * from "./window.ts";
 export * from "./rnn_cell.ts";
 export * from "./format.ts";
+export * from "./display.ts";
 export * from "./testing.ts";
 export * from "./safetensors.ts";
 export * from "./sparse.ts";

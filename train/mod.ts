@@ -31,6 +31,7 @@
  */
 export * from "./metrics.ts";
 export * from "./history.ts";
+export * from "./history_svg.ts";
 export * from "./progress.ts";
 export * from "./callbacks.ts";
 export * from "./evaluate.ts";
