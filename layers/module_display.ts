@@ -4,12 +4,18 @@
  *
  * @module
  */
-import { fmtShape, type MimeBundle } from "@nnc/tensor";
-import type { AnyModule } from "./module.ts";
+import { describe, fmtShape, type MimeBundle } from "@nnc/tensor";
+import { type AnyModule, Module } from "./module.ts";
 import { fmtCount } from "./_util.ts";
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function checkModule(module: unknown, op: string): void {
+  if (!(module instanceof Module)) {
+    throw new TypeError(`${op}: expected a Module, got ${describe(module)}`);
+  }
 }
 
 const CELL = "padding:2px 8px;text-align:left;vertical-align:top;font-family:monospace";
@@ -28,6 +34,7 @@ const NUMBER = CELL.replace("text-align:left", "text-align:right");
  * ```
  */
 export function moduleTable(module: AnyModule): string {
+  checkModule(module, "moduleTable");
   const rows = module.namedModules().map(([name, m]) => {
     const depth = name === "" ? 0 : name.split(".").length;
     const own = m.namedParameters({ recurse: false })
@@ -66,5 +73,6 @@ export function moduleTable(module: AnyModule): string {
  * ```
  */
 export function moduleDisplayData(module: AnyModule): MimeBundle {
+  checkModule(module, "moduleDisplayData");
   return { "text/plain": module.toString(), "text/html": moduleTable(module) };
 }

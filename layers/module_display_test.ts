@@ -36,3 +36,8 @@ Deno.test("moduleTable: frozen parameters are marked and counted apart; the disp
   assert.deepEqual(bundle, moduleDisplayData(lin));
   assert.equal(bundle["text/plain"], lin.toString());
 });
+
+Deno.test("moduleTable, moduleDisplayData: a non-module is a TypeError naming the function", () => {
+  assert.throws(() => moduleTable({} as never), /moduleTable: expected a Module, got/);
+  assert.throws(() => moduleDisplayData(null as never), /moduleDisplayData: expected a Module/);
+});

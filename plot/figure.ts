@@ -18,6 +18,26 @@ function base64(bytes: Uint8Array): string {
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
+function mimeTypeOf(content: unknown, op: string): "image/svg+xml" | "image/png" {
+  if (typeof content === "string") {
+    if (!/^\s*(<\?xml|<svg)/.test(content)) {
+      throw new TypeError(
+        `${op}: expected an SVG document (starting with <svg), got ${
+          describe(content.slice(0, 40))
+        }`,
+      );
+    }
+    return "image/svg+xml";
+  }
+  if (content instanceof Uint8Array) {
+    if (!PNG_SIGNATURE.every((b, i) => content[i] === b)) {
+      throw new TypeError(`${op}: the bytes are not a PNG file (no PNG signature)`);
+    }
+    return "image/png";
+  }
+  throw new TypeError(`${op}: content must be SVG text or PNG bytes, got ${describe(content)}`);
+}
+
 /**
  * A chart or image ready to display: SVG text or PNG bytes.
  *
@@ -89,5 +109,7 @@ export class Figure {
 export async function show(
   chart: string | Uint8Array | Promise<string | Uint8Array>,
 ): Promise<Figure> {
-  return new Figure(await chart);
+  const content = await chart;
+  mimeTypeOf(content, "show");
+  return new Figure(content);
 }

@@ -22,3 +22,7 @@ Deno.test("Figure: anything else is a TypeError naming what was expected", () =>
   assert.throws(() => new Figure(new Uint8Array([1, 2, 3])), /not a PNG file/);
   assert.throws(() => new Figure(42 as unknown as string), /SVG text or PNG bytes, got 42/);
 });
+
+Deno.test("show: a promise of anything but SVG or PNG rejects with a TypeError naming show", async () => {
+  await assert.rejects(show(Promise.resolve("oops")), /show: expected an SVG document/);
+});

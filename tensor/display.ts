@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { NDArray } from "./ndarray.ts";
+import { NDArray } from "./ndarray.ts";
+import { checkOptions, describe } from "./check.ts";
 import { fmtShape } from "./shape.ts";
 import { base64, encodePng } from "./_png.ts";
 
@@ -133,6 +134,25 @@ function escapeHtml(s: string): string {
  * ```
  */
 export function displayData(a: NDArray, options: DisplayOptions = {}): MimeBundle {
+  const op = "displayData";
+  if (!(a instanceof NDArray)) {
+    throw new TypeError(`${op}: expected an NDArray, got ${describe(a)}`);
+  }
+  checkOptions(options, op);
+  for (const key of ["kind", "text"] as const) {
+    if (options[key] !== undefined && typeof options[key] !== "string") {
+      throw new TypeError(`${op}: ${key} must be a string, got ${describe(options[key])}`);
+    }
+  }
+  if (
+    options.notes !== undefined &&
+    (!Array.isArray(options.notes) || options.notes.some((n) => typeof n !== "string"))
+  ) {
+    throw new TypeError(`${op}: notes must be an array of strings, got ${describe(options.notes)}`);
+  }
+  if (options.image !== undefined && typeof options.image !== "boolean") {
+    throw new TypeError(`${op}: image must be a boolean, got ${describe(options.image)}`);
+  }
   const kind = options.kind ?? "NDArray";
   const header = [kind, a.dtype, fmtShape(a.shape), ...(options.notes ?? [])].join(" ");
   const text = options.text ?? a.toString();

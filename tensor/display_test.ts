@@ -71,3 +71,16 @@ Deno.test("encodePng: stored deflate blocks split at 65535 bytes decode exactly"
   assert.deepEqual(img.data, pixels);
   assert.equal(base64(new Uint8Array([1, 2, 3])), "AQID");
 });
+
+Deno.test("displayData: bad arguments are TypeErrors naming displayData", () => {
+  assert.throws(
+    () => displayData([1, 2] as unknown as NDArray),
+    /displayData: expected an NDArray/,
+  );
+  assert.throws(() => displayData(zeros([2]), { kind: 3 } as never), /displayData: kind must be/);
+  assert.throws(() => displayData(zeros([2]), { notes: [1] } as never), /displayData: notes must/);
+  assert.throws(
+    () => displayData(zeros([2]), { image: "yes" } as never),
+    /displayData: image must/,
+  );
+});

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { describe } from "@nnc/tensor";
 import type { EpochLog } from "./history.ts";
 
 const PANEL_W = 320;
@@ -122,7 +123,18 @@ function panel(
  * ```
  */
 export function historySvg(history: { readonly epochs: readonly EpochLog[] }): string {
-  const rows = history.epochs;
+  const op = "historySvg";
+  const rows = (history as { epochs?: unknown } | null)?.epochs;
+  if (!Array.isArray(rows)) {
+    throw new TypeError(
+      `${op}: expected a History (an object with epochs), got ${describe(history)}`,
+    );
+  }
+  for (const r of rows) {
+    if (r === null || typeof r !== "object" || typeof r.epoch !== "number") {
+      throw new TypeError(`${op}: every epoch log needs a numeric epoch, got ${describe(r)}`);
+    }
+  }
   const panels = rows.length === 0 ? [] : panelsOf(rows);
   const head = (w: number, h: number) =>
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ` +

@@ -34,3 +34,11 @@ Deno.test("historySvg: one epoch draws points, empty history says so; History di
   assert.equal(bundle["image/svg+xml"], historySvg(h));
   assert.match(bundle["image/svg+xml"], /font-weight="bold">accuracy</);
 });
+
+Deno.test("historySvg: anything but a history is a TypeError naming historySvg", () => {
+  assert.throws(() => historySvg(null as never), /historySvg: expected a History/);
+  assert.throws(
+    () => historySvg({ epochs: [{ loss: 1 }] } as never),
+    /historySvg: every epoch log/,
+  );
+});
