@@ -17,6 +17,14 @@
  * console.assert(w.grad?.toArray().toString() === "0,0,3,6");
  * ```
  *
+ * ## See also
+ *
+ * In Jupyter (Deno's kernel) a `Tensor` shows its shape, dtype, gradient status and values, or a
+ * PNG when it looks like an image. Browser-safe.
+ *
+ * The nnc packages: [@nnc/tensor](https://jsr.io/@nnc/tensor), [@nnc/native](https://jsr.io/@nnc/native), [@nnc/autograd](https://jsr.io/@nnc/autograd), [@nnc/layers](https://jsr.io/@nnc/layers), [@nnc/optim](https://jsr.io/@nnc/optim), [@nnc/datasets](https://jsr.io/@nnc/datasets), [@nnc/plot](https://jsr.io/@nnc/plot), [@nnc/train](https://jsr.io/@nnc/train), [@nnc/models](https://jsr.io/@nnc/models).
+ * Examples and notebooks: the repository's `examples/` and `examples/notebooks/` folders.
+ *
  * @module
  */
 export { Tensor, type TensorLike, type TensorOptions, type TensorSortResult } from "./tensor.ts";

@@ -6,7 +6,9 @@
  */
 import {
   type ArgReduceOptions,
+  displayData,
   type DType,
+  type MimeBundle,
   NDArray,
   type NestedArray,
   type PadOptions,
@@ -190,6 +192,19 @@ export class Tensor {
     const body = this.data.toString().replace(/^array/, "tensor");
     if (this.#gradFn !== null) return body.replace(/\)$/, `, gradFn=${this.#gradFn.name})`);
     return this.#requiresGrad ? body.replace(/\)$/, ", requiresGrad=true)") : body;
+  }
+  /**
+   * Rich display in Jupyter (Deno's kernel calls this): shape, dtype, gradient status and values,
+   * or a PNG when the values look like an image (`displayData` of `@nnc/tensor`).
+   */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    const notes = this.#gradFn !== null
+      ? [`gradFn=${this.#gradFn.name}`]
+      : this.#requiresGrad
+      ? ["requiresGrad"]
+      : [];
+    if (this.grad !== null) notes.push("(has grad)");
+    return displayData(this.data, { kind: "Tensor", notes, text: this.toString() });
   }
 
   // ----- elementwise -----

@@ -18,10 +18,19 @@
  * console.assert(net.parameters().every((p) => p.grad !== null));
  * ```
  *
+ * ## See also
+ *
+ * In Jupyter (Deno's kernel) a `Module` shows its tree as a table with parameter shapes and counts
+ * ({@link moduleTable}). Browser-safe (saving and loading files needs Deno).
+ *
+ * The nnc packages: [@nnc/tensor](https://jsr.io/@nnc/tensor), [@nnc/native](https://jsr.io/@nnc/native), [@nnc/autograd](https://jsr.io/@nnc/autograd), [@nnc/layers](https://jsr.io/@nnc/layers), [@nnc/optim](https://jsr.io/@nnc/optim), [@nnc/datasets](https://jsr.io/@nnc/datasets), [@nnc/plot](https://jsr.io/@nnc/plot), [@nnc/train](https://jsr.io/@nnc/train), [@nnc/models](https://jsr.io/@nnc/models).
+ * Examples and notebooks: the repository's `examples/` and `examples/notebooks/` folders.
+ *
  * @module
  */
 export * from "./parameter.ts";
 export * from "./module.ts";
+export * from "./module_display.ts";
 export * from "./sequential.ts";
 export * from "./module_list.ts";
 export * from "./module_dict.ts";

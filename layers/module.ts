@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { astype, clone, type DType, isFloat, NDArray, zeros } from "@nnc/tensor";
+import { astype, clone, type DType, isFloat, type MimeBundle, NDArray, zeros } from "@nnc/tensor";
+import { moduleDisplayData } from "./module_display.ts";
 import { Tensor } from "@nnc/autograd";
 import { Parameter } from "./parameter.ts";
 import { describe, fmtCount, fmtShape, sameShape } from "./_util.ts";
@@ -424,6 +425,14 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
    */
   toString(): string {
     return this.#repr(0);
+  }
+
+  /**
+   * Rich display in Jupyter (Deno's kernel calls this): the tree as an HTML table with parameter
+   * shapes and counts ({@link moduleTable}).
+   */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return moduleDisplayData(this as unknown as AnyModule);
   }
 
   #repr(depth: number): string {

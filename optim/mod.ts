@@ -21,6 +21,13 @@
  * console.assert(Math.hypot(w.get(0), w.get(1)) < 0.1);
  * ```
  *
+ * ## See also
+ *
+ * Browser-safe (saving optimiser state to files needs Deno).
+ *
+ * The nnc packages: [@nnc/tensor](https://jsr.io/@nnc/tensor), [@nnc/native](https://jsr.io/@nnc/native), [@nnc/autograd](https://jsr.io/@nnc/autograd), [@nnc/layers](https://jsr.io/@nnc/layers), [@nnc/optim](https://jsr.io/@nnc/optim), [@nnc/datasets](https://jsr.io/@nnc/datasets), [@nnc/plot](https://jsr.io/@nnc/plot), [@nnc/train](https://jsr.io/@nnc/train), [@nnc/models](https://jsr.io/@nnc/models).
+ * Examples and notebooks: the repository's `examples/` and `examples/notebooks/` folders.
+ *
  * @module
  */
 export * from "./optimizer.ts";

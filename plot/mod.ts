@@ -25,6 +25,13 @@
  * console.assert(svg.startsWith("<svg"));
  * ```
  *
+ * ## See also
+ *
+ * In Jupyter (Deno's kernel) `await show(chart)` displays any chart or image grid ({@link Figure}).
+ *
+ * The nnc packages: [@nnc/tensor](https://jsr.io/@nnc/tensor), [@nnc/native](https://jsr.io/@nnc/native), [@nnc/autograd](https://jsr.io/@nnc/autograd), [@nnc/layers](https://jsr.io/@nnc/layers), [@nnc/optim](https://jsr.io/@nnc/optim), [@nnc/datasets](https://jsr.io/@nnc/datasets), [@nnc/plot](https://jsr.io/@nnc/plot), [@nnc/train](https://jsr.io/@nnc/train), [@nnc/models](https://jsr.io/@nnc/models).
+ * Examples and notebooks: the repository's `examples/` and `examples/notebooks/` folders.
+ *
  * @module
  */
 export * from "./vega.ts";
@@ -36,3 +43,4 @@ export * from "./heatmap_chart.ts";
 export * from "./histogram_chart.ts";
 export * from "./contour_chart.ts";
 export * from "./image_grid.ts";
+export * from "./figure.ts";

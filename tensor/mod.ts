@@ -10,6 +10,15 @@
  * console.log(matmul(a, a.T).toString());
  * ```
  *
+ * ## See also
+ *
+ * In Jupyter (Deno's kernel) an `NDArray` shows its dtype, shape and values, or a PNG when it
+ * looks like an image ({@link displayData}). Browser-safe: the page `web/` of the repository trains
+ * networks with it in a Web Worker.
+ *
+ * The nnc packages: [@nnc/tensor](https://jsr.io/@nnc/tensor), [@nnc/native](https://jsr.io/@nnc/native), [@nnc/autograd](https://jsr.io/@nnc/autograd), [@nnc/layers](https://jsr.io/@nnc/layers), [@nnc/optim](https://jsr.io/@nnc/optim), [@nnc/datasets](https://jsr.io/@nnc/datasets), [@nnc/plot](https://jsr.io/@nnc/plot), [@nnc/train](https://jsr.io/@nnc/train), [@nnc/models](https://jsr.io/@nnc/models).
+ * Examples and notebooks: the repository's `examples/` and `examples/notebooks/` folders.
+ *
  * @module
  */
 export * from "./dtype.ts";
@@ -34,6 +43,7 @@ export * from "./sort.ts";
 export * from "./window.ts";
 export * from "./rnn_cell.ts";
 export * from "./format.ts";
+export * from "./display.ts";
 export * from "./testing.ts";
 export * from "./safetensors.ts";
 export * from "./sparse.ts";

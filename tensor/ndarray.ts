@@ -15,6 +15,7 @@ import { cumprod, cumsum } from "./cumulative.ts";
 import { logSoftmax, softmax } from "./softmax.ts";
 import { astype, clone, contiguous } from "./copy.ts";
 import { formatArray } from "./format.ts";
+import { displayData, type MimeBundle } from "./display.ts";
 import { toNested } from "./_nested.ts";
 import type { NestedArray } from "./_nested.ts";
 
@@ -334,6 +335,13 @@ export class NDArray {
   /** Prints like NumPy/PyTorch: `array([[1, 2], [3, 4]], dtype=float32)`, summarised when large. */
   toString(): string {
     return formatArray(this);
+  }
+  /**
+   * Rich display in Jupyter (Deno's kernel calls this): the values under a header with dtype and
+   * shape, or a PNG when the array looks like an image. See {@link displayData}.
+   */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return displayData(this);
   }
 
   // ----- elementwise -----

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { describe } from "@nnc/tensor";
+import { describe, type MimeBundle } from "@nnc/tensor";
+import { historySvg } from "./history_svg.ts";
 
 /**
  * One epoch's log: its number (1-based) and named values, e.g. `loss`, `accuracy`, `valLoss`,
@@ -149,5 +150,13 @@ export class History {
       lines.push(keys.map((k) => (k in r ? String(r[k]) : "")).join(","));
     }
     return lines.join("\n") + "\n";
+  }
+
+  /**
+   * Rich display in Jupyter (Deno's kernel calls this): the learning curves as SVG
+   * ({@link historySvg}), the CSV as text.
+   */
+  [Symbol.for("Jupyter.display")](): MimeBundle {
+    return { "text/plain": this.toCsv(), "image/svg+xml": historySvg(this) };
   }
 }

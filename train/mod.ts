@@ -27,10 +27,18 @@
  * console.log(history.last()!.loss < 1e-3); // true
  * ```
  *
+ * ## See also
+ *
+ * In Jupyter (Deno's kernel) a `History` shows its learning curves as SVG ({@link historySvg}).
+ *
+ * The nnc packages: [@nnc/tensor](https://jsr.io/@nnc/tensor), [@nnc/native](https://jsr.io/@nnc/native), [@nnc/autograd](https://jsr.io/@nnc/autograd), [@nnc/layers](https://jsr.io/@nnc/layers), [@nnc/optim](https://jsr.io/@nnc/optim), [@nnc/datasets](https://jsr.io/@nnc/datasets), [@nnc/plot](https://jsr.io/@nnc/plot), [@nnc/train](https://jsr.io/@nnc/train), [@nnc/models](https://jsr.io/@nnc/models).
+ * Examples and notebooks: the repository's `examples/` and `examples/notebooks/` folders.
+ *
  * @module
  */
 export * from "./metrics.ts";
 export * from "./history.ts";
+export * from "./history_svg.ts";
 export * from "./progress.ts";
 export * from "./callbacks.ts";
 export * from "./evaluate.ts";

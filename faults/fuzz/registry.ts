@@ -143,7 +143,7 @@ export const AUTO: Record<string, string> = {
     onesLike outer pad promoteTypes rand randint randn randperm sameShape scatterAdd
     scatterAddInPlace sizeOf sort split stack std topk variance where windowOutputShape zeros
     zerosLike getBackend getPrintOptions defaultRng allocTyped assign
-    CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm fusedAttention fusedAttentionBackward fusedLayerNorm fusedLayerNormBackward gelu geluGrad`,
+    CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm fusedAttention fusedAttentionBackward fusedLayerNorm fusedLayerNormBackward gelu geluGrad displayData`,
   autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d
     arange argmax argmin argsort astype avgPool avgPool1d avgPool2d avgPool3d chunk clamp
     concat conv1d conv2d conv3d convTranspose1d convTranspose2d convTranspose3d dot dropout
@@ -168,7 +168,7 @@ export const AUTO: Record<string, string> = {
     init.xavierNormal init.xavierUniform init.zeros interpolate klDiv l1Loss layerNorm
     leakyRelu linear maxout mseLoss nllLoss removeWeightNorm sigmoid smoothL1Loss softplus
     tanimotoLoss weightNorm functionalCall
-    AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding`,
+    AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding moduleTable moduleDisplayData`,
   optim: `Adadelta Adagrad Adam AdamW CosineAnnealingLR ExponentialLR HyperbolicDecayLR
     LRScheduler LinearDecayLR LinearWarmup MultiStepLR OneCycleLR Optimizer RMSprop
     ReduceLROnPlateau SGD SignSGD StepLR clipGradNorm clipGradValue decodeOptimizerState
@@ -182,11 +182,11 @@ export const AUTO: Record<string, string> = {
     GraphBatch GraphData GraphDataLoader TextCorpus addingProblem batchGraphs fortunes motifGraphs oneHotDegree stripControls transliterate transliterationTask untransliterate`,
   plot: `decisionRuns historyChart historyChartSpec imageGrid lineChart lineChartSpec
     renderVegaLite scatterChart scatterChartSpec
-    confusionMatrixChart confusionMatrixChartSpec contourChart contourChartSpec contourLines heatmapChart heatmapChartSpec histogram histogramChart histogramChartSpec voronoiCells xyChart xyChartSpec`,
+    confusionMatrixChart confusionMatrixChartSpec contourChart contourChartSpec contourLines heatmapChart heatmapChartSpec histogram histogramChart histogramChartSpec voronoiCells xyChart xyChartSpec Figure show`,
   train: `Accuracy CsvLogger EarlyStopping History JsonlLogger ModelCheckpoint
     NonFiniteLossError Progress TopKAccuracy accuracy confusionMatrix evaluate
     formatConfusionMatrix formatLogValue precisionRecall predict predictBatches
-    predictedClasses resolveMetrics topKAccuracy valKey`,
+    predictedClasses resolveMetrics topKAccuracy valKey historySvg`,
   "models/unsupervised": `CompetitiveLearning Hebbian Hopfield KMeans KMeansNetwork
     MiniBatchKMeans Oja PCA Sanger Willshaw hopfieldCapacity kmeansPlusPlus lloyd
     sparsePatterns`,
