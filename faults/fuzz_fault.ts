@@ -142,7 +142,9 @@ async function follow(
   out: { progress: string; lastChange: number; tail: string },
 ): Promise<void> {
   let pending = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+  const decoder = new TextDecoder();
+  for await (const bytes of stream) {
+    const chunk = decoder.decode(bytes, { stream: true });
     const lines = (pending + chunk).split("\n");
     pending = lines.pop() ?? "";
     for (const line of lines) {
