@@ -1,10 +1,14 @@
 /**
  * Size thresholds below which the WebAssembly backend runs the JS kernel instead: under them the
- * copies into linear memory and the call cost more than the Wasm loop saves. Measured with
- * `deno run -A wasm/bench/crossover.ts` (see README.md for the table and the method).
+ * copies into linear memory and the call cost more than the Wasm loop saves. Some kernels never pay
+ * (`Infinity`): memory-bound ones whose copies cost more than the loop (optimiser steps, gathers,
+ * strided copies) and a few functions that wasi-libc computes more slowly than V8 (tanh, expm1,
+ * log1p, pow). Measured with `deno run wasm/bench/crossover.ts` (see README.md for the table and the
+ * method).
  *
  * @module
  */
+import type { BinaryOp, UnaryOp } from "@nnc/tensor";
 
 /** Minimum sizes (elements, or multiply-adds for matmul) at which each kernel runs in Wasm. */
 export interface WasmThresholds {
@@ -26,12 +30,20 @@ export interface WasmThresholds {
   cumulative: number;
   /** `sort`: input elements. */
   sort: number;
-  /** `gather`, `scatterAdd`, `indexSelect`: index (or output) elements. */
+  /** `gather`, `indexSelect`: index (or output) elements. */
   indexing: number;
-  /** `im2col`, `col2im`, `pool`: elements of the larger operand. */
+  /** `scatterAdd`: index elements. */
+  scatterAdd: number;
+  /** `im2col`, `col2im`: elements of the larger operand. */
   window: number;
+  /** `pool`: input elements. */
+  pool: number;
   /** Fused optimiser steps (`sgdStep`, `adamStep`): parameter elements. */
   optim: number;
+  /** Unary ops that always run in JS (slower in Wasm at every size measured). */
+  jsUnary: readonly UnaryOp[];
+  /** Binary ops that always run in JS. */
+  jsBinary: readonly BinaryOp[];
 }
 
 /**
@@ -44,18 +56,22 @@ export interface WasmThresholds {
  * ```
  */
 export const WASM_THRESHOLDS: Readonly<WasmThresholds> = Object.freeze({
-  copy: 1024,
+  copy: Infinity,
   unaryCheap: 1024,
-  unary: 64,
+  unary: 256,
   binary: 1024,
   reduce: 256,
-  matmul: 4096,
-  softmax: 256,
-  cumulative: 256,
-  sort: 64,
-  indexing: 256,
-  window: 256,
-  optim: 1024,
+  matmul: 512,
+  softmax: 64,
+  cumulative: 1024,
+  sort: 16,
+  indexing: Infinity,
+  scatterAdd: 1024,
+  window: 64,
+  pool: Infinity,
+  optim: Infinity,
+  jsUnary: Object.freeze(["tanh", "expm1", "log1p"] as UnaryOp[]),
+  jsBinary: Object.freeze(["pow"] as BinaryOp[]),
 });
 
 /**
@@ -79,6 +95,10 @@ export const WASM_NO_THRESHOLDS: Readonly<WasmThresholds> = Object.freeze({
   cumulative: 0,
   sort: 0,
   indexing: 0,
+  scatterAdd: 0,
   window: 0,
+  pool: 0,
   optim: 0,
+  jsUnary: Object.freeze([] as UnaryOp[]),
+  jsBinary: Object.freeze([] as BinaryOp[]),
 });

@@ -407,7 +407,7 @@ export function createWasmBackend(
 
     unary(op, out, x) {
       if (
-        out.size < (CHEAP_UNARY.has(op) ? T.unaryCheap : T.unary) ||
+        out.size < (CHEAP_UNARY.has(op) ? T.unaryCheap : T.unary) || T.jsUnary.includes(op) ||
         !(add(0, out, Use.Out) && add(1, x, Use.In))
       ) {
         reset();
@@ -418,7 +418,7 @@ export function createWasmBackend(
 
     binary(op, out, a, b) {
       if (
-        out.size < T.binary ||
+        out.size < T.binary || T.jsBinary.includes(op) ||
         !(add(0, out, Use.Out) && add(1, a, Use.In) && add(2, b, Use.In))
       ) {
         reset();
@@ -528,7 +528,7 @@ export function createWasmBackend(
 
     scatterAdd(out, axis, index, src) {
       if (
-        index.size < T.indexing ||
+        index.size < T.scatterAdd ||
         !(add(0, out, Use.InOut) && add(1, index, Use.In) && add(2, src, Use.In))
       ) {
         reset();
@@ -570,7 +570,7 @@ export function createWasmBackend(
 
     pool(kind, out, indices, x, g, countIncludePad) {
       if (
-        x.size < T.window ||
+        x.size < T.pool ||
         !(add(0, out, Use.Out) && add(2, x, Use.In) && (!indices || add(1, indices, Use.Out)))
       ) {
         reset();
