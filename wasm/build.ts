@@ -224,7 +224,8 @@ export function moduleText(bytes: Uint8Array, relaxed: Uint8Array): string {
 export const NNC_WASM_INITIAL_PAGES: number = ${INITIAL_MEMORY / 65536};
 
 /** The relaxed-SIMD float32 GEMM kernel module, base64-encoded. */
-export const NNC_RELAXED_GEMM_BASE64: string = "${base64(relaxed)}";
+export const NNC_RELAXED_GEMM_BASE64: string =
+  "${base64(relaxed)}";
 
 /** The WebAssembly build of libnnc, base64-encoded. */
 export const NNC_WASM_BASE64: string =
