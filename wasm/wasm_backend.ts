@@ -67,6 +67,8 @@ const UNARY_CODES: Record<UnaryOp, number> = {
   round: 20,
   trunc: 21,
   erf: 22,
+  gelu: 23,
+  geluGrad: 24,
 };
 
 const BINARY_CODES: Record<BinaryOp, number> = {

@@ -48,6 +48,8 @@ const UNARY: UnaryOp[] = [
   "round",
   "trunc",
   "erf",
+  "gelu",
+  "geluGrad",
 ];
 const BINARY: BinaryOp[] = [
   "add",
@@ -127,9 +129,11 @@ fuzz("unary", 2000, 2, (r) => {
   const o2 = twin(out);
   nb.unary(op, out, x);
   ref.unary(op, o2, x);
-  // erf: libm's vs the JS series (both accurate to ~1e-15).
+  // erf: libm's vs the JS series (both accurate to ~1e-15). GELU adds 1 to erf, so for negative
+  // inputs the two erf's 1e-15 differences become relative differences of the small results.
+  const gelu = op === "gelu" || op === "geluGrad";
   const tol = dtype === "float64"
-    ? { rtol: 1e-14, atol: 1e-15 }
+    ? { rtol: gelu ? 1e-12 : 1e-14, atol: gelu ? 1e-14 : 1e-15 }
     : dtype === "float32"
     ? { rtol: 1.2e-7, atol: 1e-30 }
     : EXACT;
@@ -863,4 +867,93 @@ fuzz("sgdStep and adamStep", 300, 21, (r) => {
   check("adamStep m", m, m2, EXACT, ctx);
   check("adamStep v", v, v2, EXACT, ctx);
   if (vmax && vmax2) check("adamStep vmax", vmax, vmax2, EXACT, ctx);
+});
+
+fuzz("attention and attentionBackward", 150, 22, (r) => {
+  const dtype = r.pick(FLOATS);
+  const n = r.int(1, 2), h = r.int(1, 3);
+  // Past 64 query rows the kernels work in several row blocks (dK, dV accumulate across them).
+  const lq = r.chance(0.25) ? r.int(65, 140) : r.int(1, 12);
+  const lk = r.chance(0.3) ? r.int(1, lq) : lq + r.int(0, 40);
+  const d = r.int(1, 40), dv = r.int(1, 24);
+  const causal = r.chance(0.5);
+  const q = headView(r, dtype, [n, h, lq, d]), k = headView(r, dtype, [n, h, lk, d]);
+  const v = headView(r, dtype, [n, h, lk, dv]), g = headView(r, dtype, [n, h, lq, dv]);
+  let mask: NDArray | null = null;
+  if (r.chance(0.6)) {
+    mask = randomView(r, dtype, [n, h, lq, lk], { broadcast: true, fill: { scale: 1 } });
+    // Some hidden keys, and now and then a whole hidden row.
+    for (let i = 0; i < mask.data.length; i++) if (r.chance(0.15)) mask.data[i] = -Infinity;
+    if (r.chance(0.2)) mask.data.fill(-Infinity);
+  }
+  const p = { scale: r.chance(0.3) ? 1 : 1 / Math.sqrt(d), causal };
+  const out = headView(r, dtype, [n, h, lq, dv]);
+  const lse = randomView(r, dtype, [n, h, lq]);
+  const [out2, lse2] = [twin(out), twin(lse)];
+  nb.attention(out, lse, q, k, v, mask, p);
+  ref.attention(out2, lse2, q, k, v, mask, p);
+  const ctx = () =>
+    `${dtype} n ${n} h ${h} lq ${lq} lk ${lk} d ${d} dv ${dv} ${JSON.stringify(p)} q ${
+      layout(q)
+    } out ${layout(out)} mask ${mask === null ? "none" : layout(mask)}`;
+  const tol = tolFor(dtype, 20);
+  check("attention out", out, out2, tol, ctx);
+  check("attention lse", lse, lse2, tol, ctx);
+  const grads = [[n, h, lq, d], [n, h, lk, d], [n, h, lk, dv]].map((s) => headView(r, dtype, s));
+  const grads2 = grads.map(twin);
+  nb.attentionBackward(grads[0], grads[1], grads[2], q, k, v, mask, out2, lse2, g, p);
+  ref.attentionBackward(grads2[0], grads2[1], grads2[2], q, k, v, mask, out2, lse2, g, p);
+  ["dq", "dk", "dv"].forEach((name, i) => check(name, grads[i], grads2[i], tol, ctx));
+});
+
+/**
+ * A random [N, H, L, D] view with a unit last stride, as attention kernels take: (N, H, L) in a
+ * random memory order, with gaps between rows and heads, at a random offset, values in [-1, 1).
+ */
+function headView(r: Rand, dtype: DType, shape: readonly number[]): NDArray {
+  const order = r.perm(3);
+  const len = shape.slice(0, 3).map((s) => s + (r.chance(0.3) ? r.int(1, 2) : 0));
+  const width = shape[3] + (r.chance(0.3) ? r.int(1, 3) : 0);
+  const strides = [0, 0, 0, 1];
+  let acc = width;
+  for (let j = 2; j >= 0; j--) {
+    strides[order[j]] = acc;
+    acc *= len[order[j]];
+  }
+  const offset = r.int(0, 3);
+  const data = dtype === "float64"
+    ? new Float64Array(offset + acc + 2)
+    : new Float32Array(offset + acc + 2);
+  for (let i = 0; i < data.length; i++) data[i] = r.next() * 2 - 1;
+  return new NDArray(new Storage(data), shape, strides, offset);
+}
+
+fuzz("layerNorm and layerNormBackward", 200, 23, (r) => {
+  const dtype = r.pick(FLOATS);
+  // Past 64 rows the backward's column sums come from several chunks (and threads).
+  const rows = r.chance(0.2) ? r.int(65, 300) : r.int(1, 10), cols = r.int(1, 70);
+  const x = contiguousOut(dtype, [rows, cols], r), g = contiguousOut(dtype, [rows, cols], r);
+  const w = r.chance(0.7) ? contiguousOut(dtype, [cols], r) : null;
+  const b = r.chance(0.7) ? contiguousOut(dtype, [cols], r) : null;
+  const eps = r.chance(0.5) ? 1e-5 : r.next();
+  const [out, mean, rstd] = [[rows, cols], [rows], [rows]].map((s) => contiguousOut(dtype, s, r));
+  const [out2, mean2, rstd2] = [out, mean, rstd].map(twin);
+  nb.layerNorm(out, mean, rstd, x, w, b, eps);
+  ref.layerNorm(out2, mean2, rstd2, x, w, b, eps);
+  const tol = tolFor(dtype, 10);
+  const ctx = () =>
+    `${dtype} [${rows}, ${cols}] weight ${w !== null} bias ${b !== null} eps ${eps}`;
+  check("layerNorm out", out, out2, tol, ctx);
+  check("layerNorm mean", mean, mean2, tol, ctx);
+  check("layerNorm rstd", rstd, rstd2, tol, ctx);
+  const dx = contiguousOut(dtype, [rows, cols], r);
+  const dw = r.chance(0.7) ? contiguousOut(dtype, [cols], r) : null;
+  const db = r.chance(0.7) ? contiguousOut(dtype, [cols], r) : null;
+  const [dx2, dw2, db2] = [dx, dw, db].map((a) => a === null ? null : twin(a));
+  nb.layerNormBackward(dx, dw, db, g, x, mean2, rstd2, w);
+  ref.layerNormBackward(dx2!, dw2, db2, g, x, mean2, rstd2, w);
+  // The column sums add rows in a different order (by chunks): a looser bound for them.
+  check("layerNormBackward dx", dx, dx2!, tol, ctx);
+  if (dw && dw2) check("layerNormBackward dweight", dw, dw2, tolFor(dtype, 200), ctx);
+  if (db && db2) check("layerNormBackward dbias", db, db2, tolFor(dtype, 200), ctx);
 });
