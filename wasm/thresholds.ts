@@ -40,6 +40,16 @@ export interface WasmThresholds {
   pool: number;
   /** Fused optimiser steps (`sgdStep`, `adamStep`): parameter elements. */
   optim: number;
+  /** `spmm`, `sddmm`: stored entries × heads × features. */
+  sparse: number;
+  /** `segmentReduce`: source elements (rows × features). */
+  segment: number;
+  /** Fused LSTM/GRU cells and their backward: batch × hidden. */
+  rnnCell: number;
+  /** Fused attention (`attention`, `attentionBackward`): N·H·Lq·Lk·D multiply-adds of the scores. */
+  attention: number;
+  /** Fused layer norm (`layerNorm`, `layerNormBackward`): input elements. */
+  layerNorm: number;
   /** Unary ops that always run in JS (slower in Wasm at every size measured). */
   jsUnary: readonly UnaryOp[];
   /** Binary ops that always run in JS. */
@@ -70,6 +80,11 @@ export const WASM_THRESHOLDS: Readonly<WasmThresholds> = Object.freeze({
   window: 64,
   pool: Infinity,
   optim: Infinity,
+  sparse: 1024,
+  segment: 4096,
+  rnnCell: 256,
+  attention: 1024,
+  layerNorm: 1024,
   jsUnary: Object.freeze(["tanh", "expm1", "log1p"] as UnaryOp[]),
   jsBinary: Object.freeze(["pow"] as BinaryOp[]),
 });
@@ -99,6 +114,11 @@ export const WASM_NO_THRESHOLDS: Readonly<WasmThresholds> = Object.freeze({
   window: 0,
   pool: 0,
   optim: 0,
+  sparse: 0,
+  segment: 0,
+  rnnCell: 0,
+  attention: 0,
+  layerNorm: 0,
   jsUnary: Object.freeze([] as UnaryOp[]),
   jsBinary: Object.freeze([] as BinaryOp[]),
 });

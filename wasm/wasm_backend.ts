@@ -14,6 +14,7 @@
  * @module
  */
 import {
+  type AttentionKernelParams,
   type Backend,
   type BinaryOp,
   type NDArray,
@@ -34,7 +35,10 @@ const DESC_LEN = 128;
 const DESC_BYTES = DESC_LEN * 8;
 const MAX_DIMS = 8;
 const ERR_BYTES = 512;
-const COEFF_LEN = 16;
+/** Doubles of the coefficient array of the kernels that take one (optimiser steps, sparse, cells,
+ * attention, layer norm): attention's is the longest, 8 + 6 per operand for 10 operands. */
+const COEFF_LEN = 128;
+const COEFF_BYTES = COEFF_LEN * 8;
 const ALIGN = 64;
 
 const E_ARG = -1;
@@ -216,7 +220,7 @@ export function createWasmBackend(
 
   // ---- operands ----
   const placed: Placed[] = Array.from(
-    { length: 5 },
+    { length: 10 },
     () => ({ a: null, use: Use.In, lo: 0, count: 0, ptr: 0, inPlace: false }),
   );
   let nPlaced = 0;
@@ -250,8 +254,14 @@ export function createWasmBackend(
     return true;
   }
 
-  /** Copies inputs into the arena and fills the descriptor; returns false if nothing to run. */
-  function stage(op: string): void {
+  /** Marks operand k as absent (a null optional operand: C gets a null pointer). */
+  function none(k: number): void {
+    placed[k].a = null;
+    if (k + 1 > nPlaced) nPlaced = k + 1;
+  }
+
+  /** Copies inputs into the arena and, unless `describe` is false, fills the descriptor. */
+  function stage(op: string, describe = true): void {
     let bytes = 0;
     for (let k = 0; k < nPlaced; k++) {
       const p = placed[k];
@@ -274,6 +284,7 @@ export function createWasmBackend(
           heap(d).set(d.subarray(p.lo, p.lo + p.count), p.ptr / es);
         }
       }
+      if (!describe) continue;
       const base = k * SLOT;
       const n = a.shape.length;
       desc[base] = DTYPE_CODES[a.dtype];
@@ -308,8 +319,34 @@ export function createWasmBackend(
     nPlaced = 0;
   }
 
+  /** Address of the start of operand k's span (0 when absent). */
   function ptr(k: number): number {
     return placed[k].a ? placed[k].ptr : 0;
+  }
+
+  /** Address of operand k's first element (0 when absent): what the flat-buffer kernels take. */
+  function first(k: number): number {
+    const p = placed[k], a = p.a;
+    if (!a) return 0;
+    return p.ptr + (p.inPlace ? a.offset : a.offset - p.lo) * a.data.BYTES_PER_ELEMENT;
+  }
+
+  /** Operand k's offset (elements) from the start of its span, as the view kernels take it. */
+  function spanOffset(k: number): number {
+    const p = placed[k], a = p.a!;
+    return p.inPlace ? a.offset : a.offset - p.lo;
+  }
+
+  /** Bytes of operand k's span (0 when absent). */
+  function spanBytes(k: number): number {
+    const p = placed[k];
+    return p.a ? p.count * p.a.data.BYTES_PER_ELEMENT : 0;
+  }
+
+  /** Bytes of operand k's elements from its first one, for the flat-buffer kernels (0 when absent). */
+  function flatBytes(k: number): number {
+    const a = placed[k].a;
+    return a ? a.size * a.data.BYTES_PER_ELEMENT : 0;
   }
 
   /** Runs a kernel on the staged operands; true when the JS kernel must run instead. */
@@ -367,23 +404,26 @@ export function createWasmBackend(
   }
 
   /**
-   * Runs a fused optimiser step over contiguous buffers (x, g, then the state buffers, null where
-   * absent); `coeff` holds the step's coefficients from index 4 (sgd) or 6 (adam) on.
+   * Runs a kernel that takes a coefficient array and one pointer per operand (a null pointer for an
+   * absent one) on the operands registered with `add`/`none`: the fused optimiser steps, sparse,
+   * cell, attention and layer-norm kernels. `fill` writes the coefficients once the operands are
+   * placed; `views` passes the start of each operand's span (the kernel reads offsets and strides
+   * from the coefficients) instead of its first element. True when the JS kernel must run instead.
    */
-  function optimStep(op: string, fn: string, dtype: number, arrays: (NDArray | null)[]): boolean {
-    for (let k = 0; k < arrays.length; k++) {
-      const a = arrays[k];
-      if (a) add(k, a, k === 1 ? Use.In : Use.InOut);
-      else placed[k].a = null;
-      coeff[1 + k] = a ? a.size * a.data.BYTES_PER_ELEMENT : 0;
-    }
-    nPlaced = arrays.length;
+  function callCoeff(
+    op: string,
+    fn: string,
+    dtype: number,
+    fill: (c: Float64Array) => void,
+    views = false,
+  ): boolean {
     let rc: number;
     try {
-      stage(op);
-      rc = arrays.length === 3
-        ? sym[fn](COEFF, COEFF_LEN * 8, dtype, ptr(0), ptr(1), ptr(2))
-        : sym[fn](COEFF, COEFF_LEN * 8, dtype, ptr(0), ptr(1), ptr(2), ptr(3), ptr(4));
+      stage(op, false);
+      fill(coeff);
+      const args = [COEFF, COEFF_BYTES, dtype];
+      for (let k = 0; k < nPlaced; k++) args.push(views ? ptr(k) : first(k));
+      rc = sym[fn](...args);
     } catch (e) {
       reset();
       throw e;
@@ -394,6 +434,84 @@ export function createWasmBackend(
     }
     unstage();
     return false;
+  }
+
+  /** Registers contiguous operands (null: absent) with their uses; false if one is not contiguous. */
+  function addFlat(arrays: readonly (NDArray | null)[], uses: readonly Use[]): boolean {
+    for (let k = 0; k < arrays.length; k++) {
+      const a = arrays[k];
+      if (a === null) none(k);
+      else if (!a.isContiguous || !add(k, a, uses[k])) return false;
+    }
+    return true;
+  }
+
+  /** Sizes, then the byte length of each of the `count` flat operands, as nnc_spmm/nnc_sddmm read them. */
+  function csr(
+    k: Float64Array,
+    n: number,
+    m: number,
+    heads: number,
+    width: number,
+    nnz: number,
+    count: number,
+  ): void {
+    k[0] = n;
+    k[1] = m;
+    k[2] = heads;
+    k[3] = width;
+    k[4] = nnz;
+    for (let i = 0; i < count; i++) k[5 + i] = flatBytes(i);
+  }
+
+  /** B, H, then the byte length of each of the `count` flat operands, as the cell kernels read them. */
+  function cell(k: Float64Array, B: number, H: number, count: number): void {
+    k[0] = B;
+    k[1] = H;
+    for (let i = 0; i < count; i++) k[2 + i] = flatBytes(i);
+  }
+
+  /** Registers strided operands (null: absent), as the attention kernels take them. */
+  function addViews(arrays: readonly (NDArray | null)[], uses: readonly Use[]): boolean {
+    for (let k = 0; k < arrays.length; k++) {
+      const a = arrays[k];
+      if (a === null) none(k);
+      else if (!add(k, a, uses[k])) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The sizes, options and every operand's geometry of an attention call, as native/src/attention.c
+   * reads them: 8 fields, then per operand its span's byte length, offset and four strides.
+   */
+  function attentionHead(
+    c: Float64Array,
+    q: NDArray,
+    k: NDArray,
+    v: NDArray,
+    p: AttentionKernelParams,
+    arrays: readonly (NDArray | null)[],
+  ): void {
+    const [n, h, lq, d] = q.shape;
+    c[0] = n;
+    c[1] = h;
+    c[2] = lq;
+    c[3] = k.shape[2];
+    c[4] = d;
+    c[5] = v.shape[3];
+    c[6] = p.scale;
+    c[7] = p.causal ? 1 : 0;
+    for (let i = 0; i < arrays.length; i++) {
+      const at = ATTN_HEAD + ATTN_SLOT * i, a = arrays[i];
+      if (a === null) {
+        c.fill(0, at, at + ATTN_SLOT);
+        continue;
+      }
+      c[at] = spanBytes(i);
+      c[at + 1] = spanOffset(i);
+      for (let j = 0; j < 4; j++) c[at + 2 + j] = j < a.ndim ? a.strides[j] : 0;
+    }
   }
 
   const backend: Partial<Backend> = {
@@ -590,44 +708,269 @@ export function createWasmBackend(
 
     sgdStep(x, g, buf, c) {
       if (x.size < T.optim || x.dtype === "int32") return ref.sgdStep(x, g, buf, c);
-      refresh();
-      coeff[0] = x.size;
-      coeff[4] = c.lr;
-      coeff[5] = c.weightDecay;
-      coeff[6] = c.sign;
-      coeff[7] = c.momentum;
-      coeff[8] = c.dampening;
-      coeff[9] = c.nesterov ? 1 : 0;
-      coeff[10] = c.first ? 1 : 0;
-      const fallback = optimStep("sgdStep", "nnc_sgd_step", DTYPE_CODES[x.dtype], [
-        flat(x),
-        flat(g),
-        buf === null ? null : flat(buf),
-      ]);
+      if (!addFlat([x, g, buf], [Use.InOut, Use.In, Use.InOut])) {
+        reset();
+        return ref.sgdStep(x, g, buf, c);
+      }
+      const fallback = callCoeff("sgdStep", "nnc_sgd_step", DTYPE_CODES[x.dtype], (k) => {
+        k[0] = x.size;
+        for (let i = 0; i < 3; i++) k[1 + i] = flatBytes(i);
+        k[4] = c.lr;
+        k[5] = c.weightDecay;
+        k[6] = c.sign;
+        k[7] = c.momentum;
+        k[8] = c.dampening;
+        k[9] = c.nesterov ? 1 : 0;
+        k[10] = c.first ? 1 : 0;
+      });
       if (fallback) ref.sgdStep(x, g, buf, c);
     },
 
     adamStep(x, g, m, v, vmax, c) {
       if (x.size < T.optim || x.dtype === "int32") return ref.adamStep(x, g, m, v, vmax, c);
-      refresh();
-      coeff[0] = x.size;
-      // The same expressions as the JS kernel, so both backends round alike.
-      coeff[6] = c.lr / (1 - c.beta1 ** c.step);
-      coeff[7] = Math.sqrt(1 - c.beta2 ** c.step);
-      coeff[8] = c.beta1;
-      coeff[9] = c.beta2;
-      coeff[10] = c.eps;
-      coeff[11] = c.l2;
-      coeff[12] = 1 - c.lr * c.decay;
-      coeff[13] = c.sign;
-      const fallback = optimStep("adamStep", "nnc_adam_step", DTYPE_CODES[x.dtype], [
-        flat(x),
-        flat(g),
-        flat(m),
-        flat(v),
-        vmax === null ? null : flat(vmax),
-      ]);
+      if (!addFlat([x, g, m, v, vmax], [Use.InOut, Use.In, Use.InOut, Use.InOut, Use.InOut])) {
+        reset();
+        return ref.adamStep(x, g, m, v, vmax, c);
+      }
+      const fallback = callCoeff("adamStep", "nnc_adam_step", DTYPE_CODES[x.dtype], (k) => {
+        k[0] = x.size;
+        for (let i = 0; i < 5; i++) k[1 + i] = flatBytes(i);
+        // The same expressions as the JS kernel, so both backends round alike.
+        k[6] = c.lr / (1 - c.beta1 ** c.step);
+        k[7] = Math.sqrt(1 - c.beta2 ** c.step);
+        k[8] = c.beta1;
+        k[9] = c.beta2;
+        k[10] = c.eps;
+        k[11] = c.l2;
+        k[12] = 1 - c.lr * c.decay;
+        k[13] = c.sign;
+      });
       if (fallback) ref.adamStep(x, g, m, v, vmax, c);
+    },
+
+    spmm(out, rowPtr, col, values, x, accumulate = false) {
+      const [n, heads, width] = out.shape;
+      if (
+        col.size * heads * width < T.sparse || x.dtype === "int32" ||
+        !addFlat(
+          [out, rowPtr, col, values, x],
+          [accumulate ? Use.InOut : Use.Out, Use.In, Use.In, Use.In, Use.In],
+        )
+      ) {
+        reset();
+        return ref.spmm(out, rowPtr, col, values, x, accumulate);
+      }
+      const fallback = callCoeff("spmm", "nnc_spmm", DTYPE_CODES[x.dtype], (k) => {
+        csr(k, n, x.shape[0], heads, width, col.size, 5);
+        k[10] = accumulate ? 1 : 0;
+      });
+      if (fallback) ref.spmm(out, rowPtr, col, values, x, accumulate);
+    },
+
+    sddmm(out, rowPtr, col, a, b) {
+      const [n, heads, width] = a.shape;
+      if (
+        col.size * heads * width < T.sparse || a.dtype === "int32" ||
+        !addFlat([out, rowPtr, col, a, b], [Use.Out, Use.In, Use.In, Use.In, Use.In])
+      ) {
+        reset();
+        return ref.sddmm(out, rowPtr, col, a, b);
+      }
+      const fallback = callCoeff(
+        "sddmm",
+        "nnc_sddmm",
+        DTYPE_CODES[a.dtype],
+        (k) => csr(k, n, b.shape[0], heads, width, col.size, 5),
+      );
+      if (fallback) ref.sddmm(out, rowPtr, col, a, b);
+    },
+
+    segmentReduce(op, out, arg, src, index) {
+      const [n, width] = out.shape;
+      const rows = index.size;
+      if (
+        rows * width < T.segment ||
+        // arg: the kernel leaves it alone for sums, so it is copied in (its elements must survive).
+        !addFlat([out, arg, src, index], [Use.Out, Use.InOut, Use.In, Use.In])
+      ) {
+        reset();
+        return ref.segmentReduce(op, out, arg, src, index);
+      }
+      const fallback = callCoeff(
+        "segmentReduce",
+        "nnc_segment_reduce",
+        DTYPE_CODES[out.dtype],
+        (k) => {
+          k[0] = SEGMENT_CODES[op];
+          k[1] = n;
+          k[2] = width;
+          k[3] = rows;
+          for (let i = 0; i < 4; i++) k[4 + i] = flatBytes(i);
+        },
+      );
+      if (fallback) ref.segmentReduce(op, out, arg, src, index);
+    },
+
+    lstmCell(h, c, act, xg, hg, cPrev) {
+      const B = h.shape[0], H = h.shape[1];
+      const arrays = [h, c, act, xg, hg, cPrev];
+      if (
+        B * H < T.rnnCell || !addFlat(arrays, [Use.Out, Use.Out, Use.Out, Use.In, Use.In, Use.In])
+      ) {
+        reset();
+        return ref.lstmCell(h, c, act, xg, hg, cPrev);
+      }
+      const fallback = callCoeff(
+        "lstmCell",
+        "nnc_lstm_cell",
+        DTYPE_CODES[h.dtype],
+        (k) => cell(k, B, H, 6),
+      );
+      if (fallback) ref.lstmCell(h, c, act, xg, hg, cPrev);
+    },
+
+    lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc) {
+      const B = c.shape[0], H = c.shape[1];
+      const arrays = [dGates, dcPrev, act, c, cPrev, dh, dc];
+      const uses = [Use.Out, Use.Out, Use.In, Use.In, Use.In, Use.In, Use.In];
+      if (B * H < T.rnnCell || !addFlat(arrays, uses)) {
+        reset();
+        return ref.lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc);
+      }
+      const fallback = callCoeff(
+        "lstmCellBackward",
+        "nnc_lstm_cell_backward",
+        DTYPE_CODES[c.dtype],
+        (k) => cell(k, B, H, 7),
+      );
+      if (fallback) ref.lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc);
+    },
+
+    gruCell(h, act, xg, hg, bhh, hPrev) {
+      const B = h.shape[0], H = h.shape[1];
+      const arrays = [h, act, xg, hg, bhh, hPrev];
+      if (
+        B * H < T.rnnCell || !addFlat(arrays, [Use.Out, Use.Out, Use.In, Use.In, Use.In, Use.In])
+      ) {
+        reset();
+        return ref.gruCell(h, act, xg, hg, bhh, hPrev);
+      }
+      const fallback = callCoeff(
+        "gruCell",
+        "nnc_gru_cell",
+        DTYPE_CODES[h.dtype],
+        (k) => cell(k, B, H, 6),
+      );
+      if (fallback) ref.gruCell(h, act, xg, hg, bhh, hPrev);
+    },
+
+    gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh) {
+      const B = hPrev.shape[0], H = hPrev.shape[1];
+      const arrays = [dxg, dhg, dhPrev, act, hPrev, dh];
+      if (
+        B * H < T.rnnCell || !addFlat(arrays, [Use.Out, Use.Out, Use.Out, Use.In, Use.In, Use.In])
+      ) {
+        reset();
+        return ref.gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh);
+      }
+      const fallback = callCoeff(
+        "gruCellBackward",
+        "nnc_gru_cell_backward",
+        DTYPE_CODES[hPrev.dtype],
+        (k) => cell(k, B, H, 6),
+      );
+      if (fallback) ref.gruCellBackward(dxg, dhg, dhPrev, act, hPrev, dh);
+    },
+
+    attention(out, lse, q, k, v, mask, p) {
+      const [n, h, lq, d] = q.shape;
+      const arrays = [out, lse, q, k, v, mask];
+      if (
+        n * h * lq * k.shape[2] * d < T.attention || !attentionFits(q, mask, arrays) ||
+        !addViews(arrays, [Use.Out, Use.Out, Use.In, Use.In, Use.In, Use.In])
+      ) {
+        reset();
+        return ref.attention(out, lse, q, k, v, mask, p);
+      }
+      const fallback = callCoeff(
+        "attention",
+        "nnc_attention",
+        DTYPE_CODES[q.dtype],
+        (c) => attentionHead(c, q, k, v, p, arrays),
+        true,
+      );
+      if (fallback) ref.attention(out, lse, q, k, v, mask, p);
+    },
+
+    attentionBackward(dq, dk, dv, q, k, v, mask, out, lse, dout, p) {
+      const [n, h, lq, d] = q.shape;
+      const arrays = [dq, dk, dv, q, k, v, mask, out, lse, dout];
+      const uses = [
+        Use.Out,
+        Use.Out,
+        Use.Out,
+        Use.In,
+        Use.In,
+        Use.In,
+        Use.In,
+        Use.In,
+        Use.In,
+        Use.In,
+      ];
+      if (
+        n * h * lq * k.shape[2] * d < T.attention || !attentionFits(q, mask, arrays) ||
+        !addViews(arrays, uses)
+      ) {
+        reset();
+        return ref.attentionBackward(dq, dk, dv, q, k, v, mask, out, lse, dout, p);
+      }
+      const fallback = callCoeff(
+        "attentionBackward",
+        "nnc_attention_backward",
+        DTYPE_CODES[q.dtype],
+        (c) => attentionHead(c, q, k, v, p, arrays),
+        true,
+      );
+      if (fallback) ref.attentionBackward(dq, dk, dv, q, k, v, mask, out, lse, dout, p);
+    },
+
+    layerNorm(out, mean, rstd, x, weight, bias, eps) {
+      const arrays = [out, mean, rstd, x, weight, bias];
+      if (
+        x.size < T.layerNorm || x.dtype === "int32" ||
+        !addFlat(arrays, [Use.Out, Use.Out, Use.Out, Use.In, Use.In, Use.In])
+      ) {
+        reset();
+        return ref.layerNorm(out, mean, rstd, x, weight, bias, eps);
+      }
+      const fallback = callCoeff("layerNorm", "nnc_layer_norm", DTYPE_CODES[x.dtype], (k) => {
+        k[0] = x.shape[0];
+        k[1] = x.shape[1];
+        k[2] = eps;
+        for (let i = 0; i < 6; i++) k[3 + i] = flatBytes(i);
+      });
+      if (fallback) ref.layerNorm(out, mean, rstd, x, weight, bias, eps);
+    },
+
+    layerNormBackward(dx, dweight, dbias, g, x, mean, rstd, weight) {
+      const arrays = [dx, dweight, dbias, g, x, mean, rstd, weight];
+      const uses = [Use.Out, Use.Out, Use.Out, Use.In, Use.In, Use.In, Use.In, Use.In];
+      if (x.size < T.layerNorm || x.dtype === "int32" || !addFlat(arrays, uses)) {
+        reset();
+        return ref.layerNormBackward(dx, dweight, dbias, g, x, mean, rstd, weight);
+      }
+      const fallback = callCoeff(
+        "layerNormBackward",
+        "nnc_layer_norm_backward",
+        DTYPE_CODES[x.dtype],
+        (k) => {
+          k[0] = x.shape[0];
+          k[1] = x.shape[1];
+          k[2] = 0;
+          for (let i = 0; i < 8; i++) k[3 + i] = flatBytes(i);
+        },
+      );
+      if (fallback) ref.layerNormBackward(dx, dweight, dbias, g, x, mean, rstd, weight);
     },
   };
   // Every Backend method without a Wasm kernel (linear algebra, kernels added to the interface
@@ -635,10 +978,28 @@ export function createWasmBackend(
   return { ...ref, ...backend } as Backend;
 }
 
-/** A contiguous array as a 1-d view (its span is then exactly its elements, first one first). */
-function flat(a: NDArray): NDArray {
-  if (!a.isContiguous) throw new RangeError("wasm optimiser step: buffers must be contiguous");
-  return a.ndim === 1 ? a : a.reshape(a.size);
+const SEGMENT_CODES = { sum: 0, max: 1, min: 2 } as const;
+
+/** Fields of the attention coefficient array before the operand slots (native/src/attention.c). */
+const ATTN_HEAD = 8;
+/** Doubles per operand slot: byte length, offset, four strides. */
+const ATTN_SLOT = 6;
+
+/**
+ * Whether libnnc's attention takes these operands: a float dtype, a mask of that dtype, and rows at a
+ * positive stride of at least their width (the GEMM's leading dimension); else the JS kernel runs.
+ */
+function attentionFits(
+  q: NDArray,
+  mask: NDArray | null,
+  arrays: readonly (NDArray | null)[],
+): boolean {
+  if (q.dtype === "int32" || (mask !== null && mask.dtype !== q.dtype)) return false;
+  for (const a of arrays) {
+    if (a === null || a === mask || a.ndim !== 4) continue;
+    if (a.shape[2] > 1 && a.strides[2] < Math.max(1, a.shape[3])) return false;
+  }
+  return true;
 }
 
 function fmtBytes(n: number): string {

@@ -285,6 +285,57 @@ const cases: Case[] = [
       return (b) => b.adamStep(x, g, m, v, null, c);
     },
   },
+  {
+    name: "spmm (nnz·width, degree 8, width 16)",
+    sizes: [128, 1024, 8192, 65536, 524288],
+    make: (size) => {
+      const nnz = size / 16, n = Math.max(1, nnz / 8);
+      const rowPtr = NDArray.fromTyped(Int32Array.from({ length: n + 1 }, (_, i) => i * 8), [
+        n + 1,
+      ]);
+      const col = i32([nnz], n), x = f32([n, 1, 16]), out = f32([n, 1, 16]);
+      return (b) => b.spmm(out, rowPtr, col, null, x);
+    },
+  },
+  {
+    name: "segmentReduce sum (rows·width, width 16)",
+    sizes: [256, 1024, 4096, 16384, 65536, 262144],
+    make: (size) => {
+      const rows = size / 16, n = Math.max(1, rows / 4);
+      const src = f32([rows, 16]), out = f32([n, 16]), index = i32([rows], n);
+      return (b) => b.segmentReduce("sum", out, null, src, index);
+    },
+  },
+  {
+    name: "lstmCell (B·H)",
+    sizes: [16, 64, 256, 1024, 4096, 16384, 65536],
+    make: (size) => {
+      const B = Math.min(32, size), H = size / B;
+      const xg = f32([B, 4 * H]), hg = f32([B, 4 * H]), cPrev = f32([B, H]);
+      const h = f32([B, H]), c = f32([B, H]), act = f32([B, 4 * H]);
+      return (b) => b.lstmCell(h, c, act, xg, hg, cPrev);
+    },
+  },
+  {
+    name: "attention (N·H·Lq·Lk·D, D 32)",
+    sizes: [1024, 8192, 65536, 524288, 4194304],
+    make: (size) => {
+      const L = Math.max(1, Math.round(Math.sqrt(size / 32)));
+      const q = f32([1, 1, L, 32]), k = f32([1, 1, L, 32]), v = f32([1, 1, L, 32]);
+      const out = f32([1, 1, L, 32]), lse = f32([1, 1, L]);
+      return (b) => b.attention(out, lse, q, k, v, null, { scale: 0.18, causal: false });
+    },
+  },
+  {
+    name: "layerNorm (R·C, C 256)",
+    sizes: [256, 1024, 4096, 16384, 65536, 262144],
+    make: (size) => {
+      const R = size / 256;
+      const x = f32([R, 256]), out = f32([R, 256]), mean = f32([R]), rstd = f32([R]);
+      const w = f32([256]), bias = f32([256]);
+      return (b) => b.layerNorm(out, mean, rstd, x, w, bias, 1e-5);
+    },
+  },
 ];
 
 const only = Deno.args.includes("--only") ? Deno.args[Deno.args.indexOf("--only") + 1] : "";
