@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { wasmInfo } from "../wasm/mod.ts";
+import { wasmInfo } from "@nnc/wasm";
 
 const paths = Deno.args.filter((a) => !a.startsWith("--"));
 const info = wasmInfo();
