@@ -40,6 +40,9 @@ const ERR_BYTES = 512;
 const COEFF_LEN = 128;
 const COEFF_BYTES = COEFF_LEN * 8;
 const ALIGN = 64;
+/** A view whose span exceeds this many times its size (plus the slack) runs on the JS kernels. */
+const SPARSE_SPAN_FACTOR = 4;
+const SPARSE_SPAN_SLACK = 65536;
 
 const E_ARG = -1;
 const E_BOUNDS = -2;
@@ -225,7 +228,10 @@ export function createWasmBackend(
   );
   let nPlaced = 0;
 
-  /** Registers operand k for the coming call; false when C cannot take it (more than 8 dims). */
+  /**
+   * Registers operand k for the coming call; false when the JS kernel should take the call instead
+   * (more than 8 dims, which C cannot take, or a view far sparser than its span).
+   */
   function add(k: number, a: NDArray, use: Use): boolean {
     if (a.shape.length > MAX_DIMS) return false;
     const p = placed[k];
@@ -249,6 +255,12 @@ export function createWasmBackend(
       }
       p.lo = empty ? 0 : lo;
       p.count = empty ? 0 : hi - lo + 1;
+      // A sparse view of a large storage (every 100th element, say): copying its whole span would
+      // cost more than the kernel saves, so the JS kernel takes it.
+      if (p.count > SPARSE_SPAN_FACTOR * a.size + SPARSE_SPAN_SLACK) {
+        p.a = null;
+        return false;
+      }
     }
     if (k + 1 > nPlaced) nPlaced = k + 1;
     return true;

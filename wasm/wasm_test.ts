@@ -179,6 +179,13 @@ Deno.test({ name: "wasm: thresholds keep small inputs on the JS kernels", ignore
   assert.throws(() => b.matmul(f32([64, 64], r), big, big), /reached Wasm: nnc_matmul/);
   // tanh is always the JS kernel (faster than wasi-libc's at every size measured).
   b.unary("tanh", f32([64, 64], r), big);
+  // So is a view far sparser than the storage it spans, whatever the thresholds.
+  const sparse = createWasmBackend({ ...lib.kernels, exports: trap }, WASM_NO_THRESHOLDS);
+  const every1000th = f32([400, 1000], r).slice(null, 0);
+  const got = f32([400], r), want = twin(got);
+  sparse.unary("exp", got, every1000th);
+  ref.unary("exp", want, every1000th);
+  assert.deepEqual([...got.data], [...want.data]);
 });
 
 Deno.test(
