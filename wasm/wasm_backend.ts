@@ -20,7 +20,6 @@ import {
   type NDArray,
   type ReduceOp,
   referenceBackend,
-  type TypedArray,
   type UnaryOp,
   type WindowGeometry,
 } from "@nnc/tensor";
@@ -122,6 +121,19 @@ const enum Use {
   InOut,
 }
 
+/** A byte range of one buffer copied into linear memory for one call (one or more operands). */
+interface Region {
+  buffer: ArrayBufferLike | null;
+  /** Byte range [lo, hi) in `buffer`. */
+  lo: number;
+  hi: number;
+  /** Byte address of `lo` in linear memory. */
+  ptr: number;
+  copyIn: boolean;
+  copyOut: boolean;
+  members: number;
+}
+
 /** One operand placed in linear memory for one call. */
 interface Placed {
   a: NDArray | null;
@@ -168,9 +180,6 @@ export function createWasmBackend(
   const DESC = fixed, ERR = fixed + DESC_BYTES, COEFF = ERR + ERR_BYTES;
 
   let buffer: ArrayBufferLike = memory.buffer;
-  let f64 = new Float64Array(buffer);
-  let f32 = new Float32Array(buffer);
-  let i32 = new Int32Array(buffer);
   let u8 = new Uint8Array(buffer);
   let desc = new Float64Array(buffer, DESC, DESC_LEN);
   let coeff = new Float64Array(buffer, COEFF, COEFF_LEN);
@@ -179,16 +188,9 @@ export function createWasmBackend(
   function refresh(): void {
     if (memory.buffer === buffer) return;
     buffer = memory.buffer;
-    f64 = new Float64Array(buffer);
-    f32 = new Float32Array(buffer);
-    i32 = new Int32Array(buffer);
     u8 = new Uint8Array(buffer);
     desc = new Float64Array(buffer, DESC, DESC_LEN);
     coeff = new Float64Array(buffer, COEFF, COEFF_LEN);
-  }
-
-  function heap(d: TypedArray): TypedArray {
-    return d instanceof Float32Array ? f32 : d instanceof Float64Array ? f64 : i32;
   }
 
   // ---- the arena: one grow-only block of linear memory for operand copies ----
@@ -272,28 +274,108 @@ export function createWasmBackend(
     if (k + 1 > nPlaced) nPlaced = k + 1;
   }
 
+  // Operands whose spans overlap in one buffer (an in-place op; the q, k, v heads of one packed
+  // projection and their gradients) share one copy, a region, so that the kernel sees them alias as
+  // they do in JS and the copies back cannot overwrite each other.
+  const regions: Region[] = Array.from({ length: 10 }, () => ({
+    buffer: null,
+    lo: 0,
+    hi: 0,
+    ptr: 0,
+    copyIn: false,
+    copyOut: false,
+    members: 0,
+  }));
+  let nRegions = 0;
+
+  /** Groups the placed operands into regions of overlapping byte ranges, one buffer each. */
+  function group(): void {
+    nRegions = 0;
+    for (let k = 0; k < nPlaced; k++) {
+      const p = placed[k], a = p.a;
+      if (!a || p.inPlace || p.count === 0) continue;
+      const d = a.data, es = d.BYTES_PER_ELEMENT;
+      const lo = d.byteOffset + p.lo * es, hi = lo + p.count * es;
+      const dense = p.use === Use.Out && p.count === a.size;
+      let r: Region | undefined;
+      for (let i = 0; i < nRegions && !r; i++) {
+        const q = regions[i];
+        if (q.buffer === d.buffer && lo < q.hi && q.lo < hi) r = q;
+      }
+      if (r) {
+        r.lo = Math.min(r.lo, lo);
+        r.hi = Math.max(r.hi, hi);
+        r.copyIn = true;
+        r.copyOut ||= p.use !== Use.In;
+        r.members++;
+      } else {
+        r = regions[nRegions++];
+        r.buffer = d.buffer;
+        r.lo = lo;
+        r.hi = hi;
+        r.copyIn = !dense;
+        r.copyOut = p.use !== Use.In;
+        r.members = 1;
+      }
+    }
+    // A range can grow to overlap a region found earlier: merge until no two overlap.
+    for (let merged = true; merged;) {
+      merged = false;
+      for (let i = 0; i < nRegions && !merged; i++) {
+        for (let j = i + 1; j < nRegions && !merged; j++) {
+          const a = regions[i], b = regions[j];
+          if (a.buffer === b.buffer && a.lo < b.hi && b.lo < a.hi) {
+            a.lo = Math.min(a.lo, b.lo);
+            a.hi = Math.max(a.hi, b.hi);
+            a.copyIn = true;
+            a.copyOut ||= b.copyOut;
+            a.members += b.members;
+            regions[j] = regions[--nRegions];
+            regions[nRegions] = b;
+            merged = true;
+          }
+        }
+      }
+    }
+  }
+
+  /** The region holding operand k's span. */
+  function regionOf(k: number): Region {
+    const p = placed[k], d = p.a!.data;
+    const lo = d.byteOffset + p.lo * d.BYTES_PER_ELEMENT;
+    for (let i = 0; i < nRegions; i++) {
+      const r = regions[i];
+      if (r.buffer === d.buffer && r.lo <= lo && lo < r.hi) return r;
+    }
+    throw new Error("wasm backend: operand without a region");
+  }
+
   /** Copies inputs into the arena and, unless `describe` is false, fills the descriptor. */
   function stage(op: string, describe = true): void {
+    group();
     let bytes = 0;
-    for (let k = 0; k < nPlaced; k++) {
-      const p = placed[k];
-      if (p.a && !p.inPlace) {
-        bytes += Math.ceil((p.count * p.a.data.BYTES_PER_ELEMENT) / ALIGN) * ALIGN;
-      }
+    for (let i = 0; i < nRegions; i++) {
+      bytes += Math.ceil((regions[i].hi - regions[i].lo) / ALIGN) * ALIGN;
     }
     ensureArena(bytes, op);
     refresh();
     let at = arena;
+    for (let i = 0; i < nRegions; i++) {
+      const r = regions[i], n = r.hi - r.lo;
+      r.ptr = at;
+      at += Math.ceil(n / ALIGN) * ALIGN;
+      if (r.copyIn) u8.set(new Uint8Array(r.buffer!, r.lo, n), r.ptr);
+    }
     for (let k = 0; k < nPlaced; k++) {
       const p = placed[k];
       const a = p.a;
       if (!a) continue;
       const d = a.data, es = d.BYTES_PER_ELEMENT;
       if (!p.inPlace) {
-        p.ptr = at;
-        at += Math.ceil((p.count * es) / ALIGN) * ALIGN;
-        if (p.count > 0 && (p.use !== Use.Out || p.count !== a.size)) {
-          heap(d).set(d.subarray(p.lo, p.lo + p.count), p.ptr / es);
+        if (p.count === 0) p.ptr = arena;
+        else {
+          const r = regionOf(k);
+          p.ptr = r.ptr + (d.byteOffset + p.lo * es - r.lo);
         }
       }
       if (!describe) continue;
@@ -310,18 +392,18 @@ export function createWasmBackend(
     }
   }
 
-  /** Copies outputs back into their storage and forgets the operands. */
+  /** Copies the regions that hold outputs back into their storage and forgets the operands. */
   function unstage(): void {
     refresh();
-    for (let k = 0; k < nPlaced; k++) {
-      const p = placed[k];
-      const a = p.a;
-      if (a && p.use !== Use.In && !p.inPlace && p.count > 0) {
-        const d = a.data, es = d.BYTES_PER_ELEMENT, h = heap(d);
-        d.set(h.subarray(p.ptr / es, p.ptr / es + p.count), p.lo);
+    for (let i = 0; i < nRegions; i++) {
+      const r = regions[i];
+      if (r.copyOut) {
+        new Uint8Array(r.buffer!, r.lo, r.hi - r.lo).set(u8.subarray(r.ptr, r.ptr + r.hi - r.lo));
       }
-      p.a = null;
+      r.buffer = null;
     }
+    nRegions = 0;
+    for (let k = 0; k < nPlaced; k++) placed[k].a = null;
     nPlaced = 0;
   }
 
@@ -329,6 +411,8 @@ export function createWasmBackend(
     refresh();
     for (let k = 0; k < nPlaced; k++) placed[k].a = null;
     nPlaced = 0;
+    for (let i = 0; i < nRegions; i++) regions[i].buffer = null;
+    nRegions = 0;
   }
 
   /** Address of the start of operand k's span (0 when absent). */

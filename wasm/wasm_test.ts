@@ -135,6 +135,33 @@ Deno.test({ name: "wasm: an output that is also an input (in place)", ignore }, 
 });
 
 Deno.test(
+  { name: "wasm: outputs interleaved in one buffer (packed attention heads)", ignore },
+  () => {
+    assert.ok(lib.ok);
+    const b = createWasmBackend(lib.kernels, WASM_NO_THRESHOLDS);
+    const r = new Rand(36);
+    const [N, L, H, D] = [2, 5, 2, 4];
+    // q, k, v (and dq, dk, dv) are the three interleaved heads of one [N, L, 3, H, D] buffer.
+    const heads = (buf: NDArray) =>
+      [0, 1, 2].map((i) =>
+        new NDArray(buf.storage, [N, H, L, D], [L * 3 * H * D, D, 3 * H * D, 1], i * H * D)
+      );
+    const packed = f32([N, L, 3, H, D], r), grads = f32([N, L, 3, H, D], r), grads2 = twin(grads);
+    const [q, k, v] = heads(packed);
+    const out = f32([N, H, L, D], r), lse = f32([N, H, L], r), dout = f32([N, H, L, D], r);
+    const p = { scale: 0.5, causal: true };
+    const [o2, l2] = [twin(out), twin(lse)];
+    b.attention(out, lse, q, k, v, null, p);
+    ref.attention(o2, l2, q, k, v, null, p);
+    assert.equal(diff(out.data, o2.data, tolFor("float32", 10)), null);
+    const [dq, dk, dv] = heads(grads), [dq2, dk2, dv2] = heads(grads2);
+    b.attentionBackward(dq, dk, dv, q, k, v, null, o2, l2, dout, p);
+    ref.attentionBackward(dq2, dk2, dv2, q, k, v, null, o2, l2, dout, p);
+    assert.equal(diff(grads.data, grads2.data, tolFor("float32", 10)), null);
+  },
+);
+
+Deno.test(
   { name: "wasm: every Backend method exists, the ones without a Wasm kernel are JS's" },
   () => {
     if (!lib.ok) return;
