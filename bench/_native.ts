@@ -1,14 +1,17 @@
-// Loads the native backend when NNC_BACKEND=native, so every worker measures the same backend.
+// Loads the backend NNC_BACKEND names (native or wasm), so every worker measures the same backend.
 import { getBackend } from "@nnc/tensor";
 
-/** Imports @nnc/native when requested; returns the name of the active backend. */
+/** Imports @nnc/native or @nnc/wasm when requested; returns the name of the active backend. */
 export async function loadNativeIfRequested(): Promise<string> {
-  if (Deno.env.get("NNC_BACKEND") === "native") {
+  const wanted = Deno.env.get("NNC_BACKEND");
+  if (wanted === "native" || wanted === "wasm") {
     try {
-      await import("@nnc/native");
+      await import(wanted === "native" ? "@nnc/native" : "@nnc/wasm");
     } catch (e) {
       console.error(
-        `bench: native backend unavailable (${(e as Error).message}); using ${getBackend().name}`,
+        `bench: ${wanted} backend unavailable (${
+          (e as Error).message
+        }); using ${getBackend().name}`,
       );
     }
   }

@@ -8,6 +8,7 @@ export const SOURCES: readonly string[] = [
   "src/jsmath.h",
   "src/vecmath.h",
   "src/common.c",
+  "src/pool.c",
   "src/blas.c",
   "src/gemm.c",
   "src/unary.c",

@@ -77,7 +77,7 @@ export function registerBackend(backend: Backend): void {
 export function useBackend(name: string): void {
   const b = backends.get(name);
   if (!b) {
-    const hint = name === "native" ? `; import "@nnc/native" first` : "";
+    const hint = name === "native" || name === "wasm" ? `; import "@nnc/${name}" first` : "";
     throw new RangeError(
       `useBackend: backend "${name}" is not registered (registered: ${
         [...backends.keys()].join(", ")
