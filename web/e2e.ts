@@ -2,7 +2,7 @@
  * The pages in headless Chromium, driven by playwright-core (Debian's `chromium`; playwright never
  * downloads a browser): the Playground trains circles until the test loss falls below a bound,
  * the boundary picture changes, the trained weights equal those of the same run replayed in Deno
- * on the JS backend, and a screenshot goes to `out/web/`; the k-means and Hopfield page steps
+ * on the same backend (wasm, or JS where it does not load), and a screenshot goes to `out/web/`; the k-means and Hopfield page steps
  * both learners to convergence. It also checks the JavaScript a page loads stays under 300 kB
  * gzipped, and prints how long circles took to reach 95 % test accuracy.
  *
@@ -134,8 +134,12 @@ Deno.test({
           `< ${TEST_LOSS_BOUND} after ${run.steps} steps`,
       );
 
-      // The same run in Deno on the JS backend gives the same weights, bit for bit.
-      useBackend("js");
+      // The same run in Deno on the backend the page ran on (wasm when it loads) gives the same
+      // weights, bit for bit: the page's kernels are the library's, nothing browser-specific.
+      const active = await page.inputValue("#backend");
+      console.log(`the page trained on the ${active} backend`);
+      if (active === "wasm") await import("@nnc/wasm");
+      useBackend(active);
       const replay = new Playground(run.config as PlaygroundConfig);
       for (let i = 0; i < run.steps; i++) replay.step();
       const mine = replay.weights();
