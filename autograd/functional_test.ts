@@ -17,6 +17,7 @@ import { randTensor as R } from "./_testing.ts";
 const f64 = (v: number | number[] | number[][]): Tensor => tensor(v, { dtype: "float64" });
 
 Deno.test("notes' worked example f(x) = log x + √(log x): forward and reverse mode agree with the golden values", () => {
+  // spec: 002-part-a/3b.autodiff-log
   // 002-part-a L3220: at x = e f = 2, f' = 1.5/e; at x = e⁴ f = 6, f' = 1.25e⁻⁴; at x = 2 …
   const f = (x: Tensor): Tensor => x.log().add(x.log().sqrt());
   const golden: [number, number, number][] = [
@@ -38,6 +39,7 @@ Deno.test("notes' worked example f(x) = log x + √(log x): forward and reverse 
 });
 
 Deno.test("notes' chain rule: d/dx cos(sin x) at 1 = −0.4028624431", () => {
+  // spec: 000-003/3.10
   const d = grad((x) => x.sin().cos())(f64(1)) as Tensor;
   assert.ok(Math.abs(d.item() + 0.4028624431) < 1e-10);
 });
