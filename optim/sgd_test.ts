@@ -63,6 +63,19 @@ Deno.test("SGD: the notes' momentum form on f(x)=x²/2: (v, x) = (−0.1, 0.9), 
   torch.vs.forEach((b, k) => assert.ok(Math.abs(-0.1 * b - expected[k][0]) < 1e-15));
 });
 
+Deno.test("SGD: momentum starts from v = 0, so its first step is the plain gradient step", () => {
+  // spec: 002-part-a/3a.L2674
+  const grad = (x: number) => 3 * x - 1;
+  for (const variant of ["notes", "torch"] as const) {
+    for (const lambda of [0.5, 0.9, 0.99]) {
+      const [first] = run1d({ lr: 0.1, momentum: lambda, variant }, grad, 2, 1).xs;
+      const [plain] = run1d({ lr: 0.1, momentum: 0, variant }, grad, 2, 1).xs;
+      assert.equal(first, plain, `${variant}, λ = ${lambda}`);
+      assert.equal(first, 2 - 0.1 * grad(2));
+    }
+  }
+});
+
 Deno.test("SGD: momentum λ=0.9 under a constant gradient reaches the terminal velocity −α/(1−λ) (10× the GD step)", () => {
   // spec: 002-part-a/3b.momentum
   // spec: 002-part-a/3a.L2654
