@@ -53,7 +53,9 @@ Deno.test("eigh: PCA's optimum max_{‖w‖=1} wᵀCw is the largest eigenvalue,
     const q = 10 * c * c + 12 * c * s + 10 * s * s;
     if (q > best) [best, bestT] = [q, t];
   }
-  assert.ok(Math.abs(best - values(top.values)[1]) < 1e-12 && Math.abs(bestT - Math.PI / 4) < 1e-12);
+  assert.ok(
+    Math.abs(best - values(top.values)[1]) < 1e-12 && Math.abs(bestT - Math.PI / 4) < 1e-12,
+  );
   // Any scatter matrix C = XXᵀ: no unit vector beats the top eigenvector, which attains λ_max.
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 2, max: 5 }), (seed, d) => {
