@@ -77,6 +77,7 @@ Deno.test("Hopfield: the energy with ½ never increases under asynchronous updat
 });
 
 Deno.test("hopfieldCapacity: recall is near perfect at low load and collapses above α ≈ 0.138", () => {
+  // spec: 001-004/A2.hopfield-capacity
   const points = hopfieldCapacity({
     size: 200,
     loads: [0.05, 0.1, 0.25],
