@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { assertClose } from "@nnc/tensor";
 import * as ag from "./mod.ts";
 import { type Tensor, tensor } from "./mod.ts";
 import { check, check2, randTensor as R, stridedTensor as S } from "./_testing.ts";
@@ -71,6 +72,7 @@ Deno.test("conv1d, conv3d and transposed convolutions: gradcheck", () => {
 });
 
 Deno.test("conv2d is cross-correlation: the notes' 1×1-kernel layer gradients", () => {
+  // spec: 001-004/G6
   // f^c_ij = g(w_c x_ij + b_c) with g = sigmoid; ∂l/∂w_c = Σ ∂l/∂f · x_ij · g'(·) (001-004, Q3).
   const x = tensor([[[[1, 2], [3, 4]]]], { dtype: "float64", requiresGrad: true });
   const w = tensor([[[[0.5]]], [[[-1]]]], { dtype: "float64", requiresGrad: true });
@@ -90,6 +92,70 @@ Deno.test("conv2d is cross-correlation: the notes' 1×1-kernel layer gradients",
   (x.grad?.data.reshape(-1).toArray() as number[]).forEach((v, i) =>
     assert.ok(Math.abs(v - dx[i]) < 1e-14)
   );
+  // The mock's check by finite differences: random 2×2 x, g = tanh, an arbitrary loss of the maps.
+  const layer = (xs: Tensor, ws: Tensor, bs: Tensor): Tensor => {
+    const maps = ag.conv2d(xs, ws, bs).tanh();
+    return maps.mul(tensor([[[[1, -2], [0.5, 3]], [[-1, 0.25], [2, 1]]]], { dtype: "float64" }))
+      .square().sum();
+  };
+  assert.ok(
+    ag.gradcheck(layer, [R([1, 1, 2, 2], 40), R([2, 1, 1, 1], 41), R([2], 42)], {
+      mode: "both",
+    }).ok,
+  );
+});
+
+Deno.test("conv1d and conv2d: the notes' 1-d and 2-d examples; true convolution is the flipped kernel", () => {
+  const f64 = { dtype: "float64" as const };
+  const flat = (t: Tensor) => t.data.reshape(-1).toArray();
+  // spec: 002-part-a/3b.conv1d
+  const x1 = tensor([[[1, 2, 3, 4]]], f64), k1 = tensor([[[1, 0, -1]]], f64);
+  assert.deepEqual(flat(ag.conv1d(x1, k1)), [-2, -2]); // valid cross-correlation
+  assert.deepEqual(flat(ag.conv1d(x1, ag.flip(k1, 2))), [2, 2]); // valid convolution
+  // Full convolution [1, 2, 3] ∗ [0, 1, 0.5]: the flipped kernel with k − 1 zeros on each side.
+  const full = ag.conv1d(
+    tensor([[[1, 2, 3]]], f64),
+    ag.flip(tensor([[[0, 1, 0.5]]], f64), 2),
+    null,
+    {
+      padding: 2,
+    },
+  );
+  assert.deepEqual(flat(full), [0, 1, 2.5, 4, 1.5]);
+  // spec: 002-part-a/3b.conv2d
+  const f = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]], f64),
+    g = tensor([[[[1, 0], [0, -1]]]], f64);
+  assert.deepEqual(flat(ag.conv2d(f, g)), [-4, -4, -4, -4]);
+  assert.deepEqual(flat(ag.conv2d(f, ag.flip(g, [2, 3]))), [4, 4, 4, 4]);
+  // spec: 000-003/3.2
+  const X = tensor(
+    [[[[2, 4, 9, 1, 4], [2, 1, 4, 4, 6], [1, 1, 2, 9, 2], [7, 3, 5, 1, 3], [2, 3, 4, 8, 5]]]],
+    f64,
+  );
+  const K = tensor([[[[1, 2, 3], [-4, 7, 4], [2, -5, 1]]]], f64);
+  assert.deepEqual(ag.conv2d(X, K).toArray(), [[[[51, 66, 20], [31, 49, 101], [15, 53, -2]]]]);
+  assert.deepEqual(ag.conv2d(X, ag.flip(K, [2, 3])).toArray(), [[[[6, -7, 58], [40, -9, 79], [
+    45,
+    77,
+    9,
+  ]]]]);
+  const edge = tensor([[[[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]]], f64);
+  assert.deepEqual(ag.conv2d(X, edge).toArray(), [[[[-17, 1, -5], [-17, -12, 45], [-1, 9, -30]]]]);
+});
+
+Deno.test("stride 2 is the stride-1 convolution followed by down-sampling by 2", () => {
+  // spec: 002-part-a/3a.L4055
+  for (const padding of [0, 1, 2]) {
+    const x1 = R([2, 3, 11], 50 + padding), w1 = R([4, 3, 3], 60 + padding);
+    const strided1 = ag.conv1d(x1, w1, null, { stride: 2, padding });
+    const every1 = ag.conv1d(x1, w1, null, { padding }).slice(null, null, { step: 2 });
+    assertClose(strided1.data, every1.data, { atol: 1e-12, rtol: 0 });
+    const x2 = R([1, 2, 7, 8], 70 + padding), w2 = R([3, 2, 3, 2], 80 + padding);
+    const strided2 = ag.conv2d(x2, w2, null, { stride: 2, padding });
+    const every2 = ag.conv2d(x2, w2, null, { padding }).slice(null, null, { step: 2 }, { step: 2 });
+    assert.deepEqual(strided2.shape, every2.shape);
+    assertClose(strided2.data, every2.data, { atol: 1e-12, rtol: 0 });
+  }
 });
 
 Deno.test("unfold and fold are each other's gradients", () => {

@@ -19,6 +19,7 @@ Deno.test("one-hidden-layer ReLU/softmax network: the notes' forward values and 
   const theta = U.matmul(h).add(b2);
   const yHat = theta.softmax();
   const J = gather(theta.logSoftmax(), 0, tensor([0], { dtype: "int32" })).neg().sum(); // CE with y = (1, 0)
+  // spec: 000-003/3.11
   assertClose(z.data, [-0.5, 1.5, -0.8], GOLD);
   assertClose(h.data, [0, 1.5, 0], GOLD);
   assertClose(theta.data, [-1.5, 3.1], GOLD);

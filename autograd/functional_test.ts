@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertClose } from "@nnc/tensor";
+import { assertClose, linalg } from "@nnc/tensor";
 import * as ag from "./mod.ts";
 import {
   grad,
@@ -17,6 +17,7 @@ import { randTensor as R } from "./_testing.ts";
 const f64 = (v: number | number[] | number[][]): Tensor => tensor(v, { dtype: "float64" });
 
 Deno.test("notes' worked example f(x) = log x + √(log x): forward and reverse mode agree with the golden values", () => {
+  // spec: 002-part-a/3b.autodiff-log
   // 002-part-a L3220: at x = e f = 2, f' = 1.5/e; at x = e⁴ f = 6, f' = 1.25e⁻⁴; at x = 2 …
   const f = (x: Tensor): Tensor => x.log().add(x.log().sqrt());
   const golden: [number, number, number][] = [
@@ -37,7 +38,94 @@ Deno.test("notes' worked example f(x) = log x + √(log x): forward and reverse 
   assert.ok(Math.abs(0.5518191617571635 - 1.5 / Math.E) < 1e-16);
 });
 
+Deno.test("notes' computational graph of log x + √(log x): y = log x feeds both z = √y and f = y + z", () => {
+  // spec: 002-part-a/3a.L3220
+  const x = f64(Math.E).requiresGrad_();
+  const y = x.log().retainGrad(), z = y.sqrt().retainGrad();
+  const f = y.add(z);
+  assert.equal(f.gradFn?.name, "add");
+  assert.deepEqual(f.gradFn?.inputs, [y, z]);
+  assert.equal(z.gradFn?.name, "sqrt");
+  assert.equal(z.gradFn?.inputs?.[0], y);
+  assert.equal(y.gradFn?.name, "log");
+  assert.equal(y.gradFn?.inputs?.[0], x);
+  // Reverse mode sums the two paths into y: ∂f/∂y = 1 + 1/(2√y) = 1.5 at y = 1, then ∂f/∂x = 1.5/x.
+  f.backward();
+  assert.equal((z.grad as Tensor).item(), 1);
+  assert.equal((y.grad as Tensor).item(), 1.5);
+  assert.ok(Math.abs((x.grad as Tensor).item() - 1.5 / Math.E) < 1e-16);
+});
+
+Deno.test("notes' second graph f(x) = asinh(x)/x² − asinh(x)³/√(x² + 1): values and derivatives, both modes", () => {
+  // spec: 002-part-a/3b.autodiff-asinh
+  const f = (x: Tensor): Tensor => {
+    const root = x.square().add(1).sqrt();
+    const a = x.add(root).log(); // asinh x = log(x + √(x² + 1))
+    return a.div(x.square()).sub(a.pow(3).div(root));
+  };
+  const golden: [number, number, number][] = [
+    [1, 0.3972401299739582, -1.9788027641732895],
+    [2, -0.98460331525882, -0.9613506274151535],
+  ];
+  for (const [x0, value, slope] of golden) {
+    const x = f64(x0).requiresGrad_();
+    const y = f(x);
+    y.backward();
+    assert.ok(Math.abs(y.item() - value) < 1e-14, `f(${x0}) = ${y.item()}`);
+    assert.ok(Math.abs((x.grad as Tensor).item() - slope) < 1e-14, `reverse f'(${x0})`);
+    const fwd = jvp(f, f64(x0), f64(1));
+    assert.ok(Math.abs((fwd.tangent as Tensor).item() - slope) < 1e-14, `forward f'(${x0})`);
+  }
+});
+
+Deno.test("notes' programmatic graph z = sqrt(sum(square(x), 1)) is the row-wise norm; [[3, 4]] gives 5 and (0.6, 0.8)", () => {
+  // spec: 002-part-a/3a.L3274
+  const rows = (x: Tensor): Tensor => x.square().sum({ axis: 1 }).sqrt();
+  const r = R([6, 4], 11).detach();
+  assertClose(rows(r).data, linalg.norm(r.data, { axis: 1 }), { rtol: 1e-15, atol: 0 });
+  // spec: 002-part-a/3b.rownorm
+  const x = tensor([[3, 4]], { dtype: "float64", requiresGrad: true });
+  const z = rows(x);
+  assert.deepEqual(z.toArray(), [5]);
+  z.sum().backward();
+  assertClose((x.grad as Tensor).data, [[0.6, 0.8]], { atol: 1e-15, rtol: 0 });
+});
+
+Deno.test("notes' operators Sf = f′ and (Tf)(x) = x²f(x) do not commute: f(x) = x gives STf = 3x², TSf = x²", () => {
+  // spec: 002-part-a/3a.L1113
+  type Fn = (x: Tensor) => Tensor;
+  const S = (g: Fn): Fn => (x) => grad(g)(x) as Tensor; // differentiation, by autograd
+  const T = (g: Fn): Fn => (x) => x.square().mul(g(x));
+  const f: Fn = (x) => x;
+  for (const x0 of [-1.5, 0.5, 2, 3]) {
+    assert.equal(S(T(f))(f64(x0)).item(), 3 * x0 * x0);
+    assert.equal(T(S(f))(f64(x0)).item(), x0 * x0);
+  }
+  // Both are linear maps on functions: S(2f + g) = 2Sf + Sg with g = sin.
+  const g: Fn = (x) => x.sin();
+  const combo: Fn = (x) => f(x).mul(2).add(g(x));
+  assert.ok(Math.abs(S(combo)(f64(0.7)).item() - (2 + Math.cos(0.7))) < 1e-15);
+});
+
+Deno.test("notes' direction (√2/2, √2/2): a unit vector of slope 1; the directional derivative is ⟨∇f, v⟩", () => {
+  // spec: 002-part-a/3a.L2436
+  const v = f64([Math.SQRT2 / 2, Math.SQRT2 / 2]);
+  assert.ok(Math.abs(linalg.norm(v.data).item() - 1) < 1e-15);
+  assert.equal(v.get(1) / v.get(0), 1); // the line x(t) = y(t) = (√2/2)t
+  const f = (p: Tensor): Tensor =>
+    p.slice(0).square().add(p.slice(0).mul(p.slice(1)).mul(3)).add(p.slice(1).exp());
+  const p0 = f64([0.4, -1.2]);
+  const directional = (jvp(f, p0, v).tangent as Tensor).item();
+  const gradient = grad(f)(p0) as Tensor;
+  assert.ok(Math.abs(directional - gradient.mul(v).sum().item()) < 1e-14);
+  // …and the rate of change of f along p0 + t·v at t = 0 (central differences).
+  const h = 1e-5;
+  const along = (t: number) => f(p0.add(v.mul(t))).item();
+  assert.ok(Math.abs(directional - (along(h) - along(-h)) / (2 * h)) < 1e-9);
+});
+
 Deno.test("notes' chain rule: d/dx cos(sin x) at 1 = −0.4028624431", () => {
+  // spec: 000-003/3.10
   const d = grad((x) => x.sin().cos())(f64(1)) as Tensor;
   assert.ok(Math.abs(d.item() + 0.4028624431) < 1e-10);
 });

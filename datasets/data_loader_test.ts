@@ -163,3 +163,23 @@ Deno.test("property: an epoch visits every sample exactly once, in batches of ba
     ),
   );
 });
+
+Deno.test("DataLoader: MNIST's 60000 images in mini-batches of 10 give 6000 updates per epoch, each on 1/6000 of the data", () => {
+  // spec: 002-part-a/3a.L2804
+  // spec: 002-part-b/G14
+  const mnistSized = new TensorDataset(arange(60000).reshape(60000, 1));
+  const full = new DataLoader(mnistSized, { batchSize: 60000 });
+  const mini = new DataLoader(mnistSized, { batchSize: 10, shuffle: true, seed: 1 });
+  assert.equal(full.length, 1);
+  assert.equal(mini.length, 6000);
+  // Each update reads 10 examples instead of 60000: 6000× less work per step.
+  let batches = 0, seen = 0;
+  for (const [x] of mini) {
+    assert.equal(x.shape[0], 10);
+    batches++;
+    seen += x.shape[0];
+  }
+  assert.equal(batches, 6000);
+  assert.equal(seen, 60000);
+  assert.equal(60000 / 10, 6000);
+});

@@ -80,3 +80,33 @@ Deno.test("activations pass gradcheck away from their kinks", () => {
     ]).ok,
   );
 });
+
+Deno.test("tanh(z) = 2σ(2z) − 1 (tanh 0.7 = 0.6043678), and a two-class softmax is the sigmoid of the logit difference", () => {
+  // spec: 001-004/A3.tanh-softmax
+  const f64 = { dtype: "float64" as const };
+  const t = new Tanh().forward(tensor([0.7], f64)).item();
+  assert.ok(Math.abs(t - 0.6043678) < 5e-8);
+  assert.ok(Math.abs(t - (2 * sigmoid(tensor([1.4], f64)).item() - 1)) < 1e-15);
+  const rng = new Rng(17);
+  const z = randn([200], { ...f64, rng }).mul(3);
+  const viaSigmoid = sigmoid(z.mul(2)).mul(2).sub(1);
+  assert.ok(new Tanh().forward(z).sub(viaSigmoid).abs().max().item() < 4e-15);
+  // softmax(x·θ1, x·θ2)₁ = σ(x·(θ1 − θ2)).
+  const x = randn([50, 3], { ...f64, rng }), theta = randn([3, 2], { ...f64, rng });
+  const p = new Softmax(1).forward(x.matmul(theta)).slice(null, 0);
+  const diff = theta.slice(null, 0).sub(theta.slice(null, 1));
+  assert.ok(p.sub(sigmoid(x.matmul(diff))).abs().max().item() < 4e-15);
+});
+
+Deno.test("the sigmoid maps ℝ into (0, 1), increasing, with σ(0) = 0.5 and σ(−x) = 1 − σ(x)", () => {
+  // spec: 002-part-a/3a.L2108
+  const f64 = { dtype: "float64" as const };
+  assert.equal(sigmoid(tensor([0], f64)).item(), 0.5);
+  const xs = Array.from({ length: 601 }, (_, i) => -30 + i / 10);
+  const s = sigmoid(tensor(xs, f64)).toArray() as number[];
+  s.forEach((v, i) => {
+    assert.ok(v > 0 && v < 1, `σ(${xs[i]}) = ${v}`);
+    if (i > 0) assert.ok(v > s[i - 1]);
+    assert.ok(Math.abs(v + s[s.length - 1 - i] - 1) < 2e-15);
+  });
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Rng } from "@nnc/tensor";
+import { assertClose, Rng, variance } from "@nnc/tensor";
 import { randn, tensor, zeros } from "@nnc/autograd";
 import { BatchNorm1d, BatchNorm2d } from "./mod.ts";
 import { checkLayerCase, gradcheckModule } from "./_testing.ts";
@@ -65,4 +65,48 @@ Deno.test("BatchNorm rejects wrong shapes and single-value batches in training",
   );
   assert.deepEqual(new BatchNorm1d(4).eval().forward(zeros([1, 4])).shape, [1, 4]);
   assert.throws(() => new BatchNorm1d(4, { momentum: 2 }), RangeError);
+});
+
+Deno.test("BatchNorm of the notes' batches (1, 2, 3, 4) and [1, 2, 3]: biased variance, ε inside the root", () => {
+  const column = (v: number[]) => tensor(v.map((x) => [x]), f64);
+  const flat = (t: ReturnType<typeof tensor>) => t.data.reshape(-1);
+  // spec: 000-003/003.batchnorm
+  // Variance 1.25 (biased); the unbiased 5/3 would give ±1.1618915, ±0.3872972 instead.
+  assertClose(
+    flat(new BatchNorm1d(1, f64).forward(column([1, 2, 3, 4]))),
+    [-1.3416354, -0.4472118, 0.4472118, 1.3416354],
+    { atol: 5e-8, rtol: 0 },
+  );
+  // spec: 002-part-b/G18
+  // μ = 2, σ² = 2/3: x̂ = ∓√1.5 with ε = 0, ∓1.2247357 with ε = 1e-5.
+  assertClose(
+    flat(new BatchNorm1d(1, { ...f64, eps: 0 }).forward(column([1, 2, 3]))),
+    [-1.2247449, 0, 1.2247449],
+    { atol: 5e-8, rtol: 0 },
+  );
+  assertClose(
+    flat(new BatchNorm1d(1, { ...f64, eps: 1e-5 }).forward(column([1, 2, 3]))),
+    [-1.2247357, 0, 1.2247357],
+    { atol: 5e-8, rtol: 0 },
+  );
+});
+
+Deno.test("BatchNorm outputs mean 0 and variance 1 per feature; γ = std and β = mean restore the input", () => {
+  // spec: 002-part-b/G6
+  const rng = new Rng(31);
+  const x = randn([50, 3], { ...f64, rng }).mul(tensor([0.5, 3, 10], f64)).add(
+    tensor([-4, 0.2, 7], f64),
+  );
+  const bn = new BatchNorm1d(3, { ...f64, eps: 0 });
+  const y = bn.forward(x);
+  assertClose(y.mean({ axis: 0 }).data, [0, 0, 0], { atol: 1e-14, rtol: 0 });
+  assertClose(variance(y.data, { axis: 0, correction: 0 }), [1, 1, 1], { atol: 1e-13, rtol: 0 });
+  bn.weight!.data = x.data.std({ axis: 0, correction: 0 });
+  bn.bias!.data = x.data.mean({ axis: 0 });
+  assertClose(bn.forward(x).data, x.data, { atol: 1e-12, rtol: 0 });
+  // Images: one mean and one variance per channel, over (N, H, W).
+  const img = randn([4, 2, 3, 3], { ...f64, rng }).mul(5).add(1);
+  const z = new BatchNorm2d(2, { ...f64, eps: 0 }).forward(img).data;
+  assertClose(z.mean({ axis: [0, 2, 3] }), [0, 0], { atol: 1e-14, rtol: 0 });
+  assertClose(variance(z, { axis: [0, 2, 3], correction: 0 }), [1, 1], { atol: 1e-13, rtol: 0 });
 });

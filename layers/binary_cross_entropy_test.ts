@@ -24,3 +24,30 @@ Deno.test("BCE stays finite at p ∈ {0, 1} (log clamped at −100) and with hug
     [800, 800],
   );
 });
+
+Deno.test("the notes' log-loss limits: 0 when σ = y, unbounded as σ goes to the wrong end", () => {
+  // spec: 002-part-a/3a.L2127
+  const f64 = { dtype: "float64" as const };
+  const none = { reduction: "none" as const };
+  // σ = 1, y = 1 and σ = 0, y = 0 cost log 1 = 0.
+  const exact = bceLoss(tensor([1, 0], f64), tensor([1, 0], f64), none).toArray() as number[];
+  assert.deepEqual(exact.map((v) => v + 0), [0, 0]); // + 0 folds −0 into 0
+  // In logits z (σ = σ(z)): y = 1 costs softplus(−z) and y = 0 costs softplus(z).
+  const z = tensor([40, 800, -10, -100, -1000], f64);
+  const pos = bceWithLogits(z, tensor([1, 1, 1, 1, 1], f64), none).toArray() as number[];
+  const neg = bceWithLogits(z.neg(), tensor([0, 0, 0, 0, 0], f64), none).toArray() as number[];
+  for (const loss of [pos, neg]) {
+    assert.ok(loss[0] < 5e-18 && loss[1] === 0, "σ → y: the loss goes to 0");
+    assert.ok(Math.abs(loss[2] - (10 + Math.log1p(Math.exp(-10)))) < 1e-14);
+    assert.deepEqual(
+      loss.slice(3),
+      [100, 1000],
+      "σ → 1 − y: the loss grows like |z|, without bound",
+    );
+  }
+  // The probability form follows −log p up to PyTorch's clamp of log at −100.
+  const p = tensor([1e-5, 1e-20, 1e-50, 0], f64);
+  const fromP = bceLoss(p, tensor([1, 1, 1, 1], f64), none).toArray() as number[];
+  [1e-5, 1e-20].forEach((v, i) => assert.ok(Math.abs(fromP[i] + Math.log(v)) < 1e-12));
+  assert.deepEqual(fromP.slice(2), [100, 100]);
+});

@@ -38,3 +38,28 @@ Deno.test("Dropout2d drops whole channels", () => {
   assert.throws(() => new Dropout(1.5), RangeError);
   assert.equal(new Dropout(1).forward(ones([5])).sum().item(), 0);
 });
+
+Deno.test("Dropout on n units samples each of the 2ⁿ subnetworks", () => {
+  // spec: 002-part-b/G3
+  for (const n of [1, 2, 3, 4, 5]) {
+    const drop = new Dropout(0.5, { rng: new Rng(40 + n) });
+    const masks = new Set<string>();
+    for (let k = 0; k < 60; k++) {
+      // One mask per row: 20 sampled subnetworks per call.
+      const y = drop.forward(ones([20, n])).data.toArray() as number[][];
+      for (const row of y) masks.add(row.map((v) => (v > 0 ? 1 : 0)).join(""));
+    }
+    assert.equal(masks.size, 2 ** n, `n = ${n}`);
+  }
+});
+
+Deno.test("Dropout's p is the drop rate: the notes' 20 % of the inputs, 50 % (the default) of the hidden units", () => {
+  // spec: 002-part-b/G4
+  assert.equal(new Dropout().p, 0.5);
+  const n = 40000;
+  const dropped = (d: Dropout) => d.forward(ones([n])).data.eq(0).sum().item() / n;
+  const inputs = dropped(new Dropout(0.2, { rng: new Rng(6) }));
+  const hidden = dropped(new Dropout(undefined, { rng: new Rng(7) }));
+  assert.ok(Math.abs(inputs - 0.2) < 5 * Math.sqrt(0.16 / n), `inputs: ${inputs}`);
+  assert.ok(Math.abs(hidden - 0.5) < 5 * Math.sqrt(0.25 / n), `hidden: ${hidden}`);
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { Rng } from "@nnc/tensor";
-import { randn, tensor } from "@nnc/autograd";
+import { assertClose, Rng } from "@nnc/tensor";
+import { jacobian, randn, type Tensor, tensor, zeros } from "@nnc/autograd";
 import { Bilinear, bilinear, Flatten, Identity, Linear, linear, Unflatten } from "./mod.ts";
 import { checkLayerCase, gradcheckModule } from "./_testing.ts";
 
@@ -74,4 +74,47 @@ Deno.test("Linear's default initialisation is PyTorch's U(-1/√in, 1/√in) for
   assert.ok(Math.abs(variance - (b * b) / 3) < 5 * (b * b) * Math.sqrt(4 / 45 / n));
   const bias = fc.bias!.data;
   assert.ok(bias.max().item() <= b && bias.min().item() >= -b);
+});
+
+Deno.test("Linear without bias is the notes' linear map T(x, y, z) = (2x − y + 3z, 7x + 5y − 6z)", () => {
+  // spec: 002-part-a/3a.L1046
+  const T = new Linear(3, 2, { ...f64, bias: false });
+  T.weight.data = tensor([[2, -1, 3], [7, 5, -6]], f64).data;
+  const apply = (v: Tensor): Tensor => T.forward(v.reshape(1, 3)).reshape(2);
+  assert.deepEqual(apply(tensor([1, 2, 3], f64)).toArray(), [9, -1]);
+  // Column j of the matrix is the image of the j-th basis vector.
+  for (let j = 0; j < 3; j++) {
+    const e = tensor([0, 1, 2].map((i) => (i === j ? 1 : 0)), f64);
+    assert.deepEqual(apply(e).toArray(), [[2, -1, 3][j], [7, 5, -6][j]]);
+  }
+  // Additivity and homogeneity.
+  const rng = new Rng(21);
+  for (let k = 0; k < 20; k++) {
+    const u = randn([3], { ...f64, rng }), v = randn([3], { ...f64, rng });
+    const lambda = 4 * rng.random() - 2;
+    assertClose(apply(u.add(v)).data, apply(u).add(apply(v)).data, { atol: 1e-13, rtol: 0 });
+    assertClose(apply(u.mul(lambda)).data, apply(u).mul(lambda).data, { atol: 1e-13, rtol: 0 });
+  }
+  // y = Wx + b with b ≠ 0 is not linear: T(0) = b, and T(2u) ≠ 2T(u).
+  const affine = new Linear(3, 2, { ...f64, rng });
+  const zero = affine.forward(tensor([[0, 0, 0]], f64));
+  assert.deepEqual(zero.data.reshape(-1).toArray(), affine.bias!.data.toArray());
+  const u = randn([1, 3], { ...f64, rng });
+  const gap = affine.forward(u.mul(2)).sub(affine.forward(u).mul(2));
+  assertClose(gap.data.reshape(-1), affine.bias!.data.neg(), { atol: 1e-13, rtol: 0 });
+});
+
+Deno.test("a fully connected 5 → 5 layer has 25 weights, and every output depends on every input", () => {
+  // spec: 002-part-a/3a.L4146
+  const fc = new Linear(5, 5, { ...f64, bias: false, rng: new Rng(2) });
+  assert.equal(fc.numParameters(), 25);
+  assert.equal(new Linear(5, 5).numParameters(), 30); // plus one bias per output
+  const J = jacobian((x) => fc.forward(x), randn([1, 5], f64)) as Tensor;
+  assert.equal((J.data.reshape(25).toArray() as number[]).filter((v) => v !== 0).length, 25);
+});
+
+Deno.test("Flatten turns a 1-megapixel grayscale image into one point of a 10⁶-dimensional space", () => {
+  // spec: 002-part-a/3a.L555
+  const image = zeros([1, 1, 1000, 1000]);
+  assert.deepEqual(new Flatten().forward(image).shape, [1, 1_000_000]);
 });

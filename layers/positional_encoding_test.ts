@@ -12,6 +12,7 @@ import {
 const f64 = "float64" as const;
 
 Deno.test("sinusoidal encoding: the corrected formula (001-004 A2 erratum), not the notes' literal one", () => {
+  // spec: 001-004/A2.positional-encoding
   // Derived in 001-004 (positional encoding, L816): standard PE with n = 4 at t = 1. The notes'
   // literal ω_k = C^{k/n} would give [0.841471, −0.839072, −0.506366, 0.562379] (aliased).
   const pe = sinusoidalPositionalEncoding(2, 4, { dtype: f64 });

@@ -8,6 +8,7 @@ import { param, setGrad, squareRun } from "./_scalar_testing.ts";
 registerTrajectoryTests("Adam");
 
 Deno.test("Adam: the notes' 3-step run on f(θ)=θ² with the defaults", () => {
+  // spec: 000-003/003.optimisers
   const xs = squareRun((p) => new Adam(p));
   [0.999000000005, 0.9980000262138, 0.9970000960651].forEach((e, k) => {
     assert.ok(Math.abs(xs[k] - e) < 1e-13, `θ${k + 1} = ${xs[k]}, expected ${e}`);
@@ -15,6 +16,7 @@ Deno.test("Adam: the notes' 3-step run on f(θ)=θ² with the defaults", () => {
 });
 
 Deno.test("Adam: the first step is exactly −η·g/(|g| + ε), as the notes say (≈ −η·sign g)", () => {
+  // spec: 001-004/A3.nesterov-adam
   fc.assert(
     fc.property(
       fc.double({ min: -100, max: 100, noNaN: true }).filter((g) => Math.abs(g) > 1e-6),

@@ -6,6 +6,7 @@ import { param, setGrad, squareRun } from "./_scalar_testing.ts";
 registerTrajectoryTests("RMSprop");
 
 Deno.test("RMSprop: the notes' 3-step run on f(θ)=θ² (ε=0.01, ρ=0.9, δ=1e-9 inside the root)", () => {
+  // spec: 000-003/003.optimisers
   const xs = squareRun((p) => new RMSprop(p, { lr: 0.01, alpha: 0.9, variant: "notes" }));
   [0.9683772234, 0.9457880248, 0.9270530978].forEach((e, k) => {
     assert.ok(Math.abs(xs[k] - e) < 1e-10, `θ${k + 1} = ${xs[k]}, expected ${e}`);

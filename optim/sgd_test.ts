@@ -41,6 +41,7 @@ function run1d(
 }
 
 Deno.test("SGD: the notes' momentum run on f(θ)=θ² (0.8, 0.46, 0.062) in both forms", () => {
+  // spec: 000-003/003.optimisers
   for (const variant of ["torch", "notes"] as const) {
     const { xs } = run1d({ lr: 0.1, momentum: 0.9, variant }, (x) => 2 * x, 1, 3);
     xs.forEach((x, k) =>
@@ -50,6 +51,7 @@ Deno.test("SGD: the notes' momentum run on f(θ)=θ² (0.8, 0.46, 0.062) in both
 });
 
 Deno.test("SGD: the notes' momentum form on f(x)=x²/2: (v, x) = (−0.1, 0.9), (−0.18, 0.72), (−0.234, 0.486)", () => {
+  // spec: 002-part-a/3b.momentum
   const { xs, vs } = run1d({ lr: 0.1, momentum: 0.9, variant: "notes" }, (x) => x, 1, 3);
   const expected = [[-0.1, 0.9], [-0.18, 0.72], [-0.234, 0.486]];
   expected.forEach(([v, x], k) => {
@@ -61,10 +63,26 @@ Deno.test("SGD: the notes' momentum form on f(x)=x²/2: (v, x) = (−0.1, 0.9), 
   torch.vs.forEach((b, k) => assert.ok(Math.abs(-0.1 * b - expected[k][0]) < 1e-15));
 });
 
+Deno.test("SGD: momentum starts from v = 0, so its first step is the plain gradient step", () => {
+  // spec: 002-part-a/3a.L2674
+  const grad = (x: number) => 3 * x - 1;
+  for (const variant of ["notes", "torch"] as const) {
+    for (const lambda of [0.5, 0.9, 0.99]) {
+      const [first] = run1d({ lr: 0.1, momentum: lambda, variant }, grad, 2, 1).xs;
+      const [plain] = run1d({ lr: 0.1, momentum: 0, variant }, grad, 2, 1).xs;
+      assert.equal(first, plain, `${variant}, λ = ${lambda}`);
+      assert.equal(first, 2 - 0.1 * grad(2));
+    }
+  }
+});
+
 Deno.test("SGD: momentum λ=0.9 under a constant gradient reaches the terminal velocity −α/(1−λ) (10× the GD step)", () => {
+  // spec: 002-part-a/3b.momentum
+  // spec: 002-part-a/3a.L2654
   const { xs, vs } = run1d({ lr: 0.1, momentum: 0.9, variant: "notes" }, () => 1, 0, 400);
   assert.ok(Math.abs(vs[399] + 1) < 1e-15, `v = ${vs[399]}`);
   assert.ok(Math.abs(xs[399] - xs[398] + 1) < 1e-12, "terminal step = α‖∇f‖/(1−λ) = 1");
+  // spec: 002-part-a/3b.gd-quadratic
   // λ = 0 is plain gradient descent: GD on x²/2, α = 0.1 gives 0.9, 0.81, 0.729.
   const gd = run1d({ lr: 0.1, momentum: 0, variant: "notes" }, (x) => x, 1, 3).xs;
   assert.deepEqual(gd.map((x) => Number(x.toFixed(15))), [0.9, 0.81, 0.729]);
@@ -111,6 +129,7 @@ Deno.test("SGD: HW5 Q1 step-size sweep on R(w) = 13w1² − 10w1w2 + 4w1 + 2w2²
 });
 
 Deno.test("SGD: the notes' Nesterov look-ahead form, κ=4 ⇒ β=1/3, and its convergence bound", () => {
+  // spec: 001-004/A3.nesterov-adam
   // f(x) = ½(μ x1² + L x2²), μ = 1, L = 4, η = 1/L, β = (√κ − 1)/(√κ + 1) = 1/3.
   const mu = 1, L = 4, eta = 1 / L, beta = (Math.sqrt(L / mu) - 1) / (Math.sqrt(L / mu) + 1);
   assert.equal(beta, 1 / 3);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { NDArray } from "./ndarray.ts";
+import { arange, eye } from "./creation.ts";
 import { gather, indexSelect, oneHot, scatterAdd, scatterAddInPlace } from "./indexing.ts";
 import { loadFixture } from "./_fixture.ts";
 import type { NestedArray } from "./_nested.ts";
@@ -293,5 +294,19 @@ Deno.test("property: indexSelect agrees with gathering along an expanded index",
       assert.deepEqual([...got.shape], oshape);
       assert.deepEqual(elements(got), expected);
     }),
+  );
+});
+
+Deno.test("oneHot: the standard basis vectors of ℝⁿ are the one-hot vectors", () => {
+  // spec: 002-part-a/3a.L958
+  for (const n of [1, 2, 5, 16]) {
+    assert.deepEqual(oneHot(arange(n), n).toArray(), eye(n).toArray());
+  }
+  // Coordinates in the standard basis are the entries: v = Σ vᵢ eᵢ.
+  const v = [3, -1, 0.5, 2];
+  const e = oneHot(arange(4), 4, { dtype: "float64" }).toArray() as number[][];
+  assert.deepEqual(
+    e.reduce((acc, row, i) => acc.map((a, j) => a + v[i] * row[j]), [0, 0, 0, 0]),
+    v,
   );
 });

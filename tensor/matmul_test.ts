@@ -84,3 +84,25 @@ Deno.test("property: matmul equals the textbook triple loop on random shapes and
     { numRuns: 60 },
   );
 });
+
+Deno.test("matmul: the reflection T(x, y) = (−x, y), applied to an image's pixel coordinates, mirrors it", () => {
+  // spec: 002-part-a/3a.L1077
+  const reflect = array([[-1, 0], [0, 1]], { dtype: "float64" });
+  assert.deepEqual(t.matmul(reflect, array([[3], [2]], { dtype: "float64" })).toArray(), [[-3], [
+    2,
+  ]]);
+  assert.deepEqual(t.matmul(reflect, reflect).toArray(), [[1, 0], [0, 1]]); // an involution
+  const [h, w] = [3, 5];
+  const image = t.arange(h * w).reshape(h, w);
+  // Pixel (r, c) sits at x = c − (w − 1)/2, y = r; move every pixel to T(x, y).
+  const coords = array([
+    Array.from({ length: h * w }, (_, k) => (k % w) - (w - 1) / 2),
+    Array.from({ length: h * w }, (_, k) => Math.floor(k / w)),
+  ], { dtype: "float64" });
+  const moved = t.matmul(reflect, coords).toArray() as number[][];
+  const mirrored = Array.from({ length: h }, () => new Array<number>(w).fill(NaN));
+  for (let k = 0; k < h * w; k++) {
+    mirrored[moved[1][k]][moved[0][k] + (w - 1) / 2] = image.get(Math.floor(k / w), k % w);
+  }
+  assert.deepEqual(mirrored, image.flip([1]).toArray()); // the horizontal mirror image
+});

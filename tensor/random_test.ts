@@ -73,3 +73,16 @@ Deno.test("random arrays: seeded, shaped, typed, in range", () => {
   assert.throws(() => t.rand([2], { low: 1, high: 1 }), /rand: expected low < high/);
   assert.throws(() => t.randn([2], { std: -1 }), /randn: std must be a finite number >= 0, got -1/);
 });
+
+Deno.test("rand: two random points of a 10⁶-dimensional space are nearly orthogonal only when centred", () => {
+  // spec: 002-part-a/3b.random-orthogonal
+  // The notes' exam question: uniform in [−1, 1]^d, cos → 0; uniform in [0, 1]^d, cos → 3/4 instead.
+  const d = 1_000_000, rng = new Rng(12);
+  const cosine = (a: t.NDArray, b: t.NDArray) =>
+    t.sum(t.mul(a, b)).item() / (t.linalg.norm(a).item() * t.linalg.norm(b).item());
+  const opts = { dtype: "float64" as const, rng };
+  const centred = cosine(t.rand([d], { ...opts, low: -1 }), t.rand([d], { ...opts, low: -1 }));
+  assert.ok(Math.abs(centred) < 5e-3, `U[−1, 1]: cos = ${centred}`); // sd 1/√d = 0.001
+  const positive = cosine(t.rand([d], opts), t.rand([d], opts));
+  assert.ok(Math.abs(positive - 0.75) < 2e-3, `U[0, 1]: cos = ${positive}`);
+});

@@ -52,6 +52,7 @@ Deno.test("float32 sums accumulate in double precision", () => {
 });
 
 Deno.test("softmax: the notes' worked example and stability", () => {
+  // spec: 000-003/3.1
   // 000:L326: z = (1.1, 2.2, 0.2, -1.7) → (0.224, 0.672, 0.091, 0.013); the notes truncate 0.0135 to 0.013.
   const p = t.softmax(array([1.1, 2.2, 0.2, -1.7], { dtype: "float64" }));
   assertClose(p, [0.224, 0.672, 0.091, 0.013], { atol: 1e-3 });

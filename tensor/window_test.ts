@@ -303,6 +303,7 @@ const notesX = [2, 4, 9, 1, 4, 2, 1, 4, 4, 6, 1, 1, 2, 9, 2, 7, 3, 5, 1, 3, 2, 3
 const notesK = [1, 2, 3, -4, 7, 4, 2, -5, 1];
 
 Deno.test("notes 000 L815: cross-correlation through im2col gives [[51,66,20],[31,49,101],[15,53,-2]]", () => {
+  // spec: 000-003/3.2
   const cols = im2col(arr(notesX, [1, 1, 5, 5]), { kernel: 3 });
   assert.deepEqual(cols.shape, [1, 9, 9]);
   assert.deepEqual(matmulCols(notesK, 1, cols), [51, 66, 20, 31, 49, 101, 15, 53, -2]);
@@ -320,15 +321,22 @@ Deno.test("notes 000 L815: cross-correlation through im2col gives [[51,66,20],[3
 });
 
 Deno.test("notes 004 G7: 5×5 cross-correlation then 2×2 max pool", () => {
+  // spec: 001-004/G7
   const x = [1, 2, 0, 3, 1, -1, -1, 2, 0, 1, 1, -1, -1, 0, 1, 3, 1, 2, -1, 1, 1, 4, 0, 1, 2];
   const fmap = matmulCols([1, -1, 0, 2], 1, im2col(arr(x, [1, 1, 5, 5]), { kernel: 2 }));
   assert.deepEqual(fmap, [-3, 6, -3, 4, -2, -5, 2, 1, 4, 4, -3, 1, 10, -1, 5, 2]);
   const { values, indices } = maxPool2d(arr(fmap, [1, 1, 4, 4]), { kernel: 2, stride: 2 });
   assert.deepEqual(flat(values), [6, 4, 10, 5]);
   assert.deepEqual(flat(indices), [1, 3, 12, 14]);
+  // True convolution flips the kernel to [[2, 0], [−1, 1]], which the notes' example does not do.
+  assert.deepEqual(
+    matmulCols([2, 0, -1, 1], 1, im2col(arr(x, [1, 1, 5, 5]), { kernel: 2 })),
+    [2, 7, -2, 7, -4, -2, 5, 1, 0, -1, -5, 2, 9, -2, 5, -1],
+  );
 });
 
 Deno.test("notes 004 G8: 3-channel 2×2 filter, top-left output 25", () => {
+  // spec: 001-004/G8
   const ch1 = [1, 1, 2, 1, 2, 0, -1, 1, -1, 1, 0, -1, 0, 1, 2, 3];
   const ch2 = [1, -1, 1, -1, 0, 1, 0, 2, 2, 3, 0, 1, 0, 0, 0, 0]; // last row lost in the notes' OCR
   const ch3 = [4, 1, 4, 2, 2, 3, 1, 3, 1, 2, 3, 1, 0, 1, 2, 2];
@@ -340,6 +348,7 @@ Deno.test("notes 004 G8: 3-channel 2×2 filter, top-left output 25", () => {
 });
 
 Deno.test("notes 002: 1-d and 2-d correlation, full convolution, 2×2 pooling", () => {
+  // spec: 002-part-a/3b.conv1d
   assert.deepEqual(matmulCols([1, 0, -1], 1, im2col(arr([1, 2, 3, 4], [1, 1, 4]), { kernel: 3 })), [
     -2,
     -2,
@@ -355,9 +364,11 @@ Deno.test("notes 002: 1-d and 2-d correlation, full convolution, 2×2 pooling", 
     im2col(arr([1, 2, 3], [1, 1, 3]), { kernel: 3, padding: 2 }),
   );
   assert.deepEqual(full, [0, 1, 2.5, 4, 1.5]);
+  // spec: 002-part-a/3b.conv2d
   const f = arr([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 3, 3]);
   assert.deepEqual(matmulCols([1, 0, 0, -1], 1, im2col(f, { kernel: 2 })), [-4, -4, -4, -4]);
   assert.deepEqual(matmulCols([-1, 0, 0, 1], 1, im2col(f, { kernel: 2 })), [4, 4, 4, 4]);
+  // spec: 002-part-a/3b.pooling
   const p = arr([1, 3, 2, 4, 5, 6, 1, 2, 7, 2, 9, 0, 1, 8, 3, 4], [1, 1, 4, 4]);
   const m = maxPool2d(p, { kernel: 2, stride: 2 });
   assert.deepEqual(flat(m.values), [6, 4, 8, 9]);

@@ -116,3 +116,17 @@ Deno.test("coverCount stops after s terms and rejects huge s (found by the API f
   assert.equal(coverCount(3, 1e9), coverCount(3, 3));
   assert.throws(() => coverCount(1e5, 2), /^RangeError: coverCount: s must be at most 10000/);
 });
+
+Deno.test("samplesForDensity: n samples covering one dimension become nᵈ in d dimensions", () => {
+  // spec: 002-part-a/3a.L598
+  for (const n of [2, 5, 10]) {
+    for (let d = 1; d <= 6; d++) assert.equal(samplesForDensity(n, d), n ** d);
+    // One more dimension multiplies the count by n.
+    assert.equal(samplesForDensity(n, 4) / samplesForDensity(n, 3), n);
+  }
+  // A grid with n points per axis: counting its points gives the same number.
+  const grid = (n: number, d: number): number[][] =>
+    d === 0 ? [[]] : grid(n, d - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p, i]));
+  assert.equal(grid(4, 3).length, samplesForDensity(4, 3));
+  assert.equal(samplesForDensity(10, 400), Infinity);
+});

@@ -28,6 +28,7 @@ function mockRun(
 }
 
 Deno.test("CompetitiveLearning: mock final Q2 trace with ties to the first unit and half-to-even rounding", () => {
+  // spec: 001-004/G2
   const { net, steps } = mockRun("first", "halfEven");
   // [fields, winner (0-based), ỹ, winner's weights after rounding] for the 8 iterations of the table.
   const table: [number[], number, number, number[]][] = [
@@ -53,6 +54,7 @@ Deno.test("CompetitiveLearning: mock final Q2 trace with ties to the first unit 
 });
 
 Deno.test("CompetitiveLearning: the mock answer depends on the tie and rounding rules (notes' sensitivity table)", () => {
+  // spec: 001-004/G2
   assert.deepEqual(mockRun("first", "halfUp").net.weights.toArray(), [[1, 1], [1, -1]]);
   assert.deepEqual(mockRun("first", "halfAwayFromZero").net.weights.toArray(), [[1, 1], [1, -1]]);
   assert.deepEqual(mockRun("first", "halfTowardZero").net.weights.toArray(), [[0, 1], [0, -1]]);
@@ -60,6 +62,7 @@ Deno.test("CompetitiveLearning: the mock answer depends on the tie and rounding 
 });
 
 Deno.test("CompetitiveLearning: typed notes' example ends at (1, −0.925) and (0.9625, 0.9375)", () => {
+  // spec: 001-004/G3
   const x = [[1, 1], [0.9, 1], [1, 1.1], [1, -1], [1.1, -1], [1, -1.1]];
   const net = new CompetitiveLearning({ weights: [[0.8, 0], [0.9, 0.1]], lr: 0.5 });
   const steps: CompetitiveStep[] = [];

@@ -5,6 +5,7 @@ import { Hebbian } from "./hebbian.ts";
 const SIX = [[1, 1], [0.9, 1], [1, 1.1], [1, -1], [1.1, -1], [1, -1.1]];
 
 Deno.test("Hebbian: typed notes' example, w(2)…w(7) ending at (−0.1, 6.3)", () => {
+  // spec: 001-004/G4
   const h = new Hebbian({ weights: [0.1, 0.1], lr: 1, output: "sign" });
   const ws: number[][] = [];
   const ys: number[] = [];
@@ -19,6 +20,7 @@ Deno.test("Hebbian: typed notes' example, w(2)…w(7) ending at (−0.1, 6.3)", 
 });
 
 Deno.test("Hebbian: fields met by the notes' example at x4, x5, x6 are −0.2, −2.0, −4.82", () => {
+  // spec: 001-004/G4
   const h = new Hebbian({ weights: [0.1, 0.1] });
   const fields: number[] = [];
   for (const x of SIX) {
@@ -33,6 +35,7 @@ Deno.test("Hebbian: fields met by the notes' example at x4, x5, x6 are −0.2, �
 });
 
 Deno.test("Hebbian: undamped growth is linear with sign output and doubling with linear output", () => {
+  // spec: 001-004/G5
   const sign = new Hebbian({ weights: [1], output: "sign" });
   const lin = new Hebbian({ weights: [1], output: "linear" });
   const s: number[] = [], l: number[] = [];
@@ -47,6 +50,7 @@ Deno.test("Hebbian: undamped growth is linear with sign output and doubling with
 });
 
 Deno.test("Hebbian: damped form w ← αw + ηxy gives 1, 1+α, 1+α+α², … → 1/(1−α)", () => {
+  // spec: 001-004/G5
   for (const alpha of [0.5, 0.9]) {
     const h = new Hebbian({ weights: [1], decay: alpha });
     const seq = [1];

@@ -7,6 +7,7 @@ const X1 = [1, 1, 1, 1, -1, -1, -1, -1];
 const X2 = [1, -1, 1, -1, 1, -1, 1, -1];
 
 Deno.test("Hopfield: Hebbian storage of two 8-unit patterns (zero diagonal, entries 0/±2)", () => {
+  // spec: 001-004/A3.hopfield
   const net = new Hopfield({ size: 8 }).store([X1, X2]);
   const w = net.weights.toArray() as number[][];
   assert.deepEqual(w[0], [0, 0, 2, 0, 0, -2, 0, -2]);
@@ -19,6 +20,7 @@ Deno.test("Hopfield: Hebbian storage of two 8-unit patterns (zero diagonal, entr
 
 Deno.test("Hopfield: recall of x1 with bit 0 flipped: E = −12, field +6, one sweep back to x1 at E = −24", () => {
   const net = new Hopfield({ size: 8 }).store([X1, X2]);
+  // spec: 001-004/A3.hopfield
   const noisy = [-1, ...X1.slice(1)];
   assert.equal(net.energy(noisy), -12);
   assert.equal(net.fields(noisy)[0], 6);
@@ -36,6 +38,7 @@ Deno.test("Hopfield: recall of x1 with bit 0 flipped: E = −12, field +6, one s
 });
 
 Deno.test("Hopfield: synchronous updates can cycle; asynchronous ones reach a fixed point", () => {
+  // spec: 001-004/A3.hopfield-cycle
   const net = new Hopfield({ weights: [[0, 1], [1, 0]] });
   assert.deepEqual(net.updateSync([1, -1]), [-1, 1]);
   assert.deepEqual(net.updateSync([-1, 1]), [1, -1]);
@@ -74,6 +77,7 @@ Deno.test("Hopfield: the energy with ½ never increases under asynchronous updat
 });
 
 Deno.test("hopfieldCapacity: recall is near perfect at low load and collapses above α ≈ 0.138", () => {
+  // spec: 001-004/A2.hopfield-capacity
   const points = hopfieldCapacity({
     size: 200,
     loads: [0.05, 0.1, 0.25],

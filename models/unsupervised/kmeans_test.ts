@@ -24,6 +24,7 @@ function fixtures(): SklearnCase[] {
 }
 
 Deno.test("lloyd: mock final Q1 (a) from the second and third points ends at (±0.495, ±1)", () => {
+  // spec: 001-004/G1
   const r = lloyd(MOCK_Q1, [[1, 1], [0.01, -1]]);
   assert.deepEqual(r.centers.toArray(), [[0.495, 1], [-0.495, -1]]);
   assert.deepEqual(Array.from(r.labels.data), [0, 0, 1, 1]);
@@ -37,6 +38,7 @@ Deno.test("lloyd: mock final Q1 (a) from the second and third points ends at (±
 });
 
 Deno.test("lloyd: mock final Q1 (b) the partition {x1, x4}, {x2, x3} is a fixed point at (∓0.505, 0)", () => {
+  // spec: 001-004/G1
   const r = lloyd(MOCK_Q1, [[-1, 0], [1, 0]]);
   assert.deepEqual(r.centers.toArray(), [[-0.505, 0], [0.505, 0]]);
   assert.deepEqual(Array.from(r.labels.data), [0, 1, 1, 0]);

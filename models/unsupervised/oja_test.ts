@@ -24,6 +24,7 @@ const cosine = (a: number[], b: number[]) =>
   a.reduce((s, x, i) => s + x * b[i], 0) / (Math.hypot(...a) * Math.hypot(...b));
 
 Deno.test("Oja: converges to PCA's first component with unit norm", () => {
+  // spec: 001-004/B4.12
   const x = gaussian(2000, [3, 1.5, 0.5, 0.2], 1);
   const pc1 = (new PCA({ nComponents: 1 }).fit(x).components.toArray() as number[][])[0];
   const oja = new Oja({ lr: (t) => 0.01 / (1 + t / 4000), rng: new Rng(2) }).fit(x, { epochs: 10 });

@@ -26,6 +26,7 @@ const SK_SINGULAR = [3.5388404325173366, 1.134907768400932];
 const SK_Z = [[0.6614451724193922, 0.16555812471843176], [-2.089121503791393, -0.392840497487597]];
 
 Deno.test("PCA: the notes' example C = XXᵀ = [[10, 6], [6, 10]], eigenvalues 16 and 4, projections ±2√2, 0, 0", () => {
+  // spec: 002-part-b/G19
   const x = [[2, 2], [-2, -2], [1, -1], [-1, 1]];
   for (const method of ["svd", "eigh"] as const) {
     const pca = new PCA({ method }).fit(x);
@@ -60,6 +61,7 @@ Deno.test("PCA: inverseTransform ∘ transform is the identity with all componen
         { length: 12 },
         () => [rng.normal(), 2 * rng.normal(), rng.normal() - 3, rng.normal()],
       );
+      // spec: 002-part-b/G7
       const full = new PCA().fit(x);
       assertClose(full.inverseTransform(full.transform(x)), x, { atol: 1e-10, rtol: 0 });
       const two = new PCA({ nComponents: 2 }).fit(x);

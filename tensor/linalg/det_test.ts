@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { det, slogdet } from "./det.ts";
+import { solve } from "./solve.ts";
+import { svdvals } from "./svd.ts";
 import { arr, flat, loadFixture, mat, maxAbsDiff, values } from "./_testing.ts";
 
 const fx = loadFixture("linalg").det;
@@ -63,4 +65,23 @@ Deno.test("det: NaN propagates; bad input throws", () => {
     name: "TypeError",
     message: /linalg\.slogdet: a must be a float32 or float64 array, got int32/,
   });
+});
+
+Deno.test("det: the notes' (1, 2), (3, 5.07) are a basis of ℝ² (det −0.93 ≠ 0) with unique coordinates", () => {
+  // spec: 002-part-a/3a.L966
+  const b = mat([[1, 3], [2, 5.07]]); // the vectors as columns
+  assert.ok(Math.abs(det(b).item() + 0.93) < 1e-14);
+  // (4, 7.07) = 1·(1, 2) + 1·(3, 5.07), and no other combination.
+  assert.ok(maxAbsDiff(values(solve(b, arr([4, 7.07], [2]))), [1, 1]) < 1e-13);
+});
+
+Deno.test("det and svdvals: v and 2v are dependent, their span is a line, not a basis of ℝ²", () => {
+  // spec: 002-part-a/3a.L939
+  for (const v of [[1, 2], [3, -0.5], [0.1, 7]]) {
+    const pair = mat([[v[0], 2 * v[0]], [v[1], 2 * v[1]]]);
+    assert.ok(Math.abs(det(pair).item()) < 1e-14);
+    // One non-zero singular value (rank 1): ‖(v, 2v)‖_F = √5‖v‖; the other is 0.
+    const s = values(svdvals(pair));
+    assert.ok(Math.abs(s[0] - Math.sqrt(5) * Math.hypot(v[0], v[1])) < 1e-13 && s[1] < 1e-14);
+  }
 });

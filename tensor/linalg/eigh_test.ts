@@ -28,6 +28,7 @@ function reconstructionError(a: Float64Array, w: Float64Array, v: Float64Array, 
 }
 
 Deno.test("eigh: the notes' PCA example: C = XXᵀ = [[10,6],[6,10]] has eigenvalues 4, 16", () => {
+  // spec: 002-part-b/G19
   // Centred data points (2,2), (−2,−2), (1,−1), (−1,1) as the columns of X.
   const x = [2, -2, 1, -1, 2, -2, -1, 1];
   const c = matmul(x, transpose(x, 2, 4), 2, 4, 2);
@@ -40,6 +41,43 @@ Deno.test("eigh: the notes' PCA example: C = XXᵀ = [[10,6],[6,10]] has eigenva
   const pc = values(v.slice(null, 1));
   const proj = [0, 1, 2, 3].map((j) => pc[0] * x[j] + pc[1] * x[4 + j]);
   assert.ok(maxAbsDiff(proj, [2.8284271, -2.8284271, 0, 0]) < 1e-7);
+});
+
+Deno.test("eigh: PCA's optimum max_{‖w‖=1} wᵀCw is the largest eigenvalue, reached at its eigenvector", () => {
+  // spec: 002-part-b/G8
+  // The notes' C = [[10, 6], [6, 10]]: over unit w = (cos t, sin t), wᵀCw = 10 + 6 sin 2t peaks at 16, t = π/4.
+  const top = eigh(mat([[10, 6], [6, 10]]));
+  let best = -Infinity, bestT = 0;
+  for (let k = 0; k < 3600; k++) {
+    const t = (k * Math.PI) / 3600, c = Math.cos(t), s = Math.sin(t);
+    const q = 10 * c * c + 12 * c * s + 10 * s * s;
+    if (q > best) [best, bestT] = [q, t];
+  }
+  assert.ok(
+    Math.abs(best - values(top.values)[1]) < 1e-12 && Math.abs(bestT - Math.PI / 4) < 1e-12,
+  );
+  // Any scatter matrix C = XXᵀ: no unit vector beats the top eigenvector, which attains λ_max.
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 2, max: 5 }), (seed, d) => {
+      const rand = mulberry32(seed);
+      const x = randomMatrix(rand, d, 7);
+      const c = matmul(x, transpose(x, d, 7), d, 7, d);
+      const { values: w, vectors: v } = eigh(arr(c, [d, d]));
+      const lmax = values(w)[d - 1];
+      const quad = (u: ArrayLike<number>) => {
+        let q = 0;
+        for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) q += u[i] * c[i * d + j] * u[j];
+        return q;
+      };
+      assert.ok(Math.abs(quad(values(v.slice(null, d - 1))) - lmax) <= 1e-12 * lmax);
+      for (let r = 0; r < 20; r++) {
+        const u = Array.from({ length: d }, () => rand() - 0.5);
+        const n = Math.hypot(...u);
+        assert.ok(quad(u.map((ui) => ui / n)) <= lmax * (1 + 1e-12));
+      }
+    }),
+    { numRuns: 50 },
+  );
 });
 
 Deno.test("eigh: the notes' GCN matrices on the path graph 0–1–2", () => {

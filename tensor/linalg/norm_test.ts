@@ -117,3 +117,13 @@ Deno.test("norm: bad input", () => {
   assert.throws(() => norm(mat([[1, 2]]), { axis: [0, 1, 0] }), { name: "RangeError" });
   assert.throws(() => norm(mat([[1, 2]], "int32")), { name: "TypeError" });
 });
+
+Deno.test("norm: the notes' points (0, −1, −1) and (0, 1, 1) lie on a surface their sum leaves", () => {
+  // spec: 002-part-a/3a.L894
+  // Both lie on the sphere ‖x‖ = √2; their sum, the origin, and 2·(0, 1, 1) do not.
+  const p = [0, -1, -1], q = [0, 1, 1];
+  const on = (v: number[]) => Math.abs(norm(arr(v, [3])).item() - Math.SQRT2) < 1e-15;
+  assert.ok(on(p) && on(q));
+  assert.equal(norm(arr(p.map((v, i) => v + q[i]), [3])).item(), 0);
+  assert.ok(!on(p.map((v, i) => v + q[i])) && !on(q.map((v) => 2 * v)));
+});
