@@ -103,6 +103,43 @@ function intRange(min: number, max: number): string {
 }
 
 /**
+ * Checks a per-dimension integer option: one integer in `[min, max]` for every one of `length`
+ * dimensions, or an array of exactly `length` such integers. Returns the `length` integers.
+ *
+ * @example
+ * ```ts
+ * import { checkIntTuple } from "@nnc/tensor";
+ * console.log(checkIntTuple(3, 2, "Conv2d", "kernelSize", 1)); // [ 3, 3 ]
+ * console.log(checkIntTuple([1, 2], 2, "Conv2d", "stride", 1)); // [ 1, 2 ]
+ * ```
+ */
+export function checkIntTuple(
+  value: unknown,
+  length: number,
+  op: string,
+  name: string,
+  min = -Infinity,
+  max = Infinity,
+): number[] {
+  const list = typeof value === "number"
+    ? new Array<number>(length).fill(value)
+    : Array.isArray(value)
+    ? [...value]
+    : null;
+  const isInt = (e: unknown) =>
+    typeof e === "number" && Number.isSafeInteger(e) && e >= min && e <= max;
+  if (list === null || list.length !== length || !list.every(isInt)) {
+    const got = Array.isArray(value) && value.length <= 8
+      ? `[${value.map(describe).join(", ")}]`
+      : describe(value);
+    const message = `${op}: ${name} must be ${intRange(min, max)} or an array of ${length} ` +
+      `such integers, got ${got}`;
+    throw list === null ? new TypeError(message) : new RangeError(message);
+  }
+  return list;
+}
+
+/**
  * Checks that `value` is a finite number in `[min, max]` and returns it.
  *
  * @example
@@ -247,6 +284,43 @@ export function checkFloatDType(value: unknown, op: string, name = "dtype"): DTy
     throw new TypeError(`${op}: ${name} must be "float32" or "float64", got ${describe(value)}`);
   }
   return value;
+}
+
+/**
+ * Checks that `value` is an `NDArray` (a `TypeError` naming `op` and `name` otherwise); narrows
+ * its type for the caller.
+ *
+ * @example
+ * ```ts
+ * import { array, checkNDArray } from "@nnc/tensor";
+ * const x: unknown = array([1, 2, 3]);
+ * checkNDArray(x, "sum", "x");
+ * console.log(x.shape); // [ 3 ]
+ * ```
+ */
+export function checkNDArray(value: unknown, op: string, name: string): asserts value is NDArray {
+  if (!(value instanceof NDArray)) {
+    throw new TypeError(`${op}: ${name} must be an NDArray, got ${describe(value)}`);
+  }
+}
+
+/**
+ * Checks a file path argument, a non-empty string or a `file:` URL, and returns it as a path
+ * string (a URL's path decoded), the form every file API and error message takes.
+ *
+ * @example
+ * ```ts
+ * import { checkPath } from "@nnc/tensor";
+ * console.log(checkPath(new URL("file:///tmp/a%20b.csv"), "readCsv")); // /tmp/a b.csv
+ * ```
+ */
+export function checkPath(value: unknown, op: string, name = "path"): string {
+  if (typeof value === "string" && value !== "") return value;
+  if (value instanceof URL && value.protocol === "file:") return decodeURIComponent(value.pathname);
+  const got = value instanceof URL ? value.href : describe(value);
+  throw new TypeError(
+    `${op}: ${name} must be a file path (a non-empty string or a file: URL), got ${got}`,
+  );
 }
 
 /**
