@@ -33,7 +33,7 @@ import {
 import { klDiv, type KlDivOptions } from "./kl_div.ts";
 import { hingeLoss, type HingeLossOptions } from "./hinge_loss.ts";
 import { cosineEmbeddingLoss, type CosineEmbeddingLossOptions } from "./cosine_embedding_loss.ts";
-import { checkOptionsObject } from "./_util.ts";
+import { checkOptions } from "@nnc/tensor";
 
 type Target = Tensor | NDArray;
 
@@ -54,7 +54,7 @@ export abstract class Loss<O extends object = LossOptions>
   /** A loss with `options`. */
   constructor(options: O) {
     super();
-    checkOptionsObject(options, this.constructor.name);
+    checkOptions(options, this.constructor.name);
     this.options = { ...options };
   }
 
@@ -332,7 +332,7 @@ export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, Target], Tensor
   /** A cosine embedding loss. */
   constructor(options: CosineEmbeddingLossOptions = {}) {
     super();
-    checkOptionsObject(options, "CosineEmbeddingLoss");
+    checkOptions(options, "CosineEmbeddingLoss");
     this.options = { ...options };
   }
   /** The loss of the pairs `(x1, x2)` labelled `y`. */

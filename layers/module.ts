@@ -5,11 +5,22 @@
  *
  * @module
  */
-import { astype, clone, type DType, isFloat, type MimeBundle, NDArray, zeros } from "@nnc/tensor";
+import {
+  astype,
+  clone,
+  describe,
+  type DType,
+  fmtShape,
+  isFloat,
+  type MimeBundle,
+  NDArray,
+  sameShape,
+  zeros,
+} from "@nnc/tensor";
 import { moduleDisplayData } from "./module_display.ts";
 import { Tensor } from "@nnc/autograd";
 import { Parameter } from "./parameter.ts";
-import { describe, fmtCount, fmtShape, sameShape } from "./_util.ts";
+import { fmtCount } from "./_util.ts";
 
 /**
  * Parameters and persistent buffers by dotted name (`features.0.weight`), as arrays that share

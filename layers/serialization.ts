@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  describe,
   loadSafetensors,
   loadSafetensorsSync,
   saveSafetensors,
@@ -17,7 +18,6 @@ import {
   type LoadStateDictResult,
   Module,
 } from "./module.ts";
-import { describe } from "./_util.ts";
 
 /**
  * Options of {@link saveModel}.
