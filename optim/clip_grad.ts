@@ -7,7 +7,7 @@
 import { Tensor } from "@nnc/autograd";
 import type { NDArray } from "@nnc/tensor";
 import type { FloatArray } from "./_buffers.ts";
-import { checkNonNegative, describe } from "./_validate.ts";
+import { checkNumber, describe } from "@nnc/tensor";
 
 /** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
@@ -75,7 +75,7 @@ export function clipGradNorm(
 ): number {
   const op = "clipGradNorm";
   const list = collect(params, op).filter((p) => p.grad !== null);
-  checkNonNegative(op, "maxNorm", maxNorm);
+  checkNumber(maxNorm, op, "maxNorm", 0);
   if (typeof normType !== "number" || !(normType > 0)) {
     throw new RangeError(
       `${op}: normType must be a number > 0 or Infinity, got ${describe(normType)}`,
@@ -146,7 +146,7 @@ function totalNorm(grads: FloatArray[], p: number): number {
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   const op = "clipGradValue";
   const list = collect(params, op).filter((p) => p.grad !== null);
-  checkNonNegative(op, "clipValue", clipValue);
+  checkNumber(clipValue, op, "clipValue", 0);
   for (const p of list) {
     const g = ownGrad(p);
     for (let i = 0; i < g.length; i++) {

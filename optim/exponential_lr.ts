@@ -5,7 +5,8 @@
  */
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
-import { checkNonNegative, describe, stateNumber } from "./_validate.ts";
+import { stateNumber } from "./_validate.ts";
+import { checkNumber, describe } from "@nnc/tensor";
 
 /** Options of {@link ExponentialLR}. */
 export interface ExponentialLROptions {
@@ -40,7 +41,7 @@ export class ExponentialLR extends LRScheduler {
         `ExponentialLR: options must be an object with gamma, got ${describe(options)}`,
       );
     }
-    checkNonNegative("ExponentialLR", "gamma", options.gamma);
+    checkNumber(options.gamma, "ExponentialLR", "gamma", 0);
     super("ExponentialLR", optimizer);
     this.gamma = options.gamma;
     this.initialStep();

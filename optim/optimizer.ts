@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { astype, NDArray } from "@nnc/tensor";
+import { astype, describe, NDArray } from "@nnc/tensor";
 import { enableGrad, Tensor } from "@nnc/autograd";
-import { describe } from "./_validate.ts";
 import { stateBuffer } from "./_buffers.ts";
 
 /** Options every optimiser has: the learning rate. */

@@ -8,6 +8,7 @@
  */
 import {
   decodeSafetensors,
+  describe,
   encodeSafetensors,
   loadSafetensors,
   loadSafetensorsSync,
@@ -23,7 +24,6 @@ import {
   type ParamState,
 } from "./optimizer.ts";
 import type { SchedulerStateDict, Stateful } from "./lr_scheduler.ts";
-import { describe } from "./_validate.ts";
 
 /** Format tag written to `__metadata__.format`. */
 export const OPTIMIZER_STATE_FORMAT = "nnc.optim/1";
