@@ -3,10 +3,9 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkOptions, NDArray } from "@nnc/tensor";
 import type { RandomSource } from "./types.ts";
 import { Vocabulary } from "./text.ts";
-import { checkInt, checkOptions } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
 
 /** Options of {@link additionTask}. */
@@ -46,8 +45,8 @@ export const ADDITION_VOCAB: Vocabulary = new Vocabulary([..."0123456789+="]);
 export function additionTask(options?: AdditionTaskOptions): AdditionTaskData {
   const op = "additionTask";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 1000, op, "n");
-  const digits = checkInt(o.digits, 3, op, "digits", 1, 7);
+  const n = checkInt(o.n ?? 1000, op, "n", 0);
+  const digits = checkInt(o.digits ?? 3, op, "digits", 1, 7);
   const rng = resolveRng(o, op);
   const inLen = 2 * digits + 2, outLen = digits + 1;
   const x = new Int32Array(n * inLen);

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { describe, NDArray } from "@nnc/tensor";
 import { csvError, type CsvRow, type CsvSource, lexCsv } from "./_csv_lexer.ts";
 import { DataFormatError } from "./errors.ts";
-import { checkName, describe, readBytes } from "./_io.ts";
+import { checkName, readBytes } from "./_io.ts";
 import { decodeUtf8 } from "./_utf8.ts";
 
 /** Options of {@link parseCsvRecords}. */

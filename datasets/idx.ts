@@ -8,18 +8,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkPath, describe, NDArray } from "@nnc/tensor";
 import { DataFormatError } from "./errors.ts";
 import { gunzip, gzip, isGzip } from "./gzip.ts";
-import {
-  checkBytes,
-  checkName,
-  checkPath,
-  describe,
-  readBytes,
-  renamed,
-  writeAtomic,
-} from "./_io.ts";
+import { checkBytes, checkName, readBytes, renamed, writeAtomic } from "./_io.ts";
 
 /** The element types of IDX files, by name. */
 export type IdxType = "u8" | "i8" | "i16" | "i32" | "f32" | "f64";

@@ -3,11 +3,9 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
-import { checkInt, checkNumber, checkOptions } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
-import { describe } from "./_io.ts";
 
 /** Options of {@link noisyPolynomial}. */
 export interface NoisyPolynomialOptions extends RandomSource {
@@ -43,8 +41,8 @@ export function noisyPolynomial(options: NoisyPolynomialOptions): LabeledData {
   const op = "noisyPolynomial";
   const o = checkOptions(options, op);
   const f = targetFunction(o, op);
-  const n = checkInt(o.n, 30, op, "n");
-  const noise = checkNumber(o.noise, 0.1, op, "noise", 0);
+  const n = checkInt(o.n ?? 30, op, "n", 0);
+  const noise = checkNumber(o.noise ?? 0.1, op, "noise", 0);
   const range = o.range ?? [0, 1];
   if (
     !Array.isArray(range) || range.length !== 2 || !range.every(Number.isFinite) ||

@@ -10,17 +10,9 @@
  *
  * @module
  */
-import { type DType, NDArray, Storage } from "@nnc/tensor";
+import { checkPath, describe, type DType, NDArray, Storage } from "@nnc/tensor";
 import { DataFormatError } from "./errors.ts";
-import {
-  checkBytes,
-  checkName,
-  checkPath,
-  describe,
-  readBytes,
-  renamed,
-  writeAtomic,
-} from "./_io.ts";
+import { checkBytes, checkName, readBytes, renamed, writeAtomic } from "./_io.ts";
 import { HeaderSyntaxError, parseNpyHeader } from "./_npy_header.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
