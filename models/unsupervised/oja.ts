@@ -5,11 +5,9 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
+import { checkInt, describe, NDArray, Rng } from "@nnc/tensor";
 import {
   checkFeatures,
-  checkInt,
-  describe,
   type MatrixLike,
   toMatrix,
   toVector,
@@ -107,7 +105,7 @@ export class Oja {
     const [n, d] = m.shape;
     if (this.#w === null) this.#w = randomUnit(this.#rng, d);
     checkFeatures(op, m, this.#w.length);
-    const epochs = checkInt(op, "epochs", options.epochs ?? 10, 1);
+    const epochs = checkInt(options.epochs ?? 10, op, "epochs", 1);
     for (let e = 1; e <= epochs; e++) {
       const order = options.shuffle === false ? null : this.#rng.permutation(n);
       for (let r = 0; r < n; r++) {
