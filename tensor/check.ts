@@ -89,17 +89,34 @@ export function checkInt(
   min = -Infinity,
   max = Infinity,
 ): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new RangeError(`${op}: ${name} must be ${intRange(min, max)}, got ${describe(value)}`);
+  return checkRange(value, op, name, min, max, true);
+}
+
+/** The check behind {@link checkInt} and {@link checkNumber}. */
+function checkRange(
+  value: unknown,
+  op: string,
+  name: string,
+  min: number,
+  max: number,
+  integer: boolean,
+): number {
+  const kind = integer ? Number.isSafeInteger : Number.isFinite;
+  if (typeof value !== "number" || !kind(value) || value < min || value > max) {
+    throw new RangeError(
+      `${op}: ${name} must be ${rangeText(min, max, integer)}, got ${describe(value)}`,
+    );
   }
   return value;
 }
 
-function intRange(min: number, max: number): string {
-  if (min === -Infinity && max === Infinity) return "an integer";
-  if (max === Infinity) return `an integer >= ${min}`;
-  if (min === -Infinity) return `an integer <= ${max}`;
-  return `an integer in [${min}, ${max}]`;
+/** "an integer >= 1", "a number in [0, 1]", "a finite number": the wording of every range check. */
+function rangeText(min: number, max: number, integer: boolean): string {
+  const kind = integer ? "an integer" : "a finite number";
+  if (min === -Infinity && max === Infinity) return kind;
+  if (max === Infinity) return `${kind} >= ${min}`;
+  if (min === -Infinity) return `${kind} <= ${max}`;
+  return `${integer ? "an integer" : "a number"} in [${min}, ${max}]`;
 }
 
 /**
@@ -132,7 +149,8 @@ export function checkIntTuple(
     const got = Array.isArray(value) && value.length <= 8
       ? `[${value.map(describe).join(", ")}]`
       : describe(value);
-    const message = `${op}: ${name} must be ${intRange(min, max)} or an array of ${length} ` +
+    const message =
+      `${op}: ${name} must be ${rangeText(min, max, true)} or an array of ${length} ` +
       `such integers, got ${got}`;
     throw list === null ? new TypeError(message) : new RangeError(message);
   }
@@ -155,17 +173,7 @@ export function checkNumber(
   min = -Infinity,
   max = Infinity,
 ): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`${op}: ${name} must be ${numberRange(min, max)}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function numberRange(min: number, max: number): string {
-  if (min === -Infinity && max === Infinity) return "a finite number";
-  if (max === Infinity) return `a finite number >= ${min}`;
-  if (min === -Infinity) return `a finite number <= ${max}`;
-  return `a number in [${min}, ${max}]`;
+  return checkRange(value, op, name, min, max, false);
 }
 
 /**
