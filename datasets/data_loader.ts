@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkBool, checkInt, describe, NDArray, Rng } from "@nnc/tensor";
+import { checkBool, checkInt, checkOptions, describe, NDArray, Rng } from "@nnc/tensor";
 import type { Dataset } from "./dataset.ts";
 import type { Transform } from "./transforms.ts";
 import type { RandomSource } from "./types.ts";
@@ -74,9 +74,7 @@ export class DataLoader<T> implements Iterable<Batch<T>>, AsyncIterable<Batch<T>
   constructor(dataset: Dataset<T>, options: DataLoaderOptions = {}) {
     const op = "DataLoader";
     checkDataset(dataset, op);
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     this.dataset = dataset;
     this.batchSize = checkInt(options.batchSize ?? 1, op, "batchSize", 1);
     this.shuffle = checkBool(options.shuffle ?? false, op, "shuffle");

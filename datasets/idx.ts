@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { checkPath, describe, NDArray } from "@nnc/tensor";
+import { checkBool, checkPath, describe, NDArray } from "@nnc/tensor";
 import { DataFormatError } from "./errors.ts";
 import { gunzip, gzip, isGzip } from "./gzip.ts";
 import { checkBytes, checkName, readBytes, renamed, writeAtomic } from "./_io.ts";
@@ -151,9 +151,7 @@ export function decodeIdxHeader(bytes: Uint8Array, options: { name?: string } = 
 export function decodeIdx(bytes: Uint8Array, options: DecodeIdxOptions = {}): NDArray {
   const { type, shape, dataOffset } = decodeIdxHeader(bytes, options);
   const normalize = options.normalize ?? false;
-  if (typeof normalize !== "boolean") {
-    throw new TypeError(`decodeIdx: normalize must be a boolean, got ${describe(normalize)}`);
-  }
+  checkBool(normalize, "decodeIdx", "normalize");
   if (normalize && type !== "u8") {
     throw new TypeError(
       `decodeIdx: normalize applies to unsigned-byte (u8) data, but ${

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkInt, checkNumber, checkOptions, describe, NDArray } from "@nnc/tensor";
+import { checkFunction, checkInt, checkNumber, checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
 import { resolveRng } from "./_rng.ts";
 
@@ -71,9 +71,7 @@ function targetFunction(o: NoisyPolynomialOptions, op: string): (x: number) => n
     throw new TypeError(`${op}: give coefficients or fn, not both`);
   }
   if (o.fn !== undefined) {
-    if (typeof o.fn !== "function") {
-      throw new TypeError(`${op}: fn must be a function, got ${describe(o.fn)}`);
-    }
+    checkFunction(o.fn, op, "fn");
     return o.fn;
   }
   const c = o.coefficients;

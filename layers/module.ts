@@ -7,6 +7,7 @@
  */
 import {
   astype,
+  checkBool,
   clone,
   describe,
   type DType,
@@ -311,9 +312,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** Sets training mode (or evaluation mode with `false`) on this module and its descendants. */
   train(mode = true): this {
-    if (typeof mode !== "boolean") {
-      throw new TypeError(`train: mode must be a boolean, got ${describe(mode)}`);
-    }
+    checkBool(mode, "train", "mode");
     for (const m of this.modules()) m.training = mode;
     return this;
   }

@@ -6,7 +6,7 @@
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
 import { stateNumber } from "./_validate.ts";
-import { checkInt, checkNumber, describe } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, type describe } from "@nnc/tensor";
 
 /** Options of {@link CosineAnnealingLR}. */
 export interface CosineAnnealingLROptions {
@@ -40,11 +40,7 @@ export class CosineAnnealingLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `CosineAnnealingLR: options must be an object with tMax, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "CosineAnnealingLR", "tMax");
     const etaMin = options.etaMin ?? 0;
     checkInt(options.tMax, "CosineAnnealingLR", "tMax", 1);
     checkNumber(etaMin, "CosineAnnealingLR", "etaMin");

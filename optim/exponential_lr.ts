@@ -6,7 +6,7 @@
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
 import { stateNumber } from "./_validate.ts";
-import { checkNumber, describe } from "@nnc/tensor";
+import { checkNumber, checkOptions, type describe } from "@nnc/tensor";
 
 /** Options of {@link ExponentialLR}. */
 export interface ExponentialLROptions {
@@ -36,11 +36,7 @@ export class ExponentialLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: ExponentialLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `ExponentialLR: options must be an object with gamma, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "ExponentialLR", "gamma");
     checkNumber(options.gamma, "ExponentialLR", "gamma", 0);
     super("ExponentialLR", optimizer);
     this.gamma = options.gamma;

@@ -6,7 +6,7 @@
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerStateDict, type SchedulerValue } from "./lr_scheduler.ts";
 import { stateNumber } from "./_validate.ts";
-import { checkInt, checkProbability, describe } from "@nnc/tensor";
+import { checkInt, checkOptions, checkProbability, describe } from "@nnc/tensor";
 
 /** Options of {@link LinearWarmup}. */
 export interface LinearWarmupOptions {
@@ -56,11 +56,7 @@ export class LinearWarmup extends LRScheduler {
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: LinearWarmupOptions) {
     const op = "LinearWarmup";
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `${op}: options must be an object with warmupSteps, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "warmupSteps");
     const startFactor = options.startFactor ?? 1 / 3;
     checkInt(options.warmupSteps, op, "warmupSteps", 1);
     checkProbability(startFactor, op, "startFactor", true);

@@ -6,7 +6,7 @@
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
 import { stateNumber } from "./_validate.ts";
-import { checkInt, checkNumber, describe } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, describe } from "@nnc/tensor";
 
 /** Options of {@link MultiStepLR}. */
 export interface MultiStepLROptions {
@@ -50,11 +50,7 @@ export class MultiStepLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: MultiStepLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `MultiStepLR: options must be an object with milestones, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "MultiStepLR", "milestones");
     const milestones = checkMilestones("MultiStepLR", options.milestones);
     const gamma = options.gamma ?? 0.1;
     checkNumber(gamma, "MultiStepLR", "gamma", 0);

@@ -8,7 +8,7 @@
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
 import { stateNumber } from "./_validate.ts";
-import { checkInt, checkNumber, checkOneOf, describe } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, checkOptions, type describe } from "@nnc/tensor";
 
 /** Options of {@link LinearDecayLR}. */
 export interface LinearDecayLROptions {
@@ -45,11 +45,7 @@ export class LinearDecayLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: LinearDecayLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `LinearDecayLR: options must be an object with decaySteps, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "LinearDecayLR", "decaySteps");
     const finalFactor = options.finalFactor ?? 0.01;
     checkInt(options.decaySteps, "LinearDecayLR", "decaySteps", 1);
     checkNumber(finalFactor, "LinearDecayLR", "finalFactor", 0);
@@ -115,11 +111,7 @@ export class HyperbolicDecayLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: HyperbolicDecayLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `HyperbolicDecayLR: options must be an object with rho, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "HyperbolicDecayLR", "rho");
     const form = options.form ?? "closed";
     checkNumber(options.rho, "HyperbolicDecayLR", "rho", 0);
     checkOneOf(form, "HyperbolicDecayLR", "form", ["closed", "recursive"]);

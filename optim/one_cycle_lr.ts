@@ -11,6 +11,7 @@ import {
   checkBool,
   checkInt,
   checkOneOf,
+  checkOptions,
   checkPositive,
   checkProbability,
   describe,
@@ -123,9 +124,7 @@ interface Resolved {
 
 function resolve(optimizer: Optimizer, o: OneCycleLROptions): Resolved {
   const op = "OneCycleLR";
-  if (o === null || typeof o !== "object") {
-    throw new TypeError(`${op}: options must be an object with maxLr, got ${describe(o)}`);
-  }
+  checkOptions(o, op, "maxLr");
   let total: number;
   if (o.totalSteps !== undefined) {
     checkInt(o.totalSteps, op, "totalSteps", 1);

@@ -6,7 +6,14 @@
 import { Optimizer } from "./optimizer.ts";
 import type { SchedulerStateDict, SchedulerValue, Stateful } from "./lr_scheduler.ts";
 import { numberList, stateNumber } from "./_validate.ts";
-import { checkInt, checkNumber, checkOneOf, checkProbability, describe } from "@nnc/tensor";
+import {
+  checkInt,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkProbability,
+  describe,
+} from "@nnc/tensor";
 
 /** Whether the monitored metric should fall (`"min"`, a loss) or rise (`"max"`, an accuracy). */
 export type PlateauMode = "min" | "max";
@@ -87,9 +94,7 @@ export class ReduceLROnPlateau implements Stateful {
     if (!(optimizer instanceof Optimizer)) {
       throw new TypeError(`${op}: expected an Optimizer, got ${describe(optimizer)}`);
     }
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     this.optimizer = optimizer;
     this.mode = options.mode ?? "min";
     this.factor = options.factor ?? 0.1;

@@ -6,7 +6,7 @@
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
 import { stateNumber } from "./_validate.ts";
-import { checkInt, checkNumber, describe } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, type describe } from "@nnc/tensor";
 
 /** Options of {@link StepLR}. */
 export interface StepLROptions {
@@ -38,11 +38,7 @@ export class StepLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: StepLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `StepLR: options must be an object with stepSize, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "StepLR", "stepSize");
     const gamma = options.gamma ?? 0.1;
     checkInt(options.stepSize, "StepLR", "stepSize", 1);
     checkNumber(gamma, "StepLR", "gamma", 0);

@@ -57,18 +57,30 @@ function article(word: string): string {
 
 /**
  * Checks that `options` is a plain object or undefined, and returns it (`{}` for undefined).
+ * When some option has no default, `required` names it ("nClusters", "size or weights"): the
+ * options are then required and the message says what they must hold.
  *
  * @example
  * ```ts
  * import { checkOptions } from "@nnc/tensor";
  * const o = checkOptions<{ k?: number }>(undefined, "op");
  * console.log(o.k ?? 5); // 5
+ * try {
+ *   checkOptions(undefined, "KMeans", "nClusters");
+ * } catch (e) {
+ *   console.log((e as Error).message); // KMeans: options must be an object with nClusters, got undefined
+ * }
  * ```
  */
-export function checkOptions<T extends object>(options: T | undefined, op: string): T {
-  if (options === undefined) return {} as T;
+export function checkOptions<T extends object>(
+  options: T | undefined,
+  op: string,
+  required?: string,
+): T {
+  if (options === undefined && required === undefined) return {} as T;
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    const what = required === undefined ? "an object" : `an object with ${required}`;
+    throw new TypeError(`${op}: options must be ${what}, got ${describe(options)}`);
   }
   return options;
 }

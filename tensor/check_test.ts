@@ -101,6 +101,15 @@ Deno.test("checkBool, checkOneOf, checkFunction, checkFloatDType, checkOptions",
     name: "TypeError",
     message: "op: options must be an object, got an array of length 0",
   });
+  assert.deepEqual(checkOptions({ k: 1 }, "op", "k"), { k: 1 });
+  assert.throws(() => checkOptions(undefined, "KMeans", "nClusters"), {
+    name: "TypeError",
+    message: "KMeans: options must be an object with nClusters, got undefined",
+  });
+  assert.throws(() => checkOptions(3 as unknown as object, "StepLR", "stepSize"), {
+    name: "TypeError",
+    message: "StepLR: options must be an object with stepSize, got 3",
+  });
 });
 
 Deno.test("checkNDArray accepts NDArrays and names anything else", () => {

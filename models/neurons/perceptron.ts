@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkInt, checkNumber, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
 import {
   checkFeatures,
   type MatrixLike,
@@ -60,9 +60,7 @@ export class Perceptron {
   /** Checks the options. */
   constructor(options: PerceptronOptions = {}) {
     const op = "Perceptron";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     this.useBias = options.bias ?? true;
     this.lr = checkNumber(options.lr ?? 1, op, "lr", Number.MIN_VALUE);
     if (options.weights !== undefined) this.#w = toVector(op, options.weights, "weights");

@@ -7,7 +7,15 @@
  *
  * @module
  */
-import { checkInt, checkNumber, checkOneOf, describe, NDArray, Rng } from "@nnc/tensor";
+import {
+  checkInt,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  type describe,
+  NDArray,
+  Rng,
+} from "@nnc/tensor";
 import {
   checkFeatures,
   type MatrixLike,
@@ -107,9 +115,7 @@ export class CompetitiveLearning {
   /** Checks the options. */
   constructor(options: CompetitiveOptions) {
     const op = "CompetitiveLearning";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    options = checkOptions(options, op);
     this.lr = checkNumber(options.lr ?? 0.5, op, "lr");
     this.scaleByOutput = options.scaleByOutput ?? false;
     this.tieBreak = checkOneOf(options.tieBreak ?? "first", op, "tieBreak", TIE_BREAKS);

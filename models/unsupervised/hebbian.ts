@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { checkInt, checkNumber, checkOneOf, describe, NDArray } from "@nnc/tensor";
+import {
+  checkInt,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  type describe,
+  NDArray,
+} from "@nnc/tensor";
 import {
   checkFeatures,
   type MatrixLike,
@@ -65,11 +72,7 @@ export class Hebbian {
   /** Checks the options. */
   constructor(options: HebbianOptions) {
     const op = "Hebbian";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with weights, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "weights");
     this.lr = checkNumber(options.lr ?? 1, op, "lr");
     this.decay = checkNumber(options.decay ?? 1, op, "decay");
     this.output = checkOneOf(options.output ?? "sign", op, "output", ["sign", "linear"]);

@@ -81,11 +81,7 @@ export class Hopfield {
   /** Creates an empty network (`size`) or one with given `weights`. */
   constructor(options: HopfieldOptions) {
     const op = "Hopfield";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with size or weights, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "size or weights");
     if (options.weights !== undefined) {
       const w = toMatrix(op, options.weights, "weights");
       const [r, c] = w.shape;

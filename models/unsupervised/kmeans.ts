@@ -7,7 +7,16 @@
  *
  * @module
  */
-import { checkInt, checkNumber, checkOneOf, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
+import {
+  checkInt,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  describe,
+  fmtShape,
+  NDArray,
+  Rng,
+} from "@nnc/tensor";
 import {
   assertFinite,
   checkFeatures,
@@ -509,11 +518,7 @@ export class KMeans {
   /** Checks the options; nothing is computed until {@link KMeans.fit}. */
   constructor(options: KMeansOptions) {
     const op = "KMeans";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with nClusters, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "nClusters");
     this.nClusters = checkInt(options.nClusters, op, "nClusters", 1);
     const init = options.init ?? "k-means++";
     if (typeof init === "string") checkOneOf(init, op, "init", ["k-means++", "random"]);

@@ -11,7 +11,8 @@ import {
   checkInt,
   checkNumber,
   checkOneOf,
-  describe,
+  checkOptions,
+  type describe,
   fmtShape,
   NDArray,
   Rng,
@@ -89,11 +90,7 @@ export class KMeansNetwork {
   /** Checks the options. */
   constructor(options: KMeansNetworkOptions) {
     const op = "KMeansNetwork";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with centers, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "centers");
     const c = toMatrix(op, options.centers, "centers");
     this.#c = toFloat64(c);
     [this.#k, this.#d] = c.shape;

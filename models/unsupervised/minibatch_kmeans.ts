@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkInt, checkNumber, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
 import { checkFeatures, type MatrixLike, toFloat64, toMatrix } from "../_common/validate.ts";
 import { assignNearest, centersAs, exactInertia, rowSquaredNorms } from "./_distances.ts";
 import { kmeansPlusPlus } from "./kmeans.ts";
@@ -79,11 +79,7 @@ export class MiniBatchKMeans {
   /** Checks the options. */
   constructor(options: MiniBatchKMeansOptions) {
     const op = "MiniBatchKMeans";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with nClusters, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "nClusters");
     this.nClusters = checkInt(options.nClusters, op, "nClusters", 1);
     this.batchSize = checkInt(options.batchSize ?? 1024, op, "batchSize", 1);
     const lr = options.learningRate ?? "count";

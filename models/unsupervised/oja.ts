@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkInt, describe, NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkOptions, type describe, NDArray, Rng } from "@nnc/tensor";
 import {
   checkFeatures,
   type MatrixLike,
@@ -60,9 +60,7 @@ export class Oja {
   /** Checks the options. */
   constructor(options: OjaOptions = {}) {
     const op = "Oja";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     this.#lr = learningRateSchedule(op, options.lr ?? 0.01);
     this.#rng = options.rng ?? new Rng(0);
     if (options.weights !== undefined) this.#w = toVector(op, options.weights, "weights");

@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { checkInt, checkOneOf, describe, fmtShape, linalg, NDArray } from "@nnc/tensor";
+import {
+  checkInt,
+  checkOneOf,
+  checkOptions,
+  type describe,
+  fmtShape,
+  linalg,
+  NDArray,
+} from "@nnc/tensor";
 import { checkFeatures, type MatrixLike, toFloat64, toMatrix } from "../_common/validate.ts";
 
 /** How PCA factors: `"svd"` of the centred data, `"eigh"` of the d×d covariance, or `"auto"` (eigh when n ≥ d). */
@@ -52,9 +60,7 @@ export class PCA {
   /** Checks the options. */
   constructor(options: PCAOptions = {}) {
     const op = "PCA";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     if (options.nComponents !== undefined) checkInt(options.nComponents, op, "nComponents", 1);
     this.#requested = options.nComponents;
     this.method = checkOneOf(options.method ?? "auto", op, "method", ["auto", "svd", "eigh"]);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkInt, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkOptions, type describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
 import {
   checkFeatures,
   type MatrixLike,
@@ -59,11 +59,7 @@ export class Sanger {
   /** Checks the options. */
   constructor(options: SangerOptions) {
     const op = "Sanger";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with nComponents, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "nComponents");
     this.nComponents = checkInt(options.nComponents, op, "nComponents", 1);
     this.#lr = learningRateSchedule(op, options.lr ?? 0.01);
     this.#rng = options.rng ?? new Rng(0);

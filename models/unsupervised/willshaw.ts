@@ -6,7 +6,15 @@
  *
  * @module
  */
-import { checkInt, checkNumber, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
+import {
+  checkInt,
+  checkNumber,
+  checkOptions,
+  type describe,
+  fmtShape,
+  NDArray,
+  Rng,
+} from "@nnc/tensor";
 import { type MatrixLike, toMatrix, toVector, type VectorLike } from "../_common/validate.ts";
 
 /** Options of {@link Willshaw}. */
@@ -46,9 +54,7 @@ export class Willshaw {
   /** Creates an empty memory. */
   constructor(options: WillshawOptions) {
     const op = "Willshaw";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object with inputs, got ${describe(options)}`);
-    }
+    checkOptions(options, op, "inputs");
     this.inputs = checkInt(options.inputs, op, "inputs", 1);
     this.outputs = checkInt(options.outputs ?? this.inputs, op, "outputs", 1);
     this.#w = new Uint8Array(this.inputs * this.outputs);
