@@ -3,8 +3,6 @@
 import type { NDArray } from "@nnc/tensor";
 import {
   checkFeatures,
-  checkInt,
-  checkNumber,
   type MatrixLike,
   toFloat64,
   toMatrix,
@@ -21,6 +19,7 @@ import {
   targetsFor,
   vectorOf,
 } from "./_data.ts";
+import { checkInt, checkNumber } from "@nnc/tensor";
 
 /** Rows and targets ready for a solver: centred when an intercept is fitted. */
 export interface Prepared {
@@ -93,10 +92,10 @@ export function gdSettings(op: string, o: GradientDescentOptions): GdSettings {
     );
   }
   return {
-    lr: checkNumber(op, "lr", o.lr ?? 0.01, Number.MIN_VALUE),
+    lr: checkNumber(o.lr ?? 0.01, op, "lr", Number.MIN_VALUE),
     reduction,
-    maxIter: checkInt(op, "maxIter", o.maxIter ?? 10_000, 1),
-    tol: checkNumber(op, "tol", o.tol ?? 1e-10, 0),
+    maxIter: checkInt(o.maxIter ?? 10_000, op, "maxIter", 1),
+    tol: checkNumber(o.tol ?? 1e-10, op, "tol", 0),
   };
 }
 

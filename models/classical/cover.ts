@@ -8,13 +8,13 @@
  * @module
  */
 import {
-  checkInt,
   type MatrixLike,
   toFloat64,
   toMatrix,
   toVector,
   type VectorLike,
 } from "../_common/validate.ts";
+import { checkInt } from "@nnc/tensor";
 
 /** binom(a, b) as a bigint. */
 function binomial(a: number, b: number): bigint {
@@ -35,10 +35,9 @@ function binomial(a: number, b: number): bigint {
  * ```
  */
 export function coverCount(s: number, n: number): bigint {
-  checkInt("coverCount", "s", s, 1);
-  checkInt("coverCount", "n", n, 1);
-  // Beyond this the exact count has thousands of digits and takes minutes: a mistake, not a request.
-  if (s > 10_000) throw new RangeError(`coverCount: s must be at most 10000, got ${s}`);
+  // Beyond s = 10000 the exact count has thousands of digits and takes minutes: a mistake, not a request.
+  checkInt(s, "coverCount", "s", 1, 10_000);
+  checkInt(n, "coverCount", "n", 1);
   let sum = 0n;
   // C(s - 1, i) is 0 for i >= s, so a huge n adds nothing after s terms (and used to loop forever).
   for (let i = 0; i < Math.min(n, s); i++) sum += binomial(s - 1, i);
@@ -187,6 +186,6 @@ export function shatters(points: MatrixLike, options: SeparabilityOptions = {}):
  * ```
  */
 export function halfSpaceVcDimension(d: number, options: SeparabilityOptions = {}): number {
-  checkInt("halfSpaceVcDimension", "d", d, 1);
+  checkInt(d, "halfSpaceVcDimension", "d", 1);
   return (options.bias ?? true) ? d + 1 : d;
 }

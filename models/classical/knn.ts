@@ -6,16 +6,8 @@
  *
  * @module
  */
-import { matmul, NDArray } from "@nnc/tensor";
-import {
-  checkChoice,
-  checkFeatures,
-  checkInt,
-  describe,
-  type MatrixLike,
-  toMatrix,
-  type VectorLike,
-} from "../_common/validate.ts";
+import { checkInt, checkOneOf, checkOptions, type describe, matmul, NDArray } from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import {
   accuracy,
   decodeLabels,
@@ -145,11 +137,9 @@ abstract class KNeighborsBase {
   protected abstract readonly estimator: string;
 
   constructor(op: string, options: KNeighborsOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    this.nNeighbors = checkInt(op, "nNeighbors", options.nNeighbors ?? 5, 1);
-    this.weights = checkChoice(op, "weights", options.weights ?? "uniform", [
+    options = checkOptions(options, op);
+    this.nNeighbors = checkInt(options.nNeighbors ?? 5, op, "nNeighbors", 1);
+    this.weights = checkOneOf(options.weights ?? "uniform", op, "weights", [
       "uniform",
       "distance",
     ]);
@@ -188,7 +178,7 @@ abstract class KNeighborsBase {
   /** The `k` (default nNeighbors) nearest training rows of each row of `x`, nearest first. */
   kneighbors(x: MatrixLike, k: number = this.nNeighbors): Neighbors {
     const op = `${this.estimator}.kneighbors`;
-    checkInt(op, "k", k, 1);
+    checkInt(k, op, "k", 1);
     const { dist, idx, m } = this.search(op, x, k);
     return {
       distances: NDArray.fromTyped(dist, [m, k]),

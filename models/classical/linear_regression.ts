@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { linalg, NDArray } from "@nnc/tensor";
+import { checkOneOf, checkOptions, type describe, linalg, NDArray } from "@nnc/tensor";
 import { solveSpd } from "./_solve.ts";
-import { checkChoice, describe, type MatrixLike, type VectorLike } from "../_common/validate.ts";
+import type { MatrixLike, VectorLike } from "../_common/validate.ts";
 import { gemm } from "./_data.ts";
 import {
   type GdSettings,
@@ -55,11 +55,9 @@ export class LinearRegression extends LinearRegressor {
   constructor(options: LinearRegressionOptions = {}) {
     super();
     const op = "LinearRegression";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     this.fitIntercept = options.fitIntercept ?? true;
-    this.solver = checkChoice(op, "solver", options.solver ?? "lstsq", ["lstsq", "normal", "gd"]);
+    this.solver = checkOneOf(options.solver ?? "lstsq", op, "solver", ["lstsq", "normal", "gd"]);
     this.#gd = gdSettings(op, options);
   }
 
