@@ -6,7 +6,7 @@
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
 import { stateNumber } from "./_validate.ts";
-import { checkInt, checkNumber, checkOptions, type describe } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link CosineAnnealingLR}. */
 export interface CosineAnnealingLROptions {

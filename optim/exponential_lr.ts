@@ -6,7 +6,7 @@
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
 import { stateNumber } from "./_validate.ts";
-import { checkNumber, checkOptions, type describe } from "@nnc/tensor";
+import { checkNumber, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link ExponentialLR}. */
 export interface ExponentialLROptions {

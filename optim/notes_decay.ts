@@ -8,7 +8,7 @@
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
 import { stateNumber } from "./_validate.ts";
-import { checkInt, checkNumber, checkOneOf, checkOptions, type describe } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link LinearDecayLR}. */
 export interface LinearDecayLROptions {

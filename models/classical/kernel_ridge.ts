@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkNumber, checkOptions, type describe, linalg, NDArray } from "@nnc/tensor";
+import { checkNumber, checkOptions, linalg, NDArray } from "@nnc/tensor";
 import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import { notFitted, r2, targetsFor, vectorOf } from "./_data.ts";
 import type { KernelOptions } from "./kernels.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkInt, checkOneOf, checkOptions, type describe, matmul, NDArray } from "@nnc/tensor";
+import { checkInt, checkOneOf, checkOptions, matmul, NDArray } from "@nnc/tensor";
 import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import {
   accuracy,
@@ -123,8 +123,18 @@ function neighborWeights(
   }
 }
 
-/** Shared fitting and neighbour search. */
-abstract class KNeighborsBase {
+/**
+ * The base of {@link KNeighborsClassifier} and {@link KNeighborsRegressor}: the options, the stored
+ * training rows and the neighbour search (one GEMM for all distances).
+ *
+ * @example
+ * ```ts
+ * import { KNeighborsBase, KNeighborsRegressor } from "@nnc/models/classical";
+ * const knn = new KNeighborsRegressor({ nNeighbors: 2 });
+ * console.assert(knn instanceof KNeighborsBase && knn.nNeighbors === 2);
+ * ```
+ */
+export abstract class KNeighborsBase {
   /** k. */
   readonly nNeighbors: number;
   /** Weighting. */
@@ -136,6 +146,7 @@ abstract class KNeighborsBase {
   /** Name in messages. */
   protected abstract readonly estimator: string;
 
+  /** Checks the options; `op` names the estimator in messages. */
   constructor(op: string, options: KNeighborsOptions) {
     options = checkOptions(options, op);
     this.nNeighbors = checkInt(options.nNeighbors ?? 5, op, "nNeighbors", 1);
@@ -198,6 +209,7 @@ abstract class KNeighborsBase {
  * ```
  */
 export class KNeighborsClassifier extends KNeighborsBase {
+  /** Name used in messages. */
   protected readonly estimator = "KNeighborsClassifier";
   #classes: Float64Array | null = null;
   #labels: Int32Array = new Int32Array(0);
@@ -276,6 +288,7 @@ export class KNeighborsClassifier extends KNeighborsBase {
  * ```
  */
 export class KNeighborsRegressor extends KNeighborsBase {
+  /** Name used in messages. */
   protected readonly estimator = "KNeighborsRegressor";
   #y: Float64Array = new Float64Array(0);
 

@@ -7,8 +7,9 @@
  */
 import type { MatrixLike, VectorLike } from "../_common/validate.ts";
 import { gemm } from "./_data.ts";
-import { interceptOf, LinearRegressor, prepare, type Prepared } from "./_linear.ts";
-import { checkInt, checkNumber, checkOneOf, checkOptions, type describe } from "@nnc/tensor";
+import { interceptOf, prepare, type Prepared } from "./_linear.ts";
+import { LinearRegressor } from "./linear_regressor.ts";
+import { checkInt, checkNumber, checkOneOf, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link Lasso}. */
 export interface LassoOptions {
@@ -41,6 +42,7 @@ export function softThreshold(v: number, t: number): number {
  * ```
  */
 export class Lasso extends LinearRegressor {
+  /** Name used in messages. */
   protected readonly estimator = "Lasso";
   /** Penalty weight α. */
   readonly alpha: number;
@@ -53,7 +55,7 @@ export class Lasso extends LinearRegressor {
   /** Duality-gap tolerance. */
   readonly tol: number;
   /** Duality gap at the end of the last fit (on the (1/2n) objective). */
-  dualGap = NaN;
+  dualGap: number = NaN;
 
   /** Checks the options. */
   constructor(options: LassoOptions = {}) {

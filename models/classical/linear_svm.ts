@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkInt, checkNumber, checkOptions, type describe, NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, NDArray, Rng } from "@nnc/tensor";
 import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import { accuracy, decodeLabels, encodeLabels, notFitted } from "./_data.ts";
 

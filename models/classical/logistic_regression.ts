@@ -6,20 +6,12 @@
  *
  * @module
  */
-import {
-  checkInt,
-  checkNumber,
-  checkOneOf,
-  checkOptions,
-  type describe,
-  matmul,
-  NDArray,
-} from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, checkOptions, matmul, NDArray } from "@nnc/tensor";
 import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import { accuracy, decodeLabels, encodeLabels, notFitted } from "./_data.ts";
 import { lbfgs } from "./_lbfgs.ts";
 import { solveSpd } from "./_solve.ts";
-import type { Reduction } from "./_linear.ts";
+import type { GradientDescentReduction } from "./linear_regressor.ts";
 
 /** Options of {@link LogisticRegression}. */
 export interface LogisticRegressionOptions {
@@ -40,7 +32,7 @@ export interface LogisticRegressionOptions {
   /** gd: step α. Default 0.1. */
   lr?: number;
   /** gd: log-loss summed (the notes' l = Σcᵢ) or averaged over samples. Default "mean". */
-  reduction?: Reduction;
+  reduction?: GradientDescentReduction;
 }
 
 type Mode = "binary" | "multinomial" | "ovr";
@@ -86,7 +78,7 @@ export class LogisticRegression {
   /** gd step. */
   readonly lr: number;
   /** gd reduction. */
-  readonly reduction: Reduction;
+  readonly reduction: GradientDescentReduction;
   /** Objective before each gd step of the last fit (for the first binary problem under ovr). */
   lossHistory: number[] = [];
   #fit: Fitted | null = null;

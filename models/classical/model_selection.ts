@@ -83,9 +83,13 @@ function checkedData(op: string, x: MatrixLike, y: VectorLike): { m: NDArray; t:
 
 /** A train/test split of rows and targets. */
 export interface TrainTestSplit {
+  /** Training rows. */
   xTrain: NDArray;
+  /** Test rows. */
   xTest: NDArray;
+  /** Targets of the training rows. */
   yTrain: NDArray;
+  /** Targets of the test rows. */
   yTest: NDArray;
 }
 
@@ -136,7 +140,9 @@ export function trainTestSplit(
 
 /** A train/validation/test split. */
 export interface TrainValTestSplit extends TrainTestSplit {
+  /** Validation rows. */
   xVal: NDArray;
+  /** Targets of the validation rows. */
   yVal: NDArray;
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkInt, checkOptions, type describe, NDArray } from "@nnc/tensor";
+import { checkInt, checkOptions, NDArray } from "@nnc/tensor";
 import { checkFeatures, type MatrixLike, toMatrix } from "../_common/validate.ts";
 
 /** Options of {@link PolynomialFeatures}. */

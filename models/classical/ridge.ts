@@ -7,17 +7,10 @@
  */
 import type { MatrixLike, VectorLike } from "../_common/validate.ts";
 import { gemm } from "./_data.ts";
-import {
-  type GdSettings,
-  gdSettings,
-  gdSquaredLoss,
-  type GradientDescentOptions,
-  interceptOf,
-  LinearRegressor,
-  prepare,
-} from "./_linear.ts";
+import { type GdSettings, gdSettings, gdSquaredLoss, interceptOf, prepare } from "./_linear.ts";
+import { type GradientDescentOptions, LinearRegressor } from "./linear_regressor.ts";
 import { solveSpd } from "./_solve.ts";
-import { checkNumber, checkOneOf, checkOptions, type describe } from "@nnc/tensor";
+import { checkNumber, checkOneOf, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link Ridge}. */
 export interface RidgeOptions extends GradientDescentOptions {
@@ -41,6 +34,7 @@ export interface RidgeOptions extends GradientDescentOptions {
  * ```
  */
 export class Ridge extends LinearRegressor {
+  /** Name used in messages. */
   protected readonly estimator = "Ridge";
   /** Penalty weight α. */
   readonly alpha: number;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOptions, type describe, NDArray } from "@nnc/tensor";
+import { checkOptions, NDArray } from "@nnc/tensor";
 import { checkFeatures, type MatrixLike, toFloat64, toMatrix } from "../_common/validate.ts";
 import { columnMeans } from "./_data.ts";
 

@@ -7,15 +7,7 @@
  *
  * @module
  */
-import {
-  checkInt,
-  checkNumber,
-  checkOneOf,
-  checkOptions,
-  type describe,
-  matmul,
-  NDArray,
-} from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, checkOptions, matmul, NDArray } from "@nnc/tensor";
 import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import { accuracy, decodeLabels, encodeLabels, gatherRows, notFitted } from "./_data.ts";
 import type { KernelFunction, KernelName, KernelOptions } from "./kernels.ts";

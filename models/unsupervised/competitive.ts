@@ -7,15 +7,7 @@
  *
  * @module
  */
-import {
-  checkInt,
-  checkNumber,
-  checkOneOf,
-  checkOptions,
-  type describe,
-  NDArray,
-  Rng,
-} from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, checkOptions, NDArray, Rng } from "@nnc/tensor";
 import {
   checkFeatures,
   type MatrixLike,

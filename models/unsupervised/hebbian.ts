@@ -5,14 +5,7 @@
  *
  * @module
  */
-import {
-  checkInt,
-  checkNumber,
-  checkOneOf,
-  checkOptions,
-  type describe,
-  NDArray,
-} from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, checkOptions, NDArray } from "@nnc/tensor";
 import {
   checkFeatures,
   type MatrixLike,

@@ -12,7 +12,6 @@ import {
   checkNumber,
   checkOneOf,
   checkOptions,
-  type describe,
   fmtShape,
   NDArray,
   Rng,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkInt, checkOptions, type describe, NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkOptions, NDArray, Rng } from "@nnc/tensor";
 import {
   checkFeatures,
   type MatrixLike,

@@ -5,15 +5,7 @@
  *
  * @module
  */
-import {
-  checkInt,
-  checkOneOf,
-  checkOptions,
-  type describe,
-  fmtShape,
-  linalg,
-  NDArray,
-} from "@nnc/tensor";
+import { checkInt, checkOneOf, checkOptions, fmtShape, linalg, NDArray } from "@nnc/tensor";
 import { checkFeatures, type MatrixLike, toFloat64, toMatrix } from "../_common/validate.ts";
 
 /** How PCA factors: `"svd"` of the centred data, `"eigh"` of the d×d covariance, or `"auto"` (eigh when n ≥ d). */

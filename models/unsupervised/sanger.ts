@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { checkInt, checkOptions, type describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkOptions, fmtShape, NDArray, Rng } from "@nnc/tensor";
 import {
   checkFeatures,
   type MatrixLike,
