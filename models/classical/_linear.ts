@@ -8,17 +8,7 @@ import {
   toMatrix,
   type VectorLike,
 } from "../_common/validate.ts";
-import {
-  centerRows,
-  columnMeans,
-  matTVec,
-  matVec,
-  meanOf,
-  notFitted,
-  r2,
-  targetsFor,
-  vectorOf,
-} from "./_data.ts";
+import { centerRows, columnMeans, matTVec, matVec, meanOf, targetsFor, vectorOf } from "./_data.ts";
 import { checkInt, checkNumber, checkOneOf } from "@nnc/tensor";
 import type {
   GradientDescentOptions,
