@@ -114,5 +114,8 @@ Deno.test("coverCount stops after s terms and rejects huge s (found by the API f
   // coverCount(1, 1e300) used to loop 1e300 times adding zeros.
   assert.equal(coverCount(1, 1e300), 2n);
   assert.equal(coverCount(3, 1e9), coverCount(3, 3));
-  assert.throws(() => coverCount(1e5, 2), /^RangeError: coverCount: s must be an integer in \[1, 10000\], got 100000/);
+  assert.throws(
+    () => coverCount(1e5, 2),
+    /^RangeError: coverCount: s must be an integer in \[1, 10000\], got 100000/,
+  );
 });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkInt, checkNumber, checkOptions, fmtShape, NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
 import { type MatrixLike, toMatrix, toVector, type VectorLike } from "../_common/validate.ts";
 
 /** Options of {@link Willshaw}. */
