@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  checkPath,
   decodeSafetensors,
   describe,
   encodeSafetensors,
@@ -336,7 +337,7 @@ export async function saveOptimizerState(
   options: SaveOptimizerStateOptions = {},
 ): Promise<void> {
   const op = "saveOptimizerState";
-  checkPathArg(path, op);
+  checkPath(path, op);
   const { tensors, metadata } = toSafetensors(source, options, op);
   await saveSafetensors(path, tensors, metadata);
 }
@@ -361,7 +362,7 @@ export function saveOptimizerStateSync(
   options: SaveOptimizerStateOptions = {},
 ): void {
   const op = "saveOptimizerStateSync";
-  checkPathArg(path, op);
+  checkPath(path, op);
   const { tensors, metadata } = toSafetensors(source, options, op);
   saveSafetensorsSync(path, tensors, metadata);
 }
@@ -384,7 +385,7 @@ export function saveOptimizerStateSync(
  */
 export async function loadOptimizerState(path: string | URL): Promise<OptimizerCheckpoint> {
   const op = "loadOptimizerState";
-  checkPathArg(path, op);
+  checkPath(path, op);
   let contents: SafetensorsContents;
   try {
     contents = await loadSafetensors(path);
@@ -410,16 +411,8 @@ export async function loadOptimizerState(path: string | URL): Promise<OptimizerC
  */
 export function loadOptimizerStateSync(path: string | URL): OptimizerCheckpoint {
   const op = "loadOptimizerStateSync";
-  checkPathArg(path, op);
+  checkPath(path, op);
   return fromSafetensors(named(op, () => loadSafetensorsSync(path)), String(path), op);
-}
-
-function checkPathArg(path: unknown, op: string): void {
-  if (!(typeof path === "string" && path !== "") && !(path instanceof URL)) {
-    throw new TypeError(
-      `${op}: path must be a non-empty string or a file: URL, got ${describe(path)}`,
-    );
-  }
 }
 
 /** Runs `fn`; its argument errors (TypeError, RangeError) get `op` in front of their message. */

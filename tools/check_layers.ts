@@ -122,9 +122,12 @@ export function checkLayers(
   const seenPending = new Set<string>();
   const reach = reachFinder(files, imports, byName, table);
 
+  const unknownTops = new Set<string>();
   for (const [file, refs] of imports) {
     const place = placeOf(file, byDir, table);
     if (place === null) {
+      if (unknownTops.has(topOf(file))) continue; // one report per folder
+      unknownTops.add(topOf(file));
       out.push({
         file,
         line: 1,
