@@ -2,6 +2,9 @@
 import { describe } from "@nnc/tensor";
 import type { Dataset } from "./dataset.ts";
 
+/** The largest count or size a data set option takes: anything larger is a mistake, not a request. */
+export const MAX_INT32: number = 2 ** 31 - 1;
+
 /** Splits `n` items into `k` groups as evenly as possible, the first groups one larger. */
 export function evenCounts(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, j) => Math.floor(n / k) + (j < n % k ? 1 : 0));

@@ -5,7 +5,7 @@
  */
 import { checkInt, checkNumber, checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
-import { evenCounts } from "./_check.ts";
+import { evenCounts, MAX_INT32 } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
 
 /** Options of {@link blobs}. */
@@ -43,7 +43,7 @@ export interface BlobsData extends LabeledData {
 export function blobs(options?: BlobsOptions): BlobsData {
   const op = "blobs";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n ?? 100, op, "n", 0);
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
   const rng = resolveRng(o, op);
   const centers = resolveCenters(o, op, rng);
   const k = centers.length, dim = centers[0].length;
@@ -76,8 +76,8 @@ function resolveCenters(
   rng: { uniform(a: number, b: number): number },
 ): number[][] {
   if (o.centers === undefined || typeof o.centers === "number") {
-    const k = checkInt(o.centers ?? 3, op, "centers", 1);
-    const dim = checkInt(o.dim ?? 2, op, "dim", 1);
+    const k = checkInt(o.centers ?? 3, op, "centers", 1, MAX_INT32);
+    const dim = checkInt(o.dim ?? 2, op, "dim", 1, MAX_INT32);
     const box = o.box ?? [-10, 10];
     if (
       !Array.isArray(box) || box.length !== 2 || !(box[0] < box[1]) || !box.every(Number.isFinite)

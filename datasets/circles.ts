@@ -6,6 +6,7 @@
 import { checkInt, checkNumber, checkOptions, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link circles}. */
 export interface CirclesOptions extends RandomSource {
@@ -43,7 +44,7 @@ export interface CirclesOptions extends RandomSource {
 export function circles(options?: CirclesOptions): LabeledData {
   const op = "circles";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n ?? 100, op, "n", 0);
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
   const layout = o.layout ?? "rings";
   if (layout !== "rings" && layout !== "playground") {
     throw new TypeError(

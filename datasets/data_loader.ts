@@ -8,7 +8,7 @@ import { checkBool, checkInt, checkOptions, describe, NDArray, Rng } from "@nnc/
 import type { Dataset } from "./dataset.ts";
 import type { Transform } from "./transforms.ts";
 import type { RandomSource } from "./types.ts";
-import { checkDataset } from "./_check.ts";
+import { checkDataset, MAX_INT32 } from "./_check.ts";
 import { collate, gatherRows, type RowSource, rowSource } from "./_collate.ts";
 import { resolveRng } from "./_rng.ts";
 
@@ -76,7 +76,7 @@ export class DataLoader<T> implements Iterable<Batch<T>>, AsyncIterable<Batch<T>
     checkDataset(dataset, op);
     checkOptions(options, op);
     this.dataset = dataset;
-    this.batchSize = checkInt(options.batchSize ?? 1, op, "batchSize", 1);
+    this.batchSize = checkInt(options.batchSize ?? 1, op, "batchSize", 1, MAX_INT32);
     this.shuffle = checkBool(options.shuffle ?? false, op, "shuffle");
     this.dropLast = checkBool(options.dropLast ?? false, op, "dropLast");
     for (const name of ["transform", "targetTransform"] as const) {

@@ -6,6 +6,7 @@
 import { checkFunction, checkInt, checkNumber, checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link noisyPolynomial}. */
 export interface NoisyPolynomialOptions extends RandomSource {
@@ -41,7 +42,7 @@ export function noisyPolynomial(options: NoisyPolynomialOptions): LabeledData {
   const op = "noisyPolynomial";
   const o = checkOptions(options, op);
   const f = targetFunction(o, op);
-  const n = checkInt(o.n ?? 30, op, "n", 0);
+  const n = checkInt(o.n ?? 30, op, "n", 0, MAX_INT32);
   const noise = checkNumber(o.noise ?? 0.1, op, "noise", 0);
   const range = o.range ?? [0, 1];
   if (

@@ -5,7 +5,7 @@
  */
 import { checkInt, checkNumber, checkOptions, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
-import { evenCounts } from "./_check.ts";
+import { evenCounts, MAX_INT32 } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
 
 /** Options of {@link spirals}. */
@@ -35,8 +35,8 @@ export interface SpiralsOptions extends RandomSource {
 export function spirals(options?: SpiralsOptions): LabeledData {
   const op = "spirals";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n ?? 100, op, "n", 0);
-  const arms = checkInt(o.arms ?? 2, op, "arms", 1);
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
+  const arms = checkInt(o.arms ?? 2, op, "arms", 1, MAX_INT32);
   const turns = checkNumber(o.turns ?? 1, op, "turns", 0);
   const noise = checkNumber(o.noise ?? 0, op, "noise", 0);
   const rng = resolveRng(o, op);

@@ -21,6 +21,7 @@ import { DatasetNotFoundError } from "./errors.ts";
 import type { RandomSource } from "./types.ts";
 import { Vocabulary } from "./text.ts";
 import { decodeUtf8 } from "./_utf8.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Which part of a corpus. */
 export type CorpusSplit = "train" | "validation";
@@ -231,7 +232,7 @@ export class TextCorpus {
     const op = "TextCorpus.windows";
     const o = checkOptions(options, op);
     const seqLen = requiredInt(o.seqLen, op, "seqLen");
-    const stride = checkInt(o.stride ?? seqLen, op, "stride", 1);
+    const stride = checkInt(o.stride ?? seqLen, op, "stride", 1, MAX_INT32);
     const ids = this.ids(split);
     const n = ids.size;
     if (n < seqLen + 1) {
@@ -305,7 +306,7 @@ export class TextCorpus {
 
 function requiredInt(value: unknown, op: string, name: string): number {
   if (value === undefined) throw new TypeError(`${op}: ${name} is required`);
-  return checkInt(value ?? 0, op, name, 1);
+  return checkInt(value ?? 0, op, name, 1, MAX_INT32);
 }
 
 function checkDocuments(docs: unknown, op: string): CorpusDocument[] {

@@ -6,6 +6,7 @@
 import { checkInt, checkNumber, checkOptions, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link twoMoons}. */
 export interface TwoMoonsOptions extends RandomSource {
@@ -30,7 +31,7 @@ export interface TwoMoonsOptions extends RandomSource {
 export function twoMoons(options?: TwoMoonsOptions): LabeledData {
   const op = "twoMoons";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n ?? 100, op, "n", 0);
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
   const noise = checkNumber(o.noise ?? 0, op, "noise", 0);
   const rng = resolveRng(o, op);
   const nOut = Math.floor(n / 2), nIn = n - nOut;

@@ -7,6 +7,7 @@
 import { checkInt, checkNumber, checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { RandomSource } from "./types.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** The solids {@link voxelize} can draw. */
 export type VoxelShape = "cube" | "sphere" | "cylinder" | "cone" | "torus";
@@ -138,7 +139,7 @@ export interface VoxelShapesData {
 export function voxelShapes(options?: VoxelShapesOptions): VoxelShapesData {
   const op = "voxelShapes";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n ?? 100, op, "n", 0);
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
   const size = checkInt(o.size ?? 16, op, "size", 8, 256);
   const shapes = o.shapes === undefined ? [...VOXEL_SHAPES] : [...o.shapes];
   if (

@@ -6,6 +6,7 @@
 import { checkInt, checkNumber, checkOptions, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link xor}. */
 export interface XorOptions extends RandomSource {
@@ -41,7 +42,7 @@ export function xor(options?: XorOptions): LabeledData {
       y: NDArray.fromTyped(new Int32Array([0, 1, 1, 0]), [4]),
     };
   }
-  const n = checkInt(o.n ?? 0, op, "n", 0);
+  const n = checkInt(o.n ?? 0, op, "n", 0, MAX_INT32);
   const rng = resolveRng(o, op);
   const x = new Float32Array(2 * n);
   const y = new Int32Array(n);
