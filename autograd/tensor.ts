@@ -10,7 +10,7 @@ import {
   displayData,
   type DType,
   type MimeBundle,
-  NDArray,
+  type NDArray,
   type NestedArray,
   type PadOptions,
   type ReduceOptions,

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { checkBool, checkPath, describe, NDArray } from "@nnc/tensor";
+import { checkBool, checkOptions, checkPath, describe, NDArray } from "@nnc/tensor";
 import { DataFormatError } from "./errors.ts";
 import { gunzip, gzip, isGzip } from "./gzip.ts";
 import { checkBytes, checkName, readBytes, renamed, writeAtomic } from "./_io.ts";
@@ -248,9 +248,7 @@ export function encodeIdx(x: NDArray, options: EncodeIdxOptions = {}): Uint8Arra
   if (!(x instanceof NDArray)) {
     throw new TypeError(`encodeIdx: expected an NDArray, got ${describe(x)}`);
   }
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`encodeIdx: options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, "encodeIdx");
   const type = options.type ??
     (x.dtype === "int32" ? "i32" : x.dtype === "float64" ? "f64" : "f32");
   if (!(type in TYPE_TO_CODE)) {

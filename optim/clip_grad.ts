@@ -7,7 +7,7 @@
 import { Tensor } from "@nnc/autograd";
 import type { NDArray } from "@nnc/tensor";
 import type { FloatArray } from "./_buffers.ts";
-import { checkNumber, describe } from "@nnc/tensor";
+import { checkBool, checkNumber, checkOptions, describe } from "@nnc/tensor";
 
 /** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
@@ -81,15 +81,9 @@ export function clipGradNorm(
       `${op}: normType must be a number > 0 or Infinity, got ${describe(normType)}`,
     );
   }
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, op);
   const errorIfNonfinite = options.errorIfNonfinite ?? false;
-  if (typeof errorIfNonfinite !== "boolean") {
-    throw new TypeError(
-      `${op}: errorIfNonfinite must be a boolean, got ${describe(errorIfNonfinite)}`,
-    );
-  }
+  checkBool(errorIfNonfinite, op, "errorIfNonfinite");
   if (list.length === 0) return 0;
   const total = totalNorm(list.map((p) => viewOf((p.grad as Tensor).data)), normType);
   if (errorIfNonfinite && !Number.isFinite(total)) {

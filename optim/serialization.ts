@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  checkOptions,
   checkPath,
   decodeSafetensors,
   describe,
@@ -101,9 +102,7 @@ function toSafetensors(
   options: SaveOptimizerStateOptions,
   op: string,
 ): SafetensorsContents {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, op);
   const sd = source instanceof Optimizer ? source.stateDict() : source;
   if (
     sd === null || typeof sd !== "object" || !Array.isArray(sd.param_groups) || sd.state === null ||
@@ -301,9 +300,7 @@ export function decodeOptimizerState(
   options: { name?: string } = {},
 ): OptimizerCheckpoint {
   const op = "decodeOptimizerState";
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, op);
   const name = options.name ?? "<bytes>";
   return fromSafetensors(named(op, () => decodeSafetensors(bytes, { name })), name, op);
 }

@@ -14,7 +14,7 @@ import {
   toVector,
   type VectorLike,
 } from "../_common/validate.ts";
-import { checkInt } from "@nnc/tensor";
+import { checkInt, describe } from "@nnc/tensor";
 
 /** binom(a, b) as a bigint. */
 function binomial(a: number, b: number): bigint {
@@ -37,7 +37,10 @@ function binomial(a: number, b: number): bigint {
 export function coverCount(s: number, n: number): bigint {
   // Beyond s = 10000 the exact count has thousands of digits and takes minutes: a mistake, not a request.
   checkInt(s, "coverCount", "s", 1, 10_000);
-  checkInt(n, "coverCount", "n", 1);
+  // n may be astronomically large (only its first s terms count): any integer, not only a safe one.
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`coverCount: n must be an integer >= 1, got ${describe(n)}`);
+  }
   let sum = 0n;
   // C(s - 1, i) is 0 for i >= s, so a huge n adds nothing after s terms (and used to loop forever).
   for (let i = 0; i < Math.min(n, s); i++) sum += binomial(s - 1, i);

@@ -30,7 +30,7 @@ Deno.test("coverCount: the corrected counting function's values", () => {
       assert.equal(coverCount(s + 1, n + 1), coverCount(s, n + 1) + coverCount(s, n));
     }
   }
-  assert.throws(() => coverCount(0, 2), /coverCount: s must be an integer >= 1, got 0/);
+  assert.throws(() => coverCount(0, 2), /coverCount: s must be an integer in \[1, 10000\], got 0/);
 });
 
 Deno.test("Cover's theorem: separable dichotomies of random points equal C(s, n)", () => {
