@@ -119,7 +119,9 @@ export function checkIntTuple(
   min = -Infinity,
   max = Infinity,
 ): number[] {
-  const list = typeof value === "number"
+  // A tuple has one entry per dimension: a length beyond 2^16 is a caller's mistake, not a shape.
+  const sane = Number.isSafeInteger(length) && length >= 0 && length <= 2 ** 16;
+  const list = typeof value === "number" && sane
     ? new Array<number>(length).fill(value)
     : Array.isArray(value)
     ? [...value]

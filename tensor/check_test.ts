@@ -164,3 +164,8 @@ Deno.test("checkPath takes non-empty strings and file: URLs and returns a path s
     message: "op: path must be a file path (a non-empty string or a file: URL), got 3",
   });
 });
+
+Deno.test("checkIntTuple names the op even when the caller's length is not a tuple length", () => {
+  assert.throws(() => checkIntTuple(2, NaN, "op", "k"), /^TypeError: op: k must be/);
+  assert.throws(() => checkIntTuple(2, 1e12, "op", "k"), /^TypeError: op: k must be/);
+});
