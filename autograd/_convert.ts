@@ -1,6 +1,6 @@
 // Turning op arguments into tensors: NDArrays become constants, numbers become 0-d constants whose
 // dtype follows the other operand (as @nnc/tensor does for plain numbers).
-import { allocTyped, type DType, NDArray, Storage } from "@nnc/tensor";
+import { allocTyped, describe, type DType, NDArray, Storage } from "@nnc/tensor";
 import { Tensor, type TensorLike } from "./tensor.ts";
 
 /** A 0-d array holding `v`. */
@@ -48,12 +48,8 @@ export function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Ten
 /** Throws a TypeError unless `x` is a Tensor. */
 export function checkTensor(x: unknown, op: string, name = "input"): asserts x is Tensor {
   if (!(x instanceof Tensor)) {
-    const got = x === null
-      ? "null"
-      : x instanceof NDArray
-      ? "an NDArray (wrap it with tensor())"
-      : typeof x;
-    throw new TypeError(`${op}: ${name} must be a Tensor, got ${got}`);
+    const hint = x instanceof NDArray ? " (wrap it with tensor())" : "";
+    throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(x)}${hint}`);
   }
 }
 
@@ -62,6 +58,6 @@ export function asTensor(x: Tensor | NDArray, op: string, name = "input"): Tenso
   if (x instanceof Tensor) return x;
   if (x instanceof NDArray) return new Tensor(x);
   throw new TypeError(
-    `${op}: ${name} must be a Tensor or an NDArray, got ${x === null ? "null" : typeof x}`,
+    `${op}: ${name} must be a Tensor or an NDArray, got ${describe(x)}`,
   );
 }

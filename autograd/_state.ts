@@ -1,4 +1,5 @@
 // Process-wide switches read on every op: grad recording, anomaly detection, forward-mode state.
+import { checkFunction } from "@nnc/tensor";
 
 /** Mutable flags shared by the engine; one object so that every module sees the same values. */
 export const state: {
@@ -16,7 +17,7 @@ export const state: {
 
 /** Runs `fn` with recording set to `enabled`, restoring the previous setting afterwards. */
 export function withGradMode<T>(enabled: boolean, fn: () => T, op = "withGradMode"): T {
-  if (typeof fn !== "function") throw new TypeError(`${op}: expected a function, got ${typeof fn}`);
+  checkFunction(fn, op, "fn");
   const previous = state.gradEnabled;
   state.gradEnabled = enabled;
   try {

@@ -6,6 +6,7 @@
  * @module
  */
 import { state } from "./_state.ts";
+import { checkBool, checkFunction } from "@nnc/tensor";
 
 /**
  * Runs `fn` with anomaly detection on (PyTorch `torch.autograd.detect_anomaly()`): every op checks
@@ -26,9 +27,7 @@ import { state } from "./_state.ts";
  * ```
  */
 export function detectAnomaly<T>(fn: () => T): T {
-  if (typeof fn !== "function") {
-    throw new TypeError(`detectAnomaly: expected a function, got ${typeof fn}`);
-  }
+  checkFunction(fn, "detectAnomaly", "fn");
   const previous = state.anomaly;
   state.anomaly = true;
   try {
@@ -50,9 +49,7 @@ export function detectAnomaly<T>(fn: () => T): T {
  * ```
  */
 export function setDetectAnomaly(enabled: boolean): boolean {
-  if (typeof enabled !== "boolean") {
-    throw new TypeError(`setDetectAnomaly: expected a boolean, got ${typeof enabled}`);
-  }
+  checkBool(enabled, "setDetectAnomaly", "enabled");
   const previous = state.anomaly;
   state.anomaly = enabled;
   return previous;

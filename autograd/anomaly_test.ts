@@ -35,6 +35,6 @@ Deno.test("setDetectAnomaly switches the mode until switched back", () => {
   setDetectAnomaly(before);
   assert.throws(
     () => setDetectAnomaly(1 as unknown as boolean),
-    /setDetectAnomaly: expected a boolean/,
+    /setDetectAnomaly: enabled must be a boolean, got 1/,
   );
 });

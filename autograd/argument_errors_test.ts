@@ -50,7 +50,7 @@ Deno.test("shape, window and random ops reject what they cannot use, by name", (
   assert.throws(() => ag.avgPool1d(img, { kernel: new Map() as never }), /^TypeError: avgPool/);
   assert.throws(
     () => ag.conv1d(img, ag.zeros([1, 1, 1]), undefined, { stride: {} as never }),
-    /^TypeError: conv1d: stride must be a number or an array/,
+    /^TypeError: conv1d: stride must be an integer >= 1 or an array of 1 such integers, got an object/,
   );
   assert.throws(
     () => ag.dropout(x, { rng: 0.5 as never }),
@@ -81,6 +81,6 @@ Deno.test("clamp, logsumexp, embedding and tensor name themselves (found by the 
   );
   assert.throws(
     () => ag.tensor([() => 0] as never),
-    /^TypeError: tensor: element at \[0\] is function/,
+    /^TypeError: tensor: element at \[0\] is a function, expected a number/,
   );
 });

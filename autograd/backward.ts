@@ -10,7 +10,7 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import { NDArray } from "@nnc/tensor";
+import { describe, NDArray } from "@nnc/tensor";
 import { state, withGradMode } from "./_state.ts";
 import { checkFinite } from "./_anomaly.ts";
 import { fmtShape, sameShape } from "./_shape_util.ts";
@@ -57,7 +57,7 @@ export function backward(
   options: BackwardOptions = {},
 ): void {
   if (!(output instanceof Tensor)) {
-    throw new TypeError(`backward: expected a Tensor, got ${typeof output}`);
+    throw new TypeError(`backward: expected a Tensor, got ${describe(output)}`);
   }
   if (!output.requiresGrad) {
     throw new RangeError(
@@ -92,7 +92,7 @@ export function gradients(
   const ins = Array.isArray(inputs) ? [...inputs] : [inputs as Tensor];
   ins.forEach((t, i) => {
     if (!(t instanceof Tensor)) {
-      throw new TypeError(`gradients: inputs[${i}] must be a Tensor, got ${typeof t}`);
+      throw new TypeError(`gradients: inputs[${i}] must be a Tensor, got ${describe(t)}`);
     }
     if (!t.requiresGrad) {
       throw new RangeError(
@@ -111,7 +111,7 @@ export function gradients(
   const roots: Tensor[] = [], seeds: Tensor[] = [];
   outs.forEach((o, k) => {
     if (!(o instanceof Tensor)) {
-      throw new TypeError(`gradients: outputs[${k}] must be a Tensor, got ${typeof o}`);
+      throw new TypeError(`gradients: outputs[${k}] must be a Tensor, got ${describe(o)}`);
     }
     if (!o.requiresGrad) return; // contributes nothing
     roots.push(o);
@@ -151,7 +151,7 @@ function seedGradient(output: Tensor, gradient: TensorLike | undefined, op: stri
   else if (typeof gradient === "number") {
     g = new Tensor(nd.full(output.shape, gradient, { dtype: output.dtype }));
   } else {throw new TypeError(
-      `${op}: gradient must be a Tensor, an NDArray or a number, got ${typeof gradient}`,
+      `${op}: gradient must be a Tensor, an NDArray or a number, got ${describe(gradient)}`,
     );}
   if (!sameShape(g.shape, output.shape)) {
     throw new RangeError(

@@ -17,6 +17,7 @@ import { add } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
 import { reshape, squeeze, transpose, unsqueeze } from "./shape.ts";
 import { pad } from "./pad.ts";
+import { checkInt, checkIntTuple } from "@nnc/tensor";
 
 /** One number for every spatial dimension, or one per dimension. */
 export type Spatial = number | readonly number[];
@@ -45,44 +46,6 @@ export interface ConvTransposeOptions {
   dilation?: Spatial;
   /** Number of channel groups. Default 1. */
   groups?: number;
-}
-
-function spatial(
-  v: Spatial | undefined,
-  dflt: number,
-  d: number,
-  op: string,
-  name: string,
-  min: number,
-): number[] {
-  const list = v === undefined
-    ? new Array<number>(d).fill(dflt)
-    : typeof v === "number"
-    ? new Array<number>(d).fill(v)
-    : Array.isArray(v)
-    ? [...v]
-    : null;
-  if (list === null) {
-    throw new TypeError(
-      `${op}: ${name} must be a number or an array of ${d}, got ${nd.describe(v)}`,
-    );
-  }
-  if (list.length !== d || list.some((e) => !Number.isSafeInteger(e) || e < min)) {
-    throw new RangeError(
-      `${op}: ${name} must be ${
-        min === 0 ? "a non-negative" : "a positive"
-      } integer or ${d} of them, got ${Array.isArray(v) ? nd.fmtShape(v) : nd.describe(v)}`,
-    );
-  }
-  return list;
-}
-
-function checkGroups(groups: number | undefined, op: string): number {
-  const g = groups ?? 1;
-  if (!Number.isSafeInteger(g) || g < 1) {
-    throw new RangeError(`${op}: groups must be a positive integer, got ${nd.describe(groups)}`);
-  }
-  return g;
 }
 
 /** Adds a leading batch dimension to unbatched input; returns the batched tensor and whether it was added. */
@@ -137,7 +100,7 @@ function convNd(
       }`,
     );
   }
-  const groups = checkGroups(options.groups, op);
+  const groups = checkInt(options.groups ?? 1, op, "groups", 1);
   const [N, Cin] = x.shape;
   const [Cout, CinG] = weight.shape;
   const kernel = weight.shape.slice(2);
@@ -149,8 +112,8 @@ function convNd(
         `(need Cin = ${CinG}·${groups} and Cout divisible by ${groups})`,
     );
   }
-  const stride = spatial(options.stride, 1, d, op, "stride", 1);
-  const dilation = spatial(options.dilation, 1, d, op, "dilation", 1);
+  const stride = checkIntTuple(options.stride ?? 1, d, op, "stride", 1);
+  const dilation = checkIntTuple(options.dilation ?? 1, d, op, "dilation", 1);
   let padding: number[];
   if (options.padding === "valid") padding = new Array<number>(d).fill(0);
   else if (options.padding === "same") {
@@ -167,7 +130,13 @@ function convNd(
       x = pad(x, widths);
       padding = new Array<number>(d).fill(0);
     } else padding = total.map((t) => t / 2);
-  } else padding = spatial(options.padding as Spatial | undefined, 0, d, op, "padding", 0);
+  } else {padding = checkIntTuple(
+      (options.padding as Spatial | undefined) ?? 0,
+      d,
+      op,
+      "padding",
+      0,
+    );}
   const geometry: WindowOptions = { kernel, stride, padding, dilation };
   const outSpatial = windowShape(x.shape.slice(2), geometry, op);
   const K = sizeOf(kernel), L = sizeOf(outSpatial);
@@ -267,7 +236,7 @@ function convTransposeNd(
       }`,
     );
   }
-  const groups = checkGroups(options.groups, op);
+  const groups = checkInt(options.groups ?? 1, op, "groups", 1);
   const [N, Cin] = x.shape;
   const [CinW, CoutG] = weight.shape;
   const kernel = weight.shape.slice(2);
@@ -279,10 +248,10 @@ function convTransposeNd(
         `(need weight [Cin, Cout/groups, ...] with Cin = ${Cin} divisible by ${groups})`,
     );
   }
-  const stride = spatial(options.stride, 1, d, op, "stride", 1);
-  const padding = spatial(options.padding, 0, d, op, "padding", 0);
-  const dilation = spatial(options.dilation, 1, d, op, "dilation", 1);
-  const outputPadding = spatial(options.outputPadding, 0, d, op, "outputPadding", 0);
+  const stride = checkIntTuple(options.stride ?? 1, d, op, "stride", 1);
+  const padding = checkIntTuple(options.padding ?? 0, d, op, "padding", 0);
+  const dilation = checkIntTuple(options.dilation ?? 1, d, op, "dilation", 1);
+  const outputPadding = checkIntTuple(options.outputPadding ?? 0, d, op, "outputPadding", 0);
   outputPadding.forEach((o, i) => {
     if (o >= Math.max(stride[i], dilation[i])) {
       throw new RangeError(

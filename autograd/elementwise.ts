@@ -5,7 +5,7 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import { checkDType, type DType, isFloat, NDArray } from "@nnc/tensor";
+import { checkDType, describe, type DType, isFloat, NDArray } from "@nnc/tensor";
 import { applyPrimitive, type Primitive } from "./primitive.ts";
 import { Tensor, type TensorLike } from "./tensor.ts";
 import { checkTensor, operands } from "./_convert.ts";
@@ -242,7 +242,7 @@ export function ge(a: TensorLike, b: TensorLike): Tensor {
 export function where(cond: Tensor | NDArray, a: TensorLike, b: TensorLike): Tensor {
   const c = cond instanceof Tensor ? cond.data : cond;
   if (!(c instanceof NDArray)) {
-    throw new TypeError(`where: cond must be a Tensor or an NDArray, got ${typeof cond}`);
+    throw new TypeError(`where: cond must be a Tensor or an NDArray, got ${describe(cond)}`);
   }
   const [x, y] = operands("where", a, b);
   return applyPrimitive(P.WHERE, [x, y], { cond: c });

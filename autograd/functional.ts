@@ -6,7 +6,7 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import { isFloat, NDArray } from "@nnc/tensor";
+import { checkFunction, checkOneOf, describe, isFloat, NDArray } from "@nnc/tensor";
 import { state } from "./_state.ts";
 import { applyPrimitive } from "./primitive.ts";
 import { setTangent, Tensor, type TensorLike } from "./tensor.ts";
@@ -87,7 +87,7 @@ function primal(arg: TensorLike, op: string, i: number, own?: Set<Tensor>): Tens
     : null;
   if (t === null) {
     throw new TypeError(
-      `${op}: argument ${i} must be a Tensor, an NDArray or a number, got ${typeof arg}`,
+      `${op}: argument ${i} must be a Tensor, an NDArray or a number, got ${describe(arg)}`,
     );
   }
   checkFloat(t, op, i);
@@ -138,7 +138,9 @@ function argIndices(argnums: GradOptions["argnums"], n: number, op: string): num
 }
 
 function checkScalarOutput(y: unknown, op: string): Tensor {
-  if (!(y instanceof Tensor)) throw new TypeError(`${op}: f must return a Tensor, got ${typeof y}`);
+  if (!(y instanceof Tensor)) {
+    throw new TypeError(`${op}: f must return a Tensor, got ${describe(y)}`);
+  }
   if (y.size !== 1) {
     throw new RangeError(
       `${op}: f must return a one-element tensor, got shape ${fmtShape(y.shape)}`,
@@ -153,7 +155,7 @@ function valueAndGradImpl(
   argnums: GradOptions["argnums"],
   op: string,
 ): ValueAndGrad {
-  if (typeof f !== "function") throw new TypeError(`${op}: f must be a function, got ${typeof f}`);
+  checkFunction(f, op, "f");
   const which = argIndices(argnums, args.length, op);
   const own = new Set<Tensor>();
   const xs = args.map((a, i) => (which.includes(i) ? primal(a, op, i, own) : asTensor(a)));
@@ -227,7 +229,7 @@ export function vjp(
   primals: TensorLike | readonly TensorLike[],
   cotangents: TensorLike | readonly TensorLike[],
 ): VjpResult {
-  if (typeof f !== "function") throw new TypeError(`vjp: f must be a function, got ${typeof f}`);
+  checkFunction(f, "vjp", "f");
   const own = new Set<Tensor>();
   const xs = list(primals).map((p, i) => primal(p, "vjp", i, own));
   const value = f(...xs);
@@ -277,7 +279,7 @@ export function jvp(
   primals: TensorLike | readonly TensorLike[],
   tangents: TensorLike | readonly TensorLike[],
 ): JvpResult {
-  if (typeof f !== "function") throw new TypeError(`jvp: f must be a function, got ${typeof f}`);
+  checkFunction(f, "jvp", "f");
   if (state.forwardLevels > 0) {
     throw new RangeError(
       "jvp: nested forward mode is not supported; use jvp over grad, grad over jvp, or jacobian",
@@ -329,9 +331,7 @@ export function hessianVectorProduct(
   primals: TensorLike | readonly TensorLike[],
   v: TensorLike | readonly TensorLike[],
 ): HvpResult {
-  if (typeof f !== "function") {
-    throw new TypeError(`hessianVectorProduct: f must be a function, got ${typeof f}`);
-  }
+  checkFunction(f, "hessianVectorProduct", "f");
   const own = new Set<Tensor>();
   const xs = list(primals).map((p, i) => primal(p, "hessianVectorProduct", i, own));
   const vs = list(v).map(asTensor);
@@ -375,13 +375,8 @@ export function jacobian(
   primals: TensorLike | readonly TensorLike[],
   options: JacobianOptions = {},
 ): Tensor | Tensor[] {
-  if (typeof f !== "function") {
-    throw new TypeError(`jacobian: f must be a function, got ${typeof f}`);
-  }
-  const mode = options.mode ?? "reverse";
-  if (mode !== "reverse" && mode !== "forward") {
-    throw new RangeError(`jacobian: mode must be "reverse" or "forward", got ${mode}`);
-  }
+  checkFunction(f, "jacobian", "f");
+  const mode = checkOneOf(options.mode ?? "reverse", "jacobian", "mode", ["reverse", "forward"]);
   const xs = list(primals).map((p, i) => primal(p, "jacobian", i));
   const blocks = mode === "reverse" ? reverseJacobian(f, xs) : forwardJacobian(f, xs);
   return Array.isArray(primals) ? blocks : blocks[0];
@@ -400,7 +395,7 @@ function floatDType(t: Tensor): "float32" | "float64" {
 function reverseJacobian(f: TensorFunction, xs: Tensor[]): Tensor[] {
   const y = f(...xs);
   if (!(y instanceof Tensor)) {
-    throw new TypeError(`jacobian: f must return a Tensor, got ${typeof y}`);
+    throw new TypeError(`jacobian: f must return a Tensor, got ${describe(y)}`);
   }
   const rows = xs.map((x) => nd.zeros([y.size, x.size], { dtype: "float64" }));
   if (y.requiresGrad) {

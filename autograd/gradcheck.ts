@@ -7,7 +7,7 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import { isFloat, NDArray, Rng, Storage } from "@nnc/tensor";
+import { checkFunction, checkOneOf, describe, isFloat, NDArray, Rng, Storage } from "@nnc/tensor";
 import { Tensor } from "./tensor.ts";
 import { gradients } from "./backward.ts";
 import { jvp, vjp } from "./functional.ts";
@@ -166,21 +166,22 @@ export function gradcheck(
   inputs: readonly (Tensor | NDArray)[],
   options: GradcheckOptions = {},
 ): GradcheckReport {
-  if (typeof fn !== "function") {
-    throw new TypeError(`gradcheck: fn must be a function, got ${typeof fn}`);
-  }
+  checkFunction(fn, "gradcheck", "fn");
   if (!Array.isArray(inputs)) {
     throw new TypeError("gradcheck: inputs must be an array of Tensors or NDArrays");
   }
   const eps = options.eps ?? 1e-6, atol = options.atol ?? 1e-5, rtol = options.rtol ?? 1e-3;
-  const mode = options.mode ?? "reverse";
-  if (!["reverse", "forward", "both"].includes(mode)) {
-    throw new RangeError(`gradcheck: mode must be "reverse", "forward" or "both", got ${mode}`);
-  }
+  const mode = checkOneOf(options.mode ?? "reverse", "gradcheck", "mode", [
+    "reverse",
+    "forward",
+    "both",
+  ]);
   const given = inputs.map((x, i) => {
     if (x instanceof Tensor) return x;
     if (x instanceof NDArray) return new Tensor(x);
-    throw new TypeError(`gradcheck: inputs[${i}] must be a Tensor or an NDArray, got ${typeof x}`);
+    throw new TypeError(
+      `gradcheck: inputs[${i}] must be a Tensor or an NDArray, got ${describe(x)}`,
+    );
   });
   const marked = given.some((t) => t.requiresGrad);
   const diff = given.map((t) => isFloat(t.dtype) && (t.requiresGrad || !marked));
@@ -367,9 +368,7 @@ export function gradgradcheck(
   inputs: readonly (Tensor | NDArray)[],
   options: GradgradcheckOptions = {},
 ): GradcheckReport {
-  if (typeof fn !== "function") {
-    throw new TypeError(`gradgradcheck: fn must be a function, got ${typeof fn}`);
-  }
+  checkFunction(fn, "gradgradcheck", "fn");
   const given = inputs.map((x) => (x instanceof Tensor ? x : new Tensor(x)));
   const marked = given.some((t) => t.requiresGrad);
   const diff = given.map((t) => isFloat(t.dtype) && (t.requiresGrad || !marked));

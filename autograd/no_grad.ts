@@ -5,6 +5,7 @@
  * @module
  */
 import { state, withGradMode } from "./_state.ts";
+import { checkBool } from "@nnc/tensor";
 
 /**
  * Runs `fn` without recording the graph (PyTorch `torch.no_grad()`): results of ops inside do not
@@ -63,9 +64,7 @@ export function isGradEnabled(): boolean {
  * ```
  */
 export function setGradEnabled(enabled: boolean): boolean {
-  if (typeof enabled !== "boolean") {
-    throw new TypeError(`setGradEnabled: expected a boolean, got ${typeof enabled}`);
-  }
+  checkBool(enabled, "setGradEnabled", "enabled");
   const previous = state.gradEnabled;
   state.gradEnabled = enabled;
   return previous;

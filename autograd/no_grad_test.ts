@@ -22,10 +22,10 @@ Deno.test("enableGrad inside noGrad; setGradEnabled returns the previous mode", 
   setGradEnabled(true);
   assert.throws(
     () => noGrad(42 as unknown as () => void),
-    /noGrad: expected a function, got number/,
+    /noGrad: fn must be a function, got 42/,
   );
   assert.throws(
     () => setGradEnabled("no" as unknown as boolean),
-    /setGradEnabled: expected a boolean/,
+    /setGradEnabled: enabled must be a boolean, got "no"/,
   );
 });

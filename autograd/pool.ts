@@ -13,6 +13,7 @@ import { fmtShape } from "./_shape_util.ts";
 import { AVG_POOL, MAX_POOL, type MaxPoolParams } from "./_prim_window.ts";
 import { matmul } from "./matmul.ts";
 import { transpose } from "./shape.ts";
+import { checkIntTuple, checkOptions } from "@nnc/tensor";
 
 /** Values (differentiable) and argmax indices (int32, flat within each input plane) of max pooling. */
 export interface TensorMaxPoolResult {
@@ -20,14 +21,6 @@ export interface TensorMaxPoolResult {
   values: Tensor;
   /** Flat index of each maximum within its input plane (PyTorch `return_indices`). */
   indices: NDArray;
-}
-
-function checkOptions(options: unknown, op: string): void {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `${op}: expected an options object such as { kernel: 2 }, got ${String(options)}`,
-    );
-  }
 }
 
 function checkRank(x: Tensor, d: number, op: string): void {
@@ -40,7 +33,7 @@ function checkRank(x: Tensor, d: number, op: string): void {
 
 function maxPoolN(x: Tensor, options: MaxPoolOptions, d: number, op: string): TensorMaxPoolResult {
   checkRank(x, d, op);
-  checkOptions(options, op);
+  options = checkOptions(options, op);
   const params: MaxPoolParams = { options };
   const values = applyPrimitive(MAX_POOL, [x], params);
   return { values, indices: (params.indices as NDArray).reshape(values.shape) };
@@ -154,7 +147,7 @@ export function maxPoolWithIndices(x: Tensor, options: MaxPoolOptions): TensorMa
 
 function avgPoolN(x: Tensor, options: AvgPoolOptions, d: number, op: string): Tensor {
   checkRank(x, d, op);
-  checkOptions(options, op);
+  options = checkOptions(options, op);
   const list = (
     v: number | readonly number[] | undefined,
     dflt: number | readonly number[],
@@ -235,13 +228,7 @@ function adaptiveMatrix(n: number, out: number, dtype: "float32" | "float64"): N
 }
 
 function outputSizes(size: number | readonly number[], d: number, op: string): number[] {
-  const list = typeof size === "number" ? new Array<number>(d).fill(size) : [...size];
-  if (list.length !== d || list.some((s) => !Number.isSafeInteger(s) || s < 1)) {
-    throw new RangeError(
-      `${op}: outputSize must be a positive integer or ${d} of them, got ${JSON.stringify(size)}`,
-    );
-  }
-  return list;
+  return checkIntTuple(size, d, op, "outputSize", 1);
 }
 
 /**

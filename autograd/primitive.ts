@@ -105,7 +105,7 @@ export function applyPrimitive<P>(
     const t = inputs[i];
     if (!(t instanceof Tensor)) {
       throw new TypeError(
-        `${prim.name}: input ${i} must be a Tensor, got ${t === null ? "null" : typeof t}`,
+        `${prim.name}: input ${i} must be a Tensor, got ${describe(t)}`,
       );
     }
     arrays[i] = t.data;

@@ -42,6 +42,6 @@ Deno.test("applyPrimitive records a node only when needed and propagates tangent
 Deno.test("applyPrimitive validates its inputs", () => {
   assert.throws(
     () => applyPrimitive(MY_EXP, [[1] as unknown as Tensor], { calls: 0 }),
-    /myExp: input 0 must be a Tensor, got object/,
+    /myExp: input 0 must be a Tensor, got an array of length 1/,
   );
 });

@@ -7,6 +7,8 @@
 import * as nd from "@nnc/tensor";
 import {
   type ArgReduceOptions,
+  checkBool,
+  checkOptions,
   describe,
   isFloat,
   type ReduceOptions,
@@ -22,18 +24,9 @@ import { reshape } from "./shape.ts";
 
 function params(x: Tensor, options: ReduceOptions | undefined, op: string): P.ReduceParams {
   checkTensor(x, op);
-  if (options !== undefined && (options === null || typeof options !== "object")) {
-    throw new TypeError(
-      `${op}: options must be an object such as { axis: 1, keepDims: true }, got ${
-        describe(options)
-      }`,
-    );
-  }
-  const keepDims = options?.keepDims ?? false;
-  if (typeof keepDims !== "boolean") {
-    throw new TypeError(`${op}: keepDims must be a boolean, got ${describe(keepDims)}`);
-  }
-  return { axes: normalizeAxes(options?.axis, x.ndim, op), keepDims };
+  const o = checkOptions(options, op);
+  const keepDims = checkBool(o.keepDims ?? false, op, "keepDims");
+  return { axes: normalizeAxes(o.axis, x.ndim, op), keepDims };
 }
 
 function count(x: Tensor, axes: readonly number[]): number {

@@ -6,10 +6,11 @@
  */
 import {
   type ArgReduceOptions,
+  checkNDArray,
   displayData,
   type DType,
   type MimeBundle,
-  NDArray,
+  type NDArray,
   type NestedArray,
   type PadOptions,
   type ReduceOptions,
@@ -87,11 +88,7 @@ export class Tensor {
 
   /** Wraps an array (not copied). */
   constructor(data: NDArray, options?: TensorOptions) {
-    if (!(data instanceof NDArray)) {
-      throw new TypeError(
-        `Tensor: expected an NDArray, got ${data === null ? "null" : typeof data}`,
-      );
-    }
+    checkNDArray(data, "Tensor", "data");
     this.data = data;
     if (options !== undefined && options.requiresGrad) this.requiresGrad = true;
   }

@@ -54,7 +54,7 @@ Deno.test("methods mirror the free functions", () => {
 Deno.test("Tensor constructor errors", () => {
   assert.throws(
     () => new TensorClass([1, 2] as unknown as ReturnType<typeof array>),
-    /Tensor: expected an NDArray, got object/,
+    /Tensor: data must be an NDArray, got an array of length 2/,
   );
   assert.throws(() => tensor([1]).retainGrad(), /retainGrad: the tensor does not require grad/);
 });

@@ -1,8 +1,7 @@
 // Turning samples into batches: the general stacking of arbitrary samples, and the fast gather of
 // rows straight from the storage of a TensorDataset.
-import { allocTyped, NDArray, type TypedArray } from "@nnc/tensor";
+import { allocTyped, describe, NDArray, type TypedArray } from "@nnc/tensor";
 import { type Dataset, Subset, TensorDataset } from "./dataset.ts";
-import { describe } from "./_io.ts";
 
 /** A TensorDataset and the map from the loader's indices to its rows, when a dataset reduces to one. */
 export interface RowSource {

@@ -1,55 +1,19 @@
-// File access shared by the readers and writers: path checks, names for messages, atomic writes.
-import { writeFileAtomic } from "@nnc/tensor";
-
-/** A file path or `file:` URL. */
-export type PathLike = string | URL;
-
-/** Checks a path argument and returns the form Deno's file APIs take. */
-export function checkPath(path: unknown, op: string): string | URL {
-  if (typeof path === "string") {
-    if (path.length === 0) throw new TypeError(`${op}: expected a file path, got an empty string`);
-    return path;
-  }
-  if (path instanceof URL) {
-    if (path.protocol !== "file:") {
-      throw new TypeError(`${op}: expected a file path or file: URL, got ${path.href}`);
-    }
-    return path;
-  }
-  throw new TypeError(`${op}: expected a file path (string or file: URL), got ${describe(path)}`);
-}
-
-/** How a path is named in error messages. */
-export function pathName(path: string | URL): string {
-  return typeof path === "string" ? path : decodeURIComponent(path.pathname);
-}
+// File access shared by the readers and writers: whole-file reads, atomic writes, byte and name checks.
+import { checkPath, describe, writeFileAtomic } from "@nnc/tensor";
 
 /** Reads a whole file, checking the path first. */
 export async function readBytes(
   path: unknown,
   op: string,
 ): Promise<{ bytes: Uint8Array; name: string }> {
-  const p = checkPath(path, op);
-  return { bytes: await Deno.readFile(p), name: pathName(p) };
+  const name = checkPath(path, op);
+  return { bytes: await Deno.readFile(name), name };
 }
 
 /** Writes a file atomically (see `writeFileAtomic` of `@nnc/tensor`), checking the path first. */
 export async function writeAtomic(path: unknown, bytes: Uint8Array, op: string): Promise<void> {
   const p = checkPath(path, op);
   await writeFileAtomic(p, bytes, { op });
-}
-
-/** A short description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === "object") {
-    return `an object (${(value as object).constructor?.name ?? "Object"})`;
-  }
-  if (typeof value === "string") {
-    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
-  }
-  return `${typeof value} ${String(value)}`;
 }
 
 /** Checks that a value is a Uint8Array of file bytes. */

@@ -1,5 +1,5 @@
 // Resolving the `rng` / `seed` options every random generator in this package accepts.
-import { defaultRng, Rng } from "@nnc/tensor";
+import { defaultRng, describe, Rng } from "@nnc/tensor";
 import type { RandomSource } from "./types.ts";
 
 /** The generator an options object asks for. */
@@ -7,7 +7,7 @@ export function resolveRng(options: RandomSource, op: string): Rng {
   const { rng, seed } = options;
   if (rng !== undefined) {
     if (!(rng instanceof Rng)) {
-      throw new TypeError(`${op}: rng must be an Rng from @nnc/tensor, got ${typeof rng}`);
+      throw new TypeError(`${op}: rng must be an Rng from @nnc/tensor, got ${describe(rng)}`);
     }
     return rng;
   }

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkOptions, NDArray } from "@nnc/tensor";
 import type { RandomSource } from "./types.ts";
-import { checkInt, checkOptions } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link addingProblem}. */
 export interface AddingProblemOptions extends RandomSource {
@@ -42,8 +42,8 @@ export interface AddingProblemData {
 export function addingProblem(options?: AddingProblemOptions): AddingProblemData {
   const op = "addingProblem";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 1000, op, "n", 1);
-  const T = checkInt(o.length, 100, op, "length", 2);
+  const n = checkInt(o.n ?? 1000, op, "n", 1, MAX_INT32);
+  const T = checkInt(o.length ?? 100, op, "length", 2, MAX_INT32);
   const rng = resolveRng(o, op);
   const x = new Float32Array(n * T * 2), y = new Float32Array(n);
   const half = Math.floor(T / 2);

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkOptions, NDArray } from "@nnc/tensor";
 import type { RandomSource } from "./types.ts";
 import { Vocabulary } from "./text.ts";
-import { checkInt, checkOptions } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link additionTask}. */
 export interface AdditionTaskOptions extends RandomSource {
@@ -46,8 +46,8 @@ export const ADDITION_VOCAB: Vocabulary = new Vocabulary([..."0123456789+="]);
 export function additionTask(options?: AdditionTaskOptions): AdditionTaskData {
   const op = "additionTask";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 1000, op, "n");
-  const digits = checkInt(o.digits, 3, op, "digits", 1, 7);
+  const n = checkInt(o.n ?? 1000, op, "n", 0, MAX_INT32);
+  const digits = checkInt(o.digits ?? 3, op, "digits", 1, 7);
   const rng = resolveRng(o, op);
   const inLen = 2 * digits + 2, outLen = digits + 1;
   const x = new Int32Array(n * inLen);

@@ -3,11 +3,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
-import { checkInt, checkNumber, checkOptions, evenCounts } from "./_check.ts";
+import { evenCounts, MAX_INT32 } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
-import { describe } from "./_io.ts";
 
 /** Options of {@link blobs}. */
 export interface BlobsOptions extends RandomSource {
@@ -44,17 +43,17 @@ export interface BlobsData extends LabeledData {
 export function blobs(options?: BlobsOptions): BlobsData {
   const op = "blobs";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 100, op, "n");
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
   const rng = resolveRng(o, op);
   const centers = resolveCenters(o, op, rng);
   const k = centers.length, dim = centers[0].length;
   const std = o.std === undefined || typeof o.std === "number"
-    ? new Array<number>(k).fill(checkNumber(o.std, 1, op, "std", 0))
+    ? new Array<number>(k).fill(checkNumber(o.std ?? 1, op, "std", 0))
     : [...o.std];
   if (std.length !== k) {
     throw new RangeError(`${op}: std has ${std.length} entries for ${k} centres`);
   }
-  std.forEach((s, j) => checkNumber(s, 0, op, `std[${j}]`, 0));
+  std.forEach((s, j) => checkNumber(s ?? 0, op, `std[${j}]`, 0));
   const x = new Float32Array(n * dim);
   const y = new Int32Array(n);
   let row = 0;
@@ -77,8 +76,8 @@ function resolveCenters(
   rng: { uniform(a: number, b: number): number },
 ): number[][] {
   if (o.centers === undefined || typeof o.centers === "number") {
-    const k = checkInt(o.centers, 3, op, "centers", 1);
-    const dim = checkInt(o.dim, 2, op, "dim", 1);
+    const k = checkInt(o.centers ?? 3, op, "centers", 1, MAX_INT32);
+    const dim = checkInt(o.dim ?? 2, op, "dim", 1, MAX_INT32);
     const box = o.box ?? [-10, 10];
     if (
       !Array.isArray(box) || box.length !== 2 || !(box[0] < box[1]) || !box.every(Number.isFinite)

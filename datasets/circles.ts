@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
-import { checkInt, checkNumber, checkOptions } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link circles}. */
 export interface CirclesOptions extends RandomSource {
@@ -44,7 +44,7 @@ export interface CirclesOptions extends RandomSource {
 export function circles(options?: CirclesOptions): LabeledData {
   const op = "circles";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 100, op, "n");
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
   const layout = o.layout ?? "rings";
   if (layout !== "rings" && layout !== "playground") {
     throw new TypeError(
@@ -55,9 +55,9 @@ export function circles(options?: CirclesOptions): LabeledData {
   const x = new Float32Array(2 * n);
   const y = new Int32Array(n);
   if (layout === "rings") {
-    const factor = checkNumber(o.factor, 0.8, op, "factor", 0, 1);
+    const factor = checkNumber(o.factor ?? 0.8, op, "factor", 0, 1);
     if (factor === 1) throw new RangeError(`${op}: factor must be below 1, got 1`);
-    const noise = checkNumber(o.noise, 0, op, "noise", 0);
+    const noise = checkNumber(o.noise ?? 0, op, "noise", 0);
     const nOut = Math.floor(n / 2), nIn = n - nOut;
     for (let i = 0; i < n; i++) {
       const inner = i >= nOut;
@@ -69,7 +69,7 @@ export function circles(options?: CirclesOptions): LabeledData {
     }
     if (noise > 0) { for (let i = 0; i < x.length; i++) x[i] += rng.normal(0, noise); }
   } else {
-    const noise = checkNumber(o.noise, 0, op, "noise", 0, 0.5);
+    const noise = checkNumber(o.noise ?? 0, op, "noise", 0, 0.5);
     playground(n, noise, rng, x, y);
   }
   return { x: NDArray.fromTyped(x, [n, 2]), y: NDArray.fromTyped(y, [n]) };

@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkBool, describe, NDArray } from "@nnc/tensor";
 import { csvError, type CsvRow, type CsvSource, lexCsv } from "./_csv_lexer.ts";
 import { DataFormatError } from "./errors.ts";
-import { checkName, describe, readBytes } from "./_io.ts";
+import { checkName, readBytes } from "./_io.ts";
 import { decodeUtf8 } from "./_utf8.ts";
 
 /** Options of {@link parseCsvRecords}. */
@@ -153,9 +153,7 @@ function buildTable(src: CsvSource, options: Omit<ParseCsvOptions, "name">): Csv
   const op = src.op;
   const delimiter = checkDelimiter(options.delimiter, op);
   const header = options.header ?? true;
-  if (typeof header !== "boolean") {
-    throw new TypeError(`${op}: header must be a boolean, got ${describe(header)}`);
-  }
+  checkBool(header, op, "header");
   const labelType = options.labelType ?? "auto";
   if (labelType !== "auto" && labelType !== "number" && labelType !== "class") {
     throw new TypeError(

@@ -4,13 +4,12 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
+import { checkBool, checkInt, checkOptions, describe, NDArray, Rng } from "@nnc/tensor";
 import type { Dataset } from "./dataset.ts";
 import type { Transform } from "./transforms.ts";
 import type { RandomSource } from "./types.ts";
-import { checkDataset, checkInt } from "./_check.ts";
+import { checkDataset, MAX_INT32 } from "./_check.ts";
 import { collate, gatherRows, type RowSource, rowSource } from "./_collate.ts";
-import { describe } from "./_io.ts";
 import { resolveRng } from "./_rng.ts";
 
 /**
@@ -75,13 +74,11 @@ export class DataLoader<T> implements Iterable<Batch<T>>, AsyncIterable<Batch<T>
   constructor(dataset: Dataset<T>, options: DataLoaderOptions = {}) {
     const op = "DataLoader";
     checkDataset(dataset, op);
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     this.dataset = dataset;
-    this.batchSize = checkInt(options.batchSize, 1, op, "batchSize", 1);
-    this.shuffle = checkFlag(options.shuffle, op, "shuffle");
-    this.dropLast = checkFlag(options.dropLast, op, "dropLast");
+    this.batchSize = checkInt(options.batchSize ?? 1, op, "batchSize", 1, MAX_INT32);
+    this.shuffle = checkBool(options.shuffle ?? false, op, "shuffle");
+    this.dropLast = checkBool(options.dropLast ?? false, op, "dropLast");
     for (const name of ["transform", "targetTransform"] as const) {
       if (options[name] !== undefined && typeof options[name] !== "function") {
         throw new TypeError(
@@ -156,14 +153,6 @@ export class DataLoader<T> implements Iterable<Batch<T>>, AsyncIterable<Batch<T>
     }
     return parts;
   }
-}
-
-function checkFlag(v: unknown, op: string, name: string): boolean {
-  if (v === undefined) return false;
-  if (typeof v !== "boolean") {
-    throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(v)}`);
-  }
-  return v;
 }
 
 function identity(n: number): Int32Array {

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { describe, NDArray } from "@nnc/tensor";
 import type { RandomSource } from "./types.ts";
-import { describe } from "./_io.ts";
 import { resolveRng } from "./_rng.ts";
 import { checkDataset } from "./_check.ts";
 

@@ -30,7 +30,7 @@ Deno.test("TensorDataset validates its arrays and indices", () => {
   );
   assert.throws(
     () => new TensorDataset(arange(3)).get(3),
-    /index number 3 is out of range for length 3/,
+    /index 3 is out of range for length 3/,
   );
   assert.throws(() => new TensorDataset(arange(3)).get(-1), RangeError);
 });

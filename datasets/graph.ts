@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
-import { describe } from "./_io.ts";
+import { describe, NDArray } from "@nnc/tensor";
 
 /**
  * A simple undirected graph on nodes `0..numNodes-1`. Each edge is stored once, as `(u, v)` with

@@ -7,12 +7,11 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import { NDArray, type Rng } from "@nnc/tensor";
+import { checkInt, describe, NDArray, type Rng } from "@nnc/tensor";
 import type { Graph } from "./graph.ts";
 import type { RandomSource } from "./types.ts";
-import { describe } from "./_io.ts";
-import { checkInt } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** What a {@link GraphData} is made from. */
 export interface GraphDataInit {
@@ -66,7 +65,7 @@ export class GraphData {
     if (n === 0) {
       throw new RangeError(`${op}: the graph is empty (0 nodes); a graph needs at least one node`);
     }
-    checkInt(n, 0, op, "numNodes", 1);
+    checkInt(n ?? 0, op, "numNodes", 1, MAX_INT32);
     if (x !== null && x.shape[0] !== n) {
       throw new RangeError(`${op}: x has ${x.shape[0]} rows but the graph has ${n} nodes`);
     }
@@ -286,7 +285,7 @@ export class GraphDataLoader implements Iterable<GraphBatch> {
     }
     const o = nd.checkOptions(options, op);
     this.graphs = graphs;
-    this.batchSize = checkInt(o.batchSize, 1, op, "batchSize", 1);
+    this.batchSize = checkInt(o.batchSize ?? 1, op, "batchSize", 1, MAX_INT32);
     this.shuffle = nd.checkBool(o.shuffle ?? false, op, "shuffle");
     this.dropLast = nd.checkBool(o.dropLast ?? false, op, "dropLast");
     this.#rng = resolveRng(o, op);

@@ -3,10 +3,8 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkOptions, describe, NDArray } from "@nnc/tensor";
 import { Vocabulary } from "./text.ts";
-import { checkOptions } from "./_check.ts";
-import { describe } from "./_io.ts";
 
 /** Options of {@link helloSequence}. */
 export interface HelloOptions {

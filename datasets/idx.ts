@@ -8,18 +8,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkBool, checkOptions, checkPath, describe, NDArray } from "@nnc/tensor";
 import { DataFormatError } from "./errors.ts";
 import { gunzip, gzip, isGzip } from "./gzip.ts";
-import {
-  checkBytes,
-  checkName,
-  checkPath,
-  describe,
-  readBytes,
-  renamed,
-  writeAtomic,
-} from "./_io.ts";
+import { checkBytes, checkName, readBytes, renamed, writeAtomic } from "./_io.ts";
 
 /** The element types of IDX files, by name. */
 export type IdxType = "u8" | "i8" | "i16" | "i32" | "f32" | "f64";
@@ -159,9 +151,7 @@ export function decodeIdxHeader(bytes: Uint8Array, options: { name?: string } = 
 export function decodeIdx(bytes: Uint8Array, options: DecodeIdxOptions = {}): NDArray {
   const { type, shape, dataOffset } = decodeIdxHeader(bytes, options);
   const normalize = options.normalize ?? false;
-  if (typeof normalize !== "boolean") {
-    throw new TypeError(`decodeIdx: normalize must be a boolean, got ${describe(normalize)}`);
-  }
+  checkBool(normalize, "decodeIdx", "normalize");
   if (normalize && type !== "u8") {
     throw new TypeError(
       `decodeIdx: normalize applies to unsigned-byte (u8) data, but ${
@@ -258,9 +248,7 @@ export function encodeIdx(x: NDArray, options: EncodeIdxOptions = {}): Uint8Arra
   if (!(x instanceof NDArray)) {
     throw new TypeError(`encodeIdx: expected an NDArray, got ${describe(x)}`);
   }
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`encodeIdx: options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, "encodeIdx");
   const type = options.type ??
     (x.dtype === "int32" ? "i32" : x.dtype === "float64" ? "f64" : "f32");
   if (!(type in TYPE_TO_CODE)) {

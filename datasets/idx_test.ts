@@ -165,7 +165,10 @@ Deno.test("readIdx and writeIdx handle gzip and plain files, detected by content
     await Deno.writeFile(`${dir}/d.gz`, await gzip(U8_2x3.subarray(0, 14)));
     await assertFormatErrorAsync(() => readIdx(`${dir}/d.gz`), `${dir}/d.gz`, 14, /truncated/);
     await assert.rejects(() => readIdx(`${dir}/missing.idx`), Deno.errors.NotFound);
-    await assert.rejects(() => readIdx(42 as unknown as string), /expected a file path/);
+    await assert.rejects(
+      () => readIdx(42 as unknown as string),
+      /readIdx: path must be a file path \(a non-empty string or a file: URL\), got 42/,
+    );
   });
 });
 

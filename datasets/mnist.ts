@@ -8,7 +8,7 @@ import type { NDArray } from "@nnc/tensor";
 import { DataFormatError, DatasetNotFoundError } from "./errors.ts";
 import { gunzip, isGzip } from "./gzip.ts";
 import { decodeIdx, decodeIdxHeader } from "./idx.ts";
-import { describe } from "./_io.ts";
+import { checkBool, checkOneOf, checkOptions, describe } from "@nnc/tensor";
 
 /** Where the Debian package `dataset-fashion-mnist` installs its files. */
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
@@ -124,17 +124,9 @@ export async function fashionMnist(options: MnistOptions = {}): Promise<ImageCla
 }
 
 function checkSplit(options: MnistOptions, op: string): "train" | "test" {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  }
-  const split = options.split ?? "train";
-  if (split !== "train" && split !== "test") {
-    throw new TypeError(`${op}: split must be "train" or "test", got ${describe(split)}`);
-  }
-  if (options.flat !== undefined && typeof options.flat !== "boolean") {
-    throw new TypeError(`${op}: flat must be a boolean, got ${describe(options.flat)}`);
-  }
-  return split;
+  const o = checkOptions(options, op);
+  checkBool(o.flat ?? false, op, "flat");
+  return checkOneOf(o.split ?? "train", op, "split", ["train", "test"]);
 }
 
 function checkDir(dir: unknown, op: string): string {

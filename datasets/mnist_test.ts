@@ -133,7 +133,7 @@ Deno.test("mnist rejects mismatched or malformed files with the file's name", as
   await assert.rejects(() => mnist({ dir: "", split: "train" }), /dir must be a folder path/);
   await assert.rejects(
     () => mnist({ dir: "/x", split: "val" as "train" }),
-    /split must be "train" or "test"/,
+    /split must be one of "train", "test", got "val"/,
   );
   await assert.rejects(
     () => fashionMnist({ flat: "yes" as unknown as boolean }),

@@ -5,12 +5,11 @@
  *
  * @module
  */
-import { NDArray, type Rng } from "@nnc/tensor";
+import { checkInt, checkOptions, describe, NDArray, type Rng } from "@nnc/tensor";
 import { Graph } from "./graph.ts";
 import type { RandomSource } from "./types.ts";
-import { checkInt, checkOptions } from "./_check.ts";
-import { describe } from "./_io.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** The motifs {@link motifGraphs} can attach. */
 export type Motif = "house" | "cycle" | "clique" | "star" | "grid";
@@ -67,9 +66,9 @@ export interface MotifGraphsOptions extends RandomSource {
 export function motifGraphs(options?: MotifGraphsOptions): MotifGraphsData {
   const op = "motifGraphs";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 200, op, "n");
-  const minBase = checkInt(o.minBase, 10, op, "minBase", 1);
-  const maxBase = checkInt(o.maxBase, Math.max(20, minBase), op, "maxBase", minBase);
+  const n = checkInt(o.n ?? 200, op, "n", 0, MAX_INT32);
+  const minBase = checkInt(o.minBase ?? 10, op, "minBase", 1, MAX_INT32);
+  const maxBase = checkInt(o.maxBase ?? Math.max(20, minBase), op, "maxBase", minBase, MAX_INT32);
   const motifs = o.motifs === undefined ? ["house", "cycle"] as Motif[] : [...o.motifs];
   if (
     motifs.length === 0 || !motifs.every((m) => Object.hasOwn(MOTIFS, m)) ||

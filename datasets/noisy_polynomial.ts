@@ -3,11 +3,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkFunction, checkInt, checkNumber, checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
-import { checkInt, checkNumber, checkOptions } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
-import { describe } from "./_io.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link noisyPolynomial}. */
 export interface NoisyPolynomialOptions extends RandomSource {
@@ -43,8 +42,8 @@ export function noisyPolynomial(options: NoisyPolynomialOptions): LabeledData {
   const op = "noisyPolynomial";
   const o = checkOptions(options, op);
   const f = targetFunction(o, op);
-  const n = checkInt(o.n, 30, op, "n");
-  const noise = checkNumber(o.noise, 0.1, op, "noise", 0);
+  const n = checkInt(o.n ?? 30, op, "n", 0, MAX_INT32);
+  const noise = checkNumber(o.noise ?? 0.1, op, "noise", 0);
   const range = o.range ?? [0, 1];
   if (
     !Array.isArray(range) || range.length !== 2 || !range.every(Number.isFinite) ||
@@ -73,9 +72,7 @@ function targetFunction(o: NoisyPolynomialOptions, op: string): (x: number) => n
     throw new TypeError(`${op}: give coefficients or fn, not both`);
   }
   if (o.fn !== undefined) {
-    if (typeof o.fn !== "function") {
-      throw new TypeError(`${op}: fn must be a function, got ${describe(o.fn)}`);
-    }
+    checkFunction(o.fn, op, "fn");
     return o.fn;
   }
   const c = o.coefficients;

@@ -10,17 +10,9 @@
  *
  * @module
  */
-import { type DType, NDArray, Storage } from "@nnc/tensor";
+import { checkOptions, checkPath, describe, type DType, NDArray, Storage } from "@nnc/tensor";
 import { DataFormatError } from "./errors.ts";
-import {
-  checkBytes,
-  checkName,
-  checkPath,
-  describe,
-  readBytes,
-  renamed,
-  writeAtomic,
-} from "./_io.ts";
+import { checkBytes, checkName, readBytes, renamed, writeAtomic } from "./_io.ts";
 import { HeaderSyntaxError, parseNpyHeader } from "./_npy_header.ts";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -341,9 +333,7 @@ export function encodeNpy(x: NDArray, options: EncodeNpyOptions = {}): Uint8Arra
   if (!(x instanceof NDArray)) {
     throw new TypeError(`encodeNpy: expected an NDArray, got ${describe(x)}`);
   }
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`encodeNpy: options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, "encodeNpy");
   const version = options.version;
   if (version !== undefined && version !== 1 && version !== 2 && version !== 3) {
     throw new RangeError(`encodeNpy: version must be 1, 2 or 3, got ${describe(version)}`);

@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { checkIndexList, checkInt, type NDArray, zeros } from "@nnc/tensor";
-import { describe } from "./_io.ts";
+import { checkIndexList, checkInt, describe, type NDArray, zeros } from "@nnc/tensor";
 
 /**
  * One-hot in-degree features (PyTorch Geometric's `OneHotDegree` transform): float32

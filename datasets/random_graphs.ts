@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, NDArray } from "@nnc/tensor";
 import type { Graph } from "./graph.ts";
 import type { RandomSource } from "./types.ts";
-import { checkInt, checkNumber, checkOptions } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
 import { sampleBlocks } from "./_sample_blocks.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link randomGraphs}. */
 export interface RandomGraphsOptions extends RandomSource {
@@ -52,11 +52,17 @@ export interface GraphClassificationData {
 export function randomGraphs(options?: RandomGraphsOptions): GraphClassificationData {
   const op = "randomGraphs";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 100, op, "n");
-  const minNodes = checkInt(o.minNodes, 10, op, "minNodes", 2);
-  const maxNodes = checkInt(o.maxNodes, Math.max(20, minNodes), op, "maxNodes", minNodes);
-  const pIn = checkNumber(o.pIn, 0.6, op, "pIn", 0, 1);
-  const pOut = checkNumber(o.pOut, 0.05, op, "pOut", 0, 1);
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
+  const minNodes = checkInt(o.minNodes ?? 10, op, "minNodes", 2, MAX_INT32);
+  const maxNodes = checkInt(
+    o.maxNodes ?? Math.max(20, minNodes),
+    op,
+    "maxNodes",
+    minNodes,
+    MAX_INT32,
+  );
+  const pIn = checkNumber(o.pIn ?? 0.6, op, "pIn", 0, 1);
+  const pOut = checkNumber(o.pOut ?? 0.05, op, "pOut", 0, 1);
   const rng = resolveRng(o, op);
   const graphs: Graph[] = [];
   const labels = new Int32Array(n);

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkOptions, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
-import { checkInt, checkOptions } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link copyTask} and {@link reverseTask}. */
 export interface SequenceTaskOptions extends RandomSource {
@@ -24,9 +24,9 @@ function randomTokens(
   op: string,
 ): { x: Int32Array; n: number; length: number } {
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 1000, op, "n");
-  const length = checkInt(o.length, 10, op, "length", 1);
-  const vocabSize = checkInt(o.vocabSize, 10, op, "vocabSize", 1);
+  const n = checkInt(o.n ?? 1000, op, "n", 0, MAX_INT32);
+  const length = checkInt(o.length ?? 10, op, "length", 1, MAX_INT32);
+  const vocabSize = checkInt(o.vocabSize ?? 10, op, "vocabSize", 1, MAX_INT32);
   const rng = resolveRng(o, op);
   const x = new Int32Array(n * length);
   for (let i = 0; i < x.length; i++) x[i] = rng.int(0, vocabSize);

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
-import { checkInt, checkNumber, checkOptions, evenCounts } from "./_check.ts";
+import { evenCounts, MAX_INT32 } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
 
 /** Options of {@link spirals}. */
@@ -35,10 +35,10 @@ export interface SpiralsOptions extends RandomSource {
 export function spirals(options?: SpiralsOptions): LabeledData {
   const op = "spirals";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 100, op, "n");
-  const arms = checkInt(o.arms, 2, op, "arms", 1);
-  const turns = checkNumber(o.turns, 1, op, "turns", 0);
-  const noise = checkNumber(o.noise, 0, op, "noise", 0);
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
+  const arms = checkInt(o.arms ?? 2, op, "arms", 1, MAX_INT32);
+  const turns = checkNumber(o.turns ?? 1, op, "turns", 0);
+  const noise = checkNumber(o.noise ?? 0, op, "noise", 0);
   const rng = resolveRng(o, op);
   const x = new Float32Array(2 * n);
   const y = new Int32Array(n);

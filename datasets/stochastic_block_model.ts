@@ -4,11 +4,9 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkNumber, checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { Graph } from "./graph.ts";
 import type { RandomSource } from "./types.ts";
-import { checkNumber, checkOptions } from "./_check.ts";
-import { describe } from "./_io.ts";
 import { resolveRng } from "./_rng.ts";
 import { sampleBlocks } from "./_sample_blocks.ts";
 
@@ -85,7 +83,7 @@ function probabilities(o: StochasticBlockModelOptions, k: number, op: string): n
     }
     for (let a = 0; a < k; a++) {
       for (let b = 0; b < k; b++) {
-        checkNumber(p[a][b], 0, op, `p[${a}][${b}]`, 0, 1);
+        checkNumber(p[a][b] ?? 0, op, `p[${a}][${b}]`, 0, 1);
         if (p[a][b] !== p[b][a]) {
           throw new RangeError(
             `${op}: p must be symmetric, but p[${a}][${b}] = ${p[a][b]} and p[${b}][${a}] = ${
@@ -100,8 +98,8 @@ function probabilities(o: StochasticBlockModelOptions, k: number, op: string): n
   if (o.pIn === undefined || o.pOut === undefined) {
     throw new TypeError(`${op}: give p, or both pIn and pOut`);
   }
-  const pIn = checkNumber(o.pIn, 0, op, "pIn", 0, 1),
-    pOut = checkNumber(o.pOut, 0, op, "pOut", 0, 1);
+  const pIn = checkNumber(o.pIn ?? 0, op, "pIn", 0, 1),
+    pOut = checkNumber(o.pOut ?? 0, op, "pOut", 0, 1);
   return Array.from(
     { length: k },
     (_, a) => Array.from({ length: k }, (_, b) => (a === b ? pIn : pOut)),

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
-import { checkPath, describe, readBytes } from "./_io.ts";
+import { checkPath, describe, NDArray } from "@nnc/tensor";
+import { readBytes } from "./_io.ts";
 import { decodeUtf8 } from "./_utf8.ts";
 
 /** Options of {@link Vocabulary}. */

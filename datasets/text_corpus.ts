@@ -5,15 +5,23 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import {
+  checkBool,
+  checkFunction,
+  checkInt,
+  checkNumber,
+  checkOptions,
+  checkPath,
+  describe,
+  NDArray,
+} from "@nnc/tensor";
 import { DataLoader } from "./data_loader.ts";
 import { TensorDataset } from "./dataset.ts";
 import { DatasetNotFoundError } from "./errors.ts";
 import type { RandomSource } from "./types.ts";
 import { Vocabulary } from "./text.ts";
-import { checkInt, checkNumber, checkOptions } from "./_check.ts";
-import { checkPath, describe, type PathLike, pathName } from "./_io.ts";
 import { decodeUtf8 } from "./_utf8.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Which part of a corpus. */
 export type CorpusSplit = "train" | "validation";
@@ -126,7 +134,7 @@ export class TextCorpus {
     const op = "TextCorpus";
     const o = checkOptions(options, op);
     const docs = typeof text === "string" ? [{ name: "text", text }] : checkDocuments(text, op);
-    const fraction = checkNumber(o.validationFraction, 0.1, op, "validationFraction", 0, 0.9);
+    const fraction = checkNumber(o.validationFraction ?? 0.1, op, "validationFraction", 0, 0.9);
     if (o.vocab !== undefined && !(o.vocab instanceof Vocabulary)) {
       throw new TypeError(`${op}: vocab must be a Vocabulary, got ${describe(o.vocab)}`);
     }
@@ -154,15 +162,13 @@ export class TextCorpus {
    * order). Invalid UTF-8 is a `DataFormatError` naming the file and byte offset; a missing path is
    * a `DatasetNotFoundError`.
    */
-  static async read(path: PathLike, options: ReadTextCorpusOptions = {}): Promise<TextCorpus> {
+  static async read(path: string | URL, options: ReadTextCorpusOptions = {}): Promise<TextCorpus> {
     const op = "TextCorpus.read";
     const o = checkOptions(options, op);
     for (const name of ["include", "transform"] as const) {
-      if (o[name] !== undefined && typeof o[name] !== "function") {
-        throw new TypeError(`${op}: ${name} must be a function, got ${describe(o[name])}`);
-      }
+      if (o[name] !== undefined) checkFunction(o[name], op, name);
     }
-    const root = pathName(checkPath(path, op));
+    const root = checkPath(path, op);
     let info: Deno.FileInfo;
     try {
       info = await Deno.stat(root);
@@ -226,7 +232,7 @@ export class TextCorpus {
     const op = "TextCorpus.windows";
     const o = checkOptions(options, op);
     const seqLen = requiredInt(o.seqLen, op, "seqLen");
-    const stride = checkInt(o.stride, seqLen, op, "stride", 1);
+    const stride = checkInt(o.stride ?? seqLen, op, "stride", 1, MAX_INT32);
     const ids = this.ids(split);
     const n = ids.size;
     if (n < seqLen + 1) {
@@ -300,7 +306,7 @@ export class TextCorpus {
 
 function requiredInt(value: unknown, op: string, name: string): number {
   if (value === undefined) throw new TypeError(`${op}: ${name} is required`);
-  return checkInt(value, 0, op, name, 1);
+  return checkInt(value ?? 0, op, name, 1, MAX_INT32);
 }
 
 function checkDocuments(docs: unknown, op: string): CorpusDocument[] {
@@ -422,9 +428,7 @@ export async function fortunes(options: FortunesOptions = {}): Promise<TextCorpu
   }
   const dir = o.dir ?? FORTUNES_DIR;
   const clean = o.clean ?? true;
-  if (typeof clean !== "boolean") {
-    throw new TypeError(`${op}: clean must be a boolean, got ${describe(clean)}`);
-  }
+  checkBool(clean, op, "clean");
   try {
     const info = await Deno.stat(dir);
     if (!info.isDirectory) throw new Deno.errors.NotFound(dir);

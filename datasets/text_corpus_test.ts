@@ -68,7 +68,10 @@ Deno.test("TextCorpus.windows cuts (input, next-token target) windows", () => {
     /split must be "train" or "validation"/,
   );
   assert.throws(() => c.windows("train", {} as { seqLen: number }), /seqLen is required/);
-  assert.throws(() => c.windows("train", { seqLen: 0 }), /seqLen must be an integer >= 1/);
+  assert.throws(
+    () => c.windows("train", { seqLen: 0 }),
+    /seqLen must be an integer in \[1, 2147483647\]/,
+  );
 });
 
 Deno.test("TextCorpus.windows: every target is its input shifted by one, and inputs tile the ids", () => {

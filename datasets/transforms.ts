@@ -6,8 +6,15 @@
  *
  * @module
  */
-import { allocTyped, defaultRng, isFloat, NDArray, Rng, type TypedArray } from "@nnc/tensor";
-import { describe } from "./_io.ts";
+import {
+  allocTyped,
+  defaultRng,
+  describe,
+  isFloat,
+  NDArray,
+  Rng,
+  type TypedArray,
+} from "@nnc/tensor";
 
 /** A batch transform: a new batch from a batch, drawing randomness from `rng` (the default generator when omitted). */
 export type Transform = (batch: NDArray, rng?: Rng) => NDArray;

@@ -6,12 +6,11 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { RandomSource } from "./types.ts";
 import { Vocabulary } from "./text.ts";
-import { checkInt, checkOptions } from "./_check.ts";
-import { describe } from "./_io.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /**
  * The table of {@link transliterate}: each Arabic letter and its Latin (Arabizi-style) spelling.
@@ -176,9 +175,9 @@ function vocabularies(): [Vocabulary, Vocabulary] {
 export function transliterationTask(options?: TransliterationOptions): TransliterationData {
   const op = "transliterationTask";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 1000, op, "n", 1);
-  const minLength = checkInt(o.minLength, 3, op, "minLength", 1, 64);
-  const maxLength = checkInt(o.maxLength, 8, op, "maxLength", minLength, 64);
+  const n = checkInt(o.n ?? 1000, op, "n", 1, MAX_INT32);
+  const minLength = checkInt(o.minLength ?? 3, op, "minLength", 1, 64);
+  const maxLength = checkInt(o.maxLength ?? 8, op, "maxLength", minLength, 64);
   const rng = resolveRng(o, op);
   const letters = TRANSLITERATION_TABLE.map(([a]) => a);
   const sources: string[] = [], targets: string[] = [];

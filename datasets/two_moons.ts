@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
-import { checkInt, checkNumber, checkOptions } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link twoMoons}. */
 export interface TwoMoonsOptions extends RandomSource {
@@ -31,8 +31,8 @@ export interface TwoMoonsOptions extends RandomSource {
 export function twoMoons(options?: TwoMoonsOptions): LabeledData {
   const op = "twoMoons";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 100, op, "n");
-  const noise = checkNumber(o.noise, 0, op, "noise", 0);
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
+  const noise = checkNumber(o.noise ?? 0, op, "noise", 0);
   const rng = resolveRng(o, op);
   const nOut = Math.floor(n / 2), nIn = n - nOut;
   const x = new Float32Array(2 * n);

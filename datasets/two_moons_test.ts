@@ -33,7 +33,10 @@ Deno.test("twoMoons noise is seeded and has the requested spread", () => {
 });
 
 Deno.test("twoMoons validates its options", () => {
-  assert.throws(() => twoMoons({ n: -1 }), /twoMoons: n must be an integer >= 0, got number -1/);
+  assert.throws(
+    () => twoMoons({ n: -1 }),
+    /twoMoons: n must be an integer in \[0, 2147483647\], got -1/,
+  );
   assert.throws(() => twoMoons({ noise: -0.1 }), /noise must be a finite number >= 0/);
   assert.throws(() => twoMoons({ seed: NaN }), /seed must be a finite number/);
   assert.throws(() => twoMoons(5 as unknown as object), /options must be an object/);

@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { RandomSource } from "./types.ts";
-import { checkInt, checkNumber, checkOptions } from "./_check.ts";
-import { describe } from "./_io.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** The solids {@link voxelize} can draw. */
 export type VoxelShape = "cube" | "sphere" | "cylinder" | "cone" | "torus";
@@ -55,12 +54,12 @@ export function voxelize(shape: VoxelShape, placement: VoxelPlacement): NDArray 
     );
   }
   const p = checkOptions(placement, op);
-  const size = checkInt(p.size, 0, op, "size", 1, 1024);
+  const size = checkInt(p.size, op, "size", 1, 1024);
   const center = p.center ?? [size / 2, size / 2, size / 2];
   if (!Array.isArray(center) || center.length !== 3 || !center.every(Number.isFinite)) {
     throw new TypeError(`${op}: center must be three finite numbers, got ${describe(center)}`);
   }
-  const radius = checkNumber(p.radius, size / 4, op, "radius", 0);
+  const radius = checkNumber(p.radius ?? size / 4, op, "radius", 0);
   const axis = p.axis ?? 2;
   if (axis !== 0 && axis !== 1 && axis !== 2) {
     throw new RangeError(`${op}: axis must be 0, 1 or 2, got ${describe(axis)}`);
@@ -140,8 +139,8 @@ export interface VoxelShapesData {
 export function voxelShapes(options?: VoxelShapesOptions): VoxelShapesData {
   const op = "voxelShapes";
   const o = checkOptions(options, op);
-  const n = checkInt(o.n, 100, op, "n");
-  const size = checkInt(o.size, 16, op, "size", 8, 256);
+  const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
+  const size = checkInt(o.size ?? 16, op, "size", 8, 256);
   const shapes = o.shapes === undefined ? [...VOXEL_SHAPES] : [...o.shapes];
   if (
     shapes.length === 0 || shapes.some((s) => !VOXEL_SHAPES.includes(s)) ||

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, NDArray } from "@nnc/tensor";
 import type { LabeledData, RandomSource } from "./types.ts";
-import { checkInt, checkNumber, checkOptions } from "./_check.ts";
 import { resolveRng } from "./_rng.ts";
+import { MAX_INT32 } from "./_check.ts";
 
 /** Options of {@link xor}. */
 export interface XorOptions extends RandomSource {
@@ -32,7 +32,7 @@ export interface XorOptions extends RandomSource {
 export function xor(options?: XorOptions): LabeledData {
   const op = "xor";
   const o = checkOptions(options, op);
-  const noise = checkNumber(o.noise, 0, op, "noise", 0);
+  const noise = checkNumber(o.noise ?? 0, op, "noise", 0);
   if (o.n === undefined) {
     const x = new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]);
     const rng = noise > 0 ? resolveRng(o, op) : undefined;
@@ -42,7 +42,7 @@ export function xor(options?: XorOptions): LabeledData {
       y: NDArray.fromTyped(new Int32Array([0, 1, 1, 0]), [4]),
     };
   }
-  const n = checkInt(o.n, 0, op, "n");
+  const n = checkInt(o.n ?? 0, op, "n", 0, MAX_INT32);
   const rng = resolveRng(o, op);
   const x = new Float32Array(2 * n);
   const y = new Int32Array(n);

@@ -156,7 +156,7 @@ async function follow(
   }
 }
 
-const { nativeInfo } = await import("../native/mod.ts");
+const { nativeInfo } = await import("@nnc/native");
 
 for (const backend of BACKENDS) {
   Deno.test({

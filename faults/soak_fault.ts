@@ -80,7 +80,7 @@ function check(label: string, samples: Sample[]): void {
 }
 
 const nativeAvailable = await (async () => {
-  const { nativeInfo } = await import("../native/mod.ts");
+  const { nativeInfo } = await import("@nnc/native");
   return nativeInfo().available;
 })();
 

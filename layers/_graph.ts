@@ -2,9 +2,8 @@
 // messages that name the layer and the offending entry, self-loop handling, and the CSR matrix
 // (rows = targets) that aggregation runs on.
 import * as nd from "@nnc/tensor";
-import { CsrMatrix, NDArray } from "@nnc/tensor";
+import { CsrMatrix, describe, fmtShape, NDArray } from "@nnc/tensor";
 import { concat, gatherRows, segmentReduce, Tensor } from "@nnc/autograd";
-import { describe, fmtShape } from "./_util.ts";
 
 /**
  * Edges as PyTorch Geometric's `edge_index`: `[2, E]`, row 0 the sources and row 1 the targets

@@ -1,7 +1,8 @@
 // The reduction step shared by every loss.
 import type { NDArray } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
-import { asInput, describe, fmtShape, sameShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
+import { describe, fmtShape, sameShape } from "@nnc/tensor";
 
 /** Validates a reduction name. */
 export function checkReduction(r: unknown, op: string): "mean" | "sum" | "none" | "batchmean" {

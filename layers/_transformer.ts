@@ -1,6 +1,7 @@
 // Settings and helpers shared by the transformer layers.
 import {
   checkBool,
+  checkFloatDType,
   checkInt,
   checkNumber,
   checkOptions,
@@ -9,7 +10,6 @@ import {
 } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import { gelu } from "./activations.ts";
-import { checkFloatDType } from "./_util.ts";
 import type {
   TransformerActivation,
   TransformerLayerConfig,
@@ -48,7 +48,7 @@ export function transformerLayerConfig(
       : checkNumber(o.layerNormEps, op, "layerNormEps", 0),
     batchFirst: o.batchFirst === undefined ? false : checkBool(o.batchFirst, op, "batchFirst"),
     normFirst: o.normFirst === undefined ? false : checkBool(o.normFirst, op, "normFirst"),
-    dtype: o.dtype === undefined ? "float32" : checkFloatDType(o.dtype, op),
+    dtype: o.dtype === undefined ? "float32" : checkFloatDType(o.dtype ?? "float32", op),
     rng: o.rng,
     rotary: o.rotary ?? null,
   };

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { zeros } from "@nnc/tensor";
+import { checkFloatDType, checkInt, checkNumber, checkOptions, describe, zeros } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
@@ -20,15 +20,7 @@ import {
 } from "./activations.ts";
 import { linear, type LinearOptions } from "./linear.ts";
 import { kaimingUniform, uniform } from "./init.ts";
-import {
-  asInput,
-  checkFloatDType,
-  checkInt,
-  checkNumber,
-  checkOptionsObject,
-  describe,
-  shapeError,
-} from "./_util.ts";
+import { asInput, shapeError } from "./_util.ts";
 
 /**
  * `max(x, 0)` (PyTorch `nn.ReLU`; derivative 0 at 0).
@@ -199,7 +191,7 @@ export class Softplus extends Module<[Tensor], Tensor> {
   /** A softplus with β (default 1) and threshold (default 20). */
   constructor(options: SoftplusOptions = {}) {
     super();
-    checkOptionsObject(options, "Softplus");
+    checkOptions(options, "Softplus");
     this.beta = checkNumber(options.beta ?? 1, "Softplus", "beta");
     this.threshold = checkNumber(options.threshold ?? 20, "Softplus", "threshold");
   }
@@ -327,11 +319,11 @@ export class Maxout extends Module<[Tensor], Tensor> {
   ) {
     super();
     const op = "Maxout";
-    checkOptionsObject(options, op);
-    this.inFeatures = checkInt(inFeatures, op, "inFeatures");
-    this.outFeatures = checkInt(outFeatures, op, "outFeatures");
-    this.pieces = checkInt(pieces, op, "pieces");
-    const dtype = checkFloatDType(options.dtype, op);
+    checkOptions(options, op);
+    this.inFeatures = checkInt(inFeatures, op, "inFeatures", 1);
+    this.outFeatures = checkInt(outFeatures, op, "outFeatures", 1);
+    this.pieces = checkInt(pieces, op, "pieces", 1);
+    const dtype = checkFloatDType(options.dtype ?? "float32", op);
     this.weight = new Parameter(zeros([outFeatures * pieces, inFeatures], { dtype }));
     this.bias = new Parameter(zeros([outFeatures * pieces], { dtype }));
     kaimingUniform(this.weight, { a: Math.sqrt(5), rng: options.rng });

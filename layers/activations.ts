@@ -7,7 +7,8 @@
  * @module
  */
 import { clamp, expm1, gelu as geluExact, type Tensor, where } from "@nnc/autograd";
-import { asInput, checkInt, checkNumber, describe, fmtShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
+import { checkInt, checkNumber, describe, fmtShape } from "@nnc/tensor";
 
 /**
  * `x` where `x > 0`, else `slope · x` (PyTorch `F.leaky_relu`, default slope 0.01; the notes use
@@ -134,7 +135,7 @@ export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
  */
 export function maxout(x: Tensor, pieces: number, axis = -1): Tensor {
   const t = asInput(x, "maxout");
-  checkInt(pieces, "maxout", "pieces");
+  checkInt(pieces, "maxout", "pieces", 1);
   const ax = axis < 0 ? axis + t.ndim : axis;
   if (!Number.isInteger(ax) || ax < 0 || ax >= t.ndim) {
     throw new RangeError(

@@ -35,7 +35,7 @@ Deno.test("saveModel checks its path and options before writing", async () => {
   const m = new Linear(1, 1);
   await assert.rejects(
     () => saveModel([] as never, m),
-    /^TypeError: saveModel: path must be a non-empty string/,
+    /^TypeError: saveModel: path must be a file path \(a non-empty string or a file: URL\), got an array of length 0/,
   );
   await assert.rejects(
     () => saveModel("/tmp/x.safetensors", m, null as never),

@@ -4,19 +4,23 @@
  *
  * @module
  */
-import { add, mul, NDArray, ones, zeros } from "@nnc/tensor";
-import { noGrad, type Tensor } from "@nnc/autograd";
-import { Module } from "./module.ts";
-import { Parameter } from "./parameter.ts";
 import {
-  asInput,
+  add,
   checkBool,
   checkFloatDType,
   checkInt,
   checkNumber,
-  checkOptionsObject,
+  checkOptions,
   fmtShape,
-} from "./_util.ts";
+  mul,
+  NDArray,
+  ones,
+  zeros,
+} from "@nnc/tensor";
+import { noGrad, type Tensor } from "@nnc/autograd";
+import { Module } from "./module.ts";
+import { Parameter } from "./parameter.ts";
+import { asInput } from "./_util.ts";
 import type { DType } from "@nnc/tensor";
 
 /**
@@ -87,7 +91,7 @@ export interface BatchNormFunctionOptions {
 export function batchNorm(x: Tensor, options: BatchNormFunctionOptions = {}): Tensor {
   const op = "batchNorm";
   const t = asInput(x, op);
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   if (t.ndim < 2) {
     throw new RangeError(`${op}: expected input [N, C, ...], got ${fmtShape(t.shape)}`);
   }
@@ -172,16 +176,16 @@ export abstract class BatchNormNd extends Module<[Tensor], Tensor> {
   constructor(numFeatures: number, options: BatchNormOptions, layouts: readonly string[]) {
     super();
     const op = this.constructor.name;
-    checkOptionsObject(options, op);
+    checkOptions(options, op);
     this.#layouts = layouts;
-    this.numFeatures = checkInt(numFeatures, op, "numFeatures");
+    this.numFeatures = checkInt(numFeatures, op, "numFeatures", 1);
     this.eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
     this.momentum = options.momentum === null
       ? null
       : checkNumber(options.momentum ?? 0.1, op, "momentum", 0, 1);
-    this.trackRunningStats = checkBool(options.trackRunningStats, true, op, "trackRunningStats");
-    const dtype = checkFloatDType(options.dtype, op);
-    const affine = checkBool(options.affine, true, op, "affine");
+    this.trackRunningStats = checkBool(options.trackRunningStats ?? true, op, "trackRunningStats");
+    const dtype = checkFloatDType(options.dtype ?? "float32", op);
+    const affine = checkBool(options.affine ?? true, op, "affine");
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
     if (this.trackRunningStats) {

@@ -3,22 +3,22 @@
  *
  * @module
  */
-import { type Rng, zeros } from "@nnc/tensor";
+import {
+  checkBool,
+  checkFloatDType,
+  checkInt,
+  checkOptions,
+  fmtShape,
+  type Rng,
+  sameShape,
+  zeros,
+} from "@nnc/tensor";
 import { matmul, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { uniform } from "./init.ts";
 import type { LinearOptions } from "./linear.ts";
-import {
-  asInput,
-  checkBool,
-  checkFloatDType,
-  checkInt,
-  checkOptionsObject,
-  fmtShape,
-  sameShape,
-  shapeError,
-} from "./_util.ts";
+import { asInput, shapeError } from "./_util.ts";
 
 /**
  * `y_k = x₁ᵀ W_k x₂ + b_k` (PyTorch `F.bilinear`): `x1` `[*, in1]`, `x2` `[*, in2]`, `weight`
@@ -98,13 +98,13 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
   ) {
     super();
     const op = "Bilinear";
-    checkOptionsObject(options, op);
-    this.in1Features = checkInt(in1Features, op, "in1Features");
-    this.in2Features = checkInt(in2Features, op, "in2Features");
-    this.outFeatures = checkInt(outFeatures, op, "outFeatures");
-    const dtype = checkFloatDType(options.dtype, op);
+    checkOptions(options, op);
+    this.in1Features = checkInt(in1Features, op, "in1Features", 1);
+    this.in2Features = checkInt(in2Features, op, "in2Features", 1);
+    this.outFeatures = checkInt(outFeatures, op, "outFeatures", 1);
+    const dtype = checkFloatDType(options.dtype ?? "float32", op);
     this.weight = new Parameter(zeros([outFeatures, in1Features, in2Features], { dtype }));
-    this.bias = checkBool(options.bias, true, op, "bias")
+    this.bias = checkBool(options.bias ?? true, op, "bias")
       ? new Parameter(zeros([outFeatures], { dtype }))
       : null;
     this.resetParameters(options.rng);

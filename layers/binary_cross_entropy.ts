@@ -7,7 +7,8 @@ import type { NDArray } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import type { LossOptions } from "./regression_losses.ts";
 import { checkReduction, pair, reduceLoss } from "./_reduction.ts";
-import { asInput, checkOptionsObject, fmtShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
+import { checkOptions, fmtShape } from "@nnc/tensor";
 
 /**
  * Options of {@link bceLoss}.
@@ -63,7 +64,7 @@ export function bceLoss(
   options: BceLossOptions = {},
 ): Tensor {
   const op = "bceLoss";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const [p, y] = pair(input, target, op);
   const lo = p.data.min().item(), hi = p.data.max().item();
   if (p.size > 0 && (lo < 0 || hi > 1)) {
@@ -96,7 +97,7 @@ export function bceWithLogits(
   options: BceWithLogitsOptions = {},
 ): Tensor {
   const op = "bceWithLogits";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const [x, y] = pair(input, target, op);
   const sp = x.neg().softplus();
   const pw = weightOf(options.posWeight, op, "posWeight");

@@ -4,22 +4,24 @@
  *
  * @module
  */
-import { type PadMode, type Rng, zeros } from "@nnc/tensor";
+import {
+  checkBool,
+  checkFloatDType,
+  checkInt,
+  checkIntTuple,
+  checkOptions,
+  describe,
+  fmtShape,
+  type PadMode,
+  type Rng,
+  zeros,
+} from "@nnc/tensor";
 import { conv1d, conv2d, conv3d, pad, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { kaimingUniform, uniform } from "./init.ts";
 import type { LayerOptions } from "./linear.ts";
-import {
-  asInput,
-  checkBool,
-  checkFloatDType,
-  checkInt,
-  checkOptionsObject,
-  describe,
-  fmtShape,
-  tupleOption,
-} from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of the convolution layers. Size options take one number for every spatial dimension
@@ -98,16 +100,16 @@ export abstract class ConvNd extends Module<[Tensor], Tensor> {
   ) {
     super();
     const op = `Conv${d}d`;
-    checkOptionsObject(options, op);
+    checkOptions(options, op);
     this.#d = d;
-    this.inChannels = checkInt(inChannels, op, "inChannels");
-    this.outChannels = checkInt(outChannels, op, "outChannels");
-    this.kernelSize = tupleOption(kernelSize, d, op, "kernelSize", 1);
-    this.stride = tupleOption(options.stride ?? 1, d, op, "stride", 1);
+    this.inChannels = checkInt(inChannels, op, "inChannels", 1);
+    this.outChannels = checkInt(outChannels, op, "outChannels", 1);
+    this.kernelSize = checkIntTuple(kernelSize, d, op, "kernelSize", 1);
+    this.stride = checkIntTuple(options.stride ?? 1, d, op, "stride", 1);
     const p = options.padding ?? 0;
-    this.padding = p === "valid" || p === "same" ? p : tupleOption(p, d, op, "padding", 0);
-    this.dilation = tupleOption(options.dilation ?? 1, d, op, "dilation", 1);
-    this.groups = checkInt(options.groups ?? 1, op, "groups");
+    this.padding = p === "valid" || p === "same" ? p : checkIntTuple(p, d, op, "padding", 0);
+    this.dilation = checkIntTuple(options.dilation ?? 1, d, op, "dilation", 1);
+    this.groups = checkInt(options.groups ?? 1, op, "groups", 1);
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new RangeError(
         `${op}: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${this.groups}`,
@@ -125,11 +127,11 @@ export abstract class ConvNd extends Module<[Tensor], Tensor> {
       );
     }
     this.paddingMode = mode;
-    const dtype = checkFloatDType(options.dtype, op);
+    const dtype = checkFloatDType(options.dtype ?? "float32", op);
     this.weight = new Parameter(
       zeros([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype }),
     );
-    this.bias = checkBool(options.bias, true, op, "bias")
+    this.bias = checkBool(options.bias ?? true, op, "bias")
       ? new Parameter(zeros([outChannels], { dtype }))
       : null;
     this.resetParameters(options.rng);

@@ -4,7 +4,17 @@
  *
  * @module
  */
-import { type Rng, zeros } from "@nnc/tensor";
+import {
+  checkBool,
+  checkFloatDType,
+  checkInt,
+  checkIntTuple,
+  checkOptions,
+  describe,
+  fmtShape,
+  type Rng,
+  zeros,
+} from "@nnc/tensor";
 import {
   convTranspose1d,
   convTranspose2d,
@@ -16,16 +26,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { kaimingUniform, uniform } from "./init.ts";
 import type { LayerOptions } from "./linear.ts";
-import {
-  asInput,
-  checkBool,
-  checkFloatDType,
-  checkInt,
-  checkOptionsObject,
-  describe,
-  fmtShape,
-  tupleOption,
-} from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of the transposed convolution layers.
@@ -104,16 +105,16 @@ export abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[]
   ) {
     super();
     const op = `ConvTranspose${d}d`;
-    checkOptionsObject(options, op);
+    checkOptions(options, op);
     this.#d = d;
-    this.inChannels = checkInt(inChannels, op, "inChannels");
-    this.outChannels = checkInt(outChannels, op, "outChannels");
-    this.kernelSize = tupleOption(kernelSize, d, op, "kernelSize", 1);
-    this.stride = tupleOption(options.stride ?? 1, d, op, "stride", 1);
-    this.padding = tupleOption(options.padding ?? 0, d, op, "padding", 0);
-    this.outputPadding = tupleOption(options.outputPadding ?? 0, d, op, "outputPadding", 0);
-    this.dilation = tupleOption(options.dilation ?? 1, d, op, "dilation", 1);
-    this.groups = checkInt(options.groups ?? 1, op, "groups");
+    this.inChannels = checkInt(inChannels, op, "inChannels", 1);
+    this.outChannels = checkInt(outChannels, op, "outChannels", 1);
+    this.kernelSize = checkIntTuple(kernelSize, d, op, "kernelSize", 1);
+    this.stride = checkIntTuple(options.stride ?? 1, d, op, "stride", 1);
+    this.padding = checkIntTuple(options.padding ?? 0, d, op, "padding", 0);
+    this.outputPadding = checkIntTuple(options.outputPadding ?? 0, d, op, "outputPadding", 0);
+    this.dilation = checkIntTuple(options.dilation ?? 1, d, op, "dilation", 1);
+    this.groups = checkInt(options.groups ?? 1, op, "groups", 1);
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new RangeError(
         `${op}: inChannels ${inChannels} and outChannels ${outChannels} must be divisible by groups ${this.groups}`,
@@ -128,11 +129,11 @@ export abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[]
         );
       }
     });
-    const dtype = checkFloatDType(options.dtype, op);
+    const dtype = checkFloatDType(options.dtype ?? "float32", op);
     this.weight = new Parameter(
       zeros([inChannels, outChannels / this.groups, ...this.kernelSize], { dtype }),
     );
-    this.bias = checkBool(options.bias, true, op, "bias")
+    this.bias = checkBool(options.bias ?? true, op, "bias")
       ? new Parameter(zeros([outChannels], { dtype }))
       : null;
     this.resetParameters(options.rng);

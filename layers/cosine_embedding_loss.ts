@@ -8,7 +8,8 @@ import type { NDArray } from "@nnc/tensor";
 import { Tensor, where } from "@nnc/autograd";
 import type { Reduction } from "./regression_losses.ts";
 import { checkReduction, reduceLoss } from "./_reduction.ts";
-import { asInput, checkNumber, checkOptionsObject, fmtShape, sameShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
+import { checkNumber, checkOptions, fmtShape, sameShape } from "@nnc/tensor";
 
 /**
  * Options of {@link cosineEmbeddingLoss}.
@@ -46,7 +47,7 @@ export function cosineEmbeddingLoss(
   options: CosineEmbeddingLossOptions = {},
 ): Tensor {
   const op = "cosineEmbeddingLoss";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const a = asInput(x1, op, "x1"), b = asInput(x2, op, "x2"), labels = asInput(y, op, "y");
   if (!sameShape(a.shape, b.shape) || (a.ndim !== 1 && a.ndim !== 2)) {
     throw new RangeError(

@@ -5,18 +5,11 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkNumber, checkOptions, describe, fmtShape, NDArray, sameShape } from "@nnc/tensor";
 import { gather, Tensor } from "@nnc/autograd";
 import type { Reduction } from "./regression_losses.ts";
 import { checkReduction, reduceLoss } from "./_reduction.ts";
-import {
-  asInput,
-  checkNumber,
-  checkOptionsObject,
-  describe,
-  fmtShape,
-  sameShape,
-} from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of {@link nllLoss}.
@@ -67,7 +60,7 @@ function prepare(
   options: NllLossOptions,
   op: string,
 ): Prepared {
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   let x = asInput(input, op, "input");
   const t0 = target instanceof Tensor ? target : target instanceof NDArray ? target : null;
   if (t0 === null) {

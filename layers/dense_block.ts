@@ -6,7 +6,8 @@
 import { concat, type Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
 import { ModuleList } from "./module_list.ts";
-import { asInput, checkOptionsObject, describe, fmtShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
+import { checkOptions, describe, fmtShape } from "@nnc/tensor";
 
 /**
  * Options of {@link DenseBlock}.
@@ -51,7 +52,7 @@ export class DenseBlock extends Module<[Tensor], Tensor> {
   /** A block of `layers`. */
   constructor(layers: readonly AnyModule[], options: DenseBlockOptions = {}) {
     super();
-    checkOptionsObject(options, "DenseBlock");
+    checkOptions(options, "DenseBlock");
     if (
       !Array.isArray(layers) || layers.length === 0 || layers.some((m) => !(m instanceof Module))
     ) {

@@ -9,10 +9,10 @@
  *
  * @module
  */
-import { mul as ndMul, rand, type Rng } from "@nnc/tensor";
+import { checkNumber, checkOptions, fmtShape, mul as ndMul, rand, type Rng } from "@nnc/tensor";
 import { dropout, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
-import { asInput, checkNumber, checkOptionsObject, fmtShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of the dropout layers.
@@ -88,7 +88,7 @@ export class Dropout extends Module<[Tensor], Tensor> {
   /** Dropout with drop probability `p`. */
   constructor(p = 0.5, options: DropoutLayerOptions = {}) {
     super();
-    checkOptionsObject(options, "Dropout");
+    checkOptions(options, "Dropout");
     this.p = checkP(p, "Dropout");
     this.#rng = options.rng;
   }
@@ -124,7 +124,7 @@ export class Dropout2d extends Module<[Tensor], Tensor> {
   /** Channel dropout with drop probability `p`. */
   constructor(p = 0.5, options: DropoutLayerOptions = {}) {
     super();
-    checkOptionsObject(options, "Dropout2d");
+    checkOptions(options, "Dropout2d");
     this.p = checkP(p, "Dropout2d");
     this.#rng = options.rng;
   }

@@ -3,13 +3,12 @@
  *
  * @module
  */
-import { NDArray, type Rng, zeros } from "@nnc/tensor";
+import { checkInt, checkOptions, describe, fmtShape, NDArray, type Rng, zeros } from "@nnc/tensor";
 import { embedding, Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { normal } from "./init.ts";
 import type { LayerOptions } from "./linear.ts";
-import { checkInt, checkOptionsObject, describe, fmtShape } from "./_util.ts";
 
 /**
  * Options of {@link Embedding}.
@@ -53,9 +52,9 @@ export class Embedding extends Module<[Tensor | NDArray | readonly number[]], Te
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingLayerOptions = {}) {
     super();
     const op = "Embedding";
-    checkOptionsObject(options, op);
-    this.numEmbeddings = checkInt(numEmbeddings, op, "numEmbeddings");
-    this.embeddingDim = checkInt(embeddingDim, op, "embeddingDim");
+    checkOptions(options, op);
+    this.numEmbeddings = checkInt(numEmbeddings, op, "numEmbeddings", 1);
+    this.embeddingDim = checkInt(embeddingDim, op, "embeddingDim", 1);
     const p = options.paddingIdx;
     if (p !== undefined && (!Number.isInteger(p) || p < -numEmbeddings || p >= numEmbeddings)) {
       throw new RangeError(

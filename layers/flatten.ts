@@ -5,7 +5,8 @@
  */
 import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
-import { asInput, describe, fmtShape, shapeError } from "./_util.ts";
+import { asInput, shapeError } from "./_util.ts";
+import { describe, fmtShape } from "@nnc/tensor";
 
 function resolveDim(dim: number, ndim: number, label: string, shape: readonly number[]): number {
   const d = dim < 0 ? dim + ndim : dim;

@@ -5,7 +5,7 @@
  */
 import { Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
-import { describe, fmtShape, sameShape } from "./_util.ts";
+import { describe, fmtShape, sameShape } from "@nnc/tensor";
 
 /**
  * Calls `module.forward(...inputs)` with the parameters named in `parameters` (dotted names, as

@@ -9,7 +9,7 @@ import { type AnyModule, Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { MessagePassing } from "./message_passing.ts";
 import { type EdgeIndexLike, nodeFeatures } from "./_graph.ts";
-import { describe } from "./_util.ts";
+import { describe } from "@nnc/tensor";
 
 /** Options of {@link GINConv}. */
 export interface GINConvOptions {

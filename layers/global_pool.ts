@@ -10,7 +10,7 @@ import * as nd from "@nnc/tensor";
 import type { NDArray } from "@nnc/tensor";
 import { segmentReduce, segmentSoftmax, Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
-import { describe, fmtShape } from "./_util.ts";
+import { describe, fmtShape } from "@nnc/tensor";
 
 /** The graph of each node: int32 `[N]` (an NDArray, Tensor or list), or null for one graph. */
 export type BatchLike = NDArray | Tensor | readonly number[] | null;

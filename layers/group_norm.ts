@@ -3,19 +3,21 @@
  *
  * @module
  */
-import { type DType, ones, zeros } from "@nnc/tensor";
-import type { Tensor } from "@nnc/autograd";
-import { Module } from "./module.ts";
-import { Parameter } from "./parameter.ts";
 import {
-  asInput,
   checkBool,
   checkFloatDType,
   checkInt,
   checkNumber,
-  checkOptionsObject,
+  checkOptions,
+  type DType,
   fmtShape,
-} from "./_util.ts";
+  ones,
+  zeros,
+} from "@nnc/tensor";
+import type { Tensor } from "@nnc/autograd";
+import { Module } from "./module.ts";
+import { Parameter } from "./parameter.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of {@link GroupNorm}.
@@ -57,7 +59,7 @@ export function groupNorm(
 ): Tensor {
   const op = "groupNorm";
   const t = asInput(x, op);
-  checkInt(numGroups, op, "numGroups");
+  checkInt(numGroups, op, "numGroups", 1);
   const w = weight === null ? null : asInput(weight, op, "weight");
   const b = bias === null ? null : asInput(bias, op, "bias");
   checkNumber(eps, op, "eps", 0);
@@ -107,17 +109,17 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
   constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
     super();
     const op = "GroupNorm";
-    checkOptionsObject(options, op);
-    this.numGroups = checkInt(numGroups, op, "numGroups");
-    this.numChannels = checkInt(numChannels, op, "numChannels");
+    checkOptions(options, op);
+    this.numGroups = checkInt(numGroups, op, "numGroups", 1);
+    this.numChannels = checkInt(numChannels, op, "numChannels", 1);
     if (numChannels % numGroups !== 0) {
       throw new RangeError(
         `${op}: numChannels ${numChannels} must be divisible by numGroups ${numGroups}`,
       );
     }
     this.eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
-    const dtype = checkFloatDType(options.dtype, op);
-    const affine = checkBool(options.affine, true, op, "affine");
+    const dtype = checkFloatDType(options.dtype ?? "float32", op);
+    const affine = checkBool(options.affine ?? true, op, "affine");
     this.weight = affine ? new Parameter(ones([numChannels], { dtype })) : null;
     this.bias = affine ? new Parameter(zeros([numChannels], { dtype })) : null;
   }

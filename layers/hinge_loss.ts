@@ -4,19 +4,19 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import {
+  checkInt,
+  checkNumber,
+  checkOptions,
+  describe,
+  fmtShape,
+  NDArray,
+  sameShape,
+} from "@nnc/tensor";
 import { gather, Tensor } from "@nnc/autograd";
 import type { Reduction } from "./regression_losses.ts";
 import { checkReduction, reduceLoss } from "./_reduction.ts";
-import {
-  asInput,
-  checkInt,
-  checkNumber,
-  checkOptionsObject,
-  describe,
-  fmtShape,
-  sameShape,
-} from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of {@link hingeLoss}.
@@ -59,11 +59,11 @@ export function hingeLoss(
   options: HingeLossOptions = {},
 ): Tensor {
   const op = "hingeLoss";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const x = asInput(input, op, "input");
   const y = asInput(target, op, "target");
   const margin = checkNumber(options.margin ?? 1, op, "margin");
-  const power = checkInt(options.power ?? 1, op, "power");
+  const power = checkInt(options.power ?? 1, op, "power", 1);
   const reduction = checkReduction(options.reduction, op);
   const raise = (h: Tensor) => (power === 1 ? h : h.pow(power));
   if (sameShape(x.shape, y.shape)) {

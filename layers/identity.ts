@@ -6,6 +6,7 @@
 import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { asInput } from "./_util.ts";
+import {} from "@nnc/tensor";
 
 /**
  * Returns its input unchanged (PyTorch `nn.Identity`): a stand-in where a layer is optional, such

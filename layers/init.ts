@@ -14,9 +14,19 @@
  *
  * @module
  */
-import { assign, type DType, isFloat, linalg, NDArray, rand, randn, type Rng } from "@nnc/tensor";
+import {
+  assign,
+  describe,
+  type DType,
+  fmtShape,
+  isFloat,
+  linalg,
+  NDArray,
+  rand,
+  randn,
+  type Rng,
+} from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
-import { describe, fmtShape } from "./_util.ts";
 
 /**
  * What an initialiser fills: an array, or a tensor (its `data`, in place; no graph is recorded).

@@ -4,19 +4,24 @@
  *
  * @module
  */
-import { add, type DType, mul, NDArray, ones, zeros } from "@nnc/tensor";
-import { noGrad, type Tensor } from "@nnc/autograd";
-import { Module } from "./module.ts";
-import { Parameter } from "./parameter.ts";
 import {
-  asInput,
+  add,
   checkBool,
   checkFloatDType,
   checkInt,
   checkNumber,
-  checkOptionsObject,
+  checkOptions,
+  type DType,
   fmtShape,
-} from "./_util.ts";
+  mul,
+  NDArray,
+  ones,
+  zeros,
+} from "@nnc/tensor";
+import { noGrad, type Tensor } from "@nnc/autograd";
+import { Module } from "./module.ts";
+import { Parameter } from "./parameter.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of the instance-norm layers (PyTorch's defaults: no affine, no running statistics).
@@ -75,14 +80,14 @@ export abstract class InstanceNormNd extends Module<[Tensor], Tensor> {
   constructor(d: number, numFeatures: number, options: InstanceNormOptions) {
     super();
     const op = `InstanceNorm${d}d`;
-    checkOptionsObject(options, op);
+    checkOptions(options, op);
     this.#d = d;
-    this.numFeatures = checkInt(numFeatures, op, "numFeatures");
+    this.numFeatures = checkInt(numFeatures, op, "numFeatures", 1);
     this.eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
     this.momentum = checkNumber(options.momentum ?? 0.1, op, "momentum", 0, 1);
-    this.trackRunningStats = checkBool(options.trackRunningStats, false, op, "trackRunningStats");
-    const dtype = checkFloatDType(options.dtype, op);
-    const affine = checkBool(options.affine, false, op, "affine");
+    this.trackRunningStats = checkBool(options.trackRunningStats ?? false, op, "trackRunningStats");
+    const dtype = checkFloatDType(options.dtype ?? "float32", op);
+    const affine = checkBool(options.affine ?? false, op, "affine");
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
     if (this.trackRunningStats) {

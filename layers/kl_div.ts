@@ -7,7 +7,7 @@ import type { NDArray } from "@nnc/tensor";
 import { Tensor, where } from "@nnc/autograd";
 import type { LossOptions } from "./regression_losses.ts";
 import { checkReduction, pair, reduceLoss } from "./_reduction.ts";
-import { checkBool, checkOptionsObject } from "./_util.ts";
+import { checkBool, checkOptions } from "@nnc/tensor";
 
 /**
  * Options of {@link klDiv}.
@@ -38,10 +38,10 @@ export interface KlDivOptions extends LossOptions {
  */
 export function klDiv(input: Tensor, target: Tensor | NDArray, options: KlDivOptions = {}): Tensor {
   const op = "klDiv";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const [x, y] = pair(input, target, op);
   let loss: Tensor;
-  if (checkBool(options.logTarget, false, op, "logTarget")) loss = y.exp().mul(y.sub(x));
+  if (checkBool(options.logTarget ?? false, op, "logTarget")) loss = y.exp().mul(y.sub(x));
   else {
     const pos = y.data.gt(0);
     // log of 1 where y = 0 keeps the unused branch (and its gradient) finite.

@@ -3,20 +3,22 @@
  *
  * @module
  */
-import { type DType, ones, zeros } from "@nnc/tensor";
-import { layerNorm as fusedLayerNorm, type Tensor } from "@nnc/autograd";
-import { Module } from "./module.ts";
-import { Parameter } from "./parameter.ts";
 import {
-  asInput,
   checkBool,
   checkFloatDType,
   checkNumber,
-  checkOptionsObject,
+  checkOptions,
   describe,
+  type DType,
   fmtShape,
+  ones,
   sameShape,
-} from "./_util.ts";
+  zeros,
+} from "@nnc/tensor";
+import { layerNorm as fusedLayerNorm, type Tensor } from "@nnc/autograd";
+import { Module } from "./module.ts";
+import { Parameter } from "./parameter.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of {@link LayerNorm}.
@@ -105,7 +107,7 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
     const op = "LayerNorm";
-    checkOptionsObject(options, op);
+    checkOptions(options, op);
     const shape = typeof normalizedShape === "number"
       ? [normalizedShape]
       : Array.isArray(normalizedShape)
@@ -120,8 +122,8 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
     }
     this.normalizedShape = shape;
     this.eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
-    const dtype = checkFloatDType(options.dtype, op);
-    const affine = checkBool(options.elementwiseAffine, true, op, "elementwiseAffine");
+    const dtype = checkFloatDType(options.dtype ?? "float32", op);
+    const affine = checkBool(options.elementwiseAffine ?? true, op, "elementwiseAffine");
     this.weight = affine ? new Parameter(ones(shape, { dtype })) : null;
     this.bias = affine ? new Parameter(zeros(shape, { dtype })) : null;
   }

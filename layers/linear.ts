@@ -3,20 +3,21 @@
  *
  * @module
  */
-import { type DType, type Rng, zeros } from "@nnc/tensor";
+import {
+  checkBool,
+  checkFloatDType,
+  checkInt,
+  checkOptions,
+  type DType,
+  fmtShape,
+  type Rng,
+  zeros,
+} from "@nnc/tensor";
 import { matmul, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { kaimingUniform, uniform } from "./init.ts";
-import {
-  asInput,
-  checkBool,
-  checkFloatDType,
-  checkInt,
-  checkOptionsObject,
-  fmtShape,
-  shapeError,
-} from "./_util.ts";
+import { asInput, shapeError } from "./_util.ts";
 
 /**
  * Options shared by layers with parameters.
@@ -119,12 +120,12 @@ export class Linear extends Module<[Tensor], Tensor> {
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
     const op = "Linear";
-    checkOptionsObject(options, op);
-    this.inFeatures = checkInt(inFeatures, op, "inFeatures");
-    this.outFeatures = checkInt(outFeatures, op, "outFeatures");
-    const dtype = checkFloatDType(options.dtype, op);
+    checkOptions(options, op);
+    this.inFeatures = checkInt(inFeatures, op, "inFeatures", 1);
+    this.outFeatures = checkInt(outFeatures, op, "outFeatures", 1);
+    const dtype = checkFloatDType(options.dtype ?? "float32", op);
     this.weight = new Parameter(zeros([outFeatures, inFeatures], { dtype }));
-    this.bias = checkBool(options.bias, true, op, "bias")
+    this.bias = checkBool(options.bias ?? true, op, "bias")
       ? new Parameter(zeros([outFeatures], { dtype }))
       : null;
     this.resetParameters(options.rng);

@@ -33,9 +33,22 @@ import {
 import { klDiv, type KlDivOptions } from "./kl_div.ts";
 import { hingeLoss, type HingeLossOptions } from "./hinge_loss.ts";
 import { cosineEmbeddingLoss, type CosineEmbeddingLossOptions } from "./cosine_embedding_loss.ts";
-import { checkOptionsObject } from "./_util.ts";
+import { checkOptions } from "@nnc/tensor";
 
-type Target = Tensor | NDArray;
+/**
+ * What the loss modules take as the target: a `Tensor`, or an `NDArray` used as a constant
+ * (class indices, labels, regression targets need no gradient).
+ *
+ * @example
+ * ```ts
+ * import { type LossTarget, MSELoss } from "@nnc/layers";
+ * import { tensor } from "@nnc/autograd";
+ * import { array } from "@nnc/tensor";
+ * const target: LossTarget = array([1, 2]);
+ * console.assert(new MSELoss().forward(tensor([1, 4]), target).item() === 2);
+ * ```
+ */
+export type LossTarget = Tensor | NDArray;
 
 /**
  * Base of the loss modules: holds the options; `forward(input, target)` computes the loss.
@@ -47,19 +60,19 @@ type Target = Tensor | NDArray;
  * ```
  */
 export abstract class Loss<O extends object = LossOptions>
-  extends Module<[Tensor, Target], Tensor> {
+  extends Module<[Tensor, LossTarget], Tensor> {
   /** The options passed to the functional form. */
   readonly options: Readonly<O>;
 
   /** A loss with `options`. */
   constructor(options: O) {
     super();
-    checkOptionsObject(options, this.constructor.name);
+    checkOptions(options, this.constructor.name);
     this.options = { ...options };
   }
 
   /** The loss of `input` against `target`. */
-  abstract override forward(input: Tensor, target: Target): Tensor;
+  abstract override forward(input: Tensor, target: LossTarget): Tensor;
 
   /** The settings shown by `toString()`. */
   override extraRepr(): string {
@@ -98,7 +111,7 @@ export class MSELoss extends Loss<MseLossOptions> {
     super(options);
   }
   /** The squared error. */
-  forward(input: Tensor, target: Target): Tensor {
+  forward(input: Tensor, target: LossTarget): Tensor {
     return mseLoss(input, target, this.options);
   }
 }
@@ -119,7 +132,7 @@ export class L1Loss extends Loss<LossOptions> {
     super(options);
   }
   /** The absolute error. */
-  forward(input: Tensor, target: Target): Tensor {
+  forward(input: Tensor, target: LossTarget): Tensor {
     return l1Loss(input, target, this.options);
   }
 }
@@ -140,7 +153,7 @@ export class HuberLoss extends Loss<HuberLossOptions> {
     super(options);
   }
   /** The Huber loss. */
-  forward(input: Tensor, target: Target): Tensor {
+  forward(input: Tensor, target: LossTarget): Tensor {
     return huberLoss(input, target, this.options);
   }
 }
@@ -161,7 +174,7 @@ export class SmoothL1Loss extends Loss<SmoothL1LossOptions> {
     super(options);
   }
   /** The smooth-L1 loss. */
-  forward(input: Tensor, target: Target): Tensor {
+  forward(input: Tensor, target: LossTarget): Tensor {
     return smoothL1Loss(input, target, this.options);
   }
 }
@@ -188,7 +201,7 @@ export class CrossEntropyLoss extends Loss<CrossEntropyOptions> {
     });
   }
   /** The cross-entropy. */
-  forward(input: Tensor, target: Target): Tensor {
+  forward(input: Tensor, target: LossTarget): Tensor {
     return crossEntropy(input, target, this.options);
   }
 }
@@ -212,7 +225,7 @@ export class NLLLoss extends Loss<NllLossOptions> {
     });
   }
   /** The negative log-likelihood. */
-  forward(input: Tensor, target: Target): Tensor {
+  forward(input: Tensor, target: LossTarget): Tensor {
     return nllLoss(input, target, this.options);
   }
 }
@@ -236,7 +249,7 @@ export class BCELoss extends Loss<BceLossOptions> {
     });
   }
   /** The binary cross-entropy. */
-  forward(input: Tensor, target: Target): Tensor {
+  forward(input: Tensor, target: LossTarget): Tensor {
     return bceLoss(input, target, this.options);
   }
 }
@@ -263,7 +276,7 @@ export class BCEWithLogitsLoss extends Loss<BceWithLogitsOptions> {
     });
   }
   /** The binary cross-entropy of logits. */
-  forward(input: Tensor, target: Target): Tensor {
+  forward(input: Tensor, target: LossTarget): Tensor {
     return bceWithLogits(input, target, this.options);
   }
 }
@@ -285,7 +298,7 @@ export class KLDivLoss extends Loss<KlDivOptions> {
     super(options);
   }
   /** The divergence. */
-  forward(input: Tensor, target: Target): Tensor {
+  forward(input: Tensor, target: LossTarget): Tensor {
     return klDiv(input, target, this.options);
   }
 }
@@ -310,7 +323,7 @@ export class HingeLoss extends Loss<HingeLossOptions> {
     });
   }
   /** The hinge loss. */
-  forward(input: Tensor, target: Target): Tensor {
+  forward(input: Tensor, target: LossTarget): Tensor {
     return hingeLoss(input, target, this.options);
   }
 }
@@ -326,17 +339,17 @@ export class HingeLoss extends Loss<HingeLossOptions> {
  * console.assert(Math.abs(l.item()) < 1e-6);
  * ```
  */
-export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, Target], Tensor> {
+export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, LossTarget], Tensor> {
   /** The options passed to {@link cosineEmbeddingLoss}. */
   readonly options: Readonly<CosineEmbeddingLossOptions>;
   /** A cosine embedding loss. */
   constructor(options: CosineEmbeddingLossOptions = {}) {
     super();
-    checkOptionsObject(options, "CosineEmbeddingLoss");
+    checkOptions(options, "CosineEmbeddingLoss");
     this.options = { ...options };
   }
   /** The loss of the pairs `(x1, x2)` labelled `y`. */
-  forward(x1: Tensor, x2: Tensor, y: Target): Tensor {
+  forward(x1: Tensor, x2: Tensor, y: LossTarget): Tensor {
     return cosineEmbeddingLoss(x1, x2, y, this.options);
   }
 }

@@ -11,7 +11,7 @@ import type { NDArray } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import type { Reduction } from "./regression_losses.ts";
 import { checkReduction, pair, reduceLoss } from "./_reduction.ts";
-import { checkOptionsObject, describe } from "./_util.ts";
+import { checkOptions, describe } from "@nnc/tensor";
 
 /**
  * Options of the loss-zoo functions.
@@ -46,7 +46,7 @@ export function expectationLoss(
   options: ZooLossOptions = {},
 ): Tensor {
   const op = "expectationLoss";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const [a, b] = pair(p, y, op);
   const d = a.sub(b).abs();
   const axis = Math.max(a.ndim - 1, 0);
@@ -70,7 +70,7 @@ export function expectationLoss(
  */
 export function tanimotoLoss(p: Tensor, y: Tensor | NDArray, options: ZooLossOptions = {}): Tensor {
   const op = "tanimotoLoss";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const [a, b] = pair(p, y, op);
   const axis = Math.max(a.ndim - 1, 0);
   const dot = a.mul(b).sum({ axis });
@@ -94,7 +94,7 @@ export function cauchySchwarzDivergence(
   options: ZooLossOptions = {},
 ): Tensor {
   const op = "cauchySchwarzDivergence";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const [a, b] = pair(p, y, op);
   const axis = Math.max(a.ndim - 1, 0);
   const dot = a.mul(b).sum({ axis });

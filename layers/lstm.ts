@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { concat as concatNd, type NDArray, zeros } from "@nnc/tensor";
+import { concat as concatNd, fmtShape, type NDArray, zeros } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import { type RecurrentForwardOptions, type RecurrentLayerOptions, RNNBase } from "./rnn_base.ts";
 import type { StateDict } from "./module.ts";
-import { fmtShape } from "./_util.ts";
 
 /**
  * A multi-layer LSTM (PyTorch `nn.LSTM`), gates in PyTorch's order i, f, g, o:

@@ -16,7 +16,7 @@ import {
   nodeFeatures,
   targetCsr,
 } from "./_graph.ts";
-import { describe, fmtShape } from "./_util.ts";
+import { describe, fmtShape } from "@nnc/tensor";
 
 /**
  * How the messages arriving at a node combine; every choice is permutation-invariant. `"add"`

@@ -5,11 +5,23 @@
  *
  * @module
  */
-import { astype, clone, type DType, isFloat, type MimeBundle, NDArray, zeros } from "@nnc/tensor";
+import {
+  astype,
+  checkBool,
+  clone,
+  describe,
+  type DType,
+  fmtShape,
+  isFloat,
+  type MimeBundle,
+  NDArray,
+  sameShape,
+  zeros,
+} from "@nnc/tensor";
 import { moduleDisplayData } from "./module_display.ts";
 import { Tensor } from "@nnc/autograd";
 import { Parameter } from "./parameter.ts";
-import { describe, fmtCount, fmtShape, sameShape } from "./_util.ts";
+import { fmtCount } from "./_util.ts";
 
 /**
  * Parameters and persistent buffers by dotted name (`features.0.weight`), as arrays that share
@@ -300,9 +312,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** Sets training mode (or evaluation mode with `false`) on this module and its descendants. */
   train(mode = true): this {
-    if (typeof mode !== "boolean") {
-      throw new TypeError(`train: mode must be a boolean, got ${describe(mode)}`);
-    }
+    checkBool(mode, "train", "mode");
     for (const m of this.modules()) m.training = mode;
     return this;
   }

@@ -4,7 +4,7 @@
  * @module
  */
 import { type AnyModule, Module } from "./module.ts";
-import { describe } from "./_util.ts";
+import { describe } from "@nnc/tensor";
 
 /**
  * Holds modules by name and registers them as children (PyTorch `nn.ModuleDict`), keeping

@@ -4,7 +4,7 @@
  * @module
  */
 import { type AnyModule, Module } from "./module.ts";
-import { describe } from "./_util.ts";
+import { describe } from "@nnc/tensor";
 
 /**
  * Holds modules in a list and registers them as children named `0`, `1`, … (PyTorch

@@ -7,6 +7,7 @@
 import {
   add,
   checkBool,
+  checkFloatDType,
   checkInt,
   checkOptions,
   checkProbability,
@@ -23,7 +24,6 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { Linear, linear } from "./linear.ts";
 import { constant, xavierNormal, xavierUniform } from "./init.ts";
-import { checkFloatDType } from "./_util.ts";
 import { checkMaskShape, toAdditive } from "./_attention.ts";
 import { type AttentionMask, scaledDotProductAttention } from "./scaled_dot_product_attention.ts";
 import type { KVCache } from "./kv_cache.ts";
@@ -178,7 +178,7 @@ export class MultiheadAttention extends Module<
     this.addZeroAttn = o.addZeroAttn === undefined
       ? false
       : checkBool(o.addZeroAttn, op, "addZeroAttn");
-    const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype, op);
+    const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype ?? "float32", op);
     const rng = this.#rng = o.rng;
     const E = embedDim;
     const param = (shape: number[]) => new Parameter(zeros(shape, { dtype }));

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { describe, NDArray } from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
 
 /**
@@ -25,7 +25,7 @@ export class Parameter extends Tensor {
     const array = data instanceof Tensor ? data.data : data;
     if (!(array instanceof NDArray)) {
       throw new TypeError(
-        `Parameter: expected an NDArray or a Tensor, got ${data === null ? "null" : typeof data}`,
+        `Parameter: expected an NDArray or a Tensor, got ${describe(data)}`,
       );
     }
     if (array.dtype === "int32" && requiresGrad) {

@@ -13,7 +13,8 @@ import {
   type Tensor,
 } from "@nnc/autograd";
 import { Module } from "./module.ts";
-import { asInput, checkBool, checkOptionsObject, fmtShape, tupleOption } from "./_util.ts";
+import { asInput } from "./_util.ts";
+import { checkBool, checkIntTuple, checkOptions, fmtShape } from "@nnc/tensor";
 
 /**
  * Options of the max-pooling layers (sizes: one number, or one per spatial dimension).
@@ -105,13 +106,13 @@ export abstract class MaxPoolNd extends Module<[Tensor], Tensor> {
   constructor(d: number, kernelSize: number | readonly number[], options: MaxPoolLayerOptions) {
     super();
     const op = `MaxPool${d}d`;
-    checkOptionsObject(options, op);
+    checkOptions(options, op);
     this.#d = d;
-    this.kernelSize = tupleOption(kernelSize, d, op, "kernelSize", 1);
-    this.stride = tupleOption(options.stride ?? this.kernelSize, d, op, "stride", 1);
-    this.padding = tupleOption(options.padding ?? 0, d, op, "padding", 0);
-    this.dilation = tupleOption(options.dilation ?? 1, d, op, "dilation", 1);
-    this.ceilMode = checkBool(options.ceilMode, false, op, "ceilMode");
+    this.kernelSize = checkIntTuple(kernelSize, d, op, "kernelSize", 1);
+    this.stride = checkIntTuple(options.stride ?? this.kernelSize, d, op, "stride", 1);
+    this.padding = checkIntTuple(options.padding ?? 0, d, op, "padding", 0);
+    this.dilation = checkIntTuple(options.dilation ?? 1, d, op, "dilation", 1);
+    this.ceilMode = checkBool(options.ceilMode ?? false, op, "ceilMode");
   }
 
   /** `[N, C, ...spatial]` → `[N, C, ...pooled]` (unbatched input works too). */
@@ -199,13 +200,13 @@ export abstract class AvgPoolNd extends Module<[Tensor], Tensor> {
   constructor(d: number, kernelSize: number | readonly number[], options: AvgPoolLayerOptions) {
     super();
     const op = `AvgPool${d}d`;
-    checkOptionsObject(options, op);
+    checkOptions(options, op);
     this.#d = d;
-    this.kernelSize = tupleOption(kernelSize, d, op, "kernelSize", 1);
-    this.stride = tupleOption(options.stride ?? this.kernelSize, d, op, "stride", 1);
-    this.padding = tupleOption(options.padding ?? 0, d, op, "padding", 0);
-    this.ceilMode = checkBool(options.ceilMode, false, op, "ceilMode");
-    this.countIncludePad = checkBool(options.countIncludePad, true, op, "countIncludePad");
+    this.kernelSize = checkIntTuple(kernelSize, d, op, "kernelSize", 1);
+    this.stride = checkIntTuple(options.stride ?? this.kernelSize, d, op, "stride", 1);
+    this.padding = checkIntTuple(options.padding ?? 0, d, op, "padding", 0);
+    this.ceilMode = checkBool(options.ceilMode ?? false, op, "ceilMode");
+    this.countIncludePad = checkBool(options.countIncludePad ?? true, op, "countIncludePad");
   }
 
   /** `[N, C, ...spatial]` → `[N, C, ...pooled]` (unbatched input works too). */
@@ -286,7 +287,7 @@ export class AdaptiveAvgPool2d extends Module<[Tensor], Tensor> {
   /** Pools to `outputSize` (one number for a square output). */
   constructor(outputSize: number | readonly number[]) {
     super();
-    this.outputSize = tupleOption(outputSize, 2, "AdaptiveAvgPool2d", "outputSize", 1);
+    this.outputSize = checkIntTuple(outputSize, 2, "AdaptiveAvgPool2d", "outputSize", 1);
   }
 
   /** `[N, C, H, W]` → `[N, C, oh, ow]` (unbatched input works too). */

@@ -14,6 +14,7 @@
  */
 import {
   checkBool,
+  checkFloatDType,
   checkInt,
   checkNumber,
   checkOptions,
@@ -29,7 +30,7 @@ import { dropout, stack, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { normal } from "./init.ts";
-import { asInput, checkFloatDType } from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * The sinusoidal table `[length, dModel]`: `sin(t·ω_i)` in column 2i and `cos(t·ω_i)` in column
@@ -56,7 +57,7 @@ export function sinusoidalPositionalEncoding(
   }
   const o = checkOptions(options, op);
   const base = o.base === undefined ? 10000 : checkNumber(o.base, op, "base", 1);
-  const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype, op);
+  const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype ?? "float32", op);
   const pe = zeros([length, dModel], { dtype });
   const d = pe.data;
   for (let i = 0; 2 * i < dModel; i++) {
@@ -227,7 +228,7 @@ export class LearnedPositionalEmbedding extends Module<[Tensor, { offset?: numbe
     this.batchFirst = o.batchFirst === undefined
       ? false
       : checkBool(o.batchFirst, op, "batchFirst");
-    const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype, op);
+    const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype ?? "float32", op);
     const std = o.std === undefined ? 1 : checkNumber(o.std, op, "std", 0);
     this.#rng = o.rng;
     this.weight = new Parameter(zeros([maxLen, embeddingDim], { dtype }));

@@ -9,11 +9,11 @@
  *
  * @module
  */
-import { type NDArray, zeros as zerosNd } from "@nnc/tensor";
+import { checkInt, checkOptions, fmtShape, type NDArray, zeros as zerosNd } from "@nnc/tensor";
 import { matmul, type Tensor, where } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { type LayerOptions, Linear } from "./linear.ts";
-import { asInput, checkInt, checkOptionsObject, fmtShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of an attention call.
@@ -125,10 +125,10 @@ export class AdditiveAttention
   constructor(queryDim: number, keyDim: number, hiddenDim: number, options: LayerOptions = {}) {
     super();
     const op = "AdditiveAttention";
-    checkOptionsObject(options, op);
-    this.queryDim = checkInt(queryDim, op, "queryDim");
-    this.keyDim = checkInt(keyDim, op, "keyDim");
-    this.hiddenDim = checkInt(hiddenDim, op, "hiddenDim");
+    checkOptions(options, op);
+    this.queryDim = checkInt(queryDim, op, "queryDim", 1);
+    this.keyDim = checkInt(keyDim, op, "keyDim", 1);
+    this.hiddenDim = checkInt(hiddenDim, op, "hiddenDim", 1);
     this.query = new Linear(queryDim, hiddenDim, { ...options, bias: false });
     this.key = new Linear(keyDim, hiddenDim, options);
     this.v = new Linear(hiddenDim, 1, { ...options, bias: false });
@@ -216,14 +216,14 @@ export class LuongAttention
   constructor(queryDim: number, options: LuongAttentionOptions = {}) {
     super();
     const op = "LuongAttention";
-    checkOptionsObject(options, op);
-    this.queryDim = checkInt(queryDim, op, "queryDim");
+    checkOptions(options, op);
+    this.queryDim = checkInt(queryDim, op, "queryDim", 1);
     const score = options.score ?? "dot";
     if (score !== "dot" && score !== "general") {
       throw new TypeError(`${op}: score must be "dot" or "general", got ${String(score)}`);
     }
     this.score = score;
-    this.keyDim = checkInt(options.keyDim ?? queryDim, op, "keyDim");
+    this.keyDim = checkInt(options.keyDim ?? queryDim, op, "keyDim", 1);
     if (score === "dot" && this.keyDim !== queryDim) {
       throw new RangeError(
         `${op}: the dot score needs keys of the query's ${queryDim} features, got keyDim ${this.keyDim} (use score "general")`,

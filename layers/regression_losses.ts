@@ -6,7 +6,7 @@
 import type { NDArray } from "@nnc/tensor";
 import { abs, type Tensor, where } from "@nnc/autograd";
 import { checkReduction, pair, reduceLoss } from "./_reduction.ts";
-import { checkBool, checkNumber, checkOptionsObject } from "./_util.ts";
+import { checkBool, checkNumber, checkOptions } from "@nnc/tensor";
 
 /**
  * How elementwise losses become the result: `"mean"` over every element (default, PyTorch's),
@@ -96,11 +96,11 @@ export function mseLoss(
   options: MseLossOptions = {},
 ): Tensor {
   const op = "mseLoss";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const [x, y] = pair(input, target, op);
   const reduction = checkReduction(options.reduction, op);
   let loss = x.sub(y).square();
-  if (checkBool(options.half, false, op, "half")) loss = loss.mul(0.5);
+  if (checkBool(options.half ?? false, op, "half")) loss = loss.mul(0.5);
   return reduceLoss(loss, reduction);
 }
 
@@ -116,7 +116,7 @@ export function mseLoss(
  */
 export function l1Loss(input: Tensor, target: Tensor | NDArray, options: LossOptions = {}): Tensor {
   const op = "l1Loss";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const [x, y] = pair(input, target, op);
   return reduceLoss(abs(x.sub(y)), checkReduction(options.reduction, op));
 }
@@ -137,7 +137,7 @@ export function huberLoss(
   options: HuberLossOptions = {},
 ): Tensor {
   const op = "huberLoss";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const [x, y] = pair(input, target, op);
   const delta = checkNumber(options.delta ?? 1, op, "delta", 0);
   if (delta === 0) throw new RangeError(`${op}: delta must be positive, got 0`);
@@ -163,7 +163,7 @@ export function smoothL1Loss(
   options: SmoothL1LossOptions = {},
 ): Tensor {
   const op = "smoothL1Loss";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const [x, y] = pair(input, target, op);
   const beta = checkNumber(options.beta ?? 1, op, "beta", 0);
   const d = x.sub(y), a = abs(d);

@@ -6,7 +6,8 @@
 import type { Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
 import { Identity } from "./identity.ts";
-import { asInput, checkOptionsObject, describe, fmtShape, sameShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
+import { checkOptions, describe, fmtShape, sameShape } from "@nnc/tensor";
 
 /**
  * Options of {@link ResidualBlock}.
@@ -53,7 +54,7 @@ export class ResidualBlock extends Module<[Tensor], Tensor> {
   /** A block computing `activation(shortcut(x) + body(x))`. */
   constructor(body: AnyModule, options: ResidualBlockOptions = {}) {
     super();
-    checkOptionsObject(options, "ResidualBlock");
+    checkOptions(options, "ResidualBlock");
     if (!(body instanceof Module)) {
       throw new TypeError(`ResidualBlock: body must be a Module, got ${describe(body)}`);
     }

@@ -7,7 +7,7 @@
 import type { NDArray } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import { type RecurrentForwardOptions, type RecurrentLayerOptions, RNNBase } from "./rnn_base.ts";
-import { checkOptionsObject } from "./_util.ts";
+import { checkOptions } from "@nnc/tensor";
 
 /**
  * Options of {@link RNN}.
@@ -52,7 +52,7 @@ export class RNN extends RNNBase<Tensor | NDArray | null, Tensor> {
 
   /** An RNN from `inputSize` features to `hiddenSize` per direction. */
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    checkOptionsObject(options, "RNN");
+    checkOptions(options, "RNN");
     const nl = options.nonlinearity ?? "tanh";
     if (nl !== "tanh" && nl !== "relu") {
       throw new TypeError(`RNN: nonlinearity must be "tanh" or "relu", got ${String(nl)}`);

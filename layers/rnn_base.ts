@@ -5,7 +5,17 @@
  *
  * @module
  */
-import { type NDArray, type Rng, zeros as zerosNd } from "@nnc/tensor";
+import {
+  checkBool,
+  checkFloatDType,
+  checkInt,
+  checkNumber,
+  checkOptions,
+  fmtShape,
+  type NDArray,
+  type Rng,
+  zeros as zerosNd,
+} from "@nnc/tensor";
 import {
   concat,
   dropout,
@@ -19,15 +29,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { uniform } from "./init.ts";
 import { type LayerOptions, linear } from "./linear.ts";
-import {
-  asInput,
-  checkBool,
-  checkFloatDType,
-  checkInt,
-  checkNumber,
-  checkOptionsObject,
-  fmtShape,
-} from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options shared by {@link RNN}, {@link LSTM} and {@link GRU} (PyTorch's names in camelCase).
@@ -120,16 +122,16 @@ export abstract class RNNBase<S, O> extends Module<
     options: RecurrentLayerOptions,
   ) {
     super();
-    checkOptionsObject(options, name);
+    checkOptions(options, name);
     this.mode = mode;
-    this.inputSize = checkInt(inputSize, name, "inputSize");
-    this.hiddenSize = checkInt(hiddenSize, name, "hiddenSize");
-    this.numLayers = checkInt(options.numLayers ?? 1, name, "numLayers");
-    this.bias = checkBool(options.bias, true, name, "bias");
-    this.batchFirst = checkBool(options.batchFirst, false, name, "batchFirst");
+    this.inputSize = checkInt(inputSize, name, "inputSize", 1);
+    this.hiddenSize = checkInt(hiddenSize, name, "hiddenSize", 1);
+    this.numLayers = checkInt(options.numLayers ?? 1, name, "numLayers", 1);
+    this.bias = checkBool(options.bias ?? true, name, "bias");
+    this.batchFirst = checkBool(options.batchFirst ?? false, name, "batchFirst");
     this.dropout = checkNumber(options.dropout ?? 0, name, "dropout", 0, 1);
-    this.bidirectional = checkBool(options.bidirectional, false, name, "bidirectional");
-    const dtype = checkFloatDType(options.dtype, name);
+    this.bidirectional = checkBool(options.bidirectional ?? false, name, "bidirectional");
+    const dtype = checkFloatDType(options.dtype ?? "float32", name);
     this.#rng = options.rng;
     const G = GATES[mode] * hiddenSize, D = this.bidirectional ? 2 : 1;
     for (let l = 0; l < this.numLayers; l++) {
@@ -221,7 +223,7 @@ export abstract class RNNBase<S, O> extends Module<
     }
     const L = this.numLayers, D = this.numDirections;
     const initial = states.map((s, k) => this.#checkState(s, k, unbatched, B, dtype, label));
-    if (options !== undefined) checkOptionsObject(options, label);
+    if (options !== undefined) checkOptions(options, label);
     const lengths = options?.lengths;
     if (lengths !== undefined && unbatched) {
       throw new TypeError(`${label}: lengths need a batch; the input is unbatched`);

@@ -5,20 +5,22 @@
  *
  * @module
  */
-import { type NDArray, type Rng, zeros } from "@nnc/tensor";
+import {
+  checkBool,
+  checkFloatDType,
+  checkInt,
+  checkOptions,
+  fmtShape,
+  type NDArray,
+  type Rng,
+  zeros,
+} from "@nnc/tensor";
 import { recurrence, type RecurrentMode, Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { uniform } from "./init.ts";
 import { type LayerOptions, linear } from "./linear.ts";
-import {
-  asInput,
-  checkBool,
-  checkFloatDType,
-  checkInt,
-  checkOptionsObject,
-  fmtShape,
-} from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of the cells.
@@ -34,8 +36,18 @@ export interface RecurrentCellOptions extends LayerOptions {
   bias?: boolean;
 }
 
-/** Parameters and checks every cell shares. */
-abstract class CellBase<I extends unknown[], O> extends Module<I, O> {
+/**
+ * The base of {@link RNNCell}, {@link LSTMCell} and {@link GRUCell}: the parameters (PyTorch's
+ * names and layouts), their initialisation and the checks of one step that every cell shares.
+ *
+ * @example
+ * ```ts
+ * import { GRUCell, RecurrentCellBase } from "@nnc/layers";
+ * const cell = new GRUCell(3, 4);
+ * console.assert(cell instanceof RecurrentCellBase && cell.weight_ih.shape.join() === "12,3");
+ * ```
+ */
+export abstract class RecurrentCellBase<I extends unknown[], O> extends Module<I, O> {
   /** Features of the input. */
   readonly inputSize: number;
   /** Features of the state. */
@@ -51,6 +63,7 @@ abstract class CellBase<I extends unknown[], O> extends Module<I, O> {
   readonly #mode: RecurrentMode;
   readonly #name: string;
 
+  /** A cell named `name` (in messages) of `mode` with `gates` gate blocks. */
   constructor(
     name: string,
     mode: RecurrentMode,
@@ -60,16 +73,16 @@ abstract class CellBase<I extends unknown[], O> extends Module<I, O> {
     options: RecurrentCellOptions,
   ) {
     super();
-    checkOptionsObject(options, name);
+    checkOptions(options, name);
     this.#name = name;
     this.#mode = mode;
-    this.inputSize = checkInt(inputSize, name, "inputSize");
-    this.hiddenSize = checkInt(hiddenSize, name, "hiddenSize");
-    const dtype = checkFloatDType(options.dtype, name);
+    this.inputSize = checkInt(inputSize, name, "inputSize", 1);
+    this.hiddenSize = checkInt(hiddenSize, name, "hiddenSize", 1);
+    const dtype = checkFloatDType(options.dtype ?? "float32", name);
     const G = gates * hiddenSize;
     this.weight_ih = new Parameter(zeros([G, inputSize], { dtype }));
     this.weight_hh = new Parameter(zeros([G, hiddenSize], { dtype }));
-    const bias = checkBool(options.bias, true, name, "bias");
+    const bias = checkBool(options.bias ?? true, name, "bias");
     this.bias_ih = bias ? new Parameter(zeros([G], { dtype })) : null;
     this.bias_hh = bias ? new Parameter(zeros([G], { dtype })) : null;
     this.resetParameters(options.rng);
@@ -86,6 +99,7 @@ abstract class CellBase<I extends unknown[], O> extends Module<I, O> {
     return `${this.inputSize}, ${this.hiddenSize}${this.bias_ih === null ? ", bias=false" : ""}`;
   }
 
+  /** How messages name this cell: `GRUCell(3→4)`. */
   protected label(): string {
     return `${this.#name}(${this.inputSize}→${this.hiddenSize})`;
   }
@@ -150,7 +164,8 @@ abstract class CellBase<I extends unknown[], O> extends Module<I, O> {
  * console.assert(h.shape.join() === "2,4");
  * ```
  */
-export class RNNCell extends CellBase<[Tensor | NDArray, (Tensor | NDArray | null)?], Tensor> {
+export class RNNCell
+  extends RecurrentCellBase<[Tensor | NDArray, (Tensor | NDArray | null)?], Tensor> {
   /** The activation. */
   readonly nonlinearity: "tanh" | "relu";
 
@@ -187,7 +202,7 @@ export class RNNCell extends CellBase<[Tensor | NDArray, (Tensor | NDArray | nul
  * console.assert(h2.shape.join() === "2,4");
  * ```
  */
-export class LSTMCell extends CellBase<
+export class LSTMCell extends RecurrentCellBase<
   [Tensor | NDArray, (readonly [Tensor | NDArray, Tensor | NDArray] | null)?],
   [Tensor, Tensor]
 > {
@@ -221,7 +236,8 @@ export class LSTMCell extends CellBase<
  * console.assert(cell.forward(randn([2, 3]), h).shape.join() === "2,4");
  * ```
  */
-export class GRUCell extends CellBase<[Tensor | NDArray, (Tensor | NDArray | null)?], Tensor> {
+export class GRUCell
+  extends RecurrentCellBase<[Tensor | NDArray, (Tensor | NDArray | null)?], Tensor> {
   /** A cell from `inputSize` to `hiddenSize` features. */
   constructor(inputSize: number, hiddenSize: number, options: RecurrentCellOptions = {}) {
     super("GRUCell", "gru", 3, inputSize, hiddenSize, options);

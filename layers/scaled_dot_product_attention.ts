@@ -43,14 +43,16 @@ export type AttentionMask = NDArray | Tensor;
  */
 export function causalMask(lq: number, lk: number = lq, options: { dtype?: DType } = {}): NDArray {
   const op = "causalMask";
-  checkInt(lq, op, "lq", 0);
-  checkInt(lk, op, "lk", 0);
+  checkInt(lq, op, "lq", 0, 2 ** 31 - 1);
+  checkInt(lk, op, "lk", 0, 2 ** 31 - 1);
   if (lq * lk > 2 ** 31 - 1) {
     throw new RangeError(`${op}: a [${lq}, ${lk}] mask has more than 2^31-1 elements`);
   }
   const o = checkOptions(options, op);
   const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype, op);
   const m = zeros([lq, lk], { dtype });
+  // Rows with no key to mask would still be visited one by one: an empty mask is done already.
+  if (lk === 0) return m;
   for (let i = 0; i < lq; i++) {
     for (let j = Math.max(0, i + lk - lq + 1); j < lk; j++) m.data[i * lk + j] = -Infinity;
   }

@@ -14,7 +14,10 @@ Deno.test("causalMask includes the diagonal; queries at the end of longer keys s
   // Two new queries after three cached keys: query 0 is position 3.
   assert.deepEqual(causalMask(2, 5).toArray(), [[0, 0, 0, 0, -Infinity], [0, 0, 0, 0, 0]]);
   assert.equal(causalMask(2, 2, { dtype: f64 }).dtype, f64);
-  assert.throws(() => causalMask(-1), /causalMask: lq must be an integer >= 0, got -1/);
+  assert.throws(
+    () => causalMask(-1),
+    /causalMask: lq must be an integer in \[0, 2147483647\], got -1/,
+  );
   assert.throws(() => causalMask(2, 2, { dtype: "int32" }), TypeError);
 });
 
@@ -107,4 +110,12 @@ Deno.test("scaledDotProductAttention: errors name the op and the shapes", () => 
     /query must be a Tensor/,
   );
   assert.throws(() => scaledDotProductAttention(q, k.astype(f64), v), TypeError);
+});
+
+Deno.test("causalMask: an empty mask of many rows returns at once; sizes stay int32", () => {
+  assert.deepEqual(causalMask(1e9, 0).shape, [1e9, 0]);
+  assert.throws(() => causalMask(1e12, 0), {
+    name: "RangeError",
+    message: "causalMask: lq must be an integer in [0, 2147483647], got 1000000000000",
+  });
 });

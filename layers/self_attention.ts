@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { checkBool, checkOptions } from "@nnc/tensor";
+import { checkBool, checkOptions, fmtShape } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
-import { asInput, fmtShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
 import { checkMaskShape, checkQKV, toAdditive } from "./_attention.ts";
 import {
   type AttentionMask,

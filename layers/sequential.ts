@@ -5,7 +5,7 @@
  */
 import type { Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
-import { describe } from "./_util.ts";
+import { describe } from "@nnc/tensor";
 
 /**
  * A chain of modules: `forward(x)` feeds `x` through each in turn (PyTorch `nn.Sequential`). The

@@ -6,6 +6,9 @@
  * @module
  */
 import {
+  checkOptions,
+  checkPath,
+  describe,
   loadSafetensors,
   loadSafetensorsSync,
   saveSafetensors,
@@ -17,7 +20,6 @@ import {
   type LoadStateDictResult,
   Module,
 } from "./module.ts";
-import { describe } from "./_util.ts";
 
 /**
  * Options of {@link saveModel}.
@@ -170,15 +172,8 @@ export function loadModelSync(
 
 /** Checks the path and the options of a save; returns the metadata to add. */
 function checkSave(path: unknown, options: unknown, op: string): Record<string, string> {
-  if (!(typeof path === "string" && path !== "") && !(path instanceof URL)) {
-    throw new TypeError(
-      `${op}: path must be a non-empty string or a file: URL, got ${describe(path)}`,
-    );
-  }
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  }
-  const metadata = (options as SaveModelOptions).metadata ?? {};
+  checkPath(path, op);
+  const metadata = checkOptions(options as SaveModelOptions | undefined, op).metadata ?? {};
   if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) {
     throw new TypeError(`${op}: metadata must be an object of strings, got ${describe(metadata)}`);
   }

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkBool, checkOptions, describe, fmtShape, NDArray } from "@nnc/tensor";
 import { indexSelect, Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
-import { asInput, checkBool, checkOptionsObject, describe, fmtShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of {@link interpolate} and {@link Upsample}: give `size` or `scaleFactor`.
@@ -51,7 +51,7 @@ const LINEAR_RANK: Record<string, number> = { linear: 1, bilinear: 2, trilinear:
 export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   const op = "interpolate";
   const t = asInput(x, op);
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   if (options === undefined) {
     throw new TypeError(`${op}: options with size or scaleFactor are required`);
   }
@@ -76,7 +76,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
       }`,
     );
   }
-  const alignCorners = checkBool(options.alignCorners, false, op, "alignCorners");
+  const alignCorners = checkBool(options.alignCorners ?? false, op, "alignCorners");
   if (mode === "nearest" && options.alignCorners !== undefined) {
     throw new TypeError(`${op}: alignCorners applies to the linear modes only`);
   }
@@ -112,7 +112,7 @@ export class Upsample extends Module<[Tensor], Tensor> {
   /** An upsampling layer; `size` or `scaleFactor` is required. */
   constructor(options: InterpolateOptions) {
     super();
-    checkOptionsObject(options, "Upsample");
+    checkOptions(options, "Upsample");
     if (
       options === undefined || (options.size === undefined) === (options.scaleFactor === undefined)
     ) {

@@ -7,7 +7,7 @@
 import type { Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
-import { describe, fmtShape } from "./_util.ts";
+import { describe, fmtShape } from "@nnc/tensor";
 
 /**
  * Options of {@link weightNorm}.

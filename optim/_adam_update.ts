@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { getBackend, NDArray } from "@nnc/tensor";
+import { checkBool, checkNumber, checkOneOf, getBackend, NDArray } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import {
   bufferValues,
@@ -15,7 +15,7 @@ import {
 } from "./_buffers.ts";
 import type { ParamGroup, ParamState } from "./optimizer.ts";
 import type { AdamOptions } from "./adam.ts";
-import { checkBetas, checkBoolean, checkChoice, checkNonNegative } from "./_validate.ts";
+import { checkBetas } from "./_validate.ts";
 
 /** The defaults of Adam-style optimisers for a variant. */
 export function adamDefaults(variant: unknown, weightDecay: number): AdamOptions {
@@ -32,13 +32,13 @@ export function adamDefaults(variant: unknown, weightDecay: number): AdamOptions
 
 /** Checks Adam-style options. */
 export function checkAdamOptions(o: Readonly<Record<string, unknown>>, op: string): void {
-  checkNonNegative(op, "lr", o.lr);
+  checkNumber(o.lr, op, "lr", 0);
   checkBetas(op, o.betas);
-  checkNonNegative(op, "eps", o.eps);
-  checkNonNegative(op, "weightDecay", o.weightDecay);
-  checkBoolean(op, "amsgrad", o.amsgrad);
-  checkBoolean(op, "maximize", o.maximize);
-  checkChoice(op, "variant", o.variant, ["torch", "notes"]);
+  checkNumber(o.eps, op, "eps", 0);
+  checkNumber(o.weightDecay, op, "weightDecay", 0);
+  checkBool(o.amsgrad, op, "amsgrad");
+  checkBool(o.maximize, op, "maximize");
+  checkOneOf(o.variant, op, "variant", ["torch", "notes"]);
 }
 
 /** Coefficients of one Adam step for one parameter. */

@@ -11,7 +11,7 @@ import {
   type StateKeys,
 } from "./optimizer.ts";
 import { bufferValues, commitValues, gradValues, paramValues } from "./_buffers.ts";
-import { checkBoolean, checkNonNegative, checkUnitInterval } from "./_validate.ts";
+import { checkBool, checkNumber, checkProbability } from "@nnc/tensor";
 
 /** Options of {@link Adadelta}. */
 export interface AdadeltaOptions extends OptimizerOptions {
@@ -63,11 +63,11 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
 
   /** Checks the values of every option present. */
   protected override checkOptions(o: Readonly<Record<string, unknown>>, op: string): void {
-    checkNonNegative(op, "lr", o.lr);
-    checkUnitInterval(op, "rho", o.rho, true);
-    checkNonNegative(op, "eps", o.eps);
-    checkNonNegative(op, "weightDecay", o.weightDecay);
-    checkBoolean(op, "maximize", o.maximize);
+    checkNumber(o.lr, op, "lr", 0);
+    checkProbability(o.rho, op, "rho", true);
+    checkNumber(o.eps, op, "eps", 0);
+    checkNumber(o.weightDecay, op, "weightDecay", 0);
+    checkBool(o.maximize, op, "maximize");
   }
 
   /** The per-parameter entries (PyTorch's names). */

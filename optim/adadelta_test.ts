@@ -27,6 +27,6 @@ Deno.test("Adadelta: defaults and errors", () => {
   );
   assert.throws(() => new Adadelta([param([1])], { rho: 1.5 }), {
     name: "RangeError",
-    message: "Adadelta: rho must be in [0, 1], got 1.5",
+    message: "Adadelta: rho must be a number in [0, 1], got 1.5",
   });
 });

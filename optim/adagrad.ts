@@ -11,7 +11,7 @@ import {
   type StateKeys,
 } from "./optimizer.ts";
 import { bufferValues, commitValues, gradValues, paramValues } from "./_buffers.ts";
-import { checkBoolean, checkChoice, checkNonNegative } from "./_validate.ts";
+import { checkBool, checkNumber, checkOneOf } from "@nnc/tensor";
 
 /** Which defaults {@link Adagrad} starts from. */
 export type AdagradVariant = "torch" | "notes";
@@ -76,13 +76,13 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   /** Checks the values of every option present. */
   protected override checkOptions(o: Readonly<Record<string, unknown>>, op: string): void {
-    checkNonNegative(op, "lr", o.lr);
-    checkNonNegative(op, "lrDecay", o.lrDecay);
-    checkNonNegative(op, "weightDecay", o.weightDecay);
-    checkNonNegative(op, "initialAccumulatorValue", o.initialAccumulatorValue);
-    checkNonNegative(op, "eps", o.eps);
-    checkBoolean(op, "maximize", o.maximize);
-    checkChoice(op, "variant", o.variant, ["torch", "notes"]);
+    checkNumber(o.lr, op, "lr", 0);
+    checkNumber(o.lrDecay, op, "lrDecay", 0);
+    checkNumber(o.weightDecay, op, "weightDecay", 0);
+    checkNumber(o.initialAccumulatorValue, op, "initialAccumulatorValue", 0);
+    checkNumber(o.eps, op, "eps", 0);
+    checkBool(o.maximize, op, "maximize");
+    checkOneOf(o.variant, op, "variant", ["torch", "notes"]);
   }
 
   /** The per-parameter entries (PyTorch's names). */

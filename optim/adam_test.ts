@@ -95,15 +95,15 @@ Deno.test("Adam: option errors name Adam, the option and the value", () => {
   });
   assert.throws(() => new Adam(p(), { betas: [0.9, 1] }), {
     name: "RangeError",
-    message: "Adam: betas[1] must be in [0, 1), got 1",
+    message: "Adam: betas[1] must be a number in [0, 1), got 1",
   });
   assert.throws(() => new Adam(p(), { betas: [-0.1, 0.9] }), {
     name: "RangeError",
-    message: "Adam: betas[0] must be in [0, 1), got -0.1",
+    message: "Adam: betas[0] must be a number in [0, 1), got -0.1",
   });
   assert.throws(() => new Adam(p(), { betas: [0.9] as unknown as [number, number] }), {
     name: "TypeError",
-    message: "Adam: betas must be a pair [beta1, beta2], got [0.9]",
+    message: "Adam: betas must be a pair [beta1, beta2], got an array of length 1",
   });
   assert.throws(() => new Adam(p(), { eps: -1e-8 }), {
     name: "RangeError",
@@ -115,6 +115,6 @@ Deno.test("Adam: option errors name Adam, the option and the value", () => {
   });
   assert.throws(() => new Adam([{ params: p(), betas: [0.9, 1.5] }]), {
     name: "RangeError",
-    message: "Adam: param group 0: betas[1] must be in [0, 1), got 1.5",
+    message: "Adam: param group 0: betas[1] must be a number in [0, 1), got 1.5",
   });
 });

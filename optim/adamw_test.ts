@@ -34,6 +34,6 @@ Deno.test("AdamW: PyTorch's defaults (weightDecay 1e-2) and errors", () => {
   });
   assert.throws(() => new AdamW([param([1])], { betas: [1, 0.9] }), {
     name: "RangeError",
-    message: "AdamW: betas[0] must be in [0, 1), got 1",
+    message: "AdamW: betas[0] must be a number in [0, 1), got 1",
   });
 });

@@ -7,7 +7,7 @@
 import { Tensor } from "@nnc/autograd";
 import type { NDArray } from "@nnc/tensor";
 import type { FloatArray } from "./_buffers.ts";
-import { checkNonNegative, describe } from "./_validate.ts";
+import { checkBool, checkNumber, checkOptions, describe } from "@nnc/tensor";
 
 /** Options of {@link clipGradNorm}. */
 export interface ClipGradNormOptions {
@@ -75,21 +75,15 @@ export function clipGradNorm(
 ): number {
   const op = "clipGradNorm";
   const list = collect(params, op).filter((p) => p.grad !== null);
-  checkNonNegative(op, "maxNorm", maxNorm);
+  checkNumber(maxNorm, op, "maxNorm", 0);
   if (typeof normType !== "number" || !(normType > 0)) {
     throw new RangeError(
       `${op}: normType must be a number > 0 or Infinity, got ${describe(normType)}`,
     );
   }
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, op);
   const errorIfNonfinite = options.errorIfNonfinite ?? false;
-  if (typeof errorIfNonfinite !== "boolean") {
-    throw new TypeError(
-      `${op}: errorIfNonfinite must be a boolean, got ${describe(errorIfNonfinite)}`,
-    );
-  }
+  checkBool(errorIfNonfinite, op, "errorIfNonfinite");
   if (list.length === 0) return 0;
   const total = totalNorm(list.map((p) => viewOf((p.grad as Tensor).data)), normType);
   if (errorIfNonfinite && !Number.isFinite(total)) {
@@ -146,7 +140,7 @@ function totalNorm(grads: FloatArray[], p: number): number {
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   const op = "clipGradValue";
   const list = collect(params, op).filter((p) => p.grad !== null);
-  checkNonNegative(op, "clipValue", clipValue);
+  checkNumber(clipValue, op, "clipValue", 0);
   for (const p of list) {
     const g = ownGrad(p);
     for (let i = 0; i < g.length; i++) {

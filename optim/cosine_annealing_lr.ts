@@ -5,7 +5,8 @@
  */
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
-import { checkFinite, checkInteger, describe, stateNumber } from "./_validate.ts";
+import { stateNumber } from "./_validate.ts";
+import { checkInt, checkNumber, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link CosineAnnealingLR}. */
 export interface CosineAnnealingLROptions {
@@ -39,14 +40,10 @@ export class CosineAnnealingLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: CosineAnnealingLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `CosineAnnealingLR: options must be an object with tMax, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "CosineAnnealingLR", "tMax");
     const etaMin = options.etaMin ?? 0;
-    checkInteger("CosineAnnealingLR", "tMax", options.tMax, 1);
-    checkFinite("CosineAnnealingLR", "etaMin", etaMin);
+    checkInt(options.tMax, "CosineAnnealingLR", "tMax", 1);
+    checkNumber(etaMin, "CosineAnnealingLR", "etaMin");
     super("CosineAnnealingLR", optimizer);
     this.tMax = options.tMax;
     this.etaMin = etaMin;
@@ -77,7 +74,7 @@ export class CosineAnnealingLR extends LRScheduler {
   protected override loadExtraState(state: Readonly<Record<string, SchedulerValue>>): void {
     const op = "CosineAnnealingLR.loadStateDict";
     const tMax = stateNumber(state, "tMax", op);
-    checkInteger(op, "tMax", tMax, 1);
+    checkInt(tMax, op, "tMax", 1);
     this.etaMin = stateNumber(state, "etaMin", op);
     this.tMax = tMax;
   }

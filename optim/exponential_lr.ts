@@ -5,7 +5,8 @@
  */
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
-import { checkNonNegative, describe, stateNumber } from "./_validate.ts";
+import { stateNumber } from "./_validate.ts";
+import { checkNumber, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link ExponentialLR}. */
 export interface ExponentialLROptions {
@@ -35,12 +36,8 @@ export class ExponentialLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: ExponentialLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `ExponentialLR: options must be an object with gamma, got ${describe(options)}`,
-      );
-    }
-    checkNonNegative("ExponentialLR", "gamma", options.gamma);
+    checkOptions(options, "ExponentialLR", "gamma");
+    checkNumber(options.gamma, "ExponentialLR", "gamma", 0);
     super("ExponentialLR", optimizer);
     this.gamma = options.gamma;
     this.initialStep();

@@ -5,7 +5,8 @@
  */
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerStateDict, type SchedulerValue } from "./lr_scheduler.ts";
-import { checkInteger, checkUnitInterval, describe, stateNumber } from "./_validate.ts";
+import { stateNumber } from "./_validate.ts";
+import { checkInt, checkOptions, checkProbability, describe } from "@nnc/tensor";
 
 /** Options of {@link LinearWarmup}. */
 export interface LinearWarmupOptions {
@@ -55,14 +56,10 @@ export class LinearWarmup extends LRScheduler {
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: LinearWarmupOptions) {
     const op = "LinearWarmup";
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `${op}: options must be an object with warmupSteps, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "warmupSteps");
     const startFactor = options.startFactor ?? 1 / 3;
-    checkInteger(op, "warmupSteps", options.warmupSteps, 1);
-    checkUnitInterval(op, "startFactor", startFactor, true);
+    checkInt(options.warmupSteps, op, "warmupSteps", 1);
+    checkProbability(startFactor, op, "startFactor", true);
     const after = options.after ?? null;
     if (after !== null) {
       if (!(after instanceof LRScheduler)) {
@@ -117,7 +114,7 @@ export class LinearWarmup extends LRScheduler {
   protected override loadExtraState(state: Readonly<Record<string, SchedulerValue>>): void {
     const op = "LinearWarmup.loadStateDict";
     const warmupSteps = stateNumber(state, "warmupSteps", op);
-    checkInteger(op, "warmupSteps", warmupSteps, 1);
+    checkInt(warmupSteps, op, "warmupSteps", 1);
     const startFactor = stateNumber(state, "startFactor", op);
     const saved = state.after ?? null;
     if ((saved === null) !== (this.after === null)) {

@@ -34,7 +34,7 @@ Deno.test("LinearWarmup: errors", () => {
   });
   assert.throws(() => new LinearWarmup(opt, { warmupSteps: 2, startFactor: 1.5 }), {
     name: "RangeError",
-    message: "LinearWarmup: startFactor must be in [0, 1], got 1.5",
+    message: "LinearWarmup: startFactor must be a number in [0, 1], got 1.5",
   });
   const stepped = new ExponentialLR(opt, { gamma: 0.5 });
   stepped.step();

@@ -5,7 +5,8 @@
  * @module
  */
 import { Optimizer } from "./optimizer.ts";
-import { describe, numberList } from "./_validate.ts";
+import { numberList } from "./_validate.ts";
+import { describe } from "@nnc/tensor";
 
 /** A value in a schedule's state dict. */
 export type SchedulerValue =

@@ -5,7 +5,8 @@
  */
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
-import { checkInteger, checkNonNegative, describe, stateNumber } from "./_validate.ts";
+import { stateNumber } from "./_validate.ts";
+import { checkInt, checkNumber, checkOptions, describe } from "@nnc/tensor";
 
 /** Options of {@link MultiStepLR}. */
 export interface MultiStepLROptions {
@@ -19,7 +20,7 @@ function checkMilestones(op: string, v: unknown): number[] {
   if (!Array.isArray(v)) {
     throw new TypeError(`${op}: milestones must be an array of epochs, got ${describe(v)}`);
   }
-  v.forEach((m, i) => checkInteger(op, `milestones[${i}]`, m, 0));
+  v.forEach((m, i) => checkInt(m, op, `milestones[${i}]`, 0));
   return (v as number[]).slice().sort((a, b) => a - b);
 }
 
@@ -49,14 +50,10 @@ export class MultiStepLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: MultiStepLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `MultiStepLR: options must be an object with milestones, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "MultiStepLR", "milestones");
     const milestones = checkMilestones("MultiStepLR", options.milestones);
     const gamma = options.gamma ?? 0.1;
-    checkNonNegative("MultiStepLR", "gamma", gamma);
+    checkNumber(gamma, "MultiStepLR", "gamma", 0);
     super("MultiStepLR", optimizer);
     this.milestones = milestones;
     this.gamma = gamma;

@@ -7,7 +7,8 @@
  */
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
-import { checkChoice, checkInteger, checkNonNegative, describe, stateNumber } from "./_validate.ts";
+import { stateNumber } from "./_validate.ts";
+import { checkInt, checkNumber, checkOneOf, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link LinearDecayLR}. */
 export interface LinearDecayLROptions {
@@ -44,14 +45,10 @@ export class LinearDecayLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: LinearDecayLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `LinearDecayLR: options must be an object with decaySteps, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "LinearDecayLR", "decaySteps");
     const finalFactor = options.finalFactor ?? 0.01;
-    checkInteger("LinearDecayLR", "decaySteps", options.decaySteps, 1);
-    checkNonNegative("LinearDecayLR", "finalFactor", finalFactor);
+    checkInt(options.decaySteps, "LinearDecayLR", "decaySteps", 1);
+    checkNumber(finalFactor, "LinearDecayLR", "finalFactor", 0);
     super("LinearDecayLR", optimizer);
     this.decaySteps = options.decaySteps;
     this.finalFactor = finalFactor;
@@ -73,7 +70,7 @@ export class LinearDecayLR extends LRScheduler {
   protected override loadExtraState(state: Readonly<Record<string, SchedulerValue>>): void {
     const op = "LinearDecayLR.loadStateDict";
     const decaySteps = stateNumber(state, "decaySteps", op);
-    checkInteger(op, "decaySteps", decaySteps, 1);
+    checkInt(decaySteps, op, "decaySteps", 1);
     this.finalFactor = stateNumber(state, "finalFactor", op);
     this.decaySteps = decaySteps;
   }
@@ -114,14 +111,10 @@ export class HyperbolicDecayLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: HyperbolicDecayLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `HyperbolicDecayLR: options must be an object with rho, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "HyperbolicDecayLR", "rho");
     const form = options.form ?? "closed";
-    checkNonNegative("HyperbolicDecayLR", "rho", options.rho);
-    checkChoice("HyperbolicDecayLR", "form", form, ["closed", "recursive"]);
+    checkNumber(options.rho, "HyperbolicDecayLR", "rho", 0);
+    checkOneOf(form, "HyperbolicDecayLR", "form", ["closed", "recursive"]);
     super("HyperbolicDecayLR", optimizer);
     this.rho = options.rho;
     this.form = form;
@@ -144,7 +137,7 @@ export class HyperbolicDecayLR extends LRScheduler {
   /** Restores the saved hyperparameters. */
   protected override loadExtraState(state: Readonly<Record<string, SchedulerValue>>): void {
     const op = "HyperbolicDecayLR.loadStateDict";
-    checkChoice(op, "form", state.form, ["closed", "recursive"]);
+    checkOneOf(state.form, op, "form", ["closed", "recursive"]);
     this.rho = stateNumber(state, "rho", op);
     this.form = state.form as HyperbolicForm;
   }

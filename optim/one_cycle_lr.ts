@@ -6,15 +6,16 @@
  */
 import type { Optimizer, ParamGroup } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
+import { stateNumber } from "./_validate.ts";
 import {
-  checkBoolean,
-  checkChoice,
-  checkInteger,
+  checkBool,
+  checkInt,
+  checkOneOf,
+  checkOptions,
   checkPositive,
-  checkUnitInterval,
+  checkProbability,
   describe,
-  stateNumber,
-} from "./_validate.ts";
+} from "@nnc/tensor";
 
 /** How {@link OneCycleLR} interpolates within a phase. */
 export type AnnealStrategy = "cos" | "linear";
@@ -123,30 +124,28 @@ interface Resolved {
 
 function resolve(optimizer: Optimizer, o: OneCycleLROptions): Resolved {
   const op = "OneCycleLR";
-  if (o === null || typeof o !== "object") {
-    throw new TypeError(`${op}: options must be an object with maxLr, got ${describe(o)}`);
-  }
+  checkOptions(o, op, "maxLr");
   let total: number;
   if (o.totalSteps !== undefined) {
-    checkInteger(op, "totalSteps", o.totalSteps, 1);
+    checkInt(o.totalSteps, op, "totalSteps", 1);
     total = o.totalSteps;
   } else if (o.epochs !== undefined || o.stepsPerEpoch !== undefined) {
-    checkInteger(op, "epochs", o.epochs, 1);
-    checkInteger(op, "stepsPerEpoch", o.stepsPerEpoch, 1);
+    checkInt(o.epochs, op, "epochs", 1);
+    checkInt(o.stepsPerEpoch, op, "stepsPerEpoch", 1);
     total = (o.epochs as number) * (o.stepsPerEpoch as number);
   } else {
     throw new TypeError(`${op}: give totalSteps, or epochs and stepsPerEpoch`);
   }
   const pct = o.pctStart ?? 0.3;
-  checkUnitInterval(op, "pctStart", pct, true);
+  checkProbability(pct, op, "pctStart", true);
   const anneal = o.annealStrategy ?? "cos";
-  checkChoice(op, "annealStrategy", anneal, ["cos", "linear"]);
+  checkOneOf(anneal, op, "annealStrategy", ["cos", "linear"]);
   const cycle = o.cycleMomentum ?? true;
-  checkBoolean(op, "cycleMomentum", cycle);
+  checkBool(cycle, op, "cycleMomentum");
   const three = o.threePhase ?? false;
-  checkBoolean(op, "threePhase", three);
-  checkPositive(op, "divFactor", o.divFactor ?? 25);
-  checkPositive(op, "finalDivFactor", o.finalDivFactor ?? 1e4);
+  checkBool(three, op, "threePhase");
+  checkPositive(o.divFactor ?? 25, op, "divFactor");
+  checkPositive(o.finalDivFactor ?? 1e4, op, "finalDivFactor");
   let start = 0;
   for (const ph of phases(total, pct, three)) {
     if (!(ph.end > start)) {
@@ -201,12 +200,12 @@ export class OneCycleLR extends LRScheduler {
     const groups = optimizer.paramGroups as ParamGroup[];
     const n = groups.length;
     const maxLrs = perGroup("OneCycleLR", "maxLr", options.maxLr, n);
-    maxLrs.forEach((v, i) => checkPositive("OneCycleLR", `maxLr[${i}]`, v));
+    maxLrs.forEach((v, i) => checkPositive(v, "OneCycleLR", `maxLr[${i}]`));
     const maxM = perGroup("OneCycleLR", "maxMomentum", options.maxMomentum ?? 0.95, n);
     const baseM = perGroup("OneCycleLR", "baseMomentum", options.baseMomentum ?? 0.85, n);
     if (r.cycle) {
-      maxM.forEach((v, i) => checkUnitInterval("OneCycleLR", `maxMomentum[${i}]`, v));
-      baseM.forEach((v, i) => checkUnitInterval("OneCycleLR", `baseMomentum[${i}]`, v));
+      maxM.forEach((v, i) => checkProbability(v, "OneCycleLR", `maxMomentum[${i}]`));
+      baseM.forEach((v, i) => checkProbability(v, "OneCycleLR", `baseMomentum[${i}]`));
     }
     const div = options.divFactor ?? 25, finalDiv = options.finalDivFactor ?? 1e4;
     const useBetas = "betas" in optimizer.defaults;
@@ -275,11 +274,11 @@ export class OneCycleLR extends LRScheduler {
   protected override loadExtraState(state: Readonly<Record<string, SchedulerValue>>): void {
     const op = "OneCycleLR.loadStateDict";
     const total = stateNumber(state, "totalSteps", op);
-    checkInteger(op, "totalSteps", total, 1);
+    checkInt(total, op, "totalSteps", 1);
     const pct = stateNumber(state, "pctStart", op);
-    checkChoice(op, "annealStrategy", state.annealStrategy, ["cos", "linear"]);
-    checkBoolean(op, "cycleMomentum", state.cycleMomentum);
-    checkBoolean(op, "threePhase", state.threePhase);
+    checkOneOf(state.annealStrategy, op, "annealStrategy", ["cos", "linear"]);
+    checkBool(state.cycleMomentum, op, "cycleMomentum");
+    checkBool(state.threePhase, op, "threePhase");
     this.totalSteps = total;
     this.pctStart = pct;
     this.annealStrategy = state.annealStrategy as AnnealStrategy;

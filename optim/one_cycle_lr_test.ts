@@ -50,11 +50,12 @@ Deno.test("OneCycleLR: errors", () => {
   });
   assert.throws(() => new OneCycleLR(sgd, { maxLr: [1, 2], totalSteps: 10 }), {
     name: "RangeError",
-    message: "OneCycleLR: maxLr must be a number or a list of 1 (one per param group), got [1, 2]",
+    message:
+      "OneCycleLR: maxLr must be a number or a list of 1 (one per param group), got an array of length 2",
   });
   assert.throws(() => new OneCycleLR(sgd, { maxLr: 1, totalSteps: 10, pctStart: 1.2 }), {
     name: "RangeError",
-    message: "OneCycleLR: pctStart must be in [0, 1], got 1.2",
+    message: "OneCycleLR: pctStart must be a number in [0, 1], got 1.2",
   });
   assert.throws(() => new OneCycleLR(sgd, { maxLr: 1, totalSteps: 10, pctStart: 0.1 }), {
     name: "RangeError",

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { astype, NDArray } from "@nnc/tensor";
+import { astype, checkBool, checkFunction, checkOptions, describe, NDArray } from "@nnc/tensor";
 import { enableGrad, Tensor } from "@nnc/autograd";
-import { describe } from "./_validate.ts";
 import { stateBuffer } from "./_buffers.ts";
 
 /** Options every optimiser has: the learning rate. */
@@ -147,9 +146,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    */
   protected constructor(name: string, params: ParamsInput<O>, builtin: O, options: Partial<O>) {
     this.name = name;
-    if (options === null || typeof options !== "object" || Array.isArray(options)) {
-      throw new TypeError(`${name}: options must be an object, got ${describe(options)}`);
-    }
+    options = checkOptions(options, name);
     this.defaults = builtin;
     const given: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(options)) if (v !== undefined) given[k] = copyValue(v);
@@ -218,11 +215,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    */
   zeroGrad(options: ZeroGradOptions = {}): void {
     const setToNone = options.setToNone ?? true;
-    if (typeof setToNone !== "boolean") {
-      throw new TypeError(
-        `${this.name}.zeroGrad: setToNone must be a boolean, got ${describe(setToNone)}`,
-      );
-    }
+    checkBool(setToNone, `${this.name}.zeroGrad`, "setToNone");
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.grad;
@@ -263,11 +256,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   step<L>(closure?: () => L): L | undefined {
     let loss: L | undefined;
     if (closure !== undefined) {
-      if (typeof closure !== "function") {
-        throw new TypeError(
-          `${this.name}.step: closure must be a function, got ${describe(closure)}`,
-        );
-      }
+      checkFunction(closure, `${this.name}.step`, "closure");
       loss = enableGrad(closure);
     }
     for (const group of this.paramGroups) this.updateGroup(group);

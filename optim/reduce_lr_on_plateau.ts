@@ -5,16 +5,15 @@
  */
 import { Optimizer } from "./optimizer.ts";
 import type { SchedulerStateDict, SchedulerValue, Stateful } from "./lr_scheduler.ts";
+import { numberList, stateNumber } from "./_validate.ts";
 import {
-  checkChoice,
-  checkFinite,
-  checkInteger,
-  checkNonNegative,
-  checkUnitInterval,
+  checkInt,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkProbability,
   describe,
-  numberList,
-  stateNumber,
-} from "./_validate.ts";
+} from "@nnc/tensor";
 
 /** Whether the monitored metric should fall (`"min"`, a loss) or rise (`"max"`, an accuracy). */
 export type PlateauMode = "min" | "max";
@@ -95,9 +94,7 @@ export class ReduceLROnPlateau implements Stateful {
     if (!(optimizer instanceof Optimizer)) {
       throw new TypeError(`${op}: expected an Optimizer, got ${describe(optimizer)}`);
     }
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     this.optimizer = optimizer;
     this.mode = options.mode ?? "min";
     this.factor = options.factor ?? 0.1;
@@ -106,19 +103,19 @@ export class ReduceLROnPlateau implements Stateful {
     this.thresholdMode = options.thresholdMode ?? "rel";
     this.cooldown = options.cooldown ?? 0;
     this.eps = options.eps ?? 1e-8;
-    checkChoice(op, "mode", this.mode, ["min", "max"]);
-    checkUnitInterval(op, "factor", this.factor);
-    checkInteger(op, "patience", this.patience, 0);
-    checkNonNegative(op, "threshold", this.threshold);
-    checkChoice(op, "thresholdMode", this.thresholdMode, ["rel", "abs"]);
-    checkInteger(op, "cooldown", this.cooldown, 0);
-    checkNonNegative(op, "eps", this.eps);
+    checkOneOf(this.mode, op, "mode", ["min", "max"]);
+    checkProbability(this.factor, op, "factor");
+    checkInt(this.patience, op, "patience", 0);
+    checkNumber(this.threshold, op, "threshold", 0);
+    checkOneOf(this.thresholdMode, op, "thresholdMode", ["rel", "abs"]);
+    checkInt(this.cooldown, op, "cooldown", 0);
+    checkNumber(this.eps, op, "eps", 0);
     const n = optimizer.paramGroups.length;
     const minLr = options.minLr ?? 0;
     this.minLrs = typeof minLr === "number"
       ? new Array<number>(n).fill(minLr)
       : numberList(minLr, n, `${op}: minLr`);
-    this.minLrs.forEach((v, i) => checkNonNegative(op, `minLr[${i}]`, v));
+    this.minLrs.forEach((v, i) => checkNumber(v, op, `minLr[${i}]`, 0));
     this.best = this.mode === "min" ? Infinity : -Infinity;
     this.#lastLr = optimizer.paramGroups.map((g) => g.lr);
   }
@@ -237,8 +234,8 @@ export class ReduceLROnPlateau implements Stateful {
     }
     const s = state as Readonly<Record<string, SchedulerValue>>;
     const n = this.optimizer.paramGroups.length;
-    checkChoice(op, "mode", s.mode, ["min", "max"]);
-    checkChoice(op, "thresholdMode", s.thresholdMode, ["rel", "abs"]);
+    checkOneOf(s.mode, op, "mode", ["min", "max"]);
+    checkOneOf(s.thresholdMode, op, "thresholdMode", ["rel", "abs"]);
     const values = {
       factor: stateNumber(s, "factor", op),
       patience: stateNumber(s, "patience", op),
@@ -250,7 +247,7 @@ export class ReduceLROnPlateau implements Stateful {
       cooldownCounter: stateNumber(s, "cooldownCounter", op),
       lastEpoch: stateNumber(s, "lastEpoch", op),
     };
-    checkFinite(op, "factor", values.factor);
+    checkNumber(values.factor, op, "factor");
     const minLrs = numberList(s.minLrs, n, `${op}: minLrs`);
     const lastLr = numberList(s.lastLr, n, `${op}: lastLr`);
     Object.assign(this, values);

@@ -45,7 +45,7 @@ Deno.test("ReduceLROnPlateau: state dict round trip keeps ±Infinity; errors", (
   });
   assert.throws(() => new ReduceLROnPlateau(opt, { factor: 1 }), {
     name: "RangeError",
-    message: "ReduceLROnPlateau: factor must be in [0, 1), got 1",
+    message: "ReduceLROnPlateau: factor must be a number in [0, 1), got 1",
   });
   assert.throws(() => new ReduceLROnPlateau(opt, { minLr: [0.1, 0.2] }), {
     name: "TypeError",

@@ -12,7 +12,7 @@ import {
   type StateKeys,
 } from "./optimizer.ts";
 import { bufferValues, commitValues, gradValues, paramValues } from "./_buffers.ts";
-import { checkBoolean, checkChoice, checkNonNegative } from "./_validate.ts";
+import { checkBool, checkNumber, checkOneOf } from "@nnc/tensor";
 
 /** Where {@link RMSprop} adds ε. */
 export type RMSpropVariant = "torch" | "notes";
@@ -83,14 +83,14 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   /** Checks the values of every option present. */
   protected override checkOptions(o: Readonly<Record<string, unknown>>, op: string): void {
-    checkNonNegative(op, "lr", o.lr);
-    checkNonNegative(op, "alpha", o.alpha);
-    checkNonNegative(op, "eps", o.eps);
-    checkNonNegative(op, "weightDecay", o.weightDecay);
-    checkNonNegative(op, "momentum", o.momentum);
-    checkBoolean(op, "centered", o.centered);
-    checkBoolean(op, "maximize", o.maximize);
-    checkChoice(op, "variant", o.variant, ["torch", "notes"]);
+    checkNumber(o.lr, op, "lr", 0);
+    checkNumber(o.alpha, op, "alpha", 0);
+    checkNumber(o.eps, op, "eps", 0);
+    checkNumber(o.weightDecay, op, "weightDecay", 0);
+    checkNumber(o.momentum, op, "momentum", 0);
+    checkBool(o.centered, op, "centered");
+    checkBool(o.maximize, op, "maximize");
+    checkOneOf(o.variant, op, "variant", ["torch", "notes"]);
   }
 
   /** The per-parameter entries (PyTorch's names). */

@@ -7,7 +7,10 @@
  * @module
  */
 import {
+  checkOptions,
+  checkPath,
   decodeSafetensors,
+  describe,
   encodeSafetensors,
   loadSafetensors,
   loadSafetensorsSync,
@@ -23,7 +26,6 @@ import {
   type ParamState,
 } from "./optimizer.ts";
 import type { SchedulerStateDict, Stateful } from "./lr_scheduler.ts";
-import { describe } from "./_validate.ts";
 
 /** Format tag written to `__metadata__.format`. */
 export const OPTIMIZER_STATE_FORMAT = "nnc.optim/1";
@@ -100,9 +102,7 @@ function toSafetensors(
   options: SaveOptimizerStateOptions,
   op: string,
 ): SafetensorsContents {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, op);
   const sd = source instanceof Optimizer ? source.stateDict() : source;
   if (
     sd === null || typeof sd !== "object" || !Array.isArray(sd.param_groups) || sd.state === null ||
@@ -300,9 +300,7 @@ export function decodeOptimizerState(
   options: { name?: string } = {},
 ): OptimizerCheckpoint {
   const op = "decodeOptimizerState";
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptions(options, op);
   const name = options.name ?? "<bytes>";
   return fromSafetensors(named(op, () => decodeSafetensors(bytes, { name })), name, op);
 }
@@ -336,7 +334,7 @@ export async function saveOptimizerState(
   options: SaveOptimizerStateOptions = {},
 ): Promise<void> {
   const op = "saveOptimizerState";
-  checkPathArg(path, op);
+  checkPath(path, op);
   const { tensors, metadata } = toSafetensors(source, options, op);
   await saveSafetensors(path, tensors, metadata);
 }
@@ -361,7 +359,7 @@ export function saveOptimizerStateSync(
   options: SaveOptimizerStateOptions = {},
 ): void {
   const op = "saveOptimizerStateSync";
-  checkPathArg(path, op);
+  checkPath(path, op);
   const { tensors, metadata } = toSafetensors(source, options, op);
   saveSafetensorsSync(path, tensors, metadata);
 }
@@ -384,7 +382,7 @@ export function saveOptimizerStateSync(
  */
 export async function loadOptimizerState(path: string | URL): Promise<OptimizerCheckpoint> {
   const op = "loadOptimizerState";
-  checkPathArg(path, op);
+  checkPath(path, op);
   let contents: SafetensorsContents;
   try {
     contents = await loadSafetensors(path);
@@ -410,16 +408,8 @@ export async function loadOptimizerState(path: string | URL): Promise<OptimizerC
  */
 export function loadOptimizerStateSync(path: string | URL): OptimizerCheckpoint {
   const op = "loadOptimizerStateSync";
-  checkPathArg(path, op);
+  checkPath(path, op);
   return fromSafetensors(named(op, () => loadSafetensorsSync(path)), String(path), op);
-}
-
-function checkPathArg(path: unknown, op: string): void {
-  if (!(typeof path === "string" && path !== "") && !(path instanceof URL)) {
-    throw new TypeError(
-      `${op}: path must be a non-empty string or a file: URL, got ${describe(path)}`,
-    );
-  }
 }
 
 /** Runs `fn`; its argument errors (TypeError, RangeError) get `op` in front of their message. */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Tensor } from "@nnc/autograd";
-import { getBackend, NDArray } from "@nnc/tensor";
+import { checkBool, checkNumber, checkOneOf, describe, getBackend, NDArray } from "@nnc/tensor";
 import {
   Optimizer,
   type OptimizerOptions,
@@ -20,7 +20,6 @@ import {
   gradValues,
   paramValues,
 } from "./_buffers.ts";
-import { checkBoolean, checkChoice, checkFinite, checkNonNegative, describe } from "./_validate.ts";
 
 /** Which parameterisation of momentum {@link SGD} uses. */
 export type SGDVariant = "torch" | "notes";
@@ -104,13 +103,13 @@ export class SGD extends Optimizer<SGDOptions> {
 
   /** Checks the values of every option present. */
   protected override checkOptions(o: Readonly<Record<string, unknown>>, op: string): void {
-    checkNonNegative(op, "lr", o.lr);
-    checkNonNegative(op, "momentum", o.momentum);
-    checkFinite(op, "dampening", o.dampening);
-    checkNonNegative(op, "weightDecay", o.weightDecay);
-    checkBoolean(op, "nesterov", o.nesterov);
-    checkBoolean(op, "maximize", o.maximize);
-    checkChoice(op, "variant", o.variant, ["torch", "notes"]);
+    checkNumber(o.lr, op, "lr", 0);
+    checkNumber(o.momentum, op, "momentum", 0);
+    checkNumber(o.dampening, op, "dampening");
+    checkNumber(o.weightDecay, op, "weightDecay", 0);
+    checkBool(o.nesterov, op, "nesterov");
+    checkBool(o.maximize, op, "maximize");
+    checkOneOf(o.variant, op, "variant", ["torch", "notes"]);
     if (o.nesterov && ((o.momentum as number) <= 0 || o.dampening !== 0)) {
       throw new RangeError(
         `${op}: nesterov needs momentum > 0 and dampening 0, got momentum ${

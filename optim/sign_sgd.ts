@@ -12,7 +12,7 @@ import {
   type StateKeys,
 } from "./optimizer.ts";
 import { bufferValues, commitValues, gradValues, paramValues } from "./_buffers.ts";
-import { checkBoolean, checkNonNegative, checkUnitInterval, describe } from "./_validate.ts";
+import { checkBool, checkNumber, checkProbability, describe } from "@nnc/tensor";
 
 /** Options of {@link SignSGD}. */
 export interface SignSGDOptions extends OptimizerOptions {
@@ -57,10 +57,10 @@ export class SignSGD extends Optimizer<SignSGDOptions> {
 
   /** Checks the values of every option present. */
   protected override checkOptions(o: Readonly<Record<string, unknown>>, op: string): void {
-    checkNonNegative(op, "lr", o.lr);
-    checkUnitInterval(op, "momentum", o.momentum);
-    checkNonNegative(op, "weightDecay", o.weightDecay);
-    checkBoolean(op, "maximize", o.maximize);
+    checkNumber(o.lr, op, "lr", 0);
+    checkProbability(o.momentum, op, "momentum");
+    checkNumber(o.weightDecay, op, "weightDecay", 0);
+    checkBool(o.maximize, op, "maximize");
   }
 
   /** The per-parameter entries (PyTorch's names). */

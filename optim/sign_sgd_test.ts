@@ -50,6 +50,6 @@ Deno.test("SignSGD: option errors", () => {
   });
   assert.throws(() => new SignSGD([param([1])], { lr: 0.1, momentum: 1 }), {
     name: "RangeError",
-    message: "SignSGD: momentum must be in [0, 1), got 1",
+    message: "SignSGD: momentum must be a number in [0, 1), got 1",
   });
 });

@@ -5,7 +5,8 @@
  */
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
-import { checkInteger, checkNonNegative, describe, stateNumber } from "./_validate.ts";
+import { stateNumber } from "./_validate.ts";
+import { checkInt, checkNumber, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link StepLR}. */
 export interface StepLROptions {
@@ -37,14 +38,10 @@ export class StepLR extends LRScheduler {
 
   /** Attaches to `optimizer` and applies epoch 0. */
   constructor(optimizer: Optimizer, options: StepLROptions) {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `StepLR: options must be an object with stepSize, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, "StepLR", "stepSize");
     const gamma = options.gamma ?? 0.1;
-    checkInteger("StepLR", "stepSize", options.stepSize, 1);
-    checkNonNegative("StepLR", "gamma", gamma);
+    checkInt(options.stepSize, "StepLR", "stepSize", 1);
+    checkNumber(gamma, "StepLR", "gamma", 0);
     super("StepLR", optimizer);
     this.stepSize = options.stepSize;
     this.gamma = gamma;
@@ -67,7 +64,7 @@ export class StepLR extends LRScheduler {
   protected override loadExtraState(state: Readonly<Record<string, SchedulerValue>>): void {
     const op = "StepLR.loadStateDict";
     const stepSize = stateNumber(state, "stepSize", op);
-    checkInteger(op, "stepSize", stepSize, 1);
+    checkInt(stepSize, op, "stepSize", 1);
     this.gamma = stateNumber(state, "gamma", op);
     this.stepSize = stepSize;
   }

@@ -1,16 +1,8 @@
 // Helpers shared by the indexing, ordering, joining and padding frontends: argument checks, fresh
 // outputs, views along one axis, and moving an axis to the end for kernels that work on rows.
+import { checkNDArray } from "./check.ts";
 import { allocTyped, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
-import { describe } from "./check.ts";
-
-/** Throws a TypeError unless `value` is an NDArray. */
-export function checkArray(value: unknown, op: string, name: string): asserts value is NDArray {
-  if (!(value instanceof NDArray)) {
-    const got = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
-    throw new TypeError(`${op}: ${name} must be an NDArray, got ${got}`);
-  }
-}
 
 /** Throws a TypeError unless `value` is an int32 NDArray. */
 export function checkIndexArray(
@@ -18,25 +10,10 @@ export function checkIndexArray(
   op: string,
   name: string,
 ): asserts value is NDArray {
-  checkArray(value, op, name);
+  checkNDArray(value, op, name);
   if (value.dtype !== "int32") {
     throw new TypeError(`${op}: ${name} must be int32, got ${value.dtype}`);
   }
-}
-
-/** Throws a RangeError unless `value` is an integer in `[min, max]`. */
-export function checkInt(
-  value: unknown,
-  op: string,
-  name: string,
-  min: number,
-  max = Infinity,
-): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
-    throw new RangeError(`${op}: ${name} must be ${range}, got ${describe(value)}`);
-  }
-  return value;
 }
 
 /** A fresh zero-filled contiguous array. */

@@ -1,4 +1,5 @@
 // Conversion between nested JavaScript arrays and NDArrays.
+import { describe } from "./check.ts";
 import type { NDArray } from "./ndarray.ts";
 
 /** A number or arbitrarily nested arrays of numbers (what `toArray()` returns). */
@@ -40,10 +41,6 @@ function checkRectangular(
     );
   }
   for (let i = 0; i < v.length; i++) checkRectangular(v[i], shape, depth + 1, op, [...path, i]);
-}
-
-function describe(v: unknown): string {
-  return Array.isArray(v) ? "an array" : v === null ? "null" : typeof v;
 }
 
 /** Writes the leaves of a rectangular nested array into `out` in row-major order. */

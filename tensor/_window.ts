@@ -1,6 +1,7 @@
 // Validation and shape arithmetic shared by the sliding-window ops (im2col, col2im, pooling).
 import type { WindowGeometry } from "./backend.ts";
-import { NDArray } from "./ndarray.ts";
+import { checkIntTuple } from "./check.ts";
+import type { NDArray } from "./ndarray.ts";
 import { fmtShape } from "./shape.ts";
 
 /**
@@ -15,34 +16,6 @@ import { fmtShape } from "./shape.ts";
  */
 export type SpatialOption = number | readonly number[];
 
-/** Throws a TypeError unless `x` is an NDArray. */
-export function checkArray(x: unknown, op: string, name = "input"): asserts x is NDArray {
-  if (!(x instanceof NDArray)) {
-    throw new TypeError(`${op}: expected ${name} to be an NDArray, got ${describe(x)}`);
-  }
-}
-
-/** Throws a TypeError unless `options` is a plain object. */
-export function checkOptions(
-  options: unknown,
-  op: string,
-): asserts options is Record<string, unknown> {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(
-      `${op}: expected an options object such as { kernel: 2 }, got ${describe(options)}`,
-    );
-  }
-}
-
-/** Throws a TypeError unless `value` is undefined or a boolean; returns it or the default. */
-export function boolOption(value: unknown, fallback: boolean, op: string, name: string): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== "boolean") {
-    throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(value)}`);
-  }
-  return value;
-}
-
 /**
  * Broadcasts a scalar option to `d` entries and checks that every entry is an integer `>= min`.
  * `fallback` is used when the option is undefined.
@@ -55,33 +28,19 @@ export function spatialOption(
   op: string,
   name: string,
 ): number[] {
-  const v = value === undefined ? fallback : value;
+  const v = value ?? fallback;
   if (v === undefined) throw new TypeError(`${op}: ${name} is required`);
-  let list: number[];
-  if (typeof v === "number") list = new Array<number>(d).fill(v);
-  else if (Array.isArray(v)) list = [...v];
-  else {throw new TypeError(
-      `${op}: ${name} must be a number or an array of ${d} numbers, got ${describe(v)}`,
-    );}
-  if (list.length !== d) {
-    throw new RangeError(
-      `${op}: ${name} ${
-        fmtList(v)
-      } has ${list.length} entries, expected ${d} (one per spatial dimension) or a single number`,
-    );
-  }
-  for (const e of list) {
-    if (typeof e !== "number" || !Number.isSafeInteger(e) || e < min) {
-      const what = min === 0 ? "non-negative integers" : "positive integers";
-      throw new RangeError(`${op}: ${name} must be ${what}, got ${fmtList(v)}`);
-    }
-  }
-  return list;
+  return checkIntTuple(v, d, op, name, min);
 }
 
 /** The options common to every window op, resolved for `d` spatial dimensions. */
 export function resolveGeometry(
-  options: Record<string, unknown>,
+  options: {
+    readonly kernel?: unknown;
+    readonly stride?: unknown;
+    readonly padding?: unknown;
+    readonly dilation?: unknown;
+  },
   d: number,
   op: string,
   strideDefault?: SpatialOption,
@@ -153,22 +112,4 @@ export function layoutName(d: number | null): string {
     default:
       return "[N, C, ...spatial] with 1 to 3 spatial dimensions";
   }
-}
-
-function fmtList(v: unknown): string {
-  return Array.isArray(v) ? `[${v.map(safeString).join(", ")}]` : safeString(v);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return `array [${v.map(safeString).join(", ")}]`;
-  if (typeof v === "object") return (v as object).constructor?.name ?? "object";
-  return typeof v === "string" ? JSON.stringify(v) : `${typeof v} ${String(v)}`;
-}
-
-/** String(v), except for objects without a prototype (String would throw). */
-function safeString(v: unknown): string {
-  return v !== null && typeof v === "object" && Object.getPrototypeOf(v) === null
-    ? "object"
-    : String(v);
 }

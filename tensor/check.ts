@@ -17,58 +17,39 @@
  *
  * @module
  */
+import { describe } from "./_describe.ts";
 import type { DType } from "./dtype.ts";
 import { NDArray } from "./ndarray.ts";
 import { fmtShape } from "./shape.ts";
 
-/**
- * A short description of any value for an error message: numbers as written (NaN, Infinity),
- * strings quoted, arrays by length, objects with a `shape` (NDArray, Tensor) by class and shape.
- *
- * @example
- * ```ts
- * import { describe, zeros } from "@nnc/tensor";
- * console.log(describe(NaN), describe("x"), describe(zeros([2, 3]))); // NaN "x" an NDArray of shape [2, 3]
- * ```
- */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (typeof value === "number") return String(value);
-  if (typeof value === "string") {
-    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
-  }
-  if (typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (typeof value === "function") return "a function";
-  if (typeof value === "symbol") return "a symbol";
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  const name = (value as object).constructor?.name;
-  const shape = (value as { shape?: unknown }).shape;
-  if (Array.isArray(shape) && name) {
-    return `${article(name)} ${name} of shape [${shape.join(", ")}]`;
-  }
-  return name && name !== "Object" ? `${article(name)} ${name}` : "an object";
-}
-
-function article(word: string): string {
-  // Acronyms are spelled out ("an NDArray", "a CSVLogger"); words go by their first vowel.
-  return /^[AEIOU]|^[FHLMNRSX][A-Z]/.test(word) ? "an" : "a";
-}
+export { describe };
 
 /**
  * Checks that `options` is a plain object or undefined, and returns it (`{}` for undefined).
+ * When some option has no default, `required` names it ("nClusters", "size or weights"): the
+ * options are then required and the message says what they must hold.
  *
  * @example
  * ```ts
  * import { checkOptions } from "@nnc/tensor";
  * const o = checkOptions<{ k?: number }>(undefined, "op");
  * console.log(o.k ?? 5); // 5
+ * try {
+ *   checkOptions(undefined, "KMeans", "nClusters");
+ * } catch (e) {
+ *   console.log((e as Error).message); // KMeans: options must be an object with nClusters, got undefined
+ * }
  * ```
  */
-export function checkOptions<T extends object>(options: T | undefined, op: string): T {
-  if (options === undefined) return {} as T;
+export function checkOptions<T extends object>(
+  options: T | undefined,
+  op: string,
+  required?: string,
+): T {
+  if (options === undefined && required === undefined) return {} as T;
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
+    const what = required === undefined ? "an object" : `an object with ${required}`;
+    throw new TypeError(`${op}: options must be ${what}, got ${describe(options)}`);
   }
   return options;
 }
@@ -89,17 +70,74 @@ export function checkInt(
   min = -Infinity,
   max = Infinity,
 ): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new RangeError(`${op}: ${name} must be ${intRange(min, max)}, got ${describe(value)}`);
+  return checkRange(value, op, name, min, max, true);
+}
+
+/** The check behind {@link checkInt} and {@link checkNumber}. */
+function checkRange(
+  value: unknown,
+  op: string,
+  name: string,
+  min: number,
+  max: number,
+  integer: boolean,
+): number {
+  const kind = integer ? Number.isSafeInteger : Number.isFinite;
+  if (typeof value !== "number" || !kind(value) || value < min || value > max) {
+    throw new RangeError(
+      `${op}: ${name} must be ${rangeText(min, max, integer)}, got ${describe(value)}`,
+    );
   }
   return value;
 }
 
-function intRange(min: number, max: number): string {
-  if (min === -Infinity && max === Infinity) return "an integer";
-  if (max === Infinity) return `an integer >= ${min}`;
-  if (min === -Infinity) return `an integer <= ${max}`;
-  return `an integer in [${min}, ${max}]`;
+/** "an integer >= 1", "a number in [0, 1]", "a finite number": the wording of every range check. */
+function rangeText(min: number, max: number, integer: boolean): string {
+  const kind = integer ? "an integer" : "a finite number";
+  if (min === -Infinity && max === Infinity) return kind;
+  if (max === Infinity) return `${kind} >= ${min}`;
+  if (min === -Infinity) return `${kind} <= ${max}`;
+  return `${integer ? "an integer" : "a number"} in [${min}, ${max}]`;
+}
+
+/**
+ * Checks a per-dimension integer option: one integer in `[min, max]` for every one of `length`
+ * dimensions, or an array of exactly `length` such integers. Returns the `length` integers.
+ *
+ * @example
+ * ```ts
+ * import { checkIntTuple } from "@nnc/tensor";
+ * console.log(checkIntTuple(3, 2, "Conv2d", "kernelSize", 1)); // [ 3, 3 ]
+ * console.log(checkIntTuple([1, 2], 2, "Conv2d", "stride", 1)); // [ 1, 2 ]
+ * ```
+ */
+export function checkIntTuple(
+  value: unknown,
+  length: number,
+  op: string,
+  name: string,
+  min = -Infinity,
+  max = Infinity,
+): number[] {
+  // A tuple has one entry per dimension: a length beyond 2^16 is a caller's mistake, not a shape.
+  const sane = Number.isSafeInteger(length) && length >= 0 && length <= 2 ** 16;
+  const list = typeof value === "number" && sane
+    ? new Array<number>(length).fill(value)
+    : Array.isArray(value)
+    ? [...value]
+    : null;
+  const isInt = (e: unknown) =>
+    typeof e === "number" && Number.isSafeInteger(e) && e >= min && e <= max;
+  if (list === null || list.length !== length || !list.every(isInt)) {
+    const got = Array.isArray(value) && value.length <= 8
+      ? `[${value.map(describe).join(", ")}]`
+      : describe(value);
+    const message =
+      `${op}: ${name} must be ${rangeText(min, max, true)} or an array of ${length} ` +
+      `such integers, got ${got}`;
+    throw list === null ? new TypeError(message) : new RangeError(message);
+  }
+  return list;
 }
 
 /**
@@ -118,17 +156,7 @@ export function checkNumber(
   min = -Infinity,
   max = Infinity,
 ): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`${op}: ${name} must be ${numberRange(min, max)}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function numberRange(min: number, max: number): string {
-  if (min === -Infinity && max === Infinity) return "a finite number";
-  if (max === Infinity) return `a finite number >= ${min}`;
-  if (min === -Infinity) return `a finite number <= ${max}`;
-  return `a number in [${min}, ${max}]`;
+  return checkRange(value, op, name, min, max, false);
 }
 
 /**
@@ -247,6 +275,43 @@ export function checkFloatDType(value: unknown, op: string, name = "dtype"): DTy
     throw new TypeError(`${op}: ${name} must be "float32" or "float64", got ${describe(value)}`);
   }
   return value;
+}
+
+/**
+ * Checks that `value` is an `NDArray` (a `TypeError` naming `op` and `name` otherwise); narrows
+ * its type for the caller.
+ *
+ * @example
+ * ```ts
+ * import { array, checkNDArray } from "@nnc/tensor";
+ * const x: unknown = array([1, 2, 3]);
+ * checkNDArray(x, "sum", "x");
+ * console.log(x.shape); // [ 3 ]
+ * ```
+ */
+export function checkNDArray(value: unknown, op: string, name: string): asserts value is NDArray {
+  if (!(value instanceof NDArray)) {
+    throw new TypeError(`${op}: ${name} must be an NDArray, got ${describe(value)}`);
+  }
+}
+
+/**
+ * Checks a file path argument, a non-empty string or a `file:` URL, and returns it as a path
+ * string (a URL's path decoded), the form every file API and error message takes.
+ *
+ * @example
+ * ```ts
+ * import { checkPath } from "@nnc/tensor";
+ * console.log(checkPath(new URL("file:///tmp/a%20b.csv"), "readCsv")); // /tmp/a b.csv
+ * ```
+ */
+export function checkPath(value: unknown, op: string, name = "path"): string {
+  if (typeof value === "string" && value !== "") return value;
+  if (value instanceof URL && value.protocol === "file:") return decodeURIComponent(value.pathname);
+  const got = value instanceof URL ? value.href : describe(value);
+  throw new TypeError(
+    `${op}: ${name} must be a file path (a non-empty string or a file: URL), got ${got}`,
+  );
 }
 
 /**

@@ -4,9 +4,12 @@ import {
   checkFloatDType,
   checkFunction,
   checkInt,
+  checkIntTuple,
+  checkNDArray,
   checkNumber,
   checkOneOf,
   checkOptions,
+  checkPath,
   checkPositive,
   checkProbability,
   describe,
@@ -98,4 +101,71 @@ Deno.test("checkBool, checkOneOf, checkFunction, checkFloatDType, checkOptions",
     name: "TypeError",
     message: "op: options must be an object, got an array of length 0",
   });
+  assert.deepEqual(checkOptions({ k: 1 }, "op", "k"), { k: 1 });
+  assert.throws(() => checkOptions(undefined, "KMeans", "nClusters"), {
+    name: "TypeError",
+    message: "KMeans: options must be an object with nClusters, got undefined",
+  });
+  assert.throws(() => checkOptions(3 as unknown as object, "StepLR", "stepSize"), {
+    name: "TypeError",
+    message: "StepLR: options must be an object with stepSize, got 3",
+  });
+});
+
+Deno.test("checkNDArray accepts NDArrays and names anything else", () => {
+  const x: unknown = zeros([2]);
+  checkNDArray(x, "op", "x");
+  assert.deepEqual(x.shape, [2]);
+  assert.throws(() => checkNDArray([1, 2], "sum", "x"), {
+    name: "TypeError",
+    message: "sum: x must be an NDArray, got an array of length 2",
+  });
+  assert.throws(() => checkNDArray(null, "sum", "x"), {
+    name: "TypeError",
+    message: "sum: x must be an NDArray, got null",
+  });
+});
+
+Deno.test("checkIntTuple repeats one integer or checks a list of exactly `length`", () => {
+  assert.deepEqual(checkIntTuple(2, 3, "op", "k", 1), [2, 2, 2]);
+  assert.deepEqual(checkIntTuple([1, 0], 2, "op", "padding", 0), [1, 0]);
+  assert.throws(() => checkIntTuple([1, 0], 2, "Conv2d", "stride", 1), {
+    name: "RangeError",
+    message: "Conv2d: stride must be an integer >= 1 or an array of 2 such integers, got [1, 0]",
+  });
+  assert.throws(() => checkIntTuple([1, 2, 3], 2, "op", "k", 1), {
+    name: "RangeError",
+    message: "op: k must be an integer >= 1 or an array of 2 such integers, got [1, 2, 3]",
+  });
+  assert.throws(() => checkIntTuple(1.5, 1, "op", "k", 0, 3), {
+    name: "RangeError",
+    message: "op: k must be an integer in [0, 3] or an array of 1 such integers, got 1.5",
+  });
+  assert.throws(() => checkIntTuple("3", 2, "op", "k"), {
+    name: "TypeError",
+    message: 'op: k must be an integer or an array of 2 such integers, got "3"',
+  });
+});
+
+Deno.test("checkPath takes non-empty strings and file: URLs and returns a path string", () => {
+  assert.equal(checkPath("a.csv", "op"), "a.csv");
+  assert.equal(checkPath(new URL("file:///tmp/a%20b.csv"), "op"), "/tmp/a b.csv");
+  assert.throws(() => checkPath("", "readCsv"), {
+    name: "TypeError",
+    message: 'readCsv: path must be a file path (a non-empty string or a file: URL), got ""',
+  });
+  assert.throws(() => checkPath(new URL("https://x.org/a"), "readCsv", "file"), {
+    name: "TypeError",
+    message:
+      "readCsv: file must be a file path (a non-empty string or a file: URL), got https://x.org/a",
+  });
+  assert.throws(() => checkPath(3, "op"), {
+    name: "TypeError",
+    message: "op: path must be a file path (a non-empty string or a file: URL), got 3",
+  });
+});
+
+Deno.test("checkIntTuple names the op even when the caller's length is not a tuple length", () => {
+  assert.throws(() => checkIntTuple(2, NaN, "op", "k"), /^TypeError: op: k must be/);
+  assert.throws(() => checkIntTuple(2, 1e12, "op", "k"), /^TypeError: op: k must be/);
 });

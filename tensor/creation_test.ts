@@ -50,7 +50,7 @@ Deno.test("creation rejects bad input with clear messages", () => {
   );
   assert.throws(
     () => array([1, "x" as unknown as number]),
-    /array: element at \[1\] is string, expected a number/,
+    /array: element at \[1\] is "x", expected a number/,
   );
   assert.throws(() => zeros([2, -1]), /zeros: invalid shape \[2, -1\]/);
   assert.throws(

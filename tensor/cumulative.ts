@@ -6,7 +6,8 @@
 import { normalizeAxis } from "./shape.ts";
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { allocArray, checkArray } from "./_axis.ts";
+import { allocArray } from "./_axis.ts";
+import { checkNDArray } from "./check.ts";
 
 /**
  * Inclusive cumulative sum along `axis` (negative counts from the end): `out[i] = x[0] + … + x[i]`.
@@ -38,7 +39,7 @@ export function cumprod(x: NDArray, axis: number): NDArray {
 }
 
 function scan(op: "sum" | "prod", x: NDArray, axis: number, name: string): NDArray {
-  checkArray(x, name, "x");
+  checkNDArray(x, name, "x");
   if (axis === undefined) {
     throw new TypeError(`${name}: axis is required (PyTorch's dim), got undefined`);
   }

@@ -78,7 +78,7 @@ Deno.test("cumsum and cumprod reject bad arguments", () => {
   assertThrowsExact(
     () => cumsum({} as NDArray, 0),
     TypeError,
-    "cumsum: x must be an NDArray, got object",
+    "cumsum: x must be an NDArray, got an object",
   );
 });
 

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { describe } from "./_describe.ts";
 
 /** The element types an array can hold. `float32` is the default everywhere. */
 export type DType = "float32" | "float64" | "int32";
@@ -26,12 +27,12 @@ export const DTYPES: readonly DType[] = ["int32", "float32", "float64"];
 export function allocTyped(dtype: DType, length: number): TypedArray {
   if (!Number.isSafeInteger(length) || length < 0 || length > 2 ** 31 - 1) {
     throw new RangeError(
-      `allocTyped: length must be an integer in [0, 2^31-1], got ${describeValue(length)}`,
+      `allocTyped: length must be an integer in [0, 2^31-1], got ${describe(length)}`,
     );
   }
   if (dtype !== "float32" && dtype !== "float64" && dtype !== "int32") {
     throw new TypeError(
-      `allocTyped: unknown dtype ${describeValue(dtype)}; expected float32, float64 or int32`,
+      `allocTyped: unknown dtype ${describe(dtype)}; expected float32, float64 or int32`,
     );
   }
   const bytes = length * (dtype === "float64" ? 8 : 4);
@@ -85,7 +86,7 @@ export function dtypeOf(data: ArrayBufferView): DType {
   if (data instanceof Float32Array) return "float32";
   if (data instanceof Float64Array) return "float64";
   if (data instanceof Int32Array) return "int32";
-  const name = ArrayBuffer.isView(data) ? data.constructor.name : describeValue(data);
+  const name = ArrayBuffer.isView(data) ? data.constructor.name : describe(data);
   throw new TypeError(
     `dtypeOf: unsupported ${name}; expected a Float32Array, Float64Array or Int32Array`,
   );
@@ -145,16 +146,4 @@ export function isFloat(dtype: DType): boolean {
  */
 export function itemSize(dtype: DType): number {
   return dtype === "float64" ? 8 : 4;
-}
-
-/** A value for a message (check.ts's describe, which imports this module, is not used here). */
-function describeValue(v: unknown): string {
-  if (v === null || v === undefined || typeof v === "number" || typeof v === "boolean") {
-    return String(v);
-  }
-  if (typeof v === "symbol") return "a symbol";
-  if (typeof v === "string") return JSON.stringify(v.slice(0, 40));
-  return typeof v === "object"
-    ? (Object.getPrototypeOf(v)?.constructor?.name ?? "an object")
-    : typeof v;
 }

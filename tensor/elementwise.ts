@@ -3,21 +3,19 @@
  *
  * @module
  */
+import { checkNDArray, describe } from "./check.ts";
 import { allocArray } from "./_axis.ts";
 import { allocTyped, type DType, isFloat, promoteTypes } from "./dtype.ts";
 import { type ArrayOrScalar, NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import type { BinaryOp, UnaryOp } from "./backend.ts";
-import { describe } from "./check.ts";
 import { broadcastShapes } from "./shape.ts";
 import { astype } from "./copy.ts";
 
 function checkOperand(op: string, v: unknown, which: string): void {
   if (!(v instanceof NDArray) && typeof v !== "number") {
     throw new TypeError(
-      `${op}: ${which} operand must be an NDArray or a number, got ${
-        v === null ? "null" : typeof v
-      }`,
+      `${op}: ${which} operand must be an NDArray or a number, got ${describe(v)}`,
     );
   }
 }
@@ -101,7 +99,7 @@ const FLOAT_RESULT = new Set<UnaryOp>([
 ]);
 
 function unaryOp(name: string, op: UnaryOp, x: NDArray): NDArray {
-  if (!(x instanceof NDArray)) throw new TypeError(`${name}: expected an NDArray, got ${typeof x}`);
+  checkNDArray(x, name, "x");
   const input = FLOAT_RESULT.has(op) && !isFloat(x.dtype) ? astype(x, "float32") : x;
   const out = allocArray(input.dtype, input.shape);
   getBackend().unary(op, out, input);
@@ -299,9 +297,7 @@ export function ge(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
  * ```
  */
 export function where(cond: NDArray, a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
-  if (!(cond instanceof NDArray)) {
-    throw new TypeError(`where: cond must be an NDArray, got ${typeof cond}`);
-  }
+  checkNDArray(cond, "where", "cond");
   const [x, y, dtype] = operands("where", a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, "where"), y.shape, "where");
   const out = allocArray(dtype, shape);

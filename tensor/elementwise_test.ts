@@ -110,9 +110,12 @@ Deno.test("bad operands are rejected with the op and the shapes", () => {
   );
   assert.throws(
     () => t.mul(array([1]), "2" as unknown as number),
-    /mul: second operand must be an NDArray or a number, got string/,
+    /mul: second operand must be an NDArray or a number, got "2"/,
   );
-  assert.throws(() => t.exp([1] as unknown as NDArray), /exp: expected an NDArray/);
+  assert.throws(
+    () => t.exp([1] as unknown as NDArray),
+    /exp: x must be an NDArray, got an array of length 1/,
+  );
   assert.throws(
     () => t.where(array([1, 0, 1]), array([1, 2]), 0),
     /where: shapes \[3\] and \[2\] cannot be broadcast/,

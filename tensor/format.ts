@@ -8,6 +8,7 @@
  */
 import type { NDArray } from "./ndarray.ts";
 import { fmtShape } from "./shape.ts";
+import { checkInt, checkOptions } from "./check.ts";
 
 /** Settings of {@link formatArray} (and so of `NDArray.toString()`). */
 export interface PrintOptions {
@@ -122,19 +123,11 @@ function resolveOptions(
   base: PrintOptions,
   op: string,
 ): PrintOptions {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `${op}: options must be an object, got ${options === null ? "null" : typeof options}`,
-    );
-  }
+  checkOptions(options, op);
   const out = { ...base };
   const int = (key: "precision" | "edgeItems" | "lineWidth", min: number, max: number) => {
     const v = options[key];
-    if (v === undefined) return;
-    if (!Number.isInteger(v) || v < min || v > max) {
-      throw new RangeError(`${op}: ${key} must be an integer in [${min}, ${max}], got ${v}`);
-    }
-    out[key] = v;
+    if (v !== undefined) out[key] = checkInt(v, op, key, min, max);
   };
   int("precision", 0, 100);
   int("edgeItems", 0, 1e6);

@@ -10,7 +10,8 @@ import { contiguous } from "./copy.ts";
 import { checkDType, type DType } from "./dtype.ts";
 import { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { allocArray, checkArray, checkIndexArray, checkInt } from "./_axis.ts";
+import { allocArray, checkIndexArray } from "./_axis.ts";
+import { checkInt, checkNDArray } from "./check.ts";
 
 /**
  * Gathers values along `axis` (PyTorch `gather`): `out[...i, j, ...k] = x[...i, index[...i, j, ...k], ...k]`.
@@ -26,7 +27,7 @@ import { allocArray, checkArray, checkIndexArray, checkInt } from "./_axis.ts";
  * ```
  */
 export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
-  checkArray(x, "gather", "x");
+  checkNDArray(x, "gather", "x");
   checkIndexArray(index, "gather", "index");
   const ax = normalizeAxis(axis, x.ndim, "gather");
   checkRank("gather", index, x, "x");
@@ -110,7 +111,7 @@ export function scatterAddInPlace(x: NDArray, axis: number, index: NDArray, src:
  * ```
  */
 export function indexSelect(x: NDArray, axis: number, index: NDArray | readonly number[]): NDArray {
-  checkArray(x, "indexSelect", "x");
+  checkNDArray(x, "indexSelect", "x");
   const ax = normalizeAxis(axis, x.ndim, "indexSelect");
   const index1 = toIndexArray(index, "indexSelect");
   if (index1.ndim > 1) {
@@ -202,9 +203,9 @@ function checkScatter(
   index: NDArray,
   src: NDArray,
 ): { ax: number; idx: NDArray } {
-  checkArray(x, op, "x");
+  checkNDArray(x, op, "x");
   checkIndexArray(index, op, "index");
-  checkArray(src, op, "src");
+  checkNDArray(src, op, "src");
   if (src.dtype !== x.dtype) {
     throw new TypeError(`${op}: src dtype ${src.dtype} differs from x dtype ${x.dtype}`);
   }

@@ -163,7 +163,7 @@ Deno.test("bad arguments throw errors that name the op, the value and the expect
   assertThrowsExact(
     () => gather([1, 2] as unknown as NDArray, 0, i32([0])),
     TypeError,
-    "gather: x must be an NDArray, got an array",
+    "gather: x must be an NDArray, got an array of length 2",
   );
   assertThrowsExact(
     () => scatterAdd(x, 0, i32([[0]]), make([[1]], Float64Array)),

@@ -8,7 +8,8 @@ import { promoteTypes } from "./dtype.ts";
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape, normalizeAxis } from "./shape.ts";
-import { allocArray, axisView, checkArray, checkInt } from "./_axis.ts";
+import { allocArray, axisView } from "./_axis.ts";
+import { checkInt, checkNDArray, describe } from "./check.ts";
 
 /**
  * Joins arrays along an existing axis. Shapes must agree except along `axis`; the result has the
@@ -96,7 +97,7 @@ export function stack(arrays: readonly NDArray[], axis = 0): NDArray {
  * ```
  */
 export function split(x: NDArray, sizeOrSections: number | readonly number[], axis = 0): NDArray[] {
-  checkArray(x, "split", "x");
+  checkNDArray(x, "split", "x");
   if (x.ndim === 0) throw new RangeError("split: cannot split a 0-d array");
   const ax = normalizeAxis(axis, x.ndim, "split");
   const n = x.shape[ax];
@@ -137,7 +138,7 @@ export function split(x: NDArray, sizeOrSections: number | readonly number[], ax
  * ```
  */
 export function chunk(x: NDArray, chunks: number, axis = 0): NDArray[] {
-  checkArray(x, "chunk", "x");
+  checkNDArray(x, "chunk", "x");
   checkInt(chunks, "chunk", "chunks", 1);
   if (x.ndim === 0) throw new RangeError("chunk: cannot split a 0-d array");
   const ax = normalizeAxis(axis, x.ndim, "chunk");
@@ -150,12 +151,7 @@ function checkList(arrays: readonly NDArray[], op: string): void {
   if (!Array.isArray(arrays) || arrays.length === 0) {
     throw new TypeError(`${op}: expected a non-empty array of NDArrays, got ${describe(arrays)}`);
   }
-  arrays.forEach((a, i) => checkArray(a, op, `arrays[${i}]`));
-}
-
-function describe(v: unknown): string {
-  if (Array.isArray(v)) return "an empty array";
-  return v === null ? "null" : typeof v;
+  arrays.forEach((a, i) => checkNDArray(a, op, `arrays[${i}]`));
 }
 
 function piecesOf(x: NDArray, axis: number, sizes: readonly number[]): NDArray[] {

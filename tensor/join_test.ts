@@ -107,12 +107,12 @@ Deno.test("join ops reject bad arguments with clear messages", () => {
   assertThrowsExact(
     () => concat([]),
     TypeError,
-    "concat: expected a non-empty array of NDArrays, got an empty array",
+    "concat: expected a non-empty array of NDArrays, got an array of length 0",
   );
   assertThrowsExact(
     () => concat([a, [1] as unknown as NDArray]),
     TypeError,
-    "concat: arrays[1] must be an NDArray, got an array",
+    "concat: arrays[1] must be an NDArray, got an array of length 1",
   );
   assertThrowsExact(
     () => concat([NDArray.fromTyped(new Float32Array([1]), [])]),
@@ -148,7 +148,7 @@ Deno.test("join ops reject bad arguments with clear messages", () => {
   assertThrowsExact(
     () => split(a, "2" as unknown as number),
     TypeError,
-    "split: sizeOrSections must be a number or an array of numbers, got string",
+    'split: sizeOrSections must be a number or an array of numbers, got "2"',
   );
 });
 

@@ -6,7 +6,8 @@
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape } from "./shape.ts";
-import { allocArray, axisView, checkArray } from "./_axis.ts";
+import { allocArray, axisView } from "./_axis.ts";
+import { checkNDArray } from "./check.ts";
 
 /** How {@link pad} fills the new border. */
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
@@ -43,7 +44,7 @@ const MODES: readonly PadMode[] = ["constant", "reflect", "replicate", "circular
  * ```
  */
 export function pad(x: NDArray, padding: readonly number[], options: PadOptions = {}): NDArray {
-  checkArray(x, "pad", "x");
+  checkNDArray(x, "pad", "x");
   const mode = options.mode ?? "constant";
   if (!MODES.includes(mode)) {
     throw new RangeError(

@@ -109,7 +109,7 @@ Deno.test("pad rejects bad arguments with clear messages", () => {
   assertThrowsExact(
     () => pad(5 as unknown as NDArray, [1, 1]),
     TypeError,
-    "pad: x must be an NDArray, got number",
+    "pad: x must be an NDArray, got 5",
   );
 });
 

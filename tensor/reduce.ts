@@ -6,24 +6,13 @@
  */
 import { allocArray } from "./_axis.ts";
 import { type DType, isFloat } from "./dtype.ts";
-import {
-  type ArgReduceOptions,
-  NDArray,
-  type ReduceOptions,
-  type VarianceOptions,
-} from "./ndarray.ts";
+import type { ArgReduceOptions, NDArray, ReduceOptions, VarianceOptions } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import type { ReduceOp } from "./backend.ts";
 import { fmtShape, normalizeAxes, normalizeAxis } from "./shape.ts";
 import { astype } from "./copy.ts";
 import { div, exp, log, mul, sqrt, sub } from "./elementwise.ts";
-import { checkBool, checkOptions, describe } from "./check.ts";
-
-function checkInput(op: string, x: unknown): asserts x is NDArray {
-  if (!(x instanceof NDArray)) {
-    throw new TypeError(`${op}: expected an NDArray, got ${describe(x)}`);
-  }
-}
+import { checkBool, checkNDArray, checkOptions, describe } from "./check.ts";
 
 /**
  * Checks a reduction's input and options under the public function's name, so that the
@@ -35,7 +24,7 @@ function checkReduce<O extends ReduceOptions | ArgReduceOptions | VarianceOption
   x: unknown,
   options: O | undefined,
 ): O {
-  checkInput(op, x);
+  checkNDArray(x, op, "x");
   const o = checkOptions(options, op);
   if (o.keepDims !== undefined) checkBool(o.keepDims, op, "keepDims");
   normalizeAxes(o.axis, x.ndim, op);
@@ -104,7 +93,7 @@ export function sum(x: NDArray, options?: ReduceOptions): NDArray {
  * ```
  */
 export function mean(x: NDArray, options?: ReduceOptions): NDArray {
-  checkInput("mean", x);
+  checkNDArray(x, "mean", "x");
   const dtype = isFloat(x.dtype) ? x.dtype : "float32";
   const total = reduceOp("mean", "sum", x, options, dtype);
   return div(total, reducedCount(x, options?.axis, "mean"));

@@ -91,7 +91,7 @@ Deno.test("reductions check their options under their own names (found by the AP
   );
   assert.throws(
     () => t.sum(undefined as never),
-    /^TypeError: sum: expected an NDArray, got undefined/,
+    /^TypeError: sum: x must be an NDArray, got undefined/,
   );
   assert.throws(
     () => t.argmax(t.zeros([2]), { axis: {} as never }),

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { checkPath, describe } from "./check.ts";
 import { NDArray } from "./ndarray.ts";
 import { allocTyped, type DType, itemSize, type TypedArray } from "./dtype.ts";
 import { type JsonEntry, type JsonNode, JsonSyntaxError, parseJsonBytes } from "./_json_bytes.ts";
@@ -725,28 +726,6 @@ function byteName(bytes: Uint8Array, at: number, end: number): string {
   return b >= 0x20 && b < 0x7f
     ? JSON.stringify(String.fromCharCode(b))
     : `byte 0x${b.toString(16).padStart(2, "0")}`;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "object") {
-    return `an object (${(v as object).constructor?.name ?? "no prototype"})`;
-  }
-  return typeof v === "string" ? `the string ${JSON.stringify(v)}` : `${typeof v} ${String(v)}`;
-}
-
-function checkPath(path: string | URL, op: string): string {
-  if (path instanceof URL) {
-    if (path.protocol !== "file:") {
-      throw new TypeError(`${op}: expected a file path or file: URL, got ${path.href}`);
-    }
-    return decodeURIComponent(path.pathname);
-  }
-  if (typeof path !== "string" || path === "") {
-    throw new TypeError(`${op}: expected a file path, got ${describe(path)}`);
-  }
-  return path;
 }
 
 /** encodeSafetensors, its argument errors named after the saving function. */

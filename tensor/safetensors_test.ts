@@ -133,13 +133,13 @@ Deno.test("encodeSafetensors rejects bad arguments", () => {
   assert.throws(() => encodeSafetensors([x] as unknown as Record<string, NDArray>), TypeError);
   assert.throws(
     () => encodeSafetensors({ w: [1, 2] as unknown as NDArray }),
-    /tensor "w" is an array, expected an NDArray/,
+    /tensor "w" is an array of length 2, expected an NDArray/,
   );
   assert.throws(() => encodeSafetensors({ __metadata__: x }), /"__metadata__" is reserved/);
   assert.throws(() => encodeSafetensors({ ["a\ud800"]: x }), /unpaired surrogate/);
   assert.throws(
     () => encodeSafetensors({ x }, { epoch: 3 as unknown as string }),
-    /metadata "epoch" is number 3; safetensors metadata values must be strings/,
+    /metadata "epoch" is 3; safetensors metadata values must be strings/,
   );
   assert.throws(
     () => encodeSafetensors({ x }, "pt" as unknown as Record<string, string>),
@@ -334,7 +334,10 @@ Deno.test("loadSafetensors: errors name the path and the byte offset", async () 
       /loadSafetensorsSync: .*bad\.safetensors, byte 0/,
     );
     await assert.rejects(() => loadSafetensors(`${dir}/missing.safetensors`), Deno.errors.NotFound);
-    await assert.rejects(() => loadSafetensors(""), /loadSafetensors: expected a file path/);
+    await assert.rejects(
+      () => loadSafetensors(""),
+      /loadSafetensors: path must be a file path \(a non-empty string or a file: URL\), got ""/,
+    );
     await assert.rejects(() => loadSafetensors(new URL("https://example.com/x")), TypeError);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkNDArray } from "./check.ts";
 import { allocTyped, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
@@ -10,7 +11,7 @@ import { normalizeAxis } from "./shape.ts";
 import { astype } from "./copy.ts";
 
 function run(name: string, x: NDArray, axis: number, log: boolean): NDArray {
-  if (!(x instanceof NDArray)) throw new TypeError(`${name}: expected an NDArray, got ${typeof x}`);
+  checkNDArray(x, name, "x");
   const ax = normalizeAxis(axis, x.ndim, name);
   const xf = isFloat(x.dtype) ? x : astype(x, "float32");
   const out = new NDArray(new Storage(allocTyped(xf.dtype, xf.size)), xf.shape);

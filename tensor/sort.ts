@@ -11,15 +11,8 @@ import { normalizeAxis } from "./shape.ts";
 import { contiguous } from "./copy.ts";
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { checkOptions } from "./check.ts";
-import {
-  allocArray,
-  axisBackPermutation,
-  axisLastPermutation,
-  axisView,
-  checkArray,
-  checkInt,
-} from "./_axis.ts";
+import { allocArray, axisBackPermutation, axisLastPermutation, axisView } from "./_axis.ts";
+import { checkBool, checkInt, checkNDArray, checkOptions } from "./check.ts";
 import { selectTopk } from "./_topk.ts";
 
 // `topk` scans each row once with a k-slot insertion buffer up to this k, and sorts whole rows
@@ -72,7 +65,7 @@ export function sort(x: NDArray, options?: SortOptions): SortResult {
 }
 
 function sortAs(op: string, x: NDArray, options: SortOptions | undefined): SortResult {
-  checkArray(x, op, "x");
+  checkNDArray(x, op, "x");
   options = checkOptions(options, op);
   const ax = normalizeAxis(options.axis ?? -1, x.ndim, op);
   const descending = checkBool(options.descending ?? false, op, "descending");
@@ -108,7 +101,7 @@ export function argsort(x: NDArray, options?: SortOptions): NDArray {
  * ```
  */
 export function topk(x: NDArray, k: number, options?: TopkOptions): SortResult {
-  checkArray(x, "topk", "x");
+  checkNDArray(x, "topk", "x");
   options = checkOptions(options, "topk");
   const ax = normalizeAxis(options.axis ?? -1, x.ndim, "topk");
   const largest = checkBool(options.largest ?? true, "topk", "largest");
@@ -129,13 +122,6 @@ export function topk(x: NDArray, k: number, options?: TopkOptions): SortResult {
     getBackend().copy(indices, last < 0 ? all.indices : axisView(all.indices, last, 0, k));
   }
   return { values: axisBack(values, ax), indices: axisBack(indices, ax) };
-}
-
-function checkBool(value: unknown, op: string, name: string): boolean {
-  if (typeof value !== "boolean") {
-    throw new TypeError(`${op}: ${name} must be a boolean, got ${String(value)}`);
-  }
-  return value;
 }
 
 /** `x` with `axis` moved last, contiguous (the sort kernel works on rows). */

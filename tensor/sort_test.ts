@@ -178,7 +178,7 @@ Deno.test("sort and topk reject bad arguments with clear messages", () => {
   assertThrowsExact(
     () => sort(x, { descending: "yes" as unknown as boolean }),
     TypeError,
-    "sort: descending must be a boolean, got yes",
+    'sort: descending must be a boolean, got "yes"',
   );
   assertThrowsExact(
     () => sort(null as unknown as NDArray),

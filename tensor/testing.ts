@@ -10,6 +10,7 @@ import { fmtShape, sameShape, sizeOf } from "./shape.ts";
 import { flattenInto, nestedShape } from "./_nested.ts";
 import { readInto } from "./_read_strided.ts";
 import { allocTyped, type TypedArray } from "./dtype.ts";
+import { checkBool, checkNumber, checkOptions } from "./check.ts";
 
 /** What {@link allclose} and {@link assertClose} compare: an NDArray, a nested array or a number. */
 export type Comparable = NDArray | NestedNumbers;
@@ -133,21 +134,12 @@ export function assertClose(
 // ----- helpers -----
 
 function checkTolerances(options: AllcloseOptions, op: string): Required<AllcloseOptions> {
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `${op}: options must be an object, got ${options === null ? "null" : typeof options}`,
-    );
-  }
-  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
-  for (const [key, v] of [["rtol", rtol], ["atol", atol]] as const) {
-    if (typeof v !== "number" || !(v >= 0) || v === Infinity) {
-      throw new RangeError(`${op}: ${key} must be a finite non-negative number, got ${v}`);
-    }
-  }
-  if (typeof equalNan !== "boolean") {
-    throw new TypeError(`${op}: equalNan must be a boolean, got ${typeof equalNan}`);
-  }
-  return { rtol, atol, equalNan };
+  const o = checkOptions(options, op);
+  return {
+    rtol: checkNumber(o.rtol ?? 1e-5, op, "rtol", 0),
+    atol: checkNumber(o.atol ?? 1e-8, op, "atol", 0),
+    equalNan: checkBool(o.equalNan ?? false, op, "equalNan"),
+  };
 }
 
 function isClose(a: number, b: number, rtol: number, atol: number, equalNan: boolean): boolean {

@@ -140,7 +140,7 @@ Deno.test("assertClose: shape mismatch names both shapes", () => {
 Deno.test("allclose and assertClose validate their arguments", () => {
   assert.throws(
     () => allclose(1, 1, { rtol: -1 }),
-    /allclose: rtol must be a finite non-negative number, got -1/,
+    /allclose: rtol must be a finite number >= 0, got -1/,
   );
   assert.throws(() => allclose(1, 1, { atol: NaN }), RangeError);
   assert.throws(() => allclose(1, 1, { equalNan: 1 as unknown as boolean }), TypeError);

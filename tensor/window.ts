@@ -10,11 +10,8 @@ import { allocTyped, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape, sizeOf } from "./shape.ts";
-import { describe } from "./check.ts";
+import { checkBool, checkNDArray, checkOptions, describe } from "./check.ts";
 import {
-  boolOption,
-  checkArray,
-  checkOptions,
   checkWindowInput,
   outputSizes,
   resolveGeometry,
@@ -129,9 +126,9 @@ export function windowOutputShape(
 ): number[] {
   const op = "windowOutputShape";
   const spatial = checkSpatialShape(inputSpatialShape, op, "inputSpatialShape");
-  checkOptions(options, op);
+  options = checkOptions(options, op);
   const g = resolveGeometry(options, spatial.length, op);
-  return outputSizes(spatial, g, boolOption(options.ceilMode, false, op, "ceilMode"), op);
+  return outputSizes(spatial, g, checkBool(options.ceilMode ?? false, op, "ceilMode"), op);
 }
 
 /**
@@ -151,9 +148,9 @@ export function windowOutputShape(
  */
 export function im2col(x: NDArray, options: WindowOptions): NDArray {
   const op = "im2col";
-  checkArray(x, op);
+  checkNDArray(x, op, "input");
   const d = checkWindowInput(x, null, op);
-  checkOptions(options, op);
+  options = checkOptions(options, op);
   const g = resolveGeometry(options, d, op);
   const L = sizeOf(outputSizes(x.shape.slice(2), g, false, op));
   const shape = [x.shape[0], x.shape[1] * sizeOf(g.kernel), L];
@@ -182,12 +179,12 @@ export function col2im(
   options: WindowOptions,
 ): NDArray {
   const op = "col2im";
-  checkArray(cols, op, "cols");
+  checkNDArray(cols, op, "cols");
   const spatial = checkSpatialShape(outputSpatialShape, op, "outputSpatialShape");
   if (cols.ndim !== 3) {
     throw new RangeError(`${op}: expected cols [N, C·∏kernel, L], got ${fmtShape(cols.shape)}`);
   }
-  checkOptions(options, op);
+  options = checkOptions(options, op);
   const g = resolveGeometry(options, spatial.length, op);
   const K = sizeOf(g.kernel);
   if (cols.shape[1] % K !== 0) {
@@ -352,7 +349,7 @@ function avgPoolN(x: NDArray, options: AvgPoolOptions, rank: number | null, op: 
   if (!isFloat(x.dtype)) {
     throw new TypeError(`${op}: expected a float32 or float64 input, got ${x.dtype}`);
   }
-  const include = boolOption(options.countIncludePad, true, op, "countIncludePad");
+  const include = checkBool(options.countIncludePad ?? true, op, "countIncludePad");
   const out = new NDArray(new Storage(allocTyped(x.dtype, sizeOf(shape))), shape);
   getBackend().pool("avg", out, null, x, g, include);
   return out;
@@ -366,14 +363,14 @@ function poolSetup(
   op: string,
   dilated: boolean,
 ): { g: WindowGeometry; shape: number[] } {
-  checkArray(x, op);
+  checkNDArray(x, op, "input");
   const d = checkWindowInput(x, rank, op);
-  checkOptions(options, op);
-  if (!dilated && (options as Record<string, unknown>).dilation !== undefined) {
+  options = checkOptions(options, op);
+  if (!dilated && (options as { dilation?: unknown }).dilation !== undefined) {
     throw new TypeError(`${op}: average pooling takes no dilation option`);
   }
   const kernel = spatialOption(options.kernel, undefined, d, 1, op, "kernel");
-  const g = resolveGeometry(options as Record<string, unknown>, d, op, kernel);
+  const g = resolveGeometry(options, d, op, kernel);
   for (let i = 0; i < d; i++) {
     if (2 * g.padding[i] > g.kernel[i]) {
       throw new RangeError(
@@ -383,7 +380,7 @@ function poolSetup(
       );
     }
   }
-  const ceil = boolOption(options.ceilMode, false, op, "ceilMode");
+  const ceil = checkBool(options.ceilMode ?? false, op, "ceilMode");
   const grid = outputSizes(x.shape.slice(2), g, ceil, op);
   return { g, shape: [x.shape[0], x.shape[1], ...grid] };
 }

@@ -718,20 +718,19 @@ Deno.test("bad input throws RangeError / TypeError naming op, value and expectat
   });
   assert.throws(() => im2col(x4, { kernel: 2, padding: -1 }), {
     name: "RangeError",
-    message: "im2col: padding must be non-negative integers, got -1",
+    message: "im2col: padding must be an integer >= 0 or an array of 2 such integers, got -1",
   });
   assert.throws(() => im2col(x4, { kernel: [2, 0] }), {
     name: "RangeError",
-    message: "im2col: kernel must be positive integers, got [2, 0]",
+    message: "im2col: kernel must be an integer >= 1 or an array of 2 such integers, got [2, 0]",
   });
   assert.throws(() => im2col(x4, { kernel: 2, stride: 1.5 }), {
     name: "RangeError",
-    message: /stride must be positive integers, got 1.5/,
+    message: /stride must be an integer >= 1 or an array of 2 such integers, got 1.5/,
   });
   assert.throws(() => im2col(x4, { kernel: [2, 2, 2] }), {
     name: "RangeError",
-    message:
-      "im2col: kernel [2, 2, 2] has 3 entries, expected 2 (one per spatial dimension) or a single number",
+    message: "im2col: kernel must be an integer >= 1 or an array of 2 such integers, got [2, 2, 2]",
   });
   assert.throws(() => im2col(x4, { kernel: 4, dilation: 2, padding: 1 }), {
     name: "RangeError",
@@ -752,11 +751,15 @@ Deno.test("bad input throws RangeError / TypeError naming op, value and expectat
   });
   assert.throws(() => im2col(x4, undefined as never), {
     name: "TypeError",
-    message: /im2col: expected an options object/,
+    message: "im2col: kernel is required",
+  });
+  assert.throws(() => im2col(x4, null as never), {
+    name: "TypeError",
+    message: "im2col: options must be an object, got null",
   });
   assert.throws(() => im2col([1, 2, 3] as never, { kernel: 1 }), {
     name: "TypeError",
-    message: "im2col: expected input to be an NDArray, got array [1, 2, 3]",
+    message: "im2col: input must be an NDArray, got an array of length 3",
   });
   assert.throws(() => maxPool2d(x4, { kernel: 2, ceilMode: "yes" as never }), {
     name: "TypeError",
@@ -806,6 +809,6 @@ Deno.test("bad input throws RangeError / TypeError naming op, value and expectat
   });
   assert.throws(() => maxPool(x4, { kernel: 2, stride: 0 }), {
     name: "RangeError",
-    message: "maxPool: stride must be positive integers, got 0",
+    message: "maxPool: stride must be an integer >= 1 or an array of 2 such integers, got 0",
   });
 });

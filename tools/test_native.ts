@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { nativeInfo } from "../native/mod.ts";
+import { nativeInfo } from "@nnc/native";
 
 const builtin = Deno.args.includes("--builtin");
 const paths = Deno.args.filter((a) => !a.startsWith("--"));

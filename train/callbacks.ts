@@ -19,6 +19,7 @@ import {
   checkNumber,
   checkOneOf,
   checkOptions,
+  checkPath,
   describe,
   removeStaleTempFiles,
   writeFileAtomic,
@@ -339,9 +340,6 @@ export class ModelCheckpoint implements Callback {
     if (options === null || typeof options !== "object") {
       throw new TypeError(`${op}: expected options with a path, got ${describe(options)}`);
     }
-    if (typeof options.path !== "string" || options.path === "") {
-      throw new TypeError(`${op}: path must be a non-empty string, got ${describe(options.path)}`);
-    }
     if (
       options.monitor !== undefined && (typeof options.monitor !== "string" || !options.monitor)
     ) {
@@ -349,7 +347,7 @@ export class ModelCheckpoint implements Callback {
         `${op}: monitor must be a non-empty string, got ${describe(options.monitor)}`,
       );
     }
-    this.path = options.path;
+    this.path = checkPath(options.path, op);
     this.monitor = options.monitor ?? "valLoss";
     this.mode = resolveMode(
       this.monitor,
@@ -517,13 +515,6 @@ async function existing(path: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function checkPath(path: unknown, op: string): string {
-  if (typeof path !== "string" || path === "") {
-    throw new TypeError(`${op}: path must be a non-empty string, got ${describe(path)}`);
-  }
-  return path;
 }
 
 /**

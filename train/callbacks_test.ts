@@ -208,7 +208,7 @@ Deno.test("ModelCheckpoint with saveBestOnly false writes every epoch's file", a
     assert.equal(await Deno.readTextFile(`${dir}/latest`), "e3.safetensors\n");
     assert.throws(
       () => new ModelCheckpoint({} as never),
-      /ModelCheckpoint: path must be a non-empty string/,
+      /ModelCheckpoint: path must be a file path \(a non-empty string or a file: URL\), got undefined/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

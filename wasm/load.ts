@@ -9,12 +9,12 @@
 import { NNC_RELAXED_GEMM_BASE64, NNC_WASM_BASE64, NNC_WASM_INITIAL_PAGES } from "./_nnc_wasm.ts";
 
 /** A kernel entry point: pointers and sizes in, a status out (see native/src/nnc.h). */
-type Fn = (...args: number[]) => number;
+export type NncKernel = (...args: number[]) => number;
 
 /** The functions libnnc's WebAssembly build exports (pointers are byte offsets into its memory). */
 export interface NncExports {
   /** Every kernel and helper of native/src/nnc.h, by its C name. */
-  readonly [name: string]: Fn;
+  readonly [name: string]: NncKernel;
 }
 
 /** An instantiated libnnc: its exports and its linear memory. */

@@ -10,8 +10,11 @@
  */
 import {
   asNDArray,
+  checkBool,
   checkInt,
   checkNumber,
+  checkOptions,
+  checkPositive,
   defaultRng,
   describe,
   type NDArrayLike,
@@ -90,18 +93,9 @@ interface Chooser {
 }
 
 function chooser(options: SamplingOptions | undefined, op: string): Chooser {
-  const o = options ?? {};
-  if (typeof o !== "object") {
-    throw new TypeError(`${op}: options must be an object, got ${describe(o)}`);
-  }
-  const greedy = o.greedy ?? false;
-  if (typeof greedy !== "boolean") {
-    throw new TypeError(`${op}: greedy must be a boolean, got ${describe(greedy)}`);
-  }
-  const temperature = checkNumber(o.temperature ?? 1, op, "temperature");
-  if (!(temperature > 0)) {
-    throw new RangeError(`${op}: temperature must be > 0, got ${temperature}`);
-  }
+  const o = checkOptions(options, op);
+  const greedy = checkBool(o.greedy ?? false, op, "greedy");
+  const temperature = checkPositive(o.temperature ?? 1, op, "temperature");
   const topK = o.topK === undefined ? Infinity : checkInt(o.topK, op, "topK", 1);
   const topP = checkNumber(o.topP ?? 1, op, "topP");
   if (!(topP > 0 && topP <= 1)) throw new RangeError(`${op}: topP must be in (0, 1], got ${topP}`);
@@ -398,11 +392,7 @@ export function beamSearch<S>(
 ): Hypothesis[] {
   const op = "beamSearch";
   checkDecoder(decoder, op);
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(
-      `${op}: options must be an object with maxLength, got ${describe(options)}`,
-    );
-  }
+  checkOptions(options, op, "maxLength");
   const k = checkInt(options.beamWidth ?? 5, op, "beamWidth", 1);
   const m = checkInt(options.candidatesPerBeam ?? k, op, "candidatesPerBeam", 1);
   const maxLength = checkInt(options.maxLength, op, "maxLength", 1);

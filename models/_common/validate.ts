@@ -1,23 +1,10 @@
-// Argument checks shared by the learners: every message names the learner, the value and the expectation.
-import { array, NDArray } from "@nnc/tensor";
+// Input conversion and checks specific to the learners (matrices and vectors of samples, feature
+// counts), built on @nnc/tensor's check functions: every message names the learner, the value and
+// the expectation.
+import { array, describe, fmtShape, NDArray } from "@nnc/tensor";
 import type { MatrixLike, VectorLike } from "./types.ts";
 
 export type { MatrixLike, VectorLike };
-
-/** `[2, 3]` for messages. */
-export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
-}
-
-/** Describes a value for an error message without dumping it. */
-export function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (v instanceof NDArray) return `an NDArray of shape ${fmtShape(v.shape)}`;
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (typeof v === "string") return JSON.stringify(v);
-  return typeof v;
-}
 
 /**
  * A 2-d contiguous float array from `x` (nested arrays become float64; int32 becomes float64; float32 and
@@ -124,52 +111,6 @@ export function assertFinite(op: string, m: NDArray, name = "x"): void {
       throw new RangeError(`${op}: ${name} contains ${v} at ${where}; expected finite values`);
     }
   }
-}
-
-/** Checks an integer option against a lower bound. */
-export function checkInt(op: string, name: string, v: unknown, min: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
-    throw new RangeError(`${op}: ${name} must be an integer >= ${min}, got ${describe(v)}`);
-  }
-  return v;
-}
-
-/** Checks a finite number option, optionally bounded. */
-export function checkNumber(
-  op: string,
-  name: string,
-  v: unknown,
-  min = -Infinity,
-  max = Infinity,
-): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) {
-    const range = min === -Infinity && max === Infinity
-      ? "a finite number"
-      : max === Infinity
-      ? `a finite number >= ${min}`
-      : min === -Infinity
-      ? `a finite number <= ${max}`
-      : `a number in [${min}, ${max}]`;
-    throw new RangeError(`${op}: ${name} must be ${range}, got ${describe(v)}`);
-  }
-  return v;
-}
-
-/** Checks a string option against its allowed values. */
-export function checkChoice<T extends string>(
-  op: string,
-  name: string,
-  v: unknown,
-  choices: readonly T[],
-): T {
-  if (typeof v !== "string" || !choices.includes(v as T)) {
-    throw new RangeError(
-      `${op}: ${name} must be one of ${choices.map((c) => JSON.stringify(c)).join(", ")}, got ${
-        describe(v)
-      }`,
-    );
-  }
-  return v as T;
 }
 
 /** Checks the feature count of a matrix against a fitted model. */

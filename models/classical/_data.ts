@@ -1,7 +1,7 @@
 // Shared plumbing of the classical learners: targets, class labels, the centring used for intercepts,
 // and dense float64 products through the backend's GEMM.
-import { matmul, NDArray } from "@nnc/tensor";
-import { fmtShape, toVector, type VectorLike } from "../_common/validate.ts";
+import { fmtShape, matmul, NDArray } from "@nnc/tensor";
+import { toVector, type VectorLike } from "../_common/validate.ts";
 
 /** Real-valued targets, one per row of a matrix of shape `shape`. */
 export function targetsFor(op: string, y: VectorLike, shape: readonly number[]): Float64Array {

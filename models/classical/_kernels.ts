@@ -1,6 +1,5 @@
 // Kernel plumbing shared by the kernel estimators: option checks, γ resolution, Gram matrices by GEMM.
-import { matmul, NDArray } from "@nnc/tensor";
-import { checkChoice, checkInt, checkNumber, describe } from "../_common/validate.ts";
+import { checkInt, checkNumber, checkOneOf, describe, matmul, NDArray } from "@nnc/tensor";
 import type { KernelFunction, KernelName, KernelOptions } from "./kernels.ts";
 
 /** A kernel with every parameter fixed (γ resolved against training data). */
@@ -19,15 +18,15 @@ export function checkKernel(
 ): Required<KernelOptions> {
   const kernel = o.kernel ?? defaults.kernel;
   if (typeof kernel !== "function") {
-    checkChoice(op, "kernel", kernel, ["linear", "poly", "rbf", "sigmoid"]);
+    checkOneOf(kernel, op, "kernel", ["linear", "poly", "rbf", "sigmoid"]);
   }
   const gamma = o.gamma ?? defaults.gamma;
-  if (gamma !== "scale" && gamma !== "auto") checkNumber(op, "gamma", gamma, Number.MIN_VALUE);
+  if (gamma !== "scale" && gamma !== "auto") checkNumber(gamma, op, "gamma", Number.MIN_VALUE);
   return {
     kernel,
     gamma,
-    degree: checkInt(op, "degree", o.degree ?? 3, 0),
-    coef0: checkNumber(op, "coef0", o.coef0 ?? 0),
+    degree: checkInt(o.degree ?? 3, op, "degree", 0),
+    coef0: checkNumber(o.coef0 ?? 0, op, "coef0"),
   };
 }
 

@@ -3,24 +3,18 @@
 import type { NDArray } from "@nnc/tensor";
 import {
   checkFeatures,
-  checkInt,
-  checkNumber,
   type MatrixLike,
   toFloat64,
   toMatrix,
   type VectorLike,
 } from "../_common/validate.ts";
-import {
-  centerRows,
-  columnMeans,
-  matTVec,
-  matVec,
-  meanOf,
-  notFitted,
-  r2,
-  targetsFor,
-  vectorOf,
-} from "./_data.ts";
+import { centerRows, columnMeans, matTVec, matVec, meanOf, targetsFor, vectorOf } from "./_data.ts";
+import { checkInt, checkNumber, checkOneOf } from "@nnc/tensor";
+import type {
+  GradientDescentOptions,
+  GradientDescentReduction,
+  LinearState,
+} from "./linear_regressor.ts";
 
 /** Rows and targets ready for a solver: centred when an intercept is fitted. */
 export interface Prepared {
@@ -61,42 +55,22 @@ export function interceptOf(p: Prepared, coef: Float64Array): number {
   return s;
 }
 
-/** How a gradient-descent loss is reduced over the samples: the notes use both. */
-export type Reduction = "sum" | "mean";
-
-/** Options of the gradient-descent solvers of the regressions. */
-export interface GradientDescentOptions {
-  /** Step α in θ ← θ − α∇l. Default 0.01. */
-  lr?: number;
-  /** Loss over the samples as a sum (the notes' Σ(y − f(x))²) or a mean (their SGD form). Default "mean". */
-  reduction?: Reduction;
-  /** Steps at most. Default 10,000. */
-  maxIter?: number;
-  /** Stop when the largest change of a parameter in one step is at most tol. Default 1e-10. */
-  tol?: number;
-}
-
 /** Checked gradient-descent options with defaults. */
 export interface GdSettings {
   lr: number;
-  reduction: Reduction;
+  reduction: GradientDescentReduction;
   maxIter: number;
   tol: number;
 }
 
 /** Checks {@link GradientDescentOptions}. */
 export function gdSettings(op: string, o: GradientDescentOptions): GdSettings {
-  const reduction = o.reduction ?? "mean";
-  if (reduction !== "sum" && reduction !== "mean") {
-    throw new RangeError(
-      `${op}: reduction must be "sum" or "mean", got ${JSON.stringify(reduction)}`,
-    );
-  }
+  const reduction = checkOneOf(o.reduction ?? "mean", op, "reduction", ["sum", "mean"]);
   return {
-    lr: checkNumber(op, "lr", o.lr ?? 0.01, Number.MIN_VALUE),
+    lr: checkNumber(o.lr ?? 0.01, op, "lr", Number.MIN_VALUE),
     reduction,
-    maxIter: checkInt(op, "maxIter", o.maxIter ?? 10_000, 1),
-    tol: checkNumber(op, "tol", o.tol ?? 1e-10, 0),
+    maxIter: checkInt(o.maxIter ?? 10_000, op, "maxIter", 1),
+    tol: checkNumber(o.tol ?? 1e-10, op, "tol", 0),
   };
 }
 
@@ -166,13 +140,6 @@ export function gdSquaredLoss(
   return { coef: w, intercept: b, nIter: it, losses };
 }
 
-/** Coefficients of a fitted linear regression. */
-export interface LinearState {
-  coef: Float64Array;
-  intercept: number;
-  nIter: number;
-}
-
 /** `x·w + b` as float64 `[n]` after checking the feature count. */
 export function linearPredict(op: string, x: MatrixLike, s: LinearState): NDArray {
   const m = toMatrix(op, x);
@@ -180,41 +147,4 @@ export function linearPredict(op: string, x: MatrixLike, s: LinearState): NDArra
   const f = matVec(m, s.coef);
   for (let i = 0; i < f.length; i++) f[i] += s.intercept;
   return vectorOf(f);
-}
-
-/** Base of the linear regressions: fitted attributes, `predict` and `score`. */
-export abstract class LinearRegressor {
-  /** Fitted state (null before `fit`). */
-  protected state: LinearState | null = null;
-  /** Name used in messages. */
-  protected abstract readonly estimator: string;
-
-  /** The fitted state, or a TypeError naming `op`. */
-  protected fitted(op: string): LinearState {
-    if (this.state === null) throw notFitted(op, this.estimator);
-    return this.state;
-  }
-  /** Weights w `[d]` (float64 copy). */
-  get coef(): NDArray {
-    return vectorOf(this.fitted(`${this.estimator}.coef`).coef);
-  }
-  /** Intercept b (0 without intercept). */
-  get intercept(): number {
-    return this.fitted(`${this.estimator}.intercept`).intercept;
-  }
-  /** Iterations the solver ran (1 for a closed form). */
-  get nIter(): number {
-    return this.fitted(`${this.estimator}.nIter`).nIter;
-  }
-  /** Predictions wᵀx + b (float64 `[n]`). */
-  predict(x: MatrixLike): NDArray {
-    const op = `${this.estimator}.predict`;
-    return linearPredict(op, x, this.fitted(op));
-  }
-  /** Coefficient of determination R² of the predictions on (x, y). */
-  score(x: MatrixLike, y: VectorLike): number {
-    const op = `${this.estimator}.score`;
-    const p = this.predict(x);
-    return r2(targetsFor(op, y, [p.size]), p.data);
-  }
 }

@@ -8,13 +8,13 @@
  * @module
  */
 import {
-  checkInt,
   type MatrixLike,
   toFloat64,
   toMatrix,
   toVector,
   type VectorLike,
 } from "../_common/validate.ts";
+import { checkInt, describe } from "@nnc/tensor";
 
 /** binom(a, b) as a bigint. */
 function binomial(a: number, b: number): bigint {
@@ -35,10 +35,12 @@ function binomial(a: number, b: number): bigint {
  * ```
  */
 export function coverCount(s: number, n: number): bigint {
-  checkInt("coverCount", "s", s, 1);
-  checkInt("coverCount", "n", n, 1);
-  // Beyond this the exact count has thousands of digits and takes minutes: a mistake, not a request.
-  if (s > 10_000) throw new RangeError(`coverCount: s must be at most 10000, got ${s}`);
+  // Beyond s = 10000 the exact count has thousands of digits and takes minutes: a mistake, not a request.
+  checkInt(s, "coverCount", "s", 1, 10_000);
+  // n may be astronomically large (only its first s terms count): any integer, not only a safe one.
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`coverCount: n must be an integer >= 1, got ${describe(n)}`);
+  }
   let sum = 0n;
   // C(s - 1, i) is 0 for i >= s, so a huge n adds nothing after s terms (and used to loop forever).
   for (let i = 0; i < Math.min(n, s); i++) sum += binomial(s - 1, i);
@@ -187,6 +189,6 @@ export function shatters(points: MatrixLike, options: SeparabilityOptions = {}):
  * ```
  */
 export function halfSpaceVcDimension(d: number, options: SeparabilityOptions = {}): number {
-  checkInt("halfSpaceVcDimension", "d", d, 1);
+  checkInt(d, "halfSpaceVcDimension", "d", 1);
   return (options.bias ?? true) ? d + 1 : d;
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkInt, checkNumber } from "../_common/validate.ts";
+import { checkInt, checkNumber } from "@nnc/tensor";
 
 /**
  * Edge length s^(1/p) of the sub-cube holding a fraction s of [0, 1]^p.
@@ -18,8 +18,8 @@ import { checkInt, checkNumber } from "../_common/validate.ts";
  * ```
  */
 export function neighborhoodEdge(fraction: number, dim: number): number {
-  checkNumber("neighborhoodEdge", "fraction", fraction, 0, 1);
-  checkInt("neighborhoodEdge", "dim", dim, 1);
+  checkNumber(fraction, "neighborhoodEdge", "fraction", 0, 1);
+  checkInt(dim, "neighborhoodEdge", "dim", 1);
   return fraction ** (1 / dim);
 }
 
@@ -33,8 +33,8 @@ export function neighborhoodEdge(fraction: number, dim: number): number {
  * ```
  */
 export function samplesForDensity(perAxis: number, dim: number): number {
-  checkNumber("samplesForDensity", "perAxis", perAxis, 0);
-  checkInt("samplesForDensity", "dim", dim, 1);
+  checkNumber(perAxis, "samplesForDensity", "perAxis", 0);
+  checkInt(dim, "samplesForDensity", "dim", 1);
   return perAxis ** dim;
 }
 
@@ -69,6 +69,6 @@ function logGamma(x: number): number {
  * ```
  */
 export function ballToCubeVolumeRatio(dim: number): number {
-  checkInt("ballToCubeVolumeRatio", "dim", dim, 1);
+  checkInt(dim, "ballToCubeVolumeRatio", "dim", 1);
   return Math.exp((dim / 2) * Math.log(Math.PI) - logGamma(dim / 2 + 1) - dim * Math.LN2);
 }

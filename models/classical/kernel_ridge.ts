@@ -5,15 +5,8 @@
  *
  * @module
  */
-import { linalg, NDArray } from "@nnc/tensor";
-import {
-  checkFeatures,
-  checkNumber,
-  describe,
-  type MatrixLike,
-  toMatrix,
-  type VectorLike,
-} from "../_common/validate.ts";
+import { checkNumber, checkOptions, linalg, NDArray } from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import { notFitted, r2, targetsFor, vectorOf } from "./_data.ts";
 import type { KernelOptions } from "./kernels.ts";
 import { checkKernel, gramMatrix, type ResolvedKernel, resolveKernel } from "./_kernels.ts";
@@ -45,10 +38,8 @@ export class KernelRidge {
   /** Checks the options. */
   constructor(options: KernelRidgeOptions = {}) {
     const op = "KernelRidge";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    this.alpha = checkNumber(op, "alpha", options.alpha ?? 1, Number.MIN_VALUE);
+    checkOptions(options, op);
+    this.alpha = checkNumber(options.alpha ?? 1, op, "alpha", Number.MIN_VALUE);
     this.#kernel = checkKernel(op, { coef0: 1, ...options }, { kernel: "linear", gamma: "auto" });
   }
 

@@ -6,16 +6,8 @@
  *
  * @module
  */
-import { matmul, NDArray } from "@nnc/tensor";
-import {
-  checkChoice,
-  checkFeatures,
-  checkInt,
-  describe,
-  type MatrixLike,
-  toMatrix,
-  type VectorLike,
-} from "../_common/validate.ts";
+import { checkInt, checkOneOf, checkOptions, matmul, NDArray } from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import {
   accuracy,
   decodeLabels,
@@ -131,8 +123,18 @@ function neighborWeights(
   }
 }
 
-/** Shared fitting and neighbour search. */
-abstract class KNeighborsBase {
+/**
+ * The base of {@link KNeighborsClassifier} and {@link KNeighborsRegressor}: the options, the stored
+ * training rows and the neighbour search (one GEMM for all distances).
+ *
+ * @example
+ * ```ts
+ * import { KNeighborsBase, KNeighborsRegressor } from "@nnc/models/classical";
+ * const knn = new KNeighborsRegressor({ nNeighbors: 2 });
+ * console.assert(knn instanceof KNeighborsBase && knn.nNeighbors === 2);
+ * ```
+ */
+export abstract class KNeighborsBase {
   /** k. */
   readonly nNeighbors: number;
   /** Weighting. */
@@ -144,12 +146,11 @@ abstract class KNeighborsBase {
   /** Name in messages. */
   protected abstract readonly estimator: string;
 
+  /** Checks the options; `op` names the estimator in messages. */
   constructor(op: string, options: KNeighborsOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    this.nNeighbors = checkInt(op, "nNeighbors", options.nNeighbors ?? 5, 1);
-    this.weights = checkChoice(op, "weights", options.weights ?? "uniform", [
+    options = checkOptions(options, op);
+    this.nNeighbors = checkInt(options.nNeighbors ?? 5, op, "nNeighbors", 1);
+    this.weights = checkOneOf(options.weights ?? "uniform", op, "weights", [
       "uniform",
       "distance",
     ]);
@@ -188,7 +189,7 @@ abstract class KNeighborsBase {
   /** The `k` (default nNeighbors) nearest training rows of each row of `x`, nearest first. */
   kneighbors(x: MatrixLike, k: number = this.nNeighbors): Neighbors {
     const op = `${this.estimator}.kneighbors`;
-    checkInt(op, "k", k, 1);
+    checkInt(k, op, "k", 1);
     const { dist, idx, m } = this.search(op, x, k);
     return {
       distances: NDArray.fromTyped(dist, [m, k]),
@@ -208,6 +209,7 @@ abstract class KNeighborsBase {
  * ```
  */
 export class KNeighborsClassifier extends KNeighborsBase {
+  /** Name used in messages. */
   protected readonly estimator = "KNeighborsClassifier";
   #classes: Float64Array | null = null;
   #labels: Int32Array = new Int32Array(0);
@@ -286,6 +288,7 @@ export class KNeighborsClassifier extends KNeighborsBase {
  * ```
  */
 export class KNeighborsRegressor extends KNeighborsBase {
+  /** Name used in messages. */
   protected readonly estimator = "KNeighborsRegressor";
   #y: Float64Array = new Float64Array(0);
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { array } from "@nnc/tensor";
 import { KNeighborsClassifier, KNeighborsRegressor } from "./knn.ts";
-import { assertClose, sklearnFixtures } from "./_fixtures_test_helpers.ts";
+import { assertClose, sklearnFixtures } from "./_fixtures_testing.ts";
 
 const fx = sklearnFixtures();
 const { x, y, y_reg, query } = fx.knn_data;

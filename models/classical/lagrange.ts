@@ -6,11 +6,8 @@
  *
  * @module
  */
-import { linalg, NDArray } from "@nnc/tensor";
+import { checkNumber, describe, fmtShape, linalg, NDArray } from "@nnc/tensor";
 import {
-  checkNumber,
-  describe,
-  fmtShape,
   type MatrixLike,
   toFloat64,
   toMatrix,
@@ -74,7 +71,7 @@ export function lagrangeQuadratic(problem: EqualityConstrainedQuadratic): Lagran
     ? new Float64Array(n)
     : toVector(op, problem.linear, "linear", n);
   const b = toVector(op, problem.rhs, "rhs", m);
-  const c = checkNumber(op, "constant", problem.constant ?? 0);
+  const c = checkNumber(problem.constant ?? 0, op, "constant");
   const h = toFloat64(hm), a = toFloat64(am);
   const size = n + m;
   const kkt = new Float64Array(size * size), rhs = new Float64Array(size);

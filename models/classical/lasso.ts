@@ -5,16 +5,11 @@
  *
  * @module
  */
-import {
-  checkChoice,
-  checkInt,
-  checkNumber,
-  describe,
-  type MatrixLike,
-  type VectorLike,
-} from "../_common/validate.ts";
+import type { MatrixLike, VectorLike } from "../_common/validate.ts";
 import { gemm } from "./_data.ts";
-import { interceptOf, LinearRegressor, prepare, type Prepared } from "./_linear.ts";
+import { interceptOf, prepare, type Prepared } from "./_linear.ts";
+import { LinearRegressor } from "./linear_regressor.ts";
+import { checkInt, checkNumber, checkOneOf, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link Lasso}. */
 export interface LassoOptions {
@@ -47,6 +42,7 @@ export function softThreshold(v: number, t: number): number {
  * ```
  */
 export class Lasso extends LinearRegressor {
+  /** Name used in messages. */
   protected readonly estimator = "Lasso";
   /** Penalty weight α. */
   readonly alpha: number;
@@ -59,25 +55,23 @@ export class Lasso extends LinearRegressor {
   /** Duality-gap tolerance. */
   readonly tol: number;
   /** Duality gap at the end of the last fit (on the (1/2n) objective). */
-  dualGap = NaN;
+  dualGap: number = NaN;
 
   /** Checks the options. */
   constructor(options: LassoOptions = {}) {
     super();
     const op = "Lasso";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    this.alpha = checkNumber(op, "alpha", options.alpha ?? 1, 0);
+    checkOptions(options, op);
+    this.alpha = checkNumber(options.alpha ?? 1, op, "alpha", 0);
     this.fitIntercept = options.fitIntercept ?? true;
-    this.solver = checkChoice(op, "solver", options.solver ?? "cd", ["cd", "proximal"]);
+    this.solver = checkOneOf(options.solver ?? "cd", op, "solver", ["cd", "proximal"]);
     this.maxIter = checkInt(
+      options.maxIter ?? (this.solver === "cd" ? 1000 : 100_000),
       op,
       "maxIter",
-      options.maxIter ?? (this.solver === "cd" ? 1000 : 100_000),
       1,
     );
-    this.tol = checkNumber(op, "tol", options.tol ?? 1e-4, 0);
+    this.tol = checkNumber(options.tol ?? 1e-4, op, "tol", 0);
   }
 
   /** Fits to `x` `[n, d]` and `y` `[n]`; returns this model. */

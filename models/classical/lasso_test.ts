@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Lasso, softThreshold } from "./lasso.ts";
-import { assertClose, sklearnFixtures } from "./_fixtures_test_helpers.ts";
+import { assertClose, sklearnFixtures } from "./_fixtures_testing.ts";
 
 const fx = sklearnFixtures();
 const { x, y } = fx.regression;

@@ -5,19 +5,12 @@
  *
  * @module
  */
-import { linalg, NDArray } from "@nnc/tensor";
+import { checkOneOf, checkOptions, linalg, NDArray } from "@nnc/tensor";
 import { solveSpd } from "./_solve.ts";
-import { checkChoice, describe, type MatrixLike, type VectorLike } from "../_common/validate.ts";
+import type { MatrixLike, VectorLike } from "../_common/validate.ts";
 import { gemm } from "./_data.ts";
-import {
-  type GdSettings,
-  gdSettings,
-  gdSquaredLoss,
-  type GradientDescentOptions,
-  interceptOf,
-  LinearRegressor,
-  prepare,
-} from "./_linear.ts";
+import { type GdSettings, gdSettings, gdSquaredLoss, interceptOf, prepare } from "./_linear.ts";
+import { type GradientDescentOptions, LinearRegressor } from "./linear_regressor.ts";
 
 /** How {@link LinearRegression} solves. */
 export type LinearSolver = "lstsq" | "normal" | "gd";
@@ -42,6 +35,7 @@ export interface LinearRegressionOptions extends GradientDescentOptions {
  * ```
  */
 export class LinearRegression extends LinearRegressor {
+  /** Name used in messages. */
   protected readonly estimator = "LinearRegression";
   /** Whether an intercept is fitted. */
   readonly fitIntercept: boolean;
@@ -55,11 +49,9 @@ export class LinearRegression extends LinearRegressor {
   constructor(options: LinearRegressionOptions = {}) {
     super();
     const op = "LinearRegression";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     this.fitIntercept = options.fitIntercept ?? true;
-    this.solver = checkChoice(op, "solver", options.solver ?? "lstsq", ["lstsq", "normal", "gd"]);
+    this.solver = checkOneOf(options.solver ?? "lstsq", op, "solver", ["lstsq", "normal", "gd"]);
     this.#gd = gdSettings(op, options);
   }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { LinearRegression } from "./linear_regression.ts";
 import { Ridge } from "./ridge.ts";
-import { assertClose, sklearnFixtures } from "./_fixtures_test_helpers.ts";
+import { assertClose, sklearnFixtures } from "./_fixtures_testing.ts";
 
 const fx = sklearnFixtures();
 const { x, y } = fx.regression;

@@ -6,16 +6,8 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
-import {
-  checkFeatures,
-  checkInt,
-  checkNumber,
-  describe,
-  type MatrixLike,
-  toMatrix,
-  type VectorLike,
-} from "../_common/validate.ts";
+import { checkInt, checkNumber, checkOptions, NDArray, Rng } from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import { accuracy, decodeLabels, encodeLabels, notFitted } from "./_data.ts";
 
 /** Options of {@link LinearSVM}. */
@@ -58,11 +50,9 @@ export class LinearSVM {
   /** Checks the options. */
   constructor(options: LinearSVMOptions = {}) {
     const op = "LinearSVM";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    this.lambda = checkNumber(op, "lambda", options.lambda ?? 1e-3, Number.MIN_VALUE);
-    this.epochs = checkInt(op, "epochs", options.epochs ?? 50, 1);
+    checkOptions(options, op);
+    this.lambda = checkNumber(options.lambda ?? 1e-3, op, "lambda", Number.MIN_VALUE);
+    this.epochs = checkInt(options.epochs ?? 50, op, "epochs", 1);
     this.#rng = options.rng ?? new Rng(0);
   }
 

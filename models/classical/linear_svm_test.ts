@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Rng } from "@nnc/tensor";
 import { LinearSVM } from "./linear_svm.ts";
 import { SVC } from "./svc.ts";
-import { sklearnFixtures } from "./_fixtures_test_helpers.ts";
+import { sklearnFixtures } from "./_fixtures_testing.ts";
 
 const fx = sklearnFixtures();
 

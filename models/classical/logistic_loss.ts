@@ -9,13 +9,13 @@
 import type { NDArray } from "@nnc/tensor";
 import {
   checkFeatures,
-  checkNumber,
   type MatrixLike,
   toMatrix,
   toVector,
   type VectorLike,
 } from "../_common/validate.ts";
 import { targetsFor, vectorOf } from "./_data.ts";
+import { checkNumber } from "@nnc/tensor";
 
 /** A loss value with its gradient. */
 export interface LossAndGradient {
@@ -35,7 +35,7 @@ function scoresOf(op: string, x: MatrixLike, y: VectorLike, w: VectorLike, b: nu
   const t = targetsFor(op, y, m.shape);
   const wv = toVector(op, w, "coef");
   checkFeatures(op, m, wv.length);
-  checkNumber(op, "intercept", b);
+  checkNumber(b, op, "intercept");
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = b;
@@ -127,7 +127,7 @@ export function sigmoidSquaredLoss(
  * ```
  */
 export function sigmoidDerivative(z: number): number {
-  checkNumber("sigmoidDerivative", "z", z);
+  checkNumber(z, "sigmoidDerivative", "z");
   const s = sigma(z);
   return s * (1 - s);
 }

@@ -6,21 +6,12 @@
  *
  * @module
  */
-import { matmul, NDArray } from "@nnc/tensor";
-import {
-  checkChoice,
-  checkFeatures,
-  checkInt,
-  checkNumber,
-  describe,
-  type MatrixLike,
-  toMatrix,
-  type VectorLike,
-} from "../_common/validate.ts";
+import { checkInt, checkNumber, checkOneOf, checkOptions, matmul, NDArray } from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import { accuracy, decodeLabels, encodeLabels, notFitted } from "./_data.ts";
 import { lbfgs } from "./_lbfgs.ts";
 import { solveSpd } from "./_solve.ts";
-import type { Reduction } from "./_linear.ts";
+import type { GradientDescentReduction } from "./linear_regressor.ts";
 
 /** Options of {@link LogisticRegression}. */
 export interface LogisticRegressionOptions {
@@ -41,7 +32,7 @@ export interface LogisticRegressionOptions {
   /** gd: step α. Default 0.1. */
   lr?: number;
   /** gd: log-loss summed (the notes' l = Σcᵢ) or averaged over samples. Default "mean". */
-  reduction?: Reduction;
+  reduction?: GradientDescentReduction;
 }
 
 type Mode = "binary" | "multinomial" | "ovr";
@@ -87,7 +78,7 @@ export class LogisticRegression {
   /** gd step. */
   readonly lr: number;
   /** gd reduction. */
-  readonly reduction: Reduction;
+  readonly reduction: GradientDescentReduction;
   /** Objective before each gd step of the last fit (for the first binary problem under ovr). */
   lossHistory: number[] = [];
   #fit: Fitted | null = null;
@@ -95,23 +86,21 @@ export class LogisticRegression {
   /** Checks the options. */
   constructor(options: LogisticRegressionOptions = {}) {
     const op = "LogisticRegression";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    this.C = checkNumber(op, "C", options.C ?? 1, Number.MIN_VALUE);
-    this.penalty = checkChoice(op, "penalty", options.penalty ?? "l2", ["l2", "none"]);
+    checkOptions(options, op);
+    this.C = checkNumber(options.C ?? 1, op, "C", Number.MIN_VALUE);
+    this.penalty = checkOneOf(options.penalty ?? "l2", op, "penalty", ["l2", "none"]);
     this.fitIntercept = options.fitIntercept ?? true;
-    this.solver = checkChoice(op, "solver", options.solver ?? "lbfgs", ["lbfgs", "newton", "gd"]);
-    this.multiClass = checkChoice(op, "multiClass", options.multiClass ?? "auto", [
+    this.solver = checkOneOf(options.solver ?? "lbfgs", op, "solver", ["lbfgs", "newton", "gd"]);
+    this.multiClass = checkOneOf(options.multiClass ?? "auto", op, "multiClass", [
       "auto",
       "multinomial",
       "ovr",
     ]);
     const defIter = { lbfgs: 1000, newton: 100, gd: 10_000 }[this.solver];
-    this.maxIter = checkInt(op, "maxIter", options.maxIter ?? defIter, 1);
-    this.tol = checkNumber(op, "tol", options.tol ?? 1e-6, 0);
-    this.lr = checkNumber(op, "lr", options.lr ?? 0.1, Number.MIN_VALUE);
-    this.reduction = checkChoice(op, "reduction", options.reduction ?? "mean", ["sum", "mean"]);
+    this.maxIter = checkInt(options.maxIter ?? defIter, op, "maxIter", 1);
+    this.tol = checkNumber(options.tol ?? 1e-6, op, "tol", 0);
+    this.lr = checkNumber(options.lr ?? 0.1, op, "lr", Number.MIN_VALUE);
+    this.reduction = checkOneOf(options.reduction ?? "mean", op, "reduction", ["sum", "mean"]);
   }
 
   /** Fits to `x` `[n, d]` and class labels `y` `[n]` (at least two classes); returns this model. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { LogisticRegression } from "./logistic_regression.ts";
 import { logisticLoss, sigmoidDerivative, sigmoidSquaredLoss } from "./logistic_loss.ts";
-import { assertClose, sklearnFixtures } from "./_fixtures_test_helpers.ts";
+import { assertClose, sklearnFixtures } from "./_fixtures_testing.ts";
 
 const fx = sklearnFixtures();
 const { x, y_binary, y_multi } = fx.classification;

@@ -22,6 +22,7 @@
  *
  * @module
  */
+export * from "./linear_regressor.ts";
 export * from "./linear_regression.ts";
 export * from "./ridge.ts";
 export * from "./lasso.ts";

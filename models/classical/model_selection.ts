@@ -5,15 +5,8 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
-import {
-  checkInt,
-  checkNumber,
-  describe,
-  type MatrixLike,
-  toMatrix,
-  type VectorLike,
-} from "../_common/validate.ts";
+import { checkInt, checkNumber, describe, NDArray, Rng } from "@nnc/tensor";
+import { type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import { gatherRows, targetsFor } from "./_data.ts";
 
 /** What model selection needs of an estimator. */
@@ -55,9 +48,8 @@ export interface KFoldOptions {
  */
 export function kFold(n: number, options: KFoldOptions = {}): Split[] {
   const op = "kFold";
-  checkInt(op, "n", n, 1);
-  if (n > 2 ** 31 - 1) throw new RangeError(`${op}: n must be at most 2^31-1 rows, got ${n}`);
-  const k = checkInt(op, "nSplits", options.nSplits ?? 5, 2);
+  checkInt(n, op, "n", 1, 2 ** 31 - 1);
+  const k = checkInt(options.nSplits ?? 5, op, "nSplits", 2);
   if (k > n) throw new RangeError(`${op}: nSplits = ${k} exceeds the ${n} rows`);
   const order = options.shuffle
     ? (options.rng ?? new Rng(0)).permutation(n)
@@ -91,9 +83,13 @@ function checkedData(op: string, x: MatrixLike, y: VectorLike): { m: NDArray; t:
 
 /** A train/test split of rows and targets. */
 export interface TrainTestSplit {
+  /** Training rows. */
   xTrain: NDArray;
+  /** Test rows. */
   xTest: NDArray;
+  /** Targets of the training rows. */
   yTrain: NDArray;
+  /** Targets of the test rows. */
   yTest: NDArray;
 }
 
@@ -125,7 +121,7 @@ export function trainTestSplit(
   const op = "trainTestSplit";
   const { m, t } = checkedData(op, x, y);
   const n = m.shape[0];
-  const frac = checkNumber(op, "testSize", options.testSize ?? 0.25, 0, 1);
+  const frac = checkNumber(options.testSize ?? 0.25, op, "testSize", 0, 1);
   const nTest = Math.ceil(frac * n);
   if (nTest < 1 || nTest >= n) {
     throw new RangeError(
@@ -144,7 +140,9 @@ export function trainTestSplit(
 
 /** A train/validation/test split. */
 export interface TrainValTestSplit extends TrainTestSplit {
+  /** Validation rows. */
   xVal: NDArray;
+  /** Targets of the validation rows. */
   yVal: NDArray;
 }
 
@@ -183,7 +181,7 @@ export function trainValTestSplit(
   if (!Array.isArray(f) || f.length !== 3) {
     throw new TypeError(`${op}: fractions must be [train, validation, test], got ${describe(f)}`);
   }
-  f.forEach((v, i) => checkNumber(op, `fractions[${i}]`, v, 0, 1));
+  f.forEach((v, i) => checkNumber(v, op, `fractions[${i}]`, 0, 1));
   if (Math.abs(f[0] + f[1] + f[2] - 1) > 1e-9) {
     throw new RangeError(
       `${op}: fractions must sum to 1, got ${f.join(" + ")} = ${f[0] + f[1] + f[2]}`,
@@ -214,7 +212,7 @@ export interface CrossValidationOptions {
 
 function splitsFor(op: string, n: number, o: CrossValidationOptions): readonly Split[] {
   if (Array.isArray(o.cv)) return o.cv as readonly Split[];
-  return kFold(n, { nSplits: checkInt(op, "cv", o.cv ?? 5, 2), shuffle: o.shuffle, rng: o.rng });
+  return kFold(n, { nSplits: checkInt(o.cv ?? 5, op, "cv", 2), shuffle: o.shuffle, rng: o.rng });
 }
 
 /**

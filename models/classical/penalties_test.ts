@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { l1Penalty, l1PenaltySubgrad, l2Penalty, l2PenaltyGrad } from "./penalties.ts";
 import { Ridge } from "./ridge.ts";
 import { Lasso } from "./lasso.ts";
-import { sklearnFixtures } from "./_fixtures_test_helpers.ts";
+import { sklearnFixtures } from "./_fixtures_testing.ts";
 
 Deno.test("penalties: the notes' per-weight values and totals", () => {
   // spec: 002-part-b/G1

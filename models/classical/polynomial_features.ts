@@ -5,14 +5,8 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
-import {
-  checkFeatures,
-  checkInt,
-  describe,
-  type MatrixLike,
-  toMatrix,
-} from "../_common/validate.ts";
+import { checkInt, checkOptions, NDArray } from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toMatrix } from "../_common/validate.ts";
 
 /** Options of {@link PolynomialFeatures}. */
 export interface PolynomialFeaturesOptions {
@@ -47,10 +41,8 @@ export class PolynomialFeatures {
   /** Checks the options. */
   constructor(options: PolynomialFeaturesOptions = {}) {
     const op = "PolynomialFeatures";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    this.degree = checkInt(op, "degree", options.degree ?? 2, 0);
+    checkOptions(options, op);
+    this.degree = checkInt(options.degree ?? 2, op, "degree", 0);
     this.includeBias = options.includeBias ?? true;
     this.interactionOnly = options.interactionOnly ?? false;
   }

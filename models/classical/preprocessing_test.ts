@@ -3,7 +3,7 @@ import { array } from "@nnc/tensor";
 import { PolynomialFeatures } from "./polynomial_features.ts";
 import { StandardScaler } from "./standard_scaler.ts";
 import { LinearRegression } from "./linear_regression.ts";
-import { assertClose, sklearnFixtures } from "./_fixtures_test_helpers.ts";
+import { assertClose, sklearnFixtures } from "./_fixtures_testing.ts";
 
 const fx = sklearnFixtures();
 

@@ -5,24 +5,12 @@
  *
  * @module
  */
-import {
-  checkChoice,
-  checkNumber,
-  describe,
-  type MatrixLike,
-  type VectorLike,
-} from "../_common/validate.ts";
+import type { MatrixLike, VectorLike } from "../_common/validate.ts";
 import { gemm } from "./_data.ts";
-import {
-  type GdSettings,
-  gdSettings,
-  gdSquaredLoss,
-  type GradientDescentOptions,
-  interceptOf,
-  LinearRegressor,
-  prepare,
-} from "./_linear.ts";
+import { type GdSettings, gdSettings, gdSquaredLoss, interceptOf, prepare } from "./_linear.ts";
+import { type GradientDescentOptions, LinearRegressor } from "./linear_regressor.ts";
 import { solveSpd } from "./_solve.ts";
+import { checkNumber, checkOneOf, checkOptions } from "@nnc/tensor";
 
 /** Options of {@link Ridge}. */
 export interface RidgeOptions extends GradientDescentOptions {
@@ -46,6 +34,7 @@ export interface RidgeOptions extends GradientDescentOptions {
  * ```
  */
 export class Ridge extends LinearRegressor {
+  /** Name used in messages. */
   protected readonly estimator = "Ridge";
   /** Penalty weight α. */
   readonly alpha: number;
@@ -61,12 +50,10 @@ export class Ridge extends LinearRegressor {
   constructor(options: RidgeOptions = {}) {
     super();
     const op = "Ridge";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    this.alpha = checkNumber(op, "alpha", options.alpha ?? 1, 0);
+    checkOptions(options, op);
+    this.alpha = checkNumber(options.alpha ?? 1, op, "alpha", 0);
     this.fitIntercept = options.fitIntercept ?? true;
-    this.solver = checkChoice(op, "solver", options.solver ?? "cholesky", ["cholesky", "gd"]);
+    this.solver = checkOneOf(options.solver ?? "cholesky", op, "solver", ["cholesky", "gd"]);
     this.#gd = gdSettings(op, options);
   }
 

@@ -4,14 +4,8 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
-import {
-  checkFeatures,
-  describe,
-  type MatrixLike,
-  toFloat64,
-  toMatrix,
-} from "../_common/validate.ts";
+import { checkOptions, NDArray } from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toFloat64, toMatrix } from "../_common/validate.ts";
 import { columnMeans } from "./_data.ts";
 
 /** Options of {@link StandardScaler}. */
@@ -42,9 +36,7 @@ export class StandardScaler {
 
   /** Checks the options. */
   constructor(options: StandardScalerOptions = {}) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`StandardScaler: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, "StandardScaler");
     this.withMean = options.withMean ?? true;
     this.withStd = options.withStd ?? true;
   }

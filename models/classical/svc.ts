@@ -7,17 +7,8 @@
  *
  * @module
  */
-import { matmul, NDArray } from "@nnc/tensor";
-import {
-  checkChoice,
-  checkFeatures,
-  checkInt,
-  checkNumber,
-  describe,
-  type MatrixLike,
-  toMatrix,
-  type VectorLike,
-} from "../_common/validate.ts";
+import { checkInt, checkNumber, checkOneOf, checkOptions, matmul, NDArray } from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toMatrix, type VectorLike } from "../_common/validate.ts";
 import { accuracy, decodeLabels, encodeLabels, gatherRows, notFitted } from "./_data.ts";
 import type { KernelFunction, KernelName, KernelOptions } from "./kernels.ts";
 import {
@@ -96,20 +87,18 @@ export class SVC {
   /** Checks the options. */
   constructor(options: SVCOptions = {}) {
     const op = "SVC";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    this.C = checkNumber(op, "C", options.C ?? 1, Number.MIN_VALUE);
-    this.tol = checkNumber(op, "tol", options.tol ?? 1e-3, Number.MIN_VALUE);
-    this.maxIter = checkInt(op, "maxIter", options.maxIter ?? 0, 0);
-    this.multiClass = checkChoice(op, "multiClass", options.multiClass ?? "ovo", ["ovo", "ovr"]);
-    this.decisionFunctionShape = checkChoice(
+    checkOptions(options, op);
+    this.C = checkNumber(options.C ?? 1, op, "C", Number.MIN_VALUE);
+    this.tol = checkNumber(options.tol ?? 1e-3, op, "tol", Number.MIN_VALUE);
+    this.maxIter = checkInt(options.maxIter ?? 0, op, "maxIter", 0);
+    this.multiClass = checkOneOf(options.multiClass ?? "ovo", op, "multiClass", ["ovo", "ovr"]);
+    this.decisionFunctionShape = checkOneOf(
+      options.decisionFunctionShape ?? "ovr",
       op,
       "decisionFunctionShape",
-      options.decisionFunctionShape ?? "ovr",
       ["ovr", "ovo"],
     );
-    this.cacheSize = checkNumber(op, "cacheSize", options.cacheSize ?? 1024, Number.MIN_VALUE);
+    this.cacheSize = checkNumber(options.cacheSize ?? 1024, op, "cacheSize", Number.MIN_VALUE);
     this.#kernel = checkKernel(op, options, { kernel: "rbf", gamma: "scale" });
   }
 

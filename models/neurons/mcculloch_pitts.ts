@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { describe, NDArray } from "@nnc/tensor";
 import {
   checkFeatures,
-  describe,
   type MatrixLike,
   toMatrix,
   toVector,

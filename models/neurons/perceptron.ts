@@ -5,13 +5,9 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOptions, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
 import {
   checkFeatures,
-  checkInt,
-  checkNumber,
-  describe,
-  fmtShape,
   type MatrixLike,
   toMatrix,
   toVector,
@@ -64,11 +60,9 @@ export class Perceptron {
   /** Checks the options. */
   constructor(options: PerceptronOptions = {}) {
     const op = "Perceptron";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     this.useBias = options.bias ?? true;
-    this.lr = checkNumber(op, "lr", options.lr ?? 1, Number.MIN_VALUE);
+    this.lr = checkNumber(options.lr ?? 1, op, "lr", Number.MIN_VALUE);
     if (options.weights !== undefined) this.#w = toVector(op, options.weights, "weights");
   }
 
@@ -135,7 +129,7 @@ export class Perceptron {
     }
     if (this.#w === null) this.#w = new Float64Array(d);
     checkFeatures(op, m, this.#w.length);
-    const epochs = checkInt(op, "epochs", options.epochs ?? 100, 1);
+    const epochs = checkInt(options.epochs ?? 100, op, "epochs", 1);
     const rng = options.rng ?? new Rng(0);
     this.history = [];
     this.#converged = false;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describe, eye, NDArray, type Rng } from "@nnc/tensor";
+import { checkOptions, describe, eye, NDArray, type Rng } from "@nnc/tensor";
 import { dropout, embedding, noGrad, Tensor } from "@nnc/autograd";
 import { Embedding, GRU, Linear, LSTM, Module, RNN } from "@nnc/layers";
 import type { Decoder } from "../_common/sampling.ts";
@@ -127,11 +127,7 @@ export class CharLM
   constructor(options: CharLMOptions) {
     super();
     const op = "CharLM";
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(
-        `${op}: options must be an object with vocabSize, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "vocabSize");
     const V = options.vocabSize;
     if (!Number.isInteger(V) || V < 1) {
       throw new RangeError(`${op}: vocabSize must be an integer >= 1, got ${describe(V)}`);

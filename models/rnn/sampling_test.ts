@@ -50,7 +50,10 @@ Deno.test("samplingDistribution: temperature, top-k and top-p as their definitio
   // The nucleus of 0.8 is {0.5, 0.25, 0.15} (0.75 is not enough).
   near(samplingDistribution(logits, { topP: 0.8 })[0], [0.5 / 0.9, 0.25 / 0.9, 0.15 / 0.9, 0]);
   near(samplingDistribution(logits, { greedy: true })[0], [1, 0, 0, 0]);
-  assert.throws(() => sampleNext(logits, { temperature: 0 }), /temperature must be > 0, got 0/);
+  assert.throws(
+    () => sampleNext(logits, { temperature: 0 }),
+    /temperature must be a finite number > 0, got 0/,
+  );
   assert.throws(() => sampleNext(logits, { topP: 1.5 }), /topP must be in \(0, 1\]/);
   assert.throws(
     () => sampleNext(array([[[1]]])),

@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { defaultRng, describe, NDArray, type Rng } from "@nnc/tensor";
+import {
+  checkInt,
+  checkOneOf,
+  checkOptions,
+  defaultRng,
+  describe,
+  NDArray,
+  type Rng,
+} from "@nnc/tensor";
 import { concat, noGrad, stack, Tensor } from "@nnc/autograd";
 import {
   AdditiveAttention,
@@ -185,39 +193,21 @@ export class Seq2Seq
   constructor(options: Seq2SeqOptions) {
     super();
     const op = "Seq2Seq";
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    const vocab = (v: unknown, name: string) => {
-      if (!Number.isInteger(v) || (v as number) < 1) {
-        throw new RangeError(`${op}: ${name} must be an integer >= 1, got ${describe(v)}`);
-      }
-      return v as number;
-    };
-    this.sourceVocab = vocab(options.sourceVocab, "sourceVocab");
-    this.targetVocab = vocab(options.targetVocab, "targetVocab");
-    const attention = options.attention ?? "bahdanau";
-    if (!["bahdanau", "luong", "none"].includes(attention)) {
-      throw new TypeError(
-        `${op}: attention must be "bahdanau", "luong" or "none", got ${describe(attention)}`,
-      );
-    }
-    const cell = options.cell ?? "gru";
-    if (cell !== "gru" && cell !== "lstm") {
-      throw new TypeError(`${op}: cell must be "gru" or "lstm", got ${describe(cell)}`);
-    }
+    options = checkOptions(options, op, "sourceVocab and targetVocab");
+    this.sourceVocab = checkInt(options.sourceVocab, op, "sourceVocab", 1);
+    this.targetVocab = checkInt(options.targetVocab, op, "targetVocab", 1);
+    const attention = checkOneOf(options.attention ?? "bahdanau", op, "attention", [
+      "bahdanau",
+      "luong",
+      "none",
+    ]);
+    const cell = checkOneOf(options.cell ?? "gru", op, "cell", ["gru", "lstm"]);
     this.attentionType = attention;
     this.pad = options.pad ?? 0;
     this.bos = options.bos ?? 1;
     this.eos = options.eos ?? 2;
     for (const [name, id] of [["pad", this.pad], ["bos", this.bos], ["eos", this.eos]] as const) {
-      if (!Number.isInteger(id) || id < 0 || id >= this.targetVocab) {
-        throw new RangeError(
-          `${op}: ${name} must be a target token id in [0, ${this.targetVocab}), got ${
-            describe(id)
-          }`,
-        );
-      }
+      checkInt(id, op, `${name} (a target token id)`, 0, this.targetVocab - 1);
     }
     const E = options.embeddingDim ?? 32, H = options.hiddenSize ?? 64;
     const D = (options.bidirectional ?? true) ? 2 : 1;

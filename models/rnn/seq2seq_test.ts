@@ -138,11 +138,11 @@ Deno.test("Seq2Seq rejects bad options and inputs, naming the model and the valu
   );
   assert.throws(
     () => new Seq2Seq({ sourceVocab: 5, targetVocab: 2 }),
-    /eos must be a target token id in \[0, 2\), got 2/,
+    /Seq2Seq: eos \(a target token id\) must be an integer in \[0, 1\], got 2/,
   );
   assert.throws(
     () => new Seq2Seq({ sourceVocab: 5, targetVocab: 5, attention: "dot" as "luong" }),
-    /attention must be "bahdanau", "luong" or "none"/,
+    /Seq2Seq: attention must be one of "bahdanau", "luong", "none", got "dot"/,
   );
   const m = small();
   assert.throws(

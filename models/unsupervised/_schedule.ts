@@ -1,6 +1,6 @@
 // Learning-rate schedules and random starts shared by the Hebbian-family learners.
 import type { Rng } from "@nnc/tensor";
-import { describe } from "../_common/validate.ts";
+import { describe } from "@nnc/tensor";
 
 /** Checks a learning-rate option and returns it as a schedule. */
 export function learningRateSchedule(op: string, lr: unknown): (step: number) => number {

@@ -7,13 +7,9 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, checkOptions, NDArray, Rng } from "@nnc/tensor";
 import {
-  checkChoice,
   checkFeatures,
-  checkInt,
-  checkNumber,
-  describe,
   type MatrixLike,
   toFloat64,
   toMatrix,
@@ -111,14 +107,12 @@ export class CompetitiveLearning {
   /** Checks the options. */
   constructor(options: CompetitiveOptions) {
     const op = "CompetitiveLearning";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    this.lr = checkNumber(op, "lr", options.lr ?? 0.5);
+    options = checkOptions(options, op);
+    this.lr = checkNumber(options.lr ?? 0.5, op, "lr");
     this.scaleByOutput = options.scaleByOutput ?? false;
-    this.tieBreak = checkChoice(op, "tieBreak", options.tieBreak ?? "first", TIE_BREAKS);
-    this.round = checkChoice(op, "round", options.round ?? "none", ROUND_MODES);
-    this.winner = checkChoice(op, "winner", options.winner ?? "field", WINNER_RULES);
+    this.tieBreak = checkOneOf(options.tieBreak ?? "first", op, "tieBreak", TIE_BREAKS);
+    this.round = checkOneOf(options.round ?? "none", op, "round", ROUND_MODES);
+    this.winner = checkOneOf(options.winner ?? "field", op, "winner", WINNER_RULES);
     this.#rng = options.rng ?? new Rng(0);
     if (options.weights !== undefined) {
       const w = toMatrix(op, options.weights, "weights");
@@ -129,7 +123,7 @@ export class CompetitiveLearning {
       if (options.nUnits === undefined) {
         throw new TypeError(`${op}: give either weights ([units, d]) or nUnits`);
       }
-      this.#units = checkInt(op, "nUnits", options.nUnits, 1);
+      this.#units = checkInt(options.nUnits, op, "nUnits", 1);
     }
   }
 
@@ -225,7 +219,7 @@ export class CompetitiveLearning {
   fit(x: MatrixLike, options: CompetitiveFitOptions = {}): this {
     const op = "CompetitiveLearning.fit";
     const m = toMatrix(op, x);
-    const epochs = checkInt(op, "epochs", options.epochs ?? 1, 1);
+    const epochs = checkInt(options.epochs ?? 1, op, "epochs", 1);
     this.#ensure(op, m);
     const [n, d] = m.shape;
     const fields = new Float64Array(this.#units), scores = new Float64Array(this.#units);
@@ -283,7 +277,7 @@ export class CompetitiveLearning {
 
   /** Batch epochs until no unit moves or `epochs` have run; returns this model. */
   fitBatch(x: MatrixLike, options: { epochs?: number } = {}): this {
-    const epochs = checkInt("CompetitiveLearning.fitBatch", "epochs", options.epochs ?? 100, 1);
+    const epochs = checkInt(options.epochs ?? 100, "CompetitiveLearning.fitBatch", "epochs", 1);
     for (let e = 0; e < epochs; e++) if (this.batchStep(x) === 0) break;
     return this;
   }

@@ -5,13 +5,9 @@
  *
  * @module
  */
-import { NDArray } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, checkOptions, NDArray } from "@nnc/tensor";
 import {
-  checkChoice,
   checkFeatures,
-  checkInt,
-  checkNumber,
-  describe,
   type MatrixLike,
   toFloat64,
   toMatrix,
@@ -69,14 +65,10 @@ export class Hebbian {
   /** Checks the options. */
   constructor(options: HebbianOptions) {
     const op = "Hebbian";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with weights, got ${describe(options)}`,
-      );
-    }
-    this.lr = checkNumber(op, "lr", options.lr ?? 1);
-    this.decay = checkNumber(op, "decay", options.decay ?? 1);
-    this.output = checkChoice(op, "output", options.output ?? "sign", ["sign", "linear"]);
+    checkOptions(options, op, "weights");
+    this.lr = checkNumber(options.lr ?? 1, op, "lr");
+    this.decay = checkNumber(options.decay ?? 1, op, "decay");
+    this.output = checkOneOf(options.output ?? "sign", op, "output", ["sign", "linear"]);
     const w = options.weights;
     const isMatrix = (w instanceof NDArray && w.ndim === 2) ||
       (Array.isArray(w) && Array.isArray(w[0]));
@@ -132,7 +124,7 @@ export class Hebbian {
     const op = "Hebbian.fit";
     const m = toMatrix(op, x);
     checkFeatures(op, m, this.#d);
-    const epochs = checkInt(op, "epochs", options.epochs ?? 1, 1);
+    const epochs = checkInt(options.epochs ?? 1, op, "epochs", 1);
     const [n, d] = m.shape;
     for (let e = 1; e <= epochs; e++) {
       for (let i = 0; i < n; i++) {

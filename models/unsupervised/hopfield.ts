@@ -6,18 +6,17 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
 import {
-  checkChoice,
   checkInt,
   checkNumber,
+  checkOneOf,
+  checkOptions,
   describe,
   fmtShape,
-  type MatrixLike,
-  toMatrix,
-  toVector,
-  type VectorLike,
-} from "../_common/validate.ts";
+  NDArray,
+  Rng,
+} from "@nnc/tensor";
+import { type MatrixLike, toMatrix, toVector, type VectorLike } from "../_common/validate.ts";
 
 /** Update schedule: one unit at a time (in `order`) or all units at once. */
 export type HopfieldMode = "async" | "sync";
@@ -82,11 +81,7 @@ export class Hopfield {
   /** Creates an empty network (`size`) or one with given `weights`. */
   constructor(options: HopfieldOptions) {
     const op = "Hopfield";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with size or weights, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "size or weights");
     if (options.weights !== undefined) {
       const w = toMatrix(op, options.weights, "weights");
       const [r, c] = w.shape;
@@ -114,7 +109,7 @@ export class Hopfield {
         }
       }
     } else {
-      this.size = checkInt(op, "size", options.size, 1);
+      this.size = checkInt(options.size, op, "size", 1);
       this.#w = new Float64Array(this.size * this.size);
     }
     this.#b = options.bias === undefined
@@ -262,12 +257,12 @@ export class Hopfield {
   recall(x: VectorLike, options: RecallOptions = {}): RecallResult {
     const op = "Hopfield.recall";
     let v = this.#state(op, x);
-    const mode = checkChoice(op, "mode", options.mode ?? "async", ["async", "sync"]);
-    const maxIter = checkInt(op, "maxIter", options.maxIter ?? 100, 1);
+    const mode = checkOneOf(options.mode ?? "async", op, "mode", ["async", "sync"]);
+    const maxIter = checkInt(options.maxIter ?? 100, op, "maxIter", 1);
     const orderOpt = options.order ?? "sequential";
     const rng = options.rng ?? new Rng(0);
     const fixed = Array.isArray(orderOpt) ? this.#order(op, orderOpt) : null;
-    if (!Array.isArray(orderOpt)) checkChoice(op, "order", orderOpt, ["sequential", "random"]);
+    if (!Array.isArray(orderOpt)) checkOneOf(orderOpt, op, "order", ["sequential", "random"]);
     const energies = [this.#energy(v)];
     const seen = new Map<string, number>([[v.join(), 0]]);
     const history: Float64Array[] = [v.slice()];
@@ -341,26 +336,20 @@ export interface CapacityPoint {
  */
 export function hopfieldCapacity(options: CapacityOptions = {}): CapacityPoint[] {
   const op = "hopfieldCapacity";
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-  }
-  const n = checkInt(op, "size", options.size ?? 100, 2);
-  // n² weights, and a count of trials a call can finish: larger ones are mistakes, not requests.
-  if (n > 46340) throw new RangeError(`${op}: size must be at most 46340 (n² weights), got ${n}`);
+  options = checkOptions(options, op);
+  const n = checkInt(options.size ?? 100, op, "size", 2, 46340);
   const loads = options.loads ?? Array.from({ length: 15 }, (_, i) => 0.02 * (i + 1));
   if (!Array.isArray(loads)) {
     throw new TypeError(`${op}: loads must be an array of numbers, got ${describe(loads)}`);
   }
-  const trials = checkInt(op, "trials", options.trials ?? 10, 1);
-  if (trials > 2 ** 31 - 1) {
-    throw new RangeError(`${op}: trials must be at most 2^31-1, got ${trials}`);
-  }
-  const noise = checkNumber(op, "noise", options.noise ?? 0, 0, 1);
+  // At most 46340 neurons (n² weights) and 2^31-1 trials: larger ones are mistakes, not requests.
+  const trials = checkInt(options.trials ?? 10, op, "trials", 1, 2 ** 31 - 1);
+  const noise = checkNumber(options.noise ?? 0, op, "noise", 0, 1);
   const rng = options.rng ?? new Rng(0);
   if (!(rng instanceof Rng)) throw new TypeError(`${op}: rng must be an Rng, got ${describe(rng)}`);
   const out: CapacityPoint[] = [];
   for (const load of loads) {
-    checkNumber(op, "load", load, 0, (2 ** 31 - 1) / n / n);
+    checkNumber(load, op, "load", 0, (2 ** 31 - 1) / n / n);
     const s = Math.max(1, Math.ceil(load * n));
     let ok = 0, wrong = 0;
     for (let t = 0; t < trials; t++) {

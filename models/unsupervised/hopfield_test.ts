@@ -135,7 +135,7 @@ Deno.test("hopfieldCapacity rejects absurd sizes and counts instead of running f
   );
   assert.throws(
     () => hopfieldCapacity({ size: 2 ** 31 }),
-    /^RangeError: hopfieldCapacity: size must be at most 46340/,
+    /^RangeError: hopfieldCapacity: size must be an integer in \[2, 46340\], got 2147483648/,
   );
   assert.throws(
     () => hopfieldCapacity({ loads: 7 as never }),

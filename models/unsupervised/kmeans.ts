@@ -7,15 +7,19 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
 import {
-  assertFinite,
-  checkChoice,
-  checkFeatures,
   checkInt,
   checkNumber,
+  checkOneOf,
+  checkOptions,
   describe,
   fmtShape,
+  NDArray,
+  Rng,
+} from "@nnc/tensor";
+import {
+  assertFinite,
+  checkFeatures,
   type MatrixLike,
   toFloat64,
   toMatrix,
@@ -162,9 +166,9 @@ function resolveLloydOptions(
   options: LloydOptions,
 ): { maxIter: number; tol: number; empty: EmptyClusterPolicy } {
   return {
-    maxIter: checkInt(op, "maxIter", options.maxIter ?? 300, 1),
-    tol: checkNumber(op, "tol", options.tol ?? 1e-4, 0),
-    empty: checkChoice(op, "emptyCluster", options.emptyCluster ?? "farthest", EMPTY_POLICIES),
+    maxIter: checkInt(options.maxIter ?? 300, op, "maxIter", 1),
+    tol: checkNumber(options.tol ?? 1e-4, op, "tol", 0),
+    empty: checkOneOf(options.emptyCluster ?? "farthest", op, "emptyCluster", EMPTY_POLICIES),
   };
 }
 
@@ -310,7 +314,7 @@ function checkCenters(op: string, init: unknown, d: number, k?: number): Float64
 }
 
 function checkK(op: string, k: number, n: number): void {
-  checkInt(op, "nClusters", k, 1);
+  checkInt(k, op, "nClusters", 1);
   if (k > n) {
     throw new RangeError(
       `${op}: nClusters = ${k} exceeds the number of samples ${n}; expected nClusters <= ${n}`,
@@ -445,9 +449,9 @@ export function kmeansPlusPlus(
   const p = prepare(op, x);
   checkK(op, k, p.x.shape[0]);
   const trials = checkInt(
+    options.nLocalTrials ?? 2 + Math.floor(Math.log(k)),
     op,
     "nLocalTrials",
-    options.nLocalTrials ?? 2 + Math.floor(Math.log(k)),
     1,
   );
   const rng = options.rng ?? new Rng(0);
@@ -514,14 +518,10 @@ export class KMeans {
   /** Checks the options; nothing is computed until {@link KMeans.fit}. */
   constructor(options: KMeansOptions) {
     const op = "KMeans";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with nClusters, got ${describe(options)}`,
-      );
-    }
-    this.nClusters = checkInt(op, "nClusters", options.nClusters, 1);
+    checkOptions(options, op, "nClusters");
+    this.nClusters = checkInt(options.nClusters, op, "nClusters", 1);
     const init = options.init ?? "k-means++";
-    if (typeof init === "string") checkChoice(op, "init", init, ["k-means++", "random"]);
+    if (typeof init === "string") checkOneOf(init, op, "init", ["k-means++", "random"]);
     else if (!(init instanceof NDArray) && !Array.isArray(init)) {
       throw new TypeError(
         `${op}: init must be "k-means++", "random" or a [k, d] matrix of centres, got ${
@@ -530,7 +530,7 @@ export class KMeans {
       );
     }
     this.#init = init;
-    this.#nInit = checkInt(op, "nInit", options.nInit ?? (init === "random" ? 10 : 1), 1);
+    this.#nInit = checkInt(options.nInit ?? (init === "random" ? 10 : 1), op, "nInit", 1);
     if (typeof init !== "string" && this.#nInit !== 1) {
       throw new RangeError(
         `${op}: nInit = ${this.#nInit} with explicit initial centres; expected nInit = 1 (every run would be the same)`,

@@ -7,18 +7,17 @@
  *
  * @module
  */
-import { NDArray, Rng, softmax } from "@nnc/tensor";
 import {
-  checkChoice,
-  checkFeatures,
   checkInt,
   checkNumber,
-  describe,
+  checkOneOf,
+  checkOptions,
   fmtShape,
-  type MatrixLike,
-  toFloat64,
-  toMatrix,
-} from "../_common/validate.ts";
+  NDArray,
+  Rng,
+  softmax,
+} from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toFloat64, toMatrix } from "../_common/validate.ts";
 
 /**
  * How the per-sample squared error is averaged: `"sumFeatures"` = Σ over features, mean over the batch
@@ -90,17 +89,13 @@ export class KMeansNetwork {
   /** Checks the options. */
   constructor(options: KMeansNetworkOptions) {
     const op = "KMeansNetwork";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with centers, got ${describe(options)}`,
-      );
-    }
+    checkOptions(options, op, "centers");
     const c = toMatrix(op, options.centers, "centers");
     this.#c = toFloat64(c);
     [this.#k, this.#d] = c.shape;
-    this.beta = checkNumber(op, "beta", options.beta ?? 20, Number.MIN_VALUE);
-    this.lr = checkNumber(op, "lr", options.lr ?? 4.5, 0);
-    this.reduction = checkChoice(op, "reduction", options.reduction ?? "sumFeatures", [
+    this.beta = checkNumber(options.beta ?? 20, op, "beta", Number.MIN_VALUE);
+    this.lr = checkNumber(options.lr ?? 4.5, op, "lr", 0);
+    this.reduction = checkOneOf(options.reduction ?? "sumFeatures", op, "reduction", [
       "sumFeatures",
       "mean",
     ]);
@@ -197,8 +192,8 @@ export class KMeansNetwork {
     const op = "KMeansNetwork.fit";
     const m = toMatrix(op, x);
     checkFeatures(op, m, this.#d);
-    const epochs = checkInt(op, "epochs", options.epochs ?? 10, 1);
-    const bs = checkInt(op, "batchSize", options.batchSize ?? 64, 1);
+    const epochs = checkInt(options.epochs ?? 10, op, "epochs", 1);
+    const bs = checkInt(options.batchSize ?? 64, op, "batchSize", 1);
     const rng = options.rng ?? new Rng(0);
     const [n, d] = m.shape;
     const losses: number[] = [];

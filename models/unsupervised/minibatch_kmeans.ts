@@ -5,17 +5,8 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
-import {
-  checkFeatures,
-  checkInt,
-  checkNumber,
-  describe,
-  fmtShape,
-  type MatrixLike,
-  toFloat64,
-  toMatrix,
-} from "../_common/validate.ts";
+import { checkInt, checkNumber, checkOptions, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toFloat64, toMatrix } from "../_common/validate.ts";
 import { assignNearest, centersAs, exactInertia, rowSquaredNorms } from "./_distances.ts";
 import { kmeansPlusPlus } from "./kmeans.ts";
 
@@ -88,15 +79,11 @@ export class MiniBatchKMeans {
   /** Checks the options. */
   constructor(options: MiniBatchKMeansOptions) {
     const op = "MiniBatchKMeans";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with nClusters, got ${describe(options)}`,
-      );
-    }
-    this.nClusters = checkInt(op, "nClusters", options.nClusters, 1);
-    this.batchSize = checkInt(op, "batchSize", options.batchSize ?? 1024, 1);
+    checkOptions(options, op, "nClusters");
+    this.nClusters = checkInt(options.nClusters, op, "nClusters", 1);
+    this.batchSize = checkInt(options.batchSize ?? 1024, op, "batchSize", 1);
     const lr = options.learningRate ?? "count";
-    if (lr !== "count") checkNumber(op, "learningRate", lr, Number.MIN_VALUE, 1);
+    if (lr !== "count") checkNumber(lr, op, "learningRate", Number.MIN_VALUE, 1);
     this.learningRate = lr;
     const init = options.init ?? "k-means++";
     if (typeof init === "string" && init !== "k-means++" && init !== "random") {
@@ -165,7 +152,7 @@ export class MiniBatchKMeans {
   fit(x: MatrixLike, options: MiniBatchFitOptions = {}): this {
     const op = "MiniBatchKMeans.fit";
     const m = toMatrix(op, x);
-    const epochs = checkInt(op, "epochs", options.epochs ?? 10, 1);
+    const epochs = checkInt(options.epochs ?? 10, op, "epochs", 1);
     const [n, d] = m.shape;
     if (this.#centers === null && typeof this.#init === "string" && this.nClusters > n) {
       throw new RangeError(

@@ -5,11 +5,9 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkOptions, NDArray, Rng } from "@nnc/tensor";
 import {
   checkFeatures,
-  checkInt,
-  describe,
   type MatrixLike,
   toMatrix,
   toVector,
@@ -62,9 +60,7 @@ export class Oja {
   /** Checks the options. */
   constructor(options: OjaOptions = {}) {
     const op = "Oja";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptions(options, op);
     this.#lr = learningRateSchedule(op, options.lr ?? 0.01);
     this.#rng = options.rng ?? new Rng(0);
     if (options.weights !== undefined) this.#w = toVector(op, options.weights, "weights");
@@ -107,7 +103,7 @@ export class Oja {
     const [n, d] = m.shape;
     if (this.#w === null) this.#w = randomUnit(this.#rng, d);
     checkFeatures(op, m, this.#w.length);
-    const epochs = checkInt(op, "epochs", options.epochs ?? 10, 1);
+    const epochs = checkInt(options.epochs ?? 10, op, "epochs", 1);
     for (let e = 1; e <= epochs; e++) {
       const order = options.shuffle === false ? null : this.#rng.permutation(n);
       for (let r = 0; r < n; r++) {

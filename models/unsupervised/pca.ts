@@ -5,17 +5,8 @@
  *
  * @module
  */
-import { linalg, NDArray } from "@nnc/tensor";
-import {
-  checkChoice,
-  checkFeatures,
-  checkInt,
-  describe,
-  fmtShape,
-  type MatrixLike,
-  toFloat64,
-  toMatrix,
-} from "../_common/validate.ts";
+import { checkInt, checkOneOf, checkOptions, fmtShape, linalg, NDArray } from "@nnc/tensor";
+import { checkFeatures, type MatrixLike, toFloat64, toMatrix } from "../_common/validate.ts";
 
 /** How PCA factors: `"svd"` of the centred data, `"eigh"` of the d×d covariance, or `"auto"` (eigh when n ≥ d). */
 export type PCAMethod = "auto" | "svd" | "eigh";
@@ -61,12 +52,10 @@ export class PCA {
   /** Checks the options. */
   constructor(options: PCAOptions = {}) {
     const op = "PCA";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
-    }
-    if (options.nComponents !== undefined) checkInt(op, "nComponents", options.nComponents, 1);
+    checkOptions(options, op);
+    if (options.nComponents !== undefined) checkInt(options.nComponents, op, "nComponents", 1);
     this.#requested = options.nComponents;
-    this.method = checkChoice(op, "method", options.method ?? "auto", ["auto", "svd", "eigh"]);
+    this.method = checkOneOf(options.method ?? "auto", op, "method", ["auto", "svd", "eigh"]);
   }
 
   /** Fits the components to the rows of `x` (`[n, d]`, n ≥ 2); returns this model. */

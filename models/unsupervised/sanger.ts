@@ -5,12 +5,9 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
+import { checkInt, checkOptions, fmtShape, NDArray, Rng } from "@nnc/tensor";
 import {
   checkFeatures,
-  checkInt,
-  describe,
-  fmtShape,
   type MatrixLike,
   toFloat64,
   toMatrix,
@@ -62,12 +59,8 @@ export class Sanger {
   /** Checks the options. */
   constructor(options: SangerOptions) {
     const op = "Sanger";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        `${op}: options must be an object with nComponents, got ${describe(options)}`,
-      );
-    }
-    this.nComponents = checkInt(op, "nComponents", options.nComponents, 1);
+    checkOptions(options, op, "nComponents");
+    this.nComponents = checkInt(options.nComponents, op, "nComponents", 1);
     this.#lr = learningRateSchedule(op, options.lr ?? 0.01);
     this.#rng = options.rng ?? new Rng(0);
     this.#y = new Float64Array(this.nComponents);
@@ -136,7 +129,7 @@ export class Sanger {
       this.#init(w, d);
     }
     checkFeatures(op, m, this.#d);
-    const epochs = checkInt(op, "epochs", options.epochs ?? 10, 1);
+    const epochs = checkInt(options.epochs ?? 10, op, "epochs", 1);
     for (let e = 1; e <= epochs; e++) {
       const order = options.shuffle === false ? null : this.#rng.permutation(n);
       for (let r = 0; r < n; r++) {

@@ -6,17 +6,8 @@
  *
  * @module
  */
-import { NDArray, Rng } from "@nnc/tensor";
-import {
-  checkInt,
-  checkNumber,
-  describe,
-  fmtShape,
-  type MatrixLike,
-  toMatrix,
-  toVector,
-  type VectorLike,
-} from "../_common/validate.ts";
+import { checkInt, checkNumber, checkOptions, describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
+import { type MatrixLike, toMatrix, toVector, type VectorLike } from "../_common/validate.ts";
 
 /** Options of {@link Willshaw}. */
 export interface WillshawOptions {
@@ -55,11 +46,9 @@ export class Willshaw {
   /** Creates an empty memory. */
   constructor(options: WillshawOptions) {
     const op = "Willshaw";
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`${op}: options must be an object with inputs, got ${describe(options)}`);
-    }
-    this.inputs = checkInt(op, "inputs", options.inputs, 1);
-    this.outputs = checkInt(op, "outputs", options.outputs ?? this.inputs, 1);
+    checkOptions(options, op, "inputs");
+    this.inputs = checkInt(options.inputs, op, "inputs", 1);
+    this.outputs = checkInt(options.outputs ?? this.inputs, op, "outputs", 1);
     this.#w = new Uint8Array(this.inputs * this.outputs);
   }
 
@@ -121,7 +110,7 @@ export class Willshaw {
     }
     const r = options.threshold === undefined
       ? ones
-      : checkNumber(op, "threshold", options.threshold);
+      : checkNumber(options.threshold, op, "threshold");
     const out: number[] = [];
     for (let j = 0; j < this.outputs; j++) {
       let z = 0;
@@ -168,9 +157,9 @@ export function sparsePatterns(
   rng: Rng = new Rng(0),
 ): number[][] {
   const op = "sparsePatterns";
-  checkInt(op, "count", count, 0);
-  checkInt(op, "n", n, 1);
-  checkInt(op, "r", r, 0);
+  checkInt(count, op, "count", 0);
+  checkInt(n, op, "n", 1);
+  checkInt(r, op, "r", 0);
   if (r > n) throw new RangeError(`${op}: r = ${r} ones do not fit in patterns of length n = ${n}`);
   if (count * n > 2 ** 31 - 1) {
     throw new RangeError(`${op}: ${count} patterns of length ${n} are more than 2^31-1 entries`);

@@ -1,4 +1,5 @@
 // Argument checks and array plumbing shared by the linear-algebra ops.
+import { checkNDArray } from "../check.ts";
 import { allocTyped, type DType, promoteTypes } from "../dtype.ts";
 import { NDArray, Storage } from "../ndarray.ts";
 import { broadcastShapes, fmtShape, sizeOf } from "../shape.ts";
@@ -32,21 +33,13 @@ export function readFloat64(x: NDArray): Float64Array {
 
 /** Throws a TypeError unless `x` is a float32 or float64 NDArray; returns its dtype. */
 export function checkFloat(x: unknown, op: string, name: string): DType {
-  if (!(x instanceof NDArray)) {
-    throw new TypeError(`${op}: ${name} must be an NDArray, got ${describe(x)}`);
-  }
+  checkNDArray(x, op, name);
   if (x.dtype === "int32") {
     throw new TypeError(
       `${op}: ${name} must be a float32 or float64 array, got int32 (convert with .astype("float32"))`,
     );
   }
   return x.dtype;
-}
-
-function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (Array.isArray(x)) return "a plain array (wrap it with array(...))";
-  return typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
 }
 
 /** Throws a RangeError unless `x` has at least two dimensions; returns its last two. */
