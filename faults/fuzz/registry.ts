@@ -415,8 +415,6 @@ export const EXCLUDED: Record<string, string> = {
  * regression is caught) and prints the listed ones that no longer do (remove them).
  */
 export const KNOWN_VIOLATIONS: string[] = [
-  "autograd:adaptiveAvgPool1d", // {unnamed:4}
-  "autograd:adaptiveAvgPool2d", // {unnamed:3}
   "autograd:arange", // {namesAnotherOp:7}
   "autograd:argmax", // {namesAnotherOp:2}
   "autograd:argmin", // {namesAnotherOp:2}
@@ -466,8 +464,6 @@ export const KNOWN_VIOLATIONS: string[] = [
   "layers:init.xavierNormal", // {namesAnotherOp:7}
   "layers:init.xavierUniform", // {namesAnotherOp:7}
   "layers:init.zeros", // {namesAnotherOp:8}
-  "layers:layerNorm", // {namesAnotherOp:1}
-  "layers:linear", // {namesAnotherOp:3}
   "layers:maxout", // {unnamed:1}
   "layers:normalizedAdjacency", // {namesAnotherOp:200}
   "layers:selfAttention", // {namesAnotherOp:2} causal, 0 tokens: max() names itself
@@ -484,17 +480,14 @@ export const KNOWN_VIOLATIONS: string[] = [
   "plot:heatmapChartSpec", // {namesAnotherOp:186}
   "plot:histogramChartSpec", // {namesAnotherOp:152}
   "plot:xyChartSpec", // {namesAnotherOp:170}
-  "tensor:allclose", // {unnamed:2}
   "tensor:argmax", // {namesAnotherOp:3}
   "tensor:argmin", // {namesAnotherOp:3}
-  "tensor:assertClose", // {unnamed:2}
   "tensor:astype", // {unnamed:2}
   "tensor:checkDType", // {unnamed:1}
   "tensor:checkIndexList", // {namesAnotherOp:107,unnamed:75}
   "tensor:checkOneOf", // {unnamed:5}
   "tensor:decodeSafetensors", // {unnamed:2}
   "tensor:eye", // {unnamed:1}
-  "tensor:formatArray", // {unnamed:3}
   "tensor:full", // {unnamed:1}
   "tensor:normalizeAxes", // {unnamed:3}
   "tensor:normalizeAxis", // {unnamed:1}
