@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     return;
   }
   const backend = await loadNativeIfRequested();
+  const baseMB = statusMB("VmRSS");
   const [step, units] = await make();
   const warmupEnd = performance.now() + arg("warmup-time", 1) * 1000;
   for (let i = 0; i < arg("warmup", 2) || performance.now() < warmupEnd; i++) step();
@@ -103,13 +104,27 @@ async function main(): Promise<void> {
   }
   const scaled: Record<string, number> = {};
   for (const [u, v] of Object.entries(units)) scaled[u] = v * k;
-  console.log(JSON.stringify({ times, units: scaled, stepsPerRep: k, backend, peakMB: peakMB() }));
+  console.log(
+    JSON.stringify({
+      times,
+      units: scaled,
+      stepsPerRep: k,
+      backend,
+      peakMB: statusMB("VmHWM"),
+      baseMB,
+    }),
+  );
 }
 
-/** Peak resident memory of this process (VmHWM), in MB; null where /proc is missing. */
-function peakMB(): number | null {
+/**
+ * A memory figure of this process from /proc/self/status, in MB: VmHWM (peak resident memory) or
+ * VmRSS (resident now; before the workload is built: the start-up's share); null without /proc.
+ */
+function statusMB(field: "VmHWM" | "VmRSS"): number | null {
   try {
-    const m = Deno.readTextFileSync("/proc/self/status").match(/^VmHWM:\s+(\d+) kB/m);
+    const m = Deno.readTextFileSync("/proc/self/status").match(
+      new RegExp(`^${field}:\\s+(\\d+) kB`, "m"),
+    );
     return m ? Number(m[1]) / 1024 : null;
   } catch {
     return null;
