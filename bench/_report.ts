@@ -63,7 +63,9 @@ export interface RunContext {
   m: Measurements;
 }
 
-const fmt = (x: number) => (Number.isFinite(x) ? x.toPrecision(4) : "—");
+/** Four significant digits, whole numbers from 1000 on (no exponents in the tables). */
+const fmt = (x: number) =>
+  !Number.isFinite(x) ? "—" : Math.abs(x) >= 1000 ? Math.round(x).toString() : x.toPrecision(4);
 
 /** How many times faster `a` is than `b` (both throughputs, or both times when `lower`). */
 function ratio(a: number, b: number, lower: boolean): string {

@@ -36,23 +36,23 @@ export function statusMB(field: "VmHWM" | "VmRSS"): number | null {
 }
 
 /**
- * Runs the workload named by the first argument and prints its timings; `--list` prints the
- * workloads this peer runs, those it cannot (with the reason) and `info` (versions, threads).
+ * Runs the workload named by the first argument, prints its timings and exits; `--list` prints
+ * the workloads this peer runs, those it cannot (with the reason) and `info` (versions, threads).
  */
 export async function runWorker(
   workloads: Record<string, Maker>,
   cannot: Record<string, string>,
   info: Record<string, unknown>,
-): Promise<void> {
+): Promise<never> {
   const name = Deno.args[0];
   if (Deno.args.includes("--list")) {
     console.log(JSON.stringify({ workloads: Object.keys(workloads), cannot, ...info }));
-    return;
+    Deno.exit(0);
   }
   const make = workloads[name];
   if (!make) {
     console.log(JSON.stringify({ error: cannot[name] ?? `no workload ${name}` }));
-    return;
+    Deno.exit(0);
   }
   const baseMB = statusMB("VmRSS");
   const [step, units] = await make();
@@ -80,4 +80,6 @@ export async function runWorker(
       ...info,
     }),
   );
+  // A peer's worker pool (jax-js's wasm workers) would keep the process alive after its answer.
+  Deno.exit(0);
 }
