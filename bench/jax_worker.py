@@ -431,8 +431,143 @@ def wgcn(jax):
     return step, {"nodes": n}
 
 
+def layer_norm(jax, x, g, b, eps=1e-5):
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / jax.numpy.sqrt(var + eps) * g + b
+
+
+def w5(jax):
+    """W5 (the transformer engineers' GPT step, bench/_gpt_torch.py): learned positions, 2 pre-LN
+    blocks (causal multi-head attention, GELU feed-forward), final LayerNorm, output tied to the
+    token embedding; vocabulary 96, width 128, 4 heads, feed-forward 512, 16 sequences of 128 tokens,
+    mean next-token cross-entropy, Adam 3e-4. GPT-2's initialisation (N(0, 0.02), zero biases)."""
+    keys = Keys(jax)
+    jnp = jax.numpy
+    vocab, t, d, heads, layers, ff, batch = 96, 128, 128, 4, 2, 512, 16
+    normal = lambda shape, std=0.02: std * jax.random.normal(keys(), shape)
+    p = {"tok": normal((vocab, d)), "pos": normal((t, d)), "ln_f.g": jnp.ones(d), "ln_f.b": jnp.zeros(d)}
+    for i in range(layers):
+        residual_std = 0.02 / (2 * layers) ** 0.5
+        p.update({f"{i}.ln1.g": jnp.ones(d), f"{i}.ln1.b": jnp.zeros(d),
+                  f"{i}.qkv.w": normal((d, 3 * d)), f"{i}.qkv.b": jnp.zeros(3 * d),
+                  f"{i}.out.w": normal((d, d), residual_std), f"{i}.out.b": jnp.zeros(d),
+                  f"{i}.ln2.g": jnp.ones(d), f"{i}.ln2.b": jnp.zeros(d),
+                  f"{i}.ff1.w": normal((d, ff)), f"{i}.ff1.b": jnp.zeros(ff),
+                  f"{i}.ff2.w": normal((ff, d), residual_std), f"{i}.ff2.b": jnp.zeros(d)})
+    x = jax.random.randint(keys(), (batch, t), 0, vocab)
+    y = jax.random.randint(keys(), (batch, t), 0, vocab)
+    causal = jnp.triu(jnp.full((t, t), -jnp.inf), 1)
+
+    def attention(p, i, h):
+        qkv = dense(p, f"{i}.qkv", h).reshape(batch, t, 3, heads, d // heads)
+        q, k, v = (qkv[:, :, j].transpose(0, 2, 1, 3) for j in range(3))  # [B, H, T, dh]
+        scores = q @ k.transpose(0, 1, 3, 2) / (d // heads) ** 0.5 + causal
+        out = jax.nn.softmax(scores, axis=-1) @ v
+        return dense(p, f"{i}.out", out.transpose(0, 2, 1, 3).reshape(batch, t, d))
+
+    def loss(p, x, y):
+        h = p["tok"][x] + p["pos"]
+        for i in range(layers):
+            h = h + attention(p, i, layer_norm(jax, h, p[f"{i}.ln1.g"], p[f"{i}.ln1.b"]))
+            inner = jax.nn.gelu(dense(p, f"{i}.ff1", layer_norm(jax, h, p[f"{i}.ln2.g"], p[f"{i}.ln2.b"])),
+                                approximate=False)
+            h = h + dense(p, f"{i}.ff2", inner)
+        logits = layer_norm(jax, h, p["ln_f.g"], p["ln_f.b"]) @ p["tok"].T
+        return cross_entropy(jax, logits.reshape(-1, vocab), y.reshape(-1))
+    update = adam_step(jax, loss, 3e-4)
+    state = [adam_state(jax, p)]
+
+    def step():
+        state[0] = update(state[0], x, y)
+        block(jax, state[0])
+    return step, {"samples": batch}
+
+
+def batch_norm(jax, x, g, b, axes, eps=1e-5):
+    """Training-mode batch norm over `axes` (batch statistics; the running averages, which the step
+    never reads, are not kept)."""
+    mu = x.mean(axes, keepdims=True)
+    var = ((x - mu) ** 2).mean(axes, keepdims=True)
+    shape = [1] * x.ndim
+    shape[1] = x.shape[1]
+    return (x - mu) / jax.numpy.sqrt(var + eps) * g.reshape(shape) + b.reshape(shape)
+
+
+def conv_transpose2d(jax, x, w, stride, padding):
+    """torch.nn.functional.conv_transpose2d (weight [in, out, k, k]) as a dilated convolution."""
+    k = w.shape[-1]
+    kernel = jax.numpy.flip(w, (2, 3)).transpose(1, 0, 2, 3)
+    pad = k - 1 - padding
+    return jax.lax.conv_general_dilated(x, kernel, (1, 1), ((pad, pad), (pad, pad)), lhs_dilation=(stride, stride),
+                                        dimension_numbers=("NCHW", "OIHW", "NCHW"))
+
+
+def w9(jax):
+    """W9 (the generative models' DCGAN step, torch_worker.py's w9): generator z 100 -> Linear 6272
+    (no bias) -> BN -> ReLU -> 128x7x7 -> ConvTranspose 64 (4, stride 2, pad 1, no bias) -> BN -> ReLU ->
+    ConvTranspose 1 -> tanh; discriminator Conv 64 (4, 2, 1) -> LeakyReLU 0.2 -> Conv 128 (no bias) ->
+    BN -> LeakyReLU -> Linear 6272 -> 1; batch 64; one discriminator update on the real batch and the
+    detached fakes, then one generator update on the same fakes through the updated discriminator;
+    non-saturating loss; Adam 2e-4, beta1 0.5, for both."""
+    keys = Keys(jax)
+    jnp = jax.numpy
+    sp = jax.nn.softplus
+
+    def u(shape, fan_in):
+        return uniform(jax, keys(), shape, 1 / fan_in ** 0.5)
+    g = {"fc.w": u((100, 6272), 100), "bn1.g": jnp.ones(6272), "bn1.b": jnp.zeros(6272),
+         "up1.w": u((128, 64, 4, 4), 64 * 16), "bn2.g": jnp.ones(64), "bn2.b": jnp.zeros(64),
+         "up2.w": u((64, 1, 4, 4), 16), "up2.b": u((1,), 16)}
+    dp = {"c1.w": u((64, 1, 4, 4), 16), "c1.b": u((64,), 16), "c2.w": u((128, 64, 4, 4), 64 * 16),
+          "bn.g": jnp.ones(128), "bn.b": jnp.zeros(128), "fc.w": u((6272, 1), 6272), "fc.b": u((1,), 6272)}
+    x = jax.random.uniform(keys(), (64, 1, 28, 28)) * 2 - 1
+
+    def generator(g, z):
+        h = jax.nn.relu(batch_norm(jax, z @ g["fc.w"], g["bn1.g"], g["bn1.b"], (0,))).reshape(-1, 128, 7, 7)
+        h = jax.nn.relu(batch_norm(jax, conv_transpose2d(jax, h, g["up1.w"], 2, 1), g["bn2.g"], g["bn2.b"], (0, 2, 3)))
+        return jnp.tanh(conv_transpose2d(jax, h, g["up2.w"], 2, 1) + g["up2.b"][None, :, None, None])
+
+    def discriminator(dp, img):
+        conv = lambda v, w: jax.lax.conv_general_dilated(v, w, (2, 2), ((1, 1), (1, 1)),
+                                                         dimension_numbers=("NCHW", "OIHW", "NCHW"))
+        h = jax.nn.leaky_relu(conv(img, dp["c1.w"]) + dp["c1.b"][None, :, None, None], 0.2)
+        h = jax.nn.leaky_relu(batch_norm(jax, conv(h, dp["c2.w"]), dp["bn.g"], dp["bn.b"], (0, 2, 3)), 0.2)
+        return h.reshape(h.shape[0], -1) @ dp["fc.w"] + dp["fc.b"]
+
+    def d_loss(dp, real, fake):
+        return sp(-discriminator(dp, real)).mean() + sp(discriminator(dp, fake)).mean()
+
+    def g_loss_of_fake(fake, dp):
+        return sp(-discriminator(dp, fake)).mean()
+
+    def adam(params, grads, m, v, t, b1=0.5, b2=0.999, lr=2e-4, eps=1e-8):
+        tm = jax.tree_util.tree_map
+        m = tm(lambda mi, gi: b1 * mi + (1 - b1) * gi, m, grads)
+        v = tm(lambda vi, gi: b2 * vi + (1 - b2) * gi * gi, v, grads)
+        c1, c2 = 1 - b1 ** t, 1 - b2 ** t
+        return tm(lambda w, mi, vi: w - lr * (mi / c1) / (jnp.sqrt(vi / c2) + eps), params, m, v), m, v
+
+    def train(state, real, key):
+        (g, gm, gv), (dp, dm, dv), t = state
+        t = t + 1
+        fake, g_vjp = jax.vjp(lambda gp: generator(gp, jax.random.normal(key, (64, 100))), g)
+        dp, dm, dv = adam(dp, jax.grad(d_loss)(dp, real, jax.lax.stop_gradient(fake)), dm, dv, t)
+        (g_grads,) = g_vjp(jax.grad(g_loss_of_fake)(fake, dp))
+        g, gm, gv = adam(g, g_grads, gm, gv, t)
+        return (g, gm, gv), (dp, dm, dv), t
+    zeros = lambda tree: jax.tree_util.tree_map(jnp.zeros_like, tree)
+    update = jax.jit(train, donate_argnums=0)
+    state = [((g, zeros(g), zeros(g)), (dp, zeros(dp), zeros(dp)), jnp.zeros((), "float32"))]
+
+    def step():
+        state[0] = update(state[0], x, keys())
+        block(jax, state[0])
+    return step, {"samples": 64}
+
+
 WORKLOADS = {"W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W3": w3, "W4": w4, "W4-lm": w4lm,
-             "W4-gen": w4gen, "W7": w7, "W8": w8, "W-GCN": wgcn}
+             "W4-gen": w4gen, "W5": w5, "W7": w7, "W8": w8, "W9": w9, "W-GCN": wgcn}
 
 if __name__ == "__main__":
     sys.exit(main())
