@@ -50,8 +50,6 @@ export interface Peer {
   version: string;
   /** Why it cannot run at all (no interpreter, failed install…), or null. */
   unavailable: string | null;
-  /** Threads it really uses when asked for `t` (TF.js: always 1). */
-  threadsUsed(t: number): number;
   command(workload: string, threads: number, extra: string[]): string[];
   env(threads: number, setting: KernelSetting): Record<string, string>;
 }
@@ -224,7 +222,7 @@ export async function preparePeers(
   const venv = needVenv ? await ensurePeerVenv(opts.install) : { error: "not asked for" };
   const peers: Peer[] = [];
   for (const id of ids) {
-    const base = { cannot: {}, unavailable: null, threadsUsed: (t: number) => t };
+    const base = { cannot: {}, unavailable: null };
     switch (id) {
       case "nnc":
       case "nnc-js": {
@@ -239,7 +237,6 @@ export async function preparePeers(
             ? { "*": "nnc's JS backend is measured on the JavaScript peers' workloads" }
             : {},
           version: `nnc (${js ? "JS backend" : "native backend"}), Deno ${Deno.version.deno}`,
-          threadsUsed: (t) => (js ? 1 : t),
           command: (w, t, extra) => [
             deno,
             "run",
@@ -308,7 +305,6 @@ export async function preparePeers(
           cannot: (list.cannot as Record<string, string>) ?? {},
           version: String(list.version ?? id),
           unavailable: list.error ?? null,
-          threadsUsed: (t) => (id === "jax-js" ? t : 1),
           command: (w, t, extra) => [...cmd, ...workerArgs(w, t, extra), ...backendArgs],
           env: (t, s) => envFor(t, s),
         });

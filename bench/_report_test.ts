@@ -20,7 +20,6 @@ function peer(id: string, column: string, openblas: boolean): Peer {
     cannot: {},
     version: id,
     unavailable: null,
-    threadsUsed: (t) => t,
     command: () => [],
     env: () => ({}),
   };

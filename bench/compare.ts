@@ -29,6 +29,7 @@ import { describeMachine, loadAverage } from "./_machine.ts";
 import {
   type KernelSetting,
   kernelSettings,
+  type Peer,
   PEER_IDS,
   preparePeers,
   runs,
@@ -137,7 +138,7 @@ for (const name of only) {
     for (let r = 0; r < rounds; r++) {
       const progress: string[] = [];
       // Round by round every peer takes its turn, so all see the same quiet and busy moments.
-      const turns: [(typeof peers)[number], KernelSetting | null][] = [];
+      const turns: [Peer, KernelSetting | null][] = [];
       for (const s of settings) {
         for (const p of peers.filter((q) => q.openblas)) turns.push([p, s]);
       }
