@@ -292,8 +292,11 @@ export async function preparePeers(
       case "tfjs-cpu":
       case "jax-js": {
         const backend = id.replace("tfjs-", "");
-        const file = id === "jax-js" ? "jaxjs_worker.ts" : "tfjs_worker.ts";
-        const cmd = [deno, "run", "-A", ...jsConfig, `${here}js_peers/${file}`];
+        // jax-js is in the workspace's imports (the wasm backend's comparison uses it too); TF.js
+        // only in bench/js_peers/deno.json, outside the workspace.
+        const cmd = id === "jax-js"
+          ? [deno, "run", "-A", `${here}jaxjs_worker.ts`]
+          : [deno, "run", "-A", ...jsConfig, `${here}js_peers/tfjs_worker.ts`];
         const backendArgs = id === "jax-js" ? [] : ["--backend", backend];
         const list = await listed([...cmd, ...backendArgs]);
         peers.push({

@@ -1,6 +1,6 @@
 /**
  * TensorFlow.js side of bench/compare.ts: runs one workload on TF.js's `wasm` or `cpu` backend and
- * prints one JSON line of timings (the rule of bench/js_peers/_harness.ts).
+ * prints one JSON line of timings (the rule of bench/_js_harness.ts).
  *
  * Usage: `deno run -A --config bench/js_peers/deno.json bench/js_peers/tfjs_worker.ts WORKLOAD
  * --backend wasm|cpu [--threads N] [--reps R] [--warmup W] [--warmup-time S] [--min-time S]`
@@ -21,7 +21,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { version_cpu } from "@tensorflow/tfjs-backend-cpu";
 import { setThreadsCount, version_wasm } from "@tensorflow/tfjs-backend-wasm";
-import { arg, type Maker, runWorker, textArg } from "./_harness.ts";
+import { arg, type Maker, runWorker, textArg } from "../_js_harness.ts";
 
 const backend = textArg("backend", "wasm");
 if (backend !== "wasm" && backend !== "cpu") {

@@ -1,7 +1,10 @@
-// The timing rule of every worker of bench/compare.ts (nnc_worker.ts and torch_worker.py apply the
-// same): warm up for at least --warmup steps and --warmup-time seconds, time 3 steps to choose k so
-// that one repetition lasts about --min-time seconds, then time --reps repetitions of k steps and
-// print one JSON line. Steps may be asynchronous (jax-js reads its results back asynchronously).
+// The timing rule of the JavaScript peers' workers (bench/jaxjs_worker.ts,
+// bench/js_peers/tfjs_worker.ts; nnc_worker.ts and torch_worker.py apply the same): warm up for at
+// least --warmup steps and --warmup-time seconds, time 3 steps to choose k so that one repetition
+// lasts about --min-time seconds, then time --reps repetitions of k steps and print one JSON line.
+// Steps may be asynchronous (jax-js reads its results back asynchronously). `--clock cpu` times
+// with this process's CPU time instead of wall time (single-threaded runs on a shared machine).
+import process from "node:process";
 
 /** One step of a workload. */
 export type Step = () => void | Promise<void>;
@@ -35,6 +38,11 @@ export function statusMB(field: "VmHWM" | "VmRSS"): number | null {
   }
 }
 
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 /**
  * Runs the workload named by the first argument, prints its timings and exits; `--list` prints
  * the workloads this peer runs, those it cannot (with the reason) and `info` (versions, threads).
@@ -51,22 +59,23 @@ export async function runWorker(
   }
   const make = workloads[name];
   if (!make) {
-    console.log(JSON.stringify({ error: cannot[name] ?? `no workload ${name}` }));
+    console.log(JSON.stringify({ error: cannot[name] ?? cannot["*"] ?? `no workload ${name}` }));
     Deno.exit(0);
   }
+  const clock = textArg("clock", "wall") === "cpu" ? cpuSeconds : () => performance.now() / 1000;
   const baseMB = statusMB("VmRSS");
   const [step, units] = await make();
   const warmupEnd = performance.now() + arg("warmup-time", 1) * 1000;
   for (let i = 0; i < arg("warmup", 2) || performance.now() < warmupEnd; i++) await step();
-  const probe = performance.now();
+  const probe = clock();
   for (let i = 0; i < 3; i++) await step();
-  const perStep = (performance.now() - probe) / 3000;
+  const perStep = (clock() - probe) / 3;
   const k = Math.max(1, Math.round(arg("min-time", 0.2) / Math.max(perStep, 1e-9)));
   const times: number[] = [];
   for (let i = 0; i < arg("reps", 5); i++) {
-    const t0 = performance.now();
+    const t0 = clock();
     for (let j = 0; j < k; j++) await step();
-    times.push((performance.now() - t0) / 1000);
+    times.push(clock() - t0);
   }
   const scaled: Record<string, number> = {};
   for (const [u, v] of Object.entries(units)) scaled[u] = v * k;
