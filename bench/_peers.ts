@@ -52,6 +52,8 @@ export interface Peer {
   unavailable: string | null;
   command(workload: string, threads: number, extra: string[]): string[];
   env(threads: number, setting: KernelSetting): Record<string, string>;
+  /** Why a worker's answer does not count (nnc fell back to another backend), or null. */
+  reject?(result: WorkerResult): string | null;
 }
 
 /** Every peer, in column order. */
@@ -245,6 +247,9 @@ export async function preparePeers(
             ...workerArgs(w, t, extra),
           ],
           env: (t, s) => envFor(t, s, { NNC_BACKEND: js ? "js" : "native" }),
+          // A worker whose libnnc did not load runs on the JS backend: not nnc native's figure.
+          reject: (r) =>
+            r.backend === (js ? "js" : "native") ? null : `ran on the ${r.backend} backend`,
         });
         break;
       }

@@ -85,11 +85,14 @@ async function once(c: Case, record: boolean): Promise<void> {
   }).output();
   const exit = performance.timeOrigin + performance.now();
   const line = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
-  let res: { readyAt?: number; peakMB?: number; error?: string };
+  let res: { readyAt?: number; peakMB?: number; error?: string; backend?: string };
   try {
     res = JSON.parse(line);
   } catch {
     res = { error: new TextDecoder().decode(out.stderr).trim().split("\n").pop() || "no output" };
+  }
+  if (c.name.startsWith("nnc") && res.backend !== undefined && res.backend !== "native") {
+    res.error = `libnnc did not load: ran on the ${res.backend} backend`;
   }
   if (res.error || typeof res.readyAt !== "number") {
     c.error = res.error ?? "no result";

@@ -151,8 +151,9 @@ for (const name of only) {
           timeout,
         );
         const cell = m.cell(name, t, p.id, s?.id ?? "");
-        if (res.error || !res.times || !res.units) {
-          cell.errors.push(res.error ?? "no timings");
+        const rejected = res.error ?? (!res.times || !res.units ? "no timings" : p.reject?.(res));
+        if (rejected || !res.times || !res.units) {
+          cell.errors.push(rejected ?? "no timings");
           progress.push(`${p.id}${s ? `[${s.id}]` : ""} ✗`);
           continue;
         }
