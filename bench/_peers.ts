@@ -1,6 +1,6 @@
 // The contestants of bench/compare.ts and how each is started: one worker process per measurement,
 // with the thread count and the OpenBLAS kernel set in its environment.
-import { ensurePeerVenv } from "./_venv.ts";
+import { findPeerVenv, SETUP_COMMAND } from "./_venv.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 
@@ -207,10 +207,15 @@ async function listed(cmd: string[]): Promise<WorkerResult> {
   return await runWorker([...cmd, "--list"], childEnv(1, {}, []), 600);
 }
 
-/** Builds the peers asked for; a peer that cannot start says why instead of failing the run. */
+/**
+ * Builds the peers asked for; a peer that is not installed or cannot start says why (and how to
+ * install it: `deno task bench:setup`) instead of failing the run. Nothing is installed here: the
+ * JavaScript peers run from Deno's cache only (`--cached-only`), the PyPI peers from the
+ * environment bench/setup.ts made.
+ */
 export async function preparePeers(
   ids: string[],
-  opts: { debianPython: string; install: boolean },
+  opts: { debianPython: string },
 ): Promise<Peer[]> {
   const deno = Deno.execPath();
   const jsConfig = ["--config", `${here}js_peers/deno.json`];
@@ -221,7 +226,7 @@ export async function preparePeers(
     ...extra,
   ];
   const needVenv = ids.includes("torch2") || ids.includes("jax");
-  const venv = needVenv ? await ensurePeerVenv(opts.install) : { error: "not asked for" };
+  const venv = needVenv ? findPeerVenv() : { error: "not asked for" };
   const peers: Peer[] = [];
   for (const id of ids) {
     const base = { cannot: {}, unavailable: null };
@@ -300,8 +305,8 @@ export async function preparePeers(
         // jax-js is in the workspace's imports (the wasm backend's comparison uses it too); TF.js
         // only in bench/js_peers/deno.json, outside the workspace.
         const cmd = id === "jax-js"
-          ? [deno, "run", "-A", `${here}jaxjs_worker.ts`]
-          : [deno, "run", "-A", ...jsConfig, `${here}js_peers/tfjs_worker.ts`];
+          ? [deno, "run", "-A", "--cached-only", `${here}jaxjs_worker.ts`]
+          : [deno, "run", "-A", "--cached-only", ...jsConfig, `${here}js_peers/tfjs_worker.ts`];
         const backendArgs = id === "jax-js" ? [] : ["--backend", backend];
         const list = await listed([...cmd, ...backendArgs]);
         peers.push({
@@ -312,7 +317,7 @@ export async function preparePeers(
           workloads: new Set(list.workloads as string[] ?? []),
           cannot: (list.cannot as Record<string, string>) ?? {},
           version: String(list.version ?? id),
-          unavailable: list.error ?? null,
+          unavailable: list.error ? `${list.error} (not installed? run ${SETUP_COMMAND})` : null,
           command: (w, t, extra) => [...cmd, ...workerArgs(w, t, extra), ...backendArgs],
           env: (t, s) => envFor(t, s),
         });

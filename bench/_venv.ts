@@ -1,6 +1,8 @@
-// The Python environment of the bench's PyPI peers (PyTorch 2.x, JAX): created on first use outside
-// the repository, with the pinned versions of bench/requirements-peers.txt, and brought up to date
-// when that file changes. Debian's PyTorch 1.13 (/usr/bin/python3) needs none of this.
+// The Python environment of the bench's PyPI peers (PyTorch 2.x, JAX): created by
+// `deno task bench:setup` (bench/setup.ts) outside the repository, with the pinned versions of
+// bench/requirements-peers.txt, and brought up to date there when that file changes. The runners
+// only look for it: a peer whose environment is missing or stale is skipped with the reason.
+// Debian's PyTorch 1.13 (/usr/bin/python3) needs none of this.
 
 const REQUIREMENTS = new URL("./requirements-peers.txt", import.meta.url).pathname;
 
@@ -34,19 +36,36 @@ async function loud(cmd: string, args: string[]): Promise<boolean> {
   return (await child.status).success;
 }
 
+/** The command that installs the peers (in every message that says one is missing). */
+export const SETUP_COMMAND = "deno task bench:setup";
+
 /**
- * Returns the peers' Python, installing it first when it is missing or its pins changed
- * (`install: false` only reports). The base interpreter is NNC_BENCH_PYTHON or `python3` (≥ 3.11,
- * with the venv module).
+ * The peers' Python if its environment exists with the pins of bench/requirements-peers.txt, or
+ * why not. Never installs: that is {@linkcode ensurePeerVenv}'s job (`deno task bench:setup`).
  */
-export async function ensurePeerVenv(install = true): Promise<PeerPython> {
+export function findPeerVenv(): PeerPython {
+  const dir = peerVenvDir();
+  const python = `${dir}/bin/python`;
+  const stamp = `${dir}/nnc-bench-requirements.txt`;
+  if (!exists(python)) return { error: `not installed (no ${python}): run ${SETUP_COMMAND}` };
+  const have = exists(stamp) ? Deno.readTextFileSync(stamp) : "";
+  if (have !== Deno.readTextFileSync(REQUIREMENTS)) {
+    return { error: `${dir} predates bench/requirements-peers.txt: run ${SETUP_COMMAND}` };
+  }
+  return { python };
+}
+
+/**
+ * Returns the peers' Python, installing it first when it is missing or its pins changed. The base
+ * interpreter is NNC_BENCH_PYTHON or `python3` (≥ 3.11, with the venv module).
+ */
+export async function ensurePeerVenv(): Promise<PeerPython> {
+  const found = findPeerVenv();
+  if (found.python) return found;
   const dir = peerVenvDir();
   const python = `${dir}/bin/python`;
   const stamp = `${dir}/nnc-bench-requirements.txt`;
   const wanted = Deno.readTextFileSync(REQUIREMENTS);
-  const have = exists(stamp) ? Deno.readTextFileSync(stamp) : "";
-  if (exists(python) && have === wanted) return { python };
-  if (!install) return { error: `no peer environment at ${dir} (run without --no-install)` };
   const base = Deno.env.get("NNC_BENCH_PYTHON") ?? "python3";
   if (!exists(python)) {
     const pins = wanted.split("\n").filter((l) => l && !l.startsWith("#")).join(", ");

@@ -12,14 +12,15 @@
  * min / median / max in ms: quote the median.
  *
  * Usage: `deno run -A bench/cold_start.ts [--runs 10] [--threads N] [--only nnc,torch1.13,torch2,jax]
- * [--tasks cnn,matmul] [--no-install] [--python /usr/bin/python3]`. A benchmark: run it on a quiet
+ * [--tasks cnn,matmul] [--python /usr/bin/python3]`; `deno task bench:setup` installs PyTorch 2.x
+ * and JAX (without them those cases are skipped with a message). A benchmark: run it on a quiet
  * machine.
  *
  * @module
  */
 import { describeMachine } from "./_machine.ts";
 import { childEnv } from "./_peers.ts";
-import { ensurePeerVenv } from "./_venv.ts";
+import { findPeerVenv } from "./_venv.ts";
 import { markdownTable, median } from "./_report.ts";
 
 const here = new URL(".", import.meta.url).pathname;
@@ -45,7 +46,7 @@ interface Case {
 
 const cases: Case[] = [];
 const venv = who.includes("torch2") || who.includes("jax")
-  ? await ensurePeerVenv(!Deno.args.includes("--no-install"))
+  ? findPeerVenv()
   : { error: "not asked for" };
 const env = childEnv(threads, {}, []);
 for (const task of tasks) {

@@ -1,9 +1,10 @@
 /**
  * Side-by-side speed of nnc and its peers on the same machine, in one run: PyTorch 1.13 (Debian's,
- * on the same OpenBLAS as nnc), PyTorch 2.x and JAX from PyPI (installed by the bench into an
- * environment of its own, bench/_venv.ts), and on the JavaScript peers' workloads TensorFlow.js
- * (wasm and cpu backends), jax-js (wasm) and nnc's own JS backend (npm packages pinned in
- * bench/js_peers/deno.json, fetched by Deno on first use).
+ * on the same OpenBLAS as nnc), PyTorch 2.x and JAX from PyPI (in an environment of the bench's
+ * own, bench/_venv.ts), and on the JavaScript peers' workloads TensorFlow.js (wasm and cpu
+ * backends), jax-js (wasm) and nnc's own JS backend (npm packages pinned in bench/js_peers/deno.json
+ * and the workspace's deno.json). `deno task bench:setup` installs the peers once; one that is not
+ * installed is skipped with a note saying so.
  *
  * Each workload runs in fresh worker processes, the peers alternating round by round; each process
  * warms up, then times `--reps` repetitions; the tables show medians. Every thread count is set for
@@ -17,7 +18,7 @@
  *
  * Usage: `deno run -A bench/compare.ts [--threads 1,2] [--reps 5] [--rounds 3] [--only W1-256,W7]
  * [--peers nnc,torch1.13,torch2,jax,nnc-js,tfjs-wasm,tfjs-cpu,jax-js] [--coretypes kept,unset]
- * [--write-results [FILE]] [--smoke] [--no-install] [--python /usr/bin/python3] [--timeout 900]`
+ * [--write-results [FILE]] [--smoke] [--python /usr/bin/python3] [--timeout 900]`
  *
  * `--smoke` runs one short round (one repetition, no warm-up time) to prove every peer works: its
  * figures are not measurements.
@@ -111,10 +112,7 @@ if (!settings.length) {
   console.error("no OPENBLAS_CORETYPE setting to measure (--coretypes): " + extraNotes.join(" "));
   Deno.exit(2);
 }
-const peers = await preparePeers(peerIds, {
-  debianPython: arg("python", "/usr/bin/python3"),
-  install: !Deno.args.includes("--no-install"),
-});
+const peers = await preparePeers(peerIds, { debianPython: arg("python", "/usr/bin/python3") });
 
 const say = (s = "") => console.error(s);
 say(
