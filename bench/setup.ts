@@ -61,7 +61,7 @@ const ready: string[] = [];
 if (!Deno.args.includes("--skip-python")) {
   say(`bench:setup: PyTorch 2.x and JAX into ${peerVenvDir()}`);
   const venv = await ensurePeerVenv();
-  if (venv.error) {
+  if (venv.python === undefined) {
     failed = true;
     say(`bench:setup: ${venv.error}`);
   } else {
