@@ -1,9 +1,10 @@
 /**
- * jax-js side of bench/compare_wasm.ts: runs one workload with jax-js (npm `@jax-js/jax`, its wasm
- * device) and prints one JSON line of timings, as bench/nnc_worker.ts does for nnc.
+ * jax-js side of bench/compare.ts and bench/compare_wasm.ts: runs one workload with jax-js (npm
+ * `@jax-js/jax`, its wasm device) and prints one JSON line of timings (the rule of
+ * bench/_js_harness.ts, as bench/nnc_worker.ts does for nnc).
  *
  * Usage: `deno run -A bench/jaxjs_worker.ts WORKLOAD --threads N --reps R [--warmup W]
- * [--warmup-time S] [--min-time S]`
+ * [--warmup-time S] [--min-time S] [--clock cpu]` (`--list`: the workloads it runs).
  *
  * Threads: jax-js runs its wasm kernels on a pool of `navigator.hardwareConcurrency` workers whenever
  * `SharedArrayBuffer` and `Worker` exist (as in Deno). `--threads 1` hides `Worker` before jax-js
@@ -15,7 +16,7 @@
  *
  * @module
  */
-import process from "node:process";
+import { arg, type Maker, runWorker } from "./_js_harness.ts";
 
 const threads = arg("threads", 1);
 if (threads <= 1) {
@@ -25,33 +26,17 @@ if (threads <= 1) {
   Object.defineProperty(navigator, "hardwareConcurrency", { get: () => threads });
 }
 const jax = await import("@jax-js/jax");
-const clock = cpuClockRequested() ? cpuSeconds : () => performance.now() / 1000;
 const { blockUntilReady, jit, nn, numpy: np, random, tree, valueAndGrad } = jax;
 type Arr = InstanceType<typeof jax.Array>;
 type Params = Record<string, Arr>;
 
+/** The pinned version, as the workspace's deno.json maps it. */
+const JAXJS_VERSION: string = JSON.parse(
+  Deno.readTextFileSync(new URL("../deno.json", import.meta.url)),
+).imports["@jax-js/jax"].replace(/^.*@/, "");
+
 await jax.init("wasm");
 jax.defaultDevice("wasm");
-
-type Step = () => Promise<void>;
-type Maker = () => Promise<[Step, Record<string, number>]>;
-
-/** `--clock cpu`: this process's CPU time instead of wall time (single-threaded runs on a shared
- * machine, where wall time counts other processes' time slices). */
-function cpuClockRequested(): boolean {
-  const i = Deno.args.indexOf("--clock");
-  return i >= 0 && Deno.args[i + 1] === "cpu";
-}
-
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
 
 let seed = 0;
 const nextKey = () => random.key(seed++);
@@ -180,40 +165,12 @@ const w8: Maker = async () => {
   }, { samples: 128 }];
 };
 
-const WORKLOADS: Record<string, Maker> = {
-  "W1-256": w1(256),
-  "W1-1024": w1(1024),
-  "W2": w2,
-  "W7": w7,
-  "W8": w8,
-};
-
-/** The same warm-up and repetition rule as nnc_worker.ts and torch_worker.py. */
-async function main(): Promise<void> {
-  const name = Deno.args[0];
-  const make = WORKLOADS[name];
-  if (!make) {
-    console.log(JSON.stringify({ error: `jax-js: no workload ${name}` }));
-    return;
-  }
-  const [step, units] = await make();
-  const warmupEnd = performance.now() + arg("warmup-time", 1) * 1000;
-  for (let i = 0; i < arg("warmup", 2) || performance.now() < warmupEnd; i++) await step();
-  const probe = clock();
-  for (let i = 0; i < 3; i++) await step();
-  const perStep = (clock() - probe) / 3;
-  const k = Math.max(1, Math.round(arg("min-time", 0.2) / Math.max(perStep, 1e-9)));
-  const times: number[] = [];
-  for (let i = 0; i < arg("reps", 5); i++) {
-    const t0 = clock();
-    for (let j = 0; j < k; j++) await step();
-    times.push(clock() - t0);
-  }
-  const scaled: Record<string, number> = {};
-  for (const [u, v] of Object.entries(units)) scaled[u] = v * k;
-  console.log(
-    JSON.stringify({ times, units: scaled, stepsPerRep: k, jaxjs: "0.1.25", threads }),
-  );
-}
-
-await main();
+const OTHERS = "the JavaScript peers run W1, W2, W7 and W8 only";
+await runWorker(
+  { "W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W7": w7, "W8": w8 },
+  {
+    "W7-grad": "jax-js has no gradient-recording arrays (gradients come from grad over a function)",
+    "*": OTHERS,
+  },
+  { peer: "jax-js", version: `@jax-js/jax ${JAXJS_VERSION}`, jaxjs: JAXJS_VERSION, threads },
+);

@@ -1,17 +1,17 @@
 /**
- * nnc side of bench/compare.ts: runs one workload and prints one JSON line of timings.
- * Usage: `deno run -A bench/nnc_worker.ts WORKLOAD --threads N --reps R [--warmup W] [--warmup-time S] [--min-time S]`
- * (NNC_BACKEND=native selects the native backend when it is available.)
+ * nnc side of bench/compare.ts and bench/compare_wasm.ts: runs one workload and prints one JSON
+ * line of timings, with the timing rule every JavaScript worker shares (bench/_js_harness.ts).
+ * Usage: `deno run -A bench/nnc_worker.ts WORKLOAD --threads N --reps R [--warmup W]
+ * [--warmup-time S] [--min-time S] [--clock cpu]` (`--list`: the workloads it runs).
+ * NNC_BACKEND=native or wasm selects that backend when it loads; the answer's `backend` says which
+ * one ran (the runners reject an answer from another backend).
  *
  * @module
  */
 import { add, matmul, randn, Rng } from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
 import { loadNativeIfRequested } from "./_native.ts";
-import process from "node:process";
-
-type Step = () => void;
-type Maker = () => Promise<[Step, Record<string, number>]>;
+import { type Maker, runWorker } from "./_js_harness.ts";
 
 function w1(n: number): Maker {
   return () => {
@@ -56,64 +56,5 @@ const WORKLOADS: Record<string, Maker> = {
   "W-GCN": async () => (await import("./_gnn_workloads.ts")).wgcn(),
 };
 
-/** `--clock cpu`: this process's CPU time instead of wall time (single-threaded runs on a shared
- * machine, where wall time counts other processes' time slices). */
-function cpuClockRequested(): boolean {
-  const i = Deno.args.indexOf("--clock");
-  return i >= 0 && Deno.args[i + 1] === "cpu";
-}
-
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-const clock = cpuClockRequested() ? cpuSeconds : () => performance.now() / 1000;
-
-function arg(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
-
-/**
- * Warms up for at least `--warmup` steps and `--warmup-time` seconds (V8's JIT and the allocator
- * settle over the first dozens of steps), then times `--reps` repetitions of k steps each, k chosen
- * so that one repetition lasts about `--min-time` seconds. torch_worker.py applies the same rule.
- */
-async function main(): Promise<void> {
-  const name = Deno.args[0];
-  const make = WORKLOADS[name];
-  if (!make) {
-    console.log(JSON.stringify({ error: `unknown workload ${name}` }));
-    return;
-  }
-  const backend = await loadNativeIfRequested();
-  const [step, units] = await make();
-  const warmupEnd = performance.now() + arg("warmup-time", 1) * 1000;
-  for (let i = 0; i < arg("warmup", 2) || performance.now() < warmupEnd; i++) step();
-  const probe = clock();
-  for (let i = 0; i < 3; i++) step();
-  const perStep = (clock() - probe) / 3;
-  const k = Math.max(1, Math.round(arg("min-time", 0.2) / Math.max(perStep, 1e-9)));
-  const times: number[] = [];
-  for (let i = 0; i < arg("reps", 5); i++) {
-    const t0 = clock();
-    for (let j = 0; j < k; j++) step();
-    times.push(clock() - t0);
-  }
-  const scaled: Record<string, number> = {};
-  for (const [u, v] of Object.entries(units)) scaled[u] = v * k;
-  console.log(JSON.stringify({ times, units: scaled, stepsPerRep: k, backend, peakMB: peakMB() }));
-}
-
-/** Peak resident memory of this process (VmHWM), in MB; null where /proc is missing. */
-function peakMB(): number | null {
-  try {
-    const m = Deno.readTextFileSync("/proc/self/status").match(/^VmHWM:\s+(\d+) kB/m);
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-await main();
+const backend = await loadNativeIfRequested();
+await runWorker(WORKLOADS, {}, { backend });

@@ -26,6 +26,7 @@ def main():
         return
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    base = peak_mb("VmRSS")
     make = WORKLOADS.get(args.workload)
     if make is None:
         print(json.dumps({"error": f"unknown workload {args.workload}"}))
@@ -51,15 +52,17 @@ def main():
         times.append(time.perf_counter() - t0)
     units = {u: v * k for u, v in units.items()}
     print(json.dumps({"times": times, "units": units, "stepsPerRep": k, "torch": torch.__version__,
-                      "coretype": os.environ.get("OPENBLAS_CORETYPE", ""), "peakMB": peak_mb()}))
+                      "coretype": os.environ.get("OPENBLAS_CORETYPE", ""), "peakMB": peak_mb(),
+                      "baseMB": base}))
 
 
-def peak_mb():
-    """Peak resident memory of this process (VmHWM), in MB, as nnc_worker.ts reports it."""
+def peak_mb(field="VmHWM"):
+    """Peak resident memory of this process (VmHWM), in MB, as nnc_worker.ts reports it; with
+    field="VmRSS" the resident memory now (before the workload is built: the start-up's share)."""
     try:
         with open("/proc/self/status") as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass

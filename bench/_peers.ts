@@ -1,0 +1,338 @@
+// The contestants of bench/compare.ts and how each is started: one worker process per measurement,
+// with the thread count and the OpenBLAS kernel set in its environment.
+import { findPeerVenv, SETUP_COMMAND } from "./_venv.ts";
+
+const here = new URL(".", import.meta.url).pathname;
+
+/** What a worker prints (its last line of output). */
+export interface WorkerResult {
+  times?: number[];
+  units?: Record<string, number>;
+  error?: string;
+  /** Peak resident memory of the worker process (VmHWM), MB. */
+  peakMB?: number | null;
+  /** Its resident memory after start-up, before the workload was built, MB. */
+  baseMB?: number | null;
+  [more: string]: unknown;
+}
+
+/**
+ * An OPENBLAS_CORETYPE setting: the variables set or removed for nnc, and the kernel set libnnc
+ * then runs (from nativeInfo()), which every other OpenBLAS peer is given.
+ */
+export interface KernelSetting {
+  id: string;
+  /** How the setting reads in a table: `OPENBLAS_CORETYPE=Haswell (kept)`, `… unset`. */
+  label: string;
+  set: Record<string, string>;
+  unset: string[];
+  /** The kernel set OpenBLAS runs under it (`Zen`, `Haswell`, `Cooperlake`…), null if unknown. */
+  kernel: string | null;
+  /** OpenBLAS's configuration string, or why libnnc has none. */
+  config: string;
+}
+
+/** One contestant. */
+export interface Peer {
+  id: string;
+  /** Its column title. */
+  column: string;
+  /**
+   * True for the peers on Debian's OpenBLAS (nnc native, PyTorch 1.13): measured once per kernel
+   * setting, with the kernel nnc runs. The others bring their own kernels (MKL, XLA, wasm, JS)
+   * and are measured once per thread count.
+   */
+  openblas: boolean;
+  /** The workloads it runs; null: all. */
+  workloads: Set<string> | null;
+  /** Why it does not run the others. */
+  cannot: Record<string, string>;
+  version: string;
+  /** Why it cannot run at all (no interpreter, failed install…), or null. */
+  unavailable: string | null;
+  command(workload: string, threads: number, extra: string[]): string[];
+  env(threads: number, setting: KernelSetting): Record<string, string>;
+  /** Why a worker's answer does not count (nnc fell back to another backend), or null. */
+  reject?(result: WorkerResult): string | null;
+}
+
+/** Every peer, in column order. */
+export const PEER_IDS = [
+  "nnc",
+  "torch1.13",
+  "torch2",
+  "jax",
+  "nnc-js",
+  "tfjs-wasm",
+  "tfjs-cpu",
+  "jax-js",
+] as const;
+
+/** The workloads of the JavaScript peers (TF.js, jax-js) and of nnc's JS backend beside them. */
+export const JS_WORKLOADS = new Set(["W1-256", "W1-1024", "W2", "W7", "W7-grad", "W8"]);
+
+const THREAD_VARIABLES = [
+  "NNC_THREADS",
+  "OMP_NUM_THREADS",
+  "OPENBLAS_NUM_THREADS",
+  "MKL_NUM_THREADS",
+];
+
+/**
+ * The whole environment of a worker: ours, less `unset`, with every thread count at `threads`,
+ * OpenMP threads that sleep when idle (PyTorch's spin-waiting threads otherwise take the cores
+ * OpenBLAS needs: DESIGN §3), and `set` on top.
+ */
+export function childEnv(
+  threads: number,
+  set: Record<string, string>,
+  unset: string[],
+): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const name of unset) delete env[name];
+  for (const name of THREAD_VARIABLES) env[name] = String(threads);
+  env.OMP_WAIT_POLICY = "PASSIVE";
+  return { ...env, ...set };
+}
+
+/** Runs a worker and returns its last line of output as JSON, or the reason it failed. */
+export async function runWorker(
+  cmd: string[],
+  env: Record<string, string>,
+  timeoutSeconds: number,
+): Promise<WorkerResult> {
+  try {
+    const out = await new Deno.Command(cmd[0], {
+      args: cmd.slice(1),
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(timeoutSeconds * 1000),
+    }).output();
+    const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+    if (!out.success) {
+      const err = new TextDecoder().decode(out.stderr).trim().split("\n");
+      const why = out.signal ? `killed by ${out.signal} (timeout ${timeoutSeconds} s?)` : "";
+      return { error: why || err.filter((l) => l.trim()).pop() || `exit ${out.code}` };
+    }
+    return JSON.parse(lines.pop() ?? "");
+  } catch (e) {
+    return { error: (e as Error).message.split("\n")[0] };
+  }
+}
+
+/** The kernel settings asked for with --coretypes (`kept`, `unset` or kernel names), probed. */
+export async function kernelSettings(
+  names: string[],
+  notes: string[],
+): Promise<KernelSetting[]> {
+  const kept = Deno.env.get("OPENBLAS_CORETYPE");
+  const settings: KernelSetting[] = [];
+  for (const name of names) {
+    let s: Omit<KernelSetting, "kernel" | "config">;
+    if (name === "kept") {
+      if (!kept) {
+        notes.push(
+          "The environment sets no OPENBLAS_CORETYPE, so 'kept' is the same as 'unset'; " +
+            "--coretypes NAME,unset measures a forced kernel set beside libnnc's own choice.",
+        );
+        continue;
+      }
+      s = {
+        id: "kept",
+        label: `OPENBLAS_CORETYPE=${kept} (kept)`,
+        set: {},
+        unset: ["NNC_OPENBLAS_CORETYPE"],
+      };
+    } else if (name === "unset") {
+      s = {
+        id: "unset",
+        label: "OPENBLAS_CORETYPE unset",
+        set: {},
+        // The environment sets the two together; a current OpenBLAS is slowed by either alone.
+        unset: ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "NNC_OPENBLAS_CORETYPE"],
+      };
+    } else {
+      s = {
+        id: name,
+        label: `OPENBLAS_CORETYPE=${name}`,
+        set: { OPENBLAS_CORETYPE: name },
+        unset: ["NNC_OPENBLAS_CORETYPE"],
+      };
+    }
+    const info = await runWorker(
+      [Deno.execPath(), "run", "-A", `${here}nnc_info.ts`],
+      childEnv(1, s.set, s.unset),
+      120,
+    );
+    const kernel = typeof info.coreType === "string" ? info.coreType : null;
+    const config = typeof info.config === "string"
+      ? info.config
+      : `no OpenBLAS in libnnc (${info.reason ?? info.blas ?? info.error ?? "?"})`;
+    if (settings.some((o) => o.kernel !== null && o.kernel === kernel)) {
+      notes.push(`Setting '${name}' gives the kernel set ${kernel} again: measured once.`);
+      continue;
+    }
+    settings.push({ ...s, kernel, config });
+  }
+  return settings;
+}
+
+function envFor(threads: number, setting: KernelSetting, set: Record<string, string> = {}) {
+  return childEnv(threads, { ...setting.set, ...set }, setting.unset);
+}
+
+/** Versions of an interpreter's PyTorch and which BLAS it was built with, or why there is none. */
+async function torchVersion(python: string): Promise<{ version: string; error?: string }> {
+  const code = [
+    "import json, re, sys",
+    "try:",
+    "    import torch",
+    "    torch.mm(torch.ones(64, 64), torch.ones(64, 64))",
+    "    blas = re.search(r'BLAS_INFO=([^,\\s]+)', torch.__config__.show())",
+    "    libs = sorted({l.split()[-1].split('/')[-1] for l in open('/proc/self/maps')",
+    "                   if re.search(r'blas|mkl', l.split()[-1])})",
+    "    print(json.dumps({'version': f'torch {torch.__version__} (BLAS_INFO={blas.group(1) if blas else \"?\"}; '",
+    '                      f\'loads {", ".join(libs) or "no BLAS library"}), Python {sys.version.split()[0]}\'}))',
+    "except Exception as e:",
+    "    print(json.dumps({'error': f'{type(e).__name__}: {e}'}))",
+  ].join("\n");
+  const r = await runWorker([python, "-c", code], childEnv(1, {}, []), 120);
+  return { version: String(r.version ?? ""), error: r.error };
+}
+
+/** A worker's own list of what it runs (`--list`), with its version. */
+async function listed(cmd: string[]): Promise<WorkerResult> {
+  return await runWorker([...cmd, "--list"], childEnv(1, {}, []), 600);
+}
+
+/**
+ * Builds the peers asked for; a peer that is not installed or cannot start says why (and how to
+ * install it: `deno task bench:setup`) instead of failing the run. Nothing is installed here: the
+ * JavaScript peers run from Deno's cache only (`--cached-only`), the PyPI peers from the
+ * environment bench/setup.ts made.
+ */
+export async function preparePeers(
+  ids: string[],
+  opts: { debianPython: string },
+): Promise<Peer[]> {
+  const deno = Deno.execPath();
+  const jsConfig = ["--config", `${here}js_peers/deno.json`];
+  const workerArgs = (name: string, t: number, extra: string[]) => [
+    name,
+    "--threads",
+    String(t),
+    ...extra,
+  ];
+  const needVenv = ids.includes("torch2") || ids.includes("jax");
+  const venv = needVenv ? findPeerVenv() : { error: "not asked for" };
+  const peers: Peer[] = [];
+  for (const id of ids) {
+    const base = { cannot: {}, unavailable: null };
+    switch (id) {
+      case "nnc":
+      case "nnc-js": {
+        const js = id === "nnc-js";
+        peers.push({
+          ...base,
+          id,
+          column: js ? "nnc JS" : "nnc",
+          openblas: !js,
+          workloads: js ? JS_WORKLOADS : null,
+          cannot: js
+            ? { "*": "nnc's JS backend is measured on the JavaScript peers' workloads" }
+            : {},
+          version: `nnc (${js ? "JS backend" : "native backend"}), Deno ${Deno.version.deno}`,
+          command: (w, t, extra) => [
+            deno,
+            "run",
+            "-A",
+            `${here}nnc_worker.ts`,
+            ...workerArgs(w, t, extra),
+          ],
+          env: (t, s) => envFor(t, s, { NNC_BACKEND: js ? "js" : "native" }),
+          // A worker whose libnnc did not load runs on the JS backend: not nnc native's figure.
+          reject: (r) =>
+            r.backend === (js ? "js" : "native") ? null : `ran on the ${r.backend} backend`,
+        });
+        break;
+      }
+      case "torch1.13":
+      case "torch2": {
+        const debian = id === "torch1.13";
+        const python = debian ? opts.debianPython : venv.python;
+        const v = python ? await torchVersion(python) : { version: "", error: venv.error };
+        peers.push({
+          ...base,
+          id,
+          column: debian ? "torch 1.13" : "torch 2.x",
+          openblas: debian,
+          workloads: null,
+          version: v.version || (debian ? "PyTorch (Debian)" : "PyTorch (PyPI)"),
+          unavailable: v.error ?? null,
+          command: (w, t, extra) => [
+            python ?? "python3",
+            `${here}torch_worker.py`,
+            ...workerArgs(w, t, extra),
+          ],
+          // Debian's OpenBLAS 0.3.21 does not know recent CPUs: it gets the kernel nnc runs.
+          env: (t, s) => envFor(t, s, debian && s.kernel ? { OPENBLAS_CORETYPE: s.kernel } : {}),
+        });
+        break;
+      }
+      case "jax": {
+        const cmd = [venv.python ?? "python3", `${here}jax_worker.py`];
+        const list = venv.python ? await listed(cmd) : { error: venv.error };
+        peers.push({
+          ...base,
+          id,
+          column: "JAX",
+          openblas: false,
+          workloads: new Set(list.workloads as string[] ?? []),
+          cannot: (list.cannot as Record<string, string>) ?? {},
+          version: String(list.version ?? "JAX"),
+          unavailable: list.error ?? null,
+          command: (w, t, extra) => [...cmd, ...workerArgs(w, t, extra)],
+          env: (t, s) => envFor(t, s),
+        });
+        break;
+      }
+      case "tfjs-wasm":
+      case "tfjs-cpu":
+      case "jax-js": {
+        const backend = id.replace("tfjs-", "");
+        // jax-js is in the workspace's imports (the wasm backend's comparison uses it too); TF.js
+        // only in bench/js_peers/deno.json, outside the workspace.
+        const cmd = id === "jax-js"
+          ? [deno, "run", "-A", "--cached-only", `${here}jaxjs_worker.ts`]
+          : [deno, "run", "-A", "--cached-only", ...jsConfig, `${here}js_peers/tfjs_worker.ts`];
+        const backendArgs = id === "jax-js" ? [] : ["--backend", backend];
+        const list = await listed([...cmd, ...backendArgs]);
+        peers.push({
+          ...base,
+          id,
+          column: id === "jax-js" ? "jax-js wasm" : `TF.js ${backend}`,
+          openblas: false,
+          workloads: new Set(list.workloads as string[] ?? []),
+          cannot: (list.cannot as Record<string, string>) ?? {},
+          version: String(list.version ?? id),
+          unavailable: list.error ? `${list.error} (not installed? run ${SETUP_COMMAND})` : null,
+          command: (w, t, extra) => [...cmd, ...workerArgs(w, t, extra), ...backendArgs],
+          env: (t, s) => envFor(t, s),
+        });
+        break;
+      }
+      default:
+        throw new RangeError(`unknown peer ${id}; known: ${PEER_IDS.join(", ")}`);
+    }
+  }
+  return peers;
+}
+
+/** Whether `peer` runs `workload`, or the reason it does not. */
+export function runs(peer: Peer, workload: string): true | string {
+  if (peer.unavailable) return peer.unavailable;
+  if (peer.workloads === null || peer.workloads.has(workload)) return true;
+  return peer.cannot[workload] ?? peer.cannot["*"] ?? `${peer.column} has no ${workload}`;
+}
