@@ -146,9 +146,7 @@ function resolve(buffer: unknown, op: string): { view: View; dtype: number } {
   if (buffer instanceof Float64Array) return { view: buffer, dtype: 1 };
   if (buffer instanceof Int32Array) return { view: buffer, dtype: 2 };
   throw new TypeError(
-    `${op}: expected an NDArray, Float32Array, Float64Array or Int32Array, got ${
-      describe(buffer)
-    }`,
+    `${op}: expected an NDArray, Float32Array, Float64Array or Int32Array, got ${describe(buffer)}`,
   );
 }
 
