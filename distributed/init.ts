@@ -114,8 +114,8 @@ let world: Communicator | undefined;
 
 /**
  * Joins the job: initialises MPI once (later calls return the same communicator) and registers
- * `MPI_Finalize` for the normal end of the program (an uncaught error exits without it, so that
- * `mpirun` ends the whole job instead of leaving ranks waiting). Throws when the process was
+ * `MPI_Finalize` for the normal end of the program (an error exit skips it, so that `mpirun` ends
+ * the whole job at once instead of leaving ranks waiting for the one that failed). Throws when the process was
  * launched by `mpirun` but MPI cannot be loaded, or `backend: "mpi"` was asked for without MPI.
  *
  * @example
@@ -172,8 +172,12 @@ export async function initDistributed(options: InitDistributedOptions = {}): Pro
     timeout,
   });
   world = mpi;
-  // A normal end (the event loop ran dry, or Deno.exit) finalises; an uncaught error does not.
-  globalThis.addEventListener("unload", () => mpi.finalize());
+  // A normal end (the event loop ran dry, or Deno.exit(0)) finalises. An error exit (an uncaught
+  // error, Deno.exit(n ≠ 0)) does not: MPI_Finalize would wait for ranks that are waiting for this
+  // one, while an exit without it makes mpirun end the whole job at once.
+  globalThis.addEventListener("unload", () => {
+    if ((Deno.exitCode ?? 0) === 0) mpi.finalize();
+  });
   return world;
 }
 
