@@ -1,0 +1,534 @@
+/**
+ * {@link exportOnnx}: a `Sequential` model of nnc layers as an ONNX file (opset 17), for ONNX
+ * Runtime and every other runtime that reads ONNX.
+ *
+ * @module
+ */
+import { noGrad, Tensor } from "@nnc/autograd";
+import {
+  Abs,
+  AdaptiveAvgPool2d,
+  type AnyModule,
+  AvgPoolNd,
+  BatchNormNd,
+  ConvNd,
+  Dropout,
+  Dropout2d,
+  ELU,
+  Embedding,
+  Flatten,
+  GELU,
+  Identity,
+  LayerNorm,
+  LeakyReLU,
+  Linear,
+  LogSoftmax,
+  MaxPoolNd,
+  Module,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  Softmax,
+  Softplus,
+  Tanh,
+} from "@nnc/layers";
+import {
+  checkBool,
+  checkOptions,
+  describe,
+  type DType,
+  NDArray,
+  Storage,
+  writeFileAtomic,
+} from "@nnc/tensor";
+import {
+  ATTRIBUTE_TYPE,
+  type AttributeJson,
+  DATA_TYPE,
+  IR_VERSION,
+  modelProto,
+  type NodeJson,
+  OPSET,
+  type TensorJson,
+  type ValueInfoJson,
+} from "./_schema.ts";
+
+/**
+ * Options of {@link exportOnnx} and {@link toOnnx}.
+ *
+ * @example
+ * ```ts
+ * import type { ExportOnnxOptions } from "@nnc/onnx";
+ * const options: ExportOnnxOptions = { inputName: "image", outputName: "logits" };
+ * ```
+ */
+export interface ExportOnnxOptions {
+  /** Name of the graph's input (default `"input"`). */
+  inputName?: string;
+  /** Name of the graph's output (default `"output"`). */
+  outputName?: string;
+  /** Declare the first axis as a symbolic `batch` dimension (default true): any batch size runs. */
+  dynamicBatch?: boolean;
+  /** Text stored as the model's doc string. */
+  docString?: string;
+}
+
+/** The layers {@link exportOnnx} knows, for the message of an unsupported one. */
+export const ONNX_SUPPORTED_LAYERS: readonly string[] = [
+  "Linear",
+  "Conv1d",
+  "Conv2d",
+  "Conv3d",
+  "MaxPool1d",
+  "MaxPool2d",
+  "AvgPool1d",
+  "AvgPool2d",
+  "AdaptiveAvgPool2d",
+  "BatchNorm1d",
+  "BatchNorm2d",
+  "LayerNorm",
+  "ReLU",
+  "LeakyReLU",
+  "ELU",
+  "GELU",
+  "Sigmoid",
+  "Tanh",
+  "Softplus",
+  "Softmax",
+  "LogSoftmax",
+  "Abs",
+  "Identity",
+  "Dropout",
+  "Dropout2d",
+  "Flatten",
+  "Embedding",
+  "Sequential",
+];
+
+type Attr = AttributeJson;
+const ints = (name: string, v: readonly number[]): Attr => ({
+  name,
+  type: ATTRIBUTE_TYPE.INTS,
+  ints: [...v],
+});
+const int = (name: string, v: number): Attr => ({ name, type: ATTRIBUTE_TYPE.INT, i: v });
+const float = (name: string, v: number): Attr => ({ name, type: ATTRIBUTE_TYPE.FLOAT, f: v });
+
+function tensorProto(name: string, a: NDArray): TensorJson {
+  const c = a.contiguous();
+  const data = c.storage.data.subarray(c.offset, c.offset + c.size);
+  const bytes = new Uint8Array(data.byteLength);
+  bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  return { name, dims: [...a.shape], dataType: DATA_TYPE[a.dtype], rawData: bytes };
+}
+
+function valueInfo(
+  name: string,
+  dtype: DType,
+  shape: readonly number[],
+  batch: boolean,
+): ValueInfoJson {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: DATA_TYPE[dtype],
+        shape: {
+          dim: shape.map((d, i) => (i === 0 && batch ? { dimParam: "batch" } : { dimValue: d })),
+        },
+      },
+    },
+  };
+}
+
+/** Collects nodes, initializers and value infos; names intermediate values t0, t1, …. */
+class Graph {
+  readonly nodes: NodeJson[] = [];
+  readonly initializers: TensorJson[] = [];
+  readonly names = new Set<string>();
+  #values = 0;
+  constructor(readonly dtype: DType) {}
+  value(): string {
+    return `t${this.#values++}`;
+  }
+  init(name: string, a: NDArray): string {
+    if (this.names.has(name)) throw new Error(`exportOnnx: duplicate initializer '${name}'`);
+    this.names.add(name);
+    this.initializers.push(tensorProto(name, a));
+    return name;
+  }
+  scalar(name: string, v: number): string {
+    return this.init(name, filled(this.dtype, [], v));
+  }
+  int64(name: string, values: readonly number[]): string {
+    if (this.names.has(name)) throw new Error(`exportOnnx: duplicate initializer '${name}'`);
+    this.names.add(name);
+    const data = BigInt64Array.from(values.map(BigInt));
+    this.initializers.push({
+      name,
+      dims: [values.length],
+      dataType: DATA_TYPE.int64,
+      rawData: new Uint8Array(data.buffer),
+    });
+    return name;
+  }
+  node(layer: string, op: string, inputs: string[], attrs: Attr[] = [], output?: string): string {
+    const out = output ?? this.value();
+    this.nodes.push({
+      name: `${layer}/${op}${this.nodes.filter((n) => n.name?.startsWith(`${layer}/`)).length}`,
+      opType: op,
+      input: inputs,
+      output: [out],
+      attribute: attrs,
+    });
+    return out;
+  }
+}
+
+/** What a converter gets: the layer, its dotted path, its input value and shapes. */
+interface Site {
+  layer: AnyModule;
+  path: string;
+  x: string;
+  inShape: readonly number[];
+  outShape: readonly number[];
+  g: Graph;
+}
+
+function unsupported(layer: AnyModule, path: string, why?: string): Error {
+  return new TypeError(
+    `exportOnnx: layer '${path}' (${layer.constructor.name}) ${
+      why ?? `has no ONNX export; supported layers: ${ONNX_SUPPORTED_LAYERS.join(", ")}`
+    }`,
+  );
+}
+
+function param(g: Graph, path: string, name: string, t: Tensor | null): string {
+  if (t === null) throw new Error(`exportOnnx: ${path}.${name} is missing`);
+  return g.init(`${path}.${name}`, t.data);
+}
+
+/** An array of `shape` filled with `v`. */
+function filled(dtype: DType, shape: readonly number[], v: number): NDArray {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = (dtype === "float64" ? new Float64Array(n) : new Float32Array(n)).fill(v);
+  return new NDArray(new Storage(data), shape);
+}
+
+function fill(g: Graph, path: string, name: string, n: number, v: number, dtype: DType): string {
+  return g.init(`${path}.${name}`, filled(dtype, [n], v));
+}
+
+function convert(s: Site): string {
+  const { layer, path, x, g } = s;
+  const L = layer as unknown;
+  if (L instanceof Linear) {
+    if (s.inShape.length === 2) {
+      const inputs = [x, param(g, path, "weight", L.weight)];
+      if (L.bias !== null) inputs.push(param(g, path, "bias", L.bias));
+      return g.node(path, "Gemm", inputs, [int("transB", 1)]);
+    }
+    const wt = g.node(path, "Transpose", [param(g, path, "weight", L.weight)], [
+      ints("perm", [1, 0]),
+    ]);
+    const y = g.node(path, "MatMul", [x, wt]);
+    return L.bias === null ? y : g.node(path, "Add", [y, param(g, path, "bias", L.bias)]);
+  }
+  if (L instanceof ConvNd) {
+    if (L.paddingMode !== "zeros") {
+      throw unsupported(
+        layer,
+        path,
+        `pads with '${L.paddingMode}': ONNX Conv pads with zeros only`,
+      );
+    }
+    const d = L.kernelSize.length;
+    let pads: number[];
+    if (L.padding === "valid") pads = new Array(2 * d).fill(0);
+    else if (L.padding === "same") {
+      const total = L.kernelSize.map((k, i) => L.dilation[i] * (k - 1));
+      pads = [...total.map((t) => Math.floor(t / 2)), ...total.map((t) => t - Math.floor(t / 2))];
+    } else pads = [...L.padding, ...L.padding];
+    const inputs = [x, param(g, path, "weight", L.weight)];
+    if (L.bias !== null) inputs.push(param(g, path, "bias", L.bias));
+    return g.node(path, "Conv", inputs, [
+      ints("kernel_shape", L.kernelSize),
+      ints("strides", L.stride),
+      ints("pads", pads),
+      ints("dilations", L.dilation),
+      int("group", L.groups),
+    ]);
+  }
+  if (L instanceof MaxPoolNd) {
+    return g.node(path, "MaxPool", [x], [
+      ints("kernel_shape", L.kernelSize),
+      ints("strides", L.stride),
+      ints("pads", [...L.padding, ...L.padding]),
+      ints("dilations", L.dilation),
+      int("ceil_mode", L.ceilMode ? 1 : 0),
+    ]);
+  }
+  if (L instanceof AvgPoolNd) {
+    return g.node(path, "AveragePool", [x], [
+      ints("kernel_shape", L.kernelSize),
+      ints("strides", L.stride),
+      ints("pads", [...L.padding, ...L.padding]),
+      int("ceil_mode", L.ceilMode ? 1 : 0),
+      int("count_include_pad", L.countIncludePad ? 1 : 0),
+    ]);
+  }
+  if (L instanceof AdaptiveAvgPool2d) {
+    const [h, w] = s.inShape.slice(-2), [oh, ow] = s.outShape.slice(-2);
+    if (oh === 1 && ow === 1) return g.node(path, "GlobalAveragePool", [x]);
+    if (h % oh !== 0 || w % ow !== 0) {
+      throw unsupported(
+        layer,
+        path,
+        `maps ${h}×${w} to ${oh}×${ow}, windows of unequal size that no ONNX pooling has`,
+      );
+    }
+    const k = [h / oh, w / ow];
+    return g.node(path, "AveragePool", [x], [ints("kernel_shape", k), ints("strides", k)]);
+  }
+  if (L instanceof BatchNormNd) {
+    if (L.runningMean === null || L.runningVar === null) {
+      throw unsupported(
+        layer,
+        path,
+        "has no running statistics (trackRunningStats false): it normalises with batch statistics even in evaluation, which ONNX BatchNormalization does not",
+      );
+    }
+    const c = L.numFeatures, dt = L.runningMean.dtype;
+    return g.node(path, "BatchNormalization", [
+      x,
+      L.weight === null ? fill(g, path, "weight", c, 1, dt) : param(g, path, "weight", L.weight),
+      L.bias === null ? fill(g, path, "bias", c, 0, dt) : param(g, path, "bias", L.bias),
+      g.init(`${path}.running_mean`, L.runningMean.data),
+      g.init(`${path}.running_var`, L.runningVar.data),
+    ], [float("epsilon", L.eps)]);
+  }
+  if (L instanceof LayerNorm) {
+    const shape = L.normalizedShape;
+    const ones = () => g.init(`${path}.weight`, filled(g.dtype, shape, 1));
+    const zeros = () => g.init(`${path}.bias`, filled(g.dtype, shape, 0));
+    return g.node(path, "LayerNormalization", [
+      x,
+      L.weight === null ? ones() : param(g, path, "weight", L.weight),
+      L.bias === null ? zeros() : param(g, path, "bias", L.bias),
+    ], [int("axis", -shape.length), float("epsilon", L.eps)]);
+  }
+  if (L instanceof ReLU) return g.node(path, "Relu", [x]);
+  if (L instanceof LeakyReLU) {
+    return g.node(path, "LeakyRelu", [x], [float("alpha", L.negativeSlope)]);
+  }
+  if (L instanceof ELU) return g.node(path, "Elu", [x], [float("alpha", L.alpha)]);
+  if (L instanceof Tanh) return g.node(path, "Tanh", [x]);
+  if (L instanceof Abs) return g.node(path, "Abs", [x]);
+  if (L instanceof Sigmoid) {
+    const z = L.slope === 1 ? x : g.node(path, "Mul", [x, g.scalar(`${path}.slope`, L.slope)]);
+    return g.node(path, "Sigmoid", [z]);
+  }
+  if (L instanceof Softplus) {
+    if (L.beta === 1) return g.node(path, "Softplus", [x]);
+    const z = g.node(path, "Mul", [x, g.scalar(`${path}.beta`, L.beta)]);
+    const y = g.node(path, "Softplus", [z]);
+    return g.node(path, "Mul", [y, g.scalar(`${path}.inverse_beta`, 1 / L.beta)]);
+  }
+  if (L instanceof GELU) {
+    if (L.approximate === "none") {
+      // 0.5·x·(1 + erf(x/√2)); the Gelu operator came only with opset 20.
+      const e = g.node(path, "Erf", [
+        g.node(path, "Div", [x, g.scalar(`${path}.sqrt2`, Math.SQRT2)]),
+      ]);
+      const p = g.node(path, "Add", [e, g.scalar(`${path}.one`, 1)]);
+      return g.node(path, "Mul", [g.node(path, "Mul", [x, p]), g.scalar(`${path}.half`, 0.5)]);
+    }
+    // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+    const x3 = g.node(path, "Mul", [g.node(path, "Mul", [x, x]), x]);
+    const inner = g.node(path, "Add", [
+      x,
+      g.node(path, "Mul", [x3, g.scalar(`${path}.c`, 0.044715)]),
+    ]);
+    const t = g.node(path, "Tanh", [
+      g.node(path, "Mul", [inner, g.scalar(`${path}.k`, Math.sqrt(2 / Math.PI))]),
+    ]);
+    const p = g.node(path, "Add", [t, g.scalar(`${path}.one`, 1)]);
+    return g.node(path, "Mul", [g.node(path, "Mul", [x, p]), g.scalar(`${path}.half`, 0.5)]);
+  }
+  if (L instanceof Softmax) return g.node(path, "Softmax", [x], [int("axis", L.axis)]);
+  if (L instanceof LogSoftmax) return g.node(path, "LogSoftmax", [x], [int("axis", L.axis)]);
+  if (L instanceof Identity || L instanceof Dropout || L instanceof Dropout2d) {
+    // Dropout is the identity in evaluation, the mode a served model runs in.
+    return g.node(path, "Identity", [x]);
+  }
+  if (L instanceof Flatten) {
+    const r = s.inShape.length;
+    const start = L.startDim < 0 ? L.startDim + r : L.startDim;
+    const end = L.endDim < 0 ? L.endDim + r : L.endDim;
+    if (start === 1 && end === r - 1) return g.node(path, "Flatten", [x], [int("axis", 1)]);
+    // Leading axes copied (0), the flattened run (−1), trailing axes as they are.
+    const shape = [...new Array(start).fill(0), -1, ...s.inShape.slice(end + 1)];
+    const name = g.int64(`${path}.shape`, shape);
+    return g.node(path, "Reshape", [x, name]);
+  }
+  if (L instanceof Embedding) {
+    return g.node(path, "Gather", [param(g, path, "weight", L.weight), x], [int("axis", 0)]);
+  }
+  throw unsupported(layer, path);
+}
+
+/** The leaf layers of a Sequential (nested Sequentials flattened), with their dotted paths. */
+function chain(model: AnyModule, prefix: string): [string, AnyModule][] {
+  if (!(model instanceof Sequential)) return [[prefix, model]];
+  return model.namedChildren().flatMap(([name, m]) =>
+    chain(m, prefix === "" ? name : `${prefix}.${name}`)
+  );
+}
+
+/**
+ * The ONNX bytes of `model` (see {@link exportOnnx}).
+ *
+ * @example
+ * ```ts
+ * import { toOnnx } from "@nnc/onnx";
+ * import { Linear, ReLU, Sequential } from "@nnc/layers";
+ * import { zeros } from "@nnc/tensor";
+ * const bytes = toOnnx(new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 2)), zeros([1, 4]));
+ * console.log(bytes.length > 0); // true
+ * ```
+ */
+export function toOnnx(
+  model: AnyModule,
+  exampleInput: Tensor | NDArray,
+  options: ExportOnnxOptions = {},
+): Uint8Array {
+  const op = "exportOnnx";
+  if (!(model instanceof Module)) {
+    throw new TypeError(
+      `${op}: model must be a Module (a Sequential of layers), got ${describe(model)}`,
+    );
+  }
+  const input = exampleInput instanceof Tensor
+    ? exampleInput
+    : exampleInput instanceof NDArray
+    ? new Tensor(exampleInput)
+    : null;
+  if (input === null) {
+    throw new TypeError(
+      `${op}: exampleInput must be a Tensor or an NDArray, got ${describe(exampleInput)}`,
+    );
+  }
+  const o = checkOptions(options, op);
+  const inputName = o.inputName ?? "input", outputName = o.outputName ?? "output";
+  for (const [k, v] of [["inputName", inputName], ["outputName", outputName]]) {
+    if (typeof v !== "string" || v === "" || /^t\d+$/.test(v)) {
+      throw new TypeError(
+        `${op}: ${k} must be a non-empty string other than t<number>, got ${describe(v)}`,
+      );
+    }
+  }
+  const batch = checkBool(o.dynamicBatch ?? true, op, "dynamicBatch") && input.ndim > 0;
+  const layers = chain(model, "");
+  if (layers.length === 0) throw new RangeError(`${op}: the Sequential is empty`);
+  const paramDtype = model.parameters()[0]?.dtype ??
+    (input.dtype === "int32" ? "float32" : input.dtype);
+  const g = new Graph(paramDtype);
+  const wasTraining = model.training;
+  model.eval();
+  const valueInfos: ValueInfoJson[] = [];
+  let outShape: readonly number[] = [];
+  let outDtype: DType = input.dtype;
+  try {
+    noGrad(() => {
+      let x = input, name = inputName;
+      layers.forEach(([path, layer], i) => {
+        const y = (layer as unknown as Module<[Tensor], Tensor>).forward(x);
+        if (!(y instanceof Tensor)) {
+          throw unsupported(
+            layer,
+            path,
+            "does not return one tensor, so it cannot be a stage of a chain",
+          );
+        }
+        const last = i === layers.length - 1;
+        const before = g.nodes.length;
+        const out = convert({ layer, path, x: name, inShape: x.shape, outShape: y.shape, g });
+        if (last) {
+          // The last node writes the graph output under its public name.
+          const n = g.nodes[g.nodes.length - 1];
+          if (g.nodes.length === before || n.output[0] !== out) {
+            throw new Error("exportOnnx: no node");
+          }
+          n.output = [outputName];
+          name = outputName;
+        } else {
+          name = out;
+          valueInfos.push(valueInfo(out, y.dtype, y.shape, batch));
+        }
+        x = y;
+      });
+      outShape = x.shape;
+      outDtype = x.dtype;
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  const model_ = {
+    irVersion: IR_VERSION,
+    producerName: "nnc",
+    producerVersion: "0.1.0",
+    docString: o.docString ?? "",
+    opsetImport: [{ domain: "", version: OPSET }],
+    graph: {
+      name: model.constructor.name,
+      node: g.nodes,
+      initializer: g.initializers,
+      input: [valueInfo(inputName, input.dtype, input.shape, batch)],
+      output: [valueInfo(outputName, outDtype, outShape, batch)],
+      valueInfo: valueInfos,
+    },
+  };
+  const type = modelProto();
+  return type.encode(type.fromObject(model_)).finish();
+}
+
+/**
+ * Writes `model` — a `Sequential` of nnc layers (nested Sequentials included), or one layer — to
+ * `path` as an ONNX model (opset 17, IR version 8), atomically. The model is traced once on
+ * `exampleInput` in evaluation mode (batch norm uses its running statistics, dropout is the
+ * identity) to learn every intermediate shape; the first axis is a symbolic `batch` dimension
+ * unless `dynamicBatch: false`. Initializers carry the state-dict names (`0.weight`).
+ *
+ * Exported: Linear (Gemm, or MatMul + Add on inputs of rank > 2), Conv1d/2d/3d (zero padding),
+ * MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool2d (global, or evenly dividing), BatchNorm1d/2d (with
+ * running statistics), LayerNorm, ReLU, LeakyReLU, ELU, GELU (exact and tanh, as Erf/Tanh
+ * arithmetic: the Gelu operator needs opset 20), Sigmoid (any slope), Tanh, Softplus (any beta),
+ * Softmax, LogSoftmax, Abs, Identity, Dropout and Dropout2d (as Identity), Flatten (Flatten or
+ * Reshape), Embedding (Gather). Anything else is a `TypeError` that names the layer and its path;
+ * recurrent layers (LSTM, GRU, RNN) and attention return several tensors and are not stages of a
+ * chain.
+ *
+ * @example
+ * ```ts
+ * import { exportOnnx, importOnnx } from "@nnc/onnx";
+ * import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from "@nnc/layers";
+ * import { randn } from "@nnc/tensor";
+ * const net = new Sequential(
+ *   new Conv2d(1, 4, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2), new Flatten(), new Linear(4 * 4 * 4, 3),
+ * );
+ * const path = await Deno.makeTempFile({ suffix: ".onnx" });
+ * await exportOnnx(net, randn([1, 1, 8, 8]), path);
+ * const back = await importOnnx(path);
+ * console.log(back.length); // 5
+ * await Deno.remove(path);
+ * ```
+ */
+export async function exportOnnx(
+  model: AnyModule,
+  exampleInput: Tensor | NDArray,
+  path: string | URL,
+  options: ExportOnnxOptions = {},
+): Promise<void> {
+  const bytes = toOnnx(model, exampleInput, options);
+  await writeFileAtomic(path, bytes, { op: "exportOnnx" });
+}
