@@ -9,7 +9,7 @@ import { queueBackwardCallback, type RemovableHandle, Tensor } from "@nnc/autogr
 import { Module, type Parameter } from "@nnc/layers";
 import { checkBool, checkNumber, checkOptions, describe, NDArray, Storage } from "@nnc/tensor";
 import type { Communicator } from "./communicator.ts";
-import { getCommunicator } from "./init.ts";
+import { requireWorld } from "./_world.ts";
 
 /**
  * Options of {@link DistributedDataParallel}.
@@ -121,7 +121,7 @@ export class DistributedDataParallel<I extends unknown[] = [Tensor], O = Tensor>
       throw new TypeError(`${op}: module must be a Module, got ${describe(module)}`);
     }
     const o = checkOptions(options, op);
-    const comm = o.communicator ?? getCommunicator();
+    const comm = o.communicator ?? requireWorld(op);
     if (
       comm === null || typeof comm !== "object" || typeof comm.allReduce !== "function" ||
       typeof comm.size !== "number"

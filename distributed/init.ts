@@ -9,6 +9,7 @@
 import { checkInt, checkNumber, checkOneOf, checkOptions, describe } from "@nnc/tensor";
 import { loadShim } from "./_shim.ts";
 import { type Communicator, MpiCommunicator, SingleProcessCommunicator } from "./communicator.ts";
+import { currentWorld, requireWorld, setWorld } from "./_world.ts";
 
 /**
  * Whether MPI can be used, and from where.
@@ -110,8 +111,6 @@ export interface InitDistributedOptions {
   timeout?: number;
 }
 
-let world: Communicator | undefined;
-
 /**
  * Joins the job: initialises MPI once (later calls return the same communicator) and registers
  * `MPI_Finalize` for the normal end of the program (an error exit skips it, so that `mpirun` ends
@@ -135,6 +134,7 @@ export async function initDistributed(options: InitDistributedOptions = {}): Pro
     : fromEnv !== undefined
     ? checkNumber(Number(fromEnv), op, "NNC_MPI_TIMEOUT", 0)
     : 300;
+  const world = currentWorld();
   if (world !== undefined) {
     if (backend !== "auto" && world.backend !== backend) {
       throw new RangeError(
@@ -146,8 +146,9 @@ export async function initDistributed(options: InitDistributedOptions = {}): Pro
   }
   const useMpi = backend === "mpi" || (backend === "auto" && launchedByMpi());
   if (!useMpi) {
-    world = new SingleProcessCommunicator();
-    return world;
+    const single = new SingleProcessCommunicator();
+    setWorld(single);
+    return single;
   }
   const lib = await loadShim();
   if (!lib.ok) {
@@ -171,14 +172,14 @@ export async function initDistributed(options: InitDistributedOptions = {}): Pro
     library: lib.version,
     timeout,
   });
-  world = mpi;
+  setWorld(mpi);
   // A normal end (the event loop ran dry, or Deno.exit(0)) finalises. An error exit (an uncaught
   // error, Deno.exit(n ≠ 0)) does not: MPI_Finalize would wait for ranks that are waiting for this
   // one, while an exit without it makes mpirun end the whole job at once.
   globalThis.addEventListener("unload", () => {
     if ((Deno.exitCode ?? 0) === 0) mpi.finalize();
   });
-  return world;
+  return mpi;
 }
 
 /**
@@ -192,12 +193,7 @@ export async function initDistributed(options: InitDistributedOptions = {}): Pro
  * ```
  */
 export function getCommunicator(): Communicator {
-  if (world === undefined) {
-    throw new RangeError(
-      "getCommunicator: no distributed job yet: call `await initDistributed()` first",
-    );
-  }
-  return world;
+  return requireWorld("getCommunicator");
 }
 
 /**

@@ -7,7 +7,7 @@
 import { describe } from "@nnc/tensor";
 import type { Callback } from "@nnc/train";
 import type { Communicator } from "./communicator.ts";
-import { getCommunicator } from "./init.ts";
+import { requireWorld } from "./_world.ts";
 
 const HOOKS = ["onTrainBegin", "onEpochBegin", "onBatchEnd", "onEpochEnd", "onTrainEnd"] as const;
 
@@ -32,7 +32,7 @@ export function rankZeroOnly(callback: Callback, communicator?: Communicator): C
   if (callback === null || typeof callback !== "object") {
     throw new TypeError(`${op}: callback must be an object of hooks, got ${describe(callback)}`);
   }
-  const comm = communicator ?? getCommunicator();
+  const comm = communicator ?? requireWorld(op);
   if (comm === null || typeof comm !== "object" || typeof comm.rank !== "number") {
     throw new TypeError(`${op}: communicator must be a Communicator, got ${describe(comm)}`);
   }

@@ -7,7 +7,7 @@
 import { checkBool, checkInt, checkOptions, describe, Rng } from "@nnc/tensor";
 import type { Sampler } from "@nnc/datasets";
 import type { Communicator } from "./communicator.ts";
-import { getCommunicator } from "./init.ts";
+import { requireWorld } from "./_world.ts";
 
 /**
  * Options of {@link DistributedSampler}.
@@ -103,7 +103,7 @@ export class DistributedSampler implements Sampler {
     this.datasetLength = checkInt(n, op, "dataset length", 0, 2 ** 31 - 1);
     let comm = o.communicator;
     if (comm === undefined && (o.numReplicas === undefined || o.rank === undefined)) {
-      comm = getCommunicator();
+      comm = requireWorld(op);
     }
     if (comm !== undefined && (typeof comm !== "object" || typeof comm.rank !== "number")) {
       throw new TypeError(`${op}: communicator must be a Communicator, got ${describe(comm)}`);

@@ -195,9 +195,9 @@ interface Site {
   g: Graph;
 }
 
-function unsupported(layer: AnyModule, path: string, why?: string): Error {
+function unsupported(layer: AnyModule, path: string, why?: string, op = "exportOnnx"): Error {
   return new TypeError(
-    `exportOnnx: layer '${path}' (${layer.constructor.name}) ${
+    `${op}: layer '${path}' (${layer.constructor.name}) ${
       why ?? `has no ONNX export; supported layers: ${ONNX_SUPPORTED_LAYERS.join(", ")}`
     }`,
   );
@@ -402,7 +402,15 @@ export function toOnnx(
   exampleInput: Tensor | NDArray,
   options: ExportOnnxOptions = {},
 ): Uint8Array {
-  const op = "exportOnnx";
+  return encode(model, exampleInput, options, "toOnnx");
+}
+
+function encode(
+  model: AnyModule,
+  exampleInput: Tensor | NDArray,
+  options: ExportOnnxOptions,
+  op: string,
+): Uint8Array {
   if (!(model instanceof Module)) {
     throw new TypeError(
       `${op}: model must be a Module (a Sequential of layers), got ${describe(model)}`,
@@ -442,7 +450,16 @@ export function toOnnx(
     noGrad(() => {
       let x = input, name = inputName;
       layers.forEach(([path, layer], i) => {
-        const y = (layer as unknown as Module<[Tensor], Tensor>).forward(x);
+        let y: unknown;
+        try {
+          y = (layer as unknown as Module<[Tensor], Tensor>).forward(x);
+        } catch (e) {
+          if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+          const Err = e instanceof TypeError ? TypeError : RangeError;
+          throw new Err(
+            `${op}: layer '${path}' (${layer.constructor.name}) rejects the example input: ${e.message}`,
+          );
+        }
         if (!(y instanceof Tensor)) {
           throw unsupported(
             layer,
@@ -452,7 +469,15 @@ export function toOnnx(
         }
         const last = i === layers.length - 1;
         const before = g.nodes.length;
-        const out = convert({ layer, path, x: name, inShape: x.shape, outShape: y.shape, g });
+        let out: string;
+        try {
+          out = convert({ layer, path, x: name, inShape: x.shape, outShape: y.shape, g });
+        } catch (e) {
+          if (e instanceof TypeError && op !== "exportOnnx") {
+            e.message = e.message.replace(/^exportOnnx:/, `${op}:`);
+          }
+          throw e;
+        }
         if (last) {
           // The last node writes the graph output under its public name.
           const n = g.nodes[g.nodes.length - 1];
@@ -529,6 +554,6 @@ export async function exportOnnx(
   path: string | URL,
   options: ExportOnnxOptions = {},
 ): Promise<void> {
-  const bytes = toOnnx(model, exampleInput, options);
+  const bytes = encode(model, exampleInput, options, "exportOnnx");
   await writeFileAtomic(path, bytes, { op: "exportOnnx" });
 }
