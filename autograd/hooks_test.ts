@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { gradients, queueBackwardCallback, Tensor, tensor } from "./mod.ts";
+import { gradients, queueBackwardCallback, type Tensor, tensor } from "./mod.ts";
 
 Deno.test("post-accumulate hook: fires once per pass, with the complete gradient of every use", () => {
   const x = tensor([1, 2, 3], { dtype: "float64", requiresGrad: true });

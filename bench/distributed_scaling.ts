@@ -5,7 +5,7 @@
  * Prints seconds per step, images per second, the speed-up over 1 process × 1 thread and the
  * time rank 0 spends in all-reduce (which includes waiting for the slower rank).
  *
- *   deno run -A bench/distributed_scaling.ts                  (100 timed steps per configuration)
+ *   deno run -A bench/distributed_scaling.ts                  (3 rounds of 100 timed steps each)
  *   deno run -A bench/distributed_scaling.ts --steps 300 --rounds 3
  *
  * Needs Open MPI (`apt-get install libopenmpi-dev openmpi-bin`); measure on a quiet machine.
@@ -18,7 +18,7 @@ const flag = (name: string, fallback: number) => {
   const i = Deno.args.indexOf(`--${name}`);
   return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
 };
-const steps = flag("steps", 100), rounds = flag("rounds", 1), warmup = flag("warmup", 10);
+const steps = flag("steps", 100), rounds = flag("rounds", 3), warmup = flag("warmup", 10);
 const worker = new URL("./_distributed_worker.ts", import.meta.url).pathname;
 const args = ["--steps", String(steps), "--warmup", String(warmup), "--batch", "64"];
 

@@ -96,7 +96,9 @@ if (report !== null) {
     `${data.source}: ${data.train.y.size} training / ${data.test.y.size} test images; backend ${backend}`,
     `${world.size} process${world.size > 1 ? "es" : ""} (${world.backend}${
       world.backend === "mpi" ? "" : ": MPI not used"
-    }) × 1 thread; batch ${batchSize} = ${world.size} × ${batchSize / world.size}; Adam lr ${lr} (cosine), seed ${seed}, ${epochs} epochs`,
+    }) × 1 thread; batch ${batchSize} = ${world.size} × ${
+      batchSize / world.size
+    }; Adam lr ${lr} (cosine), seed ${seed}, ${epochs} epochs`,
     `gradient buckets: [${model.bucketSizes.join(", ")}] elements; overlap ${model.overlap}`,
     ...history.epochs.map((r) =>
       `epoch ${r.epoch}: ${r.seconds.toFixed(1)} s, loss ${r.loss.toFixed(4)}, test accuracy ${
@@ -107,7 +109,9 @@ if (report !== null) {
       (stats.allReduceBytes / stats.allReduceCalls / 1e6 || 0).toFixed(2)
     } MB, ${stats.allReduceSeconds.toFixed(2)} s in all-reduce of ${
       seconds.toFixed(1)
-    } s training + rank-0 test evaluation (${(100 * stats.allReduceSeconds / seconds).toFixed(1)} %)`,
+    } s training + rank-0 test evaluation (${
+      (100 * stats.allReduceSeconds / seconds).toFixed(1)
+    } %)`,
   ];
   for (const l of lines) report.note(l);
   await Deno.writeTextFile(report.path("fashion_mnist_ddp.txt"), lines.join("\n") + "\n");

@@ -90,7 +90,10 @@ for (let start = 0; start < n; start += batch) {
   t0 = performance.now();
   const y = noGrad(() => model.forward(new Tensor(x))).data.contiguous();
   nncSeconds += (performance.now() - t0) / 1000;
-  nncLogits.set((y.storage.data as Float32Array).subarray(y.offset, y.offset + rows * 10), start * 10);
+  nncLogits.set(
+    (y.storage.data as Float32Array).subarray(y.offset, y.offset + rows * 10),
+    start * 10,
+  );
 }
 await session.release();
 
@@ -119,17 +122,28 @@ const importDiff = a.sub(b).abs().max().item();
 const size = Deno.statSync(onnxPath).size;
 const lines = [
   `${data.source}: ${n} test images; nnc backend ${backend}; model ${origin}`,
-  `exported ${onnxPath} (${(size / 1e6).toFixed(2)} MB, opset 17, input "image" [batch, 1, 28, 28], output "logits" [batch, 10])`,
+  `exported ${onnxPath} (${
+    (size / 1e6).toFixed(2)
+  } MB, opset 17, input "image" [batch, 1, 28, 28], output "logits" [batch, 10])`,
   `ONNX Runtime ${ort.env.versions.common} (CPU): test accuracy ${(correct / n).toFixed(4)}`,
-  `predicted classes equal nnc's for ${agree} of ${n} images; largest logit difference ${maxDiff.toExponential(2)}`,
-  `importOnnx: the file read back into nnc differs from the model by ${importDiff.toExponential(2)}`,
-  `classifying the test set in batches of ${batch}: ONNX Runtime ${(n / ortSeconds).toFixed(0)} images/s, nnc ${
+  `predicted classes equal nnc's for ${agree} of ${n} images; largest logit difference ${
+    maxDiff.toExponential(2)
+  }`,
+  `importOnnx: the file read back into nnc differs from the model by ${
+    importDiff.toExponential(2)
+  }`,
+  `classifying the test set in batches of ${batch}: ONNX Runtime ${
+    (n / ortSeconds).toFixed(0)
+  } images/s, nnc ${
     (n / nncSeconds).toFixed(0)
   } images/s (one run on a shared machine: indicative only)`,
 ];
 for (const l of lines) report.note(l);
 await Deno.writeTextFile(report.path("serve_fashion_mnist.txt"), lines.join("\n") + "\n");
-report.metric("ONNX Runtime test accuracy", correct / n, { min: report.quick ? 0.3 : 0.85, max: 1 });
+report.metric("ONNX Runtime test accuracy", correct / n, {
+  min: report.quick ? 0.3 : 0.85,
+  max: 1,
+});
 report.metric("agreement with nnc's predictions", agree / n, { min: 0.999, max: 1 });
 report.metric("largest logit difference ONNX Runtime vs nnc", maxDiff, { min: 0, max: 1e-4 });
 report.metric("largest logit difference importOnnx vs nnc", importDiff, { min: 0, max: 1e-5 });
