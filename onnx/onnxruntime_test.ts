@@ -205,18 +205,18 @@ Deno.test("exportOnnx writes the file atomically; unsupported layers and bad arg
     }
     assert.throws(
       () => toOnnx(new Sequential(new Linear(2, 2), new Custom()), randn([1, 2])),
-      /exportOnnx: layer '1' \(Custom\) has no ONNX export; supported layers: Linear, Conv1d/,
+      /toOnnx: layer '1' \(Custom\) has no ONNX export; supported layers: Linear, Conv1d/,
     );
     assert.throws(
       () => toOnnx(new Sequential(new BatchNorm1d(2, { trackRunningStats: false })), randn([3, 2])),
-      /exportOnnx: layer '0' \(BatchNorm1d\) has no running statistics/,
+      /toOnnx: layer '0' \(BatchNorm1d\) has no running statistics/,
     );
     assert.throws(
       // deno-lint-ignore no-explicit-any
       () => toOnnx(new Linear(2, 2), [[1, 2]] as any),
       (e: unknown) =>
         e instanceof TypeError &&
-        /exportOnnx: exampleInput must be a Tensor or an NDArray/.test(e.message),
+        /toOnnx: exampleInput must be a Tensor or an NDArray/.test(e.message),
     );
     const path = `${dir}/ok.onnx`;
     await exportOnnx(new Linear(2, 2), randn([1, 2]), path);
