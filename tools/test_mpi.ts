@@ -2,15 +2,14 @@
  * Runs the multi-process tests of @nnc/distributed (`distributed/mpi_tests/*_mpi.ts`), which start
  * jobs with `mpirun`. When MPI cannot be used here (no Open MPI, no mpicc to build the shim, no
  * mpirun) this says why and counts as skipped, unless `NNC_REQUIRE_MPI=1` (set by CI, where Open
- * MPI is installed) makes it a failure. The ranks run on the native backend when libnnc loads
- * (or as NNC_BACKEND says), one thread each.
+ * MPI is installed) makes it a failure. The ranks run on the JS backend (the oracle: what is
+ * tested is the communication), one thread each.
  *
  * Usage: `deno run -A tools/test_mpi.ts [test paths…]` (the `test:mpi` task)
  *
  * @module
  */
 import { mpiInfo } from "@nnc/distributed";
-import { nativeInfo } from "@nnc/native";
 
 const DEFAULT_TESTS = [
   "distributed/mpi_tests/collectives_mpi.ts",
@@ -47,8 +46,7 @@ const info = await mpiInfo();
 if (!info.available) skip(info.reason ?? "MPI is not available");
 const launcher = await mpirunVersion();
 if (launcher === null) skip("no mpirun on PATH (Debian: apt-get install openmpi-bin)");
-const backend = Deno.env.get("NNC_BACKEND") ?? (nativeInfo().available ? "native" : "js");
-console.log(`MPI: ${info.library}; launcher: ${launcher}; ranks on the ${backend} backend`);
+console.log(`MPI: ${info.library}; launcher: ${launcher}; ranks on the JS backend`);
 const paths = Deno.args.filter((a) => !a.startsWith("--"));
 const status = await new Deno.Command(Deno.execPath(), {
   args: [
@@ -58,7 +56,7 @@ const status = await new Deno.Command(Deno.execPath(), {
     "tools/strict_assert.ts",
     ...(paths.length ? paths : DEFAULT_TESTS),
   ],
-  env: { NNC_BACKEND: backend },
+  env: { NNC_BACKEND: "js" },
   stdout: "inherit",
   stderr: "inherit",
 }).spawn().status;

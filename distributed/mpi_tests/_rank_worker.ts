@@ -5,16 +5,7 @@
 //   die | kill | hang --out DIR  like train, but at batch 3 rank 1 exits with status 3 (die), is
 //                                killed by SIGKILL (kill) or stops calling collectives (hang);
 //                                rank 0 checkpoints after every batch
-import {
-  getBackend,
-  listBackends,
-  manualSeed,
-  NDArray,
-  randint,
-  randn,
-  Rng,
-  useBackend,
-} from "@nnc/tensor";
+import { getBackend, manualSeed, NDArray, randint, randn, Rng, Storage } from "@nnc/tensor";
 import { DataLoader, TensorDataset } from "@nnc/datasets";
 import {
   Conv2d,
@@ -41,12 +32,6 @@ function flag(name: string, fallback: string): string {
   return i >= 0 ? Deno.args[i + 1] : fallback;
 }
 
-if (Deno.env.get("NNC_BACKEND") === "native") {
-  const specifier = "@nnc/native"; // the ranks run on the backend the test task runs on
-  await import(specifier);
-  if (listBackends().includes("native")) useBackend("native");
-}
-
 const mode = Deno.args[0];
 const out = flag("out", "");
 const world = await initDistributed({ timeout: Number(flag("timeout", "120")) });
@@ -55,10 +40,7 @@ if (mode === "collectives") {
   const r = world.rank, n = world.size;
   const f32 = new Float32Array([r + 1, -r, 0.5]);
   world.allReduce(f32);
-  const f64 = new NDArray(
-    new (await import("@nnc/tensor")).Storage(new Float64Array([r, 10 * r, 7])),
-    [3],
-  );
+  const f64 = new NDArray(new Storage(new Float64Array([r, 10 * r, 7])), [3]);
   world.allReduce(f64, "max");
   const i32 = new Int32Array([r + 3, -r]);
   world.allReduce(i32, "min");
