@@ -115,7 +115,14 @@ export function modelProto(): protobuf.Type {
 export const DATA_TYPE = { float32: 1, int32: 6, int64: 7, float64: 11 } as const;
 
 /** AttributeProto.AttributeType codes nnc uses. */
-export const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
+export const ATTRIBUTE_TYPE = {
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+} as const;
 
 /** The opset nnc writes (the default ONNX domain). */
 export const OPSET = 17;
@@ -134,6 +141,7 @@ export interface AttributeJson {
   s?: Uint8Array;
   floats?: number[];
   ints?: number[];
+  strings?: Uint8Array[];
 }
 
 /** A node. */

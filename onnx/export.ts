@@ -26,6 +26,7 @@ import {
   MaxPoolNd,
   Module,
   ReLU,
+  RNNBase,
   Sequential,
   Sigmoid,
   Softmax,
@@ -41,17 +42,9 @@ import {
   Storage,
   writeFileAtomic,
 } from "@nnc/tensor";
-import {
-  ATTRIBUTE_TYPE,
-  type AttributeJson,
-  DATA_TYPE,
-  IR_VERSION,
-  modelProto,
-  type NodeJson,
-  OPSET,
-  type TensorJson,
-  type ValueInfoJson,
-} from "./_schema.ts";
+import { IR_VERSION, modelProto, OPSET, type ValueInfoJson } from "./_schema.ts";
+import { filled, float, Graph, int, ints, valueInfo } from "./_graph.ts";
+import { recurrentNodes } from "./_recurrent.ts";
 
 /**
  * Options of {@link exportOnnx} and {@link toOnnx}.
@@ -103,87 +96,8 @@ export const ONNX_SUPPORTED_LAYERS: readonly string[] = [
   "Flatten",
   "Embedding",
   "Sequential",
+  "RNN, LSTM, GRU (as whole models)",
 ];
-
-type Attr = AttributeJson;
-const ints = (name: string, v: readonly number[]): Attr => ({
-  name,
-  type: ATTRIBUTE_TYPE.INTS,
-  ints: [...v],
-});
-const int = (name: string, v: number): Attr => ({ name, type: ATTRIBUTE_TYPE.INT, i: v });
-const float = (name: string, v: number): Attr => ({ name, type: ATTRIBUTE_TYPE.FLOAT, f: v });
-
-function tensorProto(name: string, a: NDArray): TensorJson {
-  const c = a.contiguous();
-  const data = c.storage.data.subarray(c.offset, c.offset + c.size);
-  const bytes = new Uint8Array(data.byteLength);
-  bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  return { name, dims: [...a.shape], dataType: DATA_TYPE[a.dtype], rawData: bytes };
-}
-
-function valueInfo(
-  name: string,
-  dtype: DType,
-  shape: readonly number[],
-  batch: boolean,
-): ValueInfoJson {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType: DATA_TYPE[dtype],
-        shape: {
-          dim: shape.map((d, i) => (i === 0 && batch ? { dimParam: "batch" } : { dimValue: d })),
-        },
-      },
-    },
-  };
-}
-
-/** Collects nodes, initializers and value infos; names intermediate values t0, t1, …. */
-class Graph {
-  readonly nodes: NodeJson[] = [];
-  readonly initializers: TensorJson[] = [];
-  readonly names = new Set<string>();
-  #values = 0;
-  constructor(readonly dtype: DType) {}
-  value(): string {
-    return `t${this.#values++}`;
-  }
-  init(name: string, a: NDArray): string {
-    if (this.names.has(name)) throw new Error(`exportOnnx: duplicate initializer '${name}'`);
-    this.names.add(name);
-    this.initializers.push(tensorProto(name, a));
-    return name;
-  }
-  scalar(name: string, v: number): string {
-    return this.init(name, filled(this.dtype, [], v));
-  }
-  int64(name: string, values: readonly number[]): string {
-    if (this.names.has(name)) throw new Error(`exportOnnx: duplicate initializer '${name}'`);
-    this.names.add(name);
-    const data = BigInt64Array.from(values.map(BigInt));
-    this.initializers.push({
-      name,
-      dims: [values.length],
-      dataType: DATA_TYPE.int64,
-      rawData: new Uint8Array(data.buffer),
-    });
-    return name;
-  }
-  node(layer: string, op: string, inputs: string[], attrs: Attr[] = [], output?: string): string {
-    const out = output ?? this.value();
-    this.nodes.push({
-      name: `${layer}/${op}${this.nodes.filter((n) => n.name?.startsWith(`${layer}/`)).length}`,
-      opType: op,
-      input: inputs,
-      output: [out],
-      attribute: attrs,
-    });
-    return out;
-  }
-}
 
 /** What a converter gets: the layer, its dotted path, its input value and shapes. */
 interface Site {
@@ -206,13 +120,6 @@ function unsupported(layer: AnyModule, path: string, why?: string, op = "exportO
 function param(g: Graph, path: string, name: string, t: Tensor | null): string {
   if (t === null) throw new Error(`exportOnnx: ${path}.${name} is missing`);
   return g.init(`${path}.${name}`, t.data);
-}
-
-/** An array of `shape` filled with `v`. */
-function filled(dtype: DType, shape: readonly number[], v: number): NDArray {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = (dtype === "float64" ? new Float64Array(n) : new Float32Array(n)).fill(v);
-  return new NDArray(new Storage(data), shape);
 }
 
 function fill(g: Graph, path: string, name: string, n: number, v: number, dtype: DType): string {
@@ -385,6 +292,105 @@ function chain(model: AnyModule, prefix: string): [string, AnyModule][] {
   );
 }
 
+/** Value info with symbolic axes (`names[i]` for axis i, where given). */
+function symbolicInfo(
+  name: string,
+  t: Tensor,
+  names: Record<number, string>,
+): ValueInfoJson {
+  const v = valueInfo(name, t.dtype, t.shape, false);
+  const dims = v.type!.tensorType!.shape!.dim!;
+  for (const [axis, p] of Object.entries(names)) dims[Number(axis)] = { dimParam: p };
+  return v;
+}
+
+function serialise(
+  name: string,
+  g: Graph,
+  inputs: ValueInfoJson[],
+  outputs: ValueInfoJson[],
+  valueInfos: ValueInfoJson[],
+  docString: string,
+): Uint8Array {
+  const model = {
+    irVersion: IR_VERSION,
+    producerName: "nnc",
+    producerVersion: "0.1.0",
+    docString,
+    opsetImport: [{ domain: "", version: OPSET }],
+    graph: {
+      name,
+      node: g.nodes,
+      initializer: g.initializers,
+      input: inputs,
+      output: outputs,
+      valueInfo: valueInfos,
+    },
+  };
+  const type = modelProto();
+  return type.encode(type.fromObject(model)).finish();
+}
+
+/** An RNN, LSTM or GRU as a whole model: outputs `output`, `h_n` and (LSTM) `c_n`. */
+function encodeRecurrent(
+  layer: RNNBase<unknown, unknown>,
+  input: Tensor,
+  inputName: string,
+  outputName: string,
+  dynamic: boolean,
+  docString: string,
+  op: string,
+): Uint8Array {
+  if (input.ndim !== 3) {
+    throw new RangeError(
+      `${op}: ${layer.constructor.name} exports for batched input [${
+        layer.batchFirst ? "batch, seq" : "seq, batch"
+      }, features]; the example input has shape [${input.shape.join(", ")}]`,
+    );
+  }
+  const wasTraining = layer.training;
+  layer.eval();
+  let out: Tensor, h: Tensor, c: Tensor | null;
+  try {
+    const r = noGrad(() =>
+      (layer as unknown as { forward(x: Tensor): unknown }).forward(input)
+    ) as [
+      Tensor,
+      Tensor | [Tensor, Tensor],
+    ];
+    out = r[0];
+    [h, c] = Array.isArray(r[1]) ? r[1] : [r[1], null];
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
+    const Err = e instanceof TypeError ? TypeError : RangeError;
+    throw new Err(`${op}: ${layer.constructor.name} rejects the example input: ${e.message}`);
+  } finally {
+    layer.train(wasTraining);
+  }
+  const g = new Graph(input.dtype);
+  recurrentNodes(layer, inputName, g, { output: outputName, h: "h_n", c: "c_n" });
+  const [b, t] = layer.batchFirst ? [0, 1] : [1, 0];
+  const axes = (batchAxis: number, seqAxis: number | null) => {
+    const names: Record<number, string> = {};
+    if (dynamic) names[batchAxis] = "batch";
+    if (dynamic && seqAxis !== null) names[seqAxis] = "sequence";
+    return names;
+  };
+  const outputs = [
+    symbolicInfo(outputName, out, axes(b, t)),
+    symbolicInfo("h_n", h, axes(1, null)),
+  ];
+  if (c !== null) outputs.push(symbolicInfo("c_n", c, axes(1, null)));
+  return serialise(
+    layer.constructor.name,
+    g,
+    [symbolicInfo(inputName, input, axes(b, t))],
+    outputs,
+    [],
+    docString,
+  );
+}
+
 /**
  * The ONNX bytes of `model` (see {@link exportOnnx}).
  *
@@ -436,6 +442,17 @@ function encode(
     }
   }
   const batch = checkBool(o.dynamicBatch ?? true, op, "dynamicBatch") && input.ndim > 0;
+  if (model instanceof RNNBase) {
+    return encodeRecurrent(
+      model as RNNBase<unknown, unknown>,
+      input,
+      inputName,
+      outputName,
+      batch,
+      o.docString ?? "",
+      op,
+    );
+  }
   const layers = chain(model, "");
   if (layers.length === 0) throw new RangeError(`${op}: the Sequential is empty`);
   const paramDtype = model.parameters()[0]?.dtype ??
@@ -498,23 +515,14 @@ function encode(
   } finally {
     model.train(wasTraining);
   }
-  const model_ = {
-    irVersion: IR_VERSION,
-    producerName: "nnc",
-    producerVersion: "0.1.0",
-    docString: o.docString ?? "",
-    opsetImport: [{ domain: "", version: OPSET }],
-    graph: {
-      name: model.constructor.name,
-      node: g.nodes,
-      initializer: g.initializers,
-      input: [valueInfo(inputName, input.dtype, input.shape, batch)],
-      output: [valueInfo(outputName, outDtype, outShape, batch)],
-      valueInfo: valueInfos,
-    },
-  };
-  const type = modelProto();
-  return type.encode(type.fromObject(model_)).finish();
+  return serialise(
+    model.constructor.name,
+    g,
+    [valueInfo(inputName, input.dtype, input.shape, batch)],
+    [valueInfo(outputName, outDtype, outShape, batch)],
+    valueInfos,
+    o.docString ?? "",
+  );
 }
 
 /**
@@ -529,9 +537,11 @@ function encode(
  * running statistics), LayerNorm, ReLU, LeakyReLU, ELU, GELU (exact and tanh, as Erf/Tanh
  * arithmetic: the Gelu operator needs opset 20), Sigmoid (any slope), Tanh, Softplus (any beta),
  * Softmax, LogSoftmax, Abs, Identity, Dropout and Dropout2d (as Identity), Flatten (Flatten or
- * Reshape), Embedding (Gather). Anything else is a `TypeError` that names the layer and its path;
- * recurrent layers (LSTM, GRU, RNN) and attention return several tensors and are not stages of a
- * chain.
+ * Reshape), Embedding (Gather). Anything else is a `TypeError` that names the layer and its path.
+ * Recurrent layers return several tensors, so they are not stages of a chain; an `RNN`, `LSTM` or
+ * `GRU` (any number of layers, bidirectional, batch-first) exports as a model of its own, with the
+ * ONNX RNN/LSTM/GRU operators, inputs `[seq, batch, features]` (`[batch, seq, features]` with
+ * `batchFirst`) and outputs `output`, `h_n` and, for an LSTM, `c_n` (zero initial state).
  *
  * @example
  * ```ts

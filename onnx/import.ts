@@ -181,6 +181,12 @@ export async function importOnnx(source: string | URL | Uint8Array): Promise<Seq
     else groups.push([n]);
     last = layer;
   });
+  const recurrent = graph.node.find((n) => ["LSTM", "GRU", "RNN"].includes(n.opType));
+  if (recurrent !== undefined) {
+    throw new RangeError(
+      `importOnnx: ${where} is a recurrent model (${recurrent.opType} node '${recurrent.name}'): importOnnx rebuilds chains of layers only; serve it with an ONNX runtime`,
+    );
+  }
   const layers: AnyModule[] = [];
   let float64 = false;
   for (const group of groups) {

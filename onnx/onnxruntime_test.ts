@@ -16,6 +16,7 @@ import {
   Embedding,
   Flatten,
   GELU,
+  GRU,
   Identity,
   LayerNorm,
   LeakyReLU,
@@ -26,6 +27,7 @@ import {
   MaxPool2d,
   Module,
   ReLU,
+  RNN,
   Sequential,
   Sigmoid,
   Softmax,
@@ -228,4 +230,60 @@ Deno.test("exportOnnx writes the file atomically; unsupported layers and bad arg
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** Runs a recurrent export on ORT: every output by name. */
+async function runOrtAll(bytes: Uint8Array, x: NDArray): Promise<Record<string, Float32Array>> {
+  const session = await ort.InferenceSession.create(bytes);
+  const c = x.contiguous();
+  const data = (c.storage.data as Float32Array).slice(c.offset, c.offset + c.size);
+  const out = await session.run({ input: new ort.Tensor("float32", data, [...x.shape]) });
+  await session.release();
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data as Float32Array]));
+}
+
+function flat(t: Tensor): number[] {
+  return Array.from(t.data.contiguous().storage.data as Float32Array).slice(0, t.size);
+}
+
+Deno.test("recurrent models: ONNX Runtime's LSTM, GRU and RNN = nnc's to 1e-5 (output, h_n, c_n)", async () => {
+  manualSeed(11);
+  const rng = new Rng(12);
+  const cases: [string, AnyModule, number[]][] = [
+    [
+      "LSTM 2 layers, bidirectional, batch first",
+      new LSTM(5, 7, { numLayers: 2, bidirectional: true, batchFirst: true }),
+      [3, 6, 5],
+    ],
+    ["GRU 2 layers", new GRU(4, 6, { numLayers: 2 }), [5, 2, 4]],
+    ["GRU bidirectional, no bias", new GRU(4, 3, { bidirectional: true, bias: false }), [4, 3, 4]],
+    ["RNN relu, bidirectional", new RNN(3, 5, { nonlinearity: "relu", bidirectional: true }), [
+      6,
+      2,
+      3,
+    ]],
+  ];
+  for (const [what, layer, shape] of cases) {
+    // Another batch and sequence length than the example's: both axes are symbolic.
+    const example = randn(shape, { rng });
+    const x = randn(shape.map((d, i) => (i < 2 ? d + 2 : d)), { rng });
+    const bytes = toOnnx(layer, example);
+    layer.eval();
+    const [out, state] = noGrad(() =>
+      (layer as unknown as { forward(x: NDArray): [Tensor, Tensor | [Tensor, Tensor]] }).forward(x)
+    );
+    const [h, c] = Array.isArray(state) ? state : [state, null];
+    const got = await runOrtAll(bytes, x);
+    assertClose(got.output, flat(out), `${what}: output`);
+    assertClose(got.h_n, flat(h), `${what}: h_n`);
+    if (c !== null) assertClose(got.c_n, flat(c), `${what}: c_n`);
+  }
+  await assert.rejects(
+    () => importOnnx(toOnnx(new GRU(2, 2), randn([3, 1, 2], { rng }))),
+    /importOnnx: the bytes is a recurrent model \(GRU node 'l0\/GRU0'\): importOnnx rebuilds chains of layers only/,
+  );
+  assert.throws(
+    () => toOnnx(new LSTM(3, 4), randn([5, 3], { rng })),
+    /toOnnx: LSTM exports for batched input \[seq, batch, features\]; the example input has shape \[5, 3\]/,
+  );
 });
