@@ -1,6 +1,7 @@
 /**
  * `@nnc/onnx`: trained nnc models in the ONNX format, for serving on ONNX Runtime (or any ONNX
- * runtime). {@link exportOnnx} writes a `Sequential` of nnc layers as an ONNX model (opset 17);
+ * runtime). {@link exportOnnx} writes a `Sequential` of nnc layers — or an `RNN`, `LSTM` or `GRU`
+ * as a model of its own — as an ONNX model (opset 17);
  * {@link importOnnx} reads such a file back into nnc layers (a check that the file computes what
  * the model does). The protobuf is written with protobufjs from ONNX's schema.
  *
