@@ -60,6 +60,17 @@ for (const [bx, by] of loader) {
 world.barrier();
 const seconds = (performance.now() - t0) / 1000;
 const s = world.stats();
+// The all-reduce alone, both ranks arriving together: the cost of moving one step's gradients,
+// without the waiting for a slower rank that the in-training figure includes.
+const bucket = new Float32Array(model.bucketSizes.reduce((a, b) => a + b, 0));
+let pure = 0;
+if (world.size > 1) {
+  const reps = 20;
+  world.barrier();
+  const p0 = performance.now();
+  for (let i = 0; i < reps; i++) world.allReduce(bucket);
+  pure = (performance.now() - p0) / 1000 / reps;
+}
 if (world.rank === 0) {
   console.log(JSON.stringify({
     ranks: world.size,
@@ -73,5 +84,6 @@ if (world.rank === 0) {
     allReduceSecondsPerStep: s.allReduceSeconds / steps,
     waitSecondsPerStep: s.waitSeconds / steps,
     megabytesPerStep: s.allReduceBytes / steps / 1e6,
+    pureAllReduceSeconds: pure,
   }));
 }

@@ -2,8 +2,9 @@
  * Data parallelism on one machine: the demo's CNN (conv32-conv64-fc128, Adam, global batch 64) as
  * 2 processes × 1 thread over MPI (DistributedDataParallel, one all-reduce of 1.7 MB per step,
  * with and without overlapping backward) against 1 process × 2 threads, on the native backend.
- * Prints seconds per step, images per second, the speed-up over 1 process × 1 thread and the
- * time rank 0 spends in all-reduce (which includes waiting for the slower rank).
+ * Prints seconds per step, images per second, the speed-up over 1 process × 1 thread, the time
+ * rank 0 spends in all-reduce during training (which includes waiting for the slower rank) and
+ * the time of the all-reduce alone (both ranks arriving together: the cost of the transfer).
  *
  *   deno run -A bench/distributed_scaling.ts                  (3 rounds of 100 timed steps each)
  *   deno run -A bench/distributed_scaling.ts --steps 300 --rounds 3
@@ -32,6 +33,7 @@ interface Result {
   allReduceSecondsPerStep: number;
   waitSecondsPerStep: number;
   megabytesPerStep: number;
+  pureAllReduceSeconds: number;
 }
 
 async function run(cmd: string[], env: Record<string, string>): Promise<Result> {
@@ -90,9 +92,9 @@ console.log(
   }`,
 );
 console.log(
-  "| configuration | s/step | images/s | speed-up vs 1×1 | all-reduce s/step (rank 0) | share |",
+  "| configuration | s/step | images/s | speed-up vs 1×1 | all-reduce s/step (rank 0) | share | all-reduce alone |",
 );
-console.log("| --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- |");
 for (const c of configs) {
   const rs = results.get(c.name)!;
   const s = median(rs.map((r) => r.secondsPerStep));
@@ -100,6 +102,12 @@ for (const c of configs) {
   console.log(
     `| ${c.name} | ${s.toFixed(4)} | ${(64 / s).toFixed(0)} | ${(base / s).toFixed(2)} | ${
       rs[0].ranks > 1 ? ar.toFixed(4) : "-"
-    } | ${rs[0].ranks > 1 ? `${(100 * ar / s).toFixed(1)} %` : "-"} |`,
+    } | ${rs[0].ranks > 1 ? `${(100 * ar / s).toFixed(1)} %` : "-"} | ${
+      rs[0].ranks > 1
+        ? `${(1000 * median(rs.map((r) => r.pureAllReduceSeconds))).toFixed(2)} ms for ${
+          rs[0].megabytesPerStep.toFixed(2)
+        } MB`
+        : "-"
+    } |`,
   );
 }
