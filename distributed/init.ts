@@ -314,7 +314,7 @@ export async function relaunchWithMpirun(options: RelaunchOptions): Promise<numb
   try {
     child = new Deno.Command(cmd, {
       args,
-      env: { NNC_MPI_RELAUNCHED: "1" },
+      env: { NNC_MPI_RELAUNCHED: "1", NNC_MPI_PARENT_TTY: Deno.stdout.isTerminal() ? "1" : "0" },
       stdin: "null",
       stdout: "inherit",
       stderr: "inherit",

@@ -9,7 +9,12 @@
  * @example
  * ```ts
  * // mpirun -np 2 deno run -A train.ts  (or plain `deno run -A train.ts`: one process)
- * import { DistributedDataParallel, DistributedSampler, initDistributed } from "@nnc/distributed";
+ * import {
+ *   DistributedDataParallel,
+ *   DistributedSampler,
+ *   initDistributed,
+ *   rankZeroProgress,
+ * } from "@nnc/distributed";
  * import { DataLoader, TensorDataset, twoMoons } from "@nnc/datasets";
  * import { crossEntropy, Linear } from "@nnc/layers";
  * import { SGD } from "@nnc/optim";
@@ -24,7 +29,7 @@
  *   loss: crossEntropy,
  *   optimizer: new SGD(model.parameters(), { lr: 0.1 }),
  *   epochs: 2,
- *   progress: world.rank === 0 ? "auto" : "none",
+ *   progress: rankZeroProgress(world), // a progress display on rank 0 only
  * });
  * console.log(history.length); // 2
  * ```

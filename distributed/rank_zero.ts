@@ -5,7 +5,7 @@
  * @module
  */
 import { describe } from "@nnc/tensor";
-import type { Callback } from "@nnc/train";
+import type { Callback, ProgressMode } from "@nnc/train";
 import type { Communicator } from "./communicator.ts";
 import { requireWorld } from "./_world.ts";
 
@@ -42,4 +42,34 @@ export function rankZeroOnly(callback: Callback, communicator?: Communicator): C
     if (typeof callback[hook] === "function") silent[hook] = () => {};
   }
   return silent;
+}
+
+/**
+ * The `progress` option of `fit` for this rank: `"none"` on every rank but 0; on rank 0 `"auto"`,
+ * or `"lines"` when `relaunchWithMpirun` started the job from a process whose output was
+ * not a terminal (`mpirun` gives the ranks a pseudo-terminal, so the rank cannot tell by itself
+ * that a bar would end up in a log file).
+ *
+ * @example
+ * ```ts
+ * import { initDistributed, rankZeroProgress } from "@nnc/distributed";
+ * const world = await initDistributed({ backend: "single" });
+ * console.log(["auto", "lines"].includes(rankZeroProgress(world))); // true
+ * ```
+ */
+export function rankZeroProgress(communicator?: Communicator): ProgressMode {
+  const comm = communicator ?? requireWorld("rankZeroProgress");
+  if (comm === null || typeof comm !== "object" || typeof comm.rank !== "number") {
+    throw new TypeError(
+      `rankZeroProgress: communicator must be a Communicator, got ${describe(comm)}`,
+    );
+  }
+  if (comm.rank !== 0) return "none";
+  let parentTerminal: string | undefined;
+  try {
+    parentTerminal = Deno.env.get("NNC_MPI_PARENT_TTY");
+  } catch {
+    parentTerminal = undefined;
+  }
+  return parentTerminal === "0" ? "lines" : "auto";
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Callback } from "@nnc/train";
-import { rankZeroOnly } from "./mod.ts";
+import { rankZeroOnly, rankZeroProgress } from "./mod.ts";
 import { FakeCommunicator } from "./_testing.ts";
 
 Deno.test("rankZeroOnly: rank 0 runs the callback, the other ranks run nothing", async () => {
@@ -28,4 +28,18 @@ Deno.test("rankZeroOnly: rank 0 runs the callback, the other ranks run nothing",
       e instanceof TypeError &&
       /rankZeroOnly: callback must be an object of hooks, got null/.test(e.message),
   );
+});
+
+Deno.test("rankZeroProgress: none off rank 0; lines on rank 0 when the launching process logged to a file", () => {
+  assert.equal(rankZeroProgress(new FakeCommunicator(2, 1)), "none");
+  const saved = Deno.env.get("NNC_MPI_PARENT_TTY");
+  try {
+    Deno.env.set("NNC_MPI_PARENT_TTY", "0");
+    assert.equal(rankZeroProgress(new FakeCommunicator(2, 0)), "lines");
+    Deno.env.set("NNC_MPI_PARENT_TTY", "1");
+    assert.equal(rankZeroProgress(new FakeCommunicator(2, 0)), "auto");
+  } finally {
+    if (saved === undefined) Deno.env.delete("NNC_MPI_PARENT_TTY");
+    else Deno.env.set("NNC_MPI_PARENT_TTY", saved);
+  }
 });

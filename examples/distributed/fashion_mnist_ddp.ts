@@ -21,6 +21,7 @@ import {
   DistributedSampler,
   initDistributed,
   rankZeroOnly,
+  rankZeroProgress,
   relaunchWithMpirun,
 } from "@nnc/distributed";
 import { isQuick, numberFlag } from "../_lib/report.ts";
@@ -86,7 +87,7 @@ const history = await fit(model, {
   epochs,
   metrics: ["accuracy"],
   callbacks,
-  progress: main ? "auto" : "none",
+  progress: rankZeroProgress(world),
 });
 const stats = world.stats();
 if (report !== null) {

@@ -201,7 +201,7 @@ export const AUTO: Record<string, string> = {
     `CharLM Seq2Seq beamSearch detachState generate sampleNext samplingDistribution sequenceLogProb`,
   "models/transformer": `GPT GPTState Seq2SeqTransformer Seq2SeqTransformerState`,
   distributed:
-    `DistributedDataParallel DistributedSampler MpiError getCommunicator launchedByMpi mpirunCommand rankZeroOnly`,
+    `DistributedDataParallel DistributedSampler MpiError getCommunicator launchedByMpi mpirunCommand rankZeroOnly rankZeroProgress`,
   onnx: `toOnnx`,
 };
 
