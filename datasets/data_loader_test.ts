@@ -185,6 +185,8 @@ Deno.test("DataLoader: MNIST's 60000 images in mini-batches of 10 give 6000 upda
   assert.equal(batches, 6000);
   assert.equal(seen, 60000);
   assert.equal(60000 / 10, 6000);
+});
+
 Deno.test("DataLoader with a sampler: visits the sampler's indices of each epoch, in order", () => {
   let epoch = 0;
   const sampler = {
