@@ -87,9 +87,10 @@ const wrapped = new WeakSet<Parameter>();
  * import { Linear } from "@nnc/layers";
  * import { tensor } from "@nnc/autograd";
  * const world = await initDistributed({ backend: "single" });
- * const model = new DistributedDataParallel(new Linear(2, 1), { communicator: world });
+ * const linear = new Linear(2, 1);
+ * const model = new DistributedDataParallel(linear, { communicator: world });
  * model.forward(tensor([[1, 2]])).sum().backward(); // gradients averaged over the job's ranks
- * console.log(model.module.weight.grad?.toArray()); // [[1, 2]]
+ * console.log(linear.weight.grad?.toArray()); // [[1, 2]]
  * ```
  */
 export class DistributedDataParallel<I extends unknown[] = [Tensor], O = Tensor>
