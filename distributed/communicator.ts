@@ -111,6 +111,7 @@ export interface Communicator {
  * ```
  */
 export class MpiError extends Error {
+  /** `"MpiError"`. */
   override name = "MpiError";
   /** MPI error class (> 0) or the shim's error code (< 0). */
   readonly code: number;

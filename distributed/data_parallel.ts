@@ -200,6 +200,7 @@ export class DistributedDataParallel<I extends unknown[] = [Tensor], O = Tensor>
     return this.module;
   }
 
+  /** The settings shown by `toString()`: ranks, buckets and overlap. */
   override extraRepr(): string {
     return `ranks=${this.communicator.size}, buckets=${this.#buckets.length}, overlap=${this.overlap}`;
   }
