@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { describe, NDArray } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, describe, NDArray } from "@nnc/tensor";
 import type { MpiSymbols } from "./_shim.ts";
 
 /**
@@ -124,6 +124,7 @@ export class MpiError extends Error {
 
 const DTYPE_CODES = { float32: 0, float64: 1, int32: 2 } as const;
 const OP_CODES = { sum: 0, max: 1, min: 2 } as const;
+const REDUCE_OPS: readonly ReduceOp[] = ["sum", "max", "min"];
 
 type View = Float32Array | Float64Array | Int32Array;
 
@@ -152,19 +153,12 @@ function resolve(buffer: unknown, op: string): { view: View; dtype: number } {
 }
 
 function checkOp(value: unknown, op: string): number {
-  if (typeof value !== "string" || !Object.hasOwn(OP_CODES, value)) {
-    throw new RangeError(`${op}: op must be one of "sum", "max", "min", got ${describe(value)}`);
-  }
-  return OP_CODES[value as ReduceOp];
+  return OP_CODES[checkOneOf(value, op, "op", REDUCE_OPS)];
 }
 
+/** A rank of a job of `size`: the root of a broadcast. */
 function checkRoot(value: unknown, size: number, op: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value >= size) {
-    throw new RangeError(
-      `${op}: root must be a rank, an integer in [0, ${size - 1}], got ${describe(value)}`,
-    );
-  }
-  return value;
+  return checkInt(value, op, "root", 0, size - 1);
 }
 
 function zeroStats(): CommunicatorStats {
@@ -297,12 +291,7 @@ export class MpiCommunicator implements Communicator {
     return this.#timeout;
   }
   set timeout(seconds: number) {
-    if (typeof seconds !== "number" || !(seconds >= 0)) {
-      throw new RangeError(
-        `MpiCommunicator: timeout must be a number of seconds >= 0, got ${describe(seconds)}`,
-      );
-    }
-    this.#lib.nnc_mpi_set_timeout(seconds);
+    this.#lib.nnc_mpi_set_timeout(checkNumber(seconds, "MpiCommunicator", "timeout", 0));
     this.#timeout = seconds;
   }
 

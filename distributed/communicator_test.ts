@@ -45,7 +45,7 @@ Deno.test("collectives name bad buffers, ops and roots", () => {
   );
   assert.throws(
     () => world.broadcast(new Int32Array(1), 1),
-    /broadcast: root must be a rank, an integer in \[0, 0\], got 1/,
+    /broadcast: root must be an integer in \[0, 0\], got 1/,
   );
   const e = new MpiError("allReduce: MPI_Allreduce failed", 15);
   assert.ok(e instanceof Error && e.name === "MpiError" && e.code === 15);

@@ -7,7 +7,15 @@
  */
 import { queueBackwardCallback, type RemovableHandle, Tensor } from "@nnc/autograd";
 import { Module, type Parameter } from "@nnc/layers";
-import { checkBool, checkNumber, checkOptions, describe, NDArray, Storage } from "@nnc/tensor";
+import {
+  checkBool,
+  checkFunction,
+  checkNumber,
+  checkOptions,
+  describe,
+  NDArray,
+  Storage,
+} from "@nnc/tensor";
 import type { Communicator } from "./communicator.ts";
 import { requireWorld } from "./_world.ts";
 
@@ -178,11 +186,7 @@ export class DistributedDataParallel<I extends unknown[] = [Tensor], O = Tensor>
    * (PyTorch's `no_sync`). `fn` must be synchronous.
    */
   noSync<T>(fn: () => T): T {
-    if (typeof fn !== "function") {
-      throw new TypeError(
-        `DistributedDataParallel.noSync: expected a function, got ${describe(fn)}`,
-      );
-    }
+    checkFunction(fn, "DistributedDataParallel.noSync", "fn");
     this.#noSync++;
     try {
       return fn();
