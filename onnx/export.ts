@@ -39,7 +39,6 @@ import {
   describe,
   type DType,
   NDArray,
-  Storage,
   writeFileAtomic,
 } from "@nnc/tensor";
 import { IR_VERSION, modelProto, OPSET, type ValueInfoJson } from "./_schema.ts";
