@@ -33,7 +33,7 @@ import {
   Softplus,
   Tanh,
 } from "@nnc/layers";
-import { describe, NDArray, Storage } from "@nnc/tensor";
+import { checkPath, describe, NDArray, Storage } from "@nnc/tensor";
 import {
   type AttributeJson,
   DATA_TYPE,
@@ -146,9 +146,9 @@ export async function importOnnx(source: string | URL | Uint8Array): Promise<Seq
     bytes = source;
     where = "the bytes";
   } else if (typeof source === "string" || source instanceof URL) {
-    where = String(source);
+    where = checkPath(source, "importOnnx", "source");
     try {
-      bytes = await Deno.readFile(source);
+      bytes = await Deno.readFile(where);
     } catch (e) {
       if (e instanceof Error) e.message = `importOnnx: ${e.message}`;
       throw e;

@@ -227,6 +227,23 @@ Deno.test("exportOnnx writes the file atomically; unsupported layers and bad arg
       () => importOnnx(new Uint8Array([1, 2, 3])),
       /importOnnx: the bytes is not an ONNX model|importOnnx: the bytes has no graph/,
     );
+    await assert.rejects(
+      () => importOnnx(""),
+      (e: unknown) =>
+        e instanceof TypeError &&
+        /importOnnx: source must be a file path \(a non-empty string or a file: URL\), got ""/
+          .test(e.message),
+    );
+    await assert.rejects(
+      // deno-lint-ignore no-explicit-any
+      () => importOnnx(3 as any),
+      (e: unknown) =>
+        e instanceof TypeError && /importOnnx: expected a path or bytes, got 3/.test(e.message),
+    );
+    await assert.rejects(
+      () => importOnnx(`${dir}/missing.onnx`),
+      (e: unknown) => e instanceof Deno.errors.NotFound && /^importOnnx: /.test(e.message),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
