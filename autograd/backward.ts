@@ -18,6 +18,13 @@ import { sumTo } from "./_fit.ts";
 import type { GraphNode } from "./graph_node.ts";
 import { Tensor, type TensorLike } from "./tensor.ts";
 import { add, astype } from "./elementwise.ts";
+import {
+  anyPostAccumulateGradHooks,
+  beginBackwardPass,
+  endBackwardPass,
+  hasPostAccumulateGradHooks,
+  runPostAccumulateGradHooks,
+} from "./_hooks.ts";
 
 /** Options of {@link backward}. */
 export interface BackwardOptions {
@@ -226,20 +233,64 @@ function run(
 ): void {
   const order = topologicalOrder(roots);
   const acc = new Accumulator();
+  const outerClaimed = claimed, outerReceived = received;
   claimed = new Set(seeds.map((g) => g.data.storage));
-  withGradMode(createGraph, () => {
-    roots.forEach((r, k) => deliver(r, seeds[k], acc, capture, createGraph));
-    for (const t of order) {
-      const node = t.gradFn as GraphNode;
-      const g = acc.grads.get(t);
-      acc.grads.delete(t);
-      if (g !== undefined) step(t, node, g, acc, capture, createGraph);
-      if (!retainGraph) {
-        node.inputs = null;
-        node.params = null;
+  // Post-accumulate hooks (backward only): a hooked leaf's gradient is complete once every node
+  // that takes it as an input has run, so count those edges and fire at zero.
+  const pending = capture === null && anyPostAccumulateGradHooks() ? hookedEdges(order) : null;
+  received = pending === null ? null : new Set();
+  const callbacks = beginBackwardPass();
+  try {
+    withGradMode(createGraph, () => {
+      roots.forEach((r, k) => deliver(r, seeds[k], acc, capture, createGraph));
+      if (pending !== null) {
+        for (const r of roots) if (r.isLeaf && received?.has(r)) runPostAccumulateGradHooks(r);
+      }
+      for (const t of order) {
+        const node = t.gradFn as GraphNode;
+        const inputs = node.inputs as readonly Tensor[];
+        const g = acc.grads.get(t);
+        acc.grads.delete(t);
+        if (g !== undefined) step(t, node, g, acc, capture, createGraph);
+        if (pending !== null) settle(inputs, pending);
+        if (!retainGraph) {
+          node.inputs = null;
+          node.params = null;
+        }
+      }
+    });
+    for (let i = 0; i < callbacks.length; i++) callbacks[i]();
+  } finally {
+    endBackwardPass();
+    claimed = outerClaimed;
+    received = outerReceived;
+  }
+}
+
+/** How many graph edges lead into each hooked leaf. */
+function hookedEdges(order: readonly Tensor[]): Map<Tensor, number> {
+  const pending = new Map<Tensor, number>();
+  for (const t of order) {
+    for (const c of (t.gradFn as GraphNode).inputs as readonly Tensor[]) {
+      if (c.requiresGrad && c.isLeaf && hasPostAccumulateGradHooks(c)) {
+        pending.set(c, (pending.get(c) ?? 0) + 1);
       }
     }
-  });
+  }
+  return pending;
+}
+
+/** One node has run: its hooked leaf inputs have one edge less; fire those that are complete. */
+function settle(inputs: readonly Tensor[], pending: Map<Tensor, number>): void {
+  for (const c of inputs) {
+    const n = pending.get(c);
+    if (n === undefined) continue;
+    if (n > 1) pending.set(c, n - 1);
+    else {
+      pending.delete(c);
+      if (received?.has(c)) runPostAccumulateGradHooks(c);
+    }
+  }
 }
 
 /** Gives gradient `g` to tensor `t`: captured, stored in `grad`, and/or queued for its node. */
@@ -257,6 +308,7 @@ function deliver(
     }
   } else if (t.retainsGrad) {
     storeGrad(t, g, createGraph);
+    if (received !== null && t.isLeaf) received.add(t);
   }
   if (t.gradFn !== null) acc.add(t, g);
 }
@@ -264,6 +316,9 @@ function deliver(
 // Storages already handed out as a `grad` (or given by the caller as the seed) in the running
 // backward pass: a gradient whose storage is in here is shared and must be copied.
 let claimed: Set<object> = new Set();
+// Leaves that received a gradient in the running pass, while some tensor has a post-accumulate
+// hook (null otherwise).
+let received: Set<Tensor> | null = null;
 
 function storeGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
   if (createGraph) {

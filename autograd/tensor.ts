@@ -29,6 +29,8 @@ import { cumprod, cumsum } from "./cumulative.ts";
 import { pad } from "./pad.ts";
 import { chunk, split } from "./join.ts";
 import { backward, type BackwardOptions } from "./backward.ts";
+import type { PostAccumulateGradHook, RemovableHandle } from "./hooks.ts";
+import { addPostAccumulateGradHook } from "./_hooks.ts";
 
 /** What ops accept where a tensor goes: a Tensor, an NDArray (a constant) or a number. */
 export type TensorLike = Tensor | NDArray | number;
@@ -167,6 +169,15 @@ export class Tensor {
    */
   backward(gradient?: TensorLike, options?: BackwardOptions): void {
     backward(this, gradient, options);
+  }
+  /**
+   * Calls `hook(this)` each time `backward` has finished accumulating this leaf's gradient in a
+   * pass (after its `grad` holds every contribution of the pass; not for `gradients()`, which
+   * leaves `grad` alone). PyTorch's `register_post_accumulate_grad_hook`. Only leaves that
+   * require grad. Returns a handle whose `remove()` unregisters the hook.
+   */
+  registerPostAccumulateGradHook(hook: PostAccumulateGradHook): RemovableHandle {
+    return addPostAccumulateGradHook(this, hook);
   }
   /** The same values without the graph: a leaf that does not require grad (storage shared). */
   detach(): Tensor {

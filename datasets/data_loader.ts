@@ -6,6 +6,7 @@
  */
 import { checkBool, checkInt, checkOptions, describe, NDArray, Rng } from "@nnc/tensor";
 import type { Dataset } from "./dataset.ts";
+import type { Sampler } from "./sampler.ts";
 import type { Transform } from "./transforms.ts";
 import type { RandomSource } from "./types.ts";
 import { checkDataset, MAX_INT32 } from "./_check.ts";
@@ -32,6 +33,12 @@ export interface DataLoaderOptions extends RandomSource {
   transform?: Transform;
   /** Applied to element 1 of a tuple batch (the targets). */
   targetTransform?: Transform;
+  /**
+   * The indices of each epoch, instead of `0 … n − 1` (or a shuffle of them): each iteration over
+   * the loader iterates the sampler once. Not together with `shuffle` (the sampler decides the
+   * order). A `DistributedSampler` (`@nnc/distributed`) gives each process its shard.
+   */
+  sampler?: Sampler;
 }
 
 /**
@@ -64,6 +71,8 @@ export class DataLoader<T> implements Iterable<Batch<T>>, AsyncIterable<Batch<T>
   readonly shuffle: boolean;
   /** Whether a short last batch is dropped. */
   readonly dropLast: boolean;
+  /** The sampler that orders each epoch, if one was given. */
+  readonly sampler: Sampler | undefined;
   readonly #transform: Transform | undefined;
   readonly #targetTransform: Transform | undefined;
   readonly #orderRng: Rng;
@@ -86,6 +95,23 @@ export class DataLoader<T> implements Iterable<Batch<T>>, AsyncIterable<Batch<T>
         );
       }
     }
+    if (options.sampler !== undefined) {
+      const sm = options.sampler as Partial<Sampler> | null;
+      if (
+        sm === null || typeof sm !== "object" ||
+        typeof sm[Symbol.iterator] !== "function" || typeof sm.length !== "number"
+      ) {
+        throw new TypeError(
+          `${op}: sampler must be an iterable of indices with a length, got ${
+            describe(options.sampler)
+          }`,
+        );
+      }
+      if (this.shuffle) {
+        throw new TypeError(`${op}: sampler and shuffle exclude each other (the sampler orders)`);
+      }
+    }
+    this.sampler = options.sampler;
     this.#transform = options.transform;
     this.#targetTransform = options.targetTransform;
     this.#orderRng = resolveRng(options, op);
@@ -100,15 +126,19 @@ export class DataLoader<T> implements Iterable<Batch<T>>, AsyncIterable<Batch<T>
 
   /** Number of batches per epoch. */
   get length(): number {
-    const n = this.dataset.length;
+    const n = this.sampler?.length ?? this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
   /** One epoch of batches. */
   *[Symbol.iterator](): Generator<Batch<T>, void, undefined> {
-    const n = this.dataset.length;
-    const order = this.shuffle ? this.#orderRng.permutation(n) : identity(n);
-    const batches = this.length;
+    const order = this.sampler !== undefined
+      ? sampledOrder(this.sampler, this.dataset.length)
+      : this.shuffle
+      ? this.#orderRng.permutation(this.dataset.length)
+      : identity(this.dataset.length);
+    const n = order.length;
+    const batches = this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
     for (let b = 0; b < batches; b++) {
       const start = b * this.batchSize;
       yield this.#batch(order, start, Math.min(n, start + this.batchSize));
@@ -153,6 +183,19 @@ export class DataLoader<T> implements Iterable<Batch<T>>, AsyncIterable<Batch<T>
     }
     return parts;
   }
+}
+
+/** One epoch of the sampler's indices, each checked against the data set's length. */
+function sampledOrder(sampler: Sampler, n: number): Int32Array {
+  const order = Int32Array.from(sampler, (i, k) => {
+    if (!Number.isInteger(i) || i < 0 || i >= n) {
+      throw new RangeError(
+        `DataLoader: sampler index ${k} is ${String(i)}, not a sample of a data set of ${n}`,
+      );
+    }
+    return i;
+  });
+  return order;
 }
 
 function identity(n: number): Int32Array {

@@ -186,3 +186,54 @@ Deno.test("DataLoader: MNIST's 60000 images in mini-batches of 10 give 6000 upda
   assert.equal(seen, 60000);
   assert.equal(60000 / 10, 6000);
 });
+
+Deno.test("DataLoader with a sampler: visits the sampler's indices of each epoch, in order", () => {
+  let epoch = 0;
+  const sampler = {
+    length: 5,
+    *[Symbol.iterator]() {
+      // A new order every epoch: rotated by the epoch number.
+      const e = epoch++;
+      for (let k = 0; k < 5; k++) yield (2 * k + e) % 7;
+    },
+  };
+  const ds = new TensorDataset(arange(7).mul(10), arange(7));
+  const loader = new DataLoader(ds, { batchSize: 2, sampler });
+  assert.equal(loader.length, 3);
+  const epochOne = [...loader].map(([x]) => x.toArray());
+  assert.deepEqual(epochOne, [[0, 20], [40, 60], [10]]);
+  const epochTwo = [...loader].map(([, y]) => y.toArray());
+  assert.deepEqual(epochTwo, [[1, 3], [5, 0], [2]]);
+  const dropped = new DataLoader(ds, { batchSize: 2, sampler, dropLast: true });
+  assert.equal(dropped.length, 2);
+  assert.equal([...dropped].length, 2);
+});
+
+Deno.test("DataLoader with a sampler: bad samplers and indices are named", () => {
+  const ds = new TensorDataset(arange(3));
+  assert.throws(
+    // deno-lint-ignore no-explicit-any
+    () => new DataLoader(ds, { sampler: { length: 2 } as any }),
+    /DataLoader: sampler must be an iterable of indices with a length, got an object/,
+  );
+  // A plain array of indices is a sampler (the same order every epoch).
+  assert.deepEqual([...new DataLoader(ds, { batchSize: 2, sampler: [2, 0] })][0][0].toArray(), [
+    2,
+    0,
+  ]);
+  assert.throws(
+    () => new DataLoader(ds, { sampler: { length: 1, *[Symbol.iterator]() {} }, shuffle: true }),
+    (e: unknown) =>
+      e instanceof TypeError && /sampler and shuffle exclude each other/.test(e.message),
+  );
+  const outside = {
+    length: 2,
+    *[Symbol.iterator]() {
+      yield* [0, 3];
+    },
+  };
+  assert.throws(
+    () => [...new DataLoader(ds, { sampler: outside })],
+    /DataLoader: sampler index 1 is 3, not a sample of a data set of 3/,
+  );
+});

@@ -39,6 +39,7 @@ export * from "./transliteration.ts";
 export * from "./mnist.ts";
 export * from "./dataset.ts";
 export * from "./data_loader.ts";
+export * from "./sampler.ts";
 export * from "./transforms.ts";
 export * from "./two_moons.ts";
 export * from "./circles.ts";

@@ -12,8 +12,8 @@
  *   A zoo family with its own rule (`models/unsupervised`: `@nnc/tensor` only) is checked through
  *   the shared files of its package too: an import of `../_common/x.ts` is an error when `x.ts`
  *   reaches a package the family may not use.
- * - tests and benchmarks inside a package (`*_test.ts`, `*_testing.ts`, `*_bench.ts`, `fixtures/`,
- *   `bench/`) may import any file of their own package, private ones included; other packages
+ * - tests and benchmarks inside a package (`*_test.ts`, `*_testing.ts`, `*_mpi.ts`, `*_bench.ts`,
+ *   `fixtures/`, `bench/`) may import any file of their own package, private ones included; other packages
  *   through public entry points: tests those of `deps` and `testDeps`, benchmarks any.
  * - apps (`examples/`, `bench/`, `tools/`, `web/`) import packages through their public entry
  *   points only, and relative paths only inside their own folder.
@@ -195,6 +195,8 @@ function roleOf(file: string): Exclude<Role, "app"> {
   const parts = file.split("/");
   const base = parts[parts.length - 1];
   if (/_test\.[jt]sx?$/.test(base) || /_testing\.[jt]sx?$/.test(base)) return "test";
+  // Multi-process tests that tools/test_mpi.ts runs under mpirun (not picked up by `deno test`).
+  if (/_mpi\.[jt]sx?$/.test(base)) return "test";
   if (parts.includes("fixtures")) return "test";
   if (/_bench\.[jt]sx?$/.test(base) || parts.slice(0, -1).includes("bench")) return "bench";
   return "lib";

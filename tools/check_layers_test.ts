@@ -157,6 +157,15 @@ Deno.test("models never import train or plot; train never imports models", () =>
     "plot/chart_test.ts:1: plot may import only @nnc/tensor (tests also @nnc/autograd) " +
     "(tools/layers.json)",
   ]);
+  // A multi-process test (*_mpi.ts, run under mpirun) is a test: testDeps and any npm package.
+  expectOnly(
+    { "train/mpi/fit_mpi.ts": 'import "@nnc/datasets";\nimport "node:assert/strict";\n' },
+    [],
+  );
+  expectOnly({ "train/mpi/fit_mpi.ts": 'import "@nnc/models";\n' }, [
+    "train/mpi/fit_mpi.ts:1: train may import only @nnc/tensor, @nnc/autograd, @nnc/layers " +
+    "(tests also @nnc/datasets) (tools/layers.json)",
+  ]);
 });
 
 Deno.test("the library never imports examples/, bench/, tests or its own name", () => {

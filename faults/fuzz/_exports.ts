@@ -20,6 +20,8 @@ export const PACKAGES: readonly string[] = [
   "models/gnn",
   "models/rnn",
   "models/transformer",
+  "distributed",
+  "onnx",
 ];
 
 /** Whether a value is a class (not a plain function). */

@@ -152,7 +152,7 @@ export const AUTO: Record<string, string> = {
     logsumexp maxPool maxPool1d maxPool2d maxPool3d maxPoolWithIndices ones onesLike outer pad
     permute rand randint randn reshape scatterAdd slice sort split squeeze stack std tensor
     topk transpose unfold unsqueeze variance where zeros zerosLike isAnomalyEnabled
-    isGradEnabled backward
+    isGradEnabled backward queueBackwardCallback
     gatherRows recurrence recurrenceReference sddmm segmentReduce segmentSoftmax spmm attentionWeights fusedAttention gelu geluGrad layerNorm packedAttention`,
   layers: `Abs AdaptiveAvgPool2d AvgPool1d AvgPool2d AvgPoolNd BCELoss BCEWithLogitsLoss
     BatchNorm1d BatchNorm2d BatchNormNd Bilinear Conv1d Conv2d Conv3d ConvNd ConvTranspose1d
@@ -200,6 +200,9 @@ export const AUTO: Record<string, string> = {
   "models/rnn":
     `CharLM Seq2Seq beamSearch detachState generate sampleNext samplingDistribution sequenceLogProb`,
   "models/transformer": `GPT GPTState Seq2SeqTransformer Seq2SeqTransformerState`,
+  distributed:
+    `DistributedDataParallel DistributedSampler MpiError getCommunicator launchedByMpi mpirunCommand rankZeroOnly rankZeroProgress`,
+  onnx: `toOnnx`,
 };
 
 const FILE_IO: string[] = [
@@ -227,6 +230,8 @@ const FILE_IO: string[] = [
   "datasets:writeNpy",
   "plot:saveImageGrid",
   "plot:saveSvg",
+  "onnx:exportOnnx",
+  "onnx:importOnnx",
 ];
 
 /**
@@ -402,6 +407,15 @@ export const EXCLUDED: Record<string, string> = {
   "native:compileInCache":
     "runs the C compiler for seconds per call; its errors are tested in native/",
   "native:loadNative": "opens and links the shared library; covered by native/ffi_test.ts",
+  "distributed:initDistributed":
+    "joins an MPI job once per process (MPI_Init, MPI_Finalize at exit); covered by distributed/init_test.ts and the mpi_tests",
+  "distributed:relaunchWithMpirun":
+    "starts mpirun with the running script; covered by the examples",
+  "distributed:mpiInfo":
+    "compiles the MPI shim with mpicc on first use; covered by distributed/init_test.ts",
+  "distributed:MpiCommunicator": "needs an initialised MPI; covered by distributed/mpi_tests",
+  "distributed:SingleProcessCommunicator":
+    "its abort() exits the process by design; its collectives are tested in distributed/communicator_test.ts",
 };
 
 /**
