@@ -75,10 +75,19 @@ Deno.test(
       assert.equal(auto.coreTypeRequested, auto.bestCoreType);
       // OpenBLAS spells its names in mixed case (COOPERLAKE -> Cooperlake).
       assert.equal(String(auto.coreType).toUpperCase(), auto.bestCoreType);
+      assert.match(String(auto.coreTypeReason), /AVX/);
+    }
+    const cpu = auto.cpu as { vendor: string; avx512f: boolean; avx512bw: boolean };
+    if (cpu.vendor === "AuthenticAMD" && cpu.avx512f && cpu.avx512bw) {
+      // AMD with AVX-512: the choice follows the measured width of 512-bit FMAs.
+      const ratio = auto.fma512Ratio as number;
+      assert.ok(ratio > 0.5 && ratio < 2.5, `fma512Ratio ${ratio}`);
+      assert.equal(auto.bestCoreType, ratio >= 1.5 ? "COOPERLAKE" : "ZEN");
     }
     const user = infoWith({ OPENBLAS_CORETYPE: "Prescott" });
     assert.equal(user.coreTypeSource, "OPENBLAS_CORETYPE");
     assert.equal(user.coreType, "Prescott");
+    assert.match(String(user.coreTypeReason), /^set by OPENBLAS_CORETYPE \(libnnc would pick /);
     // NNC_OPENBLAS_CORETYPE wins over the user's OPENBLAS_CORETYPE.
     const nnc = infoWith({ OPENBLAS_CORETYPE: "Prescott", NNC_OPENBLAS_CORETYPE: "Nehalem" });
     assert.equal(nnc.coreTypeSource, "NNC_OPENBLAS_CORETYPE");
