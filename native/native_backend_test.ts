@@ -255,6 +255,30 @@ fuzz("matmul", 700, 7, (r) => {
   );
 });
 
+// Single-row products (M = 1 or N = 1) go to the BLAS's GEMV, split over the threads when large.
+fuzz("matmul single row", 300, 11, (r) => {
+  const dtype = r.pick(FLOATS);
+  const batch = r.shape(r.int(0, 1), 1, 3);
+  const rowVector = r.chance(0.5);
+  const long = r.chance(0.4);
+  const M = rowVector ? 1 : r.int(1, long ? 700 : 40),
+    N = rowVector ? r.int(1, long ? 700 : 40) : 1,
+    K = r.int(1, long ? 400 : 40);
+  const a = randomView(r, dtype, [...batch, M, K], { broadcast: true });
+  const b = randomView(r, dtype, [...batch, K, N], { broadcast: true });
+  const out = contiguousOut(dtype, [...batch, M, N], r);
+  const o2 = twin(out);
+  nb.matmul(out, a, b);
+  ref.matmul(o2, a, b);
+  check(
+    `matmul ${M}x${K}x${N}`,
+    out,
+    o2,
+    tolFor(dtype, Math.sqrt(K + 1) * 3),
+    () => `a ${layout(a)} b ${layout(b)}`,
+  );
+});
+
 fuzz("softmax", 600, 8, (r) => {
   const dtype = r.pick(FLOATS);
   const nd = r.int(1, 4);

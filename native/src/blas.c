@@ -214,6 +214,9 @@ static int try_blas(const char *name) {
   S.handle = h;
   nnc_blas.sgemm = (sgemm_fn)s;
   nnc_blas.dgemm = (dgemm_fn)dd;
+  nnc_blas.sgemv = (sgemv_fn)dlsym(h, "cblas_sgemv");
+  nnc_blas.dgemv = (dgemv_fn)dlsym(h, "cblas_dgemv");
+  if (!nnc_blas.sgemv || !nnc_blas.dgemv) nnc_blas.sgemv = NULL, nnc_blas.dgemv = NULL;
   snprintf(S.lib_name, sizeof S.lib_name, "%s", name);
   Dl_info info;
   if (dladdr(s, &info) && info.dli_fname)

@@ -105,6 +105,10 @@ typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int
                          int, float, float *, int);
 typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
                          const double *, int, double, double *, int);
+typedef void (*sgemv_fn)(int, int, int, int, float, const float *, int, const float *, int, float,
+                         float *, int);
+typedef void (*dgemv_fn)(int, int, int, int, double, const double *, int, const double *, int,
+                         double, double *, int);
 /* Fortran LAPACK (column-major, every argument by pointer). */
 typedef void (*potrf_fn)(const char *, const int *, void *, const int *, int *);
 typedef void (*getrf_fn)(const int *, const int *, void *, const int *, int *, int *);
@@ -123,6 +127,8 @@ typedef void (*gesdd_fn)(const char *, const int *, const int *, void *, const i
 typedef struct {
   sgemm_fn sgemm;
   dgemm_fn dgemm;
+  sgemv_fn sgemv; /* NULL when the BLAS lacks it: single-row products then go to the GEMM */
+  dgemv_fn dgemv;
   potrf_fn potrf[2]; /* [0] float, [1] double */
   getrf_fn getrf[2];
   getrs_fn getrs[2];
