@@ -24,6 +24,7 @@ export const SOURCES: readonly string[] = [
   "src/rnn.c",
   "src/attention.c",
   "src/layer_norm.c",
+  "src/memory.c",
 ];
 
 /**

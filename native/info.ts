@@ -69,6 +69,12 @@ export interface NativeInfo {
   bestCoreType?: string | null;
   /** True when OpenBLAS was already loaded in the process, too late to choose its kernel set. */
   openblasPreloaded?: boolean;
+  /**
+   * Transparent huge pages for fresh output memory: `advised (…)` (libnnc advises the heap where
+   * outputs of 1 MiB or more are written, so fresh memory faults in 2 MiB at a time), `always` or
+   * `never` (the kernel's setting), `unavailable`, or `off (NNC_HUGEPAGES=0)`.
+   */
+  hugePages?: string;
   /** Threads of libnnc (NNC_THREADS, default the number of cores). */
   threads?: number;
   /** Worker threads libnnc's pool has started so far (at most `threads - 1` at any one setting). */

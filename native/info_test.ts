@@ -95,6 +95,17 @@ Deno.test(
   },
 );
 
+Deno.test({
+  name: "huge pages for fresh outputs: state reported, NNC_HUGEPAGES=0 turns off",
+  ignore,
+}, () => {
+  const auto = infoWith({});
+  assert.match(String(auto.hugePages), /^(advised|always|never|unavailable)/);
+  const off = infoWith({ NNC_HUGEPAGES: "0" });
+  assert.equal(off.hugePages, "off (NNC_HUGEPAGES=0)");
+  assert.equal(infoWith({ NNC_MALLOC_TUNE: "0" }).hugePages, "off (NNC_MALLOC_TUNE=0)");
+});
+
 Deno.test("setNativeThreads rejects what is not an integer (found by the API fuzzer)", () => {
   // NaN used to reach the FFI call: "Invalid FFI i32 type, expected integer".
   assert.throws(() => setNativeThreads(NaN), /^RangeError: setNativeThreads: n must be an integer/);

@@ -285,6 +285,7 @@ static void tune_malloc(void) {
   mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
   mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
 #endif
+  nnc_memory_init(); /* huge pages for fresh heap memory (memory.c) */
 }
 
 static void init_once(void) {
@@ -461,6 +462,8 @@ int32_t nnc_info(char *buf, int32_t cap) {
     }
   } else PUT("null");
   if (S.fma512_ratio > 0) PUT(",\"fma512Ratio\":%.2f", S.fma512_ratio);
+  PUT(",\"hugePages\":");
+  STR(nnc_hugepages_state());
   PUT(",\"threads\":%d", S.threads);
   PUT(",\"poolWorkers\":%d", nnc_pool_workers());
   PUT(",\"blasThreads\":%d", S.openblas_get_threads ? S.openblas_get_threads() : S.blas_threaded ? S.threads : 1);

@@ -170,6 +170,10 @@ NNC_HIDDEN int nnc_builtin_dgemm(int64_t M, int64_t N, int64_t K, const double *
 
 /* 64-byte aligned scratch memory, never seen by the caller. */
 NNC_HIDDEN void *nnc_alloc(size_t bytes);
+/* memory.c: before a kernel writes an output of `bytes` at `data` (huge pages for fresh memory). */
+NNC_HIDDEN void nnc_prepare_output(const void *data, size_t bytes);
+NNC_HIDDEN const char *nnc_hugepages_state(void);
+NNC_HIDDEN void nnc_memory_init(void);
 /* A per-thread scratch buffer (slot 0..3) of at least `bytes`, kept between calls; NULL when out
  * of memory. */
 NNC_HIDDEN void *nnc_scratch(int slot, size_t bytes);
