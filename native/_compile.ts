@@ -7,6 +7,7 @@ export const SOURCES: readonly string[] = [
   "src/internal.h",
   "src/jsmath.h",
   "src/vecmath.h",
+  "src/window.h",
   "src/common.c",
   "src/pool.c",
   "src/blas.c",
@@ -25,6 +26,7 @@ export const SOURCES: readonly string[] = [
   "src/attention.c",
   "src/layer_norm.c",
   "src/memory.c",
+  "src/conv.c",
 ];
 
 /**

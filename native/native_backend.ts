@@ -379,6 +379,41 @@ export function createNativeBackend(
       ) ref.pool(kind, out, indices, x, g, countIncludePad);
     },
 
+    conv(out, x, w, bias, g, groups) {
+      // GEMM work: output elements × (Cin/groups)·∏kernel multiply-adds, as matmul's threshold.
+      const work = out.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (
+        work < T.matmul ||
+        !(put(0, out) && put(1, x) && put(2, w) && (bias === null || put(3, bias)))
+      ) return ref.conv(out, x, w, bias, g, groups);
+      geometry(g);
+      desc[PARAMS + 13] = groups;
+      const rc = sym.nnc_conv(desc, DESC_BYTES, out.data, x.data, w.data, bias?.data ?? null);
+      if (failed(rc, "conv")) ref.conv(out, x, w, bias, g, groups);
+    },
+
+    convInputGrad(dx, dy, w, g, groups) {
+      const work = dy.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (work < T.matmul || !(put(0, dx) && put(1, dy) && put(2, w))) {
+        return ref.convInputGrad(dx, dy, w, g, groups);
+      }
+      geometry(g);
+      desc[PARAMS + 13] = groups;
+      const rc = sym.nnc_conv_input_grad(desc, DESC_BYTES, dx.data, dy.data, w.data);
+      if (failed(rc, "convInputGrad")) ref.convInputGrad(dx, dy, w, g, groups);
+    },
+
+    convWeightGrad(dw, dy, x, g, groups) {
+      const work = dy.size * (dw.shape[0] > 0 ? dw.size / dw.shape[0] : 0);
+      if (work < T.matmul || !(put(0, dw) && put(1, dy) && put(2, x))) {
+        return ref.convWeightGrad(dw, dy, x, g, groups);
+      }
+      geometry(g);
+      desc[PARAMS + 13] = groups;
+      const rc = sym.nnc_conv_weight_grad(desc, DESC_BYTES, dw.data, dy.data, x.data);
+      if (failed(rc, "convWeightGrad")) ref.convWeightGrad(dw, dy, x, g, groups);
+    },
+
     cholesky(out, a) {
       if (a.size < T.linalg || a.dtype === "int32") return ref.cholesky(out, a);
       if (!(put(0, out) && put(1, a))) return ref.cholesky(out, a);

@@ -479,6 +479,45 @@ fuzz("im2col/col2im", 500, 14, (r) => {
   );
 });
 
+// Convolution and its gradients (conv.c): groups, strided and broadcast inputs, 1×1 kernels with
+// stride 1 and no padding (no unfolding), with and without bias.
+fuzz("conv/convInputGrad/convWeightGrad", 400, 31, (r) => {
+  const dtype = r.pick(FLOATS);
+  const d = r.int(1, 3);
+  const spatial = r.shape(d, 1, d === 3 ? 5 : 9);
+  const groups = r.pick([1, 1, 2, 3]);
+  const N = r.int(1, 4), CinG = r.int(1, 3), CoutG = r.int(1, 3);
+  const Cin = CinG * groups, Cout = CoutG * groups;
+  const g = r.chance(0.25)
+    ? {
+      kernel: spatial.map(() => 1),
+      stride: spatial.map(() => 1),
+      padding: spatial.map(() => 0),
+      dilation: spatial.map(() => 1),
+    }
+    : randomGeometry(r, spatial);
+  const os = unfoldOut(spatial, g);
+  const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
+  const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
+  const bias = r.chance(0.5) ? randomView(r, dtype, [Cout]) : null;
+  const out = contiguousOut(dtype, [N, Cout, ...os], r), o2 = twin(out);
+  const context = () => `x ${layout(x)} w ${layout(w)} g ${JSON.stringify(g)} groups ${groups}`;
+  const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
+  nb.conv(out, x, w, bias, g, groups);
+  ref.conv(o2, x, w, bias, g, groups);
+  check("conv", out, o2, tolFor(dtype, Math.sqrt(K + 1) * 3), context);
+  const dy = contiguousOut(dtype, [N, Cout, ...os], r);
+  const dx = contiguousOut(dtype, [N, Cin, ...spatial], r), dx2 = twin(dx);
+  nb.convInputGrad(dx, dy, w, g, groups);
+  ref.convInputGrad(dx2, dy, w, g, groups);
+  check("convInputGrad", dx, dx2, tolFor(dtype, Math.sqrt(Cout * K + 1) * 3), context);
+  const dw = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r), dw2 = twin(dw);
+  nb.convWeightGrad(dw, dy, x, g, groups);
+  ref.convWeightGrad(dw2, dy, x, g, groups);
+  const L = os.reduce((a, b) => a * b, 1);
+  check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
+});
+
 fuzz("pool", 600, 15, (r) => {
   const dtype = r.pick(DTYPES);
   const d = r.int(1, 3);

@@ -372,4 +372,28 @@ export interface Backend {
     rstd: NDArray,
     weight: NDArray | null,
   ): void;
+  /**
+   * Convolution (PyTorch's cross-correlation): `out` `[N, Cout, ...outSpatial]` (contiguous) =
+   * `x` `[N, Cin, ...spatial]` ⋆ `w` `[Cout, Cin/groups, ...kernel]` (contiguous, `kernel` =
+   * `g.kernel`), plus `bias` `[Cout]` when not null. One float dtype.
+   */
+  conv(
+    out: NDArray,
+    x: NDArray,
+    w: NDArray,
+    bias: NDArray | null,
+    g: WindowGeometry,
+    groups: number,
+  ): void;
+  /**
+   * The gradient of {@link Backend.conv} for its input (the transposed convolution): `dx`
+   * `[N, Cin, ...spatial]` (contiguous, overwritten) from `dy` `[N, Cout, ...outSpatial]` and `w`
+   * (both contiguous).
+   */
+  convInputGrad(dx: NDArray, dy: NDArray, w: NDArray, g: WindowGeometry, groups: number): void;
+  /**
+   * The gradient of {@link Backend.conv} for its weight: `dw` `[Cout, Cin/groups, ...kernel]`
+   * (contiguous, overwritten) = Σ over the batch of `dy` (contiguous) ⋆ `x`.
+   */
+  convWeightGrad(dw: NDArray, dy: NDArray, x: NDArray, g: WindowGeometry, groups: number): void;
 }

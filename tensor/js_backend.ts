@@ -18,6 +18,7 @@ import { sddmm, segmentReduce, spmm } from "./js/sparse.ts";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./js/rnn_cell.ts";
 import { attention, attentionBackward } from "./js/attention.ts";
 import { layerNorm, layerNormBackward } from "./js/layer_norm.ts";
+import { conv, convInputGrad, convWeightGrad } from "./js/conv.ts";
 
 /**
  * The JS backend object.
@@ -65,4 +66,7 @@ export const jsBackend: Backend = {
   attentionBackward,
   layerNorm,
   layerNormBackward,
+  conv,
+  convInputGrad,
+  convWeightGrad,
 };

@@ -49,6 +49,7 @@ export * from "./safetensors.ts";
 export * from "./sparse.ts";
 export * from "./segment.ts";
 export * from "./atomic_write.ts";
+export * from "./conv.ts";
 export * as linalg from "./linalg/mod.ts";
 export type { NestedArray } from "./_nested.ts";
 export * from "./attention.ts";

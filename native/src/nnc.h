@@ -97,6 +97,16 @@ NNC_API int32_t nnc_im2col(const double *desc, int32_t desc_bytes, void *out, co
 NNC_API int32_t nnc_col2im(const double *desc, int32_t desc_bytes, void *out, const void *cols);
 NNC_API int32_t nnc_pool(const double *desc, int32_t desc_bytes, void *out, void *indices,
                          const void *x);
+/* Convolution (conv.c): out [N, Cout, ...] = x [N, Cin, ...] ⋆ w [Cout, Cin/groups, ...kernel]
+ * (+ bias [Cout], may be NULL); the gradient for the input, dx = convᵀ(dy, w); and for the
+ * weight, dw = Σ dy ⋆ x. Geometry parameters as for im2col, groups at parameter 13; weight and
+ * the written operand contiguous (dy too for the gradients). int32 returns NNC_E_UNSUPPORTED. */
+NNC_API int32_t nnc_conv(const double *desc, int32_t desc_bytes, void *out, const void *x,
+                         const void *w, const void *bias);
+NNC_API int32_t nnc_conv_input_grad(const double *desc, int32_t desc_bytes, void *dx,
+                                    const void *dy, const void *w);
+NNC_API int32_t nnc_conv_weight_grad(const double *desc, int32_t desc_bytes, void *dw,
+                                     const void *dy, const void *x);
 NNC_API int32_t nnc_cholesky(const double *desc, int32_t desc_bytes, void *out, const void *a);
 NNC_API int32_t nnc_lu(const double *desc, int32_t desc_bytes, void *lu, void *pivots);
 NNC_API int32_t nnc_solve(const double *desc, int32_t desc_bytes, void *out, const void *a,
