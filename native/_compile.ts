@@ -27,6 +27,7 @@ export const SOURCES: readonly string[] = [
   "src/layer_norm.c",
   "src/memory.c",
   "src/conv.c",
+  "src/activation.c",
 ];
 
 /**

@@ -63,6 +63,10 @@ export const SYMBOLS = {
   nnc_conv: KERNEL4,
   nnc_conv_input_grad: KERNEL3,
   nnc_conv_weight_grad: KERNEL3,
+  nnc_activation_grad: {
+    parameters: ["buffer", "i32", "i32", "i32", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
   nnc_cholesky: KERNEL,
   nnc_lu: KERNEL,
   nnc_solve: KERNEL3,

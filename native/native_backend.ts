@@ -414,6 +414,27 @@ export function createNativeBackend(
       if (failed(rc, "convWeightGrad")) ref.convWeightGrad(dw, dy, x, g, groups);
     },
 
+    activationGrad(op, out, g, y) {
+      const n = out.size;
+      if (n < T.binary) return ref.activationGrad(op, out, g, y);
+      const os = flat(out), gs = flat(g), ys = flat(y);
+      coeff[0] = n;
+      coeff[1] = os.byteLength;
+      coeff[2] = gs.byteLength;
+      coeff[3] = ys.byteLength;
+      const code = op === "relu" ? 0 : op === "sigmoid" ? 1 : 2;
+      const rc = sym.nnc_activation_grad(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[out.dtype],
+        code,
+        os,
+        gs,
+        ys,
+      );
+      if (failed(rc, "activationGrad")) ref.activationGrad(op, out, g, y);
+    },
+
     cholesky(out, a) {
       if (a.size < T.linalg || a.dtype === "int32") return ref.cholesky(out, a);
       if (!(put(0, out) && put(1, a))) return ref.cholesky(out, a);

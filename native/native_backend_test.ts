@@ -518,6 +518,18 @@ fuzz("conv/convInputGrad/convWeightGrad", 400, 31, (r) => {
   check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
 });
 
+fuzz("activationGrad", 300, 32, (r) => {
+  const op = r.pick(["relu", "sigmoid", "tanh"] as const);
+  const dtype = r.pick(FLOATS);
+  const shape = r.shape(r.int(1, 3), 0, r.chance(0.3) ? 90 : 8);
+  const g = contiguousOut(dtype, shape, r);
+  const y = randomView(r, dtype, shape, { contiguous: true, fill: { special: 0.1 } });
+  const out = contiguousOut(dtype, shape, r), o2 = twin(out);
+  nb.activationGrad(op, out, g, y);
+  ref.activationGrad(op, o2, g, y);
+  check(`activationGrad ${op}`, out, o2, EXACT, () => `y ${layout(y)}`);
+});
+
 fuzz("pool", 600, 15, (r) => {
   const dtype = r.pick(DTYPES);
   const d = r.int(1, 3);

@@ -137,6 +137,9 @@ export interface AttentionKernelParams {
   causal: boolean;
 }
 
+/** Activations whose gradient {@link Backend.activationGrad} computes from their output. */
+export type ActivationGradOp = "relu" | "sigmoid" | "tanh";
+
 /** The kernels behind `@nnc/tensor`. The JS backend implements all of them and is the oracle. */
 export interface Backend {
   /** Name used by `useBackend` (`"js"`, `"native"`). */
@@ -396,4 +399,10 @@ export interface Backend {
    * (contiguous, overwritten) = Σ over the batch of `dy` (contiguous) ⋆ `x`.
    */
   convWeightGrad(dw: NDArray, dy: NDArray, x: NDArray, g: WindowGeometry, groups: number): void;
+  /**
+   * The gradient of a pointwise activation from its output `y`: `out = g · f′`, with `f′` = `[y > 0]`
+   * (relu), `y·(1 − y)` (sigmoid) or `1 − y²` (tanh), each step rounded to the dtype. `out`, `g`
+   * and `y` are contiguous, of one float dtype and one size.
+   */
+  activationGrad(op: ActivationGradOp, out: NDArray, g: NDArray, y: NDArray): void;
 }

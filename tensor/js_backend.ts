@@ -19,6 +19,7 @@ import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./js/rnn_c
 import { attention, attentionBackward } from "./js/attention.ts";
 import { layerNorm, layerNormBackward } from "./js/layer_norm.ts";
 import { conv, convInputGrad, convWeightGrad } from "./js/conv.ts";
+import { activationGrad } from "./js/activation.ts";
 
 /**
  * The JS backend object.
@@ -69,4 +70,5 @@ export const jsBackend: Backend = {
   conv,
   convInputGrad,
   convWeightGrad,
+  activationGrad,
 };

@@ -50,6 +50,7 @@ export * from "./sparse.ts";
 export * from "./segment.ts";
 export * from "./atomic_write.ts";
 export * from "./conv.ts";
+export * from "./activation_grad.ts";
 export * as linalg from "./linalg/mod.ts";
 export type { NestedArray } from "./_nested.ts";
 export * from "./attention.ts";
