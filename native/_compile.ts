@@ -28,6 +28,7 @@ export const SOURCES: readonly string[] = [
   "src/memory.c",
   "src/conv.c",
   "src/activation.c",
+  "src/batch_norm.c",
 ];
 
 /**

@@ -435,6 +435,63 @@ export function createNativeBackend(
       if (failed(rc, "activationGrad")) ref.activationGrad(op, out, g, y);
     },
 
+    batchNorm(y, mean, variance, x, weight, bias, eps, training) {
+      if (x.size < T.binary || !contiguousAll(mean, variance, weight, bias)) {
+        return ref.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+      }
+      const bufs = [y, mean, variance, x, weight, bias].map((a) => a === null ? null : flat(a));
+      normCoefficients(x, eps, training, bufs);
+      const rc = sym.nnc_batch_norm(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[x.dtype],
+        bufs[0],
+        bufs[1],
+        bufs[2],
+        bufs[3],
+        bufs[4],
+        bufs[5],
+      );
+      if (failed(rc, "batchNorm")) ref.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+    },
+
+    batchNormBackward(dx, dweight, dbias, g, x, mean, variance, weight, eps, training) {
+      if (x.size < T.binary || !contiguousAll(dweight, dbias, mean, variance, weight)) {
+        return ref.batchNormBackward(
+          dx,
+          dweight,
+          dbias,
+          g,
+          x,
+          mean,
+          variance,
+          weight,
+          eps,
+          training,
+        );
+      }
+      const bufs = [dx, dweight, dbias, g, x, mean, variance, weight].map((a) =>
+        a === null ? null : flat(a)
+      );
+      normCoefficients(x, eps, training, bufs);
+      const rc = sym.nnc_batch_norm_backward(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[x.dtype],
+        bufs[0],
+        bufs[1],
+        bufs[2],
+        bufs[3],
+        bufs[4],
+        bufs[5],
+        bufs[6],
+        bufs[7],
+      );
+      if (failed(rc, "batchNormBackward")) {
+        ref.batchNormBackward(dx, dweight, dbias, g, x, mean, variance, weight, eps, training);
+      }
+    },
+
     cholesky(out, a) {
       if (a.size < T.linalg || a.dtype === "int32") return ref.cholesky(out, a);
       if (!(put(0, out) && put(1, a))) return ref.cholesky(out, a);
@@ -749,6 +806,22 @@ export function createNativeBackend(
     },
   };
 
+  /** N, C, S, eps, training, then the byte length of each buffer, as nnc_batch_norm reads them. */
+  function normCoefficients(
+    x: NDArray,
+    eps: number,
+    training: boolean,
+    buffers: readonly (ArrayBufferView | null)[],
+  ): void {
+    const N = x.shape[0], C = x.shape[1];
+    coeff[0] = N;
+    coeff[1] = C;
+    coeff[2] = N * C === 0 ? 0 : x.size / (N * C);
+    coeff[3] = eps;
+    coeff[4] = training ? 1 : 0;
+    for (let i = 0; i < buffers.length; i++) coeff[5 + i] = buffers[i]?.byteLength ?? 0;
+  }
+
   /** Sizes, then the byte length of each buffer (0 for a null one), as nnc_spmm/nnc_sddmm read them. */
   function csrCoefficients(
     n: number,
@@ -816,6 +889,11 @@ function attentionHead(
     for (let j = 0; j < 4; j++) c[at + 2 + j] = j < a.ndim ? a.strides[j] : 0;
   });
   return true;
+}
+
+/** True when every given array is contiguous (the [C] operands of batch norm may be views). */
+function contiguousAll(...arrays: (NDArray | null)[]): boolean {
+  return arrays.every((a) => a === null || a.isContiguous);
 }
 
 /** The elements of a contiguous array as their own typed-array view (what C indexes from 0). */

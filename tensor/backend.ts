@@ -405,4 +405,37 @@ export interface Backend {
    * and `y` are contiguous, of one float dtype and one size.
    */
   activationGrad(op: ActivationGradOp, out: NDArray, g: NDArray, y: NDArray): void;
+  /**
+   * Batch normalisation of `x` `[N, C, ...]` into `y` (both contiguous, one float dtype): with
+   * `training` each channel's batch mean and biased variance are written into `mean`, `variance`
+   * `[C]`, otherwise read from them; `y = (x − mean)·s + β`, `s = γ/√(var + eps)` (γ = 1, β = 0 for
+   * a null `weight`, `bias`), computed in double.
+   */
+  batchNorm(
+    y: NDArray,
+    mean: NDArray,
+    variance: NDArray,
+    x: NDArray,
+    weight: NDArray | null,
+    bias: NDArray | null,
+    eps: number,
+    training: boolean,
+  ): void;
+  /**
+   * The gradients of {@link Backend.batchNorm} from `g` (contiguous): `dx` (contiguous),
+   * `dweight = Σ g·x̂`, `dbias = Σ g` (`[C]`); each output may be null. With `training` `dx` includes
+   * the batch statistics' dependence on `x`.
+   */
+  batchNormBackward(
+    dx: NDArray | null,
+    dweight: NDArray | null,
+    dbias: NDArray | null,
+    g: NDArray,
+    x: NDArray,
+    mean: NDArray,
+    variance: NDArray,
+    weight: NDArray | null,
+    eps: number,
+    training: boolean,
+  ): void;
 }

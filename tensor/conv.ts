@@ -12,15 +12,9 @@ import { allocTyped, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape, sizeOf } from "./shape.ts";
-import { describe } from "./check.ts";
+import { checkNDArray, checkOptions, describe } from "./check.ts";
 import { contiguous } from "./copy.ts";
-import {
-  checkArray,
-  checkOptions,
-  outputSizes,
-  type SpatialOption,
-  spatialOption,
-} from "./_window.ts";
+import { outputSizes, type SpatialOption, spatialOption } from "./_window.ts";
 
 /**
  * Options of {@link convolution} and its gradients: one number for every spatial dimension or one
@@ -154,14 +148,14 @@ export function convolution(
   options: ConvolutionOptions = {},
 ): NDArray {
   const op = "convolution";
-  checkArray(x, op, "x");
-  checkArray(weight, op, "weight");
+  checkNDArray(x, op, "x");
+  checkNDArray(weight, op, "weight");
   checkFloat(x, op, "x");
   checkSameDType(x, weight, op, "x and weight");
   const r = resolve(options, weight.shape, op);
   const shape = outputShape(x.shape, weight.shape, r, op);
   if (bias !== null) {
-    checkArray(bias, op, "bias");
+    checkNDArray(bias, op, "bias");
     checkSameDType(x, bias, op, "x and bias");
     if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
       throw new RangeError(
@@ -194,8 +188,8 @@ export function convolutionInputGrad(
   options: ConvolutionOptions = {},
 ): NDArray {
   const op = "convolutionInputGrad";
-  checkArray(dy, op, "dy");
-  checkArray(weight, op, "weight");
+  checkNDArray(dy, op, "dy");
+  checkNDArray(weight, op, "weight");
   checkFloat(dy, op, "dy");
   checkSameDType(dy, weight, op, "dy and weight");
   const shape = checkShape(inputShape, op, "inputShape");
@@ -235,8 +229,8 @@ export function convolutionWeightGrad(
   options: ConvolutionOptions = {},
 ): NDArray {
   const op = "convolutionWeightGrad";
-  checkArray(dy, op, "dy");
-  checkArray(x, op, "x");
+  checkNDArray(dy, op, "dy");
+  checkNDArray(x, op, "x");
   checkFloat(dy, op, "dy");
   checkSameDType(dy, x, op, "dy and x");
   const shape = checkShape(weightShape, op, "weightShape");

@@ -20,6 +20,7 @@ import { attention, attentionBackward } from "./js/attention.ts";
 import { layerNorm, layerNormBackward } from "./js/layer_norm.ts";
 import { conv, convInputGrad, convWeightGrad } from "./js/conv.ts";
 import { activationGrad } from "./js/activation.ts";
+import { batchNorm, batchNormBackward } from "./js/batch_norm.ts";
 
 /**
  * The JS backend object.
@@ -71,4 +72,6 @@ export const jsBackend: Backend = {
   convInputGrad,
   convWeightGrad,
   activationGrad,
+  batchNorm,
+  batchNormBackward,
 };

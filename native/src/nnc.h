@@ -105,6 +105,15 @@ NNC_API int32_t nnc_pool(const double *desc, int32_t desc_bytes, void *out, void
  * 1−y²), contiguous buffers of one float dtype; c = [n, bytes out, bytes g, bytes y]. */
 NNC_API int32_t nnc_activation_grad(const double *c, int32_t c_bytes, int32_t dtype, int32_t op,
                                     void *out, const void *g, const void *y);
+/* Batch normalisation (batch_norm.c) over contiguous [N, C, S] buffers of one float dtype, per
+ * channel in double: c = [N, C, S, eps, training, byte length of each buffer argument in order
+ * (0 for a NULL one)]. Forward: with training writes mean, var (biased), else reads them;
+ * y = (x − mean)·γ/√(var + eps) + β. Backward: dx (may be NULL), dw (NULL without weight), db (may be NULL). */
+NNC_API int32_t nnc_batch_norm(const double *c, int32_t c_bytes, int32_t dtype, void *y, void *mean,
+                               void *var, const void *x, const void *w, const void *b);
+NNC_API int32_t nnc_batch_norm_backward(const double *c, int32_t c_bytes, int32_t dtype, void *dx,
+                                        void *dw, void *db, const void *g, const void *x,
+                                        const void *mean, const void *var, const void *w);
 NNC_API int32_t nnc_conv(const double *desc, int32_t desc_bytes, void *out, const void *x,
                          const void *w, const void *bias);
 NNC_API int32_t nnc_conv_input_grad(const double *desc, int32_t desc_bytes, void *dx,
