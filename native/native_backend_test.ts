@@ -518,6 +518,37 @@ fuzz("conv/convInputGrad/convWeightGrad", 400, 31, (r) => {
   check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
 });
 
+// Small maps of many images (a ResNet's last stages): conv.c unfolds several images side by side
+// into one GEMM of about 384 columns, with a ragged last block and the threads' parts of the batch.
+fuzz("conv/convInputGrad/convWeightGrad over blocks of small images", 60, 34, (r) => {
+  const dtype = r.pick(FLOATS);
+  const spatial = [r.int(1, 8), r.int(1, 8)];
+  const groups = r.pick([1, 2]);
+  const N = r.int(5, 40), CinG = r.int(1, 4), CoutG = r.int(1, 4);
+  const Cin = CinG * groups, Cout = CoutG * groups;
+  const g = randomGeometry(r, spatial);
+  const os = unfoldOut(spatial, g);
+  const x = randomView(r, dtype, [N, Cin, ...spatial]);
+  const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
+  const bias = r.chance(0.5) ? randomView(r, dtype, [Cout]) : null;
+  const out = contiguousOut(dtype, [N, Cout, ...os], r), o2 = twin(out);
+  const context = () => `N ${N} x ${layout(x)} g ${JSON.stringify(g)} groups ${groups}`;
+  const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
+  nb.conv(out, x, w, bias, g, groups);
+  ref.conv(o2, x, w, bias, g, groups);
+  check("conv", out, o2, tolFor(dtype, Math.sqrt(K + 1) * 3), context);
+  const dy = contiguousOut(dtype, [N, Cout, ...os], r);
+  const dx = contiguousOut(dtype, [N, Cin, ...spatial], r), dx2 = twin(dx);
+  nb.convInputGrad(dx, dy, w, g, groups);
+  ref.convInputGrad(dx2, dy, w, g, groups);
+  check("convInputGrad", dx, dx2, tolFor(dtype, Math.sqrt(Cout * K + 1) * 3), context);
+  const dw = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r), dw2 = twin(dw);
+  nb.convWeightGrad(dw, dy, x, g, groups);
+  ref.convWeightGrad(dw2, dy, x, g, groups);
+  const L = os.reduce((a, b) => a * b, 1);
+  check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
+});
+
 fuzz("activationGrad", 300, 32, (r) => {
   const op = r.pick(["relu", "sigmoid", "tanh"] as const);
   const dtype = r.pick(FLOATS);

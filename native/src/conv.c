@@ -28,21 +28,22 @@ typedef struct {
   int rc;
 } conv_job;
 
-/* Rows [c0, c0 + CinG) of image n unfolded into cols [CinG·KK, L] (contiguous). */
+/* Rows [c0, c0 + CinG) of image n unfolded into cols [CinG·KK, L] with row pitch ld (>= L: the
+ * images of a block lie side by side). */
 #define UNFOLD(T)                                                                                  \
-  static void unfold_##T(const conv_job *j, int64_t n, int64_t c0, T *cols) {                     \
+  static void unfold_##T(const conv_job *j, int64_t n, int64_t c0, T *cols, int64_t ld) {         \
     const axis_t *ad = &j->ax[0], *ah = &j->ax[1], *aw = &j->ax[2];                                \
     const int64_t oH = ah->o, oW = aw->o, L = j->L;                                                \
     const int64_t sW = aw->s * j->xs[2];                                                           \
     for (int64_t c = 0; c < j->CinG; c++) {                                                        \
       const T *xc = (const T *)j->x->data + j->x->off + n * j->x->strides[0] +                     \
                     (c0 + c) * j->x->strides[1];                                                   \
-      T *o = cols + c * j->KK * L;                                                                 \
+      T *o = cols + c * j->KK * ld;                                                                \
       for (int64_t kd = 0; kd < ad->k; kd++) {                                                     \
         const int64_t dlo = j->lo[0][kd], dhi = j->hi[0][kd], dS = kd * ad->dil - ad->p;           \
         for (int64_t kh = 0; kh < ah->k; kh++) {                                                   \
           const int64_t hlo = j->lo[1][kh], hhi = j->hi[1][kh], hS = kh * ah->dil - ah->p;         \
-          for (int64_t kw = 0; kw < aw->k; kw++, o += L) {                                         \
+          for (int64_t kw = 0; kw < aw->k; kw++, o += ld) {                                        \
             const int64_t wlo = j->lo[2][kw], whi = j->hi[2][kw], wS = kw * aw->dil - aw->p;       \
             if (dlo >= dhi || hlo >= hhi || wlo >= whi) {                                          \
               memset(o, 0, (size_t)L * sizeof(T));                                                 \
@@ -75,22 +76,22 @@ typedef struct {
     }                                                                                              \
   }
 
-/* The adjoint: cols [CinG·KK, L] summed into channels [c0, c0 + CinG) of image n of x (a
- * contiguous dx), which it zeroes first. */
+/* The adjoint: cols [CinG·KK, L] (row pitch ld) summed into channels [c0, c0 + CinG) of image n of
+ * x (a contiguous dx), which it zeroes first. */
 #define FOLD(T)                                                                                    \
-  static void fold_##T(const conv_job *j, int64_t n, int64_t c0, const T *cols) {                 \
+  static void fold_##T(const conv_job *j, int64_t n, int64_t c0, const T *cols, int64_t ld) {     \
     const axis_t *ad = &j->ax[0], *ah = &j->ax[1], *aw = &j->ax[2];                                \
     const int64_t oH = ah->o, oW = aw->o, H = ah->n, W = aw->n, sW = aw->s, L = j->L;             \
     T *img = (T *)j->x->data + j->x->off + (n * j->Cin + c0) * j->inPlane;                         \
     memset(img, 0, (size_t)(j->CinG * j->inPlane) * sizeof(T));                                    \
     for (int64_t c = 0; c < j->CinG; c++) {                                                        \
       T *oc = img + c * j->inPlane;                                                                \
-      const T *q0 = cols + c * j->KK * L;                                                          \
+      const T *q0 = cols + c * j->KK * ld;                                                         \
       for (int64_t kd = 0; kd < ad->k; kd++) {                                                     \
         const int64_t dS = kd * ad->dil - ad->p;                                                   \
         for (int64_t kh = 0; kh < ah->k; kh++) {                                                   \
           const int64_t hS = kh * ah->dil - ah->p;                                                 \
-          for (int64_t kw = 0; kw < aw->k; kw++, q0 += L) {                                        \
+          for (int64_t kw = 0; kw < aw->k; kw++, q0 += ld) {                                       \
             const int64_t wlo = j->lo[2][kw], whi = j->hi[2][kw], wS = kw * aw->dil - aw->p;       \
             for (int64_t od = j->lo[0][kd]; od < j->hi[0][kd]; od++) {                             \
               const int64_t outD = (od * ad->s + dS) * H * W;                                      \
@@ -121,52 +122,94 @@ static int gemm_t(int es, int64_t M, int64_t N, int64_t K, const void *A, int64_
   return nnc_gemm_f64(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, 0);
 }
 
-/* The image n's channels [c0, c0 + CinG) as a [CinG·KK, L] operand: the image itself when direct,
- * else unfolded into the thread's scratch. Returns NULL when scratch cannot be had. */
-static const char *columns(const conv_job *j, int64_t n, int64_t c0, int slot) {
-  if (j->direct)
-    return j->x->data + (j->x->off + n * j->x->strides[0] + c0 * j->x->strides[1]) * j->es;
-  char *cols = nnc_scratch(slot, (size_t)(j->CinG * j->KK * j->L) * (size_t)j->es);
+/* Images per GEMM: one when an image has enough output positions, else as many as make about
+ * BLOCK_COLUMNS columns (7×7 maps of a ResNet's last stage: one image gives a 49-column GEMM
+ * that runs at a fraction of the BLAS's speed), side by side in the scratch. */
+#define BLOCK_COLUMNS 384
+
+static int64_t block_of(const conv_job *j, int64_t left) {
+  if (j->direct || j->L >= BLOCK_COLUMNS) return 1;
+  const int64_t b = (BLOCK_COLUMNS + j->L - 1) / j->L;
+  return b < left ? b : left;
+}
+
+/* Images [n0, n0 + B) of group g unfolded side by side: [CinG·KK, B·L]. The image itself (B = 1,
+ * row pitch = its channel stride) when direct. NULL when scratch cannot be had. */
+static const char *columns(const conv_job *j, int64_t n0, int64_t B, int64_t g, int slot, int64_t *ld) {
+  const int64_t c0 = g * j->CinG;
+  if (j->direct) {
+    *ld = j->x->strides[1];
+    return j->x->data + (j->x->off + n0 * j->x->strides[0] + c0 * j->x->strides[1]) * j->es;
+  }
+  *ld = B * j->L;
+  char *cols = nnc_scratch(slot, (size_t)(j->CinG * j->KK * B * j->L) * (size_t)j->es);
   if (!cols) return NULL;
-  if (j->es == 4) unfold_float(j, n, c0, (float *)cols);
-  else unfold_double(j, n, c0, (double *)cols);
+  for (int64_t i = 0; i < B; i++) {
+    if (j->es == 4) unfold_float(j, n0 + i, c0, (float *)cols + i * j->L, B * j->L);
+    else unfold_double(j, n0 + i, c0, (double *)cols + i * j->L, B * j->L);
+  }
   return cols;
 }
 
-/* Row stride of the columns operand: the channel stride of x when direct, L when unfolded. */
-static int64_t columns_stride(const conv_job *j) { return j->direct ? j->x->strides[1] : j->L; }
+/* The [CoutG, L] block of group g of image n of a [N, Cout, ...] array. */
+static char *out_block(const conv_job *j, const nnc_arr *a, int64_t n, int64_t g) {
+  return a->data + (a->off + (n * j->Cout + g * j->CoutG) * j->L) * j->es;
+}
+
+/* Copies group g of images [n0, n0 + B) between the NCHW array a and a [CoutG, B·L] block. */
+static void gather_block(const conv_job *j, const nnc_arr *a, int64_t n0, int64_t B, int64_t g,
+                         char *block, int to_block) {
+  const int64_t L = j->L, es = j->es;
+  for (int64_t i = 0; i < B; i++) {
+    char *img = out_block(j, a, n0 + i, g);
+    for (int64_t co = 0; co < j->CoutG; co++) {
+      char *b = block + (co * B * L + i * L) * es, *m = img + co * L * es;
+      if (to_block) memcpy(b, m, (size_t)(L * es));
+      else memcpy(m, b, (size_t)(L * es));
+    }
+  }
+}
 
 /* ---------------- forward ---------------- */
+
+static void add_bias(const conv_job *j, char *out, int64_t g) {
+  for (int64_t co = 0; co < j->CoutG; co++) {
+    const int64_t bi = j->bias->off + (g * j->CoutG + co) * j->bias->strides[0];
+    if (j->es == 4) {
+      const float v = ((const float *)j->bias->data)[bi];
+      float *r = (float *)out + co * j->L;
+      for (int64_t l = 0; l < j->L; l++) r[l] += v;
+    } else {
+      const double v = ((const double *)j->bias->data)[bi];
+      double *r = (double *)out + co * j->L;
+      for (int64_t l = 0; l < j->L; l++) r[l] += v;
+    }
+  }
+}
 
 static void forward_task(void *ctx, int64_t b, int64_t e) {
   conv_job *j = ctx;
   const int es = j->es;
   const int64_t KW = j->CinG * j->KK; /* weight row length */
-  for (int64_t n = b; n < e; n++) {
+  for (int64_t n = b; n < e;) {
+    const int64_t B = block_of(j, e - n);
     for (int64_t g = 0; g < j->G; g++) {
-      const char *cols = columns(j, n, g * j->CinG, 0);
-      if (!cols) {
+      int64_t ld;
+      const char *cols = columns(j, n, B, g, 0, &ld);
+      char *tmp = B > 1 ? nnc_scratch(1, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
+      if (!cols || (B > 1 && !tmp)) {
         j->rc = NNC_E_NOMEM;
         return;
       }
-      char *out = j->y->data + (j->y->off + (n * j->Cout + g * j->CoutG) * j->L) * es;
       const char *w = j->w->data + (j->w->off + g * j->CoutG * KW) * es;
-      int rc = gemm_t(es, j->CoutG, j->L, KW, w, KW, 1, cols, columns_stride(j), 1, out, j->L);
+      char *dst = B > 1 ? tmp : out_block(j, j->y, n, g);
+      int rc = gemm_t(es, j->CoutG, B * j->L, KW, w, KW, 1, cols, ld, 1, dst, B * j->L);
       if (rc) j->rc = rc;
-      if (!j->bias) continue;
-      for (int64_t co = 0; co < j->CoutG; co++) {
-        const int64_t bi = j->bias->off + (g * j->CoutG + co) * j->bias->strides[0];
-        if (es == 4) {
-          const float v = ((const float *)j->bias->data)[bi];
-          float *r = (float *)out + co * j->L;
-          for (int64_t l = 0; l < j->L; l++) r[l] += v;
-        } else {
-          const double v = ((const double *)j->bias->data)[bi];
-          double *r = (double *)out + co * j->L;
-          for (int64_t l = 0; l < j->L; l++) r[l] += v;
-        }
-      }
+      if (B > 1) gather_block(j, j->y, n, B, g, tmp, 0);
+      if (j->bias)
+        for (int64_t i = 0; i < B; i++) add_bias(j, out_block(j, j->y, n + i, g), g);
     }
+    n += B;
   }
 }
 
@@ -176,27 +219,37 @@ static void input_grad_task(void *ctx, int64_t b, int64_t e) {
   conv_job *j = ctx;
   const int es = j->es;
   const int64_t KW = j->CinG * j->KK;
-  for (int64_t n = b; n < e; n++) {
+  for (int64_t n = b; n < e;) {
+    const int64_t B = block_of(j, e - n);
     for (int64_t g = 0; g < j->G; g++) {
-      const char *dy = j->y->data + (j->y->off + (n * j->Cout + g * j->CoutG) * j->L) * es;
       const char *w = j->w->data + (j->w->off + g * j->CoutG * KW) * es;
       int rc;
       if (j->direct) {
         /* dx[n, group] = w_gᵀ · dy[n, group]: [CinG, L] */
         char *dx = j->x->data + (j->x->off + (n * j->Cin + g * j->CinG) * j->L) * es;
-        rc = gemm_t(es, KW, j->L, j->CoutG, w, 1, KW, dy, j->L, 1, dx, j->L);
+        rc = gemm_t(es, KW, j->L, j->CoutG, w, 1, KW, out_block(j, j->y, n, g), j->L, 1, dx, j->L);
       } else {
-        char *cols = nnc_scratch(0, (size_t)(KW * j->L) * (size_t)es);
-        if (!cols) {
+        char *cols = nnc_scratch(0, (size_t)(KW * B * j->L) * (size_t)es);
+        char *dyb = B > 1 ? nnc_scratch(2, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
+        if (!cols || (B > 1 && !dyb)) {
           j->rc = NNC_E_NOMEM;
           return;
         }
-        rc = gemm_t(es, KW, j->L, j->CoutG, w, 1, KW, dy, j->L, 1, cols, j->L);
-        if (es == 4) fold_float(j, n, g * j->CinG, (const float *)cols);
-        else fold_double(j, n, g * j->CinG, (const double *)cols);
+        const char *dy = out_block(j, j->y, n, g);
+        if (B > 1) {
+          gather_block(j, j->y, n, B, g, dyb, 1);
+          dy = dyb;
+        }
+        const int64_t ld = B * j->L;
+        rc = gemm_t(es, KW, ld, j->CoutG, w, 1, KW, dy, ld, 1, cols, ld);
+        for (int64_t i = 0; i < B; i++) {
+          if (es == 4) fold_float(j, n + i, g * j->CinG, (const float *)cols + i * j->L, ld);
+          else fold_double(j, n + i, g * j->CinG, (const double *)cols + i * j->L, ld);
+        }
       }
       if (rc) j->rc = rc;
     }
+    n += B;
   }
 }
 
@@ -215,18 +268,25 @@ static void weight_grad_task(void *ctx, int64_t b, int64_t e) {
       j->rc = NNC_E_NOMEM;
       return;
     }
-    for (int64_t n = n0; n < n1; n++) {
+    for (int64_t n = n0; n < n1;) {
+      const int64_t B = block_of(j, n1 - n);
       for (int64_t g = 0; g < j->G; g++) {
-        const char *cols = columns(j, n, g * j->CinG, 0);
-        if (!cols) {
+        int64_t ld;
+        const char *cols = columns(j, n, B, g, 0, &ld);
+        char *dyb = B > 1 ? nnc_scratch(2, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
+        if (!cols || (B > 1 && !dyb)) {
           j->rc = NNC_E_NOMEM;
           return;
         }
-        const char *dy = j->y->data + (j->y->off + (n * j->Cout + g * j->CoutG) * j->L) * es;
+        const char *dy = out_block(j, j->y, n, g);
+        if (B > 1) {
+          gather_block(j, j->y, n, B, g, dyb, 1);
+          dy = dyb;
+        }
         char *dst = acc + g * j->CoutG * KW * es;
-        /* The part's first image writes its accumulator, later ones add to it. */
+        /* The part's first block writes its accumulator, later ones add to it. */
         char *into = n == n0 ? dst : tmp;
-        int rc = gemm_t(es, j->CoutG, KW, j->L, dy, j->L, 1, cols, 1, columns_stride(j), into, KW);
+        int rc = gemm_t(es, j->CoutG, KW, B * j->L, dy, B * j->L, 1, cols, 1, ld, into, KW);
         if (rc) j->rc = rc;
         if (into == dst) continue;
         const int64_t m = j->CoutG * KW;
@@ -235,6 +295,7 @@ static void weight_grad_task(void *ctx, int64_t b, int64_t e) {
         else
           for (int64_t i = 0; i < m; i++) ((double *)dst)[i] += ((const double *)tmp)[i];
       }
+      n += B;
     }
   }
 }
