@@ -784,6 +784,51 @@ export function createWasmBackend(
       if (call("col2im", "nnc_col2im", (d) => geometry(d, g))) ref.col2im(out, cols, g);
     },
 
+    conv(out, x, w, bias, g, groups) {
+      // GEMM work, as the native backend measures it against the matmul threshold.
+      const work = out.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (
+        work < T.matmul ||
+        !(add(0, out, Use.Out) && add(1, x, Use.In) && add(2, w, Use.In) &&
+          (bias === null || add(3, bias, Use.In)))
+      ) {
+        reset();
+        return ref.conv(out, x, w, bias, g, groups);
+      }
+      if (bias === null) none(3);
+      const fallback = call("conv", "nnc_conv", (d) => {
+        geometry(d, g);
+        d[PARAMS + 13] = groups;
+      });
+      if (fallback) ref.conv(out, x, w, bias, g, groups);
+    },
+
+    convInputGrad(dx, dy, w, g, groups) {
+      const work = dy.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (work < T.matmul || !(add(0, dx, Use.Out) && add(1, dy, Use.In) && add(2, w, Use.In))) {
+        reset();
+        return ref.convInputGrad(dx, dy, w, g, groups);
+      }
+      const fallback = call("convInputGrad", "nnc_conv_input_grad", (d) => {
+        geometry(d, g);
+        d[PARAMS + 13] = groups;
+      });
+      if (fallback) ref.convInputGrad(dx, dy, w, g, groups);
+    },
+
+    convWeightGrad(dw, dy, x, g, groups) {
+      const work = dy.size * (dw.shape[0] > 0 ? dw.size / dw.shape[0] : 0);
+      if (work < T.matmul || !(add(0, dw, Use.Out) && add(1, dy, Use.In) && add(2, x, Use.In))) {
+        reset();
+        return ref.convWeightGrad(dw, dy, x, g, groups);
+      }
+      const fallback = call("convWeightGrad", "nnc_conv_weight_grad", (d) => {
+        geometry(d, g);
+        d[PARAMS + 13] = groups;
+      });
+      if (fallback) ref.convWeightGrad(dw, dy, x, g, groups);
+    },
+
     pool(kind, out, indices, x, g, countIncludePad) {
       if (
         x.size < T.pool ||

@@ -957,3 +957,44 @@ fuzz("layerNorm and layerNormBackward", 200, 23, (r) => {
   if (dw && dw2) check("layerNormBackward dweight", dw, dw2, tolFor(dtype, 200), ctx);
   if (db && db2) check("layerNormBackward dbias", db, db2, tolFor(dtype, 200), ctx);
 });
+
+// Convolution and its gradients (native/src/conv.c): groups, strided and broadcast inputs, 1×1
+// kernels without unfolding, bias or none; half the cases many small images (several unfolded side
+// by side into one GEMM).
+fuzz("conv, convInputGrad and convWeightGrad", 200, 24, (r) => {
+  const dtype = r.pick(FLOATS);
+  const many = r.chance(0.5);
+  const d = many ? 2 : r.int(1, 3);
+  const spatial = many ? [r.int(1, 8), r.int(1, 8)] : r.shape(d, 1, d === 3 ? 5 : 9);
+  const groups = r.pick([1, 1, 2, 3]);
+  const N = many ? r.int(5, 30) : r.int(1, 4), CinG = r.int(1, 3), CoutG = r.int(1, 3);
+  const Cin = CinG * groups, Cout = CoutG * groups;
+  const g = r.chance(0.25)
+    ? {
+      kernel: spatial.map(() => 1),
+      stride: spatial.map(() => 1),
+      padding: spatial.map(() => 0),
+      dilation: spatial.map(() => 1),
+    }
+    : randomGeometry(r, spatial);
+  const os = unfoldOut(spatial, g);
+  const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
+  const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
+  const bias = r.chance(0.5) ? randomView(r, dtype, [Cout]) : null;
+  const out = contiguousOut(dtype, [N, Cout, ...os], r), o2 = twin(out);
+  const ctx = () => `N ${N} x ${layout(x)} g ${JSON.stringify(g)} groups ${groups}`;
+  const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
+  const L = os.reduce((a, b) => a * b, 1);
+  nb.conv(out, x, w, bias, g, groups);
+  ref.conv(o2, x, w, bias, g, groups);
+  check("conv", out, o2, tolFor(dtype, Math.sqrt(K + 1) * 3), ctx);
+  const dy = contiguousOut(dtype, [N, Cout, ...os], r);
+  const dx = contiguousOut(dtype, [N, Cin, ...spatial], r), dx2 = twin(dx);
+  nb.convInputGrad(dx, dy, w, g, groups);
+  ref.convInputGrad(dx2, dy, w, g, groups);
+  check("convInputGrad", dx, dx2, tolFor(dtype, Math.sqrt(Cout * K + 1) * 3), ctx);
+  const dw = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r), dw2 = twin(dw);
+  nb.convWeightGrad(dw, dy, x, g, groups);
+  ref.convWeightGrad(dw2, dy, x, g, groups);
+  check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), ctx);
+});
