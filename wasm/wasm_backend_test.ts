@@ -998,3 +998,52 @@ fuzz("conv, convInputGrad and convWeightGrad", 200, 24, (r) => {
   ref.convWeightGrad(dw2, dy, x, g, groups);
   check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), ctx);
 });
+
+// activation.c and batch_norm.c: the same bits as the JS kernels, as on the native backend.
+fuzz("activationGrad", 300, 25, (r) => {
+  const op = r.pick(["relu", "sigmoid", "tanh"] as const);
+  const dtype = r.pick(FLOATS);
+  const shape = r.shape(r.int(1, 3), 0, r.chance(0.3) ? 90 : 8);
+  const g = contiguousOut(dtype, shape, r);
+  const y = randomView(r, dtype, shape, { contiguous: true, fill: { special: 0.1 } });
+  const out = contiguousOut(dtype, shape, r), o2 = twin(out);
+  nb.activationGrad(op, out, g, y);
+  ref.activationGrad(op, o2, g, y);
+  check(`activationGrad ${op}`, out, o2, EXACT, () => `y ${layout(y)}`);
+});
+
+fuzz("batchNorm and batchNormBackward", 300, 26, (r) => {
+  const dtype = r.pick(FLOATS);
+  const N = r.int(1, 5), C = r.int(1, 6);
+  const spatial = r.shape(r.int(0, 2), 1, r.chance(0.3) ? 40 : 6);
+  const shape = [N, C, ...spatial];
+  const training = r.chance(0.6);
+  const x = randomView(r, dtype, shape, { contiguous: true, fill: { special: 0.02 } });
+  const weight = r.chance(0.7) ? randomView(r, dtype, [C], { contiguous: true }) : null;
+  const bias = r.chance(0.7) ? randomView(r, dtype, [C], { contiguous: true }) : null;
+  const eps = r.pick([0, 1e-5, 0.1]);
+  const mean = contiguousOut(dtype, [C], r), variance = contiguousOut(dtype, [C], r);
+  if (!training) {
+    // Statistics as evaluation reads them (a variance must be >= 0).
+    for (let c = 0; c < C; c++) {
+      variance.data[variance.offset + c] = Math.abs(variance.data[variance.offset + c]);
+    }
+  }
+  const m2 = twin(mean), v2 = twin(variance);
+  const y = contiguousOut(dtype, shape, r), y2 = twin(y);
+  nb.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+  ref.batchNorm(y2, m2, v2, x, weight, bias, eps, training);
+  const context = () => `x ${layout(x)} training ${training} eps ${eps}`;
+  check("batchNorm mean", mean, m2, EXACT, context);
+  check("batchNorm variance", variance, v2, EXACT, context);
+  check("batchNorm y", y, y2, EXACT, context);
+  const g = randomView(r, dtype, shape, { contiguous: true });
+  const dx = r.chance(0.9) ? contiguousOut(dtype, shape, r) : null;
+  const dw = weight ? contiguousOut(dtype, [C], r) : null, db = contiguousOut(dtype, [C], r);
+  const dx2 = dx && twin(dx), dw2 = dw && twin(dw), db2 = twin(db);
+  nb.batchNormBackward(dx, dw, db, g, x, mean, variance, weight, eps, training);
+  ref.batchNormBackward(dx2, dw2, db2, g, x, m2, v2, weight, eps, training);
+  if (dx && dx2) check("batchNormBackward dx", dx, dx2, EXACT, context);
+  if (dw && dw2) check("batchNormBackward dweight", dw, dw2, EXACT, context);
+  check("batchNormBackward dbias", db, db2, EXACT, context);
+});
