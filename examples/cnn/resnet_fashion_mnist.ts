@@ -7,8 +7,8 @@
 // that would end past the budget. Reports the best test accuracy reached within the budget and
 // when 0.94 was first reached.
 //
-//   nice -n 10 deno run -A examples/cnn/resnet_fashion_mnist.ts     (full run: ≤ 30 min, goal ≥ 0.94)
-//   deno run -A examples/cnn/resnet_fashion_mnist.ts --quick         (seconds: 1,000 images, a tiny net)
+//   nice -n 10 deno run -A examples/cnn/resnet_fashion_mnist.ts   (full: ≤ 30 min, goal ≥ 0.94)
+//   deno run -A examples/cnn/resnet_fashion_mnist.ts --quick       (seconds: 1,000 images, tiny net)
 //   flags: --minutes M (budget, default 30), --epochs N (one-cycle length; default: as many as a
 //          timing of the first steps says fit into the budget, at most 40),
 //          --channels 16,32,64, --blocks 3, --batch-size 128, --lr 0.1, --seed 0, --limit N
@@ -94,7 +94,7 @@ const scheduler = new OneCycleLR(optimizer, {
   pctStart: 0.25,
 });
 
-/** Stops before an epoch that would end past the budget (each epoch takes about as long as the last). */
+/** Stops before an epoch that would end past the budget (an epoch takes about as long as the last). */
 class TimeBudget implements Callback {
   readonly start = performance.now();
   elapsed: number[] = [];

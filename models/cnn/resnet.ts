@@ -20,7 +20,10 @@ import { common } from "./_common.ts";
 
 /** Options of {@link resnet}. */
 export interface ResNetOptions extends CnnOptions {
-  /** Channels of each stage; every stage after the first halves the resolution. Default `[32, 64, 128]`. */
+  /**
+   * Channels of each stage; every stage after the first halves the resolution.
+   * Default `[32, 64, 128]`.
+   */
   channels?: readonly number[];
   /** Residual blocks per stage: one number for every stage, or one per stage. Default 2. */
   blocks?: number | readonly number[];
@@ -36,7 +39,8 @@ export interface ResNetOptions extends CnnOptions {
  * activation; then for each stage its residual blocks, the first of every stage after the first
  * with stride 2 and a 1×1 projection (conv + batch norm) on the skip path; then global average
  * pooling, flatten and a linear layer. Convolutions have no bias (batch norm follows each).
- * The default `{ channels: [32, 64, 128], blocks: 2 }` has 14 weight layers (plus two 1×1 projections) and 696,042 parameters.
+ * The default `{ channels: [32, 64, 128], blocks: 2 }` has 14 weight layers (plus two 1×1
+ * projections) and 696,042 parameters.
  *
  * @example
  * ```ts
