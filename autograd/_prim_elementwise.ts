@@ -3,6 +3,7 @@
 import * as nd from "@nnc/tensor";
 import type { DType, NDArray } from "@nnc/tensor";
 import type { Primitive } from "./primitive.ts";
+import { applyPrimitive } from "./primitive.ts";
 import { Tensor } from "./tensor.ts";
 import { addTangents, fitTangent } from "./_fit.ts";
 import * as ew from "./elementwise.ts";
@@ -55,20 +56,49 @@ export const TAN: Primitive<void> = unary(
   nd.tan,
   (v, _x, y) => ew.mul(v, ew.add(ew.square(y), 1)),
 );
+/**
+ * `v · f′` of relu, sigmoid or tanh from the activation's output `y`, one kernel and one array.
+ * Linear in `v`; for `y` the derivative of `v·y·(1−y)` is `v·(1 − 2y)`, of `v·(1 − y²)` it is
+ * `−2·v·y`, and relu's mask has none (piecewise constant).
+ */
+export const ACTIVATION_GRAD: Primitive<nd.ActivationGradOp> = {
+  name: "activationGrad",
+  forward: ([v, y], op) => nd.activationGrad(op, v, y),
+  vjp: (h, [v, y], _out, op) => [
+    v.requiresGrad ? activationGrad(op, h, y) : null,
+    y.requiresGrad && op !== "relu" ? ew.mul(h, activationGradDy(op, v, y)) : null,
+  ],
+  jvp: ([tv, ty], [v, y], out, op) =>
+    addTangents(
+      tv && activationGrad(op, tv, y),
+      ty && op !== "relu" ? ew.mul(ty, activationGradDy(op, v, y)) : null,
+      out,
+    ),
+};
+
+function activationGrad(op: nd.ActivationGradOp, v: Tensor, y: Tensor): Tensor {
+  return applyPrimitive(ACTIVATION_GRAD, [v, y], op);
+}
+
+/** ∂(v·f′(y))/∂y for sigmoid and tanh. */
+function activationGradDy(op: nd.ActivationGradOp, v: Tensor, y: Tensor): Tensor {
+  return op === "sigmoid" ? ew.mul(v, ew.sub(1, ew.mul(y, 2))) : ew.mul(v, ew.mul(y, -2));
+}
+
 export const TANH: Primitive<void> = unary(
   "tanh",
   nd.tanh,
-  (v, _x, y) => ew.mul(v, ew.sub(1, ew.square(y))),
+  (v, _x, y) => activationGrad("tanh", v, y),
 );
 export const SIGMOID: Primitive<void> = unary(
   "sigmoid",
   nd.sigmoid,
-  (v, _x, y) => ew.mul(v, ew.mul(y, ew.sub(1, y))),
+  (v, _x, y) => activationGrad("sigmoid", v, y),
 );
 export const RELU: Primitive<void> = unary(
   "relu",
   nd.relu,
-  (v, x) => ew.mul(v, c(nd.gt(x.data, 0))),
+  (v, _x, y) => activationGrad("relu", v, y),
 );
 export const SOFTPLUS: Primitive<void> = unary(
   "softplus",

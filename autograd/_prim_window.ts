@@ -5,8 +5,7 @@ import * as nd from "@nnc/tensor";
 import type { AvgPoolOptions, MaxPoolOptions, NDArray, WindowOptions } from "@nnc/tensor";
 import type { Primitive } from "./primitive.ts";
 import { applyPrimitive } from "./primitive.ts";
-import { Tensor } from "./tensor.ts";
-import { GATHER, SCATTER_ADD } from "./_prim_index.ts";
+import { GATHER } from "./_prim_index.ts";
 import { expand, reshape, slice } from "./shape.ts";
 import { mul } from "./elementwise.ts";
 
@@ -48,15 +47,9 @@ export const MAX_POOL: Primitive<MaxPoolParams> = {
     p.indices = r.indices.reshape(planes(r.indices.shape));
     return r.values;
   },
-  vjp: (g, [x], _y, p) => {
-    const zeros = new Tensor(nd.zeros(planes(x.shape), { dtype: g.dtype }));
-    const flat = reshape(g, planes(g.shape));
-    const summed = applyPrimitive(SCATTER_ADD, [zeros, flat], {
-      axis: 2,
-      index: p.indices as NDArray,
-    });
-    return [reshape(summed, x.shape)];
-  },
+  vjp: (g, [x], _y, p) => [
+    applyPrimitive(MAX_POOL_GRAD, [g], { shape: x.shape, indices: p.indices as NDArray }),
+  ],
   jvp: ([t], _x, y, p) => {
     if (t === null) return null;
     const picked = applyPrimitive(GATHER, [reshape(t, planes(t.shape))], {
@@ -65,6 +58,33 @@ export const MAX_POOL: Primitive<MaxPoolParams> = {
     });
     return reshape(picked, y.shape);
   },
+};
+
+/** Max pooling's gradient: the input's shape and the argmax indices of the forward pass. */
+export interface MaxPoolGradParams {
+  shape: readonly number[];
+  indices: NDArray;
+}
+
+/**
+ * `g` scattered to the argmax positions of each plane: one zeroed array of the input's shape that
+ * the scatter writes in place (scatterAdd into a zeros tensor allocated and wrote a second copy).
+ * Linear in `g`: its derivative is the gather at the same indices, max pooling's jvp.
+ */
+export const MAX_POOL_GRAD: Primitive<MaxPoolGradParams> = {
+  name: "maxPoolGrad",
+  forward: ([g], p) => {
+    const out = nd.zeros(planes(p.shape), { dtype: g.dtype });
+    nd.scatterAddInPlace(out, 2, p.indices, g.reshape(planes(g.shape)));
+    return out.reshape(p.shape);
+  },
+  vjp: (h, [g], _y, p) => [
+    reshape(
+      applyPrimitive(GATHER, [reshape(h, planes(h.shape))], { axis: 2, index: p.indices }),
+      g.shape,
+    ),
+  ],
+  jvp: ([t], _g, _y, p) => t && applyPrimitive(MAX_POOL_GRAD, [t], p),
 };
 
 /** Average pooling with its resolved geometry. */

@@ -13,7 +13,8 @@ import type { Tensor } from "./tensor.ts";
 import { checkTensor } from "./_convert.ts";
 import { fmtShape, sizeOf } from "./_shape_util.ts";
 import { COL2IM, IM2COL } from "./_prim_window.ts";
-import { add } from "./elementwise.ts";
+import { CONV, CONV_INPUT_GRAD } from "./_prim_conv.ts";
+import { add, astype } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
 import { reshape, squeeze, transpose, unsqueeze } from "./shape.ts";
 import { pad } from "./pad.ts";
@@ -139,16 +140,40 @@ function convNd(
     );}
   const geometry: WindowOptions = { kernel, stride, padding, dilation };
   const outSpatial = windowShape(x.shape.slice(2), geometry, op);
-  const K = sizeOf(kernel), L = sizeOf(outSpatial);
-  const cols = applyPrimitive(IM2COL, [x], { options: geometry, spatial: x.shape.slice(2) });
+  const dtype = nd.promoteTypes(x.dtype, weight.dtype);
   let out: Tensor;
-  if (groups === 1) out = matmul(reshape(weight, [Cout, CinG * K]), cols);
-  else {
-    const w = reshape(weight, [groups, Cout / groups, CinG * K]);
-    out = reshape(matmul(w, reshape(cols, [N, groups, CinG * K, L])), [N, Cout, L]);
+  if (nd.isFloat(dtype)) {
+    // One kernel (libnnc unfolds image by image in cache) with the bias in the same pass.
+    const b = checkBias(bias, Cout, op);
+    const inputs = [astypeIf(x, dtype), astypeIf(weight, dtype)];
+    if (b !== null) inputs.push(astypeIf(b, dtype));
+    out = applyPrimitive(CONV, inputs, { options: { stride, padding, dilation, groups } });
+  } else {
+    // Integer arrays: unfold and multiply (the convolution kernels are float only).
+    const K = sizeOf(kernel), L = sizeOf(outSpatial);
+    const cols = applyPrimitive(IM2COL, [x], { options: geometry, spatial: x.shape.slice(2) });
+    if (groups === 1) out = matmul(reshape(weight, [Cout, CinG * K]), cols);
+    else {
+      const w = reshape(weight, [groups, Cout / groups, CinG * K]);
+      out = reshape(matmul(w, reshape(cols, [N, groups, CinG * K, L])), [N, Cout, L]);
+    }
+    out = addBias(reshape(out, [N, Cout, ...outSpatial]), bias, Cout, op);
   }
-  out = addBias(reshape(out, [N, Cout, ...outSpatial]), bias, Cout, op);
   return unbatched ? squeeze(out, 0) : out;
+}
+
+/** The bias checked against `channels`, or null. */
+function checkBias(bias: Tensor | null | undefined, channels: number, op: string): Tensor | null {
+  if (bias === null || bias === undefined) return null;
+  checkTensor(bias, op, "bias");
+  if (bias.ndim !== 1 || bias.shape[0] !== channels) {
+    throw new RangeError(`${op}: bias must have shape [${channels}], got ${fmtShape(bias.shape)}`);
+  }
+  return bias;
+}
+
+function astypeIf(t: Tensor, dtype: nd.DType): Tensor {
+  return t.dtype === dtype ? t : astype(t, dtype);
 }
 
 /**
@@ -271,6 +296,18 @@ function convTransposeNd(
     );
   }
   const K = sizeOf(kernel), L = sizeOf(inSpatial), Cout = CoutG * groups, CinG = Cin / groups;
+  const dtype = nd.promoteTypes(x.dtype, weight.dtype);
+  if (nd.isFloat(dtype) && outputPadding.every((o, i) => o < stride[i])) {
+    // The gradient of the convolution with this geometry for an input of the output's size.
+    const b = checkBias(bias, Cout, op);
+    const size = base.map((n, i) => n + outputPadding[i]);
+    let out = applyPrimitive(CONV_INPUT_GRAD, [astypeIf(x, dtype), astypeIf(weight, dtype)], {
+      options: { stride, padding, dilation, groups },
+      shape: [N, Cout, ...size],
+    });
+    if (b !== null) out = add(out, reshape(astypeIf(b, dtype), [1, Cout, ...size.map(() => 1)]));
+    return unbatched ? squeeze(out, 0) : out;
+  }
   let cols: Tensor;
   if (groups === 1) {
     cols = matmul(transpose(reshape(weight, [Cin, CoutG * K]), 0, 1), reshape(x, [N, Cin, L]));

@@ -71,6 +71,26 @@ Deno.test("conv1d, conv3d and transposed convolutions: gradcheck", () => {
   ]);
 });
 
+Deno.test("convolution primitives: second order through both gradients, 1-d and 3-d, groups", () => {
+  // conv1d/3d and convTranspose run on one convolution kernel and its two gradients; their
+  // vjps are each other, so these check the gradients' own derivatives.
+  check2((x, w, b) => ag.conv1d(x, w, b, { stride: 2, padding: 1, dilation: 2, groups: 2 }), [
+    R([2, 4, 7], 40),
+    R([2, 2, 3], 41),
+    R([2], 42),
+  ]);
+  check2((x, w) => ag.conv3d(x, w, null, { padding: 1 }).square(), [
+    R([1, 2, 2, 3, 2], 43),
+    R([1, 2, 2, 2, 2], 44),
+  ]);
+  check2((x, w) => ag.convTranspose1d(x, w, null, { stride: 2, groups: 2, outputPadding: 1 }), [
+    R([1, 4, 3], 45),
+    R([4, 1, 3], 46),
+  ]);
+  // 1×1 kernels take the path without unfolding.
+  check2((x, w) => ag.conv2d(x, w).tanh(), [S([2, 3, 3, 2], 47), R([2, 3, 1, 1], 48)]);
+});
+
 Deno.test("conv2d is cross-correlation: the notes' 1×1-kernel layer gradients", () => {
   // spec: 001-004/G6
   // f^c_ij = g(w_c x_ij + b_c) with g = sigmoid; ∂l/∂w_c = Σ ∂l/∂f · x_ij · g'(·) (001-004, Q3).

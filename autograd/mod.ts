@@ -46,6 +46,7 @@ export * from "./join.ts";
 export * from "./pad.ts";
 export * from "./sort.ts";
 export * from "./conv.ts";
+export * from "./batch_norm.ts";
 export * from "./pool.ts";
 export * from "./dropout.ts";
 export * from "./embedding.ts";

@@ -12,12 +12,13 @@ import {
   checkNumber,
   checkOptions,
   fmtShape,
+  isFloat,
   mul,
   NDArray,
   ones,
   zeros,
 } from "@nnc/tensor";
-import { noGrad, type Tensor } from "@nnc/autograd";
+import { batchNormalize, noGrad, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { asInput } from "./_util.ts";
@@ -98,9 +99,8 @@ export function batchNorm(x: Tensor, options: BatchNormFunctionOptions = {}): Te
   const C = t.shape[1];
   const eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
   const bshape = t.shape.map((s, i) => (i === 1 ? s : 1));
-  const axes = t.shape.map((_, i) => i).filter((i) => i !== 1);
   const rm = options.runningMean ?? null, rv = options.runningVar ?? null;
-  let y: Tensor;
+  const weight = options.weight ?? null, bias = options.bias ?? null;
   if (options.training ?? false) {
     const count = t.size / C;
     if (count <= 1) {
@@ -110,31 +110,38 @@ export function batchNorm(x: Tensor, options: BatchNormFunctionOptions = {}): Te
         }`,
       );
     }
-    const mean = t.mean({ axis: axes, keepDims: true });
-    const centred = t.sub(mean);
-    const variance = centred.square().mean({ axis: axes, keepDims: true });
-    y = centred.mul(variance.add(eps).rsqrt());
     const m = checkNumber(options.momentum ?? 0.1, op, "momentum", 0, 1);
+    // One kernel for the statistics and the output, one for the gradients (autograd).
+    const r = batchNormalize(t, { weight, bias, eps, training: true });
     noGrad(() => {
       if (rm !== null) {
-        rm.data = add(mul(rm.data, 1 - m), mul(mean.data.reshape([C]), m)).astype(rm.dtype);
+        rm.data = add(mul(rm.data, 1 - m), mul(r.mean, m)).astype(rm.dtype);
       }
       if (rv !== null) {
-        rv.data = add(
-          mul(rv.data, 1 - m),
-          mul(variance.data.reshape([C]), (m * count) / (count - 1)),
-        ).astype(rv.dtype);
+        rv.data = add(mul(rv.data, 1 - m), mul(r.variance, (m * count) / (count - 1))).astype(
+          rv.dtype,
+        );
       }
     });
-  } else {
-    if (rm === null || rv === null) {
-      throw new TypeError(`${op}: evaluation needs runningMean and runningVar (or training: true)`);
-    }
-    y = t.sub(rm.reshape(bshape)).mul(rv.reshape(bshape).add(eps).rsqrt());
+    return r.output;
   }
-  if (options.weight) y = y.mul(options.weight.reshape(bshape));
-  if (options.bias) y = y.add(options.bias.reshape(bshape));
-  return y;
+  if (rm === null || rv === null) {
+    throw new TypeError(`${op}: evaluation needs runningMean and runningVar (or training: true)`);
+  }
+  if (!isFloat(t.dtype)) {
+    // Integer input: the composite formula promotes as the tensor ops do.
+    let y = t.sub(rm.reshape(bshape)).mul(rv.reshape(bshape).add(eps).rsqrt());
+    if (weight) y = y.mul(weight.reshape(bshape));
+    if (bias) y = y.add(bias.reshape(bshape));
+    return y;
+  }
+  return batchNormalize(t, {
+    weight,
+    bias,
+    eps,
+    mean: rm.data.astype(t.dtype),
+    variance: rv.data.astype(t.dtype),
+  }).output;
 }
 
 /**

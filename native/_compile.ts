@@ -7,6 +7,7 @@ export const SOURCES: readonly string[] = [
   "src/internal.h",
   "src/jsmath.h",
   "src/vecmath.h",
+  "src/window.h",
   "src/common.c",
   "src/pool.c",
   "src/blas.c",
@@ -24,6 +25,10 @@ export const SOURCES: readonly string[] = [
   "src/rnn.c",
   "src/attention.c",
   "src/layer_norm.c",
+  "src/memory.c",
+  "src/conv.c",
+  "src/activation.c",
+  "src/batch_norm.c",
 ];
 
 /**

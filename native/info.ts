@@ -55,10 +55,26 @@ export interface NativeInfo {
   coreTypeRequested?: string | null;
   /** Who chose it: `cpuid` (libnnc), `NNC_OPENBLAS_CORETYPE`, `OPENBLAS_CORETYPE` (the user) or `openblas`. */
   coreTypeSource?: string | null;
+  /**
+   * Why that kernel set: the CPU features libnnc found (on AMD with AVX-512, the measured speed of
+   * 512-bit FMAs against 256-bit ones), or who set it and what libnnc would have picked.
+   */
+  coreTypeReason?: string | null;
+  /**
+   * Flops per cycle of 512-bit FMAs over 256-bit ones, measured at start-up on AMD CPUs with
+   * AVX-512 (≈ 2: full-width FPU, the AVX-512 kernels win; ≈ 1: the AVX2 kernels win).
+   */
+  fma512Ratio?: number;
   /** The best kernel set for this CPU by cpuid. */
   bestCoreType?: string | null;
   /** True when OpenBLAS was already loaded in the process, too late to choose its kernel set. */
   openblasPreloaded?: boolean;
+  /**
+   * Transparent huge pages for fresh output memory: `advised (…)` (libnnc advises the heap where
+   * outputs of 1 MiB or more are written, so fresh memory faults in 2 MiB at a time), `always` or
+   * `never` (the kernel's setting), `unavailable`, or `off (NNC_HUGEPAGES=0)`.
+   */
+  hugePages?: string;
   /** Threads of libnnc (NNC_THREADS, default the number of cores). */
   threads?: number;
   /** Worker threads libnnc's pool has started so far (at most `threads - 1` at any one setting). */

@@ -75,16 +75,36 @@ Deno.test(
       assert.equal(auto.coreTypeRequested, auto.bestCoreType);
       // OpenBLAS spells its names in mixed case (COOPERLAKE -> Cooperlake).
       assert.equal(String(auto.coreType).toUpperCase(), auto.bestCoreType);
+      assert.match(String(auto.coreTypeReason), /AVX/);
+    }
+    const cpu = auto.cpu as { vendor: string; avx512f: boolean; avx512bw: boolean };
+    if (cpu.vendor === "AuthenticAMD" && cpu.avx512f && cpu.avx512bw) {
+      // AMD with AVX-512: the choice follows the measured width of 512-bit FMAs.
+      const ratio = auto.fma512Ratio as number;
+      assert.ok(ratio > 0.5 && ratio < 2.5, `fma512Ratio ${ratio}`);
+      assert.equal(auto.bestCoreType, ratio >= 1.5 ? "COOPERLAKE" : "ZEN");
     }
     const user = infoWith({ OPENBLAS_CORETYPE: "Prescott" });
     assert.equal(user.coreTypeSource, "OPENBLAS_CORETYPE");
     assert.equal(user.coreType, "Prescott");
+    assert.match(String(user.coreTypeReason), /^set by OPENBLAS_CORETYPE \(libnnc would pick /);
     // NNC_OPENBLAS_CORETYPE wins over the user's OPENBLAS_CORETYPE.
     const nnc = infoWith({ OPENBLAS_CORETYPE: "Prescott", NNC_OPENBLAS_CORETYPE: "Nehalem" });
     assert.equal(nnc.coreTypeSource, "NNC_OPENBLAS_CORETYPE");
     assert.equal(nnc.coreType, "Nehalem");
   },
 );
+
+Deno.test({
+  name: "huge pages for fresh outputs: state reported, NNC_HUGEPAGES=0 turns off",
+  ignore,
+}, () => {
+  const auto = infoWith({});
+  assert.match(String(auto.hugePages), /^(advised|always|never|unavailable)/);
+  const off = infoWith({ NNC_HUGEPAGES: "0" });
+  assert.equal(off.hugePages, "off (NNC_HUGEPAGES=0)");
+  assert.equal(infoWith({ NNC_MALLOC_TUNE: "0" }).hugePages, "off (NNC_MALLOC_TUNE=0)");
+});
 
 Deno.test("setNativeThreads rejects what is not an integer (found by the API fuzzer)", () => {
   // NaN used to reach the FFI call: "Invalid FFI i32 type, expected integer".

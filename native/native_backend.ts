@@ -379,6 +379,119 @@ export function createNativeBackend(
       ) ref.pool(kind, out, indices, x, g, countIncludePad);
     },
 
+    conv(out, x, w, bias, g, groups) {
+      // GEMM work: output elements × (Cin/groups)·∏kernel multiply-adds, as matmul's threshold.
+      const work = out.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (
+        work < T.matmul ||
+        !(put(0, out) && put(1, x) && put(2, w) && (bias === null || put(3, bias)))
+      ) return ref.conv(out, x, w, bias, g, groups);
+      geometry(g);
+      desc[PARAMS + 13] = groups;
+      const rc = sym.nnc_conv(desc, DESC_BYTES, out.data, x.data, w.data, bias?.data ?? null);
+      if (failed(rc, "conv")) ref.conv(out, x, w, bias, g, groups);
+    },
+
+    convInputGrad(dx, dy, w, g, groups) {
+      const work = dy.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (work < T.matmul || !(put(0, dx) && put(1, dy) && put(2, w))) {
+        return ref.convInputGrad(dx, dy, w, g, groups);
+      }
+      geometry(g);
+      desc[PARAMS + 13] = groups;
+      const rc = sym.nnc_conv_input_grad(desc, DESC_BYTES, dx.data, dy.data, w.data);
+      if (failed(rc, "convInputGrad")) ref.convInputGrad(dx, dy, w, g, groups);
+    },
+
+    convWeightGrad(dw, dy, x, g, groups) {
+      const work = dy.size * (dw.shape[0] > 0 ? dw.size / dw.shape[0] : 0);
+      if (work < T.matmul || !(put(0, dw) && put(1, dy) && put(2, x))) {
+        return ref.convWeightGrad(dw, dy, x, g, groups);
+      }
+      geometry(g);
+      desc[PARAMS + 13] = groups;
+      const rc = sym.nnc_conv_weight_grad(desc, DESC_BYTES, dw.data, dy.data, x.data);
+      if (failed(rc, "convWeightGrad")) ref.convWeightGrad(dw, dy, x, g, groups);
+    },
+
+    activationGrad(op, out, g, y) {
+      const n = out.size;
+      if (n < T.binary) return ref.activationGrad(op, out, g, y);
+      const os = flat(out), gs = flat(g), ys = flat(y);
+      coeff[0] = n;
+      coeff[1] = os.byteLength;
+      coeff[2] = gs.byteLength;
+      coeff[3] = ys.byteLength;
+      const code = op === "relu" ? 0 : op === "sigmoid" ? 1 : 2;
+      const rc = sym.nnc_activation_grad(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[out.dtype],
+        code,
+        os,
+        gs,
+        ys,
+      );
+      if (failed(rc, "activationGrad")) ref.activationGrad(op, out, g, y);
+    },
+
+    batchNorm(y, mean, variance, x, weight, bias, eps, training) {
+      if (x.size < T.binary || !contiguousAll(mean, variance, weight, bias)) {
+        return ref.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+      }
+      const bufs = [y, mean, variance, x, weight, bias].map((a) => a === null ? null : flat(a));
+      normCoefficients(x, eps, training, bufs);
+      const rc = sym.nnc_batch_norm(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[x.dtype],
+        bufs[0],
+        bufs[1],
+        bufs[2],
+        bufs[3],
+        bufs[4],
+        bufs[5],
+      );
+      if (failed(rc, "batchNorm")) ref.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+    },
+
+    batchNormBackward(dx, dweight, dbias, g, x, mean, variance, weight, eps, training) {
+      if (x.size < T.binary || !contiguousAll(dweight, dbias, mean, variance, weight)) {
+        return ref.batchNormBackward(
+          dx,
+          dweight,
+          dbias,
+          g,
+          x,
+          mean,
+          variance,
+          weight,
+          eps,
+          training,
+        );
+      }
+      const bufs = [dx, dweight, dbias, g, x, mean, variance, weight].map((a) =>
+        a === null ? null : flat(a)
+      );
+      normCoefficients(x, eps, training, bufs);
+      const rc = sym.nnc_batch_norm_backward(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES[x.dtype],
+        bufs[0],
+        bufs[1],
+        bufs[2],
+        bufs[3],
+        bufs[4],
+        bufs[5],
+        bufs[6],
+        bufs[7],
+      );
+      if (failed(rc, "batchNormBackward")) {
+        ref.batchNormBackward(dx, dweight, dbias, g, x, mean, variance, weight, eps, training);
+      }
+    },
+
     cholesky(out, a) {
       if (a.size < T.linalg || a.dtype === "int32") return ref.cholesky(out, a);
       if (!(put(0, out) && put(1, a))) return ref.cholesky(out, a);
@@ -693,6 +806,22 @@ export function createNativeBackend(
     },
   };
 
+  /** N, C, S, eps, training, then the byte length of each buffer, as nnc_batch_norm reads them. */
+  function normCoefficients(
+    x: NDArray,
+    eps: number,
+    training: boolean,
+    buffers: readonly (ArrayBufferView | null)[],
+  ): void {
+    const N = x.shape[0], C = x.shape[1];
+    coeff[0] = N;
+    coeff[1] = C;
+    coeff[2] = N * C === 0 ? 0 : x.size / (N * C);
+    coeff[3] = eps;
+    coeff[4] = training ? 1 : 0;
+    for (let i = 0; i < buffers.length; i++) coeff[5 + i] = buffers[i]?.byteLength ?? 0;
+  }
+
   /** Sizes, then the byte length of each buffer (0 for a null one), as nnc_spmm/nnc_sddmm read them. */
   function csrCoefficients(
     n: number,
@@ -760,6 +889,11 @@ function attentionHead(
     for (let j = 0; j < 4; j++) c[at + 2 + j] = j < a.ndim ? a.strides[j] : 0;
   });
   return true;
+}
+
+/** True when every given array is contiguous (the [C] operands of batch norm may be views). */
+function contiguousAll(...arrays: (NDArray | null)[]): boolean {
+  return arrays.every((a) => a === null || a.isContiguous);
 }
 
 /** The elements of a contiguous array as their own typed-array view (what C indexes from 0). */

@@ -137,6 +137,9 @@ export interface AttentionKernelParams {
   causal: boolean;
 }
 
+/** Activations whose gradient {@link Backend.activationGrad} computes from their output. */
+export type ActivationGradOp = "relu" | "sigmoid" | "tanh";
+
 /** The kernels behind `@nnc/tensor`. The JS backend implements all of them and is the oracle. */
 export interface Backend {
   /** Name used by `useBackend` (`"js"`, `"native"`). */
@@ -371,5 +374,68 @@ export interface Backend {
     mean: NDArray,
     rstd: NDArray,
     weight: NDArray | null,
+  ): void;
+  /**
+   * Convolution (PyTorch's cross-correlation): `out` `[N, Cout, ...outSpatial]` (contiguous) =
+   * `x` `[N, Cin, ...spatial]` ⋆ `w` `[Cout, Cin/groups, ...kernel]` (contiguous, `kernel` =
+   * `g.kernel`), plus `bias` `[Cout]` when not null. One float dtype.
+   */
+  conv(
+    out: NDArray,
+    x: NDArray,
+    w: NDArray,
+    bias: NDArray | null,
+    g: WindowGeometry,
+    groups: number,
+  ): void;
+  /**
+   * The gradient of {@link Backend.conv} for its input (the transposed convolution): `dx`
+   * `[N, Cin, ...spatial]` (contiguous, overwritten) from `dy` `[N, Cout, ...outSpatial]` and `w`
+   * (both contiguous).
+   */
+  convInputGrad(dx: NDArray, dy: NDArray, w: NDArray, g: WindowGeometry, groups: number): void;
+  /**
+   * The gradient of {@link Backend.conv} for its weight: `dw` `[Cout, Cin/groups, ...kernel]`
+   * (contiguous, overwritten) = Σ over the batch of `dy` (contiguous) ⋆ `x`.
+   */
+  convWeightGrad(dw: NDArray, dy: NDArray, x: NDArray, g: WindowGeometry, groups: number): void;
+  /**
+   * The gradient of a pointwise activation from its output `y`: `out = g · f′`, with `f′` = `[y > 0]`
+   * (relu), `y·(1 − y)` (sigmoid) or `1 − y²` (tanh), each step rounded to the dtype. `out`, `g`
+   * and `y` are contiguous, of one float dtype and one size.
+   */
+  activationGrad(op: ActivationGradOp, out: NDArray, g: NDArray, y: NDArray): void;
+  /**
+   * Batch normalisation of `x` `[N, C, ...]` into `y` (both contiguous, one float dtype): with
+   * `training` each channel's batch mean and biased variance are written into `mean`, `variance`
+   * `[C]`, otherwise read from them; `y = (x − mean)·s + β`, `s = γ/√(var + eps)` (γ = 1, β = 0 for
+   * a null `weight`, `bias`), computed in double.
+   */
+  batchNorm(
+    y: NDArray,
+    mean: NDArray,
+    variance: NDArray,
+    x: NDArray,
+    weight: NDArray | null,
+    bias: NDArray | null,
+    eps: number,
+    training: boolean,
+  ): void;
+  /**
+   * The gradients of {@link Backend.batchNorm} from `g` (contiguous): `dx` (contiguous),
+   * `dweight = Σ g·x̂`, `dbias = Σ g` (`[C]`); each output may be null. With `training` `dx` includes
+   * the batch statistics' dependence on `x`.
+   */
+  batchNormBackward(
+    dx: NDArray | null,
+    dweight: NDArray | null,
+    dbias: NDArray | null,
+    g: NDArray,
+    x: NDArray,
+    mean: NDArray,
+    variance: NDArray,
+    weight: NDArray | null,
+    eps: number,
+    training: boolean,
   ): void;
 }

@@ -18,6 +18,9 @@ import { sddmm, segmentReduce, spmm } from "./js/sparse.ts";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./js/rnn_cell.ts";
 import { attention, attentionBackward } from "./js/attention.ts";
 import { layerNorm, layerNormBackward } from "./js/layer_norm.ts";
+import { conv, convInputGrad, convWeightGrad } from "./js/conv.ts";
+import { activationGrad } from "./js/activation.ts";
+import { batchNorm, batchNormBackward } from "./js/batch_norm.ts";
 
 /**
  * The JS backend object.
@@ -65,4 +68,10 @@ export const jsBackend: Backend = {
   attentionBackward,
   layerNorm,
   layerNormBackward,
+  conv,
+  convInputGrad,
+  convWeightGrad,
+  activationGrad,
+  batchNorm,
+  batchNormBackward,
 };

@@ -504,7 +504,9 @@ export function createWasmBackend(
    * absent one) on the operands registered with `add`/`none`: the fused optimiser steps, sparse,
    * cell, attention and layer-norm kernels. `fill` writes the coefficients once the operands are
    * placed; `views` passes the start of each operand's span (the kernel reads offsets and strides
-   * from the coefficients) instead of its first element. True when the JS kernel must run instead.
+   * from the coefficients) instead of its first element; `lead` are integer arguments between the
+   * dtype and the pointers (the activation of activationGrad). True when the JS kernel must run
+   * instead.
    */
   function callCoeff(
     op: string,
@@ -512,12 +514,13 @@ export function createWasmBackend(
     dtype: number,
     fill: (c: Float64Array) => void,
     views = false,
+    lead: readonly number[] = [],
   ): boolean {
     let rc: number;
     try {
       stage(op, false);
       fill(coeff);
-      const args = [COEFF, COEFF_BYTES, dtype];
+      const args = [COEFF, COEFF_BYTES, dtype, ...lead];
       for (let k = 0; k < nPlaced; k++) args.push(views ? ptr(k) : first(k));
       rc = sym[fn](...args);
     } catch (e) {
@@ -565,6 +568,23 @@ export function createWasmBackend(
     k[0] = B;
     k[1] = H;
     for (let i = 0; i < count; i++) k[2 + i] = flatBytes(i);
+  }
+
+  /** N, C, S, eps, training, then the byte length of each flat operand, as batch_norm.c reads them. */
+  function normCoefficients(
+    k: Float64Array,
+    x: NDArray,
+    eps: number,
+    training: boolean,
+    count: number,
+  ): void {
+    const N = x.shape[0], C = x.shape[1];
+    k[0] = N;
+    k[1] = C;
+    k[2] = N * C === 0 ? 0 : x.size / (N * C);
+    k[3] = eps;
+    k[4] = training ? 1 : 0;
+    for (let i = 0; i < count; i++) k[5 + i] = flatBytes(i);
   }
 
   /** Registers strided operands (null: absent), as the attention kernels take them. */
@@ -782,6 +802,128 @@ export function createWasmBackend(
         return ref.col2im(out, cols, g);
       }
       if (call("col2im", "nnc_col2im", (d) => geometry(d, g))) ref.col2im(out, cols, g);
+    },
+
+    conv(out, x, w, bias, g, groups) {
+      // GEMM work, as the native backend measures it against the matmul threshold.
+      const work = out.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (
+        work < T.matmul ||
+        !(add(0, out, Use.Out) && add(1, x, Use.In) && add(2, w, Use.In) &&
+          (bias === null || add(3, bias, Use.In)))
+      ) {
+        reset();
+        return ref.conv(out, x, w, bias, g, groups);
+      }
+      if (bias === null) none(3);
+      const fallback = call("conv", "nnc_conv", (d) => {
+        geometry(d, g);
+        d[PARAMS + 13] = groups;
+      });
+      if (fallback) ref.conv(out, x, w, bias, g, groups);
+    },
+
+    convInputGrad(dx, dy, w, g, groups) {
+      const work = dy.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (work < T.matmul || !(add(0, dx, Use.Out) && add(1, dy, Use.In) && add(2, w, Use.In))) {
+        reset();
+        return ref.convInputGrad(dx, dy, w, g, groups);
+      }
+      const fallback = call("convInputGrad", "nnc_conv_input_grad", (d) => {
+        geometry(d, g);
+        d[PARAMS + 13] = groups;
+      });
+      if (fallback) ref.convInputGrad(dx, dy, w, g, groups);
+    },
+
+    convWeightGrad(dw, dy, x, g, groups) {
+      const work = dy.size * (dw.shape[0] > 0 ? dw.size / dw.shape[0] : 0);
+      if (work < T.matmul || !(add(0, dw, Use.Out) && add(1, dy, Use.In) && add(2, x, Use.In))) {
+        reset();
+        return ref.convWeightGrad(dw, dy, x, g, groups);
+      }
+      const fallback = call("convWeightGrad", "nnc_conv_weight_grad", (d) => {
+        geometry(d, g);
+        d[PARAMS + 13] = groups;
+      });
+      if (fallback) ref.convWeightGrad(dw, dy, x, g, groups);
+    },
+
+    activationGrad(op, out, g, y) {
+      if (
+        out.size < T.binary || out.dtype === "int32" ||
+        !addFlat([out, g, y], [Use.Out, Use.In, Use.In])
+      ) {
+        reset();
+        return ref.activationGrad(op, out, g, y);
+      }
+      const code = op === "relu" ? 0 : op === "sigmoid" ? 1 : 2;
+      const fallback = callCoeff(
+        "activationGrad",
+        "nnc_activation_grad",
+        DTYPE_CODES[out.dtype],
+        (k) => {
+          k[0] = out.size;
+          for (let i = 0; i < 3; i++) k[1 + i] = flatBytes(i);
+        },
+        false,
+        [code],
+      );
+      if (fallback) ref.activationGrad(op, out, g, y);
+    },
+
+    batchNorm(y, mean, variance, x, weight, bias, eps, training) {
+      const stats = training ? Use.Out : Use.In;
+      if (
+        x.size < T.binary || x.dtype === "int32" ||
+        !addFlat([y, mean, variance, x, weight, bias], [
+          Use.Out,
+          stats,
+          stats,
+          Use.In,
+          Use.In,
+          Use.In,
+        ])
+      ) {
+        reset();
+        return ref.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+      }
+      const fallback = callCoeff(
+        "batchNorm",
+        "nnc_batch_norm",
+        DTYPE_CODES[x.dtype],
+        (k) => normCoefficients(k, x, eps, training, 6),
+      );
+      if (fallback) ref.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+    },
+
+    batchNormBackward(dx, dweight, dbias, g, x, mean, variance, weight, eps, training) {
+      const arrays = [dx, dweight, dbias, g, x, mean, variance, weight];
+      const uses = [Use.Out, Use.Out, Use.Out, Use.In, Use.In, Use.In, Use.In, Use.In];
+      if (x.size < T.binary || x.dtype === "int32" || !addFlat(arrays, uses)) {
+        reset();
+        return ref.batchNormBackward(
+          dx,
+          dweight,
+          dbias,
+          g,
+          x,
+          mean,
+          variance,
+          weight,
+          eps,
+          training,
+        );
+      }
+      const fallback = callCoeff(
+        "batchNormBackward",
+        "nnc_batch_norm_backward",
+        DTYPE_CODES[x.dtype],
+        (k) => normCoefficients(k, x, eps, training, 8),
+      );
+      if (fallback) {
+        ref.batchNormBackward(dx, dweight, dbias, g, x, mean, variance, weight, eps, training);
+      }
     },
 
     pool(kind, out, indices, x, g, countIncludePad) {

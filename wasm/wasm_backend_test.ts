@@ -957,3 +957,93 @@ fuzz("layerNorm and layerNormBackward", 200, 23, (r) => {
   if (dw && dw2) check("layerNormBackward dweight", dw, dw2, tolFor(dtype, 200), ctx);
   if (db && db2) check("layerNormBackward dbias", db, db2, tolFor(dtype, 200), ctx);
 });
+
+// Convolution and its gradients (native/src/conv.c): groups, strided and broadcast inputs, 1×1
+// kernels without unfolding, bias or none; half the cases many small images (several unfolded side
+// by side into one GEMM).
+fuzz("conv, convInputGrad and convWeightGrad", 200, 24, (r) => {
+  const dtype = r.pick(FLOATS);
+  const many = r.chance(0.5);
+  const d = many ? 2 : r.int(1, 3);
+  const spatial = many ? [r.int(1, 8), r.int(1, 8)] : r.shape(d, 1, d === 3 ? 5 : 9);
+  const groups = r.pick([1, 1, 2, 3]);
+  const N = many ? r.int(5, 30) : r.int(1, 4), CinG = r.int(1, 3), CoutG = r.int(1, 3);
+  const Cin = CinG * groups, Cout = CoutG * groups;
+  const g = r.chance(0.25)
+    ? {
+      kernel: spatial.map(() => 1),
+      stride: spatial.map(() => 1),
+      padding: spatial.map(() => 0),
+      dilation: spatial.map(() => 1),
+    }
+    : randomGeometry(r, spatial);
+  const os = unfoldOut(spatial, g);
+  const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
+  const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
+  const bias = r.chance(0.5) ? randomView(r, dtype, [Cout]) : null;
+  const out = contiguousOut(dtype, [N, Cout, ...os], r), o2 = twin(out);
+  const ctx = () => `N ${N} x ${layout(x)} g ${JSON.stringify(g)} groups ${groups}`;
+  const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
+  const L = os.reduce((a, b) => a * b, 1);
+  nb.conv(out, x, w, bias, g, groups);
+  ref.conv(o2, x, w, bias, g, groups);
+  check("conv", out, o2, tolFor(dtype, Math.sqrt(K + 1) * 3), ctx);
+  const dy = contiguousOut(dtype, [N, Cout, ...os], r);
+  const dx = contiguousOut(dtype, [N, Cin, ...spatial], r), dx2 = twin(dx);
+  nb.convInputGrad(dx, dy, w, g, groups);
+  ref.convInputGrad(dx2, dy, w, g, groups);
+  check("convInputGrad", dx, dx2, tolFor(dtype, Math.sqrt(Cout * K + 1) * 3), ctx);
+  const dw = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r), dw2 = twin(dw);
+  nb.convWeightGrad(dw, dy, x, g, groups);
+  ref.convWeightGrad(dw2, dy, x, g, groups);
+  check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), ctx);
+});
+
+// activation.c and batch_norm.c: the same bits as the JS kernels, as on the native backend.
+fuzz("activationGrad", 300, 25, (r) => {
+  const op = r.pick(["relu", "sigmoid", "tanh"] as const);
+  const dtype = r.pick(FLOATS);
+  const shape = r.shape(r.int(1, 3), 0, r.chance(0.3) ? 90 : 8);
+  const g = contiguousOut(dtype, shape, r);
+  const y = randomView(r, dtype, shape, { contiguous: true, fill: { special: 0.1 } });
+  const out = contiguousOut(dtype, shape, r), o2 = twin(out);
+  nb.activationGrad(op, out, g, y);
+  ref.activationGrad(op, o2, g, y);
+  check(`activationGrad ${op}`, out, o2, EXACT, () => `y ${layout(y)}`);
+});
+
+fuzz("batchNorm and batchNormBackward", 300, 26, (r) => {
+  const dtype = r.pick(FLOATS);
+  const N = r.int(1, 5), C = r.int(1, 6);
+  const spatial = r.shape(r.int(0, 2), 1, r.chance(0.3) ? 40 : 6);
+  const shape = [N, C, ...spatial];
+  const training = r.chance(0.6);
+  const x = randomView(r, dtype, shape, { contiguous: true, fill: { special: 0.02 } });
+  const weight = r.chance(0.7) ? randomView(r, dtype, [C], { contiguous: true }) : null;
+  const bias = r.chance(0.7) ? randomView(r, dtype, [C], { contiguous: true }) : null;
+  const eps = r.pick([0, 1e-5, 0.1]);
+  const mean = contiguousOut(dtype, [C], r), variance = contiguousOut(dtype, [C], r);
+  if (!training) {
+    // Statistics as evaluation reads them (a variance must be >= 0).
+    for (let c = 0; c < C; c++) {
+      variance.data[variance.offset + c] = Math.abs(variance.data[variance.offset + c]);
+    }
+  }
+  const m2 = twin(mean), v2 = twin(variance);
+  const y = contiguousOut(dtype, shape, r), y2 = twin(y);
+  nb.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+  ref.batchNorm(y2, m2, v2, x, weight, bias, eps, training);
+  const context = () => `x ${layout(x)} training ${training} eps ${eps}`;
+  check("batchNorm mean", mean, m2, EXACT, context);
+  check("batchNorm variance", variance, v2, EXACT, context);
+  check("batchNorm y", y, y2, EXACT, context);
+  const g = randomView(r, dtype, shape, { contiguous: true });
+  const dx = r.chance(0.9) ? contiguousOut(dtype, shape, r) : null;
+  const dw = weight ? contiguousOut(dtype, [C], r) : null, db = contiguousOut(dtype, [C], r);
+  const dx2 = dx && twin(dx), dw2 = dw && twin(dw), db2 = twin(db);
+  nb.batchNormBackward(dx, dw, db, g, x, mean, variance, weight, eps, training);
+  ref.batchNormBackward(dx2, dw2, db2, g, x, m2, v2, weight, eps, training);
+  if (dx && dx2) check("batchNormBackward dx", dx, dx2, EXACT, context);
+  if (dw && dw2) check("batchNormBackward dweight", dw, dw2, EXACT, context);
+  check("batchNormBackward dbias", db, db2, EXACT, context);
+});

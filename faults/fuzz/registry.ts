@@ -143,7 +143,8 @@ export const AUTO: Record<string, string> = {
     onesLike outer pad promoteTypes rand randint randn randperm sameShape scatterAdd
     scatterAddInPlace sizeOf sort split stack std topk variance where windowOutputShape zeros
     zerosLike getBackend getPrintOptions defaultRng allocTyped assign
-    CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm fusedAttention fusedAttentionBackward fusedLayerNorm fusedLayerNormBackward gelu geluGrad displayData`,
+    CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm fusedAttention fusedAttentionBackward fusedLayerNorm fusedLayerNormBackward gelu geluGrad displayData
+    convolution convolutionInputGrad convolutionWeightGrad activationGrad batchNormalize batchNormalizeBackward`,
   autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d
     arange argmax argmin argsort astype avgPool avgPool1d avgPool2d avgPool3d chunk clamp
     concat conv1d conv2d conv3d convTranspose1d convTranspose2d convTranspose3d dot dropout
@@ -153,7 +154,8 @@ export const AUTO: Record<string, string> = {
     permute rand randint randn reshape scatterAdd slice sort split squeeze stack std tensor
     topk transpose unfold unsqueeze variance where zeros zerosLike isAnomalyEnabled
     isGradEnabled backward queueBackwardCallback
-    gatherRows recurrence recurrenceReference sddmm segmentReduce segmentSoftmax spmm attentionWeights fusedAttention gelu geluGrad layerNorm packedAttention`,
+    gatherRows recurrence recurrenceReference sddmm segmentReduce segmentSoftmax spmm attentionWeights fusedAttention gelu geluGrad layerNorm packedAttention
+    batchNormalize`,
   layers: `Abs AdaptiveAvgPool2d AvgPool1d AvgPool2d AvgPoolNd BCELoss BCEWithLogitsLoss
     BatchNorm1d BatchNorm2d BatchNormNd Bilinear Conv1d Conv2d Conv3d ConvNd ConvTranspose1d
     ConvTranspose2d ConvTranspose3d ConvTransposeNd CosineEmbeddingLoss CrossEntropyLoss
@@ -192,7 +194,7 @@ export const AUTO: Record<string, string> = {
     sparsePatterns`,
   "models/neurons": "McCullochPitts Perceptron",
   "models/mlp": "mlp",
-  "models/cnn": "convNet lenet5",
+  "models/cnn": "convNet lenet5 resnet",
   native: "createNativeBackend loadedNative nativeInfo",
   "models/classical":
     `GridSearch KNeighborsBase KNeighborsClassifier KNeighborsRegressor KernelRidge Lasso LinearRegression LinearRegressor LinearSVM LogisticRegression PolynomialFeatures Ridge SVC StandardScaler ballToCubeVolumeRatio countSeparableDichotomies coverCount crossValScore halfSpaceVcDimension isLinearlySeparable kFold l1Penalty l1PenaltySubgrad l2Penalty l2PenaltyGrad lagrangeQuadratic logisticLoss neighborhoodEdge pairwiseKernels samplesForDensity shatters sigmoidDerivative sigmoidSquaredLoss softThreshold trainTestSplit trainValTestSplit`,
@@ -345,6 +347,8 @@ export const CUSTOM: Record<string, FuzzEntry> = merge(
     "autograd:jacobian": { weight: 0.5 },
     "autograd:hessian": { weight: 0.3 },
     "autograd:hessianVectorProduct": { weight: 0.3 },
+    // Builds and runs a ResNet per call (13 s of the JS run at full weight); layers raise its errors.
+    "models/cnn:resnet": { passThrough: true, weight: 0.3 },
     "autograd:gradients": { weight: 0.5 },
     "autograd:applyPrimitive": { weight: 0.5 },
     "autograd:noGrad": { after: () => void ag.setGradEnabled(true) },

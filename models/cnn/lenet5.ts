@@ -13,7 +13,7 @@ import {
   checkOptions,
   describe,
   type DType,
-  Rng,
+  type Rng,
 } from "@nnc/tensor";
 import {
   AvgPool2d,
@@ -25,7 +25,7 @@ import {
   MaxPool2d,
   Sequential,
 } from "@nnc/layers";
-import { activationFactory } from "../_common/activation.ts";
+import { common } from "./_common.ts";
 import type { ActivationSpec } from "../mlp/mlp.ts";
 
 /**
@@ -86,27 +86,6 @@ export interface ConvNetOptions extends CnnOptions {
   batchNorm?: boolean;
   /** Drop probability of a `Dropout` before each dense layer. Default 0 (none). */
   dropout?: number;
-}
-
-function common(o: CnnOptions, op: string) {
-  const size = o.inputSize ?? 28;
-  const hw = typeof size === "number" ? [size, size] : size;
-  if (!Array.isArray(hw) || hw.length !== 2 || !hw.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new RangeError(
-      `${op}: inputSize must be a positive integer or [height, width], got ${describe(size)}`,
-    );
-  }
-  if (o.rng !== undefined && !(o.rng instanceof Rng)) {
-    throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
-  }
-  return {
-    inChannels: checkInt(o.inChannels ?? 1, op, "inChannels", 1),
-    numClasses: checkInt(o.numClasses ?? 10, op, "numClasses", 1),
-    h: hw[0],
-    w: hw[1],
-    act: activationFactory(o.activation, op),
-    layer: { dtype: o.dtype, rng: o.rng },
-  };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Convolutional networks: LeNet-5 and the conv net of the demo.
+ * Convolutional networks: LeNet-5, the conv net of the demo and a small ResNet.
  *
  * @example
  * ```ts
@@ -11,3 +11,4 @@
  * @module
  */
 export * from "./lenet5.ts";
+export * from "./resnet.ts";

@@ -46,6 +46,10 @@ static struct {
   int threads;
   int blas_threaded;
   cpu_t cpu;
+  int core_chosen;         /* best_coretype ran (it measures once) */
+  const char *core_best;
+  double fma512_ratio;     /* 0: not measured */
+  char core_reason[160];
 } S;
 
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -96,19 +100,97 @@ static void detect_cpu(cpu_t *c) {
 #endif
 }
 
-/* The best OpenBLAS kernel set the CPU supports, or NULL. OpenBLAS 0.3.21 (Debian 12) reports
- * newer Intel server parts (Sapphire/Emerald Rapids) as Prescott and runs SSE3 kernels at a fifth
- * of the speed, so libnnc names the kernel set itself. AMD up to Zen 4 (family 25) executes
- * 512-bit FMAs as two 256-bit halves: there the AVX2 `ZEN` kernels beat the AVX-512 ones (sgemm
- * n=1024 on a Zen 4 EPYC: 107-110 GFLOP/s per core against 101-105 for COOPERLAKE/SKYLAKEX). */
+/* How many more flops per cycle 512-bit FMAs deliver than 256-bit ones: ≈ 2 where the FPU executes
+ * a zmm FMA at full width (Intel server cores with two FMA units, AMD Zen 5), ≈ 1 where it splits
+ * it into two 256-bit halves (AMD Zen 4) or has one 512-bit unit. Measured, not looked up: the
+ * machine kind under this project has changed between Zen 4 and Zen 5 EPYCs, and virtual machines
+ * mask cpuid (no Zen 5 feature bit, cache leaves of a template), so family/model numbers are not
+ * evidence of the FPU's width. Twelve independent FMA chains per loop cover the latency of two
+ * pipes; the best of seven alternating runs of ~30 µs each shrugs off preemption. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#include <time.h>
+__attribute__((target("avx512f"), noinline)) static float fma_chain_512(long n) {
+  __m512 a[12];
+  const __m512 m = _mm512_set1_ps(0.999f), c = _mm512_set1_ps(0.001f);
+  for (int i = 0; i < 12; i++) a[i] = _mm512_set1_ps((float)i);
+  for (long k = 0; k < n; k++) {
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) a[i] = _mm512_fmadd_ps(a[i], m, c);
+  }
+  for (int i = 1; i < 12; i++) a[0] = _mm512_add_ps(a[0], a[i]);
+  return _mm512_reduce_add_ps(a[0]);
+}
+__attribute__((target("avx2,fma"), noinline)) static float fma_chain_256(long n) {
+  __m256 a[12];
+  const __m256 m = _mm256_set1_ps(0.999f), c = _mm256_set1_ps(0.001f);
+  for (int i = 0; i < 12; i++) a[i] = _mm256_set1_ps((float)i);
+  for (long k = 0; k < n; k++) {
+#pragma GCC unroll 12
+    for (int i = 0; i < 12; i++) a[i] = _mm256_fmadd_ps(a[i], m, c);
+  }
+  for (int i = 1; i < 12; i++) a[0] = _mm256_add_ps(a[0], a[i]);
+  float out[8];
+  _mm256_storeu_ps(out, a[0]);
+  return out[0];
+}
+static double seconds_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+static double fma512_ratio(void) {
+  volatile float sink = 0;
+  double t512 = 1e30, t256 = 1e30;
+  for (int r = 0; r < 7; r++) {
+    double t = seconds_now();
+    sink += fma_chain_512(8000);
+    t = seconds_now() - t;
+    if (t < t512) t512 = t;
+    t = seconds_now();
+    sink += fma_chain_256(8000);
+    t = seconds_now() - t;
+    if (t < t256) t256 = t;
+  }
+  (void)sink;
+  return t512 > 0 ? 2.0 * t256 / t512 : 0;
+}
+#else
+static double fma512_ratio(void) { return 0; }
+#endif
+
+/* The best OpenBLAS kernel set the CPU supports, or NULL, with the reason in S.core_reason.
+ * OpenBLAS 0.3.21 (Debian 12) reports newer Intel server parts (Sapphire/Emerald Rapids) as
+ * Prescott and runs SSE3 kernels at a fifth of the speed, and treats every AMD part as ZEN, so
+ * libnnc names the kernel set itself. On AMD the AVX-512 kernels pay only where 512-bit FMAs run
+ * at full width: sgemm n=512, one thread, on a Zen 4 EPYC: ZEN 109, HASWELL 111, COOPERLAKE 104
+ * GFLOP/s; on a Zen 5 EPYC ≈ 100 (ZEN/HASWELL) against ≈ 175 (COOPERLAKE/SKYLAKEX). */
 static const char *best_coretype(const cpu_t *c) {
+  if (S.core_chosen) return S.core_best;
+  S.core_chosen = 1;
   const int amd = strcmp(c->vendor, "AuthenticAMD") == 0 || strcmp(c->vendor, "HygonGenuine") == 0;
   const int avx2 = c->avx2 && c->fma && c->os_ymm;
   const int skx = c->avx512f && c->avx512dq && c->avx512cd && c->avx512bw && c->avx512vl && c->os_zmm;
-  if (amd && avx2 && c->family <= 25) return "ZEN";
-  if (skx) return c->avx512bf16 ? "COOPERLAKE" : "SKYLAKEX";
-  if (avx2) return amd ? "ZEN" : "HASWELL";
-  return NULL;
+  const char *k512 = c->avx512bf16 ? "COOPERLAKE" : "SKYLAKEX";
+  if (skx && amd && avx2) {
+    S.fma512_ratio = fma512_ratio();
+    const int wide = S.fma512_ratio >= 1.5;
+    snprintf(S.core_reason, sizeof S.core_reason,
+             "AMD with AVX-512: 512-bit FMAs give %.2fx the flops of 256-bit ones (%s)",
+             S.fma512_ratio, wide ? "full-width FPU: AVX-512 kernels" : "split into halves: AVX2 kernels");
+    S.core_best = wide ? k512 : "ZEN";
+  } else if (skx) {
+    snprintf(S.core_reason, sizeof S.core_reason, "AVX-512 (F, DQ, CD, BW, VL%s)",
+             c->avx512bf16 ? ", BF16" : "");
+    S.core_best = k512;
+  } else if (avx2) {
+    snprintf(S.core_reason, sizeof S.core_reason, "AVX2 and FMA, no AVX-512");
+    S.core_best = amd ? "ZEN" : "HASWELL";
+  } else {
+    snprintf(S.core_reason, sizeof S.core_reason, "no AVX2: OpenBLAS's own detection");
+    S.core_best = NULL;
+  }
+  return S.core_best;
 }
 
 /* ---------------- loading ---------------- */
@@ -132,6 +214,9 @@ static int try_blas(const char *name) {
   S.handle = h;
   nnc_blas.sgemm = (sgemm_fn)s;
   nnc_blas.dgemm = (dgemm_fn)dd;
+  nnc_blas.sgemv = (sgemv_fn)dlsym(h, "cblas_sgemv");
+  nnc_blas.dgemv = (dgemv_fn)dlsym(h, "cblas_dgemv");
+  if (!nnc_blas.sgemv || !nnc_blas.dgemv) nnc_blas.sgemv = NULL, nnc_blas.dgemv = NULL;
   snprintf(S.lib_name, sizeof S.lib_name, "%s", name);
   Dl_info info;
   if (dladdr(s, &info) && info.dli_fname)
@@ -200,6 +285,7 @@ static void tune_malloc(void) {
   mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
   mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
 #endif
+  nnc_memory_init(); /* huge pages for fresh heap memory (memory.c) */
 }
 
 static void init_once(void) {
@@ -364,6 +450,20 @@ int32_t nnc_info(char *buf, int32_t cap) {
   PUT(",\"bestCoreType\":");
   const char *best = best_coretype(&S.cpu);
   if (best) STR(best); else PUT("null");
+  PUT(",\"coreTypeReason\":");
+  if (S.openblas_corename) {
+    if (strcmp(S.coretype_source, "cpuid") == 0) STR(S.core_reason);
+    else if (strcmp(S.coretype_source, "openblas") == 0) STR("OpenBLAS's own detection");
+    else {
+      char why[160];
+      snprintf(why, sizeof why, "set by %s (libnnc would pick %s: %s)", S.coretype_source,
+               best ? best : "OpenBLAS's choice", S.core_reason);
+      STR(why);
+    }
+  } else PUT("null");
+  if (S.fma512_ratio > 0) PUT(",\"fma512Ratio\":%.2f", S.fma512_ratio);
+  PUT(",\"hugePages\":");
+  STR(nnc_hugepages_state());
   PUT(",\"threads\":%d", S.threads);
   PUT(",\"poolWorkers\":%d", nnc_pool_workers());
   PUT(",\"blasThreads\":%d", S.openblas_get_threads ? S.openblas_get_threads() : S.blas_threaded ? S.threads : 1);

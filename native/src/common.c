@@ -111,6 +111,11 @@ int nnc_parse(const double *desc, int k, const void *ptr, const char *name, nnc_
                       "elements",
                       name, (long long)lo, (long long)hi, (long long)a->len,
                       nnc_dtype_name(a->dtype));
+    /* Operand 0 is the output of (almost) every kernel. */
+    if (k == 0) {
+      const int64_t es = nnc_elsize(a->dtype);
+      nnc_prepare_output(a->data + (int64_t)lo * es, (size_t)((int64_t)(hi - lo) + 1) * (size_t)es);
+    }
   }
   return NNC_OK;
 }

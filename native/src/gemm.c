@@ -339,7 +339,10 @@ static int blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int *
     *ld = (int)rs;
     return 1;
   }
-  if (rows == 1) rs = 1, cs = cs < 1 ? 1 : cs;
+  if (rows == 1) {
+    if (cs < 1 && cols > 1) return 0; /* a broadcast row (stride 0) is no BLAS layout */
+    rs = 1, cs = cs < 1 ? 1 : cs;
+  }
   if (rs == 1 && cs >= (rows > 1 ? rows : 1) && cs <= INT_MAX) {
     *trans = CblasTrans;
     *ld = (int)cs;
@@ -356,6 +359,52 @@ static int blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int *
 #define SPLIT_MIN_FLOPS (48.0 * 48.0 * 48.0)
 /* From this size on the BLAS threads itself (its threads sleep again right after the call). */
 #define BLAS_THREAD_FLOPS (384.0 * 384.0 * 384.0)
+
+/* Single-row products (M = 1 or N = 1: a token at a time, batch-1 inference) as matrix-vector
+ * products: the GEMM would pack the whole matrix on every call (OpenBLAS's sgemm with M = 1 re-packs
+ * a 256×1024 weight per token), the GEMV streams it once. Above GEMV_SPLIT_ELEMS matrix elements
+ * the output vector is split over libnnc's threads, each streaming its own rows of the matrix. */
+#define GEMV_SPLIT_ELEMS (64.0 * 1024)
+
+#define DEFINE_GEMV(T, SUF, GEMVFN)                                                              \
+  typedef struct {                                                                                \
+    int trans, rows, cols, lda, incx, incy;                                                       \
+    const T *A, *x;                                                                               \
+    T *y;                                                                                         \
+    int64_t unit;                                                                                 \
+  } gemv_job_##SUF;                                                                               \
+  /* Output elements [lo, hi) of y = op(A)·x: rows of A (NoTrans) or columns (Trans). */          \
+  static void gemv_part_##SUF(const gemv_job_##SUF *j, int64_t lo, int64_t hi) {                  \
+    const int n = (int)(hi - lo);                                                                 \
+    if (j->trans == CblasNoTrans)                                                                 \
+      nnc_blas.GEMVFN(CblasRowMajor, CblasNoTrans, n, j->cols, 1, j->A + lo * j->lda, j->lda,     \
+                      j->x, j->incx, 0, j->y + lo * j->incy, j->incy);                            \
+    else                                                                                          \
+      nnc_blas.GEMVFN(CblasRowMajor, CblasTrans, j->rows, n, 1, j->A + lo, j->lda, j->x, j->incx, \
+                      0, j->y + lo * j->incy, j->incy);                                           \
+  }                                                                                               \
+  static void gemv_task_##SUF(void *ctx, int64_t b, int64_t e) {                                  \
+    gemv_job_##SUF *j = ctx;                                                                      \
+    const int64_t len = j->trans == CblasNoTrans ? j->rows : j->cols;                             \
+    const int64_t lo = b * j->unit, hi = e * j->unit < len ? e * j->unit : len;                   \
+    gemv_part_##SUF(j, lo, hi);                                                                   \
+  }                                                                                               \
+  /* y (stride incy) = op(A)·x for a matrix in BLAS layout (trans, ld), x with stride incx > 0. */ \
+  static void gemv_run_##SUF(int trans, int64_t rows, int64_t cols, const T *A, int lda,          \
+                             const T *x, int64_t incx, T *y, int64_t incy) {                      \
+    gemv_job_##SUF j = {trans, (int)rows, (int)cols, lda, (int)incx, (int)incy, A, x, y, 0};     \
+    const int64_t len = trans == CblasNoTrans ? rows : cols;                                      \
+    const int T_ = nnc_threads();                                                                 \
+    if (T_ > 1 && !nnc_in_parallel() && (double)rows * (double)cols >= GEMV_SPLIT_ELEMS &&        \
+        len >= 32) {                                                                              \
+      j.unit = (len / T_ + 15) / 16 * 16;                                                         \
+      nnc_parallel_for((len + j.unit - 1) / j.unit, 1, gemv_task_##SUF, &j);                      \
+    } else {                                                                                      \
+      gemv_part_##SUF(&j, 0, len);                                                                \
+    }                                                                                             \
+  }
+DEFINE_GEMV(float, f32, sgemv)
+DEFINE_GEMV(double, f64, dgemv)
 
 #define DEFINE_DISPATCH(T, SUF, BLASFN)                                                          \
   typedef struct {                                                                                \
@@ -415,7 +464,33 @@ static int blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int *
     }                                                                                             \
     const int T_ = nnc_threads();                                                                 \
     const double flops_ = (double)M * N * K;                                                      \
-    if (T_ > 1 && !nnc_blas_threaded() && !nnc_in_parallel() && flops_ >= BLAS_THREAD_FLOPS &&    \
+    if ((M == 1 || N == 1) && GEMV_OF(BLASFN) && !nnc_blas_threaded()) {                          \
+      /* x is A's row (M = 1) or B's column (N = 1); the matrix is the other operand. */          \
+      const int64_t incx = M == 1 ? csa : rsb;                                                    \
+      T *cx = NULL;                                                                               \
+      const T *x = M == 1 ? A : B;                                                                \
+      if (incx < 1 || incx > INT_MAX) {                                                           \
+        cx = nnc_alloc((size_t)K * sizeof(T));                                                    \
+        if (!cx) {                                                                                \
+          nnc_free(ca);                                                                           \
+          nnc_free(cb);                                                                           \
+          return NNC_E_NOMEM;                                                                     \
+        }                                                                                         \
+        for (int64_t k = 0; k < K; k++) cx[k] = x[k * incx];                                      \
+        x = cx;                                                                                   \
+      }                                                                                           \
+      const int64_t ix = cx ? 1 : incx;                                                           \
+      blas_layout(M, K, rsa, csa, &ta, &lda); /* again: a copied operand has new strides */        \
+      blas_layout(K, N, rsb, csb, &tb, &ldb);                                                     \
+      if (M == 1) /* y[N] = Bᵀ·x: B is K×N (NoTrans) or stored as N×K (Trans) */                   \
+        gemv_run_##SUF(tb == CblasNoTrans ? CblasTrans : CblasNoTrans,                            \
+                       tb == CblasNoTrans ? K : N, tb == CblasNoTrans ? N : K, B, ldb, x, ix, C,  \
+                       1);                                                                        \
+      else /* y[M] = A·x: A is M×K (NoTrans) or stored as K×M (Trans) */                          \
+        gemv_run_##SUF(ta, ta == CblasNoTrans ? M : K, ta == CblasNoTrans ? K : M, A, lda, x, ix, \
+                       C, ldc);                                                                   \
+      nnc_free(cx);                                                                               \
+    } else if (T_ > 1 && !nnc_blas_threaded() && !nnc_in_parallel() && flops_ >= BLAS_THREAD_FLOPS &&    \
         nnc_blas_can_thread()) {                                                                  \
       /* Large: the BLAS's own threads share packed panels, which a split cannot. */              \
       nnc_blas_threads_for_call(T_);                                                              \
@@ -436,6 +511,9 @@ static int blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int *
     return NNC_OK;                                                                                \
   }
 
+#define GEMV_OF(BLASFN) GEMV_OF_##BLASFN
+#define GEMV_OF_sgemm nnc_blas.sgemv
+#define GEMV_OF_dgemm nnc_blas.dgemv
 DEFINE_DISPATCH(float, f32, sgemm)
 DEFINE_DISPATCH(double, f64, dgemm)
 

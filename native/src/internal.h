@@ -105,6 +105,10 @@ typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int
                          int, float, float *, int);
 typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
                          const double *, int, double, double *, int);
+typedef void (*sgemv_fn)(int, int, int, int, float, const float *, int, const float *, int, float,
+                         float *, int);
+typedef void (*dgemv_fn)(int, int, int, int, double, const double *, int, const double *, int,
+                         double, double *, int);
 /* Fortran LAPACK (column-major, every argument by pointer). */
 typedef void (*potrf_fn)(const char *, const int *, void *, const int *, int *);
 typedef void (*getrf_fn)(const int *, const int *, void *, const int *, int *, int *);
@@ -123,6 +127,8 @@ typedef void (*gesdd_fn)(const char *, const int *, const int *, void *, const i
 typedef struct {
   sgemm_fn sgemm;
   dgemm_fn dgemm;
+  sgemv_fn sgemv; /* NULL when the BLAS lacks it: single-row products then go to the GEMM */
+  dgemv_fn dgemv;
   potrf_fn potrf[2]; /* [0] float, [1] double */
   getrf_fn getrf[2];
   getrs_fn getrs[2];
@@ -164,6 +170,10 @@ NNC_HIDDEN int nnc_builtin_dgemm(int64_t M, int64_t N, int64_t K, const double *
 
 /* 64-byte aligned scratch memory, never seen by the caller. */
 NNC_HIDDEN void *nnc_alloc(size_t bytes);
+/* memory.c: before a kernel writes an output of `bytes` at `data` (huge pages for fresh memory). */
+NNC_HIDDEN void nnc_prepare_output(const void *data, size_t bytes);
+NNC_HIDDEN const char *nnc_hugepages_state(void);
+NNC_HIDDEN void nnc_memory_init(void);
 /* A per-thread scratch buffer (slot 0..3) of at least `bytes`, kept between calls; NULL when out
  * of memory. */
 NNC_HIDDEN void *nnc_scratch(int slot, size_t bytes);

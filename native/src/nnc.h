@@ -97,6 +97,29 @@ NNC_API int32_t nnc_im2col(const double *desc, int32_t desc_bytes, void *out, co
 NNC_API int32_t nnc_col2im(const double *desc, int32_t desc_bytes, void *out, const void *cols);
 NNC_API int32_t nnc_pool(const double *desc, int32_t desc_bytes, void *out, void *indices,
                          const void *x);
+/* out[i] = g[i]·f′ from the activation's output y (op 0 relu [y > 0], 1 sigmoid y(1−y), 2 tanh
+ * 1−y²), contiguous buffers of one float dtype; c = [n, bytes out, bytes g, bytes y]. */
+NNC_API int32_t nnc_activation_grad(const double *c, int32_t c_bytes, int32_t dtype, int32_t op,
+                                    void *out, const void *g, const void *y);
+/* Batch normalisation (batch_norm.c) over contiguous [N, C, S] buffers of one float dtype, per
+ * channel in double: c = [N, C, S, eps, training, byte length of each buffer argument in order
+ * (0 for a NULL one)]. Forward: with training writes mean, var (biased), else reads them;
+ * y = (x − mean)·γ/√(var + eps) + β. Backward: dx (may be NULL), dw (NULL without weight), db (may be NULL). */
+NNC_API int32_t nnc_batch_norm(const double *c, int32_t c_bytes, int32_t dtype, void *y, void *mean,
+                               void *var, const void *x, const void *w, const void *b);
+NNC_API int32_t nnc_batch_norm_backward(const double *c, int32_t c_bytes, int32_t dtype, void *dx,
+                                        void *dw, void *db, const void *g, const void *x,
+                                        const void *mean, const void *var, const void *w);
+/* Convolution (conv.c): out [N, Cout, ...] = x [N, Cin, ...] ⋆ w [Cout, Cin/groups, ...kernel]
+ * (+ bias [Cout], may be NULL); the gradient for the input, dx = convᵀ(dy, w); and for the
+ * weight, dw = Σ dy ⋆ x. Geometry parameters as for im2col, groups at parameter 13; weight and
+ * the written operand contiguous (dy too for the gradients). int32 returns NNC_E_UNSUPPORTED. */
+NNC_API int32_t nnc_conv(const double *desc, int32_t desc_bytes, void *out, const void *x,
+                         const void *w, const void *bias);
+NNC_API int32_t nnc_conv_input_grad(const double *desc, int32_t desc_bytes, void *dx,
+                                    const void *dy, const void *w);
+NNC_API int32_t nnc_conv_weight_grad(const double *desc, int32_t desc_bytes, void *dw,
+                                     const void *dy, const void *x);
 NNC_API int32_t nnc_cholesky(const double *desc, int32_t desc_bytes, void *out, const void *a);
 NNC_API int32_t nnc_lu(const double *desc, int32_t desc_bytes, void *lu, void *pivots);
 NNC_API int32_t nnc_solve(const double *desc, int32_t desc_bytes, void *out, const void *a,

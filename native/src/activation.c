@@ -1,0 +1,67 @@
+/* The gradient of a pointwise activation from its output (relu, sigmoid, tanh) in one pass, split
+ * across the worker pool. Float arithmetic with -ffp-contract=off: each product and difference
+ * rounds as the JS kernel's Math.fround does, so both backends give the same bits. */
+#include "internal.h"
+
+#define GRAIN 32768
+
+typedef struct {
+  void *out;
+  const void *g, *y;
+  int op, f64;
+} act_ctx;
+
+#define ACT_BODY(T)                                                                              \
+  T *o = (T *)c->out;                                                                            \
+  const T *g = (const T *)c->g, *y = (const T *)c->y;                                            \
+  switch (c->op) {                                                                               \
+    case 0:                                                                                      \
+      for (int64_t i = b; i < e; i++) o[i] = y[i] > 0 ? g[i] : (T)0;                             \
+      break;                                                                                     \
+    case 1:                                                                                      \
+      for (int64_t i = b; i < e; i++) {                                                          \
+        const T one_minus = (T)1 - y[i];                                                         \
+        const T d = y[i] * one_minus;                                                            \
+        o[i] = g[i] * d;                                                                         \
+      }                                                                                          \
+      break;                                                                                     \
+    default:                                                                                     \
+      for (int64_t i = b; i < e; i++) {                                                          \
+        const T sq = y[i] * y[i];                                                                \
+        const T d = (T)1 - sq;                                                                   \
+        o[i] = g[i] * d;                                                                         \
+      }                                                                                          \
+      break;                                                                                     \
+  }
+
+static void act_range(void *ctx, int64_t b, int64_t e) {
+  const act_ctx *c = (const act_ctx *)ctx;
+  if (c->f64) {
+    ACT_BODY(double)
+  } else {
+    ACT_BODY(float)
+  }
+}
+
+int32_t nnc_activation_grad(const double *c, int32_t c_bytes, int32_t dtype, int32_t op, void *out,
+                            const void *g, const void *y) {
+  static const char *name = "activationGrad";
+  if (!c || c_bytes < (int32_t)(4 * sizeof(double)))
+    return nnc_fail(NNC_E_ARG, "%s: coefficient array too short", name);
+  if (dtype != NNC_F32 && dtype != NNC_F64)
+    return nnc_fail(NNC_E_UNSUPPORTED, "%s: dtype %d is not float32 or float64", name, (int)dtype);
+  if (op < 0 || op > 2) return nnc_fail(NNC_E_ARG, "%s: op %d is not 0 (relu), 1 (sigmoid) or 2 (tanh)", name, (int)op);
+  const double dn = c[0];
+  if (!(dn >= 0) || dn > 9007199254740992.0 || dn != (double)(int64_t)dn)
+    return nnc_fail(NNC_E_ARG, "%s: n = %g is not a non-negative integer", name, dn);
+  const int64_t n = (int64_t)dn, es = nnc_elsize(dtype);
+  for (int k = 1; k <= 3; k++)
+    if (!(c[k] >= (double)(n * es)))
+      return nnc_fail(NNC_E_BOUNDS, "%s: buffer %d holds %g bytes, %lld needed", name, k, c[k], (long long)(n * es));
+  if (n == 0) return NNC_OK;
+  if (!out || !g || !y) return nnc_fail(NNC_E_ARG, "%s: null buffer", name);
+  nnc_prepare_output(out, (size_t)(n * es));
+  act_ctx ctx = {out, g, y, op, dtype == NNC_F64};
+  nnc_parallel_for(n, GRAIN, act_range, &ctx);
+  return NNC_OK;
+}

@@ -1,0 +1,463 @@
+/* Convolutions (PyTorch's cross-correlation, 1-, 2- and 3-d, stride, padding, dilation, groups)
+ * and their gradients for the input and the weight, image by image: each thread unfolds one image
+ * (one group) into a scratch buffer of its own that stays in its cache (C·∏kernel × L elements:
+ * 225 KiB for the 32→64 3×3 layer of a 28×28 CNN) and multiplies it there, where im2col + one
+ * batched GEMM wrote and read back an unfolded copy of the whole batch (14 MiB for that layer, in
+ * fresh pages) and added the bias in one more pass. 1×1 convolutions with stride 1 and no padding
+ * need no unfolding: the image is the GEMM's operand.
+ *
+ * Operands: 0 out, 1 x (or dy), 2 w (or x), 3 bias; parameters as window.c's (spatial rank,
+ * kernel, stride, padding, dilation) plus groups at 13. out is contiguous; w must be contiguous
+ * (the JS side makes it so: a weight is small). */
+#include "internal.h"
+#include "window.h"
+
+typedef struct {
+  nnc_arr *x;           /* the image side: x (forward, weight grad) or dx (input grad) */
+  nnc_arr *w;           /* weight [Cout, CinG, ...kernel] (forward, input grad) or dw */
+  nnc_arr *y;           /* the output side: out (forward) or dy (both grads) */
+  const nnc_arr *bias;  /* forward only, may be NULL */
+  axis_t ax[3];
+  int64_t xs[3];        /* spatial strides of x, lifted */
+  int64_t lo[3][64], hi[3][64];
+  int64_t N, Cin, Cout, G, CinG, CoutG, KK, L, inPlane;
+  int direct;           /* 1×1, stride 1, no padding, contiguous planes: no unfolding */
+  int es;
+  int parts;            /* weight grad: accumulators */
+  char *acc;            /* weight grad: parts × Cout·CinG·KK */
+  int rc;
+} conv_job;
+
+/* Rows [c0, c0 + CinG) of image n unfolded into cols [CinG·KK, L] with row pitch ld (>= L: the
+ * images of a block lie side by side). */
+#define UNFOLD(T)                                                                                  \
+  static void unfold_##T(const conv_job *j, int64_t n, int64_t c0, T *cols, int64_t ld) {         \
+    const axis_t *ad = &j->ax[0], *ah = &j->ax[1], *aw = &j->ax[2];                                \
+    const int64_t oH = ah->o, oW = aw->o, L = j->L;                                                \
+    const int64_t sW = aw->s * j->xs[2];                                                           \
+    for (int64_t c = 0; c < j->CinG; c++) {                                                        \
+      const T *xc = (const T *)j->x->data + j->x->off + n * j->x->strides[0] +                     \
+                    (c0 + c) * j->x->strides[1];                                                   \
+      T *o = cols + c * j->KK * ld;                                                                \
+      for (int64_t kd = 0; kd < ad->k; kd++) {                                                     \
+        const int64_t dlo = j->lo[0][kd], dhi = j->hi[0][kd], dS = kd * ad->dil - ad->p;           \
+        for (int64_t kh = 0; kh < ah->k; kh++) {                                                   \
+          const int64_t hlo = j->lo[1][kh], hhi = j->hi[1][kh], hS = kh * ah->dil - ah->p;         \
+          for (int64_t kw = 0; kw < aw->k; kw++, o += ld) {                                        \
+            const int64_t wlo = j->lo[2][kw], whi = j->hi[2][kw], wS = kw * aw->dil - aw->p;       \
+            if (dlo >= dhi || hlo >= hhi || wlo >= whi) {                                          \
+              memset(o, 0, (size_t)L * sizeof(T));                                                 \
+              continue;                                                                            \
+            }                                                                                      \
+            T *r = o;                                                                              \
+            for (int64_t od = 0; od < ad->o; od++) {                                               \
+              if (od < dlo || od >= dhi) {                                                         \
+                memset(r, 0, (size_t)(oH * oW) * sizeof(T));                                       \
+                r += oH * oW;                                                                      \
+                continue;                                                                          \
+              }                                                                                    \
+              const int64_t xd = (od * ad->s + dS) * j->xs[0];                                     \
+              for (int64_t oh = 0; oh < oH; oh++, r += oW) {                                       \
+                if (oh < hlo || oh >= hhi) {                                                       \
+                  memset(r, 0, (size_t)oW * sizeof(T));                                            \
+                  continue;                                                                        \
+                }                                                                                  \
+                for (int64_t w = 0; w < wlo; w++) r[w] = 0;                                        \
+                const T *src = xc + xd + (oh * ah->s + hS) * j->xs[1] + (wlo * aw->s + wS) * j->xs[2]; \
+                if (sW == 1) memcpy(r + wlo, src, (size_t)(whi - wlo) * sizeof(T));                \
+                else                                                                               \
+                  for (int64_t w = wlo; w < whi; w++, src += sW) r[w] = *src;                      \
+                for (int64_t w = whi; w < oW; w++) r[w] = 0;                                       \
+              }                                                                                    \
+            }                                                                                      \
+          }                                                                                        \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+  }
+
+/* The adjoint: cols [CinG·KK, L] (row pitch ld) summed into channels [c0, c0 + CinG) of image n of
+ * x (a contiguous dx), which it zeroes first. */
+#define FOLD(T)                                                                                    \
+  static void fold_##T(const conv_job *j, int64_t n, int64_t c0, const T *cols, int64_t ld) {     \
+    const axis_t *ad = &j->ax[0], *ah = &j->ax[1], *aw = &j->ax[2];                                \
+    const int64_t oH = ah->o, oW = aw->o, H = ah->n, W = aw->n, sW = aw->s, L = j->L;             \
+    T *img = (T *)j->x->data + j->x->off + (n * j->Cin + c0) * j->inPlane;                         \
+    memset(img, 0, (size_t)(j->CinG * j->inPlane) * sizeof(T));                                    \
+    for (int64_t c = 0; c < j->CinG; c++) {                                                        \
+      T *oc = img + c * j->inPlane;                                                                \
+      const T *q0 = cols + c * j->KK * ld;                                                         \
+      for (int64_t kd = 0; kd < ad->k; kd++) {                                                     \
+        const int64_t dS = kd * ad->dil - ad->p;                                                   \
+        for (int64_t kh = 0; kh < ah->k; kh++) {                                                   \
+          const int64_t hS = kh * ah->dil - ah->p;                                                 \
+          for (int64_t kw = 0; kw < aw->k; kw++, q0 += ld) {                                       \
+            const int64_t wlo = j->lo[2][kw], whi = j->hi[2][kw], wS = kw * aw->dil - aw->p;       \
+            for (int64_t od = j->lo[0][kd]; od < j->hi[0][kd]; od++) {                             \
+              const int64_t outD = (od * ad->s + dS) * H * W;                                      \
+              for (int64_t oh = j->lo[1][kh]; oh < j->hi[1][kh]; oh++) {                           \
+                T *p = oc + outD + (oh * ah->s + hS) * W + wlo * sW + wS;                          \
+                const T *q = q0 + (od * oH + oh) * oW + wlo;                                       \
+                if (sW == 1)                                                                       \
+                  for (int64_t w = 0; w < whi - wlo; w++) p[w] += q[w];                            \
+                else                                                                               \
+                  for (int64_t w = 0; w < whi - wlo; w++) p[w * sW] += q[w];                       \
+              }                                                                                    \
+            }                                                                                      \
+          }                                                                                        \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+  }
+
+UNFOLD(float)
+UNFOLD(double)
+FOLD(float)
+FOLD(double)
+
+static int gemm_t(int es, int64_t M, int64_t N, int64_t K, const void *A, int64_t rsa, int64_t csa,
+                  const void *B, int64_t rsb, int64_t csb, void *C, int64_t ldc) {
+  if (es == 4)
+    return nnc_gemm_f32(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, 0);
+  return nnc_gemm_f64(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, 0);
+}
+
+/* Images per GEMM: one when an image has enough output positions, else as many as make about
+ * BLOCK_COLUMNS columns (7×7 maps of a ResNet's last stage: one image gives a 49-column GEMM
+ * that runs at a fraction of the BLAS's speed), side by side in the scratch. */
+#define BLOCK_COLUMNS 384
+
+static int64_t block_of(const conv_job *j, int64_t left) {
+  if (j->direct || j->L >= BLOCK_COLUMNS) return 1;
+  const int64_t b = (BLOCK_COLUMNS + j->L - 1) / j->L;
+  return b < left ? b : left;
+}
+
+/* Images [n0, n0 + B) of group g unfolded side by side: [CinG·KK, B·L]. The image itself (B = 1,
+ * row pitch = its channel stride) when direct. NULL when scratch cannot be had. */
+static const char *columns(const conv_job *j, int64_t n0, int64_t B, int64_t g, int slot, int64_t *ld) {
+  const int64_t c0 = g * j->CinG;
+  if (j->direct) {
+    *ld = j->x->strides[1];
+    return j->x->data + (j->x->off + n0 * j->x->strides[0] + c0 * j->x->strides[1]) * j->es;
+  }
+  *ld = B * j->L;
+  char *cols = nnc_scratch(slot, (size_t)(j->CinG * j->KK * B * j->L) * (size_t)j->es);
+  if (!cols) return NULL;
+  for (int64_t i = 0; i < B; i++) {
+    if (j->es == 4) unfold_float(j, n0 + i, c0, (float *)cols + i * j->L, B * j->L);
+    else unfold_double(j, n0 + i, c0, (double *)cols + i * j->L, B * j->L);
+  }
+  return cols;
+}
+
+/* The [CoutG, L] block of group g of image n of a [N, Cout, ...] array. */
+static char *out_block(const conv_job *j, const nnc_arr *a, int64_t n, int64_t g) {
+  return a->data + (a->off + (n * j->Cout + g * j->CoutG) * j->L) * j->es;
+}
+
+/* Copies group g of images [n0, n0 + B) between the NCHW array a and a [CoutG, B·L] block. */
+static void gather_block(const conv_job *j, const nnc_arr *a, int64_t n0, int64_t B, int64_t g,
+                         char *block, int to_block) {
+  const int64_t L = j->L, es = j->es;
+  for (int64_t i = 0; i < B; i++) {
+    char *img = out_block(j, a, n0 + i, g);
+    for (int64_t co = 0; co < j->CoutG; co++) {
+      char *b = block + (co * B * L + i * L) * es, *m = img + co * L * es;
+      if (to_block) memcpy(b, m, (size_t)(L * es));
+      else memcpy(m, b, (size_t)(L * es));
+    }
+  }
+}
+
+/* ---------------- forward ---------------- */
+
+static void add_bias(const conv_job *j, char *out, int64_t g) {
+  for (int64_t co = 0; co < j->CoutG; co++) {
+    const int64_t bi = j->bias->off + (g * j->CoutG + co) * j->bias->strides[0];
+    if (j->es == 4) {
+      const float v = ((const float *)j->bias->data)[bi];
+      float *r = (float *)out + co * j->L;
+      for (int64_t l = 0; l < j->L; l++) r[l] += v;
+    } else {
+      const double v = ((const double *)j->bias->data)[bi];
+      double *r = (double *)out + co * j->L;
+      for (int64_t l = 0; l < j->L; l++) r[l] += v;
+    }
+  }
+}
+
+static void forward_task(void *ctx, int64_t b, int64_t e) {
+  conv_job *j = ctx;
+  const int es = j->es;
+  const int64_t KW = j->CinG * j->KK; /* weight row length */
+  for (int64_t n = b; n < e;) {
+    const int64_t B = block_of(j, e - n);
+    for (int64_t g = 0; g < j->G; g++) {
+      int64_t ld;
+      const char *cols = columns(j, n, B, g, 0, &ld);
+      char *tmp = B > 1 ? nnc_scratch(1, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
+      if (!cols || (B > 1 && !tmp)) {
+        j->rc = NNC_E_NOMEM;
+        return;
+      }
+      const char *w = j->w->data + (j->w->off + g * j->CoutG * KW) * es;
+      char *dst = B > 1 ? tmp : out_block(j, j->y, n, g);
+      int rc = gemm_t(es, j->CoutG, B * j->L, KW, w, KW, 1, cols, ld, 1, dst, B * j->L);
+      if (rc) j->rc = rc;
+      if (B > 1) gather_block(j, j->y, n, B, g, tmp, 0);
+      if (j->bias)
+        for (int64_t i = 0; i < B; i++) add_bias(j, out_block(j, j->y, n + i, g), g);
+    }
+    n += B;
+  }
+}
+
+/* ---------------- gradient for the input ---------------- */
+
+static void input_grad_task(void *ctx, int64_t b, int64_t e) {
+  conv_job *j = ctx;
+  const int es = j->es;
+  const int64_t KW = j->CinG * j->KK;
+  for (int64_t n = b; n < e;) {
+    const int64_t B = block_of(j, e - n);
+    for (int64_t g = 0; g < j->G; g++) {
+      const char *w = j->w->data + (j->w->off + g * j->CoutG * KW) * es;
+      int rc;
+      if (j->direct) {
+        /* dx[n, group] = w_gᵀ · dy[n, group]: [CinG, L] */
+        char *dx = j->x->data + (j->x->off + (n * j->Cin + g * j->CinG) * j->L) * es;
+        rc = gemm_t(es, KW, j->L, j->CoutG, w, 1, KW, out_block(j, j->y, n, g), j->L, 1, dx, j->L);
+      } else {
+        char *cols = nnc_scratch(0, (size_t)(KW * B * j->L) * (size_t)es);
+        char *dyb = B > 1 ? nnc_scratch(2, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
+        if (!cols || (B > 1 && !dyb)) {
+          j->rc = NNC_E_NOMEM;
+          return;
+        }
+        const char *dy = out_block(j, j->y, n, g);
+        if (B > 1) {
+          gather_block(j, j->y, n, B, g, dyb, 1);
+          dy = dyb;
+        }
+        const int64_t ld = B * j->L;
+        rc = gemm_t(es, KW, ld, j->CoutG, w, 1, KW, dy, ld, 1, cols, ld);
+        for (int64_t i = 0; i < B; i++) {
+          if (es == 4) fold_float(j, n + i, g * j->CinG, (const float *)cols + i * j->L, ld);
+          else fold_double(j, n + i, g * j->CinG, (const double *)cols + i * j->L, ld);
+        }
+      }
+      if (rc) j->rc = rc;
+    }
+    n += B;
+  }
+}
+
+/* ---------------- gradient for the weight ---------------- */
+
+/* Part p of the images sums Σ dy[n, group] · cols[n, group]ᵀ into its own accumulator. */
+static void weight_grad_task(void *ctx, int64_t b, int64_t e) {
+  conv_job *j = ctx;
+  const int es = j->es;
+  const int64_t KW = j->CinG * j->KK, wsize = j->Cout * KW;
+  for (int64_t p = b; p < e; p++) {
+    const int64_t n0 = j->N * p / j->parts, n1 = j->N * (p + 1) / j->parts;
+    char *acc = j->acc + p * wsize * es;
+    char *tmp = nnc_scratch(1, (size_t)(j->CoutG * KW) * (size_t)es);
+    if (!tmp) {
+      j->rc = NNC_E_NOMEM;
+      return;
+    }
+    for (int64_t n = n0; n < n1;) {
+      const int64_t B = block_of(j, n1 - n);
+      for (int64_t g = 0; g < j->G; g++) {
+        int64_t ld;
+        const char *cols = columns(j, n, B, g, 0, &ld);
+        char *dyb = B > 1 ? nnc_scratch(2, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
+        if (!cols || (B > 1 && !dyb)) {
+          j->rc = NNC_E_NOMEM;
+          return;
+        }
+        const char *dy = out_block(j, j->y, n, g);
+        if (B > 1) {
+          gather_block(j, j->y, n, B, g, dyb, 1);
+          dy = dyb;
+        }
+        char *dst = acc + g * j->CoutG * KW * es;
+        /* The part's first block writes its accumulator, later ones add to it. */
+        char *into = n == n0 ? dst : tmp;
+        int rc = gemm_t(es, j->CoutG, KW, B * j->L, dy, B * j->L, 1, cols, 1, ld, into, KW);
+        if (rc) j->rc = rc;
+        if (into == dst) continue;
+        const int64_t m = j->CoutG * KW;
+        if (es == 4)
+          for (int64_t i = 0; i < m; i++) ((float *)dst)[i] += ((const float *)tmp)[i];
+        else
+          for (int64_t i = 0; i < m; i++) ((double *)dst)[i] += ((const double *)tmp)[i];
+      }
+      n += B;
+    }
+  }
+}
+
+/* ---------------- set-up ---------------- */
+
+/* Validates the three (or four) operands and fills the job. `img` is the [N, Cin, ...spatial]
+ * operand, `wt` the [Cout, CinG, ...kernel] one, `oy` the [N, Cout, ...outSpatial] one. */
+static int setup(const char *op, const double *desc, nnc_arr *img, nnc_arr *wt, nnc_arr *oy,
+                 conv_job *j) {
+  geo_t g;
+  int64_t groups;
+  int rc;
+  if ((rc = read_geometry(desc, op, &g)) ||
+      (rc = nnc_param(desc, 13, 1, (int64_t)1 << 31, op, "groups", &groups)) ||
+      (rc = check_window_operand(op, img, g.d, "input")) ||
+      (rc = check_window_operand(op, oy, g.d, "output")) ||
+      (rc = check_window_operand(op, wt, g.d, "weight")) ||
+      (rc = nnc_require_dtype(wt, img->dtype, op, "weight")) ||
+      (rc = nnc_require_dtype(oy, img->dtype, op, "output")) ||
+      (rc = nnc_require_contiguous(wt, op, "weight")))
+    return rc;
+  if (img->dtype == NNC_I32) return nnc_fail(NNC_E_UNSUPPORTED, "%s: int32 is not supported", op);
+  for (int i = 0; i < g.d; i++) {
+    if (g.kernel[i] > 64) return nnc_fail(NNC_E_UNSUPPORTED, "%s: kernels above 64 taps", op);
+    if (wt->shape[2 + i] != g.kernel[i])
+      return nnc_fail(NNC_E_ARG, "%s: weight's kernel extent %lld differs from the geometry's %lld", op,
+                      (long long)wt->shape[2 + i], (long long)g.kernel[i]);
+  }
+  int64_t outSp[3], KK, L;
+  if ((rc = unfold_geometry(op, &g, img->shape + 2, outSp, &KK, &L))) return rc;
+  j->N = img->shape[0], j->Cin = img->shape[1], j->Cout = wt->shape[0], j->G = groups;
+  j->CinG = wt->shape[1];
+  if (j->Cin != j->CinG * groups || j->Cout % groups != 0)
+    return nnc_fail(NNC_E_ARG, "%s: input channels %lld and weight [%lld, %lld, ...] do not fit groups=%lld", op,
+                    (long long)j->Cin, (long long)j->Cout, (long long)j->CinG, (long long)groups);
+  j->CoutG = j->Cout / groups;
+  if (oy->shape[0] != j->N || oy->shape[1] != j->Cout)
+    return nnc_fail(NNC_E_ARG, "%s: output must be [%lld, %lld, ...], got [%lld, %lld, ...]", op, (long long)j->N,
+                    (long long)j->Cout, (long long)oy->shape[0], (long long)oy->shape[1]);
+  for (int i = 0; i < g.d; i++)
+    if (oy->shape[2 + i] != outSp[i])
+      return nnc_fail(NNC_E_ARG, "%s: output spatial extent %lld differs from the geometry's %lld", op,
+                      (long long)oy->shape[2 + i], (long long)outSp[i]);
+  j->KK = KK, j->L = L, j->es = (int)nnc_elsize(img->dtype);
+  j->inPlane = 1;
+  for (int i = 0; i < g.d; i++) j->inPlane *= img->shape[2 + i];
+  lift(&g, img->shape + 2, outSp, j->ax);
+  spatial_strides(img, g.d, j->xs);
+  for (int i = 0; i < 3; i++) tap_ranges(&j->ax[i], j->lo[i], j->hi[i]);
+  /* Direct: every tap is the identity and the spatial axes of a channel are one contiguous run. */
+  int direct = KK == 1;
+  for (int i = 0; i < g.d; i++)
+    if (g.stride[i] != 1 || g.padding[i] != 0) direct = 0;
+  int64_t run = 1;
+  for (int i = g.d - 1; i >= 0 && direct; i--) {
+    if (img->shape[2 + i] != 1 && img->strides[2 + i] != run) direct = 0;
+    run *= img->shape[2 + i];
+  }
+  j->direct = direct;
+  j->x = img, j->w = wt, j->y = oy;
+  return NNC_OK;
+}
+
+/* Images per thread: whole images in parallel when there are enough of them; otherwise one after
+ * the other, each GEMM using every thread. */
+static void run_images(conv_job *j, nnc_task_fn fn) {
+  if (j->N >= 2 && nnc_threads() > 1) nnc_parallel_for(j->N, 1, fn, j);
+  else fn(j, 0, j->N);
+}
+
+int32_t nnc_conv(const double *desc, int32_t desc_bytes, void *out, const void *x, const void *w,
+                 const void *bias) {
+  static const char *op = "conv";
+  nnc_arr o, a, k, b;
+  conv_job j = {0};
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, out, "conv: out", &o)) ||
+      (rc = nnc_parse(desc, 1, x, "conv: x", &a)) || (rc = nnc_parse(desc, 2, w, "conv: weight", &k)) ||
+      (rc = nnc_require_contiguous(&o, op, "out")) || (rc = setup(op, desc, &a, &k, &o, &j)))
+    return rc;
+  if (bias) {
+    if ((rc = nnc_parse(desc, 3, bias, "conv: bias", &b)) || (rc = nnc_require_dtype(&b, a.dtype, op, "bias")))
+      return rc;
+    if (b.ndim != 1 || b.shape[0] != j.Cout)
+      return nnc_fail(NNC_E_ARG, "conv: bias must have shape [%lld]", (long long)j.Cout);
+    j.bias = &b;
+  }
+  if (o.size == 0) return NNC_OK;
+  nnc_ensure_init();
+  run_images(&j, forward_task);
+  return j.rc;
+}
+
+int32_t nnc_conv_input_grad(const double *desc, int32_t desc_bytes, void *dx, const void *dy,
+                            const void *w) {
+  static const char *op = "convInputGrad";
+  nnc_arr o, d, k;
+  conv_job j = {0};
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, dx, "convInputGrad: dx", &o)) ||
+      (rc = nnc_parse(desc, 1, dy, "convInputGrad: dy", &d)) ||
+      (rc = nnc_parse(desc, 2, w, "convInputGrad: weight", &k)) ||
+      (rc = nnc_require_contiguous(&o, op, "dx")) || (rc = nnc_require_contiguous(&d, op, "dy")) ||
+      (rc = setup(op, desc, &o, &k, &d, &j)))
+    return rc;
+  if (o.size == 0) return NNC_OK;
+  nnc_ensure_init();
+  if (d.size == 0 || j.CoutG == 0) {
+    memset(o.data + o.off * j.es, 0, (size_t)o.size * (size_t)j.es);
+    return NNC_OK;
+  }
+  run_images(&j, input_grad_task);
+  return j.rc;
+}
+
+int32_t nnc_conv_weight_grad(const double *desc, int32_t desc_bytes, void *dw, const void *dy,
+                             const void *x) {
+  static const char *op = "convWeightGrad";
+  nnc_arr o, d, a;
+  conv_job j = {0};
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, dw, "convWeightGrad: dw", &o)) ||
+      (rc = nnc_parse(desc, 1, dy, "convWeightGrad: dy", &d)) ||
+      (rc = nnc_parse(desc, 2, x, "convWeightGrad: x", &a)) ||
+      (rc = nnc_require_contiguous(&d, op, "dy")) || (rc = setup(op, desc, &a, &o, &d, &j)))
+    return rc;
+  if (o.size == 0) return NNC_OK;
+  nnc_ensure_init();
+  const size_t wbytes = (size_t)o.size * (size_t)j.es;
+  if (j.N == 0 || j.L == 0) {
+    memset(o.data + o.off * j.es, 0, wbytes);
+    return NNC_OK;
+  }
+  const int T = nnc_threads();
+  j.parts = (int)(j.N < T ? j.N : T);
+  /* One part: straight into dw; several: each into memory of its own, summed at the end. */
+  char *extra = j.parts > 1 ? nnc_alloc(wbytes * (size_t)j.parts) : NULL;
+  if (j.parts > 1 && !extra) return NNC_E_NOMEM;
+  j.acc = j.parts > 1 ? extra : o.data + o.off * j.es;
+  if (j.parts > 1) nnc_parallel_for(j.parts, 1, weight_grad_task, &j);
+  else weight_grad_task(&j, 0, 1);
+  if (j.parts > 1) {
+    const int64_t m = o.size;
+    if (j.es == 4) {
+      float *dst = (float *)o.data + o.off;
+      const float *src = (const float *)extra;
+      for (int64_t i = 0; i < m; i++) {
+        float s = src[i];
+        for (int p = 1; p < j.parts; p++) s += src[p * m + i];
+        dst[i] = s;
+      }
+    } else {
+      double *dst = (double *)o.data + o.off;
+      const double *src = (const double *)extra;
+      for (int64_t i = 0; i < m; i++) {
+        double s = src[i];
+        for (int p = 1; p < j.parts; p++) s += src[p * m + i];
+        dst[i] = s;
+      }
+    }
+  }
+  nnc_free(extra);
+  return j.rc;
+}

@@ -1,0 +1,249 @@
+/**
+ * Convolution (PyTorch's cross-correlation over 1–3 spatial dimensions, with stride, padding,
+ * dilation and groups) and its two gradients, as single kernels of the backend:
+ * {@link convolution}, {@link convolutionInputGrad} (= the transposed convolution) and
+ * {@link convolutionWeightGrad}. The native backend runs them image by image without unfolding the
+ * whole batch; `@nnc/autograd`'s `conv1d/2d/3d` are built on them.
+ *
+ * @module
+ */
+import type { WindowGeometry } from "./backend.ts";
+import { allocTyped, isFloat } from "./dtype.ts";
+import { NDArray, Storage } from "./ndarray.ts";
+import { getBackend } from "./registry.ts";
+import { fmtShape, sizeOf } from "./shape.ts";
+import { checkNDArray, checkOptions, describe } from "./check.ts";
+import { contiguous } from "./copy.ts";
+import { outputSizes, type SpatialOption, spatialOption } from "./_window.ts";
+
+/**
+ * Options of {@link convolution} and its gradients: one number for every spatial dimension or one
+ * per dimension; `groups` splits the channels into independent groups.
+ *
+ * @example
+ * ```ts
+ * import type { ConvolutionOptions } from "@nnc/tensor";
+ * const same3x3: ConvolutionOptions = { padding: 1 };
+ * const depthwise: ConvolutionOptions = { padding: 1, groups: 32 };
+ * ```
+ */
+export interface ConvolutionOptions {
+  /** Step between windows. Default 1. */
+  stride?: SpatialOption;
+  /** Zero padding on both sides. Default 0. */
+  padding?: SpatialOption;
+  /** Spacing between kernel taps. Default 1. */
+  dilation?: SpatialOption;
+  /** Channel groups; input and output channels must divide by it. Default 1. */
+  groups?: number;
+}
+
+interface Resolved {
+  g: WindowGeometry;
+  groups: number;
+}
+
+function resolve(
+  options: ConvolutionOptions,
+  weightShape: readonly number[],
+  op: string,
+): Resolved {
+  checkOptions(options, op);
+  const d = weightShape.length - 2;
+  const groups = options.groups ?? 1;
+  if (typeof groups !== "number" || !Number.isSafeInteger(groups) || groups < 1) {
+    throw new RangeError(`${op}: groups must be a positive integer, got ${describe(groups)}`);
+  }
+  return {
+    g: {
+      kernel: weightShape.slice(2),
+      stride: spatialOption(options.stride, 1, d, 1, op, "stride"),
+      padding: spatialOption(options.padding, 0, d, 0, op, "padding"),
+      dilation: spatialOption(options.dilation, 1, d, 1, op, "dilation"),
+    },
+    groups,
+  };
+}
+
+function checkShape(shape: unknown, op: string, name: string): number[] {
+  if (
+    !Array.isArray(shape) || shape.length < 3 || shape.length > 5 ||
+    shape.some((d) => !Number.isSafeInteger(d) || d < 0)
+  ) {
+    throw new RangeError(
+      `${op}: ${name} must be [N, C, ...1-3 spatial] of non-negative integers, got ${
+        describe(shape)
+      }`,
+    );
+  }
+  return [...shape];
+}
+
+/** Checks input `[N, Cin, ...]`, weight `[Cout, Cin/groups, ...kernel]` and returns the output shape. */
+function outputShape(
+  inputShape: readonly number[],
+  weightShape: readonly number[],
+  r: Resolved,
+  op: string,
+): number[] {
+  const d = inputShape.length - 2;
+  if (d < 1 || d > 3 || weightShape.length !== d + 2) {
+    throw new RangeError(
+      `${op}: expected input [N, C, ...spatial] (1-3 spatial dimensions) and weight [Cout, Cin/groups, ...kernel] of the same rank, got ${
+        fmtShape(inputShape)
+      } and ${fmtShape(weightShape)}`,
+    );
+  }
+  const [, cin] = inputShape, [cout, cinG] = weightShape;
+  if (cin !== cinG * r.groups || cout % r.groups !== 0) {
+    throw new RangeError(
+      `${op}: input ${fmtShape(inputShape)} and weight ${
+        fmtShape(weightShape)
+      } do not fit groups=${r.groups} (need Cin = ${cinG}·${r.groups} and Cout divisible by ${r.groups})`,
+    );
+  }
+  if (weightShape.slice(2).some((k) => k < 1) || inputShape.slice(2).some((n) => n < 1)) {
+    throw new RangeError(
+      `${op}: kernel and spatial extents must be positive, got input ${
+        fmtShape(inputShape)
+      } and weight ${fmtShape(weightShape)}`,
+    );
+  }
+  return [inputShape[0], cout, ...outputSizes(inputShape.slice(2), r.g, false, op)];
+}
+
+function checkFloat(a: NDArray, op: string, name: string): void {
+  if (!isFloat(a.dtype)) {
+    throw new TypeError(`${op}: ${name} must be float32 or float64, got ${a.dtype}`);
+  }
+}
+
+function checkSameDType(a: NDArray, b: NDArray, op: string, names: string): void {
+  if (a.dtype !== b.dtype) {
+    throw new TypeError(`${op}: ${names} must share a dtype, got ${a.dtype} and ${b.dtype}`);
+  }
+}
+
+function empty(like: NDArray, shape: number[]): NDArray {
+  return new NDArray(new Storage(allocTyped(like.dtype, sizeOf(shape))), shape);
+}
+
+/**
+ * Convolution of `x` `[N, Cin, ...spatial]` with `weight` `[Cout, Cin/groups, ...kernel]` plus
+ * `bias` `[Cout]`: `[N, Cout, ...outSpatial]`, PyTorch's `conv1d/2d/3d` (a cross-correlation).
+ *
+ * @example
+ * ```ts
+ * import { convolution, NDArray } from "@nnc/tensor";
+ * const x = NDArray.fromTyped(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), [1, 1, 3, 3]);
+ * const w = NDArray.fromTyped(new Float32Array([1, 0, 0, 1]), [1, 1, 2, 2]);
+ * const y = convolution(x, w, null);
+ * console.assert(y.shape.join() === "1,1,2,2" && y.toArray().toString() === "6,8,12,14");
+ * ```
+ */
+export function convolution(
+  x: NDArray,
+  weight: NDArray,
+  bias: NDArray | null = null,
+  options: ConvolutionOptions = {},
+): NDArray {
+  const op = "convolution";
+  checkNDArray(x, op, "x");
+  checkNDArray(weight, op, "weight");
+  checkFloat(x, op, "x");
+  checkSameDType(x, weight, op, "x and weight");
+  const r = resolve(options, weight.shape, op);
+  const shape = outputShape(x.shape, weight.shape, r, op);
+  if (bias !== null) {
+    checkNDArray(bias, op, "bias");
+    checkSameDType(x, bias, op, "x and bias");
+    if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
+      throw new RangeError(
+        `${op}: bias must have shape [${weight.shape[0]}], got ${fmtShape(bias.shape)}`,
+      );
+    }
+  }
+  const out = empty(x, shape);
+  if (out.size > 0) getBackend().conv(out, x, contiguous(weight), bias, r.g, r.groups);
+  return out;
+}
+
+/**
+ * The gradient of {@link convolution} for its input (PyTorch's `conv2d_input`, the transposed
+ * convolution): `dy` `[N, Cout, ...outSpatial]` and `weight` back to `inputShape` `[N, Cin, ...]`.
+ * `inputShape` is needed because with stride > 1 several input sizes give the same output size.
+ *
+ * @example
+ * ```ts
+ * import { convolutionInputGrad, NDArray } from "@nnc/tensor";
+ * const dy = NDArray.fromTyped(new Float32Array([1, 1, 1]), [1, 1, 3]);
+ * const w = NDArray.fromTyped(new Float32Array([1, -1]), [1, 1, 2]);
+ * console.assert(convolutionInputGrad(dy, w, [1, 1, 4]).toArray().toString() === "1,0,0,-1");
+ * ```
+ */
+export function convolutionInputGrad(
+  dy: NDArray,
+  weight: NDArray,
+  inputShape: readonly number[],
+  options: ConvolutionOptions = {},
+): NDArray {
+  const op = "convolutionInputGrad";
+  checkNDArray(dy, op, "dy");
+  checkNDArray(weight, op, "weight");
+  checkFloat(dy, op, "dy");
+  checkSameDType(dy, weight, op, "dy and weight");
+  const shape = checkShape(inputShape, op, "inputShape");
+  const r = resolve(options, weight.shape, op);
+  const expected = outputShape(shape, weight.shape, r, op);
+  if (fmtShape(expected) !== fmtShape(dy.shape)) {
+    throw new RangeError(
+      `${op}: dy must have shape ${fmtShape(expected)} for input ${fmtShape(shape)}, got ${
+        fmtShape(dy.shape)
+      }`,
+    );
+  }
+  const dx = empty(dy, shape);
+  if (dx.size > 0) {
+    getBackend().convInputGrad(dx, contiguous(dy), contiguous(weight), r.g, r.groups);
+  }
+  return dx;
+}
+
+/**
+ * The gradient of {@link convolution} for its weight (PyTorch's `conv2d_weight`): `dy`
+ * `[N, Cout, ...outSpatial]` against `x` `[N, Cin, ...spatial]`, summed over the batch, as an array
+ * of `weightShape` `[Cout, Cin/groups, ...kernel]`.
+ *
+ * @example
+ * ```ts
+ * import { convolutionWeightGrad, NDArray } from "@nnc/tensor";
+ * const dy = NDArray.fromTyped(new Float32Array([1, 1, 1]), [1, 1, 3]);
+ * const x = NDArray.fromTyped(new Float32Array([1, 2, 3, 4]), [1, 1, 4]);
+ * console.assert(convolutionWeightGrad(dy, x, [1, 1, 2]).toArray().toString() === "6,9");
+ * ```
+ */
+export function convolutionWeightGrad(
+  dy: NDArray,
+  x: NDArray,
+  weightShape: readonly number[],
+  options: ConvolutionOptions = {},
+): NDArray {
+  const op = "convolutionWeightGrad";
+  checkNDArray(dy, op, "dy");
+  checkNDArray(x, op, "x");
+  checkFloat(dy, op, "dy");
+  checkSameDType(dy, x, op, "dy and x");
+  const shape = checkShape(weightShape, op, "weightShape");
+  const r = resolve(options, shape, op);
+  const expected = outputShape(x.shape, shape, r, op);
+  if (fmtShape(expected) !== fmtShape(dy.shape)) {
+    throw new RangeError(
+      `${op}: dy must have shape ${fmtShape(expected)} for x ${fmtShape(x.shape)}, got ${
+        fmtShape(dy.shape)
+      }`,
+    );
+  }
+  const dw = empty(dy, shape);
+  if (dw.size > 0) getBackend().convWeightGrad(dw, contiguous(dy), x, r.g, r.groups);
+  return dw;
+}

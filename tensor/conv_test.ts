@@ -1,0 +1,185 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  add,
+  concat,
+  convolution,
+  convolutionInputGrad,
+  convolutionWeightGrad,
+  im2col,
+  matmul,
+  NDArray,
+  randn,
+  Rng,
+  sum,
+} from "./mod.ts";
+import { mul } from "./elementwise.ts";
+
+/** The definition: unfold each group, multiply by the group's weight rows, add the bias. */
+function reference(
+  x: NDArray,
+  w: NDArray,
+  bias: NDArray | null,
+  o: { stride: number[]; padding: number[]; dilation: number[]; groups: number },
+): NDArray {
+  const [Cout, CinG] = w.shape, G = o.groups;
+  const kernel = w.shape.slice(2);
+  const KK = kernel.reduce((a, b) => a * b, 1);
+  const parts: NDArray[] = [];
+  for (let g = 0; g < G; g++) {
+    const xg = x.slice(null, { start: g * CinG, stop: (g + 1) * CinG });
+    const cols = im2col(xg, { kernel, stride: o.stride, padding: o.padding, dilation: o.dilation });
+    const wg = w.slice({ start: (g * Cout) / G, stop: ((g + 1) * Cout) / G }).reshape([
+      Cout / G,
+      CinG * KK,
+    ]);
+    parts.push(matmul(wg, cols));
+  }
+  let y = concat(parts, 1);
+  if (bias !== null) y = add(y, bias.reshape([1, Cout, 1]));
+  return y;
+}
+
+function fromTyped(d: Float64Array, shape: number[]): NDArray {
+  return NDArray.fromTyped(d, shape);
+}
+
+const close = (a: NDArray, b: NDArray, tol = 1e-10) => {
+  assert.deepEqual(a.shape, b.shape);
+  const x = a.contiguous().data, y = b.contiguous().data;
+  for (let i = 0; i < x.length; i++) {
+    assert.ok(
+      Math.abs(x[i] - y[i]) <= tol * (1 + Math.abs(y[i])),
+      `element ${i}: ${x[i]} vs ${y[i]}`,
+    );
+  }
+};
+
+const geometry = fc.record({
+  d: fc.integer({ min: 1, max: 3 }),
+  groups: fc.constantFrom(1, 1, 2, 3),
+  cinG: fc.integer({ min: 1, max: 3 }),
+  coutG: fc.integer({ min: 1, max: 3 }),
+  n: fc.integer({ min: 1, max: 3 }),
+  k: fc.integer({ min: 1, max: 3 }),
+  stride: fc.integer({ min: 1, max: 2 }),
+  padding: fc.integer({ min: 0, max: 1 }),
+  dilation: fc.integer({ min: 1, max: 2 }),
+  size: fc.integer({ min: 3, max: 6 }),
+  bias: fc.boolean(),
+  seed: fc.integer({ min: 0, max: 1 << 20 }),
+}).filter((p) => p.size + 2 * p.padding >= p.dilation * (p.k - 1) + 1);
+
+Deno.test("convolution equals unfold + matmul per group (plus bias), 1-3 spatial dimensions", () => {
+  fc.assert(
+    fc.property(geometry, (p) => {
+      const rng = new Rng(p.seed);
+      const spatial = new Array<number>(p.d).fill(p.size);
+      const x = randn([p.n, p.cinG * p.groups, ...spatial], { dtype: "float64", rng });
+      const w = randn([p.coutG * p.groups, p.cinG, ...spatial.map(() => p.k)], {
+        dtype: "float64",
+        rng,
+      });
+      const b = p.bias ? randn([p.coutG * p.groups], { dtype: "float64", rng }) : null;
+      const o = {
+        stride: spatial.map(() => p.stride),
+        padding: spatial.map(() => p.padding),
+        dilation: spatial.map(() => p.dilation),
+        groups: p.groups,
+      };
+      const y = convolution(x, w, b, o);
+      const want = reference(x, w, b, o);
+      close(y.reshape(want.shape), want);
+    }),
+    { numRuns: 60 },
+  );
+});
+
+Deno.test("convolution's gradients are its adjoints: <dy, x⋆w> = <dx(dy, w), x> = <dw(dy, x), w>", () => {
+  fc.assert(
+    fc.property(geometry, (p) => {
+      const rng = new Rng(p.seed);
+      const spatial = new Array<number>(p.d).fill(p.size);
+      const x = randn([p.n, p.cinG * p.groups, ...spatial], { dtype: "float64", rng });
+      const wShape = [p.coutG * p.groups, p.cinG, ...spatial.map(() => p.k)];
+      const w = randn(wShape, { dtype: "float64", rng });
+      const o = {
+        stride: p.stride,
+        padding: p.padding,
+        dilation: p.dilation,
+        groups: p.groups,
+      };
+      const y = convolution(x, w, null, o);
+      const dy = randn(y.shape, { dtype: "float64", rng });
+      const lhs = sum(mul(dy, y)).item();
+      const viaX = sum(mul(convolutionInputGrad(dy, w, x.shape, o), x)).item();
+      const viaW = sum(mul(convolutionWeightGrad(dy, x, wShape, o), w)).item();
+      const tol = 1e-9 * (1 + Math.abs(lhs));
+      assert.ok(Math.abs(viaX - lhs) <= tol, `input grad: ${viaX} vs ${lhs}`);
+      assert.ok(Math.abs(viaW - lhs) <= tol, `weight grad: ${viaW} vs ${lhs}`);
+    }),
+    { numRuns: 60 },
+  );
+});
+
+Deno.test("convolution: a 3×3 kernel on a 4×4 image, exact values (float32), strided input", () => {
+  // x = 1..16 row-major, w = [[1,0,-1],[2,0,-2],[1,0,-1]] (Sobel), padding 1; values from PyTorch
+  // 1.13 (F.conv2d(x, w, padding=1)); inside, x[i, j-1] - x[i, j+1] = -2 weighted 1+2+1 gives -8.
+  const x = fromTyped(new Float64Array(16).map((_, i) => i + 1), [1, 1, 4, 4]).astype("float32");
+  const w = fromTyped(new Float64Array([1, 0, -1, 2, 0, -2, 1, 0, -1]), [1, 1, 3, 3]).astype(
+    "float32",
+  );
+  const y = convolution(x, w, null, { padding: 1 });
+  assert.deepEqual(
+    [...y.data],
+    [-10, -6, -6, 13, -24, -8, -8, 28, -40, -8, -8, 44, -38, -6, -6, 41],
+  );
+  // The same through a transposed (non-contiguous) input: the transposed kernel on xᵀ gives yᵀ.
+  const yt = convolution(x.permute([0, 1, 3, 2]), w.permute([0, 1, 3, 2]), null, { padding: 1 });
+  assert.deepEqual([...yt.permute([0, 1, 3, 2]).contiguous().data], [...y.data]);
+});
+
+Deno.test("convolution and its gradients check their arguments", () => {
+  const x = randn([1, 2, 5, 5]), w = randn([4, 2, 3, 3]);
+  assert.throws(
+    () => convolution(x, w.astype("float64")),
+    /^TypeError: convolution: x and weight must share a dtype/,
+  );
+  assert.throws(
+    () => convolution(x.astype("int32"), w.astype("int32")),
+    /^TypeError: convolution: x must be float32 or float64/,
+  );
+  assert.throws(
+    () => convolution(x, w, null, { groups: 2 }),
+    /^RangeError: convolution: input \[1, 2, 5, 5\] and weight \[4, 2, 3, 3\] do not fit groups=2/,
+  );
+  assert.throws(
+    () => convolution(x, w, randn([3])),
+    /^RangeError: convolution: bias must have shape \[4\], got \[3\]/,
+  );
+  assert.throws(
+    () => convolution(x, w, null, { groups: 0 }),
+    /^RangeError: convolution: groups must be a positive integer/,
+  );
+  assert.throws(
+    () => convolution(x, randn([4, 2, 7, 7])),
+    /^RangeError: convolution: window of size 7/,
+  );
+  const dy = randn([1, 4, 3, 3]);
+  assert.throws(
+    () => convolutionInputGrad(dy, w, [1, 2, 6, 6]),
+    /^RangeError: convolutionInputGrad: dy must have shape \[1, 4, 4, 4\] for input \[1, 2, 6, 6\], got \[1, 4, 3, 3\]/,
+  );
+  assert.throws(
+    () => convolutionInputGrad(dy, w, [1, 2] as never),
+    /^RangeError: convolutionInputGrad: inputShape must be \[N, C, \.\.\.1-3 spatial\]/,
+  );
+  assert.throws(
+    () => convolutionWeightGrad(dy, x, [4, 2, 2, 2]),
+    /^RangeError: convolutionWeightGrad: dy must have shape \[1, 4, 4, 4\]/,
+  );
+  // With stride 2 both 5×5 and 6×6 inputs give 3×3 outputs: inputShape picks one.
+  const dx5 = convolutionInputGrad(dy, w, [1, 2, 5, 5], { stride: 2, padding: 1 });
+  const dx6 = convolutionInputGrad(dy, w, [1, 2, 6, 6], { stride: 2, padding: 1 });
+  assert.deepEqual([dx5.shape, dx6.shape], [[1, 2, 5, 5], [1, 2, 6, 6]]);
+});
