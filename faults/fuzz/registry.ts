@@ -251,6 +251,7 @@ const CHECKS: Record<string, FuzzEntry> = Object.fromEntries([
     { opArg: 1, strictWhen: wellFormed(1, 5) },
   ]),
   ["tensor:checkIntTuple", { opArg: 2, strictWhen: wellFormed(2, 6) }],
+  ["tensor:checkIndexList", { opArg: 2, strictWhen: wellFormed(2, 5) }],
   ...["normalizeAxis", "normalizeAxes", "broadcastShapes"].map((n) => [
     `tensor:${n}`,
     { opArg: 2, strictWhen: (args: unknown[]) => typeof args[2] === "string" && args[2] !== "" },
@@ -483,7 +484,6 @@ export const KNOWN_VIOLATIONS: string[] = [
   "layers:init.xavierUniform", // {namesAnotherOp:7}
   "layers:init.zeros", // {namesAnotherOp:8}
   "layers:maxout", // {unnamed:1}
-  "layers:normalizedAdjacency", // {namesAnotherOp:200}
   "layers:selfAttention", // {namesAnotherOp:2} causal, 0 tokens: max() names itself
   "models/classical:countSeparableDichotomies", // {unnamed:2}
   "models/classical:isLinearlySeparable", // {unnamed:1}
@@ -492,17 +492,11 @@ export const KNOWN_VIOLATIONS: string[] = [
   "models/gnn:voxelCnn", // {namesAnotherOp:18,unnamed:6}
   "models/rnn:detachState", // {unnamed:74}
   "models/unsupervised:lloyd", // {unnamed:1}
-  "plot:confusionMatrixChartSpec", // {namesAnotherOp:186}
   "plot:contourChart", // {unnamed:1}
-  "plot:contourChartSpec", // {namesAnotherOp:196,unnamed:1}
-  "plot:heatmapChartSpec", // {namesAnotherOp:186}
-  "plot:histogramChartSpec", // {namesAnotherOp:152}
-  "plot:xyChartSpec", // {namesAnotherOp:170}
   "tensor:argmax", // {namesAnotherOp:3}
   "tensor:argmin", // {namesAnotherOp:3}
   "tensor:astype", // {unnamed:2}
   "tensor:checkDType", // {unnamed:1}
-  "tensor:checkIndexList", // {namesAnotherOp:107,unnamed:75}
   "tensor:checkOneOf", // {unnamed:5}
   "tensor:decodeSafetensors", // {unnamed:2}
   "tensor:eye", // {unnamed:1}
