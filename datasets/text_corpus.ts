@@ -460,6 +460,9 @@ export async function fortunes(options: FortunesOptions = {}): Promise<TextCorpu
  * ```
  */
 export function stripControls(text: string): string {
+  if (typeof text !== "string") {
+    throw new TypeError(`stripControls: text must be a string, got ${describe(text)}`);
+  }
   // deno-lint-ignore no-control-regex
   return text.replace(/[^\n]\x08/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
 }

@@ -239,3 +239,7 @@ Deno.test("fortunes: the Debian package's files, or an error that says how to in
   assert.ok(c.vocab.tokens.every((t) => t === "\n" || t === "\t" || t.codePointAt(0)! >= 32));
   assert.ok(c.vocab.indexOf("%") >= 0);
 });
+
+Deno.test("stripControls names itself when the text is not a string", () => {
+  assert.throws(() => stripControls(NaN as never), /stripControls: text must be a string, got NaN/);
+});

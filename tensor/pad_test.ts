@@ -178,3 +178,10 @@ Deno.test("property: every mode equals a naive index map, and slicing the border
     ),
   );
 });
+
+Deno.test("pad names itself when its options are not an object", () => {
+  assert.throws(
+    () => pad(NDArray.fromTyped(new Float32Array(3)), [1, 1], null as never),
+    /^TypeError: pad: options must be an object, got null$/,
+  );
+});
