@@ -185,3 +185,10 @@ Deno.test("pad names itself when its options are not an object", () => {
     /^TypeError: pad: options must be an object, got null$/,
   );
 });
+
+Deno.test("pad names itself for an unknown mode of any type, a BigInt too", () => {
+  assert.throws(
+    () => pad(NDArray.fromTyped(new Float32Array(3)), [1, 1], { mode: 3n as never }),
+    /^RangeError: pad: unknown mode 3; expected one of constant, reflect, replicate, circular$/,
+  );
+});

@@ -434,26 +434,11 @@ export const EXCLUDED: Record<string, string> = {
  * regression is caught) and prints the listed ones that no longer do (remove them).
  */
 export const KNOWN_VIOLATIONS: string[] = [
-  "autograd:arange", // {namesAnotherOp:7}
-  "autograd:argmax", // {namesAnotherOp:2}
-  "autograd:argmin", // {namesAnotherOp:2}
-  "autograd:empty", // {namesAnotherOp:1}
-  "autograd:eye", // {namesAnotherOp:1,unnamed:1}
-  "autograd:full", // {namesAnotherOp:1,unnamed:1}
-  "autograd:fullLike", // {namesAnotherOp:20}
   "autograd:gradcheck", // {unnamed:1}
   "autograd:gradgradcheck", // {unnamed:8}
   "autograd:jacobian", // {unnamed:1}
-  "autograd:ones", // {namesAnotherOp:1}
-  "autograd:onesLike", // {namesAnotherOp:2}
-  "autograd:pad", // {unnamed:1}
   "autograd:recurrence", // {unnamed:2}
   "autograd:recurrenceReference", // {unnamed:2}
-  "autograd:reshape", // {unnamed:2}
-  "autograd:tensor", // {namesAnotherOp:17}
-  "autograd:transpose", // {namesAnotherOp:2}
-  "autograd:zeros", // {namesAnotherOp:1}
-  "autograd:zerosLike", // {namesAnotherOp:2}
   "datasets:blobs", // {unnamed:1}
   "datasets:charCorpus", // {unnamed:1}
   "datasets:circles", // {unnamed:1}
@@ -470,7 +455,6 @@ export const KNOWN_VIOLATIONS: string[] = [
   "datasets:parseCsvRecords", // {unnamed:1}
   "datasets:randomSplit", // {unnamed:1}
   "datasets:spirals", // {unnamed:1}
-  "datasets:stripControls", // {unnamed:24}
   "datasets:voxelShapes", // {unnamed:4}
   "layers:batchNorm", // {namesAnotherOp:3}
   "layers:bceLoss", // {namesAnotherOp:2}
@@ -488,22 +472,5 @@ export const KNOWN_VIOLATIONS: string[] = [
   "models/classical:countSeparableDichotomies", // {unnamed:2}
   "models/classical:isLinearlySeparable", // {unnamed:1}
   "models/classical:pairwiseKernels", // {unnamed:1,namesAnotherOp:1}
-  "models/classical:softThreshold", // {unnamed:9}
-  "models/gnn:voxelCnn", // {namesAnotherOp:18,unnamed:6}
-  "models/rnn:detachState", // {unnamed:74}
   "models/unsupervised:lloyd", // {unnamed:1}
-  "plot:contourChart", // {unnamed:1}
-  "tensor:argmax", // {namesAnotherOp:3}
-  "tensor:argmin", // {namesAnotherOp:3}
-  "tensor:astype", // {unnamed:2}
-  "tensor:checkDType", // {unnamed:1}
-  "tensor:checkOneOf", // {unnamed:5}
-  "tensor:decodeSafetensors", // {unnamed:2}
-  "tensor:eye", // {unnamed:1}
-  "tensor:full", // {unnamed:1}
-  "tensor:normalizeAxes", // {unnamed:3}
-  "tensor:normalizeAxis", // {unnamed:1}
-  "tensor:oneHot", // {unnamed:2}
-  "tensor:pad", // {unnamed:3}
-  "tensor:setPrintOptions", // {unnamed:2}
 ];
