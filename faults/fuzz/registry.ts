@@ -460,13 +460,6 @@ export const KNOWN_VIOLATIONS: string[] = [
   "layers:bceLoss", // {namesAnotherOp:2}
   "layers:bilinear", // {namesAnotherOp:1}
   "layers:globalMeanPool", // {namesAnotherOp:5}
-  "layers:groupNorm", // {namesAnotherOp:12}
-  "layers:hingeLoss", // {namesAnotherOp:13}
-  "layers:init.constant", // {namesAnotherOp:6}
-  "layers:init.ones", // {namesAnotherOp:8}
-  "layers:init.xavierNormal", // {namesAnotherOp:7}
-  "layers:init.xavierUniform", // {namesAnotherOp:7}
-  "layers:init.zeros", // {namesAnotherOp:8}
   "layers:maxout", // {unnamed:1}
   "layers:selfAttention", // {namesAnotherOp:2} causal, 0 tokens: max() names itself
   "models/classical:countSeparableDichotomies", // {unnamed:2}
