@@ -434,11 +434,6 @@ export const EXCLUDED: Record<string, string> = {
  * regression is caught) and prints the listed ones that no longer do (remove them).
  */
 export const KNOWN_VIOLATIONS: string[] = [
-  "autograd:gradcheck", // {unnamed:1}
-  "autograd:gradgradcheck", // {unnamed:8}
-  "autograd:jacobian", // {unnamed:1}
-  "autograd:recurrence", // {unnamed:2}
-  "autograd:recurrenceReference", // {unnamed:2}
   "datasets:blobs", // {unnamed:1}
   "datasets:charCorpus", // {unnamed:1}
   "datasets:circles", // {unnamed:1}
@@ -457,13 +452,5 @@ export const KNOWN_VIOLATIONS: string[] = [
   "datasets:spirals", // {unnamed:1}
   "datasets:voxelShapes", // {unnamed:4}
   "layers:batchNorm", // {namesAnotherOp:3}
-  "layers:bceLoss", // {namesAnotherOp:2}
-  "layers:bilinear", // {namesAnotherOp:1}
-  "layers:globalMeanPool", // {namesAnotherOp:5}
-  "layers:maxout", // {unnamed:1}
   "layers:selfAttention", // {namesAnotherOp:2} causal, 0 tokens: max() names itself
-  "models/classical:countSeparableDichotomies", // {unnamed:2}
-  "models/classical:isLinearlySeparable", // {unnamed:1}
-  "models/classical:pairwiseKernels", // {unnamed:1,namesAnotherOp:1}
-  "models/unsupervised:lloyd", // {unnamed:1}
 ];
