@@ -429,6 +429,11 @@ export async function fortunes(options: FortunesOptions = {}): Promise<TextCorpu
   const dir = o.dir ?? FORTUNES_DIR;
   const clean = o.clean ?? true;
   checkBool(clean, op, "clean");
+  // Checked here too, so that a bad option names this function rather than TextCorpus.
+  checkNumber(o.validationFraction ?? 0.1, op, "validationFraction", 0, 0.9);
+  if (o.vocab !== undefined && !(o.vocab instanceof Vocabulary)) {
+    throw new TypeError(`${op}: vocab must be a Vocabulary, got ${describe(o.vocab)}`);
+  }
   try {
     const info = await Deno.stat(dir);
     if (!info.isDirectory) throw new Deno.errors.NotFound(dir);

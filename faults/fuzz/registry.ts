@@ -434,23 +434,6 @@ export const EXCLUDED: Record<string, string> = {
  * regression is caught) and prints the listed ones that no longer do (remove them).
  */
 export const KNOWN_VIOLATIONS: string[] = [
-  "datasets:blobs", // {unnamed:1}
-  "datasets:charCorpus", // {unnamed:1}
-  "datasets:circles", // {unnamed:1}
-  "datasets:decodeIdx", // {unnamed:2}
-  "datasets:decodeIdxHeader", // {unnamed:2}
-  "datasets:decodeNpy", // {unnamed:2}
-  "datasets:decodeNpyHeader", // {unnamed:2}
-  "datasets:encodeIdx", // {unnamed:2}
-  "datasets:fortunes", // {namesAnotherOp:2}
-  "datasets:gaussianNoise", // {unnamed:1}
-  "datasets:gunzip", // {unnamed:2}
-  "datasets:motifGraphs", // {unnamed:3}
-  "datasets:parseCsv", // {unnamed:1}
-  "datasets:parseCsvRecords", // {unnamed:1}
-  "datasets:randomSplit", // {unnamed:1}
-  "datasets:spirals", // {unnamed:1}
-  "datasets:voxelShapes", // {unnamed:4}
   "layers:batchNorm", // {namesAnotherOp:3}
   "layers:selfAttention", // {namesAnotherOp:2} causal, 0 tokens: max() names itself
 ];
