@@ -433,7 +433,4 @@ export const EXCLUDED: Record<string, string> = {
  * fuzz test fails when an export not listed here violates the contract (so a new export or a
  * regression is caught) and prints the listed ones that no longer do (remove them).
  */
-export const KNOWN_VIOLATIONS: string[] = [
-  "layers:batchNorm", // {namesAnotherOp:3}
-  "layers:selfAttention", // {namesAnotherOp:2} causal, 0 tokens: max() names itself
-];
+export const KNOWN_VIOLATIONS: string[] = [];
