@@ -176,7 +176,7 @@ export function countSeparableDichotomies(
  */
 export function shatters(points: MatrixLike, options: SeparabilityOptions = {}): boolean {
   const m = toMatrix("shatters", points, "points");
-  return countSeparableDichotomies(m, options) === 2 ** m.shape[0];
+  return countSeparableDichotomies(m, checkOptions(options, "shatters")) === 2 ** m.shape[0];
 }
 
 /**

@@ -143,4 +143,8 @@ Deno.test("isLinearlySeparable and countSeparableDichotomies name themselves for
     () => countSeparableDichotomies([[0, 0], [1, 1]], null as never),
     /^TypeError: countSeparableDichotomies: options must be an object, got null$/,
   );
+  assert.throws(
+    () => shatters([[0, 0], [1, 1]], false as never),
+    /^TypeError: shatters: options must be an object, got false$/,
+  );
 });
