@@ -28,8 +28,14 @@ export interface RandomTensorOptions extends CreationOptions {
   rng?: Rng;
 }
 
-function leaf(x: NDArray, options: CreationOptions): Tensor {
-  return new Tensor(x, { requiresGrad: options.requiresGrad ?? false });
+function leaf(x: NDArray, options: CreationOptions, op: string): Tensor {
+  const requiresGrad = options.requiresGrad ?? false;
+  if (requiresGrad && x.dtype !== "float32" && x.dtype !== "float64") {
+    throw new TypeError(
+      `${op}: only float32 and float64 tensors can require gradients, got ${x.dtype}`,
+    );
+  }
+  return new Tensor(x, { requiresGrad });
 }
 
 /**
@@ -72,21 +78,26 @@ export function tensor(
   options = checked(options, "tensor");
   if (data instanceof NDArray) {
     const x = options.dtype === undefined ? data : nd.astype(data, options.dtype);
-    return leaf(options.shape ? x.reshape(options.shape) : x, options);
+    return leaf(options.shape ? named(() => x.reshape(options.shape!)) : x, options, "tensor");
   }
   if (data instanceof Tensor) {
     throw new TypeError("tensor: data is already a Tensor; use detach() or clone()");
   }
-  let x: NDArray;
+  const x = named(() =>
+    nd.array(data as NestedArray, { dtype: options.dtype, shape: options.shape })
+  );
+  return leaf(x, options, "tensor");
+}
+
+/** Runs the conversion or reshape of {@link tensor}, its argument errors named after `tensor`. */
+function named(make: () => NDArray): NDArray {
   try {
-    x = nd.array(data as NestedArray, { dtype: options.dtype, shape: options.shape });
+    return make();
   } catch (e) {
-    // The conversion's errors, named after this function.
     if (!(e instanceof TypeError || e instanceof RangeError)) throw e;
     const Kind = e instanceof TypeError ? TypeError : RangeError;
-    throw new Kind(e.message.replace(/^array:/, "tensor:"), { cause: e });
+    throw new Kind(e.message.replace(/^(array|reshape):/, "tensor:"), { cause: e });
   }
-  return leaf(x, options);
 }
 
 /**
@@ -100,7 +111,7 @@ export function tensor(
  */
 export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
   options = checked(options, "zeros", shape);
-  return leaf(nd.zeros(shape, { dtype: options.dtype }), options);
+  return leaf(nd.zeros(shape, { dtype: options.dtype }), options, "zeros");
 }
 
 /**
@@ -114,7 +125,7 @@ export function zeros(shape: readonly number[], options: CreationOptions = {}): 
  */
 export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
   options = checked(options, "ones", shape);
-  return leaf(nd.ones(shape, { dtype: options.dtype }), options);
+  return leaf(nd.ones(shape, { dtype: options.dtype }), options, "ones");
 }
 
 /**
@@ -132,7 +143,7 @@ export function full(
   options: CreationOptions = {},
 ): Tensor {
   options = checked(options, "full", shape);
-  return leaf(nd.full(shape, value, { dtype: options.dtype }), options);
+  return leaf(nd.full(shape, value, { dtype: options.dtype }), options, "full");
 }
 
 /**
@@ -146,7 +157,7 @@ export function full(
  */
 export function empty(shape: readonly number[], options: CreationOptions = {}): Tensor {
   options = checked(options, "empty", shape);
-  return leaf(nd.empty(shape, { dtype: options.dtype }), options);
+  return leaf(nd.empty(shape, { dtype: options.dtype }), options, "empty");
 }
 
 /**
@@ -161,7 +172,7 @@ export function empty(shape: readonly number[], options: CreationOptions = {}): 
 export function zerosLike(x: Tensor, options: CreationOptions = {}): Tensor {
   checkTensor(x, "zerosLike");
   options = checked(options, "zerosLike");
-  return zeros(x.shape, { dtype: options.dtype ?? x.dtype, requiresGrad: options.requiresGrad });
+  return leaf(nd.zeros(x.shape, { dtype: options.dtype ?? x.dtype }), options, "zerosLike");
 }
 
 /**
@@ -176,7 +187,7 @@ export function zerosLike(x: Tensor, options: CreationOptions = {}): Tensor {
 export function onesLike(x: Tensor, options: CreationOptions = {}): Tensor {
   checkTensor(x, "onesLike");
   options = checked(options, "onesLike");
-  return ones(x.shape, { dtype: options.dtype ?? x.dtype, requiresGrad: options.requiresGrad });
+  return leaf(nd.ones(x.shape, { dtype: options.dtype ?? x.dtype }), options, "onesLike");
 }
 
 /**
@@ -191,10 +202,10 @@ export function onesLike(x: Tensor, options: CreationOptions = {}): Tensor {
 export function fullLike(x: Tensor, value: number, options: CreationOptions = {}): Tensor {
   checkTensor(x, "fullLike");
   options = checked(options, "fullLike");
-  return full(x.shape, value, {
-    dtype: options.dtype ?? x.dtype,
-    requiresGrad: options.requiresGrad,
-  });
+  if (typeof value !== "number") {
+    throw new TypeError(`fullLike: value must be a number, got ${nd.describe(value)}`);
+  }
+  return leaf(nd.full(x.shape, value, { dtype: options.dtype ?? x.dtype }), options, "fullLike");
 }
 
 /**
@@ -214,7 +225,7 @@ export function arange(
   options: CreationOptions = {},
 ): Tensor {
   options = checked(options, "arange");
-  return leaf(nd.arange(start, stop, step, { dtype: options.dtype }), options);
+  return leaf(nd.arange(start, stop, step, { dtype: options.dtype }), options, "arange");
 }
 
 /**
@@ -233,7 +244,7 @@ export function linspace(
   options: CreationOptions = {},
 ): Tensor {
   options = checked(options, "linspace");
-  return leaf(nd.linspace(start, stop, num, { dtype: options.dtype }), options);
+  return leaf(nd.linspace(start, stop, num, { dtype: options.dtype }), options, "linspace");
 }
 
 /**
@@ -247,7 +258,7 @@ export function linspace(
  */
 export function eye(n: number, m: number = n, options: CreationOptions = {}): Tensor {
   options = checked(options, "eye");
-  return leaf(nd.eye(n, m, { dtype: options.dtype }), options);
+  return leaf(nd.eye(n, m, { dtype: options.dtype }), options, "eye");
 }
 
 /**
@@ -274,6 +285,7 @@ export function rand(
       high: options.high,
     }),
     options,
+    "rand",
   );
 }
 
@@ -301,6 +313,7 @@ export function randn(
       std: options.std,
     }),
     options,
+    "randn",
   );
 }
 
@@ -321,5 +334,9 @@ export function randint(
   options: RandomTensorOptions = {},
 ): Tensor {
   options = checked(options, "randint", shape);
-  return leaf(nd.randint(low, high, shape, { dtype: options.dtype, rng: options.rng }), options);
+  return leaf(
+    nd.randint(low, high, shape, { dtype: options.dtype, rng: options.rng }),
+    options,
+    "randint",
+  );
 }

@@ -43,11 +43,45 @@ Deno.test("filled, range and random creation", () => {
 Deno.test("creation errors", () => {
   assert.throws(
     () => ag.zeros([2], { dtype: "int32", requiresGrad: true }),
-    /requiresGrad: only float32 and float64 tensors can require gradients/,
+    /zeros: only float32 and float64 tensors can require gradients/,
   );
   assert.throws(
     () => ag.tensor(ag.tensor([1]) as unknown as number[]),
     /tensor: data is already a Tensor/,
   );
   assert.throws(() => ag.zeros([-1]), /zeros: invalid shape/);
+});
+
+Deno.test("creation functions name themselves for int tensors that require grad, bad values, shapes", () => {
+  for (
+    const [name, make] of [
+      ["zeros", () => ag.zeros([2], { dtype: "int32", requiresGrad: true })],
+      ["ones", () => ag.ones([2], { dtype: "int32", requiresGrad: true })],
+      ["empty", () => ag.empty([2], { dtype: "int32", requiresGrad: true })],
+      ["full", () => ag.full([2], 1, { dtype: "int32", requiresGrad: true })],
+      ["eye", () => ag.eye(2, 2, { dtype: "int32", requiresGrad: true })],
+      ["arange", () => ag.arange(0, 3, 1, { dtype: "int32", requiresGrad: true })],
+      ["zerosLike", () => ag.zerosLike(ag.tensor([1], { dtype: "int32" }), { requiresGrad: true })],
+      ["onesLike", () => ag.onesLike(ag.tensor([1], { dtype: "int32" }), { requiresGrad: true })],
+    ] as const
+  ) {
+    assert.throws(
+      make,
+      new RegExp(
+        `^TypeError: ${name}: only float32 and float64 tensors can require gradients, got int32$`,
+      ),
+    );
+  }
+  assert.throws(
+    () => ag.fullLike(ag.zeros([2]), (() => 1) as never),
+    /fullLike: value must be a number, got a function/,
+  );
+  assert.throws(
+    () => ag.tensor(array([1, 2, 3, 4]), { shape: [1, 3] }),
+    /tensor: cannot reshape array of size 4 into shape \[1, 3\]/,
+  );
+  assert.throws(
+    () => ag.full([1], 0, { dtype: 3n as never }),
+    /full: unknown dtype 3; expected one of/,
+  );
 });

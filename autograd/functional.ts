@@ -6,7 +6,7 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import { checkFunction, checkOneOf, describe, isFloat, NDArray } from "@nnc/tensor";
+import { checkFunction, checkOneOf, checkOptions, describe, isFloat, NDArray } from "@nnc/tensor";
 import { state } from "./_state.ts";
 import { applyPrimitive } from "./primitive.ts";
 import { setTangent, Tensor, type TensorLike } from "./tensor.ts";
@@ -376,8 +376,16 @@ export function jacobian(
   options: JacobianOptions = {},
 ): Tensor | Tensor[] {
   checkFunction(f, "jacobian", "f");
-  const mode = checkOneOf(options.mode ?? "reverse", "jacobian", "mode", ["reverse", "forward"]);
+  const mode = checkOneOf(
+    checkOptions(options, "jacobian").mode ?? "reverse",
+    "jacobian",
+    "mode",
+    ["reverse", "forward"],
+  );
   const xs = list(primals).map((p, i) => primal(p, "jacobian", i));
+  if (xs.length === 0) {
+    throw new RangeError("jacobian: primals must hold at least one tensor, got an empty array");
+  }
   const blocks = mode === "reverse" ? reverseJacobian(f, xs) : forwardJacobian(f, xs);
   return Array.isArray(primals) ? blocks : blocks[0];
 }

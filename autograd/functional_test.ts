@@ -239,3 +239,17 @@ Deno.test("transforms record their backward pass only when an outer graph needs 
   (outer.grad as Tensor).sum().backward(); // ∂f/∂x = 2 x w², so d/dw Σ 2 x w² = 4 w Σ x = 36
   assert.equal(w.grad?.item(), 36);
 });
+
+Deno.test("jacobian names itself for null options and for no primals", () => {
+  const f = (t: Tensor) => t.square();
+  assert.throws(
+    () => jacobian(f, [tensor([1])], null as never),
+    /^TypeError: jacobian: options must be an object, got null$/,
+  );
+  for (const mode of ["reverse", "forward"] as const) {
+    assert.throws(
+      () => jacobian(f, [], { mode }),
+      /^RangeError: jacobian: primals must hold at least one tensor, got an empty array$/,
+    );
+  }
+});

@@ -7,7 +7,16 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import { checkFunction, checkOneOf, describe, isFloat, NDArray, Rng, Storage } from "@nnc/tensor";
+import {
+  checkFunction,
+  checkOneOf,
+  checkOptions,
+  describe,
+  isFloat,
+  NDArray,
+  Rng,
+  Storage,
+} from "@nnc/tensor";
 import { Tensor } from "./tensor.ts";
 import { gradients } from "./backward.ts";
 import { jvp, vjp } from "./functional.ts";
@@ -170,6 +179,7 @@ export function gradcheck(
   if (!Array.isArray(inputs)) {
     throw new TypeError("gradcheck: inputs must be an array of Tensors or NDArrays");
   }
+  options = checkOptions(options, "gradcheck");
   const eps = options.eps ?? 1e-6, atol = options.atol ?? 1e-5, rtol = options.rtol ?? 1e-3;
   const mode = checkOneOf(options.mode ?? "reverse", "gradcheck", "mode", [
     "reverse",
@@ -369,6 +379,24 @@ export function gradgradcheck(
   options: GradgradcheckOptions = {},
 ): GradcheckReport {
   checkFunction(fn, "gradgradcheck", "fn");
+  if (!Array.isArray(inputs)) {
+    throw new TypeError(
+      `gradgradcheck: inputs must be an array of Tensors or NDArrays, got ${describe(inputs)}`,
+    );
+  }
+  options = checkOptions(options, "gradgradcheck");
+  const gradOutputs: unknown = options.gradOutputs;
+  if (
+    gradOutputs !== undefined && gradOutputs !== null &&
+    !(Array.isArray(gradOutputs) &&
+      gradOutputs.every((g) => g instanceof Tensor || g instanceof NDArray))
+  ) {
+    throw new TypeError(
+      `gradgradcheck: gradOutputs must be an array of Tensors or NDArrays, got ${
+        describe(gradOutputs)
+      }`,
+    );
+  }
   const given = inputs.map((x) => (x instanceof Tensor ? x : new Tensor(x)));
   const marked = given.some((t) => t.requiresGrad);
   const diff = given.map((t) => isFloat(t.dtype) && (t.requiresGrad || !marked));

@@ -108,3 +108,19 @@ Deno.test("gradcheck argument errors", () => {
     /gradcheck: fn must be a function/,
   );
 });
+
+Deno.test("gradcheck and gradgradcheck name themselves for options, inputs and gradOutputs of the wrong kind", () => {
+  const f = (t: Tensor) => t.square();
+  assert.throws(
+    () => gradcheck(f, [], null as never),
+    /^TypeError: gradcheck: options must be an object, got null$/,
+  );
+  assert.throws(
+    () => gradgradcheck(f, {} as never),
+    /^TypeError: gradgradcheck: inputs must be an array of Tensors or NDArrays, got an object$/,
+  );
+  assert.throws(
+    () => gradgradcheck(f, [tensor([1])], { gradOutputs: {} as never }),
+    /^TypeError: gradgradcheck: gradOutputs must be an array of Tensors or NDArrays, got an object$/,
+  );
+});

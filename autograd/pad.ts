@@ -3,7 +3,9 @@
  *
  * @module
  */
-import { checkOptions, describe, type PadOptions } from "@nnc/tensor";
+import { checkOneOf, checkOptions, describe, type PadOptions } from "@nnc/tensor";
+
+const PAD_MODES = ["constant", "reflect", "replicate", "circular"] as const;
 import type { Tensor } from "./tensor.ts";
 import { checkTensor } from "./_convert.ts";
 import { padTensor } from "./_prim_join.ts";
@@ -27,7 +29,7 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
     throw new TypeError(`pad: padding must be an array of integers, got ${describe(padding)}`);
   }
   options = checkOptions(options, "pad");
-  const mode = options.mode ?? "constant";
+  const mode = checkOneOf(options.mode ?? "constant", "pad", "mode", PAD_MODES);
   if (options.value !== undefined && mode !== "constant") {
     throw new TypeError(`pad: value applies to mode "constant" only, got mode "${mode}"`);
   }

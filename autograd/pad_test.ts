@@ -33,3 +33,10 @@ Deno.test("pad errors name the op", () => {
     /pad: value applies to mode "constant" only/,
   );
 });
+
+Deno.test("pad names itself for an unknown mode, whatever its type", () => {
+  assert.throws(
+    () => ag.pad(tensor([1, 2]), [1, 1], { mode: {} as never, value: 1 }),
+    /^RangeError: pad: mode must be one of "constant", "reflect", "replicate", "circular", got an object$/,
+  );
+});

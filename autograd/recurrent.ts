@@ -133,9 +133,9 @@ function prepare(
   h0: Tensor,
   options: RecurrenceOptions,
 ): { inputs: Tensor[]; params: Params; T: number } {
-  if (!(mode in GATES)) {
+  if (typeof mode !== "string" || !Object.hasOwn(GATES, mode)) {
     throw new RangeError(
-      `${op}: mode must be one of ${Object.keys(GATES).join(", ")}, got ${String(mode)}`,
+      `${op}: mode must be one of ${Object.keys(GATES).join(", ")}, got ${nd.describe(mode)}`,
     );
   }
   if (options === null || typeof options !== "object") {

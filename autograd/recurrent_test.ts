@@ -190,3 +190,20 @@ Deno.test("recurrence rejects wrong shapes, modes and lengths, naming them", () 
     /every operand must be float32/,
   );
 });
+
+Deno.test("recurrence and recurrenceReference describe a mode of any kind in their errors", () => {
+  const h0 = tensor([[0, 0]]), xg = tensor([[[1, 2]]]), whh = tensor([[1, 0], [0, 1]]);
+  for (
+    const [name, f] of [["recurrence", recurrence], [
+      "recurrenceReference",
+      recurrenceReference,
+    ]] as const
+  ) {
+    for (const mode of [Object.create(null), "toString"]) {
+      assert.throws(
+        () => f(mode as never, xg, whh, h0),
+        new RegExp(`^RangeError: ${name}: mode must be one of .*, got (an object|"toString")$`),
+      );
+    }
+  }
+});

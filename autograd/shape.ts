@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describe, type SliceSpec } from "@nnc/tensor";
+import { describe, normalizeAxis, type SliceSpec } from "@nnc/tensor";
 import { applyPrimitive } from "./primitive.ts";
 import type { Tensor } from "./tensor.ts";
 import { checkTensor } from "./_convert.ts";
@@ -26,7 +26,7 @@ import * as P from "./_prim_view.ts";
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor(x, "reshape");
   if (!Array.isArray(shape)) {
-    throw new TypeError(`reshape: shape must be an array of integers, got ${String(shape)}`);
+    throw new TypeError(`reshape: shape must be an array of integers, got ${describe(shape)}`);
   }
   if (sameShape(x.shape, shape)) return x;
   return applyPrimitive(P.RESHAPE, [x], { shape });
@@ -76,9 +76,9 @@ export function transpose(x: Tensor, axis0?: number, axis1?: number): Tensor {
   checkTensor(x, "transpose");
   const n = x.ndim;
   if (axis0 === undefined && axis1 === undefined) return permute(x, [...Array(n).keys()].reverse());
-  x.data.transpose(axis0, axis1); // validates
-  const a = (axis0 ?? -2) < 0 ? (axis0 ?? -2) + n : (axis0 as number);
-  const b = (axis1 ?? -1) < 0 ? (axis1 ?? -1) + n : (axis1 as number);
+  const a = normalizeAxis(axis0 ?? -2, n, "transpose");
+  const b = normalizeAxis(axis1 ?? -1, n, "transpose");
+  if (n === 0) return permute(x, []); // axis 0 or -1 of a 0-d tensor: nothing to swap
   const perm = [...Array(n).keys()];
   perm[a] = b;
   perm[b] = a;

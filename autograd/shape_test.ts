@@ -43,3 +43,14 @@ Deno.test("view errors name the op and shapes", () => {
   assert.throws(() => tensor([1, 2]).expand(3), /expand: cannot expand \[2\] to \[3\]/);
   assert.throws(() => tensor([1, 2]).squeeze(0), /squeeze: axis 0 of \[2\] has size 2/);
 });
+
+Deno.test("transpose of a 0-d tensor along axis 0 or -1 is the tensor; reshape names a bad shape", () => {
+  const x = tensor(3, { requiresGrad: true });
+  const y = ag.transpose(x, -1);
+  assert.deepEqual([y.shape, y.item()], [[], 3]);
+  assert.throws(() => ag.transpose(x, 1), /^RangeError: transpose: axis 1 is out of range/);
+  assert.throws(
+    () => ag.reshape(x, {} as never),
+    /^TypeError: reshape: shape must be an array of integers, got an object$/,
+  );
+});

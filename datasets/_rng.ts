@@ -13,7 +13,7 @@ export function resolveRng(options: RandomSource, op: string): Rng {
   }
   if (seed !== undefined) {
     if (typeof seed !== "number" || !Number.isFinite(seed)) {
-      throw new RangeError(`${op}: seed must be a finite number, got ${String(seed)}`);
+      throw new RangeError(`${op}: seed must be a finite number, got ${describe(seed)}`);
     }
     return new Rng(seed);
   }

@@ -49,7 +49,9 @@ export function blobs(options?: BlobsOptions): BlobsData {
   const k = centers.length, dim = centers[0].length;
   const std = o.std === undefined || typeof o.std === "number"
     ? new Array<number>(k).fill(checkNumber(o.std ?? 1, op, "std", 0))
-    : [...o.std];
+    : Array.isArray(o.std)
+    ? [...o.std]
+    : stdError(o.std, op);
   if (std.length !== k) {
     throw new RangeError(`${op}: std has ${std.length} entries for ${k} centres`);
   }
@@ -111,4 +113,10 @@ function resolveCenters(
     throw new RangeError(`${op}: centres differ in dimension`);
   }
   return rows;
+}
+
+function stdError(std: unknown, op: string): never {
+  throw new TypeError(
+    `${op}: std must be a number or an array of one per centre, got ${describe(std)}`,
+  );
 }

@@ -49,3 +49,10 @@ Deno.test("blobs validates its options", () => {
   assert.throws(() => blobs({ std: -1 }), /std must be a finite number >= 0/);
   assert.throws(() => blobs({ box: [1, 0] }), /box must be \[low, high\]/);
 });
+
+Deno.test("blobs names itself for a std that is neither a number nor an array", () => {
+  assert.throws(
+    () => blobs({ n: 4, std: {} as never }),
+    /^TypeError: blobs: std must be a number or an array of one per centre, got an object$/,
+  );
+});

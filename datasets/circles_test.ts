@@ -45,3 +45,10 @@ Deno.test("circles is seeded and validates its options", () => {
     /noise must be a number in \[0, 0.5\]/,
   );
 });
+
+Deno.test("circles names itself for a seed of any kind", () => {
+  assert.throws(
+    () => circles({ seed: Object.create(null) }),
+    /^RangeError: circles: seed must be a finite number, got an object$/,
+  );
+});

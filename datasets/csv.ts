@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkBool, describe, NDArray } from "@nnc/tensor";
+import { checkBool, checkOptions, describe, NDArray } from "@nnc/tensor";
 import { csvError, type CsvRow, type CsvSource, lexCsv } from "./_csv_lexer.ts";
 import { DataFormatError } from "./errors.ts";
 import { checkName, readBytes } from "./_io.ts";
@@ -114,7 +114,8 @@ function source(text: string, options: CsvRecordsOptions, op: string): CsvSource
   if (typeof text !== "string") {
     throw new TypeError(`${op}: expected the CSV text as a string, got ${describe(text)}`);
   }
-  const file = options.name === undefined ? "<text>" : checkName(options.name, op);
+  const name = checkOptions(options, op).name;
+  const file = name === undefined ? "<text>" : checkName(name, op);
   return { op, file, text };
 }
 

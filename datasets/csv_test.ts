@@ -217,3 +217,14 @@ Deno.test("property: parseCsv on corrupted numeric CSV only throws DataFormatErr
     { numRuns: 500 },
   );
 });
+
+Deno.test("parseCsv and parseCsvRecords name themselves for null options", () => {
+  assert.throws(
+    () => parseCsv("a\n1", null as never),
+    /^TypeError: parseCsv: options must be an object, got null$/,
+  );
+  assert.throws(
+    () => parseCsvRecords("a\n1", null as never),
+    /^TypeError: parseCsvRecords: options must be an object, got null$/,
+  );
+});

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describe, NDArray } from "@nnc/tensor";
+import { checkOptions, describe, NDArray } from "@nnc/tensor";
 import type { RandomSource } from "./types.ts";
 import { resolveRng } from "./_rng.ts";
 import { checkDataset } from "./_check.ts";
@@ -165,7 +165,7 @@ export function randomSplit<T>(
       }] neither sum to the data set's length ${n} nor are fractions summing to 1`,
     );
   }
-  const perm = resolveRng(options, op).permutation(n);
+  const perm = resolveRng(checkOptions(options, op), op).permutation(n);
   let at = 0;
   return sizes.map((s) => new Subset(dataset, perm.subarray(at, at += s)));
 }

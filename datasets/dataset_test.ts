@@ -80,3 +80,10 @@ Deno.test("property: randomSplit is a seeded partition", () => {
     ),
   );
 });
+
+Deno.test("randomSplit names itself for null options", () => {
+  assert.throws(
+    () => randomSplit(new TensorDataset(arange(4)), [4], null as never),
+    /^TypeError: randomSplit: options must be an object, got null$/,
+  );
+});

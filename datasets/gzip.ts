@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkOptions } from "@nnc/tensor";
 import { DataFormatError } from "./errors.ts";
 import { checkBytes, checkName } from "./_io.ts";
 
@@ -42,7 +43,7 @@ const CHUNK = 1 << 16;
  */
 export async function gunzip(bytes: Uint8Array, options: GunzipOptions = {}): Promise<Uint8Array> {
   checkBytes(bytes, "gunzip");
-  const name = checkName(options.name, "gunzip");
+  const name = checkName(checkOptions(options, "gunzip").name, "gunzip");
   if (!isGzip(bytes)) {
     throw new DataFormatError(
       "gunzip",

@@ -59,3 +59,10 @@ Deno.test("property: gunzip of corrupted gzip data throws only DataFormatError, 
     { numRuns: 200 },
   );
 });
+
+Deno.test("gunzip names itself for null options", async () => {
+  await assert.rejects(
+    () => gunzip(new Uint8Array(4), null as never),
+    /^TypeError: gunzip: options must be an object, got null$/,
+  );
+});

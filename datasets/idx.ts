@@ -72,7 +72,7 @@ const BYTE_TO_UNIT = (() => {
  */
 export function decodeIdxHeader(bytes: Uint8Array, options: { name?: string } = {}): IdxHeader {
   checkBytes(bytes, "decodeIdx");
-  const file = checkName(options.name, "decodeIdx");
+  const file = checkName(checkOptions(options, "decodeIdx").name, "decodeIdx");
   const fail = (offset: number, detail: string): never => {
     throw new DataFormatError("decodeIdx", { file, offset }, detail);
   };
@@ -251,7 +251,7 @@ export function encodeIdx(x: NDArray, options: EncodeIdxOptions = {}): Uint8Arra
   checkOptions(options, "encodeIdx");
   const type = options.type ??
     (x.dtype === "int32" ? "i32" : x.dtype === "float64" ? "f64" : "f32");
-  if (!(type in TYPE_TO_CODE)) {
+  if (typeof type !== "string" || !Object.hasOwn(TYPE_TO_CODE, type)) {
     throw new TypeError(
       `encodeIdx: unknown type ${describe(type)}; expected one of ${
         Object.keys(TYPE_TO_CODE).join(", ")

@@ -234,3 +234,19 @@ Deno.test("property: truncated or corrupted IDX files only throw DataFormatError
     { numRuns: 500 },
   );
 });
+
+Deno.test("decodeIdx, decodeIdxHeader and encodeIdx name themselves for options of the wrong kind", () => {
+  const bytes = encodeIdx(array([1, 2], { dtype: "int32" }));
+  for (const f of [decodeIdx, decodeIdxHeader]) {
+    assert.throws(
+      () => f(bytes, null as never),
+      /^TypeError: decodeIdx: options must be an object, got null$/,
+    );
+  }
+  for (const type of [{}, Object.create(null), "toString"]) {
+    assert.throws(
+      () => encodeIdx(array([1]), { type: type as never }),
+      /^TypeError: encodeIdx: unknown type (an object|"toString"); expected one of/,
+    );
+  }
+});

@@ -69,9 +69,14 @@ export function motifGraphs(options?: MotifGraphsOptions): MotifGraphsData {
   const n = checkInt(o.n ?? 200, op, "n", 0, MAX_INT32);
   const minBase = checkInt(o.minBase ?? 10, op, "minBase", 1, MAX_INT32);
   const maxBase = checkInt(o.maxBase ?? Math.max(20, minBase), op, "maxBase", minBase, MAX_INT32);
-  const motifs = o.motifs === undefined ? ["house", "cycle"] as Motif[] : [...o.motifs];
+  const motifs = o.motifs === undefined
+    ? ["house", "cycle"] as Motif[]
+    : Array.isArray(o.motifs)
+    ? [...o.motifs] as Motif[]
+    : []; // not a list: reported below, as an empty one
   if (
-    motifs.length === 0 || !motifs.every((m) => Object.hasOwn(MOTIFS, m)) ||
+    motifs.length === 0 ||
+    !motifs.every((m) => typeof m === "string" && Object.hasOwn(MOTIFS, m)) ||
     new Set(motifs).size !== motifs.length
   ) {
     throw new TypeError(

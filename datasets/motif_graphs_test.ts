@@ -44,3 +44,12 @@ Deno.test("motifGraphs checks its options", () => {
     /motifGraphs: maxBase must be an integer in \[5, 2147483647\]/,
   );
 });
+
+Deno.test("motifGraphs names itself for motifs that are not a list of names", () => {
+  for (const motifs of [0.5, {}, "house", [Object.create(null)]]) {
+    assert.throws(
+      () => motifGraphs({ motifs: motifs as never }),
+      /^TypeError: motifGraphs: motifs must be distinct names among/,
+    );
+  }
+});

@@ -60,7 +60,7 @@ interface ElementType {
  */
 export function decodeNpyHeader(bytes: Uint8Array, options: DecodeNpyOptions = {}): NpyHeader {
   checkBytes(bytes, "decodeNpy");
-  const file = checkName(options.name, "decodeNpy");
+  const file = checkName(checkOptions(options, "decodeNpy").name, "decodeNpy");
   const fail = (offset: number, detail: string): never => {
     throw new DataFormatError("decodeNpy", { file, offset }, detail);
   };

@@ -336,3 +336,13 @@ Deno.test("property: truncated or corrupted NPY files only throw DataFormatError
     { numRuns: 1000 },
   );
 });
+
+Deno.test("decodeNpy and decodeNpyHeader name themselves for null options", () => {
+  const bytes = encodeNpy(array([1, 2]));
+  for (const f of [decodeNpy, decodeNpyHeader]) {
+    assert.throws(
+      () => f(bytes, null as never),
+      /^TypeError: decodeNpy: options must be an object, got null$/,
+    );
+  }
+});

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkPath, describe, NDArray } from "@nnc/tensor";
+import { checkOptions, checkPath, describe, NDArray } from "@nnc/tensor";
 import { readBytes } from "./_io.ts";
 import { decodeUtf8 } from "./_utf8.ts";
 
@@ -187,7 +187,7 @@ export function charCorpus(text: string, options: { vocab?: Vocabulary } = {}): 
   if (typeof text !== "string") {
     throw new TypeError(`charCorpus: expected a string, got ${describe(text)}`);
   }
-  const vocab = options.vocab ?? Vocabulary.fromText(text);
+  const vocab = checkOptions(options, "charCorpus").vocab ?? Vocabulary.fromText(text);
   if (!(vocab instanceof Vocabulary)) {
     throw new TypeError(`charCorpus: vocab must be a Vocabulary, got ${describe(vocab)}`);
   }

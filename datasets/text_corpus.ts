@@ -429,6 +429,11 @@ export async function fortunes(options: FortunesOptions = {}): Promise<TextCorpu
   const dir = o.dir ?? FORTUNES_DIR;
   const clean = o.clean ?? true;
   checkBool(clean, op, "clean");
+  // Checked here too, so that a bad option names this function rather than TextCorpus.
+  checkNumber(o.validationFraction ?? 0.1, op, "validationFraction", 0, 0.9);
+  if (o.vocab !== undefined && !(o.vocab instanceof Vocabulary)) {
+    throw new TypeError(`${op}: vocab must be a Vocabulary, got ${describe(o.vocab)}`);
+  }
   try {
     const info = await Deno.stat(dir);
     if (!info.isDirectory) throw new Deno.errors.NotFound(dir);
@@ -460,6 +465,9 @@ export async function fortunes(options: FortunesOptions = {}): Promise<TextCorpu
  * ```
  */
 export function stripControls(text: string): string {
+  if (typeof text !== "string") {
+    throw new TypeError(`stripControls: text must be a string, got ${describe(text)}`);
+  }
   // deno-lint-ignore no-control-regex
   return text.replace(/[^\n]\x08/g, "").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
 }

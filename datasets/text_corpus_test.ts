@@ -239,3 +239,18 @@ Deno.test("fortunes: the Debian package's files, or an error that says how to in
   assert.ok(c.vocab.tokens.every((t) => t === "\n" || t === "\t" || t.codePointAt(0)! >= 32));
   assert.ok(c.vocab.indexOf("%") >= 0);
 });
+
+Deno.test("stripControls names itself when the text is not a string", () => {
+  assert.throws(() => stripControls(NaN as never), /stripControls: text must be a string, got NaN/);
+});
+
+Deno.test("fortunes names itself for a bad validationFraction or vocab before reading", async () => {
+  await assert.rejects(
+    () => fortunes({ dir: "/nonexistent/fortunes", validationFraction: 1 }),
+    /^RangeError: fortunes: validationFraction must be a number in \[0, 0\.9\], got 1$/,
+  );
+  await assert.rejects(
+    () => fortunes({ dir: "/nonexistent/fortunes", vocab: {} as never }),
+    /^TypeError: fortunes: vocab must be a Vocabulary, got an object$/,
+  );
+});

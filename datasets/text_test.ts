@@ -74,3 +74,10 @@ Deno.test("property: decode(encode(text)) is the text", () => {
     assert.equal(v.size, new Set(text).size);
   }));
 });
+
+Deno.test("charCorpus names itself for null options", () => {
+  assert.throws(
+    () => charCorpus("ab", null as never),
+    /^TypeError: charCorpus: options must be an object, got null$/,
+  );
+});

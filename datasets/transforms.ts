@@ -8,6 +8,7 @@
  */
 import {
   allocTyped,
+  checkOptions,
   defaultRng,
   describe,
   isFloat,
@@ -284,7 +285,7 @@ export function gaussianNoise(std: number, options: GaussianNoiseOptions = {}): 
   if (typeof std !== "number" || !(std >= 0) || !Number.isFinite(std)) {
     throw new RangeError(`${op}: std must be a non-negative number, got ${describe(std)}`);
   }
-  const clip = options.clip;
+  const clip = checkOptions(options, op).clip;
   if (clip !== undefined && (!Array.isArray(clip) || clip.length !== 2 || !(clip[0] <= clip[1]))) {
     throw new RangeError(`${op}: clip must be [low, high] with low <= high, got ${describe(clip)}`);
   }

@@ -93,3 +93,10 @@ Deno.test("compose applies transforms in order with one generator", () => {
   assert.throws(() => compose(3 as never), /transform 0 is 3, expected a function/);
   assert.throws(() => horizontalFlip(1)(array([[1]]), 5 as unknown as Rng), /rng must be an Rng/);
 });
+
+Deno.test("gaussianNoise names itself for null options", () => {
+  assert.throws(
+    () => gaussianNoise(0.1, null as never),
+    /^TypeError: gaussianNoise: options must be an object, got null$/,
+  );
+});

@@ -141,7 +141,11 @@ export function voxelShapes(options?: VoxelShapesOptions): VoxelShapesData {
   const o = checkOptions(options, op);
   const n = checkInt(o.n ?? 100, op, "n", 0, MAX_INT32);
   const size = checkInt(o.size ?? 16, op, "size", 8, 256);
-  const shapes = o.shapes === undefined ? [...VOXEL_SHAPES] : [...o.shapes];
+  const shapes = o.shapes === undefined
+    ? [...VOXEL_SHAPES]
+    : Array.isArray(o.shapes)
+    ? [...o.shapes]
+    : []; // not a list: reported below, as an empty one
   if (
     shapes.length === 0 || shapes.some((s) => !VOXEL_SHAPES.includes(s)) ||
     new Set(shapes).size !== shapes.length

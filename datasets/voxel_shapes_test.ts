@@ -62,3 +62,12 @@ Deno.test("voxelShapes cycles the classes, fills every grid, and is seeded", () 
   assert.throws(() => voxelShapes({ shapes: ["cube", "cube"] }), /distinct names/);
   assert.throws(() => voxelShapes({ size: 4 }), /size must be an integer in \[8, 256\]/);
 });
+
+Deno.test("voxelShapes names itself for shapes that are not a list of names", () => {
+  for (const shapes of [0.5, -1, "cube"]) {
+    assert.throws(
+      () => voxelShapes({ shapes: shapes as never }),
+      /^TypeError: voxelShapes: shapes must be distinct names from/,
+    );
+  }
+});

@@ -136,6 +136,7 @@ export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
 export function maxout(x: Tensor, pieces: number, axis = -1): Tensor {
   const t = asInput(x, "maxout");
   checkInt(pieces, "maxout", "pieces", 1);
+  checkInt(axis, "maxout", "axis");
   const ax = axis < 0 ? axis + t.ndim : axis;
   if (!Number.isInteger(ax) || ax < 0 || ax >= t.ndim) {
     throw new RangeError(

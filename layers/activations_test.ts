@@ -110,3 +110,10 @@ Deno.test("the sigmoid maps ℝ into (0, 1), increasing, with σ(0) = 0.5 and σ
     assert.ok(Math.abs(v + s[s.length - 1 - i] - 1) < 2e-15);
   });
 });
+
+Deno.test("maxout names itself for an axis that is not an integer", () => {
+  assert.throws(
+    () => maxout(tensor([1, 2]), 2, {} as never),
+    /^RangeError: maxout: axis must be an integer, got an object$/,
+  );
+});

@@ -98,6 +98,14 @@ export function batchNorm(x: Tensor, options: BatchNormFunctionOptions = {}): Te
   }
   const C = t.shape[1];
   const eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
+  for (const name of ["runningMean", "runningVar", "weight", "bias"] as const) {
+    const p = options[name];
+    if (p !== undefined && p !== null && asInput(p, op, name).size !== C) {
+      throw new RangeError(
+        `${op}: ${name} must have one entry per channel (C = ${C}), got shape ${fmtShape(p.shape)}`,
+      );
+    }
+  }
   const bshape = t.shape.map((s, i) => (i === 1 ? s : 1));
   const rm = options.runningMean ?? null, rv = options.runningVar ?? null;
   const weight = options.weight ?? null, bias = options.bias ?? null;

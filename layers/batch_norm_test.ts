@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertClose, Rng, variance } from "@nnc/tensor";
 import { randn, tensor, zeros } from "@nnc/autograd";
-import { BatchNorm1d, BatchNorm2d } from "./mod.ts";
+import { batchNorm, BatchNorm1d, BatchNorm2d } from "./mod.ts";
 import { checkLayerCase, gradcheckModule } from "./_testing.ts";
 
 const f64 = { dtype: "float64" as const };
@@ -109,4 +109,15 @@ Deno.test("BatchNorm outputs mean 0 and variance 1 per feature; γ = std and β 
   const z = new BatchNorm2d(2, { ...f64, eps: 0 }).forward(img).data;
   assertClose(z.mean({ axis: [0, 2, 3] }), [0, 0], { atol: 1e-14, rtol: 0 });
   assertClose(variance(z, { axis: [0, 2, 3], correction: 0 }), [1, 1], { atol: 1e-13, rtol: 0 });
+});
+
+Deno.test("batchNorm names itself for per-channel tensors without one entry per channel", () => {
+  assert.throws(
+    () => batchNorm(zeros([3, 3]), { weight: zeros([3, 3]), training: true }),
+    /^RangeError: batchNorm: weight must have one entry per channel \(C = 3\), got shape \[3, 3\]$/,
+  );
+  assert.throws(
+    () => batchNorm(zeros([2, 3, 4]), { runningMean: zeros([3]), runningVar: zeros([3, 4]) }),
+    /^RangeError: batchNorm: runningVar must have one entry per channel \(C = 3\), got shape \[3, 4\]$/,
+  );
 });

@@ -56,6 +56,9 @@ export function bilinear(
       } (need [*, ${in1}] and [*, ${in2}])`,
     );
   }
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== out)) {
+    throw new RangeError(`bilinear: bias must be [${out}] (out), got ${fmtShape(bias.shape)}`);
+  }
   const n = lead.reduce((p, d) => p * d, 1);
   // (x1 · W) as one matrix product, then contract with x2.
   const w = weight.permute(1, 0, 2).reshape(in1, out * in2);

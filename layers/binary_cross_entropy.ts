@@ -66,8 +66,9 @@ export function bceLoss(
   const op = "bceLoss";
   checkOptions(options, op);
   const [p, y] = pair(input, target, op);
-  const lo = p.data.min().item(), hi = p.data.max().item();
-  if (p.size > 0 && (lo < 0 || hi > 1)) {
+  // An empty input has no range (min and max of nothing are undefined) and nothing to check.
+  const [lo, hi] = p.size > 0 ? [p.data.min().item(), p.data.max().item()] : [0, 1];
+  if (lo < 0 || hi > 1) {
     throw new RangeError(
       `${op}: input must hold probabilities in [0, 1], got values in [${lo}, ${hi}] (use bceWithLogits for logits)`,
     );

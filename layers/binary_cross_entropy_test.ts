@@ -51,3 +51,9 @@ Deno.test("the notes' log-loss limits: 0 when σ = y, unbounded as σ goes to th
   [1e-5, 1e-20].forEach((v, i) => assert.ok(Math.abs(fromP[i] + Math.log(v)) < 1e-12));
   assert.deepEqual(fromP.slice(2), [100, 100]);
 });
+
+Deno.test("bceLoss of empty input: no range to check; the mean of nothing is NaN, the sum 0", () => {
+  assert.equal(bceLoss(tensor([]), tensor([]), { reduction: "sum" }).item(), 0);
+  assert.ok(Number.isNaN(bceLoss(tensor([]), tensor([])).item()));
+  assert.throws(() => bceLoss(tensor([2]), tensor([1])), /^RangeError: bceLoss: input must hold/);
+});

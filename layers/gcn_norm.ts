@@ -81,7 +81,12 @@ export function normalizedAdjacency(
   numNodes: number,
   options: GcnNormOptions = {},
 ): CsrMatrix {
-  const { source, target, weight } = gcnNorm(edgeIndex, numNodes, options);
+  const { source, target, weight } = gcnNormFor(
+    "normalizedAdjacency",
+    edgeIndex,
+    numNodes,
+    options,
+  );
   const { matrix, order } = targetCsr({ source, target, numNodes });
   return matrix.withValues(nd.indexSelect(weight.data, 0, order));
 }

@@ -83,6 +83,11 @@ export function globalAddPool(x: Tensor, batch: BatchLike = null, size?: number)
  */
 export function globalMeanPool(x: Tensor, batch: BatchLike = null, size?: number): Tensor {
   const p = pooled("globalMeanPool", x, batch, size);
+  if (!nd.isFloat(p.x.dtype)) {
+    throw new TypeError(
+      `globalMeanPool: x must be float32 or float64 to average, got ${p.x.dtype}`,
+    );
+  }
   return segmentReduce(p.x, p.batch, p.size, "mean");
 }
 

@@ -83,3 +83,10 @@ Deno.test("readouts: gradcheck (both modes) and errors naming the op", () => {
     /AttentionalAggregation: gateNN must give \[5, 1\] or \[5, 2\], got \[5, 3\]/,
   );
 });
+
+Deno.test("globalMeanPool names itself for integer features", () => {
+  assert.throws(
+    () => globalMeanPool(tensor([1, 2], { dtype: "int32" })),
+    /^TypeError: globalMeanPool: x must be float32 or float64 to average, got int32$/,
+  );
+});

@@ -71,7 +71,16 @@ export function groupNorm(
     );
   }
   const [N, C] = t.shape;
-  const g = t.reshape(N, numGroups, -1);
+  for (const [name, p] of [["weight", w], ["bias", b]] as const) {
+    if (p !== null && p.size !== C) {
+      throw new RangeError(
+        `${op}: ${name} must have one entry per channel (C = ${C}), got shape ${fmtShape(p.shape)}`,
+      );
+    }
+  }
+  // Explicit group size: -1 cannot be inferred from an empty batch.
+  const perGroup = (C / numGroups) * t.shape.slice(2).reduce((a, d) => a * d, 1);
+  const g = t.reshape(N, numGroups, perGroup);
   const centred = g.sub(g.mean({ axis: 2, keepDims: true }));
   let y = centred.mul(centred.square().mean({ axis: 2, keepDims: true }).add(eps).rsqrt()).reshape(
     t.shape,

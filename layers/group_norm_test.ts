@@ -26,3 +26,15 @@ Deno.test("GroupNorm: hand-computed groups, gradcheck, shape errors", () => {
   });
   assert.throws(() => new GroupNorm(3, 4), /divisible by numGroups 3/);
 });
+
+Deno.test("groupNorm names itself for affine parameters of the wrong size, and takes an empty batch", () => {
+  assert.throws(
+    () => groupNorm(zeros([2, 3]), 1, zeros([2, 3]), null),
+    /^RangeError: groupNorm: weight must have one entry per channel \(C = 3\), got shape \[2, 3\]$/,
+  );
+  assert.throws(
+    () => groupNorm(zeros([2, 4, 2]), 2, null, zeros([3])),
+    /^RangeError: groupNorm: bias must have one entry per channel \(C = 4\), got shape \[3\]$/,
+  );
+  assert.deepEqual(groupNorm(zeros([0, 4, 2]), 2).shape, [0, 4, 2]);
+});

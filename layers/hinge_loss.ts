@@ -76,7 +76,7 @@ export function hingeLoss(
   // Multi-class.
   const unbatched = x.ndim === 1;
   const xs = unbatched ? x.unsqueeze(0) : x;
-  const ys = unbatched ? y.data.reshape([1]) : y.data;
+  const ys = unbatched && y.size === 1 ? y.data.reshape([1]) : y.data;
   if (xs.ndim !== 2 || ys.dtype !== "int32" || ys.ndim !== 1 || ys.shape[0] !== xs.shape[0]) {
     throw new RangeError(
       `${op}: expected a ±1 target of the input's shape ${

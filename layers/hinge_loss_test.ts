@@ -23,3 +23,10 @@ Deno.test("hingeLoss: SVM values by hand", () => {
   const l = hingeLoss(tensor([1, 2, 0.5], { dtype: "float64" }), tensor(0, { dtype: "int32" }));
   assert.ok(Math.abs(l.item() - 2.5 / 3) < 1e-15);
 });
+
+Deno.test("hingeLoss names itself for a 1-d input whose target is neither ±1 of its shape nor one index", () => {
+  assert.throws(
+    () => hingeLoss(tensor([1, 2, 3, 4]), tensor([[[1], [2]]])),
+    /^RangeError: hingeLoss: expected a ±1 target of the input's shape \[4\], or int32 class indices \[\] for input \[N, C\]; got target \[1, 2, 1\] \(float32\)$/,
+  );
+});

@@ -257,12 +257,7 @@ export function normal<T extends InitTarget>(
  * ```
  */
 export function constant<T extends InitTarget>(target: T, value: number): T {
-  const a = arrayOf(target, "constant");
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`constant: value must be a number, got ${describe(value)}`);
-  }
-  assign(a, value);
-  return target;
+  return fill(target, value, "constant");
 }
 
 /**
@@ -276,7 +271,7 @@ export function constant<T extends InitTarget>(target: T, value: number): T {
  * ```
  */
 export function zeros<T extends InitTarget>(target: T): T {
-  return constant(target, 0);
+  return fill(target, 0, "zeros");
 }
 
 /**
@@ -290,7 +285,7 @@ export function zeros<T extends InitTarget>(target: T): T {
  * ```
  */
 export function ones<T extends InitTarget>(target: T): T {
-  return constant(target, 1);
+  return fill(target, 1, "ones");
 }
 
 /**
@@ -306,6 +301,7 @@ export function ones<T extends InitTarget>(target: T): T {
  */
 export function xavierUniform<T extends InitTarget>(target: T, options: GainOptions = {}): T {
   const a = arrayOf(target, "xavierUniform");
+  if (a.size === 0) return target; // no fans: nothing to fill, as in PyTorch
   const { fanIn, fanOut } = fans(a.shape);
   const bound = gainOf(options, "xavierUniform") * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(target, -bound, bound, options);
@@ -324,6 +320,7 @@ export function xavierUniform<T extends InitTarget>(target: T, options: GainOpti
  */
 export function xavierNormal<T extends InitTarget>(target: T, options: GainOptions = {}): T {
   const a = arrayOf(target, "xavierNormal");
+  if (a.size === 0) return target; // no fans: nothing to fill, as in PyTorch
   const { fanIn, fanOut } = fans(a.shape);
   return normal(
     target,
@@ -405,6 +402,16 @@ export function orthogonal<T extends InitTarget>(target: T, options: GainOptions
 }
 
 // ----- helpers -----
+
+/** {@link constant}, its errors named after `op`; an empty target (even a 0-stride one) is left as is. */
+function fill<T extends InitTarget>(target: T, value: number, op: string): T {
+  const a = arrayOf(target, op);
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`${op}: value must be a number, got ${describe(value)}`);
+  }
+  if (a.size > 0) assign(a, value);
+  return target;
+}
 
 function arrayOf(target: InitTarget, op: string): NDArray {
   const a = target instanceof Tensor ? target.data : target;

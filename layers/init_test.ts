@@ -121,3 +121,21 @@ Deno.test("orthogonal: orthonormal rows or columns, scaled by gain, for matrices
   close(matmul(k, k.T), eye(4));
   assert.throws(() => init.orthogonal(zeros([3])), RangeError);
 });
+
+Deno.test("init: zeros and ones name themselves; empty targets are left as they are", () => {
+  assert.throws(() => init.zeros({} as never), /^TypeError: zeros: target must be an NDArray/);
+  assert.throws(
+    () => init.ones(zeros([2], { dtype: "int32" })),
+    /^TypeError: ones: target must be float/,
+  );
+  assert.throws(
+    () => init.constant(zeros([2]), NaN),
+    /^TypeError: constant: value must be a number/,
+  );
+  for (const shape of [[0, 0], [3, 0, 3]]) {
+    const empty = zeros(shape).expand(shape);
+    for (const f of [init.zeros, init.ones, init.xavierNormal, init.xavierUniform]) {
+      assert.equal(f(empty), empty);
+    }
+  }
+});

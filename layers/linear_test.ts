@@ -118,3 +118,12 @@ Deno.test("Flatten turns a 1-megapixel grayscale image into one point of a 10⁶
   const image = zeros([1, 1, 1000, 1000]);
   assert.deepEqual(new Flatten().forward(image).shape, [1, 1_000_000]);
 });
+
+Deno.test("bilinear names itself for a bias that is not [out]", () => {
+  const x1 = zeros([2, 3]), x2 = zeros([2, 4]), w = zeros([5, 3, 4]);
+  assert.deepEqual(bilinear(x1, x2, w, zeros([5])).shape, [2, 5]);
+  assert.throws(
+    () => bilinear(x1, x2, w, zeros([1, 3, 1])),
+    /^RangeError: bilinear: bias must be \[5\] \(out\), got \[1, 3, 1\]$/,
+  );
+});

@@ -63,9 +63,11 @@ export function selfAttention(x: Tensor, options: SelfAttentionOptions = {}): At
     checkMaskShape(mask, [...t.shape.slice(0, -1), t.shape[t.ndim - 2]], op, "mask");
   }
 
+  const causal = o.causal === undefined ? false : checkBool(o.causal, op, "causal");
   return scaledDotProductAttention(t, t, t, {
     scale: 1,
-    isCausal: o.causal === undefined ? false : checkBool(o.causal, op, "causal"),
+    // No tokens, nothing to mask (the causal path would take a max over no scores).
+    isCausal: causal && t.shape[t.ndim - 2] > 0,
     attnMask: mask,
     needWeights: true,
   });

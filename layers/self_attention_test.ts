@@ -104,3 +104,10 @@ Deno.test("SelfAttention: no parameters; the notes' sentiment pipeline pools its
   assert.deepEqual(pooled.shape, [1, 4]);
   assert.ok(String(sa).includes("causal=false"));
 });
+
+Deno.test("selfAttention over no tokens, causal or not: empty outputs and weights", () => {
+  for (const causal of [false, true]) {
+    const { output, weights } = selfAttention(randn([0, 2]), { causal });
+    assert.deepEqual([output.shape, weights?.shape], [[0, 2], [0, 0]]);
+  }
+});

@@ -323,10 +323,22 @@ export function contourChartSpec(
   f: ((x: number, y: number) => number) | NDArrayLike | readonly (readonly number[])[],
   options: ContourChartOptions,
 ): VegaLiteSpec {
-  const op = "contourChart";
+  return contourSpec(f, options, "contourChartSpec");
+}
+
+/** The spec of {@link contourChart}, whose errors name `op`: the public function called. */
+function contourSpec(
+  f: ((x: number, y: number) => number) | NDArrayLike | readonly (readonly number[])[],
+  options: ContourChartOptions,
+  op: string,
+): VegaLiteSpec {
   const o = checkOptions(options, op);
-  if (o.domain === undefined) {
-    throw new TypeError(`${op}: options.domain { x: [low, high], y: [low, high] } is required`);
+  if (o.domain === null || typeof o.domain !== "object") {
+    throw new TypeError(
+      `${op}: options.domain { x: [low, high], y: [low, high] } is required, got ${
+        describe(o.domain)
+      }`,
+    );
   }
   const given: Domain = {
     x: checkRange(o.domain.x, op, "domain.x"),
@@ -421,5 +433,5 @@ export function contourChart(
   f: ((x: number, y: number) => number) | NDArrayLike | readonly (readonly number[])[],
   options: ContourChartOptions,
 ): Promise<string> {
-  return renderVegaLite(contourChartSpec(f, options));
+  return renderVegaLite(contourSpec(f, options, "contourChart"));
 }

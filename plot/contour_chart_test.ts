@@ -109,15 +109,15 @@ Deno.test("contourChartSpec: level spacing, grids of values, validation", () => 
   );
   assert.throws(
     () => contourChartSpec(ramp, {} as never),
-    /contourChart: options.domain .* is required/,
+    /contourChartSpec: options.domain .* is required/,
   );
   assert.throws(
     () => contourChartSpec(() => "a" as never, { domain }),
-    /contourChart: f\(0, 0\) must return a number, got "a"/,
+    /contourChartSpec: f\(0, 0\) must return a number, got "a"/,
   );
   assert.throws(
     () => contourChartSpec((x) => x - 5, { domain, levelSpacing: "log", levels: 3, resolution: 3 }),
-    /contourChart: log-spaced levels need positive values/,
+    /contourChartSpec: log-spaced levels need positive values/,
   );
   assert.throws(
     () => contourChartSpec(ramp, { domain, resolution: 1 }),
@@ -126,5 +126,16 @@ Deno.test("contourChartSpec: level spacing, grids of values, validation", () => 
   assert.throws(
     () => contourChartSpec(ramp, { domain, levelSpacing: "cubic" as never }),
     /levelSpacing must be one of "linear", "log", "quantile"/,
+  );
+});
+
+Deno.test("contourChart and contourChartSpec name the function called in their errors", () => {
+  assert.throws(
+    () => contourChartSpec((x) => x, { domain: null as never }),
+    /contourChartSpec: options.domain .* is required, got null/,
+  );
+  assert.throws(
+    () => contourChart((x) => x, { domain: { x: [1, 1], y: [0, 1] } }),
+    /contourChart: domain.x must be \[low, high\] with low < high/,
   );
 });

@@ -227,7 +227,15 @@ export function heatmapChartSpec(
   values: NDArrayLike | readonly (readonly number[])[],
   options: HeatmapOptions = {},
 ): VegaLiteSpec {
-  const op = "heatmapChart";
+  return heatmapSpec(values, options, "heatmapChartSpec");
+}
+
+/** The spec of {@link heatmapChart}, whose errors name `op`: the public function called. */
+function heatmapSpec(
+  values: NDArrayLike | readonly (readonly number[])[],
+  options: HeatmapOptions,
+  op: string,
+): VegaLiteSpec {
   const o = checkOptions(options, op);
   const m = matrixRows(values, op);
   const annotate = checkBool(o.annotate ?? false, op, "annotate");
@@ -259,7 +267,7 @@ export function heatmapChart(
   values: NDArrayLike | readonly (readonly number[])[],
   options: HeatmapOptions = {},
 ): Promise<string> {
-  return renderVegaLite(heatmapChartSpec(values, options));
+  return renderVegaLite(heatmapSpec(values, options, "heatmapChart"));
 }
 
 /**
@@ -298,7 +306,7 @@ export function confusionMatrixChart(
   matrix: NDArrayLike | readonly (readonly number[])[],
   options: ConfusionMatrixChartOptions = {},
 ): Promise<string> {
-  return renderVegaLite(confusionMatrixChartSpec(matrix, options));
+  return renderVegaLite(confusionMatrixSpec(matrix, options, "confusionMatrixChart"));
 }
 
 /**
@@ -315,7 +323,15 @@ export function confusionMatrixChartSpec(
   matrix: NDArrayLike | readonly (readonly number[])[],
   options: ConfusionMatrixChartOptions = {},
 ): VegaLiteSpec {
-  const op = "confusionMatrixChart";
+  return confusionMatrixSpec(matrix, options, "confusionMatrixChartSpec");
+}
+
+/** The spec of {@link confusionMatrixChart}, whose errors name `op`: the public function called. */
+function confusionMatrixSpec(
+  matrix: NDArrayLike | readonly (readonly number[])[],
+  options: ConfusionMatrixChartOptions,
+  op: string,
+): VegaLiteSpec {
   const o = checkOptions(options, op);
   const m = matrixRows(matrix, op);
   if (m.rows !== m.cols) {

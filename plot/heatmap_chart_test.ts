@@ -77,16 +77,16 @@ Deno.test("confusionMatrixChart: counts in the cells, rows coloured by share, cl
 Deno.test("heatmapChart and confusionMatrixChart validate", () => {
   assert.throws(
     () => heatmapChartSpec(array([1, 2])),
-    /heatmapChart: values must be 2-d, got \[2\]/,
+    /heatmapChartSpec: values must be 2-d, got \[2\]/,
   );
   assert.throws(
     () => heatmapChartSpec([[1, 2], [3]]),
     /values must be a 2-d array of numbers with rows of equal length; row 1 is an array of length 1/,
   );
-  assert.throws(() => heatmapChartSpec([]), /heatmapChart: values are empty/);
+  assert.throws(() => heatmapChartSpec([]), /heatmapChartSpec: values are empty/);
   assert.throws(
     () => heatmapChartSpec([[1, 2]], { xLabels: ["a"] }),
-    /heatmapChart: xLabels must be an array of 2 strings, got an array of length 1/,
+    /heatmapChartSpec: xLabels must be an array of 2 strings, got an array of length 1/,
   );
   assert.throws(
     () => heatmapChartSpec([[1, 2]], { domain: [1, 1] }),
@@ -94,10 +94,26 @@ Deno.test("heatmapChart and confusionMatrixChart validate", () => {
   );
   assert.throws(
     () => confusionMatrixChartSpec([[1, 2]]),
-    /confusionMatrixChart: a confusion matrix is square, got \[1, 2\]/,
+    /confusionMatrixChartSpec: a confusion matrix is square, got \[1, 2\]/,
   );
   assert.throws(
     () => confusionMatrixChartSpec([[1]], { classNames: ["a", "b"] }),
     /classNames must be an array of 1 strings/,
+  );
+});
+
+Deno.test("heatmap and confusion-matrix charts and specs name the function called in their errors", () => {
+  assert.throws(
+    () => heatmapChartSpec(Symbol() as never),
+    /heatmapChartSpec: values must be an NDArray or a Tensor, got a symbol/,
+  );
+  assert.throws(() => heatmapChart([[1], [1, 2]]), /heatmapChart: values must be a 2-d array/);
+  assert.throws(
+    () => confusionMatrixChartSpec([[1, 2]]),
+    /confusionMatrixChartSpec: a confusion matrix is square, got \[1, 2\]/,
+  );
+  assert.throws(
+    () => confusionMatrixChart([[1, 2]]),
+    /confusionMatrixChart: a confusion matrix is square/,
   );
 });

@@ -169,7 +169,15 @@ export function histogramChartSpec(
   series: readonly HistogramSeries[] | NDArrayLike | ArrayLike<number>,
   options: HistogramChartOptions = {},
 ): VegaLiteSpec {
-  const op = "histogramChart";
+  return histogramSpec(series, options, "histogramChartSpec");
+}
+
+/** The spec of {@link histogramChart}, whose errors name `op`: the public function called. */
+function histogramSpec(
+  series: readonly HistogramSeries[] | NDArrayLike | ArrayLike<number>,
+  options: HistogramChartOptions,
+  op: string,
+): VegaLiteSpec {
   const o = checkOptions(options, op);
   const size = chartSize(o, op);
   if (Array.isArray(series) && series.length === 0) {
@@ -257,5 +265,5 @@ export function histogramChart(
   series: readonly HistogramSeries[] | NDArrayLike | ArrayLike<number>,
   options: HistogramChartOptions = {},
 ): Promise<string> {
-  return renderVegaLite(histogramChartSpec(series, options));
+  return renderVegaLite(histogramSpec(series, options, "histogramChart"));
 }

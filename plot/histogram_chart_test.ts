@@ -78,7 +78,7 @@ Deno.test("histogramChart: bars per non-empty bin for each series, curves on top
 });
 
 Deno.test("histogramChart validates", () => {
-  assert.throws(() => histogramChartSpec([]), /histogramChart: series must not be empty/);
+  assert.throws(() => histogramChartSpec([]), /histogramChartSpec: series must not be empty/);
   assert.throws(
     () => histogramChartSpec([{ name: "a", values: [1] }, { name: "a", values: [2] }]),
     /series name 'a' is used twice/,
@@ -93,6 +93,14 @@ Deno.test("histogramChart validates", () => {
   );
   assert.throws(
     () => histogramChartSpec([1, 2], { curves: [{ name: "c", y: [1, 2] }] }),
-    /histogramChart: layers\[0\] has 0 x but 2 y coordinates/,
+    /histogramChartSpec: layers\[0\] has 0 x but 2 y coordinates/,
   );
+});
+
+Deno.test("histogramChart and histogramChartSpec name the function called in their errors", () => {
+  assert.throws(
+    () => histogramChartSpec([{ name: "a", values: [1, {}] as never }]),
+    /histogramChartSpec: series\[0\]\.values\[1\] must be a number, got an object/,
+  );
+  assert.throws(() => histogramChart([]), /histogramChart: series must not be empty/);
 });

@@ -224,7 +224,7 @@ export function xyChartSpec(
   layers: readonly XYLayer[],
   options: XYChartOptions = {},
 ): VegaLiteSpec {
-  return xySpec(layers, checkOptions(options, "xyChart"), "xyChart");
+  return xySpec(layers, checkOptions(options, "xyChartSpec"), "xyChartSpec");
 }
 
 /**
@@ -251,7 +251,7 @@ export function xyChart(
   layers: readonly XYLayer[],
   options: XYChartOptions = {},
 ): Promise<string> {
-  return renderVegaLite(xyChartSpec(layers, options));
+  return renderVegaLite(xySpec(layers, checkOptions(options, "xyChart"), "xyChart"));
 }
 
 /**

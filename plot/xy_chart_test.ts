@@ -113,14 +113,14 @@ Deno.test("xyChart: decision regions tile the area in faded legend colours, no s
 
 Deno.test("xyChart validates its layers and options", () => {
   const spec = (layers: unknown, options = {}) => () => xyChartSpec(layers as XYLayer[], options);
-  assert.throws(spec({}), /xyChart: layers must be an array/);
+  assert.throws(spec({}), /xyChartSpec: layers must be an array/);
   assert.throws(
     spec([{ type: "bars", x: [1], y: [1] }]),
     /layers\[0\]\.type must be one of "points", "line", "text", "polygon", "regions", got "bars"/,
   );
   assert.throws(
     spec([{ type: "line", x: [1, 2], y: [1] }]),
-    /xyChart: layers\[0\] has 2 x but 1 y coordinates/,
+    /xyChartSpec: layers\[0\] has 2 x but 1 y coordinates/,
   );
   assert.throws(
     spec([{ type: "points", x: [1, 2], y: [1, 2], groups: ["a"] }]),
@@ -145,7 +145,7 @@ Deno.test("xyChart validates its layers and options", () => {
   );
   assert.throws(
     spec([{ type: "points", x: [1], y: [1] }], { legend: "left" }),
-    /xyChart: legend must be one of right, top-left/,
+    /xyChartSpec: legend must be one of right, top-left/,
   );
   assert.throws(
     spec([{ type: "points", x: [1], y: [1] }], { domain: { x: [1, 0] } }),
@@ -212,5 +212,16 @@ Deno.test("voronoiCells: the cells tile the box and each holds the points neares
         }
       },
     ),
+  );
+});
+
+Deno.test("xyChart and xyChartSpec name the function called in their errors", () => {
+  assert.throws(
+    () => xyChartSpec(Symbol() as never),
+    /xyChartSpec: layers must be an array, got a symbol/,
+  );
+  assert.throws(
+    () => xyChart([], { width: {} as never }),
+    /xyChart: width must be an integer in \[10, 10000\], got an object/,
   );
 });

@@ -230,6 +230,9 @@ export function checkOneOf<const T extends string | number | boolean>(
   name: string,
   choices: readonly T[],
 ): T {
+  if (!Array.isArray(choices)) {
+    throw new TypeError(`checkOneOf: choices must be an array, got ${describe(choices)}`);
+  }
   if (!choices.includes(value as T)) {
     const list = choices.map((c) => typeof c === "string" ? JSON.stringify(c) : String(c));
     throw new RangeError(

@@ -169,3 +169,10 @@ Deno.test("checkIntTuple names the op even when the caller's length is not a tup
   assert.throws(() => checkIntTuple(2, NaN, "op", "k"), /^TypeError: op: k must be/);
   assert.throws(() => checkIntTuple(2, 1e12, "op", "k"), /^TypeError: op: k must be/);
 });
+
+Deno.test("checkOneOf names itself when its choices are not an array", () => {
+  assert.throws(
+    () => checkOneOf(3, "sum", "a", "1" as never),
+    /^TypeError: checkOneOf: choices must be an array, got "1"$/,
+  );
+});

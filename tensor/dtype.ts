@@ -104,7 +104,7 @@ export function dtypeOf(data: ArrayBufferView): DType {
 export function checkDType(value: unknown, op: string): DType {
   if (value === "float32" || value === "float64" || value === "int32") return value;
   throw new TypeError(
-    `${op}: unknown dtype ${JSON.stringify(value)}; expected one of ${DTYPES.join(", ")}`,
+    `${op}: unknown dtype ${describe(value)}; expected one of ${DTYPES.join(", ")}`,
   );
 }
 

@@ -123,7 +123,7 @@ function resolveOptions(
   base: PrintOptions,
   op: string,
 ): PrintOptions {
-  checkOptions(options, op);
+  options = checkOptions(options, op);
   const out = { ...base };
   const int = (key: "precision" | "edgeItems" | "lineWidth", min: number, max: number) => {
     const v = options[key];

@@ -151,3 +151,13 @@ Deno.test("formatArray and setPrintOptions reject bad arguments", () => {
   assert.throws(() => setPrintOptions({ sciMode: "yes" as unknown as boolean }), TypeError);
   assert.equal(getPrintOptions().lineWidth, 80);
 });
+
+Deno.test("setPrintOptions names itself for options that are not an object, and accepts none", () => {
+  const before = getPrintOptions();
+  setPrintOptions(undefined as never);
+  assert.deepEqual(getPrintOptions(), before);
+  assert.throws(
+    () => setPrintOptions(null as never),
+    /^TypeError: setPrintOptions: options must be an object, got null$/,
+  );
+});

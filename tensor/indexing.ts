@@ -11,7 +11,7 @@ import { checkDType, type DType } from "./dtype.ts";
 import { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { allocArray, checkIndexArray } from "./_axis.ts";
-import { checkInt, checkNDArray } from "./check.ts";
+import { checkInt, checkNDArray, checkOptions } from "./check.ts";
 
 /**
  * Gathers values along `axis` (PyTorch `gather`): `out[...i, j, ...k] = x[...i, index[...i, j, ...k], ...k]`.
@@ -151,7 +151,7 @@ export function oneHot(
   numClasses = -1,
   options: OneHotOptions = {},
 ): NDArray {
-  const dtype = checkDType(options.dtype ?? "float32", "oneHot");
+  const dtype = checkDType(checkOptions(options, "oneHot").dtype ?? "float32", "oneHot");
   const lab = contiguous(toIndexArray(labels, "oneHot"));
   let classes = numClasses;
   if (numClasses === -1) {

@@ -310,3 +310,10 @@ Deno.test("oneHot: the standard basis vectors of ℝⁿ are the one-hot vectors"
     v,
   );
 });
+
+Deno.test("oneHot names itself when its options are not an object", () => {
+  assert.throws(
+    () => oneHot([0, 1], 2, null as never),
+    /^TypeError: oneHot: options must be an object, got null$/,
+  );
+});

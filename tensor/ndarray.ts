@@ -195,6 +195,7 @@ export class NDArray {
     }
     const a = normalizeAxis(axis0 ?? -2, this.ndim, "transpose");
     const b = normalizeAxis(axis1 ?? -1, this.ndim, "transpose");
+    if (this.ndim === 0) return this.permute([]); // axis 0 or -1 of a 0-d array: nothing to swap
     const perm = [...Array(this.ndim).keys()];
     perm[a] = b;
     perm[b] = a;

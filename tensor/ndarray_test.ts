@@ -100,3 +100,9 @@ Deno.test("property: reshape round trip and views vs copies", () => {
     assert.equal(a.reshape(-1).get(0), -1);
   }));
 });
+
+Deno.test("transpose of a 0-d array along axis 0 or -1 is the array; other axes name transpose", () => {
+  const x = array(3);
+  assert.deepEqual([x.transpose(0, -1).shape, x.transpose(-1).item()], [[], 3]);
+  assert.throws(() => x.transpose(1), /^RangeError: transpose: axis 1 is out of range/);
+});

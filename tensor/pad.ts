@@ -7,7 +7,7 @@ import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape } from "./shape.ts";
 import { allocArray, axisView } from "./_axis.ts";
-import { checkNDArray } from "./check.ts";
+import { checkNDArray, checkOptions, describe } from "./check.ts";
 
 /** How {@link pad} fills the new border. */
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
@@ -45,10 +45,11 @@ const MODES: readonly PadMode[] = ["constant", "reflect", "replicate", "circular
  */
 export function pad(x: NDArray, padding: readonly number[], options: PadOptions = {}): NDArray {
   checkNDArray(x, "pad", "x");
+  options = checkOptions(options, "pad");
   const mode = options.mode ?? "constant";
   if (!MODES.includes(mode)) {
     throw new RangeError(
-      `pad: unknown mode ${JSON.stringify(mode)}; expected one of ${MODES.join(", ")}`,
+      `pad: unknown mode ${describe(mode)}; expected one of ${MODES.join(", ")}`,
     );
   }
   if (options.value !== undefined && mode !== "constant") {

@@ -178,3 +178,17 @@ Deno.test("property: every mode equals a naive index map, and slicing the border
     ),
   );
 });
+
+Deno.test("pad names itself when its options are not an object", () => {
+  assert.throws(
+    () => pad(NDArray.fromTyped(new Float32Array(3)), [1, 1], null as never),
+    /^TypeError: pad: options must be an object, got null$/,
+  );
+});
+
+Deno.test("pad names itself for an unknown mode of any type, a BigInt too", () => {
+  assert.throws(
+    () => pad(NDArray.fromTyped(new Float32Array(3)), [1, 1], { mode: 3n as never }),
+    /^RangeError: pad: unknown mode 3; expected one of constant, reflect, replicate, circular$/,
+  );
+});

@@ -140,7 +140,8 @@ export function min(x: NDArray, options?: ReduceOptions): NDArray {
 
 function argOp(name: "argmax" | "argmin", x: NDArray, options?: ArgReduceOptions): NDArray {
   options = checkReduce(name, x, options);
-  const flat = options.axis === undefined;
+  // A 0-d array's only axis (0 or -1, checked above) is its flattening, as in PyTorch.
+  const flat = options.axis === undefined || x.ndim === 0;
   const src = flat ? x.reshape(-1) : x;
   const axis = flat ? 0 : normalizeAxis(options.axis as number, x.ndim, name);
   if (src.shape[axis] === 0) {

@@ -107,3 +107,15 @@ Deno.test("reductions check their options under their own names (found by the AP
     /^TypeError: variance: axis must be an integer, got a symbol/,
   );
 });
+
+Deno.test("argmax and argmin of a 0-d array along axis 0 or -1: index 0, a 0-d int32 array", () => {
+  for (const op of [t.argmax, t.argmin]) {
+    for (const axis of [0, -1]) {
+      for (const keepDims of [false, true]) {
+        const r = op(array(7), { axis, keepDims });
+        assert.deepEqual([r.dtype, r.shape, r.item()], ["int32", [], 0]);
+      }
+    }
+    assert.throws(() => op(array(7), { axis: 1 }), /arg(max|min): axis 1 is out of range/);
+  }
+});

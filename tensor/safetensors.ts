@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { checkPath, describe } from "./check.ts";
+import { checkOptions, checkPath, describe } from "./check.ts";
 import { NDArray } from "./ndarray.ts";
 import { allocTyped, type DType, itemSize, type TypedArray } from "./dtype.ts";
 import { type JsonEntry, type JsonNode, JsonSyntaxError, parseJsonBytes } from "./_json_bytes.ts";
@@ -152,7 +152,8 @@ export function decodeSafetensors(
   bytes: Uint8Array,
   options: DecodeSafetensorsOptions = {},
 ): SafetensorsContents {
-  return decode(bytes, options.name ?? "<bytes>", "decodeSafetensors");
+  const o = checkOptions(options, "decodeSafetensors");
+  return decode(bytes, o.name ?? "<bytes>", "decodeSafetensors");
 }
 
 /**

@@ -819,3 +819,10 @@ Deno.test("corrupted or truncated files only ever throw TypeError or RangeError 
     { numRuns: 2000 },
   );
 });
+
+Deno.test("decodeSafetensors names itself when its options are not an object", () => {
+  assert.throws(
+    () => decodeSafetensors(new Uint8Array(8), null as never),
+    /^TypeError: decodeSafetensors: options must be an object, got null$/,
+  );
+});

@@ -96,6 +96,13 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], op: 
   return out;
 }
 
+/** Checks the rank given to {@link normalizeAxis} and {@link normalizeAxes}. */
+function checkRank(ndim: unknown, op: string): void {
+  if (typeof ndim !== "number" || !Number.isSafeInteger(ndim) || ndim < 0) {
+    throw new TypeError(`${op}: ndim must be an integer >= 0, got ${describe(ndim)}`);
+  }
+}
+
 /**
  * Resolves a possibly negative axis against a rank, or throws a RangeError.
  *
@@ -109,6 +116,7 @@ export function normalizeAxis(axis: number, ndim: number, op: string): number {
   if (typeof axis !== "number") {
     throw new TypeError(`${op}: axis must be an integer, got ${describe(axis)}`);
   }
+  checkRank(ndim, op);
   // A 0-d array accepts axis 0 and -1, as in PyTorch.
   if (ndim === 0 && (axis === 0 || axis === -1)) return 0;
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
@@ -133,6 +141,7 @@ export function normalizeAxes(
   ndim: number,
   op: string,
 ): number[] {
+  checkRank(ndim, op);
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
   if (typeof axis !== "number" && !Array.isArray(axis)) {
     throw new TypeError(

@@ -251,6 +251,7 @@ const CHECKS: Record<string, FuzzEntry> = Object.fromEntries([
     { opArg: 1, strictWhen: wellFormed(1, 5) },
   ]),
   ["tensor:checkIntTuple", { opArg: 2, strictWhen: wellFormed(2, 6) }],
+  ["tensor:checkIndexList", { opArg: 2, strictWhen: wellFormed(2, 5) }],
   ...["normalizeAxis", "normalizeAxes", "broadcastShapes"].map((n) => [
     `tensor:${n}`,
     { opArg: 2, strictWhen: (args: unknown[]) => typeof args[2] === "string" && args[2] !== "" },
@@ -432,84 +433,4 @@ export const EXCLUDED: Record<string, string> = {
  * fuzz test fails when an export not listed here violates the contract (so a new export or a
  * regression is caught) and prints the listed ones that no longer do (remove them).
  */
-export const KNOWN_VIOLATIONS: string[] = [
-  "autograd:arange", // {namesAnotherOp:7}
-  "autograd:argmax", // {namesAnotherOp:2}
-  "autograd:argmin", // {namesAnotherOp:2}
-  "autograd:empty", // {namesAnotherOp:1}
-  "autograd:eye", // {namesAnotherOp:1,unnamed:1}
-  "autograd:full", // {namesAnotherOp:1,unnamed:1}
-  "autograd:fullLike", // {namesAnotherOp:20}
-  "autograd:gradcheck", // {unnamed:1}
-  "autograd:gradgradcheck", // {unnamed:8}
-  "autograd:jacobian", // {unnamed:1}
-  "autograd:ones", // {namesAnotherOp:1}
-  "autograd:onesLike", // {namesAnotherOp:2}
-  "autograd:pad", // {unnamed:1}
-  "autograd:recurrence", // {unnamed:2}
-  "autograd:recurrenceReference", // {unnamed:2}
-  "autograd:reshape", // {unnamed:2}
-  "autograd:tensor", // {namesAnotherOp:17}
-  "autograd:transpose", // {namesAnotherOp:2}
-  "autograd:zeros", // {namesAnotherOp:1}
-  "autograd:zerosLike", // {namesAnotherOp:2}
-  "datasets:blobs", // {unnamed:1}
-  "datasets:charCorpus", // {unnamed:1}
-  "datasets:circles", // {unnamed:1}
-  "datasets:decodeIdx", // {unnamed:2}
-  "datasets:decodeIdxHeader", // {unnamed:2}
-  "datasets:decodeNpy", // {unnamed:2}
-  "datasets:decodeNpyHeader", // {unnamed:2}
-  "datasets:encodeIdx", // {unnamed:2}
-  "datasets:fortunes", // {namesAnotherOp:2}
-  "datasets:gaussianNoise", // {unnamed:1}
-  "datasets:gunzip", // {unnamed:2}
-  "datasets:motifGraphs", // {unnamed:3}
-  "datasets:parseCsv", // {unnamed:1}
-  "datasets:parseCsvRecords", // {unnamed:1}
-  "datasets:randomSplit", // {unnamed:1}
-  "datasets:spirals", // {unnamed:1}
-  "datasets:stripControls", // {unnamed:24}
-  "datasets:voxelShapes", // {unnamed:4}
-  "layers:batchNorm", // {namesAnotherOp:3}
-  "layers:bceLoss", // {namesAnotherOp:2}
-  "layers:bilinear", // {namesAnotherOp:1}
-  "layers:globalMeanPool", // {namesAnotherOp:5}
-  "layers:groupNorm", // {namesAnotherOp:12}
-  "layers:hingeLoss", // {namesAnotherOp:13}
-  "layers:init.constant", // {namesAnotherOp:6}
-  "layers:init.ones", // {namesAnotherOp:8}
-  "layers:init.xavierNormal", // {namesAnotherOp:7}
-  "layers:init.xavierUniform", // {namesAnotherOp:7}
-  "layers:init.zeros", // {namesAnotherOp:8}
-  "layers:maxout", // {unnamed:1}
-  "layers:normalizedAdjacency", // {namesAnotherOp:200}
-  "layers:selfAttention", // {namesAnotherOp:2} causal, 0 tokens: max() names itself
-  "models/classical:countSeparableDichotomies", // {unnamed:2}
-  "models/classical:isLinearlySeparable", // {unnamed:1}
-  "models/classical:pairwiseKernels", // {unnamed:1,namesAnotherOp:1}
-  "models/classical:softThreshold", // {unnamed:9}
-  "models/gnn:voxelCnn", // {namesAnotherOp:18,unnamed:6}
-  "models/rnn:detachState", // {unnamed:74}
-  "models/unsupervised:lloyd", // {unnamed:1}
-  "plot:confusionMatrixChartSpec", // {namesAnotherOp:186}
-  "plot:contourChart", // {unnamed:1}
-  "plot:contourChartSpec", // {namesAnotherOp:196,unnamed:1}
-  "plot:heatmapChartSpec", // {namesAnotherOp:186}
-  "plot:histogramChartSpec", // {namesAnotherOp:152}
-  "plot:xyChartSpec", // {namesAnotherOp:170}
-  "tensor:argmax", // {namesAnotherOp:3}
-  "tensor:argmin", // {namesAnotherOp:3}
-  "tensor:astype", // {unnamed:2}
-  "tensor:checkDType", // {unnamed:1}
-  "tensor:checkIndexList", // {namesAnotherOp:107,unnamed:75}
-  "tensor:checkOneOf", // {unnamed:5}
-  "tensor:decodeSafetensors", // {unnamed:2}
-  "tensor:eye", // {unnamed:1}
-  "tensor:full", // {unnamed:1}
-  "tensor:normalizeAxes", // {unnamed:3}
-  "tensor:normalizeAxis", // {unnamed:1}
-  "tensor:oneHot", // {unnamed:2}
-  "tensor:pad", // {unnamed:3}
-  "tensor:setPrintOptions", // {unnamed:2}
-];
+export const KNOWN_VIOLATIONS: string[] = [];

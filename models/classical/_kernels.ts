@@ -64,7 +64,7 @@ function rowNorms(x: NDArray): Float64Array {
  * K(a, b) `[na, nb]` for contiguous 2-d `a` and `b` of one float dtype, in that dtype (float32 keeps a large
  * Gram matrix at half the memory, as libsvm's kernel cache).
  */
-export function gramMatrix(k: ResolvedKernel, a: NDArray, b: NDArray): NDArray {
+export function gramMatrix(k: ResolvedKernel, a: NDArray, b: NDArray, op = "kernel"): NDArray {
   const [na, d] = a.shape, nb = b.shape[0];
   if (typeof k.kernel === "function") {
     const out = new Float64Array(na * nb);
@@ -76,7 +76,7 @@ export function gramMatrix(k: ResolvedKernel, a: NDArray, b: NDArray): NDArray {
         const v = k.kernel(ra, rb);
         if (typeof v !== "number" || !Number.isFinite(v)) {
           throw new RangeError(
-            `kernel: the custom kernel returned ${
+            `${op}: the custom kernel returned ${
               describe(v)
             } for rows ${i} and ${j}; expected a finite number`,
           );

@@ -14,7 +14,7 @@ import {
   toVector,
   type VectorLike,
 } from "../_common/validate.ts";
-import { checkInt, describe } from "@nnc/tensor";
+import { checkInt, checkOptions, describe } from "@nnc/tensor";
 
 /** binom(a, b) as a bigint. */
 function binomial(a: number, b: number): bigint {
@@ -127,7 +127,7 @@ export function isLinearlySeparable(
   options: SeparabilityOptions = {},
 ): boolean {
   const op = "isLinearlySeparable";
-  const { p, s, n } = pointsOf(op, points, options.bias ?? true);
+  const { p, s, n } = pointsOf(op, points, checkOptions(options, op).bias ?? true);
   const y = toVector(op, labels, "labels", s);
   y.forEach((v, i) => {
     if (v !== 1 && v !== -1) throw new RangeError(`${op}: labels[${i}] = ${v}, expected +1 or -1`);
@@ -150,7 +150,7 @@ export function countSeparableDichotomies(
   options: SeparabilityOptions = {},
 ): number {
   const op = "countSeparableDichotomies";
-  const { p, s, n } = pointsOf(op, points, options.bias ?? true);
+  const { p, s, n } = pointsOf(op, points, checkOptions(options, op).bias ?? true);
   if (s > 20) {
     throw new RangeError(
       `${op}: ${s} points give 2^${s} labellings; at most 20 points are enumerated`,
@@ -176,7 +176,7 @@ export function countSeparableDichotomies(
  */
 export function shatters(points: MatrixLike, options: SeparabilityOptions = {}): boolean {
   const m = toMatrix("shatters", points, "points");
-  return countSeparableDichotomies(m, options) === 2 ** m.shape[0];
+  return countSeparableDichotomies(m, checkOptions(options, "shatters")) === 2 ** m.shape[0];
 }
 
 /**

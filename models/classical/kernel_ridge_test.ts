@@ -44,3 +44,14 @@ Deno.test("pairwiseKernels: every built-in kernel against its formula; custom ke
     /kernel must be one of/,
   );
 });
+
+Deno.test("pairwiseKernels names itself for null options and for a custom kernel's bad value", () => {
+  assert.throws(
+    () => pairwiseKernels([[1, 2]], undefined, null as never),
+    /^TypeError: pairwiseKernels: options must be an object, got null$/,
+  );
+  assert.throws(
+    () => pairwiseKernels([[1, 2]], undefined, { kernel: (a) => a as never }),
+    /^RangeError: pairwiseKernels: the custom kernel returned a Float64Array for rows 0 and 0; expected a finite number$/,
+  );
+});

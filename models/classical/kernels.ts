@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { NDArray } from "@nnc/tensor";
+import { checkOptions, type NDArray } from "@nnc/tensor";
 import { checkKernel, gramMatrix, resolveKernel } from "./_kernels.ts";
 import { checkFeatures, type MatrixLike, toMatrix } from "../_common/validate.ts";
 
@@ -48,9 +48,9 @@ export function pairwiseKernels(
   options: KernelOptions = {},
 ): NDArray {
   const op = "pairwiseKernels";
-  const k = checkKernel(op, options, { kernel: "linear", gamma: "auto" });
+  const k = checkKernel(op, checkOptions(options, op), { kernel: "linear", gamma: "auto" });
   const am = toMatrix(op, a, "a").astype("float64");
   const bm = b === undefined ? am : toMatrix(op, b, "b").astype("float64");
   checkFeatures(op, bm, am.shape[1], "b");
-  return gramMatrix(resolveKernel(k, am), am, bm);
+  return gramMatrix(resolveKernel(k, am), am, bm, op);
 }

@@ -9,7 +9,7 @@ import type { MatrixLike, VectorLike } from "../_common/validate.ts";
 import { gemm } from "./_data.ts";
 import { interceptOf, prepare, type Prepared } from "./_linear.ts";
 import { LinearRegressor } from "./linear_regressor.ts";
-import { checkInt, checkNumber, checkOneOf, checkOptions } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, checkOptions, describe } from "@nnc/tensor";
 
 /** Options of {@link Lasso}. */
 export interface LassoOptions {
@@ -27,6 +27,11 @@ export interface LassoOptions {
 
 /** soft(v, t) = sign(v)·max(|v| − t, 0): the proximal map of t‖·‖₁. */
 export function softThreshold(v: number, t: number): number {
+  if (typeof v !== "number" || typeof t !== "number") {
+    throw new TypeError(
+      `softThreshold: v and t must be numbers, got ${describe(v)} and ${describe(t)}`,
+    );
+  }
   return v > t ? v - t : v < -t ? v + t : 0;
 }
 

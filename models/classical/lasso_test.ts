@@ -37,3 +37,10 @@ Deno.test("Lasso: soft thresholding is the L1 proximal map", () => {
     /Lasso\.fit: y has 1 values but x has 2 rows/,
   );
 });
+
+Deno.test("softThreshold names itself when its arguments are not numbers", () => {
+  assert.throws(
+    () => softThreshold(Symbol() as never, 1),
+    /softThreshold: v and t must be numbers, got a symbol and 1/,
+  );
+});

@@ -133,3 +133,18 @@ Deno.test("samplesForDensity: n samples covering one dimension become nᵈ in d 
   assert.equal(grid(4, 3).length, samplesForDensity(4, 3));
   assert.equal(samplesForDensity(10, 400), Infinity);
 });
+
+Deno.test("isLinearlySeparable and countSeparableDichotomies name themselves for null options", () => {
+  assert.throws(
+    () => isLinearlySeparable([[0, 0], [1, 1]], [1, -1], null as never),
+    /^TypeError: isLinearlySeparable: options must be an object, got null$/,
+  );
+  assert.throws(
+    () => countSeparableDichotomies([[0, 0], [1, 1]], null as never),
+    /^TypeError: countSeparableDichotomies: options must be an object, got null$/,
+  );
+  assert.throws(
+    () => shatters([[0, 0], [1, 1]], false as never),
+    /^TypeError: shatters: options must be an object, got false$/,
+  );
+});

@@ -3,7 +3,16 @@
  *
  * @module
  */
-import { checkInt, checkOptions, checkProbability, type DType, type Rng } from "@nnc/tensor";
+import {
+  checkFloatDType,
+  checkInt,
+  checkIntTuple,
+  checkOptions,
+  checkProbability,
+  describe,
+  type DType,
+  Rng,
+} from "@nnc/tensor";
 import { Conv3d, Dropout, Flatten, Linear, ReLU, Sequential } from "@nnc/layers";
 
 /** Options of {@link voxelCnn}. */
@@ -46,9 +55,22 @@ export function voxelCnn(options: VoxelCnnOptions = {}): Sequential {
   const size = checkInt(o.size ?? 16, op, "size", 4);
   if (size % 4 !== 0) throw new RangeError(`${op}: size must be a multiple of 4, got ${size}`);
   const classes = checkInt(o.numClasses ?? 5, op, "numClasses", 1);
-  const [c1, c2] = (o.channels ?? [16, 32]).map((c, i) => checkInt(c, op, `channels[${i}]`, 1));
+  const [c1, c2] = checkIntTuple(o.channels ?? [16, 32], 2, op, "channels", 1);
   const hidden = checkInt(o.hidden ?? 128, op, "hidden", 1);
-  const common = { dtype: o.dtype, rng: o.rng };
+  const dropout = checkProbability(o.dropout ?? 0.5, op, "dropout");
+  const dtype = checkFloatDType(o.dtype ?? "float32", op);
+  if (o.rng !== undefined && !(o.rng instanceof Rng)) {
+    throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
+  }
+  // Every weight is indexed by an int32 in the kernels.
+  const weights = 125 * c1 + 27 * c1 * c2 + c2 * (size / 4) ** 3 * hidden + hidden * classes;
+  if (weights > 2 ** 31 - 1) {
+    throw new RangeError(
+      `${op}: size ${size}, channels [${c1}, ${c2}] and hidden ${hidden} make ${weights} weights, ` +
+        `more than 2^31 - 1`,
+    );
+  }
+  const common = { dtype, rng: o.rng };
   return new Sequential(
     new Conv3d(1, c1, 5, { stride: 2, padding: 2, ...common }),
     new ReLU(),
@@ -57,7 +79,7 @@ export function voxelCnn(options: VoxelCnnOptions = {}): Sequential {
     new Flatten(),
     new Linear(c2 * (size / 4) ** 3, hidden, common),
     new ReLU(),
-    new Dropout(checkProbability(o.dropout ?? 0.5, op, "dropout"), { rng: o.rng }),
+    new Dropout(dropout, { rng: o.rng }),
     new Linear(hidden, classes, common),
   );
 }

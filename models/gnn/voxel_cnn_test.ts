@@ -58,6 +58,25 @@ Deno.test("voxelCnn checks its options", () => {
   assert.throws(() => voxelCnn({ size: 10 }), /voxelCnn: size must be a multiple of 4, got 10/);
   assert.throws(
     () => voxelCnn({ channels: [4, 0] }),
-    /voxelCnn: channels\[1\] must be an integer >= 1, got 0/,
+    /voxelCnn: channels must be an integer >= 1 or an array of 2 such integers, got \[4, 0\]/,
+  );
+});
+
+Deno.test("voxelCnn names itself in its argument errors", () => {
+  assert.throws(
+    () => voxelCnn({ channels: new Map() as never }),
+    /voxelCnn: channels must be an integer >= 1 or an array of 2 such integers, got a Map/,
+  );
+  assert.throws(
+    () => voxelCnn({ rng: {} as never }),
+    /voxelCnn: rng must be an Rng, got an object/,
+  );
+  assert.throws(
+    () => voxelCnn({ dtype: "int32" }),
+    /voxelCnn: dtype must be "float32" or "float64"/,
+  );
+  assert.throws(
+    () => voxelCnn({ size: 2 ** 31 }),
+    /voxelCnn: size 2147483648, channels \[16, 32\] and hidden 128 make .* weights, more than 2\^31 - 1/,
   );
 });

@@ -77,7 +77,13 @@ export interface CharLMOptions {
  * ```
  */
 export function detachState(state: RecurrentState): RecurrentState {
-  return Array.isArray(state) ? [state[0].detach(), state[1].detach()] : state.detach();
+  if (state instanceof Tensor) return state.detach();
+  if (Array.isArray(state) && state.length === 2 && state.every((s) => s instanceof Tensor)) {
+    return [state[0].detach(), state[1].detach()];
+  }
+  throw new TypeError(
+    `detachState: state must be a Tensor h or a pair [h, c] of Tensors, got ${describe(state)}`,
+  );
 }
 
 function selectState(state: RecurrentState | null, indices: Int32Array): RecurrentState | null {

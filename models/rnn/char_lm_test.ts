@@ -155,3 +155,11 @@ Deno.test("CharLM rejects bad options and inputs, naming the model", () => {
     /prompt token 3 is outside the vocabulary of 3/,
   );
 });
+
+Deno.test("detachState names itself when the state is not a Tensor or a pair of Tensors", () => {
+  assert.throws(
+    () => detachState((() => 0) as never),
+    /detachState: state must be a Tensor h or a pair \[h, c\] of Tensors, got a function/,
+  );
+  assert.throws(() => detachState([1, 2] as never), /detachState: state must be a Tensor h/);
+});

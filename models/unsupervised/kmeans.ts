@@ -165,6 +165,7 @@ function resolveLloydOptions(
   op: string,
   options: LloydOptions,
 ): { maxIter: number; tol: number; empty: EmptyClusterPolicy } {
+  options = checkOptions(options, op);
   return {
     maxIter: checkInt(options.maxIter ?? 300, op, "maxIter", 1),
     tol: checkNumber(options.tol ?? 1e-4, op, "tol", 0),

@@ -237,3 +237,10 @@ Deno.test("KMeans: predict, transform and score on data far from the origin use 
   assertClose(t[0], c.map((ci) => Math.hypot(ci[0] - 1e4, ci[1] - 1e4)), { atol: 1e-3, rtol: 0 });
   assertClose(km.score(x), -km.inertia, { rtol: 1e-3 });
 });
+
+Deno.test("lloyd names itself when its options are not an object", () => {
+  assert.throws(
+    () => lloyd([[0, 0], [1, 1]], [[0, 0]], null as never),
+    /^TypeError: lloyd: options must be an object, got null$/,
+  );
+});
