@@ -166,9 +166,9 @@ await saveSvg(
       { type: "regions", classify, names: ["class 0", "class 1"], resolution: 120 },
       {
         type: "points",
-        x: Array.from(train.x.slice(null, 0).data as Float32Array).slice(0, 400),
-        y: Array.from(train.x.slice(null, 1).contiguous().data as Float32Array).slice(0, 400),
-        groups: Array.from(train.y.data as Int32Array, (c) => `class ${c}`),
+        x: train.x.slice(null, 0).toArray() as number[],
+        y: train.x.slice(null, 1).toArray() as number[],
+        groups: (train.y.toArray() as number[]).map((c) => `class ${c}`),
         size: 2,
       },
       ...mlpPaths,
