@@ -85,7 +85,7 @@ const captions = [
   ...predicted[0].map((c, i) => `clean\n${names[c]}${c === y8.get(i) ? "" : " (x)"}`),
   ...predicted[1].map((c) => `FGSM\n${names[c]}`),
   ...predicted[2].map((c) => `PGD-20\n${names[c]}`),
-  ...predicted[2].map(() => "PGD δ\n(grey = 0)"),
+  ...predicted[2].map(() => "PGD delta\n(grey = 0)"),
 ];
 await saveImageGrid(
   report.path("attacks_fashion_examples.png"),

@@ -58,11 +58,29 @@ export interface AdversarialTrainingOptions {
   evalMode?: boolean;
 }
 
-/** A batch as `fit` reads it: inputs and targets (NDArray, Tensor or nested arrays). */
+/**
+ * A batch as `fit` reads it: inputs and targets (NDArrays or Tensors).
+ *
+ * @example
+ * ```ts
+ * import type { BatchLike } from "@nnc/models/robustness";
+ * import { zeros } from "@nnc/tensor";
+ * const b: BatchLike = [zeros([2, 3]), zeros([2], { dtype: "int32" })];
+ * ```
+ */
 export type BatchLike = readonly unknown[];
 
-/** What `fit` iterates: one batch at a time, each epoch again. */
-export type BatchSourceLike = Iterable<BatchLike> | AsyncIterable<BatchLike>;
+/**
+ * What {@link AdversarialTraining.batches} yields: adversarial batches `[x, y]` as Tensors,
+ * synchronously or not, as its source.
+ *
+ * @example
+ * ```ts
+ * import type { AdversarialBatches } from "@nnc/models/robustness";
+ * const none: AdversarialBatches = [];
+ * ```
+ */
+export type AdversarialBatches = Iterable<[Tensor, Tensor]> | AsyncIterable<[Tensor, Tensor]>;
 
 /**
  * Adversarial training as a batch transform. {@link AdversarialTraining.transform} replaces a
@@ -133,9 +151,9 @@ export class AdversarialTraining {
   }
 
   /** Every batch of `source` (a DataLoader or any iterable of `[x, y]`) transformed, each epoch. */
-  batches(source: BatchSourceLike): BatchSourceLike {
+  batches(source: Iterable<BatchLike> | AsyncIterable<BatchLike>): AdversarialBatches {
     const op = "AdversarialTraining.batches";
-    const t = (b: BatchLike, i: number): BatchLike => {
+    const t = (b: BatchLike, i: number): [Tensor, Tensor] => {
       if (!Array.isArray(b) || b.length < 2) {
         throw new TypeError(`${op}: batch ${i} must be [inputs, targets], got ${describe(b)}`);
       }
