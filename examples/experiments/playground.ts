@@ -7,7 +7,7 @@
 //
 //   deno run -A examples/experiments/playground.ts [--epochs 300] [--seed 0] [--quick]
 // → out/experiments/playground_map.svg, playground_loss.svg, playground.summary.json
-import { NDArray, Rng } from "@nnc/tensor";
+import { type NDArray, Rng } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
 import { init, Linear, Sequential, Tanh } from "@nnc/layers";
 import { SGD } from "@nnc/optim";

@@ -7,13 +7,37 @@ import { gradients, noGrad, Tensor } from "@nnc/autograd";
 import { Module } from "@nnc/layers";
 import type { Classifier } from "../robustness/classifier.ts";
 
-/** The forward function of a classifier, checked. */
+/**
+ * The forward function of a classifier, checked: its argument errors (a layer rejecting the input's
+ * shape, say) are re-thrown as the same class with `op` and the input's shape in front.
+ */
 export function forwardOf(model: Classifier, op: string): (x: Tensor) => Tensor {
-  if (model instanceof Module) return (x) => checkScores(model.forward(x), op);
-  if (typeof model === "function") return (x) => checkScores(model(x), op);
-  throw new TypeError(
-    `${op}: model must be a Module or a function (x: Tensor) => Tensor, got ${describe(model)}`,
-  );
+  let f: (x: Tensor) => unknown;
+  if (model instanceof Module) f = (x) => model.forward(x);
+  else if (typeof model === "function") f = model;
+  else {
+    throw new TypeError(
+      `${op}: model must be a Module or a function (x: Tensor) => Tensor, got ${describe(model)}`,
+    );
+  }
+  return (x) => {
+    let out: unknown;
+    try {
+      out = f(x);
+    } catch (e) {
+      if (e instanceof TypeError || e instanceof RangeError) {
+        const Kind = e instanceof TypeError ? TypeError : RangeError;
+        throw new Kind(
+          `${op}: the model failed on inputs of shape ${fmtShape(x.shape)}: ${e.message}`,
+          {
+            cause: e,
+          },
+        );
+      }
+      throw e;
+    }
+    return checkScores(out, op);
+  };
 }
 
 function checkScores(out: unknown, op: string): Tensor {
@@ -57,9 +81,9 @@ export function inputBatch(x: unknown, op: string, name = "x"): NDArray {
   if (a.dtype !== "float32" && a.dtype !== "float64") {
     throw new TypeError(`${op}: ${name} must be float32 or float64, got ${a.dtype}`);
   }
-  if (a.ndim < 1 || a.shape[0] < 1) {
+  if (a.ndim < 1 || a.size === 0) {
     throw new RangeError(
-      `${op}: ${name} must be a batch [N, …] with N ≥ 1, got ${fmtShape(a.shape)}`,
+      `${op}: ${name} must be a non-empty batch [N, …], got shape ${fmtShape(a.shape)}`,
     );
   }
   return compact(a);

@@ -1,6 +1,6 @@
 // The class whose score an attribution explains: given per input, one for all, or the prediction.
-import { describe, type NDArray } from "@nnc/tensor";
-import type { Tensor } from "@nnc/autograd";
+import { describe, NDArray } from "@nnc/tensor";
+import { Tensor } from "@nnc/autograd";
 import { predict, scoresOf, valuesOf } from "../_common/input_gradients.ts";
 
 /** Which class to explain: one index for every input, one per input, or the predicted class. */
@@ -22,10 +22,16 @@ export function targetClasses(
     }
     return new Int32Array(n).fill(target);
   }
-  const list = Array.isArray(target)
-    ? target
-    : Array.from(valuesOf((target as { data?: NDArray }).data ?? (target as NDArray)));
-  if (list.length !== n || !list.every((v) => Number.isInteger(v) && v >= 0)) {
+  let list: unknown[];
+  if (Array.isArray(target)) list = target;
+  else if (target instanceof NDArray) list = Array.from(valuesOf(target));
+  else if (target instanceof Tensor) list = Array.from(valuesOf(target.data));
+  else {
+    throw new TypeError(
+      `${op}: target must be a class index, a list or an NDArray of them, got ${describe(target)}`,
+    );
+  }
+  if (list.length !== n || !list.every((v) => Number.isInteger(v) && (v as number) >= 0)) {
     throw new RangeError(
       `${op}: target must be a class index or one class index per input (${n}), got ${
         describe(target)

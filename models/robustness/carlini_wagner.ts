@@ -24,7 +24,7 @@ import {
   predict,
   withFrozenParameters,
 } from "./_attack.ts";
-import { scoreMatrix, valuesOf } from "../_common/input_gradients.ts";
+import { scoreMatrix, scoresOf, valuesOf } from "../_common/input_gradients.ts";
 
 /**
  * Options of {@link cwMargin}.
@@ -176,6 +176,11 @@ export function carliniWagnerL2(
   const labels = labelBatch(y, x0.shape[0], op);
   checkInBox(x0, box, op);
   const n = x0.shape[0], d = x0.size / n, dtype = x0.dtype;
+  const classes = scoreMatrix(new Tensor(scoresOf(forward, x0)), n, op).shape[1];
+  if (classes < 2) {
+    throw new RangeError(`${op}: the model must return C ≥ 2 scores per input, got ${classes}`);
+  }
+  classIndices(labels, n, classes, op);
   const lo = box?.[0] ?? 0, span = box === null ? 1 : box[1] - box[0];
   // the variable w and the map w → x'
   const toX = (w: Tensor): Tensor => box === null ? w : w.tanh().add(1).mul(span / 2).add(lo);

@@ -33,8 +33,19 @@ export interface LinearAttackOptions {
   overshoot?: number;
 }
 
+/** A nested list as a float64 array; its shape errors name the attack. */
+function fromList(v: unknown[], op: string, name: string): NDArray {
+  try {
+    return array(v as number[], { dtype: "float64" });
+  } catch (e) {
+    if (e instanceof TypeError) throw new TypeError(`${op}: ${name}: ${e.message}`);
+    if (e instanceof RangeError) throw new RangeError(`${op}: ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
 function vector(v: unknown, op: string, name: string): NDArray {
-  const a = Array.isArray(v) ? array(v as number[], { dtype: "float64" }) : asNDArray(v, op, name);
+  const a = Array.isArray(v) ? fromList(v, op, name) : asNDArray(v, op, name);
   if (a.ndim !== 1 || a.size === 0) {
     throw new RangeError(
       `${op}: ${name} must be a non-empty vector, got shape ${fmtShape(a.shape)}`,
@@ -44,7 +55,7 @@ function vector(v: unknown, op: string, name: string): NDArray {
 }
 
 function points(x: unknown, d: number, op: string): { x: NDArray; single: boolean } {
-  const a = Array.isArray(x) ? array(x as number[], { dtype: "float64" }) : asNDArray(x, op, "x0");
+  const a = Array.isArray(x) ? fromList(x, op, "x0") : asNDArray(x, op, "x0");
   const f = a.dtype === "int32" ? a.astype("float64") : a;
   if ((f.ndim !== 1 && f.ndim !== 2) || f.shape[f.ndim - 1] !== d) {
     throw new RangeError(

@@ -85,7 +85,11 @@ function normOfArg(norm: unknown, op: string): Norm {
 export function steepestDirection(z: NDArray, norm: "linf" | "l2"): NDArray {
   const op = "steepestDirection";
   const a = asNDArray(z, op, "z");
-  if (a.ndim < 1) throw new RangeError(`${op}: z must be a batch [N, …], got a scalar`);
+  if (a.ndim < 1 || a.size === 0) {
+    throw new RangeError(
+      `${op}: z must be a non-empty batch [N, …], got shape [${a.shape.join(", ")}]`,
+    );
+  }
   return steepest(a.contiguous(), normOfArg(norm, op));
 }
 
@@ -111,9 +115,9 @@ export function projectPerturbation(
 ): NDArray {
   const op = "projectPerturbation";
   const a = asNDArray(x, op, "x"), b = asNDArray(x0, op, "x0");
-  if (a.shape.join() !== b.shape.join() || a.ndim < 1) {
+  if (a.shape.join() !== b.shape.join() || a.ndim < 1 || a.size === 0) {
     throw new RangeError(
-      `${op}: x and x0 must be batches of one shape, got ${describe(a.shape)} and ${
+      `${op}: x and x0 must be non-empty batches of one shape, got ${describe(a.shape)} and ${
         describe(b.shape)
       }`,
     );

@@ -10,6 +10,7 @@ import { fgsm } from "./fgsm.ts";
 import { pgd } from "./pgd.ts";
 import {
   boxOption,
+  checkInBox,
   epsOption,
   forwardOf,
   inputBatch,
@@ -91,6 +92,7 @@ export function robustAccuracy(
   const attack = attackOf(o.attack, steps, box, op);
   const forward = forwardOf(model, op);
   const xs = inputBatch(x, op);
+  if (typeof o.attack !== "function") checkInBox(xs, box, op);
   const labels = Int32Array.from(valuesOf(labelBatch(y, xs.shape[0], op)));
   const n = xs.shape[0];
   const accuracy = epsilons.map((eps) => {
