@@ -217,8 +217,9 @@ export interface GridRegions {
   count: number;
   /** The region (pattern) id of each grid point, row-major `[resolution (v), resolution (u)]`, ids in order of first appearance. */
   ids: Int32Array;
-  /** The grid's u and v coordinates. */
+  /** The grid's u coordinates (columns). */
   u: Float64Array;
+  /** The grid's v coordinates (rows). */
   v: Float64Array;
 }
 
@@ -295,8 +296,9 @@ export interface LinearRegion {
   polygon: [number, number][];
   /** Its activation pattern (0/1 per ReLU unit, in layer order). */
   pattern: number[];
-  /** The network's output there: `gradient[o] · (u, v) + offset[o]` for each output o. */
+  /** The network's output there is `gradient[o] · (u, v) + offset[o]` for each output o. */
   gradient: [number, number][];
+  /** See {@link LinearRegion.gradient}. */
   offset: number[];
   /** Its area. */
   area: number;
@@ -467,12 +469,15 @@ export function linearRegions(net: Sequential, slice: PlaneSlice): LinearRegion[
  * ```
  */
 export interface LinearPiece {
+  /** Left end. */
   start: number;
+  /** Right end. */
   end: number;
   /** Its activation pattern (0/1 per ReLU unit, in layer order). */
   pattern: number[];
   /** The output there is `slope[o]·x + intercept[o]` for each output o. */
   slope: number[];
+  /** See {@link LinearPiece.slope}. */
   intercept: number[];
 }
 
