@@ -1,27 +1,19 @@
 // Linear regions of ReLU networks (000:L235–294). First the notes' one-input network of six ReLUs,
 // Z = −n1 − n2 − n3 + n4 + n5 + n6: six breakpoints, seven pieces (two of them with slope 0: a region
 // is an activation pattern, not a slope). Then a ReLU MLP 2-32-32-32-32-1 trained by SGD (MSE, lr 0.1,
-// batch 32) on f(x, y) = sin 3x · cos 3y: its regions on [−1, 1]², counted by activation patterns
+// batch 32) on f(x, y) = sin 3x · cos 3y (_regions.ts): its regions on [−1, 1]², counted by activation patterns
 // on a grid (and exactly, at full size, by splitting polygons) after each epoch. As in the notes'
 // figure (9744 → 4196 → 8541), the count first drops, then rises as the fit gets more detailed.
 //
 //   deno run -A examples/experiments/linear_regions.ts [--resolution 300] [--quick]
 // → out/experiments/linear_regions_pieces.svg, linear_regions_counts.svg, linear_regions_maps.png,
 //   linear_regions.txt, linear_regions.summary.json
-import { NDArray, Rng } from "@nnc/tensor";
-import { Linear, mseLoss, ReLU, Sequential } from "@nnc/layers";
-import { SGD } from "@nnc/optim";
-import { DataLoader, TensorDataset } from "@nnc/datasets";
-import { fit } from "@nnc/train";
-import { mlp } from "@nnc/models/mlp";
-import {
-  countLinearRegions,
-  type GridRegions,
-  linearPieces,
-  linearRegions,
-} from "@nnc/models/insight";
+import { NDArray } from "@nnc/tensor";
+import { Linear, ReLU, Sequential } from "@nnc/layers";
+import { linearPieces, linearRegions } from "@nnc/models/insight";
 import { lineChart, saveImageGrid, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
+import { regionsDuringTraining } from "./_regions.ts";
 
 const report = new ExampleReport("experiments", "linear_regions");
 const lines: string[] = [];
@@ -63,43 +55,20 @@ report.metric("pieces of the six-ReLU network", pieces.length, { min: 7, max: 7 
 
 // 2. Regions of a trained 2-D network, epoch by epoch.
 const resolution = numberFlag("resolution", report.quick ? 100 : 300);
-const rng = new Rng(1);
-const n = 1000;
-const xs = new Float32Array(2 * n), ys = new Float32Array(n);
-for (let i = 0; i < n; i++) {
-  const a = rng.uniform(-1, 1), b = rng.uniform(-1, 1);
-  xs[2 * i] = a;
-  xs[2 * i + 1] = b;
-  ys[i] = Math.sin(3 * a) * Math.cos(3 * b);
-}
-const net = mlp([2, 32, 32, 32, 32, 1], { rng: new Rng(0) });
-const loader = new DataLoader(
-  new TensorDataset(NDArray.fromTyped(xs, [n, 2]), NDArray.fromTyped(ys, [n, 1])),
-  { batchSize: 32, shuffle: true, seed: 0 },
-);
-const optimizer = new SGD(net.parameters(), { lr: 0.1 });
-const bounds = [[-1, 1], [-1, 1]] as const;
-const counts: number[] = [], losses: number[] = [], maps: GridRegions[] = [];
-const exact: Record<number, number> = {};
 const epochs = 20;
-for (let epoch = 0; epoch <= epochs; epoch++) {
-  if (epoch > 0) {
-    const h = await fit(net, {
-      train: loader,
-      loss: mseLoss,
-      optimizer,
-      epochs: 1,
-      progress: "none",
-    });
-    losses.push(h.last()!.loss);
-  }
-  const grid = countLinearRegions(net, { bounds, resolution });
-  counts.push(grid.count);
-  if (epoch === 0 || epoch === 1 || epoch === epochs) {
-    maps.push(grid);
-    if (!report.quick) exact[epoch] = linearRegions(net, { bounds }).length;
-  }
-}
+const bounds = [[-1, 1], [-1, 1]] as const;
+const exact: Record<number, number> = {};
+const { counts, losses, grids } = await regionsDuringTraining(
+  epochs,
+  resolution,
+  [0, 1, epochs],
+  (epoch, net) => {
+    if (!report.quick && (epoch === 0 || epoch === 1 || epoch === epochs)) {
+      exact[epoch] = linearRegions(net, { bounds }).length;
+    }
+  },
+);
+const maps = [0, 1, epochs].map((e) => grids.get(e)!);
 say(`regions on a ${resolution}×${resolution} grid after each epoch: ${counts.join(", ")}`);
 if (!report.quick) {
   say(
