@@ -23,6 +23,8 @@ export interface GalleryEntry {
   seconds: number;
   /** Its summary, or null when it wrote none. */
   summary: ExampleSummary | null;
+  /** Where the summary was read (default `<root>/<family>/<name>.summary.json`). */
+  summaryPath?: string;
   /** The end of its error output when it failed. */
   error?: string;
 }
@@ -89,7 +91,7 @@ function section(root: string, e: GalleryEntry): string {
   ).join(" · ");
   const summaryHref = relativeTo(
     root,
-    `${root.replace(/\/+$/, "")}/${s.family}/${s.name}.summary.json`,
+    e.summaryPath ?? `${root.replace(/\/+$/, "")}/${s.family}/${s.name}.summary.json`,
   );
   return `<section>${head}
 ${s.notes.length ? `<pre>${escape(s.notes.join("\n"))}</pre>` : ""}
