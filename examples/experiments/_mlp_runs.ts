@@ -1,7 +1,7 @@
 // Training runs shared by the regularisation experiments: a flat Fashion-MNIST subset, an MLP
 // trained by fit with a chosen optimiser and an optional penalty added to the loss, and the
 // accuracy and loss of a network on a split.
-import { type NDArray, Rng } from "@nnc/tensor";
+import type { NDArray } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
 import { crossEntropy, type Sequential } from "@nnc/layers";
 import type { Optimizer } from "@nnc/optim";
@@ -50,9 +50,4 @@ export function scoreOf(
   const accuracy = out.data.argmax({ axis: 1 }).eq(y.astype("int32")).astype("float64").mean()
     .item();
   return { accuracy, loss };
-}
-
-/** A fresh generator for the weights of a run. */
-export function rngOf(seed: number): Rng {
-  return new Rng(seed);
 }

@@ -27,12 +27,6 @@ export function overlay(images: NDArray, maps: NDArray, strength = 0.6): NDArray
   return NDArray.fromTyped(out, [n, 3, h, w]);
 }
 
-/** A map alone as an RGB picture `[N, 3, H, W]` in the same ramp. */
-export function colorize(maps: NDArray): NDArray {
-  const [n, h, w] = maps.shape;
-  return overlay(NDArray.fromTyped(new Float32Array(n * h * w), [n, 1, h, w]), maps, 1);
-}
-
 function ramp(t: number): [number, number, number] {
   const c = (v: number) => Math.max(0, Math.min(1, v));
   return [c(1.5 - Math.abs(4 * t - 3)), c(1.5 - Math.abs(4 * t - 2)), c(1.5 - Math.abs(4 * t - 1))];

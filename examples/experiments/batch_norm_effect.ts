@@ -5,6 +5,7 @@
 //
 //   deno run -A examples/experiments/batch_norm_effect.ts [--epochs 3] [--quick]
 // → out/experiments/batch_norm_effect_loss.svg, batch_norm_effect.txt, batch_norm_effect.summary.json
+import { Rng } from "@nnc/tensor";
 import { SGD } from "@nnc/optim";
 import { DataLoader, TensorDataset } from "@nnc/datasets";
 import { crossEntropy } from "@nnc/layers";
@@ -13,7 +14,7 @@ import { mlp } from "@nnc/models/mlp";
 import { lineChart, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
 import { preferNative } from "../_lib/backend.ts";
-import { flatSubset, rngOf, scoreOf } from "./_mlp_runs.ts";
+import { flatSubset, scoreOf } from "./_mlp_runs.ts";
 
 const report = new ExampleReport("experiments", "batch_norm_effect");
 const backend = await preferNative();
@@ -30,7 +31,7 @@ const lines: string[] = [];
 const series = [];
 const finals: number[] = [], accuracies: number[] = [];
 for (const run of runs) {
-  const net = mlp([784, 256, 256, 256, 256, 10], { batchNorm: run.batchNorm, rng: rngOf(0) });
+  const net = mlp([784, 256, 256, 256, 256, 10], { batchNorm: run.batchNorm, rng: new Rng(0) });
   const losses: number[] = [];
   await fit(net, {
     train: new DataLoader(new TensorDataset(data.train.x, data.train.y), {

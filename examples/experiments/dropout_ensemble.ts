@@ -8,13 +8,14 @@
 //   deno run -A examples/experiments/dropout_ensemble.ts [--epochs 40] [--samples 100] [--quick]
 // → out/experiments/dropout_ensemble_curves.svg, dropout_ensemble_mc.svg, dropout_ensemble.txt,
 //   dropout_ensemble.summary.json
+import { Rng } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
 import { Dropout, Linear, ReLU, Sequential } from "@nnc/layers";
 import { Adam } from "@nnc/optim";
 import { lineChart, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
 import { preferNative } from "../_lib/backend.ts";
-import { flatSubset, rngOf, scoreOf, train } from "./_mlp_runs.ts";
+import { flatSubset, scoreOf, train } from "./_mlp_runs.ts";
 
 const report = new ExampleReport("experiments", "dropout_ensemble");
 const backend = await preferNative();
@@ -23,7 +24,7 @@ const epochs = numberFlag("epochs", quick ? 8 : 40),
   samples = numberFlag("samples", quick ? 20 : 100);
 const data = await flatSubset(quick ? 500 : 2000, quick ? 500 : 5000);
 const make = (dropout: boolean) => {
-  const rng = rngOf(0);
+  const rng = new Rng(0);
   const layers = [
     ...(dropout ? [new Dropout(0.2, { rng })] : []),
     new Linear(784, 512, { rng }),

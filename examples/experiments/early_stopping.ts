@@ -5,6 +5,7 @@
 //
 //   deno run -A examples/experiments/early_stopping.ts [--epochs 3000] [--quick]
 // → out/experiments/early_stopping_curves.svg, early_stopping_fit.svg, early_stopping.summary.json
+import { Rng } from "@nnc/tensor";
 import { linspace, noGrad, Tensor } from "@nnc/autograd";
 import { mseLoss } from "@nnc/layers";
 import { Adam } from "@nnc/optim";
@@ -13,14 +14,13 @@ import { EarlyStopping, fit } from "@nnc/train";
 import { mlp } from "@nnc/models/mlp";
 import { lineChart, saveSvg, xyChart } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { rngOf } from "./_mlp_runs.ts";
 
 const report = new ExampleReport("experiments", "early_stopping");
 const epochs = numberFlag("epochs", report.quick ? 1500 : 3000);
 const f = (t: number) => Math.cos(1.5 * Math.PI * t);
 const train = noisyPolynomial({ fn: f, n: 20, noise: 0.25, seed: 1 });
 const val = noisyPolynomial({ fn: f, n: 200, noise: 0.25, seed: 2 });
-const make = () => mlp([1, 64, 64, 1], { activation: "tanh", rng: rngOf(0) });
+const make = () => mlp([1, 64, 64, 1], { activation: "tanh", rng: new Rng(0) });
 
 // The whole run, to see both curves.
 const full = make();

@@ -6,6 +6,7 @@
 //
 //   deno run -A examples/experiments/l1_vs_l2.ts [--epochs 20] [--quick]
 // → out/experiments/l1_vs_l2_weights.svg, l1_vs_l2.txt, l1_vs_l2.summary.json
+import { Rng } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import type { Linear } from "@nnc/layers";
 import { SGD } from "@nnc/optim";
@@ -13,7 +14,7 @@ import { mlp } from "@nnc/models/mlp";
 import { histogramChart, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
 import { preferNative } from "../_lib/backend.ts";
-import { flatSubset, rngOf, scoreOf, train } from "./_mlp_runs.ts";
+import { flatSubset, scoreOf, train } from "./_mlp_runs.ts";
 
 const report = new ExampleReport("experiments", "l1_vs_l2");
 const backend = await preferNative();
@@ -28,7 +29,7 @@ const runs = [
 const lines: string[] = [];
 const results = [];
 for (const run of runs) {
-  const net = mlp([784, 128, 10], { rng: rngOf(0) });
+  const net = mlp([784, 128, 10], { rng: new Rng(0) });
   const first = net.at(0) as Linear;
   const weights = net.parameters().filter((p) => p.ndim === 2);
   const penalty = run.norm === "none"
