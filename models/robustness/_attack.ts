@@ -118,8 +118,9 @@ export function sampleNorms(v: NDArray, p: 1 | 2 | "inf"): NDArray {
  */
 export function steepest(g: NDArray, norm: Norm): NDArray {
   if (norm === "linf") return g.sign();
+  // a zero gradient stays zero (divided by 1, not by its norm 0)
   const n = sampleNorms(g, 2);
-  return g.div(n.maximum(Number.MIN_VALUE)).mul(n.gt(0).astype(g.dtype));
+  return g.div(n.add(n.eq(0).astype(g.dtype)));
 }
 
 /** Projects perturbations onto the ε-ball of the norm, per sample. */
