@@ -45,15 +45,10 @@ say(
 // A copy of the standard network, trained further on adversarial examples.
 const robust = convNet({ channels: [32, 64], hidden: [128], rng: new Rng(seed) });
 robust.loadStateDict(standard.stateDict());
+const starts = new Rng(seed + 1); // one generator: a fresh random start for every batch
 const adversarial = new AdversarialTraining(robust, {
   attack: (m, x, y) =>
-    pgd(m, x, y, {
-      eps,
-      alpha: 0.03,
-      steps: quick ? 2 : 5,
-      randomStart: true,
-      rng: new Rng(seed + 1),
-    }),
+    pgd(m, x, y, { eps, alpha: 0.03, steps: quick ? 2 : 5, randomStart: true, rng: starts }),
   alpha: 0.5,
 });
 const subset = {
