@@ -28,7 +28,7 @@ const quick = report.quick;
 const seed = numberFlag("seed", 0);
 const trainSize = numberFlag("train", quick ? 500 : 30000);
 const epochs = numberFlag("epochs", quick ? 1 : 2);
-const n = numberFlag("n", quick ? 100 : 1000);
+const n = numberFlag("n", quick ? 40 : 1000);
 const eps = 0.1;
 const { data, model: standard, testAccuracy, origin } = await fashionCnn(report, { seed });
 const lines: string[] = [];
@@ -82,7 +82,7 @@ await saveSvg(
 
 // Robust accuracy before and after.
 const { x, y } = testSubset(data, n);
-const epsilons = quick ? [0, 0.05, 0.1] : [0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15];
+const epsilons = quick ? [0, 0.1] : [0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15];
 const curves = [
   { name: "standard, FGSM", r: robustAccuracy(standard, x, y, { epsilons, attack: "fgsm" }) },
   {
