@@ -20,24 +20,28 @@ export function forwardOf(model: Classifier, op: string): (x: Tensor) => Tensor 
       `${op}: model must be a Module or a function (x: Tensor) => Tensor, got ${describe(model)}`,
     );
   }
-  return (x) => {
-    let out: unknown;
-    try {
-      out = f(x);
-    } catch (e) {
-      if (e instanceof TypeError || e instanceof RangeError) {
-        const Kind = e instanceof TypeError ? TypeError : RangeError;
-        throw new Kind(
-          `${op}: the model failed on inputs of shape ${fmtShape(x.shape)}: ${e.message}`,
-          {
-            cause: e,
-          },
-        );
-      }
+  return (x) =>
+    checkScores(
+      namingErrors(op, `the model failed on inputs of shape ${fmtShape(x.shape)}`, () => f(x)),
+      op,
+    );
+}
+
+/**
+ * Runs `fn`; an argument error it throws (TypeError or RangeError) is re-thrown as the same class
+ * with `op` and `context` in front, so that a caller's user sees which operation rejected what.
+ * Errors that already name `op` pass unchanged.
+ */
+export function namingErrors<T>(op: string, context: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof TypeError || e instanceof RangeError) || e.message.startsWith(`${op}:`)) {
       throw e;
     }
-    return checkScores(out, op);
-  };
+    const Kind = e instanceof TypeError ? TypeError : RangeError;
+    throw new Kind(`${op}: ${context}: ${e.message}`, { cause: e });
+  }
 }
 
 function checkScores(out: unknown, op: string): Tensor {

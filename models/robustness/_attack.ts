@@ -1,15 +1,16 @@
 // What the attacks share: the box, ε, norm and loss options; the input gradient of a loss; per-sample
 // norms, steepest-ascent steps and projections on NDArrays.
-import { checkNumber, checkOneOf, describe, fullLike, type NDArray } from "@nnc/tensor";
+import { checkNumber, checkOneOf, describe, fmtShape, fullLike, type NDArray } from "@nnc/tensor";
 import { gradients, Tensor } from "@nnc/autograd";
 import { crossEntropy } from "@nnc/layers";
-import { compact } from "../_common/input_gradients.ts";
+import { compact, namingErrors } from "../_common/input_gradients.ts";
 import type { AttackLoss, Box } from "./classifier.ts";
 export {
   compact,
   forwardOf,
   inputBatch,
   labelBatch,
+  namingErrors,
   predict,
   scoresOf,
   valuesOf,
@@ -84,7 +85,13 @@ export function inputGradient(
 ): { grad: NDArray; scores: NDArray; loss: number } {
   const xt = new Tensor(x, { requiresGrad: true });
   const scores = forward(xt);
-  const l = loss(scores, new Tensor(y));
+  const l = namingErrors(
+    op,
+    `the loss failed on scores of shape ${fmtShape(scores.shape)} and targets of shape ${
+      fmtShape(y.shape)
+    }`,
+    () => loss(scores, new Tensor(y)),
+  );
   if (!(l instanceof Tensor) || l.size !== 1) {
     throw new TypeError(`${op}: loss must return a one-element Tensor, got ${describe(l)}`);
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { array } from "@nnc/tensor";
-import { tensor } from "@nnc/autograd";
+import { type Tensor, tensor } from "@nnc/autograd";
 import { Linear } from "@nnc/layers";
 import { fgsm, pgd } from "./mod.ts";
 import { assertClose, fixtureCnn, torchFixture } from "./_testing.ts";
@@ -71,4 +71,14 @@ Deno.test("fgsm: clear errors for bad options and inputs outside the box", () =>
   );
   // box: null lifts the check
   assert.equal(fgsm(net, x.mul(2), y, { eps: 0.1, box: null }).shape[0], 6);
+  // scores the loss cannot take: the attack names itself and the shapes
+  const cube = (t: Tensor) => t.reshape([t.shape[0], -1, 1]);
+  assert.throws(
+    () => fgsm(cube, x, y, { eps: 0.1 }),
+    (e: Error) =>
+      e instanceof RangeError &&
+      /^fgsm: the loss failed on scores of shape \[6, \d+, 1\] and targets of shape \[6\]: crossEntropy/
+        .test(e.message),
+  );
+  assert.throws(() => pgd(cube, x, y, { eps: 0.1 }), /^RangeError: pgd: the loss failed/);
 });

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkInt, checkOptions, describe, type NDArray } from "@nnc/tensor";
+import { checkInt, checkOptions, describe, fmtShape, NDArray } from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
 import type { Box, Classifier } from "./classifier.ts";
 import { fgsm } from "./fgsm.ts";
@@ -15,6 +15,7 @@ import {
   forwardOf,
   inputBatch,
   labelBatch,
+  namingErrors,
   predict,
   scoresOf,
   valuesOf,
@@ -101,7 +102,7 @@ export function robustAccuracy(
       const e = Math.min(n, s + batchSize);
       const xb = xs.slice({ start: s, stop: e });
       const yb = new Tensor(labelBatch(Array.from(labels.subarray(s, e)), e - s, op));
-      const adv = eps === 0 ? xb : attack(model, new Tensor(xb), yb, eps).data;
+      const adv = eps === 0 ? xb : adversarialBatch(model, attack, xb, yb, eps, op);
       const pred = predict(scoresOf(forward, adv));
       for (let i = 0; i < pred.length; i++) if (pred[i] === labels[s + i]) correct++;
     }
@@ -126,4 +127,29 @@ function attackOf(
       describe(attack)
     }`,
   );
+}
+
+/** The attack's inputs for one batch, checked: a Tensor or NDArray of the batch's shape. */
+function adversarialBatch(
+  model: Classifier,
+  attack: EpsilonAttack,
+  xb: NDArray,
+  yb: Tensor,
+  eps: number,
+  op: string,
+): NDArray {
+  const adv: unknown = namingErrors(
+    op,
+    `the attack failed at ε = ${eps}`,
+    () => attack(model, new Tensor(xb), yb, eps),
+  );
+  const a = adv instanceof Tensor ? adv.data : adv;
+  if (!(a instanceof NDArray) || fmtShape(a.shape) !== fmtShape(xb.shape)) {
+    throw new TypeError(
+      `${op}: the attack must return a Tensor of the inputs' shape ${fmtShape(xb.shape)}, got ${
+        describe(adv)
+      }`,
+    );
+  }
+  return a;
 }

@@ -54,4 +54,14 @@ Deno.test("robustAccuracy: clear errors", () => {
     () => robustAccuracy(model, x, [0], { epsilons: [0.1], attack: "cw" as never }),
     /attack must be "fgsm", "pgd" or a function/,
   );
+  // the attack's own error, named by robustAccuracy with the budget
+  const cube = (t: Tensor) => model(t).reshape([t.shape[0], 2, 1]);
+  assert.throws(
+    () => robustAccuracy(cube, x, [0], { epsilons: [0.1], attack: "pgd" }),
+    /^RangeError: robustAccuracy: the attack failed at ε = 0.1: pgd: the loss failed on scores of shape \[1, 2, 1\]/,
+  );
+  assert.throws(
+    () => robustAccuracy(model, x, [0], { epsilons: [0.1], attack: () => 0 as never }),
+    /^TypeError: robustAccuracy: the attack must return a Tensor of the inputs' shape \[1, 2\], got 0/,
+  );
 });
