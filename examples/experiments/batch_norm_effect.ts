@@ -80,8 +80,11 @@ await saveSvg(
 );
 await Deno.writeTextFile(report.path("batch_norm_effect.txt"), lines.join("\n") + "\n");
 report.metric("lr 0.05: final loss with BN / without", finals[1] / finals[0], { min: 0, max: 0.9 });
-report.metric("lr 1: test accuracy with BN", accuracies[3], { min: quick ? 0.5 : 0.8, max: 1 });
+// At lr 1 the quick run (31 batches) is chaotic: its accuracy moves by ±0.1 with the last bits of
+// the kernels' rounding (0.42 on the JS backend, 0.49–0.59 on native builds), so quick mode only
+// asks for clearly above chance (0.1) and clearly above the network without batch norm.
+report.metric("lr 1: test accuracy with BN", accuracies[3], { min: quick ? 0.3 : 0.8, max: 1 });
 report.metric("lr 1: test accuracy with BN minus without", accuracies[3] - accuracies[2], {
-  min: quick ? -0.1 : 0,
+  min: quick ? 0.15 : 0,
 });
 await report.write();
