@@ -30,18 +30,23 @@ export async function runExample(
   ];
   const mode = options.inherit ? "inherit" : "piped";
   const start = performance.now();
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+  const output = await new Deno.Command(Deno.execPath(), {
     args,
     cwd: root,
     env: options.env,
     stdout: mode,
     stderr: mode,
   }).output();
-  const text = (b: Uint8Array) => (options.inherit ? "" : new TextDecoder().decode(b));
-  return {
-    code,
-    seconds: (performance.now() - start) / 1000,
-    stdout: text(stdout),
-    stderr: options.inherit ? (code === 0 ? "" : "see the output above") : text(stderr),
-  };
+  const seconds = (performance.now() - start) / 1000;
+  // an inherited stream has no captured bytes: its getter throws, so it is not read
+  if (options.inherit) {
+    return {
+      code: output.code,
+      seconds,
+      stdout: "",
+      stderr: output.code === 0 ? "" : "see the output above",
+    };
+  }
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: output.code, seconds, stdout: text(output.stdout), stderr: text(output.stderr) };
 }
