@@ -11,6 +11,10 @@
  * - `@nnc/models/gnn`: GCN, GAT, graph classifiers, the graph transformer, a voxel CNN.
  * - `@nnc/models/rnn`: character language models, seq2seq with attention, sampling and beam search.
  * - `@nnc/models/transformer`: a GPT-style language model and an encoder–decoder transformer.
+ * - `@nnc/models/robustness`: adversarial attacks (linear closed forms, FGSM, PGD, DeepFool, C&W,
+ *   universal perturbations), adversarial training, robust accuracy.
+ * - `@nnc/models/insight`: saliency, SmoothGrad, integrated gradients, CAM and Grad-CAM, linear
+ *   regions of ReLU networks.
  *
  * This root module re-exports every family. A model does not know how it is trained or drawn:
  * `@nnc/train` trains it, `@nnc/plot` draws it.
@@ -42,3 +46,5 @@ export * from "./classical/mod.ts";
 export * from "./gnn/mod.ts";
 export * from "./rnn/mod.ts";
 export * from "./transformer/mod.ts";
+export * from "./robustness/mod.ts";
+export * from "./insight/mod.ts";

@@ -1,4 +1,5 @@
-// Runs every example in quick mode and checks what it reports (`deno task test:examples`).
+// Runs every example in quick mode and checks what it reports (`deno task test:examples`), then
+// builds the quick-mode gallery page from their summaries and checks that every file it links exists.
 //
 // Examples are the `.ts` files under examples/ (any depth) outside `_`-prefixed files and folders;
 // a new family's folder is picked up as it is. Each runs as `deno run -A <script> --quick
@@ -10,9 +11,10 @@
 import assert from "node:assert/strict";
 import type { ExampleSummary } from "./report.ts";
 import { checkSummary, findExamples } from "./example_check.ts";
+import { type GalleryEntry, writeGallery } from "./gallery.ts";
+import { runExample } from "./run_example.ts";
 
 const EXAMPLES = new URL("../", import.meta.url);
-const ROOT = new URL("../../", import.meta.url);
 
 /** The backend to run the examples on: NNC_BACKEND if set, else native when libnnc loads. */
 async function backend(): Promise<string> {
@@ -44,44 +46,59 @@ async function summaries(dir: string): Promise<string[]> {
   const examples = await findExamples(EXAMPLES);
   const NNC_BACKEND = await backend();
   let total = 0;
+  // Each example's output folder is kept until the gallery test at the end has checked its links.
+  const outputs: string[] = [], gallery: GalleryEntry[] = [];
   for (const example of examples) {
     Deno.test(`example ${example} --quick (${NNC_BACKEND})`, async () => {
       const out = await Deno.makeTempDir({ prefix: "nnc-example-" });
-      try {
-        const start = performance.now();
-        const script = new URL(example, EXAMPLES).pathname;
-        const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-          args: ["run", "-A", script, "--quick", "--out-root", out],
-          cwd: ROOT.pathname,
-          env: { NNC_BACKEND, NO_COLOR: "1" },
-          stdout: "piped",
-          stderr: "piped",
-        }).output();
-        const seconds = (performance.now() - start) / 1000;
-        total += seconds;
-        const log = () =>
-          `\n--- stdout ---\n${new TextDecoder().decode(stdout)}\n--- stderr ---\n${
-            new TextDecoder().decode(stderr)
-          }`;
-        assert.equal(code, 0, `${example} exited with code ${code}${log()}`);
-        const written = await summaries(out);
-        assert.equal(
-          written.length,
-          1,
-          `${example} must write one summary (ExampleReport.write), found ${written.length}${log()}`,
-        );
-        const summary = JSON.parse(await Deno.readTextFile(written[0])) as ExampleSummary;
-        const folder = example.includes("/") ? example.slice(0, example.indexOf("/")) : null;
-        if (folder !== null) {
-          assert.equal(summary.family, folder, `${example}: its outputs belong in out/${folder}/`);
-        }
-        await checkSummary(summary, example);
-        console.log(
-          `${example}: ${seconds.toFixed(1)} s (all examples so far: ${total.toFixed(1)} s)`,
-        );
-      } finally {
-        await Deno.remove(out, { recursive: true });
+      outputs.push(out);
+      const entry: GalleryEntry = {
+        script: example,
+        command: `deno run -A examples/${example} --quick`,
+        code: -1,
+        seconds: 0,
+        summary: null,
+      };
+      gallery.push(entry);
+      const { code, stdout, stderr, seconds } = await runExample(example, {
+        quick: true,
+        outRoot: out,
+        env: { NNC_BACKEND, NO_COLOR: "1" },
+      });
+      entry.code = code;
+      entry.seconds = seconds;
+      entry.error = stderr.slice(-4000);
+      total += seconds;
+      const log = () => `\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
+      assert.equal(code, 0, `${example} exited with code ${code}${log()}`);
+      const written = await summaries(out);
+      assert.equal(
+        written.length,
+        1,
+        `${example} must write one summary (ExampleReport.write), found ${written.length}${log()}`,
+      );
+      const summary = JSON.parse(await Deno.readTextFile(written[0])) as ExampleSummary;
+      entry.summaryPath = written[0];
+      const folder = example.includes("/") ? example.slice(0, example.indexOf("/")) : null;
+      if (folder !== null) {
+        assert.equal(summary.family, folder, `${example}: its outputs belong in out/${folder}/`);
       }
+      await checkSummary(summary, example);
+      entry.summary = summary;
+      console.log(
+        `${example}: ${seconds.toFixed(1)} s (all examples so far: ${total.toFixed(1)} s)`,
+      );
     });
   }
+  Deno.test("gallery: the quick-mode page links only files the examples wrote", async () => {
+    const root = await Deno.makeTempDir({ prefix: "nnc-gallery-" });
+    try {
+      const { missing } = await writeGallery(root, gallery, true);
+      assert.deepEqual(missing, [], "the gallery links files that do not exist");
+      const failed = gallery.filter((e) => e.code !== 0 || e.summary === null).map((e) => e.script);
+      assert.deepEqual(failed, [], "examples without a summary on the gallery page");
+    } finally {
+      for (const dir of [root, ...outputs]) await Deno.remove(dir, { recursive: true });
+    }
+  });
 }

@@ -22,6 +22,8 @@ export const PACKAGES: readonly string[] = [
   "models/transformer",
   "distributed",
   "onnx",
+  "models/robustness",
+  "models/insight",
 ];
 
 /** Whether a value is a class (not a plain function). */

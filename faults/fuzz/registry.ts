@@ -205,6 +205,11 @@ export const AUTO: Record<string, string> = {
   distributed:
     `DistributedDataParallel DistributedSampler MpiError getCommunicator launchedByMpi mpirunCommand rankZeroOnly rankZeroProgress`,
   onnx: `toOnnx`,
+  "models/robustness": `AdversarialTraining carliniWagnerL2 cwMargin deepFool fgsm
+    linearMaxLinfAttack linearMinL2Attack linearMinLinfAttack pgd projectPerturbation
+    robustAccuracy steepestDirection universalPerturbation`,
+  "models/insight": `activationPatterns cam classActivationMap countLinearRegions gradCam
+    integratedGradients linearPieces linearRegions saliencyMap smoothGrad`,
 };
 
 const FILE_IO: string[] = [
