@@ -6,6 +6,21 @@
  * @module
  */
 import { type DType, NDArray, Storage, type TypedArray } from "./mod.ts";
+import { checkInt, checkNDArray, checkNumber, checkOneOf, checkOptions } from "./check.ts";
+import { describe } from "./_describe.ts";
+
+const DTYPES = ["float32", "float64", "int32"] as const;
+
+/** Throws unless `value` is a Float32Array, Float64Array or Int32Array (a storage's data). */
+function checkData(value: unknown, op: string, name: string): asserts value is TypedArray {
+  if (
+    !(value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array)
+  ) {
+    throw new TypeError(
+      `${op}: ${name} must be a Float32Array, Float64Array or Int32Array, got ${describe(value)}`,
+    );
+  }
+}
 
 /**
  * A small seeded generator (mulberry32): fast and the same on every run.
@@ -22,6 +37,7 @@ export class Rand {
   #s: number;
   /** A generator whose sequence is fixed by `seed` (an integer, taken modulo 2³²). */
   constructor(seed: number) {
+    checkInt(seed, "Rand", "seed");
     this.#s = seed >>> 0;
   }
   /** Uniform in [0, 1). */
@@ -86,6 +102,8 @@ const SPECIALS = [NaN, Infinity, -Infinity, 0, -0];
  * ```
  */
 export function fillRandom(r: Rand, data: TypedArray, f: Fill = {}): void {
+  checkData(data, "fillRandom", "data");
+  checkOptions(f, "fillRandom");
   const isInt = data instanceof Int32Array;
   const scale = f.scale ?? 3, ir = f.intRange ?? 9;
   for (let i = 0; i < data.length; i++) {
@@ -138,6 +156,12 @@ export function randomView(
   shape: readonly number[],
   o: ViewOptions = {},
 ): NDArray {
+  checkOneOf(dtype, "randomView", "dtype", DTYPES);
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`randomView: shape must be an array of sizes, got ${describe(shape)}`);
+  }
+  shape.forEach((d, i) => checkInt(d, "randomView", `shape[${i}]`, 0));
+  checkOptions(o, "randomView");
   const n = shape.length;
   const size = shape.reduce((a, b) => a * b, 1);
   if (o.contiguous || (n === 0 && r.chance(0.5))) {
@@ -194,6 +218,7 @@ export function randomView(
  * ```
  */
 export function twin(a: NDArray): NDArray {
+  checkNDArray(a, "twin", "a");
   return new NDArray(new Storage(a.data.slice()), a.shape, a.strides, a.offset);
 }
 
@@ -228,6 +253,8 @@ export const EXACT: Tol = { rtol: 0, atol: 0 };
  * ```
  */
 export function tolFor(dtype: DType, scale = 1): Tol {
+  checkOneOf(dtype, "tolFor", "dtype", DTYPES);
+  checkNumber(scale, "tolFor", "scale", 0);
   if (dtype === "float32") return { rtol: 2e-5 * scale, atol: 2e-5 * scale };
   if (dtype === "float64") return { rtol: 1e-10 * scale, atol: 1e-10 * scale };
   return EXACT;
@@ -249,6 +276,11 @@ export function diff(
   want: TypedArray,
   tol: Tol,
 ): string | null {
+  checkData(got, "diff", "got");
+  checkData(want, "diff", "want");
+  checkOptions(tol, "diff", "rtol and atol");
+  checkNumber(tol.rtol, "diff", "tol.rtol", 0);
+  checkNumber(tol.atol, "diff", "tol.atol", 0);
   if (got.length !== want.length) {
     return `length ${got.length} vs ${want.length}`;
   }
@@ -280,6 +312,7 @@ export function diff(
  * ```
  */
 export function layout(a: NDArray): string {
+  checkNDArray(a, "layout", "a");
   return `${a.dtype}[${a.shape.join(",")}] strides [${
     a.strides.join(",")
   }] offset ${a.offset} len ${a.data.length}`;
