@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { NDArray, Storage } from "@nnc/tensor";
 import { createNativeBackend, loadNative, type NativeSymbols, NO_THRESHOLDS } from "./mod.ts";
-import { Rand } from "./_fuzz.ts";
+import { Rand } from "@nnc/tensor/conformance";
 
 const lib = await loadNative();
 const ignore = !lib.ok;

@@ -17,7 +17,7 @@ import {
   WASM_THRESHOLDS,
   wasmInfo,
 } from "./mod.ts";
-import { diff, layout, Rand, randomView, tolFor, twin } from "./_fuzz_testing.ts";
+import { diff, layout, Rand, randomView, tolFor, twin } from "@nnc/tensor/conformance";
 
 const lib = await loadWasm();
 const ignore = !lib.ok;

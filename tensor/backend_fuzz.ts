@@ -1,12 +1,43 @@
-// Test helpers (a twin of native/_fuzz.ts, which another package may not import): a seeded generator
-// of random strided views (transposed, sliced, reversed, broadcast, offset) and a tolerant
-// comparison of two backends' outputs.
-import { type DType, NDArray, Storage, type TypedArray } from "@nnc/tensor";
+/**
+ * Helpers of the backend conformance suite (exported from `@nnc/tensor/conformance`): a seeded
+ * generator of random strided views (transposed, sliced, reversed, broadcast, offset) and a tolerant
+ * comparison of two backends' outputs.
+ *
+ * @module
+ */
+import { type DType, NDArray, Storage, type TypedArray } from "./mod.ts";
+import { checkInt, checkNDArray, checkNumber, checkOneOf, checkOptions } from "./check.ts";
+import { describe } from "./_describe.ts";
 
-/** A small seeded generator (mulberry32): fast and the same on every run. */
+const DTYPES = ["float32", "float64", "int32"] as const;
+
+/** Throws unless `value` is a Float32Array, Float64Array or Int32Array (a storage's data). */
+function checkData(value: unknown, op: string, name: string): asserts value is TypedArray {
+  if (
+    !(value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array)
+  ) {
+    throw new TypeError(
+      `${op}: ${name} must be a Float32Array, Float64Array or Int32Array, got ${describe(value)}`,
+    );
+  }
+}
+
+/**
+ * A small seeded generator (mulberry32): fast and the same on every run.
+ *
+ * @example
+ * ```ts
+ * import { Rand } from "@nnc/tensor/conformance";
+ * const r = new Rand(7);
+ * console.assert(r.next() === new Rand(7).next());
+ * const n = r.int(1, 6); // 1 ≤ n ≤ 6
+ * ```
+ */
 export class Rand {
   #s: number;
+  /** A generator whose sequence is fixed by `seed` (an integer, taken modulo 2³²). */
   constructor(seed: number) {
+    checkInt(seed, "Rand", "seed");
     this.#s = seed >>> 0;
   }
   /** Uniform in [0, 1). */
@@ -43,7 +74,7 @@ export class Rand {
   }
 }
 
-/** How values are drawn. */
+/** How {@link fillRandom} and {@link randomView} draw values. */
 export interface Fill {
   /** Probability of a special value (NaN, ±Infinity, ±0) per element (floats only). */
   special?: number;
@@ -59,8 +90,20 @@ export interface Fill {
 
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0];
 
-/** Fills a typed array with random values of its dtype. */
+/**
+ * Fills a typed array with random values of its dtype (integers for an Int32Array).
+ *
+ * @example
+ * ```ts
+ * import { fillRandom, Rand } from "@nnc/tensor/conformance";
+ * const data = new Float64Array(4);
+ * fillRandom(new Rand(1), data, { positive: true });
+ * console.assert(data.every((v) => v >= 0 && v < 3));
+ * ```
+ */
 export function fillRandom(r: Rand, data: TypedArray, f: Fill = {}): void {
+  checkData(data, "fillRandom", "data");
+  checkOptions(f, "fillRandom");
   const isInt = data instanceof Int32Array;
   const scale = f.scale ?? 3, ir = f.intRange ?? 9;
   for (let i = 0; i < data.length; i++) {
@@ -86,7 +129,7 @@ function alloc(dtype: DType, n: number): TypedArray {
     : new Int32Array(n);
 }
 
-/** Layout options of a generated view. */
+/** Layout options of a view {@link randomView} generates. */
 export interface ViewOptions {
   /** Allow stride-0 (broadcast) dimensions (inputs only). */
   broadcast?: boolean;
@@ -99,6 +142,13 @@ export interface ViewOptions {
 /**
  * A random view of the given shape over fresh random storage: dimensions permuted in memory,
  * stepped (1..3), reversed, broadcast (stride 0), with a random offset and slack.
+ *
+ * @example
+ * ```ts
+ * import { Rand, randomView } from "@nnc/tensor/conformance";
+ * const a = randomView(new Rand(3), "float32", [2, 3], { broadcast: true });
+ * console.assert(a.shape.join() === "2,3");
+ * ```
  */
 export function randomView(
   r: Rand,
@@ -106,6 +156,12 @@ export function randomView(
   shape: readonly number[],
   o: ViewOptions = {},
 ): NDArray {
+  checkOneOf(dtype, "randomView", "dtype", DTYPES);
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`randomView: shape must be an array of sizes, got ${describe(shape)}`);
+  }
+  shape.forEach((d, i) => checkInt(d, "randomView", `shape[${i}]`, 0));
+  checkOptions(o, "randomView");
   const n = shape.length;
   const size = shape.reduce((a, b) => a * b, 1);
   if (o.contiguous || (n === 0 && r.chance(0.5))) {
@@ -149,12 +205,24 @@ export function randomView(
   );
 }
 
-/** A copy of an array that shares nothing with it (same layout, same storage contents). */
+/**
+ * A copy of an array that shares nothing with it (same layout, same storage contents): the output
+ * the oracle writes while the candidate writes the original.
+ *
+ * @example
+ * ```ts
+ * import { Rand, randomView, twin } from "@nnc/tensor/conformance";
+ * const a = randomView(new Rand(3), "float64", [4]);
+ * const b = twin(a);
+ * console.assert(b.data !== a.data && b.strides.join() === a.strides.join());
+ * ```
+ */
 export function twin(a: NDArray): NDArray {
+  checkNDArray(a, "twin", "a");
   return new NDArray(new Storage(a.data.slice()), a.shape, a.strides, a.offset);
 }
 
-/** Tolerances of a comparison. */
+/** Tolerances of a comparison by {@link diff}: `|got - want| <= atol + rtol * |want|`. */
 export interface Tol {
   /** Relative tolerance. */
   rtol: number;
@@ -162,11 +230,31 @@ export interface Tol {
   atol: number;
 }
 
-/** Exact comparison. */
+/**
+ * Exact comparison (bit for bit, except that 0 equals -0).
+ *
+ * @example
+ * ```ts
+ * import { diff, EXACT } from "@nnc/tensor/conformance";
+ * console.assert(diff(new Float32Array([1]), new Float32Array([1]), EXACT) === null);
+ * ```
+ */
 export const EXACT: Tol = { rtol: 0, atol: 0 };
 
-/** Tolerance for results computed in the dtype's precision with a different operation order. */
+/**
+ * Tolerance for results computed in the dtype's precision with a different operation order,
+ * `scale` times the base (2e-5 for float32, 1e-10 for float64; exact for int32).
+ *
+ * @example
+ * ```ts
+ * import { tolFor } from "@nnc/tensor/conformance";
+ * console.assert(tolFor("float32", 10).rtol === 2e-4);
+ * console.assert(tolFor("int32").atol === 0);
+ * ```
+ */
 export function tolFor(dtype: DType, scale = 1): Tol {
+  checkOneOf(dtype, "tolFor", "dtype", DTYPES);
+  checkNumber(scale, "tolFor", "scale", 0);
   if (dtype === "float32") return { rtol: 2e-5 * scale, atol: 2e-5 * scale };
   if (dtype === "float64") return { rtol: 1e-10 * scale, atol: 1e-10 * scale };
   return EXACT;
@@ -175,12 +263,24 @@ export function tolFor(dtype: DType, scale = 1): Tol {
 /**
  * Compares whole storages of two outputs (so that elements a kernel must not touch are compared
  * too); returns a description of the first difference, or null.
+ *
+ * @example
+ * ```ts
+ * import { diff, tolFor } from "@nnc/tensor/conformance";
+ * const got = new Float32Array([1, 2.5]), want = new Float32Array([1, 2]);
+ * console.assert(diff(got, want, tolFor("float32")) === "[1]: got 2.5, want 2");
+ * ```
  */
 export function diff(
   got: TypedArray,
   want: TypedArray,
   tol: Tol,
 ): string | null {
+  checkData(got, "diff", "got");
+  checkData(want, "diff", "want");
+  checkOptions(tol, "diff", "rtol and atol");
+  checkNumber(tol.rtol, "diff", "tol.rtol", 0);
+  checkNumber(tol.atol, "diff", "tol.atol", 0);
   if (got.length !== want.length) {
     return `length ${got.length} vs ${want.length}`;
   }
@@ -200,8 +300,19 @@ export function diff(
   return null;
 }
 
-/** Describes an array's layout for failure messages. */
+/**
+ * Describes an array's layout for failure messages.
+ *
+ * @example
+ * ```ts
+ * import { layout } from "@nnc/tensor/conformance";
+ * import { NDArray } from "@nnc/tensor";
+ * const a = NDArray.fromTyped(new Float32Array(6), [2, 3]);
+ * console.assert(layout(a) === "float32[2,3] strides [3,1] offset 0 len 6");
+ * ```
+ */
 export function layout(a: NDArray): string {
+  checkNDArray(a, "layout", "a");
   return `${a.dtype}[${a.shape.join(",")}] strides [${
     a.strides.join(",")
   }] offset ${a.offset} len ${a.data.length}`;
