@@ -95,7 +95,8 @@ export function generatorLoss(fakeScores: Tensor, kind: GanLossKind = "minimax")
  * @example
  * ```ts
  * import { optimalDiscriminator } from "@nnc/models/generative";
- * console.assert(optimalDiscriminator(0.3, 0.1) === 0.75 && optimalDiscriminator(2, 2) === 0.5);
+ * console.assert(Math.abs(optimalDiscriminator(0.3, 0.1) - 0.75) < 1e-15);
+ * console.assert(optimalDiscriminator(2, 2) === 0.5);
  * ```
  */
 export function optimalDiscriminator(pData: number, pModel: number): number;

@@ -23,3 +23,6 @@ export * from "./vae_models.ts";
 export * from "./hw7_vae.ts";
 export * from "./gan_losses.ts";
 export * from "./gradient_penalty.ts";
+export * from "./gan_models.ts";
+export * from "./gan_trainer.ts";
+export * from "./gan_1d.ts";

@@ -158,7 +158,8 @@ export interface VaeLoss {
  * ```ts
  * import { VAE } from "@nnc/models/generative";
  * import { Linear, ReLU, Sequential } from "@nnc/layers";
- * import { rand, Rng } from "@nnc/tensor";
+ * import { rand } from "@nnc/autograd";
+ * import { Rng } from "@nnc/tensor";
  * const rng = new Rng(0);
  * const vae = new VAE(
  *   new Sequential(new Linear(6, 8, { rng }), new ReLU()),
