@@ -26,3 +26,7 @@ export * from "./gradient_penalty.ts";
 export * from "./gan_models.ts";
 export * from "./gan_trainer.ts";
 export * from "./gan_1d.ts";
+export * from "./autoencoder.ts";
+export * from "./corruption.ts";
+export * from "./autoencoder_penalties.ts";
+export * from "./linear_autoencoder.ts";
