@@ -120,6 +120,10 @@ Deno.test("Autoencoder.loss: metrics, denoising against the clean input, penalti
     () => reconstructionError(tensor([[1, 2]]), tensor([[1, 2, 3]])),
     /must match the target/,
   );
+  assert.throws(
+    () => new Autoencoder(null as never, new Linear(2, 6)),
+    /encoder and decoder must be Modules/,
+  );
 });
 
 Deno.test("A denoising autoencoder learns to undo masking noise on low-rank data", () => {
