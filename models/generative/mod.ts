@@ -30,3 +30,4 @@ export * from "./autoencoder.ts";
 export * from "./corruption.ts";
 export * from "./autoencoder_penalties.ts";
 export * from "./linear_autoencoder.ts";
+export * from "./planar_flow.ts";
