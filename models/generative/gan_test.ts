@@ -179,6 +179,16 @@ Deno.test("gradientPenalty and the WGAN-GP critic's gradients equal PyTorch's cr
       assertClose(g, decode(e), { rtol: 1e-9, atol: 1e-12, message: `${c.name} penalty ${k}` });
     }
   }
+  // Target 0 on real samples (R1): the mean squared gradient norm, finite even where ∇D = 0.
+  const lin = new Linear(2, 1, { dtype: "float64" });
+  lin.weight.data = array([[3, 4]], { dtype: "float64" });
+  const x = new Tensor(randn([4, 2], { dtype: "float64" }));
+  close(gradientPenalty(lin, x, x, { target: 0, weight: 0.5 }).item(), 12.5, 1e-12);
+  lin.weight.data = array([[0, 0]], { dtype: "float64" });
+  const r1 = gradientPenalty(lin, x, x, { target: 0 });
+  r1.backward();
+  assert.equal(r1.item(), 0);
+  assert.ok((lin.weight.grad!.toArray() as number[][]).flat().every(Number.isFinite));
   assert.throws(
     () => gradientPenalty(new Linear(2, 1), new Tensor(randn([2, 2])), new Tensor(randn([3, 2]))),
     /real \[2, 2\] and fake \[3, 2\] must have the same shape/,
@@ -253,6 +263,12 @@ Deno.test("GanTrainer: WGAN defaults (5 critic steps, clipping at 0.01) and WGAN
   assert.equal(gp.clipValue, null);
   const r = gp.step(new Tensor(randn([8, 1], { rng })));
   assert.ok(r.penalty !== undefined && r.penalty >= 0 && r.generatorLoss !== null);
+  // The R1 penalty (γ/2)·E‖∇D(x)‖² on the real batch is reported as the step's penalty.
+  const withR1 = smallGan({ seed: 8 });
+  const real = new Tensor(randn([8, 1], { rng }));
+  const expected = gradientPenalty(withR1.d, real, real, { target: 0, weight: 5 }).item();
+  const r1 = withR1.trainer({ r1Penalty: 10 }).step(real);
+  close(r1.penalty!, expected, 1e-5 * expected);
 });
 
 Deno.test("GanTrainer: the generator step leaves the discriminator's weights and requiresGrad alone", () => {

@@ -18,6 +18,7 @@ import {
   describe,
   loadSafetensors,
   NDArray,
+  ones,
   Rng,
   saveSafetensors,
 } from "@nnc/tensor";
@@ -84,6 +85,11 @@ export interface GanTrainerOptions {
   clipValue?: number | null;
   /** λ of WGAN-GP's gradient penalty added to the discriminator loss. Default 0 (none). */
   gradientPenalty?: number;
+  /**
+   * γ of the R1 penalty `(γ/2)·E‖∇ₓD(x)‖²` on real samples (Mescheder et al. 2018), which makes
+   * the minimax and non-saturating GANs converge locally. Default 0 (none).
+   */
+  r1Penalty?: number;
   /** The noise: `"normal"` N(0, I) (default), `"uniform"` U[0, 1) (the mock final's 1-D GAN). */
   noise?: "normal" | "uniform";
   /** Generator of the noise (and of the penalty's α). */
@@ -108,7 +114,7 @@ export interface GanStepResult {
   discriminatorLoss: number;
   /** The generator's loss, or null when this step only updated the discriminator. */
   generatorLoss: number | null;
-  /** The gradient penalty's value, when one is used. */
+  /** The gradient penalty's value (WGAN-GP and R1 together), when one is used. */
   penalty?: number;
 }
 
@@ -177,6 +183,8 @@ export class GanTrainer {
   readonly clipValue: number | null;
   /** λ of the gradient penalty (0: none). */
   readonly penaltyWeight: number;
+  /** γ of the R1 penalty (0: none). */
+  readonly r1Weight: number;
   /** The noise distribution. */
   readonly noise: "normal" | "uniform";
   /** Whether steps run under anomaly detection. */
@@ -204,6 +212,7 @@ export class GanTrainer {
     ]);
     const wgan = this.loss === "wgan";
     this.penaltyWeight = checkNumber(o.gradientPenalty ?? 0, op, "gradientPenalty", 0);
+    this.r1Weight = checkNumber(o.r1Penalty ?? 0, op, "r1Penalty", 0);
     this.criticSteps = checkInt(o.criticSteps ?? (wgan ? 5 : 1), op, "criticSteps", 1);
     const clip = o.clipValue === undefined
       ? (wgan && this.penaltyWeight === 0 ? 0.01 : null)
@@ -335,6 +344,15 @@ export class GanTrainer {
       );
       penalty = gp.item();
       dLoss = dLoss.add(gp);
+    }
+    if (this.r1Weight > 0) {
+      const r1 = gradientPenalty((t: Tensor) => this.#score(t, labels), real, real, {
+        weight: this.r1Weight / 2,
+        target: 0,
+        alpha: ones([real.shape[0]]),
+      });
+      penalty = (penalty ?? 0) + r1.item();
+      dLoss = dLoss.add(r1);
     }
     const dValue = dLoss.item();
     this.#checkFinite(dValue, step, "discriminator");

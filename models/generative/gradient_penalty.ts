@@ -106,6 +106,8 @@ export function gradientPenalty(
     requiresGrad: true,
   });
   const [g] = gradients(fn(xHat).sum(), xHat, { createGraph: true });
-  const norms = g!.reshape([n, -1]).square().sum({ axis: 1 }).sqrt();
-  return norms.sub(target).square().mean().mul(weight);
+  const squares = g!.reshape([n, -1]).square().sum({ axis: 1 });
+  // Target 0 (R1 on real data): ‖∇D‖² itself, without a square root whose derivative at 0 is ∞.
+  if (target === 0) return squares.mean().mul(weight);
+  return squares.sqrt().sub(target).square().mean().mul(weight);
 }
