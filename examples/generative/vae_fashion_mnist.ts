@@ -103,7 +103,7 @@ await saveImageGrid(report.path("vae_samples.png"), vae.sample(64, new Rng(2)).d
 });
 
 // Interpolations between pairs of test images of different classes: VAE row, then AE row.
-const pairs = [[0, 1], [4, 14], [10, 19], [6, 17]]; // indices into `originals` (2 per class)
+const pairs = [[0, 2], [4, 14], [10, 19], [6, 17]]; // indices into `originals` (2 per class)
 const steps = 10;
 const interp = pairs.flatMap(([a, b]) => {
   const xa = new Tensor(originals.slice({ start: a, stop: a + 1 }));

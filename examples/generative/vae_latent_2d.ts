@@ -88,7 +88,7 @@ const grid = noGrad(() => both.decodeMean(new Tensor(latentGrid(20, 3)))).data;
 await saveImageGrid(report.path("vae_latent_grid.png"), grid, {
   imageShape: [28, 28],
   columns: 20,
-  padding: 0,
+  padding: 1,
   range: [0, 1],
 });
 await report.write();
