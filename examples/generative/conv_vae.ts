@@ -92,7 +92,11 @@ await saveImageGrid(
   concat([originals, vae.reconstruct(new Tensor(originals)).data], 0),
   grid,
 );
-await saveImageGrid(report.path("conv_vae_samples.png"), vae.sample(50, new Rng(seed + 2)).data, grid);
+await saveImageGrid(
+  report.path("conv_vae_samples.png"),
+  vae.sample(50, new Rng(seed + 2)).data,
+  grid,
+);
 await saveImageGrid(
   report.path("hw7_reconstructions.png"),
   concat([originals, hw7.reconstruct(new Tensor(originals)).data], 0),

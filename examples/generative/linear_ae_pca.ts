@@ -52,7 +52,9 @@ report.metric("largest principal angle to PCA's subspace (degrees)", largest, {
 const aeError = reconstructionError(ae.forward(xt), xt).item();
 const pcaRec = pca.inverseTransform(pca.transform(x));
 const pcaError = pcaRec.sub(x).square().sum().item() / x.shape[0];
-report.note(`reconstruction error per image: PCA ${pcaError.toFixed(3)}, autoencoder ${aeError.toFixed(3)}`);
+report.note(
+  `reconstruction error per image: PCA ${pcaError.toFixed(3)}, autoencoder ${aeError.toFixed(3)}`,
+);
 report.metric("autoencoder ÷ PCA reconstruction error (≥ 1, Eckart–Young)", aeError / pcaError, {
   min: 0.999,
   max: report.quick ? 2 : 1.01,
