@@ -35,6 +35,8 @@ const steps = numberFlag("steps", report.quick ? 300 : 6000);
 const batch = numberFlag("batch", report.quick ? 128 : 512);
 const loss = textFlag("loss", "nonSaturating") as GanLossKind;
 const r1 = numberFlag("r1", 1);
+const anneal = numberFlag("anneal", 1) !== 0;
+const decay = numberFlag("ema", 0.995);
 const seed = numberFlag("seed", 0);
 report.note(`backend: ${await preferNative()}`);
 const rng = new Rng(seed);
@@ -74,9 +76,9 @@ await saveSvg(
 // A linear output: a sigmoid would saturate at the steep end of G*(z) = 1 − √(1 − z).
 const generator = mlp([1, 32, 32, 1], { activation: "leakyRelu", rng });
 const discriminator = mlp([1, 64, 64, 1], { activation: "leakyRelu", rng });
-const adam = { lr: 1e-3, betas: [0.5, 0.999] as [number, number] };
-const gOpt = new Adam(generator.parameters(), adam);
-const ddOpt = new Adam(discriminator.parameters(), adam);
+const betas: [number, number] = [0.5, 0.999];
+const gOpt = new Adam(generator.parameters(), { lr: numberFlag("g-lr", 1e-3), betas });
+const ddOpt = new Adam(discriminator.parameters(), { lr: numberFlag("d-lr", 1e-3), betas });
 const schedules = [
   new CosineAnnealingLR(gOpt, { tMax: steps }),
   new CosineAnnealingLR(ddOpt, { tMax: steps }),
@@ -88,6 +90,7 @@ const trainer = new GanTrainer({
   noise: "uniform",
   loss,
   r1Penalty: r1,
+  criticSteps: numberFlag("critic-steps", 1),
   generatorOptimizer: gOpt,
   discriminatorOptimizer: ddOpt,
   rng,
@@ -95,11 +98,10 @@ const trainer = new GanTrainer({
 // An exponential moving average of the generator's weights smooths the last oscillations.
 const average = mlp([1, 32, 32, 1], { activation: "leakyRelu" });
 average.loadStateDict(generator.stateDict());
-const decay = 0.995;
 const dLosses: number[] = [], gLosses: number[] = [];
 for (let i = 0; i < steps; i++) {
   const r = trainer.step(targetBatch(batch));
-  for (const s of schedules) s.step();
+  if (anneal) for (const s of schedules) s.step();
   average.parameters().forEach((p, k) => {
     const q = generator.parameters()[k].data;
     assign(p.data, p.data.mul(decay).add(q.mul(1 - decay)));
