@@ -5,11 +5,13 @@
 //     distribution: its samples are within a Kolmogorov–Smirnov distance of 0.03 of
 //     F(x) = 2x − x², i.e. of G*(Z) = 1 − √(1 − Z). The GAN step is GanTrainer (non-saturating
 //     generator loss; `--loss minimax` for the mock's saturating one) with the R1 penalty on real
-//     samples (γ = 1; `--r1 0` to switch it off), which damps the oscillations around the
-//     equilibrium, Adam with the learning rate annealed to 0 (cosine), and an exponential moving
-//     average of the generator's weights.
+//     samples (γ = 0.1), which damps the oscillations around the equilibrium; Adam (β₁ = 0.5) with
+//     two time scales (generator 1e-4, discriminator 4e-4), both annealed to 0 (cosine); an
+//     exponential moving average of the generator's weights (0.999). Larger, equal learning rates
+//     leave the generator circling the optimum at a KS distance of 0.05–0.1.
 //
-//   deno run -A examples/generative/gan_1d.ts [--steps 6000] [--batch 512] [--loss nonSaturating] [--seed 0]
+//   deno run -A examples/generative/gan_1d.ts [--steps 8000] [--batch 512] [--loss nonSaturating]
+//     [--r1 0.1] [--g-lr 1e-4] [--d-lr 4e-4] [--critic-steps 1] [--ema 0.999] [--anneal 1] [--seed 0]
 //   deno run -A examples/generative/gan_1d.ts --quick
 // → out/generative/gan_1d_generator.svg (learned G(z), sorted, against 1 − √(1 − z)),
 //   gan_1d_cdf.svg (empirical CDF of G(Z) against F), gan_1d_discriminator.svg (D at the identity
@@ -31,12 +33,12 @@ import { ExampleReport, numberFlag, textFlag } from "../_lib/report.ts";
 import { preferNative } from "../_training.ts";
 
 const report = new ExampleReport("generative", "gan_1d");
-const steps = numberFlag("steps", report.quick ? 300 : 6000);
+const steps = numberFlag("steps", report.quick ? 300 : 8000);
 const batch = numberFlag("batch", report.quick ? 128 : 512);
 const loss = textFlag("loss", "nonSaturating") as GanLossKind;
-const r1 = numberFlag("r1", 1);
+const r1 = numberFlag("r1", 0.1);
 const anneal = numberFlag("anneal", 1) !== 0;
-const decay = numberFlag("ema", 0.995);
+const decay = numberFlag("ema", report.quick ? 0.9 : 0.999);
 const seed = numberFlag("seed", 0);
 report.note(`backend: ${await preferNative()}`);
 const rng = new Rng(seed);
@@ -77,8 +79,8 @@ await saveSvg(
 const generator = mlp([1, 32, 32, 1], { activation: "leakyRelu", rng });
 const discriminator = mlp([1, 64, 64, 1], { activation: "leakyRelu", rng });
 const betas: [number, number] = [0.5, 0.999];
-const gOpt = new Adam(generator.parameters(), { lr: numberFlag("g-lr", 1e-3), betas });
-const ddOpt = new Adam(discriminator.parameters(), { lr: numberFlag("d-lr", 1e-3), betas });
+const gOpt = new Adam(generator.parameters(), { lr: numberFlag("g-lr", report.quick ? 1e-3 : 1e-4), betas });
+const ddOpt = new Adam(discriminator.parameters(), { lr: numberFlag("d-lr", report.quick ? 1e-3 : 4e-4), betas });
 const schedules = [
   new CosineAnnealingLR(gOpt, { tMax: steps }),
   new CosineAnnealingLR(ddOpt, { tMax: steps }),
@@ -101,7 +103,7 @@ average.loadStateDict(generator.stateDict());
 const dLosses: number[] = [], gLosses: number[] = [];
 for (let i = 0; i < steps; i++) {
   const r = trainer.step(targetBatch(batch));
-  if (anneal) for (const s of schedules) s.step();
+  if (anneal) { for (const s of schedules) s.step(); }
   average.parameters().forEach((p, k) => {
     const q = generator.parameters()[k].data;
     assign(p.data, p.data.mul(decay).add(q.mul(1 - decay)));
@@ -112,9 +114,9 @@ for (let i = 0; i < steps; i++) {
 const z = rand([20000, 1], { rng });
 const samples = noGrad(() => average.forward(new Tensor(z))).data;
 const ks = ksDistance(samples, triangularTarget.cdf);
-report.metric("KS distance of G(Z) to F(x) = 2x − x²", ks, { max: report.quick ? 0.3 : 0.03 });
+report.metric("KS distance of G(Z) to F(x) = 2x − x²", ks, { max: report.quick ? 0.5 : 0.03 });
 const raw = ksDistance(trainer.sample(20000).data, triangularTarget.cdf);
-report.metric("KS distance without weight averaging", raw, { max: report.quick ? 0.4 : 0.08 });
+report.metric("KS distance without weight averaging", raw, { max: report.quick ? 0.5 : 0.05 });
 const mean = samples.mean().item();
 report.metric("E[G(Z)] (1/3 at the optimum)", mean, {
   min: report.quick ? 0.1 : 0.31,
