@@ -8,7 +8,7 @@
 // −(critic loss without the penalty) estimates the Wasserstein distance; it falls as the samples
 // improve. Samples of a fixed noise batch after every epoch.
 //
-//   deno run -A examples/generative/wgan_gp.ts [--variant gp|clip] [--epochs 5] [--seed 0]
+//   deno run -A examples/generative/wgan_gp.ts [--variant gp|clip] [--epochs 3] [--seed 0]
 //   deno run -A examples/generative/wgan_gp.ts --quick
 // → out/generative/wgan_<variant>_progress.png (a row of samples per epoch),
 //   wgan_<variant>_samples.png, wgan_<variant>_distance.svg
@@ -27,7 +27,7 @@ const report = new ExampleReport("generative", variant === "gp" ? "wgan_gp" : "w
 if (variant !== "gp" && variant !== "clip") {
   throw new RangeError(`--variant must be gp or clip, got ${variant}`);
 }
-const epochs = numberFlag("epochs", report.quick ? 1 : 5);
+const epochs = numberFlag("epochs", report.quick ? 1 : 3);
 const seed = numberFlag("seed", 0);
 report.note(`backend: ${await preferNative()}; variant ${variant}`);
 const data = await loadFashion(report, {
