@@ -15,7 +15,7 @@ import {
   Linear,
   LSTM,
   MaxPool2d,
-  Module,
+  type Module,
   mseLoss,
   ReLU,
   Sequential,

@@ -16,7 +16,7 @@ import { mlp } from "@nnc/models/mlp";
 import { Conditional, GanTrainer } from "@nnc/models/generative";
 import { lineChart, saveImageGrid, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 import { batches, loadFashion } from "./_data.ts";
 import { classMatch } from "./_gan_metrics.ts";
 

@@ -19,7 +19,7 @@ import { Adam, SGD } from "@nnc/optim";
 import { convVae, hw7Residuals, hw7Vae } from "@nnc/models/generative";
 import { lineChart, saveImageGrid, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 import { batches, firstOfEachClass, loadFashion } from "./_data.ts";
 
 const report = new ExampleReport("generative", "conv_vae");

@@ -30,7 +30,7 @@ import {
 } from "@nnc/models/generative";
 import { lineChart, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag, textFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 
 const report = new ExampleReport("generative", "gan_1d");
 const steps = numberFlag("steps", report.quick ? 300 : 8000);
@@ -79,8 +79,14 @@ await saveSvg(
 const generator = mlp([1, 32, 32, 1], { activation: "leakyRelu", rng });
 const discriminator = mlp([1, 64, 64, 1], { activation: "leakyRelu", rng });
 const betas: [number, number] = [0.5, 0.999];
-const gOpt = new Adam(generator.parameters(), { lr: numberFlag("g-lr", report.quick ? 1e-3 : 1e-4), betas });
-const ddOpt = new Adam(discriminator.parameters(), { lr: numberFlag("d-lr", report.quick ? 1e-3 : 4e-4), betas });
+const gOpt = new Adam(generator.parameters(), {
+  lr: numberFlag("g-lr", report.quick ? 1e-3 : 1e-4),
+  betas,
+});
+const ddOpt = new Adam(discriminator.parameters(), {
+  lr: numberFlag("d-lr", report.quick ? 1e-3 : 4e-4),
+  betas,
+});
 const schedules = [
   new CosineAnnealingLR(gOpt, { tMax: steps }),
   new CosineAnnealingLR(ddOpt, { tMax: steps }),

@@ -17,7 +17,7 @@ import { PCA } from "@nnc/models/unsupervised";
 import { LinearAutoencoder, reconstructionError, subspaceAngles } from "@nnc/models/generative";
 import { lineChart, saveImageGrid, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 import { loadFashion } from "./_data.ts";
 
 const report = new ExampleReport("generative", "linear_ae_pca");

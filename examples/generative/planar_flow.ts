@@ -15,7 +15,7 @@ import { twoMoons } from "@nnc/datasets";
 import { planarFlow } from "@nnc/models/generative";
 import { lineChart, saveImageGrid, saveSvg, scatterChart } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 
 const report = new ExampleReport("generative", "planar_flow");
 const layers = numberFlag("layers", report.quick ? 8 : 32);

@@ -18,7 +18,7 @@ import { Adam } from "@nnc/optim";
 import { Autoencoder, interpolateLatents, mlpVae } from "@nnc/models/generative";
 import { lineChart, saveImageGrid, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 import { batches, firstOfEachClass, loadFashion } from "./_data.ts";
 
 const report = new ExampleReport("generative", "vae_fashion_mnist");

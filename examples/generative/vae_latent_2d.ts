@@ -16,7 +16,7 @@ import { Adam } from "@nnc/optim";
 import { latentGrid, mlpVae, type VAE, type VaeLossOptions } from "@nnc/models/generative";
 import { saveImageGrid, saveSvg, scatterChart } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 import { batches, loadFashion } from "./_data.ts";
 
 const report = new ExampleReport("generative", "vae_latent_2d");

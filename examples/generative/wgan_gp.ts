@@ -18,7 +18,7 @@ import { Adam, type Optimizer, RMSprop } from "@nnc/optim";
 import { dcganDiscriminator, dcganGenerator, GanTrainer } from "@nnc/models/generative";
 import { lineChart, saveImageGrid, saveSvg } from "@nnc/plot";
 import { ExampleReport, numberFlag, textFlag } from "../_lib/report.ts";
-import { preferNative } from "../_training.ts";
+import { preferNative } from "../_lib/backend.ts";
 import { batches, loadFashion } from "./_data.ts";
 import { diversity } from "./_gan_metrics.ts";
 

@@ -21,6 +21,7 @@ import { type AnyModule, bceWithLogits, Module, Sigmoid, Tanh } from "@nnc/layer
 import { type ActivationSpec, mlp } from "../mlp/mlp.ts";
 import { Corruption, type CorruptionKind } from "./corruption.ts";
 import { contractivePenalty, sparsityPenalty } from "./autoencoder_penalties.ts";
+import { named } from "./_named.ts";
 
 /**
  * How a reconstruction is scored, per sample and summed over its features: `"l2"` `‖x' − x‖²`
@@ -260,6 +261,13 @@ export interface MlpAutoencoderOptions {
 export function mlpAutoencoder(
   sizes: readonly number[],
   options: MlpAutoencoderOptions = {},
+): Autoencoder {
+  return named("mlpAutoencoder", () => buildMlpAutoencoder(sizes, options));
+}
+
+function buildMlpAutoencoder(
+  sizes: readonly number[],
+  options: MlpAutoencoderOptions,
 ): Autoencoder {
   const op = "mlpAutoencoder";
   const o = checkOptions(options, op);

@@ -10,8 +10,15 @@
  *
  * @module
  */
-import { asNDArray, checkOneOf, type NDArray, type NDArrayLike } from "@nnc/tensor";
-import type { Tensor } from "@nnc/autograd";
+import { asNDArray, checkOneOf, describe, type NDArray, type NDArrayLike } from "@nnc/tensor";
+import { Tensor } from "@nnc/autograd";
+
+function scores(v: unknown, op: string, name: string): Tensor {
+  if (!(v instanceof Tensor)) {
+    throw new TypeError(`${op}: ${name} must be a Tensor of scores, got ${describe(v)}`);
+  }
+  return v;
+}
 
 /**
  * A row of the notes' loss table:
@@ -52,6 +59,8 @@ export function discriminatorLoss(
   kind: GanLossKind = "minimax",
 ): Tensor {
   checkOneOf(kind, "discriminatorLoss", "kind", KINDS);
+  scores(realScores, "discriminatorLoss", "realScores");
+  scores(fakeScores, "discriminatorLoss", "fakeScores");
   switch (kind) {
     case "lsgan":
       return realScores.sub(1).square().mean().add(fakeScores.square().mean());
@@ -76,6 +85,7 @@ export function discriminatorLoss(
  */
 export function generatorLoss(fakeScores: Tensor, kind: GanLossKind = "minimax"): Tensor {
   checkOneOf(kind, "generatorLoss", "kind", KINDS);
+  scores(fakeScores, "generatorLoss", "fakeScores");
   switch (kind) {
     case "minimax":
       return fakeScores.softplus().mean().neg();

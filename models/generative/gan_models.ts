@@ -32,6 +32,7 @@ import {
   Tanh,
   Unflatten,
 } from "@nnc/layers";
+import { named } from "./_named.ts";
 
 /**
  * Options of {@link dcganGenerator}.
@@ -79,6 +80,10 @@ function pairOf(v: unknown, fallback: [number, number], op: string): [number, nu
  * ```
  */
 export function dcganGenerator(options: DcganGeneratorOptions = {}): Sequential {
+  return named("dcganGenerator", () => buildGenerator(options));
+}
+
+function buildGenerator(options: DcganGeneratorOptions): Sequential {
   const op = "dcganGenerator";
   const o = checkOptions(options, op);
   const k = checkInt(o.latentDim ?? 100, op, "latentDim", 1);
@@ -132,6 +137,10 @@ export interface DcganDiscriminatorOptions {
  * ```
  */
 export function dcganDiscriminator(options: DcganDiscriminatorOptions = {}): Sequential {
+  return named("dcganDiscriminator", () => buildDiscriminator(options));
+}
+
+function buildDiscriminator(options: DcganDiscriminatorOptions): Sequential {
   const op = "dcganDiscriminator";
   const o = checkOptions(options, op);
   const [c1, c2] = pairOf(o.channels, [64, 128], op);

@@ -105,7 +105,13 @@ export function gradientPenalty(
   const xHat = new Tensor(real.data.mul(alpha).add(fake.data.mul(alpha.neg().add(1))), {
     requiresGrad: true,
   });
-  const [g] = gradients(fn(xHat).sum(), xHat, { createGraph: true });
+  const scores = fn(xHat);
+  if (!(scores instanceof Tensor)) {
+    throw new TypeError(
+      `${op}: the critic must return a Tensor of scores, got ${describe(scores)}`,
+    );
+  }
+  const [g] = gradients(scores.sum(), xHat, { createGraph: true });
   const squares = g!.reshape([n, -1]).square().sum({ axis: 1 });
   // Target 0 (R1 on real data): ‖∇D‖² itself, without a square root whose derivative at 0 is ∞.
   if (target === 0) return squares.mean().mul(weight);

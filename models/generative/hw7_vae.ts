@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { checkOptions, type DType, type Rng } from "@nnc/tensor";
-import { concat, type Tensor } from "@nnc/autograd";
+import { checkOptions, describe, type DType, fmtShape, type Rng } from "@nnc/tensor";
+import { concat, Tensor } from "@nnc/autograd";
 import {
   BatchNorm1d,
   BatchNorm2d,
@@ -29,6 +29,7 @@ import {
   Upsample,
 } from "@nnc/layers";
 import { VAE, type VaeOutput } from "./vae.ts";
+import { named } from "./_named.ts";
 
 /**
  * Options of the HW7 builders.
@@ -64,6 +65,10 @@ export interface Hw7Options {
  * ```
  */
 export function hw7Decoder(options: Hw7Options = {}): Sequential {
+  return named("hw7Decoder", () => buildDecoder(options));
+}
+
+function buildDecoder(options: Hw7Options): Sequential {
   const o = checkOptions(options, "hw7Decoder");
   const k = o.latentDim ?? 10;
   const common = { dtype: o.dtype, rng: o.rng };
@@ -101,6 +106,10 @@ export function hw7Decoder(options: Hw7Options = {}): Sequential {
  * ```
  */
 export function hw7Encoder(options: Hw7Options = {}): Sequential {
+  return named("hw7Encoder", () => buildEncoder(options));
+}
+
+function buildEncoder(options: Hw7Options): Sequential {
   const o = checkOptions(options, "hw7Encoder");
   const common = { dtype: o.dtype, rng: o.rng };
   return new Sequential(
@@ -131,8 +140,12 @@ export function hw7Encoder(options: Hw7Options = {}): Sequential {
  * ```
  */
 export function hw7Vae(options: Hw7Options = {}): VAE {
+  return named("hw7Vae", () => buildVae(options));
+}
+
+function buildVae(options: Hw7Options): VAE {
   const o = checkOptions(options, "hw7Vae");
-  return new VAE(hw7Encoder(o), hw7Decoder(o), {
+  return new VAE(buildEncoder(o), buildDecoder(o), {
     hiddenFeatures: 128,
     latentDim: o.latentDim ?? 10,
     likelihood: "gaussian",
@@ -146,7 +159,8 @@ export function hw7Vae(options: Hw7Options = {}): VAE {
  * The homework's literal training target: `concat(g(x), flatten(f(g(x) + ε)) − flatten(x))`,
  * `[N, k + D]`, trained with the mean squared error against zeros. Its squared norm is twice the
  * Gaussian VAE's negative ELBO (without the constant), so MSE against 0 trains the same model up
- * to the factor `2 / (k + D)` of the mean. `output` reuses a forward pass of `x`.
+ * to the factor `2 / (k + D)` of the mean. `output` reuses a forward pass of `x` (default: one is
+ * made).
  *
  * @example
  * ```ts
@@ -156,8 +170,24 @@ export function hw7Vae(options: Hw7Options = {}): VAE {
  * console.assert(r.shape.join() === "2,794");
  * ```
  */
-export function hw7Residuals(vae: VAE, x: Tensor, output: VaeOutput = vae.forward(x)): Tensor {
-  const out = output;
+export function hw7Residuals(vae: VAE, x: Tensor, output?: VaeOutput): Tensor {
+  const op = "hw7Residuals";
+  if (!(vae instanceof VAE)) throw new TypeError(`${op}: vae must be a VAE, got ${describe(vae)}`);
+  if (!(x instanceof Tensor) || x.ndim < 2) {
+    throw new TypeError(`${op}: x must be a batch Tensor [N, …], got ${describe(x)}`);
+  }
+  const out = output ?? vae.forward(x);
   const n = x.shape[0];
+  if (
+    out === null || typeof out !== "object" || !(out.mu instanceof Tensor) ||
+    !(out.output instanceof Tensor) || out.mu.ndim !== 2 || out.mu.shape[0] !== n ||
+    out.output.size !== x.size || out.output.shape[0] !== n
+  ) {
+    throw new RangeError(
+      `${op}: output must be a forward pass of x (mu [${n}, k], output shaped like x ${
+        fmtShape(x.shape)
+      })`,
+    );
+  }
   return concat([out.mu, out.output.reshape([n, -1]).sub(x.reshape([n, -1]))], 1);
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import {
+  checkFloatDType,
   checkInt,
   checkOptions,
   describe,
@@ -19,11 +20,12 @@ import {
   fmtShape,
   NDArray,
   randn,
-  type Rng,
+  Rng,
   zeros,
 } from "@nnc/tensor";
 import { matmul, noGrad, Tensor } from "@nnc/autograd";
 import { init, Module, ModuleList, Parameter } from "@nnc/layers";
+import { named } from "./_named.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -74,8 +76,11 @@ export class PlanarFlow extends Module<[Tensor], [Tensor, Tensor]> {
   constructor(features: number, options: PlanarFlowOptions = {}) {
     super();
     const o = checkOptions(options, "PlanarFlow");
-    this.features = checkInt(features, "PlanarFlow", "features", 1);
-    const dtype = o.dtype ?? "float32";
+    this.features = checkInt(features, "PlanarFlow", "features", 1, 1 << 24);
+    const dtype = checkFloatDType(o.dtype ?? "float32", "PlanarFlow");
+    if (o.rng !== undefined && !(o.rng instanceof Rng)) {
+      throw new TypeError(`PlanarFlow: rng must be an Rng, got ${describe(o.rng)}`);
+    }
     this.u = new Parameter(zeros([features], { dtype }));
     this.w = new Parameter(zeros([features], { dtype }));
     this.b = new Parameter(zeros([1], { dtype }));
@@ -229,6 +234,8 @@ export function planarFlow(
   layers: number,
   options: PlanarFlowOptions = {},
 ): NormalizingFlow {
-  const k = checkInt(layers, "planarFlow", "layers", 1);
-  return new NormalizingFlow(Array.from({ length: k }, () => new PlanarFlow(features, options)));
+  return named("planarFlow", () => {
+    const k = checkInt(layers, "planarFlow", "layers", 1, 100_000);
+    return new NormalizingFlow(Array.from({ length: k }, () => new PlanarFlow(features, options)));
+  });
 }

@@ -429,14 +429,26 @@ export function interpolateLatents(
   steps: number,
 ): NDArray {
   const op = "interpolateLatents";
-  const va = a instanceof NDArray ? (a.reshape([-1]).toArray() as number[]) : [...a];
-  const vb = b instanceof NDArray ? (b.reshape([-1]).toArray() as number[]) : [...b];
-  if (va.length !== vb.length || va.length === 0) {
+  const values = (v: unknown, name: string): number[] => {
+    const list = v instanceof NDArray
+      ? (v.reshape([-1]).toArray() as number[])
+      : Array.isArray(v)
+      ? [...v]
+      : null;
+    if (list === null || list.length === 0 || !list.every((x) => Number.isFinite(x))) {
+      throw new TypeError(
+        `${op}: ${name} must be a non-empty list or NDArray of finite numbers, got ${describe(v)}`,
+      );
+    }
+    return list;
+  };
+  const va = values(a, "a"), vb = values(b, "b");
+  if (va.length !== vb.length) {
     throw new RangeError(
-      `${op}: a and b must have the same non-zero length, got ${va.length} and ${vb.length}`,
+      `${op}: a and b must have the same length, got ${va.length} and ${vb.length}`,
     );
   }
-  checkInt(steps, op, "steps", 2);
+  checkInt(steps, op, "steps", 2, Math.floor(2 ** 26 / va.length));
   const out = new Float32Array(steps * va.length);
   for (let s = 0; s < steps; s++) {
     const t = s / (steps - 1);
@@ -458,7 +470,7 @@ export function interpolateLatents(
  */
 export function latentGrid(n: number, extent = 3): NDArray {
   const op = "latentGrid";
-  checkInt(n, op, "n", 2);
+  checkInt(n, op, "n", 2, 4096);
   checkNumber(extent, op, "extent", Number.MIN_VALUE);
   const out = new Float32Array(n * n * 2);
   for (let r = 0; r < n; r++) {

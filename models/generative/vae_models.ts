@@ -8,6 +8,7 @@ import { checkInt, checkOptions, describe, type DType, type Rng } from "@nnc/ten
 import { Conv2d, ConvTranspose2d, Flatten, Linear, ReLU, Sequential, Unflatten } from "@nnc/layers";
 import { mlp } from "../mlp/mlp.ts";
 import { VAE, type VaeLikelihood } from "./vae.ts";
+import { named } from "./_named.ts";
 
 /**
  * Options of {@link mlpVae}.
@@ -57,6 +58,10 @@ function widths(v: unknown, op: string): number[] {
  * ```
  */
 export function mlpVae(options: MlpVaeOptions = {}): VAE {
+  return named("mlpVae", () => buildMlpVae(options));
+}
+
+function buildMlpVae(options: MlpVaeOptions): VAE {
   const op = "mlpVae";
   const o = checkOptions(options, op);
   const inputDim = checkInt(o.inputDim ?? 784, op, "inputDim", 1);
@@ -116,6 +121,10 @@ export interface ConvVaeOptions {
  * ```
  */
 export function convVae(options: ConvVaeOptions = {}): VAE {
+  return named("convVae", () => buildConvVae(options));
+}
+
+function buildConvVae(options: ConvVaeOptions): VAE {
   const op = "convVae";
   const o = checkOptions(options, op);
   const shape = o.imageShape ?? [1, 28, 28];
@@ -129,9 +138,14 @@ export function convVae(options: ConvVaeOptions = {}): VAE {
     );
   }
   const [c, h, w] = shape;
-  const [c1, c2] = o.channels ?? [32, 64];
-  checkInt(c1, op, "channels[0]", 1);
-  checkInt(c2, op, "channels[1]", 1);
+  const channels = o.channels ?? [32, 64];
+  if (!Array.isArray(channels) || channels.length !== 2) {
+    throw new RangeError(
+      `${op}: channels must be two positive integers, got ${describe(channels)}`,
+    );
+  }
+  const c1 = checkInt(channels[0], op, "channels[0]", 1);
+  const c2 = checkInt(channels[1], op, "channels[1]", 1);
   const latentDim = checkInt(o.latentDim ?? 16, op, "latentDim", 1);
   const common = { dtype: o.dtype, rng: o.rng };
   const flat = c2 * (h / 4) * (w / 4);
