@@ -44,7 +44,7 @@ Deno.test("GAN value at the optimum: V = −log 4 at D ≡ ½, and C(G) = −log
   const dStar = pd.map((p, i) => optimalDiscriminator(p, pg[i]));
   const cg = pd.reduce((s, p, i) => s + p * Math.log(dStar[i]) + pg[i] * Math.log(1 - dStar[i]), 0);
   const js = jsDivergence(f64(pd), f64(pg)).item();
-  // spec: 000-003/3.17
+  // spec: 000-003/003.gan-cg
   close(cg, -1.1827959110, 1e-9);
   close(js, 0.1017492251, 1e-9);
   close(cg, -Math.log(4) + 2 * js, 1e-12);
