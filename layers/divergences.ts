@@ -148,6 +148,13 @@ export function bernoulliKlDivergence(rho: number | Tensor | NDArray, rhoHat: Te
     p = fullLike(q, rho);
   } else p = asInput(rho, op, "rho");
   if (!sameShape(p.shape, q.shape)) {
+    const fits = p.ndim <= q.ndim &&
+      p.shape.every((d, i) => d === 1 || d === q.shape[q.ndim - p.ndim + i]);
+    if (!fits) {
+      throw new RangeError(
+        `${op}: rho ${fmtShape(p.shape)} does not broadcast to rhoHat ${fmtShape(q.shape)}`,
+      );
+    }
     p = p.expand(q.shape);
   }
   return klTerms(p, q).add(klTerms(p.neg().add(1), q.neg().add(1)));

@@ -167,7 +167,7 @@ export class Autoencoder extends Module<[Tensor], Tensor> {
     if (lambda > 0) input = new Tensor(input.data, { requiresGrad: true });
     const codes = this.encode(input);
     const output = this.decode(codes);
-    const reconstruction = reconstructionError(output, target, o.reconstruction ?? "l2", op);
+    const reconstruction = errorOf(output, target, o.reconstruction ?? "l2", op);
     let penalty: Tensor | null = null;
     if (lambda > 0) penalty = contractivePenalty(codes, input).mul(lambda);
     if (o.sparsity !== undefined) {
@@ -204,8 +204,16 @@ export function reconstructionError(
   output: Tensor,
   target: Tensor,
   metric: ReconstructionMetric = "l2",
-  op = "reconstructionError",
 ): Tensor {
+  return errorOf(output, target, metric, "reconstructionError");
+}
+
+function errorOf(output: Tensor, target: Tensor, metric: ReconstructionMetric, op: string): Tensor {
+  if (!(output instanceof Tensor) || !(target instanceof Tensor)) {
+    throw new TypeError(
+      `${op}: output and target must be Tensors, got ${describe(output)} and ${describe(target)}`,
+    );
+  }
   if (typeof metric === "function") return metric(output, target);
   checkOneOf(metric, op, "reconstruction", ["l2", "l1", "bce"]);
   if (output.size !== target.size || output.shape[0] !== target.shape[0]) {
