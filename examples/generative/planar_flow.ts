@@ -5,15 +5,14 @@
 //
 //   deno run -A examples/generative/planar_flow.ts [--layers 32] [--steps 4000] [--seed 0]
 //   deno run -A examples/generative/planar_flow.ts --quick
-// → out/generative/planar_flow_samples.svg (data and flow samples), planar_flow_density.png (the
-//   learned density on [−2.5, 2.5]², black = 0; a grey-level map until @nnc/plot has heat maps),
-//   planar_flow_loss.svg
+// → out/generative/planar_flow_samples.svg (data and flow samples), planar_flow_density.svg (contour
+//   lines of the learned density on [−2.5, 2.5]²), planar_flow_loss.svg
 import { array, concat, linalg, randint, Rng } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
 import { Adam, CosineAnnealingLR } from "@nnc/optim";
 import { twoMoons } from "@nnc/datasets";
 import { planarFlow } from "@nnc/models/generative";
-import { lineChart, saveImageGrid, saveSvg, scatterChart } from "@nnc/plot";
+import { contourChart, lineChart, saveSvg, scatterChart } from "@nnc/plot";
 import { ExampleReport, numberFlag } from "../_lib/report.ts";
 import { preferNative } from "../_lib/backend.ts";
 
@@ -70,16 +69,24 @@ await saveSvg(
     domain: { x: [-2.5, 2.5], y: [-2.5, 2.5] },
   }),
 );
-const n = 120;
+// The learned density on a grid (row 0 at the bottom, as contourChart reads it).
+const n = 100;
 const gridPts: number[][] = [];
 for (let r = 0; r < n; r++) {
-  for (let c = 0; c < n; c++) gridPts.push([-2.5 + (5 * c) / (n - 1), 2.5 - (5 * r) / (n - 1)]);
+  for (let c = 0; c < n; c++) gridPts.push([-2.5 + (5 * c) / (n - 1), -2.5 + (5 * r) / (n - 1)]);
 }
-const density = noGrad(() => flow.forward(new Tensor(array(gridPts)))).data.exp();
-await saveImageGrid(report.path("planar_flow_density.png"), density.reshape([1, n, n]), {
-  scale: 3,
-  range: "image",
-});
+const density = noGrad(() => flow.forward(new Tensor(array(gridPts)))).data.exp().reshape([n, n]);
+await saveSvg(
+  report.path("planar_flow_density.svg"),
+  await contourChart(density, {
+    domain: { x: [-2.5, 2.5], y: [-2.5, 2.5] },
+    levels: 12,
+    levelSpacing: "quantile",
+    valueLabel: "p(x)",
+    equalAspect: true,
+    title: `Planar flow (${layers} layers): learned density of the two moons`,
+  }),
+);
 const every = Math.max(1, Math.floor(steps / 300));
 await saveSvg(
   report.path("planar_flow_loss.svg"),
