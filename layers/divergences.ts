@@ -8,9 +8,16 @@
  *
  * @module
  */
-import type { NDArray } from "@nnc/tensor";
+import {
+  checkOptions,
+  checkProbability,
+  describe,
+  fmtShape,
+  type NDArray,
+  sameShape,
+} from "@nnc/tensor";
 import { fullLike, type Tensor, where } from "@nnc/autograd";
-import { asInput, checkOptionsObject, describe, fmtShape, sameShape } from "./_util.ts";
+import { asInput } from "./_util.ts";
 
 /**
  * Options of the discrete divergences.
@@ -27,7 +34,7 @@ export interface DivergenceOptions {
 }
 
 function axisOf(options: DivergenceOptions, x: Tensor, op: string): number | null {
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const a = options.axis === undefined ? -1 : options.axis;
   if (a === null) return null;
   if (!Number.isInteger(a) || a < -Math.max(x.ndim, 1) || a >= Math.max(x.ndim, 1)) {
@@ -142,10 +149,7 @@ export function bernoulliKlDivergence(rho: number | Tensor | NDArray, rhoHat: Te
   const q = asInput(rhoHat, op, "rhoHat");
   let p: Tensor;
   if (typeof rho === "number") {
-    if (!(rho >= 0 && rho <= 1)) {
-      throw new RangeError(`${op}: rho must be a probability in [0, 1], got ${describe(rho)}`);
-    }
-    p = fullLike(q, rho);
+    p = fullLike(q, checkProbability(rho, op, "rho", true));
   } else p = asInput(rho, op, "rho");
   if (!sameShape(p.shape, q.shape)) {
     const fits = p.ndim <= q.ndim &&
@@ -196,7 +200,7 @@ export function gaussianKlDivergence(
   options: GaussianKlOptions = {},
 ): Tensor {
   const op = "gaussianKlDivergence";
-  checkOptionsObject(options, op);
+  checkOptions(options, op);
   const m = asInput(mu, op, "mu"), lv = asInput(logvar, op, "logvar");
   if (!sameShape(m.shape, lv.shape)) {
     throw new RangeError(

@@ -95,7 +95,10 @@ Deno.test("bernoulliKlDivergence is the two-outcome klDivergence", () => {
   [0.1, 0.5, 0.95].forEach((r, i) =>
     close(got[i], klDivergence(f64([0.2, 0.8]), f64([r, 1 - r])).item(), 1e-14)
   );
-  assert.throws(() => bernoulliKlDivergence(1.5, rhoHat), /rho must be a probability/);
+  assert.throws(
+    () => bernoulliKlDivergence(1.5, rhoHat),
+    /bernoulliKlDivergence: rho must be a number in \[0, 1\], got 1\.5/,
+  );
 });
 
 Deno.test("divergences: gradients by gradcheck (reverse and forward mode)", () => {
