@@ -9,7 +9,7 @@
 //   deno run -A examples/generative/planar_flow.ts --quick
 // → out/generative/planar_flow_samples.svg (data and flow samples), planar_flow_density.svg (contour
 //   lines of the learned density on [−2.5, 2.5]²), planar_flow_loss.svg
-import { array, concat, linalg, randint, Rng } from "@nnc/tensor";
+import { array, concat, linalg, randint, randperm, Rng } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
 import { Adam, CosineAnnealingLR } from "@nnc/optim";
 import { twoMoons } from "@nnc/datasets";
@@ -58,10 +58,16 @@ report.metric("flow − Gaussian test log-likelihood (nats per point)", logLik -
 });
 
 const samples = flow.sample(1000, rng);
-const points = concat([test.slice({ stop: 1000 }), samples.astype("float32")], 0);
-const labels = array(Array.from({ length: 2000 }, (_, i) => (i < 1000 ? 0 : 1)), {
-  dtype: "int32",
-});
+// A random half of the test points (twoMoons lists one moon after the other).
+const shown = test.indexSelect(0, randperm(test.shape[0], { rng }).slice({ stop: 1000 }));
+// The chart shows [−2.5, 2.5]²; the few samples of the flow's tails beyond it are counted, not drawn.
+const all = concat([shown, samples.astype("float32")], 0).toArray() as number[][];
+const inside = all.map((p, i) => [p, i] as const)
+  .filter(([[x, y]]) => Math.abs(x) <= 2.5 && Math.abs(y) <= 2.5);
+const samplesInside = inside.filter(([, i]) => i >= 1000).length;
+report.note(`flow samples outside [−2.5, 2.5]²: ${1000 - samplesInside} of 1000`);
+const points = array(inside.map(([p]) => p), { dtype: "float32" });
+const labels = array(inside.map(([, i]) => (i < 1000 ? 0 : 1)), { dtype: "int32" });
 await saveSvg(
   report.path("planar_flow_samples.svg"),
   await scatterChart(points, labels, {
