@@ -1,28 +1,28 @@
 /**
  * The model workloads of bench/compare.ts (W2 MLP, W3 CNN, W4 LSTM and its language model, W5 GPT,
- * W8 VAE), built to mirror
+ * W8 VAE, W9 DCGAN), built to mirror
  * bench/torch_worker.py exactly: same shapes, initialisations (PyTorch's defaults), losses,
  * optimisers and batch sizes. Each maker returns one training step and the units it processes.
  *
  * @module
  */
 import { rand, randint, randn as randnNd, Rng } from "@nnc/tensor";
-import { noGrad, randn as randnT, Tensor } from "@nnc/autograd";
+import { noGrad, Tensor } from "@nnc/autograd";
 import {
-  bceLoss,
   Conv2d,
   crossEntropy,
   Flatten,
   Linear,
   LSTM,
   MaxPool2d,
-  Module,
+  type Module,
   mseLoss,
   ReLU,
   Sequential,
 } from "@nnc/layers";
 import { Adam, type Optimizer, SGD } from "@nnc/optim";
 import { CharLM } from "@nnc/models/rnn";
+import { dcganDiscriminator, dcganGenerator, GanTrainer, mlpVae } from "@nnc/models/generative";
 
 /** A training step and the work units it covers (`samples` per step). */
 export type Workload = [step: () => void, units: Record<string, number>];
@@ -96,35 +96,9 @@ export function w3(): Promise<Workload> {
   return Promise.resolve([classifierStep(model, x, y, opt), { samples: 64 }]);
 }
 
-/** The VAE of W8: 784-400-(20, 20) encoder, 20-400-784 decoder with a sigmoid output. */
-class Vae extends Module<[Tensor], [Tensor, Tensor, Tensor]> {
-  fc1: Linear;
-  mu: Linear;
-  logvar: Linear;
-  fc3: Linear;
-  fc4: Linear;
-  #rng: Rng;
-
-  constructor(rng: Rng) {
-    super();
-    this.fc1 = new Linear(784, 400, { rng });
-    this.mu = new Linear(400, 20, { rng });
-    this.logvar = new Linear(400, 20, { rng });
-    this.fc3 = new Linear(20, 400, { rng });
-    this.fc4 = new Linear(400, 784, { rng });
-    this.#rng = rng;
-  }
-
-  forward(x: Tensor): [Tensor, Tensor, Tensor] {
-    const h = this.fc1.forward(x).relu();
-    const mu = this.mu.forward(h), logvar = this.logvar.forward(h);
-    const z = mu.add(randnT(mu.shape, { rng: this.#rng }).mul(logvar.mul(0.5).exp()));
-    return [this.fc4.forward(this.fc3.forward(z).relu()).sigmoid(), mu, logvar];
-  }
-}
-
 /**
- * W8: the VAE above on a batch of 128, loss = summed BCE + KL, Adam lr 1e-3.
+ * W8: the VAE 784-400-20 of `@nnc/models/generative` (`mlpVae`, Bernoulli decoder) on a batch of
+ * 128, loss = the negative ELBO summed over the batch (BCE with logits + analytic KL), Adam lr 1e-3.
  *
  * @example
  * ```ts ignore
@@ -135,17 +109,47 @@ class Vae extends Module<[Tensor], [Tensor, Tensor, Tensor]> {
  */
 export function w8(): Promise<Workload> {
   const rng = new Rng(0);
-  const model = new Vae(rng);
+  const model = mlpVae({ rng });
   const x = new Tensor(rand([128, 784], { rng }));
   const opt = new Adam(model.parameters(), { lr: 1e-3 });
   return Promise.resolve([() => {
     opt.zeroGrad();
-    const [recon, mu, logvar] = model.forward(x);
-    const bce = bceLoss(recon, x, { reduction: "sum" });
-    const kl = logvar.add(1).sub(mu.square()).sub(logvar.exp()).sum().mul(-0.5);
-    bce.add(kl).backward();
+    model.loss(x, { reduction: "sum" }).loss.backward();
     opt.step();
   }, { samples: 128 }]);
+}
+
+/**
+ * W9: one DCGAN training step on 28×28 images, batch 64: `dcganGenerator` (z 100 → 128×7×7 →
+ * 64×14×14 → 1×28×28, batch norm, tanh) and `dcganDiscriminator` (64 → 128 channels, batch norm,
+ * leaky ReLU), the non-saturating loss, Adam lr 2e-4 with β₁ = 0.5 for both; one discriminator
+ * update and one generator update per step (`GanTrainer`).
+ *
+ * @example
+ * ```ts ignore
+ * const [step, units] = await w9();
+ * step();
+ * console.log(units.samples); // 64
+ * ```
+ */
+export function w9(): Promise<Workload> {
+  const rng = new Rng(0);
+  const generator = dcganGenerator({ latentDim: 100, rng });
+  const discriminator = dcganDiscriminator({ rng });
+  const adam = { lr: 2e-4, betas: [0.5, 0.999] as [number, number] };
+  const trainer = new GanTrainer({
+    generator,
+    discriminator,
+    latentDim: 100,
+    loss: "nonSaturating",
+    generatorOptimizer: new Adam(generator.parameters(), adam),
+    discriminatorOptimizer: new Adam(discriminator.parameters(), adam),
+    rng,
+  });
+  const x = new Tensor(rand([64, 1, 28, 28], { rng }).mul(2).sub(1));
+  return Promise.resolve([() => {
+    trainer.step(x);
+  }, { samples: 64 }]);
 }
 
 /**

@@ -62,6 +62,7 @@ const WORKLOADS: Record<
   "W7-grad": { unit: "µs/op", per: (u, t) => (t / u.ops) * 1e6 },
   "W8": { unit: "samples/s", per: (u, t) => u.samples / t },
   "W-GCN": { unit: "nodes/s", per: (u, t) => u.nodes / t },
+  "W9": { unit: "samples/s", per: (u, t) => u.samples / t },
 };
 
 function arg(name: string, fallback: string): string {

@@ -54,6 +54,7 @@ const WORKLOADS: Record<string, Maker> = {
   "W5": async () => (await import("./_training_workloads.ts")).w5(),
   "W8": async () => (await import("./_training_workloads.ts")).w8(),
   "W-GCN": async () => (await import("./_gnn_workloads.ts")).wgcn(),
+  "W9": async () => (await import("./_training_workloads.ts")).w9(),
 };
 
 const backend = await loadNativeIfRequested();

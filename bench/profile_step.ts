@@ -19,6 +19,7 @@ const makers: Record<string, () => Promise<[() => void, Record<string, number>]>
   W2: w.w2,
   W3: w.w3,
   W8: w.w8,
+  W9: w.w9,
 };
 if (!makers[name]) {
   console.error(`unknown workload ${name}; known: ${Object.keys(makers).join(", ")}`);

@@ -7,9 +7,16 @@
  * @module
  */
 import { loadNativeIfRequested } from "./_native.ts";
-import { w2, w3, w4, w5, w8, type Workload } from "./_training_workloads.ts";
+import { w2, w3, w4, w5, w8, w9, type Workload } from "./_training_workloads.ts";
 
-const makers: Record<string, () => Promise<Workload>> = { W2: w2, W3: w3, W4: w4, W5: w5, W8: w8 };
+const makers: Record<string, () => Promise<Workload>> = {
+  W2: w2,
+  W3: w3,
+  W4: w4,
+  W5: w5,
+  W8: w8,
+  W9: w9,
+};
 const name = (Deno.args[0] ?? "W2").toUpperCase();
 if (!makers[name]) {
   console.error(`unknown workload ${name}; known: ${Object.keys(makers).join(", ")}`);

@@ -191,23 +191,23 @@ def w7grad(torch):
 
 
 def w8(torch):
+    """Mirrors mlpVae of @nnc/models/generative and VAE.loss(x, reduction="sum")."""
     nn = torch.nn
     F = nn.functional
 
     class VAE(nn.Module):
         def __init__(self):
             super().__init__()
-            self.fc1 = nn.Linear(784, 400)
-            self.mu = nn.Linear(400, 20)
-            self.logvar = nn.Linear(400, 20)
-            self.fc3 = nn.Linear(20, 400)
-            self.fc4 = nn.Linear(400, 784)
+            self.encoder = nn.Sequential(nn.Linear(784, 400), nn.ReLU())
+            self.fcMu = nn.Linear(400, 20)
+            self.fcLogvar = nn.Linear(400, 20)
+            self.decoder = nn.Sequential(nn.Linear(20, 400), nn.ReLU(), nn.Linear(400, 784))
 
         def forward(self, x):
-            h = F.relu(self.fc1(x))
-            mu, logvar = self.mu(h), self.logvar(h)
+            h = self.encoder(x)
+            mu, logvar = self.fcMu(h), self.fcLogvar(h)
             z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
-            return torch.sigmoid(self.fc4(F.relu(self.fc3(z)))), mu, logvar
+            return self.decoder(z), mu, logvar
 
     model = VAE()
     x = torch.rand(128, 784)
@@ -215,12 +215,48 @@ def w8(torch):
 
     def step():
         opt.zero_grad()
-        recon, mu, logvar = model(x)
-        bce = F.binary_cross_entropy(recon, x, reduction="sum")
-        kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        logits, mu, logvar = model(x)
+        bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+        kl = 0.5 * torch.sum(mu.pow(2) + logvar.exp() - logvar - 1)
         (bce + kl).backward()
         opt.step()
     return step, {"samples": 128}
+
+
+def w9(torch):
+    """Mirrors dcganGenerator/dcganDiscriminator and GanTrainer.step of @nnc/models/generative:
+    one discriminator update on real and detached fakes, then one generator update on the same fakes
+    against the updated discriminator with its parameters frozen; non-saturating loss; Adam 2e-4, beta1 0.5."""
+    nn = torch.nn
+    F = nn.functional
+    g = nn.Sequential(
+        nn.Linear(100, 128 * 49, bias=False), nn.BatchNorm1d(128 * 49), nn.ReLU(), nn.Unflatten(1, (128, 7, 7)),
+        nn.ConvTranspose2d(128, 64, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.ConvTranspose2d(64, 1, 4, stride=2, padding=1), nn.Tanh())
+    d = nn.Sequential(
+        nn.Conv2d(1, 64, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
+        nn.Conv2d(64, 128, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
+        nn.Flatten(), nn.Linear(128 * 49, 1))
+    opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    x = torch.rand(64, 1, 28, 28) * 2 - 1
+
+    def step():
+        z = torch.randn(64, 100)
+        fake = g(z)
+        d_loss = F.softplus(-d(x)).mean() + F.softplus(d(fake.detach())).mean()
+        d_loss.item()
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        d.requires_grad_(False)
+        g_loss = F.softplus(-d(fake)).mean()
+        g_loss.item()
+        opt_g.zero_grad()
+        g_loss.backward()
+        d.requires_grad_(True)
+        opt_g.step()
+    return step, {"samples": 64}
 
 
 def wgcn(torch):
@@ -273,7 +309,7 @@ def w5(torch):
 
 
 WORKLOADS = {"W1-256": w1(256), "W1-1024": w1(1024), "W2": w2, "W3": w3, "W4": w4, "W4-lm": w4lm,
-             "W4-gen": w4gen, "W5": w5, "W7": w7, "W7-grad": w7grad, "W8": w8, "W-GCN": wgcn}
+             "W4-gen": w4gen, "W5": w5, "W7": w7, "W7-grad": w7grad, "W8": w8, "W9": w9, "W-GCN": wgcn}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -40,16 +40,17 @@ function readJson<T>(name: string): T {
   return JSON.parse(Deno.readTextFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 }
 
-let layerCases: Map<string, LayerCase> | null = null;
+const layerCases = new Map<string, Map<string, LayerCase>>();
 let lossCases: Map<string, LossCase> | null = null;
 
-/** The layer case `name`. */
-export function layerCase(name: string): LayerCase {
-  layerCases ??= new Map(
-    readJson<{ cases: LayerCase[] }>("layers.json").cases.map((c) => [c.name, c]),
-  );
-  const c = layerCases.get(name);
-  if (c === undefined) throw new Error(`no layer fixture '${name}'`);
+/** The layer case `name` of `file` (default `layers.json`). */
+export function layerCase(name: string, file = "layers.json"): LayerCase {
+  if (!layerCases.has(file)) {
+    const cases = readJson<{ cases: LayerCase[] }>(file).cases;
+    layerCases.set(file, new Map(cases.map((c) => [c.name, c])));
+  }
+  const c = layerCases.get(file)!.get(name);
+  if (c === undefined) throw new Error(`no layer fixture '${name}' in ${file}`);
   return c;
 }
 
@@ -83,8 +84,8 @@ export function tolerance(dtype: DType): { rtol: number; atol: number } {
  * the gradients of `Σ output ⊙ g` with respect to inputs and parameters, and the buffers after
  * the pass with PyTorch's.
  */
-export function checkLayerCase(name: string, module: AnyModule): void {
-  const c = layerCase(name);
+export function checkLayerCase(name: string, module: AnyModule, file = "layers.json"): void {
+  const c = layerCase(name, file);
   runLayerCase(c, module, c.mode === "train");
   // Layers without mode-dependent state or randomness must give PyTorch's values in eval mode too.
   const modal = module.buffers().length > 0 ||

@@ -89,3 +89,4 @@ export * from "./positional_encoding.ts";
 export * from "./transformer_encoder_layer.ts";
 export * from "./transformer_decoder_layer.ts";
 export * from "./transformer.ts";
+export * from "./divergences.ts";

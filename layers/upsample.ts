@@ -23,13 +23,16 @@ export interface InterpolateOptions {
   size?: number | readonly number[];
   /** Multiplier of the spatial size (output size `⌊in · factor⌋`). */
   scaleFactor?: number | readonly number[];
-  /** `"nearest"` (default), `"linear"` (1-d), `"bilinear"` (2-d) or `"trilinear"` (3-d). */
-  mode?: "nearest" | "linear" | "bilinear" | "trilinear";
+  /**
+   * `"nearest"` (default), `"linear"` (1-d), `"bilinear"` (2-d), `"bicubic"` (2-d, Keys' cubic
+   * convolution with a = −0.75 as PyTorch) or `"trilinear"` (3-d).
+   */
+  mode?: "nearest" | "linear" | "bilinear" | "bicubic" | "trilinear";
   /** Linear modes: map the corner pixels' centres onto each other (PyTorch `align_corners`). Default false. */
   alignCorners?: boolean;
 }
 
-const LINEAR_RANK: Record<string, number> = { linear: 1, bilinear: 2, trilinear: 3 };
+const LINEAR_RANK: Record<string, number> = { linear: 1, bilinear: 2, bicubic: 2, trilinear: 3 };
 
 /**
  * Resizes the spatial dimensions of `[N, C, ...spatial]` input (1–3 spatial dimensions), as
@@ -66,7 +69,9 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   const mode = options.mode ?? "nearest";
   if (mode !== "nearest" && LINEAR_RANK[mode] === undefined) {
     throw new RangeError(
-      `${op}: mode must be "nearest", "linear", "bilinear" or "trilinear", got ${describe(mode)}`,
+      `${op}: mode must be "nearest", "linear", "bilinear", "bicubic" or "trilinear", got ${
+        describe(mode)
+      }`,
     );
   }
   if (mode !== "nearest" && LINEAR_RANK[mode] !== d) {
@@ -87,6 +92,8 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
     const axis = i + 2, n = t.shape[axis], m = sizes[i];
     if (mode === "nearest") {
       if (m !== n) y = indexSelect(y, axis, nearestIndices(n, m, scales[i]));
+    } else if (mode === "bicubic") {
+      y = cubicAlong(y, axis, n, m, scales[i], alignCorners, f32);
     } else {
       y = linearAlong(y, axis, n, m, scales[i], alignCorners, f32);
     }
@@ -222,4 +229,49 @@ function linearAlong(
     new Tensor(NDArray.fromTyped(w1, bshape)),
   );
   return a.add(b);
+}
+
+// Keys' cubic convolution kernel with PyTorch's a = −0.75: weights of the taps at distances
+// 1 + t, t, 1 − t and 2 − t from the source coordinate.
+const CUBIC_A = -0.75;
+function cubicNear(x: number): number {
+  return ((CUBIC_A + 2) * x - (CUBIC_A + 3)) * x * x + 1;
+}
+function cubicFar(x: number): number {
+  return ((CUBIC_A * x - 5 * CUBIC_A) * x + 8 * CUBIC_A) * x - 4 * CUBIC_A;
+}
+
+// PyTorch's upsample_bicubic2d along one axis: the source coordinate is not clamped at 0 (unlike
+// the linear modes) and the four taps are clamped to the border.
+function cubicAlong(
+  y: Tensor,
+  axis: number,
+  n: number,
+  m: number,
+  factor: number | null,
+  alignCorners: boolean,
+  f32: boolean,
+): Tensor {
+  const r = f32 ? Math.fround : (v: number) => v;
+  const scale = alignCorners ? (m > 1 ? r((n - 1) / (m - 1)) : 0) : scaleOf(n, m, factor, f32);
+  const idx = Array.from({ length: 4 }, () => new Int32Array(m));
+  const w = Array.from({ length: 4 }, () => f32 ? new Float32Array(m) : new Float64Array(m));
+  for (let i = 0; i < m; i++) {
+    const src = alignCorners ? r(scale * i) : r(r(scale * r(i + 0.5)) - 0.5);
+    const lo = Math.floor(src), t = r(src - lo);
+    const weights = [cubicFar(t + 1), cubicNear(t), cubicNear(1 - t), cubicFar(2 - t)];
+    for (let k = 0; k < 4; k++) {
+      idx[k][i] = Math.min(Math.max(lo - 1 + k, 0), n - 1);
+      w[k][i] = weights[k];
+    }
+  }
+  const bshape = [m, ...new Array<number>(y.ndim - axis - 1).fill(1)];
+  let out: Tensor | null = null;
+  for (let k = 0; k < 4; k++) {
+    const term = indexSelect(y, axis, NDArray.fromTyped(idx[k], [m])).mul(
+      new Tensor(NDArray.fromTyped(w[k], bshape)),
+    );
+    out = out === null ? term : out.add(term);
+  }
+  return out!;
 }

@@ -18,6 +18,30 @@ Deno.test("Upsample bilinear matches PyTorch with and without alignCorners, floa
   checkLayerCase("upsample_linear_1d", new Upsample({ size: 7, mode: "linear" }));
 });
 
+Deno.test("Upsample bicubic matches PyTorch (scale, size, alignCorners, float32, 1-pixel edge)", () => {
+  const file = "bicubic.json";
+  checkLayerCase("upsample_bicubic_scale", new Upsample({ scaleFactor: 2, mode: "bicubic" }), file);
+  checkLayerCase("upsample_bicubic_size", new Upsample({ size: [7, 3], mode: "bicubic" }), file);
+  checkLayerCase(
+    "upsample_bicubic_align",
+    new Upsample({ size: [6, 9], mode: "bicubic", alignCorners: true }),
+    file,
+  );
+  checkLayerCase("upsample_bicubic_f32", new Upsample({ scaleFactor: 2, mode: "bicubic" }), file);
+  checkLayerCase("upsample_bicubic_1px", new Upsample({ scaleFactor: 3, mode: "bicubic" }), file);
+  assert.throws(
+    () => interpolate(zeros([1, 1, 2]), { size: 3, mode: "bicubic" }),
+    /mode "bicubic" needs 2 spatial dimensions/,
+  );
+});
+
+Deno.test("interpolate bicubic: constants stay constant, gradcheck in both modes", () => {
+  const c = interpolate(zeros([1, 1, 3, 3]).add(2.5), { scaleFactor: 2, mode: "bicubic" });
+  assert.ok((c.toArray() as number[][][][])[0][0].flat().every((v) => Math.abs(v - 2.5) < 1e-6));
+  const x = randn([1, 1, 3, 2], { dtype: "float64" });
+  gradcheck((t) => interpolate(t, { size: [5, 4], mode: "bicubic" }), [x], { mode: "both" });
+});
+
 Deno.test("interpolate passes gradcheck in both modes", () => {
   const x = randn([1, 1, 3, 2], { dtype: "float64" });
   assert.ok(gradcheck((t) => interpolate(t, { size: [4, 5], mode: "bilinear" }), [x]).ok);

@@ -15,6 +15,7 @@
  *   universal perturbations), adversarial training, robust accuracy.
  * - `@nnc/models/insight`: saliency, SmoothGrad, integrated gradients, CAM and Grad-CAM, linear
  *   regions of ReLU networks.
+ * - `@nnc/models/generative`: autoencoders, VAEs, GANs, a planar normalising flow.
  *
  * This root module re-exports every family. A model does not know how it is trained or drawn:
  * `@nnc/train` trains it, `@nnc/plot` draws it.
@@ -48,3 +49,4 @@ export * from "./rnn/mod.ts";
 export * from "./transformer/mod.ts";
 export * from "./robustness/mod.ts";
 export * from "./insight/mod.ts";
+export * from "./generative/mod.ts";

@@ -954,6 +954,46 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     }
   });
 
+  // Regression: a [1, K] operand with stride 0 (or −1) along K was handed to the BLAS as K
+  // contiguous elements, read past its storage (here: NaN padding) and gave NaN at random.
+  Deno.test({
+    name: `${label} matches JS: matmul with a broadcast (stride 0) or reversed row`,
+    ignore,
+  }, () => {
+    const r = new Rand(19);
+    for (const dtype of FLOATS) {
+      const K = 300, N = 64;
+      const padded = (n: number) => {
+        const d = dtype === "float64" ? new Float64Array(2 * n) : new Float32Array(2 * n);
+        d.fill(NaN);
+        for (let i = 0; i < n; i++) d[i] = 4 * r.next() - 2;
+        return new Storage(d);
+      };
+      const broadcast = new NDArray(padded(1), [1, K], [1, 0], 0);
+      const reversed = new NDArray(padded(K), [1, K], [K, -1], K - 1);
+      for (const a of [broadcast, reversed]) {
+        for (const b of [randomView(r, dtype, [K, N]), randomView(r, dtype, [N, K]).transpose()]) {
+          const out = contiguousOut(dtype, [1, N], r), o2 = twin(out);
+          nb.matmul(out, a, b);
+          ref.matmul(o2, a, b);
+          check(
+            "matmul [1, K] row",
+            out,
+            o2,
+            tolFor(dtype, K),
+            () => `a ${layout(a)} b ${layout(b)}`,
+          );
+        }
+        // The same row as the right operand: [N, 1] @ [1, K].
+        const left = randomView(r, dtype, [N, 1]);
+        const out = contiguousOut(dtype, [N, K], r), o2 = twin(out);
+        nb.matmul(out, left, a);
+        ref.matmul(o2, left, a);
+        check("matmul [N, 1] @ [1, K] row", out, o2, tolFor(dtype, 1), () => `b ${layout(a)}`);
+      }
+    }
+  });
+
   /** A contiguous float array of n values in [-2, 2), at a random offset inside its storage. */
   function stateArray(r: Rand, dtype: DType, n: number, positive = false): NDArray {
     const off = r.int(0, 3);

@@ -24,6 +24,7 @@ export const PACKAGES: readonly string[] = [
   "onnx",
   "models/robustness",
   "models/insight",
+  "models/generative",
 ];
 
 /** Whether a value is a class (not a plain function). */

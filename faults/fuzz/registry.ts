@@ -170,7 +170,8 @@ export const AUTO: Record<string, string> = {
     init.xavierNormal init.xavierUniform init.zeros interpolate klDiv l1Loss layerNorm
     leakyRelu linear maxout mseLoss nllLoss removeWeightNorm sigmoid smoothL1Loss softplus
     tanimotoLoss weightNorm functionalCall
-    AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell RecurrentCellBase SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding moduleTable moduleDisplayData`,
+    AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell RecurrentCellBase SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding moduleTable moduleDisplayData
+    bernoulliKlDivergence entropy gaussianKlDivergence jsDivergence klDivergence`,
   optim: `Adadelta Adagrad Adam AdamW CosineAnnealingLR ExponentialLR HyperbolicDecayLR
     LRScheduler LinearDecayLR LinearWarmup MultiStepLR OneCycleLR Optimizer RMSprop
     ReduceLROnPlateau SGD SignSGD StepLR clipGradNorm clipGradValue decodeOptimizerState
@@ -210,6 +211,11 @@ export const AUTO: Record<string, string> = {
     robustAccuracy steepestDirection universalPerturbation`,
   "models/insight": `activationPatterns cam classActivationMap countLinearRegions gradCam
     integratedGradients linearPieces linearRegions saliencyMap smoothGrad`,
+  "models/generative": `Autoencoder Conditional Corruption GanTrainer LinearAutoencoder
+    NormalizingFlow PlanarFlow VAE contractivePenalty convVae dcganDiscriminator dcganGenerator
+    discriminatorLoss generatorLoss gradientPenalty hw7Decoder hw7Encoder hw7Residuals hw7Vae
+    interpolateLatents ksDistance latentGrid mlpAutoencoder mlpVae optimalDiscriminator planarFlow
+    reconstructionError sparsityPenalty subspaceAngles`,
 };
 
 const FILE_IO: string[] = [
@@ -323,6 +329,9 @@ const PASS_THROUGH: string[] = [
   "autograd:noGrad",
   "autograd:enableGrad",
   "autograd:detectAnomaly",
+  "models/generative:GanTrainer",
+  "models/generative:gradientPenalty",
+  "models/generative:hw7Residuals",
 ];
 
 function merge(...parts: Record<string, FuzzEntry>[]): Record<string, FuzzEntry> {

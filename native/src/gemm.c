@@ -332,6 +332,10 @@ int nnc_builtin_dgemm(int64_t M, int64_t N, int64_t K, const double *A, int64_t 
 /* How a (rows × cols) operand with strides (rs, cs) maps onto row-major CBLAS: NoTrans with
  * ld = rs, or Trans with ld = cs. Returns 0 when the strides fit neither (it must be copied). */
 static int blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int *trans, int *ld) {
+  /* A zero (broadcast) or negative stride along a dimension longer than 1 has no BLAS layout: the
+   * caller copies. (Without this, a [1, K] row with stride 0 along K was read as K contiguous
+   * elements, past the end of its one-element storage.) */
+  if ((cols > 1 && cs <= 0) || (rows > 1 && rs <= 0)) return 0;
   if (cols == 1) cs = 1;
   if (rows == 1) rs = cols;
   if (cs == 1 && rs >= (cols > 1 ? cols : 1) && rs <= INT_MAX) {
