@@ -90,3 +90,4 @@ export * from "./transformer_encoder_layer.ts";
 export * from "./transformer_decoder_layer.ts";
 export * from "./transformer.ts";
 export * from "./divergences.ts";
+export * from "./ewc.ts";

@@ -171,7 +171,8 @@ export const AUTO: Record<string, string> = {
     leakyRelu linear maxout mseLoss nllLoss removeWeightNorm sigmoid smoothL1Loss softplus
     tanimotoLoss weightNorm functionalCall
     AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell RecurrentCellBase SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding moduleTable moduleDisplayData
-    bernoulliKlDivergence entropy gaussianKlDivergence jsDivergence klDivergence`,
+    bernoulliKlDivergence entropy gaussianKlDivergence jsDivergence klDivergence
+    ElasticWeightConsolidation ewcPenalty diagonalFisher`,
   optim: `Adadelta Adagrad Adam AdamW CosineAnnealingLR ExponentialLR HyperbolicDecayLR
     LRScheduler LinearDecayLR LinearWarmup MultiStepLR OneCycleLR Optimizer RMSprop
     ReduceLROnPlateau SGD SignSGD StepLR clipGradNorm clipGradValue decodeOptimizerState
@@ -313,6 +314,7 @@ const PASS_THROUGH: string[] = [
   "train:predictBatches",
   "train:fit",
   "layers:functionalCall",
+  "layers:diagonalFisher",
   "models/cnn:lenet5",
   "models/cnn:convNet",
   "models/mlp:mlp",
