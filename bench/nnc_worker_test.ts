@@ -52,6 +52,7 @@ Deno.test("nnc_worker: --list names every workload; an unknown one is an answer,
     "W5",
     "W8",
     "W-GCN",
+    "W9",
   ]);
-  assert.deepEqual(await answer(["W9"]), { error: "no workload W9" });
+  assert.deepEqual(await answer(["W99"]), { error: "no workload W99" });
 });
