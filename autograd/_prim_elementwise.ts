@@ -100,6 +100,29 @@ export const RELU: Primitive<void> = unary(
   nd.relu,
   (v, _x, y) => activationGrad("relu", v, y),
 );
+/**
+ * `v · (x > 0 ? 1 : slope)`, the leaky ReLU's derivative applied to `v` (one kernel). Linear in
+ * `v`; piecewise constant in `x`, so `x` receives no gradient.
+ */
+export const LEAKY_RELU_GRAD: Primitive<number> = {
+  name: "leakyReluGrad",
+  forward: ([v, x], slope) => nd.activationGrad("leakyRelu", v, x, slope),
+  vjp: (h, [v, x], _out, slope) => [v.requiresGrad ? leakyReluGrad(h, x, slope) : null, null],
+  jvp: ([tv], [_v, x], _out, slope) => (tv === null ? null : leakyReluGrad(tv, x, slope)),
+};
+
+function leakyReluGrad(v: Tensor, x: Tensor, slope: number): Tensor {
+  return applyPrimitive(LEAKY_RELU_GRAD, [v, x], slope);
+}
+
+/** `x > 0 ? x : slope·x` in one kernel (a mask, a product and a `where` before). */
+export const LEAKY_RELU: Primitive<number> = {
+  name: "leakyRelu",
+  forward: ([x], slope) => nd.activationGrad("leakyRelu", x, x, slope),
+  vjp: (g, [x], _out, slope) => [leakyReluGrad(g, x, slope)],
+  jvp: ([t], [x], _out, slope) => (t === null ? null : leakyReluGrad(t, x, slope)),
+};
+
 export const SOFTPLUS: Primitive<void> = unary(
   "softplus",
   nd.softplus,

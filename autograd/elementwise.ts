@@ -517,6 +517,27 @@ export function relu(x: Tensor): Tensor {
   return unary(P.RELU, x);
 }
 /**
+ * Leaky ReLU `x > 0 ? x : negativeSlope·x` (PyTorch `F.leaky_relu`, default slope 0.01), one fused
+ * kernel forward and one backward; the gradient at 0 is `negativeSlope`, as PyTorch's. Integer
+ * tensors are computed as `where(x > 0, x, negativeSlope·x)`.
+ *
+ * @example
+ * ```ts
+ * import { leakyRelu, tensor } from "@nnc/autograd";
+ * const x = tensor([-2, 0, 3], { requiresGrad: true });
+ * const y = leakyRelu(x, 0.5);
+ * console.assert(y.toArray().toString() === "-1,0,3");
+ * y.sum().backward();
+ * console.assert(x.grad?.toArray().toString() === "0.5,0.5,1");
+ * ```
+ */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  checkTensor(x, "leakyRelu");
+  nd.checkNumber(negativeSlope, "leakyRelu", "negativeSlope");
+  if (!isFloat(x.dtype)) return where(x.data.gt(0), x, mul(x, negativeSlope));
+  return applyPrimitive(P.LEAKY_RELU, [x], negativeSlope);
+}
+/**
  * `log(1 + e^x)` (gradient `σ(x)`).
  *
  * @example

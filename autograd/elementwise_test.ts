@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { assertClose } from "@nnc/tensor";
+import { assertClose, Rng } from "@nnc/tensor";
 import * as ag from "./mod.ts";
 import { type Tensor, tensor } from "./mod.ts";
 import { check, check2, randTensor as R, stridedTensor as S } from "./_testing.ts";
@@ -201,6 +201,35 @@ Deno.test("gelu: fused values, gradcheck and gradgradcheck in both modes", () =>
   (ag.gelu(x).toArray() as number[]).forEach((y, i) => assert.ok(Math.abs(y - expect[i]) < 1e-12));
   check((t) => ag.gelu(t), [R([3, 4], 31)]);
   check2((t) => ag.gelu(t), [R([5], 32)]);
+});
+
+Deno.test("leakyRelu: one kernel equal to the where composite, gradcheck and gradgradcheck", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const slope of [0.01, 0.2, -0.5]) {
+      const x = ag.randn([6, 50], { dtype, rng: new Rng(41) });
+      const composite = ag.where(x.data.gt(0), x, ag.mul(x, slope));
+      assert.deepEqual(ag.leakyRelu(x, slope).data.data, composite.data.data);
+      // The gradient of a sum: 1 where x > 0, the slope (rounded to the dtype) elsewhere.
+      const xg = x.detach().requiresGrad_();
+      ag.leakyRelu(xg, slope).sum().backward();
+      const s = dtype === "float32" ? Math.fround(slope) : slope;
+      assert.deepEqual(
+        Array.from(xg.grad!.data.data),
+        Array.from(x.data.data, (v) => (v > 0 ? 1 : s)),
+      );
+    }
+  }
+  // PyTorch: F.leaky_relu(x, 0.1) at x = 0 has gradient 0.1; integer tensors take the composite.
+  const z = tensor([0], { dtype: "float64", requiresGrad: true });
+  ag.leakyRelu(z, 0.1).sum().backward();
+  assert.equal(z.grad!.item(), 0.1);
+  assert.deepEqual(ag.leakyRelu(tensor([-4, 5], { dtype: "int32" }), 0.5).toArray(), [-2, 5]);
+  check((t) => ag.leakyRelu(t, 0.2), [R([3, 4], 43)]);
+  check2((t) => ag.leakyRelu(t, 0.2).mul(t), [R([5], 44)]);
+  assert.throws(
+    () => ag.leakyRelu(tensor([1]), NaN),
+    /^RangeError: leakyRelu: negativeSlope must be a finite number/,
+  );
 });
 
 /** erf by its Taylor series (|x| ≤ 3 is plenty here). */

@@ -6,13 +6,21 @@
  *
  * @module
  */
-import { clamp, expm1, gelu as geluExact, type Tensor, where } from "@nnc/autograd";
+import {
+  clamp,
+  expm1,
+  gelu as geluExact,
+  leakyRelu as leakyReluKernel,
+  type Tensor,
+  where,
+} from "@nnc/autograd";
 import { asInput } from "./_util.ts";
 import { checkInt, checkNumber, describe, fmtShape } from "@nnc/tensor";
 
 /**
  * `x` where `x > 0`, else `slope · x` (PyTorch `F.leaky_relu`, default slope 0.01; the notes use
- * 0.1). The derivative at 0 is `slope`, as PyTorch's.
+ * 0.1). The derivative at 0 is `slope`, as PyTorch's. One fused kernel each way (autograd's
+ * `leakyRelu`).
  *
  * @example
  * ```ts
@@ -24,7 +32,7 @@ import { checkInt, checkNumber, describe, fmtShape } from "@nnc/tensor";
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   const t = asInput(x, "leakyRelu");
   checkNumber(slope, "leakyRelu", "slope");
-  return where(t.data.gt(0), t, t.mul(slope));
+  return leakyReluKernel(t, slope);
 }
 
 /**

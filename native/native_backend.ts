@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  type ActivationGradOp,
   type AttentionKernelParams,
   type Backend,
   type BinaryOp,
@@ -58,6 +59,14 @@ const UNARY_CODES: Record<UnaryOp, number> = {
   erf: 22,
   gelu: 23,
   geluGrad: 24,
+};
+
+/** libnnc's codes of the activations of `nnc_activation_grad`. */
+const ACTIVATION_CODES: Record<ActivationGradOp, number> = {
+  relu: 0,
+  sigmoid: 1,
+  tanh: 2,
+  leakyRelu: 3,
 };
 
 const BINARY_CODES: Record<BinaryOp, number> = {
@@ -414,15 +423,16 @@ export function createNativeBackend(
       if (failed(rc, "convWeightGrad")) ref.convWeightGrad(dw, dy, x, g, groups);
     },
 
-    activationGrad(op, out, g, y) {
+    activationGrad(op, out, g, y, negativeSlope = 0) {
       const n = out.size;
-      if (n < T.binary) return ref.activationGrad(op, out, g, y);
+      if (n < T.binary) return ref.activationGrad(op, out, g, y, negativeSlope);
       const os = flat(out), gs = flat(g), ys = flat(y);
       coeff[0] = n;
       coeff[1] = os.byteLength;
       coeff[2] = gs.byteLength;
       coeff[3] = ys.byteLength;
-      const code = op === "relu" ? 0 : op === "sigmoid" ? 1 : 2;
+      coeff[4] = negativeSlope;
+      const code = ACTIVATION_CODES[op];
       const rc = sym.nnc_activation_grad(
         coeff,
         coeff.byteLength,
@@ -432,7 +442,7 @@ export function createNativeBackend(
         gs,
         ys,
       );
-      if (failed(rc, "activationGrad")) ref.activationGrad(op, out, g, y);
+      if (failed(rc, "activationGrad")) ref.activationGrad(op, out, g, y, negativeSlope);
     },
 
     batchNorm(y, mean, variance, x, weight, bias, eps, training) {

@@ -549,15 +549,17 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
   });
 
   fuzz("activationGrad", 300, 32, (r) => {
-    const op = r.pick(["relu", "sigmoid", "tanh"] as const);
+    const op = r.pick(["relu", "sigmoid", "tanh", "leakyRelu"] as const);
     const dtype = r.pick(FLOATS);
     const shape = r.shape(r.int(1, 3), 0, r.chance(0.3) ? 90 : 8);
-    const g = contiguousOut(dtype, shape, r);
     const y = randomView(r, dtype, shape, { contiguous: true, fill: { special: 0.1 } });
+    // leakyRelu's forward passes its input as both g and y.
+    const g = op === "leakyRelu" && r.chance(0.5) ? y : contiguousOut(dtype, shape, r);
+    const slope = r.pick([0.01, 0.2, 1 / 3, -0.5, 2]);
     const out = contiguousOut(dtype, shape, r), o2 = twin(out);
-    nb.activationGrad(op, out, g, y);
-    ref.activationGrad(op, o2, g, y);
-    check(`activationGrad ${op}`, out, o2, EXACT, () => `y ${layout(y)}`);
+    nb.activationGrad(op, out, g, y, slope);
+    ref.activationGrad(op, o2, g, y, slope);
+    check(`activationGrad ${op}`, out, o2, EXACT, () => `y ${layout(y)}, slope ${slope}`);
   });
 
   fuzz("batchNorm/batchNormBackward", 300, 33, (r) => {

@@ -1,7 +1,7 @@
 /**
- * {@link activationGrad}: the gradient of relu, sigmoid or tanh from the activation's output, in one
- * pass and one new array (the composite `g · (y > 0)` wrote a mask and a product, `g·y·(1 − y)`
- * three arrays).
+ * {@link activationGrad}: the gradient of relu, sigmoid, tanh or leaky relu from the activation's
+ * output, in one pass and one new array (the composite `g · (y > 0)` wrote a mask and a product,
+ * `g·y·(1 − y)` three arrays, the leaky relu's `where` five).
  *
  * @module
  */
@@ -10,15 +10,16 @@ import { allocTyped, isFloat, promoteTypes } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape, sameShape } from "./shape.ts";
-import { describe } from "./check.ts";
+import { checkNumber, describe } from "./check.ts";
 import { astype, contiguous } from "./copy.ts";
 
-const OPS: readonly ActivationGradOp[] = ["relu", "sigmoid", "tanh"];
+const OPS: readonly ActivationGradOp[] = ["relu", "sigmoid", "tanh", "leakyRelu"];
 
 /**
  * `g · f′` for the activation `f` whose output is `y`: relu `g·[y > 0]`, sigmoid `g·y·(1 − y)`,
- * tanh `g·(1 − y²)` (PyTorch's `threshold_backward`, `sigmoid_backward`, `tanh_backward`). `g` and
- * `y` have one shape and float dtypes.
+ * tanh `g·(1 − y²)` (PyTorch's `threshold_backward`, `sigmoid_backward`, `tanh_backward`), leaky
+ * relu `y > 0 ? g : negativeSlope·g` (`y` its input or output; `activationGrad("leakyRelu", x, x,
+ * s)` is the leaky ReLU of `x` itself, in one pass). `g` and `y` have one shape and float dtypes.
  *
  * @example
  * ```ts
@@ -26,13 +27,21 @@ const OPS: readonly ActivationGradOp[] = ["relu", "sigmoid", "tanh"];
  * const y = array([0, 0.5, 2]);
  * console.assert(activationGrad("relu", array([3, 3, 3]), y).toArray().toString() === "0,3,3");
  * console.assert(activationGrad("tanh", array([1, 1, 1]), y).toArray().toString() === "1,0.75,-3");
+ * const x = array([-10, 0, 3]);
+ * console.assert(activationGrad("leakyRelu", x, x, 0.5).toArray().toString() === "-5,0,3");
  * ```
  */
-export function activationGrad(op: ActivationGradOp, g: NDArray, y: NDArray): NDArray {
+export function activationGrad(
+  op: ActivationGradOp,
+  g: NDArray,
+  y: NDArray,
+  negativeSlope = 0.01,
+): NDArray {
   const name = "activationGrad";
   if (!OPS.includes(op)) {
     throw new TypeError(`${name}: op must be one of ${OPS.join(", ")}, got ${describe(op)}`);
   }
+  checkNumber(negativeSlope, name, "negativeSlope");
   if (!(g instanceof NDArray) || !(y instanceof NDArray)) {
     throw new TypeError(
       `${name}: g and y must be NDArrays, got ${describe(g)} and ${describe(y)}`,
@@ -50,6 +59,6 @@ export function activationGrad(op: ActivationGradOp, g: NDArray, y: NDArray): ND
   const gc = contiguous(g.dtype === dtype ? g : astype(g, dtype));
   const yc = contiguous(y.dtype === dtype ? y : astype(y, dtype));
   const out = new NDArray(new Storage(allocTyped(dtype, y.size)), y.shape);
-  if (out.size > 0) getBackend().activationGrad(op, out, gc, yc);
+  if (out.size > 0) getBackend().activationGrad(op, out, gc, yc, negativeSlope);
   return out;
 }

@@ -31,6 +31,33 @@ Deno.test("activationGrad: PyTorch's values, non-contiguous and mixed-dtype oper
   );
 });
 
+Deno.test("activationGrad leakyRelu: the leaky ReLU (g = y = x) and its gradient in one pass", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    const rng = new Rng(5);
+    const x = randn([4, 257], { dtype, rng }), g = randn([4, 257], { dtype, rng });
+    for (const slope of [0.01, 0.2, -0.5, 3]) {
+      // The composite it replaces: where(x > 0, x, x·slope), the product rounded to the dtype.
+      const scaled = mul(x, slope);
+      const want = x.data.map((v, i) => (v > 0 ? v : scaled.data[i]));
+      assert.deepEqual(activationGrad("leakyRelu", x, x, slope).data, want);
+      const gs = mul(g, slope);
+      const wantGrad = g.data.map((v, i) => (x.data[i] > 0 ? v : gs.data[i]));
+      assert.deepEqual(activationGrad("leakyRelu", g, x, slope).data, wantGrad);
+    }
+  }
+  // PyTorch: F.leaky_relu(tensor([-2, -0.5, 0, 1.5]), 0.1) = [-0.2, -0.05, 0, 1.5] (float64).
+  const x = array([-2, -0.5, 0, 1.5], { dtype: "float64" });
+  assert.deepEqual(activationGrad("leakyRelu", x, x, 0.1).toArray(), [-0.2, -0.05, 0, 1.5]);
+  assert.deepEqual(activationGrad("leakyRelu", array([1, 1]), array([NaN, 1]), 0.5).toArray(), [
+    0.5,
+    1,
+  ]);
+  assert.throws(
+    () => activationGrad("leakyRelu", x, x, Infinity),
+    /^RangeError: activationGrad: negativeSlope must be a finite number/,
+  );
+});
+
 Deno.test("activationGrad checks its arguments", () => {
   const a = array([1, 2]);
   assert.throws(

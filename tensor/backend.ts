@@ -137,8 +137,11 @@ export interface AttentionKernelParams {
   causal: boolean;
 }
 
-/** Activations whose gradient {@link Backend.activationGrad} computes from their output. */
-export type ActivationGradOp = "relu" | "sigmoid" | "tanh";
+/**
+ * Activations whose gradient {@link Backend.activationGrad} computes from their output (for
+ * `leakyRelu`, from the sign of its input or output, which agree for a slope ≥ 0).
+ */
+export type ActivationGradOp = "relu" | "sigmoid" | "tanh" | "leakyRelu";
 
 /** The kernels behind `@nnc/tensor`. The JS backend implements all of them and is the oracle. */
 export interface Backend {
@@ -401,10 +404,17 @@ export interface Backend {
   convWeightGrad(dw: NDArray, dy: NDArray, x: NDArray, g: WindowGeometry, groups: number): void;
   /**
    * The gradient of a pointwise activation from its output `y`: `out = g · f′`, with `f′` = `[y > 0]`
-   * (relu), `y·(1 − y)` (sigmoid) or `1 − y²` (tanh), each step rounded to the dtype. `out`, `g`
-   * and `y` are contiguous, of one float dtype and one size.
+   * (relu), `y·(1 − y)` (sigmoid), `1 − y²` (tanh) or `y > 0 ? 1 : negativeSlope` (leakyRelu: with
+   * `y = g` this is the leaky ReLU itself), each step rounded to the dtype (the slope too). `out`,
+   * `g` and `y` are contiguous, of one float dtype and one size.
    */
-  activationGrad(op: ActivationGradOp, out: NDArray, g: NDArray, y: NDArray): void;
+  activationGrad(
+    op: ActivationGradOp,
+    out: NDArray,
+    g: NDArray,
+    y: NDArray,
+    negativeSlope?: number,
+  ): void;
   /**
    * Batch normalisation of `x` `[N, C, ...]` into `y` (both contiguous, one float dtype): with
    * `training` each channel's batch mean and biased variance are written into `mean`, `variance`

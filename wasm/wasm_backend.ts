@@ -14,6 +14,7 @@
  * @module
  */
 import {
+  type ActivationGradOp,
   type AttentionKernelParams,
   type Backend,
   type BinaryOp,
@@ -75,6 +76,14 @@ const UNARY_CODES: Record<UnaryOp, number> = {
   erf: 22,
   gelu: 23,
   geluGrad: 24,
+};
+
+/** libnnc's codes of the activations of `nnc_activation_grad`. */
+const ACTIVATION_CODES: Record<ActivationGradOp, number> = {
+  relu: 0,
+  sigmoid: 1,
+  tanh: 2,
+  leakyRelu: 3,
 };
 
 const BINARY_CODES: Record<BinaryOp, number> = {
@@ -849,15 +858,14 @@ export function createWasmBackend(
       if (fallback) ref.convWeightGrad(dw, dy, x, g, groups);
     },
 
-    activationGrad(op, out, g, y) {
+    activationGrad(op, out, g, y, negativeSlope = 0) {
       if (
         out.size < T.binary || out.dtype === "int32" ||
         !addFlat([out, g, y], [Use.Out, Use.In, Use.In])
       ) {
         reset();
-        return ref.activationGrad(op, out, g, y);
+        return ref.activationGrad(op, out, g, y, negativeSlope);
       }
-      const code = op === "relu" ? 0 : op === "sigmoid" ? 1 : 2;
       const fallback = callCoeff(
         "activationGrad",
         "nnc_activation_grad",
@@ -865,11 +873,12 @@ export function createWasmBackend(
         (k) => {
           k[0] = out.size;
           for (let i = 0; i < 3; i++) k[1 + i] = flatBytes(i);
+          k[4] = negativeSlope;
         },
         false,
-        [code],
+        [ACTIVATION_CODES[op]],
       );
-      if (fallback) ref.activationGrad(op, out, g, y);
+      if (fallback) ref.activationGrad(op, out, g, y, negativeSlope);
     },
 
     batchNorm(y, mean, variance, x, weight, bias, eps, training) {

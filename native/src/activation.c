@@ -1,4 +1,5 @@
-/* The gradient of a pointwise activation from its output (relu, sigmoid, tanh) in one pass, split
+/* The gradient of a pointwise activation from its output (relu, sigmoid, tanh, leaky relu — whose
+ * op also computes the leaky relu itself when g is its input) in one pass, split
  * across the worker pool. Float arithmetic with -ffp-contract=off: each product and difference
  * rounds as the JS kernel's Math.fround does, so both backends give the same bits. */
 #include "internal.h"
@@ -9,6 +10,7 @@ typedef struct {
   void *out;
   const void *g, *y;
   int op, f64;
+  double slope;
 } act_ctx;
 
 #define ACT_BODY(T)                                                                              \
@@ -18,6 +20,11 @@ typedef struct {
     case 0:                                                                                      \
       for (int64_t i = b; i < e; i++) o[i] = y[i] > 0 ? g[i] : (T)0;                             \
       break;                                                                                     \
+    case 3: {                                                                                    \
+      const T s = (T)c->slope;                                                                   \
+      for (int64_t i = b; i < e; i++) o[i] = y[i] > 0 ? g[i] : g[i] * s;                         \
+      break;                                                                                     \
+    }                                                                                            \
     case 1:                                                                                      \
       for (int64_t i = b; i < e; i++) {                                                          \
         const T one_minus = (T)1 - y[i];                                                         \
@@ -50,7 +57,12 @@ int32_t nnc_activation_grad(const double *c, int32_t c_bytes, int32_t dtype, int
     return nnc_fail(NNC_E_ARG, "%s: coefficient array too short", name);
   if (dtype != NNC_F32 && dtype != NNC_F64)
     return nnc_fail(NNC_E_UNSUPPORTED, "%s: dtype %d is not float32 or float64", name, (int)dtype);
-  if (op < 0 || op > 2) return nnc_fail(NNC_E_ARG, "%s: op %d is not 0 (relu), 1 (sigmoid) or 2 (tanh)", name, (int)op);
+  if (op < 0 || op > 3)
+    return nnc_fail(NNC_E_ARG, "%s: op %d is not 0 (relu), 1 (sigmoid), 2 (tanh) or 3 (leaky relu)", name, (int)op);
+  if (op == 3 && c_bytes < (int32_t)(5 * sizeof(double)))
+    return nnc_fail(NNC_E_ARG, "%s: leaky relu needs its slope as coefficient 4", name);
+  const double slope = op == 3 ? c[4] : 0;
+  if (!isfinite(slope)) return nnc_fail(NNC_E_ARG, "%s: slope %g is not finite", name, slope);
   const double dn = c[0];
   if (!(dn >= 0) || dn > 9007199254740992.0 || dn != (double)(int64_t)dn)
     return nnc_fail(NNC_E_ARG, "%s: n = %g is not a non-negative integer", name, dn);
@@ -61,7 +73,7 @@ int32_t nnc_activation_grad(const double *c, int32_t c_bytes, int32_t dtype, int
   if (n == 0) return NNC_OK;
   if (!out || !g || !y) return nnc_fail(NNC_E_ARG, "%s: null buffer", name);
   nnc_prepare_output(out, (size_t)(n * es));
-  act_ctx ctx = {out, g, y, op, dtype == NNC_F64};
+  act_ctx ctx = {out, g, y, op, dtype == NNC_F64, slope};
   nnc_parallel_for(n, GRAIN, act_range, &ctx);
   return NNC_OK;
 }

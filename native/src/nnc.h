@@ -98,7 +98,8 @@ NNC_API int32_t nnc_col2im(const double *desc, int32_t desc_bytes, void *out, co
 NNC_API int32_t nnc_pool(const double *desc, int32_t desc_bytes, void *out, void *indices,
                          const void *x);
 /* out[i] = g[i]·f′ from the activation's output y (op 0 relu [y > 0], 1 sigmoid y(1−y), 2 tanh
- * 1−y²), contiguous buffers of one float dtype; c = [n, bytes out, bytes g, bytes y]. */
+ * 1−y², 3 leaky relu y > 0 ? 1 : slope), contiguous buffers of one float dtype;
+ * c = [n, bytes out, bytes g, bytes y, slope (op 3 only)]. */
 NNC_API int32_t nnc_activation_grad(const double *c, int32_t c_bytes, int32_t dtype, int32_t op,
                                     void *out, const void *g, const void *y);
 /* Batch normalisation (batch_norm.c) over contiguous [N, C, S] buffers of one float dtype, per

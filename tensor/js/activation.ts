@@ -5,7 +5,9 @@ import type { ActivationGradOp } from "../backend.ts";
 
 /**
  * `out = g · f′` with `f′` from the activation's output `y`: relu `[y > 0]`, sigmoid `y·(1 − y)`,
- * tanh `1 − y²`. `out`, `g` and `y` are contiguous, of one float dtype and one size.
+ * tanh `1 − y²`, leakyRelu `y > 0 ? 1 : negativeSlope` (the product rounded to the dtype; with
+ * `g = y` it is the leaky ReLU). `out`, `g` and `y` are contiguous, of one float dtype and one
+ * size.
  *
  * @example
  * ```ts
@@ -17,7 +19,13 @@ import type { ActivationGradOp } from "../backend.ts";
  * console.assert(out.data.join() === "0,-2,1");
  * ```
  */
-export function activationGrad(op: ActivationGradOp, out: NDArray, g: NDArray, y: NDArray): void {
+export function activationGrad(
+  op: ActivationGradOp,
+  out: NDArray,
+  g: NDArray,
+  y: NDArray,
+  negativeSlope = 0,
+): void {
   const o = out.data, gd = g.data, yd = y.data;
   const n = out.size, oo = out.offset, go = g.offset, yo = y.offset;
   // float32 results round each step as a Float32Array store would (Math.fround).
@@ -38,5 +46,10 @@ export function activationGrad(op: ActivationGradOp, out: NDArray, g: NDArray, y
         o[oo + i] = gd[go + i] * r(1 - r(v * v));
       }
       break;
+    case "leakyRelu": {
+      const s = r(negativeSlope);
+      for (let i = 0; i < n; i++) o[oo + i] = yd[yo + i] > 0 ? gd[go + i] : gd[go + i] * s;
+      break;
+    }
   }
 }
