@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertClose, linalg } from "@nnc/tensor";
+import { assertClose, linalg, randn, Rng } from "@nnc/tensor";
 import * as ag from "./mod.ts";
 import {
   grad,
@@ -238,6 +238,44 @@ Deno.test("transforms record their backward pass only when an outer graph needs 
   assert.ok(outer.value.requiresGrad && (outer.grad as Tensor).requiresGrad);
   (outer.grad as Tensor).sum().backward(); // ∂f/∂x = 2 x w², so d/dw Σ 2 x w² = 4 w Σ x = 36
   assert.equal(w.grad?.item(), 36);
+});
+
+Deno.test("the notes' relighting model: 4 parameters put 64-pixel images on a 4-d manifold", () => {
+  // spec: 002-part-a/3a.L724
+  // A Lambertian 8×8 patch of a unit sphere lit by a point light at (x, y, z) with intensity a:
+  // pixel i = a · (n_i · (L − p_i)) / |L − p_i|³. The images live in ℝ⁶⁴ but vary along 4
+  // directions only: the Jacobian has rank 4, and the differences of nearby relit images span a
+  // 4-d subspace (the 5th singular value is second order in the step).
+  const points: number[][] = [];
+  for (let r = 0; r < 8; r++) {
+    for (let c = 0; c < 8; c++) {
+      const u = (r - 3.5) / 8, v = (c - 3.5) / 8;
+      points.push([u, v, Math.sqrt(1 - u * u - v * v)]); // on the sphere, so normal = position
+    }
+  }
+  const p = f64(points);
+  const pick = f64([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]]), pickA = f64([[0], [0], [0], [1]]);
+  const relight = (theta: Tensor): Tensor => {
+    const d = theta.reshape(1, 4).matmul(pick).sub(p); // L − p_i, [64, 3]
+    const dist2 = d.mul(d).sum({ axis: 1 });
+    const cos = p.mul(d).sum({ axis: 1 });
+    return cos.div(dist2.mul(dist2.sqrt())).mul(theta.reshape(1, 4).matmul(pickA).reshape(1));
+  };
+  const t0 = [0.5, -0.3, 3, 2], theta0 = f64(t0);
+  const J = jacobian(relight, theta0) as Tensor;
+  assert.deepEqual(J.shape, [64, 4]);
+  const sJ = linalg.svdvals(J.data).toArray() as number[];
+  assert.ok(sJ[3] / sJ[0] > 1e-3, `rank 4: ${sJ}`);
+  const base = relight(theta0).data;
+  const rows: number[][] = [], rng = new Rng(11);
+  for (let k = 0; k < 40; k++) {
+    const step = Array.from(randn([4], { rng, dtype: "float64" }).data, (v) => 1e-4 * v);
+    const moved = relight(f64(t0.map((t, j) => t + step[j]))).data;
+    rows.push(Array.from(moved.data, (v, i) => v - base.data[i]));
+  }
+  const s = linalg.svdvals(f64(rows).data).toArray() as number[];
+  assert.ok(s[3] / s[0] > 1e-3, `four directions: ${s.slice(0, 6)}`);
+  assert.ok(s[4] / s[0] < 1e-3, `no fifth direction: ${s.slice(0, 6)}`);
 });
 
 Deno.test("jacobian names itself for null options and for no primals", () => {
