@@ -11,6 +11,8 @@ import { applyPrimitive } from "./primitive.ts";
 import { Tensor } from "./tensor.ts";
 import { addTangents } from "./_fit.ts";
 import * as ew from "./elementwise.ts";
+import { matmul } from "./matmul.ts";
+import { transpose } from "./shape.ts";
 
 /**
  * The sparse matrix, and which optional inputs follow `x`: `values` (replacing the matrix's own)
@@ -69,6 +71,46 @@ export const SPMM: Primitive<SpmmParams> = {
       : applyPrimitive(SPMM, [x, t.values], { a: p.a, values: true, bias: false });
     const sum = addTangents(viaX, viaV, y);
     return t.bias === null || t.bias === undefined ? sum : addTangents(sum, t.bias, y);
+  },
+};
+
+/** The sparse matrix of an SPMM_LINEAR node, and whether a bias input follows `x` and `weight`. */
+export interface SpmmLinearParams {
+  a: CsrMatrix;
+  bias: boolean;
+}
+
+/**
+ * `A · (x · Wᵀ) + bias` (a graph convolution's transform, then propagation) as one node: the
+ * `[N, out]` product `x · Wᵀ` and, backward, `Aᵀ · g` are temporaries this primitive alone refers
+ * to, so they go back to the storage pool at once instead of living until the garbage collector
+ * runs (a separate matmul node's output lives as long as the graph). Derivatives are composed of
+ * spmm and matmul nodes, so they differentiate again.
+ */
+export const SPMM_LINEAR: Primitive<SpmmLinearParams> = {
+  name: "spmmLinear",
+  forward: ([x, w, bias], p) => {
+    const h = nd.matmul(x, w.transpose());
+    const out = nd.spmm(p.a, h, p.bias ? bias : null);
+    nd.releaseStorage(h.data);
+    return out;
+  },
+  vjp: (g, [x, w, bias], _y, p) => {
+    const gh = applyPrimitive(SPMM, [g], { a: p.a.transpose(), values: false, bias: false });
+    const gw = w.requiresGrad ? matmul(transpose(gh), x) : null;
+    const gx = x.requiresGrad ? matmul(gh, w) : null;
+    // Without a recorded backward, nothing but this function refers to Aᵀ·g any more.
+    if (!gh.requiresGrad && gh.tangent === null) nd.releaseStorage(gh.data.data);
+    return p.bias ? [gx, gw, bias.requiresGrad ? g : null] : [gx, gw];
+  },
+  jvp: ([tx, tw, tb], [x, w], y, p) => {
+    const viaX = tx === null ? null : matmul(tx, transpose(w));
+    const viaW = tw === null ? null : matmul(x, transpose(tw));
+    const th = viaX === null ? viaW : viaW === null ? viaX : viaX.add(viaW);
+    const prop = th === null
+      ? null
+      : applyPrimitive(SPMM, [th], { a: p.a, values: false, bias: false });
+    return !p.bias || tb === null || tb === undefined ? prop : addTangents(prop, tb, y);
   },
 };
 

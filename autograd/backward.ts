@@ -10,7 +10,14 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import { describe, NDArray } from "@nnc/tensor";
+import {
+  type AllocationScope,
+  describe,
+  NDArray,
+  recordAllocations,
+  releaseStorage,
+  type TypedArray,
+} from "@nnc/tensor";
 import { state, withGradMode } from "./_state.ts";
 import { checkFinite } from "./_anomaly.ts";
 import { fmtShape, sameShape } from "./_shape_util.ts";
@@ -218,11 +225,76 @@ function freedError(n: GraphNode): Error {
 /** Gradients summed so far per tensor; a tensor's own first gradient may be shared, later sums are fresh. */
 class Accumulator {
   readonly grads = new Map<Tensor, Tensor>();
+  constructor(readonly recycler: Recycler | null) {}
   add(t: Tensor, g: Tensor): void {
     const prev = this.grads.get(t);
-    this.grads.set(t, prev === undefined ? g : add(prev, g));
+    if (prev === undefined) {
+      this.grads.set(t, g);
+      this.recycler?.hold(g);
+      return;
+    }
+    const sum = add(prev, g);
+    this.grads.set(t, sum);
+    if (this.recycler !== null) {
+      this.recycler.hold(sum);
+      this.recycler.drop(prev);
+      this.recycler.consider(g);
+    }
   }
 }
+
+/**
+ * Gives the gradients a backward pass made, once consumed, to the storage pool, so that the next
+ * allocations of their sizes (this pass's later gradients, the next step's activations) reuse the
+ * memory instead of waiting for the garbage collector. An array goes back only when all of these
+ * hold: it was allocated during this pass (never a forward value or a caller's array); no pending
+ * gradient refers to it (counted per typed array, so views count too); it was not handed out as a
+ * `grad`, a captured result or the seed (`claimed`). Candidates are checked after a node's whole
+ * step, since a vjp may return the same array for several inputs. Only the outermost pass without
+ * `createGraph` recycles: with `createGraph` gradients are graph values that may be saved.
+ */
+class Recycler {
+  readonly #refs = new Map<TypedArray, number>();
+  readonly #candidates: TypedArray[] = [];
+  readonly #scope: AllocationScope = recordAllocations();
+  /** A pending gradient now refers to `g`'s array. */
+  hold(g: Tensor): void {
+    const d = g.data.data;
+    this.#refs.set(d, (this.#refs.get(d) ?? 0) + 1);
+  }
+  /** A pending gradient no longer refers to `g`'s array. */
+  drop(g: Tensor): void {
+    const d = g.data.data;
+    const n = (this.#refs.get(d) ?? 1) - 1;
+    if (n > 0) this.#refs.set(d, n);
+    else {
+      this.#refs.delete(d);
+      this.#candidates.push(d);
+    }
+  }
+  /** `g` was used up (summed into another gradient) and may now be unreferenced. */
+  consider(g: Tensor): void {
+    this.#candidates.push(g.data.data);
+  }
+  /** Releases the candidates that nothing references. */
+  flush(claimed: Set<object>): void {
+    const c = this.#candidates;
+    for (let i = 0; i < c.length; i++) {
+      const d = c[i];
+      if (!this.#refs.has(d) && !claimed.has(d) && this.#scope.has(d)) {
+        claimed.add(d); // released once, even if it is a candidate twice
+        releaseStorage(d);
+      }
+    }
+    c.length = 0;
+  }
+  close(): void {
+    this.#scope.close();
+  }
+}
+
+// Backward passes running now (a vjp or a callback may start another).
+let depth = 0;
 
 function run(
   roots: readonly Tensor[],
@@ -232,9 +304,11 @@ function run(
   createGraph: boolean,
 ): void {
   const order = topologicalOrder(roots);
-  const acc = new Accumulator();
+  const recycler = createGraph || depth > 0 ? null : new Recycler();
+  const acc = new Accumulator(recycler);
   const outerClaimed = claimed, outerReceived = received;
-  claimed = new Set(seeds.map((g) => g.data.storage));
+  claimed = new Set(seeds.map((g) => g.data.data));
+  depth++;
   // Post-accumulate hooks (backward only): a hooked leaf's gradient is complete once every node
   // that takes it as an input has run, so count those edges and fire at zero.
   const pending = capture === null && anyPostAccumulateGradHooks() ? hookedEdges(order) : null;
@@ -251,7 +325,13 @@ function run(
         const inputs = node.inputs as readonly Tensor[];
         const g = acc.grads.get(t);
         acc.grads.delete(t);
-        if (g !== undefined) step(t, node, g, acc, capture, createGraph);
+        if (g !== undefined) {
+          step(t, node, g, acc, capture, createGraph);
+          if (recycler !== null) {
+            recycler.drop(g);
+            recycler.flush(claimed);
+          }
+        }
         if (pending !== null) settle(inputs, pending);
         if (!retainGraph) {
           node.inputs = null;
@@ -261,6 +341,8 @@ function run(
     });
     for (let i = 0; i < callbacks.length; i++) callbacks[i]();
   } finally {
+    depth--;
+    recycler?.close();
     endBackwardPass();
     claimed = outerClaimed;
     received = outerReceived;
@@ -304,29 +386,38 @@ function deliver(
   if (capture !== null) {
     if (capture.has(t)) {
       const prev = capture.get(t);
-      capture.set(t, prev ? add(prev, g) : g);
+      const got = prev ? add(prev, g) : g;
+      claimed.add(got.data.data); // the caller receives it
+      capture.set(t, got);
     }
   } else if (t.retainsGrad) {
-    storeGrad(t, g, createGraph);
+    storeGrad(t, g, createGraph, acc.recycler);
     if (received !== null && t.isLeaf) received.add(t);
   }
   if (t.gradFn !== null) acc.add(t, g);
 }
 
-// Storages already handed out as a `grad` (or given by the caller as the seed) in the running
-// backward pass: a gradient whose storage is in here is shared and must be copied.
+// Typed arrays already handed out as a `grad` or a captured gradient (or given by the caller as the
+// seed) in the running backward pass: a gradient whose array is in here is shared and must be
+// copied, and is never recycled.
 let claimed: Set<object> = new Set();
 // Leaves that received a gradient in the running pass, while some tensor has a post-accumulate
 // hook (null otherwise).
 let received: Set<Tensor> | null = null;
 
-function storeGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+function storeGrad(
+  t: Tensor,
+  g: Tensor,
+  createGraph: boolean,
+  recycler: Recycler | null,
+): void {
   if (createGraph) {
     t.grad = t.grad === null ? g : add(t.grad, g);
     return;
   }
   if (t.grad !== null) {
     t.grad = new Tensor(nd.add(t.grad.data, g.data));
+    recycler?.consider(g);
     return;
   }
   // `grad` needs its own contiguous storage (optimisers and clipping update it in place). A fresh,
@@ -334,8 +425,8 @@ function storeGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
   // anything else (a view, a broadcast, a buffer another grad already holds) is copied.
   const d = g.data;
   const whole = d.isContiguous && d.offset === 0 && d.size === d.storage.length;
-  if (whole && !claimed.has(d.storage)) {
-    claimed.add(d.storage);
+  if (whole && !claimed.has(d.data)) {
+    claimed.add(d.data);
     t.grad = new Tensor(d);
   } else {
     t.grad = new Tensor(nd.clone(d));
@@ -364,6 +455,7 @@ function step(
     const gi = grads[i];
     if (gi === null || gi === undefined) continue;
     const fitted = fit(gi, c, node);
+    if (fitted !== gi && acc.recycler !== null) acc.recycler.consider(gi);
     if (state.anomaly) {
       checkFinite(fitted.data, `backward of '${node.name}' (gradient of input ${i})`, node.trace);
     }

@@ -38,6 +38,7 @@ export * from "./creation.ts";
 export * from "./elementwise.ts";
 export * from "./reduce.ts";
 export * from "./softmax.ts";
+export * from "./cross_entropy.ts";
 export * from "./cumulative.ts";
 export * from "./matmul.ts";
 export * from "./shape.ts";

@@ -19,6 +19,7 @@ import {
   SEGMENT_SOFTMAX,
   SEGMENT_SUM,
   SPMM,
+  SPMM_LINEAR,
 } from "./_prim_sparse.ts";
 import { astype } from "./elementwise.ts";
 
@@ -90,6 +91,65 @@ export function spmm(
     values: values !== null,
     bias: bias !== null,
   });
+}
+
+/**
+ * `a · (x · weightᵀ) + bias`: a linear map of every row (PyTorch's `[out, in]` weight layout), then
+ * propagation by the sparse matrix `a` — a graph convolution's core (`GCNConv`) as one node, equal
+ * to `spmm(a, matmul(x, weight.T), null, bias)`. The `[N, out]` intermediate and its gradient are
+ * returned to the storage pool as soon as they are used, so a training step allocates two arrays of
+ * that size fewer for the garbage collector.
+ *
+ * @example
+ * ```ts
+ * import { spmmLinear, tensor } from "@nnc/autograd";
+ * import { array, CsrMatrix } from "@nnc/tensor";
+ * // Row 0 averages nodes 0 and 1; row 1 copies node 0.
+ * const a = CsrMatrix.fromCoo([0, 0, 1], [0, 1, 0], [2, 2], { values: array([0.5, 0.5, 1]) });
+ * const x = tensor([[1, 2], [3, 4]]);
+ * const w = tensor([[1, 0], [1, 1]], { requiresGrad: true }); // [out, in]
+ * const y = spmmLinear(a, x, w, tensor([0, 10]));
+ * console.assert(y.toArray().toString() === "2,15,1,13");
+ * y.sum().backward();
+ * console.assert(w.grad?.toArray().toString() === "3,5,3,5");
+ * ```
+ */
+export function spmmLinear(
+  a: CsrMatrix,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null = null,
+): Tensor {
+  const op = "spmmLinear";
+  checkMatrix(a, op);
+  checkTensor(x, op, "x");
+  checkTensor(weight, op, "weight");
+  if (x.ndim !== 2 || weight.ndim !== 2 || weight.shape[1] !== x.shape[1]) {
+    throw new RangeError(
+      `${op}: x must be [N, in] and weight [out, in], got x ${nd.fmtShape(x.shape)} and weight ${
+        nd.fmtShape(weight.shape)
+      }`,
+    );
+  }
+  if (a.cols !== x.shape[0]) {
+    throw new RangeError(
+      `${op}: a is ${a.rows}×${a.cols} but x has ${x.shape[0]} rows`,
+    );
+  }
+  const w = weight.dtype === x.dtype ? weight : astype(weight, x.dtype);
+  const inputs = [x, w];
+  if (bias !== null) {
+    checkTensor(bias, op, "bias");
+    if (bias.size !== weight.shape[0]) {
+      throw new RangeError(
+        `${op}: bias must have ${weight.shape[0]} elements (one per output), got ${
+          nd.fmtShape(bias.shape)
+        }`,
+      );
+    }
+    inputs.push(bias.dtype === x.dtype ? bias : astype(bias, x.dtype));
+  }
+  return applyPrimitive(SPMM_LINEAR, inputs, { a, bias: bias !== null });
 }
 
 /**

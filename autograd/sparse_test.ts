@@ -92,3 +92,39 @@ Deno.test("sparse ops name the op and the offending argument", () => {
     /src must be float32 or float64/,
   );
 });
+
+Deno.test("spmmLinear: A·(x·Wᵀ) + b equals spmm of matmul; gradcheck and gradgradcheck (both modes)", () => {
+  const x = R([3, 2], 40), w = R([5, 2], 41), b = R([5], 42);
+  const fused = ag.spmmLinear(aConst, x, w, b);
+  const composite = ag.spmm(aConst, ag.matmul(x, w.transpose()), null, b);
+  const fd = fused.data.contiguous().data, cd = composite.data.contiguous().data;
+  assert.deepEqual(fused.shape, [4, 5]);
+  fd.forEach((v, i) => assert.ok(Math.abs(v - cd[i]) < 1e-12, `element ${i}: ${v} vs ${cd[i]}`));
+  check((x, w, b) => ag.spmmLinear(aConst, x, w, b), [x, w, b]);
+  check((x, w) => ag.spmmLinear(a, x, w), [S([3, 2], 43), R([1, 2], 44)]);
+  check2((x, w, b) => ag.spmmLinear(aConst, x, w, b).square(), [
+    R([3, 2], 45),
+    R([2, 2], 46),
+    R([2], 47),
+  ]);
+});
+
+Deno.test("spmmLinear names the op and the mismatched shape", () => {
+  const x = R([3, 2], 48);
+  assert.throws(
+    () => ag.spmmLinear(aConst, x, R([5, 3], 49)),
+    /spmmLinear: x must be \[N, in\] and weight \[out, in\], got x \[3, 2\] and weight \[5, 3\]/,
+  );
+  assert.throws(
+    () => ag.spmmLinear(aConst, R([4, 2], 50), R([5, 2], 51)),
+    /spmmLinear: a is 4×3 but x has 4 rows/,
+  );
+  assert.throws(
+    () => ag.spmmLinear(aConst, x, R([5, 2], 52), R([4], 53)),
+    /spmmLinear: bias must have 5 elements/,
+  );
+  assert.throws(
+    () => ag.spmmLinear({} as CsrMatrix, x, R([5, 2], 52)),
+    /spmmLinear: a must be a CsrMatrix/,
+  );
+});

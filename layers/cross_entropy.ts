@@ -6,7 +6,7 @@
  * @module
  */
 import { checkNumber, checkOptions, describe, fmtShape, NDArray, sameShape } from "@nnc/tensor";
-import { gather, Tensor } from "@nnc/autograd";
+import { gather, softmaxCrossEntropy, Tensor } from "@nnc/autograd";
 import type { Reduction } from "./regression_losses.ts";
 import { checkReduction, reduceLoss } from "./_reduction.ts";
 import { asInput } from "./_util.ts";
@@ -205,10 +205,19 @@ export function crossEntropy(
   const p = prepare(input, target, options, op);
   const reduction = checkReduction(options.reduction, op);
   const eps = checkNumber(options.labelSmoothing ?? 0, op, "labelSmoothing", 0, 1);
+  const unbatched = asInput(input, op).ndim === 1;
+  if (!p.probabilities && p.weight === null && eps === 0 && p.x.ndim === 2) {
+    // The common case in one primitive (gradient softmax − onehot in one pass).
+    const ignoreIndex = options.ignoreIndex ?? -100;
+    const t = p.target instanceof Tensor ? p.target.data : p.target;
+    const { keep } = classTargets(t, p.C, ignoreIndex, op);
+    const loss = softmaxCrossEntropy(p.x, t, { ignoreIndex });
+    const out = reduction === "mean" ? meanBy(loss, keep) : reduceLoss(loss, reduction);
+    return reduction === "none" && unbatched ? out.squeeze(0) : out;
+  }
   const logp = p.x.logSoftmax(1);
   const wShape = [1, p.C, ...new Array<number>(p.x.ndim - 2).fill(1)];
   const weighted = p.weight === null ? logp : logp.mul(p.weight.reshape(wShape));
-  const unbatched = asInput(input, op).ndim === 1;
   let out: Tensor;
   if (p.probabilities) {
     if (options.ignoreIndex !== undefined) {

@@ -5,7 +5,7 @@
  */
 import * as nd from "@nnc/tensor";
 import type { CsrMatrix } from "@nnc/tensor";
-import { gatherRows, spmm, type Tensor } from "@nnc/autograd";
+import { gatherRows, spmm, spmmLinear, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { Linear } from "./linear.ts";
@@ -119,31 +119,39 @@ export class GCNConv extends Module<[Tensor, EdgeIndexLike, (EdgeWeightLike | nu
   forward(x: Tensor, edgeIndex: EdgeIndexLike, edgeWeight: EdgeWeightLike | null = null): Tensor {
     const op = `GCNConv(${this.inChannels}→${this.outChannels})`;
     const input = nodeFeatures(x, op, this.inChannels);
-    // The bias is added by the sparse product itself (one [N, out] array instead of two).
-    return this.#propagate(this.lin.forward(input), edgeIndex, edgeWeight, op);
+    const dtype = nd.promoteTypes(input.dtype, this.lin.weight.dtype);
+    const { matrix, values } = this.#adjacency(input.shape[0], dtype, edgeIndex, edgeWeight, op);
+    // With constant edge weights, transform and propagation are one node, whose [N, out]
+    // intermediate goes straight back to the storage pool; the bias is added by the sparse product
+    // itself either way (one [N, out] array instead of two).
+    if (values === null && input.dtype === dtype) {
+      return spmmLinear(matrix, input, this.lin.weight, this.bias);
+    }
+    return spmm(matrix, this.lin.forward(input), values, this.bias);
   }
 
-  #propagate(
-    h: Tensor,
+  /** The normalised adjacency: a constant matrix, or a pattern with differentiable `values`. */
+  #adjacency(
+    n: number,
+    dtype: nd.DType,
     edgeIndex: EdgeIndexLike,
     edgeWeight: EdgeWeightLike | null,
     op: string,
-  ): Tensor {
-    const n = h.shape[0];
+  ): { matrix: CsrMatrix; values: Tensor | null } {
     if (this.cached && this.#cache !== null) {
       if (this.#cache.rows !== n) {
         throw new RangeError(
           `${op}: cached for a graph of ${this.#cache.rows} nodes, got x with ${n} rows`,
         );
       }
-      return spmm(this.#cache, h, null, this.bias);
+      return { matrix: this.#cache, values: null };
     }
-    const shareKey = `${n} ${this.improved} ${this.addSelfLoops} ${this.normalize} ${h.dtype}`;
+    const shareKey = `${n} ${this.improved} ${this.addSelfLoops} ${this.normalize} ${dtype}`;
     const sharable = this.cached && edgeWeight === null;
     const shared = sharable ? SHARED.get(edgeIndex)?.get(shareKey) : undefined;
     if (shared !== undefined) {
       this.#cache = shared;
-      return spmm(shared, h, null, this.bias);
+      return { matrix: shared, values: null };
     }
     let source, target, weight: Tensor | null;
     if (this.normalize) {
@@ -151,15 +159,15 @@ export class GCNConv extends Module<[Tensor, EdgeIndexLike, (EdgeWeightLike | nu
         edgeWeight,
         addSelfLoops: this.addSelfLoops,
         fillValue: this.improved ? 2 : 1,
-        dtype: h.dtype,
+        dtype,
       }));
     } else {
       ({ source, target } = edgesOf(edgeIndex, n, op));
-      weight = edgeWeightOf(edgeWeight, source.size, h.dtype, op);
+      weight = edgeWeightOf(edgeWeight, source.size, dtype, op);
     }
     const { matrix, order } = targetCsr({ source, target, numNodes: n });
     if (weight !== null && isDifferentiable(weight) && !this.cached) {
-      return spmm(matrix, h, gatherRows(weight, order), this.bias);
+      return { matrix, values: gatherRows(weight, order) };
     }
     const constant = weight === null
       ? matrix
@@ -171,7 +179,7 @@ export class GCNConv extends Module<[Tensor, EdgeIndexLike, (EdgeWeightLike | nu
         SHARED.get(edgeIndex)!.set(shareKey, constant);
       }
     }
-    return spmm(constant, h, null, this.bias);
+    return { matrix: constant, values: null };
   }
 
   /** The settings shown by `toString()`. */

@@ -4,6 +4,12 @@
  * @module
  */
 import { describe } from "./_describe.ts";
+import {
+  noteAllocation,
+  recordingAllocations,
+  STORAGE_POOL_MIN_BYTES,
+  takeStorage,
+} from "./storage_pool.ts";
 
 /** The element types an array can hold. `float32` is the default everywhere. */
 export type DType = "float32" | "float64" | "int32";
@@ -15,7 +21,8 @@ export type TypedArray = Float32Array | Float64Array | Int32Array;
 export const DTYPES: readonly DType[] = ["int32", "float32", "float64"];
 
 /**
- * Allocates a zero-filled typed array of the dtype.
+ * Allocates a zero-filled typed array of the dtype. Large arrays come from the storage pool when
+ * it holds one of the same size (see `releaseStorage`).
  *
  * @example
  * ```ts
@@ -37,6 +44,13 @@ export function allocTyped(dtype: DType, length: number): TypedArray {
   }
   const bytes = length * (dtype === "float64" ? 8 : 4);
   if (bytes > 0 && bytes <= SMALL_BYTES) return allocSmall(dtype, length, bytes);
+  if (bytes < STORAGE_POOL_MIN_BYTES) return allocFresh(dtype, length);
+  const out = takeStorage(dtype, length) ?? allocFresh(dtype, length);
+  if (recordingAllocations()) noteAllocation(out);
+  return out;
+}
+
+function allocFresh(dtype: DType, length: number): TypedArray {
   switch (dtype) {
     case "float32":
       return new Float32Array(length);

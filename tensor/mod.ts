@@ -22,6 +22,18 @@
  * @module
  */
 export * from "./dtype.ts";
+export {
+  type AllocationScope,
+  emptyStoragePool,
+  recordAllocations,
+  releaseStorage,
+  setStoragePoolLimit,
+  STORAGE_POOL_MIN_BYTES,
+  storagePoolLimit,
+  type StoragePoolStats,
+  storagePoolStats,
+  takeStorage,
+} from "./storage_pool.ts";
 export * from "./shape.ts";
 export * from "./check.ts";
 export * from "./ndarray.ts";
