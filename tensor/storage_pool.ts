@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { DType, TypedArray } from "./dtype.ts";
+import { checkDType, type DType, type TypedArray } from "./dtype.ts";
 import { describe } from "./_describe.ts";
 
 /** Smallest array the pool keeps, in bytes (1 MiB); smaller ones are cheap to allocate afresh. */
@@ -98,6 +98,12 @@ export function releaseStorage(data: TypedArray): boolean {
  * ```
  */
 export function takeStorage(dtype: DType, length: number): TypedArray | null {
+  checkDType(dtype, "takeStorage");
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new RangeError(
+      `takeStorage: length must be a non-negative integer, got ${describe(length)}`,
+    );
+  }
   const bytes = length * (dtype === "float64" ? 8 : 4);
   const list = bytes >= STORAGE_POOL_MIN_BYTES ? byLength.get(bytes) : undefined;
   if (list === undefined || list.length === 0) return null;

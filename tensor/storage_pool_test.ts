@@ -128,3 +128,11 @@ Deno.test("setStoragePoolLimit and releaseStorage reject bad arguments by name",
     /releaseStorage: expected a typed array/,
   );
 });
+
+Deno.test("takeStorage rejects a bad dtype or length by name", () => {
+  assert.throws(() => takeStorage("float16" as "float32", 4), /takeStorage/);
+  assert.throws(
+    () => takeStorage("float32", -1),
+    /takeStorage: length must be a non-negative integer, got -1/,
+  );
+});

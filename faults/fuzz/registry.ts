@@ -155,6 +155,7 @@ export const AUTO: Record<string, string> = {
     topk transpose unfold unsqueeze variance where zeros zerosLike isAnomalyEnabled
     isGradEnabled backward queueBackwardCallback
     gatherRows recurrence recurrenceReference sddmm segmentReduce segmentSoftmax spmm attentionWeights fusedAttention gelu geluGrad layerNorm packedAttention leakyRelu
+    softmaxCrossEntropy spmmLinear
     batchNormalize`,
   layers: `Abs AdaptiveAvgPool2d AvgPool1d AvgPool2d AvgPoolNd BCELoss BCEWithLogitsLoss
     BatchNorm1d BatchNorm2d BatchNormNd Bilinear Conv1d Conv2d Conv3d ConvNd ConvTranspose1d
@@ -377,6 +378,30 @@ export const CUSTOM: Record<string, FuzzEntry> = merge(
     "tensor:resetPrintOptions": {},
     "tensor:manualSeed": { after: () => nd.manualSeed(0) },
     "tensor:arange": {},
+    // The storage pool is process state: a released array must be one nothing else uses (the
+    // fuzzer's own arrays are shared between calls), and the limit and contents are restored.
+    "tensor:releaseStorage": {
+      call: (s, fn) =>
+        fn(
+          s.draw(() => fc.boolean())
+            ? new Float32Array(1 << s.draw(() => fc.integer({ min: 4, max: 19 })))
+            : junk(s),
+        ),
+      after: () => nd.emptyStoragePool(),
+    },
+    "tensor:takeStorage": { after: () => nd.emptyStoragePool() },
+    "tensor:setStoragePoolLimit": { after: () => nd.setStoragePoolLimit(256 * 2 ** 20) },
+    "tensor:emptyStoragePool": {},
+    "tensor:storagePoolLimit": {},
+    "tensor:storagePoolStats": {},
+    // Opens a scope and closes it again (an open scope would note every later allocation).
+    "tensor:recordAllocations": {
+      call: (_s, fn) => {
+        const scope = fn() as nd.AllocationScope;
+        scope.close();
+        return scope;
+      },
+    },
     // Switching backends in the middle of a run: only names that are not registered, or the
     // active one, so the run stays on the backend it tests.
     "tensor:useBackend": {
