@@ -21,8 +21,6 @@ interface CeParams {
   target: Int32Array;
   /** 1 for rows that count, 0 for ignored ones. */
   keep: Uint8Array;
-  /** log softmax of the logits, kept by the forward pass for the gradient. */
-  logp: NDArray | null;
 }
 
 /** One-hot targets `[N, C]` (zero rows where ignored), as a constant. */
@@ -39,10 +37,10 @@ function keepColumn(p: CeParams, n: number, dtype: nd.DType): Tensor {
   return new Tensor(k);
 }
 
-/** `(softmax(x) − onehot) ⊙ g` row by row, from the saved log-probabilities: one new array. */
-function fastGrad(g: NDArray, logp: NDArray, p: CeParams): NDArray {
-  const [n, c] = logp.shape;
-  const out = nd.exp(logp).contiguous();
+/** `(softmax(x) − onehot) ⊙ g` row by row: one new array. */
+function fastGrad(g: NDArray, x: NDArray, p: CeParams): NDArray {
+  const [n, c] = x.shape;
+  const out = nd.softmax(x, 1).contiguous();
   const d = out.data;
   const gs = g.contiguous();
   const gd = gs.data, go = gs.offset;
@@ -58,23 +56,25 @@ function fastGrad(g: NDArray, logp: NDArray, p: CeParams): NDArray {
 const SOFTMAX_CROSS_ENTROPY: Primitive<CeParams> = {
   name: "softmaxCrossEntropy",
   forward: ([x], p) => {
+    // log softmax is a temporary: the gradient recomputes softmax from the logits, which the
+    // graph holds anyway, so the [N, C] array goes straight back to the storage pool.
     const logp = nd.logSoftmax(x, 1).contiguous();
-    p.logp = logp;
     const [n, c] = logp.shape;
     const loss = nd.zeros([n], { dtype: x.dtype });
     const l = logp.data, ld = loss.data;
     for (let i = 0; i < n; i++) if (p.keep[i]) ld[i] = -l[i * c + p.target[i]];
+    if (l !== x.data) nd.releaseStorage(l);
     return loss;
   },
   vjp: (g, [x], _out, p) => {
     const [n, c] = x.shape;
     // Recording (createGraph) or carrying tangents (forward over reverse): the same formula in
     // differentiable ops, so that it can be differentiated again.
-    if (state.gradEnabled || p.logp === null || g.tangent !== null || x.tangent !== null) {
+    if (state.gradEnabled || g.tangent !== null || x.tangent !== null) {
       const rowScale = ew.mul(g.reshape([n, 1]), keepColumn(p, n, x.dtype));
       return [ew.mul(ew.sub(softmax(x, 1), oneHot(p, n, c, x.dtype)), rowScale)];
     }
-    return [new Tensor(fastGrad(g.data, p.logp, p))];
+    return [new Tensor(fastGrad(g.data, x.data, p))];
   },
   jvp: ([t], [x], _out, p) => {
     if (t === null) return null;
@@ -138,7 +138,7 @@ export function softmaxCrossEntropy(
   }
   const t = target.contiguous();
   const src = t.data as Int32Array, off = t.offset;
-  const p: CeParams = { target: new Int32Array(n), keep: new Uint8Array(n), logp: null };
+  const p: CeParams = { target: new Int32Array(n), keep: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
     const k = src[off + i];
     if (k === ignoreIndex) continue;
