@@ -248,27 +248,27 @@ class Accumulator {
  * allocations of their sizes (this pass's later gradients, the next step's activations) reuse the
  * memory instead of waiting for the garbage collector. An array goes back only when all of these
  * hold: it was allocated during this pass (never a forward value or a caller's array); no pending
- * gradient refers to it (counted per typed array, so views count too); it was not handed out as a
- * `grad`, a captured result or the seed (`claimed`). Candidates are checked after a node's whole
+ * gradient refers to its buffer (counted per `ArrayBuffer`, so views and re-wrapped arrays count
+ * too); its buffer was not handed out as a `grad`, a captured result or the seed (`claimed`). Candidates are checked after a node's whole
  * step, since a vjp may return the same array for several inputs. Only the outermost pass without
  * `createGraph` recycles: with `createGraph` gradients are graph values that may be saved.
  */
 class Recycler {
-  readonly #refs = new Map<TypedArray, number>();
+  readonly #refs = new Map<ArrayBufferLike, number>();
   readonly #candidates: TypedArray[] = [];
   readonly #scope: AllocationScope = recordAllocations();
   /** A pending gradient now refers to `g`'s array. */
   hold(g: Tensor): void {
-    const d = g.data.data;
-    this.#refs.set(d, (this.#refs.get(d) ?? 0) + 1);
+    const b = g.data.data.buffer;
+    this.#refs.set(b, (this.#refs.get(b) ?? 0) + 1);
   }
   /** A pending gradient no longer refers to `g`'s array. */
   drop(g: Tensor): void {
     const d = g.data.data;
-    const n = (this.#refs.get(d) ?? 1) - 1;
-    if (n > 0) this.#refs.set(d, n);
+    const n = (this.#refs.get(d.buffer) ?? 1) - 1;
+    if (n > 0) this.#refs.set(d.buffer, n);
     else {
-      this.#refs.delete(d);
+      this.#refs.delete(d.buffer);
       this.#candidates.push(d);
     }
   }
@@ -281,8 +281,8 @@ class Recycler {
     const c = this.#candidates;
     for (let i = 0; i < c.length; i++) {
       const d = c[i];
-      if (!this.#refs.has(d) && !claimed.has(d) && this.#scope.has(d)) {
-        claimed.add(d); // released once, even if it is a candidate twice
+      // A candidate listed twice is released once: the pool refuses a buffer it already holds.
+      if (!this.#refs.has(d.buffer) && !claimed.has(d.buffer) && this.#scope.has(d)) {
         releaseStorage(d);
       }
     }
@@ -307,7 +307,8 @@ function run(
   const recycler = createGraph || depth > 0 ? null : new Recycler();
   const acc = new Accumulator(recycler);
   const outerClaimed = claimed, outerReceived = received;
-  claimed = new Set(seeds.map((g) => g.data.data));
+  claimed = new Set();
+  for (const g of seeds) claim(g.data.data);
   depth++;
   // Post-accumulate hooks (backward only): a hooked leaf's gradient is complete once every node
   // that takes it as an input has run, so count those edges and fire at zero.
@@ -387,7 +388,7 @@ function deliver(
     if (capture.has(t)) {
       const prev = capture.get(t);
       const got = prev ? add(prev, g) : g;
-      claimed.add(got.data.data); // the caller receives it
+      claim(got.data.data); // the caller receives it
       capture.set(t, got);
     }
   } else if (t.retainsGrad) {
@@ -398,9 +399,14 @@ function deliver(
 }
 
 // Typed arrays already handed out as a `grad` or a captured gradient (or given by the caller as the
-// seed) in the running backward pass: a gradient whose array is in here is shared and must be
-// copied, and is never recycled.
+// seed) in the running backward pass, and their buffers: a gradient whose array is in here is shared
+// and must be copied, and no array over one of these buffers is recycled.
 let claimed: Set<object> = new Set();
+
+function claim(data: TypedArray): void {
+  claimed.add(data);
+  claimed.add(data.buffer);
+}
 // Leaves that received a gradient in the running pass, while some tensor has a post-accumulate
 // hook (null otherwise).
 let received: Set<Tensor> | null = null;
@@ -426,7 +432,7 @@ function storeGrad(
   const d = g.data;
   const whole = d.isContiguous && d.offset === 0 && d.size === d.storage.length;
   if (whole && !claimed.has(d.data)) {
-    claimed.add(d.data);
+    claim(d.data);
     t.grad = new Tensor(d);
   } else {
     t.grad = new Tensor(nd.clone(d));

@@ -13,7 +13,7 @@ import {
   storagePoolLimit,
   storagePoolStats,
 } from "@nnc/tensor";
-import { backward, gradients, Tensor } from "./mod.ts";
+import { applyPrimitive, backward, gradients, type Primitive, Tensor } from "./mod.ts";
 
 const N = STORAGE_POOL_MIN_BYTES / 4; // float32 elements of the smallest pooled array
 const SHAPE = [N / 256, 256];
@@ -159,4 +159,28 @@ Deno.test("backward releases the gradients it consumed; createGraph releases non
     assert.equal(storagePoolStats().releases, mid);
     assert.ok(dy !== null && dy.requiresGrad);
   });
+});
+
+Deno.test("a vjp that re-wraps the gradient's buffer in a new typed array keeps it from reuse", () => {
+  // A user primitive whose gradient is a second typed array over the incoming gradient's
+  // ArrayBuffer: references are counted per buffer, so the buffer stays out of the pool while the
+  // re-wrapped gradient is pending.
+  const rewrap: Primitive<void> = {
+    name: "rewrapIdentity",
+    forward: ([x]) => x.contiguous().mul(1),
+    vjp: (g) => {
+      const d = g.data.contiguous().data as Float32Array;
+      return [
+        new Tensor(NDArray.fromTyped(new Float32Array(d.buffer, d.byteOffset, d.length), g.shape)),
+      ];
+    },
+    jvp: ([t]) => t,
+  };
+  const grads = (limit: number) =>
+    withPoolLimit(limit, () => {
+      const x = new Tensor(randomArray(5), { requiresGrad: true });
+      applyPrimitive(rewrap, [x.mul(x)], undefined).tanh().sum().backward();
+      return snapshot(x.grad!.data);
+    });
+  assertSame(grads(512 * STORAGE_POOL_MIN_BYTES), grads(0), "x.grad");
 });
