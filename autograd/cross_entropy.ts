@@ -46,7 +46,7 @@ function fastGrad(g: NDArray, x: NDArray, p: CeParams): NDArray {
   const gd = gs.data, go = gs.offset;
   for (let i = 0; i < n; i++) {
     const s = p.keep[i] ? gd[go + i] : 0;
-    const row = i * c;
+    const row = out.offset + i * c;
     for (let j = 0; j < c; j++) d[row + j] *= s;
     if (p.keep[i]) d[row + p.target[i]] -= s;
   }
@@ -61,8 +61,8 @@ const SOFTMAX_CROSS_ENTROPY: Primitive<CeParams> = {
     const logp = nd.logSoftmax(x, 1).contiguous();
     const [n, c] = logp.shape;
     const loss = nd.zeros([n], { dtype: x.dtype });
-    const l = logp.data, ld = loss.data;
-    for (let i = 0; i < n; i++) if (p.keep[i]) ld[i] = -l[i * c + p.target[i]];
+    const l = logp.data, lo = logp.offset, ld = loss.data;
+    for (let i = 0; i < n; i++) if (p.keep[i]) ld[i] = -l[lo + i * c + p.target[i]];
     if (l !== x.data) nd.releaseStorage(l);
     return loss;
   },
