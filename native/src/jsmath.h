@@ -48,6 +48,8 @@ static inline double js_sigmoid(double v) {
   return v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 }
 
-static inline double js_softplus(double v) { return js_max(v, 0.0) + log1p(exp(-fabs(v))); }
+/* max(v, 0) + log1p(e^-|v|), with Math.max's NaN and -0 rules written as a select so that the loop
+ * vectorises: a NaN v makes the log1p term NaN anyway, and -0 gives +0 as Math.max(-0, 0) does. */
+static inline double js_softplus(double v) { return (v > 0 ? v : 0.0) + log1p(exp(-fabs(v))); }
 
 #endif
