@@ -6,93 +6,34 @@
  * @module
  */
 import {
-  type ActivationGradOp,
   type AttentionKernelParams,
   type Backend,
-  type BinaryOp,
   type NDArray,
-  type ReduceOp,
   referenceBackend,
-  type UnaryOp,
   type WindowGeometry,
 } from "@nnc/tensor";
 import type { NativeSymbols } from "./ffi.ts";
 import { THRESHOLDS, type Thresholds } from "./thresholds.ts";
-
-// ---- descriptor (see native/src/nnc.h) ----
-
-const SLOT = 20;
-const PARAMS = 80;
-const DESC_LEN = 128;
-const DESC_BYTES = DESC_LEN * 8;
-const MAX_DIMS = 8;
-
-const E_ARG = -1;
-const E_BOUNDS = -2;
-const E_UNSUPPORTED = -3;
-const E_NOMEM = -4;
-const E_NOLAPACK = -5;
-
-const UNARY_CODES: Record<UnaryOp, number> = {
-  neg: 0,
-  abs: 1,
-  sign: 2,
-  exp: 3,
-  expm1: 4,
-  log: 5,
-  log1p: 6,
-  sqrt: 7,
-  rsqrt: 8,
-  square: 9,
-  reciprocal: 10,
-  sin: 11,
-  cos: 12,
-  tan: 13,
-  tanh: 14,
-  sigmoid: 15,
-  relu: 16,
-  softplus: 17,
-  floor: 18,
-  ceil: 19,
-  round: 20,
-  trunc: 21,
-  erf: 22,
-  gelu: 23,
-  geluGrad: 24,
-};
-
-/** libnnc's codes of the activations of `nnc_activation_grad`. */
-const ACTIVATION_CODES: Record<ActivationGradOp, number> = {
-  relu: 0,
-  sigmoid: 1,
-  tanh: 2,
-  leakyRelu: 3,
-};
-
-const BINARY_CODES: Record<BinaryOp, number> = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  pow: 4,
-  mod: 5,
-  minimum: 6,
-  maximum: 7,
-  atan2: 8,
-  eq: 9,
-  ne: 10,
-  lt: 11,
-  le: 12,
-  gt: 13,
-  ge: 14,
-};
-
-const REDUCE_CODES: Record<ReduceOp, number> = {
-  sum: 0,
-  prod: 1,
-  max: 2,
-  min: 3,
-};
+import {
+  ACTIVATION_CODES,
+  attentionFits,
+  ATTN_HEAD,
+  ATTN_SLOT,
+  BINARY_CODES,
+  CHEAP_UNARY,
+  DESC_BYTES,
+  DESC_LEN,
+  DESC_PARAMS as PARAMS,
+  DESC_SLOT as SLOT,
+  DTYPE_CODES,
+  fallsBack,
+  MAX_DIMS,
+  REDUCE_CODES,
+  SEGMENT_CODES,
+  statusError,
+  UNARY_CODES,
+  writeGeometry,
+} from "./abi.ts";
 
 /**
  * Builds the native backend over an opened libnnc. `thresholds` (default {@link THRESHOLDS}) say
@@ -143,27 +84,15 @@ export function createNativeBackend(
   /** Turns a negative status into the error the frontends expect; true when the JS kernel must run. */
   function failed(rc: number, op: string): boolean {
     if (rc >= 0) return false;
-    if (rc === E_NOLAPACK || rc === E_UNSUPPORTED) return true;
+    if (fallsBack(rc)) return true;
     const n = sym.nnc_last_error(errBuf, errBuf.length);
-    const msg = `native ${op}: ${new TextDecoder().decode(errBuf.subarray(0, n))}`;
-    if (rc === E_ARG || rc === E_BOUNDS) throw new RangeError(msg);
-    if (rc === E_NOMEM) throw new RangeError(`${msg} (out of memory)`);
-    throw new Error(msg);
+    throw statusError(rc, `native ${op}`, new TextDecoder().decode(errBuf.subarray(0, n)));
   }
 
   /** A linear-algebra status: the failing batch index, or -1. */
   const batchIndex = (rc: number): number => (rc === 0 ? -1 : rc - 1);
 
-  function geometry(g: WindowGeometry): void {
-    const d = g.kernel.length;
-    desc[PARAMS] = d;
-    for (let i = 0; i < d; i++) {
-      desc[PARAMS + 1 + i] = g.kernel[i];
-      desc[PARAMS + 4 + i] = g.stride[i];
-      desc[PARAMS + 7 + i] = g.padding[i];
-      desc[PARAMS + 10 + i] = g.dilation[i];
-    }
-  }
+  const geometry = (g: WindowGeometry): void => writeGeometry(desc, g);
 
   const T = thresholds;
 
@@ -850,15 +779,6 @@ export function createNativeBackend(
   }
 }
 
-const SEGMENT_CODES = { sum: 0, max: 1, min: 2 } as const;
-
-const DTYPE_CODES = { float32: 0, float64: 1, int32: 2 } as const;
-
-/** Fields of the attention coefficient array before the buffer slots (native/src/attention.c). */
-const ATTN_HEAD = 8;
-/** Doubles per buffer slot: byte length, offset, four strides. */
-const ATTN_SLOT = 6;
-
 /**
  * Writes the sizes, options and every buffer's geometry of an attention call into `c`; false when
  * C cannot take it (int32, or a mask of another dtype).
@@ -872,13 +792,7 @@ function attentionHead(
   p: AttentionKernelParams,
   buffers: readonly (NDArray | null)[],
 ): boolean {
-  if (q.dtype === "int32" || (mask !== null && mask.dtype !== q.dtype)) return false;
-  // The GEMM takes rows at a positive stride of at least the row's width (BLAS's leading
-  // dimension); other layouts go to the JS kernel.
-  for (const a of buffers) {
-    if (a === null || a === mask || a.ndim !== 4) continue;
-    if (a.shape[2] > 1 && a.strides[2] < Math.max(1, a.shape[3])) return false;
-  }
+  if (!attentionFits(q, mask, buffers)) return false;
   const [n, h, lq, d] = q.shape;
   c[0] = n;
   c[1] = h;
@@ -911,18 +825,6 @@ function flat(a: NDArray): Float32Array | Float64Array | Int32Array {
   if (!a.isContiguous) throw new RangeError("native kernel: buffers must be contiguous");
   return a.data.subarray(a.offset, a.offset + a.size);
 }
-
-const CHEAP_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
-  "neg",
-  "abs",
-  "square",
-  "relu",
-  "floor",
-  "ceil",
-  "round",
-  "trunc",
-  "sign",
-]);
 
 type Buf = Float32Array | Float64Array | Int32Array | null;
 

@@ -14,26 +14,36 @@
  * @module
  */
 import {
-  type ActivationGradOp,
   type AttentionKernelParams,
   type Backend,
-  type BinaryOp,
   type NDArray,
-  type ReduceOp,
   referenceBackend,
-  type UnaryOp,
-  type WindowGeometry,
 } from "@nnc/tensor";
 import type { NncExports, WasmKernels } from "./load.ts";
 import { WASM_THRESHOLDS, type WasmThresholds } from "./thresholds.ts";
+import {
+  ACTIVATION_CODES,
+  attentionFits,
+  ATTN_HEAD,
+  ATTN_SLOT,
+  BINARY_CODES,
+  CHEAP_UNARY,
+  DESC_BYTES,
+  DESC_LEN,
+  DESC_PARAMS as PARAMS,
+  DESC_SLOT as SLOT,
+  DTYPE_CODES,
+  fallsBack,
+  MAX_DIMS,
+  REDUCE_CODES,
+  SEGMENT_CODES,
+  statusError,
+  UNARY_CODES,
+  writeGeometry,
+} from "@nnc/native/abi";
 
-// ---- descriptor (see native/src/nnc.h) ----
+// ---- buffers of the wasm side (the descriptor layout is in @nnc/native/abi) ----
 
-const SLOT = 20;
-const PARAMS = 80;
-const DESC_LEN = 128;
-const DESC_BYTES = DESC_LEN * 8;
-const MAX_DIMS = 8;
 const ERR_BYTES = 512;
 /** Doubles of the coefficient array of the kernels that take one (optimiser steps, sparse, cells,
  * attention, layer norm): attention's is the longest, 8 + 6 per operand for 10 operands. */
@@ -43,82 +53,6 @@ const ALIGN = 64;
 /** A view whose span exceeds this many times its size (plus the slack) runs on the JS kernels. */
 const SPARSE_SPAN_FACTOR = 4;
 const SPARSE_SPAN_SLACK = 65536;
-
-const E_ARG = -1;
-const E_BOUNDS = -2;
-const E_UNSUPPORTED = -3;
-const E_NOMEM = -4;
-const E_NOLAPACK = -5;
-
-const UNARY_CODES: Record<UnaryOp, number> = {
-  neg: 0,
-  abs: 1,
-  sign: 2,
-  exp: 3,
-  expm1: 4,
-  log: 5,
-  log1p: 6,
-  sqrt: 7,
-  rsqrt: 8,
-  square: 9,
-  reciprocal: 10,
-  sin: 11,
-  cos: 12,
-  tan: 13,
-  tanh: 14,
-  sigmoid: 15,
-  relu: 16,
-  softplus: 17,
-  floor: 18,
-  ceil: 19,
-  round: 20,
-  trunc: 21,
-  erf: 22,
-  gelu: 23,
-  geluGrad: 24,
-};
-
-/** libnnc's codes of the activations of `nnc_activation_grad`. */
-const ACTIVATION_CODES: Record<ActivationGradOp, number> = {
-  relu: 0,
-  sigmoid: 1,
-  tanh: 2,
-  leakyRelu: 3,
-};
-
-const BINARY_CODES: Record<BinaryOp, number> = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  pow: 4,
-  mod: 5,
-  minimum: 6,
-  maximum: 7,
-  atan2: 8,
-  eq: 9,
-  ne: 10,
-  lt: 11,
-  le: 12,
-  gt: 13,
-  ge: 14,
-};
-
-const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
-
-const DTYPE_CODES = { float32: 0, float64: 1, int32: 2 } as const;
-
-const CHEAP_UNARY: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
-  "neg",
-  "abs",
-  "square",
-  "relu",
-  "floor",
-  "ceil",
-  "round",
-  "trunc",
-  "sign",
-]);
 
 /** How an operand is used by a kernel. */
 const enum Use {
@@ -488,24 +422,11 @@ export function createWasmBackend(
 
   /** Turns a negative status into the error the frontends expect; true when JS must run. */
   function failed(rc: number, op: string): boolean {
-    if (rc === E_NOLAPACK || rc === E_UNSUPPORTED) return true;
+    if (fallsBack(rc)) return true;
     refresh();
     const n = sym.nnc_last_error(ERR, ERR_BYTES);
-    const msg = `wasm ${op}: ${new TextDecoder().decode(u8.slice(ERR, ERR + n))}`;
-    if (rc === E_ARG || rc === E_BOUNDS) throw new RangeError(msg);
-    if (rc === E_NOMEM) throw new RangeError(`${msg} (out of WebAssembly memory)`);
-    throw new Error(msg);
-  }
-
-  function geometry(d: Float64Array, g: WindowGeometry): void {
-    const n = g.kernel.length;
-    d[PARAMS] = n;
-    for (let i = 0; i < n; i++) {
-      d[PARAMS + 1 + i] = g.kernel[i];
-      d[PARAMS + 4 + i] = g.stride[i];
-      d[PARAMS + 7 + i] = g.padding[i];
-      d[PARAMS + 10 + i] = g.dilation[i];
-    }
+    const detail = new TextDecoder().decode(u8.slice(ERR, ERR + n));
+    throw statusError(rc, `wasm ${op}`, detail, "out of WebAssembly memory");
   }
 
   /**
@@ -802,7 +723,7 @@ export function createWasmBackend(
         reset();
         return ref.im2col(out, x, g);
       }
-      if (call("im2col", "nnc_im2col", (d) => geometry(d, g))) ref.im2col(out, x, g);
+      if (call("im2col", "nnc_im2col", (d) => writeGeometry(d, g))) ref.im2col(out, x, g);
     },
 
     col2im(out, cols, g) {
@@ -810,7 +731,7 @@ export function createWasmBackend(
         reset();
         return ref.col2im(out, cols, g);
       }
-      if (call("col2im", "nnc_col2im", (d) => geometry(d, g))) ref.col2im(out, cols, g);
+      if (call("col2im", "nnc_col2im", (d) => writeGeometry(d, g))) ref.col2im(out, cols, g);
     },
 
     conv(out, x, w, bias, g, groups) {
@@ -826,7 +747,7 @@ export function createWasmBackend(
       }
       if (bias === null) none(3);
       const fallback = call("conv", "nnc_conv", (d) => {
-        geometry(d, g);
+        writeGeometry(d, g);
         d[PARAMS + 13] = groups;
       });
       if (fallback) ref.conv(out, x, w, bias, g, groups);
@@ -839,7 +760,7 @@ export function createWasmBackend(
         return ref.convInputGrad(dx, dy, w, g, groups);
       }
       const fallback = call("convInputGrad", "nnc_conv_input_grad", (d) => {
-        geometry(d, g);
+        writeGeometry(d, g);
         d[PARAMS + 13] = groups;
       });
       if (fallback) ref.convInputGrad(dx, dy, w, g, groups);
@@ -852,7 +773,7 @@ export function createWasmBackend(
         return ref.convWeightGrad(dw, dy, x, g, groups);
       }
       const fallback = call("convWeightGrad", "nnc_conv_weight_grad", (d) => {
-        geometry(d, g);
+        writeGeometry(d, g);
         d[PARAMS + 13] = groups;
       });
       if (fallback) ref.convWeightGrad(dw, dy, x, g, groups);
@@ -945,7 +866,7 @@ export function createWasmBackend(
       }
       if (!indices) placed[1].a = null;
       const fallback = call(`${kind}Pool`, "nnc_pool", (d) => {
-        geometry(d, g);
+        writeGeometry(d, g);
         d[PARAMS + 13] = kind === "max" ? 0 : 1;
         d[PARAMS + 14] = countIncludePad ? 1 : 0;
         d[PARAMS + 15] = indices ? 1 : 0;
@@ -1223,30 +1144,6 @@ export function createWasmBackend(
   // Every Backend method without a Wasm kernel (linear algebra, kernels added to the interface
   // later) is the JS backend's.
   return { ...ref, ...backend } as Backend;
-}
-
-const SEGMENT_CODES = { sum: 0, max: 1, min: 2 } as const;
-
-/** Fields of the attention coefficient array before the operand slots (native/src/attention.c). */
-const ATTN_HEAD = 8;
-/** Doubles per operand slot: byte length, offset, four strides. */
-const ATTN_SLOT = 6;
-
-/**
- * Whether libnnc's attention takes these operands: a float dtype, a mask of that dtype, and rows at a
- * positive stride of at least their width (the GEMM's leading dimension); else the JS kernel runs.
- */
-function attentionFits(
-  q: NDArray,
-  mask: NDArray | null,
-  arrays: readonly (NDArray | null)[],
-): boolean {
-  if (q.dtype === "int32" || (mask !== null && mask.dtype !== q.dtype)) return false;
-  for (const a of arrays) {
-    if (a === null || a === mask || a.ndim !== 4) continue;
-    if (a.shape[2] > 1 && a.strides[2] < Math.max(1, a.shape[3])) return false;
-  }
-  return true;
 }
 
 function fmtBytes(n: number): string {
