@@ -267,6 +267,40 @@ export const ATAN2: Primitive<void> = {
   },
 };
 
+/** σ(x)·(1 − σ(x)), the second derivative of the loss of logits in x. */
+function sigmoidSlope(x: Tensor): Tensor {
+  const s = ew.sigmoid(x);
+  return ew.mul(s, ew.sub(1, s));
+}
+
+/** The loss of logits `(1 − y)·x + softplus(−x)`: d/dx = σ(x) − y, d/dy = −x. */
+export const SIGMOID_CROSS_ENTROPY: Primitive<void> = {
+  name: "sigmoidCrossEntropy",
+  forward: ([x, y]) => nd.sigmoidCrossEntropy(x, y),
+  vjp: (g, [x, y]) => [
+    x.requiresGrad ? ew.mul(g, ew.sigmoidCrossEntropyGrad(x, y)) : null,
+    y.requiresGrad ? ew.neg(ew.mul(g, x)) : null,
+  ],
+  jvp: ([tx, ty], [x, y], out) =>
+    addTangents(
+      tx && ew.mul(tx, ew.sigmoidCrossEntropyGrad(x, y)),
+      ty && ew.neg(ew.mul(ty, x)),
+      out,
+    ),
+};
+
+/** `σ(x) − y`: d/dx = σ(x)(1 − σ(x)), d/dy = −1. */
+export const SIGMOID_CROSS_ENTROPY_GRAD: Primitive<void> = {
+  name: "sigmoidCrossEntropyGrad",
+  forward: ([x, y]) => nd.sigmoidCrossEntropyGrad(x, y),
+  vjp: (g, [x, y]) => [
+    x.requiresGrad ? ew.mul(g, sigmoidSlope(x)) : null,
+    y.requiresGrad ? ew.neg(g) : null,
+  ],
+  jvp: ([tx, ty], [x], out) =>
+    addTangents(tx && ew.mul(tx, sigmoidSlope(x)), ty && ew.neg(ty), out),
+};
+
 export const MOD: Primitive<void> = {
   name: "mod",
   forward: ([a, b]) => nd.mod(a, b),

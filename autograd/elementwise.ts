@@ -153,6 +153,34 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
 export function atan2(a: TensorLike, b: TensorLike): Tensor {
   return binary(P.ATAN2, a, b);
 }
+/**
+ * The binary cross-entropy of logits `x` against targets `y`, elementwise and unreduced:
+ * `(1 − y)·x + softplus(−x)`, one kernel pass forward and one back (`σ(x) − y`); differentiable in
+ * both arguments, to any order. `bceWithLogits` of `@nnc/layers` reduces it.
+ *
+ * @example
+ * ```ts
+ * import { sigmoidCrossEntropy, tensor } from "@nnc/autograd";
+ * const x = tensor([0, 2], { requiresGrad: true });
+ * sigmoidCrossEntropy(x, tensor([1, 0])).sum().backward();
+ * console.assert(Math.abs(x.grad!.get(0) + 0.5) < 1e-7); // σ(0) − 1
+ * ```
+ */
+export function sigmoidCrossEntropy(x: TensorLike, y: TensorLike): Tensor {
+  return binary(P.SIGMOID_CROSS_ENTROPY, x, y);
+}
+/**
+ * `σ(x) − y`, the derivative of {@link sigmoidCrossEntropy} in the logits, in one pass.
+ *
+ * @example
+ * ```ts
+ * import { sigmoidCrossEntropyGrad, tensor } from "@nnc/autograd";
+ * console.assert(sigmoidCrossEntropyGrad(tensor([0]), tensor([1])).item() === -0.5);
+ * ```
+ */
+export function sigmoidCrossEntropyGrad(x: TensorLike, y: TensorLike): Tensor {
+  return binary(P.SIGMOID_CROSS_ENTROPY_GRAD, x, y);
+}
 
 /**
  * `a == b` as 1/0 (a constant: comparisons have no gradient).

@@ -241,3 +241,38 @@ function erfRef(x: number): number {
   }
   return (2 / Math.sqrt(Math.PI)) * sum;
 }
+
+Deno.test("sigmoidCrossEntropy: −y·log σ(x) − (1−y)·log(1−σ(x)) stably, gradcheck and gradgradcheck in both arguments", () => {
+  // Reference from the definition with log σ(x) = −log1p(e^−x) for x ≥ 0 and x − log1p(e^x) below.
+  const logSigmoid = (
+    v: number,
+  ) => (v >= 0 ? -Math.log1p(Math.exp(-v)) : v - Math.log1p(Math.exp(v)));
+  const xs = [-1000, -30, -5, -1, -0.25, 0, 0.25, 1, 5, 30, 1000];
+  for (const y of [0, 0.3, 1]) {
+    const got = ag.sigmoidCrossEntropy(tensor(xs, { dtype: "float64" }), y).toArray() as number[];
+    xs.forEach((v, i) => {
+      const want = -y * logSigmoid(v) - (1 - y) * logSigmoid(-v);
+      assert.ok(
+        Math.abs(got[i] - want) <= 1e-12 * Math.max(1, Math.abs(want)),
+        `x ${v}, y ${y}: got ${got[i]}, want ${want}`,
+      );
+    });
+    const d = ag.sigmoidCrossEntropyGrad(tensor(xs, { dtype: "float64" }), y).toArray() as number[];
+    xs.forEach((v, i) => {
+      const want = Math.exp(logSigmoid(v)) - y;
+      assert.ok(
+        Math.abs(d[i] - want) <= 1e-15,
+        `grad at x ${v}, y ${y}: got ${d[i]}, want ${want}`,
+      );
+    });
+  }
+  // float32: the double result rounded once, so equal to the composite within one rounding per step.
+  const x32 = ag.randn([4, 300], { rng: new Rng(51) }).mul(6);
+  const y32 = ag.rand([4, 300], { rng: new Rng(52) });
+  const composite = ag.add(ag.mul(ag.sub(1, y32), x32), ag.softplus(ag.neg(x32)));
+  assertClose(ag.sigmoidCrossEntropy(x32, y32).data, composite.data, { rtol: 1e-6, atol: 1e-6 });
+  // Gradients in x and y (reverse and forward), and second order, with broadcasting.
+  check((a, b) => ag.sigmoidCrossEntropy(a, b), [R([3, 4], 53), R([4], 54)]);
+  check((a, b) => ag.sigmoidCrossEntropyGrad(a, b), [R([3, 1], 55), S([3, 4], 56)]);
+  check2((a, b) => ag.sigmoidCrossEntropy(a, b), [R([5], 57), R([5], 58)]);
+});

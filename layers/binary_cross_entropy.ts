@@ -4,7 +4,7 @@
  * @module
  */
 import type { NDArray } from "@nnc/tensor";
-import type { Tensor } from "@nnc/autograd";
+import { sigmoidCrossEntropy, type Tensor } from "@nnc/autograd";
 import type { LossOptions } from "./regression_losses.ts";
 import { checkReduction, pair, reduceLoss } from "./_reduction.ts";
 import { asInput } from "./_util.ts";
@@ -100,7 +100,6 @@ export function bceWithLogits(
   const op = "bceWithLogits";
   checkOptions(options, op);
   const [x, y] = pair(input, target, op);
-  const sp = x.neg().softplus();
   const pw = weightOf(options.posWeight, op, "posWeight");
   if (
     pw !== null && pw.ndim > 0 && pw.shape[pw.ndim - 1] !== x.shape[x.ndim - 1] &&
@@ -112,8 +111,11 @@ export function bceWithLogits(
       }`,
     );
   }
-  const logWeight = pw === null ? null : pw.sub(1).mul(y).add(1);
-  let loss = y.neg().add(1).mul(x).add(logWeight === null ? sp : logWeight.mul(sp));
+  // Without posWeight, one fused elementwise op (one pass forward, one back); with it, the
+  // softplus term is scaled by 1 + (posWeight − 1)·y.
+  let loss = pw === null
+    ? sigmoidCrossEntropy(x, y)
+    : y.neg().add(1).mul(x).add(pw.sub(1).mul(y).add(1).mul(x.neg().softplus()));
   const w = weightOf(options.weight, op, "weight");
   if (w !== null) loss = loss.mul(w);
   return reduceLoss(loss, checkReduction(options.reduction, op));

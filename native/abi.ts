@@ -230,6 +230,8 @@ export const BINARY_CODES: Readonly<Record<BinaryOp, number>> = Object.freeze({
   le: 12,
   gt: 13,
   ge: 14,
+  sigmoidCrossEntropy: 15,
+  sigmoidCrossEntropyGrad: 16,
 });
 
 /**

@@ -41,7 +41,12 @@ export type UnaryOp =
   | "gelu"
   | "geluGrad";
 
-/** Elementwise functions of two broadcast arguments. Comparisons write 1 or 0 in `out`'s dtype. */
+/**
+ * Elementwise functions of two broadcast arguments. Comparisons write 1 or 0 in `out`'s dtype.
+ * `sigmoidCrossEntropy(x, y)` is `(1 − y)·x + softplus(−x)` and `sigmoidCrossEntropyGrad(x, y)` is
+ * `sigmoid(x) − y`, each computed in double and rounded once (the loss of logits and its
+ * derivative, in one pass each).
+ */
 export type BinaryOp =
   | "add"
   | "sub"
@@ -57,7 +62,9 @@ export type BinaryOp =
   | "lt"
   | "le"
   | "gt"
-  | "ge";
+  | "ge"
+  | "sigmoidCrossEntropy"
+  | "sigmoidCrossEntropyGrad";
 
 /** Reductions over a set of axes. */
 export type ReduceOp = "sum" | "prod" | "max" | "min";

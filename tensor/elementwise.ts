@@ -215,6 +215,35 @@ export function atan2(a: ArrayOrScalar, b: ArrayOrScalar): NDArray {
   return binaryOp("atan2", "atan2", a, b);
 }
 /**
+ * The binary cross-entropy of logits `x` against targets `y`, elementwise and unreduced:
+ * `(1 − y)·x + softplus(−x)` (= `−y·log σ(x) − (1 − y)·log(1 − σ(x))`, stable for every `x`), in
+ * one pass computed in double (TensorFlow's `sigmoid_cross_entropy_with_logits`; `bceWithLogits` of
+ * `@nnc/layers` reduces it).
+ *
+ * @example
+ * ```ts
+ * import { array, sigmoidCrossEntropy } from "@nnc/tensor";
+ * const l = sigmoidCrossEntropy(array([0, 1000, -1000]), array([1, 1, 1]));
+ * console.assert(Math.abs(l.get(0) - Math.LN2) < 1e-7 && l.get(1) === 0 && l.get(2) === 1000);
+ * ```
+ */
+export function sigmoidCrossEntropy(x: ArrayOrScalar, y: ArrayOrScalar): NDArray {
+  return binaryOp("sigmoidCrossEntropy", "sigmoidCrossEntropy", x, y);
+}
+/**
+ * The derivative of {@link sigmoidCrossEntropy} in the logits: `σ(x) − y`, in one pass.
+ *
+ * @example
+ * ```ts
+ * import { array, sigmoidCrossEntropyGrad } from "@nnc/tensor";
+ * const d = sigmoidCrossEntropyGrad(array([0, 0]), array([1, 0]));
+ * console.assert(d.get(0) === -0.5 && d.get(1) === 0.5);
+ * ```
+ */
+export function sigmoidCrossEntropyGrad(x: ArrayOrScalar, y: ArrayOrScalar): NDArray {
+  return binaryOp("sigmoidCrossEntropyGrad", "sigmoidCrossEntropyGrad", x, y);
+}
+/**
  * `a == b` as 1/0 in the operands' common dtype.
  *
  * @example

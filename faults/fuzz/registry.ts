@@ -89,7 +89,8 @@ const matmulShape = (args: unknown[]) => {
 
 const UNARY =
   "abs ceil cos erf exp expm1 floor log log1p neg reciprocal relu round rsqrt sigmoid sign sin softplus sqrt square tan tanh trunc clone contiguous";
-const BINARY = "add sub mul div pow maximum minimum mod atan2 eq ne lt le gt ge";
+const BINARY =
+  "add sub mul div pow maximum minimum mod atan2 eq ne lt le gt ge sigmoidCrossEntropy sigmoidCrossEntropyGrad";
 const REDUCE = "sum mean max min prod";
 
 /** Binary ops drawn with broadcast-compatible shapes half the time. */

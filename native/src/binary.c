@@ -83,12 +83,16 @@ CMP_ALL(lt, <)
 CMP_ALL(le, <=)
 CMP_ALL(gt, >)
 CMP_ALL(ge, >=)
+/* The loss of logits and its derivative (tensor/js/elementwise.ts has the same expressions). */
+BINARY_ALL(sigmoid_ce, (1.0 - B) * A + js_softplus(-A))
+BINARY_ALL(sigmoid_ce_grad, js_sigmoid(A) - B)
 #undef A
 #undef B
 
 static const nnc_row_fn BINARY[NNC_BINARY_COUNT][3] = {
     U3(add), U3(sub), U3(mul), U3(div), U3(pow), U3(mod), U3(minimum), U3(maximum),
-    U3(atan2), U3(eq), U3(ne), U3(lt), U3(le), U3(gt), U3(ge)};
+    U3(atan2), U3(eq), U3(ne), U3(lt), U3(le), U3(gt), U3(ge), U3(sigmoid_ce),
+    U3(sigmoid_ce_grad)};
 
 int32_t nnc_binary(const double *desc, int32_t desc_bytes, void *out, const void *x,
                    const void *y) {
@@ -111,7 +115,8 @@ int32_t nnc_binary(const double *desc, int32_t desc_bytes, void *out, const void
   char *base[3] = {nnc_at(&o, o.off), nnc_at(&a, a.off), nnc_at(&b, b.off)};
   const int e = (int)nnc_elsize(o.dtype);
   int es[3] = {e, e, e};
-  const int costly = code == NNC_POW || code == NNC_MOD || code == NNC_ATAN2 || o.dtype == NNC_I32;
+  const int costly = code == NNC_POW || code == NNC_MOD || code == NNC_ATAN2 || code == NNC_SIGMOID_CE ||
+                     code == NNC_SIGMOID_CE_GRAD || o.dtype == NNC_I32;
   nnc_plan_run(&p, base, es, BINARY[code][o.dtype], NULL, costly ? GRAIN_COSTLY : GRAIN_CHEAP);
   return NNC_OK;
 }

@@ -52,7 +52,8 @@ enum {
 /* Binary op codes, in the order of @nnc/tensor's BinaryOp. */
 enum {
   NNC_ADD, NNC_SUB, NNC_MUL, NNC_DIV, NNC_POW, NNC_MOD, NNC_MINIMUM, NNC_MAXIMUM, NNC_ATAN2,
-  NNC_EQ, NNC_NE, NNC_LT, NNC_LE, NNC_GT, NNC_GE, NNC_BINARY_COUNT
+  NNC_EQ, NNC_NE, NNC_LT, NNC_LE, NNC_GT, NNC_GE, NNC_SIGMOID_CE, NNC_SIGMOID_CE_GRAD,
+  NNC_BINARY_COUNT
 };
 
 enum { NNC_SUM = 0, NNC_PROD = 1, NNC_MAX = 2, NNC_MIN = 3 };

@@ -255,6 +255,20 @@ const BINARY: Record<BinaryOp, Row2> = {
   ge: (o, po, so, a, pa, sa, b, pb, sb, n) => {
     for (let i = 0; i < n; i++, po += so, pa += sa, pb += sb) o[po] = a[pa] >= b[pb] ? 1 : 0;
   },
+  sigmoidCrossEntropy: (o, po, so, a, pa, sa, b, pb, sb, n) => {
+    // (1 − y)·x + softplus(−x), softplus(v) = max(v, 0) + log1p(e^−|v|): libnnc's expression.
+    for (let i = 0; i < n; i++, po += so, pa += sa, pb += sb) {
+      const x = a[pa], y = b[pb];
+      o[po] = (1 - y) * x + ((-x > 0 ? -x : 0) + Math.log1p(Math.exp(-Math.abs(x))));
+    }
+  },
+  sigmoidCrossEntropyGrad: (o, po, so, a, pa, sa, b, pb, sb, n) => {
+    // sigmoid(x) − y, sigmoid in the JS backend's two forms around one e^−|x|.
+    for (let i = 0; i < n; i++, po += so, pa += sa, pb += sb) {
+      const x = a[pa], e = Math.exp(-Math.abs(x));
+      o[po] = (x >= 0 ? 1 / (1 + e) : e / (1 + e)) - b[pb];
+    }
+  },
 };
 
 /** `out = cond != 0 ? a : b`, all of `out`'s shape. */
