@@ -1,7 +1,7 @@
 /**
  * Size thresholds below which the WebAssembly backend runs the JS kernel instead: under them the
  * copies into linear memory and the call cost more than the Wasm loop saves. Some kernels never pay
- * (`Infinity`): memory-bound ones whose copies cost more than the loop (optimiser steps, gathers,
+ * (`Infinity`): memory-bound ones whose copies cost more than the loop (the SGD step, gathers,
  * strided copies) and a few functions that wasi-libc computes more slowly than V8 (tanh, expm1,
  * log1p, pow). Measured with `deno run wasm/bench/crossover.ts` (see README.md for the table and the
  * method).
@@ -38,8 +38,10 @@ export interface WasmThresholds {
   window: number;
   /** `pool`: input elements. */
   pool: number;
-  /** Fused optimiser steps (`sgdStep`, `adamStep`): parameter elements. */
+  /** The fused SGD step (`sgdStep`): parameter elements. */
   optim: number;
+  /** The fused Adam step (`adamStep`: Adam, AdamW, AMSGrad): parameter elements. */
+  adam: number;
   /** `spmm`, `sddmm`: stored entries × heads × features. */
   sparse: number;
   /** `segmentReduce`: source elements (rows × features). */
@@ -80,6 +82,7 @@ export const WASM_THRESHOLDS: Readonly<WasmThresholds> = Object.freeze({
   window: 64,
   pool: Infinity,
   optim: Infinity,
+  adam: 1024,
   sparse: 1024,
   segment: 4096,
   rnnCell: 256,
@@ -114,6 +117,7 @@ export const WASM_NO_THRESHOLDS: Readonly<WasmThresholds> = Object.freeze({
   window: 0,
   pool: 0,
   optim: 0,
+  adam: 0,
   sparse: 0,
   segment: 0,
   rnnCell: 0,

@@ -895,7 +895,7 @@ export function createWasmBackend(
     },
 
     adamStep(x, g, m, v, vmax, c) {
-      if (x.size < T.optim || x.dtype === "int32") return ref.adamStep(x, g, m, v, vmax, c);
+      if (x.size < T.adam || x.dtype === "int32") return ref.adamStep(x, g, m, v, vmax, c);
       if (!addFlat([x, g, m, v, vmax], [Use.InOut, Use.In, Use.InOut, Use.InOut, Use.InOut])) {
         reset();
         return ref.adamStep(x, g, m, v, vmax, c);
