@@ -267,12 +267,6 @@ export const ATAN2: Primitive<void> = {
   },
 };
 
-/** σ(x)·(1 − σ(x)), the second derivative of the loss of logits in x. */
-function sigmoidSlope(x: Tensor): Tensor {
-  const s = ew.sigmoid(x);
-  return ew.mul(s, ew.sub(1, s));
-}
-
 /** The loss of logits `(1 − y)·x + softplus(−x)`: d/dx = σ(x) − y, d/dy = −x. */
 export const SIGMOID_CROSS_ENTROPY: Primitive<void> = {
   name: "sigmoidCrossEntropy",
@@ -293,12 +287,20 @@ export const SIGMOID_CROSS_ENTROPY: Primitive<void> = {
 export const SIGMOID_CROSS_ENTROPY_GRAD: Primitive<void> = {
   name: "sigmoidCrossEntropyGrad",
   forward: ([x, y]) => nd.sigmoidCrossEntropyGrad(x, y),
+  // d/dx is g·σ(x)(1 − σ(x)): the sigmoid's own gradient kernel, from σ(x) broadcast to g's shape.
   vjp: (g, [x, y]) => [
-    x.requiresGrad ? ew.mul(g, sigmoidSlope(x)) : null,
+    x.requiresGrad ? activationGrad("sigmoid", g, fitTangent(ew.sigmoid(x), g)) : null,
     y.requiresGrad ? ew.neg(g) : null,
   ],
-  jvp: ([tx, ty], [x], out) =>
-    addTangents(tx && ew.mul(tx, sigmoidSlope(x)), ty && ew.neg(ty), out),
+  jvp: ([tx, ty], [x], out) => {
+    const dx = tx && fitTangent(tx, out);
+    return addTangents(
+      dx && activationGrad("sigmoid", dx, fitTangent(ew.sigmoid(x), out)),
+      ty,
+      out,
+      true,
+    );
+  },
 };
 
 export const MOD: Primitive<void> = {
