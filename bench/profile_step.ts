@@ -18,6 +18,8 @@ const w = await import("./_training_workloads.ts");
 const makers: Record<string, () => Promise<[() => void, Record<string, number>]>> = {
   W2: w.w2,
   W3: w.w3,
+  W4: w.w4,
+  W5: w.w5,
   W8: w.w8,
   W9: w.w9,
 };

@@ -1,7 +1,7 @@
 // Helpers shared by the indexing, ordering, joining and padding frontends: argument checks, fresh
 // outputs, views along one axis, and moving an axis to the end for kernels that work on rows.
 import { checkNDArray } from "./check.ts";
-import { allocTyped, type DType } from "./dtype.ts";
+import { allocForOverwrite, allocTyped, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 
 /** Throws a TypeError unless `value` is an int32 NDArray. */
@@ -21,6 +21,16 @@ export function allocArray(dtype: DType, shape: readonly number[]): NDArray {
   let n = 1;
   for (const d of shape) n *= d;
   return new NDArray(new Storage(allocTyped(dtype, n)), shape);
+}
+
+/**
+ * A fresh contiguous array for a kernel that writes every element (see `allocForOverwrite`): a
+ * buffer recycled from the storage pool keeps its old contents until the kernel overwrites them.
+ */
+export function allocOutput(dtype: DType, shape: readonly number[]): NDArray {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return new NDArray(new Storage(allocForOverwrite(dtype, n)), shape);
 }
 
 /**

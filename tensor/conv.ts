@@ -8,7 +8,7 @@
  * @module
  */
 import type { WindowGeometry } from "./backend.ts";
-import { allocTyped, isFloat } from "./dtype.ts";
+import { allocForOverwrite, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape, sizeOf } from "./shape.ts";
@@ -124,8 +124,9 @@ function checkSameDType(a: NDArray, b: NDArray, op: string, names: string): void
   }
 }
 
+/** An output the backend's kernel overwrites whole (conv, convInputGrad, convWeightGrad). */
 function empty(like: NDArray, shape: number[]): NDArray {
-  return new NDArray(new Storage(allocTyped(like.dtype, sizeOf(shape))), shape);
+  return new NDArray(new Storage(allocForOverwrite(like.dtype, sizeOf(shape))), shape);
 }
 
 /**

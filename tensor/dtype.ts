@@ -32,20 +32,42 @@ export const DTYPES: readonly DType[] = ["int32", "float32", "float64"];
  * ```
  */
 export function allocTyped(dtype: DType, length: number): TypedArray {
+  return alloc(dtype, length, true, "allocTyped");
+}
+
+/**
+ * A typed array for an output whose every element the caller is about to write (a kernel's
+ * result): like {@link allocTyped}, but a buffer recycled from the storage pool is not zero-filled
+ * first, which saves a pass over memory per large output. Its initial contents are unspecified
+ * (zeros when fresh, old values when recycled), so never read an element before writing it.
+ *
+ * @example
+ * ```ts
+ * import { allocForOverwrite } from "@nnc/tensor";
+ * const out = allocForOverwrite("float32", 4);
+ * for (let i = 0; i < out.length; i++) out[i] = i * i;
+ * console.assert(out.join() === "0,1,4,9");
+ * ```
+ */
+export function allocForOverwrite(dtype: DType, length: number): TypedArray {
+  return alloc(dtype, length, false, "allocForOverwrite");
+}
+
+function alloc(dtype: DType, length: number, zeroed: boolean, op: string): TypedArray {
   if (!Number.isSafeInteger(length) || length < 0 || length > 2 ** 31 - 1) {
     throw new RangeError(
-      `allocTyped: length must be an integer in [0, 2^31-1], got ${describe(length)}`,
+      `${op}: length must be an integer in [0, 2^31-1], got ${describe(length)}`,
     );
   }
   if (dtype !== "float32" && dtype !== "float64" && dtype !== "int32") {
     throw new TypeError(
-      `allocTyped: unknown dtype ${describe(dtype)}; expected float32, float64 or int32`,
+      `${op}: unknown dtype ${describe(dtype)}; expected float32, float64 or int32`,
     );
   }
   const bytes = length * (dtype === "float64" ? 8 : 4);
   if (bytes > 0 && bytes <= SMALL_BYTES) return allocSmall(dtype, length, bytes);
   if (bytes < STORAGE_POOL_MIN_BYTES) return allocFresh(dtype, length);
-  const out = takeStorage(dtype, length) ?? allocFresh(dtype, length);
+  const out = takeStorage(dtype, length, zeroed) ?? allocFresh(dtype, length);
   if (recordingAllocations()) noteAllocation(out);
   return out;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { checkNDArray, describe } from "./check.ts";
-import { allocArray } from "./_axis.ts";
+import { allocOutput } from "./_axis.ts";
 import { allocTyped, type DType, isFloat, promoteTypes } from "./dtype.ts";
 import { type ArrayOrScalar, NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
@@ -61,7 +61,7 @@ function binaryOp(
     let same = sa.length === sb.length;
     for (let i = 0; same && i < sa.length; i++) same = sa[i] === sb[i];
     if (same) {
-      const out = allocArray(a.dtype, sa);
+      const out = allocOutput(a.dtype, sa);
       getBackend().binary(op, out, a, b);
       return out;
     }
@@ -73,7 +73,7 @@ function binaryOp(
     y = astype(y, dtype);
   }
   const shape = broadcastShapes(x.shape, y.shape, name);
-  const out = allocArray(dtype, shape);
+  const out = allocOutput(dtype, shape);
   getBackend().binary(op, out, x.expand(shape), y.expand(shape));
   return out;
 }
@@ -101,7 +101,7 @@ const FLOAT_RESULT = new Set<UnaryOp>([
 function unaryOp(name: string, op: UnaryOp, x: NDArray): NDArray {
   checkNDArray(x, name, "x");
   const input = FLOAT_RESULT.has(op) && !isFloat(x.dtype) ? astype(x, "float32") : x;
-  const out = allocArray(input.dtype, input.shape);
+  const out = allocOutput(input.dtype, input.shape);
   getBackend().unary(op, out, input);
   return out;
 }
@@ -329,7 +329,7 @@ export function where(cond: NDArray, a: ArrayOrScalar, b: ArrayOrScalar): NDArra
   checkNDArray(cond, "where", "cond");
   const [x, y, dtype] = operands("where", a, b);
   const shape = broadcastShapes(broadcastShapes(cond.shape, x.shape, "where"), y.shape, "where");
-  const out = allocArray(dtype, shape);
+  const out = allocOutput(dtype, shape);
   getBackend().where(out, cond.expand(shape), x.expand(shape), y.expand(shape));
   return out;
 }

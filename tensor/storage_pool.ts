@@ -86,8 +86,9 @@ export function releaseStorage(data: TypedArray): boolean {
 }
 
 /**
- * A zero-filled typed array from the pool, or null when it holds none of this size. Used by
- * `allocTyped`; call that instead.
+ * A typed array from the pool, or null when it holds none of this size: zero-filled, unless
+ * `zeroed` is false (then it keeps whatever its last user wrote, for callers that overwrite every
+ * element). Used by `allocTyped` and `allocForOverwrite`; call those instead.
  *
  * @example
  * ```ts
@@ -97,7 +98,7 @@ export function releaseStorage(data: TypedArray): boolean {
  * console.assert(takeStorage("float64", 1 << 18)?.buffer === a.buffer);
  * ```
  */
-export function takeStorage(dtype: DType, length: number): TypedArray | null {
+export function takeStorage(dtype: DType, length: number, zeroed = true): TypedArray | null {
   checkDType(dtype, "takeStorage");
   if (!Number.isSafeInteger(length) || length < 0) {
     throw new RangeError(
@@ -119,7 +120,7 @@ export function takeStorage(dtype: DType, length: number): TypedArray | null {
     : dtype === "int32"
     ? new Int32Array(buffer)
     : new Float32Array(buffer);
-  out.fill(0);
+  if (zeroed) out.fill(0);
   return out;
 }
 

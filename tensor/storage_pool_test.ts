@@ -1,14 +1,32 @@
 import assert from "node:assert/strict";
 import {
+  activationGrad,
+  add,
+  allocForOverwrite,
   allocTyped,
+  avgPool,
+  col2im,
+  convolution,
+  convolutionInputGrad,
+  convolutionWeightGrad,
+  type DType,
   emptyStoragePool,
+  exp,
+  im2col,
+  maxPool,
+  mul,
+  type NDArray,
+  rand,
   recordAllocations,
   releaseStorage,
+  relu,
+  Rng,
   setStoragePoolLimit,
   STORAGE_POOL_MIN_BYTES,
   storagePoolLimit,
   storagePoolStats,
   takeStorage,
+  where,
 } from "./mod.ts";
 
 const MIB = STORAGE_POOL_MIN_BYTES;
@@ -135,4 +153,83 @@ Deno.test("takeStorage rejects a bad dtype or length by name", () => {
     () => takeStorage("float32", -1),
     /takeStorage: length must be a non-negative integer, got -1/,
   );
+});
+
+Deno.test("allocForOverwrite hands out a recycled buffer as it was left; fresh ones are zeros", () => {
+  withPool(64 * MIB, () => {
+    const a = allocTyped("float32", F32);
+    a.fill(3);
+    releaseStorage(a);
+    const b = allocForOverwrite("float32", F32);
+    assert.equal(b.buffer, a.buffer);
+    assert.equal(b[0], 3); // not zero-filled: its caller overwrites it
+    assert.equal(allocForOverwrite("float64", 3).join(), "0,0,0");
+    assert.throws(() => allocForOverwrite("float32", -1), /allocForOverwrite: length/);
+  });
+});
+
+/**
+ * `make()` computed twice: with an empty pool (fresh, zeroed outputs) and with the pool full of
+ * NaN-filled (int32: 0x7fffffff) buffers of every output's size, which the second call's outputs
+ * must come from; the two results must be bitwise equal. Catches a kernel that reads or skips an
+ * element of an output allocated with allocForOverwrite.
+ */
+function assertOverwrites(name: string, make: () => NDArray[]): void {
+  withPool(256 * MIB, () => {
+    const fresh = make().map((r) => r.toArray());
+    const sizes = make().map((r) => [r.dtype, r.size] as [DType, number]);
+    emptyStoragePool();
+    const poisoned = new Set<ArrayBufferLike>();
+    for (const [dtype, size] of sizes) {
+      for (let i = 0; i < 2; i++) {
+        const junk = allocTyped(dtype, size);
+        junk.fill(dtype === "int32" ? 0x7fffffff : NaN);
+        assert.ok(releaseStorage(junk), `${name}: a ${dtype} output of ${size} is pooled`);
+        poisoned.add(junk.buffer);
+      }
+    }
+    const again = make();
+    assert.ok(again.some((r) => poisoned.has(r.data.buffer)), `${name}: outputs were recycled`);
+    assert.deepEqual(again.map((r) => r.toArray()), fresh, name);
+  });
+}
+
+Deno.test("kernels overwrite every element of recycled (non-zeroed) outputs, on every backend", () => {
+  const rng = new Rng(7);
+  const big = (shape: number[], dtype: "float32" | "float64" = "float32") =>
+    rand(shape, { rng, dtype, low: -1, high: 1 });
+  const x = big([512, 512]), y = big([512, 512]), row = big([512]);
+  assertOverwrites("relu", () => [relu(x)]);
+  const x64 = big([256, 512], "float64");
+  assertOverwrites("exp float64", () => [exp(x64)]);
+  assertOverwrites("add", () => [add(x, y)]);
+  assertOverwrites("mul broadcast", () => [mul(x, row)]);
+  const positive = relu(x);
+  assertOverwrites("where", () => [where(positive, x, y)]);
+  assertOverwrites("activationGrad", () => [activationGrad("relu", y, x)]);
+  const img = big([16, 8, 48, 48]);
+  const w = big([32, 8, 3, 3]), bias = big([32]);
+  const conv = { padding: 1, stride: 1 };
+  assertOverwrites("convolution", () => [convolution(img, w, bias, conv)]);
+  const strided = { padding: 1, stride: 2 };
+  const dy = big([16, 32, 24, 24]);
+  assertOverwrites("convolutionInputGrad", () => [
+    convolutionInputGrad(dy, w, img.shape, strided),
+  ]);
+  const wide = big([64, 64, 8, 8]); // a 1 MiB weight gradient
+  const dyWide = big([2, 64, 3, 3]);
+  const imgWide = big([2, 64, 10, 10]);
+  assertOverwrites("convolutionWeightGrad", () => [
+    convolutionWeightGrad(dyWide, imgWide, wide.shape),
+  ]);
+  const large = big([16, 8, 96, 96]);
+  assertOverwrites("maxPool", () => {
+    const r = maxPool(large, { kernel: 3, stride: 2, padding: 1 });
+    return [r.values, r.indices];
+  });
+  assertOverwrites("avgPool", () => [avgPool(large, { kernel: 2, padding: 1 })]);
+  const small = big([8, 16, 48, 48]);
+  const cols = im2col(small, { kernel: 3, padding: 1 });
+  assertOverwrites("im2col", () => [im2col(small, { kernel: 3, padding: 1 })]);
+  assertOverwrites("col2im", () => [col2im(cols, [48, 48], { kernel: 3, padding: 1 })]);
 });
