@@ -133,7 +133,8 @@ class ToolchainError extends Error {
   override name = "ToolchainError";
 }
 
-function compilerCommand(): string {
+/** The clang to run: `WASM_CC` when set, else the pinned one. */
+export function compilerCommand(): string {
   return Deno.env.get("WASM_CC") || TOOLCHAIN.clang;
 }
 

@@ -79,7 +79,9 @@ const train = new DataLoader(new TensorDataset(data.train.x, data.train.y), {
   // Fashion-MNIST's items are centred and left-right symmetric enough for flips.
   transform: compose(randomCrop(28, { padding: 2 }), horizontalFlip(0.5)),
 });
-const test = new DataLoader(new TensorDataset(data.test.x, data.test.y), { batchSize: 1000 });
+// Evaluation batches of 128: larger ones make activations above glibc's mmap threshold, paged in
+// afresh on every batch (see examples/_lib/training.ts).
+const test = new DataLoader(new TensorDataset(data.test.x, data.test.y), { batchSize: 128 });
 const epochs = numberFlag("epochs", report.quick ? 4 : epochsForBudget(train.length));
 const optimizer = new SGD(model.parameters(), {
   lr: maxLr,

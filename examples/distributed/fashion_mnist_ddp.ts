@@ -79,7 +79,7 @@ const history = await fit(model, {
   train: new DataLoader(train, { batchSize: batchSize / world.size, sampler }),
   // The test set on rank 0 only: the other ranks go on to the next epoch and wait for it there.
   validation: main
-    ? new DataLoader(new TensorDataset(data.test.x, data.test.y), { batchSize: 1000 })
+    ? new DataLoader(new TensorDataset(data.test.x, data.test.y), { batchSize: 128 })
     : undefined,
   loss: crossEntropy,
   optimizer,
