@@ -46,7 +46,7 @@ export function registerRnnCellCases(nb: Backend, label: string, ignore: boolean
         const [B, H] = shape(r), scale = r.pick([1, 3, 40]);
         const ctx = `case ${k}: ${dtype} B ${B} H ${H} scale ${scale}`;
         const xg = buffer(r, dtype, B, 4 * H, scale), hg = buffer(r, dtype, B, 4 * H, scale);
-        const cPrev = buffer(r, dtype, B, H);
+        const cPrev = buffer(r, dtype, B, H, scale);
         const outs =
           () => [buffer(r, dtype, B, H), buffer(r, dtype, B, H), buffer(r, dtype, B, 4 * H)];
         const [h, c, act] = outs(), [h2, c2, act2] = [h, c, act].map(copyOf);

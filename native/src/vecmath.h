@@ -20,6 +20,8 @@ NNC_SIMD extern double tanh(double);
 NNC_SIMD extern double erf(double);
 NNC_SIMD extern double pow(double, double);
 NNC_SIMD extern double atan2(double, double);
+NNC_SIMD extern float expf(float);
+NNC_SIMD extern float tanhf(float);
 #endif
 
 #endif
