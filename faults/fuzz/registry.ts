@@ -143,7 +143,7 @@ export const AUTO: Record<string, string> = {
     logsumexp maxPool maxPool1d maxPool2d maxPool3d oneHot ones
     onesLike outer pad promoteTypes rand randint randn randperm sameShape scatterAdd
     scatterAddInPlace sizeOf sort split stack std topk variance where windowOutputShape zeros
-    zerosLike getBackend getPrintOptions defaultRng allocTyped assign
+    zerosLike getBackend getPrintOptions defaultRng allocTyped allocForOverwrite assign
     CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm fusedAttention fusedAttentionBackward fusedLayerNorm fusedLayerNormBackward gelu geluGrad displayData
     convolution convolutionInputGrad convolutionWeightGrad activationGrad batchNormalize batchNormalizeBackward`,
   autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d
