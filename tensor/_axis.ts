@@ -3,6 +3,7 @@
 import { checkNDArray } from "./check.ts";
 import { allocForOverwrite, allocTyped, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
+import { sizeOf } from "./shape.ts";
 
 /** Throws a TypeError unless `value` is an int32 NDArray. */
 export function checkIndexArray(
@@ -18,9 +19,7 @@ export function checkIndexArray(
 
 /** A fresh zero-filled contiguous array. */
 export function allocArray(dtype: DType, shape: readonly number[]): NDArray {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return new NDArray(new Storage(allocTyped(dtype, n)), shape);
+  return new NDArray(new Storage(allocTyped(dtype, sizeOf(shape))), shape);
 }
 
 /**
@@ -28,9 +27,7 @@ export function allocArray(dtype: DType, shape: readonly number[]): NDArray {
  * buffer recycled from the storage pool keeps its old contents until the kernel overwrites them.
  */
 export function allocOutput(dtype: DType, shape: readonly number[]): NDArray {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return new NDArray(new Storage(allocForOverwrite(dtype, n)), shape);
+  return new NDArray(new Storage(allocForOverwrite(dtype, sizeOf(shape))), shape);
 }
 
 /**

@@ -6,8 +6,9 @@
  * @module
  */
 import type { ActivationGradOp } from "./backend.ts";
-import { allocForOverwrite, isFloat, promoteTypes } from "./dtype.ts";
-import { NDArray, Storage } from "./ndarray.ts";
+import { isFloat, promoteTypes } from "./dtype.ts";
+import { allocOutput } from "./_axis.ts";
+import { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape, sameShape } from "./shape.ts";
 import { checkNumber, describe } from "./check.ts";
@@ -58,7 +59,7 @@ export function activationGrad(
   const dtype = promoteTypes(g.dtype, y.dtype);
   const gc = contiguous(g.dtype === dtype ? g : astype(g, dtype));
   const yc = contiguous(y.dtype === dtype ? y : astype(y, dtype));
-  const out = new NDArray(new Storage(allocForOverwrite(dtype, y.size)), y.shape);
+  const out = allocOutput(dtype, y.shape);
   if (out.size > 0) getBackend().activationGrad(op, out, gc, yc, negativeSlope);
   return out;
 }

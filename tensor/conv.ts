@@ -8,10 +8,11 @@
  * @module
  */
 import type { WindowGeometry } from "./backend.ts";
-import { allocForOverwrite, isFloat } from "./dtype.ts";
-import { NDArray, Storage } from "./ndarray.ts";
+import { isFloat } from "./dtype.ts";
+import { allocOutput } from "./_axis.ts";
+import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { fmtShape, sizeOf } from "./shape.ts";
+import { fmtShape } from "./shape.ts";
 import { checkNDArray, checkOptions, describe } from "./check.ts";
 import { contiguous } from "./copy.ts";
 import { outputSizes, type SpatialOption, spatialOption } from "./_window.ts";
@@ -124,11 +125,6 @@ function checkSameDType(a: NDArray, b: NDArray, op: string, names: string): void
   }
 }
 
-/** An output the backend's kernel overwrites whole (conv, convInputGrad, convWeightGrad). */
-function empty(like: NDArray, shape: number[]): NDArray {
-  return new NDArray(new Storage(allocForOverwrite(like.dtype, sizeOf(shape))), shape);
-}
-
 /**
  * Convolution of `x` `[N, Cin, ...spatial]` with `weight` `[Cout, Cin/groups, ...kernel]` plus
  * `bias` `[Cout]`: `[N, Cout, ...outSpatial]`, PyTorch's `conv1d/2d/3d` (a cross-correlation).
@@ -164,7 +160,7 @@ export function convolution(
       );
     }
   }
-  const out = empty(x, shape);
+  const out = allocOutput(x.dtype, shape);
   if (out.size > 0) getBackend().conv(out, x, contiguous(weight), bias, r.g, r.groups);
   return out;
 }
@@ -203,7 +199,7 @@ export function convolutionInputGrad(
       }`,
     );
   }
-  const dx = empty(dy, shape);
+  const dx = allocOutput(dy.dtype, shape);
   if (dx.size > 0) {
     getBackend().convInputGrad(dx, contiguous(dy), contiguous(weight), r.g, r.groups);
   }
@@ -244,7 +240,7 @@ export function convolutionWeightGrad(
       }`,
     );
   }
-  const dw = empty(dy, shape);
+  const dw = allocOutput(dy.dtype, shape);
   if (dw.size > 0) getBackend().convWeightGrad(dw, contiguous(dy), x, r.g, r.groups);
   return dw;
 }

@@ -6,8 +6,9 @@
  * @module
  */
 import type { WindowGeometry } from "./backend.ts";
-import { allocForOverwrite, isFloat } from "./dtype.ts";
-import { NDArray, Storage } from "./ndarray.ts";
+import { isFloat } from "./dtype.ts";
+import { allocOutput } from "./_axis.ts";
+import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape, sizeOf } from "./shape.ts";
 import { checkBool, checkNDArray, checkOptions, describe } from "./check.ts";
@@ -154,7 +155,7 @@ export function im2col(x: NDArray, options: WindowOptions): NDArray {
   const g = resolveGeometry(options, d, op);
   const L = sizeOf(outputSizes(x.shape.slice(2), g, false, op));
   const shape = [x.shape[0], x.shape[1] * sizeOf(g.kernel), L];
-  const out = new NDArray(new Storage(allocForOverwrite(x.dtype, sizeOf(shape))), shape);
+  const out = allocOutput(x.dtype, shape);
   getBackend().im2col(out, x, g);
   return out;
 }
@@ -204,7 +205,7 @@ export function col2im(
     );
   }
   const shape = [cols.shape[0], cols.shape[1] / K, ...spatial];
-  const out = new NDArray(new Storage(allocForOverwrite(cols.dtype, sizeOf(shape))), shape);
+  const out = allocOutput(cols.dtype, shape);
   getBackend().col2im(out, cols, g);
   return out;
 }
@@ -337,9 +338,8 @@ function maxPoolN(
   op: string,
 ): MaxPoolResult {
   const { g, shape } = poolSetup(x, options, rank, op, true);
-  const n = sizeOf(shape);
-  const values = new NDArray(new Storage(allocForOverwrite(x.dtype, n)), shape);
-  const indices = new NDArray(new Storage(allocForOverwrite("int32", n)), shape);
+  const values = allocOutput(x.dtype, shape);
+  const indices = allocOutput("int32", shape);
   getBackend().pool("max", values, indices, x, g, false);
   return { values, indices };
 }
@@ -350,7 +350,7 @@ function avgPoolN(x: NDArray, options: AvgPoolOptions, rank: number | null, op: 
     throw new TypeError(`${op}: expected a float32 or float64 input, got ${x.dtype}`);
   }
   const include = checkBool(options.countIncludePad ?? true, op, "countIncludePad");
-  const out = new NDArray(new Storage(allocForOverwrite(x.dtype, sizeOf(shape))), shape);
+  const out = allocOutput(x.dtype, shape);
   getBackend().pool("avg", out, null, x, g, include);
   return out;
 }
