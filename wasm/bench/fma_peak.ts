@@ -8,29 +8,21 @@
  *
  * @module
  */
-import { compilerCommand } from "../build.ts";
+import { compilerCommand, RELAXED_FLAGS } from "../build.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "nnc-fma-peak-" });
 const out = `${dir}/fma_peak.wasm`;
 const source = new URL("./fma_peak.c", import.meta.url).pathname;
-const args = [
-  "--target=wasm32",
-  "-nostdlib",
-  "-O3",
-  "-msimd128",
-  "-mrelaxed-simd",
-  "-ffp-contract=off",
-  "-Wl,--no-entry",
-  "-o",
-  out,
-  source,
-];
+// The relaxed-SIMD kernel module's flags: the same toolchain and settings as the GEMM it bounds.
+const args = [...RELAXED_FLAGS, "-o", out, source];
 const r = await new Deno.Command(compilerCommand(), { args }).output();
 if (!r.success) {
   console.error(new TextDecoder().decode(r.stderr));
   Deno.exit(1);
 }
-const { instance } = await WebAssembly.instantiate(await Deno.readFile(out));
+// RELAXED_FLAGS link with an imported memory, which these kernels never touch.
+const memory = new WebAssembly.Memory({ initial: 256 }); // 16 MiB: above any initial size the linker declares
+const { instance } = await WebAssembly.instantiate(await Deno.readFile(out), { env: { memory } });
 await Deno.remove(dir, { recursive: true });
 const kernels = instance.exports as Record<string, (n: number) => number>;
 const n = 4_000_000;
