@@ -323,6 +323,37 @@ static void pool_row_simple(const pool_job *j, const float *xc, float *ob, int32
   const int64_t h0 = oh * ah->s;
   int64_t ow = 0;
 #if defined(__AVX512F__)
+  /* The 2-wide, stride-2 window (the CNN's 2×2 pool): sixteen outputs from two contiguous loads of
+   * sixteen inputs per window row, split into even and odd columns by two permutes — the gathers
+   * below cost about three times as much per output row. Same taps in the same order. */
+  if (xsW == 1 && sw == 2 && kw == 2 && h0 * W + aw->n < ((int64_t)1 << 30)) {
+    const __m512i lane = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i odd = _mm512_add_epi32(lane, _mm512_set1_epi32(1));
+    for (; ow < aw->o; ow += 16) {
+      const int64_t left = aw->o - ow;
+      const __mmask16 live = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+      /* Inputs w0 … w0 + 2·left − 1, all inside the row (pool_simple_2d checked the extent). */
+      const int64_t inputs = 2 * (left >= 16 ? 16 : left);
+      const __mmask16 m0 = inputs >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << inputs) - 1);
+      const __mmask16 m1 = inputs > 16 ? (__mmask16)((1u << (inputs - 16)) - 1) : 0;
+      const int64_t w0 = ow * 2;
+      __m512 best = _mm512_set1_ps(-INFINITY);
+      __m512i at = _mm512_add_epi32(lane, _mm512_set1_epi32((int)(h0 * W + w0)));
+      for (int64_t a = 0; a < kh; a++) {
+        const float *row = xc + (h0 + a) * xsH + w0;
+        const __m512 lo = _mm512_maskz_loadu_ps(m0, row), hi = _mm512_maskz_loadu_ps(m1, row + 16);
+        const __m512i base = _mm512_set1_epi32((int)((h0 + a) * W + w0));
+        for (int b = 0; b < 2; b++) {
+          const __m512 v = _mm512_permutex2var_ps(lo, b ? odd : lane, hi);
+          const __mmask16 take = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+          best = _mm512_mask_blend_ps(take, best, v);
+          at = _mm512_mask_blend_epi32(take, at, _mm512_add_epi32(b ? odd : lane, base));
+        }
+      }
+      _mm512_mask_storeu_ps(ob + o + ow, live, best);
+      if (ib) _mm512_mask_storeu_epi32(ib + o + ow, live, at);
+    }
+  }
   /* Sixteen outputs at a time, each tap a gather of sixteen inputs sw apart. */
   if (xsW == 1 && (aw->o - 1) * sw + kw < ((int64_t)1 << 26) && h0 * W + aw->n < ((int64_t)1 << 30)) {
     const __m512i lane = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
