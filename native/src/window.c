@@ -311,6 +311,19 @@ static int pool_simple_2d(const pool_job *j) {
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
+
+/* A mask of the first n lanes (n ≥ 0; from 16 on, all of them). */
+static inline __mmask16 first_lanes(int64_t n) {
+  return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
+}
+
+/* One tap of a max window, sixteen outputs: take v where it beats the best so far or is NaN (the
+ * general row's comparison: first maximum kept, NaN propagated), with its input indices. */
+static inline void max_tap16(__m512 *best, __m512i *at, __m512 v, __m512i index) {
+  const __mmask16 take = _mm512_cmp_ps_mask(v, *best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+  *best = _mm512_mask_blend_ps(take, *best, v);
+  *at = _mm512_mask_blend_epi32(take, *at, index);
+}
 #endif
 
 /* One output row. The comparisons are the general row's (`v > best || v is NaN`, first maximum
@@ -331,11 +344,10 @@ static void pool_row_simple(const pool_job *j, const float *xc, float *ob, int32
     const __m512i odd = _mm512_add_epi32(lane, _mm512_set1_epi32(1));
     for (; ow < aw->o; ow += 16) {
       const int64_t left = aw->o - ow;
-      const __mmask16 live = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+      const __mmask16 live = first_lanes(left);
       /* Inputs w0 … w0 + 2·left − 1, all inside the row (pool_simple_2d checked the extent). */
       const int64_t inputs = 2 * (left >= 16 ? 16 : left);
-      const __mmask16 m0 = inputs >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << inputs) - 1);
-      const __mmask16 m1 = inputs > 16 ? (__mmask16)((1u << (inputs - 16)) - 1) : 0;
+      const __mmask16 m0 = first_lanes(inputs), m1 = first_lanes(inputs > 16 ? inputs - 16 : 0);
       const int64_t w0 = ow * 2;
       __m512 best = _mm512_set1_ps(-INFINITY);
       __m512i at = _mm512_add_epi32(lane, _mm512_set1_epi32((int)(h0 * W + w0)));
@@ -343,12 +355,8 @@ static void pool_row_simple(const pool_job *j, const float *xc, float *ob, int32
         const float *row = xc + (h0 + a) * xsH + w0;
         const __m512 lo = _mm512_maskz_loadu_ps(m0, row), hi = _mm512_maskz_loadu_ps(m1, row + 16);
         const __m512i base = _mm512_set1_epi32((int)((h0 + a) * W + w0));
-        for (int b = 0; b < 2; b++) {
-          const __m512 v = _mm512_permutex2var_ps(lo, b ? odd : lane, hi);
-          const __mmask16 take = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-          best = _mm512_mask_blend_ps(take, best, v);
-          at = _mm512_mask_blend_epi32(take, at, _mm512_add_epi32(b ? odd : lane, base));
-        }
+        max_tap16(&best, &at, _mm512_permutex2var_ps(lo, lane, hi), _mm512_add_epi32(lane, base));
+        max_tap16(&best, &at, _mm512_permutex2var_ps(lo, odd, hi), _mm512_add_epi32(odd, base));
       }
       _mm512_mask_storeu_ps(ob + o + ow, live, best);
       if (ib) _mm512_mask_storeu_epi32(ib + o + ow, live, at);
@@ -360,17 +368,15 @@ static void pool_row_simple(const pool_job *j, const float *xc, float *ob, int32
                                             _mm512_set1_epi32((int)sw));
     for (; ow < aw->o; ow += 16) {
       const int64_t left = aw->o - ow;
-      const __mmask16 live = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+      const __mmask16 live = first_lanes(left);
       const int64_t w0 = ow * sw;
       __m512 best = _mm512_set1_ps(-INFINITY);
       __m512i at = _mm512_add_epi32(lane, _mm512_set1_epi32((int)(h0 * W + w0)));
       for (int64_t a = 0; a < kh; a++) {
         const float *row = xc + (h0 + a) * xsH + w0;
         for (int64_t b = 0; b < kw; b++) {
-          const __m512 v = _mm512_mask_i32gather_ps(best, live, lane, row + b, 4);
-          const __mmask16 take = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
-          best = _mm512_mask_blend_ps(take, best, v);
-          at = _mm512_mask_blend_epi32(take, at, _mm512_add_epi32(lane, _mm512_set1_epi32((int)((h0 + a) * W + w0 + b))));
+          max_tap16(&best, &at, _mm512_mask_i32gather_ps(best, live, lane, row + b, 4),
+                    _mm512_add_epi32(lane, _mm512_set1_epi32((int)((h0 + a) * W + w0 + b))));
         }
       }
       _mm512_mask_storeu_ps(ob + o + ow, live, best);
