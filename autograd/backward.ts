@@ -335,6 +335,9 @@ function run(
         }
         if (pending !== null) settle(inputs, pending);
         if (!retainGraph) {
+          // Saved state goes back to the pool only when nothing recorded during this pass can
+          // hold it (no createGraph, not nested in another pass: the recycler's conditions).
+          if (recycler !== null && node.params !== null) node.op.release?.(node.params);
           node.inputs = null;
           node.params = null;
         }

@@ -59,6 +59,13 @@ export interface Primitive<P = void> {
     output: Tensor,
     params: P,
   ): Tensor | null;
+  /**
+   * Optional: called once when a backward pass frees this node (no `retainGraph`, no
+   * `createGraph`), with the params it held. A primitive whose params own large buffers that
+   * nothing else references (saved forward state) hands them to the storage pool here, so that the
+   * next step reuses their memory instead of asking the system for fresh pages.
+   */
+  release?(params: P): void;
 }
 
 /**

@@ -14,7 +14,15 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import { allocTyped, type DType, getBackend, NDArray, Storage } from "@nnc/tensor";
+import {
+  allocForOverwrite,
+  allocTyped,
+  type DType,
+  getBackend,
+  NDArray,
+  releaseStorage,
+  Storage,
+} from "@nnc/tensor";
 import { applyPrimitive, type Primitive } from "./primitive.ts";
 import { Tensor } from "./tensor.ts";
 import { state } from "./_state.ts";
@@ -238,6 +246,13 @@ function alloc(dtype: DType, shape: readonly number[]): NDArray {
   return new NDArray(new Storage(allocTyped(dtype, n)), shape);
 }
 
+/** Like {@link alloc}, for an array whose every element is written before it is read. */
+function allocWritten(dtype: DType, shape: readonly number[]): NDArray {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return new NDArray(new Storage(allocForOverwrite(dtype, n)), shape);
+}
+
 /** Block `k` of a contiguous `[N, B, W]` array, as a `[B, W]` view. */
 function block(a: NDArray, k: number): NDArray {
   const B = a.shape[1], W = a.shape[2];
@@ -289,33 +304,40 @@ function forwardArrays(inputs: readonly NDArray[], p: Params): NDArray {
   const [T, B, G] = xg.shape;
   const H = whh.shape[1], dtype = xg.dtype;
   const whhT = whh.transpose();
-  const hs = alloc(dtype, [T + 1, B, H]);
+  // Every step writes its block of hs, cs and act: no zero-fill needed.
+  const hs = allocWritten(dtype, [T + 1, B, H]);
   nd.assign(block(hs, 0), inputs[2]);
   const lstm = p.mode === "lstm", gru = p.mode === "gru";
-  const cs = lstm ? alloc(dtype, [T + 1, B, H]) : null;
+  const cs = lstm ? allocWritten(dtype, [T + 1, B, H]) : null;
   if (cs !== null) nd.assign(block(cs, 0), inputs[3]);
-  const act = lstm || gru ? alloc(dtype, [T, B, 4 * H]) : null;
+  const act = lstm || gru ? allocWritten(dtype, [T, B, 4 * H]) : null;
   const bhh = gru && p.hasBias ? inputs[3].contiguous() : null;
-  const hg = alloc(dtype, [B, G]);
-  for (let k = 0; k < T; k++) {
-    const t = timeOf(p, T, k);
-    const hPrev = block(hs, k), hNew = block(hs, k + 1), x = block(xg, t);
-    be.matmul(hg, hPrev, whhT);
-    if (lstm) {
-      be.lstmCell(hNew, block(cs!, k + 1), block(act!, k), x, hg, block(cs!, k));
-    } else if (gru) {
-      be.gruCell(hNew, block(act!, k), x, hg, bhh, hPrev);
-    } else {
-      be.binary("add", hNew, x, hg);
-      be.unary(p.mode === "rnnTanh" ? "tanh" : "relu", hNew, hNew);
-    }
-    const idle = idleRows(p.lengths, t);
-    if (idle.length > 0) {
-      copyRows(hNew, hPrev, idle);
-      if (lstm) copyRows(block(cs!, k + 1), block(cs!, k), idle);
+  // The backend may run the whole LSTM sequence in one call (libnnc: W_hh packed once, no FFI
+  // call per step); padded sequences and everything else take the step loop.
+  const fused = lstm && p.lengths === null &&
+    be.lstmSequence?.(hs, cs!, act!, xg, whh.contiguous(), p.reverse) === true;
+  if (!fused) {
+    const hg = alloc(dtype, [B, G]);
+    for (let k = 0; k < T; k++) {
+      const t = timeOf(p, T, k);
+      const hPrev = block(hs, k), hNew = block(hs, k + 1), x = block(xg, t);
+      be.matmul(hg, hPrev, whhT);
+      if (lstm) {
+        be.lstmCell(hNew, block(cs!, k + 1), block(act!, k), x, hg, block(cs!, k));
+      } else if (gru) {
+        be.gruCell(hNew, block(act!, k), x, hg, bhh, hPrev);
+      } else {
+        be.binary("add", hNew, x, hg);
+        be.unary(p.mode === "rnnTanh" ? "tanh" : "relu", hNew, hNew);
+      }
+      const idle = idleRows(p.lengths, t);
+      if (idle.length > 0) {
+        copyRows(hNew, hPrev, idle);
+        if (lstm) copyRows(block(cs!, k + 1), block(cs!, k), idle);
+      }
     }
   }
-  const out = alloc(dtype, [T + (lstm ? 2 : 1), B, H]);
+  const out = allocWritten(dtype, [T + (lstm ? 2 : 1), B, H]);
   const BH = B * H;
   for (let k = 0; k < T; k++) {
     const t = timeOf(p, T, k);
@@ -341,7 +363,7 @@ function backwardArrays(g: NDArray, inputs: readonly Tensor[], p: Params): (Tens
   const hs = p.hs!, cs = p.cs, act = p.act;
   const dy = g.contiguous();
   // Gradients of the hidden projections (and, for GRU, separately of the input ones), in step order.
-  const dGh = alloc(dtype, [T, B, G]);
+  const dGh = allocWritten(dtype, [T, B, G]); // every step writes its block
   const dX = gru ? alloc(dtype, [T, B, G]) : dGh;
   let dh = alloc(dtype, [B, H]);
   nd.assign(dh, block(dy, T));
@@ -351,7 +373,9 @@ function backwardArrays(g: NDArray, inputs: readonly Tensor[], p: Params): (Tens
   let next = alloc(dtype, [B, H]);
   const dhTot = alloc(dtype, [B, H]);
   const direct = gru ? alloc(dtype, [B, H]) : null;
-  for (let k = T - 1; k >= 0; k--) {
+  const fused = lstm && p.lengths === null &&
+    be.lstmSequenceBackward?.(dGh, dh, dc!, dy, act!, cs!, whh.contiguous(), p.reverse) === true;
+  for (let k = T - 1; k >= 0 && !fused; k--) {
     const t = timeOf(p, T, k);
     const idle = idleRows(p.lengths, t);
     be.binary("add", dhTot, dh, block(dy, t));
@@ -631,6 +655,11 @@ const RECURRENCE: Primitive<Params> = {
       ? composedVjp(g, inputs, p)
       : backwardArrays(g.data, inputs, p),
   jvp: (tangents, inputs, _out, p) => composedJvp(tangents, inputs, p),
+  // The saved trajectory is referenced by these params alone (the output is a copy).
+  release: (p) => {
+    for (const a of [p.hs, p.cs, p.act]) if (a !== null) releaseStorage(a.data);
+    p.hs = p.cs = p.act = null;
+  },
 };
 
 /**

@@ -146,6 +146,25 @@ export const SYMBOLS = {
     ],
     result: "i32",
   },
+  nnc_lstm_sequence: {
+    parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  nnc_lstm_sequence_backward: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
   nnc_gru_cell: {
     parameters: [
       "buffer",

@@ -107,6 +107,21 @@ export function createNativeBackend(
     bufs.forEach((b, k) => (coeff[2 + k] = b === null ? 0 : b.byteLength));
   }
 
+  /** `[T, B, H, reverse, byte lengths...]`, the coefficients of libnnc's `nnc_lstm_sequence*`. */
+  function sequenceCoefficients(
+    T: number,
+    B: number,
+    H: number,
+    reverse: boolean,
+    bufs: readonly (Float32Array | Float64Array | Int32Array)[],
+  ): void {
+    coeff[0] = T;
+    coeff[1] = B;
+    coeff[2] = H;
+    coeff[3] = reverse ? 1 : 0;
+    bufs.forEach((b, k) => (coeff[4 + k] = b.byteLength));
+  }
+
   return {
     name: "native",
 
@@ -614,6 +629,44 @@ export function createNativeBackend(
       if (failed(rc, "lstmCellBackward")) {
         ref.lstmCellBackward(dGates, dcPrev, act, c, cPrev, dh, dc);
       }
+    },
+
+    lstmSequence(hs, cs, act, xg, whh, reverse) {
+      if (hs.dtype !== "float32") return false;
+      const [T1, B, H] = hs.shape;
+      const bufs = [hs, cs, act, xg, whh].map(flat);
+      sequenceCoefficients(T1 - 1, B, H, reverse, bufs);
+      const rc = sym.nnc_lstm_sequence(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES.float32,
+        bufs[0],
+        bufs[1],
+        bufs[2],
+        bufs[3],
+        bufs[4],
+      );
+      return !failed(rc, "lstmSequence");
+    },
+
+    lstmSequenceBackward(dgh, dh0, dc0, dy, act, cs, whh, reverse) {
+      if (dgh.dtype !== "float32") return false;
+      const [T, B, G] = dgh.shape;
+      const bufs = [dgh, dh0, dc0, dy, act, cs, whh].map(flat);
+      sequenceCoefficients(T, B, G / 4, reverse, bufs);
+      const rc = sym.nnc_lstm_sequence_backward(
+        coeff,
+        coeff.byteLength,
+        DTYPE_CODES.float32,
+        bufs[0],
+        bufs[1],
+        bufs[2],
+        bufs[3],
+        bufs[4],
+        bufs[5],
+        bufs[6],
+      );
+      return !failed(rc, "lstmSequenceBackward");
     },
 
     gruCell(h, act, xg, hg, bhh, hPrev) {

@@ -1,6 +1,7 @@
 // The recurrent-cell cases of backendConformanceTests (conformance.ts): the fused LSTM/GRU cell
 // kernels against the JS oracle on random batch sizes, hidden sizes, dtypes, offsets and values
-// (including saturated gates).
+// (including saturated gates), and a backend's whole-sequence LSTM (lstmSequence, when it has one)
+// against the per-step loop of the JS oracle's matmul and lstmCell.
 import * as assert from "./_conformance_assert.ts";
 import { type Backend, type DType, NDArray, referenceBackend, Storage } from "./mod.ts";
 import { diff, fillRandom, Rand, type Tol } from "./backend_fuzz.ts";
@@ -95,6 +96,127 @@ export function registerRnnCellCases(nb: Backend, label: string, ignore: boolean
         check("gruCellBackward dhg", dhg, dhg2, dtype, ctx);
         check("gruCellBackward dhPrev", dp, dp2, dtype, ctx);
       }
+    },
+  );
+
+  /** A contiguous random `[T, B, W]` array (`scale` as {@link buffer}). */
+  function blocks(r: Rand, T: number, B: number, W: number, scale = 1): NDArray {
+    const data = new Float32Array(T * B * W);
+    fillRandom(r, data, { scale });
+    return new NDArray(new Storage(data), [T, B, W], [B * W, W, 1], 0);
+  }
+
+  const step = (a: NDArray, k: number): NDArray => {
+    const [, B, W] = a.shape;
+    return new NDArray(a.storage, [B, W], [W, 1], a.offset + k * B * W);
+  };
+
+  /** The per-step forward of autograd's recurrence on the JS oracle (no padding). */
+  function sequenceSteps(
+    hs: NDArray,
+    cs: NDArray,
+    act: NDArray,
+    xg: NDArray,
+    whh: NDArray,
+    reverse: boolean,
+  ): void {
+    const [T, B, G] = xg.shape;
+    const hg = new NDArray(new Storage(new Float32Array(B * G)), [B, G]);
+    for (let k = 0; k < T; k++) {
+      const t = reverse ? T - 1 - k : k;
+      ref.matmul(hg, step(hs, k), whh.transpose());
+      ref.lstmCell(step(hs, k + 1), step(cs, k + 1), step(act, k), step(xg, t), hg, step(cs, k));
+    }
+  }
+
+  /** The per-step backward of autograd's recurrence on the JS oracle; returns [dh0, dc0]. */
+  function sequenceStepsBackward(
+    dgh: NDArray,
+    dy: NDArray,
+    act: NDArray,
+    cs: NDArray,
+    whh: NDArray,
+    reverse: boolean,
+  ): [NDArray, NDArray] {
+    const [T, B, G] = dgh.shape, H = G / 4;
+    const arr = () => new NDArray(new Storage(new Float32Array(B * H)), [B, H]);
+    const own = (k: number) => {
+      const x = arr();
+      x.data.set(dy.data.subarray(k * B * H, (k + 1) * B * H));
+      return x;
+    };
+    let dh = own(T), dc = own(T + 1), dcPrev = arr(), next = arr();
+    const tot = arr();
+    for (let k = T - 1; k >= 0; k--) {
+      const t = reverse ? T - 1 - k : k;
+      ref.binary("add", tot, dh, step(dy, t));
+      ref.lstmCellBackward(
+        step(dgh, k),
+        dcPrev,
+        step(act, k),
+        step(cs, k + 1),
+        step(cs, k),
+        tot,
+        dc,
+      );
+      [dc, dcPrev] = [dcPrev, dc];
+      ref.matmul(next, step(dgh, k), whh);
+      [dh, next] = [next, dh];
+    }
+    return [dh, dc];
+  }
+
+  // Registered only for backends that have the optional whole-sequence kernels.
+  if (nb.lstmSequence === undefined || nb.lstmSequenceBackward === undefined) return;
+  Deno.test(
+    {
+      name:
+        `${label} matches JS: lstmSequence and lstmSequenceBackward against the step loop (60 cases)`,
+      ignore,
+    },
+    () => {
+      const r = new Rand(43);
+      // Sums of up to 4H products in another order than the oracle's, carried through T steps.
+      const seqTol: Tol = { rtol: 1e-4, atol: 2e-5 };
+      const close = (what: string, got: NDArray, want: NDArray, ctx: string) => {
+        const d = diff(got.data, want.data, seqTol);
+        if (d !== null) assert.fail(`${what}: ${d} (${ctx})`);
+      };
+      for (let k = 0; k < 60; k++) {
+        // Large cases: several row panels and partial column panels; H > 256 splits the k loop.
+        const big = r.chance(0.25);
+        const T = r.int(1, big ? 6 : 12), B = big ? r.int(13, 40) : r.int(1, 9);
+        const H = big ? r.int(200, 300) : r.int(1, 40), G = 4 * H, reverse = r.chance(0.5);
+        const ctx = `case ${k}: T ${T} B ${B} H ${H} reverse ${reverse}`;
+        const xg = blocks(r, T, B, G, r.pick([1, 3])), whh = blocks(r, 1, G, H, 1 / Math.sqrt(H));
+        const w = step(whh, 0);
+        const hs = blocks(r, T + 1, B, H), cs = blocks(r, T + 1, B, H), act = blocks(r, T, B, G);
+        const [hs2, cs2, act2] = [hs, cs, act].map(copyOf);
+        assert.equal(nb.lstmSequence!(hs, cs, act, xg, w, reverse), true, ctx);
+        sequenceSteps(hs2, cs2, act2, xg, w, reverse);
+        close("lstmSequence hs", hs, hs2, ctx);
+        close("lstmSequence cs", cs, cs2, ctx);
+        close("lstmSequence act", act, act2, ctx);
+        const dy = blocks(r, T + 2, B, H), dgh = blocks(r, T, B, G);
+        const dh0 = blocks(r, 1, B, H), dc0 = blocks(r, 1, B, H), dgh2 = copyOf(dgh);
+        assert.equal(
+          nb.lstmSequenceBackward!(dgh, step(dh0, 0), step(dc0, 0), dy, act2, cs2, w, reverse),
+          true,
+          ctx,
+        );
+        const [dh2, dc2] = sequenceStepsBackward(dgh2, dy, act2, cs2, w, reverse);
+        close("lstmSequenceBackward dgh", dgh, dgh2, ctx);
+        close("lstmSequenceBackward dh0", step(dh0, 0), dh2, ctx);
+        close("lstmSequenceBackward dc0", step(dc0, 0), dc2, ctx);
+      }
+      // float64 is left to the step loop: false, nothing written.
+      const h64 = new NDArray(new Storage(new Float64Array(2 * 3)), [2, 1, 3]);
+      const before = h64.data.slice();
+      const x64 = new NDArray(new Storage(new Float64Array(12)), [1, 1, 12]);
+      const w64 = new NDArray(new Storage(new Float64Array(36)), [12, 3]);
+      const a64 = new NDArray(new Storage(new Float64Array(12)), [1, 1, 12]);
+      assert.equal(nb.lstmSequence!(h64, copyOf(h64), a64, x64, w64, false), false);
+      assert.deepEqual(Array.from(h64.data), Array.from(before));
     },
   );
 }

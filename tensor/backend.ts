@@ -290,6 +290,41 @@ export interface Backend {
     dc: NDArray,
   ): void;
   /**
+   * Optional: a whole float32 LSTM recurrence of one layer and direction in one call, the loop of
+   * {@link Backend.matmul} and {@link Backend.lstmCell} that autograd's `recurrence` otherwise runs
+   * step by step. `hs`, `cs` `[T+1, B, H]` hold `h0`, `c0` in block 0; step `k` (time
+   * `t = reverse ? T−1−k : k`) writes block `k+1` of each and block `k` of `act` `[T, B, 4H]`
+   * from `xg[t] + hs[k]·whhᵀ` (`xg` `[T, B, 4H]`, `whh` `[4H, H]`). Every operand is contiguous.
+   * Returns false, having written nothing, when the backend leaves the sequence to the per-step
+   * path (dtypes or sizes it does not handle).
+   */
+  lstmSequence?(
+    hs: NDArray,
+    cs: NDArray,
+    act: NDArray,
+    xg: NDArray,
+    whh: NDArray,
+    reverse: boolean,
+  ): boolean;
+  /**
+   * Optional: the backward of {@link Backend.lstmSequence} through every step. From `dy`
+   * `[T+2, B, H]` (the gradient of the outputs in time order, then of the final `h` and `c`), the
+   * forward's `act` and `cs` and `whh`, writes the gradient of the gate pre-activations `dgh`
+   * `[T, B, 4H]` in step order (that of `xg` and of the hidden products alike) and those of `h0`
+   * and `c0` (`dh0`, `dc0`, `[B, H]`). Every operand is contiguous. Returns false, having written
+   * nothing, when the backend leaves it to the per-step path.
+   */
+  lstmSequenceBackward?(
+    dgh: NDArray,
+    dh0: NDArray,
+    dc0: NDArray,
+    dy: NDArray,
+    act: NDArray,
+    cs: NDArray,
+    whh: NDArray,
+    reverse: boolean,
+  ): boolean;
+  /**
    * Pointwise part of a GRU step for a batch (PyTorch's gate order r, z, n): `xg = x W_ihᵀ + b_ih`
    * and `hg = hPrev W_hhᵀ` (`[B, 3H]`), `bhh` (`[3H]`, or null for none); `r = σ(xg_r + hg_r + b_r)`,
    * `z = σ(xg_z + hg_z + b_z)`, `hn = hg_n + b_n`, `n = tanh(xg_n + r·hn)`, writes

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { allocTyped, promoteTypes } from "./dtype.ts";
+import { allocForOverwrite, promoteTypes } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { broadcastShapes, fmtShape } from "./shape.ts";
@@ -53,8 +53,9 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   }
   const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), "matmul");
   const dtype = promoteTypes(a.dtype, b.dtype);
+  // Every backend's matmul writes each element of out (K = 0 included): no zero-fill needed.
   const out = new NDArray(
-    new Storage(allocTyped(dtype, batch.reduce((p, d) => p * d, 1) * M * N)),
+    new Storage(allocForOverwrite(dtype, batch.reduce((p, d) => p * d, 1) * M * N)),
     [...batch, M, N],
   );
   getBackend().matmul(

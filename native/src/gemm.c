@@ -43,41 +43,47 @@
  * through a local buffer. */
 
 #if defined(__AVX512F__)
-static void ukr_s(int64_t kc, const float *restrict a, const float *restrict b, float *c,
-                    int64_t ldc, int acc, int mr, int nr) {
-  __m512 c0[S_MR], c1[S_MR];
-  for (int i = 0; i < S_MR; i++) c0[i] = _mm512_setzero_ps(), c1[i] = _mm512_setzero_ps();
-  for (int64_t k = 0; k < kc; k++) {
-    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
-#pragma GCC unroll 12
-    for (int i = 0; i < S_MR; i++) {
-      const __m512 ai = _mm512_set1_ps(a[i]);
-      c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
-      c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
-    }
-    a += S_MR;
-    b += S_NR;
+/* ROWS live rows of an S_MR-row packed panel: ukr_s computes all S_MR; ukr_s_short only the first
+ * S_SHORT, for a last panel of at most S_SHORT rows (M = 32 is panels of 12, 12 and 8: without it
+ * a third of the last panel's multiply-adds were on zero padding). */
+#define S_SHORT 8
+#define DEFINE_UKR_S512(NAME, ROWS)                                                               \
+  static void NAME(int64_t kc, const float *restrict a, const float *restrict b, float *c,        \
+                   int64_t ldc, int acc, int mr, int nr) {                                        \
+    __m512 c0[ROWS], c1[ROWS];                                                                    \
+    for (int i = 0; i < ROWS; i++) c0[i] = _mm512_setzero_ps(), c1[i] = _mm512_setzero_ps();     \
+    for (int64_t k = 0; k < kc; k++) {                                                            \
+      const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);                          \
+      _Pragma("GCC unroll 12") for (int i = 0; i < ROWS; i++) {                                   \
+        const __m512 ai = _mm512_set1_ps(a[i]);                                                   \
+        c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);                                                   \
+        c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);                                                   \
+      }                                                                                           \
+      a += S_MR;                                                                                  \
+      b += S_NR;                                                                                  \
+    }                                                                                             \
+    if (mr == ROWS && nr == S_NR) {                                                               \
+      for (int i = 0; i < ROWS; i++) {                                                            \
+        float *ci = c + i * ldc;                                                                  \
+        if (acc) {                                                                                \
+          c0[i] = _mm512_add_ps(c0[i], _mm512_loadu_ps(ci));                                      \
+          c1[i] = _mm512_add_ps(c1[i], _mm512_loadu_ps(ci + 16));                                 \
+        }                                                                                         \
+        _mm512_storeu_ps(ci, c0[i]);                                                              \
+        _mm512_storeu_ps(ci + 16, c1[i]);                                                         \
+      }                                                                                           \
+      return;                                                                                     \
+    }                                                                                             \
+    float t[ROWS * S_NR] __attribute__((aligned(64)));                                            \
+    for (int i = 0; i < ROWS; i++) {                                                              \
+      _mm512_store_ps(t + i * S_NR, c0[i]);                                                       \
+      _mm512_store_ps(t + i * S_NR + 16, c1[i]);                                                  \
+    }                                                                                             \
+    for (int i = 0; i < mr; i++)                                                                  \
+      for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * S_NR + j]; \
   }
-  if (mr == S_MR && nr == S_NR) {
-    for (int i = 0; i < S_MR; i++) {
-      float *ci = c + i * ldc;
-      if (acc) {
-        c0[i] = _mm512_add_ps(c0[i], _mm512_loadu_ps(ci));
-        c1[i] = _mm512_add_ps(c1[i], _mm512_loadu_ps(ci + 16));
-      }
-      _mm512_storeu_ps(ci, c0[i]);
-      _mm512_storeu_ps(ci + 16, c1[i]);
-    }
-    return;
-  }
-  float t[S_MR * S_NR] __attribute__((aligned(64)));
-  for (int i = 0; i < S_MR; i++) {
-    _mm512_store_ps(t + i * S_NR, c0[i]);
-    _mm512_store_ps(t + i * S_NR + 16, c1[i]);
-  }
-  for (int i = 0; i < mr; i++)
-    for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * S_NR + j];
-}
+DEFINE_UKR_S512(ukr_s, S_MR)
+DEFINE_UKR_S512(ukr_s_short, S_SHORT)
 
 static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b, double *c,
                     int64_t ldc, int acc, int mr, int nr) {
@@ -181,6 +187,11 @@ static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b
 GENERIC_UKR(ukr_s, float, S_MR, S_NR)
 GENERIC_UKR(ukr_d, double, D_MR, D_NR)
 #pragma GCC pop_options
+#endif
+
+#ifndef S_SHORT
+#define S_SHORT S_MR
+#define ukr_s_short ukr_s
 #endif
 
 /* ---------------- packing ---------------- */
@@ -325,6 +336,68 @@ int nnc_builtin_dgemm(int64_t M, int64_t N, int64_t K, const double *A, int64_t 
                       int64_t csa, const double *B, int64_t rsb, int64_t csb, double *C,
                       int64_t ldc, int threads) {
   return nnc_builtin_dgemm_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, threads);
+}
+
+/* ---------------- GEMM with B packed once ----------------
+ * A recurrence multiplies by the same weight at every step. A BLAS call packs its B operand again
+ * each time (1 MiB for a 256-unit LSTM's W_hh: about a third of a 32-row step's time), and the CBLAS
+ * interface has no way to keep a packed operand. These pack B once, in the micro-kernel's panel
+ * layout, and run only the A packing and the micro-kernels per step. Layout: block pc (rows
+ * [pc, pc + kc) of B, kc <= S_KC) at pc · Npad, its NR-column panels side by side (kc · NR each). */
+
+size_t nnc_sgemm_packed_floats(int64_t K, int64_t N) {
+  return (size_t)K * (size_t)((N + S_NR - 1) / S_NR * S_NR);
+}
+
+void nnc_sgemm_pack_b(int64_t K, int64_t N, const float *B, int64_t rsb, int64_t csb,
+                      float *packed) {
+  const int64_t Npad = (N + S_NR - 1) / S_NR * S_NR;
+  for (int64_t pc = 0; pc < K; pc += S_KC) {
+    const int64_t kc = K - pc < S_KC ? K - pc : S_KC;
+    pack_b_s(kc, N, B + pc * rsb, rsb, csb, packed + pc * Npad);
+  }
+}
+
+typedef struct {
+  int64_t M, N, K, Mpad, Npad, ldc;
+  const float *pa, *pb;
+  float *C;
+} packed_job;
+
+/* Column panels [q0, q1) of C, every k block. */
+static void packed_task(void *ctx, int64_t q0, int64_t q1) {
+  const packed_job *j = ctx;
+  for (int64_t pc = 0; pc < j->K; pc += S_KC) {
+    const int64_t kc = j->K - pc < S_KC ? j->K - pc : S_KC;
+    const float *pa = j->pa + pc * j->Mpad, *pb = j->pb + pc * j->Npad;
+    for (int64_t q = q0; q < q1; q++) {
+      const int64_t jr = q * S_NR;
+      const int nr = (int)(j->N - jr < S_NR ? j->N - jr : S_NR);
+      for (int64_t ir = 0; ir < j->M; ir += S_MR) {
+        const int mr = (int)(j->M - ir < S_MR ? j->M - ir : S_MR);
+        (mr <= S_SHORT ? ukr_s_short : ukr_s)(kc, pa + ir * kc, pb + jr * kc,
+                                               j->C + ir * j->ldc + jr, j->ldc, pc > 0, mr, nr);
+      }
+    }
+  }
+}
+
+int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa, int64_t csa,
+                       const float *packed, float *C, int64_t ldc) {
+  if (M <= 0 || N <= 0 || K <= 0) return NNC_E_ARG;
+  const int64_t Mpad = (M + S_MR - 1) / S_MR * S_MR;
+  float *pa = scratch(&t_pack_a, &t_pack_a_bytes, (size_t)(Mpad * K) * sizeof(float));
+  if (!pa) return NNC_E_NOMEM;
+  for (int64_t pc = 0; pc < K; pc += S_KC) {
+    const int64_t kc = K - pc < S_KC ? K - pc : S_KC;
+    pack_a_s(M, kc, A + pc * csa, rsa, csa, pa + pc * Mpad);
+  }
+  packed_job j = {M, N, K, Mpad, (N + S_NR - 1) / S_NR * S_NR, ldc, pa, packed, C};
+  const int64_t panels = j.Npad / S_NR;
+  /* Below ~2 M multiply-adds a second thread costs more in wake-up than it saves. */
+  if (M * N * K < ((int64_t)1 << 21)) packed_task(&j, 0, panels);
+  else nnc_parallel_for(panels, 1, packed_task, &j);
+  return NNC_OK;
 }
 
 /* ---------------- BLAS dispatch ---------------- */

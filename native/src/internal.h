@@ -168,6 +168,15 @@ NNC_HIDDEN int nnc_builtin_dgemm(int64_t M, int64_t N, int64_t K, const double *
                                  int64_t csa, const double *B, int64_t rsb, int64_t csb,
                                  double *C, int64_t ldc, int threads);
 
+/* GEMM with B packed once and reused (gemm.c; a plain row-major copy in the WebAssembly build):
+ * nnc_sgemm_pack_b writes B [K, N] (strides rsb, csb) into nnc_sgemm_packed_floats(K, N) floats;
+ * nnc_sgemm_packed_b computes C[M, N] (row stride ldc) = A·B from them, on the pool. */
+NNC_HIDDEN size_t nnc_sgemm_packed_floats(int64_t K, int64_t N);
+NNC_HIDDEN void nnc_sgemm_pack_b(int64_t K, int64_t N, const float *B, int64_t rsb, int64_t csb,
+                                 float *packed);
+NNC_HIDDEN int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa,
+                                  int64_t csa, const float *packed, float *C, int64_t ldc);
+
 /* 64-byte aligned scratch memory, never seen by the caller. */
 NNC_HIDDEN void *nnc_alloc(size_t bytes);
 /* memory.c: before a kernel writes an output of `bytes` at `data` (huge pages for fresh memory). */

@@ -175,6 +175,19 @@ NNC_API int32_t nnc_lstm_cell_backward(const double *c, int32_t c_bytes, int32_t
                                        void *dgates, void *dcprev, const void *act,
                                        const void *cell, const void *cprev, const void *dh,
                                        const void *dc);
+/* A whole LSTM recurrence of one layer and direction, float32 (autograd/recurrent.ts's loop in one
+ * call; see tensor/backend.ts, lstmSequence). c = [T, B, H, reverse (0 or 1), then the byte length
+ * of each buffer]; G = 4H; step k runs time t = reverse ? T-1-k : k:
+ *   lstm_sequence:          hs [T+1,B,H], cs [T+1,B,H] (block 0 given: h0, c0), act [T,B,G]
+ *                           <- xg [T,B,G], whh [G,H]; hs[k+1], cs[k+1] = cell(xg[t] + hs[k]·whhᵀ)
+ *   lstm_sequence_backward: dgh [T,B,G] (step order), dh0 [B,H], dc0 [B,H] <- dy [T+2,B,H] (the
+ *                           gradient of the outputs in time order, then of h_T and c_T), act,
+ *                           cs [T+1,B,H], whh [G,H] */
+NNC_API int32_t nnc_lstm_sequence(const double *c, int32_t c_bytes, int32_t dtype, float *hs,
+                                  float *cs, float *act, const float *xg, const float *whh);
+NNC_API int32_t nnc_lstm_sequence_backward(const double *c, int32_t c_bytes, int32_t dtype,
+                                           float *dgh, float *dh0, float *dc0, const float *dy,
+                                           const float *act, const float *cs, const float *whh);
 NNC_API int32_t nnc_gru_cell(const double *c, int32_t c_bytes, int32_t dtype, void *h, void *act,
                              const void *xg, const void *hg, const void *bhh, const void *hprev);
 NNC_API int32_t nnc_gru_cell_backward(const double *c, int32_t c_bytes, int32_t dtype, void *dxg,

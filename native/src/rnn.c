@@ -310,3 +310,139 @@ int32_t nnc_gru_cell_backward(const double *c, int32_t c_bytes, int32_t dtype, v
   nnc_parallel_for(B, row_grain(H, 6), gru_bwd_rows, &ctx);
   return NNC_OK;
 }
+
+/* ---- a whole LSTM sequence (float32) ----
+ * The loop of autograd/recurrent.ts in one call: per step `hg = h_{k} · W_hhᵀ` and the cell; the
+ * backward likewise. W_hh is packed once per call (nnc_sgemm_pack_b), where a GEMM per step packed
+ * it again every step, and the steps cost no FFI calls or JS in between. Same arithmetic per step
+ * as the per-step path: the cell is lstm_fwd_f / lstm_bwd_f, the product a float32 GEMM (its sums in
+ * another order than the BLAS's, as any two GEMMs). */
+
+typedef struct {
+  int64_t H;
+  float *h, *cn, *a;               /* forward: outputs of the step */
+  const float *x, *g, *cp;         /* forward: xg block, hg; both: c_{k} */
+  float *d, *dcp, *tot;            /* backward: dgates block, dc_prev, dh + dy */
+  const float *ra, *dh, *dy, *cc, *dc; /* backward: act block, dh, dy block, c_{k+1}, dc */
+} seq_ctx;
+
+static void seq_fwd_rows(void *ctx, int64_t b0, int64_t b1) {
+  const seq_ctx *s = ctx;
+  const int64_t H = s->H, G = 4 * H;
+  for (int64_t b = b0; b < b1; b++)
+    lstm_fwd_f(H, s->h + b * H, s->cn + b * H, s->a + b * G, s->x + b * G, s->g + b * G,
+               s->cp + b * H);
+}
+
+/* dhTot = dh + dy (as the per-step path's binary add), then the cell's backward. */
+static void seq_bwd_rows(void *ctx, int64_t b0, int64_t b1) {
+  const seq_ctx *s = ctx;
+  const int64_t H = s->H, G = 4 * H;
+  for (int64_t b = b0; b < b1; b++) {
+    float *tot = s->tot + b * H;
+    const float *dh = s->dh + b * H, *dy = s->dy + b * H;
+    for (int64_t j = 0; j < H; j++) tot[j] = dh[j] + dy[j];
+    lstm_bwd_f(H, s->d + b * G, s->dcp + b * H, s->ra + b * G, s->cc + b * H, s->cp + b * H, tot,
+               s->dc + b * H);
+  }
+}
+
+/* c = [T, B, H, reverse, bytes of each of the nbufs buffers...]: reads T, B, H and reverse. */
+static int read_sequence(const double *c, int32_t c_bytes, int32_t dtype, int nbufs, const char *op,
+                         int64_t *T, int64_t *B, int64_t *H, int *reverse) {
+  if (!c || c_bytes < (int32_t)((4 + nbufs) * sizeof(double)))
+    return nnc_fail(NNC_E_ARG, "%s: coefficient array must hold %d doubles", op, 4 + nbufs);
+  if (dtype != NNC_F32) return nnc_fail(NNC_E_UNSUPPORTED, "%s: dtype must be float32", op);
+  static const char *names[3] = {"T", "B", "H"};
+  int64_t v[3];
+  for (int k = 0; k < 3; k++) {
+    if (!(c[k] >= 1) || c[k] != floor(c[k]))
+      return nnc_fail(NNC_E_ARG, "%s: %s must be an integer >= 1, got %g", op, names[k], c[k]);
+    /* Past 2^20 (4H·H or T·B·4H near int64's range) the per-step path takes over. */
+    if (c[k] > 1048576.0)
+      return nnc_fail(NNC_E_UNSUPPORTED, "%s: %s = %g is above 2^20", op, names[k], c[k]);
+    v[k] = (int64_t)c[k];
+  }
+  if (c[3] != 0 && c[3] != 1)
+    return nnc_fail(NNC_E_ARG, "%s: reverse must be 0 or 1, got %g", op, c[3]);
+  *T = v[0], *B = v[1], *H = v[2], *reverse = c[3] == 1;
+  return NNC_OK;
+}
+
+/* Buffer k is non-null and holds need[k] floats (its byte length is c[4 + k]). */
+static int check_floats(const double *c, const void *const *bufs, const double *need, int nbufs,
+                        const char *op) {
+  for (int k = 0; k < nbufs; k++) {
+    if (!bufs[k]) return nnc_fail(NNC_E_ARG, "%s: buffer %d is null", op, k);
+    if (!(c[4 + k] >= need[k] * 4))
+      return nnc_fail(NNC_E_BOUNDS, "%s: buffer %d has %g bytes, needs %g", op, k, c[4 + k],
+                      need[k] * 4);
+  }
+  return NNC_OK;
+}
+
+int32_t nnc_lstm_sequence(const double *c, int32_t c_bytes, int32_t dtype, float *hs, float *cs,
+                          float *act, const float *xg, const float *whh) {
+  static const char *op = "lstm_sequence";
+  int64_t T = 0, B = 0, H = 0;
+  int reverse = 0;
+  int rc = read_sequence(c, c_bytes, dtype, 5, op, &T, &B, &H, &reverse);
+  if (rc) return rc;
+  const int64_t G = 4 * H, BH = B * H, BG = B * G;
+  const void *bufs[5] = {hs, cs, act, xg, whh};
+  const double need[5] = {(double)(T + 1) * BH, (double)(T + 1) * BH, (double)T * BG,
+                          (double)T * BG, (double)G * H};
+  if ((rc = check_floats(c, bufs, need, 5, op))) return rc;
+  /* Scratch kept by this thread between calls: a fresh megabyte per call cost page faults. */
+  float *pb = nnc_scratch(0, nnc_sgemm_packed_floats(H, G) * sizeof(float));
+  float *hg = nnc_scratch(1, (size_t)BG * sizeof(float));
+  if (!pb || !hg) return nnc_fail(NNC_E_NOMEM, "%s: out of memory for the packed weight", op);
+  nnc_sgemm_pack_b(H, G, whh, 1, H, pb); /* W_hhᵀ: [H, 4H] */
+  for (int64_t k = 0; k < T && rc == NNC_OK; k++) {
+    const int64_t t = reverse ? T - 1 - k : k;
+    rc = nnc_sgemm_packed_b(B, G, H, hs + k * BH, H, 1, pb, hg, G);
+    seq_ctx s = {.H = H, .h = hs + (k + 1) * BH, .cn = cs + (k + 1) * BH, .a = act + k * BG,
+                 .x = xg + t * BG, .g = hg, .cp = cs + k * BH};
+    nnc_parallel_for(B, row_grain(H, 4), seq_fwd_rows, &s);
+  }
+  return rc;
+}
+
+int32_t nnc_lstm_sequence_backward(const double *c, int32_t c_bytes, int32_t dtype, float *dgh,
+                                   float *dh0, float *dc0, const float *dy, const float *act,
+                                   const float *cs, const float *whh) {
+  static const char *op = "lstm_sequence_backward";
+  int64_t T = 0, B = 0, H = 0;
+  int reverse = 0;
+  int rc = read_sequence(c, c_bytes, dtype, 7, op, &T, &B, &H, &reverse);
+  if (rc) return rc;
+  const int64_t G = 4 * H, BH = B * H, BG = B * G;
+  const void *bufs[7] = {dgh, dh0, dc0, dy, act, cs, whh};
+  const double need[7] = {(double)T * BG, (double)BH,          (double)BH,   (double)(T + 2) * BH,
+                          (double)T * BG, (double)(T + 1) * BH, (double)G * H};
+  if ((rc = check_floats(c, bufs, need, 7, op))) return rc;
+  float *pb = nnc_scratch(0, nnc_sgemm_packed_floats(G, H) * sizeof(float));
+  float *work = nnc_scratch(1, (size_t)(5 * BH) * sizeof(float));
+  if (!pb || !work) return nnc_fail(NNC_E_NOMEM, "%s: out of memory for the packed weight", op);
+  nnc_sgemm_pack_b(G, H, whh, H, 1, pb); /* W_hh: [4H, H] */
+  float *dh = work, *next = work + BH, *tot = work + 2 * BH, *dc = work + 3 * BH,
+        *dcPrev = work + 4 * BH;
+  memcpy(dh, dy + T * BH, (size_t)BH * sizeof(float));
+  memcpy(dc, dy + (T + 1) * BH, (size_t)BH * sizeof(float));
+  for (int64_t k = T - 1; k >= 0 && rc == NNC_OK; k--) {
+    const int64_t t = reverse ? T - 1 - k : k;
+    float *dg = dgh + k * BG;
+    seq_ctx s = {.H = H, .ra = act + k * BG, .cp = cs + k * BH, .d = dg, .dcp = dcPrev,
+                 .tot = tot, .dh = dh, .dy = dy + t * BH, .cc = cs + (k + 1) * BH, .dc = dc};
+    nnc_parallel_for(B, row_grain(H, 5), seq_bwd_rows, &s);
+    float *swap = dc;
+    dc = dcPrev, dcPrev = swap;
+    rc = nnc_sgemm_packed_b(B, H, G, dg, G, 1, pb, next, H);
+    swap = dh, dh = next, next = swap;
+  }
+  if (rc == NNC_OK) {
+    memcpy(dh0, dh, (size_t)BH * sizeof(float));
+    memcpy(dc0, dc, (size_t)BH * sizeof(float));
+  }
+  return rc;
+}

@@ -312,6 +312,22 @@ int nnc_gemm_f64(int64_t M, int64_t N, int64_t K, const double *A, int64_t rsa, 
   return nnc_builtin_dgemm(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, 1);
 }
 
+/* GEMM with B "packed" once (native/src/gemm.c packs it into micro-kernel panels): here a
+ * row-major copy, which the built-in GEMM packs per call as usual. */
+size_t nnc_sgemm_packed_floats(int64_t K, int64_t N) { return (size_t)(K * N); }
+
+void nnc_sgemm_pack_b(int64_t K, int64_t N, const float *B, int64_t rsb, int64_t csb,
+                      float *packed) {
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t n = 0; n < N; n++) packed[k * N + n] = B[k * rsb + n * csb];
+}
+
+int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa, int64_t csa,
+                       const float *packed, float *C, int64_t ldc) {
+  if (M <= 0 || N <= 0 || K <= 0) return NNC_E_ARG;
+  return nnc_builtin_sgemm(M, N, K, A, rsa, csa, packed, N, 1, C, ldc, 1);
+}
+
 int32_t nnc_sgemm(int32_t M, int32_t N, int32_t K, const float *A, const float *B, float *C,
                   int32_t builtin) {
   if (!A || !B || !C || M < 0 || N < 0 || K < 0) return nnc_fail(NNC_E_ARG, "sgemm: bad arguments");
