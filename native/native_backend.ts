@@ -35,6 +35,9 @@ import {
   writeGeometry,
 } from "./abi.ts";
 
+/** Shortest sequence and smallest batch that the whole-sequence LSTM kernel takes. */
+const SEQUENCE_MIN_STEPS = 4, SEQUENCE_MIN_ROWS = 4;
+
 /**
  * Builds the native backend over an opened libnnc. `thresholds` (default {@link THRESHOLDS}) say
  * below which sizes each kernel runs in JS instead.
@@ -632,8 +635,12 @@ export function createNativeBackend(
     },
 
     lstmSequence(hs, cs, act, xg, whh, reverse) {
-      if (hs.dtype !== "float32") return false;
       const [T1, B, H] = hs.shape;
+      // Packing W_hh costs about one step's product: a sequence of a few steps (generation, one
+      // token at a time) or a few rows (a 12-row panel for one sequence) runs faster step by step.
+      if (hs.dtype !== "float32" || T1 - 1 < SEQUENCE_MIN_STEPS || B < SEQUENCE_MIN_ROWS) {
+        return false;
+      }
       const bufs = [hs, cs, act, xg, whh].map(flat);
       sequenceCoefficients(T1 - 1, B, H, reverse, bufs);
       const rc = sym.nnc_lstm_sequence(
@@ -650,8 +657,8 @@ export function createNativeBackend(
     },
 
     lstmSequenceBackward(dgh, dh0, dc0, dy, act, cs, whh, reverse) {
-      if (dgh.dtype !== "float32") return false;
       const [T, B, G] = dgh.shape;
+      if (dgh.dtype !== "float32" || T < SEQUENCE_MIN_STEPS || B < SEQUENCE_MIN_ROWS) return false;
       const bufs = [dgh, dh0, dc0, dy, act, cs, whh].map(flat);
       sequenceCoefficients(T, B, G / 4, reverse, bufs);
       const rc = sym.nnc_lstm_sequence_backward(

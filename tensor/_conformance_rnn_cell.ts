@@ -182,17 +182,30 @@ export function registerRnnCellCases(nb: Backend, label: string, ignore: boolean
         const d = diff(got.data, want.data, seqTol);
         if (d !== null) assert.fail(`${what}: ${d} (${ctx})`);
       };
+      // A backend may decline short sequences and small batches (returning false, writing
+      // nothing): those cases check that nothing was written; most cases must be taken.
+      let taken = 0;
+      const untouched = (what: string, a: NDArray, before: NDArray, ctx: string) => {
+        if (diff(a.data, before.data, { rtol: 0, atol: 0 }) !== null) {
+          assert.fail(`${what}: written although the call returned false (${ctx})`);
+        }
+      };
       for (let k = 0; k < 60; k++) {
         // Large cases: several row panels and partial column panels; H > 256 splits the k loop.
         const big = r.chance(0.25);
-        const T = r.int(1, big ? 6 : 12), B = big ? r.int(13, 40) : r.int(1, 9);
+        const T = r.int(1, big ? 8 : 12), B = big ? r.int(13, 40) : r.int(1, 12);
         const H = big ? r.int(200, 300) : r.int(1, 40), G = 4 * H, reverse = r.chance(0.5);
         const ctx = `case ${k}: T ${T} B ${B} H ${H} reverse ${reverse}`;
         const xg = blocks(r, T, B, G, r.pick([1, 3])), whh = blocks(r, 1, G, H, 1 / Math.sqrt(H));
         const w = step(whh, 0);
         const hs = blocks(r, T + 1, B, H), cs = blocks(r, T + 1, B, H), act = blocks(r, T, B, G);
         const [hs2, cs2, act2] = [hs, cs, act].map(copyOf);
-        assert.equal(nb.lstmSequence!(hs, cs, act, xg, w, reverse), true, ctx);
+        if (!nb.lstmSequence!(hs, cs, act, xg, w, reverse)) {
+          untouched("lstmSequence hs", hs, hs2, ctx);
+          untouched("lstmSequence act", act, act2, ctx);
+          continue;
+        }
+        taken++;
         sequenceSteps(hs2, cs2, act2, xg, w, reverse);
         close("lstmSequence hs", hs, hs2, ctx);
         close("lstmSequence cs", cs, cs2, ctx);
@@ -209,6 +222,7 @@ export function registerRnnCellCases(nb: Backend, label: string, ignore: boolean
         close("lstmSequenceBackward dh0", step(dh0, 0), dh2, ctx);
         close("lstmSequenceBackward dc0", step(dc0, 0), dc2, ctx);
       }
+      if (taken < 30) assert.fail(`only ${taken} of 60 sequences were taken`);
       // float64 is left to the step loop: false, nothing written.
       const h64 = new NDArray(new Storage(new Float64Array(2 * 3)), [2, 1, 3]);
       const before = h64.data.slice();
