@@ -398,14 +398,15 @@ int32_t nnc_lstm_sequence(const double *c, int32_t c_bytes, int32_t dtype, float
   float *hg = nnc_scratch(1, (size_t)BG * sizeof(float));
   if (!pb || !hg) return nnc_fail(NNC_E_NOMEM, "%s: out of memory for the packed weight", op);
   nnc_sgemm_pack_b(H, G, whh, 1, H, pb); /* W_hhᵀ: [H, 4H] */
-  for (int64_t k = 0; k < T && rc == NNC_OK; k++) {
+  for (int64_t k = 0; k < T; k++) {
     const int64_t t = reverse ? T - 1 - k : k;
-    rc = nnc_sgemm_packed_b(B, G, H, hs + k * BH, H, 1, pb, hg, G);
+    if ((rc = nnc_sgemm_packed_b(B, G, H, hs + k * BH, H, 1, pb, hg, G)))
+      return nnc_fail(rc, "%s: out of memory for the packed step operand", op);
     seq_ctx s = {.H = H, .h = hs + (k + 1) * BH, .cn = cs + (k + 1) * BH, .a = act + k * BG,
                  .x = xg + t * BG, .g = hg, .cp = cs + k * BH};
     nnc_parallel_for(B, row_grain(H, 4), seq_fwd_rows, &s);
   }
-  return rc;
+  return NNC_OK;
 }
 
 int32_t nnc_lstm_sequence_backward(const double *c, int32_t c_bytes, int32_t dtype, float *dgh,
@@ -429,7 +430,7 @@ int32_t nnc_lstm_sequence_backward(const double *c, int32_t c_bytes, int32_t dty
         *dcPrev = work + 4 * BH;
   memcpy(dh, dy + T * BH, (size_t)BH * sizeof(float));
   memcpy(dc, dy + (T + 1) * BH, (size_t)BH * sizeof(float));
-  for (int64_t k = T - 1; k >= 0 && rc == NNC_OK; k--) {
+  for (int64_t k = T - 1; k >= 0; k--) {
     const int64_t t = reverse ? T - 1 - k : k;
     float *dg = dgh + k * BG;
     seq_ctx s = {.H = H, .ra = act + k * BG, .cp = cs + k * BH, .d = dg, .dcp = dcPrev,
@@ -437,12 +438,11 @@ int32_t nnc_lstm_sequence_backward(const double *c, int32_t c_bytes, int32_t dty
     nnc_parallel_for(B, row_grain(H, 5), seq_bwd_rows, &s);
     float *swap = dc;
     dc = dcPrev, dcPrev = swap;
-    rc = nnc_sgemm_packed_b(B, H, G, dg, G, 1, pb, next, H);
+    if ((rc = nnc_sgemm_packed_b(B, H, G, dg, G, 1, pb, next, H)))
+      return nnc_fail(rc, "%s: out of memory for the packed step operand", op);
     swap = dh, dh = next, next = swap;
   }
-  if (rc == NNC_OK) {
-    memcpy(dh0, dh, (size_t)BH * sizeof(float));
-    memcpy(dc0, dc, (size_t)BH * sizeof(float));
-  }
-  return rc;
+  memcpy(dh0, dh, (size_t)BH * sizeof(float));
+  memcpy(dc0, dc, (size_t)BH * sizeof(float));
+  return NNC_OK;
 }
