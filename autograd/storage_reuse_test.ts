@@ -8,24 +8,26 @@ import {
   allocTyped,
   emptyStoragePool,
   NDArray,
+  releaseStorage,
   setStoragePoolLimit,
   STORAGE_POOL_MIN_BYTES,
   storagePoolLimit,
   storagePoolStats,
+  takeStorage,
 } from "@nnc/tensor";
 import { applyPrimitive, backward, gradients, type Primitive, recurrence, Tensor } from "./mod.ts";
 
 const N = STORAGE_POOL_MIN_BYTES / 4; // float32 elements of the smallest pooled array
 const SHAPE = [N / 256, 256];
 
-function randomArray(seed: number): NDArray {
-  const d = new Float32Array(N);
+function randomArray(seed: number, shape: number[] = SHAPE, scale = 1): NDArray {
+  const d = new Float32Array(shape.reduce((p, q) => p * q, 1));
   let s = seed >>> 0;
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < d.length; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    d[i] = (s / 2 ** 32) * 2 - 1;
+    d[i] = ((s / 2 ** 32) * 2 - 1) * scale;
   }
-  return NDArray.fromTyped(d, SHAPE);
+  return NDArray.fromTyped(d, shape);
 }
 
 /** Takes every pooled buffer and fills it with NaN: a premature release now shows. */
@@ -186,52 +188,49 @@ Deno.test("a vjp that re-wraps the gradient's buffer in a new typed array keeps 
 });
 
 Deno.test("an LSTM's saved trajectory goes to the pool after backward, and stays while the graph is retained", () => {
-  // hs and cs are [T+1, B, H] = 2^18 floats (the smallest pooled size), act [T, B, 4H].
+  // hs and cs are [T+1, B, H] = N floats (the smallest pooled size), the gate activations 4N.
   const T = 31, B = 32, H = 256;
-  const data = (shape: number[], seed: number, scale: number) => {
-    const d = new Float32Array(shape.reduce((p, q) => p * q, 1));
-    let s = seed >>> 0;
-    for (let i = 0; i < d.length; i++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      d[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-    }
-    return NDArray.fromTyped(d, shape);
-  };
-  const xg = new Tensor(data([T, B, 4 * H], 1, 1), { requiresGrad: true });
-  const whh = new Tensor(data([4 * H, H], 2, 1 / 16), { requiresGrad: true });
-  const h0 = new Tensor(data([B, H], 3, 1)), c0 = new Tensor(data([B, H], 4, 1));
-  const loss = () => {
-    const { output, c } = recurrence("lstm", xg, whh, h0, { c0 });
-    return output.sum().add(c!.sum());
-  };
-  const grads = (retainGraph: boolean, times: number) => {
+  const sizes = [N, 4 * N];
+  const xg = new Tensor(randomArray(1, [T, B, 4 * H]), { requiresGrad: true });
+  const whh = new Tensor(randomArray(2, [4 * H, H], 1 / 16), { requiresGrad: true });
+  const h0 = new Tensor(randomArray(3, [B, H])), c0 = new Tensor(randomArray(4, [B, H]));
+  /** Output and gradients of `times` backward passes through one forward. */
+  const run = (times: number) => {
     xg.grad = whh.grad = null;
-    const l = loss();
-    for (let k = 0; k < times; k++) {
-      l.backward(undefined, { retainGraph: retainGraph || k < times - 1 });
-    }
-    return [snapshot(xg.grad!.data), snapshot(whh.grad!.data)];
+    const { output, c } = recurrence("lstm", xg, whh, h0, { c0 });
+    const l = output.sum().add(c!.sum());
+    for (let k = 0; k < times; k++) l.backward(undefined, { retainGraph: k < times - 1 });
+    return [output.data, xg.grad!.data, whh.grad!.data];
   };
   const limit = storagePoolLimit();
   setStoragePoolLimit(256 * 2 ** 20);
   try {
     emptyStoragePool();
-    const fresh = grads(false, 1);
-    // hs, cs and act released by the primitive (beside the gradients the engine releases).
-    const pooledSizes = new Set<number>();
     const before = storagePoolStats().releases;
-    grads(false, 1);
+    const held = run(1);
+    const first = held.map(snapshot);
+    // hs, cs and the activations released by the primitive, beside the gradients the engine frees.
     assert.ok(storagePoolStats().releases - before >= 3, "the trajectory was released");
-    // Scribble over every pooled buffer of the trajectory's sizes, then run again: same bits.
-    for (const n of [(T + 1) * B * H, T * B * 4 * H]) pooledSizes.add(n);
-    for (const n of pooledSizes) for (let i = 0; i < 3; i++) allocTyped("float32", n).fill(NaN);
-    const again = grads(false, 1);
-    assertSame(again[0], fresh[0], "xg.grad after reuse");
-    assertSame(again[1], fresh[1], "whh.grad after reuse");
+    // Nothing anyone holds lies in a released buffer: scribbling over the pool changes none of it.
+    for (const n of sizes) {
+      for (
+        let a = takeStorage("float32", n, false);
+        a !== null;
+        a = takeStorage("float32", n, false)
+      ) {
+        a.fill(Number.NaN);
+      }
+    }
+    held.forEach((a, k) => assertSame(snapshot(a), first[k], `held array ${k} after scribbling`));
+    // Recycled trajectory buffers full of NaN are overwritten everywhere: the same bits again.
+    for (const n of sizes) {
+      for (let i = 0; i < 3; i++) releaseStorage(new Float32Array(n).fill(Number.NaN));
+    }
+    run(1).map(snapshot).forEach((a, k) => assertSame(a, first[k], `result ${k} after reuse`));
     // With retainGraph the trajectory must survive the first pass: twice the gradient, exactly.
-    const twice = grads(true, 2);
-    assertSame(twice[0], fresh[0].map((v) => v + v), "xg.grad after two retained passes");
-    assertSame(twice[1], fresh[1].map((v) => v + v), "whh.grad after two retained passes");
+    const twice = run(2).map(snapshot);
+    assertSame(twice[1], first[1].map((v) => v + v), "xg.grad after two retained passes");
+    assertSame(twice[2], first[2].map((v) => v + v), "whh.grad after two retained passes");
   } finally {
     setStoragePoolLimit(limit);
     emptyStoragePool();
