@@ -30,8 +30,24 @@ const KERNEL4 = {
   result: "i32",
 } as const;
 
-const SPARSE_KERNEL = {
+/** Kernels taking a coefficient array, its byte length, a dtype code and five or seven buffers. */
+const COEFF_KERNEL5 = {
   parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer", "buffer"],
+  result: "i32",
+} as const;
+const COEFF_KERNEL7 = {
+  parameters: [
+    "buffer",
+    "i32",
+    "i32",
+    "buffer",
+    "buffer",
+    "buffer",
+    "buffer",
+    "buffer",
+    "buffer",
+    "buffer",
+  ],
   result: "i32",
 } as const;
 
@@ -107,12 +123,9 @@ export const SYMBOLS = {
     parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer"],
     result: "i32",
   },
-  nnc_adam_step: {
-    parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer", "buffer"],
-    result: "i32",
-  },
-  nnc_spmm: SPARSE_KERNEL,
-  nnc_sddmm: SPARSE_KERNEL,
+  nnc_adam_step: COEFF_KERNEL5,
+  nnc_spmm: COEFF_KERNEL5,
+  nnc_sddmm: COEFF_KERNEL5,
   nnc_segment_reduce: {
     parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer"],
     result: "i32",
@@ -131,40 +144,9 @@ export const SYMBOLS = {
     ],
     result: "i32",
   },
-  nnc_lstm_cell_backward: {
-    parameters: [
-      "buffer",
-      "i32",
-      "i32",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-    ],
-    result: "i32",
-  },
-  nnc_lstm_sequence: {
-    parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer", "buffer"],
-    result: "i32",
-  },
-  nnc_lstm_sequence_backward: {
-    parameters: [
-      "buffer",
-      "i32",
-      "i32",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-      "buffer",
-    ],
-    result: "i32",
-  },
+  nnc_lstm_cell_backward: COEFF_KERNEL7,
+  nnc_lstm_sequence: COEFF_KERNEL5,
+  nnc_lstm_sequence_backward: COEFF_KERNEL7,
   nnc_gru_cell: {
     parameters: [
       "buffer",
