@@ -25,6 +25,10 @@ typedef struct {
   int es;
   int parts;            /* weight grad: accumulators */
   char *acc;            /* weight grad: parts × Cout·CinG·KK */
+  int64_t ld;           /* row pitch of the unfolded scratch: a full block's columns */
+  int32_t *utab;        /* strided float32 unfold: [KK][L] input offsets, -1 on padding; or NULL */
+  int32_t *ftab;        /* strided float32 fold: [fmax][inPlane] scratch offsets, -1 for none; or NULL */
+  int64_t fmax;         /* most taps reaching one input element */
   int rc;
 } conv_job;
 
@@ -115,6 +119,139 @@ UNFOLD(double)
 FOLD(float)
 FOLD(double)
 
+/* Strided float32 convolutions (the 4×4 stride-2 layers of a DCGAN) unfold and fold through
+ * tables of offsets with AVX-512 gathers: the row loops above copy such rows element by element,
+ * a handful of elements per row (7×7 outputs), and the fold adds them one by one into memory it
+ * cleared first; together they were a quarter of a DCGAN step. The tables depend on the geometry
+ * only (and the fold's on the scratch pitch), so one pair serves every image and channel. */
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+static inline __mmask16 first_lanes16(int64_t n) {
+  return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
+}
+
+/* cols[t, l] = x[c, offset(t, l)] or 0 on padding, for every tap t and output position l. */
+static void unfold_table_float(const conv_job *j, int64_t n, int64_t c0, float *cols, int64_t ld) {
+  const int64_t L = j->L, KK = j->KK;
+  const __m512i none = _mm512_set1_epi32(-1);
+  for (int64_t c = 0; c < j->CinG; c++) {
+    const float *xc = (const float *)j->x->data + j->x->off + n * j->x->strides[0] + (c0 + c) * j->x->strides[1];
+    for (int64_t t = 0; t < KK; t++) {
+      const int32_t *tab = j->utab + t * L;
+      float *row = cols + (c * KK + t) * ld;
+      for (int64_t l = 0; l < L; l += 16) {
+        const __mmask16 m = first_lanes16(L - l);
+        const __m512i at = _mm512_maskz_loadu_epi32(m, tab + l);
+        const __mmask16 inside = _mm512_mask_cmpgt_epi32_mask(m, at, none);
+        const __m512 v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, at, xc, 4);
+        _mm512_mask_storeu_ps(row + l, m, v);
+      }
+    }
+  }
+}
+
+/* The adjoint, element by element of the image: each input element is the sum of the scratch
+ * elements of the taps that read it, taken in tap order from zero, as fold_float adds them; so the
+ * bits are fold_float's. */
+static void fold_table_float(const conv_job *j, int64_t n, int64_t c0, const float *cols, int64_t ld) {
+  const int64_t P = j->inPlane;
+  float *img = (float *)j->x->data + j->x->off + (n * j->Cin + c0) * P;
+  const __m512i none = _mm512_set1_epi32(-1);
+  for (int64_t c = 0; c < j->CinG; c++) {
+    const float *q = cols + c * j->KK * ld;
+    float *out = img + c * P;
+    for (int64_t p = 0; p < P; p += 16) {
+      const __mmask16 m = first_lanes16(P - p);
+      __m512 sum = _mm512_setzero_ps();
+      for (int64_t k = 0; k < j->fmax; k++) {
+        const __m512i at = _mm512_maskz_loadu_epi32(m, j->ftab + k * P + p);
+        const __mmask16 some = _mm512_mask_cmpgt_epi32_mask(m, at, none);
+        sum = _mm512_add_ps(sum, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), some, at, q, 4));
+      }
+      _mm512_mask_storeu_ps(out + p, m, sum);
+    }
+  }
+}
+#endif
+
+/* Offset of output position l = (od, oh, ow) under tap t = (kd, kh, kw) in the input's channel,
+ * by the input's strides `xs` (element units), or -1 when it falls on padding. */
+static int64_t tap_source(const conv_job *j, int64_t t, int64_t l, const int64_t *xs) {
+  const axis_t *a = j->ax;
+  const int64_t k[3] = {t / (a[1].k * a[2].k), t / a[2].k % a[1].k, t % a[2].k};
+  const int64_t o[3] = {l / (a[1].o * a[2].o), l / a[2].o % a[1].o, l % a[2].o};
+  int64_t off = 0;
+  for (int i = 0; i < 3; i++) {
+    const int64_t at = o[i] * a[i].s + k[i] * a[i].dil - a[i].p;
+    if (at < 0 || at >= a[i].n) return -1;
+    off += at * xs[i];
+  }
+  return off;
+}
+
+/* Builds the gather tables for a strided float32 convolution on a machine with AVX-512, when
+ * every offset fits in 32 bits and the tables stay small; leaves them NULL otherwise (the row
+ * loops serve). `fold`: the input gradient's table too, for scratch pitch j->ld. */
+static int build_tables(conv_job *j, int fold) {
+#if defined(__AVX512F__)
+  const axis_t *a = j->ax;
+  if (j->es != 4 || j->direct || a[2].s * j->xs[2] == 1) return NNC_OK;
+  const int64_t KK = j->KK, L = j->L, P = j->inPlane;
+  if (KK * L > ((int64_t)1 << 22) || KK * j->ld >= ((int64_t)1 << 31)) return NNC_OK;
+  int64_t reach = 0; /* the largest offset; -1 must stay free for padding */
+  for (int i = 0; i < 3; i++) {
+    if (j->xs[i] < 0) return NNC_OK;
+    reach += (a[i].n - 1) * j->xs[i];
+  }
+  if (reach >= ((int64_t)1 << 31)) return NNC_OK;
+  j->utab = nnc_alloc((size_t)(KK * L) * sizeof(int32_t));
+  if (!j->utab) return NNC_E_NOMEM;
+  for (int64_t t = 0; t < KK; t++)
+    for (int64_t l = 0; l < L; l++) j->utab[t * L + l] = (int32_t)tap_source(j, t, l, j->xs);
+  if (!fold) return NNC_OK;
+  /* The fold writes a contiguous image: its offsets are element indices of the plane. */
+  const int64_t plane[3] = {a[1].n * a[2].n, a[2].n, 1};
+  int32_t *count = nnc_alloc((size_t)P * sizeof(int32_t));
+  if (!count) return NNC_E_NOMEM;
+  memset(count, 0, (size_t)P * sizeof(int32_t));
+  int64_t most = 0;
+  for (int64_t t = 0; t < KK; t++)
+    for (int64_t l = 0; l < L; l++) {
+      const int64_t at = tap_source(j, t, l, plane);
+      if (at >= 0 && ++count[at] > most) most = count[at];
+    }
+  if (most * P > ((int64_t)1 << 22)) {
+    nnc_free(count);
+    return NNC_OK;
+  }
+  j->fmax = most;
+  j->ftab = nnc_alloc((size_t)(most * P + 1) * sizeof(int32_t));
+  if (!j->ftab) {
+    nnc_free(count);
+    return NNC_E_NOMEM;
+  }
+  memset(j->ftab, 0xff, (size_t)(most * P + 1) * sizeof(int32_t));
+  memset(count, 0, (size_t)P * sizeof(int32_t));
+  /* Taps in ascending order, so each element's list is in fold_float's order of addition. */
+  for (int64_t t = 0; t < KK; t++)
+    for (int64_t l = 0; l < L; l++) {
+      const int64_t at = tap_source(j, t, l, plane);
+      if (at >= 0) j->ftab[count[at]++ * P + at] = (int32_t)(t * j->ld + l);
+    }
+  nnc_free(count);
+#else
+  (void)j, (void)fold;
+#endif
+  return NNC_OK;
+}
+
+static void free_tables(conv_job *j) {
+  nnc_free(j->utab);
+  nnc_free(j->ftab);
+  j->utab = j->ftab = NULL;
+}
+
 static int gemm_t(int es, int64_t M, int64_t N, int64_t K, const void *A, int64_t rsa, int64_t csa,
                   const void *B, int64_t rsb, int64_t csb, void *C, int64_t ldc) {
   if (es == 4)
@@ -145,6 +282,12 @@ static const char *columns(const conv_job *j, int64_t n0, int64_t B, int64_t g, 
   char *cols = nnc_scratch(slot, (size_t)(j->CinG * j->KK * B * j->L) * (size_t)j->es);
   if (!cols) return NULL;
   for (int64_t i = 0; i < B; i++) {
+#if defined(__AVX512F__)
+    if (j->utab) {
+      unfold_table_float(j, n0 + i, c0, (float *)cols + i * j->L, B * j->L);
+      continue;
+    }
+#endif
     if (j->es == 4) unfold_float(j, n0 + i, c0, (float *)cols + i * j->L, B * j->L);
     else unfold_double(j, n0 + i, c0, (double *)cols + i * j->L, B * j->L);
   }
@@ -229,7 +372,8 @@ static void input_grad_task(void *ctx, int64_t b, int64_t e) {
         char *dx = j->x->data + (j->x->off + (n * j->Cin + g * j->CinG) * j->L) * es;
         rc = gemm_t(es, KW, j->L, j->CoutG, w, 1, KW, out_block(j, j->y, n, g), j->L, 1, dx, j->L);
       } else {
-        char *cols = nnc_scratch(0, (size_t)(KW * B * j->L) * (size_t)es);
+        /* Pitch j->ld, a full block's, whatever B: the fold's table holds offsets for it. */
+        char *cols = nnc_scratch(0, (size_t)(KW * j->ld) * (size_t)es);
         char *dyb = B > 1 ? nnc_scratch(2, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
         if (!cols || (B > 1 && !dyb)) {
           j->rc = NNC_E_NOMEM;
@@ -240,9 +384,15 @@ static void input_grad_task(void *ctx, int64_t b, int64_t e) {
           gather_block(j, j->y, n, B, g, dyb, 1);
           dy = dyb;
         }
-        const int64_t ld = B * j->L;
-        rc = gemm_t(es, KW, ld, j->CoutG, w, 1, KW, dy, ld, 1, cols, ld);
+        const int64_t ld = j->ld;
+        rc = gemm_t(es, KW, B * j->L, j->CoutG, w, 1, KW, dy, B * j->L, 1, cols, ld);
         for (int64_t i = 0; i < B; i++) {
+#if defined(__AVX512F__)
+          if (j->ftab) {
+            fold_table_float(j, n + i, g * j->CinG, (const float *)cols + i * j->L, ld);
+            continue;
+          }
+#endif
           if (es == 4) fold_float(j, n + i, g * j->CinG, (const float *)cols + i * j->L, ld);
           else fold_double(j, n + i, g * j->CinG, (const double *)cols + i * j->L, ld);
         }
@@ -357,6 +507,7 @@ static int setup(const char *op, const double *desc, nnc_arr *img, nnc_arr *wt, 
   }
   j->direct = direct;
   j->x = img, j->w = wt, j->y = oy;
+  j->ld = L > 0 ? block_of(j, INT64_MAX) * L : 0;
   return NNC_OK;
 }
 
@@ -386,7 +537,9 @@ int32_t nnc_conv(const double *desc, int32_t desc_bytes, void *out, const void *
   }
   if (o.size == 0) return NNC_OK;
   nnc_ensure_init();
+  if ((rc = build_tables(&j, 0))) return free_tables(&j), rc;
   run_images(&j, forward_task);
+  free_tables(&j);
   return j.rc;
 }
 
@@ -408,7 +561,9 @@ int32_t nnc_conv_input_grad(const double *desc, int32_t desc_bytes, void *dx, co
     memset(o.data + o.off * j.es, 0, (size_t)o.size * (size_t)j.es);
     return NNC_OK;
   }
+  if ((rc = build_tables(&j, 1))) return free_tables(&j), rc;
   run_images(&j, input_grad_task);
+  free_tables(&j);
   return j.rc;
 }
 
@@ -433,8 +588,9 @@ int32_t nnc_conv_weight_grad(const double *desc, int32_t desc_bytes, void *dw, c
   const int T = nnc_threads();
   j.parts = (int)(j.N < T ? j.N : T);
   /* One part: straight into dw; several: each into memory of its own, summed at the end. */
+  if ((rc = build_tables(&j, 0))) return free_tables(&j), rc;
   char *extra = j.parts > 1 ? nnc_alloc(wbytes * (size_t)j.parts) : NULL;
-  if (j.parts > 1 && !extra) return NNC_E_NOMEM;
+  if (j.parts > 1 && !extra) return free_tables(&j), NNC_E_NOMEM;
   j.acc = j.parts > 1 ? extra : o.data + o.off * j.es;
   if (j.parts > 1) nnc_parallel_for(j.parts, 1, weight_grad_task, &j);
   else weight_grad_task(&j, 0, 1);
@@ -459,5 +615,6 @@ int32_t nnc_conv_weight_grad(const double *desc, int32_t desc_bytes, void *dw, c
     }
   }
   nnc_free(extra);
+  free_tables(&j);
   return j.rc;
 }
