@@ -461,7 +461,9 @@ export interface Backend {
    * Batch normalisation of `x` `[N, C, ...]` into `y` (both contiguous, one float dtype): with
    * `training` each channel's batch mean and biased variance are written into `mean`, `variance`
    * `[C]`, otherwise read from them; `y = (x − mean)·s + β`, `s = γ/√(var + eps)` (γ = 1, β = 0 for
-   * a null `weight`, `bias`), computed in double.
+   * a null `weight`, `bias`), computed in double. Every backend sums a channel in the same order
+   * (element `s` of each row into partial sum `s mod 8`, row after row, the eight partials added
+   * pairwise), so that backends agree bit for bit.
    */
   batchNorm(
     y: NDArray,

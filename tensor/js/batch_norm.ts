@@ -1,6 +1,17 @@
 // JS kernels: batch normalisation and its gradients over contiguous [N, C, ...] arrays, channel by
-// channel, in double arithmetic with the same expressions as libnnc's (the oracle).
+// channel, in double arithmetic with the same expressions and order of summation as libnnc's (the
+// oracle).
+//
+// Lane sums: element s of every row of a channel is added to partial sum s mod 8, in row order,
+// and the eight partials are added pairwise at the end. libnnc keeps the partials in one vector
+// register per channel (one running sum was a chain of dependent additions); the order is fixed
+// here so that both backends give the same bits.
 import type { NDArray } from "../ndarray.ts";
+
+/** The pairwise total of a channel's eight partial sums (libnnc's `lane_total`). */
+function laneTotal(p: Float64Array): number {
+  return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+}
 
 /** N, C and the elements of one channel in one sample. */
 function dims(x: NDArray): [number, number, number] {
@@ -37,24 +48,25 @@ export function batchNorm(
   const [N, C, S] = dims(x);
   const xd = x.data, yd = y.data, md = mean.data, vd = variance.data;
   const xo = x.offset, yo = y.offset, M = N * S;
+  const part = new Float64Array(8);
   for (let c = 0; c < C; c++) {
     let mu: number, v: number;
     if (training) {
-      let sum = 0;
+      part.fill(0);
       for (let n = 0; n < N; n++) {
         const base = xo + (n * C + c) * S;
-        for (let s = 0; s < S; s++) sum += xd[base + s];
+        for (let s = 0; s < S; s++) part[s & 7] += xd[base + s];
       }
-      mu = M > 0 ? sum / M : 0;
-      let sq = 0;
+      mu = M > 0 ? laneTotal(part) / M : 0;
+      part.fill(0);
       for (let n = 0; n < N; n++) {
         const base = xo + (n * C + c) * S;
         for (let s = 0; s < S; s++) {
           const d = xd[base + s] - mu;
-          sq += d * d;
+          part[s & 7] += d * d;
         }
       }
-      v = M > 0 ? sq / M : 0;
+      v = M > 0 ? laneTotal(part) / M : 0;
       md[mean.offset + c * mean.strides[0]] = mu;
       vd[variance.offset + c * variance.strides[0]] = v;
     } else {
@@ -102,19 +114,21 @@ export function batchNormBackward(
 ): void {
   const [N, C, S] = dims(x);
   const xd = x.data, gd = g.data, M = N * S;
+  const partG = new Float64Array(8), partGX = new Float64Array(8);
   for (let c = 0; c < C; c++) {
     const mu = mean.data[mean.offset + c * mean.strides[0]];
     const inv = 1 / Math.sqrt(variance.data[variance.offset + c * variance.strides[0]] + eps);
-    let sg = 0, sgx = 0;
+    partG.fill(0);
+    partGX.fill(0);
     for (let n = 0; n < N; n++) {
       const xb = x.offset + (n * C + c) * S, gb = g.offset + (n * C + c) * S;
       for (let s = 0; s < S; s++) {
         const gv = gd[gb + s];
-        sg += gv;
-        sgx += gv * (xd[xb + s] - mu);
+        partG[s & 7] += gv;
+        partGX[s & 7] += gv * (xd[xb + s] - mu);
       }
     }
-    const dw = sgx * inv;
+    const sg = laneTotal(partG), dw = laneTotal(partGX) * inv;
     if (dweight !== null) dweight.data[dweight.offset + c * dweight.strides[0]] = dw;
     if (dbias !== null) dbias.data[dbias.offset + c * dbias.strides[0]] = sg;
     if (dx === null) continue;
