@@ -553,6 +553,51 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
   });
 
+  // 2-d convolutions with kernels up to 5 (a DCGAN's 4×4, stride 2, padding 1) on rows up to 70
+  // wide: libnnc unfolds and folds rows of at most 32 inputs and outputs through register permutes,
+  // longer strided ones through gather tables; rows on both sides of that bound (one and two
+  // vectors), ragged blocks of images.
+  fuzz("conv/convInputGrad/convWeightGrad on short and long rows", 160, 35, (r) => {
+    const dtype = r.pick(FLOATS);
+    const spatial = [r.int(1, 10), r.chance(0.5) ? r.int(1, 32) : r.int(33, 70)];
+    const groups = r.pick([1, 1, 2]);
+    const N = r.int(1, 12), CinG = r.int(1, 4), CoutG = r.int(1, 4);
+    const Cin = CinG * groups, Cout = CoutG * groups;
+    const g = {
+      kernel: [] as number[],
+      stride: [] as number[],
+      padding: [] as number[],
+      dilation: [] as number[],
+    };
+    for (let i = 0; i < 2; i++) {
+      const k = r.int(1, 5);
+      g.kernel.push(k);
+      g.stride.push(r.int(1, 3));
+      g.dilation.push(r.chance(0.25) ? 2 : 1);
+      g.padding.push(r.int(0, k - 1));
+    }
+    const os = unfoldOut(spatial, g);
+    const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
+    const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
+    const bias = r.chance(0.5) ? randomView(r, dtype, [Cout]) : null;
+    const out = contiguousOut(dtype, [N, Cout, ...os], r), o2 = twin(out);
+    const context = () => `N ${N} x ${layout(x)} g ${JSON.stringify(g)} groups ${groups}`;
+    const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
+    nb.conv(out, x, w, bias, g, groups);
+    ref.conv(o2, x, w, bias, g, groups);
+    check("conv", out, o2, tolFor(dtype, Math.sqrt(K + 1) * 3), context);
+    const dy = contiguousOut(dtype, [N, Cout, ...os], r);
+    const dx = contiguousOut(dtype, [N, Cin, ...spatial], r), dx2 = twin(dx);
+    nb.convInputGrad(dx, dy, w, g, groups);
+    ref.convInputGrad(dx2, dy, w, g, groups);
+    check("convInputGrad", dx, dx2, tolFor(dtype, Math.sqrt(Cout * K + 1) * 3), context);
+    const dw = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r), dw2 = twin(dw);
+    nb.convWeightGrad(dw, dy, x, g, groups);
+    ref.convWeightGrad(dw2, dy, x, g, groups);
+    const L = os.reduce((a, b) => a * b, 1);
+    check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
+  });
+
   fuzz("activationGrad", 300, 32, (r) => {
     const op = r.pick(["relu", "sigmoid", "tanh", "leakyRelu"] as const);
     const dtype = r.pick(FLOATS);

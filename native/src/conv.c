@@ -29,6 +29,7 @@ typedef struct {
   int32_t *utab;        /* strided float32 unfold: [KK][L] input offsets, -1 on padding; or NULL */
   int32_t *ftab;        /* strided float32 fold: [fmax][inPlane] scratch offsets, -1 for none; or NULL */
   int64_t fmax;         /* most taps reaching one input element */
+  int small;            /* strided float32 rows short enough for small_rows (AVX-512) */
   int rc;
 } conv_job;
 
@@ -128,7 +129,7 @@ FOLD(double)
 #include <immintrin.h>
 
 static inline __mmask16 first_lanes16(int64_t n) {
-  return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
+  return n >= 16 ? (__mmask16)0xffff : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
 }
 
 /* cols[t, l] = x[c, offset(t, l)] or 0 on padding, for every tap t and output position l. */
@@ -173,6 +174,117 @@ static void fold_table_float(const conv_job *j, int64_t n, int64_t c0, const flo
     }
   }
 }
+
+/* Short rows (input and output rows of at most 32 elements: the 28×28 and smaller maps of a CNN)
+ * go through registers: an input row is loaded once into two vectors, and each half of the output
+ * row of each tap kw that reads it is one two-source permute of them, padding zeroed by its mask;
+ * the row loops copied such rows element by element (strided) or by a memcpy call each, and a
+ * gather per 16 outputs cost about three times as much. The fold runs the other way: each half of
+ * an input row sums, from zero and in tap order (kh, then kw) as fold_float does, one permute of
+ * each output row that reaches it, so the bits are fold_float's; no clearing pass, no
+ * read-modify-write of the image. */
+static int small_rows(const conv_job *j) {
+  const axis_t *a = j->ax;
+  return j->es == 4 && !j->direct && a[2].n <= 32 && a[2].o <= 32 && a[0].n == 1 && a[0].o == 1 &&
+         a[0].k == 1 && j->xs[2] == 1;
+}
+
+/* Tap kw, half h of the output row: lane ow reads input element ow·s + kw·dil − p (`at`), where
+ * `in`. */
+static void small_unfold_lanes(const conv_job *j, int64_t kw, int h, __m512i *at, __mmask16 *in) {
+  const axis_t *aw = &j->ax[2];
+  int32_t idx[16];
+  __mmask16 m = 0;
+  for (int lane = 0; lane < 16; lane++) {
+    const int64_t ow = h * 16 + lane, w = ow * aw->s + kw * aw->dil - aw->p;
+    const int inside = ow < aw->o && w >= 0 && w < aw->n;
+    idx[lane] = inside ? (int32_t)w : 0;
+    if (inside) m |= (__mmask16)(1u << lane);
+  }
+  *at = _mm512_loadu_si512(idx);
+  *in = m;
+}
+
+/* Tap kw, half h of the input row: lane w takes output element ow (`from`), where `in`. */
+static void small_fold_lanes(const conv_job *j, int64_t kw, int h, __m512i *from, __mmask16 *in) {
+  const axis_t *aw = &j->ax[2];
+  int32_t idx[16];
+  __mmask16 m = 0;
+  for (int lane = 0; lane < 16; lane++) {
+    const int64_t w = h * 16 + lane, t = w + aw->p - kw * aw->dil;
+    idx[lane] = 0;
+    if (w >= aw->n || t < 0 || t % aw->s || t / aw->s >= aw->o) continue;
+    idx[lane] = (int32_t)(t / aw->s);
+    m |= (__mmask16)(1u << lane);
+  }
+  *from = _mm512_loadu_si512(idx);
+  *in = m;
+}
+
+static void small_unfold(const conv_job *j, int64_t n, int64_t c0, float *cols, int64_t ld) {
+  const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  const int64_t oH = ah->o, oW = aw->o, W = aw->n;
+  const int halves = oW > 16 ? 2 : 1;
+  const __mmask16 lo = first_lanes16(W), hi = first_lanes16(W - 16);
+  const __mmask16 out[2] = {first_lanes16(oW), first_lanes16(oW - 16)};
+  __m512i at[64][2];
+  __mmask16 in[64][2];
+  for (int64_t kw = 0; kw < aw->k; kw++)
+    for (int h = 0; h < 2; h++) small_unfold_lanes(j, kw, h, &at[kw][h], &in[kw][h]);
+  for (int64_t c = 0; c < j->CinG; c++) {
+    const float *xc = (const float *)j->x->data + j->x->off + n * j->x->strides[0] + (c0 + c) * j->x->strides[1];
+    float *o = cols + c * j->KK * ld;
+    for (int64_t kh = 0; kh < ah->k; kh++) {
+      float *taps = o + kh * aw->k * ld;
+      for (int64_t oh = 0; oh < oH; oh++) {
+        const int64_t ih = oh * ah->s + kh * ah->dil - ah->p;
+        const int inside = ih >= 0 && ih < ah->n;
+        __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps();
+        if (inside) {
+          a = _mm512_maskz_loadu_ps(lo, xc + ih * j->xs[1]);
+          b = _mm512_maskz_loadu_ps(hi, xc + ih * j->xs[1] + 16);
+        }
+        for (int64_t kw = 0; kw < aw->k; kw++)
+          for (int h = 0; h < halves; h++) {
+            const __m512 v = _mm512_maskz_permutex2var_ps(inside ? in[kw][h] : 0, a, at[kw][h], b);
+            _mm512_mask_storeu_ps(taps + kw * ld + oh * oW + 16 * h, out[h], v);
+          }
+      }
+    }
+  }
+}
+
+static void small_fold(const conv_job *j, int64_t n, int64_t c0, const float *cols, int64_t ld) {
+  const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  const int64_t oW = aw->o, W = aw->n, P = j->inPlane;
+  const __mmask16 lo = first_lanes16(W), hi = first_lanes16(W - 16);
+  const __mmask16 out0 = first_lanes16(oW), out1 = first_lanes16(oW - 16);
+  __m512i from[64][2];
+  __mmask16 in[64][2];
+  for (int64_t kw = 0; kw < aw->k; kw++)
+    for (int h = 0; h < 2; h++) small_fold_lanes(j, kw, h, &from[kw][h], &in[kw][h]);
+  float *img = (float *)j->x->data + j->x->off + (n * j->Cin + c0) * P;
+  for (int64_t c = 0; c < j->CinG; c++) {
+    const float *q = cols + c * j->KK * ld;
+    for (int64_t ih = 0; ih < ah->n; ih++) {
+      __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps();
+      for (int64_t kh = 0; kh < ah->k; kh++) {
+        const int64_t t = ih + ah->p - kh * ah->dil;
+        if (t < 0 || t % ah->s || t / ah->s >= ah->o) continue;
+        const float *rows = q + kh * aw->k * ld + (t / ah->s) * oW;
+        for (int64_t kw = 0; kw < aw->k; kw++) {
+          const __m512 v0 = _mm512_maskz_loadu_ps(out0, rows + kw * ld);
+          const __m512 v1 = _mm512_maskz_loadu_ps(out1, rows + kw * ld + 16);
+          a = _mm512_mask_add_ps(a, in[kw][0], a, _mm512_permutex2var_ps(v0, from[kw][0], v1));
+          b = _mm512_mask_add_ps(b, in[kw][1], b, _mm512_permutex2var_ps(v0, from[kw][1], v1));
+        }
+      }
+      float *row = img + c * P + ih * W;
+      _mm512_mask_storeu_ps(row, lo, a);
+      _mm512_mask_storeu_ps(row + 16, hi, b);
+    }
+  }
+}
 #endif
 
 /* Offset of output position l = (od, oh, ow) under tap t = (kd, kh, kw) in the input's channel,
@@ -196,6 +308,7 @@ static int64_t tap_source(const conv_job *j, int64_t t, int64_t l, const int64_t
 static int build_tables(conv_job *j, int fold) {
 #if defined(__AVX512F__)
   const axis_t *a = j->ax;
+  if ((j->small = small_rows(j))) return NNC_OK;
   if (j->es != 4 || j->direct || a[2].s * j->xs[2] == 1) return NNC_OK;
   const int64_t KK = j->KK, L = j->L, P = j->inPlane;
   if (KK * L > ((int64_t)1 << 22) || KK * j->ld >= ((int64_t)1 << 31)) return NNC_OK;
@@ -283,6 +396,10 @@ static const char *columns(const conv_job *j, int64_t n0, int64_t B, int64_t g, 
   if (!cols) return NULL;
   for (int64_t i = 0; i < B; i++) {
 #if defined(__AVX512F__)
+    if (j->small) {
+      small_unfold(j, n0 + i, c0, (float *)cols + i * j->L, B * j->L);
+      continue;
+    }
     if (j->utab) {
       unfold_table_float(j, n0 + i, c0, (float *)cols + i * j->L, B * j->L);
       continue;
@@ -388,6 +505,10 @@ static void input_grad_task(void *ctx, int64_t b, int64_t e) {
         rc = gemm_t(es, KW, B * j->L, j->CoutG, w, 1, KW, dy, B * j->L, 1, cols, ld);
         for (int64_t i = 0; i < B; i++) {
 #if defined(__AVX512F__)
+          if (j->small) {
+            small_fold(j, n + i, g * j->CinG, (const float *)cols + i * j->L, ld);
+            continue;
+          }
           if (j->ftab) {
             fold_table_float(j, n + i, g * j->CinG, (const float *)cols + i * j->L, ld);
             continue;
