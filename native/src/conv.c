@@ -6,6 +6,12 @@
  * fresh pages) and added the bias in one more pass. 1×1 convolutions with stride 1 and no padding
  * need no unfolding: the image is the GEMM's operand.
  *
+ * How a float32 image is unfolded and folded back, with AVX-512 (otherwise the row loops):
+ * rows of at most 32 elements (28×28 and smaller maps) through registers, one permute per tap and
+ * row (small_unfold, small_fold); longer rows with a stride through gather tables
+ * (unfold_table_float, fold_table_float); longer stride-1 rows by the row loops' memcpy. Each
+ * fold sums an input element's taps from zero in tap order, so all of them give the same bits.
+ *
  * Operands: 0 out, 1 x (or dy), 2 w (or x), 3 bias; parameters as window.c's (spatial rank,
  * kernel, stride, padding, dilation) plus groups at 13. out is contiguous; w must be contiguous
  * (the JS side makes it so: a weight is small). */
