@@ -1,0 +1,52 @@
+/**
+ * The convolutions of a ResNet-20 on 28×28 images at batch 128 (3×3, padding 1, the same channels in
+ * and out: 16 at 28², 32 at 14², 64 at 7²), each kernel of the active backend timed on its own:
+ * `conv`, `convInputGrad` and `convWeightGrad`, with their rates in GFLOP/s, and the time of six
+ * of each per stage (a stage's 3×3 convolutions of one training step, minus the first block's
+ * downsampling ones).
+ *
+ * Usage: `NNC_BACKEND=native NNC_THREADS=1 deno run -A bench/conv_shapes.ts [--repeats 20]`
+ *
+ * @module
+ */
+import { getBackend, type NDArray, rand, Rng, zeros } from "@nnc/tensor";
+import { loadNativeIfRequested } from "./_native.ts";
+
+const ri = Deno.args.indexOf("--repeats");
+const repeats = ri >= 0 ? Number(Deno.args[ri + 1]) : 20;
+if (!Number.isInteger(repeats) || repeats < 1) {
+  console.error(`conv_shapes: --repeats must be a positive integer, got ${Deno.args[ri + 1]}`);
+  Deno.exit(2);
+}
+const backendName = await loadNativeIfRequested();
+const backend = getBackend();
+const geometry = { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
+const rng = new Rng(1);
+
+/** Mean milliseconds of `repeats` calls after three warm-up calls. */
+function time(call: () => void): number {
+  for (let i = 0; i < 3; i++) call();
+  const t0 = performance.now();
+  for (let i = 0; i < repeats; i++) call();
+  return (performance.now() - t0) / repeats;
+}
+
+console.log(`${backendName} backend, ${repeats} repeats; ms per call (GFLOP/s)`);
+let stepMs = 0;
+for (const [n, c, side] of [[128, 16, 28], [128, 32, 14], [128, 64, 7]]) {
+  const x: NDArray = rand([n, c, side, side], { rng });
+  const w = rand([c, c, 3, 3], { rng });
+  const y = zeros([n, c, side, side]), dx = zeros([n, c, side, side]), dw = zeros([c, c, 3, 3]);
+  const flops = 2 * n * c * c * 9 * side * side;
+  const forward = time(() => backend.conv(y, x, w, null, geometry, 1));
+  const input = time(() => backend.convInputGrad(dx, y, w, geometry, 1));
+  const weight = time(() => backend.convWeightGrad(dw, y, x, geometry, 1));
+  const rate = (ms: number) => `${ms.toFixed(2)} (${(flops / ms / 1e6).toFixed(0)})`;
+  console.log(
+    `${n}×${c}×${side}²: conv ${rate(forward)}, convInputGrad ${rate(input)}, convWeightGrad ${
+      rate(weight)
+    }`,
+  );
+  stepMs += 6 * (forward + input + weight);
+}
+console.log(`six of each per stage: ${stepMs.toFixed(1)} ms`);
