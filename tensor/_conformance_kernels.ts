@@ -483,6 +483,40 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     );
   });
 
+  /**
+   * `conv` (with or without a bias) and both its gradients under the backend against the oracle, for
+   * the input `x` `[N, Cin, ...spatial]`, `Cout` output channels and geometry `g`.
+   */
+  function checkConvolutions(
+    r: Rand,
+    x: NDArray,
+    Cout: number,
+    g: WindowGeometry,
+    groups: number,
+  ): void {
+    const dtype = x.dtype, [N, Cin, ...spatial] = x.shape, CinG = Cin / groups;
+    const os = unfoldOut(spatial, g);
+    const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
+    const bias = r.chance(0.5) ? randomView(r, dtype, [Cout]) : null;
+    const out = contiguousOut(dtype, [N, Cout, ...os], r), o2 = twin(out);
+    const context = () =>
+      `N ${N} x ${layout(x)} w ${layout(w)} g ${JSON.stringify(g)} groups ${groups}`;
+    const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
+    nb.conv(out, x, w, bias, g, groups);
+    ref.conv(o2, x, w, bias, g, groups);
+    check("conv", out, o2, tolFor(dtype, Math.sqrt(K + 1) * 3), context);
+    const dy = contiguousOut(dtype, [N, Cout, ...os], r);
+    const dx = contiguousOut(dtype, [N, Cin, ...spatial], r), dx2 = twin(dx);
+    nb.convInputGrad(dx, dy, w, g, groups);
+    ref.convInputGrad(dx2, dy, w, g, groups);
+    check("convInputGrad", dx, dx2, tolFor(dtype, Math.sqrt(Cout * K + 1) * 3), context);
+    const dw = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r), dw2 = twin(dw);
+    nb.convWeightGrad(dw, dy, x, g, groups);
+    ref.convWeightGrad(dw2, dy, x, g, groups);
+    const L = os.reduce((a, b) => a * b, 1);
+    check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
+  }
+
   // Convolution and its gradients (conv.c): groups, strided and broadcast inputs, 1×1 kernels with
   // stride 1 and no padding (no unfolding), with and without bias.
   fuzz("conv/convInputGrad/convWeightGrad", 400, 31, (r) => {
@@ -500,26 +534,8 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
         dilation: spatial.map(() => 1),
       }
       : randomGeometry(r, spatial);
-    const os = unfoldOut(spatial, g);
     const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
-    const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
-    const bias = r.chance(0.5) ? randomView(r, dtype, [Cout]) : null;
-    const out = contiguousOut(dtype, [N, Cout, ...os], r), o2 = twin(out);
-    const context = () => `x ${layout(x)} w ${layout(w)} g ${JSON.stringify(g)} groups ${groups}`;
-    const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
-    nb.conv(out, x, w, bias, g, groups);
-    ref.conv(o2, x, w, bias, g, groups);
-    check("conv", out, o2, tolFor(dtype, Math.sqrt(K + 1) * 3), context);
-    const dy = contiguousOut(dtype, [N, Cout, ...os], r);
-    const dx = contiguousOut(dtype, [N, Cin, ...spatial], r), dx2 = twin(dx);
-    nb.convInputGrad(dx, dy, w, g, groups);
-    ref.convInputGrad(dx2, dy, w, g, groups);
-    check("convInputGrad", dx, dx2, tolFor(dtype, Math.sqrt(Cout * K + 1) * 3), context);
-    const dw = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r), dw2 = twin(dw);
-    nb.convWeightGrad(dw, dy, x, g, groups);
-    ref.convWeightGrad(dw2, dy, x, g, groups);
-    const L = os.reduce((a, b) => a * b, 1);
-    check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
+    checkConvolutions(r, x, Cout, g, groups);
   });
 
   // Small maps of many images (a ResNet's last stages): conv.c unfolds several images side by side
@@ -531,26 +547,8 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     const N = r.int(5, 40), CinG = r.int(1, 4), CoutG = r.int(1, 4);
     const Cin = CinG * groups, Cout = CoutG * groups;
     const g = randomGeometry(r, spatial);
-    const os = unfoldOut(spatial, g);
     const x = randomView(r, dtype, [N, Cin, ...spatial]);
-    const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
-    const bias = r.chance(0.5) ? randomView(r, dtype, [Cout]) : null;
-    const out = contiguousOut(dtype, [N, Cout, ...os], r), o2 = twin(out);
-    const context = () => `N ${N} x ${layout(x)} g ${JSON.stringify(g)} groups ${groups}`;
-    const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
-    nb.conv(out, x, w, bias, g, groups);
-    ref.conv(o2, x, w, bias, g, groups);
-    check("conv", out, o2, tolFor(dtype, Math.sqrt(K + 1) * 3), context);
-    const dy = contiguousOut(dtype, [N, Cout, ...os], r);
-    const dx = contiguousOut(dtype, [N, Cin, ...spatial], r), dx2 = twin(dx);
-    nb.convInputGrad(dx, dy, w, g, groups);
-    ref.convInputGrad(dx2, dy, w, g, groups);
-    check("convInputGrad", dx, dx2, tolFor(dtype, Math.sqrt(Cout * K + 1) * 3), context);
-    const dw = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r), dw2 = twin(dw);
-    nb.convWeightGrad(dw, dy, x, g, groups);
-    ref.convWeightGrad(dw2, dy, x, g, groups);
-    const L = os.reduce((a, b) => a * b, 1);
-    check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
+    checkConvolutions(r, x, Cout, g, groups);
   });
 
   // 2-d convolutions with kernels up to 5 (a DCGAN's 4×4, stride 2, padding 1) on rows up to 70
@@ -576,26 +574,8 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
       g.dilation.push(r.chance(0.25) ? 2 : 1);
       g.padding.push(r.int(0, k - 1));
     }
-    const os = unfoldOut(spatial, g);
     const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
-    const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
-    const bias = r.chance(0.5) ? randomView(r, dtype, [Cout]) : null;
-    const out = contiguousOut(dtype, [N, Cout, ...os], r), o2 = twin(out);
-    const context = () => `N ${N} x ${layout(x)} g ${JSON.stringify(g)} groups ${groups}`;
-    const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
-    nb.conv(out, x, w, bias, g, groups);
-    ref.conv(o2, x, w, bias, g, groups);
-    check("conv", out, o2, tolFor(dtype, Math.sqrt(K + 1) * 3), context);
-    const dy = contiguousOut(dtype, [N, Cout, ...os], r);
-    const dx = contiguousOut(dtype, [N, Cin, ...spatial], r), dx2 = twin(dx);
-    nb.convInputGrad(dx, dy, w, g, groups);
-    ref.convInputGrad(dx2, dy, w, g, groups);
-    check("convInputGrad", dx, dx2, tolFor(dtype, Math.sqrt(Cout * K + 1) * 3), context);
-    const dw = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r), dw2 = twin(dw);
-    nb.convWeightGrad(dw, dy, x, g, groups);
-    ref.convWeightGrad(dw2, dy, x, g, groups);
-    const L = os.reduce((a, b) => a * b, 1);
-    check("convWeightGrad", dw, dw2, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
+    checkConvolutions(r, x, Cout, g, groups);
   });
 
   fuzz("activationGrad", 300, 32, (r) => {

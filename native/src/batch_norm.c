@@ -94,7 +94,10 @@ static inline __m512d load_lanes_double(const double *p, __mmask8 m) { return _m
     const T *x = (const T *)j->x, *g = (const T *)j->g;                                          \
     const int64_t S = j->S;                                                                      \
     for (int64_t k = 0; k < m; k++)                                                              \
-      for (int l = 0; l < LANES; l++) pa[k][l] = 0, pb ? pb[k][l] = 0 : 0;                        \
+      for (int l = 0; l < LANES; l++) {                                                          \
+        pa[k][l] = 0;                                                                            \
+        if (pb) pb[k][l] = 0;                                                                    \
+      }                                                                                          \
     for (int64_t n = 0; n < j->N; n++)                                                           \
       for (int64_t k = 0; k < m; k++) {                                                          \
         const int64_t row = (n * j->C + c + k) * S;                                              \

@@ -92,7 +92,7 @@ typedef struct {
 #define FOLD(T)                                                                                    \
   static void fold_##T(const conv_job *j, int64_t n, int64_t c0, const T *cols, int64_t ld) {     \
     const axis_t *ad = &j->ax[0], *ah = &j->ax[1], *aw = &j->ax[2];                                \
-    const int64_t oH = ah->o, oW = aw->o, H = ah->n, W = aw->n, sW = aw->s, L = j->L;             \
+    const int64_t oH = ah->o, oW = aw->o, H = ah->n, W = aw->n, sW = aw->s;                        \
     T *img = (T *)j->x->data + j->x->off + (n * j->Cin + c0) * j->inPlane;                         \
     memset(img, 0, (size_t)(j->CinG * j->inPlane) * sizeof(T));                                    \
     for (int64_t c = 0; c < j->CinG; c++) {                                                        \
@@ -132,12 +132,6 @@ FOLD(double)
  * cleared first; together they were a quarter of a DCGAN step. The tables depend on the geometry
  * only (and the fold's on the scratch pitch), so one pair serves every image and channel. */
 #if defined(__AVX512F__)
-#include <immintrin.h>
-
-static inline __mmask16 first_lanes16(int64_t n) {
-  return n >= 16 ? (__mmask16)0xffff : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
-}
-
 /* cols[t, l] = x[c, offset(t, l)] or 0 on padding, for every tap t and output position l. */
 static void unfold_table_float(const conv_job *j, int64_t n, int64_t c0, float *cols, int64_t ld) {
   const int64_t L = j->L, KK = j->KK;
@@ -148,7 +142,7 @@ static void unfold_table_float(const conv_job *j, int64_t n, int64_t c0, float *
       const int32_t *tab = j->utab + t * L;
       float *row = cols + (c * KK + t) * ld;
       for (int64_t l = 0; l < L; l += 16) {
-        const __mmask16 m = first_lanes16(L - l);
+        const __mmask16 m = first_lanes(L - l);
         const __m512i at = _mm512_maskz_loadu_epi32(m, tab + l);
         const __mmask16 inside = _mm512_mask_cmpgt_epi32_mask(m, at, none);
         const __m512 v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, at, xc, 4);
@@ -169,7 +163,7 @@ static void fold_table_float(const conv_job *j, int64_t n, int64_t c0, const flo
     const float *q = cols + c * j->KK * ld;
     float *out = img + c * P;
     for (int64_t p = 0; p < P; p += 16) {
-      const __mmask16 m = first_lanes16(P - p);
+      const __mmask16 m = first_lanes(P - p);
       __m512 sum = _mm512_setzero_ps();
       for (int64_t k = 0; k < j->fmax; k++) {
         const __m512i at = _mm512_maskz_loadu_epi32(m, j->ftab + k * P + p);
@@ -231,8 +225,8 @@ static void small_unfold(const conv_job *j, int64_t n, int64_t c0, float *cols, 
   const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
   const int64_t oH = ah->o, oW = aw->o, W = aw->n;
   const int halves = oW > 16 ? 2 : 1;
-  const __mmask16 lo = first_lanes16(W), hi = first_lanes16(W - 16);
-  const __mmask16 out[2] = {first_lanes16(oW), first_lanes16(oW - 16)};
+  const __mmask16 lo = first_lanes(W), hi = first_lanes(W - 16);
+  const __mmask16 out[2] = {first_lanes(oW), first_lanes(oW - 16)};
   __m512i at[64][2];
   __mmask16 in[64][2];
   for (int64_t kw = 0; kw < aw->k; kw++)
@@ -263,8 +257,8 @@ static void small_unfold(const conv_job *j, int64_t n, int64_t c0, float *cols, 
 static void small_fold(const conv_job *j, int64_t n, int64_t c0, const float *cols, int64_t ld) {
   const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
   const int64_t oW = aw->o, W = aw->n, P = j->inPlane;
-  const __mmask16 lo = first_lanes16(W), hi = first_lanes16(W - 16);
-  const __mmask16 out0 = first_lanes16(oW), out1 = first_lanes16(oW - 16);
+  const __mmask16 lo = first_lanes(W), hi = first_lanes(W - 16);
+  const __mmask16 out0 = first_lanes(oW), out1 = first_lanes(oW - 16);
   __m512i from[64][2];
   __mmask16 in[64][2];
   for (int64_t kw = 0; kw < aw->k; kw++)

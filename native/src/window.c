@@ -310,13 +310,6 @@ static int pool_simple_2d(const pool_job *j) {
 }
 
 #if defined(__AVX512F__)
-#include <immintrin.h>
-
-/* A mask of the first n lanes (n ≥ 0; from 16 on, all of them). */
-static inline __mmask16 first_lanes(int64_t n) {
-  return n >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << n) - 1);
-}
-
 /* One tap of a max window, sixteen outputs: take v where it beats the best so far or is NaN (the
  * general row's comparison: first maximum kept, NaN propagated), with its input indices. */
 static inline void max_tap16(__m512 *best, __m512i *at, __m512 v, __m512i index) {

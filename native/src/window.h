@@ -10,6 +10,15 @@ typedef struct {
   int64_t n, o, k, s, p, dil;
 } axis_t;
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+/* A mask of the first n lanes of sixteen: none for n <= 0, all from 16 on. */
+static inline __mmask16 first_lanes(int64_t n) {
+  return n >= 16 ? (__mmask16)0xffff : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
+}
+#endif
+
 static inline int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 static inline int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
 static inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
