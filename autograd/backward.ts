@@ -16,6 +16,7 @@ import {
   NDArray,
   recordAllocations,
   releaseStorage,
+  STORAGE_POOL_MIN_BYTES,
   type TypedArray,
 } from "@nnc/tensor";
 import { state, withGradMode } from "./_state.ts";
@@ -24,6 +25,7 @@ import { fmtShape, sameShape } from "./_shape_util.ts";
 import { sumTo } from "./_fit.ts";
 import type { GraphNode } from "./graph_node.ts";
 import { Tensor, type TensorLike } from "./tensor.ts";
+import { isGraphOwned } from "./graph_owned.ts";
 import { add, astype } from "./elementwise.ts";
 import {
   anyPostAccumulateGradHooks,
@@ -281,7 +283,7 @@ class Recycler {
     const c = this.#candidates;
     for (let i = 0; i < c.length; i++) {
       const d = c[i];
-      // A candidate listed twice is released once: the pool refuses a buffer it already holds.
+      // A candidate listed twice is released once: the first release detaches it.
       if (!this.#refs.has(d.buffer) && !claimed.has(d.buffer) && this.#scope.has(d)) {
         releaseStorage(d);
       }
@@ -290,6 +292,37 @@ class Recycler {
   }
   close(): void {
     this.#scope.close();
+  }
+}
+
+/**
+ * The arrays of graph-owned tensors ({@link isGraphOwned}) that a pass freeing the graph gives to
+ * the storage pool once it has run: an array goes back when every tensor of the graph that refers
+ * to its buffer (node outputs and inputs, leaves included) is graph-owned and made by a recorded
+ * op, and one of them holds the whole buffer.
+ */
+class OwnedArrays {
+  // Per buffer: an array over all of it from a graph-owned tensor (undefined: none seen yet), or
+  // null once a tensor that is not graph-owned was seen referring to it.
+  readonly #whole = new Map<ArrayBufferLike, TypedArray | undefined | null>();
+  see(t: Tensor): void {
+    const d = t.data.data;
+    const b = d.buffer;
+    if (b.byteLength < STORAGE_POOL_MIN_BYTES) return;
+    const prev = this.#whole.get(b);
+    if (prev === null) return;
+    // A marked tensor that no recorded op made (a view of a constant) may share a user's array.
+    if (!isGraphOwned(t) || t.gradFn === null) this.#whole.set(b, null);
+    else if (prev === undefined) {
+      this.#whole.set(b, d.byteOffset === 0 && d.byteLength === b.byteLength ? d : undefined);
+    }
+  }
+  /** Releases the arrays nothing else refers to (nor holds as a gradient: `claimed`). */
+  flush(claimed: Set<object>): void {
+    for (const [b, d] of this.#whole) {
+      if (d !== undefined && d !== null && !claimed.has(b)) releaseStorage(d);
+    }
+    this.#whole.clear();
   }
 }
 
@@ -305,6 +338,7 @@ function run(
 ): void {
   const order = topologicalOrder(roots);
   const recycler = createGraph || depth > 0 ? null : new Recycler();
+  const owned = recycler === null || retainGraph ? null : new OwnedArrays();
   const acc = new Accumulator(recycler);
   const outerClaimed = claimed, outerReceived = received;
   claimed = new Set();
@@ -335,6 +369,10 @@ function run(
         }
         if (pending !== null) settle(inputs, pending);
         if (!retainGraph) {
+          if (owned !== null) {
+            owned.see(t);
+            for (let i = 0; i < inputs.length; i++) owned.see(inputs[i]);
+          }
           // Saved state goes back to the pool only when nothing recorded during this pass can
           // hold it (no createGraph, not nested in another pass: the recycler's conditions).
           if (recycler !== null && node.params !== null) node.op.release?.(node.params);
@@ -344,6 +382,7 @@ function run(
       }
     });
     for (let i = 0; i < callbacks.length; i++) callbacks[i]();
+    owned?.flush(claimed);
   } finally {
     depth--;
     recycler?.close();

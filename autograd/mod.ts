@@ -31,6 +31,7 @@ export { Tensor, type TensorLike, type TensorOptions, type TensorSortResult } fr
 export * from "./graph_node.ts";
 export * from "./primitive.ts";
 export * from "./backward.ts";
+export * from "./graph_owned.ts";
 export * from "./hooks.ts";
 export * from "./no_grad.ts";
 export * from "./anomaly.ts";

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import type { Tensor } from "@nnc/autograd";
+import { isGraphOwned, markGraphOwned, type Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
+import { keepsNoTensors, registerContainer } from "./_graph_owned.ts";
 import { Identity } from "./identity.ts";
 import { asInput } from "./_util.ts";
 import { checkOptions, describe, fmtShape, sameShape } from "@nnc/tensor";
@@ -84,7 +85,17 @@ export class ResidualBlock extends Module<[Tensor], Tensor> {
             : ""),
       );
     }
+    // Values nobody else sees are graph-owned (see Sequential.forward): the body's and the
+    // shortcut's outputs, read only by the sum, and the sum when the activation consumes it.
+    if (fx !== t && keepsNoTensors(this.body)) markGraphOwned(fx);
+    if (sx !== t && keepsNoTensors(this.shortcut)) markGraphOwned(sx);
     const y = fx.add(sx);
-    return this.activation === null ? y : (this.activation as unknown as Fn).forward(y);
+    if (this.activation === null) return y;
+    if (keepsNoTensors(this.activation)) markGraphOwned(y);
+    const out = (this.activation as unknown as Fn).forward(y);
+    if (isGraphOwned(out)) markGraphOwned(out, false); // an activation that returned its input
+    return out;
   }
 }
+
+registerContainer(ResidualBlock);

@@ -3,9 +3,10 @@
  *
  * @module
  */
-import type { Tensor } from "@nnc/autograd";
+import { isGraphOwned, markGraphOwned, Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
 import { describe } from "@nnc/tensor";
+import { keepsNoTensors, registerContainer } from "./_graph_owned.ts";
 
 /**
  * A chain of modules: `forward(x)` feeds `x` through each in turn (PyTorch `nn.Sequential`). The
@@ -77,10 +78,23 @@ export class Sequential extends Module<[Tensor], Tensor> {
     return this.children()[Symbol.iterator]();
   }
 
-  /** Applies the modules in order. */
+  /**
+   * Applies the modules in order. A value passed between two built-in layers that keep no tensor
+   * (`Linear`, `Conv2d`, `ReLU`, `MaxPool2d`, …) is marked graph-owned (`markGraphOwned`): nobody
+   * else can see it, so a backward pass hands its memory to the next step.
+   */
   forward(x: Tensor): Tensor {
+    const children = this.children();
     let y: unknown = x;
-    for (const m of this.children()) y = (m as unknown as Module<[unknown], unknown>).forward(y);
+    let passes = children.length > 0 && keepsNoTensors(children[0]);
+    for (let i = 0; i < children.length; i++) {
+      y = (children[i] as unknown as Module<[unknown], unknown>).forward(y);
+      const next = i + 1 < children.length && keepsNoTensors(children[i + 1]);
+      if (passes && next && y !== x && y instanceof Tensor) markGraphOwned(y);
+      passes = next;
+    }
+    // A child that returns its input (Identity, Dropout in eval mode) may hand out a marked value.
+    if (y instanceof Tensor && isGraphOwned(y)) markGraphOwned(y, false);
     return y as Tensor;
   }
 
@@ -92,3 +106,5 @@ export class Sequential extends Module<[Tensor], Tensor> {
     this.#order.push(name);
   }
 }
+
+registerContainer(Sequential);

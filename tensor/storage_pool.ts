@@ -42,8 +42,6 @@ let releases = 0;
 // eviction when the limit is reached.
 const byLength = new Map<number, ArrayBuffer[]>();
 const order: ArrayBuffer[] = [];
-// Buffers in the pool, so that a double release (a bug in a caller) cannot hand one out twice.
-const pooled = new WeakSet<ArrayBuffer>();
 
 /**
  * Gives back a typed array that nothing references any more (no array, view or variable), so
@@ -52,7 +50,10 @@ const pooled = new WeakSet<ArrayBuffer>();
  * buffers, and arrays past the limit are left to the garbage collector.
  *
  * The caller guarantees that nothing uses the array afterwards: its contents will be overwritten.
- * Autograd calls this for gradients it made and consumed; most code never needs to.
+ * A kept array's buffer is detached (its memory moves, uncopied, to a new `ArrayBuffer` that only
+ * the pool can reach), so every array and view over it reads as empty from then on: a caller that
+ * broke the promise sees length 0, never another tensor's values. Autograd calls this for
+ * gradients it made and consumed and for graph-owned values; most code never needs to.
  *
  * @example
  * ```ts
@@ -60,8 +61,9 @@ const pooled = new WeakSet<ArrayBuffer>();
  * const scratch = allocTyped("float32", 1 << 20);
  * scratch.fill(7);
  * console.assert(releaseStorage(scratch));
+ * console.assert(scratch.length === 0); // detached
  * const again = allocTyped("float32", 1 << 20); // the same memory, zero-filled
- * console.assert(again.buffer === scratch.buffer && again[0] === 0);
+ * console.assert(again.length === 1 << 20 && again[0] === 0);
  * ```
  */
 export function releaseStorage(data: TypedArray): boolean {
@@ -72,14 +74,19 @@ export function releaseStorage(data: TypedArray): boolean {
   const bytes = data.byteLength;
   if (
     bytes < STORAGE_POOL_MIN_BYTES || bytes > limitBytes || !(buffer instanceof ArrayBuffer) ||
-    buffer.resizable || data.byteOffset !== 0 || buffer.byteLength !== bytes || pooled.has(buffer)
+    buffer.resizable || data.byteOffset !== 0 || buffer.byteLength !== bytes
   ) return false;
+  let moved: ArrayBuffer;
+  try {
+    moved = buffer.transfer();
+  } catch {
+    return false; // not detachable (a WebAssembly memory's buffer): left to its owner
+  }
   while (heldBytes + bytes > limitBytes) evictOldest();
   let list = byLength.get(bytes);
   if (list === undefined) byLength.set(bytes, list = []);
-  list.push(buffer);
-  order.push(buffer);
-  pooled.add(buffer);
+  list.push(moved);
+  order.push(moved);
   heldBytes += bytes;
   releases++;
   return true;
@@ -93,9 +100,9 @@ export function releaseStorage(data: TypedArray): boolean {
  * @example
  * ```ts
  * import { releaseStorage, takeStorage } from "@nnc/tensor";
- * const a = new Float64Array(1 << 18);
+ * const a = new Float64Array(1 << 18).fill(2.5);
  * releaseStorage(a);
- * console.assert(takeStorage("float64", 1 << 18)?.buffer === a.buffer);
+ * console.assert(takeStorage("float64", 1 << 18, false)?.[0] === 2.5); // a's memory, unzeroed
  * ```
  */
 export function takeStorage(dtype: DType, length: number, zeroed = true): TypedArray | null {
@@ -112,7 +119,6 @@ export function takeStorage(dtype: DType, length: number, zeroed = true): TypedA
   const buffer = list.pop() as ArrayBuffer;
   if (list.length === 0) byLength.delete(bytes);
   order.splice(order.lastIndexOf(buffer), 1);
-  pooled.delete(buffer);
   heldBytes -= bytes;
   hits++;
   const out = dtype === "float64"
@@ -129,7 +135,6 @@ function evictOldest(): void {
   const list = byLength.get(buffer.byteLength) as ArrayBuffer[];
   list.splice(list.indexOf(buffer), 1);
   if (list.length === 0) byLength.delete(buffer.byteLength);
-  pooled.delete(buffer);
   heldBytes -= buffer.byteLength;
 }
 

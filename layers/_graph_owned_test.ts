@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { emptyStoragePool, Rng, storagePoolStats } from "@nnc/tensor";
+import { isGraphOwned, randn, type Tensor } from "@nnc/autograd";
+import {
+  Conv2d,
+  Flatten,
+  Identity,
+  Linear,
+  Module,
+  ReLU,
+  ResidualBlock,
+  Sequential,
+} from "./mod.ts";
+import { keepsNoTensors } from "./_graph_owned.ts";
+
+/** A module that keeps what it saw (a user's probe): containers must not mark around it. */
+class Probe extends Module<[Tensor], Tensor> {
+  seen: Tensor | null = null;
+  forward(x: Tensor): Tensor {
+    this.seen = x;
+    return x.mul(1);
+  }
+}
+
+class MyReLU extends ReLU {}
+
+Deno.test("keepsNoTensors: built-in layers by exact class, containers through their children", () => {
+  assert.equal(keepsNoTensors(new Linear(2, 2)), true);
+  assert.equal(keepsNoTensors(new MyReLU()), false); // a subclass may keep anything
+  assert.equal(keepsNoTensors(new Probe()), false);
+  assert.equal(keepsNoTensors(new Sequential(new Linear(2, 2), new ReLU())), true);
+  assert.equal(keepsNoTensors(new Sequential(new Linear(2, 2), new Probe())), false);
+  const block = new ResidualBlock(new Sequential(new Linear(2, 2)), { activation: new ReLU() });
+  assert.equal(keepsNoTensors(block), true);
+  assert.equal(keepsNoTensors(new ResidualBlock(new Probe())), false);
+  assert.equal(keepsNoTensors(null), false);
+});
+
+/** Forward and backward of `net` on `x`: the output, the first parameter's gradient, the releases. */
+function trainStep(net: Module<[Tensor], Tensor>, x: Tensor) {
+  emptyStoragePool();
+  const before = storagePoolStats().releases;
+  const out = net.forward(x);
+  assert.equal(isGraphOwned(out), false);
+  out.square().sum().backward();
+  const grad = Array.from(net.parameters()[0].grad!.data.data);
+  return { out, grad, released: storagePoolStats().releases - before };
+}
+
+Deno.test("Sequential: values between built-in layers go back to the pool; the rest stay readable", () => {
+  // [8, 4, 96, 96] float32 = 1.1 MiB per activation: large enough for the pool. The input is a
+  // value the caller made with a recorded op (so it has a graph node and could be released).
+  const x0 = randn([8, 4, 96, 96], { rng: new Rng(1), requiresGrad: true });
+  const xs = () => (x0.grad = null, x0.mul(2)); // a fresh graph and gradient per run
+  const build = (Act: typeof ReLU) => {
+    const rng = new Rng(2);
+    const probe = new Probe();
+    const net = new Sequential(
+      new Identity(), // returns x itself: x must never be marked
+      new Conv2d(4, 4, 3, { padding: 1, rng }),
+      new Act(),
+      probe, // keeps its input (the activation's output): neither side of it is marked
+      new Conv2d(4, 4, 3, { padding: 1, rng }),
+      new Act(),
+      new Flatten(),
+      new Linear(4 * 96 * 96, 3, { rng }),
+      new Identity(), // hands out the last Linear's output: not marked either
+    );
+    return { net, probe };
+  };
+  const marked = build(ReLU), plain = build(MyReLU); // MyReLU is not trusted: nothing is marked
+  const x = xs(), a = trainStep(marked.net, x), b = trainStep(plain.net, xs());
+  assert.equal(x.data.data.length, 8 * 4 * 96 * 96); // the input (the first Identity returns it)
+  assert.equal(marked.probe.seen?.data.data.length, 8 * 4 * 96 * 96); // what the probe kept
+  assert.equal(a.out.data.data.length, 8 * 3); // the output
+  assert.deepEqual(a.grad, b.grad); // releasing changes memory, not values
+  // Released besides the gradients: the first conv's output (Conv2d → ReLU), the second conv's
+  // output and its ReLU's (→ Flatten → Linear; Flatten's output views the ReLU's array).
+  assert.equal(a.released - b.released, 3);
+});
+
+Deno.test("ResidualBlock marks inside its body, the body's output and the sum its activation takes", () => {
+  const x = randn([8, 4, 96, 96], { rng: new Rng(3), requiresGrad: true });
+  const build = (Act: typeof ReLU) => {
+    const rng = new Rng(4);
+    const body = new Sequential(
+      new Conv2d(4, 4, 3, { padding: 1, rng }),
+      new Act(),
+      new Conv2d(4, 4, 3, { padding: 1, rng }),
+    );
+    return new ResidualBlock(body, { activation: new Act() });
+  };
+  const a = trainStep(build(ReLU), x);
+  x.grad = null; // both runs hand x a fresh gradient (accumulating would release one more array)
+  const b = trainStep(build(MyReLU), x);
+  assert.equal(x.data.data.length, 8 * 4 * 96 * 96);
+  assert.equal(a.out.data.data.length, 8 * 4 * 96 * 96);
+  assert.deepEqual(a.grad, b.grad);
+  // conv → ReLU → conv inside the body (two), the body's output and the sum (two).
+  assert.equal(a.released - b.released, 4);
+});
