@@ -67,17 +67,14 @@ export interface MaxPoolGradParams {
 }
 
 /**
- * `g` scattered to the argmax positions of each plane: one zeroed array of the input's shape that
- * the scatter writes in place (scatterAdd into a zeros tensor allocated and wrote a second copy).
- * Linear in `g`: its derivative is the gather at the same indices, max pooling's jvp.
+ * `g` added at the argmax positions of each plane (`nd.maxPoolGrad`: each plane cleared and
+ * scattered in one pass). Linear in `g`: its derivative is the gather at the same indices, max
+ * pooling's jvp.
  */
 export const MAX_POOL_GRAD: Primitive<MaxPoolGradParams> = {
   name: "maxPoolGrad",
-  forward: ([g], p) => {
-    const out = nd.zeros(planes(p.shape), { dtype: g.dtype });
-    nd.scatterAddInPlace(out, 2, p.indices, g.reshape(planes(g.shape)));
-    return out.reshape(p.shape);
-  },
+  forward: ([g], p) =>
+    nd.maxPoolGrad(g.reshape(planes(g.shape)), p.indices, planes(p.shape)).reshape(p.shape),
   vjp: (h, [g], _y, p) => [
     reshape(
       applyPrimitive(GATHER, [reshape(h, planes(h.shape))], { axis: 2, index: p.indices }),

@@ -76,6 +76,7 @@ export const SYMBOLS = {
   nnc_im2col: KERNEL,
   nnc_col2im: KERNEL,
   nnc_pool: KERNEL3,
+  nnc_max_pool_grad: KERNEL3,
   nnc_conv: KERNEL4,
   nnc_conv_input_grad: KERNEL3,
   nnc_conv_weight_grad: KERNEL3,

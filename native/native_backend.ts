@@ -335,6 +335,19 @@ export function createNativeBackend(
       ) ref.pool(kind, out, indices, x, g, countIncludePad);
     },
 
+    maxPoolGrad(out, grad, indices) {
+      if (out.size + grad.size < T.window) return ref.maxPoolGrad(out, grad, indices);
+      if (!(put(0, out) && put(1, grad) && put(2, indices))) {
+        return ref.maxPoolGrad(out, grad, indices);
+      }
+      if (
+        failed(
+          sym.nnc_max_pool_grad(desc, DESC_BYTES, out.data, grad.data, indices.data),
+          "maxPoolGrad",
+        )
+      ) ref.maxPoolGrad(out, grad, indices);
+    },
+
     conv(out, x, w, bias, g, groups) {
       // GEMM work: output elements × (Cin/groups)·∏kernel multiply-adds, as matmul's threshold.
       const work = out.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);

@@ -671,6 +671,33 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     }
   });
 
+  fuzz("maxPoolGrad", 300, 36, (r) => {
+    const dtype = r.pick(FLOATS);
+    // Up to 60 planes of up to 900 elements: both sides of the native kernel's parallel grain.
+    const P = r.int(0, 60), S = r.int(1, r.chance(0.3) ? 900 : 40), Q = r.int(0, 2 * S);
+    const out = contiguousOut(dtype, [P, S], r), o2 = twin(out); // junk the kernels must clear
+    const grad = randomView(r, dtype, [P, Q], { contiguous: true });
+    const index = randomView(r, "int32", [P, Q], { contiguous: true });
+    // Indices repeat (overlapping windows): the sums must keep the order of q.
+    for (let i = 0; i < index.data.length; i++) index.data[i] = r.int(0, Math.min(S - 1, 3));
+    if (r.chance(0.5)) {
+      for (let i = 0; i < index.data.length; i++) index.data[i] = r.int(0, S - 1);
+    }
+    nb.maxPoolGrad(out, grad, index);
+    ref.maxPoolGrad(o2, grad, index);
+    check("maxPoolGrad", out, o2, EXACT, () => `P ${P} S ${S} Q ${Q} ${dtype}`);
+    if (P > 0 && Q > 0 && r.chance(0.2)) {
+      const bad = r.pick([-1, S, S + 7]);
+      index.data[r.int(0, index.data.length - 1)] = bad;
+      for (const b of [nb, ref]) {
+        assert.throws(
+          () => b.maxPoolGrad(out, grad, index),
+          new RegExp(`maxPoolGrad: index ${bad} is out of range`),
+        );
+      }
+    }
+  });
+
   /** A batch of random matrices made well-conditioned (and symmetric / SPD when asked). */
   function matrices(
     r: Rand,

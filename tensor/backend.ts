@@ -207,6 +207,13 @@ export interface Backend {
     g: WindowGeometry,
     countIncludePad: boolean,
   ): void;
+  /**
+   * Max pooling's gradient over planes: `out` `[P, S]` (contiguous, contents ignored) gets zeros,
+   * then `grad[p, q]` added at `out[p, indices[p, q]]` for each `q` in order (repeated indices sum
+   * in that order); `grad` and `indices` (int32) are contiguous `[P, Q]`, `grad` of `out`'s dtype.
+   * An index outside `[0, S)` is a RangeError (the output is then unspecified).
+   */
+  maxPoolGrad(out: NDArray, grad: NDArray, indices: NDArray): void;
 
   /** Cholesky factor `L` (lower) of each symmetric positive-definite matrix in `a` `[...B, n, n]`. Returns the index of the first matrix that is not positive definite, or -1. */
   cholesky(out: NDArray, a: NDArray): number;

@@ -11,7 +11,7 @@ import { softmax } from "./js/softmax.ts";
 import { cumulative } from "./js/cumulative.ts";
 import { sort } from "./js/sort.ts";
 import { gather, indexSelect, scatterAdd } from "./js/indexing.ts";
-import { col2im, im2col, pool } from "./js/window.ts";
+import { col2im, im2col, maxPoolGrad, pool } from "./js/window.ts";
 import { cholesky, eigh, lu, qr, solve, svd } from "./js/linalg.ts";
 import { adamStep, sgdStep } from "./js/optim_step.ts";
 import { sddmm, segmentReduce, spmm } from "./js/sparse.ts";
@@ -49,6 +49,7 @@ export const jsBackend: Backend = {
   im2col,
   col2im,
   pool,
+  maxPoolGrad,
   cholesky,
   lu,
   solve,

@@ -10,7 +10,7 @@ import { isFloat } from "./dtype.ts";
 import { allocOutput } from "./_axis.ts";
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { fmtShape, sizeOf } from "./shape.ts";
+import { checkShape, fmtShape, sameShape, sizeOf } from "./shape.ts";
 import { checkBool, checkNDArray, checkOptions, describe } from "./check.ts";
 import {
   checkWindowInput,
@@ -329,6 +329,66 @@ export function avgPool2d(x: NDArray, options: AvgPoolOptions): NDArray {
  */
 export function avgPool3d(x: NDArray, options: AvgPoolOptions): NDArray {
   return avgPoolN(x, options, 3, "avgPool3d");
+}
+
+/**
+ * The gradient of {@link maxPool} with respect to its input: a zero array of `inputShape`
+ * (`[N, C, ...spatial]`) with each element of `grad` added at the argmax position `indices` gives
+ * it within its plane (PyTorch's `max_pool2d_with_indices_backward`; like `max_unpool2d`, except
+ * that repeated positions, from overlapping windows, add up in order instead of overwriting).
+ * `grad` is a float array of `indices`' shape `[N, C, ...outSpatial]`; `indices` is int32, as
+ * `maxPool` returns it.
+ *
+ * @example
+ * ```ts
+ * import { maxPool2d, maxPoolGrad, NDArray } from "@nnc/tensor";
+ * const x = NDArray.fromTyped(new Float32Array([1, 5, 2, 0, 3, 4, 8, 7, 6]), [1, 1, 3, 3]);
+ * const { indices } = maxPool2d(x, { kernel: 2, stride: 1 }); // overlapping windows
+ * const g = NDArray.fromTyped(new Float32Array([1, 1, 1, 1]), [1, 1, 2, 2]);
+ * console.assert(maxPoolGrad(g, indices, x.shape).toArray().toString() === "0,2,0,0,0,0,1,1,0");
+ * ```
+ */
+export function maxPoolGrad(
+  grad: NDArray,
+  indices: NDArray,
+  inputShape: readonly number[],
+): NDArray {
+  const op = "maxPoolGrad";
+  checkNDArray(grad, op, "grad");
+  checkNDArray(indices, op, "indices");
+  if (!isFloat(grad.dtype)) {
+    throw new TypeError(`${op}: grad must be float32 or float64, got ${grad.dtype}`);
+  }
+  if (indices.dtype !== "int32") {
+    throw new TypeError(`${op}: indices must be int32, got ${indices.dtype}`);
+  }
+  if (grad.ndim < 3 || !sameShape(grad.shape, indices.shape)) {
+    throw new RangeError(
+      `${op}: grad ${fmtShape(grad.shape)} and indices ${
+        fmtShape(indices.shape)
+      } must share one shape [N, C, ...spatial]`,
+    );
+  }
+  checkShape(inputShape, op);
+  if (
+    inputShape.length !== grad.ndim || inputShape[0] !== grad.shape[0] ||
+    inputShape[1] !== grad.shape[1]
+  ) {
+    throw new RangeError(
+      `${op}: inputShape ${fmtShape(inputShape)} must be [${grad.shape[0]}, ${grad.shape[1]}, ` +
+        `...${grad.ndim - 2} spatial sizes] for grad ${fmtShape(grad.shape)}`,
+    );
+  }
+  const planes = grad.shape[0] * grad.shape[1];
+  const out = allocOutput(grad.dtype, inputShape);
+  if (out.size === 0) return out;
+  const S = out.size / planes, Q = planes === 0 ? 0 : grad.size / planes;
+  getBackend().maxPoolGrad(
+    out.reshape([planes, S]),
+    grad.contiguous().reshape([planes, Q]),
+    indices.contiguous().reshape([planes, Q]),
+  );
+  return out;
 }
 
 function maxPoolN(

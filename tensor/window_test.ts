@@ -15,6 +15,7 @@ import {
   maxPool1d,
   maxPool2d,
   maxPool3d,
+  maxPoolGrad,
   type MaxPoolResult,
   windowOutputShape,
 } from "./window.ts";
@@ -811,4 +812,38 @@ Deno.test("bad input throws RangeError / TypeError naming op, value and expectat
     name: "RangeError",
     message: "maxPool: stride must be an integer >= 1 or an array of 2 such integers, got 0",
   });
+});
+
+Deno.test("maxPoolGrad: each gradient lands on its window's maximum; overlaps add up", () => {
+  // 3×3 stride 2 windows with padding 1 over a 2-channel 5×5 image overlap on rows and columns 2.
+  const x = arr(Array.from({ length: 50 }, (_, i) => (i * 37) % 23), [1, 2, 5, 5], Float64Array);
+  const { indices } = maxPool2d(x, { kernel: 3, stride: 2, padding: 1 });
+  const g = arr(Array.from({ length: 18 }, (_, i) => 1 + i / 8), [1, 2, 3, 3], Float64Array);
+  const got = maxPoolGrad(g, indices, x.shape);
+  // Independently: a zero image with each g added at the argmax its window reports.
+  const want = new Float64Array(50);
+  for (let c = 0; c < 2; c++) {
+    for (let q = 0; q < 9; q++) want[c * 25 + indices.data[c * 9 + q]] += g.data[c * 9 + q];
+  }
+  assert.deepEqual(Array.from(got.data), Array.from(want));
+  assert.deepEqual(got.shape, [1, 2, 5, 5]);
+  assert.ok(want.some((v) => v > 2.5)); // some position took two windows' gradients
+  // A strided (transposed) gradient reads the same values.
+  const gt = arr(Array.from(g.data), [1, 2, 3, 3], Float64Array).transpose(2, 3).contiguous()
+    .transpose(2, 3);
+  assert.deepEqual(Array.from(maxPoolGrad(gt, indices, x.shape).data), Array.from(want));
+});
+
+Deno.test("maxPoolGrad rejects mismatched shapes, dtypes and indices by name", () => {
+  const g = arr([1, 2], [1, 1, 2]);
+  const ix = arr([0, 3], [1, 1, 2], Int32Array);
+  assert.throws(() => maxPoolGrad(g, ix, [1, 1, 3]), /maxPoolGrad: index 3 is out of range/);
+  assert.throws(() => maxPoolGrad(g, arr([0, 1], [1, 1, 2]), [1, 1, 4]), /indices must be int32/);
+  assert.throws(() => maxPoolGrad(ix, ix, [1, 1, 4]), /grad must be float32 or float64, got int32/);
+  assert.throws(
+    () => maxPoolGrad(g, arr([0], [1, 1, 1], Int32Array), [1, 1, 4]),
+    /grad \[1, 1, 2\] and indices \[1, 1, 1\] must share one shape/,
+  );
+  assert.throws(() => maxPoolGrad(g, ix, [1, 2, 4]), /inputShape \[1, 2, 4\] must be \[1, 1, /);
+  assert.throws(() => maxPoolGrad(g, ix, [1, 1, -4]), /maxPoolGrad: invalid shape/);
 });

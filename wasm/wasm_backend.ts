@@ -874,6 +874,17 @@ export function createWasmBackend(
       if (fallback) ref.pool(kind, out, indices, x, g, countIncludePad);
     },
 
+    maxPoolGrad(out, grad, indices) {
+      if (
+        out.size + grad.size < T.pool ||
+        !(add(0, out, Use.Out) && add(1, grad, Use.In) && add(2, indices, Use.In))
+      ) {
+        reset();
+        return ref.maxPoolGrad(out, grad, indices);
+      }
+      if (call("maxPoolGrad", "nnc_max_pool_grad")) ref.maxPoolGrad(out, grad, indices);
+    },
+
     sgdStep(x, g, buf, c) {
       if (x.size < T.optim || x.dtype === "int32") return ref.sgdStep(x, g, buf, c);
       if (!addFlat([x, g, buf], [Use.InOut, Use.In, Use.InOut])) {

@@ -98,6 +98,11 @@ NNC_API int32_t nnc_im2col(const double *desc, int32_t desc_bytes, void *out, co
 NNC_API int32_t nnc_col2im(const double *desc, int32_t desc_bytes, void *out, const void *cols);
 NNC_API int32_t nnc_pool(const double *desc, int32_t desc_bytes, void *out, void *indices,
                          const void *x);
+/* Max pooling's gradient: out [P, S] (contiguous) cleared, then grad[p, q] added at
+ * out[p, indices[p, q]] for q in order; grad [P, Q] and indices (int32 [P, Q]) contiguous.
+ * NNC_E_BOUNDS for an index outside [0, S) (out is then unspecified). */
+NNC_API int32_t nnc_max_pool_grad(const double *desc, int32_t desc_bytes, void *out,
+                                  const void *grad, const void *indices);
 /* out[i] = g[i]·f′ from the activation's output y (op 0 relu [y > 0], 1 sigmoid y(1−y), 2 tanh
  * 1−y², 3 leaky relu y > 0 ? 1 : slope), contiguous buffers of one float dtype;
  * c = [n, bytes out, bytes g, bytes y, slope (op 3 only)]. */

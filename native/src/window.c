@@ -2,6 +2,9 @@
  * padding and dilation. As in the JS backend, the geometry is lifted to three spatial axes and
  * each loop runs only over the taps or positions whose input index lies inside the array, so no
  * read or write ever leaves its operand (ranges are computed once per axis). */
+#include <stdatomic.h>
+#include <string.h>
+
 #include "internal.h"
 
 #include "window.h"
@@ -479,5 +482,74 @@ int32_t nnc_pool(const double *desc, int32_t desc_bytes, void *out, void *indice
   int64_t grain = work >= 16384 ? 1 : (int64_t)(16384 / (work > 1 ? work : 1));
   nnc_parallel_for(a.shape[0] * a.shape[1] * j.ax[0].o * j.ax[1].o, grain, pool_task, &j);
   nnc_free(mem);
+  return NNC_OK;
+}
+
+/* ---------------- max pooling's gradient ----------------
+ * Plane by plane (in parallel: planes are independent): the plane of out is cleared while it is
+ * in cache and each gradient added at its argmax in order, so repeated indices (overlapping
+ * windows) sum in the JS backend's order and one pass over memory replaces a zero fill of the
+ * whole array followed by a scatter. */
+typedef struct {
+  char *o;
+  const char *g;
+  const int32_t *ix;
+  int64_t S, Q;
+  int dtype;
+  atomic_int bad;
+  int32_t badValue;
+} unpool_job;
+
+#define UNPOOL_PLANE(T)                                                       \
+  do {                                                                        \
+    T *op = (T *)j->o + p * j->S;                                             \
+    const T *gp = (const T *)j->g + p * j->Q;                                 \
+    memset(op, 0, (size_t)j->S * sizeof(T));                                  \
+    for (int64_t q = 0; q < j->Q; q++) {                                      \
+      const int32_t v = ip[q];                                                \
+      if ((uint64_t)(int64_t)v >= (uint64_t)j->S) {                           \
+        int expected = 0;                                                     \
+        if (atomic_compare_exchange_strong(&j->bad, &expected, 1)) j->badValue = v; \
+        return;                                                               \
+      }                                                                       \
+      op[v] += gp[q];                                                         \
+    }                                                                         \
+  } while (0)
+
+static void unpool_task(void *ctx, int64_t b, int64_t e) {
+  unpool_job *j = ctx;
+  for (int64_t p = b; p < e; p++) {
+    const int32_t *ip = j->ix + p * j->Q;
+    if (j->dtype == NNC_F32) UNPOOL_PLANE(float);
+    else UNPOOL_PLANE(double);
+  }
+}
+
+int32_t nnc_max_pool_grad(const double *desc, int32_t desc_bytes, void *out, const void *grad,
+                          const void *indices) {
+  static const char *op = "maxPoolGrad";
+  nnc_arr o, g, ix;
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, out, "maxPoolGrad: out", &o)) ||
+      (rc = nnc_parse(desc, 1, (void *)grad, "maxPoolGrad: grad", &g)) ||
+      (rc = nnc_parse(desc, 2, (void *)indices, "maxPoolGrad: indices", &ix)) ||
+      (rc = nnc_require_dtype(&g, o.dtype, op, "grad")) || (rc = nnc_require_dtype(&ix, NNC_I32, op, "indices")) ||
+      (rc = nnc_require_shape(&ix, &g, op, "indices", "grad")) || (rc = nnc_require_contiguous(&o, op, "out")) ||
+      (rc = nnc_require_contiguous(&g, op, "grad")) || (rc = nnc_require_contiguous(&ix, op, "indices")))
+    return rc;
+  if (o.dtype != NNC_F32 && o.dtype != NNC_F64)
+    return nnc_fail(NNC_E_UNSUPPORTED, "maxPoolGrad: out must be float32 or float64");
+  if (o.ndim != 2 || g.ndim != 2 || o.shape[0] != g.shape[0])
+    return nnc_fail(NNC_E_ARG, "maxPoolGrad: out and grad must be [P, S] and [P, Q] with one P");
+  unpool_job j = {.o = o.data + o.off * nnc_elsize(o.dtype), .g = g.data + g.off * nnc_elsize(g.dtype),
+                  .ix = (const int32_t *)ix.data + ix.off, .S = o.shape[1], .Q = g.shape[1],
+                  .dtype = o.dtype};
+  atomic_init(&j.bad, 0);
+  const int64_t P = o.shape[0], plane = j.S + 2 * j.Q;
+  const int64_t grain = plane >= 16384 ? 1 : 16384 / (plane > 1 ? plane : 1);
+  if (P > 0 && j.S > 0) nnc_parallel_for(P, grain, unpool_task, &j);
+  if (atomic_load(&j.bad))
+    return nnc_fail(NNC_E_BOUNDS, "maxPoolGrad: index %d is out of range for a plane of %lld", j.badValue,
+                    (long long)j.S);
   return NNC_OK;
 }

@@ -341,3 +341,35 @@ export function pool(
     }
   }
 }
+
+/**
+ * Max pooling's gradient, plane by plane: `out` `[P, S]` (contiguous, contents ignored) gets zeros
+ * and then, for each `q` in order, `grad[p, q]` added at `out[p, indices[p, q]]`; `grad` and
+ * `indices` (int32) are contiguous `[P, Q]`. An index outside `[0, S)` throws a RangeError naming
+ * it (the output is then unspecified; the caller allocated it).
+ *
+ * @example
+ * ```ts
+ * import { jsBackend, NDArray } from "@nnc/tensor";
+ * const out = NDArray.fromTyped(new Float32Array(4).fill(9), [1, 4]);
+ * const grad = NDArray.fromTyped(new Float32Array([0.5, 2]), [1, 2]);
+ * const idx = NDArray.fromTyped(new Int32Array([1, 1]), [1, 2]);
+ * jsBackend.maxPoolGrad(out, grad, idx);
+ * console.assert(out.data.join() === "0,2.5,0,0");
+ * ```
+ */
+export function maxPoolGrad(out: NDArray, grad: NDArray, indices: NDArray): void {
+  const [P, S] = out.shape, Q = grad.shape[1];
+  const od = out.data, gd = grad.data, id = indices.data;
+  for (let p = 0; p < P; p++) {
+    const o = out.offset + p * S, g = grad.offset + p * Q, i = indices.offset + p * Q;
+    od.fill(0, o, o + S);
+    for (let q = 0; q < Q; q++) {
+      const v = id[i + q];
+      if (v < 0 || v >= S) {
+        throw new RangeError(`maxPoolGrad: index ${v} is out of range for a plane of ${S}`);
+      }
+      od[o + v] += gd[g + q];
+    }
+  }
+}
