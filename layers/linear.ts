@@ -13,7 +13,7 @@ import {
   type Rng,
   zeros,
 } from "@nnc/tensor";
-import { matmul, type Tensor } from "@nnc/autograd";
+import { markGraphOwned, matmul, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { kaimingUniform, uniform } from "./init.ts";
@@ -87,7 +87,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const lead = input.shape.slice(0, -1);
   const x2 = input.ndim > 2 ? input.reshape(-1, weight.shape[1]) : input;
   let y = matmul(x2, weight.T);
-  if (bias !== null) y = y.add(bias);
+  // The product before the bias is read by the sum alone: graph-owned (see markGraphOwned).
+  if (bias !== null) y = markGraphOwned(y).add(bias);
   return input.ndim > 2 ? y.reshape([...lead, weight.shape[0]]) : y;
 }
 

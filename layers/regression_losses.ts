@@ -4,7 +4,7 @@
  * @module
  */
 import type { NDArray } from "@nnc/tensor";
-import { abs, type Tensor, where } from "@nnc/autograd";
+import { abs, markGraphOwned, type Tensor, where } from "@nnc/autograd";
 import { checkReduction, pair, reduceLoss } from "./_reduction.ts";
 import { checkBool, checkNumber, checkOptions } from "@nnc/tensor";
 
@@ -99,8 +99,11 @@ export function mseLoss(
   checkOptions(options, op);
   const [x, y] = pair(input, target, op);
   const reduction = checkReduction(options.reduction, op);
-  let loss = x.sub(y).square();
-  if (checkBool(options.half ?? false, op, "half")) loss = loss.mul(0.5);
+  // The difference and, when reduced, the squares are graph-owned: nobody else sees them.
+  const half = checkBool(options.half ?? false, op, "half");
+  let loss = markGraphOwned(x.sub(y)).square();
+  if (half) loss = markGraphOwned(loss).mul(0.5);
+  if (reduction !== "none") markGraphOwned(loss);
   return reduceLoss(loss, reduction);
 }
 

@@ -19,6 +19,7 @@ import {
 import {
   concat,
   dropout,
+  markGraphOwned,
   recurrence,
   type RecurrentMode,
   stack,
@@ -272,7 +273,10 @@ export abstract class RNNBase<S, O> extends Module<
     // b_hh, which the reset gate scales.
     let b: Tensor | null = bih;
     if (!gru && bih !== null && bhh !== null) b = bih.add(bhh);
-    const xg = linear(x.reshape(T * B, F), wih, b).reshape(T, B, wih.shape[0]);
+    // Read by the recurrence alone (its output is a copy): graph-owned, so backward recycles it.
+    const xg = markGraphOwned(
+      markGraphOwned(linear(x.reshape(T * B, F), wih, b)).reshape(T, B, wih.shape[0]),
+    );
     try {
       return recurrence(this.mode, xg, whh, state[0], {
         reverse,
