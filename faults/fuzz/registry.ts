@@ -140,7 +140,7 @@ export const AUTO: Record<string, string> = {
     fmtShape formatArray full fullLike gather im2col indexSelect isAtomicTempName isFloat
     itemSize linalg.cholesky linalg.det linalg.eigh linalg.inv linalg.lstsq linalg.norm
     linalg.qr linalg.slogdet linalg.solve linalg.svd linalg.svdvals linspace listBackends
-    logsumexp maxPool maxPool1d maxPool2d maxPool3d oneHot ones
+    logsumexp maxPool maxPool1d maxPool2d maxPool3d maxPoolGrad oneHot ones
     onesLike outer pad promoteTypes rand randint randn randperm sameShape scatterAdd
     scatterAddInPlace sizeOf sort split stack std topk variance where windowOutputShape zeros
     zerosLike getBackend getPrintOptions defaultRng allocTyped allocForOverwrite assign
@@ -156,7 +156,7 @@ export const AUTO: Record<string, string> = {
     topk transpose unfold unsqueeze variance where zeros zerosLike isAnomalyEnabled
     isGradEnabled backward queueBackwardCallback
     gatherRows recurrence recurrenceReference sddmm segmentReduce segmentSoftmax spmm attentionWeights fusedAttention gelu geluGrad layerNorm packedAttention leakyRelu
-    softmaxCrossEntropy spmmLinear
+    softmaxCrossEntropy spmmLinear isGraphOwned markGraphOwned
     batchNormalize`,
   layers: `Abs AdaptiveAvgPool2d AvgPool1d AvgPool2d AvgPoolNd BCELoss BCEWithLogitsLoss
     BatchNorm1d BatchNorm2d BatchNormNd Bilinear Conv1d Conv2d Conv3d ConvNd ConvTranspose1d
