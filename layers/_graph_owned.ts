@@ -86,9 +86,12 @@ export function registerContainer(c: ModuleClass): void {
   containers.add(c);
 }
 
-/** Whether `m`'s forward keeps no tensor and hands out nothing but its output. */
+/**
+ * Whether `m`'s forward keeps no tensor and hands out nothing but its output. An instance whose
+ * `forward` was replaced (a wrapper recording activations, say) does not qualify.
+ */
 export function keepsNoTensors(m: unknown): boolean {
-  if (!(m instanceof Module)) return false;
+  if (!(m instanceof Module) || Object.hasOwn(m, "forward")) return false;
   const c = m.constructor as ModuleClass;
   if (LAYERS.has(c)) return true;
   if (!containers.has(c)) return false;

@@ -31,6 +31,17 @@ Deno.test("keepsNoTensors: built-in layers by exact class, containers through th
   assert.equal(keepsNoTensors(new Linear(2, 2)), true);
   assert.equal(keepsNoTensors(new MyReLU()), false); // a subclass may keep anything
   assert.equal(keepsNoTensors(new Probe()), false);
+  // A built-in layer whose forward a user wrapped to record its outputs does not qualify either.
+  const recorded: Tensor[] = [];
+  const wrapped = new ReLU();
+  const plain = wrapped.forward.bind(wrapped);
+  wrapped.forward = (x: Tensor) => {
+    const y = plain(x);
+    recorded.push(y);
+    return y;
+  };
+  assert.equal(keepsNoTensors(wrapped), false);
+  assert.equal(keepsNoTensors(new Sequential(new Linear(2, 2), wrapped)), false);
   assert.equal(keepsNoTensors(new Sequential(new Linear(2, 2), new ReLU())), true);
   assert.equal(keepsNoTensors(new Sequential(new Linear(2, 2), new Probe())), false);
   const block = new ResidualBlock(new Sequential(new Linear(2, 2)), { activation: new ReLU() });
