@@ -263,6 +263,87 @@ export function horizontalFlip(p = 0.5): Transform {
   };
 }
 
+/** Options of {@link randomErasing}. */
+export interface RandomErasingOptions {
+  /** Probability of erasing a rectangle in an image. Default 0.5. */
+  p?: number;
+  /** Range of the rectangle's area as a fraction of the image's. Default [0.02, 0.33]. */
+  scale?: readonly [number, number];
+  /** Range of the rectangle's height / width (drawn log-uniformly). Default [0.3, 3.3]. */
+  ratio?: readonly [number, number];
+  /** What the rectangle is filled with, in every channel. Default 0. */
+  value?: number;
+}
+
+/**
+ * Random erasing (Zhong et al., 2017; torchvision's `RandomErasing`): with probability `p`, one
+ * rectangle of each image (the last two axes; every channel alike) is set to `value`. Its area is
+ * a uniform fraction in `scale` of the image's and its aspect ratio log-uniform in `ratio`; a
+ * draw that does not fit is retried up to 10 times, then the image stays whole.
+ *
+ * @example
+ * ```ts
+ * import { randomErasing } from "@nnc/datasets";
+ * import { ones, Rng } from "@nnc/tensor";
+ * const erased = randomErasing({ p: 1 })(ones([4, 1, 28, 28]), new Rng(0));
+ * const zeros = Array.from(erased.data).filter((v) => v === 0).length;
+ * console.assert(zeros > 0 && zeros < 4 * 28 * 28 * 0.33 + 4 * 57);
+ * ```
+ */
+export function randomErasing(options: RandomErasingOptions = {}): Transform {
+  const op = "randomErasing";
+  checkOptions(options, op);
+  const p = options.p ?? 0.5;
+  if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
+    throw new RangeError(`${op}: p must be a probability in [0, 1], got ${describe(p)}`);
+  }
+  const range = (v: unknown, name: string, max: number): [number, number] => {
+    if (
+      !Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === "number") ||
+      !(v[0] > 0 && v[0] <= v[1] && v[1] <= max)
+    ) {
+      throw new RangeError(
+        `${op}: ${name} must be [low, high] with 0 < low <= high <= ${max}, got ${describe(v)}`,
+      );
+    }
+    return [v[0], v[1]];
+  };
+  const [s0, s1] = range(options.scale ?? [0.02, 0.33], "scale", 1);
+  const [r0, r1] = range(options.ratio ?? [0.3, 3.3], "ratio", Infinity);
+  const value = options.value ?? 0;
+  if (typeof value !== "number") {
+    throw new TypeError(`${op}: value must be a number, got ${describe(value)}`);
+  }
+  const logR0 = Math.log(r0), logR1 = Math.log(r1);
+  return (batch: NDArray, rng?: Rng): NDArray => {
+    const r = checkRng(rng, op);
+    const src = values(batch, op, 3);
+    const out = allocTyped(batch.dtype, src.length);
+    out.set(src);
+    const nd = batch.ndim, B = batch.shape[0];
+    const H = batch.shape[nd - 2], W = batch.shape[nd - 1];
+    const planes = batch.shape.slice(1, nd - 2).reduce((a, b) => a * b, 1);
+    for (let b = 0; b < B; b++) {
+      if (!(p > 0 && r.random() < p)) continue;
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const area = H * W * r.uniform(s0, s1);
+        const aspect = Math.exp(r.uniform(logR0, logR1));
+        const h = Math.round(Math.sqrt(area * aspect)), w = Math.round(Math.sqrt(area / aspect));
+        if (!(h < H && w < W)) continue;
+        const top = r.int(0, H - h + 1), left = r.int(0, W - w + 1);
+        for (let c = 0; c < planes; c++) {
+          const base = (b * planes + c) * H * W;
+          for (let y = top; y < top + h; y++) {
+            out.fill(value, base + y * W + left, base + y * W + left + w);
+          }
+        }
+        break;
+      }
+    }
+    return NDArray.fromTyped(out, batch.shape);
+  };
+}
+
 /** Options of {@link gaussianNoise}. */
 export interface GaussianNoiseOptions {
   /** Clamp the result to `[low, high]` (e.g. `[0, 1]` for images). */

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { arange, array, ones, Rng } from "@nnc/tensor";
-import { compose, gaussianNoise, horizontalFlip, normalize, randomCrop } from "./transforms.ts";
+import {
+  compose,
+  gaussianNoise,
+  horizontalFlip,
+  normalize,
+  randomCrop,
+  randomErasing,
+} from "./transforms.ts";
 
 Deno.test("normalize subtracts and divides per channel (axis 1) or globally", () => {
   const x = arange(8).astype("float32").reshape(2, 2, 2); // [B=2, C=2, 2]
@@ -98,5 +105,54 @@ Deno.test("gaussianNoise names itself for null options", () => {
   assert.throws(
     () => gaussianNoise(0.1, null as never),
     /^TypeError: gaussianNoise: options must be an object, got null$/,
+  );
+});
+
+Deno.test("randomErasing sets one rectangle per image, the same in every channel", () => {
+  const x = arange(3 * 2 * 8 * 8).astype("float64").add(1).reshape(3, 2, 8, 8);
+  const before = Array.from(x.data);
+  // A fixed area of a quarter and a square shape: a 4×4 square somewhere in each image.
+  const out = randomErasing({ p: 1, scale: [0.25, 0.25], ratio: [1, 1], value: -1 })(x, new Rng(3));
+  assert.deepEqual(Array.from(x.data), before); // the input is not modified
+  assert.equal(out.dtype, "float64");
+  const d = out.data;
+  const corners = new Set<string>();
+  for (let b = 0; b < 3; b++) {
+    const erased: [number, number][][] = [[], []];
+    for (let c = 0; c < 2; c++) {
+      for (let i = 0; i < 64; i++) {
+        const k = (b * 2 + c) * 64 + i;
+        if (d[k] === -1) erased[c].push([Math.floor(i / 8), i % 8]);
+        else assert.equal(d[k], before[k]);
+      }
+    }
+    assert.deepEqual(erased[0], erased[1]);
+    assert.equal(erased[0].length, 16);
+    const [top, left] = erased[0][0];
+    erased[0].forEach(([y, x], n) => assert.deepEqual([y, x], [top + (n >> 2), left + (n & 3)]));
+    corners.add(`${top},${left}`);
+  }
+  assert.ok(corners.size > 1); // drawn per image
+  // p = 0 leaves every image whole; p = 0.5 erases about half of them.
+  assert.deepEqual(Array.from(randomErasing({ p: 0 })(x, new Rng(1)).data), before);
+  const many = randomErasing({ value: -1 })(ones([2000, 1, 8, 8]), new Rng(4)).reshape(2000, 64);
+  let hit = 0;
+  for (let b = 0; b < 2000; b++) {
+    if (many.data.subarray(b * 64, b * 64 + 64).includes(-1)) hit++;
+  }
+  assert.ok(Math.abs(hit / 2000 - 0.5) < 0.05, `${hit}`);
+});
+
+Deno.test("randomErasing rejects bad options by name", () => {
+  assert.throws(() => randomErasing({ p: 2 }), /randomErasing: p must be a probability/);
+  assert.throws(
+    () => randomErasing({ scale: [0.5, 0.1] }),
+    /randomErasing: scale must be \[low, high\] with 0 < low <= high <= 1/,
+  );
+  assert.throws(() => randomErasing({ ratio: [0, 1] }), /randomErasing: ratio must be/);
+  assert.throws(() => randomErasing({ value: "0" as unknown as number }), /value must be a number/);
+  assert.throws(
+    () => randomErasing()(ones([2, 3])),
+    /randomErasing: expected a batch with at least 3/,
   );
 });

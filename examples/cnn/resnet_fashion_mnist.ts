@@ -11,7 +11,8 @@
 //   deno run -A examples/cnn/resnet_fashion_mnist.ts --quick       (seconds: 1,000 images, tiny net)
 //   flags: --minutes M (budget, default 30), --epochs N (one-cycle length; default: as many as a
 //          timing of the first steps says fit into the budget, at most 40),
-//          --channels 16,32,64, --blocks 3, --batch-size 128, --lr 0.1, --seed 0, --limit N
+//          --channels 16,32,64, --blocks 3, --batch-size 128, --lr 0.1, --seed 0, --limit N,
+//          --erase P (random erasing with probability P after the crop and flip; default 0: off)
 // → out/cnn/resnet_fashion_mnist.txt (per-epoch log, best accuracy, time to 0.94, the final model's
 //   accuracy with flip test-time augmentation),
 //   resnet_fashion_mnist_curves.svg (loss and accuracy per epoch), resnet_fashion_mnist_time.svg
@@ -19,7 +20,15 @@
 //   resnet_fashion_mnist.safetensors, resnet_fashion_mnist.summary.json
 import { add, manualSeed, type NDArray, Rng, softmax } from "@nnc/tensor";
 import { flip, noGrad, Tensor } from "@nnc/autograd";
-import { compose, DataLoader, horizontalFlip, randomCrop, TensorDataset } from "@nnc/datasets";
+import {
+  compose,
+  DataLoader,
+  horizontalFlip,
+  randomCrop,
+  randomErasing,
+  TensorDataset,
+  type Transform,
+} from "@nnc/datasets";
 import { crossEntropy, saveModel } from "@nnc/layers";
 import { OneCycleLR, SGD } from "@nnc/optim";
 import { accuracy, type Callback, CsvLogger, fit, predict } from "@nnc/train";
@@ -37,6 +46,7 @@ const batchSize = numberFlag("batch-size", report.quick ? 50 : 128);
 const maxLr = numberFlag("lr", 0.1);
 const channels = textFlag("channels", report.quick ? "8,16" : "16,32,64").split(",").map(Number);
 const blocks = numberFlag("blocks", report.quick ? 1 : 3);
+const erase = numberFlag("erase", 0);
 const backend = await preferNative();
 const limit = numberFlag("limit", report.quick ? 1000 : Infinity);
 const data = await loadImages({ flat: false, limit, testLimit: report.quick ? 500 : limit });
@@ -54,7 +64,11 @@ const train = new DataLoader(new TensorDataset(data.train.x, data.train.y), {
   shuffle: true,
   seed,
   // Fashion-MNIST's items are centred and left-right symmetric enough for flips.
-  transform: compose(randomCrop(28, { padding: 2 }), horizontalFlip(0.5)),
+  transform: compose(
+    randomCrop(28, { padding: 2 }),
+    horizontalFlip(0.5),
+    ...(erase > 0 ? [randomErasing({ p: erase })] : [] as Transform[]),
+  ),
 });
 // Evaluation batches of 128: larger ones make activations above glibc's mmap threshold, paged in
 // afresh on every batch (see examples/_lib/training.ts).
@@ -146,7 +160,9 @@ say(
     blocks > 1 ? "s" : ""
   } (${model.numParameters()} parameters); ` +
     `SGD Nesterov 0.9, weight decay 5e-4, one-cycle lr ≤ ${maxLr} over ${epochs} epochs, ` +
-    `batch ${batchSize}, label smoothing 0.1, random crop (pad 2) + flip; budget ${minutes} min`,
+    `batch ${batchSize}, label smoothing 0.1, random crop (pad 2) + flip${
+      erase > 0 ? ` + random erasing (p ${erase})` : ""
+    }; budget ${minutes} min`,
 );
 say("test values are reported only (no model selection on them)\n");
 const history = await fit(model, {

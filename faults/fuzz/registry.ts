@@ -183,7 +183,7 @@ export const AUTO: Record<string, string> = {
     Vocabulary additionTask anscombe blobs charCorpus circles compose copyTask decodeIdx
     decodeIdxHeader decodeNpy decodeNpyHeader encodeIdx encodeNpy gaussianNoise gunzip gzip
     helloSequence horizontalFlip isGzip karateClub noisyPolynomial normalize parseCsv
-    parseCsvRecords randomCrop randomGraphs randomSplit reverseTask spirals
+    parseCsvRecords randomCrop randomErasing randomGraphs randomSplit reverseTask spirals
     stochasticBlockModel twoMoons voxelShapes voxelize xor
     GraphBatch GraphData GraphDataLoader TextCorpus addingProblem batchGraphs fortunes motifGraphs oneHotDegree stripControls transliterate transliterationTask untransliterate`,
   plot: `decisionRuns historyChart historyChartSpec imageGrid lineChart lineChartSpec
