@@ -38,11 +38,12 @@ export interface Peer {
   /** Its column title. */
   column: string;
   /**
-   * True for the peers on Debian's OpenBLAS (nnc native, PyTorch 1.13): measured once per kernel
-   * setting, with the kernel nnc runs. The others bring their own kernels (MKL, XLA, wasm, JS)
-   * and are measured once per thread count.
+   * True for the peers measured once per kernel setting: those on Debian's OpenBLAS (nnc native,
+   * PyTorch 1.13) with the kernel nnc runs, and PyTorch 2.x with its MKL and oneDNN held to that
+   * kernel's instruction set (`isaCaps`). The others (JAX, wasm, JS) are measured once per thread
+   * count.
    */
-  openblas: boolean;
+  perSetting: boolean;
   /** The workloads it runs; null: all. */
   workloads: Set<string> | null;
   /** Why it does not run the others. */
@@ -179,6 +180,31 @@ export async function kernelSettings(
   return settings;
 }
 
+/**
+ * The instruction set of an OpenBLAS kernel set (`Haswell`, `Zen` → `AVX2`; `SkylakeX`,
+ * `Cooperlake`, `SapphireRapids` → `AVX512`; `Sandybridge` → `AVX`), or null when unknown.
+ */
+export function kernelIsa(kernel: string | null): "AVX" | "AVX2" | "AVX512" | null {
+  const k = (kernel ?? "").toLowerCase();
+  if (/^(skylakex|cooperlake|sapphirerapids)$/.test(k)) return "AVX512";
+  if (/^(haswell|zen|excavator)$/.test(k)) return "AVX2";
+  if (/^(sandybridge|bulldozer|piledriver|steamroller)$/.test(k)) return "AVX";
+  return null;
+}
+
+/**
+ * The variables that hold PyTorch 2.x's arithmetic kernels (MKL's GEMM, oneDNN's convolutions and
+ * recurrences) to the instruction set of the OpenBLAS kernel set nnc runs, so that a setting compares
+ * like with like (DESIGN §3: "at the same kernel"): under `OPENBLAS_CORETYPE=Haswell` nnc's GEMM is
+ * AVX2, and so is theirs. Nothing is capped for an AVX-512 kernel set (they run as installed) or an
+ * unknown one. ATen's elementwise kernels are left alone, as libnnc's own are.
+ */
+export function isaCaps(kernel: string | null): Record<string, string> {
+  const isa = kernelIsa(kernel);
+  if (isa === null || isa === "AVX512") return {};
+  return { MKL_ENABLE_INSTRUCTIONS: isa, ONEDNN_MAX_CPU_ISA: isa };
+}
+
 function envFor(threads: number, setting: KernelSetting, set: Record<string, string> = {}) {
   return childEnv(threads, { ...setting.set, ...set }, setting.unset);
 }
@@ -238,7 +264,7 @@ export async function preparePeers(
           ...base,
           id,
           column: js ? "nnc JS" : "nnc",
-          openblas: !js,
+          perSetting: !js,
           workloads: js ? JS_WORKLOADS : null,
           cannot: js
             ? { "*": "nnc's JS backend is measured on the JavaScript peers' workloads" }
@@ -267,7 +293,7 @@ export async function preparePeers(
           ...base,
           id,
           column: debian ? "torch 1.13" : "torch 2.x",
-          openblas: debian,
+          perSetting: true,
           workloads: null,
           version: v.version || (debian ? "PyTorch (Debian)" : "PyTorch (PyPI)"),
           unavailable: v.error ?? null,
@@ -276,8 +302,14 @@ export async function preparePeers(
             `${here}torch_worker.py`,
             ...workerArgs(w, t, extra),
           ],
-          // Debian's OpenBLAS 0.3.21 does not know recent CPUs: it gets the kernel nnc runs.
-          env: (t, s) => envFor(t, s, debian && s.kernel ? { OPENBLAS_CORETYPE: s.kernel } : {}),
+          // Debian's OpenBLAS 0.3.21 does not know recent CPUs: it gets the kernel nnc runs;
+          // PyTorch 2.x's MKL and oneDNN get that kernel's instruction set.
+          env: (t, s) =>
+            envFor(
+              t,
+              s,
+              debian ? (s.kernel ? { OPENBLAS_CORETYPE: s.kernel } : {}) : isaCaps(s.kernel),
+            ),
         });
         break;
       }
@@ -288,7 +320,7 @@ export async function preparePeers(
           ...base,
           id,
           column: "JAX",
-          openblas: false,
+          perSetting: false,
           workloads: new Set(list.workloads as string[] ?? []),
           cannot: (list.cannot as Record<string, string>) ?? {},
           version: String(list.version ?? "JAX"),
@@ -313,7 +345,7 @@ export async function preparePeers(
           ...base,
           id,
           column: id === "jax-js" ? "jax-js wasm" : `TF.js ${backend}`,
-          openblas: false,
+          perSetting: false,
           workloads: new Set(list.workloads as string[] ?? []),
           cannot: (list.cannot as Record<string, string>) ?? {},
           version: String(list.version ?? id),

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { childEnv, type Peer, preparePeers, runs } from "./_peers.ts";
+import {
+  childEnv,
+  isaCaps,
+  kernelIsa,
+  type KernelSetting,
+  type Peer,
+  preparePeers,
+  runs,
+} from "./_peers.ts";
 import { SETUP_COMMAND } from "./_venv.ts";
 
 Deno.test("childEnv: every thread count set, OpenMP passive, the setting's variables removed", () => {
@@ -30,7 +38,7 @@ Deno.test("runs: a peer's own reason for a workload, then its general one", () =
   const peer: Peer = {
     id: "tfjs-cpu",
     column: "TF.js cpu",
-    openblas: false,
+    perSetting: false,
     workloads: new Set(["W2"]),
     cannot: { "W7-grad": "no tape", "*": "W1, W2, W7 and W8 only" },
     version: "",
@@ -75,6 +83,51 @@ Deno.test("preparePeers: nnc's answers count only from the backend the column na
   assert.equal(runs(js, "W2"), true);
   assert.equal(runs(js, "W3"), "nnc's JS backend is measured on the JavaScript peers' workloads");
   assert.equal(runs(native, "W3"), true);
+});
+
+Deno.test("isaCaps: PyTorch 2.x held to the vector width of the OpenBLAS kernel set", () => {
+  assert.equal(kernelIsa("Haswell"), "AVX2");
+  assert.equal(kernelIsa("ZEN"), "AVX2");
+  assert.equal(kernelIsa("Cooperlake"), "AVX512");
+  assert.equal(kernelIsa("SkylakeX"), "AVX512");
+  assert.equal(kernelIsa("Sandybridge"), "AVX");
+  assert.equal(kernelIsa(null), null);
+  assert.equal(kernelIsa("Neoversen1"), null);
+  assert.deepEqual(isaCaps("Haswell"), {
+    MKL_ENABLE_INSTRUCTIONS: "AVX2",
+    ONEDNN_MAX_CPU_ISA: "AVX2",
+  });
+  assert.deepEqual(isaCaps("Sandybridge"), {
+    MKL_ENABLE_INSTRUCTIONS: "AVX",
+    ONEDNN_MAX_CPU_ISA: "AVX",
+  });
+  assert.deepEqual(isaCaps("Cooperlake"), {});
+  assert.deepEqual(isaCaps(null), {});
+});
+
+Deno.test("preparePeers: each PyTorch gets the setting's kernel or its instruction set", async () => {
+  const [debian, pypi] = await preparePeers(["torch1.13", "torch2"], {
+    debianPython: "/no/such/python",
+  });
+  const setting = (kernel: string): KernelSetting => ({
+    id: kernel,
+    label: kernel,
+    set: {},
+    unset: ["OPENBLAS_CORETYPE"],
+    kernel,
+    config: "",
+  });
+  assert.ok(debian.perSetting && pypi.perSetting);
+  const haswell = pypi.env(1, setting("Haswell"));
+  assert.equal(haswell.MKL_ENABLE_INSTRUCTIONS, "AVX2");
+  assert.equal(haswell.ONEDNN_MAX_CPU_ISA, "AVX2");
+  assert.equal(haswell.OPENBLAS_CORETYPE, undefined);
+  const avx512 = pypi.env(2, setting("Cooperlake"));
+  assert.equal(avx512.MKL_ENABLE_INSTRUCTIONS, Deno.env.get("MKL_ENABLE_INSTRUCTIONS"));
+  assert.equal(avx512.MKL_NUM_THREADS, "2");
+  const old = debian.env(1, setting("Haswell"));
+  assert.equal(old.OPENBLAS_CORETYPE, "Haswell");
+  assert.equal(old.MKL_ENABLE_INSTRUCTIONS, Deno.env.get("MKL_ENABLE_INSTRUCTIONS"));
 });
 
 Deno.test("preparePeers: an unknown peer is a RangeError naming the known ones", async () => {

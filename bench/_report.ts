@@ -1,7 +1,7 @@
 // The tables of bench/compare.ts: throughput and ratios per OpenBLAS kernel setting, % of the GEMM
 // roofline, peak memory, and the JavaScript peers; printed as Markdown and written to RESULTS.md.
 import { trainingFlopsPerUnit } from "./_flops.ts";
-import { JS_WORKLOADS, type KernelSetting, type Peer } from "./_peers.ts";
+import { isaCaps, JS_WORKLOADS, type KernelSetting, type Peer } from "./_peers.ts";
 
 /** What the runs of one peer on one workload, thread count and kernel setting gave. */
 export interface Cell {
@@ -77,10 +77,19 @@ function ratio(a: number, b: number, lower: boolean): string {
 function rate(ctx: RunContext, w: string, t: number, peer: string, setting: KernelSetting): number {
   const p = ctx.peers.find((q) => q.id === peer);
   if (!p) return NaN;
-  return median(ctx.m.get(w, t, peer, p.openblas ? setting.id : "")?.rates ?? []);
+  return median(ctx.m.get(w, t, peer, p.perSetting ? setting.id : "")?.rates ?? []);
 }
 
 const has = (ctx: RunContext, id: string) => ctx.peers.some((p) => p.id === id);
+
+/** A setting's heading: its label, its OpenBLAS kernel set and PyTorch 2.x's cap, if any. */
+function settingTitle(ctx: RunContext, s: KernelSetting): string {
+  const caps = isaCaps(s.kernel);
+  const capped = has(ctx, "torch2") && Object.keys(caps).length
+    ? `; PyTorch 2.x's MKL and oneDNN held to ${caps.MKL_ENABLE_INSTRUCTIONS}`
+    : "";
+  return `${s.label}: OpenBLAS kernel set ${s.kernel ?? "unknown"}${capped}`;
+}
 
 /** Throughput of nnc, both PyTorch and JAX with ratios: one table per kernel setting. */
 export function throughputTables(ctx: RunContext): string {
@@ -88,7 +97,7 @@ export function throughputTables(ctx: RunContext): string {
   const others = ["torch1.13", "torch2", "jax"].filter((id) => has(ctx, id));
   const column = (id: string) => ctx.peers.find((p) => p.id === id)!.column;
   for (const s of ctx.settings) {
-    out.push(`### ${s.label}: OpenBLAS kernel set ${s.kernel ?? "unknown"}\n`);
+    out.push(`### ${settingTitle(ctx, s)}\n`);
     const header = ["workload", "threads", "unit", "nnc", ...others.map(column)];
     header.push(...others.map((id) => `nnc/${column(id)}`));
     const bothTorches = has(ctx, "torch1.13") && has(ctx, "torch2");
@@ -114,9 +123,13 @@ export function throughputTables(ctx: RunContext): string {
   }
   out.push(
     "Ratios are nnc's throughput over the peer's (for µs/op: the peer's time over nnc's): above " +
-      "1× nnc is faster. PyTorch 1.13 runs on Debian's OpenBLAS with the kernel set nnc runs; " +
-      "PyTorch 2.x (MKL, oneDNN) and JAX (XLA) bring their own kernels and are measured once per " +
-      "thread count, so their figures repeat in each setting.",
+      "1× nnc is faster. PyTorch 1.13 runs on Debian's OpenBLAS with the kernel set nnc runs. " +
+      "PyTorch 2.x brings its own kernels (MKL, oneDNN), measured in every setting at the " +
+      "instruction set of the setting's OpenBLAS kernel set (MKL_ENABLE_INSTRUCTIONS and " +
+      "ONEDNN_MAX_CPU_ISA; as installed for an AVX-512 set), so each table compares GEMMs and " +
+      "convolutions of the same vector width. JAX (XLA) is measured once per thread count as " +
+      "installed (its only switch, --xla_cpu_max_isa, narrows its elementwise code too, which " +
+      "libnnc's own kernels are not), so its figures repeat in each setting.",
   );
   return out.join("\n");
 }
@@ -129,7 +142,7 @@ export function rooflineTables(ctx: RunContext): string {
   const column = (id: string) => ctx.peers.find((p) => p.id === id)!.column;
   const out: string[] = [];
   for (const s of ctx.settings) {
-    out.push(`### ${s.label}: OpenBLAS kernel set ${s.kernel ?? "unknown"}\n`);
+    out.push(`### ${settingTitle(ctx, s)}\n`);
     const header = ["workload", "threads", "MFLOP/unit", "sgemm GFLOP/s", "nnc GFLOP/s"];
     header.push(...peers.map((id) => `${column(id)} %`));
     const rows: string[][] = [];
@@ -171,7 +184,7 @@ export function memoryTable(ctx: RunContext): string {
   const rows: string[][] = [];
   const peers = ctx.peers.filter((p) => !p.unavailable);
   const cellsOf = (w: string, t: number, p: Peer): Cell[] =>
-    (p.openblas ? ctx.settings.map((s) => s.id) : [""]).map((s) => ctx.m.get(w, t, p.id, s))
+    (p.perSetting ? ctx.settings.map((s) => s.id) : [""]).map((s) => ctx.m.get(w, t, p.id, s))
       .filter((c): c is Cell => c !== undefined);
   const peak = (w: string, t: number, p: Peer) => median(cellsOf(w, t, p).flatMap((c) => c.peaks));
   const torches = peers.filter((p) => p.id.startsWith("torch"));

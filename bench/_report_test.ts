@@ -11,11 +11,11 @@ import {
 } from "./_report.ts";
 import type { KernelSetting, Peer } from "./_peers.ts";
 
-function peer(id: string, column: string, openblas: boolean): Peer {
+function peer(id: string, column: string, perSetting: boolean): Peer {
   return {
     id,
     column,
-    openblas,
+    perSetting,
     workloads: null,
     cannot: {},
     version: id,

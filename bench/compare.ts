@@ -11,7 +11,8 @@
  * every peer (NNC_THREADS, OMP/OPENBLAS/MKL_NUM_THREADS, OMP_WAIT_POLICY=PASSIVE). The OpenBLAS peers
  * (nnc, PyTorch 1.13) run once per kernel setting (`--coretypes`: `kept` = the environment's
  * OPENBLAS_CORETYPE, `unset` = libnnc's choice from cpuid, or a kernel set's name), PyTorch 1.13
- * always with the kernel set libnnc reports for that setting. Besides throughput and ratios the
+ * always with the kernel set libnnc reports for that setting; so does PyTorch 2.x, its MKL and
+ * oneDNN held to that kernel set's instruction set (AVX2 under `Haswell`). Besides throughput and ratios the
  * runner prints each training workload's effective FLOP/s as a share of the sgemm rate of the same
  * run (W1-1024), the peak resident memory of every worker, and with `--write-results` writes it all
  * to bench/RESULTS.md with the machine it came from.
@@ -139,9 +140,9 @@ for (const name of only) {
       // Round by round every peer takes its turn, so all see the same quiet and busy moments.
       const turns: [Peer, KernelSetting | null][] = [];
       for (const s of settings) {
-        for (const p of peers.filter((q) => q.openblas)) turns.push([p, s]);
+        for (const p of peers.filter((q) => q.perSetting)) turns.push([p, s]);
       }
-      for (const p of peers.filter((q) => !q.openblas)) turns.push([p, null]);
+      for (const p of peers.filter((q) => !q.perSetting)) turns.push([p, null]);
       for (const [p, s] of turns) {
         if (runs(p, name) !== true) continue;
         const res = await runWorker(

@@ -52,7 +52,8 @@ def main():
         times.append(time.perf_counter() - t0)
     units = {u: v * k for u, v in units.items()}
     print(json.dumps({"times": times, "units": units, "stepsPerRep": k, "torch": torch.__version__,
-                      "coretype": os.environ.get("OPENBLAS_CORETYPE", ""), "peakMB": peak_mb(),
+                      "coretype": os.environ.get("OPENBLAS_CORETYPE", ""),
+                      "isaCap": os.environ.get("MKL_ENABLE_INSTRUCTIONS", ""), "peakMB": peak_mb(),
                       "baseMB": base}))
 
 
