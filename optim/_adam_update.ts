@@ -60,8 +60,9 @@ export interface AdamCoefficients {
 /**
  * One Adam step in PyTorch's arithmetic: `m ← β1 m + (1−β1) g`, `v ← β2 v + (1−β2) g²`,
  * `θ ← θ − (lr / (1−β1^t)) · m / (√v̂ / √(1−β2^t) + ε)` with v̂ = max over time of v when `vmax`
- * (AMSGrad) is given, else v. Runs as the backend's fused `adamStep` kernel (C on the native
- * backend: one pass over the buffers, measured ~10× faster than the JS loop on 650k parameters).
+ * (AMSGrad) is given, else v; float32 parameters in float32 arithmetic, as PyTorch's. Runs as the
+ * backend's fused `adamStep` kernel (C on the native backend: one pass over the buffers, measured
+ * ~10× faster than the JS loop on 650k parameters).
  */
 export function adamUpdate(
   x: FloatArray,

@@ -235,7 +235,9 @@ export interface Backend {
   sgdStep(x: NDArray, g: NDArray, buf: NDArray | null, c: SgdStep): void;
   /**
    * One fused, in-place Adam step. `x`, `g`, `m`, `v` and `vmax` (AMSGrad's running maximum, or
-   * null) are contiguous float arrays of one dtype and size.
+   * null) are contiguous float arrays of one dtype and size. The arithmetic is the arrays' own
+   * precision (float32 arrays in float32, as PyTorch's Adam, every operation rounded once), so
+   * every backend gives the same bits.
    */
   adamStep(x: NDArray, g: NDArray, m: NDArray, v: NDArray, vmax: NDArray | null, c: AdamStep): void;
 

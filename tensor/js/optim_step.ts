@@ -23,7 +23,10 @@ export function sgdStep(xa: NDArray, ga: NDArray, bufa: NDArray | null, c: SgdSt
   }
 }
 
-/** In-place Adam/AdamW/AMSGrad step (see {@link AdamStep}). */
+/**
+ * In-place Adam/AdamW/AMSGrad step (see {@link AdamStep}): float64 buffers in double arithmetic,
+ * float32 buffers in float32 arithmetic (as PyTorch's Adam and libnnc's kernel run them).
+ */
 export function adamStep(
   xa: NDArray,
   ga: NDArray,
@@ -39,6 +42,21 @@ export function adamStep(
   const bc2Sqrt = Math.sqrt(1 - beta2 ** c.step);
   const shrink = 1 - c.lr * c.decay;
   const a1 = 1 - beta1, a2 = 1 - beta2;
+  if (x instanceof Float32Array) {
+    adamStepFloat32(xa, ga, ma, va, vmaxa, [
+      sign,
+      l2,
+      beta1,
+      beta2,
+      a1,
+      a2,
+      shrink,
+      stepSize,
+      bc2Sqrt,
+      eps,
+    ]);
+    return;
+  }
   if (vmaxa === null) {
     for (let i = 0; i < n; i++) {
       const d = sign * g[og + i] + l2 * x[ox + i];
@@ -58,5 +76,43 @@ export function adamStep(
     vmax[oq + i] = vi > top || vi !== vi ? vi : top; // NaN propagates, as torch.maximum
     x[ox + i] = x[ox + i] * shrink -
       stepSize * (m[om + i] / (Math.sqrt(vmax[oq + i]) / bc2Sqrt + eps));
+  }
+}
+
+const f = Math.fround;
+
+/**
+ * Adam on float32 buffers in float32 arithmetic: every coefficient rounded once and every operation
+ * rounded to float32 (`Math.fround` of the double result, which is the correctly rounded float32
+ * result for +, −, ×, ÷ and √ of float32 operands), in the order libnnc's `adam_plain_f` and
+ * `adam_max_f` use, so the two backends give the same bits.
+ */
+function adamStepFloat32(
+  xa: NDArray,
+  ga: NDArray,
+  ma: NDArray,
+  va: NDArray,
+  vmaxa: NDArray | null,
+  coefficients: number[],
+): void {
+  const x = xa.data, g = ga.data, m = ma.data, v = va.data, n = xa.size;
+  const ox = xa.offset, og = ga.offset, om = ma.offset, ov = va.offset;
+  const [sign, l2, beta1, beta2, a1, a2, shrink, stepSize, bc2Sqrt, eps] = coefficients.map(f);
+  const vmax = vmaxa?.data, oq = vmaxa?.offset ?? 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[ox + i];
+    const d = f(f(sign * g[og + i]) + f(l2 * xi));
+    const mi = f(f(beta1 * m[om + i]) + f(a1 * d));
+    const vi = f(f(beta2 * v[ov + i]) + f(f(a2 * d) * d));
+    m[om + i] = mi;
+    v[ov + i] = vi;
+    let vh = vi;
+    if (vmax) {
+      const top = vmax[oq + i];
+      vh = vi > top || vi !== vi ? vi : top; // NaN propagates, as torch.maximum
+      vmax[oq + i] = vh;
+    }
+    const denom = f(f(f(Math.sqrt(vh)) / bc2Sqrt) + eps);
+    x[ox + i] = f(f(xi * shrink) - f(stepSize * f(mi / denom)));
   }
 }
