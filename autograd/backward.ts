@@ -24,7 +24,8 @@ import { checkFinite } from "./_anomaly.ts";
 import { fmtShape, sameShape } from "./_shape_util.ts";
 import { sumTo } from "./_fit.ts";
 import type { GraphNode } from "./graph_node.ts";
-import { Tensor, type TensorLike } from "./tensor.ts";
+import { gradOf, Tensor, type TensorLike } from "./tensor.ts";
+import { unseenGrads } from "./_grad_recycling.ts";
 import { isGraphOwned } from "./graph_owned.ts";
 import { add, astype } from "./elementwise.ts";
 import {
@@ -274,6 +275,10 @@ class Recycler {
       this.#candidates.push(d);
     }
   }
+  /** Whether `d` was allocated during this pass. */
+  allocatedHere(d: TypedArray): boolean {
+    return this.#scope.has(d);
+  }
   /** `g` was used up (summed into another gradient) and may now be unreferenced. */
   consider(g: Tensor): void {
     this.#candidates.push(g.data.data);
@@ -459,12 +464,13 @@ function storeGrad(
   createGraph: boolean,
   recycler: Recycler | null,
 ): void {
+  const prev = gradOf(t);
   if (createGraph) {
-    t.grad = t.grad === null ? g : add(t.grad, g);
+    t.grad = prev === null ? g : add(prev, g);
     return;
   }
-  if (t.grad !== null) {
-    t.grad = new Tensor(nd.add(t.grad.data, g.data));
+  if (prev !== null) {
+    t.grad = recyclable(new Tensor(nd.add(prev.data, g.data)), recycler);
     recycler?.consider(g);
     return;
   }
@@ -475,10 +481,20 @@ function storeGrad(
   const whole = d.isContiguous && d.offset === 0 && d.size === d.storage.length;
   if (whole && !claimed.has(d.data)) {
     claim(d.data);
-    t.grad = new Tensor(d);
+    t.grad = recyclable(new Tensor(d), recycler);
   } else {
-    t.grad = new Tensor(nd.clone(d));
+    t.grad = recyclable(new Tensor(nd.clone(d)), recycler);
   }
+}
+
+/**
+ * Marks a new `grad` for `releaseGrad` when its array was allocated during this pass (never a
+ * forward value, a constant or a caller's array) by a pass that recycles (the outermost, without
+ * `createGraph`), the same conditions under which the pass recycles its intermediate gradients.
+ */
+function recyclable(grad: Tensor, recycler: Recycler | null): Tensor {
+  if (recycler !== null && recycler.allocatedHere(grad.data.data)) unseenGrads.add(grad);
+  return grad;
 }
 
 function step(

@@ -32,6 +32,7 @@ export * from "./graph_node.ts";
 export * from "./primitive.ts";
 export * from "./backward.ts";
 export * from "./graph_owned.ts";
+export * from "./grad_release.ts";
 export * from "./hooks.ts";
 export * from "./no_grad.ts";
 export * from "./anomaly.ts";

@@ -31,6 +31,7 @@ import { chunk, split } from "./join.ts";
 import { backward, type BackwardOptions } from "./backward.ts";
 import type { PostAccumulateGradHook, RemovableHandle } from "./hooks.ts";
 import { addPostAccumulateGradHook } from "./_hooks.ts";
+import { unseenGrads } from "./_grad_recycling.ts";
 
 /** What ops accept where a tensor goes: a Tensor, an NDArray (a constant) or a number. */
 export type TensorLike = Tensor | NDArray | number;
@@ -51,6 +52,7 @@ export interface TensorSortResult {
 
 let attach: (t: Tensor, node: GraphNode) => void;
 let putTangent: (t: Tensor, tangent: Tensor | null) => void;
+let peek: (t: Tensor) => Tensor | null;
 
 /**
  * An n-dimensional array with automatic differentiation (PyTorch's `Tensor`). `data` holds the
@@ -71,8 +73,7 @@ let putTangent: (t: Tensor, tangent: Tensor | null) => void;
 export class Tensor {
   /** The values. Replacing it (as optimisers do) changes the tensor without recording anything. */
   data: NDArray;
-  /** Gradient accumulated by `backward` (leaves, and tensors that called `retainGrad`). */
-  grad: Tensor | null = null;
+  #grad: Tensor | null = null;
   #requiresGrad = false;
   #gradFn: GraphNode | null = null;
   #tangent: Tensor | null = null;
@@ -86,6 +87,21 @@ export class Tensor {
     putTangent = (t, tangent) => {
       t.#tangent = tangent;
     };
+    peek = (t) => t.#grad;
+  }
+
+  /**
+   * Gradient accumulated by `backward` (leaves, and tensors that called `retainGrad`). Reading it
+   * hands the gradient over to the caller, who may keep it: from then on `zeroGrad` leaves its
+   * array to the garbage collector instead of recycling it (`releaseGrad`).
+   */
+  get grad(): Tensor | null {
+    const g = this.#grad;
+    if (g !== null) unseenGrads.delete(g);
+    return g;
+  }
+  set grad(value: Tensor | null) {
+    this.#grad = value;
   }
 
   /** Wraps an array (not copied). */
@@ -211,7 +227,7 @@ export class Tensor {
       : this.#requiresGrad
       ? ["requiresGrad"]
       : [];
-    if (this.grad !== null) notes.push("(has grad)");
+    if (this.#grad !== null) notes.push("(has grad)");
     return displayData(this.data, { kind: "Tensor", notes, text: this.toString() });
   }
 
@@ -525,6 +541,11 @@ function flatArgs(args: number[] | [readonly number[]]): readonly number[] {
 /** Records `node` as the maker of `t` (which then requires grad). Engine use only. */
 export function attachNode(t: Tensor, node: GraphNode): void {
   attach(t, node);
+}
+
+/** The gradient of `t` without handing it over (see `peekGrad`). Engine use only. */
+export function gradOf(t: Tensor): Tensor | null {
+  return peek(t);
 }
 
 /** Sets the forward-mode tangent of `t`. Engine use only. */

@@ -19,7 +19,7 @@ import {
   zeros,
 } from "@nnc/tensor";
 import { moduleDisplayData } from "./module_display.ts";
-import { Tensor } from "@nnc/autograd";
+import { peekGrad, releaseGrad, Tensor } from "@nnc/autograd";
 import { Parameter } from "./parameter.ts";
 import { fmtCount } from "./_util.ts";
 
@@ -113,7 +113,7 @@ type Registry<T> = Map<string, T>;
  * @example
  * ```ts
  * import { Linear, Module, ReLU } from "@nnc/layers";
- * import { Tensor } from "@nnc/autograd";
+ * import { peekGrad, releaseGrad, Tensor } from "@nnc/autograd";
  * import { randn } from "@nnc/tensor";
  *
  * class Mlp extends Module<[Tensor], Tensor> {
@@ -332,12 +332,16 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     return this;
   }
 
-  /** Clears the gradients of all parameters (sets them to null, or to zeros with `setToNone: false`). */
+  /**
+   * Clears the gradients of all parameters (sets them to null, or to zeros with `setToNone: false`).
+   * Setting to null gives the arrays of gradients nobody read through `grad` to the storage pool
+   * (`releaseGrad` of `@nnc/autograd`), for the next backward pass to reuse.
+   */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
     for (const p of this.parameters()) {
       if (options.setToNone === false) {
-        p.grad = p.grad === null ? null : new Tensor(zeros(p.shape, { dtype: p.dtype }));
-      } else p.grad = null;
+        p.grad = peekGrad(p) === null ? null : new Tensor(zeros(p.shape, { dtype: p.dtype }));
+      } else releaseGrad(p); // a gradient nobody read back goes to the storage pool
     }
   }
 

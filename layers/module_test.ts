@@ -225,3 +225,25 @@ Deno.test("Parameter is a leaf that requires grad; int32 parameters must not", (
   assert.ok(!new Parameter(zeros([1]), false).requiresGrad);
   assert.throws(() => new Parameter(zeros([1], { dtype: "int32" })), TypeError);
 });
+
+Deno.test("zeroGrad releases the gradients nobody read to the storage pool, keeps those read", async () => {
+  const { emptyStoragePool, storagePoolStats } = await import("@nnc/tensor");
+  const { Linear } = await import("./mod.ts");
+  emptyStoragePool();
+  // A 512×512 float32 weight is 1 MiB, the pool's smallest array; the bias is not recycled.
+  const layer = new Linear(512, 512, { rng: new Rng(0) });
+  const x = randn([4, 512], { rng: new Rng(1) });
+  layer.forward(x).square().sum().backward();
+  let before = storagePoolStats().releases;
+  layer.zeroGrad();
+  assert.equal(storagePoolStats().releases - before, 1);
+  assert.equal(layer.weight.grad, null);
+
+  layer.forward(x).square().sum().backward();
+  const kept = layer.weight.grad!;
+  const values = Array.from(kept.data.data);
+  before = storagePoolStats().releases;
+  layer.zeroGrad();
+  assert.equal(storagePoolStats().releases, before);
+  assert.deepEqual(Array.from(kept.data.data), values);
+});

@@ -5,7 +5,7 @@
  * @module
  */
 import { allocTyped, assign, astype, contiguous, NDArray, Storage } from "@nnc/tensor";
-import type { Tensor } from "@nnc/autograd";
+import { peekGrad, type Tensor } from "@nnc/autograd";
 
 /** The float typed arrays parameters live in. */
 export type FloatArray = Float32Array | Float64Array;
@@ -48,7 +48,7 @@ export function commitValues(p: Tensor, values: FloatArray): void {
  * one), or null when the parameter has no gradient.
  */
 export function gradValues(p: Tensor, op: string): FloatArray | null {
-  const g = p.grad;
+  const g = peekGrad(p); // read for this step only: the gradient stays recyclable
   if (g === null) return null;
   const x = g.data;
   const shape = p.data.shape;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Tensor } from "@nnc/autograd";
+import { peekGrad, Tensor } from "@nnc/autograd";
 import type { NDArray } from "@nnc/tensor";
 import type { FloatArray } from "./_buffers.ts";
 import { checkBool, checkNumber, checkOptions, describe } from "@nnc/tensor";
@@ -36,8 +36,10 @@ function collect(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
 
 /** The gradient's elements, writable in place (the gradient is replaced by a private copy when it is a view). */
 function ownGrad(p: Tensor): FloatArray {
-  const g = (p.grad as Tensor).data;
-  if (g.isContiguous && g.dtype !== "int32" && (p.grad as Tensor).isLeaf) {
+  // Read for this call only (peekGrad): the gradient stays recyclable by zeroGrad.
+  const grad = peekGrad(p) as Tensor;
+  const g = grad.data;
+  if (g.isContiguous && g.dtype !== "int32" && grad.isLeaf) {
     return (g.data as FloatArray).subarray(g.offset, g.offset + g.size);
   }
   const copy = g.clone();
@@ -74,7 +76,7 @@ export function clipGradNorm(
   options: ClipGradNormOptions = {},
 ): number {
   const op = "clipGradNorm";
-  const list = collect(params, op).filter((p) => p.grad !== null);
+  const list = collect(params, op).filter((p) => peekGrad(p) !== null);
   checkNumber(maxNorm, op, "maxNorm", 0);
   if (typeof normType !== "number" || !(normType > 0)) {
     throw new RangeError(
@@ -85,7 +87,7 @@ export function clipGradNorm(
   const errorIfNonfinite = options.errorIfNonfinite ?? false;
   checkBool(errorIfNonfinite, op, "errorIfNonfinite");
   if (list.length === 0) return 0;
-  const total = totalNorm(list.map((p) => viewOf((p.grad as Tensor).data)), normType);
+  const total = totalNorm(list.map((p) => viewOf((peekGrad(p) as Tensor).data)), normType);
   if (errorIfNonfinite && !Number.isFinite(total)) {
     throw new RangeError(
       `${op}: the total ${normType}-norm of the gradients of ${list.length} parameters is ${total}; pass errorIfNonfinite: false to clip anyway`,
@@ -139,7 +141,7 @@ function totalNorm(grads: FloatArray[], p: number): number {
  */
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   const op = "clipGradValue";
-  const list = collect(params, op).filter((p) => p.grad !== null);
+  const list = collect(params, op).filter((p) => peekGrad(p) !== null);
   checkNumber(clipValue, op, "clipValue", 0);
   for (const p of list) {
     const g = ownGrad(p);

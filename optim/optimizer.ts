@@ -6,7 +6,7 @@
  * @module
  */
 import { astype, checkBool, checkFunction, checkOptions, describe, NDArray } from "@nnc/tensor";
-import { enableGrad, Tensor } from "@nnc/autograd";
+import { enableGrad, peekGrad, releaseGrad, Tensor } from "@nnc/autograd";
 import { stateBuffer } from "./_buffers.ts";
 
 /** Options every optimiser has: the learning rate. */
@@ -218,9 +218,10 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     checkBool(setToNone, `${this.name}.zeroGrad`, "setToNone");
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        const g = p.grad;
+        const g = peekGrad(p);
         if (g === null) continue;
-        if (setToNone) p.grad = null;
+        // A gradient nobody read back goes to the storage pool for the next backward pass.
+        if (setToNone) releaseGrad(p);
         else if (g.isLeaf && g.data.isContiguous) {
           g.data.data.fill(0, g.data.offset, g.data.offset + g.data.size);
         } else p.grad = new Tensor(stateBuffer(p));

@@ -341,3 +341,35 @@ Deno.test("Optimizer: loadStateDict validates everything before changing anythin
   });
   assert.equal((o32.state.get(f32)?.square_avg as NDArray).dtype, "float32");
 });
+
+Deno.test("zeroGrad recycles the gradients nobody read: the same trajectory, the pool reused", async () => {
+  const { emptyStoragePool, Rng, randn, storagePoolStats } = await import("@nnc/tensor");
+  // 2^18 float32 = 1 MiB, the storage pool's smallest array; loss Σ tanh(w ⊙ x)² over 5 steps.
+  const x = new Tensor(randn([1 << 18], { rng: new Rng(1) }));
+  const train = (Opt: typeof SGD | typeof Adam, readGrads: boolean) => {
+    emptyStoragePool();
+    const w = new Tensor(randn([1 << 18], { rng: new Rng(2) }), { requiresGrad: true });
+    const opt = new Opt([w], { lr: 0.05 });
+    const kept: Tensor[] = [];
+    const before = storagePoolStats();
+    for (let k = 0; k < 5; k++) {
+      opt.zeroGrad();
+      w.mul(x).tanh().square().sum().backward();
+      if (readGrads) kept.push(w.grad!); // read through `grad`: handed over, never recycled
+      opt.step();
+    }
+    const after = storagePoolStats();
+    return {
+      w: Array.from(w.data.data),
+      kept: kept.map((g) => g.data.data.length),
+      gradReleases: after.releases - before.releases,
+    };
+  };
+  for (const Opt of [SGD, Adam]) {
+    const plain = train(Opt, false), read = train(Opt, true);
+    assert.deepEqual(plain.w, read.w, Opt.name);
+    assert.deepEqual(read.kept, [1, 2, 3, 4, 5].map(() => 1 << 18)); // every kept gradient intact
+    // zeroGrad released the four gradients the steps before the last had made.
+    assert.equal(plain.gradReleases - read.gradReleases, 4, Opt.name);
+  }
+});

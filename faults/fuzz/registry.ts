@@ -156,7 +156,7 @@ export const AUTO: Record<string, string> = {
     topk transpose unfold unsqueeze variance where zeros zerosLike isAnomalyEnabled
     isGradEnabled backward queueBackwardCallback
     gatherRows recurrence recurrenceReference sddmm segmentReduce segmentSoftmax spmm attentionWeights fusedAttention gelu geluGrad layerNorm packedAttention leakyRelu
-    softmaxCrossEntropy spmmLinear isGraphOwned markGraphOwned
+    softmaxCrossEntropy spmmLinear isGraphOwned markGraphOwned peekGrad releaseGrad
     batchNormalize`,
   layers: `Abs AdaptiveAvgPool2d AvgPool1d AvgPool2d AvgPoolNd BCELoss BCEWithLogitsLoss
     BatchNorm1d BatchNorm2d BatchNormNd Bilinear Conv1d Conv2d Conv3d ConvNd ConvTranspose1d
