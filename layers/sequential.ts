@@ -7,6 +7,8 @@ import { isGraphOwned, markGraphOwned, Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
 import { describe } from "@nnc/tensor";
 import { keepsNoTensors, registerContainer } from "./_graph_owned.ts";
+import { ReLU } from "./activation_layers.ts";
+import { MaxPoolNd } from "./pool.ts";
 
 /**
  * A chain of modules: `forward(x)` feeds `x` through each in turn (PyTorch `nn.Sequential`). The
@@ -88,7 +90,17 @@ export class Sequential extends Module<[Tensor], Tensor> {
     let y: unknown = x;
     let passes = children.length > 0 && keepsNoTensors(children[0]);
     for (let i = 0; i < children.length; i++) {
-      y = (children[i] as unknown as Module<[unknown], unknown>).forward(y);
+      if (poolsBeforeRelu(children, i)) {
+        // ReLU then max pooling computes as pooling then ReLU: max(relu(x)) = relu(max(x)) with the
+        // same argmax, so values and gradients are the same, and ReLU and its gradient touch a
+        // quarter of the values (2×2 windows). The pooled value between them is the graph's alone.
+        y = (children[i + 1] as unknown as Module<[unknown], unknown>).forward(y);
+        if (y instanceof Tensor) markGraphOwned(y);
+        i++;
+        y = (children[i - 1] as unknown as Module<[unknown], unknown>).forward(y);
+      } else {
+        y = (children[i] as unknown as Module<[unknown], unknown>).forward(y);
+      }
       const next = i + 1 < children.length && keepsNoTensors(children[i + 1]);
       if (passes && next && y !== x && y instanceof Tensor) markGraphOwned(y);
       passes = next;
@@ -108,3 +120,13 @@ export class Sequential extends Module<[Tensor], Tensor> {
 }
 
 registerContainer(Sequential);
+
+/**
+ * Whether children `i` and `i + 1` are a built-in `ReLU` followed by a built-in max pooling layer
+ * (exact classes, `forward` not replaced), which {@link Sequential.forward} applies in the other order.
+ */
+function poolsBeforeRelu(children: readonly AnyModule[], i: number): boolean {
+  const relu = children[i], pool = children[i + 1];
+  return relu instanceof ReLU && relu.constructor === ReLU && keepsNoTensors(relu) &&
+    pool instanceof MaxPoolNd && keepsNoTensors(pool);
+}
