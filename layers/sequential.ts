@@ -83,7 +83,9 @@ export class Sequential extends Module<[Tensor], Tensor> {
   /**
    * Applies the modules in order. A value passed between two built-in layers that keep no tensor
    * (`Linear`, `Conv2d`, `ReLU`, `MaxPool2d`, …) is marked graph-owned (`markGraphOwned`): nobody
-   * else can see it, so a backward pass hands its memory to the next step.
+   * else can see it, so a backward pass hands its memory to the next step. A built-in `ReLU`
+   * directly before built-in max pooling is applied after it: the same values and gradients, with
+   * ReLU's work on the pooled values only.
    */
   forward(x: Tensor): Tensor {
     const children = this.children();
