@@ -129,6 +129,6 @@ registerContainer(Sequential);
  */
 function poolsBeforeRelu(children: readonly AnyModule[], i: number): boolean {
   const relu = children[i], pool = children[i + 1];
-  return relu instanceof ReLU && relu.constructor === ReLU && keepsNoTensors(relu) &&
-    pool instanceof MaxPoolNd && keepsNoTensors(pool);
+  return relu?.constructor === ReLU && keepsNoTensors(relu) && pool instanceof MaxPoolNd &&
+    keepsNoTensors(pool);
 }

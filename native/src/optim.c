@@ -47,94 +47,44 @@ typedef struct {
   double beta1, beta2, a1, a2, eps, l2, sign, stepsize, bc2sqrt, shrink;
 } adam_ctx;
 
-/* float64 without AMSGrad: restrict-qualified buffers and hoisted coefficients let the compiler
- * vectorise the loop (double lanes; sqrt and division stay correctly rounded). */
-static void adam_plain_d(const adam_ctx *c, int64_t b, int64_t e, double *restrict x,
-                         double *restrict m, double *restrict v, const double *restrict g) {
-  const double sign = c->sign, l2 = c->l2, beta1 = c->beta1, beta2 = c->beta2, a1 = c->a1,
-               a2 = c->a2, shrink = c->shrink, stepsize = c->stepsize, bc2sqrt = c->bc2sqrt,
-               eps = c->eps;
-  for (int64_t i = b; i < e; i++) {
-    const double d = sign * g[i] + l2 * x[i];
-    const double mi = beta1 * m[i] + a1 * d;
-    const double vi = beta2 * v[i] + a2 * d * d;
-    m[i] = mi;
-    v[i] = vi;
-    x[i] = x[i] * shrink - stepsize * (mi / (sqrt(vi) / bc2sqrt + eps));
+/* One Adam step over [b, e) in the buffers' own precision T: every coefficient rounded once to T and
+ * every operation correctly rounded in T (no contraction: -ffp-contract=off). float32 parameters thus
+ * run in float32 arithmetic, as PyTorch's Adam does, which the JS kernel reproduces by rounding each
+ * of its double operations with Math.fround, so both backends give the same bits; float32 also means
+ * sixteen lanes per AVX-512 vector and vsqrtps/vdivps instead of eight lanes of vsqrtpd/vdivpd (650k
+ * parameters 0.33 -> 0.11 ms on Zen 5). restrict-qualified buffers and hoisted coefficients let the
+ * compiler vectorise the loop. With AMSGrad (vmax not null) the step uses the running maximum of v
+ * (NaN propagates). */
+#define ADAM_STEP(T, SUF, SQRT)                                                                  \
+  static void adam_##SUF(const adam_ctx *c, int64_t b, int64_t e, T *restrict x, T *restrict m,  \
+                         T *restrict v, T *restrict vmax, const T *restrict g) {                 \
+    const T sign = (T)c->sign, l2 = (T)c->l2, beta1 = (T)c->beta1, beta2 = (T)c->beta2,         \
+            a1 = (T)c->a1, a2 = (T)c->a2, shrink = (T)c->shrink, stepsize = (T)c->stepsize,      \
+            bc2sqrt = (T)c->bc2sqrt, eps = (T)c->eps;                                            \
+    for (int64_t i = b; i < e; i++) {                                                            \
+      const T d = sign * g[i] + l2 * x[i];                                                       \
+      const T mi = beta1 * m[i] + a1 * d;                                                        \
+      const T vi = beta2 * v[i] + a2 * d * d;                                                    \
+      m[i] = mi;                                                                                 \
+      v[i] = vi;                                                                                 \
+      T vh = vi;                                                                                 \
+      if (vmax) {                                                                                \
+        const T top = vmax[i];                                                                   \
+        vh = (vi > top || vi != vi) ? vi : top;                                                  \
+        vmax[i] = vh;                                                                            \
+      }                                                                                          \
+      x[i] = x[i] * shrink - stepsize * (mi / (SQRT(vh) / bc2sqrt + eps));                       \
+    }                                                                                            \
   }
-}
-
-/* The coefficients of a float32 step, each rounded once to float32. */
-typedef struct {
-  float sign, l2, beta1, beta2, a1, a2, shrink, stepsize, bc2sqrt, eps;
-} adam_coef_f;
-
-static adam_coef_f adam_coef_float(const adam_ctx *c) {
-  const adam_coef_f k = {(float)c->sign,     (float)c->l2,     (float)c->beta1,   (float)c->beta2,
-                         (float)c->a1,       (float)c->a2,     (float)c->shrink,  (float)c->stepsize,
-                         (float)c->bc2sqrt,  (float)c->eps};
-  return k;
-}
-
-/* float32 without AMSGrad: float32 arithmetic, as PyTorch runs Adam on float32 parameters; every
- * operation is correctly rounded in single precision (no contraction: -ffp-contract=off), which the
- * JS kernel reproduces by rounding each of its double operations with Math.fround, so both backends
- * give the same bits. Sixteen lanes per AVX-512 vector and vsqrtps/vdivps instead of eight lanes
- * of vsqrtpd/vdivpd: 650k parameters 0.33 -> 0.11 ms on Zen 5. */
-static void adam_plain_f(const adam_ctx *c, int64_t b, int64_t e, float *restrict x,
-                         float *restrict m, float *restrict v, const float *restrict g) {
-  const adam_coef_f k = adam_coef_float(c);
-  const float sign = k.sign, l2 = k.l2, beta1 = k.beta1, beta2 = k.beta2, a1 = k.a1, a2 = k.a2,
-              shrink = k.shrink, stepsize = k.stepsize, bc2sqrt = k.bc2sqrt, eps = k.eps;
-  for (int64_t i = b; i < e; i++) {
-    const float d = sign * g[i] + l2 * x[i];
-    const float mi = beta1 * m[i] + a1 * d;
-    const float vi = beta2 * v[i] + a2 * d * d;
-    m[i] = mi;
-    v[i] = vi;
-    x[i] = x[i] * shrink - stepsize * (mi / (sqrtf(vi) / bc2sqrt + eps));
-  }
-}
-
-/* AMSGrad in double: the running maximum of v (NaN propagates). */
-static void adam_max_d(const adam_ctx *c, int64_t b, int64_t e) {
-  double *x = (double *)c->x, *m = (double *)c->m, *v = (double *)c->v, *vmax = (double *)c->vmax;
-  const double *g = (const double *)c->g;
-  for (int64_t i = b; i < e; i++) {
-    const double d = c->sign * g[i] + c->l2 * x[i];
-    m[i] = c->beta1 * m[i] + c->a1 * d;
-    v[i] = c->beta2 * v[i] + c->a2 * d * d;
-    const double vi = v[i], top = vmax[i];
-    vmax[i] = (vi > top || vi != vi) ? vi : top;
-    x[i] = x[i] * c->shrink - c->stepsize * (m[i] / (sqrt(vmax[i]) / c->bc2sqrt + c->eps));
-  }
-}
-
-/* AMSGrad in float32 arithmetic (see adam_plain_f). */
-static void adam_max_f(const adam_ctx *c, int64_t b, int64_t e) {
-  float *x = (float *)c->x, *m = (float *)c->m, *v = (float *)c->v, *vmax = (float *)c->vmax;
-  const float *g = (const float *)c->g;
-  const adam_coef_f k = adam_coef_float(c);
-  for (int64_t i = b; i < e; i++) {
-    const float d = k.sign * g[i] + k.l2 * x[i];
-    m[i] = k.beta1 * m[i] + k.a1 * d;
-    v[i] = k.beta2 * v[i] + k.a2 * d * d;
-    const float vi = v[i], top = vmax[i];
-    vmax[i] = (vi > top || vi != vi) ? vi : top;
-    x[i] = x[i] * k.shrink - k.stepsize * (m[i] / (sqrtf(vmax[i]) / k.bc2sqrt + k.eps));
-  }
-}
+ADAM_STEP(double, d, sqrt)
+ADAM_STEP(float, f, sqrtf)
 
 static void adam_range(void *ctx, int64_t b, int64_t e) {
   const adam_ctx *c = (const adam_ctx *)ctx;
-  if (!c->vmax) {
-    if (c->f64) adam_plain_d(c, b, e, (double *)c->x, (double *)c->m, (double *)c->v, (const double *)c->g);
-    else adam_plain_f(c, b, e, (float *)c->x, (float *)c->m, (float *)c->v, (const float *)c->g);
-  } else if (c->f64) {
-    adam_max_d(c, b, e);
-  } else {
-    adam_max_f(c, b, e);
-  }
+  if (c->f64)
+    adam_d(c, b, e, (double *)c->x, (double *)c->m, (double *)c->v, (double *)c->vmax, (const double *)c->g);
+  else
+    adam_f(c, b, e, (float *)c->x, (float *)c->m, (float *)c->v, (float *)c->vmax, (const float *)c->g);
 }
 
 /* Checks the coefficient array and that every buffer holds n elements; returns n or an error. */

@@ -84,8 +84,8 @@ const f = Math.fround;
 /**
  * Adam on float32 buffers in float32 arithmetic: every coefficient rounded once and every operation
  * rounded to float32 (`Math.fround` of the double result, which is the correctly rounded float32
- * result for +, −, ×, ÷ and √ of float32 operands), in the order libnnc's `adam_plain_f` and
- * `adam_max_f` use, so the two backends give the same bits.
+ * result for +, −, ×, ÷ and √ of float32 operands), in the order of libnnc's `ADAM_STEP` (optim.c),
+ * so the two backends give the same bits.
  */
 function adamStepFloat32(
   xa: NDArray,
