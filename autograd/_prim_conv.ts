@@ -24,19 +24,19 @@ function withShape(p: ConvParams, shape: readonly number[]): ConvParams {
 }
 
 /** `conv(x, w)` without bias, as a tensor op. */
-function convOf(x: Tensor, w: Tensor, p: ConvParams): Tensor {
+export function convOf(x: Tensor, w: Tensor, p: ConvParams): Tensor {
   return applyPrimitive(CONV, [x, w], { options: p.options });
 }
 
 /** The bias's gradient: `g` summed over the batch and every spatial position. */
-function biasGrad(g: Tensor): Tensor {
+export function biasGrad(g: Tensor): Tensor {
   const axes = [0];
   for (let i = 2; i < g.ndim; i++) axes.push(i);
   return sum(g, { axis: axes });
 }
 
 /** `[C]` as `[1, C, 1, …]` against an `[N, C, ...spatial]` output. */
-function biasShaped(b: Tensor, ndim: number): Tensor {
+export function biasShaped(b: Tensor, ndim: number): Tensor {
   return reshape(b, [1, b.shape[0], ...new Array<number>(ndim - 2).fill(1)]);
 }
 

@@ -36,7 +36,7 @@ export interface MaxPoolParams {
 }
 
 /** `[N, C, ...spatial]` → `[N, C, ∏spatial]` shape. */
-function planes(shape: readonly number[]): number[] {
+export function planes(shape: readonly number[]): number[] {
   return [shape[0], shape[1], shape.slice(2).reduce((a, d) => a * d, 1)];
 }
 

@@ -14,6 +14,8 @@ import { checkTensor } from "./_convert.ts";
 import { fmtShape, sizeOf } from "./_shape_util.ts";
 import { COL2IM, IM2COL } from "./_prim_window.ts";
 import { CONV, CONV_INPUT_GRAD } from "./_prim_conv.ts";
+import { CONV_MAX_POOL } from "./_prim_conv_pool.ts";
+import { maxPool } from "./pool.ts";
 import { add, astype } from "./elementwise.ts";
 import { matmul } from "./matmul.ts";
 import { reshape, squeeze, transpose, unsqueeze } from "./shape.ts";
@@ -82,15 +84,24 @@ function windowShape(spatial: readonly number[], geometry: WindowOptions, op: st
   }
 }
 
-function convNd(
+/** A convolution's checked arguments: the (batched, possibly pre-padded) input and the geometry. */
+interface PreparedConv {
+  x: Tensor;
+  unbatched: boolean;
+  geometry: WindowOptions;
+  groups: number;
+  outSpatial: number[];
+  dtype: nd.DType;
+}
+
+function prepareConv(
   input: Tensor,
   weight: Tensor,
-  bias: Tensor | null | undefined,
   options: ConvOptions,
   d: number,
   op: string,
   layout: string,
-): Tensor {
+): PreparedConv {
   checkTensor(input, op, "input");
   checkTensor(weight, op, "weight");
   let [x, unbatched] = batched(input, d, op, layout);
@@ -102,7 +113,7 @@ function convNd(
     );
   }
   const groups = checkInt(options.groups ?? 1, op, "groups", 1);
-  const [N, Cin] = x.shape;
+  const [, Cin] = x.shape;
   const [Cout, CinG] = weight.shape;
   const kernel = weight.shape.slice(2);
   if (Cin !== CinG * groups || Cout % groups !== 0) {
@@ -140,17 +151,47 @@ function convNd(
     );}
   const geometry: WindowOptions = { kernel, stride, padding, dilation };
   const outSpatial = windowShape(x.shape.slice(2), geometry, op);
-  const dtype = nd.promoteTypes(x.dtype, weight.dtype);
+  return {
+    x,
+    unbatched,
+    geometry,
+    groups,
+    outSpatial,
+    dtype: nd.promoteTypes(x.dtype, weight.dtype),
+  };
+}
+
+/** The inputs of the float convolution primitives: x, w and the bias, cast to `dtype`. */
+function floatInputs(c: PreparedConv, weight: Tensor, b: Tensor | null): Tensor[] {
+  const inputs = [astypeIf(c.x, c.dtype), astypeIf(weight, c.dtype)];
+  if (b !== null) inputs.push(astypeIf(b, c.dtype));
+  return inputs;
+}
+
+function convNd(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  options: ConvOptions,
+  d: number,
+  op: string,
+  layout: string,
+): Tensor {
+  const c = prepareConv(input, weight, options, d, op, layout);
+  const { x, geometry, groups, outSpatial } = c;
+  const [N] = x.shape;
+  const [Cout, CinG] = weight.shape;
   let out: Tensor;
-  if (nd.isFloat(dtype)) {
+  if (nd.isFloat(c.dtype)) {
     // One kernel (libnnc unfolds image by image in cache) with the bias in the same pass.
     const b = checkBias(bias, Cout, op);
-    const inputs = [astypeIf(x, dtype), astypeIf(weight, dtype)];
-    if (b !== null) inputs.push(astypeIf(b, dtype));
-    out = applyPrimitive(CONV, inputs, { options: { stride, padding, dilation, groups } });
+    const { stride, padding, dilation } = geometry;
+    out = applyPrimitive(CONV, floatInputs(c, weight, b), {
+      options: { stride, padding, dilation, groups },
+    });
   } else {
     // Integer arrays: unfold and multiply (the convolution kernels are float only).
-    const K = sizeOf(kernel), L = sizeOf(outSpatial);
+    const K = sizeOf(weight.shape.slice(2)), L = sizeOf(outSpatial);
     const cols = applyPrimitive(IM2COL, [x], { options: geometry, spatial: x.shape.slice(2) });
     if (groups === 1) out = matmul(reshape(weight, [Cout, CinG * K]), cols);
     else {
@@ -159,7 +200,68 @@ function convNd(
     }
     out = addBias(reshape(out, [N, Cout, ...outSpatial]), bias, Cout, op);
   }
-  return unbatched ? squeeze(out, 0) : out;
+  return c.unbatched ? squeeze(out, 0) : out;
+}
+
+/**
+ * A convolution (as {@link conv1d}, {@link conv2d} or {@link conv3d}, by the weight's rank)
+ * followed by max pooling (as `maxPool`): the same values and gradients as the two ops in turn,
+ * but one graph node whose forward pass never stores the convolution's output (the native backend
+ * pools each image's planes while they are in cache) and whose backward pass scatters the
+ * gradient through the argmax indices straight into the convolution's gradients. `Sequential`
+ * runs a `Conv2d` followed by a `MaxPool2d` through it.
+ *
+ * @example
+ * ```ts
+ * import { conv2d, convMaxPool, maxPool2d, tensor } from "@nnc/autograd";
+ * const x = tensor([[[[1, 2, 0], [4, 3, 1], [0, 5, 2]]]], { requiresGrad: true });
+ * const w = tensor([[[[1, -1], [0, 2]]]]);
+ * const fused = convMaxPool(x, w, tensor([0.5]), { padding: 1 }, { kernel: 2 });
+ * const apart = maxPool2d(conv2d(x, w, tensor([0.5]), { padding: 1 }), { kernel: 2 });
+ * console.assert(fused.toArray().toString() === apart.toArray().toString());
+ * fused.sum().backward();
+ * console.assert(x.grad?.toArray().toString() === "-1,1,-1,3,0,1,0,2,2");
+ * ```
+ */
+export function convMaxPool(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  convOptions: ConvOptions,
+  poolOptions: nd.MaxPoolOptions,
+): Tensor {
+  const op = "convMaxPool";
+  checkTensor(weight, op, "weight");
+  const d = weight.ndim - 2;
+  if (d < 1 || d > 3) {
+    throw new RangeError(
+      `${op}: expected weight [Cout, Cin/groups, ...kernel] with 1 to 3 kernel dimensions, got ${
+        fmtShape(weight.shape)
+      }`,
+    );
+  }
+  const layout = ["[N, C, L]", "[N, C, H, W]", "[N, C, D, H, W]"][d - 1];
+  const c = prepareConv(input, weight, convOptions, d, op, layout);
+  if (!nd.isFloat(c.dtype)) {
+    const y = convNd(input, weight, bias, convOptions, d, op, layout);
+    return maxPool(y, nd.checkOptions(poolOptions, op));
+  }
+  const b = checkBias(bias, weight.shape[0], op);
+  const { stride, padding, dilation } = c.geometry;
+  let out: Tensor;
+  try {
+    out = applyPrimitive(CONV_MAX_POOL, floatInputs(c, weight, b), {
+      conv: { options: { stride, padding, dilation, groups: c.groups } },
+      pool: nd.checkOptions(poolOptions, op),
+    });
+  } catch (e) {
+    // The array op's checks of the pooling options, under this function's name.
+    if (e instanceof RangeError || e instanceof TypeError) {
+      e.message = e.message.replace(/^convolutionMaxPool:/, `${op}:`);
+    }
+    throw e;
+  }
+  return c.unbatched ? squeeze(out, 0) : out;
 }
 
 /** The bias checked against `channels`, or null. */

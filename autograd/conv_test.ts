@@ -210,3 +210,82 @@ Deno.test("conv errors name the op and shapes", () => {
     /conv2d: window of size 7 \(kernel 7, dilation 1\) is larger than the padded input 5/,
   );
 });
+
+Deno.test("convMaxPool: gradcheck and gradgradcheck through x, w and the bias; 1-d and 2-d", () => {
+  check((x, w, b) => ag.convMaxPool(x, w, b, { padding: 1 }, { kernel: 2 }), [
+    R([2, 2, 5, 5], 50),
+    R([3, 2, 3, 3], 51),
+    R([3], 52),
+  ]);
+  check(
+    (x, w) =>
+      ag.convMaxPool(x, w, null, { stride: 2, groups: 2 }, {
+        kernel: 3,
+        stride: 2,
+        padding: 1,
+        ceilMode: true,
+      }),
+    [R([1, 4, 7, 7], 53), R([2, 2, 2, 2], 54)],
+  );
+  check((x, w, b) => ag.convMaxPool(x, w, b, { padding: "same" }, { kernel: 2, stride: 1 }), [
+    R([2, 2, 6], 55),
+    R([2, 2, 3], 56),
+    R([2], 57),
+  ]);
+  check2((x, w, b) => ag.convMaxPool(x, w, b, { padding: 1 }, { kernel: 2 }).tanh(), [
+    R([1, 2, 4, 4], 58),
+    R([2, 2, 3, 3], 59),
+    R([2], 60),
+  ]);
+});
+
+Deno.test("convMaxPool: bit for bit conv then maxPool (values, input and weight gradients), the bias's to rounding", () => {
+  for (
+    const [convOpts, poolOpts, xs, ws] of [
+      [{ padding: 1 }, { kernel: 2 }, [4, 3, 10, 10], [5, 3, 3, 3]],
+      [{ stride: 2, dilation: 2 }, { kernel: 2, stride: 1 }, [2, 2, 11, 9], [4, 2, 2, 2]],
+      [{ groups: 3 }, { kernel: 3, padding: 1, ceilMode: true }, [3, 6, 8, 8], [3, 2, 3, 3]],
+    ] as const
+  ) {
+    const inputs = () => {
+      const x = ag.astype(R([...xs], 61), "float32").detach();
+      const w = ag.astype(R([...ws], 62), "float32").detach();
+      const b = ag.astype(R([ws[0]], 63), "float32").detach();
+      for (const t of [x, w, b]) t.requiresGrad = true;
+      return [x, w, b];
+    };
+    const [x1, w1, b1] = inputs(), [x2, w2, b2] = inputs();
+    const fused = ag.convMaxPool(x1, w1, b1, convOpts, poolOpts);
+    const apart = ag.maxPool(ag.conv2d(x2, w2, b2, convOpts), poolOpts);
+    assert.deepEqual(Array.from(fused.data.data), Array.from(apart.data.data));
+    const g = ag.astype(R(fused.shape, 64), "float32").detach();
+    fused.mul(g).sum().backward();
+    apart.mul(g).sum().backward();
+    for (const [a, b] of [[x1, x2], [w1, w2]]) {
+      assert.deepEqual(Array.from(a.grad!.data.data), Array.from(b.grad!.data.data));
+    }
+    // The bias's gradient sums the pooled gradient itself, not its scatter with zeros between.
+    assertClose(b1.grad!.data, b2.grad!.data, { rtol: 1e-6, atol: 1e-6 });
+    const sums = ag.sum(g, { axis: [0, 2, 3] });
+    assert.deepEqual(Array.from(b1.grad!.data.data), Array.from(sums.data.data));
+  }
+});
+
+Deno.test("convMaxPool: errors name the op; integer input is conv then maxPool", () => {
+  const x = R([1, 1, 4, 4], 70), w = R([1, 1, 3, 3], 71);
+  assert.throws(() => ag.convMaxPool(x, w, null, {}, { kernel: 3 }), (e: Error) => {
+    assert.ok(e instanceof RangeError && e.message.startsWith("convMaxPool:"), e.message);
+    return true;
+  });
+  assert.throws(() => ag.convMaxPool(x, R([1, 1], 72), null, {}, { kernel: 1 }), /convMaxPool/);
+  assert.throws(() => ag.convMaxPool(x, w, R([2], 73), {}, { kernel: 1 }), /convMaxPool: bias/);
+  assert.throws(
+    () => ag.convMaxPool(x, w, null, {}, null as unknown as { kernel: number }),
+    /convMaxPool/,
+  );
+  const xi = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]], { dtype: "int32" });
+  const wi = tensor([[[[1, -1], [2, 0]]]], { dtype: "int32" });
+  const y = ag.convMaxPool(xi, wi, null, {}, { kernel: 2 });
+  assert.equal(y.dtype, "int32");
+  assert.deepEqual(y.toArray(), [[[[15]]]]); // max(1 - 2 + 8, 2 - 3 + 10, 4 - 5 + 14, 5 - 6 + 16)
+});

@@ -43,6 +43,13 @@ for (let i = 0; i < steps; i++) {
 }
 
 const stats = new Map<string, { calls: number; ms: number }>();
+// With --by-shape, one row per kernel and operand shapes (the arrays among its arguments).
+const byShape = Deno.args.includes("--by-shape");
+function shapesOf(args: unknown[]): string {
+  return args.filter((a): a is { shape: number[] } =>
+    typeof a === "object" && a !== null && Array.isArray((a as { shape?: unknown }).shape)
+  ).map((a) => `[${a.shape.join(",")}]`).join(" ");
+}
 const base = getBackend();
 const wrapped: Record<string, unknown> = { name: `${base.name}-profiled` };
 for (const key of Object.keys(base) as (keyof Backend)[]) {
@@ -51,9 +58,10 @@ for (const key of Object.keys(base) as (keyof Backend)[]) {
     wrapped[key] = fn;
     continue;
   }
-  const s = { calls: 0, ms: 0 };
-  stats.set(key, s);
   wrapped[key] = (...args: unknown[]) => {
+    const label = byShape ? `${key} ${shapesOf(args)}` : key;
+    let s = stats.get(label);
+    if (s === undefined) stats.set(label, s = { calls: 0, ms: 0 });
     const t0 = performance.now();
     try {
       return (fn as (...a: unknown[]) => unknown).apply(base, args);
@@ -84,12 +92,12 @@ console.log(
   } ms`,
 );
 console.log(
-  "kernel".padEnd(22) + "calls/step".padStart(11) + "ms/step".padStart(10) +
+  "kernel".padEnd(byShape ? 70 : 22) + "calls/step".padStart(11) + "ms/step".padStart(10) +
     "µs/call".padStart(10) + "share".padStart(8),
 );
 for (const [k, s] of rows) {
   console.log(
-    k.padEnd(22) + (s.calls / steps).toFixed(1).padStart(11) +
+    k.padEnd(byShape ? 70 : 22) + (s.calls / steps).toFixed(1).padStart(11) +
       (s.ms / steps).toFixed(3).padStart(10) +
       ((s.ms / s.calls) * 1000).toFixed(1).padStart(10) +
       `${((s.ms / steps / total) * 100).toFixed(1)}%`.padStart(8),

@@ -8,7 +8,9 @@ import { type AnyModule, Module } from "./module.ts";
 import { describe } from "@nnc/tensor";
 import { keepsNoTensors, registerContainer } from "./_graph_owned.ts";
 import { ReLU } from "./activation_layers.ts";
-import { MaxPoolNd } from "./pool.ts";
+import { type MaxPool2d, MaxPoolNd } from "./pool.ts";
+import type { Conv2d } from "./conv.ts";
+import { applyConvMaxPool, convMaxPoolRun } from "./_conv_max_pool.ts";
 
 /**
  * A chain of modules: `forward(x)` feeds `x` through each in turn (PyTorch `nn.Sequential`). The
@@ -85,14 +87,28 @@ export class Sequential extends Module<[Tensor], Tensor> {
    * (`Linear`, `Conv2d`, `ReLU`, `MaxPool2d`, …) is marked graph-owned (`markGraphOwned`): nobody
    * else can see it, so a backward pass hands its memory to the next step. A built-in `ReLU`
    * directly before built-in max pooling is applied after it: the same values and gradients, with
-   * ReLU's work on the pooled values only.
+   * ReLU's work on the pooled values only. A built-in `Conv2d` followed by built-in `MaxPool2d`
+   * (with or without that `ReLU` between them) runs as one op, `convMaxPool`: the same values and
+   * gradients, without the convolution's output going to memory and back.
    */
   forward(x: Tensor): Tensor {
     const children = this.children();
     let y: unknown = x;
     let passes = children.length > 0 && keepsNoTensors(children[0]);
     for (let i = 0; i < children.length; i++) {
-      if (poolsBeforeRelu(children, i)) {
+      const run = convMaxPoolRun(children, i);
+      const fused = run === 0
+        ? null
+        : applyConvMaxPool(children[i] as Conv2d, children[i + run - 1] as MaxPool2d, y);
+      if (fused !== null) {
+        // Convolution and max pooling as one op (ReLU, if between them, after both: see below).
+        y = fused;
+        i += run - 1;
+        if (run === 3) {
+          markGraphOwned(fused);
+          y = (children[i - 1] as unknown as Module<[unknown], unknown>).forward(y);
+        }
+      } else if (poolsBeforeRelu(children, i)) {
         // ReLU then max pooling computes as pooling then ReLU: max(relu(x)) = relu(max(x)) with the
         // same argmax, so values and gradients are the same, and ReLU and its gradient touch a
         // quarter of the values (2×2 windows). The pooled value between them is the graph's alone.

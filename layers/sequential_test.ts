@@ -24,11 +24,31 @@ function run(make: (relu: () => AnyModule) => AnyModule[], relu: () => AnyModule
   const out = net.forward(input);
   const labels = new Tensor(randint(0, 2, [out.shape[0]], { rng: new Rng(9) }));
   crossEntropy(out.reshape(out.shape[0], -1), labels).backward();
+  const named: [string, Tensor][] = [["input", input], ...net.namedParameters()];
   return {
     out: Array.from(out.data.data),
     maker: out.gradFn?.name,
-    grads: [input, ...net.parameters()].map((p) => Array.from(p.grad!.data.data)),
+    grads: named.map(([, p]) => Array.from(p.grad!.data.data)),
+    // Conv2d biases: fused with max pooling, their gradient sums the pooled gradient (see below).
+    convBiases: named.flatMap(([name], i) =>
+      name.endsWith(".bias") && net.at(Number(name.split(".")[0])) instanceof Conv2d ? [i] : []
+    ),
   };
+}
+
+/**
+ * The gradients of two runs: equal, but for the biases of convolutions fused with max pooling,
+ * whose gradient is the sum of the pooled gradient (the same terms as the sum of the scattered
+ * one, in another order) and so equal to rounding.
+ */
+function sameGrads(a: ReturnType<typeof run>, b: ReturnType<typeof run>, name: string): void {
+  a.grads.forEach((g, i) => {
+    if (!a.convBiases.includes(i)) return assert.deepEqual(g, b.grads[i], name);
+    g.forEach((v, k) => {
+      const want = b.grads[i][k];
+      assert.ok(Math.abs(v - want) <= 1e-6 * (1 + Math.abs(want)), `${name}: bias ${v} ≠ ${want}`);
+    });
+  });
 }
 
 Deno.test("Sequential: ReLU before max pooling runs after it, with the same values and gradients", () => {
@@ -60,7 +80,7 @@ Deno.test("Sequential: ReLU before max pooling runs after it, with the same valu
     const swapped = run(make, () => new ReLU(), x);
     const plain = run(make, () => new PlainReLU(), x);
     assert.deepEqual(swapped.out, plain.out, name);
-    assert.deepEqual(swapped.grads, plain.grads, name);
+    sameGrads(swapped, plain, name);
   }
   // The pair's output is made by the ReLU when swapped, by the pooling otherwise.
   const xg = randn([2, 2, 4, 4], { rng: new Rng(6), requiresGrad: true });
@@ -89,4 +109,85 @@ Deno.test("Sequential: all-negative windows give zero gradients either way", () 
     out.sum().backward();
     assert.deepEqual(Array.from(input.grad!.data.data), new Array(32).fill(0));
   }
+});
+
+/** A Conv2d that is not the built-in class: Sequential runs it on its own, never fused. */
+class PlainConv2d extends Conv2d {}
+
+Deno.test("Sequential: Conv2d followed by MaxPool2d runs as one op, with the same values and gradients", () => {
+  const x = randn([5, 2, 12, 12], { rng: new Rng(11) });
+  type Make = (conv: typeof Conv2d, relu: boolean) => AnyModule[];
+  const nets: [string, Make][] = [
+    ["3×3 same, 2×2 pooling, ReLU between", (C, relu) => {
+      const rng = new Rng(12);
+      return [
+        new C(2, 4, 3, { padding: "same", rng }),
+        ...(relu ? [new ReLU()] : []),
+        new MaxPool2d(2),
+        new Flatten(),
+        new Linear(144, 3, { rng }),
+      ];
+    }],
+    ["strided, grouped, no bias; overlapping padded ceil-mode pooling", (C, relu) => {
+      const rng = new Rng(13);
+      return [
+        new C(2, 4, 3, { stride: 2, padding: 1, groups: 2, bias: false, rng }),
+        ...(relu ? [new ReLU()] : []),
+        new MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+        new Flatten(),
+        new Linear(64, 3, { rng }),
+      ];
+    }],
+    ["two conv-pool stages", (C, relu) => {
+      const rng = new Rng(14);
+      return [
+        new C(2, 3, 3, { padding: 1, rng }),
+        ...(relu ? [new ReLU()] : []),
+        new MaxPool2d(2),
+        new C(3, 4, 2, { rng }),
+        new MaxPool2d(2, { stride: 1 }),
+        new Flatten(),
+        new Linear(64, 3, { rng }),
+      ];
+    }],
+  ];
+  for (const [name, make] of nets) {
+    for (const relu of [false, true]) {
+      const fused = run(() => make(Conv2d, relu), () => new ReLU(), x);
+      const plain = run(() => make(PlainConv2d, relu), () => new ReLU(), x);
+      assert.deepEqual(fused.out, plain.out, name);
+      sameGrads(fused, plain, name);
+    }
+  }
+  // The pair's output is made by the fused op; a ReLU between them runs after it.
+  const xg = randn([2, 1, 6, 6], { rng: new Rng(15), requiresGrad: true });
+  const conv = new Conv2d(1, 2, 3, { rng: new Rng(16) });
+  assert.equal(new Sequential(conv, new MaxPool2d(2)).forward(xg).gradFn?.name, "convMaxPool");
+  const withRelu = new Sequential(conv, new ReLU(), new MaxPool2d(2)).forward(xg);
+  assert.equal(withRelu.gradFn?.name, "relu");
+  assert.equal(withRelu.gradFn?.inputs?.[0].gradFn?.name, "convMaxPool");
+  // Not fused: another padding mode, a pooling layer that is a subclass, unbatched input.
+  const reflect = new Conv2d(1, 2, 3, { padding: 1, paddingMode: "reflect", rng: new Rng(17) });
+  assert.equal(new Sequential(reflect, new MaxPool2d(2)).forward(xg).gradFn?.name, "maxPool");
+  class PlainPool extends MaxPool2d {}
+  assert.equal(new Sequential(conv, new PlainPool(2)).forward(xg).gradFn?.name, "maxPool");
+  const unbatched = randn([1, 6, 6], { rng: new Rng(18) });
+  assert.deepEqual(
+    new Sequential(conv, new MaxPool2d(2)).forward(unbatched).shape,
+    [2, 2, 2],
+  );
+});
+
+Deno.test("Sequential: a fused Conv2d and MaxPool2d report errors as the layers do", () => {
+  const net = new Sequential(new Conv2d(3, 4, 3), new MaxPool2d(2));
+  assert.throws(
+    () => net.forward(randn([1, 2, 8, 8])),
+    /Conv2d\(3→4\): expected input \[N, 3, H, W\]/,
+  );
+  // A window larger than the convolution's 2×2 output: MaxPool2d's own error.
+  const big = new Sequential(new Conv2d(3, 4, 3), new MaxPool2d(3));
+  assert.throws(() => big.forward(randn([1, 3, 4, 4])), (e: Error) => {
+    assert.ok(e instanceof RangeError && e.message.startsWith("MaxPool2d("), e.message);
+    return true;
+  });
 });

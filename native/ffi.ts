@@ -78,8 +78,14 @@ export const SYMBOLS = {
   nnc_pool: KERNEL3,
   nnc_max_pool_grad: KERNEL3,
   nnc_conv: KERNEL4,
+  nnc_conv_max_pool: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
   nnc_conv_input_grad: KERNEL3,
   nnc_conv_weight_grad: KERNEL3,
+  nnc_conv_input_grad_pooled: KERNEL4,
+  nnc_conv_weight_grad_pooled: KERNEL4,
   nnc_batch_norm: {
     parameters: [
       "buffer",

@@ -8,6 +8,7 @@
 import {
   type AttentionKernelParams,
   type Backend,
+  convThenMaxPool,
   type NDArray,
   referenceBackend,
   type WindowGeometry,
@@ -125,7 +126,7 @@ export function createNativeBackend(
     bufs.forEach((b, k) => (coeff[4 + k] = b.byteLength));
   }
 
-  return {
+  const backend: Backend = {
     name: "native",
 
     copy(out, x) {
@@ -361,26 +362,75 @@ export function createNativeBackend(
       if (failed(rc, "conv")) ref.conv(out, x, w, bias, g, groups);
     },
 
-    convInputGrad(dx, dy, w, g, groups) {
-      const work = dy.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
-      if (work < T.matmul || !(put(0, dx) && put(1, dy) && put(2, w))) {
-        return ref.convInputGrad(dx, dy, w, g, groups);
-      }
+    convMaxPool(out, indices, x, w, bias, g, groups, pool) {
+      // The fused kernel: float32, 2-d, a pooling window inside the convolution's output (no
+      // padding, dilation 1; floor mode, which out's shape says); elsewhere this backend's conv and pool.
+      const convSize = x.shape[0] * w.shape[0] * sizeOf(convSpatial(x, g));
+      const work = convSize * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (
+        x.dtype !== "float32" || x.ndim !== 4 || work < T.matmul ||
+        pool.padding.some((p) => p !== 0) || pool.dilation.some((d) => d !== 1) ||
+        !poolInside(out, convSpatial(x, g), pool) ||
+        !(put(0, out) && put(1, indices) && put(2, x) && put(3, w))
+      ) return convThenMaxPool(backend, out, indices, x, w, bias, g, groups, pool);
       geometry(g);
       desc[PARAMS + 13] = groups;
-      const rc = sym.nnc_conv_input_grad(desc, DESC_BYTES, dx.data, dy.data, w.data);
-      if (failed(rc, "convInputGrad")) ref.convInputGrad(dx, dy, w, g, groups);
+      desc[PARAMS + 14] = pool.kernel[0];
+      desc[PARAMS + 15] = pool.kernel[1];
+      desc[PARAMS + 16] = pool.stride[0];
+      desc[PARAMS + 17] = pool.stride[1];
+      const b = bias === null ? null : flat(bias);
+      const rc = sym.nnc_conv_max_pool(desc, DESC_BYTES, out.data, indices.data, x.data, w.data, b);
+      if (failed(rc, "convMaxPool")) {
+        convThenMaxPool(ref, out, indices, x, w, bias, g, groups, pool);
+      }
     },
 
-    convWeightGrad(dw, dy, x, g, groups) {
-      const work = dy.size * (dw.shape[0] > 0 ? dw.size / dw.shape[0] : 0);
-      if (work < T.matmul || !(put(0, dw) && put(1, dy) && put(2, x))) {
-        return ref.convWeightGrad(dw, dy, x, g, groups);
-      }
+    convInputGrad(dx, dy, w, g, groups, pooled = null) {
+      // GEMM work over the convolution's output (dy may be max pooling's smaller gradient).
+      const work = dx.shape[0] * w.shape[0] * sizeOf(convSpatial(dx, g)) *
+        (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (
+        work < T.matmul ||
+        !(put(0, dx) && put(1, dy) && put(2, w) && (!pooled || put(3, pooled.indices)))
+      ) return ref.convInputGrad(dx, dy, w, g, groups, pooled);
       geometry(g);
       desc[PARAMS + 13] = groups;
-      const rc = sym.nnc_conv_weight_grad(desc, DESC_BYTES, dw.data, dy.data, x.data);
-      if (failed(rc, "convWeightGrad")) ref.convWeightGrad(dw, dy, x, g, groups);
+      desc[PARAMS + 14] = pooled?.distinct ? 1 : 0;
+      const rc = pooled
+        ? sym.nnc_conv_input_grad_pooled(
+          desc,
+          DESC_BYTES,
+          dx.data,
+          dy.data,
+          w.data,
+          pooled.indices.data,
+        )
+        : sym.nnc_conv_input_grad(desc, DESC_BYTES, dx.data, dy.data, w.data);
+      if (failed(rc, "convInputGrad")) ref.convInputGrad(dx, dy, w, g, groups, pooled);
+    },
+
+    convWeightGrad(dw, dy, x, g, groups, pooled = null) {
+      const work = x.shape[0] * dw.shape[0] * sizeOf(convSpatial(x, g)) *
+        (dw.shape[0] > 0 ? dw.size / dw.shape[0] : 0);
+      if (
+        work < T.matmul ||
+        !(put(0, dw) && put(1, dy) && put(2, x) && (!pooled || put(3, pooled.indices)))
+      ) return ref.convWeightGrad(dw, dy, x, g, groups, pooled);
+      geometry(g);
+      desc[PARAMS + 13] = groups;
+      desc[PARAMS + 14] = pooled?.distinct ? 1 : 0;
+      const rc = pooled
+        ? sym.nnc_conv_weight_grad_pooled(
+          desc,
+          DESC_BYTES,
+          dw.data,
+          dy.data,
+          x.data,
+          pooled.indices.data,
+        )
+        : sym.nnc_conv_weight_grad(desc, DESC_BYTES, dw.data, dy.data, x.data);
+      if (failed(rc, "convWeightGrad")) ref.convWeightGrad(dw, dy, x, g, groups, pooled);
     },
 
     activationGrad(op, out, g, y, negativeSlope = 0) {
@@ -817,6 +867,7 @@ export function createNativeBackend(
       }
     },
   };
+  return backend;
 
   /** N, C, S, eps, training, then the byte length of each buffer, as nnc_batch_norm reads them. */
   function normCoefficients(
@@ -886,6 +937,25 @@ function attentionHead(
     for (let j = 0; j < 4; j++) c[at + 2 + j] = j < a.ndim ? a.strides[j] : 0;
   });
   return true;
+}
+
+/** The spatial extents of the convolution's output for `x` under `g`. */
+function convSpatial(x: NDArray, g: WindowGeometry): number[] {
+  return x.shape.slice(2).map((n, i) =>
+    Math.floor((n + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1
+  );
+}
+
+/** Whether `out`'s spatial extents are `pool`'s windows over `spatial` with every window inside. */
+function poolInside(out: NDArray, spatial: readonly number[], pool: WindowGeometry): boolean {
+  return spatial.every((n, i) =>
+    n >= pool.kernel[i] &&
+    out.shape[2 + i] === Math.floor((n - pool.kernel[i]) / pool.stride[i]) + 1
+  );
+}
+
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((p, n) => p * n, 1);
 }
 
 /** True when every given array is contiguous (the [C] operands of batch norm may be views). */

@@ -5,6 +5,7 @@ import * as assert from "./_conformance_assert.ts";
 import {
   type Backend,
   type BinaryOp,
+  convThenMaxPool,
   type DType,
   NDArray,
   referenceBackend,
@@ -576,6 +577,122 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     }
     const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
     checkConvolutions(r, x, Cout, g, groups);
+  });
+
+  // Convolution then max pooling (conv.c pools each image's planes from cache): bit for bit the
+  // backend's own conv followed by its own pool, and the oracle's values within conv's tolerance.
+  // Mostly the fused case (float32, 2-d, pooling windows inside the output, with and without bias,
+  // small maps blocked side by side); float64, 1-d and padded or dilated pooling take the backend's
+  // composition.
+  fuzz("convMaxPool", 200, 36, (r) => {
+    const fused = r.chance(0.75);
+    const dtype = fused ? "float32" : r.pick(FLOATS);
+    const d = fused ? 2 : r.int(1, 2);
+    const spatial = r.shape(d, 2, r.chance(0.3) ? 30 : 9);
+    const groups = r.pick([1, 1, 2]);
+    const N = r.int(1, 20), CinG = r.int(1, 3), CoutG = r.int(1, 4);
+    const Cin = CinG * groups, Cout = CoutG * groups;
+    const g = randomGeometry(r, spatial);
+    const os = unfoldOut(spatial, g);
+    if (os.some((n) => n < 1)) return;
+    const pool = {
+      kernel: [] as number[],
+      stride: [] as number[],
+      padding: [] as number[],
+      dilation: [] as number[],
+    };
+    for (const n of os) {
+      const k = r.int(1, Math.min(3, n));
+      pool.kernel.push(k);
+      pool.stride.push(r.int(1, 3));
+      pool.padding.push(fused ? 0 : r.int(0, Math.floor(k / 2)));
+      pool.dilation.push(!fused && r.chance(0.3) && 2 * (k - 1) + 1 <= n ? 2 : 1);
+    }
+    const ps = unfoldOut(os, pool);
+    const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
+    const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
+    const bias = r.chance(0.5) ? contiguousOut(dtype, [Cout], r) : null;
+    const out = contiguousOut(dtype, [N, Cout, ...ps], r), o2 = twin(out), o3 = twin(out);
+    const idx = contiguousOut("int32", [N, Cout, ...ps], r), i2 = twin(idx), i3 = twin(idx);
+    const context = () =>
+      `N ${N} x ${layout(x)} w ${layout(w)} bias ${bias !== null} g ${JSON.stringify(g)} pool ${
+        JSON.stringify(pool)
+      } groups ${groups}`;
+    nb.convMaxPool(out, idx, x, w, bias, g, groups, pool);
+    convThenMaxPool(nb, o2, i2, x, w, bias, g, groups, pool);
+    check("convMaxPool against the backend's conv and pool", out, o2, EXACT, context);
+    check("convMaxPool's indices against the backend's conv and pool", idx, i2, EXACT, context);
+    ref.convMaxPool(o3, i3, x, w, bias, g, groups, pool);
+    const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
+    check("convMaxPool", out, o3, tolFor(dtype, Math.sqrt(K + 1) * 3), context);
+  });
+
+  // Both convolution gradients from max pooling's output gradient and argmax indices (conv.c
+  // unpools each image's block in cache): bit for bit the backend's own maxPoolGrad followed by its
+  // gradients, and the oracle within the gradients' tolerance. Windows that overlap (a position
+  // takes several gradients) or leave positions out; float32 and float64; groups; blocks of images.
+  fuzz("convInputGrad/convWeightGrad from max pooling's gradient", 200, 37, (r) => {
+    const dtype = r.pick(FLOATS);
+    const d = r.int(1, 2);
+    const spatial = r.shape(d, 2, r.chance(0.3) ? 30 : 9);
+    const groups = r.pick([1, 1, 2]);
+    const N = r.int(1, 20), CinG = r.int(1, 3), CoutG = r.int(1, 4);
+    const Cin = CinG * groups, Cout = CoutG * groups;
+    const g = randomGeometry(r, spatial);
+    const os = unfoldOut(spatial, g);
+    if (os.some((n) => n < 1)) return;
+    const pool = {
+      kernel: [] as number[],
+      stride: [] as number[],
+      padding: [] as number[],
+      dilation: [] as number[],
+    };
+    for (const n of os) {
+      pool.kernel.push(r.int(1, Math.min(3, n)));
+      pool.stride.push(r.int(1, 3));
+      pool.padding.push(0);
+      pool.dilation.push(1);
+    }
+    const ps = unfoldOut(os, pool);
+    const y = contiguousOut(dtype, [N, Cout, ...os], r);
+    const maxima = contiguousOut(dtype, [N, Cout, ...ps], r);
+    const idx = contiguousOut("int32", [N, Cout, ...ps], r);
+    ref.pool("max", maxima, idx, y, pool, false);
+    const gp = contiguousOut(dtype, [N, Cout, ...ps], r);
+    const L = os.reduce((a, b) => a * b, 1), Q = ps.reduce((a, b) => a * b, 1);
+    const dy = contiguousOut(dtype, [N, Cout, ...os], r);
+    nb.maxPoolGrad(
+      dy.reshape([N * Cout, L]),
+      gp.reshape([N * Cout, Q]),
+      idx.reshape([N * Cout, Q]),
+    );
+    const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
+    const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
+    const context = () =>
+      `N ${N} x ${layout(x)} w ${layout(w)} g ${JSON.stringify(g)} pool ${
+        JSON.stringify(pool)
+      } groups ${groups} distinct ${pooled.distinct}`;
+    const K = CinG * g.kernel.reduce((a, b) => a * b, 1);
+    const dx = contiguousOut(dtype, [N, Cin, ...spatial], r), dx2 = twin(dx), dx3 = twin(dx);
+    const distinct = pool.kernel.every((k, i) => pool.stride[i] >= k) && r.chance(0.7);
+    const pooled = { indices: idx, distinct };
+    nb.convInputGrad(dx, gp, w, g, groups, pooled);
+    nb.convInputGrad(dx2, dy, w, g, groups);
+    check("convInputGrad from pooling against unpooled dy", dx, dx2, EXACT, context);
+    ref.convInputGrad(dx3, gp, w, g, groups, pooled);
+    check(
+      "convInputGrad from pooling",
+      dx,
+      dx3,
+      tolFor(dtype, Math.sqrt(Cout * K + 1) * 3),
+      context,
+    );
+    const dw = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r), dw2 = twin(dw), dw3 = twin(dw);
+    nb.convWeightGrad(dw, gp, x, g, groups, pooled);
+    nb.convWeightGrad(dw2, dy, x, g, groups);
+    check("convWeightGrad from pooling against unpooled dy", dw, dw2, EXACT, context);
+    ref.convWeightGrad(dw3, gp, x, g, groups, pooled);
+    check("convWeightGrad from pooling", dw, dw3, tolFor(dtype, Math.sqrt(N * L + 1) * 3), context);
   });
 
   fuzz("activationGrad", 300, 32, (r) => {

@@ -1,8 +1,9 @@
 // Validation and shape arithmetic shared by the sliding-window ops (im2col, col2im, pooling).
 import type { WindowGeometry } from "./backend.ts";
-import { checkIntTuple } from "./check.ts";
+import { checkBool, checkIntTuple, checkOptions } from "./check.ts";
 import type { NDArray } from "./ndarray.ts";
 import { fmtShape } from "./shape.ts";
+import type { AvgPoolOptions, MaxPoolOptions } from "./window.ts";
 
 /**
  * A per-dimension window option: one number for every spatial dimension, or one per dimension.
@@ -85,7 +86,11 @@ export function outputSizes(
 }
 
 /** Checks that `x` is `[N, C, ...spatial]` with `d` spatial dimensions (any of 1–3 when `d` is null). */
-export function checkWindowInput(x: NDArray, d: number | null, op: string): number {
+export function checkWindowInput(
+  x: Pick<NDArray, "ndim" | "shape">,
+  d: number | null,
+  op: string,
+): number {
   const rank = x.ndim - 2;
   if (d === null ? rank < 1 || rank > 3 : rank !== d) {
     throw new RangeError(`${op}: expected input ${layoutName(d)}, got ${fmtShape(x.shape)}`);
@@ -112,4 +117,36 @@ export function layoutName(d: number | null): string {
     default:
       return "[N, C, ...spatial] with 1 to 3 spatial dimensions";
   }
+}
+
+/**
+ * Validates pooling options for an input of `x`'s shape (checked too) and returns the geometry and
+ * the pooled shape. `dilated`: max pooling (average pooling takes no dilation).
+ */
+export function poolGeometry(
+  x: Pick<NDArray, "ndim" | "shape">,
+  options: MaxPoolOptions | AvgPoolOptions,
+  rank: number | null,
+  op: string,
+  dilated: boolean,
+): { g: WindowGeometry; shape: number[] } {
+  const d = checkWindowInput(x, rank, op);
+  options = checkOptions(options, op);
+  if (!dilated && (options as { dilation?: unknown }).dilation !== undefined) {
+    throw new TypeError(`${op}: average pooling takes no dilation option`);
+  }
+  const kernel = spatialOption(options.kernel, undefined, d, 1, op, "kernel");
+  const g = resolveGeometry(options, d, op, kernel);
+  for (let i = 0; i < d; i++) {
+    if (2 * g.padding[i] > g.kernel[i]) {
+      throw new RangeError(
+        `${op}: padding ${
+          g.padding[i]
+        } along spatial dimension ${i} is more than half the kernel size ${g.kernel[i]}`,
+      );
+    }
+  }
+  const ceil = checkBool(options.ceilMode ?? false, op, "ceilMode");
+  const grid = outputSizes(x.shape.slice(2), g, ceil, op);
+  return { g, shape: [x.shape[0], x.shape[1], ...grid] };
 }

@@ -150,6 +150,26 @@ export interface AttentionKernelParams {
  */
 export type ActivationGradOp = "relu" | "sigmoid" | "tanh" | "leakyRelu";
 
+/**
+ * Max pooling's side of the convolution gradients that start from the pooled gradient
+ * ({@link Backend.convInputGrad}, {@link Backend.convWeightGrad}).
+ *
+ * @example
+ * ```ts
+ * import { NDArray, type PooledGradient } from "@nnc/tensor";
+ * const pooled: PooledGradient = { indices: NDArray.fromTyped(new Int32Array([3]), [1, 1, 1, 1]), distinct: true };
+ * ```
+ */
+export interface PooledGradient {
+  /** Argmax of each pooled value within its plane of the convolution's output (int32, contiguous, `dy`'s shape). */
+  indices: NDArray;
+  /**
+   * Whether an index occurs at most once within its plane, as with pooling windows that do not
+   * overlap: a kernel may then store each gradient instead of adding it. Default false.
+   */
+  distinct?: boolean;
+}
+
 /** The kernels behind `@nnc/tensor`. The JS backend implements all of them and is the oracle. */
 export interface Backend {
   /** Name used by `useBackend` (`"js"`, `"native"`). */
@@ -443,16 +463,53 @@ export interface Backend {
     groups: number,
   ): void;
   /**
+   * Convolution then max pooling: `out` (contiguous) and `indices` (int32, contiguous, the same
+   * shape) get what {@link Backend.pool}'s max pooling with geometry `pool` (padding as -∞) gives
+   * for the output {@link Backend.conv} would write for `x`, `w`, `bias`, `g` and `groups` — the
+   * same values and indices (flat within each plane of the convolution's output) — with the
+   * convolution's output kept out of memory where the backend can. `bias` is null or contiguous.
+   * `convThenMaxPool` is the reference composition.
+   */
+  convMaxPool(
+    out: NDArray,
+    indices: NDArray,
+    x: NDArray,
+    w: NDArray,
+    bias: NDArray | null,
+    g: WindowGeometry,
+    groups: number,
+    pool: WindowGeometry,
+  ): void;
+  /**
    * The gradient of {@link Backend.conv} for its input (the transposed convolution): `dx`
    * `[N, Cin, ...spatial]` (contiguous, overwritten) from `dy` `[N, Cout, ...outSpatial]` and `w`
    * (both contiguous).
    */
-  convInputGrad(dx: NDArray, dy: NDArray, w: NDArray, g: WindowGeometry, groups: number): void;
+  convInputGrad(
+    dx: NDArray,
+    dy: NDArray,
+    w: NDArray,
+    g: WindowGeometry,
+    groups: number,
+    pooled?: PooledGradient | null,
+  ): void;
   /**
    * The gradient of {@link Backend.conv} for its weight: `dw` `[Cout, Cin/groups, ...kernel]`
    * (contiguous, overwritten) = Σ over the batch of `dy` (contiguous) ⋆ `x`.
+   *
+   * With `pooled` (both gradients): `dy` is max pooling's output gradient `[N, Cout, ...pooled]`
+   * and `pooled.indices` the argmax of each pooled value within its plane of the convolution's
+   * output, as {@link Backend.convMaxPool} gives them; the convolution's output gradient is what
+   * {@link Backend.maxPoolGrad} makes of the two, and need not be stored.
    */
-  convWeightGrad(dw: NDArray, dy: NDArray, x: NDArray, g: WindowGeometry, groups: number): void;
+  convWeightGrad(
+    dw: NDArray,
+    dy: NDArray,
+    x: NDArray,
+    g: WindowGeometry,
+    groups: number,
+    pooled?: PooledGradient | null,
+  ): void;
   /**
    * The gradient of a pointwise activation from its output `y`: `out = g · f′`, with `f′` = `[y > 0]`
    * (relu), `y·(1 − y)` (sigmoid), `1 − y²` (tanh) or `y > 0 ? 1 : negativeSlope` (leakyRelu: with

@@ -7,15 +7,17 @@
  *
  * @module
  */
-import type { WindowGeometry } from "./backend.ts";
+import type { Backend, PooledGradient, WindowGeometry } from "./backend.ts";
 import { isFloat } from "./dtype.ts";
 import { allocOutput } from "./_axis.ts";
 import type { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape } from "./shape.ts";
-import { checkNDArray, checkOptions, describe } from "./check.ts";
+import { checkBool, checkNDArray, checkOptions, describe } from "./check.ts";
 import { contiguous } from "./copy.ts";
-import { outputSizes, type SpatialOption, spatialOption } from "./_window.ts";
+import { releaseStorage } from "./storage_pool.ts";
+import { outputSizes, poolGeometry, type SpatialOption, spatialOption } from "./_window.ts";
+import type { MaxPoolOptions, MaxPoolResult } from "./window.ts";
 
 /**
  * Options of {@link convolution} and its gradients: one number for every spatial dimension or one
@@ -49,7 +51,7 @@ function resolve(
   weightShape: readonly number[],
   op: string,
 ): Resolved {
-  checkOptions(options, op);
+  options = checkOptions(options, op);
   const d = weightShape.length - 2;
   const groups = options.groups ?? 1;
   if (typeof groups !== "number" || !Number.isSafeInteger(groups) || groups < 1) {
@@ -119,6 +121,18 @@ function checkFloat(a: NDArray, op: string, name: string): void {
   }
 }
 
+/** Checks that `bias` is null or `[Cout]` of `x`'s dtype. */
+function checkBias(bias: NDArray | null, x: NDArray, weight: NDArray, op: string): void {
+  if (bias === null) return;
+  checkNDArray(bias, op, "bias");
+  checkSameDType(x, bias, op, "x and bias");
+  if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
+    throw new RangeError(
+      `${op}: bias must have shape [${weight.shape[0]}], got ${fmtShape(bias.shape)}`,
+    );
+  }
+}
+
 function checkSameDType(a: NDArray, b: NDArray, op: string, names: string): void {
   if (a.dtype !== b.dtype) {
     throw new TypeError(`${op}: ${names} must share a dtype, got ${a.dtype} and ${b.dtype}`);
@@ -151,15 +165,7 @@ export function convolution(
   checkSameDType(x, weight, op, "x and weight");
   const r = resolve(options, weight.shape, op);
   const shape = outputShape(x.shape, weight.shape, r, op);
-  if (bias !== null) {
-    checkNDArray(bias, op, "bias");
-    checkSameDType(x, bias, op, "x and bias");
-    if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
-      throw new RangeError(
-        `${op}: bias must have shape [${weight.shape[0]}], got ${fmtShape(bias.shape)}`,
-      );
-    }
-  }
+  checkBias(bias, x, weight, op);
   const out = allocOutput(x.dtype, shape);
   if (out.size > 0) getBackend().conv(out, x, contiguous(weight), bias, r.g, r.groups);
   return out;
@@ -169,6 +175,9 @@ export function convolution(
  * The gradient of {@link convolution} for its input (PyTorch's `conv2d_input`, the transposed
  * convolution): `dy` `[N, Cout, ...outSpatial]` and `weight` back to `inputShape` `[N, Cin, ...]`.
  * `inputShape` is needed because with stride > 1 several input sizes give the same output size.
+ * With `pooled`, `dy` is the gradient of max pooling's output and `pooled.indices` its argmax within
+ * each plane of the convolution's output ({@link convolutionMaxPool}'s): the convolution's output
+ * gradient is `maxPoolGrad` of the two, never stored by the native backend.
  *
  * @example
  * ```ts
@@ -183,6 +192,7 @@ export function convolutionInputGrad(
   weight: NDArray,
   inputShape: readonly number[],
   options: ConvolutionOptions = {},
+  pooled: PooledGradient | null = null,
 ): NDArray {
   const op = "convolutionInputGrad";
   checkNDArray(dy, op, "dy");
@@ -191,25 +201,73 @@ export function convolutionInputGrad(
   checkSameDType(dy, weight, op, "dy and weight");
   const shape = checkShape(inputShape, op, "inputShape");
   const r = resolve(options, weight.shape, op);
-  const expected = outputShape(shape, weight.shape, r, op);
-  if (fmtShape(expected) !== fmtShape(dy.shape)) {
-    throw new RangeError(
-      `${op}: dy must have shape ${fmtShape(expected)} for input ${fmtShape(shape)}, got ${
-        fmtShape(dy.shape)
-      }`,
-    );
-  }
+  const unpool = checkOutputGrad(
+    dy,
+    pooled,
+    outputShape(shape, weight.shape, r, op),
+    `input ${fmtShape(shape)}`,
+    op,
+  );
   const dx = allocOutput(dy.dtype, shape);
   if (dx.size > 0) {
-    getBackend().convInputGrad(dx, contiguous(dy), contiguous(weight), r.g, r.groups);
+    getBackend().convInputGrad(
+      dx,
+      contiguous(dy),
+      contiguous(weight),
+      r.g,
+      r.groups,
+      unpool,
+    );
   }
   return dx;
 }
 
 /**
+ * Checks the output gradient of the convolution's gradients: `dy` of the output's shape `expected`,
+ * or with `pooled` max pooling's output gradient (int32 `pooled.indices` of its shape, the output's
+ * batch and channels). Returns what the backend takes: null, or `pooled` with contiguous indices.
+ */
+function checkOutputGrad(
+  dy: NDArray,
+  pooled: PooledGradient | null,
+  expected: readonly number[],
+  what: string,
+  op: string,
+): PooledGradient | null {
+  if (pooled === null) {
+    if (fmtShape(expected) !== fmtShape(dy.shape)) {
+      throw new RangeError(
+        `${op}: dy must have shape ${fmtShape(expected)} for ${what}, got ${fmtShape(dy.shape)}`,
+      );
+    }
+    return null;
+  }
+  const { indices, distinct } = checkOptions(pooled, op, "indices");
+  checkNDArray(indices, op, "pooled.indices");
+  if (indices.dtype !== "int32" || fmtShape(indices.shape) !== fmtShape(dy.shape)) {
+    throw new TypeError(
+      `${op}: pooled.indices must be int32 of dy's shape ${
+        fmtShape(dy.shape)
+      }, got ${indices.dtype} ${fmtShape(indices.shape)}`,
+    );
+  }
+  if (dy.ndim !== expected.length || dy.shape[0] !== expected[0] || dy.shape[1] !== expected[1]) {
+    throw new RangeError(
+      `${op}: dy must be the pooled gradient [${expected[0]}, ${expected[1]}, ...${
+        expected.length - 2
+      } spatial] of the output ${fmtShape(expected)} for ${what}, got ${fmtShape(dy.shape)}`,
+    );
+  }
+  return {
+    indices: contiguous(indices),
+    distinct: checkBool(distinct ?? false, op, "pooled.distinct"),
+  };
+}
+
+/**
  * The gradient of {@link convolution} for its weight (PyTorch's `conv2d_weight`): `dy`
  * `[N, Cout, ...outSpatial]` against `x` `[N, Cin, ...spatial]`, summed over the batch, as an array
- * of `weightShape` `[Cout, Cin/groups, ...kernel]`.
+ * of `weightShape` `[Cout, Cin/groups, ...kernel]`. `pooled`: as for {@link convolutionInputGrad}.
  *
  * @example
  * ```ts
@@ -224,6 +282,7 @@ export function convolutionWeightGrad(
   x: NDArray,
   weightShape: readonly number[],
   options: ConvolutionOptions = {},
+  pooled: PooledGradient | null = null,
 ): NDArray {
   const op = "convolutionWeightGrad";
   checkNDArray(dy, op, "dy");
@@ -232,15 +291,133 @@ export function convolutionWeightGrad(
   checkSameDType(dy, x, op, "dy and x");
   const shape = checkShape(weightShape, op, "weightShape");
   const r = resolve(options, shape, op);
-  const expected = outputShape(x.shape, shape, r, op);
-  if (fmtShape(expected) !== fmtShape(dy.shape)) {
-    throw new RangeError(
-      `${op}: dy must have shape ${fmtShape(expected)} for x ${fmtShape(x.shape)}, got ${
-        fmtShape(dy.shape)
-      }`,
+  const unpool = checkOutputGrad(
+    dy,
+    pooled,
+    outputShape(x.shape, shape, r, op),
+    `x ${fmtShape(x.shape)}`,
+    op,
+  );
+  const dw = allocOutput(dy.dtype, shape);
+  if (dw.size > 0) {
+    getBackend().convWeightGrad(
+      dw,
+      contiguous(dy),
+      x,
+      r.g,
+      r.groups,
+      unpool,
     );
   }
-  const dw = allocOutput(dy.dtype, shape);
-  if (dw.size > 0) getBackend().convWeightGrad(dw, contiguous(dy), x, r.g, r.groups);
   return dw;
+}
+
+/**
+ * Options of {@link convolutionMaxPool}'s pooling: max pooling's window, stride (default: the
+ * window), padding, dilation and ceil mode, as `maxPool` takes them.
+ *
+ * @example
+ * ```ts
+ * import type { ConvolutionMaxPoolOptions } from "@nnc/tensor";
+ * const pool2x2: ConvolutionMaxPoolOptions = { kernel: 2 };
+ * ```
+ */
+export type ConvolutionMaxPoolOptions = MaxPoolOptions;
+
+/**
+ * {@link convolution} followed by max pooling (`maxPool`) in one backend call: the values and
+ * argmax indices (flat within each plane of the convolution's output) are exactly those of the two
+ * ops in turn, but the native backend pools each image's planes while they are in cache and never
+ * stores the convolution's output (the conv → max-pool pair of a CNN; `Sequential` uses it).
+ *
+ * @example
+ * ```ts
+ * import { convolution, convolutionMaxPool, maxPool, NDArray } from "@nnc/tensor";
+ * const x = NDArray.fromTyped(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), [1, 1, 3, 3]);
+ * const w = NDArray.fromTyped(new Float32Array([1, 0, 0, -1]), [1, 1, 2, 2]);
+ * const fused = convolutionMaxPool(x, w, null, {}, { kernel: 2 });
+ * const apart = maxPool(convolution(x, w, null), { kernel: 2 });
+ * console.assert(fused.values.toArray().toString() === apart.values.toArray().toString());
+ * console.assert(fused.indices.toArray().toString() === apart.indices.toArray().toString());
+ * ```
+ */
+export function convolutionMaxPool(
+  x: NDArray,
+  weight: NDArray,
+  bias: NDArray | null,
+  convOptions: ConvolutionOptions,
+  poolOptions: ConvolutionMaxPoolOptions,
+): MaxPoolResult {
+  const op = "convolutionMaxPool";
+  checkNDArray(x, op, "x");
+  checkNDArray(weight, op, "weight");
+  checkFloat(x, op, "x");
+  checkSameDType(x, weight, op, "x and weight");
+  const r = resolve(convOptions, weight.shape, op);
+  const convShape = outputShape(x.shape, weight.shape, r, op);
+  checkBias(bias, x, weight, op);
+  const pooled = poolGeometry(
+    { ndim: convShape.length, shape: convShape },
+    poolOptions,
+    null,
+    op,
+    true,
+  );
+  const values = allocOutput(x.dtype, pooled.shape);
+  const indices = allocOutput("int32", pooled.shape);
+  if (values.size > 0) {
+    getBackend().convMaxPool(
+      values,
+      indices,
+      x,
+      contiguous(weight),
+      bias && contiguous(bias),
+      r.g,
+      r.groups,
+      pooled.g,
+    );
+  }
+  return { values, indices };
+}
+
+/**
+ * {@link Backend.convMaxPool} as {@link Backend.conv} into a fresh array followed by max pooling
+ * with {@link Backend.pool}, both on `backend`: the reference that the JS backend runs and that
+ * other backends fall back to where they have no fused kernel. Arguments as `convMaxPool`'s.
+ *
+ * @example
+ * ```ts
+ * import { convThenMaxPool, getBackend, NDArray } from "@nnc/tensor";
+ * const x = NDArray.fromTyped(new Float32Array([1, 2, 3, 4]), [1, 1, 4]);
+ * const w = NDArray.fromTyped(new Float32Array([1, -1]), [1, 1, 2]);
+ * const out = NDArray.fromTyped(new Float32Array(1), [1, 1, 1]);
+ * const indices = NDArray.fromTyped(new Int32Array(1), [1, 1, 1]);
+ * const one = { stride: [1], padding: [0], dilation: [1] };
+ * convThenMaxPool(getBackend(), out, indices, x, w, null, { kernel: [2], ...one }, 1, { kernel: [3], ...one });
+ * console.assert(out.data[0] === -1 && indices.data[0] === 0); // max(-1, -1, -1), the first
+ * ```
+ */
+export function convThenMaxPool(
+  backend: Pick<Backend, "conv" | "pool">,
+  out: NDArray,
+  indices: NDArray,
+  x: NDArray,
+  w: NDArray,
+  bias: NDArray | null,
+  g: WindowGeometry,
+  groups: number,
+  pool: WindowGeometry,
+): void {
+  if (typeof backend?.conv !== "function" || typeof backend?.pool !== "function") {
+    throw new TypeError(
+      `convThenMaxPool: backend must have conv and pool kernels, got ${describe(backend)}`,
+    );
+  }
+  checkNDArray(x, "convThenMaxPool", "x");
+  checkNDArray(w, "convThenMaxPool", "w");
+  const spatial = outputSizes(x.shape.slice(2), g, false, "convThenMaxPool");
+  const y = allocOutput(x.dtype, [x.shape[0], w.shape[0], ...spatial]);
+  backend.conv(y, x, w, bias, g, groups);
+  backend.pool("max", out, indices, y, pool, false);
+  releaseStorage(y.data); // read by nothing else: the next large allocation reuses it
 }

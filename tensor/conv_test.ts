@@ -5,9 +5,12 @@ import {
   concat,
   convolution,
   convolutionInputGrad,
+  convolutionMaxPool,
   convolutionWeightGrad,
+  convThenMaxPool,
   im2col,
   matmul,
+  maxPool,
   NDArray,
   randn,
   Rng,
@@ -182,4 +185,67 @@ Deno.test("convolution and its gradients check their arguments", () => {
   const dx5 = convolutionInputGrad(dy, w, [1, 2, 5, 5], { stride: 2, padding: 1 });
   const dx6 = convolutionInputGrad(dy, w, [1, 2, 6, 6], { stride: 2, padding: 1 });
   assert.deepEqual([dx5.shape, dx6.shape], [[1, 2, 5, 5], [1, 2, 6, 6]]);
+});
+
+Deno.test("convolutionMaxPool is convolution then maxPool, values and indices exactly (fast-check)", () => {
+  const pooling = fc.record({
+    k: fc.integer({ min: 1, max: 3 }),
+    stride: fc.integer({ min: 1, max: 3 }),
+    padding: fc.integer({ min: 0, max: 1 }),
+    ceilMode: fc.boolean(),
+  }).filter((q) => 2 * q.padding <= q.k);
+  fc.assert(
+    fc.property(geometry, pooling, fc.constantFrom("float32", "float64"), (p, q, dtype) => {
+      const rng = new Rng(p.seed);
+      const spatial = new Array<number>(p.d).fill(p.size);
+      const x = randn([p.n, p.cinG * p.groups, ...spatial], { dtype, rng });
+      const w = randn([p.coutG * p.groups, p.cinG, ...spatial.map(() => p.k)], { dtype, rng });
+      const b = p.bias ? randn([p.coutG * p.groups], { dtype, rng }) : null;
+      const o = {
+        stride: p.stride,
+        padding: p.padding,
+        dilation: p.dilation,
+        groups: p.groups,
+      };
+      const y = convolution(x, w, b, o);
+      const pool = { kernel: q.k, stride: q.stride, padding: q.padding, ceilMode: q.ceilMode };
+      if (y.shape.slice(2).some((n) => n + 2 * q.padding < q.k)) {
+        assert.throws(
+          () => convolutionMaxPool(x, w, b, o, pool),
+          /^RangeError: convolutionMaxPool:/,
+        );
+        return;
+      }
+      const want = maxPool(y, pool);
+      const got = convolutionMaxPool(x, w, b, o, pool);
+      assert.deepEqual(got.values.shape, want.values.shape);
+      assert.deepEqual(Array.from(got.values.data), Array.from(want.values.data));
+      assert.deepEqual(Array.from(got.indices.data), Array.from(want.indices.data));
+    }),
+    { numRuns: 80 },
+  );
+});
+
+Deno.test("convolutionMaxPool and convThenMaxPool check their arguments", () => {
+  const x = randn([1, 2, 5, 5]), w = randn([3, 2, 3, 3]);
+  assert.throws(
+    () => convolutionMaxPool(x, w, null, {}, { kernel: 4 }),
+    /convolutionMaxPool: window/,
+  );
+  assert.throws(
+    () => convolutionMaxPool(x, w, randn([2]), {}, { kernel: 2 }),
+    /convolutionMaxPool: bias must have shape \[3\]/,
+  );
+  assert.throws(
+    () => convolutionMaxPool(x, randn([3, 1, 3, 3]), null, {}, { kernel: 2 }),
+    /convolutionMaxPool: input \[1, 2, 5, 5\] and weight \[3, 1, 3, 3\] do not fit groups=1/,
+  );
+  assert.throws(
+    () => convolutionMaxPool(x, w, null, {}, { kernel: 2, dilation: 0 }),
+    /convolutionMaxPool: dilation/,
+  );
+  assert.throws(
+    () => convThenMaxPool({} as never, x, x, x, w, null, {} as never, 1, {} as never),
+    /convThenMaxPool: backend must have conv and pool kernels/,
+  );
 });

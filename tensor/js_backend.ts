@@ -19,6 +19,7 @@ import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./js/rnn_c
 import { attention, attentionBackward } from "./js/attention.ts";
 import { layerNorm, layerNormBackward } from "./js/layer_norm.ts";
 import { conv, convInputGrad, convWeightGrad } from "./js/conv.ts";
+import { convThenMaxPool } from "./conv.ts";
 import { activationGrad } from "./js/activation.ts";
 import { batchNorm, batchNormBackward } from "./js/batch_norm.ts";
 
@@ -70,6 +71,9 @@ export const jsBackend: Backend = {
   layerNorm,
   layerNormBackward,
   conv,
+  convMaxPool(out, indices, x, w, bias, g, groups, poolGeometry) {
+    convThenMaxPool({ conv, pool }, out, indices, x, w, bias, g, groups, poolGeometry);
+  },
   convInputGrad,
   convWeightGrad,
   activationGrad,

@@ -15,9 +15,9 @@ import { checkBool, checkNDArray, checkOptions, describe } from "./check.ts";
 import {
   checkWindowInput,
   outputSizes,
+  poolGeometry,
   resolveGeometry,
   type SpatialOption,
-  spatialOption,
 } from "./_window.ts";
 
 export type { SpatialOption } from "./_window.ts";
@@ -424,25 +424,7 @@ function poolSetup(
   dilated: boolean,
 ): { g: WindowGeometry; shape: number[] } {
   checkNDArray(x, op, "input");
-  const d = checkWindowInput(x, rank, op);
-  options = checkOptions(options, op);
-  if (!dilated && (options as { dilation?: unknown }).dilation !== undefined) {
-    throw new TypeError(`${op}: average pooling takes no dilation option`);
-  }
-  const kernel = spatialOption(options.kernel, undefined, d, 1, op, "kernel");
-  const g = resolveGeometry(options, d, op, kernel);
-  for (let i = 0; i < d; i++) {
-    if (2 * g.padding[i] > g.kernel[i]) {
-      throw new RangeError(
-        `${op}: padding ${
-          g.padding[i]
-        } along spatial dimension ${i} is more than half the kernel size ${g.kernel[i]}`,
-      );
-    }
-  }
-  const ceil = checkBool(options.ceilMode ?? false, op, "ceilMode");
-  const grid = outputSizes(x.shape.slice(2), g, ceil, op);
-  return { g, shape: [x.shape[0], x.shape[1], ...grid] };
+  return poolGeometry(x, options, rank, op, dilated);
 }
 
 /** Checks a spatial shape argument: 1–3 positive integers. */

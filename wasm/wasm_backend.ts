@@ -16,8 +16,10 @@
 import {
   type AttentionKernelParams,
   type Backend,
+  convThenMaxPool,
   type NDArray,
   referenceBackend,
+  type WindowGeometry,
 } from "@nnc/tensor";
 import type { NncExports, WasmKernels } from "./load.ts";
 import { WASM_THRESHOLDS, type WasmThresholds } from "./thresholds.ts";
@@ -753,30 +755,45 @@ export function createWasmBackend(
       if (fallback) ref.conv(out, x, w, bias, g, groups);
     },
 
-    convInputGrad(dx, dy, w, g, groups) {
-      const work = dy.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
-      if (work < T.matmul || !(add(0, dx, Use.Out) && add(1, dy, Use.In) && add(2, w, Use.In))) {
+    convInputGrad(dx, dy, w, g, groups, pooled = null) {
+      // GEMM work over the convolution's output (dy may be max pooling's smaller gradient).
+      const work = dx.shape[0] * w.shape[0] * convOutputSize(dx, g) *
+        (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
+      if (
+        work < T.matmul ||
+        !(add(0, dx, Use.Out) && add(1, dy, Use.In) && add(2, w, Use.In) &&
+          (!pooled || add(3, pooled.indices, Use.In)))
+      ) {
         reset();
-        return ref.convInputGrad(dx, dy, w, g, groups);
+        return ref.convInputGrad(dx, dy, w, g, groups, pooled);
       }
-      const fallback = call("convInputGrad", "nnc_conv_input_grad", (d) => {
+      const kernel = pooled ? "nnc_conv_input_grad_pooled" : "nnc_conv_input_grad";
+      const fallback = call("convInputGrad", kernel, (d) => {
         writeGeometry(d, g);
         d[PARAMS + 13] = groups;
+        d[PARAMS + 14] = pooled?.distinct ? 1 : 0;
       });
-      if (fallback) ref.convInputGrad(dx, dy, w, g, groups);
+      if (fallback) ref.convInputGrad(dx, dy, w, g, groups, pooled);
     },
 
-    convWeightGrad(dw, dy, x, g, groups) {
-      const work = dy.size * (dw.shape[0] > 0 ? dw.size / dw.shape[0] : 0);
-      if (work < T.matmul || !(add(0, dw, Use.Out) && add(1, dy, Use.In) && add(2, x, Use.In))) {
+    convWeightGrad(dw, dy, x, g, groups, pooled = null) {
+      const work = x.shape[0] * dw.shape[0] * convOutputSize(x, g) *
+        (dw.shape[0] > 0 ? dw.size / dw.shape[0] : 0);
+      if (
+        work < T.matmul ||
+        !(add(0, dw, Use.Out) && add(1, dy, Use.In) && add(2, x, Use.In) &&
+          (!pooled || add(3, pooled.indices, Use.In)))
+      ) {
         reset();
-        return ref.convWeightGrad(dw, dy, x, g, groups);
+        return ref.convWeightGrad(dw, dy, x, g, groups, pooled);
       }
-      const fallback = call("convWeightGrad", "nnc_conv_weight_grad", (d) => {
+      const kernel = pooled ? "nnc_conv_weight_grad_pooled" : "nnc_conv_weight_grad";
+      const fallback = call("convWeightGrad", kernel, (d) => {
         writeGeometry(d, g);
         d[PARAMS + 13] = groups;
+        d[PARAMS + 14] = pooled?.distinct ? 1 : 0;
       });
-      if (fallback) ref.convWeightGrad(dw, dy, x, g, groups);
+      if (fallback) ref.convWeightGrad(dw, dy, x, g, groups, pooled);
     },
 
     activationGrad(op, out, g, y, negativeSlope = 0) {
@@ -1154,7 +1171,23 @@ export function createWasmBackend(
   };
   // Every Backend method without a Wasm kernel (linear algebra, kernels added to the interface
   // later) is the JS backend's.
-  return { ...ref, ...backend } as Backend;
+  const full = { ...ref, ...backend } as Backend;
+  // Convolution then max pooling as this backend's two kernels (no fused Wasm kernel: the
+  // convolution's output round-trips through linear memory either way).
+  full.convMaxPool = (out, indices, x, w, bias, g, groups, pool) =>
+    convThenMaxPool(full, out, indices, x, w, bias, g, groups, pool);
+  return full;
+}
+
+/** Elements per image and channel of the convolution's output for `x` under `g`. */
+function convOutputSize(x: NDArray, g: WindowGeometry): number {
+  return x.shape.slice(2).reduce(
+    (p, n, i) =>
+      p *
+      (Math.floor((n + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) +
+        1),
+    1,
+  );
 }
 
 function fmtBytes(n: number): string {

@@ -145,10 +145,10 @@ export const AUTO: Record<string, string> = {
     scatterAddInPlace sizeOf sort split stack std topk variance where windowOutputShape zeros
     zerosLike getBackend getPrintOptions defaultRng allocTyped allocForOverwrite assign
     CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm fusedAttention fusedAttentionBackward fusedLayerNorm fusedLayerNormBackward gelu geluGrad displayData
-    convolution convolutionInputGrad convolutionWeightGrad activationGrad batchNormalize batchNormalizeBackward`,
+    convolution convolutionInputGrad convolutionWeightGrad convolutionMaxPool activationGrad batchNormalize batchNormalizeBackward`,
   autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d
     arange argmax argmin argsort astype avgPool avgPool1d avgPool2d avgPool3d chunk clamp
-    concat conv1d conv2d conv3d convTranspose1d convTranspose2d convTranspose3d dot dropout
+    concat conv1d conv2d conv3d convMaxPool convTranspose1d convTranspose2d convTranspose3d dot dropout
     embedding empty expand eye flatten flip fold full fullLike gather indexSelect
     linalg.cholesky linalg.det linalg.eigh linalg.inv linalg.slogdet linalg.solve linspace
     logsumexp maxPool maxPool1d maxPool2d maxPool3d maxPoolWithIndices ones onesLike outer pad
@@ -311,6 +311,8 @@ const FAMILY: Record<string, string> = {
  * build): those errors pass through unchanged, naming the layer that raised them, by design.
  */
 const PASS_THROUGH: string[] = [
+  // Runs the kernels of the backend it is given.
+  "tensor:convThenMaxPool",
   "train:evaluate",
   "train:predict",
   "train:predictBatches",

@@ -36,6 +36,13 @@ typedef struct {
   int32_t *ftab;        /* strided float32 fold: [fmax][inPlane] scratch offsets, -1 for none; or NULL */
   int64_t fmax;         /* most taps reaching one input element */
   int small;            /* strided float32 rows short enough for small_rows (AVX-512) */
+  float *pooled;        /* nnc_conv_max_pool: the pooled output [N, Cout, pH, pW]; else NULL */
+  int32_t *pidx;        /* its argmax indices, flat within each plane of the convolution's output */
+  int64_t pk[2], ps[2], pPlane; /* the pooling window, its stride, pH·pW */
+  const char *pg;       /* the *_pooled gradients: max pooling's output gradient [N, Cout, ...]; else NULL */
+  const int32_t *pix;   /* its argmax indices within each plane of the convolution's output */
+  int64_t pQ;           /* pooled positions per plane */
+  int pDistinct;        /* each index at most once per plane: stored, not added */
   int rc;
 } conv_job;
 
@@ -447,6 +454,25 @@ static void add_bias(const conv_job *j, char *out, int64_t g) {
   }
 }
 
+/* nnc_conv_max_pool: each plane of group g of images [n0, n0 + B), in the [CoutG, B·L] block,
+ * gets its bias (the same addition as add_bias) and is max-pooled into j->pooled while it is in
+ * cache; the convolution's output itself is never written. */
+static void pool_block(const conv_job *j, int64_t n0, int64_t B, int64_t g, float *block) {
+  const int64_t L = j->L, H = j->ax[1].o, W = j->ax[2].o;
+  for (int64_t co = 0; co < j->CoutG; co++) {
+    const int64_t c = g * j->CoutG + co;
+    for (int64_t i = 0; i < B; i++) {
+      float *plane = block + co * B * L + i * L;
+      if (j->bias) {
+        const float v = ((const float *)j->bias->data)[j->bias->off + c * j->bias->strides[0]];
+        for (int64_t l = 0; l < L; l++) plane[l] += v;
+      }
+      const int64_t o = ((n0 + i) * j->Cout + c) * j->pPlane;
+      nnc_max_pool_plane_f32(plane, H, W, W, j->pk[0], j->pk[1], j->ps[0], j->ps[1], j->pooled + o, j->pidx + o);
+    }
+  }
+}
+
 static void forward_task(void *ctx, int64_t b, int64_t e) {
   conv_job *j = ctx;
   const int es = j->es;
@@ -456,21 +482,84 @@ static void forward_task(void *ctx, int64_t b, int64_t e) {
     for (int64_t g = 0; g < j->G; g++) {
       int64_t ld;
       const char *cols = columns(j, n, B, g, 0, &ld);
-      char *tmp = B > 1 ? nnc_scratch(1, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
-      if (!cols || (B > 1 && !tmp)) {
+      const int block = B > 1 || j->pooled;
+      char *tmp = block ? nnc_scratch(1, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
+      if (!cols || (block && !tmp)) {
         j->rc = NNC_E_NOMEM;
         return;
       }
       const char *w = j->w->data + (j->w->off + g * j->CoutG * KW) * es;
-      char *dst = B > 1 ? tmp : out_block(j, j->y, n, g);
+      char *dst = block ? tmp : out_block(j, j->y, n, g);
       int rc = gemm_t(es, j->CoutG, B * j->L, KW, w, KW, 1, cols, ld, 1, dst, B * j->L);
       if (rc) j->rc = rc;
+      if (j->pooled) {
+        pool_block(j, n, B, g, (float *)tmp);
+        continue;
+      }
       if (B > 1) gather_block(j, j->y, n, B, g, tmp, 0);
       if (j->bias)
         for (int64_t i = 0; i < B; i++) add_bias(j, out_block(j, j->y, n + i, g), g);
     }
     n += B;
   }
+}
+
+/* The *_pooled gradients: the convolution's output gradient for group g of images [n0, n0 + B)
+ * as a [CoutG, B·L] block, made from max pooling's output gradient: every plane cleared and each
+ * pooled gradient added at its argmax in order, as nnc_max_pool_grad makes it, so the block holds
+ * the same values as the full gradient would. Returns NNC_E_BOUNDS for an index outside a plane. */
+static int unpool_block(const conv_job *j, int64_t n0, int64_t B, int64_t g, char *block) {
+  const int64_t L = j->L, Q = j->pQ;
+  memset(block, 0, (size_t)(j->CoutG * B * L) * (size_t)j->es);
+  for (int64_t co = 0; co < j->CoutG; co++) {
+    for (int64_t i = 0; i < B; i++) {
+      const int64_t src = ((n0 + i) * j->Cout + g * j->CoutG + co) * Q, at = co * B * L + i * L;
+      const int32_t *ix = j->pix + src;
+      /* Distinct indices (windows that do not overlap) each land on a zero: a store of g + 0
+       * gives the bits of 0 + g (-0 becomes +0) without a dependent load. */
+      if (j->es == 4) {
+        float *plane = (float *)block + at;
+        const float *gp = (const float *)j->pg + src;
+        for (int64_t q = 0; q < Q; q++) {
+          const uint32_t v = (uint32_t)ix[q];
+          if (v >= (uint64_t)L) return NNC_E_BOUNDS;
+          if (j->pDistinct) plane[v] = gp[q] + 0.0f;
+          else plane[v] += gp[q];
+        }
+      } else {
+        double *plane = (double *)block + at;
+        const double *gp = (const double *)j->pg + src;
+        for (int64_t q = 0; q < Q; q++) {
+          const uint32_t v = (uint32_t)ix[q];
+          if (v >= (uint64_t)L) return NNC_E_BOUNDS;
+          if (j->pDistinct) plane[v] = gp[q] + 0.0;
+          else plane[v] += gp[q];
+        }
+      }
+    }
+  }
+  return NNC_OK;
+}
+
+/* The [CoutG, B·L] output-gradient block of group g of images [n0, n0 + B): unpooled into scratch
+ * slot 2 (*_pooled), gathered there (B > 1), or the array's own block. NULL on failure (j->rc). */
+static const char *dy_block(conv_job *j, int64_t n0, int64_t B, int64_t g) {
+  if (!j->pg && B == 1) return out_block(j, j->y, n0, g);
+  char *b = nnc_scratch(2, (size_t)(j->CoutG * B * j->L) * (size_t)j->es);
+  if (!b) {
+    j->rc = NNC_E_NOMEM;
+    return NULL;
+  }
+  if (!j->pg) {
+    gather_block(j, j->y, n0, B, g, b, 1);
+    return b;
+  }
+  const int rc = unpool_block(j, n0, B, g, b);
+  if (rc) {
+    j->rc = rc;
+    return NULL;
+  }
+  return b;
 }
 
 /* ---------------- gradient for the input ---------------- */
@@ -484,22 +573,18 @@ static void input_grad_task(void *ctx, int64_t b, int64_t e) {
     for (int64_t g = 0; g < j->G; g++) {
       const char *w = j->w->data + (j->w->off + g * j->CoutG * KW) * es;
       int rc;
+      const char *dy = dy_block(j, n, B, g);
+      if (!dy) return;
       if (j->direct) {
         /* dx[n, group] = w_gᵀ · dy[n, group]: [CinG, L] */
         char *dx = j->x->data + (j->x->off + (n * j->Cin + g * j->CinG) * j->L) * es;
-        rc = gemm_t(es, KW, j->L, j->CoutG, w, 1, KW, out_block(j, j->y, n, g), j->L, 1, dx, j->L);
+        rc = gemm_t(es, KW, j->L, j->CoutG, w, 1, KW, dy, j->L, 1, dx, j->L);
       } else {
         /* Pitch j->ld, a full block's, whatever B: the fold's table holds offsets for it. */
         char *cols = nnc_scratch(0, (size_t)(KW * j->ld) * (size_t)es);
-        char *dyb = B > 1 ? nnc_scratch(2, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
-        if (!cols || (B > 1 && !dyb)) {
+        if (!cols) {
           j->rc = NNC_E_NOMEM;
           return;
-        }
-        const char *dy = out_block(j, j->y, n, g);
-        if (B > 1) {
-          gather_block(j, j->y, n, B, g, dyb, 1);
-          dy = dyb;
         }
         const int64_t ld = j->ld;
         rc = gemm_t(es, KW, B * j->L, j->CoutG, w, 1, KW, dy, B * j->L, 1, cols, ld);
@@ -544,16 +629,12 @@ static void weight_grad_task(void *ctx, int64_t b, int64_t e) {
       for (int64_t g = 0; g < j->G; g++) {
         int64_t ld;
         const char *cols = columns(j, n, B, g, 0, &ld);
-        char *dyb = B > 1 ? nnc_scratch(2, (size_t)(j->CoutG * B * j->L) * (size_t)es) : NULL;
-        if (!cols || (B > 1 && !dyb)) {
+        if (!cols) {
           j->rc = NNC_E_NOMEM;
           return;
         }
-        const char *dy = out_block(j, j->y, n, g);
-        if (B > 1) {
-          gather_block(j, j->y, n, B, g, dyb, 1);
-          dy = dyb;
-        }
+        const char *dy = dy_block(j, n, B, g);
+        if (!dy) return;
         char *dst = acc + g * j->CoutG * KW * es;
         /* The part's first block writes its accumulator, later ones add to it. */
         char *into = n == n0 ? dst : tmp;
@@ -664,6 +745,128 @@ int32_t nnc_conv(const double *desc, int32_t desc_bytes, void *out, const void *
   return j.rc;
 }
 
+/* Describes in y (no data: never stored) the convolution's output [N, Cout, ...outSpatial] of image
+ * operand img and weight wt under desc's geometry, read into geo. */
+static int describe_output(const char *op, const double *desc, const nnc_arr *img, const nnc_arr *wt,
+                           geo_t *geo, nnc_arr *y) {
+  int64_t outSp[3], KK, L;
+  int rc;
+  if ((rc = read_geometry(desc, op, geo)) || (rc = check_window_operand(op, img, geo->d, "input")) ||
+      (rc = check_window_operand(op, wt, geo->d, "weight")) ||
+      (rc = unfold_geometry(op, geo, img->shape + 2, outSp, &KK, &L)))
+    return rc;
+  *y = (nnc_arr){.dtype = img->dtype, .ndim = 2 + geo->d};
+  y->shape[0] = img->shape[0], y->shape[1] = wt->shape[0];
+  for (int i = 0; i < geo->d; i++) y->shape[2 + i] = outSp[i];
+  int64_t size = 1;
+  for (int i = y->ndim - 1; i >= 0; i--) y->strides[i] = size, size *= y->shape[i];
+  y->size = y->len = size;
+  return NNC_OK;
+}
+
+/* Convolution then max pooling, float32, 2-d: out [N, Cout, pH, pW] and indices (int32, the same
+ * shape) = max pooling, window pk, stride ps, no padding, of conv(x, w) + bias, with each plane
+ * pooled from the thread's cache instead of the [N, Cout, H, W] output going to memory and back
+ * (the CNN's conv → max-pool pair). Values and indices are bit for bit those of nnc_conv followed
+ * by nnc_pool. Operands: 0 out, 1 indices, 2 x, 3 w; the convolution's parameters as nnc_conv's,
+ * then 14-17 the pooling window and stride (height, width). `bias` (nullable) is Cout contiguous
+ * float32 values: the operand slots are full. */
+int32_t nnc_conv_max_pool(const double *desc, int32_t desc_bytes, void *out, void *indices, const void *x,
+                          const void *w, const void *bias) {
+  static const char *op = "convMaxPool";
+  nnc_arr o, ix, a, k, y, b;
+  conv_job j = {0};
+  geo_t geo;
+  int64_t pk[2], ps[2];
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, out, "convMaxPool: out", &o)) ||
+      (rc = nnc_parse(desc, 1, indices, "convMaxPool: indices", &ix)) ||
+      (rc = nnc_parse(desc, 2, x, "convMaxPool: x", &a)) ||
+      (rc = nnc_parse(desc, 3, w, "convMaxPool: weight", &k)) ||
+      (rc = nnc_require_dtype(&o, NNC_F32, op, "out")) || (rc = nnc_require_dtype(&ix, NNC_I32, op, "indices")) ||
+      (rc = nnc_require_contiguous(&o, op, "out")) || (rc = nnc_require_contiguous(&ix, op, "indices")) ||
+      (rc = nnc_require_shape(&ix, &o, op, "indices", "out")) || (rc = nnc_require_dtype(&a, NNC_F32, op, "x")) ||
+      (rc = describe_output(op, desc, &a, &k, &geo, &y)))
+    return rc;
+  if (geo.d != 2) return nnc_fail(NNC_E_UNSUPPORTED, "convMaxPool: only 2-d convolutions, got %d-d", geo.d);
+  for (int i = 0; i < 2; i++)
+    if ((rc = nnc_param(desc, 14 + i, 1, GEO_MAX, op, "pooling window", &pk[i])) ||
+        (rc = nnc_param(desc, 16 + i, 1, GEO_MAX, op, "pooling stride", &ps[i])))
+      return rc;
+  if ((rc = check_window_operand(op, &o, 2, "out")) || (rc = setup(op, desc, &a, &k, &y, &j))) return rc;
+  for (int i = 0; i < 2; i++) {
+    const int64_t n = y.shape[2 + i], pooled = n >= pk[i] ? (n - pk[i]) / ps[i] + 1 : 0;
+    if (o.shape[2 + i] != pooled || pooled == 0)
+      return nnc_fail(NNC_E_ARG, "convMaxPool: out's spatial extent %lld differs from the pooled %lld of %lld",
+                      (long long)o.shape[2 + i], (long long)pooled, (long long)n);
+  }
+  if (o.shape[0] != j.N || o.shape[1] != j.Cout)
+    return nnc_fail(NNC_E_ARG, "convMaxPool: out must be [%lld, %lld, ...], got [%lld, %lld, ...]", (long long)j.N,
+                    (long long)j.Cout, (long long)o.shape[0], (long long)o.shape[1]);
+  if (bias) {
+    b = (nnc_arr){.dtype = NNC_F32, .ndim = 1, .len = j.Cout, .size = j.Cout, .shape = {j.Cout}, .strides = {1},
+                  .data = (char *)bias};
+    j.bias = &b;
+  }
+  if (o.size == 0) return NNC_OK;
+  j.pooled = (float *)o.data + o.off, j.pidx = (int32_t *)ix.data + ix.off;
+  j.pk[0] = pk[0], j.pk[1] = pk[1], j.ps[0] = ps[0], j.ps[1] = ps[1];
+  j.pPlane = o.shape[2] * o.shape[3];
+  nnc_ensure_init();
+  if ((rc = build_tables(&j, 0))) return free_tables(&j), rc;
+  run_images(&j, forward_task);
+  free_tables(&j);
+  return j.rc;
+}
+
+/* The *_pooled gradients' operands: max pooling's output gradient pg (contiguous, of the image's
+ * dtype, [N, Cout, ...pooled]) and its argmax indices ix (int32, contiguous, the same shape) in
+ * place of the convolution's output gradient, which y describes; then setup. */
+static int pooled_setup(const char *op, const double *desc, nnc_arr *img, nnc_arr *wt, nnc_arr *y, nnc_arr *pg,
+                        nnc_arr *ix, conv_job *j) {
+  geo_t geo;
+  int rc;
+  if ((rc = nnc_require_contiguous(pg, op, "grad")) || (rc = nnc_require_contiguous(ix, op, "indices")) ||
+      (rc = nnc_require_dtype(ix, NNC_I32, op, "indices")) || (rc = nnc_require_shape(ix, pg, op, "indices", "grad")) ||
+      (rc = describe_output(op, desc, img, wt, &geo, y)) || (rc = nnc_require_dtype(pg, img->dtype, op, "grad")) ||
+      (rc = setup(op, desc, img, wt, y, j)))
+    return rc;
+  if (pg->ndim != y->ndim || pg->shape[0] != j->N || pg->shape[1] != j->Cout)
+    return nnc_fail(NNC_E_ARG, "%s: grad must be [%lld, %lld, ...] with %d spatial dimensions", op, (long long)j->N,
+                    (long long)j->Cout, y->ndim - 2);
+  j->pg = pg->data + pg->off * j->es, j->pix = (const int32_t *)ix->data + ix->off;
+  j->pQ = 1;
+  for (int i = 2; i < pg->ndim; i++) j->pQ *= pg->shape[i];
+  int64_t distinct;
+  if ((rc = nnc_param(desc, 14, 0, 1, op, "distinct-indices flag", &distinct))) return rc;
+  j->pDistinct = (int)distinct;
+  return NNC_OK;
+}
+
+/* The tasks' result, with the message an index outside a plane deserves (workers cannot record
+ * one: messages are per thread). */
+static int32_t job_status(const char *op, const conv_job *j) {
+  if (j->rc == NNC_E_BOUNDS)
+    return nnc_fail(NNC_E_BOUNDS, "%s: an argmax index lies outside the convolution's output plane of %lld", op,
+                    (long long)j->L);
+  return j->rc;
+}
+
+/* dx from the job (dy or the pooled gradient set). */
+static int32_t input_grad_run(const char *op, conv_job *j, nnc_arr *o) {
+  int rc;
+  if (o->size == 0) return NNC_OK;
+  nnc_ensure_init();
+  if (j->y->size == 0 || j->CoutG == 0) {
+    memset(o->data + o->off * j->es, 0, (size_t)o->size * (size_t)j->es);
+    return NNC_OK;
+  }
+  if ((rc = build_tables(j, 1))) return free_tables(j), rc;
+  run_images(j, input_grad_task);
+  free_tables(j);
+  return job_status(op, j);
+}
+
 int32_t nnc_conv_input_grad(const double *desc, int32_t desc_bytes, void *dx, const void *dy,
                             const void *w) {
   static const char *op = "convInputGrad";
@@ -676,16 +879,67 @@ int32_t nnc_conv_input_grad(const double *desc, int32_t desc_bytes, void *dx, co
       (rc = nnc_require_contiguous(&o, op, "dx")) || (rc = nnc_require_contiguous(&d, op, "dy")) ||
       (rc = setup(op, desc, &o, &k, &d, &j)))
     return rc;
-  if (o.size == 0) return NNC_OK;
+  return input_grad_run(op, &j, &o);
+}
+
+int32_t nnc_conv_input_grad_pooled(const double *desc, int32_t desc_bytes, void *dx, const void *grad,
+                                   const void *w, const void *indices) {
+  static const char *op = "convInputGrad";
+  nnc_arr o, g, k, ix, y;
+  conv_job j = {0};
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, dx, "convInputGrad: dx", &o)) ||
+      (rc = nnc_parse(desc, 1, grad, "convInputGrad: grad", &g)) ||
+      (rc = nnc_parse(desc, 2, w, "convInputGrad: weight", &k)) ||
+      (rc = nnc_parse(desc, 3, indices, "convInputGrad: indices", &ix)) ||
+      (rc = nnc_require_contiguous(&o, op, "dx")) || (rc = pooled_setup(op, desc, &o, &k, &y, &g, &ix, &j)))
+    return rc;
+  return input_grad_run(op, &j, &o);
+}
+
+/* dw from the job (dy or the pooled gradient set): each thread's share of the images into an
+ * accumulator of its own, summed at the end. */
+static int32_t weight_grad_run(const char *op, conv_job *j, nnc_arr *o) {
+  int rc;
+  if (o->size == 0) return NNC_OK;
   nnc_ensure_init();
-  if (d.size == 0 || j.CoutG == 0) {
-    memset(o.data + o.off * j.es, 0, (size_t)o.size * (size_t)j.es);
+  const size_t wbytes = (size_t)o->size * (size_t)j->es;
+  if (j->N == 0 || j->L == 0) {
+    memset(o->data + o->off * j->es, 0, wbytes);
     return NNC_OK;
   }
-  if ((rc = build_tables(&j, 1))) return free_tables(&j), rc;
-  run_images(&j, input_grad_task);
-  free_tables(&j);
-  return j.rc;
+  const int T = nnc_threads();
+  j->parts = (int)(j->N < T ? j->N : T);
+  /* One part: straight into dw; several: each into memory of its own, summed at the end. */
+  if ((rc = build_tables(j, 0))) return free_tables(j), rc;
+  char *extra = j->parts > 1 ? nnc_alloc(wbytes * (size_t)j->parts) : NULL;
+  if (j->parts > 1 && !extra) return free_tables(j), NNC_E_NOMEM;
+  j->acc = j->parts > 1 ? extra : o->data + o->off * j->es;
+  if (j->parts > 1) nnc_parallel_for(j->parts, 1, weight_grad_task, j);
+  else weight_grad_task(j, 0, 1);
+  if (j->parts > 1) {
+    const int64_t m = o->size;
+    if (j->es == 4) {
+      float *dst = (float *)o->data + o->off;
+      const float *src = (const float *)extra;
+      for (int64_t i = 0; i < m; i++) {
+        float s = src[i];
+        for (int p = 1; p < j->parts; p++) s += src[p * m + i];
+        dst[i] = s;
+      }
+    } else {
+      double *dst = (double *)o->data + o->off;
+      const double *src = (const double *)extra;
+      for (int64_t i = 0; i < m; i++) {
+        double s = src[i];
+        for (int p = 1; p < j->parts; p++) s += src[p * m + i];
+        dst[i] = s;
+      }
+    }
+  }
+  nnc_free(extra);
+  free_tables(j);
+  return job_status(op, j);
 }
 
 int32_t nnc_conv_weight_grad(const double *desc, int32_t desc_bytes, void *dw, const void *dy,
@@ -699,43 +953,20 @@ int32_t nnc_conv_weight_grad(const double *desc, int32_t desc_bytes, void *dw, c
       (rc = nnc_parse(desc, 2, x, "convWeightGrad: x", &a)) ||
       (rc = nnc_require_contiguous(&d, op, "dy")) || (rc = setup(op, desc, &a, &o, &d, &j)))
     return rc;
-  if (o.size == 0) return NNC_OK;
-  nnc_ensure_init();
-  const size_t wbytes = (size_t)o.size * (size_t)j.es;
-  if (j.N == 0 || j.L == 0) {
-    memset(o.data + o.off * j.es, 0, wbytes);
-    return NNC_OK;
-  }
-  const int T = nnc_threads();
-  j.parts = (int)(j.N < T ? j.N : T);
-  /* One part: straight into dw; several: each into memory of its own, summed at the end. */
-  if ((rc = build_tables(&j, 0))) return free_tables(&j), rc;
-  char *extra = j.parts > 1 ? nnc_alloc(wbytes * (size_t)j.parts) : NULL;
-  if (j.parts > 1 && !extra) return free_tables(&j), NNC_E_NOMEM;
-  j.acc = j.parts > 1 ? extra : o.data + o.off * j.es;
-  if (j.parts > 1) nnc_parallel_for(j.parts, 1, weight_grad_task, &j);
-  else weight_grad_task(&j, 0, 1);
-  if (j.parts > 1) {
-    const int64_t m = o.size;
-    if (j.es == 4) {
-      float *dst = (float *)o.data + o.off;
-      const float *src = (const float *)extra;
-      for (int64_t i = 0; i < m; i++) {
-        float s = src[i];
-        for (int p = 1; p < j.parts; p++) s += src[p * m + i];
-        dst[i] = s;
-      }
-    } else {
-      double *dst = (double *)o.data + o.off;
-      const double *src = (const double *)extra;
-      for (int64_t i = 0; i < m; i++) {
-        double s = src[i];
-        for (int p = 1; p < j.parts; p++) s += src[p * m + i];
-        dst[i] = s;
-      }
-    }
-  }
-  nnc_free(extra);
-  free_tables(&j);
-  return j.rc;
+  return weight_grad_run(op, &j, &o);
+}
+
+int32_t nnc_conv_weight_grad_pooled(const double *desc, int32_t desc_bytes, void *dw, const void *grad,
+                                    const void *x, const void *indices) {
+  static const char *op = "convWeightGrad";
+  nnc_arr o, g, a, ix, y;
+  conv_job j = {0};
+  int rc;
+  if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, dw, "convWeightGrad: dw", &o)) ||
+      (rc = nnc_parse(desc, 1, grad, "convWeightGrad: grad", &g)) ||
+      (rc = nnc_parse(desc, 2, x, "convWeightGrad: x", &a)) ||
+      (rc = nnc_parse(desc, 3, indices, "convWeightGrad: indices", &ix)) ||
+      (rc = pooled_setup(op, desc, &a, &o, &y, &g, &ix, &j)))
+    return rc;
+  return weight_grad_run(op, &j, &o);
 }

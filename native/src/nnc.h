@@ -127,6 +127,22 @@ NNC_API int32_t nnc_conv_input_grad(const double *desc, int32_t desc_bytes, void
                                     const void *dy, const void *w);
 NNC_API int32_t nnc_conv_weight_grad(const double *desc, int32_t desc_bytes, void *dw,
                                      const void *dy, const void *x);
+/* Convolution then max pooling (conv.c), float32 and 2-d: out and indices [N, Cout, pH, pW] as
+ * nnc_conv then nnc_pool would give them, without storing the convolution's output. Operands 0 out,
+ * 1 indices, 2 x, 3 w; nnc_conv's parameters, then 14-15 the pooling window, 16-17 its stride (no
+ * padding, dilation 1, floor mode); bias: NULL or Cout contiguous float32 values. */
+NNC_API int32_t nnc_conv_max_pool(const double *desc, int32_t desc_bytes, void *out, void *indices,
+                                  const void *x, const void *w, const void *bias);
+/* The two gradients from max pooling's output gradient `grad` [N, Cout, ...pooled] and its argmax
+ * `indices` (int32, the same shape, flat within each plane of the convolution's output) in place of
+ * dy: the same results as nnc_max_pool_grad into dy followed by nnc_conv_input_grad or
+ * nnc_conv_weight_grad, without dy in memory. Operands 0 dx (or dw), 1 grad, 2 w (or x), 3 indices;
+ * parameters as nnc_conv's, then 14: 1 when an index occurs at most once per plane (windows that
+ * do not overlap: gradients are stored, not added). An index outside its plane: NNC_E_BOUNDS. */
+NNC_API int32_t nnc_conv_input_grad_pooled(const double *desc, int32_t desc_bytes, void *dx,
+                                           const void *grad, const void *w, const void *indices);
+NNC_API int32_t nnc_conv_weight_grad_pooled(const double *desc, int32_t desc_bytes, void *dw,
+                                            const void *grad, const void *x, const void *indices);
 NNC_API int32_t nnc_cholesky(const double *desc, int32_t desc_bytes, void *out, const void *a);
 NNC_API int32_t nnc_lu(const double *desc, int32_t desc_bytes, void *lu, void *pivots);
 NNC_API int32_t nnc_solve(const double *desc, int32_t desc_bytes, void *out, const void *a,

@@ -403,6 +403,20 @@ static void pool_row_simple(const pool_job *j, const float *xc, float *ob, int32
   }
 }
 
+/* Max pooling of one float32 plane [H, W] (row pitch ldx) in kh×kw windows with stride sh×sw, no
+ * padding, every window inside: out and idx get the plane's [oH, oW] maxima and their flat indices
+ * h·W + w, exactly as nnc_pool computes them (conv.c pools a convolution's output plane by plane
+ * while it is in cache). */
+void nnc_max_pool_plane_f32(const float *x, int64_t H, int64_t W, int64_t ldx, int64_t kh, int64_t kw,
+                            int64_t sh, int64_t sw, float *out, int32_t *idx) {
+  pool_job j = {.max = 1};
+  const int64_t oH = (H - kh) / sh + 1, oW = (W - kw) / sw + 1;
+  j.ax[1] = (axis_t){H, oH, kh, sh, 0, 1};
+  j.ax[2] = (axis_t){W, oW, kw, sw, 0, 1};
+  j.xs[1] = ldx, j.xs[2] = 1;
+  for (int64_t oh = 0; oh < oH; oh++) pool_row_simple(&j, x, out, idx, oh * oW, oh);
+}
+
 /* Units are output rows (n, c, od, oh), so one large plane still spreads over the threads. */
 static void pool_task(void *ctx, int64_t b, int64_t e) {
   pool_job *j = ctx;
@@ -410,11 +424,16 @@ static void pool_task(void *ctx, int64_t b, int64_t e) {
     const int64_t oH = j->ax[1].o, oW = j->ax[2].o;
     float *ob = (float *)j->o->data + j->o->off;
     int32_t *ib = j->ix ? (int32_t *)j->ix->data + j->ix->off : NULL;
+    /* Divisions once per chunk, not per row: four 64-bit divisions cost more than a short row. */
+    int64_t nc = b / oH, oh = b % oH, n = nc / j->C, c = nc % j->C;
+    const float *x0 = (const float *)j->x->data + j->x->off;
+    const float *xc = x0 + n * j->x->strides[0] + c * j->x->strides[1];
     for (int64_t u = b; u < e; u++) {
-      const int64_t nc = u / oH, oh = u % oH;
-      const int64_t n = nc / j->C, c = nc % j->C;
-      const float *xc = (const float *)j->x->data + j->x->off + n * j->x->strides[0] + c * j->x->strides[1];
       pool_row_simple(j, xc, ob, ib, nc * j->outPlane + oh * oW, oh);
+      if (++oh < oH) continue;
+      oh = 0, nc++;
+      if (++c == j->C) c = 0, n++;
+      xc = x0 + n * j->x->strides[0] + c * j->x->strides[1];
     }
     return;
   }

@@ -31,6 +31,10 @@ typedef struct {
   int64_t kernel[3], stride[3], padding[3], dilation[3];
 } geo_t;
 
+/* One float32 plane's max pooling (window.c): see its definition. */
+NNC_HIDDEN void nnc_max_pool_plane_f32(const float *x, int64_t H, int64_t W, int64_t ldx, int64_t kh,
+                                       int64_t kw, int64_t sh, int64_t sw, float *out, int32_t *idx);
+
 static inline int read_geometry(const double *desc, const char *op, geo_t *g) {
   int64_t d;
   int rc;

@@ -2,10 +2,11 @@
 // by group as im2col + GEMM (the JS im2col, col2im and matmul kernels), the oracle of the native
 // ones.
 import { NDArray, Storage } from "../ndarray.ts";
-import type { WindowGeometry } from "../backend.ts";
+import type { PooledGradient, WindowGeometry } from "../backend.ts";
 import { allocTyped } from "../dtype.ts";
 import { matmul } from "./matmul.ts";
-import { col2im, im2col } from "./window.ts";
+import { col2im, im2col, maxPoolGrad } from "./window.ts";
+import { outputSizes } from "../_window.ts";
 
 /** Sizes shared by the three kernels. */
 interface ConvDims {
@@ -51,6 +52,24 @@ function channels(a: NDArray, n: number, c0: number, count: number): NDArray {
 /** Rows [r0, r0 + rows) of a contiguous array seen as a [rows, cols] matrix. */
 function rowsOf(a: NDArray, r0: number, rows: number, cols: number): NDArray {
   return new NDArray(a.storage, [rows, cols], [cols, 1], a.offset + r0 * cols);
+}
+
+/**
+ * The convolution's output gradient `[N, Cout, ...outSpatial]` from max pooling's output gradient
+ * `grad` and its argmax `indices` (the gradients' `pooled` argument): each plane cleared and every
+ * pooled gradient added at its argmax, by the max-pooling gradient kernel.
+ */
+function unpooled(
+  grad: NDArray,
+  indices: NDArray,
+  img: NDArray,
+  g: WindowGeometry,
+): NDArray {
+  const spatial = outputSizes(img.shape.slice(2), g, false, "convolution");
+  const [N, C] = grad.shape, S = spatial.reduce((p, n) => p * n, 1), Q = grad.size / (N * C || 1);
+  const full = scratch(grad, [N, C, ...spatial]);
+  maxPoolGrad(full.reshape([N * C, S]), grad.reshape([N * C, Q]), indices.reshape([N * C, Q]));
+  return full;
 }
 
 function scratch(like: NDArray, shape: number[]): NDArray {
@@ -123,7 +142,9 @@ export function convInputGrad(
   w: NDArray,
   g: WindowGeometry,
   groups: number,
+  pooled: PooledGradient | null = null,
 ): void {
+  if (pooled) dy = unpooled(dy, pooled.indices, dx, g);
   const d = dims(dx, w, dy, groups);
   const KW = d.CinG * d.KK;
   const cols = scratch(dx, [1, KW, d.L]);
@@ -157,7 +178,9 @@ export function convWeightGrad(
   x: NDArray,
   g: WindowGeometry,
   groups: number,
+  pooled: PooledGradient | null = null,
 ): void {
+  if (pooled) dy = unpooled(dy, pooled.indices, x, g);
   const d = dims(x, dw, dy, groups);
   const KW = d.CinG * d.KK;
   const cols = scratch(x, [1, KW, d.L]);
