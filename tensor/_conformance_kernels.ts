@@ -579,6 +579,28 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     checkConvolutions(r, x, Cout, g, groups);
   });
 
+  /**
+   * Max pooling windows of 1–3 taps with strides 1–3 over a convolution's output `spatial`; with
+   * `general`, padding and dilation too (else every window lies inside, as libnnc's fused kernels
+   * take them).
+   */
+  function randomPooling(r: Rand, spatial: readonly number[], general: boolean): WindowGeometry {
+    const pool = {
+      kernel: [] as number[],
+      stride: [] as number[],
+      padding: [] as number[],
+      dilation: [] as number[],
+    };
+    for (const n of spatial) {
+      const k = r.int(1, Math.min(3, n));
+      pool.kernel.push(k);
+      pool.stride.push(r.int(1, 3));
+      pool.padding.push(general ? r.int(0, Math.floor(k / 2)) : 0);
+      pool.dilation.push(general && r.chance(0.3) && 2 * (k - 1) + 1 <= n ? 2 : 1);
+    }
+    return pool;
+  }
+
   // Convolution then max pooling (conv.c pools each image's planes from cache): bit for bit the
   // backend's own conv followed by its own pool, and the oracle's values within conv's tolerance.
   // Mostly the fused case (float32, 2-d, pooling windows inside the output, with and without bias,
@@ -595,19 +617,7 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     const g = randomGeometry(r, spatial);
     const os = unfoldOut(spatial, g);
     if (os.some((n) => n < 1)) return;
-    const pool = {
-      kernel: [] as number[],
-      stride: [] as number[],
-      padding: [] as number[],
-      dilation: [] as number[],
-    };
-    for (const n of os) {
-      const k = r.int(1, Math.min(3, n));
-      pool.kernel.push(k);
-      pool.stride.push(r.int(1, 3));
-      pool.padding.push(fused ? 0 : r.int(0, Math.floor(k / 2)));
-      pool.dilation.push(!fused && r.chance(0.3) && 2 * (k - 1) + 1 <= n ? 2 : 1);
-    }
+    const pool = randomPooling(r, os, !fused);
     const ps = unfoldOut(os, pool);
     const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
     const w = contiguousOut(dtype, [Cout, CinG, ...g.kernel], r);
@@ -641,18 +651,7 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     const g = randomGeometry(r, spatial);
     const os = unfoldOut(spatial, g);
     if (os.some((n) => n < 1)) return;
-    const pool = {
-      kernel: [] as number[],
-      stride: [] as number[],
-      padding: [] as number[],
-      dilation: [] as number[],
-    };
-    for (const n of os) {
-      pool.kernel.push(r.int(1, Math.min(3, n)));
-      pool.stride.push(r.int(1, 3));
-      pool.padding.push(0);
-      pool.dilation.push(1);
-    }
+    const pool = randomPooling(r, os, false);
     const ps = unfoldOut(os, pool);
     const y = contiguousOut(dtype, [N, Cout, ...os], r);
     const maxima = contiguousOut(dtype, [N, Cout, ...ps], r);

@@ -121,6 +121,24 @@ function checkFloat(a: NDArray, op: string, name: string): void {
   }
 }
 
+/** Checks a convolution's operands and options; returns the geometry and the output's shape. */
+function checkForward(
+  x: NDArray,
+  weight: NDArray,
+  bias: NDArray | null,
+  options: ConvolutionOptions,
+  op: string,
+): { r: Resolved; shape: number[] } {
+  checkNDArray(x, op, "x");
+  checkNDArray(weight, op, "weight");
+  checkFloat(x, op, "x");
+  checkSameDType(x, weight, op, "x and weight");
+  const r = resolve(options, weight.shape, op);
+  const shape = outputShape(x.shape, weight.shape, r, op);
+  checkBias(bias, x, weight, op);
+  return { r, shape };
+}
+
 /** Checks that `bias` is null or `[Cout]` of `x`'s dtype. */
 function checkBias(bias: NDArray | null, x: NDArray, weight: NDArray, op: string): void {
   if (bias === null) return;
@@ -158,14 +176,7 @@ export function convolution(
   bias: NDArray | null = null,
   options: ConvolutionOptions = {},
 ): NDArray {
-  const op = "convolution";
-  checkNDArray(x, op, "x");
-  checkNDArray(weight, op, "weight");
-  checkFloat(x, op, "x");
-  checkSameDType(x, weight, op, "x and weight");
-  const r = resolve(options, weight.shape, op);
-  const shape = outputShape(x.shape, weight.shape, r, op);
-  checkBias(bias, x, weight, op);
+  const { r, shape } = checkForward(x, weight, bias, options, "convolution");
   const out = allocOutput(x.dtype, shape);
   if (out.size > 0) getBackend().conv(out, x, contiguous(weight), bias, r.g, r.groups);
   return out;
@@ -349,13 +360,7 @@ export function convolutionMaxPool(
   poolOptions: ConvolutionMaxPoolOptions,
 ): MaxPoolResult {
   const op = "convolutionMaxPool";
-  checkNDArray(x, op, "x");
-  checkNDArray(weight, op, "weight");
-  checkFloat(x, op, "x");
-  checkSameDType(x, weight, op, "x and weight");
-  const r = resolve(convOptions, weight.shape, op);
-  const convShape = outputShape(x.shape, weight.shape, r, op);
-  checkBias(bias, x, weight, op);
+  const { r, shape: convShape } = checkForward(x, weight, bias, convOptions, op);
   const pooled = poolGeometry(
     { ndim: convShape.length, shape: convShape },
     poolOptions,
