@@ -326,6 +326,67 @@ export function writeGeometry(desc: Float64Array, g: WindowGeometry): void {
 }
 
 /**
+ * Writes a convolution's parameters into descriptor `desc`: its geometry, `groups` (parameter 13)
+ * and, for the gradients that start from max pooling's gradient, whether the argmax indices are
+ * distinct within each plane (parameter 14).
+ *
+ * @example
+ * ```ts
+ * import { DESC_LEN, DESC_PARAMS, writeConvParams } from "@nnc/native/abi";
+ * const desc = new Float64Array(DESC_LEN);
+ * const g = { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
+ * writeConvParams(desc, g, 2, true);
+ * console.assert(desc[DESC_PARAMS + 13] === 2 && desc[DESC_PARAMS + 14] === 1);
+ * ```
+ */
+export function writeConvParams(
+  desc: Float64Array,
+  g: WindowGeometry,
+  groups: number,
+  distinct = false,
+): void {
+  writeGeometry(desc, g);
+  desc[DESC_PARAMS + 13] = groups;
+  desc[DESC_PARAMS + 14] = distinct ? 1 : 0;
+}
+
+/**
+ * The spatial extents of a convolution's output for the image operand `x` `[N, C, ...spatial]`
+ * under `g`.
+ *
+ * @example
+ * ```ts
+ * import { convSpatial } from "@nnc/native/abi";
+ * import { zeros } from "@nnc/tensor";
+ * const g = { kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1] };
+ * console.assert(convSpatial(zeros([1, 1, 28, 28]), g).join() === "14,14");
+ * ```
+ */
+export function convSpatial(x: NDArray, g: WindowGeometry): number[] {
+  return x.shape.slice(2).map((n, i) =>
+    Math.floor((n + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1
+  );
+}
+
+/**
+ * A convolution's GEMM work, what the backends weigh against their matmul threshold: the
+ * elements of its output (image operand `x`, weight `w` `[Cout, Cin/groups, ...kernel]`) times
+ * the multiply-adds of each.
+ *
+ * @example
+ * ```ts
+ * import { convWork } from "@nnc/native/abi";
+ * import { zeros } from "@nnc/tensor";
+ * const g = { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
+ * console.assert(convWork(zeros([2, 1, 4, 4]), zeros([8, 1, 3, 3]), g) === 2 * 8 * 16 * 9);
+ * ```
+ */
+export function convWork(x: NDArray, w: NDArray, g: WindowGeometry): number {
+  const positions = convSpatial(x, g).reduce((p, n) => p * n, 1);
+  return w.shape[0] > 0 ? x.shape[0] * w.size * positions : 0;
+}
+
+/**
  * Whether libnnc's attention takes these operands: a float dtype, a mask of that dtype, and rows
  * of every 4-d operand at a positive stride of at least their width (the GEMM's leading
  * dimension); otherwise the JS kernel runs.

@@ -22,6 +22,8 @@ import {
   ATTN_SLOT,
   BINARY_CODES,
   CHEAP_UNARY,
+  convSpatial,
+  convWork,
   DESC_BYTES,
   DESC_LEN,
   DESC_PARAMS as PARAMS,
@@ -33,6 +35,7 @@ import {
   SEGMENT_CODES,
   statusError,
   UNARY_CODES,
+  writeConvParams,
   writeGeometry,
 } from "./abi.ts";
 
@@ -351,13 +354,11 @@ export function createNativeBackend(
 
     conv(out, x, w, bias, g, groups) {
       // GEMM work: output elements × (Cin/groups)·∏kernel multiply-adds, as matmul's threshold.
-      const work = out.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
       if (
-        work < T.matmul ||
+        convWork(x, w, g) < T.matmul ||
         !(put(0, out) && put(1, x) && put(2, w) && (bias === null || put(3, bias)))
       ) return ref.conv(out, x, w, bias, g, groups);
-      geometry(g);
-      desc[PARAMS + 13] = groups;
+      writeConvParams(desc, g, groups);
       const rc = sym.nnc_conv(desc, DESC_BYTES, out.data, x.data, w.data, bias?.data ?? null);
       if (failed(rc, "conv")) ref.conv(out, x, w, bias, g, groups);
     },
@@ -365,16 +366,13 @@ export function createNativeBackend(
     convMaxPool(out, indices, x, w, bias, g, groups, pool) {
       // The fused kernel: float32, 2-d, a pooling window inside the convolution's output (no
       // padding, dilation 1; floor mode, which out's shape says); elsewhere this backend's conv and pool.
-      const convSize = x.shape[0] * w.shape[0] * sizeOf(convSpatial(x, g));
-      const work = convSize * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
       if (
-        x.dtype !== "float32" || x.ndim !== 4 || work < T.matmul ||
+        x.dtype !== "float32" || x.ndim !== 4 || convWork(x, w, g) < T.matmul ||
         pool.padding.some((p) => p !== 0) || pool.dilation.some((d) => d !== 1) ||
         !poolInside(out, convSpatial(x, g), pool) ||
         !(put(0, out) && put(1, indices) && put(2, x) && put(3, w))
       ) return convThenMaxPool(backend, out, indices, x, w, bias, g, groups, pool);
-      geometry(g);
-      desc[PARAMS + 13] = groups;
+      writeConvParams(desc, g, groups);
       desc[PARAMS + 14] = pool.kernel[0];
       desc[PARAMS + 15] = pool.kernel[1];
       desc[PARAMS + 16] = pool.stride[0];
@@ -388,15 +386,11 @@ export function createNativeBackend(
 
     convInputGrad(dx, dy, w, g, groups, pooled = null) {
       // GEMM work over the convolution's output (dy may be max pooling's smaller gradient).
-      const work = dx.shape[0] * w.shape[0] * sizeOf(convSpatial(dx, g)) *
-        (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
       if (
-        work < T.matmul ||
+        convWork(dx, w, g) < T.matmul ||
         !(put(0, dx) && put(1, dy) && put(2, w) && (!pooled || put(3, pooled.indices)))
       ) return ref.convInputGrad(dx, dy, w, g, groups, pooled);
-      geometry(g);
-      desc[PARAMS + 13] = groups;
-      desc[PARAMS + 14] = pooled?.distinct ? 1 : 0;
+      writeConvParams(desc, g, groups, pooled?.distinct);
       const rc = pooled
         ? sym.nnc_conv_input_grad_pooled(
           desc,
@@ -411,15 +405,11 @@ export function createNativeBackend(
     },
 
     convWeightGrad(dw, dy, x, g, groups, pooled = null) {
-      const work = x.shape[0] * dw.shape[0] * sizeOf(convSpatial(x, g)) *
-        (dw.shape[0] > 0 ? dw.size / dw.shape[0] : 0);
       if (
-        work < T.matmul ||
+        convWork(x, dw, g) < T.matmul ||
         !(put(0, dw) && put(1, dy) && put(2, x) && (!pooled || put(3, pooled.indices)))
       ) return ref.convWeightGrad(dw, dy, x, g, groups, pooled);
-      geometry(g);
-      desc[PARAMS + 13] = groups;
-      desc[PARAMS + 14] = pooled?.distinct ? 1 : 0;
+      writeConvParams(desc, g, groups, pooled?.distinct);
       const rc = pooled
         ? sym.nnc_conv_weight_grad_pooled(
           desc,
@@ -939,23 +929,12 @@ function attentionHead(
   return true;
 }
 
-/** The spatial extents of the convolution's output for `x` under `g`. */
-function convSpatial(x: NDArray, g: WindowGeometry): number[] {
-  return x.shape.slice(2).map((n, i) =>
-    Math.floor((n + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) + 1
-  );
-}
-
 /** Whether `out`'s spatial extents are `pool`'s windows over `spatial` with every window inside. */
 function poolInside(out: NDArray, spatial: readonly number[], pool: WindowGeometry): boolean {
   return spatial.every((n, i) =>
     n >= pool.kernel[i] &&
     out.shape[2 + i] === Math.floor((n - pool.kernel[i]) / pool.stride[i]) + 1
   );
-}
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((p, n) => p * n, 1);
 }
 
 /** True when every given array is contiguous (the [C] operands of batch norm may be views). */

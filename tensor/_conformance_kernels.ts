@@ -580,6 +580,21 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
   });
 
   /**
+   * A `d`-dimensional convolution for the cases over max pooling: spatial extents 2–9 (or up to 30),
+   * groups, up to 20 images (blocks of small maps), its geometry and output extents `os`; null
+   * when the window does not fit.
+   */
+  function randomConvBeforePooling(r: Rand, d: number) {
+    const spatial = r.shape(d, 2, r.chance(0.3) ? 30 : 9);
+    const groups = r.pick([1, 1, 2]);
+    const N = r.int(1, 20), CinG = r.int(1, 3), CoutG = r.int(1, 4);
+    const g = randomGeometry(r, spatial);
+    const os = unfoldOut(spatial, g);
+    if (os.some((n) => n < 1)) return null;
+    return { spatial, groups, N, CinG, Cin: CinG * groups, Cout: CoutG * groups, g, os };
+  }
+
+  /**
    * Max pooling windows of 1–3 taps with strides 1–3 over a convolution's output `spatial`; with
    * `general`, padding and dilation too (else every window lies inside, as libnnc's fused kernels
    * take them).
@@ -609,14 +624,9 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
   fuzz("convMaxPool", 200, 36, (r) => {
     const fused = r.chance(0.75);
     const dtype = fused ? "float32" : r.pick(FLOATS);
-    const d = fused ? 2 : r.int(1, 2);
-    const spatial = r.shape(d, 2, r.chance(0.3) ? 30 : 9);
-    const groups = r.pick([1, 1, 2]);
-    const N = r.int(1, 20), CinG = r.int(1, 3), CoutG = r.int(1, 4);
-    const Cin = CinG * groups, Cout = CoutG * groups;
-    const g = randomGeometry(r, spatial);
-    const os = unfoldOut(spatial, g);
-    if (os.some((n) => n < 1)) return;
+    const c = randomConvBeforePooling(r, fused ? 2 : r.int(1, 2));
+    if (c === null) return;
+    const { spatial, groups, N, CinG, Cin, Cout, g, os } = c;
     const pool = randomPooling(r, os, !fused);
     const ps = unfoldOut(os, pool);
     const x = randomView(r, dtype, [N, Cin, ...spatial], { broadcast: true });
@@ -643,14 +653,9 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
   // takes several gradients) or leave positions out; float32 and float64; groups; blocks of images.
   fuzz("convInputGrad/convWeightGrad from max pooling's gradient", 200, 37, (r) => {
     const dtype = r.pick(FLOATS);
-    const d = r.int(1, 2);
-    const spatial = r.shape(d, 2, r.chance(0.3) ? 30 : 9);
-    const groups = r.pick([1, 1, 2]);
-    const N = r.int(1, 20), CinG = r.int(1, 3), CoutG = r.int(1, 4);
-    const Cin = CinG * groups, Cout = CoutG * groups;
-    const g = randomGeometry(r, spatial);
-    const os = unfoldOut(spatial, g);
-    if (os.some((n) => n < 1)) return;
+    const c = randomConvBeforePooling(r, r.int(1, 2));
+    if (c === null) return;
+    const { spatial, groups, N, CinG, Cin, Cout, g, os } = c;
     const pool = randomPooling(r, os, false);
     const ps = unfoldOut(os, pool);
     const y = contiguousOut(dtype, [N, Cout, ...os], r);

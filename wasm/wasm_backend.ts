@@ -19,7 +19,6 @@ import {
   convThenMaxPool,
   type NDArray,
   referenceBackend,
-  type WindowGeometry,
 } from "@nnc/tensor";
 import type { NncExports, WasmKernels } from "./load.ts";
 import { WASM_THRESHOLDS, type WasmThresholds } from "./thresholds.ts";
@@ -30,6 +29,7 @@ import {
   ATTN_SLOT,
   BINARY_CODES,
   CHEAP_UNARY,
+  convWork,
   DESC_BYTES,
   DESC_LEN,
   DESC_PARAMS as PARAMS,
@@ -41,6 +41,7 @@ import {
   SEGMENT_CODES,
   statusError,
   UNARY_CODES,
+  writeConvParams,
   writeGeometry,
 } from "@nnc/native/abi";
 
@@ -738,9 +739,8 @@ export function createWasmBackend(
 
     conv(out, x, w, bias, g, groups) {
       // GEMM work, as the native backend measures it against the matmul threshold.
-      const work = out.size * (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
       if (
-        work < T.matmul ||
+        convWork(x, w, g) < T.matmul ||
         !(add(0, out, Use.Out) && add(1, x, Use.In) && add(2, w, Use.In) &&
           (bias === null || add(3, bias, Use.In)))
       ) {
@@ -748,19 +748,14 @@ export function createWasmBackend(
         return ref.conv(out, x, w, bias, g, groups);
       }
       if (bias === null) none(3);
-      const fallback = call("conv", "nnc_conv", (d) => {
-        writeGeometry(d, g);
-        d[PARAMS + 13] = groups;
-      });
+      const fallback = call("conv", "nnc_conv", (d) => writeConvParams(d, g, groups));
       if (fallback) ref.conv(out, x, w, bias, g, groups);
     },
 
     convInputGrad(dx, dy, w, g, groups, pooled = null) {
       // GEMM work over the convolution's output (dy may be max pooling's smaller gradient).
-      const work = dx.shape[0] * w.shape[0] * convOutputSize(dx, g) *
-        (w.shape[0] > 0 ? w.size / w.shape[0] : 0);
       if (
-        work < T.matmul ||
+        convWork(dx, w, g) < T.matmul ||
         !(add(0, dx, Use.Out) && add(1, dy, Use.In) && add(2, w, Use.In) &&
           (!pooled || add(3, pooled.indices, Use.In)))
       ) {
@@ -768,19 +763,17 @@ export function createWasmBackend(
         return ref.convInputGrad(dx, dy, w, g, groups, pooled);
       }
       const kernel = pooled ? "nnc_conv_input_grad_pooled" : "nnc_conv_input_grad";
-      const fallback = call("convInputGrad", kernel, (d) => {
-        writeGeometry(d, g);
-        d[PARAMS + 13] = groups;
-        d[PARAMS + 14] = pooled?.distinct ? 1 : 0;
-      });
+      const fallback = call(
+        "convInputGrad",
+        kernel,
+        (d) => writeConvParams(d, g, groups, pooled?.distinct),
+      );
       if (fallback) ref.convInputGrad(dx, dy, w, g, groups, pooled);
     },
 
     convWeightGrad(dw, dy, x, g, groups, pooled = null) {
-      const work = x.shape[0] * dw.shape[0] * convOutputSize(x, g) *
-        (dw.shape[0] > 0 ? dw.size / dw.shape[0] : 0);
       if (
-        work < T.matmul ||
+        convWork(x, dw, g) < T.matmul ||
         !(add(0, dw, Use.Out) && add(1, dy, Use.In) && add(2, x, Use.In) &&
           (!pooled || add(3, pooled.indices, Use.In)))
       ) {
@@ -788,11 +781,11 @@ export function createWasmBackend(
         return ref.convWeightGrad(dw, dy, x, g, groups, pooled);
       }
       const kernel = pooled ? "nnc_conv_weight_grad_pooled" : "nnc_conv_weight_grad";
-      const fallback = call("convWeightGrad", kernel, (d) => {
-        writeGeometry(d, g);
-        d[PARAMS + 13] = groups;
-        d[PARAMS + 14] = pooled?.distinct ? 1 : 0;
-      });
+      const fallback = call(
+        "convWeightGrad",
+        kernel,
+        (d) => writeConvParams(d, g, groups, pooled?.distinct),
+      );
       if (fallback) ref.convWeightGrad(dw, dy, x, g, groups, pooled);
     },
 
@@ -1177,17 +1170,6 @@ export function createWasmBackend(
   full.convMaxPool = (out, indices, x, w, bias, g, groups, pool) =>
     convThenMaxPool(full, out, indices, x, w, bias, g, groups, pool);
   return full;
-}
-
-/** Elements per image and channel of the convolution's output for `x` under `g`. */
-function convOutputSize(x: NDArray, g: WindowGeometry): number {
-  return x.shape.slice(2).reduce(
-    (p, n, i) =>
-      p *
-      (Math.floor((n + 2 * g.padding[i] - g.dilation[i] * (g.kernel[i] - 1) - 1) / g.stride[i]) +
-        1),
-    1,
-  );
 }
 
 function fmtBytes(n: number): string {
