@@ -46,8 +46,8 @@ export function peekGrad(t: Tensor): Tensor | null {
  * gradient the caller set, one read through `grad` (which may be kept anywhere), one made with
  * `createGraph` or in a nested pass, a view, or an array smaller than `STORAGE_POOL_MIN_BYTES`.
  *
- * Safety: a released array is detached (its length becomes 0), so a gradient kept by some path
- * that bypassed `grad` reads as empty afterwards, never as another tensor's values.
+ * Safety: a released array is detached (`NDArray.disposed`), so reading a gradient kept by some
+ * path that bypassed `grad` throws a `TypeError` afterwards, never shows another tensor's values.
  *
  * @example
  * ```ts

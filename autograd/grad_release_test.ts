@@ -12,7 +12,7 @@ import {
   tensor,
 } from "./mod.ts";
 
-// 2^18 float32 = 1 MiB, the storage pool's smallest array.
+// 2^18 float32 = 1 MiB, well above the storage pool's smallest array.
 const N = 1 << 18;
 
 function leaf(seed = 1, n = N): Tensor {
@@ -38,7 +38,8 @@ Deno.test("releaseGrad: a gradient nobody read goes to the pool, detached; one r
   assert.equal(releaseGrad(w), true);
   assert.equal(releases() - before, 1);
   assert.equal(w.grad, null);
-  assert.equal(peeked.data.data.length, 0); // detached: never another tensor's values
+  assert.ok(peeked.data.disposed); // detached: never another tensor's values
+  assert.throws(() => peeked.data.data, /given back/);
   assert.equal(releaseGrad(w), false); // nothing left to clear
 
   fill(w);

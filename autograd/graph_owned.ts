@@ -22,8 +22,8 @@ const owned = new WeakSet<Tensor>();
  * pool, and the next allocation of that size reuses the memory without clearing it. Mark only
  * values that your code made and does not hand out; `flag = false` takes the mark back.
  *
- * Safety: a released array is detached (its length becomes 0), so a wrongly marked tensor read
- * later shows an empty array, never another tensor's values. A pass releases nothing when it
+ * Safety: a released array is detached (`NDArray.disposed`), so a wrongly marked tensor read
+ * later throws a `TypeError`, never shows another tensor's values. A pass releases nothing when it
  * keeps the graph (`retainGraph`, `createGraph`), when a tensor that is not marked shares the
  * array (a leaf, or the model's output viewing it), or when the array is smaller than
  * `STORAGE_POOL_MIN_BYTES`.
@@ -36,7 +36,7 @@ const owned = new WeakSet<Tensor>();
  * const hidden = markGraphOwned(w.mul(2)); // 1 MiB, read only by the graph
  * const before = storagePoolStats().releases;
  * hidden.relu().sum().backward();
- * console.assert(isGraphOwned(hidden) && hidden.data.data.length === 0); // released, detached
+ * console.assert(isGraphOwned(hidden) && hidden.data.disposed); // released, detached
  * console.assert(storagePoolStats().releases > before);
  * console.assert(w.grad?.data.data[0] === 2);
  * ```

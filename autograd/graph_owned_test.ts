@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { emptyStoragePool, Rng, storagePoolStats } from "@nnc/tensor";
 import { backward, gradients, isGraphOwned, markGraphOwned, randn, type Tensor } from "./mod.ts";
 
-// 2^18 float32 = 1 MiB, the storage pool's smallest array.
+// 2^18 float32 = 1 MiB, well above the storage pool's smallest array.
 const N = 1 << 18;
 
 function leaf(seed: number): Tensor {
@@ -30,7 +30,8 @@ Deno.test("a marked intermediate goes to the pool after backward, detached, the 
   assert.equal(hidden!.data.data.length, N); // unmarked: still readable
   const marked = run(f(true));
   assert.equal(marked.releases - plain.releases, 1);
-  assert.equal(hidden!.data.data.length, 0); // released: detached, never someone else's values
+  assert.ok(hidden!.data.disposed); // released: detached, never someone else's values
+  assert.throws(() => hidden!.data.sum(), /given back/);
   assert.deepEqual(marked.grad, plain.grad);
 });
 

@@ -199,6 +199,31 @@ export class Tensor {
   detach(): Tensor {
     return new Tensor(this.data);
   }
+  /**
+   * Gives back the memory of this tensor's values ({@link NDArray.dispose}: to the storage pool,
+   * for the next allocation of the same size), for results a loop makes and drops — an inference
+   * loop's outputs, say — instead of leaving them to the garbage collector. Also runs at the end of
+   * a `using` declaration's block. Returns whether the memory was taken back. Every tensor and
+   * array sharing the storage (views, `detach()`) can no longer be read, and neither can a graph
+   * that saved the values: dispose only what no later `backward` needs.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from "@nnc/autograd";
+   * const w = tensor(new Float32Array(1 << 16).fill(0.5));
+   * for (let i = 0; i < 3; i++) {
+   *   using y = w.mul(i); // 256 KiB, reused by the next iteration
+   *   console.assert(y.get(0) === 0.5 * i);
+   * }
+   * ```
+   */
+  dispose(): boolean {
+    return this.data.dispose();
+  }
+  /** {@link Tensor.dispose}, for `using` declarations. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
   /** The single element as a number. */
   item(): number {
     return this.data.item();

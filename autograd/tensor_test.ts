@@ -58,3 +58,25 @@ Deno.test("Tensor constructor errors", () => {
   );
   assert.throws(() => tensor([1]).retainGrad(), /retainGrad: the tensor does not require grad/);
 });
+
+Deno.test("Tensor.dispose gives its values' memory back; a graph that saved them then throws", async () => {
+  const { emptyStoragePool, rand, Rng, storagePoolStats } = await import("@nnc/tensor");
+  emptyStoragePool();
+  const rng = new Rng(2);
+  const w = tensor(rand([256, 128], { rng }), { requiresGrad: true });
+  const x = tensor(rand([256, 128], { rng }));
+  const want = w.mul(x).sum().item();
+  let seen: Tensor | null = null;
+  for (let i = 0; i < 3; i++) {
+    using y = w.detach().mul(x); // 128 KiB each, reused by the next iteration
+    assert.equal(y.sum().item(), want);
+    seen = y;
+  }
+  assert.ok(seen!.data.disposed);
+  assert.ok(storagePoolStats().hits >= 2);
+  const saved = x.mul(2); // saved by the product below for w's gradient
+  const loss = w.mul(saved).sum();
+  assert.equal(saved.dispose(), true);
+  assert.throws(() => loss.backward(), /given back/);
+  emptyStoragePool();
+});

@@ -230,7 +230,7 @@ Deno.test("zeroGrad releases the gradients nobody read to the storage pool, keep
   const { emptyStoragePool, storagePoolStats } = await import("@nnc/tensor");
   const { Linear } = await import("./mod.ts");
   emptyStoragePool();
-  // A 512×512 float32 weight is 1 MiB, the pool's smallest array; the bias is not recycled.
+  // A 512×512 float32 weight is 1 MiB, large enough for the pool; the 2 KiB bias is not recycled.
   const layer = new Linear(512, 512, { rng: new Rng(0) });
   const x = randn([4, 512], { rng: new Rng(1) });
   layer.forward(x).square().sum().backward();

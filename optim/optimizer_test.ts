@@ -344,7 +344,7 @@ Deno.test("Optimizer: loadStateDict validates everything before changing anythin
 
 Deno.test("zeroGrad recycles the gradients nobody read: the same trajectory, the pool reused", async () => {
   const { emptyStoragePool, Rng, randn, storagePoolStats } = await import("@nnc/tensor");
-  // 2^18 float32 = 1 MiB, the storage pool's smallest array; loss Σ tanh(w ⊙ x)² over 5 steps.
+  // 2^18 float32 = 1 MiB, large enough for the storage pool; loss Σ tanh(w ⊙ x)² over 5 steps.
   const x = new Tensor(randn([1 << 18], { rng: new Rng(1) }));
   const train = (Opt: typeof SGD | typeof Adam, readGrads: boolean) => {
     emptyStoragePool();

@@ -18,6 +18,7 @@ import { formatArray } from "./format.ts";
 import { displayData, type MimeBundle } from "./display.ts";
 import { toNested } from "./_nested.ts";
 import type { NestedArray } from "./_nested.ts";
+import { releaseStorage } from "./storage_pool.ts";
 
 /**
  * The memory behind one or more arrays: one typed array over one `ArrayBuffer`, owned by JavaScript
@@ -121,9 +122,67 @@ export class NDArray {
     return new NDArray(new Storage(data), s);
   }
 
-  /** The storage's typed array (all of it, not just this view's elements). */
+  /**
+   * The storage's typed array (all of it, not just this view's elements). Throws a `TypeError`
+   * once the storage's memory has been given back ({@link NDArray.dispose}, `releaseStorage`):
+   * every op reads its operands through here, so none computes with memory that is no longer
+   * this array's.
+   */
   get data(): TypedArray {
-    return this.storage.data;
+    const d = this.storage.data;
+    // A released buffer is detached (length 0); an empty array legitimately has length 0 too.
+    if (d.length === 0 && this.size !== 0) throw releasedError(this);
+    return d;
+  }
+  /**
+   * Whether this array's memory has been given back ({@link NDArray.dispose} on it or on any
+   * array sharing its storage, or `releaseStorage`): it can no longer be read.
+   *
+   * @example
+   * ```ts
+   * import { zeros } from "@nnc/tensor";
+   * const a = zeros([512, 512]);
+   * console.assert(!a.disposed);
+   * a.dispose();
+   * console.assert(a.disposed);
+   * ```
+   */
+  get disposed(): boolean {
+    return this.storage.data.length === 0 && this.size !== 0;
+  }
+  /**
+   * Gives this array's memory back for reuse (to the storage pool, where the next allocation of
+   * the same size takes it without asking the system for fresh pages), instead of leaving it to
+   * the garbage collector — JavaScript's counterpart of PyTorch freeing a tensor when its last
+   * reference goes, like TF.js's `dispose`. Also runs at the end of a `using` declaration's block.
+   *
+   * The memory is its storage's, which every view of it shares (`reshape`, `transpose`, …): after
+   * `dispose` none of them can be read (ops on them throw a `TypeError`). Returns whether the
+   * memory was taken back: not when this array spans only part of its storage (a slice: its
+   * parent lives on), when the storage is below the pool's `STORAGE_POOL_MIN_BYTES`, past its
+   * limit, or already given back — such arrays are left, readable, to the garbage collector.
+   *
+   * @example
+   * ```ts
+   * import { matmul, ones } from "@nnc/tensor";
+   * const a = ones([256, 256]), b = ones([256, 256]);
+   * for (let i = 0; i < 3; i++) {
+   *   using c = matmul(a, b); // its memory is reused by the next iteration's product
+   *   console.assert(c.get(0, 0) === 256);
+   * }
+   * const d = matmul(a, b);
+   * console.assert(d.dispose() && d.disposed);
+   * console.assert(!a.slice(0).dispose()); // a row of a: a keeps its memory
+   * ```
+   */
+  dispose(): boolean {
+    const d = this.storage.data;
+    if (d.length === 0 || this.offset !== 0 || this.size !== d.length) return false;
+    return releaseStorage(d);
+  }
+  /** {@link NDArray.dispose}, for `using` declarations. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
   /** Element type. */
   get dtype(): DType {
@@ -627,4 +686,11 @@ function resolveRange(
     ? Math.max(0, Math.ceil((stop - start) / step))
     : Math.max(0, Math.ceil((start - stop) / -step));
   return [start, len, step];
+}
+
+function releasedError(a: NDArray): TypeError {
+  return new TypeError(
+    `NDArray: the memory of this ${a.dtype} ${fmtShape(a.shape)} array was given back ` +
+      "(dispose() on it or on an array sharing its storage, or releaseStorage) and cannot be read",
+  );
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import * as nnc from "./mod.ts";
 import { arange, array, NDArray, Storage, zeros } from "./mod.ts";
 
 Deno.test("views share storage and index correctly", () => {
@@ -105,4 +106,65 @@ Deno.test("transpose of a 0-d array along axis 0 or -1 is the array; other axes 
   const x = array(3);
   assert.deepEqual([x.transpose(0, -1).shape, x.transpose(-1).item()], [[], 3]);
   assert.throws(() => x.transpose(1), /^RangeError: transpose: axis 1 is out of range/);
+});
+
+Deno.test("dispose gives a whole array's memory to the pool; every view of it then throws", () => {
+  const { emptyStoragePool, matmul, rand, Rng, storagePoolStats } = nnc;
+  emptyStoragePool();
+  const rng = new Rng(3);
+  const a = rand([256, 128], { rng }), b = rand([128, 256], { rng });
+  const c = matmul(a, b);
+  const view = c.reshape(-1), t = c.transpose();
+  const want = c.toArray();
+  const before = storagePoolStats();
+  assert.equal(t.dispose(), true); // spans its whole storage: c's memory goes with it
+  assert.equal(storagePoolStats().releases - before.releases, 1);
+  for (const x of [c, view, t]) {
+    assert.equal(x.disposed, true);
+    assert.throws(() => x.toArray(), /memory of this float32 \[.*\] array was given back/);
+    assert.throws(() => nnc.add(x, 1), TypeError);
+    assert.throws(() => matmul(x, x.transpose()), TypeError);
+  }
+  assert.equal(c.dispose(), false); // already given back
+  // The next product of that size takes the memory back and overwrites it.
+  const again = matmul(a, b);
+  assert.equal(storagePoolStats().hits - before.hits, 1);
+  assert.deepEqual(again.toArray(), want);
+  emptyStoragePool();
+});
+
+Deno.test("dispose keeps what it must: slices, broadcasts, small arrays stay readable", () => {
+  const { emptyStoragePool, ones, STORAGE_POOL_MIN_BYTES } = nnc;
+  emptyStoragePool();
+  const n = STORAGE_POOL_MIN_BYTES / 4;
+  const a = ones([2, n]);
+  assert.equal(a.slice(0).dispose(), false); // one row: the parent lives on
+  assert.equal(a.disposed, false);
+  const row = ones([n]);
+  assert.equal(row.expand(4, n).dispose(), false); // a broadcast spans more than its storage
+  const small = ones([n - 1]);
+  assert.equal(small.dispose(), false); // below the pool's minimum: left to the collector
+  assert.deepEqual([a.sum().item(), row.sum().item(), small.sum().item()], [2 * n, n, n - 1]);
+  assert.equal(zeros([0, 3]).disposed, false); // empty arrays have no memory to give back
+  emptyStoragePool();
+});
+
+Deno.test("`using` disposes at the end of the block; results are the same with and without", () => {
+  const { emptyStoragePool, matmul, rand, Rng, storagePoolStats } = nnc;
+  emptyStoragePool();
+  const rng = new Rng(5);
+  const a = rand([128, 256], { rng }), b = rand([256, 128], { rng });
+  const kept: number[][] = [];
+  let outer: NDArray | null = null;
+  for (let i = 0; i < 4; i++) {
+    using c = matmul(a, b.mul(i + 1));
+    kept.push(Array.from(c.data.subarray(0, 8)));
+    outer = c;
+  }
+  assert.equal(outer!.disposed, true);
+  assert.ok(storagePoolStats().hits >= 3);
+  for (let i = 0; i < 4; i++) {
+    assert.deepEqual(kept[i], Array.from(matmul(a, b.mul(i + 1)).data.subarray(0, 8)));
+  }
+  emptyStoragePool();
 });

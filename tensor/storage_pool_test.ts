@@ -8,6 +8,7 @@ import {
   col2im,
   convolution,
   convolutionInputGrad,
+  convolutionMaxPool,
   convolutionWeightGrad,
   type DType,
   emptyStoragePool,
@@ -252,4 +253,19 @@ Deno.test("kernels overwrite every element of recycled (non-zeroed) outputs, on 
   const cols = im2col(small, { kernel: 3, padding: 1 });
   assertOverwrites("im2col", () => [im2col(small, { kernel: 3, padding: 1 })]);
   assertOverwrites("col2im", () => [col2im(cols, [48, 48], { kernel: 3, padding: 1 })]);
+  // Outputs from the pool's smallest size up, through the kernels' paths for small shapes: a
+  // single-row product (gemv), 7×7 maps multiplied side by side, pooling of small planes.
+  const rowVec = big([1, 512]), wideW = big([512, 16384]);
+  assertOverwrites("matmul of one row (64 KiB)", () => [matmul(rowVec, wideW)]);
+  const maps = big([128, 16, 7, 7]), w7 = big([32, 16, 3, 3]);
+  assertOverwrites("convolution of 7×7 maps", () => [convolution(maps, w7, null, conv)]);
+  const dy7 = big([128, 32, 7, 7]);
+  assertOverwrites("convolutionInputGrad of 7×7 maps", () => [
+    convolutionInputGrad(dy7, w7, maps.shape, conv),
+  ]);
+  const maps14 = big([64, 16, 14, 14]);
+  assertOverwrites("convolutionMaxPool of 14×14 maps", () => {
+    const r = convolutionMaxPool(maps14, w7, bias, conv, { kernel: 2 });
+    return [r.values, r.indices];
+  });
 });

@@ -3,8 +3,10 @@
  * the 7 calls after a single warm-up call in a fresh process, beside `cblas_sgemm` called from C
  * (first_calls.c) on the same OpenBLAS library with the same kernel set and thread count — at 1 and
  * 2 threads, with OPENBLAS_CORETYPE as the environment sets it and unset. Prints the medians and
- * the ratio nnc / C (issue 21's goal: ≥ 0.95). The C program also times calls that write into fresh
- * pages (an mmap per call), the cost nnc pays when every output is a new allocation.
+ * the ratio nnc / C (issue 21's goal: ≥ 0.95), twice: with each result dropped (a fresh output per
+ * call until the garbage collector frees one) and with each result disposed after its call (its
+ * memory reused by the next, as PyTorch frees an unreferenced result). The C program also times
+ * calls that write into fresh pages (an mmap per call), the cost of a new allocation per output.
  *
  * Usage: `deno run -A native/bench/first_calls.ts [--threads 1,2] [--coretypes kept,unset]
  * [--rounds 3] [--n 1024] [--calls 7]` (`--coretypes HASWELL,unset` forces a kernel set where the
@@ -44,11 +46,19 @@ async function child(): Promise<void> {
   useBackend("native");
   const rng = new Rng(0);
   const a = randn([n, n], { rng }), b = randn([n, n], { rng });
-  matmul(a, b); // the single warm-up call
+  // --dispose: each result's memory is given back when the call's statement ends (what a `using`
+  // declaration does), as PyTorch frees an unreferenced result; otherwise results are dropped and
+  // left to the garbage collector, so every call's output is fresh memory.
+  const dispose = Deno.args.includes("--dispose");
+  const call = () => {
+    const c = matmul(a, b);
+    if (dispose) c.dispose();
+  };
+  call(); // the single warm-up call
   const times: number[] = [];
   for (let i = 0; i < calls; i++) {
     const t0 = performance.now();
-    matmul(a, b);
+    call();
     times.push((performance.now() - t0) / 1000);
   }
   const info = nativeInfo();
@@ -123,8 +133,10 @@ async function main(): Promise<void> {
     "OPENBLAS_CORETYPE",
     "kernel set",
     "nnc matmul GFLOP/s",
+    "nnc, results disposed",
     "cblas_sgemm GFLOP/s",
     "nnc / C",
+    "disposed / C",
     "C, fresh output pages",
     `nnc calls 1–${calls} (first round)`,
   ]];
@@ -132,7 +144,7 @@ async function main(): Promise<void> {
   if (load > 0.5) console.error(`warning: load average ${load}: timings are noisy`);
   for (const t of opt("threads", "1,2").split(",").map(Number)) {
     for (const s of settings) {
-      const nnc: number[] = [], c: number[] = [], fresh: number[] = [];
+      const nnc: number[] = [], disposed: number[] = [], c: number[] = [], fresh: number[] = [];
       let firstRound = "", kernel = "", mismatch = "";
       for (let r = 0; r < rounds; r++) {
         const mine = await run(
@@ -144,6 +156,21 @@ async function main(): Promise<void> {
           continue;
         }
         kernel = mine.core ?? "";
+        const given = await run(
+          [
+            Deno.execPath(),
+            "run",
+            "-A",
+            import.meta.url.replace("file://", ""),
+            "--child",
+            "--dispose",
+          ],
+          env(t, s.set, s.unset),
+        );
+        if (given.error || !given.times) {
+          console.error(`nnc --dispose @${t} [${s.label}]: ${given.error}`);
+          continue;
+        }
         // The C program gets the kernel set libnnc runs, from the same library file.
         const theirs = await run(
           [exe, mine.library || "libopenblas.so.0", String(t), String(n), String(calls)],
@@ -157,6 +184,7 @@ async function main(): Promise<void> {
           mismatch = ` (C ran ${theirs.core})`;
         }
         nnc.push(gflops(median(mine.times)));
+        disposed.push(gflops(median(given.times)));
         c.push(gflops(median(theirs.times)));
         fresh.push(gflops(median(theirs.freshTimes)));
         if (!firstRound) firstRound = mine.times.map((x) => gflops(x).toFixed(0)).join(" ");
@@ -170,8 +198,10 @@ async function main(): Promise<void> {
         s.label,
         kernel + mismatch,
         range(nnc),
+        range(disposed),
         range(c),
         nnc.length && c.length ? `${(median(nnc) / median(c)).toFixed(2)}×` : "—",
+        disposed.length && c.length ? `${(median(disposed) / median(c)).toFixed(2)}×` : "—",
         range(fresh),
         firstRound,
       ]);
@@ -180,7 +210,9 @@ async function main(): Promise<void> {
   console.log(
     `${n}×${n} float32 matmul, native backend: median GFLOP/s of the ${calls} calls after one ` +
       `warm-up call, per fresh process; median (min–max) over ${rounds} rounds. cblas_sgemm from ` +
-      `C: same library, kernel set and threads, output allocated once (as C code does).`,
+      `C: same library, kernel set and threads, output allocated once (as C code does). ` +
+      `"results disposed": each result's memory given back after the call (NDArray.dispose, ` +
+      `or a \`using\` declaration), as PyTorch frees an unreferenced result.`,
   );
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((x, i) => x.padEnd(widths[i])).join("  ").trimEnd());
