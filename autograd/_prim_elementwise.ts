@@ -147,7 +147,14 @@ export const GELU_GRAD: Primitive<void> = unary(
 export const GELU: Primitive<void> = unary(
   "gelu",
   nd.gelu,
-  (v, x) => ew.mul(v, ew.geluGrad(x)),
+  (v, x) => {
+    const slope = ew.geluGrad(x);
+    const out = ew.mul(v, slope);
+    // Unrecorded (no createGraph, no tangent), the slope is referred to by nothing but this
+    // function: its memory goes to the storage pool for the next pass's gradient.
+    if (!slope.requiresGrad && slope.tangent === null) nd.releaseStorage(slope.data.data);
+    return out;
+  },
 );
 // Piecewise constant: zero derivative.
 export const SIGN: Primitive<void> = unary("sign", nd.sign, null);

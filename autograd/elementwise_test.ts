@@ -203,6 +203,18 @@ Deno.test("gelu: fused values, gradcheck and gradgradcheck in both modes", () =>
   check2((t) => ag.gelu(t), [R([5], 32)]);
 });
 
+Deno.test("gelu: backward gives its slope's memory to the pool; the gradient is v · gelu'(x)", async () => {
+  const { emptyStoragePool, geluGrad, mul, storagePoolStats } = await import("@nnc/tensor");
+  emptyStoragePool();
+  const x = ag.randn([256, 256], { rng: new Rng(3), requiresGrad: true }); // 256 KiB
+  const v = ag.randn([256, 256], { rng: new Rng(4) });
+  const before = storagePoolStats().releases;
+  ag.gelu(x).backward(v);
+  assert.equal(storagePoolStats().releases - before, 1); // the slope, not the gradient
+  assert.deepEqual(x.grad!.toArray(), mul(v.data, geluGrad(x.data)).toArray());
+  emptyStoragePool();
+});
+
 Deno.test("leakyRelu: one kernel equal to the where composite, gradcheck and gradgradcheck", () => {
   for (const dtype of ["float32", "float64"] as const) {
     for (const slope of [0.01, 0.2, -0.5]) {

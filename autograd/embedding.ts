@@ -11,6 +11,7 @@ import { fmtShape } from "./_shape_util.ts";
 import { indexArray, indexSelect } from "./indexing.ts";
 import { reshape } from "./shape.ts";
 import { where } from "./elementwise.ts";
+import { markGraphOwned } from "./graph_owned.ts";
 
 /** Options of {@link embedding}. */
 export interface EmbeddingOptions {
@@ -50,7 +51,9 @@ export function embedding(
       throw new RangeError(`embedding: index ${v} is out of range for ${V} embeddings`);
     }
   }
-  const rows = indexSelect(weight, 0, idx.reshape([idx.size]));
+  // The rows are read by the reshape alone: graph-owned, so that a caller marking the result sees
+  // its memory released (see markGraphOwned).
+  const rows = markGraphOwned(indexSelect(weight, 0, idx.reshape([idx.size])));
   let out = reshape(rows, [...idx.shape, weight.shape[1]]);
   const pad = options.paddingIdx;
   if (pad !== undefined) {

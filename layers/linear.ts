@@ -84,12 +84,15 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   }
   // Leading dimensions fold into one product (as PyTorch's F.linear): one GEMM each way, and the
   // weight's gradient comes out as one product too instead of a batch of them summed afterwards.
+  // The folded views and the product before the bias are read by the ops here alone: graph-owned
+  // (see markGraphOwned). A caller's array is released only when every tensor of the graph over
+  // it is marked, so these marks let a caller that marks its input or this result see it
+  // released, and release nothing when it does not.
   const lead = input.shape.slice(0, -1);
-  const x2 = input.ndim > 2 ? input.reshape(-1, weight.shape[1]) : input;
+  const x2 = input.ndim > 2 ? markGraphOwned(input.reshape(-1, weight.shape[1])) : input;
   let y = matmul(x2, weight.T);
-  // The product before the bias is read by the sum alone: graph-owned (see markGraphOwned).
   if (bias !== null) y = markGraphOwned(y).add(bias);
-  return input.ndim > 2 ? y.reshape([...lead, weight.shape[0]]) : y;
+  return input.ndim > 2 ? markGraphOwned(y).reshape([...lead, weight.shape[0]]) : y;
 }
 
 /**

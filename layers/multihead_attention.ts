@@ -19,7 +19,7 @@ import {
   type Rng,
   zeros,
 } from "@nnc/tensor";
-import { concat, packedAttention, type Tensor, zeros as zerosT } from "@nnc/autograd";
+import { concat, markGraphOwned, packedAttention, Tensor, zeros as zerosT } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { Linear, linear } from "./linear.ts";
@@ -248,8 +248,11 @@ export class MultiheadAttention extends Module<
       );
     }
     // Everything below works on [N, L, E] (a batch of one when unbatched).
+    // A view made here is read by the ops below alone: graph-owned (see markGraphOwned), so that
+    // it never keeps a caller's marked array from its release.
+    const own = <T>(t: T): T => (t instanceof Tensor ? markGraphOwned(t) as T : t);
     const asNLE = (x: Tensor) =>
-      !batched ? x.unsqueeze(0) : this.batchFirst ? x : x.transpose(0, 1);
+      !batched ? own(x.unsqueeze(0)) : this.batchFirst ? x : own(x.transpose(0, 1));
     const [q0, k0, v0] = [asNLE(query), asNLE(key), asNLE(value)];
     const n = q0.shape[0], l = q0.shape[1];
     const selfAttention = query === key && key === value;
@@ -258,12 +261,15 @@ export class MultiheadAttention extends Module<
       selfAttention && this.inProjWeight !== null && !needWeights && !dropping && cache === null &&
       this.rotary === null && extra === 0
     ) {
-      // One packed projection [N, L, 3, H, Dh] that the fused kernels read in place.
-      const qkv = linear(q0, this.inProjWeight, this.inProjBias)
-        .reshape(n, l, 3, this.numHeads, this.headDim);
+      // One packed projection [N, L, 3, H, Dh] that the fused kernels read in place. The
+      // projection and the heads are read by the graph alone: graph-owned (see markGraphOwned),
+      // so a backward pass gives their memory to the next step.
+      const projected = markGraphOwned(linear(q0, this.inProjWeight, this.inProjBias));
+      const qkv = markGraphOwned(projected.reshape(n, l, 3, this.numHeads, this.headDim));
       const mask = this.#mask(o, n, l, l, 0, batched, qkv.dtype, label);
-      const heads = packedAttention(qkv, { mask, causal });
-      return [this.#output(heads.reshape(n, l, this.embedDim), batched), null];
+      const heads = markGraphOwned(packedAttention(qkv, { mask, causal }));
+      const merged = markGraphOwned(heads.reshape(n, l, this.embedDim));
+      return [this.#output(merged, batched), null];
     }
     let [q, kNew, vNew] = this.#project(
       q0,
@@ -314,7 +320,9 @@ export class MultiheadAttention extends Module<
   /** `out_proj` of the concatenated heads `[N, L, E]`, in the input's layout. */
   #output(heads: Tensor, batched: boolean): Tensor {
     const y = this.outProj.forward(heads);
-    return !batched ? y.squeeze(0) : this.batchFirst ? y : y.transpose(0, 1);
+    if (batched && this.batchFirst) return y;
+    // Handed out as a view: the projection itself is graph-owned, so the view's mark decides.
+    return !batched ? markGraphOwned(y).squeeze(0) : markGraphOwned(y).transpose(0, 1);
   }
 
   /** Projections in [N, H, L, Dh]; one product for self-attention, two when key is value. */

@@ -11,12 +11,13 @@
  * @module
  */
 import { checkOptions, type DType, type Rng } from "@nnc/tensor";
-import type { Tensor } from "@nnc/autograd";
+import { markGraphOwned, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./layer_norm.ts";
 import { applyActivation, transformerLayerConfig } from "./_transformer.ts";
+import { keepsNoTensors } from "./_graph_owned.ts";
 import { MultiheadAttention } from "./multihead_attention.ts";
 import type { AttentionMask } from "./scaled_dot_product_attention.ts";
 import type { KVCache } from "./kv_cache.ts";
@@ -192,18 +193,42 @@ export class TransformerEncoderLayer extends Module<
           needWeights: false,
         })[0],
       );
+    // Every value made between src and the result is read by the graph alone when the parts keep
+    // no tensor: graph-owned (see markGraphOwned), so a backward pass gives their memory to the
+    // next step instead of leaving it to the garbage collector. Never src itself (a dropout that
+    // passes its input through returns it).
+    const owns = o.cache === undefined || o.cache === null ? this.#partsKeepNoTensors() : false;
+    const own = (t: Tensor) => (owns && t !== src ? markGraphOwned(t) : t);
     let x = src;
     if (this.config.normFirst) {
-      x = x.add(attend(this.norm1.forward(x)));
-      return x.add(this.#feedForward(this.norm2.forward(x)));
+      x = own(x.add(own(attend(own(this.norm1.forward(x))))));
+      return x.add(own(this.#feedForward(own(this.norm2.forward(x)), own)));
     }
-    x = this.norm1.forward(x.add(attend(x)));
-    return this.norm2.forward(x.add(this.#feedForward(x)));
+    x = own(this.norm1.forward(own(x.add(own(attend(x))))));
+    return this.norm2.forward(own(x.add(own(this.#feedForward(x, own)))));
   }
 
-  #feedForward(x: Tensor): Tensor {
-    const h = applyActivation(this.linear1.forward(x), this.config.activation);
-    return this.dropout2.forward(this.linear2.forward(this.dropout.forward(h)));
+  #feedForward(x: Tensor, own: (t: Tensor) => Tensor): Tensor {
+    const h = own(applyActivation(own(this.linear1.forward(x)), this.config.activation));
+    return this.dropout2.forward(own(this.linear2.forward(own(this.dropout.forward(h)))));
+  }
+
+  // The attention is the built-in one, whose forward without a cache keeps nothing; a callable
+  // activation might keep what it is given.
+  #partsKeepNoTensors(): boolean {
+    return typeof this.config.activation === "string" &&
+      this.selfAttn.constructor === MultiheadAttention &&
+      !Object.hasOwn(this.selfAttn, "forward") &&
+      [
+        this.norm1,
+        this.norm2,
+        this.linear1,
+        this.linear2,
+        this.dropout,
+        this.dropout1,
+        this.dropout2,
+      ]
+        .every(keepsNoTensors);
   }
 
   /** A new layer with the same settings and a copy of the weights (PyTorch's `deepcopy`). */

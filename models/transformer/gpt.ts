@@ -21,7 +21,7 @@ import {
   NDArray,
   type Rng,
 } from "@nnc/tensor";
-import { noGrad, Tensor } from "@nnc/autograd";
+import { markGraphOwned, noGrad, Tensor } from "@nnc/autograd";
 import {
   beamSearch,
   type BeamSearchOptions,
@@ -352,17 +352,36 @@ export class GPT extends Module<[NDArray | Tensor, GPTForwardOptions?], Tensor> 
         }) exceed blockSize ${this.blockSize}`,
       );
     }
-    let x = this.tokEmb.forward(idx);
-    if (this.posEmb !== null) x = this.posEmb.forward(x, { offset: past });
-    x = this.drop.forward(x);
+    // Without caches every value before the logits is read by the graph alone when the parts are
+    // the built-in ones: graph-owned (see markGraphOwned), so backward gives their memory to the
+    // next step (each block marks its own intermediates).
+    const owns = caches === null && this.#partsKeepNoTensors();
+    const own = (t: Tensor) => (owns ? markGraphOwned(t) : t);
+    let x = own(this.tokEmb.forward(idx));
+    if (this.posEmb !== null) x = own(this.posEmb.forward(x, { offset: past }));
+    x = own(this.drop.forward(x));
     for (let i = 0; i < this.blocks.length; i++) {
-      x = this.blocks.at(i).forward(x, {
-        isCausal: true,
-        cache: caches === null ? null : caches[i],
-      });
+      x = own(
+        this.blocks.at(i).forward(x, {
+          isCausal: true,
+          cache: caches === null ? null : caches[i],
+        }),
+      );
     }
-    x = this.lnF.forward(x);
+    x = own(this.lnF.forward(x));
     return this.head === null ? linear(x, this.tokEmb.weight) : this.head.forward(x);
+  }
+
+  // Each part is of the class the constructor made, its forward not replaced: none keeps a tensor.
+  #partsKeepNoTensors(): boolean {
+    const plain = (m: object | null, c: abstract new (...args: never[]) => unknown) =>
+      m !== null && m.constructor === c && !Object.hasOwn(m, "forward");
+    const pos = this.posEmb;
+    return plain(this.tokEmb, Embedding) && plain(this.drop, Dropout) &&
+      plain(this.lnF, LayerNorm) &&
+      (pos === null || plain(pos, LearnedPositionalEmbedding) ||
+        plain(pos, SinusoidalPositionalEncoding)) &&
+      [...this.blocks].every((b) => plain(b, TransformerEncoderLayer));
   }
 
   /**

@@ -209,3 +209,59 @@ Deno.test("GPT plugs into the shared sampling helpers: sample and beamSearch thr
   assert.deepEqual(greedyOnly.tokens, cached.slice(0, 8));
   assert.ok(best.logProb >= greedyOnly.logProb - 1e-9);
 });
+
+Deno.test("GPT: every value before the logits goes back to the storage pool, results unchanged", async () => {
+  const { emptyStoragePool, setStoragePoolLimit, storagePoolLimit, storagePoolStats } =
+    await import(
+      "@nnc/tensor"
+    );
+  const { tensor } = await import("@nnc/autograd");
+  const tokens = randint(0, 32, [4, 64], { rng: new Rng(1) });
+  const targets = tensor(randint(0, 32, [4 * 64], { rng: new Rng(2) }));
+  // Three training steps: losses, gradients and the pool's releases.
+  const run = (limit: number, wrapNorm: boolean) => {
+    const before = storagePoolLimit();
+    emptyStoragePool();
+    setStoragePoolLimit(limit);
+    try {
+      const gpt = new GPT({
+        vocabSize: 32,
+        blockSize: 64,
+        dModel: 128,
+        numHeads: 4,
+        numLayers: 2,
+        dimFeedforward: 256,
+        rng: new Rng(3),
+      });
+      if (wrapNorm) {
+        // A replaced forward (a user's probe) may keep what it sees: GPT marks nothing of its own.
+        const plain = gpt.lnF.forward.bind(gpt.lnF);
+        gpt.lnF.forward = (t) => plain(t);
+      }
+      const losses: number[] = [], grads: number[][] = [];
+      const start = storagePoolStats().releases;
+      for (let s = 0; s < 3; s++) {
+        gpt.zeroGrad();
+        const loss = crossEntropy(gpt.forward(tokens).reshape(4 * 64, 32), targets);
+        loss.backward();
+        losses.push(loss.item());
+        grads.push(...gpt.parameters().map((p) => Array.from(p.grad!.data.data)));
+      }
+      return { losses, grads, released: storagePoolStats().releases - start };
+    } finally {
+      emptyStoragePool();
+      setStoragePoolLimit(before);
+    }
+  };
+  const pooled = run(256 * 2 ** 20, false), plain = run(0, false);
+  // A value released while the graph still needed it would throw, or come back overwritten.
+  assert.deepEqual(pooled.losses, plain.losses);
+  pooled.grads.forEach((g, i) => assert.deepEqual(g, plain.grads[i], `gradient ${i}`));
+  // Per step: the embedding's rows and its sum with the positions, both blocks' outputs, the
+  // final norm's output (the blocks' own intermediates are released either way).
+  const unmarked = run(256 * 2 ** 20, true);
+  assert.ok(
+    pooled.released >= unmarked.released + 3 * 4,
+    `${pooled.released}, ${unmarked.released}`,
+  );
+});
