@@ -98,3 +98,11 @@ export function keepsNoTensors(m: unknown): boolean {
   for (const child of m.children()) if (!keepsNoTensors(child)) return false;
   return true;
 }
+
+/**
+ * Whether `m` is an instance of exactly `cls` whose `forward` was not replaced: for modules outside
+ * the list above whose forward keeps no tensor under conditions their caller checks (no KV cache).
+ */
+export function isPlain(m: unknown, cls: ModuleClass): boolean {
+  return m instanceof Module && m.constructor === cls && !Object.hasOwn(m, "forward");
+}

@@ -234,3 +234,90 @@ Deno.test("TransformerEncoderLayer, MultiheadAttention: intermediates go back to
     }
   }
 });
+
+Deno.test("TransformerDecoderLayer, the stacks and Transformer: intermediates go back to the pool, results unchanged", async () => {
+  const {
+    LayerNorm,
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+  } = await import("./mod.ts");
+  const rng = new Rng(9);
+  /** A module whose forward runs `f` on its input: what stepsWithAndWithoutPool trains. */
+  const wrap = (parts: Module<never[], unknown>, f: (x: Tensor) => Tensor) =>
+    new (class extends Module<[Tensor], Tensor> {
+      constructor() {
+        super();
+        this.registerModule("parts", parts);
+      }
+      forward(x: Tensor): Tensor {
+        return f(x);
+      }
+    })();
+  const layerOptions = (normFirst: boolean, batchFirst: boolean) => ({
+    dimFeedforward: 256,
+    dropout: 0,
+    normFirst,
+    batchFirst,
+    rng: new Rng(4),
+  });
+  // Pre-norm batch-first and post-norm sequence-first (the other two mixes add nothing new here).
+  for (const [normFirst, batchFirst] of [[true, true], [false, false]]) {
+    const shape = (l: number) => (batchFirst ? [4, l, 128] : [l, 4, 128]);
+    const tgt = randn(shape(64), { rng }), memory = randn(shape(48), { rng, requiresGrad: true });
+    const decoderLayer = (wrapAttention: boolean) => () => {
+      const layer = new TransformerDecoderLayer(128, 4, layerOptions(normFirst, batchFirst));
+      if (wrapAttention) {
+        const plain = layer.multiheadAttn.forward.bind(layer.multiheadAttn);
+        layer.multiheadAttn.forward = (...args) => plain(...args);
+      }
+      return wrap(layer, (x) => layer.forward(x, memory));
+    };
+    const label = `normFirst ${normFirst}, batchFirst ${batchFirst}`;
+    const marked = stepsWithAndWithoutPool(decoderLayer(false), tgt);
+    const unmarked = stepsWithAndWithoutPool(decoderLayer(true), tgt);
+    // Per step at least: three norms, two attention outputs, three residual sums, the
+    // feed-forward's hidden values and output.
+    assert.ok(marked.released >= unmarked.released + 3 * 8, `${label}: ${marked.released}`);
+    assert.equal(memory.data.disposed || tgt.data.disposed, false, label);
+
+    const encoderStack = (wrapNorm: boolean) => () => {
+      const layer = new TransformerEncoderLayer(128, 4, layerOptions(normFirst, batchFirst));
+      const stack = new TransformerEncoder(layer, 3, { norm: new LayerNorm(128) });
+      if (wrapNorm) {
+        const plain = stack.norm!.forward.bind(stack.norm!);
+        stack.norm!.forward = (t: Tensor) => plain(t);
+      }
+      return wrap(stack, (x) => stack.forward(x));
+    };
+    const stacked = stepsWithAndWithoutPool(encoderStack(false), tgt);
+    const loose = stepsWithAndWithoutPool(encoderStack(true), tgt);
+    // Per step: the three layers' outputs before the final norm.
+    assert.ok(stacked.released >= loose.released + 3 * 3, `${label}: ${stacked.released}`);
+  }
+  // The whole model: the memory between encoder and decoder, and the decoder stack's values.
+  const src = randn([64, 4, 128], { rng }), tgt = randn([64, 4, 128], { rng }); // 128 KiB each
+  const whole = (wrapDecoder: boolean) => () => {
+    const model = new Transformer({
+      dModel: 128,
+      nhead: 4,
+      numEncoderLayers: 2,
+      numDecoderLayers: 2,
+      dimFeedforward: 256,
+      dropout: 0,
+      rng: new Rng(6),
+    });
+    if (wrapDecoder) {
+      // The decoder might keep the memory: the model no longer marks it (the stacks still do).
+      const plain = model.decoder.forward.bind(model.decoder);
+      model.decoder.forward = (...args) => plain(...args);
+    }
+    return wrap(model, (x) => model.forward(src, x));
+  };
+  const full = stepsWithAndWithoutPool(whole(false), tgt);
+  const partial = stepsWithAndWithoutPool(whole(true), tgt);
+  // Per step: the memory.
+  assert.equal(full.released, partial.released + 3);
+});

@@ -8,11 +8,12 @@
  * @module
  */
 import { checkInt, checkOptions, describe, type DType, type NDArray, type Rng } from "@nnc/tensor";
-import type { Tensor } from "@nnc/autograd";
+import { markGraphOwned, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { ModuleList } from "./module_list.ts";
 import { LayerNorm } from "./layer_norm.ts";
 import { xavierUniform } from "./init.ts";
+import { isPlain } from "./_graph_owned.ts";
 import {
   type TransformerActivation,
   TransformerEncoderLayer,
@@ -108,8 +109,10 @@ export class TransformerEncoder
     const op = "TransformerEncoder";
     const o = checkOptions(options, op);
     const caches = checkCaches(o.caches, this.layers.length, op);
+    const own = ownBetween(caches === null && this.#plain(), src);
     let x = src;
     for (let i = 0; i < this.layers.length; i++) {
+      if (i > 0) own(x);
       x = this.layers.at(i).forward(x, {
         srcMask: o.mask,
         srcKeyPaddingMask: o.srcKeyPaddingMask,
@@ -117,7 +120,13 @@ export class TransformerEncoder
         cache: caches === null ? null : caches[i],
       });
     }
-    return this.norm === null ? x : this.norm.forward(x);
+    return this.norm === null ? x : this.norm.forward(own(x));
+  }
+
+  // Built-in layers and norm: each keeps no tensor without a cache.
+  #plain(): boolean {
+    return (this.norm === null || isPlain(this.norm, LayerNorm)) &&
+      [...this.layers].every((l) => isPlain(l, TransformerEncoderLayer));
   }
 }
 
@@ -191,8 +200,10 @@ export class TransformerDecoder extends Module<
     const op = "TransformerDecoder";
     const o = checkOptions(options, op);
     const caches = checkCaches(o.caches, this.layers.length, op);
+    const own = ownBetween(caches === null && this.#plain(), tgt, memory);
     let x = tgt;
     for (let i = 0; i < this.layers.length; i++) {
+      if (i > 0) own(x);
       x = this.layers.at(i).forward(x, memory, {
         tgtMask: o.tgtMask,
         memoryMask: o.memoryMask,
@@ -202,7 +213,13 @@ export class TransformerDecoder extends Module<
         cache: caches === null ? null : caches[i],
       });
     }
-    return this.norm === null ? x : this.norm.forward(x);
+    return this.norm === null ? x : this.norm.forward(own(x));
+  }
+
+  // Built-in layers and norm: each keeps no tensor without a cache.
+  #plain(): boolean {
+    return (this.norm === null || isPlain(this.norm, LayerNorm)) &&
+      [...this.layers].every((l) => isPlain(l, TransformerDecoderLayer));
   }
 }
 
@@ -341,7 +358,13 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
    */
   forward(src: Tensor, tgt: Tensor, options: TransformerForwardOptions = {}): Tensor {
     const o = checkOptions(options, "Transformer");
-    const memory = this.encode(src, { mask: o.srcMask, srcKeyPaddingMask: o.srcKeyPaddingMask });
+    let memory = this.encode(src, { mask: o.srcMask, srcKeyPaddingMask: o.srcKeyPaddingMask });
+    // The memory is read by the decoder alone when both halves are the built-in stacks (and
+    // encode was not replaced): graph-owned, so backward gives its memory to the next step.
+    if (
+      memory !== src && this.constructor === Transformer && !Object.hasOwn(this, "encode") &&
+      isPlain(this.encoder, TransformerEncoder) && isPlain(this.decoder, TransformerDecoder)
+    ) memory = markGraphOwned(memory);
     return this.decoder.forward(tgt, memory, {
       tgtMask: o.tgtMask,
       memoryMask: o.memoryMask,
@@ -360,4 +383,12 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
   static generateSquareSubsequentMask(sz: number, options: { dtype?: DType } = {}): NDArray {
     return causalMask(sz, sz, options);
   }
+}
+
+/**
+ * Marks a value passed between a stack's layers graph-owned (see markGraphOwned) when `owns`;
+ * never one of the stack's inputs (a layer may hand its input back).
+ */
+function ownBetween(owns: boolean, ...inputs: Tensor[]): (t: Tensor) => Tensor {
+  return (t) => (owns && !inputs.includes(t) ? markGraphOwned(t) : t);
 }

@@ -6,12 +6,13 @@
  * @module
  */
 import { checkBool, checkOptions } from "@nnc/tensor";
-import type { Tensor } from "@nnc/autograd";
+import { markGraphOwned, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./layer_norm.ts";
 import { applyActivation, transformerLayerConfig } from "./_transformer.ts";
+import { isPlain, keepsNoTensors } from "./_graph_owned.ts";
 import { MultiheadAttention } from "./multihead_attention.ts";
 import type { AttentionMask } from "./scaled_dot_product_attention.ts";
 import type { KVCache } from "./kv_cache.ts";
@@ -169,20 +170,44 @@ export class TransformerDecoderLayer extends Module<
           needWeights: false,
         })[0],
       );
+    // Every value made between tgt and the result is read by the graph alone when the parts keep
+    // no tensor: graph-owned (see markGraphOwned), as in TransformerEncoderLayer. Never tgt or
+    // memory themselves (a dropout that passes its input through returns it).
+    const owns = o.cache === undefined || o.cache === null ? this.#partsKeepNoTensors() : false;
+    const own = (t: Tensor) => (owns && t !== tgt && t !== memory ? markGraphOwned(t) : t);
     let x = tgt;
     if (this.config.normFirst) {
-      x = x.add(selfAttend(this.norm1.forward(x)));
-      x = x.add(crossAttend(this.norm2.forward(x)));
-      return x.add(this.#feedForward(this.norm3.forward(x)));
+      x = own(x.add(own(selfAttend(own(this.norm1.forward(x))))));
+      x = own(x.add(own(crossAttend(own(this.norm2.forward(x))))));
+      return x.add(own(this.#feedForward(own(this.norm3.forward(x)), own)));
     }
-    x = this.norm1.forward(x.add(selfAttend(x)));
-    x = this.norm2.forward(x.add(crossAttend(x)));
-    return this.norm3.forward(x.add(this.#feedForward(x)));
+    x = own(this.norm1.forward(own(x.add(own(selfAttend(x))))));
+    x = own(this.norm2.forward(own(x.add(own(crossAttend(x))))));
+    return this.norm3.forward(own(x.add(own(this.#feedForward(x, own)))));
   }
 
-  #feedForward(x: Tensor): Tensor {
-    const h = applyActivation(this.linear1.forward(x), this.config.activation);
-    return this.dropout3.forward(this.linear2.forward(this.dropout.forward(h)));
+  #feedForward(x: Tensor, own: (t: Tensor) => Tensor): Tensor {
+    const h = own(applyActivation(own(this.linear1.forward(x)), this.config.activation));
+    return this.dropout3.forward(own(this.linear2.forward(own(this.dropout.forward(h)))));
+  }
+
+  // Both attentions are the built-in one, whose forward without a cache keeps nothing; a callable
+  // activation might keep what it is given.
+  #partsKeepNoTensors(): boolean {
+    return typeof this.config.activation === "string" &&
+      isPlain(this.selfAttn, MultiheadAttention) &&
+      isPlain(this.multiheadAttn, MultiheadAttention) &&
+      [
+        this.norm1,
+        this.norm2,
+        this.norm3,
+        this.linear1,
+        this.linear2,
+        this.dropout,
+        this.dropout1,
+        this.dropout2,
+        this.dropout3,
+      ].every(keepsNoTensors);
   }
 
   /** A new layer with the same settings and a copy of the weights (PyTorch's `deepcopy`). */

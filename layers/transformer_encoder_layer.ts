@@ -17,7 +17,7 @@ import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./layer_norm.ts";
 import { applyActivation, transformerLayerConfig } from "./_transformer.ts";
-import { keepsNoTensors } from "./_graph_owned.ts";
+import { isPlain, keepsNoTensors } from "./_graph_owned.ts";
 import { MultiheadAttention } from "./multihead_attention.ts";
 import type { AttentionMask } from "./scaled_dot_product_attention.ts";
 import type { KVCache } from "./kv_cache.ts";
@@ -217,8 +217,7 @@ export class TransformerEncoderLayer extends Module<
   // activation might keep what it is given.
   #partsKeepNoTensors(): boolean {
     return typeof this.config.activation === "string" &&
-      this.selfAttn.constructor === MultiheadAttention &&
-      !Object.hasOwn(this.selfAttn, "forward") &&
+      isPlain(this.selfAttn, MultiheadAttention) &&
       [
         this.norm1,
         this.norm2,
