@@ -239,7 +239,6 @@ Deno.test("TransformerDecoderLayer, the stacks and Transformer: intermediates go
   const {
     LayerNorm,
     Transformer,
-    TransformerDecoder,
     TransformerDecoderLayer,
     TransformerEncoder,
     TransformerEncoderLayer,
