@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { markGraphOwned, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Linear } from "./linear.ts";
 import { Conv1d, Conv2d, Conv3d } from "./conv.ts";
@@ -105,4 +106,13 @@ export function keepsNoTensors(m: unknown): boolean {
  */
 export function isPlain(m: unknown, cls: ModuleClass): boolean {
   return m instanceof Module && m.constructor === cls && !Object.hasOwn(m, "forward");
+}
+
+/**
+ * The marker a module's forward wraps the values it makes in: each is marked graph-owned (see
+ * markGraphOwned) when `owns`, except the forward's own inputs, which a part may hand back
+ * unchanged (a dropout that passes its input through) and which belong to the caller.
+ */
+export function graphOwnedMarker(owns: boolean, ...inputs: Tensor[]): (t: Tensor) => Tensor {
+  return (t) => (owns && !inputs.includes(t) ? markGraphOwned(t) : t);
 }

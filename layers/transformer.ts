@@ -13,7 +13,7 @@ import { Module } from "./module.ts";
 import { ModuleList } from "./module_list.ts";
 import { LayerNorm } from "./layer_norm.ts";
 import { xavierUniform } from "./init.ts";
-import { isPlain } from "./_graph_owned.ts";
+import { graphOwnedMarker, isPlain } from "./_graph_owned.ts";
 import {
   type TransformerActivation,
   TransformerEncoderLayer,
@@ -109,7 +109,7 @@ export class TransformerEncoder
     const op = "TransformerEncoder";
     const o = checkOptions(options, op);
     const caches = checkCaches(o.caches, this.layers.length, op);
-    const own = ownBetween(caches === null && this.#plain(), src);
+    const own = graphOwnedMarker(caches === null && this.#plain(), src);
     let x = src;
     for (let i = 0; i < this.layers.length; i++) {
       if (i > 0) own(x);
@@ -200,7 +200,7 @@ export class TransformerDecoder extends Module<
     const op = "TransformerDecoder";
     const o = checkOptions(options, op);
     const caches = checkCaches(o.caches, this.layers.length, op);
-    const own = ownBetween(caches === null && this.#plain(), tgt, memory);
+    const own = graphOwnedMarker(caches === null && this.#plain(), tgt, memory);
     let x = tgt;
     for (let i = 0; i < this.layers.length; i++) {
       if (i > 0) own(x);
@@ -383,12 +383,4 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
   static generateSquareSubsequentMask(sz: number, options: { dtype?: DType } = {}): NDArray {
     return causalMask(sz, sz, options);
   }
-}
-
-/**
- * Marks a value passed between a stack's layers graph-owned (see markGraphOwned) when `owns`;
- * never one of the stack's inputs (a layer may hand its input back).
- */
-function ownBetween(owns: boolean, ...inputs: Tensor[]): (t: Tensor) => Tensor {
-  return (t) => (owns && !inputs.includes(t) ? markGraphOwned(t) : t);
 }

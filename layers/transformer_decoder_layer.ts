@@ -6,13 +6,13 @@
  * @module
  */
 import { checkBool, checkOptions } from "@nnc/tensor";
-import { markGraphOwned, type Tensor } from "@nnc/autograd";
+import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./layer_norm.ts";
 import { applyActivation, transformerLayerConfig } from "./_transformer.ts";
-import { isPlain, keepsNoTensors } from "./_graph_owned.ts";
+import { graphOwnedMarker, isPlain, keepsNoTensors } from "./_graph_owned.ts";
 import { MultiheadAttention } from "./multihead_attention.ts";
 import type { AttentionMask } from "./scaled_dot_product_attention.ts";
 import type { KVCache } from "./kv_cache.ts";
@@ -174,7 +174,7 @@ export class TransformerDecoderLayer extends Module<
     // no tensor: graph-owned (see markGraphOwned), as in TransformerEncoderLayer. Never tgt or
     // memory themselves (a dropout that passes its input through returns it).
     const owns = o.cache === undefined || o.cache === null ? this.#partsKeepNoTensors() : false;
-    const own = (t: Tensor) => (owns && t !== tgt && t !== memory ? markGraphOwned(t) : t);
+    const own = graphOwnedMarker(owns, tgt, memory);
     let x = tgt;
     if (this.config.normFirst) {
       x = own(x.add(own(selfAttend(own(this.norm1.forward(x))))));

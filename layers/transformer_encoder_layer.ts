@@ -11,13 +11,13 @@
  * @module
  */
 import { checkOptions, type DType, type Rng } from "@nnc/tensor";
-import { markGraphOwned, type Tensor } from "@nnc/autograd";
+import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./layer_norm.ts";
 import { applyActivation, transformerLayerConfig } from "./_transformer.ts";
-import { isPlain, keepsNoTensors } from "./_graph_owned.ts";
+import { graphOwnedMarker, isPlain, keepsNoTensors } from "./_graph_owned.ts";
 import { MultiheadAttention } from "./multihead_attention.ts";
 import type { AttentionMask } from "./scaled_dot_product_attention.ts";
 import type { KVCache } from "./kv_cache.ts";
@@ -198,7 +198,7 @@ export class TransformerEncoderLayer extends Module<
     // next step instead of leaving it to the garbage collector. Never src itself (a dropout that
     // passes its input through returns it).
     const owns = o.cache === undefined || o.cache === null ? this.#partsKeepNoTensors() : false;
-    const own = (t: Tensor) => (owns && t !== src ? markGraphOwned(t) : t);
+    const own = graphOwnedMarker(owns, src);
     let x = src;
     if (this.config.normFirst) {
       x = own(x.add(own(attend(own(this.norm1.forward(x))))));

@@ -130,8 +130,8 @@ export class NDArray {
    */
   get data(): TypedArray {
     const d = this.storage.data;
-    // A released buffer is detached (length 0); an empty array legitimately has length 0 too.
-    if (d.length === 0 && this.size !== 0) throw releasedError(this);
+    // Only an empty typed array can be a released (detached) one: one comparison on the hot path.
+    if (d.length === 0 && this.disposed) throw releasedError(this);
     return d;
   }
   /**
@@ -148,6 +148,7 @@ export class NDArray {
    * ```
    */
   get disposed(): boolean {
+    // A released buffer is detached (length 0); an empty array legitimately has length 0 too.
     return this.storage.data.length === 0 && this.size !== 0;
   }
   /**

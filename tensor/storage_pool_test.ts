@@ -31,8 +31,8 @@ import {
   where,
 } from "./mod.ts";
 
-const MIB = STORAGE_POOL_MIN_BYTES;
-const F32 = MIB / 4;
+const MIN = STORAGE_POOL_MIN_BYTES;
+const F32 = MIN / 4;
 
 /** Runs `fn` with an empty pool of the given limit, restoring the limit afterwards. */
 function withPool(limit: number, fn: () => void): void {
@@ -48,13 +48,13 @@ function withPool(limit: number, fn: () => void): void {
 }
 
 Deno.test("a released array is handed out again, zero-filled, for the same byte length", () => {
-  withPool(64 * MIB, () => {
+  withPool(64 * MIN, () => {
     const a = allocTyped("float32", F32);
     a.fill(3);
     assert.equal(releaseStorage(a), true);
     assert.deepEqual(
       [storagePoolStats().arrays, storagePoolStats().bytes],
-      [1, MIB],
+      [1, MIN],
     );
     assert.equal(a.length, 0); // detached: the memory now belongs to the pool
     const hits = storagePoolStats().hits;
@@ -71,11 +71,11 @@ Deno.test("a released array is handed out again, zero-filled, for the same byte 
 });
 
 Deno.test("the pool keeps only whole, large, unshared buffers, each once", () => {
-  withPool(64 * MIB, () => {
+  withPool(64 * MIN, () => {
     assert.equal(releaseStorage(new Float32Array(F32 - 1)), false); // below the minimum
     const big = new Float32Array(2 * F32);
     assert.equal(releaseStorage(big.subarray(F32)), false); // a view into part of a buffer
-    assert.equal(releaseStorage(new Float32Array(new SharedArrayBuffer(MIB))), false);
+    assert.equal(releaseStorage(new Float32Array(new SharedArrayBuffer(MIN))), false);
     const a = new Float64Array(F32 / 2).fill(5);
     assert.equal(releaseStorage(a), true);
     assert.equal(releaseStorage(a), false); // a second release must not list it twice
@@ -86,19 +86,19 @@ Deno.test("the pool keeps only whole, large, unshared buffers, each once", () =>
 });
 
 Deno.test("past the limit the oldest arrays are dropped; a lower limit drops at once", () => {
-  withPool(3 * MIB, () => {
+  withPool(3 * MIN, () => {
     // Each array's first element tells which one the pool hands out (unzeroed takes).
     const arrays = () => [1, 2, 3, 4].map((k) => new Float32Array(F32).fill(k));
     for (const a of arrays()) assert.equal(releaseStorage(a), true);
-    assert.equal(storagePoolStats().bytes, 3 * MIB);
+    assert.equal(storagePoolStats().bytes, 3 * MIN);
     // Newest first out; the first one was evicted.
     assert.equal(takeStorage("float32", F32, false)?.[0], 4);
     assert.equal(takeStorage("float32", F32, false)?.[0], 3);
     assert.equal(takeStorage("float32", F32, false)?.[0], 2);
     assert.equal(takeStorage("float32", F32), null);
     for (const a of arrays()) releaseStorage(a);
-    setStoragePoolLimit(MIB);
-    assert.equal(storagePoolStats().bytes, MIB);
+    setStoragePoolLimit(MIN);
+    assert.equal(storagePoolStats().bytes, MIN);
     assert.equal(takeStorage("float32", F32, false)?.[0], 4);
     assert.equal(releaseStorage(new Float32Array(2 * F32)), false); // larger than the limit
   });
@@ -106,7 +106,7 @@ Deno.test("past the limit the oldest arrays are dropped; a lower limit drops at 
 });
 
 Deno.test("emptyStoragePool drops everything and counters track hits and releases", () => {
-  withPool(64 * MIB, () => {
+  withPool(64 * MIN, () => {
     const s0 = storagePoolStats();
     releaseStorage(new Float32Array(F32));
     releaseStorage(new Float32Array(2 * F32));
@@ -163,7 +163,7 @@ Deno.test("takeStorage rejects a bad dtype or length by name", () => {
 });
 
 Deno.test("allocForOverwrite hands out a recycled buffer as it was left; fresh ones are zeros", () => {
-  withPool(64 * MIB, () => {
+  withPool(64 * MIN, () => {
     const a = allocTyped("float32", F32);
     a.fill(3);
     releaseStorage(a);
@@ -187,7 +187,7 @@ function valuesOf(a: NDArray): number[] {
 }
 
 function assertOverwrites(name: string, make: () => NDArray[]): void {
-  withPool(256 * MIB, () => {
+  withPool(256 * MIN, () => {
     const fresh = make().map(valuesOf);
     const sizes = make().map((r) => [r.dtype, r.size] as [DType, number]);
     emptyStoragePool();
