@@ -16,6 +16,7 @@ import {
   NDArray,
   recordAllocations,
   releaseStorage,
+  spansBuffer,
   STORAGE_POOL_MIN_BYTES,
   type TypedArray,
 } from "@nnc/tensor";
@@ -319,7 +320,7 @@ class OwnedArrays {
     // A marked tensor that no recorded op made (a view of a constant) may share a user's array.
     if (!isGraphOwned(t) || t.gradFn === null) this.#whole.set(b, null);
     else if (prev === undefined) {
-      this.#whole.set(b, d.byteOffset === 0 && d.byteLength === b.byteLength ? d : undefined);
+      this.#whole.set(b, spansBuffer(d) ? d : undefined);
     }
   }
   /** Releases the arrays nothing else refers to (nor holds as a gradient: `claimed`). */

@@ -10,6 +10,7 @@ import {
   STORAGE_POOL_MIN_BYTES,
   takeStorage,
 } from "./storage_pool.ts";
+import { allocAligned } from "./storage_alignment.ts";
 
 /** The element types an array can hold. `float32` is the default everywhere. */
 export type DType = "float32" | "float64" | "int32";
@@ -22,7 +23,8 @@ export const DTYPES: readonly DType[] = ["int32", "float32", "float64"];
 
 /**
  * Allocates a zero-filled typed array of the dtype. Large arrays come from the storage pool when
- * it holds one of the same size (see `releaseStorage`).
+ * it holds one of the same size (see `releaseStorage`), and start 64-byte aligned when the native
+ * backend is loaded (see `setStorageAddressProbe`).
  *
  * @example
  * ```ts
@@ -67,7 +69,8 @@ function alloc(dtype: DType, length: number, zeroed: boolean, op: string): Typed
   const bytes = length * (dtype === "float64" ? 8 : 4);
   if (bytes > 0 && bytes <= SMALL_BYTES) return allocSmall(dtype, length, bytes);
   if (bytes < STORAGE_POOL_MIN_BYTES) return allocFresh(dtype, length);
-  const out = takeStorage(dtype, length, zeroed) ?? allocFresh(dtype, length);
+  const out = takeStorage(dtype, length, zeroed) ?? allocAligned(dtype, length) ??
+    allocFresh(dtype, length);
   if (recordingAllocations()) noteAllocation(out);
   return out;
 }

@@ -34,6 +34,12 @@ export {
   storagePoolStats,
   takeStorage,
 } from "./storage_pool.ts";
+export {
+  type AddressProbe,
+  setStorageAddressProbe,
+  spansBuffer,
+  STORAGE_ALIGNMENT,
+} from "./storage_alignment.ts";
 export * from "./shape.ts";
 export * from "./check.ts";
 export * from "./ndarray.ts";

@@ -256,7 +256,7 @@ const tensorArb = fc
     const n = shape.reduce((p, d) => p * d, 1);
     const data = allocTyped(dtype, n);
     // Arbitrary bit patterns, NaN payloads and infinities included for floats.
-    const bytes = new Uint8Array(data.buffer);
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     let s = seed | 0;
     for (let i = 0; i < bytes.length; i++) {
       s = (Math.imul(s, 1103515245) + 12345) | 0;

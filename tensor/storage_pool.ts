@@ -9,13 +9,14 @@
  * it made has been consumed, and hands such buffers back with {@link releaseStorage}; the next
  * allocation of the same size takes one from here, zero-filled, like PyTorch's caching allocators.
  *
- * Only arrays of at least {@link STORAGE_POOL_MIN_BYTES} that own their whole `ArrayBuffer` are
- * kept, at most {@link storagePoolLimit} bytes in total (the oldest go first).
+ * Only arrays of at least {@link STORAGE_POOL_MIN_BYTES} that own their whole `ArrayBuffer` (an
+ * aligned storage's padding included: `spansBuffer`) are kept, at most {@link storagePoolLimit} bytes in total (the oldest go first).
  *
  * @module
  */
 import { checkDType, type DType, type TypedArray } from "./dtype.ts";
 import { describe } from "./_describe.ts";
+import { notePadded, spansBuffer, view } from "./storage_alignment.ts";
 
 /**
  * Smallest array the pool keeps, in bytes (64 KiB). Smaller ones are cheap to allocate afresh;
@@ -43,10 +44,16 @@ let limitBytes = 256 * 2 ** 20;
 let heldBytes = 0;
 let hits = 0;
 let releases = 0;
-// Free buffers by byte length, each list oldest first; `order` is every buffer oldest first, for
-// eviction when the limit is reached.
-const byLength = new Map<number, ArrayBuffer[]>();
-const order: ArrayBuffer[] = [];
+/** A kept buffer and where its array starts in it (0, or an aligned storage's offset). */
+interface Held {
+  buffer: ArrayBuffer;
+  offset: number;
+  bytes: number;
+}
+// Free buffers by the byte length of their arrays, each list oldest first; `order` is every
+// buffer oldest first, for eviction when the limit is reached.
+const byLength = new Map<number, Held[]>();
+const order: Held[] = [];
 
 /**
  * Gives back a typed array that nothing references any more (no array, view or variable), so
@@ -77,9 +84,10 @@ export function releaseStorage(data: TypedArray): boolean {
   }
   const buffer = data.buffer;
   const bytes = data.byteLength;
+  const offset = data.byteOffset; // read before the transfer detaches `data`
   if (
     bytes < STORAGE_POOL_MIN_BYTES || bytes > limitBytes || !(buffer instanceof ArrayBuffer) ||
-    buffer.resizable || data.byteOffset !== 0 || buffer.byteLength !== bytes
+    buffer.resizable || !spansBuffer(data)
   ) return false;
   let moved: ArrayBuffer;
   try {
@@ -87,11 +95,14 @@ export function releaseStorage(data: TypedArray): boolean {
   } catch {
     return false; // not detachable (a WebAssembly memory's buffer): left to its owner
   }
+  // The transfer moves the memory, address and all, so an aligned array's offset stays aligned.
+  if (moved.byteLength !== bytes) notePadded(moved);
   while (heldBytes + bytes > limitBytes) evictOldest();
+  const held: Held = { buffer: moved, offset, bytes };
   let list = byLength.get(bytes);
   if (list === undefined) byLength.set(bytes, list = []);
-  list.push(moved);
-  order.push(moved);
+  list.push(held);
+  order.push(held);
   heldBytes += bytes;
   releases++;
   return true;
@@ -121,26 +132,22 @@ export function takeStorage(dtype: DType, length: number, zeroed = true): TypedA
   const list = bytes >= STORAGE_POOL_MIN_BYTES ? byLength.get(bytes) : undefined;
   if (list === undefined || list.length === 0) return null;
   // Newest first: its pages are the likeliest to be in cache.
-  const buffer = list.pop() as ArrayBuffer;
+  const held = list.pop() as Held;
   if (list.length === 0) byLength.delete(bytes);
-  order.splice(order.lastIndexOf(buffer), 1);
+  order.splice(order.lastIndexOf(held), 1);
   heldBytes -= bytes;
   hits++;
-  const out = dtype === "float64"
-    ? new Float64Array(buffer)
-    : dtype === "int32"
-    ? new Int32Array(buffer)
-    : new Float32Array(buffer);
+  const out = view(dtype, held.buffer, held.offset, length);
   if (zeroed) out.fill(0);
   return out;
 }
 
 function evictOldest(): void {
-  const buffer = order.shift() as ArrayBuffer;
-  const list = byLength.get(buffer.byteLength) as ArrayBuffer[];
-  list.splice(list.indexOf(buffer), 1);
-  if (list.length === 0) byLength.delete(buffer.byteLength);
-  heldBytes -= buffer.byteLength;
+  const held = order.shift() as Held;
+  const list = byLength.get(held.bytes) as Held[];
+  list.splice(list.indexOf(held), 1);
+  if (list.length === 0) byLength.delete(held.bytes);
+  heldBytes -= held.bytes;
 }
 
 /**
