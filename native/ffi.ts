@@ -60,6 +60,7 @@ export const SYMBOLS = {
   nnc_get_threads: { parameters: [], result: "i32" },
   nnc_noop: { parameters: ["buffer", "i32", "buffer"], result: "i32" },
   nnc_touch: { parameters: ["buffer", "i32", "buffer"], result: "i32" },
+  nnc_address_mod: { parameters: ["buffer", "i32"], result: "i32" },
   nnc_copy: KERNEL,
   nnc_unary: KERNEL,
   nnc_binary: KERNEL3,

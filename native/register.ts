@@ -14,7 +14,8 @@ import { createNativeBackend } from "./native_backend.ts";
 const lib = await loadNative();
 if (lib.ok) {
   registerBackend(createNativeBackend(lib.symbols));
-  setStorageAddressProbe((buffer) =>
-    Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)))
-  );
+  // Through a libnnc call, not Deno.UnsafePointer.of: that kept every buffer it saw alive longer
+  // (W8 at 2 threads: peak 120 → 165 MB, steps 10–20 % slower). The address modulo 4096 is enough.
+  const addressMod = lib.symbols.nnc_address_mod;
+  setStorageAddressProbe((buffer) => addressMod(new Uint8Array(buffer), 4096));
 } else console.warn(`@nnc/native: ${lib.reason}; using the JS backend`);

@@ -23,7 +23,10 @@ import { describe } from "./_describe.ts";
 /** The alignment of large storages' first element, in bytes, when a probe is installed. */
 export const STORAGE_ALIGNMENT = 64;
 
-/** Where an `ArrayBuffer`'s memory starts (an address), as the native backend can tell. */
+/**
+ * Where an `ArrayBuffer`'s memory starts, as the native backend can tell: its address, or that
+ * address modulo any multiple of {@link STORAGE_ALIGNMENT}.
+ */
 export type AddressProbe = (buffer: ArrayBuffer) => number;
 
 let probe: AddressProbe | null = null;

@@ -170,6 +170,11 @@ int32_t nnc_noop(const double *desc, int32_t desc_bytes, void *p) {
   return 0;
 }
 
+int32_t nnc_address_mod(const void *p, int32_t m) {
+  if (m <= 0) return nnc_fail(NNC_E_ARG, "address_mod: modulus must be positive");
+  return (int32_t)((uintptr_t)p % (uintptr_t)m);
+}
+
 int32_t nnc_touch(const double *desc, int32_t desc_bytes, void *p) {
   int rc = nnc_check_desc(desc, desc_bytes, "touch");
   if (rc) return rc;

@@ -71,6 +71,11 @@ NNC_API int32_t nnc_set_threads(int32_t n);
 NNC_API int32_t nnc_get_threads(void);
 /* Does nothing: measures the cost of an FFI call with a descriptor and one buffer. */
 NNC_API int32_t nnc_noop(const double *desc, int32_t desc_bytes, void *p);
+/* Where p points, modulo m (> 0): how far a buffer is from an m-byte boundary. @nnc/tensor aligns
+ * large storages with it; a call with a buffer argument is the one way a script reads an address
+ * without Deno.UnsafePointer.of, which kept every ArrayBuffer it saw alive longer (W8: +45 MB peak,
+ * 10–20 % slower steps). */
+NNC_API int32_t nnc_address_mod(const void *p, int32_t m);
 /* The same but reads the descriptor and validates one operand (the fixed cost of every kernel). */
 NNC_API int32_t nnc_touch(const double *desc, int32_t desc_bytes, void *p);
 
