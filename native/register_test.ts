@@ -9,9 +9,9 @@ import {
   STORAGE_POOL_MIN_BYTES,
   type TypedArray,
 } from "@nnc/tensor";
-import { nativeInfo } from "./mod.ts"; // imports register.ts
+import { loadNative, nativeInfo } from "./mod.ts"; // imports register.ts
 
-const addressOf = (data: TypedArray) =>
+const addressOf = (data: TypedArray | Uint8Array) =>
   Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(data)));
 
 Deno.test({
@@ -31,5 +31,23 @@ Deno.test({
     assert.equal(addressOf(c.data) % STORAGE_ALIGNMENT, 0);
     assert.equal(c.get(255, 255), 256);
     emptyStoragePool();
+  },
+});
+
+Deno.test({
+  name: "nnc_address_mod reads an address modulo m, and refuses a modulus below 1",
+  ignore: !nativeInfo().available,
+  async fn() {
+    const lib = await loadNative();
+    assert.ok(lib.ok);
+    const buffer = new Uint8Array(4096 + 64);
+    for (const offset of [0, 1, 16, 63, 64, 100]) {
+      const view = buffer.subarray(offset);
+      for (const m of [1, 8, 64, 4096]) {
+        assert.equal(lib.symbols.nnc_address_mod(view, m), addressOf(view) % m);
+      }
+    }
+    assert.ok(lib.symbols.nnc_address_mod(buffer, 0) < 0);
+    assert.ok(lib.symbols.nnc_address_mod(buffer, -64) < 0);
   },
 });
