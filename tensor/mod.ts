@@ -39,6 +39,7 @@ export {
   setStorageAddressProbe,
   spansBuffer,
   STORAGE_ALIGNMENT,
+  storageAddressProbe,
 } from "./storage_alignment.ts";
 export * from "./shape.ts";
 export * from "./check.ts";

@@ -66,6 +66,22 @@ export function setStorageAddressProbe(addressOf: AddressProbe | null): void {
 }
 
 /**
+ * The probe {@link setStorageAddressProbe} installed, or null (then storages are not padded).
+ *
+ * @example
+ * ```ts
+ * import { setStorageAddressProbe, storageAddressProbe } from "@nnc/tensor";
+ * const before = storageAddressProbe();
+ * setStorageAddressProbe(() => 0);
+ * console.assert(storageAddressProbe() !== null);
+ * setStorageAddressProbe(before);
+ * ```
+ */
+export function storageAddressProbe(): AddressProbe | null {
+  return probe;
+}
+
+/**
  * A fresh, zero-filled typed array whose first element is 64-byte aligned, or null when no probe
  * is installed (then allocate as usual). For `allocTyped`; not re-exported.
  */
@@ -93,6 +109,9 @@ export function allocAligned(dtype: DType, length: number): TypedArray | null {
  * ```
  */
 export function spansBuffer(data: TypedArray): boolean {
+  if (!ArrayBuffer.isView(data) || data instanceof DataView) {
+    throw new TypeError(`spansBuffer: expected a typed array, got ${describe(data)}`);
+  }
   const buffer = data.buffer;
   return buffer.byteLength === data.byteLength
     ? data.byteOffset === 0

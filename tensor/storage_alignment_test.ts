@@ -114,6 +114,13 @@ Deno.test("the pool takes an aligned storage back and hands it out at the same o
 });
 
 Deno.test("spansBuffer accepts whole buffers and nnc's padded ones, nothing else", () => {
+  for (const bad of [null, 3, [1, 2], new DataView(new ArrayBuffer(8))]) {
+    assert.throws(
+      () => spansBuffer(bad as unknown as Float32Array),
+      (e: unknown) =>
+        e instanceof TypeError && /^spansBuffer: expected a typed array, got /.test(e.message),
+    );
+  }
   const whole = new Float32Array(F32);
   assert.equal(spansBuffer(whole), true);
   assert.equal(spansBuffer(whole.subarray(16)), false);

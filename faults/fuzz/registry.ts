@@ -55,6 +55,8 @@ export interface FuzzEntry {
   after?: () => void;
 }
 
+const PROBE_AT_START = nd.storageAddressProbe();
+
 // ---------- shape oracles ----------
 
 const same = (args: unknown[]) => shapeOf(args[0]);
@@ -397,6 +399,11 @@ export const CUSTOM: Record<string, FuzzEntry> = merge(
     "tensor:emptyStoragePool": {},
     "tensor:storagePoolLimit": {},
     "tensor:storagePoolStats": {},
+    // The address probe is process state too: whatever a call installs, the probe of the start
+    // (the native backend's, or none) is put back.
+    "tensor:setStorageAddressProbe": { after: () => nd.setStorageAddressProbe(PROBE_AT_START) },
+    "tensor:storageAddressProbe": {},
+    "tensor:spansBuffer": {},
     // Opens a scope and closes it again (an open scope would note every later allocation).
     "tensor:recordAllocations": {
       call: (_s, fn) => {
