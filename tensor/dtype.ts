@@ -11,6 +11,7 @@ import {
   takeStorage,
 } from "./storage_pool.ts";
 import { allocAligned } from "./storage_alignment.ts";
+import { typedView } from "./_typed_view.ts";
 
 /** The element types an array can hold. `float32` is the default everywhere. */
 export type DType = "float32" | "float64" | "int32";
@@ -102,14 +103,7 @@ function allocSmall(dtype: DType, length: number, bytes: number): TypedArray {
     at = 0;
   }
   slabUsed = at + bytes;
-  switch (dtype) {
-    case "float32":
-      return new Float32Array(slab, at, length);
-    case "float64":
-      return new Float64Array(slab, at, length);
-    case "int32":
-      return new Int32Array(slab, at, length);
-  }
+  return typedView(dtype, slab, at, length);
 }
 
 /**

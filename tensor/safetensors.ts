@@ -19,6 +19,7 @@ import { allocTyped, type DType, itemSize, type TypedArray } from "./dtype.ts";
 import { type JsonEntry, type JsonNode, JsonSyntaxError, parseJsonBytes } from "./_json_bytes.ts";
 import { readInto } from "./_read_strided.ts";
 import { writeFileAtomic, writeFileAtomicSync } from "./atomic_write.ts";
+import { typedView } from "./_typed_view.ts";
 
 /** Tensors and string metadata read from a safetensors file. */
 export interface SafetensorsContents {
@@ -310,22 +311,6 @@ function writeTensor(x: NDArray, out: Uint8Array, at: number): void {
   const view = typedView(x.dtype, out.buffer as ArrayBuffer, out.byteOffset + at, n);
   readInto(x, view, 0);
   if (!LITTLE_ENDIAN) swapBytes(out.subarray(at, at + n * itemSize(x.dtype)), itemSize(x.dtype));
-}
-
-function typedView(
-  dtype: DType,
-  buffer: ArrayBuffer,
-  byteOffset: number,
-  length: number,
-): TypedArray {
-  switch (dtype) {
-    case "float32":
-      return new Float32Array(buffer, byteOffset, length);
-    case "float64":
-      return new Float64Array(buffer, byteOffset, length);
-    case "int32":
-      return new Int32Array(buffer, byteOffset, length);
-  }
 }
 
 /** Reverses each `width`-byte group: converts between host and little-endian order on big-endian hosts. */

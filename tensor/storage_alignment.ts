@@ -19,6 +19,7 @@
  */
 import type { DType, TypedArray } from "./dtype.ts";
 import { describe } from "./_describe.ts";
+import { typedView } from "./_typed_view.ts";
 
 /** The alignment of large storages' first element, in bytes, when a probe is installed. */
 export const STORAGE_ALIGNMENT = 64;
@@ -94,7 +95,7 @@ export function allocAligned(dtype: DType, length: number): TypedArray | null {
   if (!Number.isSafeInteger(address) || address % 8 !== 0) return null;
   const offset = (STORAGE_ALIGNMENT - address % STORAGE_ALIGNMENT) % STORAGE_ALIGNMENT;
   markPadded(buffer);
-  return view(dtype, buffer, offset, length);
+  return typedView(dtype, buffer, offset, length);
 }
 
 /**
@@ -125,21 +126,4 @@ export function spansBuffer(data: TypedArray): boolean {
  */
 export function notePadded(moved: ArrayBuffer): void {
   markPadded(moved);
-}
-
-/** A typed array of the dtype over part of a buffer. */
-export function view(
-  dtype: DType,
-  buffer: ArrayBuffer,
-  offset: number,
-  length: number,
-): TypedArray {
-  switch (dtype) {
-    case "float32":
-      return new Float32Array(buffer, offset, length);
-    case "float64":
-      return new Float64Array(buffer, offset, length);
-    case "int32":
-      return new Int32Array(buffer, offset, length);
-  }
 }

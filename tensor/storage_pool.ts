@@ -16,7 +16,8 @@
  */
 import { checkDType, type DType, type TypedArray } from "./dtype.ts";
 import { describe } from "./_describe.ts";
-import { notePadded, spansBuffer, view } from "./storage_alignment.ts";
+import { notePadded, spansBuffer } from "./storage_alignment.ts";
+import { typedView } from "./_typed_view.ts";
 
 /**
  * Smallest array the pool keeps, in bytes (64 KiB). Smaller ones are cheap to allocate afresh;
@@ -137,7 +138,7 @@ export function takeStorage(dtype: DType, length: number, zeroed = true): TypedA
   order.splice(order.lastIndexOf(held), 1);
   heldBytes -= bytes;
   hits++;
-  const out = view(dtype, held.buffer, held.offset, length);
+  const out = typedView(dtype, held.buffer, held.offset, length);
   if (zeroed) out.fill(0);
   return out;
 }
