@@ -38,7 +38,12 @@ let probe: AddressProbe | null = null;
 const PADDED: unique symbol = Symbol("nnc.padded");
 type Marked = ArrayBufferLike & { [PADDED]?: true };
 
-function markPadded(buffer: ArrayBuffer): void {
+/**
+ * Marks a buffer as one of ours with its padding: those `allocAligned` makes, and those the pool
+ * moves a padded buffer's memory into when it keeps one (`ArrayBuffer.transfer`). For the storage
+ * pool; not re-exported.
+ */
+export function markPadded(buffer: ArrayBuffer): void {
   Object.defineProperty(buffer, PADDED, { value: true });
 }
 
@@ -118,12 +123,4 @@ export function spansBuffer(data: TypedArray): boolean {
     ? data.byteOffset === 0
     : buffer.byteLength === data.byteLength + STORAGE_ALIGNMENT &&
       (buffer as Marked)[PADDED] === true;
-}
-
-/**
- * Records that `moved` took over a padded buffer's memory (the pool detaches buffers it keeps by
- * transferring them). For the storage pool; not re-exported.
- */
-export function notePadded(moved: ArrayBuffer): void {
-  markPadded(moved);
 }

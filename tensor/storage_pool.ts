@@ -16,7 +16,7 @@
  */
 import { checkDType, type DType, type TypedArray } from "./dtype.ts";
 import { describe } from "./_describe.ts";
-import { notePadded, spansBuffer } from "./storage_alignment.ts";
+import { markPadded, spansBuffer } from "./storage_alignment.ts";
 import { typedView } from "./_typed_view.ts";
 
 /**
@@ -97,7 +97,7 @@ export function releaseStorage(data: TypedArray): boolean {
     return false; // not detachable (a WebAssembly memory's buffer): left to its owner
   }
   // The transfer moves the memory, address and all, so an aligned array's offset stays aligned.
-  if (moved.byteLength !== bytes) notePadded(moved);
+  if (moved.byteLength !== bytes) markPadded(moved);
   while (heldBytes + bytes > limitBytes) evictOldest();
   const held: Held = { buffer: moved, offset, bytes };
   let list = byLength.get(bytes);
