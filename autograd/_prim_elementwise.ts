@@ -147,15 +147,19 @@ export const GELU_GRAD: Primitive<void> = unary(
 export const GELU: Primitive<void> = unary(
   "gelu",
   nd.gelu,
-  (v, x) => {
-    const slope = ew.geluGrad(x);
-    const out = ew.mul(v, slope);
-    // Unrecorded (no createGraph, no tangent), the slope is referred to by nothing but this
-    // function: its memory goes to the storage pool for the next pass's gradient.
-    if (!slope.requiresGrad && slope.tangent === null) nd.releaseStorage(slope.data.data);
-    return out;
-  },
+  (v, x) => scaledBySlope(v, ew.geluGrad(x)),
 );
+
+/**
+ * `g · slope` for a vjp that made `slope` itself: unrecorded (no createGraph, no tangent), the
+ * slope is referred to by nothing but the vjp, so its memory goes to the storage pool for the
+ * next array of its size instead of waiting for the garbage collector.
+ */
+function scaledBySlope(g: Tensor, slope: Tensor): Tensor {
+  const out = ew.mul(g, slope);
+  if (!slope.requiresGrad && slope.tangent === null) nd.releaseStorage(slope.data.data);
+  return out;
+}
 // Piecewise constant: zero derivative.
 export const SIGN: Primitive<void> = unary("sign", nd.sign, null);
 export const FLOOR: Primitive<void> = unary("floor", nd.floor, null);
@@ -279,7 +283,7 @@ export const SIGMOID_CROSS_ENTROPY: Primitive<void> = {
   name: "sigmoidCrossEntropy",
   forward: ([x, y]) => nd.sigmoidCrossEntropy(x, y),
   vjp: (g, [x, y]) => [
-    x.requiresGrad ? ew.mul(g, ew.sigmoidCrossEntropyGrad(x, y)) : null,
+    x.requiresGrad ? scaledBySlope(g, ew.sigmoidCrossEntropyGrad(x, y)) : null,
     y.requiresGrad ? ew.neg(ew.mul(g, x)) : null,
   ],
   jvp: ([tx, ty], [x, y], out) =>

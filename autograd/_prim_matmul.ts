@@ -5,6 +5,7 @@ import type { Tensor } from "./tensor.ts";
 import { addTangents } from "./_fit.ts";
 import { matmul } from "./matmul.ts";
 import { transpose } from "./shape.ts";
+import { mul } from "./elementwise.ts";
 
 const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
 
@@ -29,4 +30,45 @@ function gradOfRight(g: Tensor, a: Tensor, b: Tensor): Tensor {
   const transposedLayout = d.ndim === 2 && a.ndim === 2 && !d.isContiguous && d.strides[0] === 1 &&
     d.strides[1] === d.shape[0];
   return transposedLayout ? mT(matmul(mT(g), a)) : matmul(mT(a), g);
+}
+
+/** Options of {@link ADDMM}: `beta · input + alpha · (a · b)`. */
+export interface AddmmParams {
+  alpha: number;
+  beta: number;
+}
+
+export const ADDMM: Primitive<AddmmParams> = {
+  name: "addmm",
+  // The product is a fresh array nothing else refers to: the scaling and the sum go into it in
+  // place, one pass over a cache-hot output instead of a second array (a Linear layer's bias).
+  forward: ([c, a, b], { alpha, beta }) => {
+    const y = nd.matmul(a, b);
+    if (alpha !== 1) inPlace("mul", y, nd.full([], alpha, { dtype: y.dtype }));
+    const addend = beta === 1 ? c : nd.mul(c, beta);
+    if (nd.promoteTypes(y.dtype, addend.dtype) !== y.dtype) return nd.add(y, addend);
+    inPlace("add", y, nd.astype(addend, y.dtype));
+    return y;
+  },
+  // The input's gradient has the product's shape; the engine sums it back to a broadcast input.
+  vjp: (g, [c, a, b], _y, { alpha, beta }) => {
+    const ga = alpha === 1 ? g : mul(g, alpha);
+    return [
+      c.requiresGrad ? (beta === 1 ? g : mul(g, beta)) : null,
+      a.requiresGrad ? matmul(ga, mT(b)) : null,
+      b.requiresGrad ? gradOfRight(ga, a, b) : null,
+    ];
+  },
+  jvp: ([tc, ta, tb], [_c, a, b], y, { alpha, beta }) => {
+    const product = addTangents(ta && matmul(ta, b), tb && matmul(a, tb), y);
+    return addTangents(
+      product && (alpha === 1 ? product : mul(product, alpha)),
+      tc && (beta === 1 ? tc : mul(tc, beta)),
+      y,
+    );
+  },
+};
+
+function inPlace(op: "add" | "mul", y: nd.NDArray, x: nd.NDArray): void {
+  nd.getBackend().binary(op, y, y, x.expand(y.shape));
 }

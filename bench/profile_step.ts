@@ -43,12 +43,17 @@ for (let i = 0; i < steps; i++) {
 }
 
 const stats = new Map<string, { calls: number; ms: number }>();
-// With --by-shape, one row per kernel and operand shapes (the arrays among its arguments).
+// With --by-shape, one row per kernel and operand shapes (the arrays among its arguments)
 const byShape = Deno.args.includes("--by-shape");
+// and op name (the string among its arguments: which binary, unary or reduction it is).
 function shapesOf(args: unknown[]): string {
-  return args.filter((a): a is { shape: number[] } =>
-    typeof a === "object" && a !== null && Array.isArray((a as { shape?: unknown }).shape)
-  ).map((a) => `[${a.shape.join(",")}]`).join(" ");
+  return args.flatMap((a) => {
+    if (typeof a === "string") return [a];
+    const shape = typeof a === "object" && a !== null
+      ? (a as { shape?: unknown }).shape
+      : undefined;
+    return Array.isArray(shape) ? [`[${shape.join(",")}]`] : [];
+  }).join(" ");
 }
 const base = getBackend();
 const wrapped: Record<string, unknown> = { name: `${base.name}-profiled` };

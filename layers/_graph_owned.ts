@@ -88,8 +88,20 @@ export function registerContainer(c: ModuleClass): void {
 }
 
 /**
- * Whether `m`'s forward keeps no tensor and hands out nothing but its output. An instance whose
- * `forward` was replaced (a wrapper recording activations, say) does not qualify.
+ * Whether `m`'s forward keeps no tensor and hands out nothing but its output: a built-in layer of
+ * exactly its class, or `Sequential`/`ResidualBlock` of such layers. An instance whose `forward`
+ * was replaced (a wrapper recording activations, say) does not qualify. Code that calls such a
+ * module and reads its output only through the graph may mark that output graph-owned (see
+ * `markGraphOwned`).
+ *
+ * @example
+ * ```ts
+ * import { keepsNoTensors, Linear, ReLU, Sequential } from "@nnc/layers";
+ * console.assert(keepsNoTensors(new Sequential(new Linear(2, 3), new ReLU())));
+ * const recording = new Linear(2, 3);
+ * recording.forward = (x) => x; // replaced: may keep anything
+ * console.assert(!keepsNoTensors(recording));
+ * ```
  */
 export function keepsNoTensors(m: unknown): boolean {
   if (!(m instanceof Module) || Object.hasOwn(m, "forward")) return false;

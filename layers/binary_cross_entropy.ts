@@ -4,7 +4,7 @@
  * @module
  */
 import type { NDArray } from "@nnc/tensor";
-import { sigmoidCrossEntropy, type Tensor } from "@nnc/autograd";
+import { markGraphOwned, sigmoidCrossEntropy, type Tensor } from "@nnc/autograd";
 import type { LossOptions } from "./regression_losses.ts";
 import { checkReduction, pair, reduceLoss } from "./_reduction.ts";
 import { asInput } from "./_util.ts";
@@ -116,7 +116,11 @@ export function bceWithLogits(
   let loss = pw === null
     ? sigmoidCrossEntropy(x, y)
     : y.neg().add(1).mul(x).add(pw.sub(1).mul(y).add(1).mul(x.neg().softplus()));
+  const reduction = checkReduction(options.reduction, op);
+  // Reduced, the elementwise losses are read by the reduction alone: graph-owned (see
+  // markGraphOwned), so backward gives their memory to the next step.
+  const own = (t: Tensor) => (reduction === "none" ? t : markGraphOwned(t));
   const w = weightOf(options.weight, op, "weight");
-  if (w !== null) loss = loss.mul(w);
-  return reduceLoss(loss, checkReduction(options.reduction, op));
+  if (w !== null) loss = own(loss).mul(w);
+  return reduceLoss(own(loss), reduction);
 }

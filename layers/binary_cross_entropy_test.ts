@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { tensor } from "@nnc/autograd";
+import { Tensor, tensor } from "@nnc/autograd";
+import { assertClose, astype, rand, randn, Rng, sigmoid, storagePoolStats, sub } from "@nnc/tensor";
 import { bceLoss, bceWithLogits } from "./mod.ts";
 import { checkLossCase } from "./_testing.ts";
 
@@ -56,4 +57,27 @@ Deno.test("bceLoss of empty input: no range to check; the mean of nothing is NaN
   assert.equal(bceLoss(tensor([]), tensor([]), { reduction: "sum" }).item(), 0);
   assert.ok(Number.isNaN(bceLoss(tensor([]), tensor([])).item()));
   assert.throws(() => bceLoss(tensor([2]), tensor([1])), /^RangeError: bceLoss: input must hold/);
+});
+
+Deno.test("bceWithLogits reduced: backward gives its elementwise losses and the slope to the pool", () => {
+  // 256 KiB arrays, above the pool's threshold. Reduced, the elementwise losses (read by the sum
+  // alone) and σ(x) − y (made inside the vjp) go back; x's gradient is handed out, so it stays.
+  const rng = new Rng(3);
+  const x = new Tensor(randn([256, 256], { rng }), { requiresGrad: true });
+  const y = rand([256, 256], { rng });
+  const released = (f: () => void) => {
+    const before = storagePoolStats().releases;
+    f();
+    return storagePoolStats().releases - before;
+  };
+  assert.equal(released(() => bceWithLogits(x, y, { reduction: "sum" }).backward()), 2);
+  // d/dx = σ(x) − y, here from float64 (the kernel rounds once, not after σ).
+  const want = sub(sigmoid(astype(x.data, "float64")), astype(y, "float64"));
+  assertClose(x.grad?.data ?? NaN, want, { rtol: 1e-6, atol: 1e-7 });
+  x.grad = null;
+  // Unreduced, the losses belong to the caller (who may read them after backward): kept.
+  const losses = bceWithLogits(x, y, { reduction: "none" });
+  assert.equal(released(() => losses.sum().backward()), 1);
+  assert.equal(losses.data.disposed, false);
+  assertClose((x.grad as Tensor | null)?.data ?? NaN, want, { rtol: 1e-6, atol: 1e-7 });
 });

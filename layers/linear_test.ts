@@ -37,6 +37,16 @@ Deno.test("gradcheck passes for Linear and Bilinear", () => {
 Deno.test("linear and bilinear compute y = xWᵀ + b and x1ᵀWx2 + b exactly", () => {
   const y = linear(tensor([[1, 2, 3]]), tensor([[1, 0, -1], [2, 2, 2]]), tensor([0.5, -1]));
   assert.deepEqual(y.toArray(), [[-1.5, 11]]);
+  // A 1-d input is one sample, as in PyTorch's F.linear: the output is 1-d too; its gradients
+  // are those of the 2-d case.
+  const w = tensor([[1, 0, -1], [2, 2, 2]], { requiresGrad: true });
+  const b = tensor([0.5, -1], { requiresGrad: true });
+  const y1 = linear(tensor([1, 2, 3]), w, b);
+  assert.deepEqual(y1.toArray(), [-1.5, 11]);
+  y1.sum().backward();
+  assert.deepEqual(w.grad?.toArray(), [[1, 2, 3], [1, 2, 3]]);
+  assert.deepEqual(b.grad?.toArray(), [1, 1]);
+  assert.deepEqual(linear(tensor([1, 2, 3]), w).toArray(), [-2, 12]);
   // x1ᵀ W x2 with W = [[1, 2], [3, 4]]: [1, 1]·W = [4, 6], ·[1, 2] = 16, plus bias 1.
   assert.equal(
     bilinear(tensor([[1, 1]]), tensor([[1, 2]]), tensor([[[1, 2], [3, 4]]]), tensor([1])).item(),

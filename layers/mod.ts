@@ -71,6 +71,7 @@ export * from "./loss_zoo.ts";
 export * from "./loss_layers.ts";
 export * from "./serialization.ts";
 export type { EdgeIndexLike, EdgeWeightLike } from "./_graph.ts";
+export { keepsNoTensors } from "./_graph_owned.ts";
 export * from "./gcn_norm.ts";
 export * from "./gcn_conv.ts";
 export * from "./message_passing.ts";

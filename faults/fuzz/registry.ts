@@ -148,7 +148,7 @@ export const AUTO: Record<string, string> = {
     zerosLike getBackend getPrintOptions defaultRng allocTyped allocForOverwrite assign
     CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm fusedAttention fusedAttentionBackward fusedLayerNorm fusedLayerNormBackward gelu geluGrad displayData
     convolution convolutionInputGrad convolutionWeightGrad convolutionMaxPool activationGrad batchNormalize batchNormalizeBackward`,
-  autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d
+  autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d addmm
     arange argmax argmin argsort astype avgPool avgPool1d avgPool2d avgPool3d chunk clamp
     concat conv1d conv2d conv3d convMaxPool convTranspose1d convTranspose2d convTranspose3d dot dropout
     embedding empty expand eye flatten flip fold full fullLike gather indexSelect
@@ -173,7 +173,7 @@ export const AUTO: Record<string, string> = {
     init.kaimingNormal init.kaimingUniform init.normal init.ones init.orthogonal init.uniform
     init.xavierNormal init.xavierUniform init.zeros interpolate klDiv l1Loss layerNorm
     leakyRelu linear maxout mseLoss nllLoss removeWeightNorm sigmoid smoothL1Loss softplus
-    tanimotoLoss weightNorm functionalCall
+    tanimotoLoss weightNorm functionalCall keepsNoTensors
     AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell RecurrentCellBase SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding moduleTable moduleDisplayData
     bernoulliKlDivergence entropy gaussianKlDivergence jsDivergence klDivergence
     ElasticWeightConsolidation ewcPenalty diagonalFisher`,

@@ -19,11 +19,12 @@ import {
   Rng,
   stack,
 } from "@nnc/tensor";
-import { noGrad, randn, type Tensor, zeros } from "@nnc/autograd";
+import { markGraphOwned, noGrad, randn, type Tensor, zeros } from "@nnc/autograd";
 import {
   type AnyModule,
   bceWithLogits,
   gaussianKlDivergence,
+  keepsNoTensors,
   Linear,
   Module,
   Parameter,
@@ -251,10 +252,18 @@ export class VAE extends Module<[Tensor], VaeOutput> {
         }`,
       );
     }
+    // When the encoder and the heads keep nothing, the features are read by the graph alone:
+    // graph-owned (see markGraphOwned), so backward gives their memory to the next step.
+    if (h !== x && this.#partsKeepNoTensors()) markGraphOwned(h);
     const mu = this.fcMu.forward(h);
     const logvar = this.fcLogvar === null ? zeros(mu.shape, { dtype: mu.dtype }) : this.fcLogvar
       .forward(h);
     return { mu, logvar };
+  }
+
+  #partsKeepNoTensors(): boolean {
+    return keepsNoTensors(this.encoder) && keepsNoTensors(this.fcMu) &&
+      (this.fcLogvar === null || keepsNoTensors(this.fcLogvar));
   }
 
   /** `z = μ + exp(½ log σ²) ⊙ ε` with ε ~ N(0, I) from `rng` (default the model's). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { array, assertClose, linalg, type NDArray, rand, Rng } from "@nnc/tensor";
+import { array, assertClose, linalg, type NDArray, rand, Rng, storagePoolStats } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
 import { gaussianKlDivergence, Identity, Linear, mseLoss, Sequential } from "@nnc/layers";
 import { interpolateLatents, latentGrid, VAE, type VaeOutput } from "./vae.ts";
@@ -318,4 +318,33 @@ Deno.test("mlpVae: the 784-400-20 layout and PyTorch's parameter names", () => {
     "decoder.2.bias",
   ]);
   assert.equal(vae.numParameters(), 652824);
+});
+
+Deno.test("VAE.encode: built-in parts let backward recycle the features; a replaced forward keeps them", () => {
+  // Features [64, 512] float32 = 128 KiB, above the pool's threshold.
+  const x = new Tensor(rand([64, 32], { rng: new Rng(5) }));
+  const releases = (vae: VAE) => {
+    const before = storagePoolStats().releases;
+    vae.loss(x, { reduction: "sum" }).loss.backward();
+    return storagePoolStats().releases - before;
+  };
+  const plain = mlpVae({ inputDim: 32, hidden: [512], latentDim: 4, rng: new Rng(1) });
+  releases(plain); // the pool's first sizes
+  const recycled = releases(plain);
+  const recording = mlpVae({ inputDim: 32, hidden: [512], latentDim: 4, rng: new Rng(1) });
+  const seen: Tensor[] = [];
+  const encoder = recording.encoder as unknown as Sequential;
+  const inner = encoder.forward.bind(encoder);
+  encoder.forward = (t: Tensor) => {
+    const h = inner(t);
+    seen.push(h);
+    return h;
+  };
+  releases(recording);
+  assert.equal(releases(recording), recycled - 1);
+  // What the recording encoder kept is intact: the features of x, ReLU'd.
+  const h = seen[1];
+  assert.equal(h.data.disposed, false);
+  assert.deepEqual(h.shape, [64, 512]);
+  assertClose(h.data, noGrad(() => inner(x)).data);
 });
