@@ -151,13 +151,20 @@ export const GELU: Primitive<void> = unary(
 );
 
 /**
- * `g · slope` for a vjp that made `slope` itself: unrecorded (no createGraph, no tangent), the
- * slope is referred to by nothing but the vjp, so its memory goes to the storage pool for the
- * next array of its size instead of waiting for the garbage collector.
+ * `g · slope` for a vjp that made `slope` itself. Unrecorded (no createGraph, no tangent), the
+ * slope is referred to by nothing but the vjp: the product goes into its memory in place (one
+ * array instead of two), or, when the product needs another shape or dtype, the slope's memory
+ * goes to the storage pool for the next array of its size.
  */
 function scaledBySlope(g: Tensor, slope: Tensor): Tensor {
+  const unrecorded = (t: Tensor) => !t.requiresGrad && t.tangent === null;
+  if (!unrecorded(slope)) return ew.mul(g, slope);
+  if (unrecorded(g) && g.dtype === slope.dtype && nd.sameShape(g.shape, slope.shape)) {
+    nd.getBackend().binary("mul", slope.data, slope.data, g.data);
+    return slope;
+  }
   const out = ew.mul(g, slope);
-  if (!slope.requiresGrad && slope.tangent === null) nd.releaseStorage(slope.data.data);
+  nd.releaseStorage(slope.data.data);
   return out;
 }
 // Piecewise constant: zero derivative.

@@ -203,15 +203,26 @@ Deno.test("gelu: fused values, gradcheck and gradgradcheck in both modes", () =>
   check2((t) => ag.gelu(t), [R([5], 32)]);
 });
 
-Deno.test("gelu: backward gives its slope's memory to the pool; the gradient is v · gelu'(x)", async () => {
-  const { emptyStoragePool, geluGrad, mul, storagePoolStats } = await import("@nnc/tensor");
-  emptyStoragePool();
+Deno.test("gelu: backward makes one array, the slope scaled in place; the gradient is v · gelu'(x)", async () => {
+  const { allocTyped, emptyStoragePool, geluGrad, mul, releaseStorage, storagePoolStats } =
+    await import("@nnc/tensor");
   const x = ag.randn([256, 256], { rng: new Rng(3), requiresGrad: true }); // 256 KiB
   const v = ag.randn([256, 256], { rng: new Rng(4) });
-  const before = storagePoolStats().releases;
-  ag.gelu(x).backward(v);
-  assert.equal(storagePoolStats().releases - before, 1); // the slope, not the gradient
+  emptyStoragePool();
+  const stock = [0, 1, 2].map(() => allocTyped("float32", 256 * 256));
+  for (const a of stock) releaseStorage(a);
+  const out = ag.gelu(x);
+  const before = storagePoolStats();
+  out.backward(v);
+  const after = storagePoolStats();
+  assert.equal(after.hits - before.hits, 1); // the slope, which becomes the gradient
+  assert.equal(after.releases - before.releases, 0);
   assert.deepEqual(x.grad!.toArray(), mul(v.data, geluGrad(x.data)).toArray());
+  // Recorded (createGraph), the product is a graph value of its own: the slope stays.
+  const y = ag.randn([256, 256], { rng: new Rng(5), requiresGrad: true });
+  const [g] = ag.gradients(ag.gelu(y), y, { gradOutputs: v, createGraph: true });
+  assert.equal(g?.requiresGrad, true);
+  assert.deepEqual(g?.toArray(), mul(v.data, geluGrad(y.data)).toArray());
   emptyStoragePool();
 });
 
