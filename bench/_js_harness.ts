@@ -46,11 +46,14 @@ function cpuSeconds(): number {
 /**
  * Runs the workload named by the first argument, prints its timings and exits; `--list` prints
  * the workloads this peer runs, those it cannot (with the reason) and `info` (versions, threads).
+ * `after` runs once the workload is timed (its peak memory read first); what it returns joins
+ * the printed line.
  */
 export async function runWorker(
   workloads: Record<string, Maker>,
   cannot: Record<string, string>,
   info: Record<string, unknown>,
+  after: () => Promise<Record<string, unknown>> = () => Promise.resolve({}),
 ): Promise<never> {
   const name = Deno.args[0];
   if (Deno.args.includes("--list")) {
@@ -77,6 +80,8 @@ export async function runWorker(
     for (let j = 0; j < k; j++) await step();
     times.push(clock() - t0);
   }
+  const peakMB = statusMB("VmHWM");
+  const measuredAfter = await after();
   const scaled: Record<string, number> = {};
   for (const [u, v] of Object.entries(units)) scaled[u] = v * k;
   console.log(
@@ -84,9 +89,10 @@ export async function runWorker(
       times,
       units: scaled,
       stepsPerRep: k,
-      peakMB: statusMB("VmHWM"),
+      peakMB,
       baseMB,
       ...info,
+      ...measuredAfter,
     }),
   );
   // A peer's worker pool (jax-js's wasm workers) would keep the process alive after its answer.

@@ -10,6 +10,8 @@ export interface Cell {
   peaks: number[];
   bases: number[];
   errors: string[];
+  /** The 1024² sgemm rate (GFLOP/s) probed in the same worker process after the workload. */
+  roofs: number[];
 }
 
 /** Every measurement of a run, by workload, threads, peer and kernel setting (`""`: none). */
@@ -20,7 +22,7 @@ export class Measurements {
   cell(workload: string, threads: number, peer: string, setting: string): Cell {
     const key = `${workload}|${threads}|${peer}|${setting}`;
     let c = this.#cells.get(key);
-    if (!c) this.#cells.set(key, c = { rates: [], peaks: [], bases: [], errors: [] });
+    if (!c) this.#cells.set(key, c = { rates: [], peaks: [], bases: [], errors: [], roofs: [] });
     return c;
   }
 
@@ -145,6 +147,7 @@ export function rooflineTables(ctx: RunContext): string {
     out.push(`### ${settingTitle(ctx, s)}\n`);
     const header = ["workload", "threads", "MFLOP/unit", "sgemm GFLOP/s", "nnc GFLOP/s"];
     header.push(...peers.map((id) => `${column(id)} %`));
+    header.push("probed sgemm GFLOP/s", "nnc % of probed");
     const rows: string[][] = [];
     for (const w of training) {
       const flops = trainingFlopsPerUnit(w)!;
@@ -158,6 +161,8 @@ export function rooflineTables(ctx: RunContext): string {
         const eff = (id: string) => (flops * rate(ctx, w, t, id, s)) / 1e9;
         const pct = (id: string) =>
           Number.isFinite(eff(id)) && roof > 0 ? `${(100 * eff(id) / roof).toFixed(0)}%` : "—";
+        // The sgemm rate nnc's worker probed right after the workload: the same minutes' roof.
+        const probed = median(ctx.m.get(w, t, "nnc", s.id)?.roofs ?? []);
         rows.push([
           w,
           String(t),
@@ -165,6 +170,10 @@ export function rooflineTables(ctx: RunContext): string {
           fmt(roof > 0 ? roof : NaN),
           fmt(eff("nnc")),
           ...peers.map(pct),
+          fmt(probed > 0 ? probed : NaN),
+          Number.isFinite(eff("nnc")) && probed > 0
+            ? `${(100 * eff("nnc") / probed).toFixed(0)}%`
+            : "—",
         ]);
       }
     }
@@ -174,7 +183,10 @@ export function rooflineTables(ctx: RunContext): string {
     "Effective rate = 3 × the forward FLOPs of the workload's layers per unit (bench/_flops.ts) × " +
       "units/s; the roofline is the faster W1-1024 sgemm of nnc and PyTorch 1.13 on the same kernel " +
       "set and thread count in this run (— when W1-1024 was not run). Every peer is measured " +
-      "against that one roofline.",
+      "against that one roofline. The host's speed drifts between hours, and W1 runs minutes " +
+      "before the training workloads: the last two columns give the 1024² sgemm rate nnc's worker " +
+      "measured in the same process right after each workload (median of its probes) and nnc's " +
+      "share of it.",
   );
   return out.join("\n");
 }

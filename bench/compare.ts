@@ -145,8 +145,10 @@ for (const name of only) {
       for (const p of peers.filter((q) => !q.perSetting)) turns.push([p, null]);
       for (const [p, s] of turns) {
         if (runs(p, name) !== true) continue;
+        // nnc's native worker also probes the sgemm rate right after a training workload.
+        const probe = p.id === "nnc" && trainingFlopsPerUnit(name) !== undefined;
         const res = await runWorker(
-          p.command(name, t, ["--reps", reps, ...timing]),
+          p.command(name, t, ["--reps", reps, ...timing, ...(probe ? ["--roof-probe"] : [])]),
           p.env(t, s ?? settings[0]),
           timeout,
         );
@@ -159,6 +161,7 @@ for (const name of only) {
         }
         cell.rates.push(...res.times.map((sec) => w.per(res.units!, sec)));
         if (typeof res.peakMB === "number") cell.peaks.push(res.peakMB);
+        if (Array.isArray(res.roofGflops)) cell.roofs.push(...res.roofGflops as number[]);
         if (typeof res.baseMB === "number") cell.bases.push(res.baseMB);
         progress.push(`${p.id}${s ? `[${s.id}]` : ""} ✓`);
       }

@@ -2,7 +2,8 @@
  * nnc side of bench/compare.ts and bench/compare_wasm.ts: runs one workload and prints one JSON
  * line of timings, with the timing rule every JavaScript worker shares (bench/_js_harness.ts).
  * Usage: `deno run -A bench/nnc_worker.ts WORKLOAD --threads N --reps R [--warmup W]
- * [--warmup-time S] [--min-time S] [--clock cpu]` (`--list`: the workloads it runs).
+ * [--warmup-time S] [--min-time S] [--clock cpu] [--roof-probe]` (`--list`: the workloads it runs;
+ * `--roof-probe`: also the 1024² sgemm rate right after the workload, as `roofGflops`).
  * NNC_BACKEND=native or wasm selects that backend when it loads; the answer's `backend` says which
  * one ran (the runners reject an answer from another backend).
  *
@@ -59,5 +60,28 @@ const WORKLOADS: Record<string, Maker> = {
   "W9": async () => (await import("./_training_workloads.ts")).w9(),
 };
 
+/**
+ * With `--roof-probe`: the 1024² sgemm rate (GFLOP/s) of five repetitions of about 0.2 s, timed in
+ * this process right after the workload, so that a training step's share of the GEMM roofline
+ * compares two rates of the same minutes (the host's speed drifts between hours).
+ */
+function roofProbe(): Promise<Record<string, unknown>> {
+  if (!Deno.args.includes("--roof-probe")) return Promise.resolve({});
+  const rng = new Rng(1);
+  const a = randn([1024, 1024], { rng }), b = randn([1024, 1024], { rng });
+  const flop = 2 * 1024 ** 3;
+  for (let i = 0; i < 3; i++) matmul(a, b).dispose();
+  const t0 = performance.now();
+  matmul(a, b).dispose();
+  const k = Math.max(1, Math.round(200 / Math.max(performance.now() - t0, 1e-3)));
+  const roofGflops: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const start = performance.now();
+    for (let i = 0; i < k; i++) matmul(a, b).dispose();
+    roofGflops.push((flop * k) / ((performance.now() - start) * 1e6));
+  }
+  return Promise.resolve({ roofGflops });
+}
+
 const backend = await loadNativeIfRequested();
-await runWorker(WORKLOADS, {}, { backend });
+await runWorker(WORKLOADS, {}, { backend }, roofProbe);

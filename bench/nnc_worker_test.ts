@@ -56,3 +56,14 @@ Deno.test("nnc_worker: --list names every workload; an unknown one is an answer,
   ]);
   assert.deepEqual(await answer(["W99"]), { error: "no workload W99" });
 });
+
+Deno.test("nnc_worker: --roof-probe adds five 1024² sgemm rates measured after the workload", async () => {
+  const quick = ["--reps", "1", "--warmup", "1", "--warmup-time", "0", "--min-time", "0.001"];
+  const plain = await answer(["W7", ...quick]);
+  assert.equal("roofGflops" in plain, false);
+  const probed = await answer(["W7", ...quick, "--roof-probe"]);
+  const roofs = probed.roofGflops as number[];
+  assert.equal(roofs.length, 5);
+  for (const g of roofs) assert.ok(g > 0 && Number.isFinite(g), `rate ${g}`);
+  assert.equal((probed.times as number[]).length, 1);
+});
