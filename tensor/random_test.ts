@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import * as t from "./mod.ts";
 import { manualSeed, Rng } from "./mod.ts";
 
@@ -85,4 +86,45 @@ Deno.test("rand: two random points of a 10⁶-dimensional space are nearly ortho
   assert.ok(Math.abs(centred) < 5e-3, `U[−1, 1]: cos = ${centred}`); // sd 1/√d = 0.001
   const positive = cosine(t.rand([d], opts), t.rand([d], opts));
   assert.ok(Math.abs(positive - 0.75) < 2e-3, `U[0, 1]: cos = ${positive}`);
+});
+
+Deno.test("Rng.fillNormal and randn give the numbers of normal(), in order, spare carried", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 2 ** 31 }),
+      fc.integer({ min: 0, max: 3 }),
+      fc.integer({ min: 0, max: 9 }),
+      fc.double({ min: -5, max: 5, noNaN: true }),
+      fc.double({ min: 0, max: 3, noNaN: true }),
+      fc.boolean(),
+      (seed, before, n, mean, std, single) => {
+        const a = new Rng(seed), b = new Rng(seed);
+        for (let i = 0; i < before; i++) assert.equal(a.normal(), b.normal());
+        const out = single ? new Float32Array(n) : new Float64Array(n);
+        a.fillNormal(out, mean, std);
+        const want = single ? new Float32Array(n) : new Float64Array(n);
+        for (let i = 0; i < n; i++) want[i] = b.normal(mean, std);
+        assert.deepEqual(out, want);
+        // Both generators continue alike (state and carried spare).
+        assert.equal(a.normal(), b.normal());
+        assert.deepEqual(a.getState(), b.getState());
+        const c = new Rng(seed), d = new Rng(seed);
+        for (let i = 0; i < before; i++) c.normal(), d.normal();
+        const drawn = t.randn([n], { rng: c, mean, std, dtype: single ? "float32" : "float64" });
+        assert.deepEqual(Array.from(drawn.data), Array.from(want));
+        for (let i = 0; i < n; i++) d.normal();
+        assert.equal(c.normal(), d.normal());
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+Deno.test("Rng.fillNormal names itself for anything but a float array", () => {
+  const rng = new Rng(1);
+  assert.throws(() => rng.fillNormal(new Int32Array(2) as never), {
+    name: "TypeError",
+    message: /Rng\.fillNormal: out must be a Float32Array or Float64Array, got/,
+  });
+  assert.throws(() => rng.fillNormal([0, 0] as never), /Rng\.fillNormal/);
 });
