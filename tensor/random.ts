@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { allocTyped, checkDType, type DType } from "./dtype.ts";
+import { allocTyped, checkDType, type DType, type TypedArray } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { checkShape, sizeOf } from "./shape.ts";
 import { checkInt, checkNumber, checkOptions, describe } from "./check.ts";
@@ -99,12 +99,9 @@ export class Rng {
       this.#spare = null;
       return mean + std * v;
     }
-    let u = 0;
-    while (u === 0) u = this.random();
-    const v = this.random();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.#spare = r * Math.sin(2 * Math.PI * v);
-    return mean + std * r * Math.cos(2 * Math.PI * v);
+    const r = boxMullerRadius(this.#st), angle = 2 * Math.PI * uniform53(this.#st);
+    this.#spare = r * Math.sin(angle);
+    return mean + std * r * Math.cos(angle);
   }
 
   /**
@@ -133,14 +130,10 @@ export class Rng {
       this.#spare = null;
     }
     const st = this.#st;
-    const twoPi = 2 * Math.PI;
     for (; i < n; i += 2) {
-      let u = 0;
-      while (u === 0) u = uniform53(st);
-      const v = uniform53(st);
-      const r = Math.sqrt(-2 * Math.log(u));
-      const sine = r * Math.sin(twoPi * v);
-      out[i] = mean + std * r * Math.cos(twoPi * v);
+      const r = boxMullerRadius(st), angle = 2 * Math.PI * uniform53(st);
+      const sine = r * Math.sin(angle);
+      out[i] = mean + std * r * Math.cos(angle);
       if (i + 1 < n) out[i + 1] = mean + std * sine;
       else this.#spare = sine;
     }
@@ -203,6 +196,13 @@ function nextUint32Of(st: Uint32Array): number {
   return r;
 }
 
+/** Box–Muller's radius √(−2 ln u) from a uniform u of `st` drawn again while it is 0. */
+function boxMullerRadius(st: Uint32Array): number {
+  let u = 0;
+  while (u === 0) u = uniform53(st);
+  return Math.sqrt(-2 * Math.log(u));
+}
+
 /** `Rng.random` on a state held in an array: a double in [0, 1) with 53 random bits. */
 function uniform53(st: Uint32Array): number {
   const hi = nextUint32Of(st) >>> 5, lo = nextUint32Of(st) >>> 6;
@@ -258,11 +258,24 @@ function checkRng(rng: unknown, op: string): Rng {
   return rng;
 }
 
-function filled(op: string, shape: readonly number[], dtype: DType, draw: () => number): NDArray {
+/** A new array of `shape` and `dtype` that `fill` writes every element of. */
+function filled(
+  op: string,
+  shape: readonly number[],
+  dtype: DType,
+  fill: (data: TypedArray) => void,
+): NDArray {
   checkShape(shape, op);
   const data = allocTyped(checkDType(dtype, op), sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = draw();
+  fill(data);
   return new NDArray(new Storage(data), shape);
+}
+
+/** A fill that calls `draw` once per element, in order. */
+function each(draw: () => number): (data: TypedArray) => void {
+  return (data) => {
+    for (let i = 0; i < data.length; i++) data[i] = draw();
+  };
 }
 
 /**
@@ -284,7 +297,7 @@ export function rand(
   const low = checkNumber(o.low ?? 0, "rand", "low"),
     high = checkNumber(o.high ?? 1, "rand", "high");
   if (!(high > low)) throw new RangeError(`rand: expected low < high, got ${low} and ${high}`);
-  return filled("rand", shape, options.dtype ?? "float32", () => rng.uniform(low, high));
+  return filled("rand", shape, options.dtype ?? "float32", each(() => rng.uniform(low, high)));
 }
 
 /**
@@ -305,13 +318,11 @@ export function randn(
   const rng = checkRng(o.rng, "randn");
   const mean = checkNumber(o.mean ?? 0, "randn", "mean");
   const std = checkNumber(o.std ?? 1, "randn", "std", 0);
-  const dtype = checkDType(options.dtype ?? "float32", "randn");
-  if (dtype === "int32") return filled("randn", shape, dtype, () => rng.normal(mean, std));
-  checkShape(shape, "randn");
-  // One pass over the array (the numbers of `normal`, in its order), not a call per element.
-  const data = allocTyped(dtype, sizeOf(shape)) as Float32Array | Float64Array;
-  rng.fillNormal(data, mean, std);
-  return new NDArray(new Storage(data), shape);
+  // Float arrays in one pass (the numbers of `normal`, in its order), not a call per element.
+  return filled("randn", shape, options.dtype ?? "float32", (data) => {
+    if (data instanceof Int32Array) each(() => rng.normal(mean, std))(data);
+    else rng.fillNormal(data, mean, std);
+  });
 }
 
 /**
@@ -336,7 +347,7 @@ export function randint(
   if (high <= low) {
     throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);
   }
-  return filled("randint", shape, options.dtype ?? "int32", () => rng.int(low, high));
+  return filled("randint", shape, options.dtype ?? "int32", each(() => rng.int(low, high)));
 }
 
 /**

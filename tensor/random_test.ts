@@ -128,3 +128,27 @@ Deno.test("Rng.fillNormal names itself for anything but a float array", () => {
   });
   assert.throws(() => rng.fillNormal([0, 0] as never), /Rng\.fillNormal/);
 });
+
+Deno.test("Rng.normal is Box–Muller over random(): each pair's cosine, then its sine", () => {
+  // The values of seed 7, as the generator has drawn them since the first session.
+  const r = new Rng(7);
+  assert.deepEqual(
+    [r.normal(), r.normal(), r.normal(0.5, 2), r.normal()],
+    [-1.6177301980272665, 0.5378571766297454, -1.6275865985313978, -0.0885088354268399],
+  );
+  // The same from the uniforms by hand.
+  const u = new Rng(7), byHand: number[] = [];
+  for (let k = 0; k < 2; k++) {
+    let a = 0;
+    while (a === 0) a = u.random();
+    const b = u.random(), rad = Math.sqrt(-2 * Math.log(a));
+    byHand.push(rad * Math.cos(2 * Math.PI * b), rad * Math.sin(2 * Math.PI * b));
+  }
+  const again = new Rng(7);
+  assert.deepEqual([again.normal(), again.normal(), again.normal(), again.normal()], byHand);
+  // randn of int32 truncates the same draws.
+  assert.deepEqual(
+    Array.from(t.randn([3], { rng: new Rng(11), dtype: "int32", std: 3 }).data),
+    [-7, 9, 4],
+  );
+});
