@@ -82,14 +82,13 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       }`,
     );
   }
-  // Leading dimensions fold into one product (as PyTorch's F.linear; a 1-d input is one row): one GEMM each way, and the
-  // weight's gradient comes out as one product too instead of a batch of them summed afterwards.
-  // The folded views and the product before the bias are read by the ops here alone: graph-owned
-  // (see markGraphOwned). A caller's array is released only when every tensor of the graph over
-  // it is marked, so these marks let a caller that marks its input or this result see it
-  // released, and release nothing when it does not.
-  // With a bias, one addmm: the bias goes into the product's memory in place (one array, one
-  // graph node, instead of a product and a sum).
+  // Leading dimensions fold into one product (as PyTorch's F.linear; a 1-d input is one row): one
+  // GEMM each way, and the weight's gradient comes out as one product too instead of a batch of
+  // them summed afterwards. The folded views are read by the ops here alone: graph-owned (see
+  // markGraphOwned). A caller's array is released only when every tensor of the graph over it is
+  // marked, so these marks let a caller that marks its input or this result see it released, and
+  // release nothing when it does not. With a bias, one addmm: the bias goes into the product's
+  // memory in place (one array and one graph node instead of a product and a sum).
   const lead = input.shape.slice(0, -1);
   const x2 = input.ndim !== 2 ? markGraphOwned(input.reshape(-1, weight.shape[1])) : input;
   const y = bias === null ? matmul(x2, weight.T) : addmm(bias, x2, weight.T);
