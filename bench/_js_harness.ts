@@ -43,6 +43,40 @@ function cpuSeconds(): number {
   return (u.user + u.system) / 1e6;
 }
 
+/** How {@link timeSteps} times a step. */
+export interface StepTiming {
+  /** Steps run before timing, at least. */
+  warmup: number;
+  /** Seconds of warm-up, at least. */
+  warmupTime: number;
+  /** Seconds each repetition lasts, about (it runs k steps, k from three timed steps). */
+  minTime: number;
+  /** Repetitions timed. */
+  reps: number;
+  /** Seconds now (wall or CPU). */
+  clock: () => number;
+}
+
+/** The timing rule every JavaScript worker shares: warm up, then `reps` repetitions of k steps. */
+export async function timeSteps(
+  step: Step,
+  o: StepTiming,
+): Promise<{ times: number[]; k: number }> {
+  const warmupEnd = performance.now() + o.warmupTime * 1000;
+  for (let i = 0; i < o.warmup || performance.now() < warmupEnd; i++) await step();
+  const probe = o.clock();
+  for (let i = 0; i < 3; i++) await step();
+  const perStep = (o.clock() - probe) / 3;
+  const k = Math.max(1, Math.round(o.minTime / Math.max(perStep, 1e-9)));
+  const times: number[] = [];
+  for (let i = 0; i < o.reps; i++) {
+    const t0 = o.clock();
+    for (let j = 0; j < k; j++) await step();
+    times.push(o.clock() - t0);
+  }
+  return { times, k };
+}
+
 /**
  * Runs the workload named by the first argument, prints its timings and exits; `--list` prints
  * the workloads this peer runs, those it cannot (with the reason) and `info` (versions, threads).
@@ -68,18 +102,13 @@ export async function runWorker(
   const clock = textArg("clock", "wall") === "cpu" ? cpuSeconds : () => performance.now() / 1000;
   const baseMB = statusMB("VmRSS");
   const [step, units] = await make();
-  const warmupEnd = performance.now() + arg("warmup-time", 1) * 1000;
-  for (let i = 0; i < arg("warmup", 2) || performance.now() < warmupEnd; i++) await step();
-  const probe = clock();
-  for (let i = 0; i < 3; i++) await step();
-  const perStep = (clock() - probe) / 3;
-  const k = Math.max(1, Math.round(arg("min-time", 0.2) / Math.max(perStep, 1e-9)));
-  const times: number[] = [];
-  for (let i = 0; i < arg("reps", 5); i++) {
-    const t0 = clock();
-    for (let j = 0; j < k; j++) await step();
-    times.push(clock() - t0);
-  }
+  const { times, k } = await timeSteps(step, {
+    warmup: arg("warmup", 2),
+    warmupTime: arg("warmup-time", 1),
+    minTime: arg("min-time", 0.2),
+    reps: arg("reps", 5),
+    clock,
+  });
   const peakMB = statusMB("VmHWM");
   const measuredAfter = await after();
   const scaled: Record<string, number> = {};

@@ -12,7 +12,7 @@
 import { add, matmul, randn, Rng } from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
 import { loadNativeIfRequested } from "./_native.ts";
-import { type Maker, runWorker } from "./_js_harness.ts";
+import { type Maker, runWorker, timeSteps } from "./_js_harness.ts";
 
 function w1(n: number): Maker {
   return () => {
@@ -61,26 +61,23 @@ const WORKLOADS: Record<string, Maker> = {
 };
 
 /**
- * With `--roof-probe`: the 1024² sgemm rate (GFLOP/s) of five repetitions of about 0.2 s, timed in
- * this process right after the workload, so that a training step's share of the GEMM roofline
- * compares two rates of the same minutes (the host's speed drifts between hours).
+ * With `--roof-probe`: the rate (GFLOP/s) of W1-1024 timed in this process right after the
+ * workload (three warm-up products, five repetitions of about 0.2 s), so that a training step's
+ * share of the GEMM roofline compares two rates of the same minutes (the host's speed drifts
+ * between hours).
  */
-function roofProbe(): Promise<Record<string, unknown>> {
-  if (!Deno.args.includes("--roof-probe")) return Promise.resolve({});
-  const rng = new Rng(1);
-  const a = randn([1024, 1024], { rng }), b = randn([1024, 1024], { rng });
-  const flop = 2 * 1024 ** 3;
-  for (let i = 0; i < 3; i++) matmul(a, b).dispose();
-  const t0 = performance.now();
-  matmul(a, b).dispose();
-  const k = Math.max(1, Math.round(200 / Math.max(performance.now() - t0, 1e-3)));
-  const roofGflops: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const start = performance.now();
-    for (let i = 0; i < k; i++) matmul(a, b).dispose();
-    roofGflops.push((flop * k) / ((performance.now() - start) * 1e6));
-  }
-  return Promise.resolve({ roofGflops });
+async function roofProbe(): Promise<Record<string, unknown>> {
+  if (!Deno.args.includes("--roof-probe")) return {};
+  const [step, { flop }] = await w1(1024)();
+  const clock = () => performance.now() / 1000;
+  const { times, k } = await timeSteps(step, {
+    warmup: 3,
+    warmupTime: 0,
+    minTime: 0.2,
+    reps: 5,
+    clock,
+  });
+  return { roofGflops: times.map((s) => (flop * k) / s / 1e9) };
 }
 
 const backend = await loadNativeIfRequested();
