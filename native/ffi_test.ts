@@ -87,7 +87,7 @@ Deno.test("closing libnnc while its workers spin does not crash the process", as
   `;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["eval", script],
-    env: { NNC_THREADS: "2", NNC_SPIN: "2000000000" },
+    env: { NNC_THREADS: "2", NNC_SPIN_US: "2000000000" },
     stdout: "piped",
     stderr: "piped",
   }).output();

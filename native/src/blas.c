@@ -388,6 +388,7 @@ static void set_blas_threads_raw(int n) {
 }
 
 void nnc_blas_threads_for_call(int n) {
+  if (n > 1) nnc_pool_quiet();
   if (!S.blas_threaded) set_blas_threads_raw(n);
 }
 

@@ -95,6 +95,8 @@ NNC_HIDDEN int nnc_default_threads(void);
 NNC_HIDDEN int nnc_in_parallel(void);
 /* Worker threads started so far (the pool never shrinks; extra workers sleep). */
 NNC_HIDDEN int nnc_pool_workers(void);
+/* Tells workers spinning after a job to sleep now (before the BLAS's own threads take the cores). */
+NNC_HIDDEN void nnc_pool_quiet(void);
 
 /* ---- BLAS ---- */
 
