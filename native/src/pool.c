@@ -190,7 +190,7 @@ void nnc_parallel_for(int64_t n, int64_t grain, nnc_task_fn fn, void *ctx) {
     fn(ctx, 0, n);
     return;
   }
-  const started = start_workers(T);
+  const int started = start_workers(T);
   if (started < T) T = started;
   if (T < 2) {
     atomic_flag_clear(&g_busy);
