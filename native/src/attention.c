@@ -48,6 +48,11 @@ static inline int64_t at(const view *a, int64_t n, int64_t h, int64_t i) {
   return a->off + n * a->sn + h * a->sh + i * a->sr;
 }
 
+/* max + log(sum) with the scalar log, called once per row: kept out of line so that the loop over
+ * a block's rows is not vectorised onto libmvec's log, whose last bits differ (float64 results
+ * stay what they were before the rows' sums were interleaved). */
+static __attribute__((noinline)) double log_sum_exp(double mx, double sum) { return mx + log(sum); }
+
 #define ATTN_KERNELS(T, SUF)                                                                      \
   static inline T *ptr_##SUF(const view *a, int64_t n, int64_t h, int64_t i) {                   \
     return (T *)a->p + at(a, n, h, i);                                                            \
@@ -73,6 +78,50 @@ static inline int64_t at(const view *a, int64_t n, int64_t h, int64_t i) {
     return NNC_OK;                                                                                \
   }                                                                                               \
                                                                                                   \
+  /* The largest of s[0, n): NaN when one is NaN, -inf when n is 0. Written so that it           \
+   * vectorises; the maximum does not depend on the order (only the sign of a zero maximum can, \
+   * and a zero's sign changes neither s - max nor max + log(sum)). */                            \
+  static inline double row_max_##SUF(const T *s, int64_t n) {                                     \
+    T mx = (T)-INFINITY;                                                                          \
+    int nan = 0;                                                                                  \
+    for (int64_t c = 0; c < n; c++) {                                                             \
+      nan |= s[c] != s[c];                                                                        \
+      mx = s[c] > mx ? s[c] : mx;                                                                 \
+    }                                                                                             \
+    return nan ? (double)NAN : (double)mx;                                                        \
+  }                                                                                               \
+                                                                                                  \
+  /* sum[r] = the visible weights of row r added in double from the first on, as the JS kernel   \
+   * adds them (so bit for bit the same), eight rows at a time: eight chains of additions in     \
+   * flight instead of one, which is what a row's sum waited on (the latency of each add). */    \
+  static void row_sums_##SUF(const attn_job *j, int64_t i0, int64_t m, int64_t nk, const T *S,   \
+                             const double *mx, double *sum) {                                     \
+    int64_t r = 0;                                                                                \
+    for (; r + 8 <= m; r += 8) {                                                                  \
+      const T *s = S + r * nk;                                                                    \
+      int64_t cnt[8], common = nk;                                                                \
+      double acc[8];                                                                              \
+      for (int k = 0; k < 8; k++) {                                                               \
+        cnt[k] = mx[r + k] == -INFINITY ? 0 : visible(j, i0 + r + k);                             \
+        if (cnt[k] < common) common = cnt[k];                                                     \
+        acc[k] = 0;                                                                               \
+      }                                                                                           \
+      for (int64_t c = 0; c < common; c++)                                                        \
+        for (int k = 0; k < 8; k++) acc[k] += s[k * nk + c];                                      \
+      for (int k = 0; k < 8; k++) {                                                               \
+        for (int64_t c = common; c < cnt[k]; c++) acc[k] += s[k * nk + c];                        \
+        sum[r + k] = acc[k];                                                                      \
+      }                                                                                           \
+    }                                                                                             \
+    for (; r < m; r++) {                                                                          \
+      const T *s = S + r * nk;                                                                    \
+      const int64_t cnt = mx[r] == -INFINITY ? 0 : visible(j, i0 + r);                            \
+      double acc = 0;                                                                             \
+      for (int64_t c = 0; c < cnt; c++) acc += s[c];                                              \
+      sum[r] = acc;                                                                               \
+    }                                                                                             \
+  }                                                                                               \
+                                                                                                  \
   static void forward_##SUF(void *ctx, int64_t t0, int64_t t1) {                                 \
     attn_job *j = ctx;                                                                            \
     for (int64_t t = t0; t < t1; t++) {                                                           \
@@ -91,7 +140,7 @@ static inline int64_t at(const view *a, int64_t n, int64_t h, int64_t i) {
         continue;                                                                                 \
       }                                                                                           \
       T *S = nnc_scratch(2, (size_t)(m * nk) * sizeof(T));                                        \
-      double *inv = nnc_scratch(3, (size_t)m * sizeof(double));                                   \
+      double *inv = nnc_scratch(3, (size_t)(3 * m) * sizeof(double));                             \
       if (!S || !inv) {                                                                           \
         j->rc = NNC_E_NOMEM;                                                                      \
         return;                                                                                   \
@@ -101,24 +150,24 @@ static inline int64_t at(const view *a, int64_t n, int64_t h, int64_t i) {
         j->rc = rc;                                                                               \
         return;                                                                                   \
       }                                                                                           \
+      double *mx = inv + m, *sum = inv + 2 * m;                                                   \
       for (int64_t r = 0; r < m; r++) {                                                           \
         T *s = S + r * nk;                                                                        \
         const int64_t cnt = visible(j, i0 + r);                                                   \
-        double mx = -INFINITY;                                                                    \
-        for (int64_t c = 0; c < cnt; c++)                                                         \
-          if (s[c] > mx || s[c] != s[c]) mx = s[c];                                               \
-        if (mx == -INFINITY) {                                                                    \
+        const double top = row_max_##SUF(s, cnt); /* a local: s may alias mx when T is double */  \
+        mx[r] = top;                                                                              \
+        if (top == -INFINITY) {                                                                   \
           memset(s, 0, (size_t)nk * sizeof(T));                                                   \
-          inv[r] = 0;                                                                             \
-          L[r * ls] = (T)-INFINITY;                                                               \
           continue;                                                                               \
         }                                                                                         \
-        for (int64_t c = 0; c < cnt; c++) s[c] = (T)exp((double)s[c] - mx);                       \
-        double sum = 0;                                                                           \
-        for (int64_t c = 0; c < cnt; c++) sum += s[c];                                            \
+        for (int64_t c = 0; c < cnt; c++) s[c] = (T)exp((double)s[c] - top);                      \
         for (int64_t c = cnt; c < nk; c++) s[c] = 0;                                              \
-        inv[r] = 1 / sum;                                                                         \
-        L[r * ls] = (T)(mx + log(sum));                                                           \
+      }                                                                                           \
+      row_sums_##SUF(j, i0, m, nk, S, mx, sum);                                                   \
+      for (int64_t r = 0; r < m; r++) {                                                           \
+        const int empty = mx[r] == -INFINITY;                                                     \
+        inv[r] = empty ? 0 : 1 / sum[r];                                                          \
+        L[r * ls] = empty ? (T)-INFINITY : (T)log_sum_exp(mx[r], sum[r]);                         \
       }                                                                                           \
       rc = nnc_gemm_##SUF(m, j->Dv, nk, S, nk, 1, ptr_##SUF(&j->v, n, h, 0), j->v.sr, 1, O, os, 0); \
       if (rc) {                                                                                   \
