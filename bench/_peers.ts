@@ -1,6 +1,6 @@
 // The contestants of bench/compare.ts and how each is started: one worker process per measurement,
 // with the thread count and the OpenBLAS kernel set in its environment.
-import { findPeerVenv, SETUP_COMMAND } from "./_venv.ts";
+import { findPeerVenv, peerMklLibrary, SETUP_COMMAND } from "./_venv.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 
@@ -63,6 +63,7 @@ export const PEER_IDS = [
   "torch1.13",
   "torch2",
   "jax",
+  "nnc-mkl",
   "nnc-js",
   "tfjs-wasm",
   "tfjs-cpu",
@@ -251,7 +252,7 @@ export async function preparePeers(
     String(t),
     ...extra,
   ];
-  const needVenv = ids.includes("torch2") || ids.includes("jax");
+  const needVenv = ids.includes("torch2") || ids.includes("jax") || ids.includes("nnc-mkl");
   const venv = needVenv ? findPeerVenv() : { error: "not asked for" };
   const peers: Peer[] = [];
   for (const id of ids) {
@@ -327,6 +328,42 @@ export async function preparePeers(
           unavailable: list.error ?? null,
           command: (w, t, extra) => [...cmd, ...workerArgs(w, t, extra)],
           env: (t, s) => envFor(t, s),
+        });
+        break;
+      }
+      case "nnc-mkl": {
+        // nnc's native backend with MKL as its GEMM library (NNC_BLAS), beside PyTorch 2.x, which
+        // uses MKL too: the same GEMM kernels on both sides, whatever OpenBLAS does on this CPU.
+        const mkl = venv.error ? { error: venv.error } : peerMklLibrary();
+        peers.push({
+          ...base,
+          id,
+          column: "nnc (MKL)",
+          perSetting: true,
+          workloads: null,
+          version: "error" in mkl
+            ? "nnc (native backend on MKL)"
+            : `nnc (native backend on ${mkl.path.split("/").pop()}), Deno ${Deno.version.deno}`,
+          unavailable: "error" in mkl ? mkl.error : null,
+          command: (
+            w,
+            t,
+            extra,
+          ) => [deno, "run", "-A", `${here}nnc_worker.ts`, ...workerArgs(w, t, extra)],
+          // MKL's threads from libgomp (its GNU layer), held to PyTorch 2.x's instruction set.
+          env: (t, s) =>
+            envFor(t, s, {
+              NNC_BACKEND: "native",
+              NNC_BLAS: "path" in mkl ? mkl.path : "",
+              MKL_THREADING_LAYER: "GNU",
+              ...isaCaps(s.kernel),
+            }),
+          reject: (r) =>
+            r.backend !== "native"
+              ? `ran on the ${r.backend} backend`
+              : r.blas !== "mkl"
+              ? `libnnc opened ${r.blas}, not MKL`
+              : null,
         });
         break;
       }

@@ -191,6 +191,60 @@ export function rooflineTables(ctx: RunContext): string {
   return out.join("\n");
 }
 
+/**
+ * nnc's native backend on MKL beside PyTorch 2.x, which runs its GEMMs on MKL too: throughput,
+ * ratios, and for the training workloads the share of the faster of the two W1-1024 sgemm rates
+ * (MKL's roofline on this machine). Empty when the MKL peer was not run.
+ */
+export function mklTables(ctx: RunContext): string {
+  if (!has(ctx, "nnc-mkl")) return "";
+  const out: string[] = [];
+  const withNnc = has(ctx, "nnc"), withTorch = has(ctx, "torch2");
+  for (const s of ctx.settings) {
+    out.push(`### ${settingTitle(ctx, s)}\n`);
+    const header = ["workload", "threads", "unit", "nnc (MKL)"];
+    if (withTorch) header.push("torch 2.x");
+    if (withNnc) header.push("nnc (OpenBLAS)");
+    if (withTorch) header.push("nnc (MKL)/torch 2.x");
+    if (withNnc) header.push("nnc (MKL)/nnc (OpenBLAS)");
+    header.push("MKL sgemm GFLOP/s", "nnc (MKL) %");
+    if (withTorch) header.push("torch 2.x %");
+    const rows: string[][] = [];
+    for (const w of ctx.workloads) {
+      const lower = ctx.units[w].startsWith("µs");
+      const flops = trainingFlopsPerUnit(w);
+      for (const t of ctx.threads) {
+        const v = (id: string) => rate(ctx, w, t, id, s);
+        const roof = Math.max(
+          ...["nnc-mkl", "torch2"].map((id) => rate(ctx, "W1-1024", t, id, s)).filter(
+            Number.isFinite,
+          ),
+        );
+        const pct = (id: string) =>
+          flops !== undefined && Number.isFinite(v(id)) && roof > 0
+            ? `${(100 * flops * v(id) / 1e9 / roof).toFixed(0)}%`
+            : "—";
+        const row = [w, String(t), ctx.units[w], fmt(v("nnc-mkl"))];
+        if (withTorch) row.push(fmt(v("torch2")));
+        if (withNnc) row.push(fmt(v("nnc")));
+        if (withTorch) row.push(ratio(v("nnc-mkl"), v("torch2"), lower));
+        if (withNnc) row.push(ratio(v("nnc-mkl"), v("nnc"), lower));
+        row.push(fmt(roof > 0 && flops !== undefined ? roof : NaN), pct("nnc-mkl"));
+        if (withTorch) row.push(pct("torch2"));
+        rows.push(row);
+      }
+    }
+    out.push(markdownTable(header, rows), "");
+  }
+  out.push(
+    "nnc (MKL) is nnc's native backend with MKL from the peers' environment as its GEMM library " +
+      "(NNC_BLAS; MKL's threads from its GNU OpenMP layer), held to the same instruction set as " +
+      "PyTorch 2.x, whose GEMMs are MKL's too; libnnc's own kernels are the same in both nnc " +
+      "columns. Its roofline is the faster W1-1024 sgemm of the two MKL peers at that thread count.",
+  );
+  return out.join("\n");
+}
+
 /** Peak resident memory of every worker process, and its growth over start-up. */
 export function memoryTable(ctx: RunContext): string {
   const rows: string[][] = [];

@@ -5,6 +5,7 @@ import {
   Measurements,
   median,
   memoryTable,
+  mklTables,
   rooflineTables,
   type RunContext,
   throughputTables,
@@ -133,4 +134,31 @@ Deno.test("memory: peak with its growth over start-up, PyTorch's peak over nnc's
 Deno.test("the JavaScript table compares nnc with the best TF.js backend", () => {
   const r = row(javascriptTable(context()), "W2");
   assert.deepEqual(r, ["W2", "1", "samples/s", "20000", "500.0", "40.00×"]);
+});
+
+Deno.test("MKL table: nnc on MKL against PyTorch 2.x and nnc on OpenBLAS, under MKL's roofline", () => {
+  const ctx = context();
+  assert.equal(mklTables(ctx), "", "no table without the MKL peer");
+  ctx.peers.push(peer("nnc-mkl", "nnc (MKL)", true));
+  ctx.m.cell("W1-1024", 1, "nnc-mkl", "unset").rates.push(160);
+  ctx.m.cell("W2", 1, "nnc-mkl", "unset").rates.push(48_000);
+  ctx.m.cell("W7", 1, "nnc-mkl", "unset").rates.push(1);
+  const t = mklTables(ctx);
+  // nnc (MKL), torch 2.x, nnc (OpenBLAS), the two ratios, the roof = max(160, 150), then
+  // 3.21 MFLOP × 48,000/s = 154.08 GFLOP/s = 96 % of it, PyTorch 2.x's 128.4 = 80 %.
+  assert.deepEqual(row(t, "W2"), [
+    "W2",
+    "1",
+    "samples/s",
+    "48000",
+    "40000",
+    "20000",
+    "1.20×",
+    "2.40×",
+    "160.0",
+    "96%",
+    "80%",
+  ]);
+  // µs/op: 1 against nnc's 2 is twice as fast; no PyTorch 2.x figure and no FLOPs: dashes.
+  assert.deepEqual(row(t, "W7").slice(6), ["—", "2.00×", "—", "—", "—"]);
 });

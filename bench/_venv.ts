@@ -56,6 +56,26 @@ export function findPeerVenv(): PeerPython {
 }
 
 /**
+ * MKL's single dynamic library in the peers' environment (`lib/libmkl_rt.so.N`, from the `mkl`
+ * wheel pinned in bench/requirements-peers.txt), or why there is none.
+ */
+export function peerMklLibrary(dir: string = peerVenvDir()): { path: string } | { error: string } {
+  let names: string[] = [];
+  try {
+    names = [...Deno.readDirSync(`${dir}/lib`)].map((e) => e.name);
+  } catch {
+    // no lib folder: not installed
+  }
+  const version = (n: string) => Number(n.slice(n.lastIndexOf(".") + 1));
+  const rt = names.filter((n) => /^libmkl_rt\.so\.\d+$/.test(n)).sort((a, b) =>
+    version(a) - version(b)
+  );
+  return rt.length
+    ? { path: `${dir}/lib/${rt[rt.length - 1]}` }
+    : { error: `no libmkl_rt.so.N in ${dir}/lib: run ${SETUP_COMMAND}` };
+}
+
+/**
  * Returns the peers' Python, installing it first when it is missing or its pins changed. The base
  * interpreter is NNC_BENCH_PYTHON or `python3` (≥ 3.11, with the venv module).
  */

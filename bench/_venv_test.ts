@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findPeerVenv, peerVenvDir, SETUP_COMMAND } from "./_venv.ts";
+import { findPeerVenv, peerMklLibrary, peerVenvDir, SETUP_COMMAND } from "./_venv.ts";
 
 const REQUIREMENTS = new URL("./requirements-peers.txt", import.meta.url).pathname;
 
@@ -53,5 +53,19 @@ Deno.test("findPeerVenv: missing or stale environments name the setup task; it n
       Deno.readTextFileSync(REQUIREMENTS),
     );
     assert.deepEqual(findPeerVenv(), { python: `${dir}/bin/python` });
+  });
+});
+
+Deno.test("peerMklLibrary: the newest libmkl_rt.so.N in the environment's lib, else how to install", () => {
+  withVenvDir((dir) => {
+    assert.deepEqual(peerMklLibrary(dir), {
+      error: `no libmkl_rt.so.N in ${dir}/lib: run ${SETUP_COMMAND}`,
+    });
+    Deno.mkdirSync(`${dir}/lib`);
+    for (const name of ["libmkl_rt.so.10", "libmkl_rt.so.3", "libmkl_rt.so", "libmkl_core.so.11"]) {
+      Deno.writeTextFileSync(`${dir}/lib/${name}`, "");
+    }
+    assert.deepEqual(peerMklLibrary(dir), { path: `${dir}/lib/libmkl_rt.so.10` });
+    assert.deepEqual(peerMklLibrary(), { path: `${dir}/lib/libmkl_rt.so.10` }, "NNC_BENCH_VENV");
   });
 });

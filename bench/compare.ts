@@ -12,13 +12,15 @@
  * (nnc, PyTorch 1.13) run once per kernel setting (`--coretypes`: `kept` = the environment's
  * OPENBLAS_CORETYPE, `unset` = libnnc's choice from cpuid, or a kernel set's name), PyTorch 1.13
  * always with the kernel set libnnc reports for that setting; so does PyTorch 2.x, its MKL and
- * oneDNN held to that kernel set's instruction set (AVX2 under `Haswell`). Besides throughput and ratios the
+ * oneDNN held to that kernel set's instruction set (AVX2 under `Haswell`); so does `nnc-mkl`, nnc's
+ * native backend opened on MKL from the peers' environment (the GEMM library of PyTorch 2.x), shown
+ * in a table of its own beside PyTorch 2.x. Besides throughput and ratios the
  * runner prints each training workload's effective FLOP/s as a share of the sgemm rate of the same
  * run (W1-1024), the peak resident memory of every worker, and with `--write-results` writes it all
  * to bench/RESULTS.md with the machine it came from.
  *
  * Usage: `deno run -A bench/compare.ts [--threads 1,2] [--reps 5] [--rounds 3] [--only W1-256,W7]
- * [--peers nnc,torch1.13,torch2,jax,nnc-js,tfjs-wasm,tfjs-cpu,jax-js] [--coretypes kept,unset]
+ * [--peers nnc,torch1.13,torch2,jax,nnc-mkl,nnc-js,tfjs-wasm,tfjs-cpu,jax-js] [--coretypes kept,unset]
  * [--write-results [FILE]] [--smoke] [--python /usr/bin/python3] [--timeout 900]`
  *
  * `--smoke` runs one short round (one repetition, no warm-up time) to prove every peer works: its
@@ -41,6 +43,7 @@ import {
   javascriptTable,
   Measurements,
   memoryTable,
+  mklTables,
   notes,
   rooflineTables,
   type RunContext,
@@ -185,6 +188,7 @@ const sections = [
   ...(only.some((w) => trainingFlopsPerUnit(w) !== undefined)
     ? ["\n## % of the GEMM roofline\n", rooflineTables(ctx)]
     : []),
+  ...(mklTables(ctx) ? ["\n## nnc on MKL beside PyTorch 2.x\n", mklTables(ctx)] : []),
   "\n## Peak memory\n",
   memoryTable(ctx),
   ...(javascriptTable(ctx) ? ["\n## The JavaScript peers\n", javascriptTable(ctx)] : []),

@@ -81,4 +81,6 @@ async function roofProbe(): Promise<Record<string, unknown>> {
 }
 
 const backend = await loadNativeIfRequested();
-await runWorker(WORKLOADS, {}, { backend }, roofProbe);
+// Which GEMM library libnnc opened (OpenBLAS, MKL, …): the runner checks it for the MKL peer.
+const blas = backend === "native" ? (await import("@nnc/native")).nativeInfo().blas : null;
+await runWorker(WORKLOADS, {}, { backend, blas }, roofProbe);
