@@ -90,6 +90,14 @@ export interface NativeInfo {
   fallbackGemm?: boolean;
   /** True when NNC_BLAS=builtin forced the built-in GEMM. */
   builtinForced?: boolean;
+  /**
+   * True when float32 products of mid size (2^20 to 2^29 multiply-adds, at least 8 rows and 32
+   * columns: a training step's) run on libnnc's own AVX-512 kernels beside an OpenBLAS that runs
+   * AVX-512 kernels too; `NNC_GEMM=blas` turns it off.
+   */
+  ownSgemm?: boolean;
+  /** Why `ownSgemm` is what it is. */
+  ownSgemmReason?: string;
   /** The library LAPACK comes from, or null (linear algebra then runs in the JS backend). */
   lapack?: string | null;
   /** CPU features. */

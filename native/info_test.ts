@@ -62,6 +62,29 @@ Deno.test({ name: "NNC_THREADS and NNC_BLAS=builtin are read at start-up", ignor
   assert.equal(builtin.lapack, null);
 });
 
+Deno.test({
+  name: "float32 products go to libnnc's own kernels only beside a 512-bit OpenBLAS",
+  ignore,
+}, () => {
+  const auto = infoWith({});
+  const core512 = /skylakex|cooperlake|sapphirerapids/i.test(String(auto.coreType ?? ""));
+  const expected = auto.blas === "openblas" && auto.compiledFor === "avx512" && core512;
+  assert.equal(auto.ownSgemm, expected, String(auto.ownSgemmReason));
+  const blas = infoWith({ NNC_GEMM: "blas" });
+  assert.equal(blas.ownSgemm, false);
+  assert.equal(
+    blas.ownSgemmReason,
+    auto.blas === "openblas" ? "NNC_GEMM=blas" : blas.ownSgemmReason,
+  );
+  if (auto.blas === "openblas") {
+    const haswell = infoWith({ OPENBLAS_CORETYPE: "Haswell" });
+    assert.equal(haswell.ownSgemm, false);
+    assert.match(String(haswell.ownSgemmReason), /256-bit|without AVX-512/);
+  }
+  const builtin = infoWith({ NNC_BLAS: "builtin" });
+  assert.equal(builtin.ownSgemmReason, "every product runs on libnnc's kernels");
+});
+
 Deno.test(
   { name: "OpenBLAS kernel set: cpuid choice, user override, NNC override", ignore },
   () => {

@@ -85,6 +85,61 @@ Deno.test("property: matmul equals the textbook triple loop on random shapes and
   );
 });
 
+/**
+ * Checks a float32 product against float64 sums of the same float32 inputs, element by element,
+ * within the classic bound for a length-K dot product: |ĉ − c| ≤ γ_K · Σ|a||b| with γ_K ≈ K·2⁻²⁴
+ * (doubled for the rounding of the inputs' products).
+ */
+function assertFloat32Product(c: t.NDArray, a: number[][], b: number[][]): void {
+  const got = c.toArray() as number[][];
+  const K = b.length, gamma = 2 * K * 2 ** -24;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = 0; j < b[0].length; j++) {
+      let sum = 0, mag = 0;
+      for (let k = 0; k < K; k++) {
+        sum += a[i][k] * b[k][j];
+        mag += Math.abs(a[i][k] * b[k][j]);
+      }
+      const err = Math.abs(got[i][j] - sum);
+      if (err > gamma * mag + 1e-30) {
+        assert.fail(
+          `C[${i}][${j}] = ${got[i][j]}, expected ${sum} (error ${err} > ${gamma * mag})`,
+        );
+      }
+    }
+  }
+}
+
+// Mid-size float32 products (2^20–2^29 multiply-adds, ≥ 8 rows, ≥ 32 columns) run on libnnc's own
+// AVX-512 kernels on such machines (native/README.md, "ownSgemm"): odd sizes reach every edge —
+// partial row tiles, partial 16- and 32-column panels, k blocks that are not multiples of 16 — and
+// the transposed layouts reach the in-place rows kernel and the 16×16 transposing pack.
+Deno.test("property: mid-size float32 matmul is within the dot-product error bound on every layout", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 8, max: 140 }),
+      fc.integer({ min: 100, max: 420 }),
+      fc.integer({ min: 32, max: 300 }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.integer(),
+      (m, depth, n, ta, tb, seed) => {
+        const k = Math.max(depth, Math.ceil(2 ** 20 / (m * n))); // at least 2^20 multiply-adds
+        const rng = new Rng(seed);
+        const a = t.randn(ta ? [k, m] : [m, k], { rng });
+        const b = t.randn(tb ? [n, k] : [k, n], { rng });
+        const av = ta ? a.T : a, bv = tb ? b.T : b;
+        assertFloat32Product(
+          t.matmul(av, bv),
+          av.toArray() as number[][],
+          bv.toArray() as number[][],
+        );
+      },
+    ),
+    { numRuns: 12 },
+  );
+});
+
 Deno.test("matmul: the reflection T(x, y) = (−x, y), applied to an image's pixel coordinates, mirrors it", () => {
   // spec: 002-part-a/3a.L1077
   const reflect = array([[-1, 0], [0, 1]], { dtype: "float64" });

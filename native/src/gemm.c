@@ -47,6 +47,21 @@
  * S_SHORT, for a last panel of at most S_SHORT rows (M = 32 is panels of 12, 12 and 8: without it
  * a third of the last panel's multiply-adds were on zero padding). */
 #define S_SHORT 8
+/* Writes (or adds, when acc) the live mr × nr corner of the accumulators c0/c1 to c: whole rows with
+ * vector stores, a partial tile through masked ones. */
+#define UKR_S512_STORE(ROWS)                                                                      \
+  const __mmask16 m0_ = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);                         \
+  const __mmask16 m1_ = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);   \
+  for (int i = 0; i < ROWS; i++) {                                                                \
+    if (i >= mr) break;                                                                           \
+    float *ci = c + i * ldc;                                                                      \
+    if (acc) {                                                                                    \
+      c0[i] = _mm512_add_ps(c0[i], _mm512_maskz_loadu_ps(m0_, ci));                               \
+      c1[i] = _mm512_add_ps(c1[i], _mm512_maskz_loadu_ps(m1_, ci + 16));                          \
+    }                                                                                             \
+    _mm512_mask_storeu_ps(ci, m0_, c0[i]);                                                        \
+    _mm512_mask_storeu_ps(ci + 16, m1_, c1[i]);                                                   \
+  }
 #define DEFINE_UKR_S512(NAME, ROWS)                                                               \
   static void NAME(int64_t kc, const float *restrict a, const float *restrict b, float *c,        \
                    int64_t ldc, int acc, int mr, int nr) {                                        \
@@ -62,28 +77,36 @@
       a += S_MR;                                                                                  \
       b += S_NR;                                                                                  \
     }                                                                                             \
-    if (mr == ROWS && nr == S_NR) {                                                               \
-      for (int i = 0; i < ROWS; i++) {                                                            \
-        float *ci = c + i * ldc;                                                                  \
-        if (acc) {                                                                                \
-          c0[i] = _mm512_add_ps(c0[i], _mm512_loadu_ps(ci));                                      \
-          c1[i] = _mm512_add_ps(c1[i], _mm512_loadu_ps(ci + 16));                                 \
-        }                                                                                         \
-        _mm512_storeu_ps(ci, c0[i]);                                                              \
-        _mm512_storeu_ps(ci + 16, c1[i]);                                                         \
-      }                                                                                           \
-      return;                                                                                     \
-    }                                                                                             \
-    float t[ROWS * S_NR] __attribute__((aligned(64)));                                            \
-    for (int i = 0; i < ROWS; i++) {                                                              \
-      _mm512_store_ps(t + i * S_NR, c0[i]);                                                       \
-      _mm512_store_ps(t + i * S_NR + 16, c1[i]);                                                  \
-    }                                                                                             \
-    for (int i = 0; i < mr; i++)                                                                  \
-      for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * S_NR + j]; \
+    UKR_S512_STORE(ROWS)                                                                          \
   }
 DEFINE_UKR_S512(ukr_s, S_MR)
 DEFINE_UKR_S512(ukr_s_short, S_SHORT)
+
+/* The same tile with A read in place from ROWS rows of a row-major matrix (row stride lda) instead
+ * of a packed panel: a row-major A would otherwise be transposed into panels before every product,
+ * which costs a tenth of a mid-size GEMM. Rows past mr repeat the last row (valid memory; their
+ * results are dropped), so the kernel never reads outside A. */
+#define DEFINE_UKR_S512_ROWS(NAME, ROWS)                                                          \
+  static void NAME(int64_t kc, const float *a, int64_t lda, const float *restrict b, float *c,    \
+                   int64_t ldc, int acc, int mr, int nr) {                                        \
+    const float *r[ROWS];                                                                         \
+    for (int i = 0; i < ROWS; i++) r[i] = a + (i < mr ? i : mr - 1) * lda;                       \
+    __m512 c0[ROWS], c1[ROWS];                                                                    \
+    for (int i = 0; i < ROWS; i++) c0[i] = _mm512_setzero_ps(), c1[i] = _mm512_setzero_ps();     \
+    for (int64_t k = 0; k < kc; k++) {                                                            \
+      const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);                          \
+      _Pragma("GCC unroll 12") for (int i = 0; i < ROWS; i++) {                                   \
+        const __m512 ai = _mm512_set1_ps(r[i][k]);                                                \
+        c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);                                                   \
+        c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);                                                   \
+      }                                                                                           \
+      b += S_NR;                                                                                  \
+    }                                                                                             \
+    UKR_S512_STORE(ROWS)                                                                          \
+  }
+DEFINE_UKR_S512_ROWS(ukr_s_rows, S_MR)
+DEFINE_UKR_S512_ROWS(ukr_s_rows_short, S_SHORT)
+#define S_ROWS_KERNEL 1
 
 static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b, double *c,
                     int64_t ldc, int acc, int mr, int nr) {
@@ -189,6 +212,25 @@ GENERIC_UKR(ukr_d, double, D_MR, D_NR)
 #pragma GCC pop_options
 #endif
 
+#ifdef S_ROWS_KERNEL
+/* mr <= S_SHORT rows run the short kernel: no multiply-adds on repeated rows. */
+static void ukr_rows_s(int64_t kc, const float *a, int64_t lda, const float *b, float *c,
+                       int64_t ldc, int acc, int mr, int nr) {
+  (mr <= S_SHORT ? ukr_s_rows_short : ukr_s_rows)(kc, a, lda, b, c, ldc, acc, mr, nr);
+}
+#else
+#define S_ROWS_KERNEL 0
+static void ukr_rows_s(int64_t kc, const float *a, int64_t lda, const float *b, float *c,
+                       int64_t ldc, int acc, int mr, int nr) {
+  (void)kc, (void)a, (void)lda, (void)b, (void)c, (void)ldc, (void)acc, (void)mr, (void)nr;
+}
+#endif
+/* Double has no rows kernel (ROWS_KERNEL is 0 for it); this keeps the shared loop nest compiling. */
+static void ukr_rows_d(int64_t kc, const double *a, int64_t lda, const double *b, double *c,
+                       int64_t ldc, int acc, int mr, int nr) {
+  (void)kc, (void)a, (void)lda, (void)b, (void)c, (void)ldc, (void)acc, (void)mr, (void)nr;
+}
+
 #ifndef S_SHORT
 #define S_SHORT S_MR
 #define ukr_s_short ukr_s
@@ -233,8 +275,87 @@ GENERIC_UKR(ukr_d, double, D_MR, D_NR)
     }                                                                                             \
   }
 
-DEFINE_PACK(float, s, S_MR, S_NR)
+DEFINE_PACK(float, s_generic, S_MR, S_NR)
 DEFINE_PACK(double, d, D_MR, D_NR)
+
+#if defined(__AVX512F__)
+/* Transposes the 16×16 block held in r (r[i] = row i) in place: 64 shuffles for 256 elements. */
+static inline void transpose16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 8; i++) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int g = 0; g < 4; g++) {
+    const __m512d a = _mm512_castps_pd(t[4 * g]), b = _mm512_castps_pd(t[4 * g + 1]);
+    const __m512d c = _mm512_castps_pd(t[4 * g + 2]), d = _mm512_castps_pd(t[4 * g + 3]);
+    r[4 * g] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+    r[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+    r[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+    r[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  }
+  /* r[4g + c], 128-bit lane L, now holds element 4L + c of rows 4g..4g+3. */
+  for (int c = 0; c < 4; c++) {
+    const __m512 u0 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88);
+    const __m512 u1 = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xDD);
+    const __m512 u2 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
+    const __m512 u3 = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xDD);
+    t[c] = _mm512_shuffle_f32x4(u0, u2, 0x88);
+    t[8 + c] = _mm512_shuffle_f32x4(u0, u2, 0xDD);
+    t[4 + c] = _mm512_shuffle_f32x4(u1, u3, 0x88);
+    t[12 + c] = _mm512_shuffle_f32x4(u1, u3, 0xDD);
+  }
+  for (int i = 0; i < 16; i++) r[i] = t[i];
+}
+
+/* B stored transposed (element (k, j) at B[j * cs], rs == 1: a weight used as x·Wᵀ) into NR-column
+ * panels, 16×16 blocks at a time; the scalar gather it replaces cost a sixth of such a product. */
+static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, float *p) {
+  for (int64_t j0 = 0; j0 < nc; j0 += S_NR, p += S_NR * kc) {
+    for (int h = 0; h < S_NR; h += 16) {
+      const int64_t n = nc - j0 - h; /* live columns in this half */
+      for (int64_t k0 = 0; k0 < kc; k0 += 16) {
+        const int64_t kl = kc - k0 < 16 ? kc - k0 : 16;
+        const __mmask16 km = kl == 16 ? 0xFFFF : (__mmask16)((1u << kl) - 1);
+        __m512 r[16];
+        for (int j = 0; j < 16; j++)
+          r[j] = j < n ? _mm512_maskz_loadu_ps(km, B + (j0 + h + j) * cs + k0) : _mm512_setzero_ps();
+        transpose16(r);
+        for (int64_t k = 0; k < kl; k++) _mm512_store_ps(p + (k0 + k) * S_NR + h, r[k]);
+      }
+    }
+  }
+}
+#endif
+
+static void pack_a_s(int64_t mc, int64_t kc, const float *A, int64_t rs, int64_t cs, float *p) {
+  if (rs == 1 && mc % S_MR == 0) {
+    /* A stored transposed (dYᵀ·X): each k's MR values are contiguous. */
+    for (int64_t i0 = 0; i0 < mc; i0 += S_MR, p += S_MR * kc)
+      for (int64_t k = 0; k < kc; k++) memcpy(p + k * S_MR, A + i0 + k * cs, S_MR * sizeof(float));
+    return;
+  }
+  pack_a_s_generic(mc, kc, A, rs, cs, p);
+}
+
+static void pack_b_s(int64_t kc, int64_t nc, const float *B, int64_t rs, int64_t cs, float *p) {
+#if defined(__AVX512F__)
+  if (rs == 1 && cs != 1) {
+    pack_b_s_trans(kc, nc, B, cs, p);
+    return;
+  }
+#endif
+  pack_b_s_generic(kc, nc, B, rs, cs, p);
+}
+
+/* The depth of each k block: K split into equal blocks of at most KC (a multiple of 8), so that no
+ * block is a sliver (K = 784 in blocks of 256 left a last block of 16, whose C tile loads and
+ * stores cost as much as its multiply-adds). */
+static int64_t k_block(int64_t K, int64_t KC) {
+  const int64_t blocks = (K + KC - 1) / KC;
+  const int64_t kc = (K + blocks - 1) / blocks;
+  return (kc + 7) / 8 * 8 < KC ? (kc + 7) / 8 * 8 : KC;
+}
 
 /* Per-thread packing buffers, grown on demand and kept: a GEMM per step must not pay mmap and
  * page faults for fresh scratch every call. */
@@ -251,30 +372,36 @@ static void *scratch(void **buf, size_t *have, size_t need) {
 
 /* ---------------- the blocked loop nest ---------------- */
 
-#define DEFINE_GEMM(T, SUF, MR, NR, KC, MC, NC)                                                  \
+#define DEFINE_GEMM(T, SUF, MR, NR, KC, MC, NC, ROWS_KERNEL)                                    \
   /* One thread's share: columns [n0, n1) (or rows, when split that way) of C. */                \
   static int gemm_serial_##SUF(int64_t M, int64_t N, int64_t K, const T *A, int64_t rsa,        \
                                int64_t csa, const T *B, int64_t rsb, int64_t csb, T *C,          \
                                int64_t ldc) {                                                     \
-    const int64_t ncMax = N < NC ? N : NC, kcMax = K < KC ? K : KC;                               \
+    const int64_t ncMax = N < NC ? N : NC, kcb = k_block(K, KC);                                  \
+    /* A row-major A is read in place by the rows kernel, where there is one. */                 \
+    const int inPlaceA = ROWS_KERNEL && csa == 1;                                                 \
     T *pb = scratch(&t_pack_b, &t_pack_b_bytes,                                                   \
-                    (size_t)((ncMax + NR - 1) / NR * NR * kcMax) * sizeof(T));                    \
-    T *pa = scratch(&t_pack_a, &t_pack_a_bytes, (size_t)(MC * kcMax) * sizeof(T));               \
-    if (!pa || !pb) return NNC_E_NOMEM;                                                           \
+                    (size_t)((ncMax + NR - 1) / NR * NR * kcb) * sizeof(T));                      \
+    T *pa = inPlaceA ? NULL : scratch(&t_pack_a, &t_pack_a_bytes, (size_t)(MC * kcb) * sizeof(T)); \
+    if ((!pa && !inPlaceA) || !pb) return NNC_E_NOMEM;                                            \
     for (int64_t jc = 0; jc < N; jc += NC) {                                                      \
       const int64_t nc = N - jc < NC ? N - jc : NC;                                               \
-      for (int64_t pc = 0; pc < K; pc += KC) {                                                    \
-        const int64_t kc = K - pc < KC ? K - pc : KC;                                             \
+      for (int64_t pc = 0; pc < K; pc += kcb) {                                                   \
+        const int64_t kc = K - pc < kcb ? K - pc : kcb;                                           \
         pack_b_##SUF(kc, nc, B + pc * rsb + jc * csb, rsb, csb, pb);                              \
         for (int64_t ic = 0; ic < M; ic += MC) {                                                  \
           const int64_t mc = M - ic < MC ? M - ic : MC;                                           \
-          pack_a_##SUF(mc, kc, A + ic * rsa + pc * csa, rsa, csa, pa);                            \
+          if (!inPlaceA) pack_a_##SUF(mc, kc, A + ic * rsa + pc * csa, rsa, csa, pa);             \
           for (int64_t jr = 0; jr < nc; jr += NR) {                                               \
             const int nr = (int)(nc - jr < NR ? nc - jr : NR);                                    \
             for (int64_t ir = 0; ir < mc; ir += MR) {                                             \
               const int mr = (int)(mc - ir < MR ? mc - ir : MR);                                  \
-              ukr_##SUF(kc, pa + ir * kc, pb + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc,       \
-                        pc > 0, mr, nr);                                                          \
+              T *c_ = C + (ic + ir) * ldc + jc + jr;                                              \
+              if (inPlaceA)                                                                       \
+                ukr_rows_##SUF(kc, A + (ic + ir) * rsa + pc, rsa, pb + jr * kc, c_, ldc, pc > 0,  \
+                               mr, nr);                                                           \
+              else                                                                                \
+                ukr_##SUF(kc, pa + ir * kc, pb + jr * kc, c_, ldc, pc > 0, mr, nr);               \
             }                                                                                     \
           }                                                                                       \
         }                                                                                         \
@@ -315,17 +442,17 @@ static void *scratch(void **buf, size_t *have, size_t need) {
     if (threads <= 1 || M * N * K < 64 * 64 * 64)                                                 \
       return gemm_serial_##SUF(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);                        \
     gemm_job_##SUF j = {M, N, K, rsa, csa, rsb, csb, ldc, 0, A, B, C, N >= M, 0};                 \
-    /* Split the larger of M and N into tiles of whole micro-panels; each thread packs its own. */ \
+    /* Split the larger of M and N into one share of whole micro-panels per thread.            */ \
     const int64_t ext_ = j.byCols ? N : M, step_ = j.byCols ? NR : MR;                            \
-    j.unit = (ext_ / (2 * threads) + step_ - 1) / step_ * step_;                                  \
+    j.unit = ((ext_ + threads - 1) / threads + step_ - 1) / step_ * step_;                        \
     if (j.unit < step_) j.unit = step_;                                                           \
     const int64_t units = (ext_ + j.unit - 1) / j.unit;                                           \
     nnc_parallel_for(units, 1, gemm_task_##SUF, &j);                                              \
     return j.rc;                                                                                  \
   }
 
-DEFINE_GEMM(float, s, S_MR, S_NR, S_KC, S_MC, S_NC)
-DEFINE_GEMM(double, d, D_MR, D_NR, D_KC, D_MC, D_NC)
+DEFINE_GEMM(float, s, S_MR, S_NR, S_KC, S_MC, S_NC, S_ROWS_KERNEL)
+DEFINE_GEMM(double, d, D_MR, D_NR, D_KC, D_MC, D_NC, 0)
 
 int nnc_builtin_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa, int64_t csa,
                       const float *B, int64_t rsb, int64_t csb, float *C, int64_t ldc,
@@ -351,32 +478,37 @@ size_t nnc_sgemm_packed_floats(int64_t K, int64_t N) {
 
 void nnc_sgemm_pack_b(int64_t K, int64_t N, const float *B, int64_t rsb, int64_t csb,
                       float *packed) {
-  const int64_t Npad = (N + S_NR - 1) / S_NR * S_NR;
-  for (int64_t pc = 0; pc < K; pc += S_KC) {
-    const int64_t kc = K - pc < S_KC ? K - pc : S_KC;
+  const int64_t Npad = (N + S_NR - 1) / S_NR * S_NR, kcb = k_block(K, S_KC);
+  for (int64_t pc = 0; pc < K; pc += kcb) {
+    const int64_t kc = K - pc < kcb ? K - pc : kcb;
     pack_b_s(kc, N, B + pc * rsb, rsb, csb, packed + pc * Npad);
   }
 }
 
 typedef struct {
-  int64_t M, N, K, Mpad, Npad, ldc;
-  const float *pa, *pb;
+  int64_t M, N, K, Mpad, Npad, ldc, lda;
+  const float *a, *pb; /* a: A in place (lda = its row stride) or packed (lda = 0) */
   float *C;
 } packed_job;
 
 /* Column panels [q0, q1) of C, every k block. */
 static void packed_task(void *ctx, int64_t q0, int64_t q1) {
   const packed_job *j = ctx;
-  for (int64_t pc = 0; pc < j->K; pc += S_KC) {
-    const int64_t kc = j->K - pc < S_KC ? j->K - pc : S_KC;
-    const float *pa = j->pa + pc * j->Mpad, *pb = j->pb + pc * j->Npad;
+  const int64_t kcb = k_block(j->K, S_KC);
+  for (int64_t pc = 0; pc < j->K; pc += kcb) {
+    const int64_t kc = j->K - pc < kcb ? j->K - pc : kcb;
+    const float *pb = j->pb + pc * j->Npad;
     for (int64_t q = q0; q < q1; q++) {
       const int64_t jr = q * S_NR;
       const int nr = (int)(j->N - jr < S_NR ? j->N - jr : S_NR);
       for (int64_t ir = 0; ir < j->M; ir += S_MR) {
         const int mr = (int)(j->M - ir < S_MR ? j->M - ir : S_MR);
-        (mr <= S_SHORT ? ukr_s_short : ukr_s)(kc, pa + ir * kc, pb + jr * kc,
-                                               j->C + ir * j->ldc + jr, j->ldc, pc > 0, mr, nr);
+        float *c = j->C + ir * j->ldc + jr;
+        if (j->lda)
+          ukr_rows_s(kc, j->a + ir * j->lda + pc, j->lda, pb + jr * kc, c, j->ldc, pc > 0, mr, nr);
+        else
+          (mr <= S_SHORT ? ukr_s_short : ukr_s)(kc, j->a + pc * j->Mpad + ir * kc, pb + jr * kc, c,
+                                                 j->ldc, pc > 0, mr, nr);
       }
     }
   }
@@ -386,13 +518,19 @@ int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t 
                        const float *packed, float *C, int64_t ldc) {
   if (M <= 0 || N <= 0 || K <= 0) return NNC_E_ARG;
   const int64_t Mpad = (M + S_MR - 1) / S_MR * S_MR;
-  float *pa = scratch(&t_pack_a, &t_pack_a_bytes, (size_t)(Mpad * K) * sizeof(float));
-  if (!pa) return NNC_E_NOMEM;
-  for (int64_t pc = 0; pc < K; pc += S_KC) {
-    const int64_t kc = K - pc < S_KC ? K - pc : S_KC;
-    pack_a_s(M, kc, A + pc * csa, rsa, csa, pa + pc * Mpad);
+  packed_job j = {M, N, K, Mpad, (N + S_NR - 1) / S_NR * S_NR, ldc, 0, A, packed, C};
+  if (S_ROWS_KERNEL && csa == 1) {
+    j.lda = rsa;
+  } else {
+    float *pa = scratch(&t_pack_a, &t_pack_a_bytes, (size_t)(Mpad * K) * sizeof(float));
+    if (!pa) return NNC_E_NOMEM;
+    const int64_t kcb = k_block(K, S_KC);
+    for (int64_t pc = 0; pc < K; pc += kcb) {
+      const int64_t kc = K - pc < kcb ? K - pc : kcb;
+      pack_a_s(M, kc, A + pc * csa, rsa, csa, pa + pc * Mpad);
+    }
+    j.a = pa;
   }
-  packed_job j = {M, N, K, Mpad, (N + S_NR - 1) / S_NR * S_NR, ldc, pa, packed, C};
   const int64_t panels = j.Npad / S_NR;
   /* Below ~2 M multiply-adds a second thread costs more in wake-up than it saves. */
   if (M * N * K < ((int64_t)1 << 21)) packed_task(&j, 0, panels);
@@ -483,6 +621,15 @@ static int blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int *
 DEFINE_GEMV(float, f32, sgemv)
 DEFINE_GEMV(double, f64, dgemv)
 
+/* The products libnnc's own float32 kernels take when nnc_own_sgemm(): at least 32 columns (a
+ * 32-wide tile on fewer wastes its lanes) and 8 rows, at least 2^20 multiply-adds (below that
+ * OpenBLAS's small-matrix kernels and its lower call overhead win), and below 2^29 (from 1024³ on
+ * OpenBLAS's own threads and kernels are as fast, and its large-problem blocking is the proven one). */
+static int own_gemm_shape(int64_t M, int64_t N, int64_t K) {
+  const double work = (double)M * (double)N * (double)K;
+  return N >= 32 && M >= 8 && work >= (double)(1 << 20) && work < (double)(1 << 29);
+}
+
 #define DEFINE_DISPATCH(T, SUF, BLASFN)                                                          \
   typedef struct {                                                                                \
     int64_t M, N, K, rsa, csa, rsb, csb, ldc, unit;                                              \
@@ -520,6 +667,9 @@ DEFINE_GEMV(double, f64, dgemv)
         ldc > INT_MAX || K == 0)                                                                  \
       return nnc_builtin_##BLASFN##_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc,               \
                                          nnc_threads());                                          \
+    if (OWN_GEMM(BLASFN) && nnc_own_sgemm() && own_gemm_shape(M, N, K))                           \
+      return nnc_builtin_##BLASFN##_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc,               \
+                                         nnc_in_parallel() ? 1 : nnc_threads());                  \
     int ta = CblasNoTrans, tb = CblasNoTrans, lda = 1, ldb = 1;                                   \
     T *ca = NULL, *cb = NULL;                                                                     \
     if (!blas_layout(M, K, rsa, csa, &ta, &lda)) {                                                \
@@ -588,6 +738,10 @@ DEFINE_GEMV(double, f64, dgemv)
     return NNC_OK;                                                                                \
   }
 
+/* Only float32 has kernels that beat the BLAS (blas.c: own_sgemm_policy). */
+#define OWN_GEMM(BLASFN) OWN_GEMM_##BLASFN
+#define OWN_GEMM_sgemm 1
+#define OWN_GEMM_dgemm 0
 #define GEMV_OF(BLASFN) GEMV_OF_##BLASFN
 #define GEMV_OF_sgemm nnc_blas.sgemv
 #define GEMV_OF_dgemm nnc_blas.dgemv

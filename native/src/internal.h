@@ -151,6 +151,9 @@ NNC_HIDDEN int nnc_blas_threaded(void);
  * BLAS cannot change its thread count (then the caller splits the work itself). */
 NNC_HIDDEN int nnc_blas_can_thread(void);
 NNC_HIDDEN void nnc_blas_threads_for_call(int n);
+/* 1 when float32 GEMMs of mid size run on libnnc's own AVX-512 kernels rather than the BLAS (see
+ * blas.c: own_sgemm_policy). */
+NNC_HIDDEN int nnc_own_sgemm(void);
 
 /* ---- GEMM ---- */
 
