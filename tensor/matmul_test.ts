@@ -140,6 +140,23 @@ Deno.test("property: mid-size float32 matmul is within the dot-product error bou
   );
 });
 
+Deno.test("mid-size float32 matmul: 16 and 28 rows (tiles of 8 + 8 and 12 + 8 + 8) on every layout", () => {
+  const rng = new Rng(7);
+  for (const m of [16, 28]) {
+    for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
+      const k = 300, n = 270;
+      const a = t.randn(ta ? [k, m] : [m, k], { rng });
+      const b = t.randn(tb ? [n, k] : [k, n], { rng });
+      const av = ta ? a.T : a, bv = tb ? b.T : b;
+      assertFloat32Product(
+        t.matmul(av, bv),
+        av.toArray() as number[][],
+        bv.toArray() as number[][],
+      );
+    }
+  }
+});
+
 Deno.test("matmul: the reflection T(x, y) = (−x, y), applied to an image's pixel coordinates, mirrors it", () => {
   // spec: 002-part-a/3a.L1077
   const reflect = array([[-1, 0], [0, 1]], { dtype: "float64" });

@@ -212,6 +212,11 @@ GENERIC_UKR(ukr_d, double, D_MR, D_NR)
 #pragma GCC pop_options
 #endif
 
+#ifndef S_SHORT
+#define S_SHORT S_MR
+#define ukr_s_short ukr_s
+#endif
+
 #ifdef S_ROWS_KERNEL
 /* mr <= S_SHORT rows run the short kernel: no multiply-adds on repeated rows. */
 static void ukr_rows_s(int64_t kc, const float *a, int64_t lda, const float *b, float *c,
@@ -225,16 +230,19 @@ static void ukr_rows_s(int64_t kc, const float *a, int64_t lda, const float *b, 
   (void)kc, (void)a, (void)lda, (void)b, (void)c, (void)ldc, (void)acc, (void)mr, (void)nr;
 }
 #endif
+/* Rows of the next tile when A is read in place (any row can start a tile): full MR-row tiles,
+ * except that the last 13–16 rows go as two tiles of at most S_SHORT, so that a 16-row product (a
+ * 16-channel convolution) runs as 8 + 8 rows, not as 12 + 4 with four rows of zeros' arithmetic. */
+static int64_t rows_tile(int64_t rem, int64_t MR) {
+  if (rem > MR && rem <= 2 * S_SHORT) return S_SHORT;
+  return rem < MR ? rem : MR;
+}
+
 /* Double has no rows kernel (ROWS_KERNEL is 0 for it); this keeps the shared loop nest compiling. */
 static void ukr_rows_d(int64_t kc, const double *a, int64_t lda, const double *b, double *c,
                        int64_t ldc, int acc, int mr, int nr) {
   (void)kc, (void)a, (void)lda, (void)b, (void)c, (void)ldc, (void)acc, (void)mr, (void)nr;
 }
-
-#ifndef S_SHORT
-#define S_SHORT S_MR
-#define ukr_s_short ukr_s
-#endif
 
 /* ---------------- packing ---------------- */
 
@@ -394,14 +402,14 @@ static void *scratch(void **buf, size_t *have, size_t need) {
           if (!inPlaceA) pack_a_##SUF(mc, kc, A + ic * rsa + pc * csa, rsa, csa, pa);             \
           for (int64_t jr = 0; jr < nc; jr += NR) {                                               \
             const int nr = (int)(nc - jr < NR ? nc - jr : NR);                                    \
-            for (int64_t ir = 0; ir < mc; ir += MR) {                                             \
-              const int mr = (int)(mc - ir < MR ? mc - ir : MR);                                  \
+            for (int64_t ir = 0, mr; ir < mc; ir += mr) {                                         \
+              mr = inPlaceA ? rows_tile(mc - ir, MR) : mc - ir < MR ? mc - ir : MR;               \
               T *c_ = C + (ic + ir) * ldc + jc + jr;                                              \
               if (inPlaceA)                                                                       \
                 ukr_rows_##SUF(kc, A + (ic + ir) * rsa + pc, rsa, pb + jr * kc, c_, ldc, pc > 0,  \
-                               mr, nr);                                                           \
+                               (int)mr, nr);                                                      \
               else                                                                                \
-                ukr_##SUF(kc, pa + ir * kc, pb + jr * kc, c_, ldc, pc > 0, mr, nr);               \
+                ukr_##SUF(kc, pa + ir * kc, pb + jr * kc, c_, ldc, pc > 0, (int)mr, nr);          \
             }                                                                                     \
           }                                                                                       \
         }                                                                                         \
@@ -501,14 +509,15 @@ static void packed_task(void *ctx, int64_t q0, int64_t q1) {
     for (int64_t q = q0; q < q1; q++) {
       const int64_t jr = q * S_NR;
       const int nr = (int)(j->N - jr < S_NR ? j->N - jr : S_NR);
-      for (int64_t ir = 0; ir < j->M; ir += S_MR) {
-        const int mr = (int)(j->M - ir < S_MR ? j->M - ir : S_MR);
+      for (int64_t ir = 0, mr; ir < j->M; ir += mr) {
+        mr = j->lda ? rows_tile(j->M - ir, S_MR) : j->M - ir < S_MR ? j->M - ir : S_MR;
         float *c = j->C + ir * j->ldc + jr;
         if (j->lda)
-          ukr_rows_s(kc, j->a + ir * j->lda + pc, j->lda, pb + jr * kc, c, j->ldc, pc > 0, mr, nr);
+          ukr_rows_s(kc, j->a + ir * j->lda + pc, j->lda, pb + jr * kc, c, j->ldc, pc > 0, (int)mr,
+                     nr);
         else
           (mr <= S_SHORT ? ukr_s_short : ukr_s)(kc, j->a + pc * j->Mpad + ir * kc, pb + jr * kc, c,
-                                                 j->ldc, pc > 0, mr, nr);
+                                                 j->ldc, pc > 0, (int)mr, nr);
       }
     }
   }
