@@ -6,6 +6,24 @@ import { loadFixture } from "./_fixture.ts";
 
 const fx = loadFixture("core");
 
+/**
+ * Random operands of an m×k by k×n product in the given layouts: each stored transposed (and viewed
+ * back through `.T`) when its flag is set, so that the product reads it with a unit row stride.
+ */
+function operands(
+  rng: Rng,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+  dtype: "float32" | "float64" = "float32",
+): [t.NDArray, t.NDArray] {
+  const a = t.randn(ta ? [k, m] : [m, k], { rng, dtype });
+  const b = t.randn(tb ? [n, k] : [k, n], { rng, dtype });
+  return [ta ? a.T : a, tb ? b.T : b];
+}
+
 /** Textbook triple loop over nested arrays: the independent reference. */
 function reference(a: number[][], b: number[][]): number[][] {
   return a.map((row) => b[0].map((_, j) => row.reduce((s, v, k) => s + v * b[k][j], 0)));
@@ -73,10 +91,7 @@ Deno.test("property: matmul equals the textbook triple loop on random shapes and
       fc.boolean(),
       fc.integer(),
       (m, k, n, ta, tb, seed) => {
-        const rng = new Rng(seed);
-        const a = t.randn(ta ? [k, m] : [m, k], { rng, dtype: "float64" });
-        const b = t.randn(tb ? [n, k] : [k, n], { rng, dtype: "float64" });
-        const av = ta ? a.T : a, bv = tb ? b.T : b;
+        const [av, bv] = operands(new Rng(seed), m, k, n, ta, tb, "float64");
         const expected = reference(av.toArray() as number[][], bv.toArray() as number[][]);
         assertClose(t.matmul(av, bv), expected, { rtol: 1e-12, atol: 1e-12 });
       },
@@ -125,10 +140,7 @@ Deno.test("property: mid-size float32 matmul is within the dot-product error bou
       fc.integer(),
       (m, depth, n, ta, tb, seed) => {
         const k = Math.max(depth, Math.ceil(2 ** 20 / (m * n))); // at least 2^20 multiply-adds
-        const rng = new Rng(seed);
-        const a = t.randn(ta ? [k, m] : [m, k], { rng });
-        const b = t.randn(tb ? [n, k] : [k, n], { rng });
-        const av = ta ? a.T : a, bv = tb ? b.T : b;
+        const [av, bv] = operands(new Rng(seed), m, k, n, ta, tb);
         assertFloat32Product(
           t.matmul(av, bv),
           av.toArray() as number[][],
@@ -144,10 +156,7 @@ Deno.test("mid-size float32 matmul: 16 and 28 rows (tiles of 8 + 8 and 12 + 8 + 
   const rng = new Rng(7);
   for (const m of [16, 28]) {
     for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
-      const k = 300, n = 270;
-      const a = t.randn(ta ? [k, m] : [m, k], { rng });
-      const b = t.randn(tb ? [n, k] : [k, n], { rng });
-      const av = ta ? a.T : a, bv = tb ? b.T : b;
+      const [av, bv] = operands(rng, m, 300, 270, ta, tb);
       assertFloat32Product(
         t.matmul(av, bv),
         av.toArray() as number[][],

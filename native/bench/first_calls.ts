@@ -15,8 +15,9 @@
  *
  * @module
  */
-import { matmul, randn, Rng, useBackend } from "@nnc/tensor";
-import { loadNative, nativeInfo } from "../mod.ts";
+import { matmul, randn, Rng } from "@nnc/tensor";
+import { nativeInfo } from "../mod.ts";
+import { startNativeChild } from "./_child.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 const opt = (name: string, fallback: string) => {
@@ -37,13 +38,7 @@ interface Run {
 
 /** Child mode: one warm-up call, then `calls` timed calls, in this fresh process. */
 async function child(): Promise<void> {
-  const lib = await loadNative();
-  if (!lib.ok) {
-    console.log(JSON.stringify({ error: `native backend unavailable: ${lib.reason}` }));
-    return;
-  }
-  await import("../register.ts");
-  useBackend("native");
+  if (!(await startNativeChild())) return;
   const rng = new Rng(0);
   const a = randn([n, n], { rng }), b = randn([n, n], { rng });
   // --dispose: each result's memory is given back when the call's statement ends (what a `using`

@@ -13,9 +13,10 @@
  *
  * @module
  */
-import { matmul, randn, Rng, useBackend } from "@nnc/tensor";
+import { matmul, randn, Rng } from "@nnc/tensor";
 import type { NDArray } from "@nnc/tensor";
-import { loadNative, nativeInfo } from "../mod.ts";
+import { nativeInfo } from "../mod.ts";
+import { startNativeChild } from "./_child.ts";
 
 const opt = (name: string, fallback: string): string => {
   const i = Deno.args.indexOf(`--${name}`);
@@ -39,13 +40,7 @@ const SHAPES: readonly [number, number, number, "nn" | "nt" | "tn"][] = [
 
 /** Child mode: GFLOP/s of every shape in this process's setting. */
 async function child(): Promise<void> {
-  const lib = await loadNative();
-  if (!lib.ok) {
-    console.log(JSON.stringify({ error: `native backend unavailable: ${lib.reason}` }));
-    return;
-  }
-  await import("../register.ts");
-  useBackend("native");
+  if (!(await startNativeChild())) return;
   const rounds = Number(opt("rounds", "5"));
   const rng = new Rng(0);
   const rates: number[] = [];
