@@ -256,6 +256,8 @@ static void ukr_rows_d(int64_t kc, const double *a, int64_t lda, const double *b
         for (int r = 0; r < MR; r++) rows[r] = A + (i0 + r) * rs;                                 \
         for (int64_t k = 0; k < kc; k++)                                                          \
           for (int r = 0; r < MR; r++) p[k * MR + r] = rows[r][k];                                \
+      } else if (m == MR && rs == 1) { /* A stored transposed (dYᵀ·X): each k's MR are adjacent */ \
+        for (int64_t k = 0; k < kc; k++) memcpy(p + k * MR, A + i0 + k * cs, MR * sizeof(T));     \
       } else {                                                                                    \
         for (int64_t k = 0; k < kc; k++) {                                                        \
           int r = 0;                                                                              \
@@ -267,7 +269,7 @@ static void ukr_rows_d(int64_t kc, const double *a, int64_t lda, const double *b
     }                                                                                             \
   }                                                                                               \
   /* rows [0, kc) and columns [0, nc) of B into NR-column micro-panels. */                       \
-  static void pack_b_##SUF(int64_t kc, int64_t nc, const T *B, int64_t rs, int64_t cs, T *p) {  \
+  static void pack_b_any_##SUF(int64_t kc, int64_t nc, const T *B, int64_t rs, int64_t cs, T *p) {  \
     for (int64_t j0 = 0; j0 < nc; j0 += NR) {                                                     \
       const int64_t n = nc - j0 < NR ? nc - j0 : NR;                                              \
       if (n == NR && cs == 1) {                                                                   \
@@ -283,8 +285,12 @@ static void ukr_rows_d(int64_t kc, const double *a, int64_t lda, const double *b
     }                                                                                             \
   }
 
-DEFINE_PACK(float, s_generic, S_MR, S_NR)
+DEFINE_PACK(float, s, S_MR, S_NR)
 DEFINE_PACK(double, d, D_MR, D_NR)
+
+static void pack_b_d(int64_t kc, int64_t nc, const double *B, int64_t rs, int64_t cs, double *p) {
+  pack_b_any_d(kc, nc, B, rs, cs, p);
+}
 
 #if defined(__AVX512F__)
 /* Transposes the 16×16 block held in r (r[i] = row i) in place: 64 shuffles for 256 elements. */
@@ -336,16 +342,6 @@ static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, f
 }
 #endif
 
-static void pack_a_s(int64_t mc, int64_t kc, const float *A, int64_t rs, int64_t cs, float *p) {
-  if (rs == 1 && mc % S_MR == 0) {
-    /* A stored transposed (dYᵀ·X): each k's MR values are contiguous. */
-    for (int64_t i0 = 0; i0 < mc; i0 += S_MR, p += S_MR * kc)
-      for (int64_t k = 0; k < kc; k++) memcpy(p + k * S_MR, A + i0 + k * cs, S_MR * sizeof(float));
-    return;
-  }
-  pack_a_s_generic(mc, kc, A, rs, cs, p);
-}
-
 static void pack_b_s(int64_t kc, int64_t nc, const float *B, int64_t rs, int64_t cs, float *p) {
 #if defined(__AVX512F__)
   if (rs == 1 && cs != 1) {
@@ -353,7 +349,7 @@ static void pack_b_s(int64_t kc, int64_t nc, const float *B, int64_t rs, int64_t
     return;
   }
 #endif
-  pack_b_s_generic(kc, nc, B, rs, cs, p);
+  pack_b_any_s(kc, nc, B, rs, cs, p);
 }
 
 /* The depth of each k block: K split into equal blocks of at most KC (a multiple of 8), so that no
