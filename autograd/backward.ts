@@ -276,6 +276,10 @@ class Recycler {
       this.#candidates.push(d);
     }
   }
+  /** Whether a pending gradient refers to `buffer`. */
+  holds(buffer: ArrayBufferLike): boolean {
+    return this.#refs.has(buffer);
+  }
   /** Whether `d` was allocated during this pass. */
   allocatedHere(d: TypedArray): boolean {
     return this.#scope.has(d);
@@ -303,14 +307,31 @@ class Recycler {
 
 /**
  * The arrays of graph-owned tensors ({@link isGraphOwned}) that a pass freeing the graph gives to
- * the storage pool once it has run: an array goes back when every tensor of the graph that refers
- * to its buffer (node outputs and inputs, leaves included) is graph-owned and made by a recorded
- * op, and one of them holds the whole buffer.
+ * the storage pool: an array goes back when every tensor of the graph that refers to its buffer
+ * (node outputs and inputs, leaves included) is graph-owned and made by a recorded op, and one of
+ * them holds the whole buffer. It goes back as soon as the last node of the pass that refers to
+ * its buffer has run (and no pending gradient shares it), so that the pass's later gradients reuse
+ * the memory of the activations it is done with, as PyTorch frees saved tensors node by node;
+ * the rest at the end of the pass.
  */
 class OwnedArrays {
   // Per buffer: an array over all of it from a graph-owned tensor (undefined: none seen yet), or
   // null once a tensor that is not graph-owned was seen referring to it.
   readonly #whole = new Map<ArrayBufferLike, TypedArray | undefined | null>();
+  // Per buffer: references from the nodes of the pass that have not run yet (as output or input).
+  readonly #left = new Map<ArrayBufferLike, number>();
+  /** Counts the references of the pass's nodes, `order` as the pass runs them. */
+  constructor(order: readonly Tensor[]) {
+    for (const t of order) {
+      this.#count(t);
+      const inputs = (t.gradFn as GraphNode).inputs as readonly Tensor[];
+      for (let i = 0; i < inputs.length; i++) this.#count(inputs[i]);
+    }
+  }
+  #count(t: Tensor): void {
+    const b = t.data.data.buffer;
+    if (b.byteLength >= STORAGE_POOL_MIN_BYTES) this.#left.set(b, (this.#left.get(b) ?? 0) + 1);
+  }
   see(t: Tensor): void {
     const d = t.data.data;
     const b = d.buffer;
@@ -322,6 +343,28 @@ class OwnedArrays {
     else if (prev === undefined) {
       this.#whole.set(b, spansBuffer(d) ? d : undefined);
     }
+  }
+  /**
+   * Node `t` (with `inputs`) has run and was seen: releases the arrays no node left refers to,
+   * unless handed out (`claimed`) or shared by a pending gradient (`recycler`).
+   */
+  done(t: Tensor, inputs: readonly Tensor[], claimed: Set<object>, recycler: Recycler): void {
+    this.#settle(t, claimed, recycler);
+    for (let i = 0; i < inputs.length; i++) this.#settle(inputs[i], claimed, recycler);
+  }
+  #settle(t: Tensor, claimed: Set<object>, recycler: Recycler): void {
+    const b = t.data.data.buffer;
+    const n = this.#left.get(b);
+    if (n === undefined) return;
+    if (n > 1) {
+      this.#left.set(b, n - 1);
+      return;
+    }
+    this.#left.delete(b);
+    const d = this.#whole.get(b);
+    if (d === undefined || d === null || claimed.has(b) || recycler.holds(b)) return;
+    this.#whole.delete(b);
+    releaseStorage(d);
   }
   /** Releases the arrays nothing else refers to (nor holds as a gradient: `claimed`). */
   flush(claimed: Set<object>): void {
@@ -344,7 +387,7 @@ function run(
 ): void {
   const order = topologicalOrder(roots);
   const recycler = createGraph || depth > 0 ? null : new Recycler();
-  const owned = recycler === null || retainGraph ? null : new OwnedArrays();
+  const owned = recycler === null || retainGraph ? null : new OwnedArrays(order);
   const acc = new Accumulator(recycler);
   const outerClaimed = claimed, outerReceived = received;
   claimed = new Set();
@@ -378,6 +421,7 @@ function run(
           if (owned !== null) {
             owned.see(t);
             for (let i = 0; i < inputs.length; i++) owned.see(inputs[i]);
+            owned.done(t, inputs, claimed, recycler as Recycler);
           }
           // Saved state goes back to the pool only when nothing recorded during this pass can
           // hold it (no createGraph, not nested in another pass: the recycler's conditions).

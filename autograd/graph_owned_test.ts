@@ -77,3 +77,24 @@ Deno.test("markGraphOwned marks, unmarks and rejects what is not a Tensor", () =
     /markGraphOwned: expected a Tensor, got/,
   );
 });
+
+Deno.test("a marked value goes back as soon as the last node that reads it has run", () => {
+  emptyStoragePool();
+  const w = leaf(6);
+  const h1 = markGraphOwned(w.mul(3));
+  const h2 = markGraphOwned(h1.tanh());
+  const seen: boolean[] = [];
+  // w's gradient is complete once mul (h1's node) has run: tanh and sum, the only readers of h2,
+  // ran before it, so h2's array is back in the pool while h1's is still mul's.
+  w.registerPostAccumulateGradHook(() => seen.push(h2.data.disposed, h1.data.disposed));
+  backward(h2.sum());
+  assert.deepEqual(seen, [true, false]);
+  assert.ok(h1.data.disposed);
+  const expected = Array.from(randn([N], { rng: new Rng(6) }).data.data, (x) => {
+    const t = Math.tanh(Math.fround(3 * x));
+    return Math.fround(3 * Math.fround(1 - Math.fround(t * t)));
+  });
+  const got = Array.from(w.grad!.data.data);
+  const worst = got.reduce((m, g, i) => Math.max(m, Math.abs(g - expected[i])), 0);
+  assert.ok(worst < 1e-5, `largest difference from 3·(1 − tanh²(3w)) ${worst}`);
+});

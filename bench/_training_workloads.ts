@@ -23,6 +23,7 @@ import {
 import { Adam, type Optimizer, SGD } from "@nnc/optim";
 import { CharLM } from "@nnc/models/rnn";
 import { dcganDiscriminator, dcganGenerator, GanTrainer, mlpVae } from "@nnc/models/generative";
+import { resnet } from "@nnc/models/cnn";
 
 /** A training step and the work units it covers (`samples` per step). */
 export type Workload = [step: () => void, units: Record<string, number>];
@@ -150,6 +151,37 @@ export function w9(): Promise<Workload> {
   return Promise.resolve([() => {
     trainer.step(x);
   }, { samples: 64 }]);
+}
+
+/**
+ * The ResNet-20 of `examples/cnn/resnet_fashion_mnist.ts` (16/32/64 channels, three blocks a stage,
+ * batch norm, zero-initialised residual branches) on a batch of 128 of 28×28, cross-entropy with
+ * label smoothing 0.1, SGD with Nesterov momentum 0.9 and weight decay 5e-4: the example's training
+ * step without its data augmentation (profiled by bench/profile_step.ts, not in the comparison).
+ *
+ * @example
+ * ```ts ignore
+ * const [step, units] = await resnet20();
+ * step();
+ * console.log(units.samples); // 128
+ * ```
+ */
+export function resnet20(): Promise<Workload> {
+  const rng = new Rng(0);
+  const model = resnet({ channels: [16, 32, 64], blocks: 3, zeroInitResidual: true, rng });
+  const x = new Tensor(rand([128, 1, 28, 28], { rng }));
+  const y = new Tensor(randint(0, 10, [128], { rng }));
+  const opt = new SGD(model.parameters(), {
+    lr: 0.05,
+    momentum: 0.9,
+    nesterov: true,
+    weightDecay: 5e-4,
+  });
+  return Promise.resolve([() => {
+    opt.zeroGrad();
+    crossEntropy(model.forward(x), y, { labelSmoothing: 0.1 }).backward();
+    opt.step();
+  }, { samples: 128 }]);
 }
 
 /**

@@ -22,6 +22,7 @@ const makers: Record<string, () => Promise<[() => void, Record<string, number>]>
   W5: w.w5,
   W8: w.w8,
   W9: w.w9,
+  RESNET: w.resnet20,
 };
 if (!makers[name]) {
   console.error(`unknown workload ${name}; known: ${Object.keys(makers).join(", ")}`);

@@ -7,7 +7,7 @@
  * @module
  */
 import { loadNativeIfRequested } from "./_native.ts";
-import { w2, w3, w4, w5, w8, w9, type Workload } from "./_training_workloads.ts";
+import { resnet20, w2, w3, w4, w5, w8, w9, type Workload } from "./_training_workloads.ts";
 
 const makers: Record<string, () => Promise<Workload>> = {
   W2: w2,
@@ -16,6 +16,7 @@ const makers: Record<string, () => Promise<Workload>> = {
   W5: w5,
   W8: w8,
   W9: w9,
+  RESNET: resnet20,
 };
 const name = (Deno.args[0] ?? "W2").toUpperCase();
 if (!makers[name]) {

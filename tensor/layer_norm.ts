@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { allocTyped, type DType, isFloat } from "./dtype.ts";
+import { allocForOverwrite, type DType, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { fmtShape, sameShape } from "./shape.ts";
@@ -101,8 +101,12 @@ function prepare(
   };
 }
 
+// The kernels write every element of their outputs (as batch_norm.ts's): no clearing pass.
 function alloc(dtype: DType, shape: readonly number[]): NDArray {
-  return new NDArray(new Storage(allocTyped(dtype, shape.reduce((a, b) => a * b, 1))), shape);
+  return new NDArray(
+    new Storage(allocForOverwrite(dtype, shape.reduce((a, b) => a * b, 1))),
+    shape,
+  );
 }
 
 /**

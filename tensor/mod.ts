@@ -28,6 +28,7 @@ export {
   recordAllocations,
   releaseStorage,
   setStoragePoolLimit,
+  STORAGE_POOL_DEFAULT_LIMIT,
   STORAGE_POOL_MIN_BYTES,
   storagePoolLimit,
   type StoragePoolStats,

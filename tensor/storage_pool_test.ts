@@ -5,6 +5,8 @@ import {
   allocForOverwrite,
   allocTyped,
   avgPool,
+  batchNormalize,
+  batchNormalizeBackward,
   col2im,
   convolution,
   convolutionInputGrad,
@@ -13,6 +15,8 @@ import {
   type DType,
   emptyStoragePool,
   exp,
+  fusedLayerNorm,
+  fusedLayerNormBackward,
   im2col,
   matmul,
   maxPool,
@@ -263,6 +267,45 @@ Deno.test("kernels overwrite every element of recycled (non-zeroed) outputs, on 
   assertOverwrites("convolutionInputGrad of 7×7 maps", () => [
     convolutionInputGrad(dy7, w7, maps.shape, conv),
   ]);
+  const bnX = big([32, 16, 24, 24]), gamma = big([16]), beta = big([16]);
+  assertOverwrites("batchNormalize in training", () => {
+    return [batchNormalize(bnX, { training: true, weight: gamma, bias: beta }).output];
+  });
+  const stats = batchNormalize(bnX, { training: true });
+  const bnG = big(bnX.shape as number[]);
+  assertOverwrites("batchNormalizeBackward", () => {
+    const r = batchNormalizeBackward(bnG, bnX, stats.mean, stats.variance, {
+      weight: gamma,
+      training: true,
+    });
+    return [r.dx];
+  });
+  // 2^14 channels: statistics and per-channel gradients large enough to be pooled (64 KiB).
+  const manyC = big([2, 16384, 1, 2]);
+  const manyStats = batchNormalize(manyC, { training: true });
+  assertOverwrites("batchNormalize's statistics and their gradients", () => {
+    const r = batchNormalize(manyC, { training: true });
+    const d = batchNormalizeBackward(manyC, manyC, manyStats.mean, manyStats.variance, {
+      weight: manyStats.variance,
+      training: true,
+    });
+    return [r.mean, r.variance, d.dweight as NDArray, d.dbias];
+  });
+  const lnX = big([512, 256]), lnW = big([256]), lnB = big([256]);
+  const ln = fusedLayerNorm(lnX, [256], lnW, lnB);
+  assertOverwrites("fusedLayerNorm", () => {
+    return [fusedLayerNorm(lnX, [256], lnW, lnB).output];
+  });
+  const wideRows = big([16, 32768]);
+  const wideLn = fusedLayerNorm(wideRows, [32768]);
+  assertOverwrites("fusedLayerNormBackward", () => {
+    const a = fusedLayerNormBackward(lnX, lnX, [256], ln.mean, ln.rstd, lnW, { biasGrad: true });
+    const b = fusedLayerNormBackward(wideRows, wideRows, [32768], wideLn.mean, wideLn.rstd, null, {
+      weightGrad: true,
+      biasGrad: true,
+    });
+    return [a.dx, b.dx, b.dweight as NDArray, b.dbias as NDArray];
+  });
   const maps14 = big([64, 16, 14, 14]);
   assertOverwrites("convolutionMaxPool of 14×14 maps", () => {
     const r = convolutionMaxPool(maps14, w7, bias, conv, { kernel: 2 });

@@ -395,7 +395,9 @@ export const CUSTOM: Record<string, FuzzEntry> = merge(
       after: () => nd.emptyStoragePool(),
     },
     "tensor:takeStorage": { after: () => nd.emptyStoragePool() },
-    "tensor:setStoragePoolLimit": { after: () => nd.setStoragePoolLimit(256 * 2 ** 20) },
+    "tensor:setStoragePoolLimit": {
+      after: () => nd.setStoragePoolLimit(nd.STORAGE_POOL_DEFAULT_LIMIT),
+    },
     "tensor:emptyStoragePool": {},
     "tensor:storagePoolLimit": {},
     "tensor:storagePoolStats": {},
