@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  abs,
   add,
+  astype,
   concat,
   convolution,
   convolutionInputGrad,
@@ -122,6 +124,78 @@ Deno.test("convolution's gradients are its adjoints: <dy, x⋆w> = <dx(dy, w), x
       assert.ok(Math.abs(viaW - lhs) <= tol, `weight grad: ${viaW} vs ${lhs}`);
     }),
     { numRuns: 60 },
+  );
+});
+
+/**
+ * Each float32 element against the same sums in float64 of the same inputs: within the bound of a
+ * dot product of `terms` terms, terms·2⁻²⁴·(the float64 sums of the magnitudes), doubled.
+ */
+function withinDotBound(
+  got: NDArray,
+  want: NDArray,
+  magnitudes: NDArray,
+  terms: number,
+  what: string,
+) {
+  assert.deepEqual(got.shape, want.shape, what);
+  const g = got.contiguous().data, w = want.contiguous().data, m = magnitudes.contiguous().data;
+  for (let i = 0; i < g.length; i++) {
+    const bound = 2 * terms * 2 ** -24 * m[i] + 1e-30;
+    assert.ok(Math.abs(g[i] - w[i]) <= bound, `${what}[${i}]: ${g[i]} vs ${w[i]} (bound ${bound})`);
+  }
+}
+
+Deno.test("float32 stride-1 2-d convolutions and their gradients: float64 sums' values within the dot-product bound (fast-check)", () => {
+  // Stride 1, dilation 1, one group: libnnc's implicit GEMM on AVX-512 (paddings up to k − 1;
+  // larger ones and the rest take the unfolding path); rows longer and shorter than 32.
+  const shapes = fc.record({
+    n: fc.integer({ min: 1, max: 3 }),
+    cin: fc.integer({ min: 1, max: 20 }),
+    cout: fc.integer({ min: 1, max: 40 }),
+    h: fc.integer({ min: 1, max: 36 }),
+    w: fc.integer({ min: 1, max: 36 }),
+    kh: fc.integer({ min: 1, max: 5 }),
+    kw: fc.integer({ min: 1, max: 5 }),
+    ph: fc.integer({ min: 0, max: 5 }),
+    pw: fc.integer({ min: 0, max: 5 }),
+    bias: fc.boolean(),
+    seed: fc.integer({ min: 0, max: 1 << 20 }),
+  }).filter((p) => p.h + 2 * p.ph >= p.kh && p.w + 2 * p.pw >= p.kw);
+  fc.assert(
+    fc.property(shapes, (p) => {
+      const rng = new Rng(p.seed);
+      const x = randn([p.n, p.cin, p.h, p.w], { rng });
+      const w = randn([p.cout, p.cin, p.kh, p.kw], { rng });
+      const b = p.bias ? randn([p.cout], { rng }) : null;
+      const o = { padding: [p.ph, p.pw] };
+      const f64 = (a: NDArray) => astype(a, "float64");
+      const y = convolution(x, w, b, o);
+      const bAbs = b === null ? null : abs(f64(b));
+      withinDotBound(
+        y,
+        convolution(f64(x), f64(w), b === null ? null : f64(b), o),
+        convolution(abs(f64(x)), abs(f64(w)), bAbs, o),
+        p.cin * p.kh * p.kw + 1,
+        "convolution",
+      );
+      const dy = randn(y.shape, { rng });
+      withinDotBound(
+        convolutionInputGrad(dy, w, x.shape, o),
+        convolutionInputGrad(f64(dy), f64(w), x.shape, o),
+        convolutionInputGrad(abs(f64(dy)), abs(f64(w)), x.shape, o),
+        p.cout * p.kh * p.kw,
+        "convolutionInputGrad",
+      );
+      withinDotBound(
+        convolutionWeightGrad(dy, x, w.shape, o),
+        convolutionWeightGrad(f64(dy), f64(x), w.shape, o),
+        convolutionWeightGrad(abs(f64(dy)), abs(f64(x)), w.shape, o),
+        p.n * y.shape[2] * y.shape[3],
+        "convolutionWeightGrad",
+      );
+    }),
+    { numRuns: 80 },
   );
 });
 

@@ -17,6 +17,7 @@
  * (the JS side makes it so: a weight is small). */
 #include "internal.h"
 #include "window.h"
+#include <stdlib.h>
 
 typedef struct {
   nnc_arr *x;           /* the image side: x (forward, weight grad) or dx (input grad) */
@@ -43,6 +44,15 @@ typedef struct {
   const int32_t *pix;   /* its argmax indices within each plane of the convolution's output */
   int64_t pQ;           /* pooled positions per plane */
   int pDistinct;        /* each index at most once per plane: stored, not added */
+#if defined(__AVX512F__)
+  /* The implicit GEMM (float32, stride 1, dilation 1, 2-d, one group; see implicit_ok): */
+  int implicit;
+  int64_t Wp, PP, P, NP; /* x padded: row length, plane stride, outputs over the padded width, P to 32 */
+  int64_t Wq, PQ, Pq, NPq; /* dy padded for the input gradient: the same */
+  int32_t *boff;         /* [Cin·KK]: channel c, tap t → c·PP + kh·Wp + kw */
+  int32_t *boffq;        /* [Cout·KK]: channel c, tap t → c·PQ + kh·Wq + kw */
+  float *wflip;          /* [Cin, Cout·KK]: wflip[ci][co·KK + t] = w[co][ci][KK − 1 − t] */
+#endif
   int rc;
 } conv_job;
 
@@ -370,6 +380,13 @@ static void free_tables(conv_job *j) {
   nnc_free(j->utab);
   nnc_free(j->ftab);
   j->utab = j->ftab = NULL;
+#if defined(__AVX512F__)
+  nnc_free(j->boff);
+  nnc_free(j->boffq);
+  nnc_free(j->wflip);
+  j->boff = j->boffq = NULL;
+  j->wflip = NULL;
+#endif
 }
 
 static int gemm_t(int es, int64_t M, int64_t N, int64_t K, const void *A, int64_t rsa, int64_t csa,
@@ -652,6 +669,226 @@ static void weight_grad_task(void *ctx, int64_t b, int64_t e) {
   }
 }
 
+#if defined(__AVX512F__)
+/* ---------------- implicit GEMM ----------------
+ * A stride-1 2-d convolution of float32 images without the unfolded copy: each image is padded
+ * once (zeros around it, in scratch), and its unfolded matrix — row (channel, tap), column output
+ * position — is read from the padded planes at offset channel·PP + kh·Wp + kw + position, output
+ * positions running over the padded width (Wp − oW dropped columns per row). The forward pass and
+ * the input gradient are then one product each (nnc_sgemm_offsets_b; the input gradient is the
+ * convolution of the padded output gradient with the flipped, transposed weight), the weight
+ * gradient a product with that matrix transposed (nnc_sgemm_offsets_bt). small_unfold, the GEMM's
+ * packing of what it wrote and small_fold were a third of a ResNet-20's convolution time. */
+
+/* Short copies and clears (rows of a 28×28 map) inline: a memcpy or memset call per row was a
+ * tenth of the implicit convolutions' time. */
+static inline void copy_floats(float *d, const float *s, int64_t n) {
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 k = first_lanes(n - i);
+    _mm512_mask_storeu_ps(d + i, k, _mm512_maskz_loadu_ps(k, s + i));
+  }
+}
+static inline void zero_floats(float *d, int64_t n) {
+  for (int64_t i = 0; i < n; i += 16) _mm512_mask_storeu_ps(d + i, first_lanes(n - i), _mm512_setzero_ps());
+}
+
+static int implicit_ok(const conv_job *j) {
+  const axis_t *a = j->ax;
+  if (j->es != 4 || j->direct || j->G != 1 || a[0].k != 1 || a[0].n != 1 || a[0].o != 1 ||
+      a[1].s != 1 || a[2].s != 1 || a[1].dil != 1 || a[2].dil != 1 || a[1].p >= a[1].k ||
+      a[2].p >= a[2].k || a[1].o <= 0 || a[2].o <= 0 || j->xs[2] != 1)
+    return 0;
+  /* Products of depth below 32 (a first layer's one or three channels) spend more on their C
+   * tiles than on multiply-adds, and a weight gradient that narrow fills a fraction of a panel:
+   * the unfolding path batches images and serves them better. */
+  if (j->Cin * j->KK < 32 || j->Cout * j->KK < 32) return 0;
+  /* Every offset and scratch index in 32 bits. */
+  const double planes = (double)(a[1].n + 2 * a[1].p) * (double)(a[2].n + 2 * a[2].p) + 64 + (double)a[2].k;
+  return planes * (double)(j->Cin > j->Cout ? j->Cin : j->Cout) < 2e9;
+}
+
+/* Plane stride of an H×W plane padded by ph, pw for a kh×kw kernel: the padded plane and past its
+ * end the kw + 31 elements that a product's last column panel reads (zeros), to 16 elements. */
+static int64_t plane_stride(int64_t H, int64_t W, int64_t ph, int64_t pw, int64_t kw) {
+  return ((H + 2 * ph) * (W + 2 * pw) + kw + 32 + 15) / 16 * 16;
+}
+
+/* C channels of an image (channel stride cs, row stride rs, unit column stride) into planes of
+ * stride PP: each row between pw zeros, ph zero rows above and below, zeros to the plane's end. */
+static void pad_planes(const float *src, int64_t C, int64_t cs, int64_t rs, int64_t H, int64_t W,
+                       int64_t ph, int64_t pw, int64_t PP, float *dst) {
+  const int64_t Wp = W + 2 * pw;
+  for (int64_t c = 0; c < C; c++) {
+    float *d = dst + c * PP;
+    const float *s = src + c * cs;
+    zero_floats(d, ph * Wp + pw);
+    d += ph * Wp + pw;
+    for (int64_t h = 0; h < H; h++, d += Wp, s += rs) {
+      copy_floats(d, s, W);
+      /* The right padding of this row and the left of the next are adjacent. */
+      zero_floats(d + W, 2 * pw);
+    }
+    d -= pw;
+    zero_floats(d, dst + (c + 1) * PP - d);
+  }
+}
+
+/* Rows [0, M) of a product over the padded width (row stride ld; rows of Wp positions, the first
+ * oW of them real) into dst [M, oH·oW] (row stride dcs), plus bias[m] when given (the sum
+ * add_bias forms). */
+static void compact(const float *src, int64_t ld, int64_t M, int64_t oH, int64_t Wp, int64_t oW,
+                    float *dst, int64_t dcs, const nnc_arr *bias) {
+  for (int64_t m = 0; m < M; m++) {
+    const float *s = src + m * ld;
+    float *d = dst + m * dcs;
+    if (!bias) {
+      for (int64_t h = 0; h < oH; h++) copy_floats(d + h * oW, s + h * Wp, oW);
+      continue;
+    }
+    const __m512 v = _mm512_set1_ps(((const float *)bias->data)[bias->off + m * bias->strides[0]]);
+    for (int64_t h = 0; h < oH; h++)
+      for (int64_t w = 0; w < oW; w += 16) {
+        const __mmask16 k = first_lanes(oW - w);
+        _mm512_mask_storeu_ps(d + h * oW + w, k, _mm512_add_ps(_mm512_maskz_loadu_ps(k, s + h * Wp + w), v));
+      }
+  }
+}
+
+/* The offset tables (and for the input gradient the flipped weight) of an implicit job. */
+static int build_implicit(conv_job *j, int inputGrad) {
+  const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  const int64_t KK = j->KK, kw = aw->k;
+  j->Wp = aw->n + 2 * aw->p;
+  j->PP = plane_stride(ah->n, aw->n, ah->p, aw->p, kw);
+  j->P = ah->o * j->Wp;
+  j->NP = (j->P + 31) / 32 * 32;
+  j->boff = nnc_alloc((size_t)(j->Cin * KK) * sizeof(int32_t));
+  if (!j->boff) return NNC_E_NOMEM;
+  for (int64_t c = 0; c < j->Cin; c++)
+    for (int64_t t = 0; t < KK; t++) j->boff[c * KK + t] = (int32_t)(c * j->PP + t / kw * j->Wp + t % kw);
+  if (inputGrad) {
+    const int64_t qh = ah->k - 1 - ah->p, qw = kw - 1 - aw->p;
+    j->Wq = aw->o + 2 * qw;
+    j->PQ = plane_stride(ah->o, aw->o, qh, qw, kw);
+    j->Pq = ah->n * j->Wq;
+    j->NPq = (j->Pq + 31) / 32 * 32;
+    j->boffq = nnc_alloc((size_t)(j->Cout * KK) * sizeof(int32_t));
+    j->wflip = nnc_alloc((size_t)(j->Cin * j->Cout * KK) * sizeof(float));
+    if (!j->boffq || !j->wflip) return NNC_E_NOMEM;
+    for (int64_t c = 0; c < j->Cout; c++)
+      for (int64_t t = 0; t < KK; t++) j->boffq[c * KK + t] = (int32_t)(c * j->PQ + t / kw * j->Wq + t % kw);
+    const float *w = (const float *)j->w->data + j->w->off;
+    for (int64_t ci = 0; ci < j->Cin; ci++)
+      for (int64_t co = 0; co < j->Cout; co++)
+        for (int64_t t = 0; t < KK; t++)
+          j->wflip[(ci * j->Cout + co) * KK + t] = w[(co * j->Cin + ci) * KK + KK - 1 - t];
+  }
+  j->implicit = 1;
+  return NNC_OK;
+}
+
+static void forward_implicit_task(void *ctx, int64_t b, int64_t e) {
+  conv_job *j = ctx;
+  const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  const int64_t K = j->Cin * j->KK;
+  float *xpad = nnc_scratch(0, (size_t)(j->Cin * j->PP) * sizeof(float));
+  float *prod = nnc_scratch(1, (size_t)(j->Cout * j->NP) * sizeof(float));
+  float *block = j->pooled ? nnc_scratch(2, (size_t)(j->Cout * j->L) * sizeof(float)) : NULL;
+  if (!xpad || !prod || (j->pooled && !block)) {
+    j->rc = NNC_E_NOMEM;
+    return;
+  }
+  const float *w = (const float *)j->w->data + j->w->off;
+  for (int64_t n = b; n < e; n++) {
+    const float *x = (const float *)j->x->data + j->x->off + n * j->x->strides[0];
+    pad_planes(x, j->Cin, j->x->strides[1], j->xs[1], ah->n, aw->n, ah->p, aw->p, j->PP, xpad);
+    const int rc = nnc_sgemm_offsets_b(j->Cout, j->P, K, w, K, xpad, j->boff, prod, j->NP);
+    if (rc) j->rc = rc;
+    if (j->pooled) {
+      compact(prod, j->NP, j->Cout, ah->o, j->Wp, aw->o, block, j->L, NULL);
+      pool_block(j, n, 1, 0, block);
+    } else {
+      compact(prod, j->NP, j->Cout, ah->o, j->Wp, aw->o, (float *)out_block(j, j->y, n, 0), j->L, j->bias);
+    }
+  }
+}
+
+static void input_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
+  conv_job *j = ctx;
+  const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  const int64_t K = j->Cout * j->KK, qh = ah->k - 1 - ah->p, qw = aw->k - 1 - aw->p;
+  float *dpad = nnc_scratch(0, (size_t)(j->Cout * j->PQ) * sizeof(float));
+  float *prod = nnc_scratch(1, (size_t)(j->Cin * j->NPq) * sizeof(float));
+  if (!dpad || !prod) {
+    j->rc = NNC_E_NOMEM;
+    return;
+  }
+  for (int64_t n = b; n < e; n++) {
+    const float *dy = (const float *)dy_block(j, n, 1, 0);
+    if (!dy) return;
+    pad_planes(dy, j->Cout, j->L, aw->o, ah->o, aw->o, qh, qw, j->PQ, dpad);
+    const int rc = nnc_sgemm_offsets_b(j->Cin, j->Pq, K, j->wflip, K, dpad, j->boffq, prod, j->NPq);
+    if (rc) j->rc = rc;
+    float *dx = (float *)j->x->data + j->x->off + n * j->Cin * j->inPlane;
+    compact(prod, j->NPq, j->Cin, ah->n, j->Wq, aw->n, dx, j->inPlane, NULL);
+  }
+}
+
+static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
+  conv_job *j = ctx;
+  const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  const int64_t KW = j->Cin * j->KK, oH = ah->o, oW = aw->o;
+  float *xpad = nnc_scratch(0, (size_t)(j->Cin * j->PP) * sizeof(float));
+  float *dyw = nnc_scratch(3, (size_t)(j->Cout * j->P) * sizeof(float));
+  if (!xpad || !dyw) {
+    j->rc = NNC_E_NOMEM;
+    return;
+  }
+  for (int64_t p = b; p < e; p++) {
+    const int64_t n0 = j->N * p / j->parts, n1 = j->N * (p + 1) / j->parts;
+    float *acc = (float *)j->acc + p * j->Cout * KW;
+    for (int64_t n = n0; n < n1; n++) {
+      const float *x = (const float *)j->x->data + j->x->off + n * j->x->strides[0];
+      pad_planes(x, j->Cin, j->x->strides[1], j->xs[1], ah->n, aw->n, ah->p, aw->p, j->PP, xpad);
+      const float *dy = (const float *)dy_block(j, n, 1, 0);
+      if (!dy) return;
+      /* dy over the padded width, zeros in the dropped columns: they add nothing. */
+      for (int64_t co = 0; co < j->Cout; co++)
+        for (int64_t h = 0; h < oH; h++) {
+          float *d = dyw + co * j->P + h * j->Wp;
+          copy_floats(d, dy + co * j->L + h * oW, oW);
+          zero_floats(d + oW, j->Wp - oW);
+        }
+      const int rc = nnc_sgemm_offsets_bt(j->Cout, KW, j->P, dyw, j->P, xpad, j->boff, acc, KW, n > n0);
+      if (rc) j->rc = rc;
+    }
+  }
+}
+#endif
+
+#if defined(__AVX512F__)
+/* NNC_CONV=unfold keeps every convolution on the unfolding path (for comparisons). */
+static int implicit_enabled(void) {
+  static int on = -1;
+  if (on < 0) {
+    const char *v = getenv("NNC_CONV");
+    on = !(v && strcmp(v, "unfold") == 0);
+  }
+  return on;
+}
+#define IMPLICIT_OR(j, implicitFn, fn) ((j)->implicit ? (implicitFn) : (fn))
+#else
+#define IMPLICIT_OR(j, implicitFn, fn) (fn)
+#endif
+
+/* A job's tables: the implicit GEMM's where it applies, else the unfolding's (build_tables). */
+static int prepare_job(conv_job *j, int inputGrad) {
+#if defined(__AVX512F__)
+  if (implicit_enabled() && implicit_ok(j)) return build_implicit(j, inputGrad);
+#endif
+  return build_tables(j, inputGrad);
+}
+
 /* ---------------- set-up ---------------- */
 
 /* Validates the three (or four) operands and fills the job. `img` is the [N, Cin, ...spatial]
@@ -739,8 +976,8 @@ int32_t nnc_conv(const double *desc, int32_t desc_bytes, void *out, const void *
   }
   if (o.size == 0) return NNC_OK;
   nnc_ensure_init();
-  if ((rc = build_tables(&j, 0))) return free_tables(&j), rc;
-  run_images(&j, forward_task);
+  if ((rc = prepare_job(&j, 0))) return free_tables(&j), rc;
+  run_images(&j, IMPLICIT_OR(&j, forward_implicit_task, forward_task));
   free_tables(&j);
   return j.rc;
 }
@@ -813,8 +1050,8 @@ int32_t nnc_conv_max_pool(const double *desc, int32_t desc_bytes, void *out, voi
   j.pk[0] = pk[0], j.pk[1] = pk[1], j.ps[0] = ps[0], j.ps[1] = ps[1];
   j.pPlane = o.shape[2] * o.shape[3];
   nnc_ensure_init();
-  if ((rc = build_tables(&j, 0))) return free_tables(&j), rc;
-  run_images(&j, forward_task);
+  if ((rc = prepare_job(&j, 0))) return free_tables(&j), rc;
+  run_images(&j, IMPLICIT_OR(&j, forward_implicit_task, forward_task));
   free_tables(&j);
   return j.rc;
 }
@@ -861,8 +1098,8 @@ static int32_t input_grad_run(const char *op, conv_job *j, nnc_arr *o) {
     memset(o->data + o->off * j->es, 0, (size_t)o->size * (size_t)j->es);
     return NNC_OK;
   }
-  if ((rc = build_tables(j, 1))) return free_tables(j), rc;
-  run_images(j, input_grad_task);
+  if ((rc = prepare_job(j, 1))) return free_tables(j), rc;
+  run_images(j, IMPLICIT_OR(j, input_grad_implicit_task, input_grad_task));
   free_tables(j);
   return job_status(op, j);
 }
@@ -911,12 +1148,12 @@ static int32_t weight_grad_run(const char *op, conv_job *j, nnc_arr *o) {
   const int T = nnc_threads();
   j->parts = (int)(j->N < T ? j->N : T);
   /* One part: straight into dw; several: each into memory of its own, summed at the end. */
-  if ((rc = build_tables(j, 0))) return free_tables(j), rc;
+  if ((rc = prepare_job(j, 0))) return free_tables(j), rc;
   char *extra = j->parts > 1 ? nnc_alloc(wbytes * (size_t)j->parts) : NULL;
   if (j->parts > 1 && !extra) return free_tables(j), NNC_E_NOMEM;
   j->acc = j->parts > 1 ? extra : o->data + o->off * j->es;
-  if (j->parts > 1) nnc_parallel_for(j->parts, 1, weight_grad_task, j);
-  else weight_grad_task(j, 0, 1);
+  if (j->parts > 1) nnc_parallel_for(j->parts, 1, IMPLICIT_OR(j, weight_grad_implicit_task, weight_grad_task), j);
+  else IMPLICIT_OR(j, weight_grad_implicit_task, weight_grad_task)(j, 0, 1);
   if (j->parts > 1) {
     const int64_t m = o->size;
     if (j->es == 4) {

@@ -543,6 +543,103 @@ int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t 
   return NNC_OK;
 }
 
+#if defined(__AVX512F__)
+/* ---------------- products over an image read through offsets ----------------
+ * A stride-1 convolution's unfolded image (row k = channel and tap, column j = output position)
+ * is the zero-padded image itself read at offset boff[k] + j, output positions taken over the
+ * padded width (the columns past the output's width are computed and dropped). These products read
+ * the padded image there: no unfolded copy written, no panels packed from it. */
+
+/* The rows kernel's tile with B row k at b + boff[k] (unaligned) instead of a packed panel. */
+#define DEFINE_UKR_S512_OFFSETS(NAME, ROWS)                                                       \
+  static void NAME(int64_t kc, const float *a, int64_t lda, const float *b, const int32_t *boff,  \
+                   float *c, int64_t ldc, int acc, int mr, int nr) {                             \
+    const float *r[ROWS];                                                                         \
+    for (int i = 0; i < ROWS; i++) r[i] = a + (i < mr ? i : mr - 1) * lda;                       \
+    __m512 c0[ROWS], c1[ROWS];                                                                    \
+    for (int i = 0; i < ROWS; i++) c0[i] = _mm512_setzero_ps(), c1[i] = _mm512_setzero_ps();     \
+    for (int64_t k = 0; k < kc; k++) {                                                            \
+      const float *bk = b + boff[k];                                                              \
+      const __m512 b0 = _mm512_loadu_ps(bk), b1 = _mm512_loadu_ps(bk + 16);                      \
+      _Pragma("GCC unroll 12") for (int i = 0; i < ROWS; i++) {                                   \
+        const __m512 ai = _mm512_set1_ps(r[i][k]);                                                \
+        c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);                                                   \
+        c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);                                                   \
+      }                                                                                           \
+    }                                                                                             \
+    UKR_S512_STORE(ROWS)                                                                          \
+  }
+DEFINE_UKR_S512_OFFSETS(ukr_s_offsets, S_MR)
+DEFINE_UKR_S512_OFFSETS(ukr_s_offsets_short, S_SHORT)
+
+int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                        const float *B, const int32_t *boff, float *C, int64_t ldc) {
+  if (M <= 0 || N <= 0 || K <= 0) return NNC_E_ARG;
+  const int64_t kcb = k_block(K, 2 * S_KC);
+  for (int64_t pc = 0; pc < K; pc += kcb) {
+    const int64_t kc = K - pc < kcb ? K - pc : kcb;
+    /* Column panels outside while A's block fits in L1 with room to spare (a panel's image rows
+     * then stay there too); otherwise row tiles outside, so that a tile's rows stay in L1. */
+    const int panelsOut = M * kc * (int64_t)sizeof(float) <= 24 * 1024;
+    const int64_t outer = panelsOut ? N : M, inner = panelsOut ? M : N;
+    for (int64_t o = 0, os; o < outer; o += os) {
+      os = panelsOut ? S_NR : rows_tile(M - o, S_MR);
+      for (int64_t i = 0, is; i < inner; i += is) {
+        is = panelsOut ? rows_tile(M - i, S_MR) : S_NR;
+        const int64_t ir = panelsOut ? i : o, jr = panelsOut ? o : i;
+        const int64_t mr = panelsOut ? is : os;
+        const int nr = (int)(N - jr < S_NR ? N - jr : S_NR);
+        (mr <= S_SHORT ? ukr_s_offsets_short : ukr_s_offsets)(kc, A + ir * lda + pc, lda, B + jr,
+                                                              boff + pc, C + ir * ldc + jr, ldc,
+                                                              pc > 0, (int)mr, nr);
+      }
+    }
+  }
+  return NNC_OK;
+}
+
+/* B̂'s columns [j0, j0 + nc) over rows [pc, pc + kc) into S_NR-column panels: 16×16 blocks loaded
+ * from sixteen column starts (B + boff[j] + k) and transposed in registers, as pack_b_s_trans. */
+static void pack_b_s_offsets(int64_t kc, int64_t nc, const float *B, const int32_t *boff, int64_t pc,
+                             float *p) {
+  for (int64_t j0 = 0; j0 < nc; j0 += S_NR, p += S_NR * kc) {
+    for (int h = 0; h < S_NR; h += 16) {
+      const int64_t n = nc - j0 - h;
+      for (int64_t k0 = 0; k0 < kc; k0 += 16) {
+        const int64_t kl = kc - k0 < 16 ? kc - k0 : 16;
+        const __mmask16 km = kl == 16 ? 0xFFFF : (__mmask16)((1u << kl) - 1);
+        __m512 r[16];
+        for (int j = 0; j < 16; j++)
+          r[j] = j < n ? _mm512_maskz_loadu_ps(km, B + boff[j0 + h + j] + pc + k0) : _mm512_setzero_ps();
+        transpose16(r);
+        for (int64_t k = 0; k < kl; k++) _mm512_store_ps(p + (k0 + k) * S_NR + h, r[k]);
+      }
+    }
+  }
+}
+
+int nnc_sgemm_offsets_bt(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                         const float *B, const int32_t *boff, float *C, int64_t ldc, int acc) {
+  if (M <= 0 || N <= 0 || K <= 0) return NNC_E_ARG;
+  const int64_t kcb = k_block(K, S_KC), Npad = (N + S_NR - 1) / S_NR * S_NR;
+  float *pb = scratch(&t_pack_b, &t_pack_b_bytes, (size_t)(Npad * kcb) * sizeof(float));
+  if (!pb) return NNC_E_NOMEM;
+  for (int64_t pc = 0; pc < K; pc += kcb) {
+    const int64_t kc = K - pc < kcb ? K - pc : kcb;
+    pack_b_s_offsets(kc, N, B, boff, pc, pb);
+    for (int64_t jr = 0; jr < N; jr += S_NR) {
+      const int nr = (int)(N - jr < S_NR ? N - jr : S_NR);
+      for (int64_t ir = 0, mr; ir < M; ir += mr) {
+        mr = rows_tile(M - ir, S_MR);
+        ukr_rows_s(kc, A + ir * lda + pc, lda, pb + jr * kc, C + ir * ldc + jr, ldc, acc || pc > 0,
+                   (int)mr, nr);
+      }
+    }
+  }
+  return NNC_OK;
+}
+#endif
+
 /* ---------------- BLAS dispatch ---------------- */
 
 /* How a (rows × cols) operand with strides (rs, cs) maps onto row-major CBLAS: NoTrans with

@@ -182,6 +182,19 @@ NNC_HIDDEN void nnc_sgemm_pack_b(int64_t K, int64_t N, const float *B, int64_t r
 NNC_HIDDEN int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa,
                                   int64_t csa, const float *packed, float *C, int64_t ldc);
 
+#if defined(__AVX512F__)
+/* Products over an image read in place through offsets (gemm.c; the implicit convolutions of
+ * conv.c), one thread each. nnc_sgemm_offsets_b: C[M, N] (row stride ldc) = A[M, K] (row stride
+ * lda) · B̃, B̃[k][j] = B[boff[k] + j]; it reads B̃ up to column N rounded up to 32 (the caller
+ * keeps that readable; those columns' results are not stored). nnc_sgemm_offsets_bt: C[M, N]
+ * (+ C when acc) = A[M, K] · B̂, B̂[k][j] = B[boff[j] + k]; reads nothing past k = K. */
+NNC_HIDDEN int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                                   const float *B, const int32_t *boff, float *C, int64_t ldc);
+NNC_HIDDEN int nnc_sgemm_offsets_bt(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                                    const float *B, const int32_t *boff, float *C, int64_t ldc,
+                                    int acc);
+#endif
+
 /* 64-byte aligned scratch memory, never seen by the caller. */
 NNC_HIDDEN void *nnc_alloc(size_t bytes);
 /* memory.c: before a kernel writes an output of `bytes` at `data` (huge pages for fresh memory). */
