@@ -45,8 +45,13 @@ export interface TrainingState {
   readonly optimizer: Optimizer;
   /** The epochs logged so far. */
   readonly history: History;
-  /** Number of epochs requested. */
-  readonly epochs: number;
+  /**
+   * The last epoch to run (counted as `epoch` is): the epochs requested, after those of a history
+   * being continued. A callback may move it, to lengthen or shorten the run (a time budget
+   * re-planning it from the epochs' measured lengths); `fit` checks it after every epoch, and a
+   * value below the current epoch ends the run there.
+   */
+  epochs: number;
   /** The current (or last) epoch, from 1. */
   epoch: number;
   /** Set to true to stop training. */

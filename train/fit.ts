@@ -165,8 +165,8 @@ function batchCount(src: BatchSource): number | undefined {
  * mean training loss, weighted by batch size, with the model in training mode), each metric,
  * their validation values (`valLoss`, `valAccuracy`, …) when `validation` is given, the learning
  * rate `lr` of the first parameter group at the epoch's start, and `seconds` (training plus
- * validation). Training stops after `epochs` epochs, or
- * earlier when a callback sets `state.stopTraining` (see {@link EarlyStopping}).
+ * validation). Training stops after `epochs` epochs (a callback may change that number through
+ * `state.epochs`), or earlier when a callback sets `state.stopTraining` (see {@link EarlyStopping}).
  *
  * @example
  * ```ts
@@ -211,7 +211,7 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
   };
   const params = model.parameters();
   for (const c of p.callbacks) await c.onTrainBegin?.(state);
-  for (let epoch = first; epoch < first + p.epochs && !state.stopTraining; epoch++) {
+  for (let epoch = first; epoch <= lastEpoch(state, op) && !state.stopTraining; epoch++) {
     state.epoch = epoch;
     for (const c of p.callbacks) await c.onEpochBegin?.(epoch, state);
     const t0 = performance.now();
@@ -277,6 +277,15 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
   }
   for (const c of p.callbacks) await c.onTrainEnd?.(state);
   return history;
+}
+
+/** `state.epochs`, which a callback may have moved, checked. */
+function lastEpoch(state: TrainingState, op: string): number {
+  const e = state.epochs;
+  if (typeof e !== "number" || !Number.isInteger(e)) {
+    throw new TypeError(`${op}: state.epochs must be an integer, got ${describe(e)}`);
+  }
+  return e;
 }
 
 /** Handles a NaN or infinite batch loss as `onNonFiniteLoss` says (returns when it is skipped). */

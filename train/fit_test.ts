@@ -202,6 +202,36 @@ Deno.test("fit: callbacks run in order with 1-based epochs and batches; stopTrai
   ]);
 });
 
+Deno.test("fit: a callback may lengthen or shorten the run through state.epochs", async () => {
+  const run = async (move: (epoch: number, state: { epochs: number }) => void) => {
+    const model = line();
+    const seen: number[] = [];
+    const h = await fit(model, {
+      train: batchesOf([[0, 1]]),
+      loss: mseLoss,
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      epochs: 3,
+      callbacks: [{
+        onEpochBegin: (_e, state) => void seen.push(state.epochs),
+        onEpochEnd: (e, _logs, state) => move(e, state),
+      }],
+      progress: "none",
+    });
+    return { epochs: h.epochs.map((r) => r.epoch), seen };
+  };
+  // Lengthened after the first epoch: five run, and each epoch sees the plan of its start.
+  assert.deepEqual(await run((e, s) => void (e === 1 && (s.epochs = 5))), {
+    epochs: [1, 2, 3, 4, 5],
+    seen: [3, 5, 5, 5, 5],
+  });
+  // Shortened below the current epoch: the run ends there.
+  assert.deepEqual((await run((e, s) => void (e === 2 && (s.epochs = 1)))).epochs, [1, 2]);
+  await assert.rejects(
+    () => run((_e, s) => void (s.epochs = 2.5)),
+    /fit: state\.epochs must be an integer, got 2\.5/,
+  );
+});
+
 Deno.test("fit: continuing a history numbers epochs after it", async () => {
   const model = line();
   const history = new History([{ epoch: 1, loss: 9 }, { epoch: 2, loss: 8 }]);

@@ -10,7 +10,8 @@
 //   nice -n 10 deno run -A examples/cnn/resnet_fashion_mnist.ts   (full: ≤ 30 min, goal ≥ 0.94)
 //   deno run -A examples/cnn/resnet_fashion_mnist.ts --quick       (seconds: 1,000 images, tiny net)
 //   flags: --minutes M (budget, default 30), --epochs N (one-cycle length; default: as many as a
-//          timing of the first steps says fit into the budget, at most 40),
+//          timing of the first steps says fit into the budget, at most 40, re-planned after each
+//          epoch from the epochs' measured lengths),
 //          --channels 16,32,64, --blocks 3, --batch-size 128, --lr 0.1, --seed 0, --limit N,
 //          --erase P (random erasing with probability P after the crop and flip; default 0: off)
 // → out/cnn/resnet_fashion_mnist.txt (per-epoch log, best accuracy, time to 0.94, the final model's
@@ -31,7 +32,15 @@ import {
 } from "@nnc/datasets";
 import { crossEntropy, saveModel } from "@nnc/layers";
 import { OneCycleLR, SGD } from "@nnc/optim";
-import { accuracy, type Callback, CsvLogger, fit, predict } from "@nnc/train";
+import {
+  accuracy,
+  type Callback,
+  CsvLogger,
+  type EpochLog,
+  fit,
+  predict,
+  type TrainingState,
+} from "@nnc/train";
 import { historyChart, lineChart, saveSvg } from "@nnc/plot";
 import { resnet } from "@nnc/models/cnn";
 import { ExampleReport, numberFlag, textFlag } from "../_lib/report.ts";
@@ -76,15 +85,61 @@ const test = new DataLoader(new TensorDataset(data.test.x, data.test.y), { batch
 
 /**
  * The wall-time budget, counted from before the epoch planning below: stops before an epoch that
- * would end past it (an epoch takes about as long as the last).
+ * would end past it (an epoch takes about as long as the last). When it follows a one-cycle
+ * schedule (`follow`), it also re-plans the run after every epoch: as many epochs as the time left
+ * holds at the pace of the last two (3 % spare), with the schedule's length moved to match, so that
+ * the learning rate still anneals to its end inside the budget. The pace of this virtual machine
+ * drifts by 10 % within an hour: a plan made once from the first steps left 3.4 of 30 minutes
+ * unused in one run and would overrun in another.
  */
 class TimeBudget implements Callback {
   readonly start = performance.now();
   elapsed: number[] = [];
-  onEpochEnd(_epoch: number, _logs: unknown, state: { stopTraining: boolean }): void {
+  lengths: number[] = [];
+  replans: string[] = [];
+  #schedule: { scheduler: OneCycleLR; stepsPerEpoch: number } | null = null;
+  /** Whether it re-plans (`follow`). */
+  get following(): boolean {
+    return this.#schedule !== null;
+  }
+  /** Re-plan the run and `scheduler`'s cycle (of `stepsPerEpoch` steps an epoch) after each epoch. */
+  follow(scheduler: OneCycleLR, stepsPerEpoch: number): void {
+    this.#schedule = { scheduler, stepsPerEpoch };
+  }
+  onEpochEnd(
+    epoch: number,
+    logs: Readonly<EpochLog>,
+    state: TrainingState,
+  ): void {
     const now = (performance.now() - this.start) / 60000;
     this.elapsed.push(now);
-    const last = this.elapsed.length > 1 ? now - this.elapsed[this.elapsed.length - 2] : now;
+    // The epoch's own length (training and test pass) as fit measured it: the first one's time
+    // since the budget's start includes the planning.
+    this.lengths.push((logs.seconds ?? 60 * (now - (this.elapsed.at(-2) ?? 0))) / 60);
+    const last = this.lengths[this.lengths.length - 1];
+    // From the second epoch on (the first one's pace includes the JIT's warm-up): lengthen the
+    // run when the time left at 97 % of the budget holds more epochs, shorten it only when the
+    // plan would not end within the whole budget, so that one slow epoch does not flip the plan.
+    if (this.#schedule !== null && epoch >= 2) {
+      const recent = this.lengths.slice(1).slice(-2);
+      const pace = recent.reduce((a, b) => a + b, 0) / recent.length;
+      const fits = (share: number) =>
+        Math.min(40, epoch + Math.max(0, Math.floor((share * minutes - now) / pace)));
+      const total = fits(0.97) > state.epochs
+        ? fits(0.97)
+        : fits(1) < state.epochs
+        ? fits(1)
+        : state.epochs;
+      if (total !== state.epochs) {
+        const note = `re-planned after epoch ${epoch} (${
+          (pace * 60).toFixed(1)
+        } s an epoch): ${total} epochs, was ${state.epochs}`;
+        this.replans.push(note);
+        state.log(note);
+        state.epochs = total;
+        this.#schedule.scheduler.totalSteps = total * this.#schedule.stepsPerEpoch;
+      }
+    }
     if (now + last > minutes) state.stopTraining = true;
   }
 }
@@ -101,6 +156,7 @@ const budget = new TimeBudget();
  * backward alone, with a tenth spare, left 6.5 of 30 minutes unused.) The one-cycle schedule then
  * ends inside the budget.
  */
+let plannedEpochSeconds = NaN;
 function epochsForBudget(): number {
   const saved = Object.fromEntries(
     Object.entries(model.stateDict()).map(([k, v]) => [k, v.clone()]),
@@ -135,6 +191,7 @@ function epochsForBudget(): number {
   const epoch = median(stepSeconds.slice(14)) * train.length +
     median(testSeconds.slice(2)) * test.length;
   const left = 0.97 * minutes * 60 - (performance.now() - budget.start) / 1000;
+  plannedEpochSeconds = epoch;
   return Math.max(1, Math.min(40, Math.floor(left / epoch)));
 }
 
@@ -151,6 +208,8 @@ const scheduler = new OneCycleLR(optimizer, {
   stepsPerEpoch: train.length,
   pctStart: 0.25,
 });
+// A length given on the command line (or the quick run's) is kept as given.
+if (!report.quick && !Deno.args.includes("--epochs")) budget.follow(scheduler, train.length);
 
 say(
   `${data.source}: ${data.train.y.size} training / ${data.test.y.size} test images; backend ${backend}`,
@@ -159,11 +218,16 @@ say(
   `model: resnet channels [${channels}] × ${blocks} block${
     blocks > 1 ? "s" : ""
   } (${model.numParameters()} parameters); ` +
-    `SGD Nesterov 0.9, weight decay 5e-4, one-cycle lr ≤ ${maxLr} over ${epochs} epochs, ` +
+    `SGD Nesterov 0.9, weight decay 5e-4, one-cycle lr ≤ ${maxLr} over ${epochs} epochs${
+      budget.following ? " (planned; re-planned after each epoch)" : ""
+    }, ` +
     `batch ${batchSize}, label smoothing 0.1, random crop (pad 2) + flip${
       erase > 0 ? ` + random erasing (p ${erase})` : ""
     }; budget ${minutes} min`,
 );
+if (Number.isFinite(plannedEpochSeconds)) {
+  say(`planned from timed steps: an epoch ≈ ${plannedEpochSeconds.toFixed(1)} s`);
+}
 say("test values are reported only (no model selection on them)\n");
 const history = await fit(model, {
   train,
@@ -177,6 +241,7 @@ const history = await fit(model, {
   callbacks: [new CsvLogger(report.path("resnet_fashion_mnist_history.csv")), budget],
 });
 
+for (const note of budget.replans) lines.push(note);
 const acc = history.get("valAccuracy");
 let best = 0, bestEpoch = 0, firstGoal = -1;
 acc.forEach((a, i) => {
