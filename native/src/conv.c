@@ -14,7 +14,10 @@
  *
  * Operands: 0 out, 1 x (or dy), 2 w (or x), 3 bias; parameters as window.c's (spatial rank,
  * kernel, stride, padding, dilation) plus groups at 13. out is contiguous; w must be contiguous
- * (the JS side makes it so: a weight is small). */
+ * (the JS side makes it so: a weight is small).
+ *
+ * Float32 stride-1 2-d convolutions on AVX-512 machines skip the unfolding: see "implicit GEMM"
+ * below. */
 #include "internal.h"
 #include "window.h"
 #include <stdlib.h>
@@ -677,8 +680,9 @@ static void weight_grad_task(void *ctx, int64_t b, int64_t e) {
  * positions running over the padded width (Wp − oW dropped columns per row). The forward pass and
  * the input gradient are then one product each (nnc_sgemm_offsets_b; the input gradient is the
  * convolution of the padded output gradient with the flipped, transposed weight), the weight
- * gradient a product with that matrix transposed (nnc_sgemm_offsets_bt). small_unfold, the GEMM's
- * packing of what it wrote and small_fold were a third of a ResNet-20's convolution time. */
+ * gradient its transpose: dwᵀ = (the matrix's rows, read in place) · dyᵀ (nnc_sgemm_offsets_at),
+ * turned around at the end of each thread's share. small_unfold, the GEMM's packing of what it
+ * wrote and small_fold were a third of a ResNet-20's convolution time. */
 
 /* Short copies and clears (rows of a 28×28 map) inline: a memcpy or memset call per row was a
  * tenth of the implicit convolutions' time. */
@@ -840,7 +844,10 @@ static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
   const int64_t KW = j->Cin * j->KK, oH = ah->o, oW = aw->o;
   float *xpad = nnc_scratch(0, (size_t)(j->Cin * j->PP) * sizeof(float));
   float *dyw = nnc_scratch(3, (size_t)(j->Cout * j->P) * sizeof(float));
-  if (!xpad || !dyw) {
+  /* dwᵀ [KW, Cout]: the product's rows are the padded image's (channel, tap) rows. */
+  float *dwt = nnc_alloc((size_t)(KW * j->Cout) * sizeof(float));
+  if (!xpad || !dyw || !dwt) {
+    nnc_free(dwt);
     j->rc = NNC_E_NOMEM;
     return;
   }
@@ -851,7 +858,10 @@ static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
       const float *x = (const float *)j->x->data + j->x->off + n * j->x->strides[0];
       pad_planes(x, j->Cin, j->x->strides[1], j->xs[1], ah->n, aw->n, ah->p, aw->p, j->PP, xpad);
       const float *dy = (const float *)dy_block(j, n, 1, 0);
-      if (!dy) return;
+      if (!dy) {
+        nnc_free(dwt);
+        return;
+      }
       /* dy over the padded width, zeros in the dropped columns: they add nothing. */
       for (int64_t co = 0; co < j->Cout; co++)
         for (int64_t h = 0; h < oH; h++) {
@@ -859,10 +869,14 @@ static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
           copy_floats(d, dy + co * j->L + h * oW, oW);
           zero_floats(d + oW, j->Wp - oW);
         }
-      const int rc = nnc_sgemm_offsets_bt(j->Cout, KW, j->P, dyw, j->P, xpad, j->boff, acc, KW, n > n0);
+      const int rc = nnc_sgemm_offsets_at(KW, j->Cout, j->P, xpad, j->boff, dyw, j->P, dwt, j->Cout, n > n0);
       if (rc) j->rc = rc;
     }
+    if (n1 > n0)
+      for (int64_t k = 0; k < KW; k++)
+        for (int64_t co = 0; co < j->Cout; co++) acc[co * KW + k] = dwt[k * j->Cout + co];
   }
+  nnc_free(dwt);
 }
 #endif
 

@@ -548,7 +548,11 @@ int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t 
  * A stride-1 convolution's unfolded image (row k = channel and tap, column j = output position)
  * is the zero-padded image itself read at offset boff[k] + j, output positions taken over the
  * padded width (the columns past the output's width are computed and dropped). These products read
- * the padded image there: no unfolded copy written, no panels packed from it. */
+ * the padded image there: no unfolded copy written, no panels packed from it. nnc_sgemm_offsets_b
+ * (the forward pass, the input gradient) streams it as B; nnc_sgemm_offsets_at (the weight
+ * gradient, whose product has it transposed) reads its rows in place as A and packs only the small
+ * output gradient (packing the image's transpose instead cost a third of a 16-channel layer's
+ * weight gradient). */
 
 /* The rows kernel's tile with B row k at b + boff[k] (unaligned) instead of a packed panel. */
 #define DEFINE_UKR_S512_OFFSETS(NAME, ROWS)                                                       \
@@ -598,41 +602,78 @@ int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t
   return NNC_OK;
 }
 
-/* B̂'s columns [j0, j0 + nc) over rows [pc, pc + kc) into S_NR-column panels: 16×16 blocks loaded
- * from sixteen column starts (B + boff[j] + k) and transposed in registers, as pack_b_s_trans. */
-static void pack_b_s_offsets(int64_t kc, int64_t nc, const float *B, const int32_t *boff, int64_t pc,
-                             float *p) {
-  for (int64_t j0 = 0; j0 < nc; j0 += S_NR, p += S_NR * kc) {
-    for (int h = 0; h < S_NR; h += 16) {
-      const int64_t n = nc - j0 - h;
+/* Tiles of C[M, N] (+)= Â·B with Â's rows read in place at A + aoff[i] (the rows of a padded
+ * image that a weight gradient multiplies: channel and tap) and B packed into panels of NV
+ * vectors (16·NV columns): 16 columns when N is 16 (a 16-channel layer's output gradient), where a
+ * 32-column tile would multiply zeros half the time. */
+#define DEFINE_UKR_S512_ROWPTR(NAME, ROWS, NV)                                                   \
+  static void NAME(int64_t kc, const float *const *rows, const float *restrict b, float *c,        \
+                   int64_t ldc, int acc, int mr, int nr) {                                       \
+    const float *r[ROWS];                                                                         \
+    for (int i = 0; i < ROWS; i++) r[i] = rows[i < mr ? i : mr - 1];                             \
+    __m512 cc[ROWS][NV];                                                                          \
+    for (int i = 0; i < ROWS; i++)                                                                \
+      for (int v = 0; v < NV; v++) cc[i][v] = _mm512_setzero_ps();                               \
+    for (int64_t k = 0; k < kc; k++) {                                                            \
+      __m512 bv[NV];                                                                              \
+      for (int v = 0; v < NV; v++) bv[v] = _mm512_load_ps(b + 16 * v);                          \
+      _Pragma("GCC unroll 12") for (int i = 0; i < ROWS; i++) {                                   \
+        const __m512 ai = _mm512_set1_ps(r[i][k]);                                                \
+        for (int v = 0; v < NV; v++) cc[i][v] = _mm512_fmadd_ps(ai, bv[v], cc[i][v]);            \
+      }                                                                                           \
+      b += 16 * NV;                                                                               \
+    }                                                                                             \
+    for (int i = 0; i < ROWS && i < mr; i++)                                                      \
+      for (int v = 0; v < NV; v++) {                                                              \
+        const __mmask16 m = nr >= 16 * (v + 1) ? 0xFFFF                                           \
+                            : nr <= 16 * v     ? 0                                                \
+                                               : (__mmask16)((1u << (nr - 16 * v)) - 1);          \
+        float *ci = c + i * ldc + 16 * v;                                                         \
+        __m512 x = cc[i][v];                                                                      \
+        if (acc) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, ci));                              \
+        _mm512_mask_storeu_ps(ci, m, x);                                                          \
+      }                                                                                           \
+  }
+DEFINE_UKR_S512_ROWPTR(ukr_s_rowptr16, S_MR, 1)
+DEFINE_UKR_S512_ROWPTR(ukr_s_rowptr32, S_MR, 2)
+
+/* Bᵀ [N, K] (row stride ldbt) columns [pc, pc + kc) into panels of w (16 or 32) columns of B. */
+static void pack_bt_panels(int64_t kc, int64_t N, const float *Bt, int64_t ldbt, int64_t pc, int w,
+                           float *p) {
+  for (int64_t j0 = 0; j0 < N; j0 += w, p += w * kc) {
+    for (int h = 0; h < w; h += 16) {
+      const int64_t n = N - j0 - h;
       for (int64_t k0 = 0; k0 < kc; k0 += 16) {
         const int64_t kl = kc - k0 < 16 ? kc - k0 : 16;
         const __mmask16 km = kl == 16 ? 0xFFFF : (__mmask16)((1u << kl) - 1);
         __m512 r[16];
         for (int j = 0; j < 16; j++)
-          r[j] = j < n ? _mm512_maskz_loadu_ps(km, B + boff[j0 + h + j] + pc + k0) : _mm512_setzero_ps();
+          r[j] = j < n ? _mm512_maskz_loadu_ps(km, Bt + (j0 + h + j) * ldbt + pc + k0) : _mm512_setzero_ps();
         transpose16(r);
-        for (int64_t k = 0; k < kl; k++) _mm512_store_ps(p + (k0 + k) * S_NR + h, r[k]);
+        for (int64_t k = 0; k < kl; k++) _mm512_store_ps(p + (k0 + k) * w + h, r[k]);
       }
     }
   }
 }
 
-int nnc_sgemm_offsets_bt(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-                         const float *B, const int32_t *boff, float *C, int64_t ldc, int acc) {
+int nnc_sgemm_offsets_at(int64_t M, int64_t N, int64_t K, const float *A, const int32_t *aoff,
+                         const float *Bt, int64_t ldbt, float *C, int64_t ldc, int acc) {
   if (M <= 0 || N <= 0 || K <= 0) return NNC_E_ARG;
-  const int64_t kcb = k_block(K, S_KC), Npad = (N + S_NR - 1) / S_NR * S_NR;
+  const int w = N <= 16 ? 16 : 32;
+  const int64_t kcb = k_block(K, S_KC), Npad = (N + w - 1) / w * w;
   float *pb = scratch(&t_pack_b, &t_pack_b_bytes, (size_t)(Npad * kcb) * sizeof(float));
   if (!pb) return NNC_E_NOMEM;
   for (int64_t pc = 0; pc < K; pc += kcb) {
     const int64_t kc = K - pc < kcb ? K - pc : kcb;
-    pack_b_s_offsets(kc, N, B, boff, pc, pb);
-    for (int64_t jr = 0; jr < N; jr += S_NR) {
-      const int nr = (int)(N - jr < S_NR ? N - jr : S_NR);
-      for (int64_t ir = 0, mr; ir < M; ir += mr) {
-        mr = rows_tile(M - ir, S_MR);
-        ukr_rows_s(kc, A + ir * lda + pc, lda, pb + jr * kc, C + ir * ldc + jr, ldc, acc || pc > 0,
-                   (int)mr, nr);
+    pack_bt_panels(kc, N, Bt, ldbt, pc, w, pb);
+    for (int64_t ir = 0; ir < M; ir += S_MR) {
+      const int mr = (int)(M - ir < S_MR ? M - ir : S_MR);
+      const float *rows[S_MR];
+      for (int i = 0; i < mr; i++) rows[i] = A + aoff[ir + i] + pc;
+      for (int64_t jr = 0; jr < N; jr += w) {
+        const int nr = (int)(N - jr < w ? N - jr : w);
+        (w == 16 ? ukr_s_rowptr16 : ukr_s_rowptr32)(kc, rows, pb + jr * kc, C + ir * ldc + jr, ldc,
+                                                     acc || pc > 0, mr, nr);
       }
     }
   }

@@ -186,13 +186,14 @@ NNC_HIDDEN int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *
 /* Products over an image read in place through offsets (gemm.c; the implicit convolutions of
  * conv.c), one thread each. nnc_sgemm_offsets_b: C[M, N] (row stride ldc) = A[M, K] (row stride
  * lda) · B̃, B̃[k][j] = B[boff[k] + j]; it reads B̃ up to column N rounded up to 32 (the caller
- * keeps that readable; those columns' results are not stored). nnc_sgemm_offsets_bt: C[M, N]
- * (+ C when acc) = A[M, K] · B̂, B̂[k][j] = B[boff[j] + k]; reads nothing past k = K. */
+ * keeps that readable; those columns' results are not stored). */
 NNC_HIDDEN int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                                    const float *B, const int32_t *boff, float *C, int64_t ldc);
-NNC_HIDDEN int nnc_sgemm_offsets_bt(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-                                    const float *B, const int32_t *boff, float *C, int64_t ldc,
-                                    int acc);
+/* C[M, N] (+ C when acc) = Â · B, Â[i][k] = A[aoff[i] + k] (rows read in place), B given as Bᵀ
+ * [N, K] with row stride ldbt (packed by 16×16 transposes). */
+NNC_HIDDEN int nnc_sgemm_offsets_at(int64_t M, int64_t N, int64_t K, const float *A,
+                                    const int32_t *aoff, const float *Bt, int64_t ldbt, float *C,
+                                    int64_t ldc, int acc);
 #endif
 
 /* 64-byte aligned scratch memory, never seen by the caller. */
