@@ -322,11 +322,12 @@ static inline void transpose16(__m512 r[16]) {
   for (int i = 0; i < 16; i++) r[i] = t[i];
 }
 
-/* B stored transposed (element (k, j) at B[j * cs], rs == 1: a weight used as x·Wᵀ) into NR-column
- * panels, 16×16 blocks at a time; the scalar gather it replaces cost a sixth of such a product. */
-static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, float *p) {
-  for (int64_t j0 = 0; j0 < nc; j0 += S_NR, p += S_NR * kc) {
-    for (int h = 0; h < S_NR; h += 16) {
+/* B stored transposed (element (k, j) at B[j * cs], rs == 1: a weight used as x·Wᵀ) into panels of
+ * w columns (S_NR; 16 for nnc_sgemm_offsets_at's narrow tiles), 16×16 blocks at a time; the scalar
+ * gather it replaces cost a sixth of such a product. */
+static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, int w, float *p) {
+  for (int64_t j0 = 0; j0 < nc; j0 += w, p += w * kc) {
+    for (int h = 0; h < w; h += 16) {
       const int64_t n = nc - j0 - h; /* live columns in this half */
       for (int64_t k0 = 0; k0 < kc; k0 += 16) {
         const int64_t kl = kc - k0 < 16 ? kc - k0 : 16;
@@ -335,7 +336,7 @@ static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, f
         for (int j = 0; j < 16; j++)
           r[j] = j < n ? _mm512_maskz_loadu_ps(km, B + (j0 + h + j) * cs + k0) : _mm512_setzero_ps();
         transpose16(r);
-        for (int64_t k = 0; k < kl; k++) _mm512_store_ps(p + (k0 + k) * S_NR + h, r[k]);
+        for (int64_t k = 0; k < kl; k++) _mm512_store_ps(p + (k0 + k) * w + h, r[k]);
       }
     }
   }
@@ -345,7 +346,7 @@ static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, f
 static void pack_b_s(int64_t kc, int64_t nc, const float *B, int64_t rs, int64_t cs, float *p) {
 #if defined(__AVX512F__)
   if (rs == 1 && cs != 1) {
-    pack_b_s_trans(kc, nc, B, cs, p);
+    pack_b_s_trans(kc, nc, B, cs, S_NR, p);
     return;
   }
 #endif
@@ -637,25 +638,6 @@ int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t
 DEFINE_UKR_S512_ROWPTR(ukr_s_rowptr16, S_MR, 1)
 DEFINE_UKR_S512_ROWPTR(ukr_s_rowptr32, S_MR, 2)
 
-/* Bᵀ [N, K] (row stride ldbt) columns [pc, pc + kc) into panels of w (16 or 32) columns of B. */
-static void pack_bt_panels(int64_t kc, int64_t N, const float *Bt, int64_t ldbt, int64_t pc, int w,
-                           float *p) {
-  for (int64_t j0 = 0; j0 < N; j0 += w, p += w * kc) {
-    for (int h = 0; h < w; h += 16) {
-      const int64_t n = N - j0 - h;
-      for (int64_t k0 = 0; k0 < kc; k0 += 16) {
-        const int64_t kl = kc - k0 < 16 ? kc - k0 : 16;
-        const __mmask16 km = kl == 16 ? 0xFFFF : (__mmask16)((1u << kl) - 1);
-        __m512 r[16];
-        for (int j = 0; j < 16; j++)
-          r[j] = j < n ? _mm512_maskz_loadu_ps(km, Bt + (j0 + h + j) * ldbt + pc + k0) : _mm512_setzero_ps();
-        transpose16(r);
-        for (int64_t k = 0; k < kl; k++) _mm512_store_ps(p + (k0 + k) * w + h, r[k]);
-      }
-    }
-  }
-}
-
 int nnc_sgemm_offsets_at(int64_t M, int64_t N, int64_t K, const float *A, const int32_t *aoff,
                          const float *Bt, int64_t ldbt, float *C, int64_t ldc, int acc) {
   if (M <= 0 || N <= 0 || K <= 0) return NNC_E_ARG;
@@ -665,7 +647,7 @@ int nnc_sgemm_offsets_at(int64_t M, int64_t N, int64_t K, const float *A, const 
   if (!pb) return NNC_E_NOMEM;
   for (int64_t pc = 0; pc < K; pc += kcb) {
     const int64_t kc = K - pc < kcb ? K - pc : kcb;
-    pack_bt_panels(kc, N, Bt, ldbt, pc, w, pb);
+    pack_b_s_trans(kc, N, Bt + pc, ldbt, w, pb);
     for (int64_t ir = 0; ir < M; ir += S_MR) {
       const int mr = (int)(M - ir < S_MR ? M - ir : S_MR);
       const float *rows[S_MR];
