@@ -76,7 +76,8 @@ export const ACTIVATION_GRAD: Primitive<nd.ActivationGradOp> = {
     ),
 };
 
-function activationGrad(op: nd.ActivationGradOp, v: Tensor, y: Tensor): Tensor {
+/** `v · f′` from the activation's output `y`, differentiable (see ACTIVATION_GRAD). */
+export function activationGrad(op: nd.ActivationGradOp, v: Tensor, y: Tensor): Tensor {
   return applyPrimitive(ACTIVATION_GRAD, [v, y], op);
 }
 
@@ -111,7 +112,8 @@ export const LEAKY_RELU_GRAD: Primitive<number> = {
   jvp: ([tv], [_v, x], _out, slope) => (tv === null ? null : leakyReluGrad(tv, x, slope)),
 };
 
-function leakyReluGrad(v: Tensor, x: Tensor, slope: number): Tensor {
+/** `v · (x > 0 ? 1 : slope)`, differentiable in `v` (see LEAKY_RELU_GRAD). */
+export function leakyReluGrad(v: Tensor, x: Tensor, slope: number): Tensor {
   return applyPrimitive(LEAKY_RELU_GRAD, [v, x], slope);
 }
 

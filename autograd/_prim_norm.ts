@@ -1,13 +1,17 @@
 // Batch normalisation as one primitive: the forward pass and the gradients are single kernels
 // (@nnc/tensor's batchNormalize and batchNormalizeBackward). When the backward pass records a
 // graph (createGraph, grad of grad) or in forward mode, the same derivatives are written in Tensor
-// ops instead, so higher orders come out of the ordinary primitives.
+// ops instead, so higher orders come out of the ordinary primitives. A fused activation (relu,
+// leaky relu) multiplies the output gradient by its derivative at the pre-activation value t: the
+// kernel recomputes t from x; the Tensor-op paths take t from a second, activation-free forward
+// kernel (they are the rare paths: graphs of gradients, dual numbers).
 import * as nd from "@nnc/tensor";
-import type { NDArray } from "@nnc/tensor";
+import type { NDArray, NormActivation } from "@nnc/tensor";
 import type { Primitive } from "./primitive.ts";
 import { Tensor } from "./tensor.ts";
 import { state } from "./_state.ts";
 import { addTangents } from "./_fit.ts";
+import { activationGrad, leakyReluGrad } from "./_prim_elementwise.ts";
 
 /** Settings of one batch-norm application; `mean`/`variance` are filled by a training forward pass. */
 export interface BatchNormParams {
@@ -17,6 +21,35 @@ export interface BatchNormParams {
   hasBias: boolean;
   mean: NDArray | null;
   variance: NDArray | null;
+  /** An activation applied in the same kernel, or null. */
+  activation: NormActivation | null;
+}
+
+/**
+ * `v` times the fused activation's derivative at the pre-activation value (none: `v` itself),
+ * with t recomputed by the forward kernel without the activation (the statistics of a training
+ * pass are the stored ones, so it is the forward pass's t).
+ */
+function throughActivation(
+  v: Tensor,
+  x: Tensor,
+  w: Tensor | null,
+  b: Tensor | null,
+  p: BatchNormParams,
+): Tensor {
+  const act = p.activation;
+  if (act === null) return v;
+  const t = new Tensor(
+    nd.batchNormalize(x.data, {
+      weight: w?.data ?? null,
+      bias: b?.data ?? null,
+      eps: p.eps,
+      training: false,
+      mean: p.mean,
+      variance: p.variance,
+    }).output,
+  );
+  return act.op === "relu" ? activationGrad("relu", v, t) : leakyReluGrad(v, t, act.negativeSlope);
 }
 
 function split(
@@ -75,6 +108,7 @@ export const BATCH_NORM: Primitive<BatchNormParams> = {
       training: p.training,
       mean: p.mean,
       variance: p.variance,
+      activation: p.activation,
     });
     if (p.training) {
       p.mean = r.mean;
@@ -89,7 +123,7 @@ export const BATCH_NORM: Primitive<BatchNormParams> = {
     const dual = state.forwardLevels > 0 || g.tangent !== null ||
       inputs.some((t) => t.tangent !== null);
     if (state.gradEnabled || dual) {
-      [dx, dw, db] = compositeVjp(g, x, w, p);
+      [dx, dw, db] = compositeVjp(throughActivation(g, x, w, b, p), x, w, p);
     } else {
       const d = nd.batchNormalizeBackward(
         g.data,
@@ -98,9 +132,11 @@ export const BATCH_NORM: Primitive<BatchNormParams> = {
         p.variance as NDArray,
         {
           weight: w?.data ?? null,
+          bias: b?.data ?? null,
           eps: p.eps,
           training: p.training,
           inputGrad: x.requiresGrad,
+          activation: p.activation,
         },
       );
       dx = new Tensor(d.dx);
@@ -113,7 +149,7 @@ export const BATCH_NORM: Primitive<BatchNormParams> = {
     return out;
   },
   jvp: (tangents, inputs, y, p) => {
-    const [x, w] = split(inputs, p);
+    const [x, w, b] = split(inputs, p);
     const [tx, tw, tb] = split(tangents as Tensor[], p) as [
       Tensor | null,
       Tensor | null,
@@ -133,6 +169,7 @@ export const BATCH_NORM: Primitive<BatchNormParams> = {
       if (w !== null) dxhat = dxhat.mul(w.reshape(bshape));
     }
     const scaled = addTangents(dxhat, tw && xhat.mul(tw.reshape(bshape)), y);
-    return addTangents(scaled, tb && tb.reshape(bshape), y);
+    const shifted = addTangents(scaled, tb && tb.reshape(bshape), y);
+    return shifted === null ? null : throughActivation(shifted, x, w, b, p);
   },
 };

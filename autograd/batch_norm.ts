@@ -6,7 +6,7 @@
  * @module
  */
 import * as nd from "@nnc/tensor";
-import type { NDArray } from "@nnc/tensor";
+import type { NDArray, NormActivation } from "@nnc/tensor";
 import { applyPrimitive } from "./primitive.ts";
 import type { Tensor } from "./tensor.ts";
 import { checkTensor } from "./_convert.ts";
@@ -35,6 +35,11 @@ export interface BatchNormalizeOptions {
   mean?: NDArray | null;
   /** Biased variance to normalise with when not training `[C]` (a constant). */
   variance?: NDArray | null;
+  /**
+   * An activation applied in the same kernel (relu, or leaky relu with its slope): the values and
+   * gradients of batch norm followed by the separate op, without its passes over memory.
+   */
+  activation?: NormActivation | null;
 }
 
 /**
@@ -102,6 +107,7 @@ export function batchNormalize(
     hasBias: options.bias != null,
     mean: training ? null : options.mean ?? null,
     variance: training ? null : options.variance ?? null,
+    activation: options.activation ?? null,
   };
   if (!training && (params.mean === null || params.variance === null)) {
     throw new TypeError(`${op}: without training, mean and variance are required`);

@@ -15,10 +15,11 @@ import {
   isFloat,
   mul,
   NDArray,
+  type NormActivation,
   ones,
   zeros,
 } from "@nnc/tensor";
-import { batchNormalize, noGrad, type Tensor } from "@nnc/autograd";
+import { batchNormalize, leakyRelu, noGrad, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { asInput } from "./_util.ts";
@@ -73,6 +74,12 @@ export interface BatchNormFunctionOptions {
   momentum?: number;
   /** Added to the variance. Default 1e-5. */
   eps?: number;
+  /**
+   * An activation applied to the output in the same kernel (relu, or leaky relu with its slope):
+   * the values and gradients of `batchNorm` followed by the separate op, with one pass over memory
+   * less forward and three less backward. Default none.
+   */
+  activation?: NormActivation | null;
 }
 
 /**
@@ -109,6 +116,7 @@ export function batchNorm(x: Tensor, options: BatchNormFunctionOptions = {}): Te
   const bshape = t.shape.map((s, i) => (i === 1 ? s : 1));
   const rm = options.runningMean ?? null, rv = options.runningVar ?? null;
   const weight = options.weight ?? null, bias = options.bias ?? null;
+  const activation = options.activation ?? null;
   if (options.training ?? false) {
     const count = t.size / C;
     if (count <= 1) {
@@ -120,7 +128,7 @@ export function batchNorm(x: Tensor, options: BatchNormFunctionOptions = {}): Te
     }
     const m = checkNumber(options.momentum ?? 0.1, op, "momentum", 0, 1);
     // One kernel for the statistics and the output, one for the gradients (autograd).
-    const r = batchNormalize(t, { weight, bias, eps, training: true });
+    const r = batchNormalize(t, { weight, bias, eps, training: true, activation });
     noGrad(() => {
       if (rm !== null) {
         rm.data = add(mul(rm.data, 1 - m), mul(r.mean, m)).astype(rm.dtype);
@@ -141,7 +149,8 @@ export function batchNorm(x: Tensor, options: BatchNormFunctionOptions = {}): Te
     let y = t.sub(rm.reshape(bshape)).mul(rv.reshape(bshape).add(eps).rsqrt());
     if (weight) y = y.mul(weight.reshape(bshape));
     if (bias) y = y.add(bias.reshape(bshape));
-    return y;
+    if (activation === null) return y;
+    return activation.op === "relu" ? y.relu() : leakyRelu(y, activation.negativeSlope);
   }
   return batchNormalize(t, {
     weight,
@@ -149,7 +158,18 @@ export function batchNorm(x: Tensor, options: BatchNormFunctionOptions = {}): Te
     eps,
     mean: rm.data.astype(t.dtype),
     variance: rv.data.astype(t.dtype),
+    activation,
   }).output;
+}
+
+let normalizeThen: (bn: BatchNormNd, x: Tensor, activation: NormActivation) => Tensor;
+
+/**
+ * `bn.forward(x)` followed by `activation`, in one kernel: for `Sequential`, which runs a built-in
+ * batch norm followed by a built-in `ReLU` or `LeakyReLU` this way (not re-exported).
+ */
+export function batchNormThen(bn: BatchNormNd, x: Tensor, activation: NormActivation): Tensor {
+  return normalizeThen(bn, x, activation);
 }
 
 /**
@@ -227,6 +247,14 @@ export abstract class BatchNormNd extends Module<[Tensor], Tensor> {
 
   /** Normalises `x` per channel. */
   forward(x: Tensor): Tensor {
+    return this.#normalize(x, null);
+  }
+
+  static {
+    normalizeThen = (bn, x, activation) => bn.#normalize(x, activation);
+  }
+
+  #normalize(x: Tensor, activation: NormActivation | null): Tensor {
     const label = `${this.constructor.name}(${this.numFeatures})`;
     const t = asInput(x, label);
     const rank = this.#layouts.findIndex((l) => l.split(",").length === t.ndim);
@@ -251,6 +279,7 @@ export abstract class BatchNormNd extends Module<[Tensor], Tensor> {
         training: useBatch,
         momentum,
         eps: this.eps,
+        activation,
       });
     } catch (e) {
       if (e instanceof RangeError) throw new RangeError(`${label}: ${e.message}`, { cause: e });

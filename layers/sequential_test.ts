@@ -3,9 +3,12 @@ import { randint, Rng } from "@nnc/tensor";
 import { randn, Tensor } from "@nnc/autograd";
 import {
   type AnyModule,
+  BatchNorm1d,
+  BatchNorm2d,
   Conv2d,
   crossEntropy,
   Flatten,
+  LeakyReLU,
   Linear,
   MaxPool1d,
   MaxPool2d,
@@ -190,4 +193,54 @@ Deno.test("Sequential: a fused Conv2d and MaxPool2d report errors as the layers 
     assert.ok(e instanceof RangeError && e.message.startsWith("MaxPool2d("), e.message);
     return true;
   });
+});
+
+/** A LeakyReLU that is not the built-in class: Sequential applies it where it stands. */
+class PlainLeakyReLU extends LeakyReLU {}
+
+Deno.test("Sequential: batch norm followed by ReLU or LeakyReLU runs as one kernel, with the same values, gradients and statistics", () => {
+  const make = (relu: () => AnyModule, leaky: () => AnyModule) => {
+    const rng = new Rng(11);
+    return [
+      new Conv2d(2, 4, 3, { padding: 1, rng }),
+      new BatchNorm2d(4),
+      relu(),
+      new Conv2d(4, 3, 3, { rng }),
+      new BatchNorm2d(3),
+      leaky(),
+      new Flatten(),
+      new Linear(75, 6, { rng }),
+      new BatchNorm1d(6),
+      relu(),
+      new Linear(6, 2, { rng }),
+    ];
+  };
+  const x = randn([8, 2, 7, 7], { rng: new Rng(12) });
+  const fused = run(() => make(() => new ReLU(), () => new LeakyReLU(0.2)), () => new ReLU(), x);
+  const plain = run(
+    () => make(() => new PlainReLU(), () => new PlainLeakyReLU(0.2)),
+    () => new ReLU(),
+    x,
+  );
+  assert.deepEqual(fused.out, plain.out);
+  sameGrads(fused, plain, "batch norm + activation");
+  // The fused pair's output is made by the batch norm; the running statistics are the same.
+  const xg = randn([4, 3, 5, 5], { rng: new Rng(13), requiresGrad: true });
+  const pair = (act: AnyModule) => {
+    const net = new Sequential(new BatchNorm2d(3), act);
+    const out = net.forward(xg);
+    return [out.gradFn?.name, Array.from((net.at(0) as BatchNorm2d).runningVar!.data.data)];
+  };
+  const [fusedMaker, fusedVar] = pair(new ReLU()), [plainMaker, plainVar] = pair(new PlainReLU());
+  assert.equal(fusedMaker, "batchNorm");
+  assert.equal(plainMaker, "relu");
+  assert.deepEqual(fusedVar, plainVar);
+  // In evaluation mode too.
+  const net = new Sequential(new BatchNorm2d(3), new LeakyReLU(0.1));
+  net.forward(xg);
+  net.eval();
+  const evalOut = Array.from(net.forward(xg).data.data);
+  const bn = net.at(0) as BatchNorm2d;
+  const separate = new LeakyReLU(0.1).forward(bn.forward(xg));
+  assert.deepEqual(evalOut, Array.from(separate.data.data));
 });

@@ -114,6 +114,7 @@ export const SYMBOLS = {
       "buffer",
       "buffer",
       "buffer",
+      "buffer",
     ],
     result: "i32",
   },

@@ -10,6 +10,7 @@ import {
   type Backend,
   convThenMaxPool,
   type NDArray,
+  type NormActivation,
   referenceBackend,
   type WindowGeometry,
 } from "@nnc/tensor";
@@ -445,12 +446,12 @@ export function createNativeBackend(
       if (failed(rc, "activationGrad")) ref.activationGrad(op, out, g, y, negativeSlope);
     },
 
-    batchNorm(y, mean, variance, x, weight, bias, eps, training) {
+    batchNorm(y, mean, variance, x, weight, bias, eps, training, activation = null) {
       if (x.size < T.binary || !contiguousAll(mean, variance, weight, bias)) {
-        return ref.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+        return ref.batchNorm(y, mean, variance, x, weight, bias, eps, training, activation);
       }
       const bufs = [y, mean, variance, x, weight, bias].map((a) => a === null ? null : flat(a));
-      normCoefficients(x, eps, training, bufs);
+      normCoefficients(x, eps, training, activation, bufs);
       const rc = sym.nnc_batch_norm(
         coeff,
         coeff.byteLength,
@@ -462,12 +463,27 @@ export function createNativeBackend(
         bufs[4],
         bufs[5],
       );
-      if (failed(rc, "batchNorm")) ref.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+      if (failed(rc, "batchNorm")) {
+        ref.batchNorm(y, mean, variance, x, weight, bias, eps, training, activation);
+      }
     },
 
-    batchNormBackward(dx, dweight, dbias, g, x, mean, variance, weight, eps, training) {
-      if (x.size < T.binary || !contiguousAll(dweight, dbias, mean, variance, weight)) {
-        return ref.batchNormBackward(
+    batchNormBackward(
+      dx,
+      dweight,
+      dbias,
+      g,
+      x,
+      mean,
+      variance,
+      weight,
+      eps,
+      training,
+      bias = null,
+      activation = null,
+    ) {
+      const fallback = () =>
+        ref.batchNormBackward(
           dx,
           dweight,
           dbias,
@@ -478,12 +494,16 @@ export function createNativeBackend(
           weight,
           eps,
           training,
+          bias,
+          activation,
         );
+      if (x.size < T.binary || !contiguousAll(dweight, dbias, mean, variance, weight, bias)) {
+        return fallback();
       }
-      const bufs = [dx, dweight, dbias, g, x, mean, variance, weight].map((a) =>
+      const bufs = [dx, dweight, dbias, g, x, mean, variance, weight, bias].map((a) =>
         a === null ? null : flat(a)
       );
-      normCoefficients(x, eps, training, bufs);
+      normCoefficients(x, eps, training, activation, bufs);
       const rc = sym.nnc_batch_norm_backward(
         coeff,
         coeff.byteLength,
@@ -496,10 +516,9 @@ export function createNativeBackend(
         bufs[5],
         bufs[6],
         bufs[7],
+        bufs[8],
       );
-      if (failed(rc, "batchNormBackward")) {
-        ref.batchNormBackward(dx, dweight, dbias, g, x, mean, variance, weight, eps, training);
-      }
+      if (failed(rc, "batchNormBackward")) fallback();
     },
 
     cholesky(out, a) {
@@ -864,6 +883,7 @@ export function createNativeBackend(
     x: NDArray,
     eps: number,
     training: boolean,
+    activation: NormActivation | null,
     buffers: readonly (ArrayBufferView | null)[],
   ): void {
     const N = x.shape[0], C = x.shape[1];
@@ -872,7 +892,9 @@ export function createNativeBackend(
     coeff[2] = N * C === 0 ? 0 : x.size / (N * C);
     coeff[3] = eps;
     coeff[4] = training ? 1 : 0;
-    for (let i = 0; i < buffers.length; i++) coeff[5 + i] = buffers[i]?.byteLength ?? 0;
+    coeff[5] = activation === null ? 0 : activation.op === "relu" ? 1 : 2;
+    coeff[6] = activation === null ? 0 : activation.negativeSlope;
+    for (let i = 0; i < buffers.length; i++) coeff[7 + i] = buffers[i]?.byteLength ?? 0;
   }
 
   /** Sizes, then the byte length of each buffer (0 for a null one), as nnc_spmm/nnc_sddmm read them. */

@@ -725,6 +725,12 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     const weight = r.chance(0.7) ? randomView(r, dtype, [C], { contiguous: true }) : null;
     const bias = r.chance(0.7) ? randomView(r, dtype, [C], { contiguous: true }) : null;
     const eps = r.pick([0, 1e-5, 0.1]);
+    // A fused activation half the time (leaky relu with slopes of either sign).
+    const activation = r.chance(0.5)
+      ? r.chance(0.5)
+        ? { op: "relu" as const, negativeSlope: 0 }
+        : { op: "leakyRelu" as const, negativeSlope: r.pick([0.01, 0.2, -0.5]) }
+      : null;
     const mean = contiguousOut(dtype, [C], r), variance = contiguousOut(dtype, [C], r);
     if (!training) {
       // Statistics as evaluation reads them (a variance must be >= 0).
@@ -734,9 +740,10 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     }
     const m2 = twin(mean), v2 = twin(variance);
     const y = contiguousOut(dtype, shape, r), y2 = twin(y);
-    nb.batchNorm(y, mean, variance, x, weight, bias, eps, training);
-    ref.batchNorm(y2, m2, v2, x, weight, bias, eps, training);
-    const context = () => `x ${layout(x)} training ${training} eps ${eps}`;
+    nb.batchNorm(y, mean, variance, x, weight, bias, eps, training, activation);
+    ref.batchNorm(y2, m2, v2, x, weight, bias, eps, training, activation);
+    const context = () =>
+      `x ${layout(x)} training ${training} eps ${eps} activation ${JSON.stringify(activation)}`;
     check("batchNorm mean", mean, m2, EXACT, context);
     check("batchNorm variance", variance, v2, EXACT, context);
     check("batchNorm y", y, y2, EXACT, context);
@@ -744,8 +751,8 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     const dx = r.chance(0.9) ? contiguousOut(dtype, shape, r) : null;
     const dw = weight ? contiguousOut(dtype, [C], r) : null, db = contiguousOut(dtype, [C], r);
     const dx2 = dx && twin(dx), dw2 = dw && twin(dw), db2 = twin(db);
-    nb.batchNormBackward(dx, dw, db, g, x, mean, variance, weight, eps, training);
-    ref.batchNormBackward(dx2, dw2, db2, g, x, m2, v2, weight, eps, training);
+    nb.batchNormBackward(dx, dw, db, g, x, mean, variance, weight, eps, training, bias, activation);
+    ref.batchNormBackward(dx2, dw2, db2, g, x, m2, v2, weight, eps, training, bias, activation);
     if (dx && dx2) check("batchNormBackward dx", dx, dx2, EXACT, context);
     if (dw && dw2) check("batchNormBackward dweight", dw, dw2, EXACT, context);
     check("batchNormBackward dbias", db, db2, EXACT, context);

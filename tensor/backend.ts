@@ -527,7 +527,9 @@ export interface Backend {
    * Batch normalisation of `x` `[N, C, ...]` into `y` (both contiguous, one float dtype): with
    * `training` each channel's batch mean and biased variance are written into `mean`, `variance`
    * `[C]`, otherwise read from them; `y = (x − mean)·s + β`, `s = γ/√(var + eps)` (γ = 1, β = 0 for
-   * a null `weight`, `bias`), computed in double. Every backend sums a channel in the same order
+   * a null `weight`, `bias`), computed in double with the statistics as stored (rounded to the
+   * dtype) and rounded once. With an `activation`, `y` is that activation of the rounded value, bit
+   * for bit what the separate op would give. Every backend sums a channel in the same order
    * (element `s` of each row into partial sum `s mod 8`, row after row, the eight partials added
    * pairwise), so that backends agree bit for bit.
    */
@@ -540,11 +542,15 @@ export interface Backend {
     bias: NDArray | null,
     eps: number,
     training: boolean,
+    activation?: NormActivation | null,
   ): void;
   /**
    * The gradients of {@link Backend.batchNorm} from `g` (contiguous): `dx` (contiguous),
    * `dweight = Σ g·x̂`, `dbias = Σ g` (`[C]`); each output may be null. With `training` `dx` includes
-   * the batch statistics' dependence on `x`.
+   * the batch statistics' dependence on `x`. With the forward pass's `activation`, `g` is the
+   * gradient of its output and first goes through the activation's derivative at the forward
+   * pass's pre-activation value, recomputed from `x`, the statistics, `weight` and `bias` (`g` where
+   * it is > 0, else 0 for relu or `g·negativeSlope` rounded to the dtype for leaky relu).
    */
   batchNormBackward(
     dx: NDArray | null,
@@ -557,5 +563,25 @@ export interface Backend {
     weight: NDArray | null,
     eps: number,
     training: boolean,
+    bias?: NDArray | null,
+    activation?: NormActivation | null,
   ): void;
+}
+
+/**
+ * An activation that {@link Backend.batchNorm} applies to its output in the same pass over memory
+ * (batch norm → ReLU in a ResNet, → leaky ReLU in a DCGAN's discriminator).
+ *
+ * @example
+ * ```ts
+ * import type { NormActivation } from "@nnc/tensor";
+ * const leaky: NormActivation = { op: "leakyRelu", negativeSlope: 0.2 };
+ * console.assert(leaky.op === "leakyRelu");
+ * ```
+ */
+export interface NormActivation {
+  /** `"relu"`: `max(t, 0)`; `"leakyRelu"`: `t > 0 ? t : t·negativeSlope`. */
+  op: "relu" | "leakyRelu";
+  /** The leaky ReLU's slope for negative values (not read for relu). */
+  negativeSlope: number;
 }

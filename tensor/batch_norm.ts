@@ -13,6 +13,7 @@ import { getBackend } from "./registry.ts";
 import { fmtShape } from "./shape.ts";
 import { describe } from "./check.ts";
 import { astype, contiguous } from "./copy.ts";
+import type { NormActivation } from "./backend.ts";
 
 /**
  * Options of {@link batchNormalize}.
@@ -36,6 +37,11 @@ export interface BatchNormalizeOptions {
   mean?: NDArray | null;
   /** The (biased) variance to normalise with when not training `[C]`. */
   variance?: NDArray | null;
+  /**
+   * An activation applied to the normalised values in the same pass (relu, or leaky relu with its
+   * slope): the values of the separate op, bit for bit, without a second pass over memory.
+   */
+  activation?: NormActivation | null;
 }
 
 /**
@@ -116,6 +122,25 @@ function checkInput(x: unknown, op: string, name: string): NDArray {
   return x;
 }
 
+function checkActivation(a: unknown, op: string): NormActivation | null {
+  if (a === null || a === undefined) return null;
+  const act = a as NormActivation;
+  if (typeof a !== "object" || (act.op !== "relu" && act.op !== "leakyRelu")) {
+    throw new TypeError(
+      `${op}: activation must be { op: "relu" | "leakyRelu", negativeSlope } or null, got ${
+        describe(a)
+      }`,
+    );
+  }
+  const slope = act.op === "relu" ? 0 : act.negativeSlope;
+  if (typeof slope !== "number" || !Number.isFinite(slope)) {
+    throw new RangeError(
+      `${op}: activation.negativeSlope must be a finite number, got ${describe(slope)}`,
+    );
+  }
+  return { op: act.op, negativeSlope: slope };
+}
+
 function checkEps(eps: unknown, op: string): number {
   if (typeof eps !== "number" || !(eps >= 0) || !Number.isFinite(eps)) {
     throw new RangeError(`${op}: eps must be a finite number >= 0, got ${describe(eps)}`);
@@ -126,7 +151,7 @@ function checkEps(eps: unknown, op: string): number {
 /**
  * Normalises each channel (dimension 1) of `x` `[N, C, ...]` (PyTorch's `batch_norm`): with
  * `training`, by the batch's mean and biased variance over every other dimension (returned);
- * otherwise by the given `mean` and `variance`. Then `γ·x̂ + β`.
+ * otherwise by the given `mean` and `variance`. Then `γ·x̂ + β`, and `activation` when given.
  *
  * @example
  * ```ts
@@ -165,8 +190,19 @@ export function batchNormalize(
     mean = m;
     variance = v;
   }
+  const activation = checkActivation(options.activation, op);
   const output = empty(dtype, x.shape);
-  getBackend().batchNorm(output, mean, variance, contiguous(x), weight, bias, eps, training);
+  getBackend().batchNorm(
+    output,
+    mean,
+    variance,
+    contiguous(x),
+    weight,
+    bias,
+    eps,
+    training,
+    activation,
+  );
   return { output, mean, variance };
 }
 
@@ -174,7 +210,8 @@ export function batchNormalize(
  * The gradients of {@link batchNormalize} for the output gradient `g`: `dx`, `dweight` (Σ g·x̂
  * per channel, when `weight` is given) and `dbias` (Σ g per channel); `inputGrad: false` skips
  * `dx` (then returned as an empty array). `mean` and `variance` are the statistics the forward pass used; with `training`
- * `dx` includes their dependence on `x`.
+ * `dx` includes their dependence on `x`. After a forward pass with an `activation`, pass it and
+ * the forward pass's `bias`: `g` is then the activation's output gradient.
  *
  * @example
  * ```ts
@@ -189,7 +226,14 @@ export function batchNormalizeBackward(
   x: NDArray,
   mean: NDArray,
   variance: NDArray,
-  options: { weight?: NDArray | null; eps?: number; training?: boolean; inputGrad?: boolean } = {},
+  options: {
+    weight?: NDArray | null;
+    bias?: NDArray | null;
+    eps?: number;
+    training?: boolean;
+    inputGrad?: boolean;
+    activation?: NormActivation | null;
+  } = {},
 ): BatchNormalizeGrads {
   const op = "batchNormalizeBackward";
   checkInput(x, op, "x");
@@ -202,6 +246,8 @@ export function batchNormalizeBackward(
   const C = x.shape[1], dtype = x.dtype;
   const eps = checkEps(options.eps ?? 1e-5, op);
   const weight = channelArray(options.weight, C, dtype, op, "weight");
+  const bias = channelArray(options.bias, C, dtype, op, "bias");
+  const activation = checkActivation(options.activation, op);
   const m = channelArray(mean, C, dtype, op, "mean");
   const v = channelArray(variance, C, dtype, op, "variance");
   if (m === null || v === null) throw new TypeError(`${op}: mean and variance are required`);
@@ -220,6 +266,8 @@ export function batchNormalizeBackward(
     weight,
     eps,
     options.training ?? false,
+    bias,
+    activation,
   );
   return { dx, dweight, dbias };
 }

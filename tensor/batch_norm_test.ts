@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { array, batchNormalize, batchNormalizeBackward, type NDArray, randn, Rng } from "./mod.ts";
+import {
+  activationGrad,
+  array,
+  batchNormalize,
+  batchNormalizeBackward,
+  type NDArray,
+  randn,
+  relu,
+  Rng,
+} from "./mod.ts";
 
 // PyTorch 1.13: F.batch_norm(x, None, None, w, b, training=True, eps=1e-5) on x [3, 2, 2] (float64),
 // then y.backward(g).
@@ -104,5 +113,70 @@ Deno.test("batchNormalize checks its arguments", () => {
   assert.throws(
     () => batchNormalizeBackward(randn([2, 3, 5]), x, randn([3]), randn([3])),
     /^RangeError: batchNormalizeBackward: g \[2, 3, 5\] and x \[2, 3, 4\] must have one shape/,
+  );
+});
+
+Deno.test("batchNormalize with a fused activation equals batch norm then the activation, bit for bit", () => {
+  const rng = new Rng(21);
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const training of [true, false]) {
+      const x = randn([6, 5, 7, 3], { dtype, rng });
+      const weight = randn([5], { dtype, rng }), bias = randn([5], { dtype, rng });
+      const g = randn([6, 5, 7, 3], { dtype, rng });
+      const stats = training ? {} : {
+        mean: randn([5], { dtype, rng }),
+        variance: randn([5], { dtype, rng }).abs(),
+      };
+      const base = { weight, bias, eps: 1e-5, training, ...stats };
+      const plain = batchNormalize(x, base);
+      for (const slope of [null, 0.2, -0.5]) {
+        const activation = slope === null
+          ? { op: "relu" as const, negativeSlope: 0 }
+          : { op: "leakyRelu" as const, negativeSlope: slope };
+        const fused = batchNormalize(x, { ...base, activation });
+        const t = plain.output;
+        // The separate ops: relu, or leaky relu as activationGrad computes it with g = y = t.
+        const want = slope === null ? relu(t) : activationGrad("leakyRelu", t, t, slope);
+        const name = `${dtype} training ${training} ${JSON.stringify(activation)}`;
+        assert.deepEqual(Array.from(fused.output.data), Array.from(want.data), name);
+        assert.deepEqual(Array.from(fused.mean.data), Array.from(plain.mean.data), name);
+        // Backward: the activation's gradient (its mask from t) then batch norm's.
+        const through = activationGrad(slope === null ? "relu" : "leakyRelu", g, t, slope ?? 0);
+        const opts = { weight, eps: 1e-5, training };
+        const d1 = batchNormalizeBackward(g, x, fused.mean, fused.variance, {
+          ...opts,
+          bias,
+          activation,
+        });
+        const d2 = batchNormalizeBackward(through, x, plain.mean, plain.variance, opts);
+        for (const k of ["dx", "dweight", "dbias"] as const) {
+          assert.deepEqual(Array.from(d1[k]!.data), Array.from(d2[k]!.data), `${name} ${k}`);
+        }
+      }
+    }
+  }
+});
+
+Deno.test("batchNormalize normalises with its statistics as stored (rounded to float32)", () => {
+  // x = 0.1·k: the float32 mean differs from the double one, and the output uses the stored one.
+  const x = array([[0.1], [0.2], [0.7]], { dtype: "float32" });
+  const r = batchNormalize(x, { training: true, eps: 0 });
+  const mu = r.mean.data[0], inv = 1 / Math.sqrt(r.variance.data[0]);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(r.output.data[i], Math.fround((x.data[i] - mu) * inv));
+  }
+});
+
+Deno.test("batchNormalize rejects a malformed activation by name", () => {
+  const x = randn([2, 3], { rng: new Rng(1) });
+  assert.throws(
+    // @ts-expect-error: not an activation
+    () => batchNormalize(x, { training: true, activation: { op: "tanh" } }),
+    /batchNormalize: activation must be \{ op: "relu" \| "leakyRelu", negativeSlope \} or null/,
+  );
+  assert.throws(
+    () =>
+      batchNormalize(x, { training: true, activation: { op: "leakyRelu", negativeSlope: NaN } }),
+    /batchNormalize: activation.negativeSlope must be a finite number, got NaN/,
   );
 });

@@ -18,6 +18,7 @@ import {
   type Backend,
   convThenMaxPool,
   type NDArray,
+  type NormActivation,
   referenceBackend,
 } from "@nnc/tensor";
 import type { NncExports, WasmKernels } from "./load.ts";
@@ -503,12 +504,16 @@ export function createWasmBackend(
     for (let i = 0; i < count; i++) k[2 + i] = flatBytes(i);
   }
 
-  /** N, C, S, eps, training, then the byte length of each flat operand, as batch_norm.c reads them. */
+  /**
+   * N, C, S, eps, training, the activation (0 none, 1 relu, 2 leaky relu) and its slope, then the
+   * byte length of each flat operand, as batch_norm.c reads them.
+   */
   function normCoefficients(
     k: Float64Array,
     x: NDArray,
     eps: number,
     training: boolean,
+    activation: NormActivation | null,
     count: number,
   ): void {
     const N = x.shape[0], C = x.shape[1];
@@ -517,7 +522,9 @@ export function createWasmBackend(
     k[2] = N * C === 0 ? 0 : x.size / (N * C);
     k[3] = eps;
     k[4] = training ? 1 : 0;
-    for (let i = 0; i < count; i++) k[5 + i] = flatBytes(i);
+    k[5] = activation === null ? 0 : activation.op === "relu" ? 1 : 2;
+    k[6] = activation === null ? 0 : activation.negativeSlope;
+    for (let i = 0; i < count; i++) k[7 + i] = flatBytes(i);
   }
 
   /** Registers strided operands (null: absent), as the attention kernels take them. */
@@ -812,7 +819,7 @@ export function createWasmBackend(
       if (fallback) ref.activationGrad(op, out, g, y, negativeSlope);
     },
 
-    batchNorm(y, mean, variance, x, weight, bias, eps, training) {
+    batchNorm(y, mean, variance, x, weight, bias, eps, training, activation = null) {
       const stats = training ? Use.Out : Use.In;
       if (
         x.size < T.binary || x.dtype === "int32" ||
@@ -826,23 +833,35 @@ export function createWasmBackend(
         ])
       ) {
         reset();
-        return ref.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+        return ref.batchNorm(y, mean, variance, x, weight, bias, eps, training, activation);
       }
       const fallback = callCoeff(
         "batchNorm",
         "nnc_batch_norm",
         DTYPE_CODES[x.dtype],
-        (k) => normCoefficients(k, x, eps, training, 6),
+        (k) => normCoefficients(k, x, eps, training, activation, 6),
       );
-      if (fallback) ref.batchNorm(y, mean, variance, x, weight, bias, eps, training);
+      if (fallback) ref.batchNorm(y, mean, variance, x, weight, bias, eps, training, activation);
     },
 
-    batchNormBackward(dx, dweight, dbias, g, x, mean, variance, weight, eps, training) {
-      const arrays = [dx, dweight, dbias, g, x, mean, variance, weight];
-      const uses = [Use.Out, Use.Out, Use.Out, Use.In, Use.In, Use.In, Use.In, Use.In];
-      if (x.size < T.binary || x.dtype === "int32" || !addFlat(arrays, uses)) {
-        reset();
-        return ref.batchNormBackward(
+    batchNormBackward(
+      dx,
+      dweight,
+      dbias,
+      g,
+      x,
+      mean,
+      variance,
+      weight,
+      eps,
+      training,
+      bias = null,
+      activation = null,
+    ) {
+      const arrays = [dx, dweight, dbias, g, x, mean, variance, weight, bias];
+      const uses = [Use.Out, Use.Out, Use.Out, Use.In, Use.In, Use.In, Use.In, Use.In, Use.In];
+      const reference = () =>
+        ref.batchNormBackward(
           dx,
           dweight,
           dbias,
@@ -853,17 +872,20 @@ export function createWasmBackend(
           weight,
           eps,
           training,
+          bias,
+          activation,
         );
+      if (x.size < T.binary || x.dtype === "int32" || !addFlat(arrays, uses)) {
+        reset();
+        return reference();
       }
       const fallback = callCoeff(
         "batchNormBackward",
         "nnc_batch_norm_backward",
         DTYPE_CODES[x.dtype],
-        (k) => normCoefficients(k, x, eps, training, 8),
+        (k) => normCoefficients(k, x, eps, training, activation, 9),
       );
-      if (fallback) {
-        ref.batchNormBackward(dx, dweight, dbias, g, x, mean, variance, weight, eps, training);
-      }
+      if (fallback) reference();
     },
 
     pool(kind, out, indices, x, g, countIncludePad) {

@@ -7,7 +7,15 @@
  * s mod 8, in row order, and the eight partials are added pairwise at the end. One running sum per
  * channel was a chain of dependent additions (4 cycles each) that took 0.6 ms for a DCGAN layer's
  * statistics; eight partials are one vector register, and GROUP channels summed side by side keep
- * GROUP such chains in flight. */
+ * GROUP such chains in flight.
+ *
+ * An activation may follow in the same pass (a ResNet's batch norm → ReLU, a DCGAN's → leaky
+ * ReLU): y = f(t), t = (x − mean)·s + β rounded to the dtype, f as the relu op or activationGrad's
+ * leaky relu computes it, so the values are the unfused pair's bit for bit. The backward pass takes
+ * f's gradient from t recomputed from x with the forward pass's expression — g where t > 0, else 0
+ * (relu) or g·slope — instead of reading the output: the statistics the forward pass normalises
+ * with are the stored ones (rounded to the dtype), which the backward pass reads, so t and the mask
+ * are the forward pass's exactly. A separate ReLU cost a pass over memory forward and three back. */
 #include "internal.h"
 
 typedef struct {
@@ -15,9 +23,15 @@ typedef struct {
   void *mean, *var; /* written in training (forward), read otherwise */
   const void *x, *g, *w, *b;
   int64_t N, C, S;
-  double eps;
-  int training, f64;
+  double eps, slope;
+  int training, f64, act; /* act: 0 none, 1 relu, 2 leaky relu (slope) */
 } bn_job;
+
+/* The activation of t, and the gradient through it from g: see the top of the file. */
+#define ACT_OUT(T, t, act, sl) \
+  ((act) == 0 ? (t) : (t) > 0 ? (t) : (act) == 1 ? ((t) != (t) ? (t) : (T)0) : (T)((t) * (sl)))
+#define ACT_GRAD(T, t, g, act, sl) \
+  ((act) == 0 ? (g) : (t) > 0 ? (g) : (act) == 1 ? (T)0 : (T)((g) * (sl)))
 
 #define LD(p, i) (j->f64 ? ((const double *)(p))[i] : (double)((const float *)(p))[i])
 #define ST(p, i, v)                                                                              \
@@ -37,7 +51,8 @@ static inline double lane_total(const double *p) {
 }
 
 /* Lane sums of channels [c, c + m) (m <= GROUP), side by side. `what`: 0 Σ x into a; 1 Σ (x − mean)²
- * into a; 2 Σ g into a and Σ g·(x − mean) into b. */
+ * into a; 2 Σ g into a and Σ g·(x − mean) into b, with g through the activation's gradient (at
+ * t = (x − mean)·sc + bt, sc and bt per channel) when j->act. */
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
@@ -46,19 +61,37 @@ static inline __m512d load_lanes_float(const float *p, __mmask8 m) {
 }
 static inline __m512d load_lanes_double(const double *p, __mmask8 m) { return _mm512_maskz_loadu_pd(m, p); }
 
+/* g through the activation's gradient at t (both double; t rounded to T first, as the forward pass
+ * stored it): kept where t > 0, else 0 (relu) or g·slope rounded to T. */
+static inline __m512d act_grad_float(__m512d g, __m512d t, int act, float sl) {
+  const __m256 gf = _mm512_cvtpd_ps(g);
+  const __mmask8 pos = _mm256_cmp_ps_mask(_mm512_cvtpd_ps(t), _mm256_setzero_ps(), _CMP_GT_OQ);
+  const __m512d other =
+      act == 1 ? _mm512_setzero_pd() : _mm512_cvtps_pd(_mm256_mul_ps(gf, _mm256_set1_ps(sl)));
+  return _mm512_mask_mov_pd(other, pos, g);
+}
+static inline __m512d act_grad_double(__m512d g, __m512d t, int act, double sl) {
+  const __mmask8 pos = _mm512_cmp_pd_mask(t, _mm512_setzero_pd(), _CMP_GT_OQ);
+  const __m512d other = act == 1 ? _mm512_setzero_pd() : _mm512_mul_pd(g, _mm512_set1_pd(sl));
+  return _mm512_mask_mov_pd(other, pos, g);
+}
+
 /* One vector of eight partials per channel; a row's tail goes to the first lanes under a mask (a
  * masked-off lane keeps its partial: adding the zeros a masked load gives would change squares). */
 #define LANE_SUMS(T)                                                                             \
   static inline __attribute__((always_inline)) void lane_sums_##T(                                \
-      const bn_job *j, int64_t c, int64_t m, int what, const double *mu, double (*pa)[LANES],    \
-      double (*pb)[LANES]) {                                                                     \
+      const bn_job *j, int64_t c, int64_t m, int what, const double *mu, const double *sc,       \
+      const double *bt, double (*pa)[LANES], double (*pb)[LANES]) {                              \
     const T *x = (const T *)j->x, *g = (const T *)j->g;                                          \
     const int64_t S = j->S, full = S & ~(int64_t)(LANES - 1);                                    \
     const __mmask8 tail = (__mmask8)((1u << (S - full)) - 1);                                    \
-    __m512d a[GROUP], b[GROUP], mv[GROUP];                                                       \
+    const int act = what == 2 ? j->act : 0;                                                      \
+    __m512d a[GROUP], b[GROUP], mv[GROUP], sv[GROUP], bv[GROUP];                                 \
     for (int64_t k = 0; k < m; k++) {                                                            \
       a[k] = b[k] = _mm512_setzero_pd();                                                         \
       mv[k] = what ? _mm512_set1_pd(mu[k]) : _mm512_setzero_pd();                                \
+      sv[k] = _mm512_set1_pd(act ? sc[k] : 0);                                                   \
+      bv[k] = _mm512_set1_pd(act ? bt[k] : 0);                                                   \
     }                                                                                            \
     for (int64_t n = 0; n < j->N; n++) {                                                         \
       const int64_t row = (n * j->C + c) * S;                                                    \
@@ -74,7 +107,11 @@ static inline __m512d load_lanes_double(const double *p, __mmask8 m) { return _m
             a[k] = _mm512_mask_add_pd(a[k], lanes, a[k], _mm512_mul_pd(d, d));                   \
           }                                                                                      \
           if (what == 2) {                                                                       \
-            const __m512d gv = load_lanes_##T(g + i, lanes);                                     \
+            __m512d gv = load_lanes_##T(g + i, lanes);                                           \
+            if (act) {                                                                           \
+              const __m512d t = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(v, mv[k]), sv[k]), bv[k]); \
+              gv = act_grad_##T(gv, t, act, (T)j->slope);                                        \
+            }                                                                                    \
             a[k] = _mm512_mask_add_pd(a[k], lanes, a[k], gv);                                    \
             b[k] = _mm512_mask_add_pd(b[k], lanes, b[k], _mm512_mul_pd(gv, _mm512_sub_pd(v, mv[k]))); \
           }                                                                                      \
@@ -90,7 +127,8 @@ static inline __m512d load_lanes_double(const double *p, __mmask8 m) { return _m
 /* Plain C with the same order (the WebAssembly build). */
 #define LANE_SUMS(T)                                                                             \
   static inline void lane_sums_##T(const bn_job *j, int64_t c, int64_t m, int what, const double *mu, \
-                                   double (*pa)[LANES], double (*pb)[LANES]) {                   \
+                                   const double *sc, const double *bt, double (*pa)[LANES],      \
+                                   double (*pb)[LANES]) {                                        \
     const T *x = (const T *)j->x, *g = (const T *)j->g;                                          \
     const int64_t S = j->S;                                                                      \
     for (int64_t k = 0; k < m; k++)                                                              \
@@ -110,7 +148,12 @@ static inline __m512d load_lanes_double(const double *p, __mmask8 m) { return _m
             pa[k][l] += d * d;                                                                   \
           }                                                                                      \
           if (what == 2) {                                                                       \
-            const double gv = (double)g[row + s];                                                \
+            T gt = g[row + s];                                                                   \
+            if (j->act) {                                                                        \
+              const T t = (T)((v - mu[k]) * sc[k] + bt[k]);                                      \
+              gt = ACT_GRAD(T, t, gt, j->act, (T)j->slope);                                      \
+            }                                                                                    \
+            const double gv = (double)gt;                                                        \
             pa[k][l] += gv;                                                                      \
             pb[k][l] += gv * (v - mu[k]);                                                        \
           }                                                                                      \
@@ -123,16 +166,16 @@ LANE_SUMS(double)
 
 /* Channels [c, c + m) in one pass, GROUP of them with a constant count (their partials stay in
  * registers), the rest one by one. */
-static void lane_sums(const bn_job *j, int64_t c, int64_t m, int what, const double *mu, double (*pa)[LANES],
-                      double (*pb)[LANES]) {
+static void lane_sums(const bn_job *j, int64_t c, int64_t m, int what, const double *mu,
+                      const double *sc, const double *bt, double (*pa)[LANES], double (*pb)[LANES]) {
   if (m == GROUP) {
-    if (j->f64) lane_sums_double(j, c, GROUP, what, mu, pa, pb);
-    else lane_sums_float(j, c, GROUP, what, mu, pa, pb);
+    if (j->f64) lane_sums_double(j, c, GROUP, what, mu, sc, bt, pa, pb);
+    else lane_sums_float(j, c, GROUP, what, mu, sc, bt, pa, pb);
     return;
   }
   for (int64_t k = 0; k < m; k++) {
-    if (j->f64) lane_sums_double(j, c + k, 1, what, mu + k, pa + k, pb ? pb + k : NULL);
-    else lane_sums_float(j, c + k, 1, what, mu + k, pa + k, pb ? pb + k : NULL);
+    if (j->f64) lane_sums_double(j, c + k, 1, what, mu + k, sc + k, bt + k, pa + k, pb ? pb + k : NULL);
+    else lane_sums_float(j, c + k, 1, what, mu + k, sc + k, bt + k, pa + k, pb ? pb + k : NULL);
   }
 }
 
@@ -140,39 +183,108 @@ static void lane_sums(const bn_job *j, int64_t c, int64_t m, int what, const dou
 static void group_stats(const bn_job *j, int64_t c, int64_t m, double *mu, double *var) {
   const int64_t M = j->N * j->S;
   double part[GROUP][LANES];
-  lane_sums(j, c, m, 0, mu, part, NULL);
+  lane_sums(j, c, m, 0, mu, mu, mu, part, NULL);
   for (int64_t k = 0; k < m; k++) mu[k] = M > 0 ? lane_total(part[k]) / (double)M : 0;
-  lane_sums(j, c, m, 1, mu, part, NULL);
+  lane_sums(j, c, m, 1, mu, mu, mu, part, NULL);
   for (int64_t k = 0; k < m; k++) var[k] = M > 0 ? lane_total(part[k]) / (double)M : 0;
 }
 
-/* y = (x − mean)·scale + β for channel c. */
+/* y = f((x − mean)·scale + β) for channel c (one loop per activation, each vectorised). */
 #define NORMALISE(T)                                                                             \
   static void normalise_##T(const bn_job *j, int64_t c, double mu, double scale, double bt) {    \
     const T *x = (const T *)j->x;                                                                \
     T *y = (T *)j->y;                                                                            \
+    const T sl = (T)j->slope;                                                                    \
     for (int64_t n = 0; n < j->N; n++) {                                                         \
       const T *xr = x + (n * j->C + c) * j->S;                                                   \
       T *yr = y + (n * j->C + c) * j->S;                                                         \
-      for (int64_t s = 0; s < j->S; s++) yr[s] = (T)(((double)xr[s] - mu) * scale + bt);         \
+      if (j->act == 0)                                                                           \
+        for (int64_t s = 0; s < j->S; s++) yr[s] = (T)(((double)xr[s] - mu) * scale + bt);       \
+      else if (j->act == 1)                                                                      \
+        for (int64_t s = 0; s < j->S; s++) {                                                     \
+          const T t = (T)(((double)xr[s] - mu) * scale + bt);                                    \
+          yr[s] = ACT_OUT(T, t, 1, sl);                                                          \
+        }                                                                                        \
+      else                                                                                       \
+        for (int64_t s = 0; s < j->S; s++) {                                                     \
+          const T t = (T)(((double)xr[s] - mu) * scale + bt);                                    \
+          yr[s] = ACT_OUT(T, t, 2, sl);                                                          \
+        }                                                                                        \
     }                                                                                            \
   }
 NORMALISE(float)
 NORMALISE(double)
 
-/* dx = a·g + b·x + k for channel c. */
+/* dx = a·g + b·x + k for channel c, g through the activation's gradient at t = (x − mu)·sc + bt. */
 #define INPUT_GRAD(T)                                                                            \
-  static void input_grad_##T(const bn_job *j, int64_t c, double a, double b, double k) {         \
+  static void input_grad_##T(const bn_job *j, int64_t c, double a, double b, double k, double mu, \
+                             double sc, double bt) {                                             \
     const T *x = (const T *)j->x, *g = (const T *)j->g;                                          \
     T *dx = (T *)j->dx;                                                                          \
+    const T sl = (T)j->slope;                                                                    \
     for (int64_t n = 0; n < j->N; n++) {                                                         \
       const int64_t row = (n * j->C + c) * j->S;                                                 \
-      for (int64_t s = 0; s < j->S; s++)                                                         \
-        dx[row + s] = (T)(a * (double)g[row + s] + b * (double)x[row + s] + k);                  \
+      if (j->act == 0)                                                                           \
+        for (int64_t s = 0; s < j->S; s++)                                                       \
+          dx[row + s] = (T)(a * (double)g[row + s] + b * (double)x[row + s] + k);                \
+      else if (j->act == 1)                                                                      \
+        for (int64_t s = 0; s < j->S; s++) {                                                     \
+          const T t = (T)(((double)x[row + s] - mu) * sc + bt);                                  \
+          const T gv = g[row + s]; /* loaded unconditionally: the select vectorises */           \
+          const T ge = ACT_GRAD(T, t, gv, 1, sl);                                                \
+          dx[row + s] = (T)(a * (double)ge + b * (double)x[row + s] + k);                        \
+        }                                                                                        \
+      else                                                                                       \
+        for (int64_t s = 0; s < j->S; s++) {                                                     \
+          const T t = (T)(((double)x[row + s] - mu) * sc + bt);                                  \
+          const T gv = g[row + s];                                                               \
+          const T ge = ACT_GRAD(T, t, gv, 2, sl);                                                \
+          dx[row + s] = (T)(a * (double)ge + b * (double)x[row + s] + k);                        \
+        }                                                                                        \
     }                                                                                            \
   }
 INPUT_GRAD(float)
 INPUT_GRAD(double)
+
+#if defined(__AVX512F__)
+/* INPUT_GRAD's activation loops in vectors (GCC keeps their selects as branches): 8 elements at a
+ * time in double, the same expressions in the same order, so the same bits. */
+#define INPUT_GRAD_ACT512(T, VT, LOAD, STORE, TO_PD, FROM_PD, CMP_GT, MUL, MASKZ, MASK_MOV, SET1) \
+  static void input_grad_act_##T(const bn_job *j, int64_t c, double a, double b, double k,       \
+                                 double mu, double sc, double bt) {                               \
+    const T *x = (const T *)j->x, *g = (const T *)j->g;                                          \
+    T *dx = (T *)j->dx;                                                                          \
+    const __m512d va = _mm512_set1_pd(a), vb = _mm512_set1_pd(b), vk = _mm512_set1_pd(k);       \
+    const __m512d vmu = _mm512_set1_pd(mu), vsc = _mm512_set1_pd(sc), vbt = _mm512_set1_pd(bt);  \
+    const VT vsl = SET1((T)j->slope);                                                            \
+    const int relu = j->act == 1;                                                                \
+    for (int64_t n = 0; n < j->N; n++) {                                                         \
+      const int64_t row = (n * j->C + c) * j->S;                                                 \
+      for (int64_t s = 0; s < j->S; s += 8) {                                                    \
+        const __mmask8 m = j->S - s >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (j->S - s)) - 1); \
+        const VT xt = LOAD(m, x + row + s), gt = LOAD(m, g + row + s);                           \
+        const __m512d xv = TO_PD(xt);                                                            \
+        const VT t = FROM_PD(_mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(xv, vmu), vsc), vbt));    \
+        const __mmask8 pos = CMP_GT(t);                                                          \
+        const VT ge = relu ? MASKZ(pos, gt) : MASK_MOV(MUL(gt, vsl), pos, gt);                   \
+        const __m512d r =                                                                        \
+            _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(va, TO_PD(ge)), _mm512_mul_pd(vb, xv)), vk); \
+        STORE(dx + row + s, m, FROM_PD(r));                                                      \
+      }                                                                                          \
+    }                                                                                            \
+  }
+#define GT0_PS(t) _mm256_cmp_ps_mask((t), _mm256_setzero_ps(), _CMP_GT_OQ)
+#define GT0_PD(t) _mm512_cmp_pd_mask((t), _mm512_setzero_pd(), _CMP_GT_OQ)
+#define ID_PD(v) (v)
+INPUT_GRAD_ACT512(float, __m256, _mm256_maskz_loadu_ps, _mm256_mask_storeu_ps, _mm512_cvtps_pd,
+                  _mm512_cvtpd_ps, GT0_PS, _mm256_mul_ps, _mm256_maskz_mov_ps, _mm256_mask_mov_ps,
+                  _mm256_set1_ps)
+INPUT_GRAD_ACT512(double, __m512d, _mm512_maskz_loadu_pd, _mm512_mask_storeu_pd, ID_PD, ID_PD,
+                  GT0_PD, _mm512_mul_pd, _mm512_maskz_mov_pd, _mm512_mask_mov_pd, _mm512_set1_pd)
+#define INPUT_GRAD_CALL(T, ...) (j->act ? input_grad_act_##T(__VA_ARGS__) : input_grad_##T(__VA_ARGS__))
+#else
+#define INPUT_GRAD_CALL(T, ...) input_grad_##T(__VA_ARGS__)
+#endif
 
 /* One element per channel and row (BatchNorm1d, S = 1): the channel loops would step down a
  * column, one element per row; here each pass runs along the rows, ROWS channels side by side.
@@ -202,6 +314,7 @@ INPUT_GRAD(double)
         v[k] = N > 0 ? v[k] / (double)N : 0;                                                     \
         ST(j->mean, c0 + k, mu[k]);                                                              \
         ST(j->var, c0 + k, v[k]);                                                                \
+        mu[k] = LD(j->mean, c0 + k), v[k] = LD(j->var, c0 + k); /* as stored: see the top */     \
       }                                                                                          \
     }                                                                                            \
     for (int64_t k = 0; k < m; k++) {                                                            \
@@ -209,27 +322,75 @@ INPUT_GRAD(double)
       bt[k] = j->b ? LD(j->b, c0 + k) : 0.0;                                                     \
       scale[k] = gm / sqrt(v[k] + j->eps);                                                       \
     }                                                                                            \
+    const T sl = (T)j->slope;                                                                    \
     for (int64_t n = 0; n < N; n++)                                                              \
-      for (int64_t k = 0; k < m; k++)                                                            \
-        y[n * C + c0 + k] = (T)(((double)x[n * C + c0 + k] - mu[k]) * scale[k] + bt[k]);         \
+      for (int64_t k = 0; k < m; k++) {                                                          \
+        const T t = (T)(((double)x[n * C + c0 + k] - mu[k]) * scale[k] + bt[k]);                 \
+        y[n * C + c0 + k] = ACT_OUT(T, t, j->act, sl);                                           \
+      }                                                                                          \
   }
+
+/* out[k] = g[k] through the activation's gradient at t = (T)((x[k] − mu[k])·sc[k] + bt[k]), k < m:
+ * the rows kernels' masks (vectors under AVX-512, where GCC kept the selects as branches). */
+#if defined(__AVX512F__)
+#define ACT_GRADS512(T, VT, LOAD, STORE, TO_PD, FROM_PD, CMP_GT, MUL, MASKZ, MASK_MOV, SET1)      \
+  static void act_grads_##T(const T *x, const T *g, int64_t m, const double *mu, const double *sc, \
+                            const double *bt, int act, T sl, T *out) {                           \
+    const VT vsl = SET1(sl);                                                                     \
+    for (int64_t k = 0; k < m; k += 8) {                                                         \
+      const __mmask8 lanes = m - k >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (m - k)) - 1);     \
+      const VT gt = LOAD(lanes, g + k);                                                          \
+      const __m512d xv = TO_PD(LOAD(lanes, x + k));                                              \
+      const __m512d d = _mm512_sub_pd(xv, _mm512_maskz_loadu_pd(lanes, mu + k));                 \
+      const __m512d tv = _mm512_add_pd(_mm512_mul_pd(d, _mm512_maskz_loadu_pd(lanes, sc + k)),   \
+                                       _mm512_maskz_loadu_pd(lanes, bt + k));                    \
+      const __mmask8 pos = CMP_GT(FROM_PD(tv));                                                  \
+      STORE(out + k, lanes, act == 1 ? MASKZ(pos, gt) : MASK_MOV(MUL(gt, vsl), pos, gt));        \
+    }                                                                                            \
+  }
+ACT_GRADS512(float, __m256, _mm256_maskz_loadu_ps, _mm256_mask_storeu_ps, _mm512_cvtps_pd,
+             _mm512_cvtpd_ps, GT0_PS, _mm256_mul_ps, _mm256_maskz_mov_ps, _mm256_mask_mov_ps,
+             _mm256_set1_ps)
+ACT_GRADS512(double, __m512d, _mm512_maskz_loadu_pd, _mm512_mask_storeu_pd, ID_PD, ID_PD, GT0_PD,
+             _mm512_mul_pd, _mm512_maskz_mov_pd, _mm512_mask_mov_pd, _mm512_set1_pd)
+#else
+#define ACT_GRADS(T)                                                                             \
+  static void act_grads_##T(const T *x, const T *g, int64_t m, const double *mu, const double *sc, \
+                            const double *bt, int act, T sl, T *out) {                           \
+    for (int64_t k = 0; k < m; k++) {                                                            \
+      const T t = (T)(((double)x[k] - mu[k]) * sc[k] + bt[k]);                                   \
+      out[k] = ACT_GRAD(T, t, g[k], act, sl);                                                    \
+    }                                                                                            \
+  }
+ACT_GRADS(float)
+ACT_GRADS(double)
+#endif
 
 /* The gradients for S = 1, along the rows as FORWARD_ROWS. */
 #define BACKWARD_ROWS(T)                                                                         \
   static void backward_rows_##T(const bn_job *j, int64_t c0, int64_t m) {                        \
     const T *x = (const T *)j->x, *g = (const T *)j->g;                                          \
     const int64_t N = j->N, C = j->C;                                                            \
-    double mu[ROWS], inv[ROWS], sg[ROWS], sgx[ROWS], a[ROWS], b[ROWS], kk[ROWS];                 \
+    double mu[ROWS], inv[ROWS], sg[ROWS], sgx[ROWS], a[ROWS], b[ROWS], kk[ROWS], sc[ROWS], bt[ROWS]; \
+    const T sl = (T)j->slope;                                                                    \
     for (int64_t k = 0; k < m; k++) {                                                            \
       mu[k] = LD(j->mean, c0 + k), inv[k] = 1.0 / sqrt(LD(j->var, c0 + k) + j->eps);             \
+      sc[k] = (j->w ? LD(j->w, c0 + k) : 1.0) / sqrt(LD(j->var, c0 + k) + j->eps);               \
+      bt[k] = j->b ? LD(j->b, c0 + k) : 0.0;                                                     \
       sg[k] = 0, sgx[k] = 0;                                                                     \
     }                                                                                            \
-    for (int64_t n = 0; n < N; n++)                                                              \
+    /* g through the activation's gradient at the forward pass's t (see the top of the file), a  \
+     * row's m values at a time. */                                                              \
+    T through[ROWS];                                                                             \
+    for (int64_t n = 0; n < N; n++) {                                                            \
+      const T *gr = g + n * C + c0;                                                              \
+      if (j->act) act_grads_##T(x + n * C + c0, gr, m, mu, sc, bt, j->act, sl, through), gr = through; \
       for (int64_t k = 0; k < m; k++) {                                                          \
-        const double gv = (double)g[n * C + c0 + k];                                             \
+        const double gv = (double)gr[k];                                                         \
         sg[k] += gv;                                                                             \
         sgx[k] += gv * ((double)x[n * C + c0 + k] - mu[k]);                                      \
       }                                                                                          \
+    }                                                                                            \
     for (int64_t k = 0; k < m; k++) {                                                            \
       const double dw = sgx[k] * inv[k];                                                         \
       if (j->dw) ST(j->dw, c0 + k, dw);                                                          \
@@ -240,10 +401,14 @@ INPUT_GRAD(double)
     }                                                                                            \
     if (!j->dx) return;                                                                          \
     T *dx = (T *)j->dx;                                                                          \
-    for (int64_t n = 0; n < N; n++)                                                              \
-      for (int64_t k = 0; k < m; k++)                                                            \
-        dx[n * C + c0 + k] =                                                                     \
-            (T)(a[k] * (double)g[n * C + c0 + k] + b[k] * (double)x[n * C + c0 + k] + kk[k]);    \
+    for (int64_t n = 0; n < N; n++) {                                                            \
+      const T *gr = g + n * C + c0;                                                              \
+      if (j->act) act_grads_##T(x + n * C + c0, gr, m, mu, sc, bt, j->act, sl, through), gr = through; \
+      for (int64_t k = 0; k < m; k++) {                                                          \
+        const int64_t i = n * C + c0 + k;                                                        \
+        dx[i] = (T)(a[k] * (double)gr[k] + b[k] * (double)x[i] + kk[k]);                        \
+      }                                                                                          \
+    }                                                                                            \
   }
 
 FORWARD_ROWS(float)
@@ -269,10 +434,10 @@ static void forward_task(void *ctx, int64_t lo, int64_t hi) {
       if (j->training) {
         ST(j->mean, c, mu[k]);
         ST(j->var, c, var[k]);
-      } else {
-        mu[k] = LD(j->mean, c);
-        var[k] = LD(j->var, c);
       }
+      /* The statistics as stored (rounded to the dtype): the backward pass's t is then this t. */
+      mu[k] = LD(j->mean, c);
+      var[k] = LD(j->var, c);
       const double gm = j->w ? LD(j->w, c) : 1.0, bt = j->b ? LD(j->b, c) : 0.0;
       const double scale = gm / sqrt(var[k] + j->eps);
       if (j->f64) normalise_double(j, c, mu[k], scale, bt);
@@ -291,11 +456,17 @@ static void backward_task(void *ctx, int64_t lo, int64_t hi) {
     }
     return;
   }
-  double mu[GROUP], a[GROUP][LANES], b[GROUP][LANES];
+  double mu[GROUP], sc[GROUP], bt[GROUP], a[GROUP][LANES], b[GROUP][LANES];
   for (int64_t c0 = lo; c0 < hi; c0 += GROUP) {
     const int64_t m = imin(GROUP, hi - c0);
-    for (int64_t k = 0; k < m; k++) mu[k] = LD(j->mean, c0 + k);
-    lane_sums(j, c0, m, 2, mu, a, b);
+    for (int64_t k = 0; k < m; k++) {
+      const int64_t c = c0 + k;
+      mu[k] = LD(j->mean, c);
+      /* The forward pass's scale and shift, for the activation's mask (its expression exactly). */
+      sc[k] = (j->w ? LD(j->w, c) : 1.0) / sqrt(LD(j->var, c) + j->eps);
+      bt[k] = j->b ? LD(j->b, c) : 0.0;
+    }
+    lane_sums(j, c0, m, 2, mu, sc, bt, a, b);
     for (int64_t k = 0; k < m; k++) {
       const int64_t c = c0 + k;
       const double inv = 1.0 / sqrt(LD(j->var, c) + j->eps);
@@ -307,16 +478,18 @@ static void backward_task(void *ctx, int64_t lo, int64_t hi) {
       /* dx = a·g + b·x + k, the training formula expanded (b = k = 0 in evaluation). */
       const double gb = j->training && M > 0 ? -ga * dw * inv / (double)M : 0;
       const double gk = j->training && M > 0 ? -ga * sg / (double)M - gb * mu[k] : 0;
-      if (j->f64) input_grad_double(j, c, ga, gb, gk);
-      else input_grad_float(j, c, ga, gb, gk);
+      if (j->f64) INPUT_GRAD_CALL(double, j, c, ga, gb, gk, mu[k], sc[k], bt[k]);
+      else INPUT_GRAD_CALL(float, j, c, ga, gb, gk, mu[k], sc[k], bt[k]);
     }
   }
 }
 
-/* c = [N, C, S, eps, training, bytes of each buffer passed (0 for none)...]. */
+/* c = [N, C, S, eps, training, activation (0 none, 1 relu, 2 leaky relu), its slope, bytes of each
+ * buffer passed (0 for none)...]. */
+#define BN_HEAD 7
 static int read_job(const double *c, int32_t c_bytes, int32_t dtype, int nbuf, const char *op,
                     bn_job *j, int64_t *bytes) {
-  if (!c || c_bytes < (int32_t)((5 + nbuf) * sizeof(double)))
+  if (!c || c_bytes < (int32_t)((BN_HEAD + nbuf) * sizeof(double)))
     return nnc_fail(NNC_E_ARG, "%s: coefficient array too short", op);
   if (dtype != NNC_F32 && dtype != NNC_F64)
     return nnc_fail(NNC_E_UNSUPPORTED, "%s: dtype %d is not float32 or float64", op, (int)dtype);
@@ -327,8 +500,13 @@ static int read_job(const double *c, int32_t c_bytes, int32_t dtype, int nbuf, c
   if (!(c[3] >= 0) || !isfinite(c[3])) return nnc_fail(NNC_E_ARG, "%s: eps %g is not >= 0", op, c[3]);
   j->eps = c[3];
   j->training = c[4] != 0;
+  if (!(c[5] == 0 || c[5] == 1 || c[5] == 2))
+    return nnc_fail(NNC_E_ARG, "%s: activation %g is not 0 (none), 1 (relu) or 2 (leaky relu)", op, c[5]);
+  if (!isfinite(c[6])) return nnc_fail(NNC_E_ARG, "%s: slope %g is not finite", op, c[6]);
+  j->act = (int)c[5];
+  j->slope = c[6];
   j->f64 = dtype == NNC_F64;
-  for (int k = 0; k < nbuf; k++) bytes[k] = (int64_t)c[5 + k];
+  for (int k = 0; k < nbuf; k++) bytes[k] = (int64_t)c[BN_HEAD + k];
   return NNC_OK;
 }
 
@@ -365,11 +543,11 @@ int32_t nnc_batch_norm(const double *c, int32_t c_bytes, int32_t dtype, void *y,
 
 int32_t nnc_batch_norm_backward(const double *c, int32_t c_bytes, int32_t dtype, void *dx, void *dw,
                                 void *db, const void *g, const void *x, const void *mean,
-                                const void *var, const void *w) {
+                                const void *var, const void *w, const void *b) {
   static const char *op = "batchNormBackward";
   bn_job j = {0};
-  int64_t bytes[8];
-  int rc = read_job(c, c_bytes, dtype, 8, op, &j, bytes);
+  int64_t bytes[9];
+  int rc = read_job(c, c_bytes, dtype, 9, op, &j, bytes);
   if (rc) return rc;
   const int es = (int)nnc_elsize(dtype);
   const int64_t size = j.N * j.C * j.S;
@@ -377,11 +555,13 @@ int32_t nnc_batch_norm_backward(const double *c, int32_t c_bytes, int32_t dtype,
   if ((rc = need(dx, bytes[0], size, es, op, "dx")) || (rc = need(dw, bytes[1], j.C, es, op, "dweight")) ||
       (rc = need(db, bytes[2], j.C, es, op, "dbias")) || (rc = need(g, bytes[3], size, es, op, "g")) ||
       (rc = need(x, bytes[4], size, es, op, "x")) || (rc = need(mean, bytes[5], j.C, es, op, "mean")) ||
-      (rc = need(var, bytes[6], j.C, es, op, "variance")) || (rc = need(w, bytes[7], j.C, es, op, "weight")))
+      (rc = need(var, bytes[6], j.C, es, op, "variance")) || (rc = need(w, bytes[7], j.C, es, op, "weight")) ||
+      (rc = need(b, bytes[8], j.C, es, op, "bias")))
     return rc;
   if (j.C == 0) return NNC_OK;
   if (dx) nnc_prepare_output(dx, (size_t)(size * es));
   j.dx = dx, j.dw = dw, j.db = db, j.g = g, j.x = x, j.mean = (void *)mean, j.var = (void *)var, j.w = w;
+  j.b = b;
   const int64_t per = j.N * j.S;
   const int64_t grain = per >= 16384 ? 1 : 16384 / (per > 0 ? per : 1);
   nnc_parallel_for(j.C, grain, backward_task, &j);

@@ -114,14 +114,17 @@ NNC_API int32_t nnc_max_pool_grad(const double *desc, int32_t desc_bytes, void *
 NNC_API int32_t nnc_activation_grad(const double *c, int32_t c_bytes, int32_t dtype, int32_t op,
                                     void *out, const void *g, const void *y);
 /* Batch normalisation (batch_norm.c) over contiguous [N, C, S] buffers of one float dtype, per
- * channel in double: c = [N, C, S, eps, training, byte length of each buffer argument in order
- * (0 for a NULL one)]. Forward: with training writes mean, var (biased), else reads them;
- * y = (x − mean)·γ/√(var + eps) + β. Backward: dx (may be NULL), dw (NULL without weight), db (may be NULL). */
+ * channel in double: c = [N, C, S, eps, training, activation (0 none, 1 relu, 2 leaky relu), its
+ * slope, byte length of each buffer argument in order (0 for a NULL one)]. Forward: with training
+ * writes mean, var (biased), else reads them; y = f((x − mean)·γ/√(var + eps) + β) with the
+ * statistics as stored. Backward (g the gradient of y): dx (may be NULL), dw (NULL without weight),
+ * db (may be NULL); b (β, may be NULL) is read for the activation's mask. */
 NNC_API int32_t nnc_batch_norm(const double *c, int32_t c_bytes, int32_t dtype, void *y, void *mean,
                                void *var, const void *x, const void *w, const void *b);
 NNC_API int32_t nnc_batch_norm_backward(const double *c, int32_t c_bytes, int32_t dtype, void *dx,
                                         void *dw, void *db, const void *g, const void *x,
-                                        const void *mean, const void *var, const void *w);
+                                        const void *mean, const void *var, const void *w,
+                                        const void *b);
 /* Convolution (conv.c): out [N, Cout, ...] = x [N, Cin, ...] ⋆ w [Cout, Cin/groups, ...kernel]
  * (+ bias [Cout], may be NULL); the gradient for the input, dx = convᵀ(dy, w); and for the
  * weight, dw = Σ dy ⋆ x. Geometry parameters as for im2col, groups at parameter 13; weight and
