@@ -56,24 +56,33 @@ static inline double lane_total(const double *p) {
 #if defined(__AVX512F__)
 #include <immintrin.h>
 
-static inline __m512d load_lanes_float(const float *p, __mmask8 m) {
-  return _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, p));
-}
-static inline __m512d load_lanes_double(const double *p, __mmask8 m) { return _mm512_maskz_loadu_pd(m, p); }
-
-/* g through the activation's gradient at t (both double; t rounded to T first, as the forward pass
- * stored it): kept where t > 0, else 0 (relu) or g·slope rounded to T. */
-static inline __m512d act_grad_float(__m512d g, __m512d t, int act, float sl) {
-  const __m256 gf = _mm512_cvtpd_ps(g);
+/* Eight elements of type T in a vector (float: __m256, double: __m512d): masked load and store,
+ * widening to double and rounding back, and g through the activation's gradient at t (t in double,
+ * rounded to T first as the forward pass stored it): g where t > 0, else 0 (relu) or g·slope
+ * rounded to T. GCC keeps the scalar selects as branches; these are the kernels' vector forms. */
+typedef __m256 vec8_float;
+typedef __m512d vec8_double;
+static inline vec8_float load8_float(__mmask8 m, const float *p) { return _mm256_maskz_loadu_ps(m, p); }
+static inline vec8_double load8_double(__mmask8 m, const double *p) { return _mm512_maskz_loadu_pd(m, p); }
+static inline void store8_float(float *p, __mmask8 m, vec8_float v) { _mm256_mask_storeu_ps(p, m, v); }
+static inline void store8_double(double *p, __mmask8 m, vec8_double v) { _mm512_mask_storeu_pd(p, m, v); }
+static inline __m512d wide8_float(vec8_float v) { return _mm512_cvtps_pd(v); }
+static inline __m512d wide8_double(vec8_double v) { return v; }
+static inline vec8_float narrow8_float(__m512d v) { return _mm512_cvtpd_ps(v); }
+static inline vec8_double narrow8_double(__m512d v) { return v; }
+static inline vec8_float act_grad8_float(vec8_float g, __m512d t, int act, float sl) {
   const __mmask8 pos = _mm256_cmp_ps_mask(_mm512_cvtpd_ps(t), _mm256_setzero_ps(), _CMP_GT_OQ);
-  const __m512d other =
-      act == 1 ? _mm512_setzero_pd() : _mm512_cvtps_pd(_mm256_mul_ps(gf, _mm256_set1_ps(sl)));
-  return _mm512_mask_mov_pd(other, pos, g);
+  return act == 1 ? _mm256_maskz_mov_ps(pos, g)
+                  : _mm256_mask_mov_ps(_mm256_mul_ps(g, _mm256_set1_ps(sl)), pos, g);
 }
-static inline __m512d act_grad_double(__m512d g, __m512d t, int act, double sl) {
+static inline vec8_double act_grad8_double(vec8_double g, __m512d t, int act, double sl) {
   const __mmask8 pos = _mm512_cmp_pd_mask(t, _mm512_setzero_pd(), _CMP_GT_OQ);
-  const __m512d other = act == 1 ? _mm512_setzero_pd() : _mm512_mul_pd(g, _mm512_set1_pd(sl));
-  return _mm512_mask_mov_pd(other, pos, g);
+  return act == 1 ? _mm512_maskz_mov_pd(pos, g)
+                  : _mm512_mask_mov_pd(_mm512_mul_pd(g, _mm512_set1_pd(sl)), pos, g);
+}
+/* The lanes of the eight elements from s on of a row of n. */
+static inline __mmask8 lanes8(int64_t s, int64_t n) {
+  return n - s >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (n - s)) - 1);
 }
 
 /* One vector of eight partials per channel; a row's tail goes to the first lanes under a mask (a
@@ -100,18 +109,19 @@ static inline __m512d act_grad_double(__m512d g, __m512d t, int act, double sl) 
         if (!lanes) break;                                                                       \
         for (int64_t k = 0; k < m; k++) {                                                        \
           const int64_t i = row + k * S + s;                                                     \
-          const __m512d v = load_lanes_##T(x + i, lanes);                                        \
+          const __m512d v = wide8_##T(load8_##T(lanes, x + i));                                  \
           if (what == 0) a[k] = _mm512_mask_add_pd(a[k], lanes, a[k], v);                        \
           if (what == 1) {                                                                       \
             const __m512d d = _mm512_sub_pd(v, mv[k]);                                           \
             a[k] = _mm512_mask_add_pd(a[k], lanes, a[k], _mm512_mul_pd(d, d));                   \
           }                                                                                      \
           if (what == 2) {                                                                       \
-            __m512d gv = load_lanes_##T(g + i, lanes);                                           \
+            vec8_##T gt = load8_##T(lanes, g + i);                                               \
             if (act) {                                                                           \
               const __m512d t = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(v, mv[k]), sv[k]), bv[k]); \
-              gv = act_grad_##T(gv, t, act, (T)j->slope);                                        \
+              gt = act_grad8_##T(gt, t, act, (T)j->slope);                                       \
             }                                                                                    \
+            const __m512d gv = wide8_##T(gt);                                                    \
             a[k] = _mm512_mask_add_pd(a[k], lanes, a[k], gv);                                    \
             b[k] = _mm512_mask_add_pd(b[k], lanes, b[k], _mm512_mul_pd(gv, _mm512_sub_pd(v, mv[k]))); \
           }                                                                                      \
@@ -249,38 +259,28 @@ INPUT_GRAD(double)
 #if defined(__AVX512F__)
 /* INPUT_GRAD's activation loops in vectors (GCC keeps their selects as branches): 8 elements at a
  * time in double, the same expressions in the same order, so the same bits. */
-#define INPUT_GRAD_ACT512(T, VT, LOAD, STORE, TO_PD, FROM_PD, CMP_GT, MUL, MASKZ, MASK_MOV, SET1) \
+#define INPUT_GRAD_ACT512(T)                                                                     \
   static void input_grad_act_##T(const bn_job *j, int64_t c, double a, double b, double k,       \
                                  double mu, double sc, double bt) {                               \
     const T *x = (const T *)j->x, *g = (const T *)j->g;                                          \
     T *dx = (T *)j->dx;                                                                          \
     const __m512d va = _mm512_set1_pd(a), vb = _mm512_set1_pd(b), vk = _mm512_set1_pd(k);       \
     const __m512d vmu = _mm512_set1_pd(mu), vsc = _mm512_set1_pd(sc), vbt = _mm512_set1_pd(bt);  \
-    const VT vsl = SET1((T)j->slope);                                                            \
-    const int relu = j->act == 1;                                                                \
     for (int64_t n = 0; n < j->N; n++) {                                                         \
       const int64_t row = (n * j->C + c) * j->S;                                                 \
       for (int64_t s = 0; s < j->S; s += 8) {                                                    \
-        const __mmask8 m = j->S - s >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (j->S - s)) - 1); \
-        const VT xt = LOAD(m, x + row + s), gt = LOAD(m, g + row + s);                           \
-        const __m512d xv = TO_PD(xt);                                                            \
-        const VT t = FROM_PD(_mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(xv, vmu), vsc), vbt));    \
-        const __mmask8 pos = CMP_GT(t);                                                          \
-        const VT ge = relu ? MASKZ(pos, gt) : MASK_MOV(MUL(gt, vsl), pos, gt);                   \
+        const __mmask8 m = lanes8(s, j->S);                                                      \
+        const __m512d xv = wide8_##T(load8_##T(m, x + row + s));                                 \
+        const __m512d t = _mm512_add_pd(_mm512_mul_pd(_mm512_sub_pd(xv, vmu), vsc), vbt);        \
+        const vec8_##T ge = act_grad8_##T(load8_##T(m, g + row + s), t, j->act, (T)j->slope);    \
         const __m512d r =                                                                        \
-            _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(va, TO_PD(ge)), _mm512_mul_pd(vb, xv)), vk); \
-        STORE(dx + row + s, m, FROM_PD(r));                                                      \
+            _mm512_add_pd(_mm512_add_pd(_mm512_mul_pd(va, wide8_##T(ge)), _mm512_mul_pd(vb, xv)), vk); \
+        store8_##T(dx + row + s, m, narrow8_##T(r));                                             \
       }                                                                                          \
     }                                                                                            \
   }
-#define GT0_PS(t) _mm256_cmp_ps_mask((t), _mm256_setzero_ps(), _CMP_GT_OQ)
-#define GT0_PD(t) _mm512_cmp_pd_mask((t), _mm512_setzero_pd(), _CMP_GT_OQ)
-#define ID_PD(v) (v)
-INPUT_GRAD_ACT512(float, __m256, _mm256_maskz_loadu_ps, _mm256_mask_storeu_ps, _mm512_cvtps_pd,
-                  _mm512_cvtpd_ps, GT0_PS, _mm256_mul_ps, _mm256_maskz_mov_ps, _mm256_mask_mov_ps,
-                  _mm256_set1_ps)
-INPUT_GRAD_ACT512(double, __m512d, _mm512_maskz_loadu_pd, _mm512_mask_storeu_pd, ID_PD, ID_PD,
-                  GT0_PD, _mm512_mul_pd, _mm512_maskz_mov_pd, _mm512_mask_mov_pd, _mm512_set1_pd)
+INPUT_GRAD_ACT512(float)
+INPUT_GRAD_ACT512(double)
 #define INPUT_GRAD_CALL(T, ...) (j->act ? input_grad_act_##T(__VA_ARGS__) : input_grad_##T(__VA_ARGS__))
 #else
 #define INPUT_GRAD_CALL(T, ...) input_grad_##T(__VA_ARGS__)
@@ -333,26 +333,20 @@ INPUT_GRAD_ACT512(double, __m512d, _mm512_maskz_loadu_pd, _mm512_mask_storeu_pd,
 /* out[k] = g[k] through the activation's gradient at t = (T)((x[k] − mu[k])·sc[k] + bt[k]), k < m:
  * the rows kernels' masks (vectors under AVX-512, where GCC kept the selects as branches). */
 #if defined(__AVX512F__)
-#define ACT_GRADS512(T, VT, LOAD, STORE, TO_PD, FROM_PD, CMP_GT, MUL, MASKZ, MASK_MOV, SET1)      \
+#define ACT_GRADS512(T)                                                                          \
   static void act_grads_##T(const T *x, const T *g, int64_t m, const double *mu, const double *sc, \
                             const double *bt, int act, T sl, T *out) {                           \
-    const VT vsl = SET1(sl);                                                                     \
     for (int64_t k = 0; k < m; k += 8) {                                                         \
-      const __mmask8 lanes = m - k >= 8 ? (__mmask8)0xff : (__mmask8)((1u << (m - k)) - 1);     \
-      const VT gt = LOAD(lanes, g + k);                                                          \
-      const __m512d xv = TO_PD(LOAD(lanes, x + k));                                              \
-      const __m512d d = _mm512_sub_pd(xv, _mm512_maskz_loadu_pd(lanes, mu + k));                 \
-      const __m512d tv = _mm512_add_pd(_mm512_mul_pd(d, _mm512_maskz_loadu_pd(lanes, sc + k)),   \
-                                       _mm512_maskz_loadu_pd(lanes, bt + k));                    \
-      const __mmask8 pos = CMP_GT(FROM_PD(tv));                                                  \
-      STORE(out + k, lanes, act == 1 ? MASKZ(pos, gt) : MASK_MOV(MUL(gt, vsl), pos, gt));        \
+      const __mmask8 lanes = lanes8(k, m);                                                       \
+      const __m512d d = _mm512_sub_pd(wide8_##T(load8_##T(lanes, x + k)),                        \
+                                      _mm512_maskz_loadu_pd(lanes, mu + k));                     \
+      const __m512d t = _mm512_add_pd(_mm512_mul_pd(d, _mm512_maskz_loadu_pd(lanes, sc + k)),    \
+                                      _mm512_maskz_loadu_pd(lanes, bt + k));                     \
+      store8_##T(out + k, lanes, act_grad8_##T(load8_##T(lanes, g + k), t, act, sl));            \
     }                                                                                            \
   }
-ACT_GRADS512(float, __m256, _mm256_maskz_loadu_ps, _mm256_mask_storeu_ps, _mm512_cvtps_pd,
-             _mm512_cvtpd_ps, GT0_PS, _mm256_mul_ps, _mm256_maskz_mov_ps, _mm256_mask_mov_ps,
-             _mm256_set1_ps)
-ACT_GRADS512(double, __m512d, _mm512_maskz_loadu_pd, _mm512_mask_storeu_pd, ID_PD, ID_PD, GT0_PD,
-             _mm512_mul_pd, _mm512_maskz_mov_pd, _mm512_mask_mov_pd, _mm512_set1_pd)
+ACT_GRADS512(float)
+ACT_GRADS512(double)
 #else
 #define ACT_GRADS(T)                                                                             \
   static void act_grads_##T(const T *x, const T *g, int64_t m, const double *mu, const double *sc, \
