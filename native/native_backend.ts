@@ -446,9 +446,10 @@ export function createNativeBackend(
       if (failed(rc, "activationGrad")) ref.activationGrad(op, out, g, y, negativeSlope);
     },
 
-    batchNorm(y, mean, variance, x, weight, bias, eps, training, activation = null) {
+    batchNorm(...args) {
+      const [y, mean, variance, x, weight, bias, eps, training, activation = null] = args;
       if (x.size < T.binary || !contiguousAll(mean, variance, weight, bias)) {
-        return ref.batchNorm(y, mean, variance, x, weight, bias, eps, training, activation);
+        return ref.batchNorm(...args);
       }
       const bufs = [y, mean, variance, x, weight, bias].map((a) => a === null ? null : flat(a));
       normCoefficients(x, eps, training, activation, bufs);
@@ -463,42 +464,14 @@ export function createNativeBackend(
         bufs[4],
         bufs[5],
       );
-      if (failed(rc, "batchNorm")) {
-        ref.batchNorm(y, mean, variance, x, weight, bias, eps, training, activation);
-      }
+      if (failed(rc, "batchNorm")) ref.batchNorm(...args);
     },
 
-    batchNormBackward(
-      dx,
-      dweight,
-      dbias,
-      g,
-      x,
-      mean,
-      variance,
-      weight,
-      eps,
-      training,
-      bias = null,
-      activation = null,
-    ) {
-      const fallback = () =>
-        ref.batchNormBackward(
-          dx,
-          dweight,
-          dbias,
-          g,
-          x,
-          mean,
-          variance,
-          weight,
-          eps,
-          training,
-          bias,
-          activation,
-        );
+    batchNormBackward(...args) {
+      const [dx, dweight, dbias, g, x, mean, variance, weight, eps, training, bias = null] = args;
+      const activation = args[11] ?? null;
       if (x.size < T.binary || !contiguousAll(dweight, dbias, mean, variance, weight, bias)) {
-        return fallback();
+        return ref.batchNormBackward(...args);
       }
       const bufs = [dx, dweight, dbias, g, x, mean, variance, weight, bias].map((a) =>
         a === null ? null : flat(a)
@@ -518,7 +491,7 @@ export function createNativeBackend(
         bufs[7],
         bufs[8],
       );
-      if (failed(rc, "batchNormBackward")) fallback();
+      if (failed(rc, "batchNormBackward")) ref.batchNormBackward(...args);
     },
 
     cholesky(out, a) {

@@ -819,7 +819,8 @@ export function createWasmBackend(
       if (fallback) ref.activationGrad(op, out, g, y, negativeSlope);
     },
 
-    batchNorm(y, mean, variance, x, weight, bias, eps, training, activation = null) {
+    batchNorm(...args) {
+      const [y, mean, variance, x, weight, bias, eps, training, activation = null] = args;
       const stats = training ? Use.Out : Use.In;
       if (
         x.size < T.binary || x.dtype === "int32" ||
@@ -833,7 +834,7 @@ export function createWasmBackend(
         ])
       ) {
         reset();
-        return ref.batchNorm(y, mean, variance, x, weight, bias, eps, training, activation);
+        return ref.batchNorm(...args);
       }
       const fallback = callCoeff(
         "batchNorm",
@@ -841,43 +842,17 @@ export function createWasmBackend(
         DTYPE_CODES[x.dtype],
         (k) => normCoefficients(k, x, eps, training, activation, 6),
       );
-      if (fallback) ref.batchNorm(y, mean, variance, x, weight, bias, eps, training, activation);
+      if (fallback) ref.batchNorm(...args);
     },
 
-    batchNormBackward(
-      dx,
-      dweight,
-      dbias,
-      g,
-      x,
-      mean,
-      variance,
-      weight,
-      eps,
-      training,
-      bias = null,
-      activation = null,
-    ) {
+    batchNormBackward(...args) {
+      const [dx, dweight, dbias, g, x, mean, variance, weight, eps, training, bias = null] = args;
+      const activation = args[11] ?? null;
       const arrays = [dx, dweight, dbias, g, x, mean, variance, weight, bias];
       const uses = [Use.Out, Use.Out, Use.Out, Use.In, Use.In, Use.In, Use.In, Use.In, Use.In];
-      const reference = () =>
-        ref.batchNormBackward(
-          dx,
-          dweight,
-          dbias,
-          g,
-          x,
-          mean,
-          variance,
-          weight,
-          eps,
-          training,
-          bias,
-          activation,
-        );
       if (x.size < T.binary || x.dtype === "int32" || !addFlat(arrays, uses)) {
         reset();
-        return reference();
+        return ref.batchNormBackward(...args);
       }
       const fallback = callCoeff(
         "batchNormBackward",
@@ -885,7 +860,7 @@ export function createWasmBackend(
         DTYPE_CODES[x.dtype],
         (k) => normCoefficients(k, x, eps, training, activation, 9),
       );
-      if (fallback) reference();
+      if (fallback) ref.batchNormBackward(...args);
     },
 
     pool(kind, out, indices, x, g, countIncludePad) {
