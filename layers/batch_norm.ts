@@ -23,6 +23,7 @@ import { batchNormalize, leakyRelu, noGrad, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { asInput } from "./_util.ts";
+import { installBatchNormThen } from "./_batch_norm_then.ts";
 import type { DType } from "@nnc/tensor";
 
 /**
@@ -162,16 +163,6 @@ export function batchNorm(x: Tensor, options: BatchNormFunctionOptions = {}): Te
   }).output;
 }
 
-let normalizeThen: (bn: BatchNormNd, x: Tensor, activation: NormActivation) => Tensor;
-
-/**
- * `bn.forward(x)` followed by `activation`, in one kernel: for `Sequential`, which runs a built-in
- * batch norm followed by a built-in `ReLU` or `LeakyReLU` this way (not re-exported).
- */
-export function batchNormThen(bn: BatchNormNd, x: Tensor, activation: NormActivation): Tensor {
-  return normalizeThen(bn, x, activation);
-}
-
 /**
  * Base of {@link BatchNorm1d} and {@link BatchNorm2d} (PyTorch `_BatchNorm`): parameters `weight`
  * (γ, ones) and `bias` (β, zeros), buffers `running_mean` (zeros), `running_var` (ones) and
@@ -251,7 +242,8 @@ export abstract class BatchNormNd extends Module<[Tensor], Tensor> {
   }
 
   static {
-    normalizeThen = (bn, x, activation) => bn.#normalize(x, activation);
+    // Sequential runs a built-in batch norm followed by a built-in ReLU / LeakyReLU through this.
+    installBatchNormThen((bn, x, activation) => bn.#normalize(x, activation));
   }
 
   #normalize(x: Tensor, activation: NormActivation | null): Tensor {
