@@ -60,7 +60,8 @@ export interface AdamCoefficients {
 /**
  * One Adam step in PyTorch's arithmetic: `m ← β1 m + (1−β1) g`, `v ← β2 v + (1−β2) g²`,
  * `θ ← θ − (lr / (1−β1^t)) · m / (√v̂ / √(1−β2^t) + ε)` with v̂ = max over time of v when `vmax`
- * (AMSGrad) is given, else v; float32 parameters in float32 arithmetic, as PyTorch's. Runs as the
+ * (AMSGrad) is given, else v; float32 parameters in float32 arithmetic, as PyTorch's; m and v flush
+ * to zero below the smallest normal number (where PyTorch keeps subnormals). Runs as the
  * backend's fused `adamStep` kernel (C on the native backend: one pass over the buffers, measured
  * ~10× faster than the JS loop on 650k parameters).
  */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { NDArray } from "@nnc/tensor";
+import { NDArray } from "@nnc/tensor";
+import { Tensor } from "@nnc/autograd";
 import { Adagrad, Adam } from "./mod.ts";
 import { registerTrajectoryTests } from "./_trajectory_testing.ts";
 import { param, setGrad, squareRun } from "./_scalar_testing.ts";
@@ -117,4 +118,53 @@ Deno.test("Adam: option errors name Adam, the option and the value", () => {
     name: "RangeError",
     message: "Adam: param group 0: betas[1] must be a number in [0, 1), got 1.5",
   });
+});
+
+Deno.test("Adam: a moment whose gradient stays zero decays to exactly 0 (PyTorch's stays subnormal)", () => {
+  // PyTorch 2.x, float32, one step with gradient 1 then zeros: exp_avg sticks at 4·2⁻¹⁴⁹ ≈ 5.6e-45
+  // from step 809 on (0.9·m rounds back to m). Here it is 1.1849383e-38 (normal) after step 808,
+  // as PyTorch's, and flushes to 0 at step 809, where PyTorch's first turns subnormal (1.07e-38).
+  const w = new Tensor(NDArray.fromTyped(new Float32Array([0])), { requiresGrad: true });
+  const opt = new Adam([w], { lr: 1e-3 });
+  const zero = new Tensor(NDArray.fromTyped(new Float32Array([0])));
+  const expAvg = () =>
+    ((opt.state.get(w) as Record<string, NDArray>).exp_avg.toArray() as number[])[0];
+  w.grad = new Tensor(NDArray.fromTyped(new Float32Array([1])));
+  opt.step();
+  for (let k = 2; k <= 808; k++) {
+    w.grad = zero;
+    opt.step();
+  }
+  assert.equal(expAvg(), Math.fround(1.1849383e-38));
+  w.grad = zero;
+  opt.step();
+  assert.equal(expAvg(), 0);
+});
+
+Deno.test("Adam: moments flush below the smallest normal number, float32 and float64", () => {
+  // β = 0.5 halves m and v exactly each step after the first (m = v = 2⁻ᵏ after step k): the last
+  // normal power of two stays, the first subnormal one is 0.
+  for (const [dtype, last] of [["float32", 126], ["float64", 1022]] as const) {
+    const data = dtype === "float32" ? new Float32Array([3, -2]) : new Float64Array([3, -2]);
+    const w = new Tensor(NDArray.fromTyped(data), { requiresGrad: true });
+    const opt = new Adam([w], { lr: 1e-3, betas: [0.5, 0.5] });
+    const make = (g: number[]) =>
+      new Tensor(
+        NDArray.fromTyped(dtype === "float32" ? Float32Array.from(g) : Float64Array.from(g)),
+      );
+    const moments = () => {
+      const s = opt.state.get(w) as Record<string, NDArray>;
+      return [...(s.exp_avg.toArray() as number[]), ...(s.exp_avg_sq.toArray() as number[])];
+    };
+    w.grad = make([1, -1]);
+    opt.step();
+    for (let k = 2; k <= last; k++) {
+      w.grad = make([0, 0]);
+      opt.step();
+    }
+    assert.deepEqual(moments(), [2 ** -last, -(2 ** -last), 2 ** -last, 2 ** -last], dtype);
+    w.grad = make([0, 0]);
+    opt.step();
+    assert.deepEqual(moments().map((x) => x === 0), [true, true, true, true], dtype);
+  }
 });

@@ -1187,13 +1187,21 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     }
   });
 
-  /** A contiguous float array of n values in [-2, 2), at a random offset inside its storage. */
-  function stateArray(r: Rand, dtype: DType, n: number, positive = false): NDArray {
+  /**
+   * A contiguous float array of n values in [-2, 2), at a random offset inside its storage; with
+   * `tiny`, two in five of them zero or near or below the dtype's smallest normal number (subnormals, zeros,
+   * the normals just above), where Adam's moments flush to zero.
+   */
+  function stateArray(r: Rand, dtype: DType, n: number, positive = false, tiny = false): NDArray {
     const off = r.int(0, 3);
     const data = dtype === "float64"
       ? new Float64Array(n + off + 2)
       : new Float32Array(n + off + 2);
-    for (let i = 0; i < data.length; i++) data[i] = positive ? 2 * r.next() : 4 * r.next() - 2;
+    const smallest = dtype === "float64" ? 2.2250738585072014e-308 : 1.1754943508222875e-38;
+    for (let i = 0; i < data.length; i++) {
+      const u = positive ? 2 * r.next() : 4 * r.next() - 2;
+      data[i] = tiny && r.chance(0.4) ? u * smallest * r.pick([0, 1, 16]) : u;
+    }
     return new NDArray(new Storage(data), [n], [1], off);
   }
 
@@ -1201,7 +1209,8 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     const dtype = r.pick(FLOATS);
     // Sizes past two parallel grains run on two threads (past the first block of a Wasm arena).
     const n = r.chance(0.1) ? r.int(33000, 70000) : r.int(0, 600);
-    const x = stateArray(r, dtype, n), g = stateArray(r, dtype, n);
+    const x = stateArray(r, dtype, n);
+    let g = stateArray(r, dtype, n);
     const x2 = twin(x);
     if (r.chance(0.5)) {
       const momentum = r.chance(0.3) ? 0 : r.next();
@@ -1222,8 +1231,11 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
       if (buf && buf2) check("sgdStep buf", buf, buf2, EXACT, () => `n ${n} ${JSON.stringify(c)}`);
       return;
     }
-    const m = stateArray(r, dtype, n), v = stateArray(r, dtype, n, true);
-    const vmax = r.chance(0.5) ? stateArray(r, dtype, n, true) : null;
+    // Tiny gradients and moments: the moments' flush to zero (a zero gradient leaves m and v to decay).
+    const tiny = r.chance(0.3);
+    if (tiny) g = stateArray(r, dtype, n, false, true);
+    const m = stateArray(r, dtype, n, false, tiny), v = stateArray(r, dtype, n, true, tiny);
+    const vmax = r.chance(0.5) ? stateArray(r, dtype, n, true, tiny) : null;
     const [m2, v2] = [twin(m), twin(v)];
     const vmax2 = vmax === null ? null : twin(vmax);
     const c = {

@@ -112,7 +112,9 @@ export interface SgdStep {
 /**
  * Coefficients of one Adam/AdamW/AMSGrad step (PyTorch's arithmetic): `d = sign·g + l2·x`,
  * `m ← β1·m + (1−β1)·d`, `v ← β2·v + (1−β2)·d²`, `v̂ = max(vmax, v)` with AMSGrad (else `v`),
- * `x ← x·(1 − lr·decay) − lr/(1−β1ᵗ) · m / (√v̂/√(1−β2ᵗ) + ε)`.
+ * `x ← x·(1 − lr·decay) − lr/(1−β1ᵗ) · m / (√v̂/√(1−β2ᵗ) + ε)`; m and v flush to zero below the
+ * dtype's smallest normal number (PyTorch keeps subnormals, which a zero gradient can leave stuck in
+ * m and v and which cost x86 cores ~100 cycles per vector operation; see libnnc's optim.c).
  */
 export interface AdamStep {
   /** Step number t, counting from 1. */

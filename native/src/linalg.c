@@ -13,6 +13,12 @@
 
 #include "internal.h"
 
+#if defined(__wasm__)
+/* The browser has no LAPACK (every kernel here returns NNC_E_NOLAPACK there) but ships this code
+ * in every page: compiled for size (the web pages' JavaScript budget, web/build.ts). */
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
+
 #define EPS 2.220446049250313e-16
 
 static int need_lapack(const char *op) {
@@ -477,3 +483,7 @@ int32_t nnc_svd(const double *desc, int32_t desc_bytes, void *uv, void *sv, void
   nnc_free(cm), nnc_free(iwork);
   return result;
 }
+
+#if defined(__wasm__)
+#pragma clang attribute pop
+#endif

@@ -25,7 +25,8 @@ export function sgdStep(xa: NDArray, ga: NDArray, bufa: NDArray | null, c: SgdSt
 
 /**
  * In-place Adam/AdamW/AMSGrad step (see {@link AdamStep}): float64 buffers in double arithmetic,
- * float32 buffers in float32 arithmetic (as PyTorch's Adam and libnnc's kernel run them).
+ * float32 buffers in float32 arithmetic (as PyTorch's Adam and libnnc's kernel run them), the moments
+ * flushed to zero below the dtype's smallest normal number (libnnc's optim.c says why).
  */
 export function adamStep(
   xa: NDArray,
@@ -60,8 +61,8 @@ export function adamStep(
   if (vmaxa === null) {
     for (let i = 0; i < n; i++) {
       const d = sign * g[og + i] + l2 * x[ox + i];
-      m[om + i] = beta1 * m[om + i] + a1 * d;
-      v[ov + i] = beta2 * v[ov + i] + a2 * d * d;
+      m[om + i] = flush64(beta1 * m[om + i] + a1 * d);
+      v[ov + i] = flush64(beta2 * v[ov + i] + a2 * d * d);
       x[ox + i] = x[ox + i] * shrink -
         stepSize * (m[om + i] / (Math.sqrt(v[ov + i]) / bc2Sqrt + eps));
     }
@@ -70,8 +71,8 @@ export function adamStep(
   const vmax = vmaxa.data, oq = vmaxa.offset;
   for (let i = 0; i < n; i++) {
     const d = sign * g[og + i] + l2 * x[ox + i];
-    m[om + i] = beta1 * m[om + i] + a1 * d;
-    v[ov + i] = beta2 * v[ov + i] + a2 * d * d;
+    m[om + i] = flush64(beta1 * m[om + i] + a1 * d);
+    v[ov + i] = flush64(beta2 * v[ov + i] + a2 * d * d);
     const vi = v[ov + i], top = vmax[oq + i];
     vmax[oq + i] = vi > top || vi !== vi ? vi : top; // NaN propagates, as torch.maximum
     x[ox + i] = x[ox + i] * shrink -
@@ -80,6 +81,16 @@ export function adamStep(
 }
 
 const f = Math.fround;
+
+/** Zero for a float32 moment below the smallest normal float32 (2⁻¹²⁶), else the moment. */
+function flush32(e: number): number {
+  return Math.abs(e) < 1.1754943508222875e-38 ? 0 : e;
+}
+
+/** Zero for a float64 moment below the smallest normal float64 (2⁻¹⁰²²), else the moment. */
+function flush64(e: number): number {
+  return Math.abs(e) < 2.2250738585072014e-308 ? 0 : e;
+}
 
 /**
  * Adam on float32 buffers in float32 arithmetic: every coefficient rounded once and every operation
@@ -102,8 +113,8 @@ function adamStepFloat32(
   for (let i = 0; i < n; i++) {
     const xi = x[ox + i];
     const d = f(f(sign * g[og + i]) + f(l2 * xi));
-    const mi = f(f(beta1 * m[om + i]) + f(a1 * d));
-    const vi = f(f(beta2 * v[ov + i]) + f(f(a2 * d) * d));
+    const mi = flush32(f(f(beta1 * m[om + i]) + f(a1 * d)));
+    const vi = flush32(f(f(beta2 * v[ov + i]) + f(f(a2 * d) * d)));
     m[om + i] = mi;
     v[ov + i] = vi;
     let vh = vi;
