@@ -1,6 +1,17 @@
 // JS kernels: layer normalisation over the last axis of a contiguous [R, C] array, forward and
-// backward, one row at a time in double precision.
+// backward, one row at a time in double precision. A row's sums run as eight lane sums (lane c mod 8
+// adds its columns in order) combined pairwise: the order libnnc's kernel adds in (layer_norm.c),
+// where eight columns go through one vector instruction.
 import type { NDArray } from "../ndarray.ts";
+
+const LANES = 8;
+/** Lane sums of the row in hand (two sets: the backward keeps two sums). */
+const laneA = new Float64Array(LANES), laneB = new Float64Array(LANES);
+
+/** ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)). */
+function lanesTotal(p: Float64Array): number {
+  return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+}
 
 /** Layer norm forward (see `Backend.layerNorm`). */
 export function layerNorm(
@@ -17,15 +28,15 @@ export function layerNorm(
   const wd = weight?.data, bd = bias?.data, wo = weight?.offset ?? 0, bo = bias?.offset ?? 0;
   for (let r = 0; r < rows; r++) {
     const xo = x.offset + r * cols, oo = out.offset + r * cols;
-    let s = 0;
-    for (let c = 0; c < cols; c++) s += xd[xo + c];
-    const mu = s / cols;
-    let v = 0;
+    const s = laneA.fill(0);
+    for (let c = 0; c < cols; c++) s[c & 7] += xd[xo + c];
+    const mu = lanesTotal(s) / cols;
+    const v = laneA.fill(0);
     for (let c = 0; c < cols; c++) {
       const d = xd[xo + c] - mu;
-      v += d * d;
+      v[c & 7] += d * d;
     }
-    const inv = 1 / Math.sqrt(v / cols + eps);
+    const inv = 1 / Math.sqrt(lanesTotal(v) / cols + eps);
     mean.data[mean.offset + r] = mu;
     rstd.data[rstd.offset + r] = inv;
     for (let c = 0; c < cols; c++) {
@@ -56,17 +67,16 @@ export function layerNormBackward(
     const xo = x.offset + r * cols, go = g.offset + r * cols, oo = dx.offset + r * cols;
     const mu = mean.data[mean.offset + r], inv = rstd.data[rstd.offset + r];
     // dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ ⊙ x̂)) with ĝ = g ⊙ weight.
-    let a = 0, b = 0;
+    const as = laneA.fill(0), bs = laneB.fill(0);
     for (let c = 0; c < cols; c++) {
       const xh = (xd[xo + c] - mu) * inv, gv = gd[go + c];
       const gh = wd === undefined ? gv : gv * wd[wo + c];
-      a += gh;
-      b += gh * xh;
+      as[c & 7] += gh;
+      bs[c & 7] += gh * xh;
       sw[c] += gv * xh;
       sb[c] += gv;
     }
-    a /= cols;
-    b /= cols;
+    const a = lanesTotal(as) / cols, b = lanesTotal(bs) / cols;
     for (let c = 0; c < cols; c++) {
       const xh = (xd[xo + c] - mu) * inv, gv = gd[go + c];
       const gh = wd === undefined ? gv : gv * wd[wo + c];

@@ -2,6 +2,8 @@
 import type { NDArray } from "../ndarray.ts";
 import { forEachRow, innerStrides, makePlan } from "./_strided.ts";
 
+const laneSums = new Float64Array(8);
+
 /** Softmax (or log-softmax) of `x` along `axis` into `out` (same shape). */
 export function softmax(out: NDArray, x: NDArray, axis: number, log: boolean): void {
   const n = x.shape[axis], sx = x.strides[axis], so = out.strides[axis];
@@ -18,8 +20,11 @@ export function softmax(out: NDArray, x: NDArray, axis: number, log: boolean): v
       let mx = -Infinity;
       for (let i = 0, p = px; i < n; i++, p += sx) if (a[p] > mx || a[p] !== a[p]) mx = a[p];
       if (mx === -Infinity) mx = 0;
-      let s = 0;
-      for (let i = 0, p = px; i < n; i++, p += sx) s += Math.exp(a[p] - mx);
+      // Eight lane sums (lane i mod 8 in order) combined pairwise: libnnc's order (reduce.c).
+      const lanes = laneSums.fill(0);
+      for (let i = 0, p = px; i < n; i++, p += sx) lanes[i & 7] += Math.exp(a[p] - mx);
+      const s = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+        ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
       if (log) {
         const lse = mx + Math.log(s);
         for (let i = 0, p = px, q = po; i < n; i++, p += sx, q += so) o[q] = a[p] - lse;
