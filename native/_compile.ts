@@ -43,6 +43,7 @@ export const CFLAGS: readonly string[] = [
   "-pthread",
   "-ffp-contract=off",
   "-fno-math-errno",
+  "-fno-trapping-math",
   "-fvisibility=hidden",
   "-std=gnu11",
 ];

@@ -232,6 +232,7 @@ export const BINARY_CODES: Readonly<Record<BinaryOp, number>> = Object.freeze({
   ge: 14,
   sigmoidCrossEntropy: 15,
   sigmoidCrossEntropyGrad: 16,
+  geluGradFromOutput: 17,
 });
 
 /**

@@ -67,6 +67,7 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     "ge",
     "sigmoidCrossEntropy",
     "sigmoidCrossEntropyGrad",
+    "geluGradFromOutput",
   ];
 
   /** Runs `cases` random cases; each builds inputs, runs both backends and compares. */
@@ -153,7 +154,8 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     ref.binary(op, o2, a, b);
     // The losses of logits subtract two terms of libm's exp/log1p (C) or V8's (JS), a few ulp apart
     // before the subtraction: an absolute tolerance where the difference cancels.
-    const cancels = op === "sigmoidCrossEntropy" || op === "sigmoidCrossEntropyGrad";
+    const cancels = op === "sigmoidCrossEntropy" || op === "sigmoidCrossEntropyGrad" ||
+      op === "geluGradFromOutput";
     const tol = dtype === "float64"
       ? { rtol: 1e-14, atol: cancels ? 1e-14 : 0 }
       : dtype === "float32"

@@ -45,7 +45,9 @@ export type UnaryOp =
  * Elementwise functions of two broadcast arguments. Comparisons write 1 or 0 in `out`'s dtype.
  * `sigmoidCrossEntropy(x, y)` is `(1 − y)·x + softplus(−x)` and `sigmoidCrossEntropyGrad(x, y)` is
  * `sigmoid(x) − y`, each computed in double and rounded once (the loss of logits and its
- * derivative, in one pass each).
+ * derivative, in one pass each). `geluGradFromOutput(x, y)` is GELU's derivative `Φ(x) + x·φ(x)` with
+ * `Φ(x)` read off its output `y = x·Φ(x)` as `y/x` (0.5 where |x| < 2⁻⁶⁰): one exponential an element
+ * instead of erf and exp.
  */
 export type BinaryOp =
   | "add"
@@ -64,7 +66,8 @@ export type BinaryOp =
   | "gt"
   | "ge"
   | "sigmoidCrossEntropy"
-  | "sigmoidCrossEntropyGrad";
+  | "sigmoidCrossEntropyGrad"
+  | "geluGradFromOutput";
 
 /** Reductions over a set of axes. */
 export type ReduceOp = "sum" | "prod" | "max" | "min";

@@ -244,6 +244,28 @@ export function sigmoidCrossEntropyGrad(x: ArrayOrScalar, y: ArrayOrScalar): NDA
   return binaryOp("sigmoidCrossEntropyGrad", "sigmoidCrossEntropyGrad", x, y);
 }
 /**
+ * GELU's derivative `Φ(x) + x·φ(x)` at `x` from GELU's output there, `y = gelu(x) = x·Φ(x)`: `Φ(x)`
+ * is read off as `y/x` (0.5 where |x| < 2⁻⁶⁰), so one pass with one exponential an element instead
+ * of {@link geluGrad}'s erf and exponential (what a backward pass uses when it has kept the output).
+ * In float32 `y` carries its rounding into Φ: the result is within a float32 ulp of its terms'
+ * magnitude (Φ(x) ≤ 1, |x·φ(x)| ≤ 0.25, so an absolute error below 1.2e-7·(1 + |x|)) of
+ * {@link geluGrad}, whose double-precision erf is exact to the last bit; where the terms cancel, near
+ * GELU's minimum at x ≈ −0.75, the relative error grows (as in PyTorch's float32 `gelu_backward`),
+ * and where the output underflows (float32 x below about −12) Φ is lost, with the derivative below
+ * 1e-30.
+ *
+ * @example
+ * ```ts
+ * import { array, gelu, geluGrad, geluGradFromOutput } from "@nnc/tensor";
+ * const x = array([-2, -0.5, 0, 1.5], { dtype: "float64" });
+ * const d = geluGradFromOutput(x, gelu(x)), e = geluGrad(x);
+ * for (let i = 0; i < 4; i++) console.assert(Math.abs(d.get(i) - e.get(i)) < 1e-15);
+ * ```
+ */
+export function geluGradFromOutput(x: ArrayOrScalar, y: ArrayOrScalar): NDArray {
+  return binaryOp("geluGradFromOutput", "geluGradFromOutput", x, y);
+}
+/**
  * `a == b` as 1/0 in the operands' common dtype.
  *
  * @example

@@ -150,3 +150,25 @@ Deno.test("property: broadcasting equals explicit expansion, element by element"
     ),
   );
 });
+
+Deno.test("geluGradFromOutput: Φ(x) + x·φ(x) from the output, against erf's derivative and a golden value", () => {
+  // GELU'(1) = Φ(1) + φ(1) = 0.8413447460685429 + 0.24197072451914337 (tables of Φ and φ).
+  const one = array([1], { dtype: "float64" });
+  assert.ok(Math.abs(t.geluGradFromOutput(one, t.gelu(one)).get(0) - 1.0833154705876864) < 1e-15);
+  // At 0 and below 2⁻⁶⁰ in magnitude Φ is taken as 0.5 (y/x would be 0/0 or lose Φ).
+  const small = array([0, -0, 2 ** -70, -(2 ** -61)], { dtype: "float64" });
+  const d = t.geluGradFromOutput(small, t.gelu(small)).toArray() as number[];
+  d.forEach((v, i) => assert.ok(Math.abs(v - 0.5) < 1e-18, `${i}: ${v}`));
+  fc.assert(
+    fc.property(fc.double({ min: -30, max: 30, noNaN: true }), (x) => {
+      const a = array([x], { dtype: "float64" });
+      const got = t.geluGradFromOutput(a, t.gelu(a)).get(0), want = t.geluGrad(a).get(0);
+      // y/x carries y's rounding; erf's last bits differ from exp's: a few ulps of the terms.
+      assert.ok(
+        Math.abs(got - want) <= 1e-14 * (Math.abs(want) + Math.abs(x) * 0.4),
+        `${x}: ${got} vs ${want}`,
+      );
+    }),
+  );
+  assert.throws(() => t.geluGradFromOutput(array([1, 2]), array([1, 2, 3])), /geluGradFromOutput/);
+});

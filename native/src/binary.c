@@ -83,16 +83,33 @@ CMP_ALL(lt, <)
 CMP_ALL(le, <=)
 CMP_ALL(gt, >)
 CMP_ALL(ge, >=)
+#if defined(__wasm__)
+/* The browser build ships every row in every page: the rows of these costly functions (libm calls
+ * dominate them) are compiled for size there (the web pages' JavaScript budget, web/build.ts). */
+#pragma clang attribute push(__attribute__((minsize)), apply_to = function)
+#endif
 /* The loss of logits and its derivative (tensor/js/elementwise.ts has the same expressions). */
 BINARY_ALL(sigmoid_ce, (1.0 - B) * A + js_softplus(-A))
 BINARY_ALL(sigmoid_ce_grad, js_sigmoid(A) - B)
+/* GELU's derivative from its input a and output b = a·Φ(a): Φ(a) = b/a (0.5 for |a| < 2^-60, where
+ * b/a would lose Φ to the rounding of a tiny b), plus a·φ(a). The division runs on every element and
+ * the select picks after it, so that the loop vectorises (the build's -fno-trapping-math lets the
+ * compiler evaluate the division on both branches). */
+static inline double gelu_grad_out(double a, double b) {
+  const double q = b / a;
+  return (fabs(a) < 0x1p-60 ? 0.5 : q) + a * exp(-0.5 * a * a) * 0.3989422804014327;
+}
+BINARY_ALL(gelu_grad_out, gelu_grad_out(A, B))
+#if defined(__wasm__)
+#pragma clang attribute pop
+#endif
 #undef A
 #undef B
 
 static const nnc_row_fn BINARY[NNC_BINARY_COUNT][3] = {
     U3(add), U3(sub), U3(mul), U3(div), U3(pow), U3(mod), U3(minimum), U3(maximum),
     U3(atan2), U3(eq), U3(ne), U3(lt), U3(le), U3(gt), U3(ge), U3(sigmoid_ce),
-    U3(sigmoid_ce_grad)};
+    U3(sigmoid_ce_grad), U3(gelu_grad_out)};
 
 int32_t nnc_binary(const double *desc, int32_t desc_bytes, void *out, const void *x,
                    const void *y) {
@@ -116,7 +133,7 @@ int32_t nnc_binary(const double *desc, int32_t desc_bytes, void *out, const void
   const int e = (int)nnc_elsize(o.dtype);
   int es[3] = {e, e, e};
   const int costly = code == NNC_POW || code == NNC_MOD || code == NNC_ATAN2 || code == NNC_SIGMOID_CE ||
-                     code == NNC_SIGMOID_CE_GRAD || o.dtype == NNC_I32;
+                     code == NNC_SIGMOID_CE_GRAD || code == NNC_GELU_GRAD_OUT || o.dtype == NNC_I32;
   nnc_plan_run(&p, base, es, BINARY[code][o.dtype], NULL, costly ? GRAIN_COSTLY : GRAIN_CHEAP);
   return NNC_OK;
 }

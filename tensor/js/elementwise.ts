@@ -269,6 +269,14 @@ const BINARY: Record<BinaryOp, Row2> = {
       o[po] = (x >= 0 ? 1 / (1 + e) : e / (1 + e)) - b[pb];
     }
   },
+  geluGradFromOutput: (o, po, so, a, pa, sa, b, pb, sb, n) => {
+    // Φ(x) = y/x from the output y = x·Φ(x) (0.5 where |x| < 2⁻⁶⁰), plus x·φ(x): libnnc's expression.
+    for (let i = 0; i < n; i++, po += so, pa += sa, pb += sb) {
+      const x = a[pa];
+      o[po] = (Math.abs(x) < 8.673617379884035e-19 ? 0.5 : b[pb] / x) +
+        x * Math.exp(-0.5 * x * x) * INV_SQRT_2PI;
+    }
+  },
 };
 
 /** `out = cond != 0 ? a : b`, all of `out`'s shape. */
