@@ -156,7 +156,7 @@ export const GELU: Primitive<void> = unary(
 /**
  * GELU's derivative at `x`: in a pass that records nothing (no graph for a higher order, no
  * tangents), from the kept output `y` in one exponential an element (`geluGradFromOutput`: Φ(x) =
- * y/x; W5's backward 2.6 → 1.2 ms a GELU at one thread); else `geluGrad(x)`, whose own derivative
+ * y/x; W5's backward 2.6 → 2.0 ms a GELU at one thread); else `geluGrad(x)`, whose own derivative
  * the graph needs.
  */
 function geluSlope(x: Tensor, y: Tensor): Tensor {
