@@ -142,6 +142,8 @@ const UNARY: Record<UnaryOp, Row1> = {
 
 /** 1/√(2π), the standard normal density at 0. */
 const INV_SQRT_2PI = 0.3989422804014327;
+/** Below this |x|, GELU's derivative takes Φ(x) as 0.5 (x·Φ(x) would have lost Φ to rounding). */
+const GELU_TINY_INPUT = 2 ** -60;
 
 /** Rounds half to even, as NumPy and PyTorch do. */
 export function roundHalfEven(v: number): number {
@@ -273,7 +275,7 @@ const BINARY: Record<BinaryOp, Row2> = {
     // Φ(x) = y/x from the output y = x·Φ(x) (0.5 where |x| < 2⁻⁶⁰), plus x·φ(x): libnnc's expression.
     for (let i = 0; i < n; i++, po += so, pa += sa, pb += sb) {
       const x = a[pa];
-      o[po] = (Math.abs(x) < 8.673617379884035e-19 ? 0.5 : b[pb] / x) +
+      o[po] = (Math.abs(x) < GELU_TINY_INPUT ? 0.5 : b[pb] / x) +
         x * Math.exp(-0.5 * x * x) * INV_SQRT_2PI;
     }
   },
