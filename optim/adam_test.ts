@@ -121,9 +121,9 @@ Deno.test("Adam: option errors name Adam, the option and the value", () => {
 });
 
 Deno.test("Adam: a moment whose gradient stays zero decays to exactly 0 (PyTorch's stays subnormal)", () => {
-  // PyTorch 2.x, float32, one step with gradient 1 then zeros: exp_avg sticks at 4·2⁻¹⁴⁹ ≈ 5.6e-45
-  // from step 809 on (0.9·m rounds back to m). Here it is 1.1849383e-38 (normal) after step 808,
-  // as PyTorch's, and flushes to 0 at step 809, where PyTorch's first turns subnormal (1.07e-38).
+  // PyTorch 2.x, float32, one step with gradient 1 then zeros: exp_avg turns subnormal at step 809
+  // (1.07e-38) and later sticks at 4·2⁻¹⁴⁹ ≈ 5.6e-45 for good (0.9·m rounds back to m). Here it is
+  // 1.1849383e-38 (normal) after step 808, as PyTorch's, and flushes to 0 at step 809.
   const w = new Tensor(NDArray.fromTyped(new Float32Array([0])), { requiresGrad: true });
   const opt = new Adam([w], { lr: 1e-3 });
   const zero = new Tensor(NDArray.fromTyped(new Float32Array([0])));
