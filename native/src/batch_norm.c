@@ -40,15 +40,10 @@ typedef struct {
     else ((float *)(p))[i] = (float)(v);                                                         \
   } while (0)
 
-#define LANES 8
+#define LANES NNC_LANES
 #define GROUP 8
 
 static inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
-
-/* The pairwise total of a channel's eight partial sums. */
-static inline double lane_total(const double *p) {
-  return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
-}
 
 /* Lane sums of channels [c, c + m) (m <= GROUP), side by side. `what`: 0 Σ x into a; 1 Σ (x − mean)²
  * into a; 2 Σ g into a and Σ g·(x − mean) into b, with g through the activation's gradient (at
@@ -201,9 +196,9 @@ static void group_stats(const bn_job *j, int64_t c, int64_t m, double *mu, doubl
   const int64_t M = j->N * j->S;
   double part[GROUP][LANES];
   lane_sums(j, c, m, 0, mu, mu, mu, part, NULL);
-  for (int64_t k = 0; k < m; k++) mu[k] = M > 0 ? lane_total(part[k]) / (double)M : 0;
+  for (int64_t k = 0; k < m; k++) mu[k] = M > 0 ? nnc_lane_total(part[k]) / (double)M : 0;
   lane_sums(j, c, m, 1, mu, mu, mu, part, NULL);
-  for (int64_t k = 0; k < m; k++) var[k] = M > 0 ? lane_total(part[k]) / (double)M : 0;
+  for (int64_t k = 0; k < m; k++) var[k] = M > 0 ? nnc_lane_total(part[k]) / (double)M : 0;
 }
 
 /* y = f((x − mean)·scale + β) for channel c (one loop per activation, each vectorised). */
@@ -459,7 +454,7 @@ static void backward_task(void *ctx, int64_t lo, int64_t hi) {
     for (int64_t k = 0; k < m; k++) {
       const int64_t c = c0 + k;
       const double inv = 1.0 / sqrt(LD(j->var, c) + j->eps);
-      const double sg = lane_total(a[k]), dw = lane_total(b[k]) * inv;
+      const double sg = nnc_lane_total(a[k]), dw = nnc_lane_total(b[k]) * inv;
       if (j->dw) ST(j->dw, c, dw);
       if (j->db) ST(j->db, c, sg);
       if (!j->dx) continue;

@@ -28,6 +28,14 @@ typedef struct {
 
 static inline int64_t nnc_elsize(int dtype) { return dtype == NNC_F64 ? 8 : 4; }
 
+/* Lane sums: element i of a run goes to partial sum i mod 8 (in order), and the eight partials are
+ * added pairwise at the end: the order of summation libnnc's kernels and the JS backend's share
+ * (tensor/js/_lane_sum.ts) where one running sum would wait on every add's latency. */
+#define NNC_LANES 8
+static inline double nnc_lane_total(const double *p) {
+  return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+}
+
 /* Records the message of the current error and returns code. */
 NNC_HIDDEN int nnc_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -26,7 +26,7 @@ typedef struct {
  * (tensor/js/layer_norm.ts), which lets the compiler add eight columns with vector instructions
  * where one ordered sum waits on each add's latency (W5's layer norms 2.1 -> 1.1 ms forward at one
  * thread). */
-#define LANES 8
+#define LANES NNC_LANES
 #define LANE_LOOP(C, BODY)                                                                        \
   do {                                                                                            \
     int64_t c0 = 0;                                                                               \
@@ -41,10 +41,6 @@ typedef struct {
     }                                                                                             \
   } while (0)
 
-static inline double lanes_total(const double *p) {
-  return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
-}
-
 #define LN_KERNELS(T, SUF)                                                                        \
   static void forward_##SUF(void *ctx, int64_t r0, int64_t r1) {                                 \
     ln_job *j = ctx;                                                                              \
@@ -55,9 +51,9 @@ static inline double lanes_total(const double *p) {
       T *o = (T *)j->out + r * C;                                                                 \
       double s[LANES] = {0}, v[LANES] = {0};                                                      \
       LANE_LOOP(C, s[l] += x[c]);                                                                 \
-      const double mu = lanes_total(s) / (double)C;                                               \
+      const double mu = nnc_lane_total(s) / (double)C;                                               \
       LANE_LOOP(C, v[l] += ((double)x[c] - mu) * ((double)x[c] - mu));                            \
-      const double inv = 1 / sqrt(lanes_total(v) / (double)C + j->eps);                           \
+      const double inv = 1 / sqrt(nnc_lane_total(v) / (double)C + j->eps);                           \
       ((T *)j->mean)[r] = (T)mu;                                                                  \
       ((T *)j->rstd)[r] = (T)inv;                                                                 \
       for (int64_t c = 0; c < C; c++) {                                                           \
@@ -91,7 +87,7 @@ static inline double lanes_total(const double *p) {
           LANE_LOOP(C, as[l] += (double)g[c]);                                                    \
           LANE_LOOP(C, bs[l] += (double)g[c] * (((double)x[c] - mu) * inv));                      \
         }                                                                                         \
-        const double a = lanes_total(as) / (double)C, bsum = lanes_total(bs) / (double)C;         \
+        const double a = nnc_lane_total(as) / (double)C, bsum = nnc_lane_total(bs) / (double)C;         \
         for (int64_t c = 0; c < C; c++) {                                                         \
           const double xh = ((double)x[c] - mu) * inv, gv = (double)g[c];                         \
           const double gh = w ? gv * (double)w[c] : gv;                                           \

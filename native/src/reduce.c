@@ -442,12 +442,12 @@ static void softmax_rows(void *ctx, int64_t b, int64_t e) {
      * combined pairwise: the JS kernel's order, tensor/js/softmax.ts), which vectorise too where
      * one ordered sum waits on each add (W5's loss: 0.8 -> 0.3 ms a call). */
     for (int64_t i = 0; i < n; i++) ex[i] = exp(t[i] - mx);
-    double lanes[8] = {0};
+    double lanes[NNC_LANES] = {0};
     int64_t i0 = 0;
-    for (; i0 + 8 <= n; i0 += 8)
-      for (int l = 0; l < 8; l++) lanes[l] += ex[i0 + l];
+    for (; i0 + NNC_LANES <= n; i0 += NNC_LANES)
+      for (int l = 0; l < NNC_LANES; l++) lanes[l] += ex[i0 + l];
     for (int l = 0; i0 + l < n; l++) lanes[l] += ex[i0 + l];
-    const double s = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    const double s = nnc_lane_total(lanes);
     if (j->log) {
       const double lse = mx + log(s);
       if (dt == NNC_F32 && j->so == 1) {

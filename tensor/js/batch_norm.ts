@@ -12,11 +12,7 @@
 // the stored, rounded ones, so it is the forward pass's t) for the activation's gradient.
 import type { NDArray } from "../ndarray.ts";
 import type { NormActivation } from "../backend.ts";
-
-/** The pairwise total of a channel's eight partial sums (libnnc's `lane_total`). */
-function laneTotal(p: Float64Array): number {
-  return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
-}
+import { laneTotal } from "./_lane_sum.ts";
 
 /** The dtype's rounding: Math.fround for float32 (a Float32Array store), else none. */
 function rounding(a: NDArray): (v: number) => number {

@@ -3,15 +3,10 @@
 // adds its columns in order) combined pairwise: the order libnnc's kernel adds in (layer_norm.c),
 // where eight columns go through one vector instruction.
 import type { NDArray } from "../ndarray.ts";
+import { LANES, laneTotal } from "./_lane_sum.ts";
 
-const LANES = 8;
 /** Lane sums of the row in hand (two sets: the backward keeps two sums). */
 const laneA = new Float64Array(LANES), laneB = new Float64Array(LANES);
-
-/** ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)). */
-function lanesTotal(p: Float64Array): number {
-  return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
-}
 
 /** Layer norm forward (see `Backend.layerNorm`). */
 export function layerNorm(
@@ -30,13 +25,13 @@ export function layerNorm(
     const xo = x.offset + r * cols, oo = out.offset + r * cols;
     const s = laneA.fill(0);
     for (let c = 0; c < cols; c++) s[c & 7] += xd[xo + c];
-    const mu = lanesTotal(s) / cols;
+    const mu = laneTotal(s) / cols;
     const v = laneA.fill(0);
     for (let c = 0; c < cols; c++) {
       const d = xd[xo + c] - mu;
       v[c & 7] += d * d;
     }
-    const inv = 1 / Math.sqrt(lanesTotal(v) / cols + eps);
+    const inv = 1 / Math.sqrt(laneTotal(v) / cols + eps);
     mean.data[mean.offset + r] = mu;
     rstd.data[rstd.offset + r] = inv;
     for (let c = 0; c < cols; c++) {
@@ -76,7 +71,7 @@ export function layerNormBackward(
       sw[c] += gv * xh;
       sb[c] += gv;
     }
-    const a = lanesTotal(as) / cols, b = lanesTotal(bs) / cols;
+    const a = laneTotal(as) / cols, b = laneTotal(bs) / cols;
     for (let c = 0; c < cols; c++) {
       const xh = (xd[xo + c] - mu) * inv, gv = gd[go + c];
       const gh = wd === undefined ? gv : gv * wd[wo + c];

@@ -1,8 +1,9 @@
 // JS kernel: softmax and log-softmax along one axis, shifted by the maximum for stability.
 import type { NDArray } from "../ndarray.ts";
+import { LANES, laneTotal } from "./_lane_sum.ts";
 import { forEachRow, innerStrides, makePlan } from "./_strided.ts";
 
-const laneSums = new Float64Array(8);
+const laneSums = new Float64Array(LANES);
 
 /** Softmax (or log-softmax) of `x` along `axis` into `out` (same shape). */
 export function softmax(out: NDArray, x: NDArray, axis: number, log: boolean): void {
@@ -23,8 +24,7 @@ export function softmax(out: NDArray, x: NDArray, axis: number, log: boolean): v
       // Eight lane sums (lane i mod 8 in order) combined pairwise: libnnc's order (reduce.c).
       const lanes = laneSums.fill(0);
       for (let i = 0, p = px; i < n; i++, p += sx) lanes[i & 7] += Math.exp(a[p] - mx);
-      const s = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
-        ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+      const s = laneTotal(lanes);
       if (log) {
         const lse = mx + Math.log(s);
         for (let i = 0, p = px, q = po; i < n; i++, p += sx, q += so) o[q] = a[p] - lse;
