@@ -138,7 +138,8 @@ export const PACKED_ATTENTION: Primitive<AttentionParams> = {
   vjp: (g, [qkv], out, p) => {
     if (plainBackward([g, qkv], p)) {
       // One gradient array laid out as qkv; the kernel writes its three parts in place.
-      const dqkv = nd.empty(qkv.shape, { dtype: qkv.dtype });
+      // (Every element is written: a recycled buffer needs no zero-filling.)
+      const dqkv = nd.NDArray.fromTyped(nd.allocForOverwrite(qkv.dtype, qkv.size), qkv.shape);
       const [dq, dk, dv] = unpack(dqkv);
       const [q, k, v] = unpack(qkv.data);
       nd.fusedAttentionBackward(

@@ -25,7 +25,14 @@ const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 export const NEG: Primitive<void> = unary("neg", nd.neg, (v) => ew.neg(v));
-export const ABS: Primitive<void> = unary("abs", nd.abs, (v, x) => ew.mul(v, c(nd.sign(x.data))));
+// Where the derivative is a fresh array (sign, 2x, cos, sigmoid), the product goes into it in place
+// when nothing records (scaledBySlope): one array a backward instead of two (MSE's square: 2 MiB
+// a step in W4).
+export const ABS: Primitive<void> = unary(
+  "abs",
+  nd.abs,
+  (v, x) => scaledBySlope(v, c(nd.sign(x.data))),
+);
 export const EXP: Primitive<void> = unary("exp", nd.exp, (v, _x, y) => ew.mul(v, y));
 export const EXPM1: Primitive<void> = unary(
   "expm1",
@@ -43,14 +50,14 @@ export const RSQRT: Primitive<void> = unary(
 export const SQUARE: Primitive<void> = unary(
   "square",
   nd.square,
-  (v, x) => ew.mul(v, ew.mul(x, 2)),
+  (v, x) => scaledBySlope(v, ew.mul(x, 2)),
 );
 export const RECIPROCAL: Primitive<void> = unary(
   "reciprocal",
   nd.reciprocal,
   (v, _x, y) => ew.neg(ew.mul(v, ew.square(y))),
 );
-export const SIN: Primitive<void> = unary("sin", nd.sin, (v, x) => ew.mul(v, ew.cos(x)));
+export const SIN: Primitive<void> = unary("sin", nd.sin, (v, x) => scaledBySlope(v, ew.cos(x)));
 export const COS: Primitive<void> = unary("cos", nd.cos, (v, x) => ew.neg(ew.mul(v, ew.sin(x))));
 export const TAN: Primitive<void> = unary(
   "tan",
@@ -129,7 +136,7 @@ export const LEAKY_RELU: Primitive<number> = {
 export const SOFTPLUS: Primitive<void> = unary(
   "softplus",
   nd.softplus,
-  (v, x) => ew.mul(v, ew.sigmoid(x)),
+  (v, x) => scaledBySlope(v, ew.sigmoid(x)),
 );
 export const ERF: Primitive<void> = unary(
   "erf",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { assertClose, Rng } from "@nnc/tensor";
+import { assertClose, type NDArray, Rng } from "@nnc/tensor";
 import * as ag from "./mod.ts";
 import { type Tensor, tensor } from "./mod.ts";
 import { check, check2, randTensor as R, stridedTensor as S } from "./_testing.ts";
@@ -240,6 +240,40 @@ Deno.test("gelu: backward makes one array, the slope scaled in place; the gradie
   const [g] = ag.gradients(ag.gelu(y), y, { gradOutputs: v, createGraph: true });
   assert.equal(g?.requiresGrad, true);
   assert.deepEqual(g?.toArray(), mul(v.data, geluGrad(y.data)).toArray());
+  emptyStoragePool();
+});
+
+Deno.test("square, abs, sin, softplus: backward makes one array, v times the fresh slope in place", async () => {
+  const {
+    allocTyped,
+    cos,
+    emptyStoragePool,
+    mul,
+    releaseStorage,
+    sigmoid,
+    sign,
+    storagePoolStats,
+  } = await import("@nnc/tensor");
+  const x = ag.randn([256, 256], { rng: new Rng(6), requiresGrad: true }); // 256 KiB
+  const v = ag.randn([256, 256], { rng: new Rng(7) });
+  const cases: [Unary, (x: NDArray) => NDArray][] = [
+    [ag.square, (a) => mul(a, 2)],
+    [ag.abs, sign],
+    [ag.sin, cos],
+    [ag.softplus, sigmoid],
+  ];
+  for (const [f, slope] of cases) {
+    emptyStoragePool();
+    const stock = [0, 1, 2].map(() => allocTyped("float32", 256 * 256));
+    for (const a of stock) releaseStorage(a);
+    const out = f(x);
+    x.grad = null;
+    const before = storagePoolStats();
+    out.backward(v);
+    const after = storagePoolStats();
+    assert.equal(after.hits - before.hits, 1, `${f.name}: one array`); // the slope, now the gradient
+    assert.deepEqual(x.grad!.toArray(), mul(v.data, slope(x.data)).toArray(), f.name);
+  }
   emptyStoragePool();
 });
 

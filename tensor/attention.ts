@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { allocTyped, type DType, isFloat } from "./dtype.ts";
+import { allocForOverwrite, type DType, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { broadcastShapes, fmtShape, sameShape } from "./shape.ts";
@@ -194,8 +194,9 @@ function prepare(
   };
 }
 
+/** An output array: the kernels write every element, so a recycled buffer is not zero-filled. */
 function alloc(dtype: DType, shape: readonly number[]): NDArray {
-  return new NDArray(new Storage(allocTyped(dtype, sizeOfBatch(shape))), shape);
+  return new NDArray(new Storage(allocForOverwrite(dtype, sizeOfBatch(shape))), shape);
 }
 
 /**

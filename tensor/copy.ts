@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { allocTyped, checkDType, type DType } from "./dtype.ts";
+import { allocForOverwrite, allocTyped, checkDType, type DType } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { broadcastShapes, fmtShape, sameShape } from "./shape.ts";
@@ -59,7 +59,8 @@ export function astype(x: NDArray, dtype: DType, copy = false): NDArray {
   checkNd(x, "astype");
   checkDType(dtype, "astype");
   if (dtype === x.dtype && !copy) return x;
-  const out = new NDArray(new Storage(allocTyped(dtype, x.size)), x.shape);
+  // The copy writes every element: a recycled buffer needs no zero-filling first.
+  const out = new NDArray(new Storage(allocForOverwrite(dtype, x.size)), x.shape);
   getBackend().copy(out, x);
   return out;
 }

@@ -10,7 +10,8 @@ import { contiguous } from "./copy.ts";
 import { checkDType, type DType } from "./dtype.ts";
 import { NDArray } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
-import { allocArray, checkIndexArray } from "./_axis.ts";
+import { releaseStorage } from "./storage_pool.ts";
+import { allocArray, allocOutput, checkIndexArray } from "./_axis.ts";
 import { checkInt, checkNDArray, checkOptions } from "./check.ts";
 
 /**
@@ -43,6 +44,7 @@ export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
   const idx = checkedIndex(index, axisSize(x, ax), "gather", ax);
   const out = allocArray(x.dtype, index.shape);
   getBackend().gather(out, x, ax, idx);
+  releaseIndexCopy(idx, index);
   return out;
 }
 
@@ -61,9 +63,10 @@ export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
  */
 export function scatterAdd(x: NDArray, axis: number, index: NDArray, src: NDArray): NDArray {
   const { ax, idx } = checkScatter("scatterAdd", x, axis, index, src);
-  const out = allocArray(x.dtype, x.shape);
+  const out = allocOutput(x.dtype, x.shape); // the copy writes every element
   getBackend().copy(out, x);
   getBackend().scatterAdd(out, ax, idx, src);
+  releaseIndexCopy(idx, index);
   return out;
 }
 
@@ -90,6 +93,7 @@ export function scatterAddInPlace(x: NDArray, axis: number, index: NDArray, src:
   }
   if (x.isContiguous) {
     getBackend().scatterAdd(x, ax, idx, src);
+    releaseIndexCopy(idx, index);
     return x;
   }
   // Backends write into contiguous outputs only: scatter into a copy and write it back.
@@ -125,7 +129,7 @@ export function indexSelect(x: NDArray, axis: number, index: NDArray | readonly 
   }
   const shape = [...x.shape];
   if (x.ndim > 0) shape[ax] = idx.size;
-  const out = allocArray(x.dtype, shape);
+  const out = allocOutput(x.dtype, shape); // every element is written
   getBackend().indexSelect(out, x, ax, idx);
   return out;
 }
@@ -254,6 +258,14 @@ function toIndexArray(index: NDArray | readonly number[], op: string): NDArray {
     data[i] = v;
   }
   return NDArray.fromTyped(data, [index.length]);
+}
+
+/**
+ * Hands the contiguous copy that {@link checkedIndex} made of a strided `index` (an embedding's
+ * expanded token ids: 1 MiB a step in W5) to the storage pool once the kernel has read it.
+ */
+function releaseIndexCopy(idx: NDArray, index: NDArray): void {
+  if (idx !== index) releaseStorage(idx.data);
 }
 
 /** A contiguous copy of `index` whose every entry is checked to lie in `[0, size)`. */

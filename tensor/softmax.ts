@@ -4,7 +4,7 @@
  * @module
  */
 import { checkNDArray } from "./check.ts";
-import { allocTyped, isFloat } from "./dtype.ts";
+import { allocForOverwrite, isFloat } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { normalizeAxis } from "./shape.ts";
@@ -14,7 +14,8 @@ function run(name: string, x: NDArray, axis: number, log: boolean): NDArray {
   checkNDArray(x, name, "x");
   const ax = normalizeAxis(axis, x.ndim, name);
   const xf = isFloat(x.dtype) ? x : astype(x, "float32");
-  const out = new NDArray(new Storage(allocTyped(xf.dtype, xf.size)), xf.shape);
+  // The kernel writes every element (as does the 0-d case below): no zero-filling first.
+  const out = new NDArray(new Storage(allocForOverwrite(xf.dtype, xf.size)), xf.shape);
   if (x.ndim === 0) {
     out.data[0] = log ? 0 : 1;
     return out;

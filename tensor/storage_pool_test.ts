@@ -4,10 +4,12 @@ import {
   add,
   allocForOverwrite,
   allocTyped,
+  astype,
   avgPool,
   batchNormalize,
   batchNormalizeBackward,
   col2im,
+  contiguous,
   convolution,
   convolutionInputGrad,
   convolutionMaxPool,
@@ -15,19 +17,27 @@ import {
   type DType,
   emptyStoragePool,
   exp,
+  fusedAttention,
+  fusedAttentionBackward,
   fusedLayerNorm,
   fusedLayerNormBackward,
+  gather,
   im2col,
+  indexSelect,
+  logSoftmax,
   matmul,
   maxPool,
   mul,
   type NDArray,
   rand,
+  randint,
   recordAllocations,
   releaseStorage,
   relu,
   Rng,
+  scatterAdd,
   setStoragePoolLimit,
+  softmax,
   STORAGE_POOL_MIN_BYTES,
   storagePoolLimit,
   storagePoolStats,
@@ -310,5 +320,43 @@ Deno.test("kernels overwrite every element of recycled (non-zeroed) outputs, on 
   assertOverwrites("convolutionMaxPool of 14×14 maps", () => {
     const r = convolutionMaxPool(maps14, w7, bias, conv, { kernel: 2 });
     return [r.values, r.indices];
+  });
+  // Copies, softmax, row selection and attention allocate their outputs for overwrite too.
+  assertOverwrites("contiguous copy of a transposed view", () => [contiguous(x.transpose())]);
+  assertOverwrites("astype float32 → float64", () => [astype(x, "float64")]);
+  assertOverwrites("softmax and logSoftmax", () => [softmax(x, 0), logSoftmax(x)]);
+  const rows = randint(0, 512, [600], { rng });
+  assertOverwrites("indexSelect", () => [indexSelect(x, 0, rows)]);
+  const targets = randint(0, 512, [512, 64], { rng });
+  const spread = big([512, 64]);
+  assertOverwrites("scatterAdd", () => [scatterAdd(x, 1, targets, spread)]);
+  const [q, k, v] = [0, 1, 2].map(() => big([8, 16, 128, 32])); // lse of 64 KiB: pooled too
+  const heads = fusedAttention(q, k, v, { causal: true });
+  const gOut = big([8, 16, 128, 32]);
+  assertOverwrites("fusedAttention (heads, causal) and its backward", () => {
+    const f = fusedAttention(q, k, v, { causal: true });
+    const b = fusedAttentionBackward(q, k, v, heads.output, heads.lse, gOut, { causal: true });
+    return [f.output, f.lse, b.dq, b.dk, b.dv];
+  });
+});
+
+Deno.test("scatterAdd and gather give the contiguous copy of a strided index back to the pool", () => {
+  withPool(64 * MIN, () => {
+    const x = rand([64, 512]), src = rand([64, 512]);
+    const index = randint(0, 512, [64, 1], { rng: new Rng(3) }).expand([64, 512]);
+    const want = scatterAdd(x, 1, contiguous(index), src);
+    emptyStoragePool();
+    const released = storagePoolStats().releases;
+    const got = scatterAdd(x, 1, index, src);
+    assert.equal(storagePoolStats().releases, released + 1); // the 128 KiB int32 copy
+    assert.deepEqual(Array.from(got.data), Array.from(want.data));
+    const picked = gather(x, 1, index);
+    assert.equal(storagePoolStats().releases, released + 2);
+    assert.deepEqual(Array.from(picked.data), Array.from(gather(x, 1, contiguous(index)).data));
+    // A contiguous index is the caller's own array: never released.
+    const own = contiguous(index);
+    scatterAdd(x, 1, own, src);
+    assert.equal(own.size, 64 * 512);
+    assert.equal(storagePoolStats().releases, released + 2);
   });
 });
