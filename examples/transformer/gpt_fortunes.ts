@@ -10,7 +10,6 @@
 // → out/transformer/gpt_fortunes_loss.svg, gpt_fortunes_attention.png, gpt_fortunes.summary.json
 import { concat, NDArray, Rng } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
-import { crossEntropy } from "@nnc/layers";
 import { Adam } from "@nnc/optim";
 import { fortunes, type TextCorpus } from "@nnc/datasets";
 import { GPT } from "@nnc/models/transformer";
@@ -62,7 +61,7 @@ function batchAt(ids: Int32Array, starts: readonly number[]): [NDArray, Tensor] 
 }
 
 function lossOn([x, y]: [NDArray, Tensor]): Tensor {
-  return crossEntropy(model.forward(x).reshape(y.size, vocab.size), y);
+  return model.loss(x, y); // crossEntropy of the logits against the next characters
 }
 
 const rng = new Rng(1);

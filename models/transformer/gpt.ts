@@ -20,6 +20,7 @@ import {
   fmtShape,
   NDArray,
   type Rng,
+  sameShape,
 } from "@nnc/tensor";
 import { markGraphOwned, noGrad, Tensor } from "@nnc/autograd";
 import {
@@ -31,6 +32,8 @@ import {
   type Hypothesis,
 } from "../_common/sampling.ts";
 import {
+  crossEntropy,
+  type CrossEntropyOptions,
   Dropout,
   Embedding,
   init,
@@ -370,6 +373,61 @@ export class GPT extends Module<[NDArray | Tensor, GPTForwardOptions?], Tensor> 
     }
     x = own(this.lnF.forward(x));
     return this.head === null ? linear(x, this.tokEmb.weight) : this.head.forward(x);
+  }
+
+  /**
+   * The language-modelling loss of `tokens` `[N, T]` against `targets` (int32, `[N, T]` or `[N·T]`:
+   * the next token at each position): `crossEntropy(forward(tokens).reshape(N·T, vocabSize),
+   * targets)` with crossEntropy's `options` (mean over the positions by default), as nanoGPT's
+   * `model(idx, targets)`. The logits stay inside: when the parts are the built-in ones they are
+   * graph-owned (see markGraphOwned), so a backward pass gives their memory to the next step
+   * instead of leaving a fresh `[N·T, vocabSize]` array a step to the garbage collector.
+   *
+   * @example
+   * ```ts
+   * import { GPT } from "@nnc/models/transformer";
+   * import { crossEntropy } from "@nnc/layers";
+   * import { array, Rng } from "@nnc/tensor";
+   * const gpt = new GPT({ vocabSize: 8, blockSize: 4, dModel: 16, numHeads: 2, numLayers: 1, rng: new Rng(0) });
+   * const x = array([[1, 2, 3, 4]], { dtype: "int32" }), y = array([[2, 3, 4, 5]], { dtype: "int32" });
+   * const loss = gpt.loss(x, y);
+   * console.assert(loss.item() === crossEntropy(gpt.forward(x).reshape(4, 8), y.reshape(4)).item());
+   * loss.backward();
+   * ```
+   */
+  loss(
+    tokens: NDArray | Tensor,
+    targets: NDArray | Tensor,
+    options: CrossEntropyOptions = {},
+  ): Tensor {
+    const label = `GPT(vocabSize=${this.vocabSize}, blockSize=${this.blockSize}).loss`;
+    const t = targets instanceof Tensor ? targets.data : targets;
+    const idx = tokens instanceof Tensor ? tokens.data : tokens;
+    if (!(t instanceof NDArray) || t.dtype !== "int32") {
+      throw new TypeError(`${label}: targets must be int32, got ${describe(targets)}`);
+    }
+    const logits = this.forward(tokens);
+    const rows = logits.shape[0] * logits.shape[1];
+    if (t.size !== rows || (t.ndim === 2 && !sameShape(t.shape, idx.shape)) || t.ndim > 2) {
+      throw new RangeError(
+        `${label}: targets ${fmtShape(t.shape)} must be [N, T] or [N·T] for tokens ${
+          fmtShape(idx.shape)
+        }`,
+      );
+    }
+    const own = this.#partsKeepNoTensors() && this.#headKeepsNoTensors();
+    const flat = logits.reshape(rows, this.vocabSize);
+    if (own) {
+      markGraphOwned(logits);
+      markGraphOwned(flat);
+    }
+    return crossEntropy(flat, t.ndim === 1 ? t : t.reshape(rows), options);
+  }
+
+  // The output layer is the built-in Linear (or the tied embedding), its forward not replaced.
+  #headKeepsNoTensors(): boolean {
+    const h = this.head;
+    return h === null || (h.constructor === Linear && !Object.hasOwn(h, "forward"));
   }
 
   // Each part is of the class the constructor made, its forward not replaced: none keeps a tensor.

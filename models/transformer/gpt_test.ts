@@ -265,3 +265,67 @@ Deno.test("GPT: every value before the logits goes back to the storage pool, res
     `${pooled.released}, ${unmarked.released}`,
   );
 });
+
+Deno.test("GPT.loss gives the logits' memory back to the pool, results bit for bit unchanged", async () => {
+  const { emptyStoragePool, storagePoolStats } = await import("@nnc/tensor");
+  const tokens = randint(0, 256, [4, 64], { rng: new Rng(1) });
+  const targets = randint(0, 256, [4, 64], { rng: new Rng(2) }); // logits 256 KiB: poolable
+  const run = (how: "loss" | "forward" | "wrapped") => {
+    emptyStoragePool();
+    const gpt = new GPT({
+      vocabSize: 256,
+      blockSize: 64,
+      dModel: 32,
+      numHeads: 2,
+      numLayers: 1,
+      tieWeights: false,
+      rng: new Rng(3),
+    });
+    if (how === "wrapped") {
+      // A replaced head (a user's probe) may keep the logits: then they stay unmarked.
+      const plain = gpt.head!.forward.bind(gpt.head!);
+      gpt.head!.forward = (t) => plain(t);
+    }
+    const start = storagePoolStats().releases;
+    const loss = how === "forward"
+      ? crossEntropy(gpt.forward(tokens).reshape(256, 256), targets.reshape(256))
+      : gpt.loss(tokens, targets);
+    loss.backward();
+    const grads = gpt.parameters().map((p) => Array.from(p.grad!.data.data));
+    return { loss: loss.item(), grads, released: storagePoolStats().releases - start };
+  };
+  const viaLoss = run("loss"), viaForward = run("forward"), wrapped = run("wrapped");
+  assert.equal(viaLoss.loss, viaForward.loss);
+  viaLoss.grads.forEach((g, i) => assert.deepEqual(g, viaForward.grads[i], `gradient ${i}`));
+  assert.equal(viaLoss.released, viaForward.released + 1);
+  assert.equal(wrapped.released, viaForward.released);
+  emptyStoragePool();
+});
+
+Deno.test("GPT.loss: crossEntropy of the logits against [N, T] or [N·T] targets, its options, its errors", () => {
+  const gpt = new GPT({
+    vocabSize: 8,
+    blockSize: 4,
+    dModel: 16,
+    numHeads: 2,
+    numLayers: 1,
+    rng: new Rng(4),
+  });
+  const x = randint(0, 8, [3, 4], { rng: new Rng(5) }),
+    y = randint(0, 8, [3, 4], { rng: new Rng(6) });
+  const logits = noGrad(() => gpt.forward(x)).reshape(12, 8);
+  for (const options of [{}, { labelSmoothing: 0.1 }, { reduction: "sum" as const }]) {
+    const want = crossEntropy(logits, y.reshape(12), options).item();
+    assert.equal(gpt.loss(x, y, options).item(), want);
+    assert.equal(gpt.loss(x, y.reshape(12), options).item(), want);
+  }
+  assert.throws(
+    () => gpt.loss(x, y.astype("float32")),
+    /GPT\(vocabSize=8, blockSize=4\)\.loss: targets must be int32/,
+  );
+  assert.throws(
+    () => gpt.loss(x, y.reshape(4, 3)),
+    /targets \[4, 3\] must be \[N, T\] or \[N·T\] for tokens \[3, 4\]/,
+  );
+  assert.throws(() => gpt.loss(x, y.reshape(12, 1)), /targets \[12, 1\] must be/);
+});
