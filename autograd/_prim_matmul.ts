@@ -43,6 +43,12 @@ export const ADDMM: Primitive<AddmmParams> = {
   // The product is a fresh array nothing else refers to: the scaling and the sum go into it in
   // place, one pass over a cache-hot output instead of a second array (a Linear layer's bias).
   forward: ([c, a, b], { alpha, beta }) => {
+    // A bias row of the product's dtype (a Linear layer's): added in the product's own pass.
+    const n = b.shape[1];
+    if (
+      alpha === 1 && beta === 1 && c.size === n && (c.ndim === 1 || c.shape[0] === 1) &&
+      c.dtype === nd.promoteTypes(a.dtype, b.dtype) && nd.isFloat(c.dtype)
+    ) return nd.matmul(a, b, { bias: c.ndim === 1 ? c : c.reshape([n]) });
     const y = nd.matmul(a, b);
     if (alpha !== 1) inPlace("mul", y, nd.full([], alpha, { dtype: y.dtype }));
     const addend = beta === 1 ? c : nd.mul(c, beta);

@@ -68,6 +68,7 @@ export const SYMBOLS = {
   nnc_reduce: KERNEL,
   nnc_arg_reduce: KERNEL,
   nnc_matmul: KERNEL3,
+  nnc_matmul_bias: KERNEL4,
   nnc_softmax: KERNEL,
   nnc_cumulative: KERNEL,
   nnc_sort: KERNEL3,

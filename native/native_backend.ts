@@ -199,19 +199,20 @@ export function createNativeBackend(
       }
     },
 
-    matmul(out, a, b) {
+    matmul(out, a, b, bias = null) {
+      if (bias !== null && out.size === 0) bias = null; // nothing to add (and no memory to pass)
       const nd = out.ndim;
       const work = out.size * a.shape[nd - 1];
-      if (work < T.matmul) return ref.matmul(out, a, b);
-      if (!(put(0, out) && put(1, a) && put(2, b))) {
-        return ref.matmul(out, a, b);
+      if (work < T.matmul || (bias !== null && out.dtype === "int32")) {
+        return ref.matmul(out, a, b, bias);
       }
-      if (
-        failed(
-          sym.nnc_matmul(desc, DESC_BYTES, out.data, a.data, b.data),
-          "matmul",
-        )
-      ) ref.matmul(out, a, b);
+      if (!(put(0, out) && put(1, a) && put(2, b) && (bias === null || put(3, bias)))) {
+        return ref.matmul(out, a, b, bias);
+      }
+      const rc = bias === null
+        ? sym.nnc_matmul(desc, DESC_BYTES, out.data, a.data, b.data)
+        : sym.nnc_matmul_bias(desc, DESC_BYTES, out.data, a.data, b.data, bias.data);
+      if (failed(rc, "matmul")) ref.matmul(out, a, b, bias);
     },
 
     softmax(out, x, axis, log) {

@@ -262,6 +262,33 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     );
   });
 
+  // A bias row added by the product (libnnc's own GEMM: tile by tile after the last block of K):
+  // bit for bit the backend's own product plus the bias, and within the product's tolerance of the
+  // JS kernel. Mid-size shapes reach the own GEMM's tiles and its split over threads.
+  fuzz("matmul with bias", 240, 13, (r) => {
+    const dtype = r.pick(FLOATS);
+    const batch = r.shape(r.int(0, 1), 1, 3);
+    const size = r.chance(0.2) ? 260 : r.chance(0.4) ? 70 : 6;
+    // K past 256 (libnnc's block of K) now and then: the bias joins after the last block only.
+    const M = r.int(0, size), N = r.int(0, size), K = r.int(0, size === 260 ? 600 : size);
+    const a = randomView(r, dtype, [...batch, M, K], { broadcast: true });
+    const b = randomView(r, dtype, [...batch, K, N], { broadcast: true });
+    const bias = randomView(r, dtype, [N], { contiguous: true });
+    const out = contiguousOut(dtype, [...batch, M, N], r);
+    const plain = contiguousOut(dtype, [...batch, M, N], r);
+    const o2 = twin(out);
+    nb.matmul(out, a, b, bias);
+    nb.matmul(plain, a, b);
+    const p = plain.data, bd = bias.data;
+    for (let i = 0; i < plain.size; i++) {
+      p[plain.offset + i] = p[plain.offset + i] + bd[bias.offset + (i % N)];
+    }
+    const what = () => `a ${layout(a)} b ${layout(b)}`;
+    check(`matmul ${M}x${K}x${N} + bias vs its own product + bias`, out, plain, EXACT, what);
+    ref.matmul(o2, a, b, bias);
+    check(`matmul ${M}x${K}x${N} + bias`, out, o2, tolFor(dtype, Math.sqrt(K + 1) * 3), what);
+  });
+
   // Single-row products (M = 1 or N = 1) go to the BLAS's GEMV, split over the threads when large.
   fuzz("matmul single row", 300, 11, (r) => {
     const dtype = r.pick(FLOATS);

@@ -195,8 +195,11 @@ export interface Backend {
   /**
    * Batched matrix product: `a` is `[...B, M, K]`, `b` is `[...B, K, N]`, `out` is `[...B, M, N]`; batch
    * dimensions are already broadcast (stride 0 where shared). Transposed operands arrive as strided views.
+   * With `bias` (`[N]`, contiguous, a float `out`'s dtype) every row of each product gets it added:
+   * the product's value plus the bias, rounded once, bit for bit what a separate broadcast `add`
+   * would give (libnnc's own GEMM adds it to each tile while the tile is in cache).
    */
-  matmul(out: NDArray, a: NDArray, b: NDArray): void;
+  matmul(out: NDArray, a: NDArray, b: NDArray, bias?: NDArray | null): void;
   /** Softmax (or log-softmax) of `x` along `axis`, into `out` of the same shape. */
   softmax(out: NDArray, x: NDArray, axis: number, log: boolean): void;
   /** Inclusive cumulative sum (or product) along `axis`. */

@@ -7,8 +7,8 @@ import { allocForOverwrite, promoteTypes } from "./dtype.ts";
 import { NDArray, Storage } from "./ndarray.ts";
 import { getBackend } from "./registry.ts";
 import { broadcastShapes, fmtShape } from "./shape.ts";
-import { astype } from "./copy.ts";
-import { describe } from "./check.ts";
+import { astype, contiguous } from "./copy.ts";
+import { checkOptions, describe } from "./check.ts";
 
 function checkPair(a: unknown, b: unknown, op: string): void {
   for (const [name, x] of [["a", a], ["b", b]] as const) {
@@ -19,9 +19,28 @@ function checkPair(a: unknown, b: unknown, op: string): void {
 }
 
 /**
+ * Options of {@link matmul}.
+ *
+ * @example
+ * ```ts
+ * import { array, type MatmulOptions } from "@nnc/tensor";
+ * const o: MatmulOptions = { bias: array([0.5, -0.5]) };
+ * ```
+ */
+export interface MatmulOptions {
+  /**
+   * `[N]`, added to every row of the product (a Linear layer's `x Wᵀ + b`): the product's value
+   * plus the bias, rounded once, bit for bit `add(matmul(a, b), bias)`, but in the product's own
+   * pass where the backend can (libnnc's GEMM adds it to each tile while the tile is in cache)
+   * instead of a second pass over the result. Needs a matrix `b`. Default none.
+   */
+  bias?: NDArray | null;
+}
+
+/**
  * Matrix product with NumPy's rules: 2-d × 2-d is the matrix product; a 1-d operand is promoted to a
  * matrix (a row on the left, a column on the right) and that dimension is removed afterwards; leading
- * (batch) dimensions broadcast.
+ * (batch) dimensions broadcast. With `options.bias`, `a @ b + bias` in one op.
  *
  * @example
  * ```ts
@@ -29,12 +48,16 @@ function checkPair(a: unknown, b: unknown, op: string): void {
  * const a = array([[1, 2], [3, 4]]);
  * console.assert(matmul(a, array([[5], [6]])).toArray().toString() === "17,39");
  * console.assert(matmul(a, array([1, 1])).shape.join() === "2");
+ * const y = matmul(a, array([[1, 0], [0, 1]]), { bias: array([10, 20]) });
+ * console.assert(y.toArray().toString() === "11,22,13,24");
  * ```
  */
-export function matmul(a: NDArray, b: NDArray): NDArray {
+export function matmul(a: NDArray, b: NDArray, options: MatmulOptions = {}): NDArray {
   if (!(a instanceof NDArray) || !(b instanceof NDArray)) {
     throw new TypeError("matmul: both operands must be NDArrays");
   }
+  checkOptions(options, "matmul");
+  const bias = options.bias ?? null;
   if (a.ndim === 0 || b.ndim === 0) {
     throw new RangeError(
       `matmul: operands must have at least one dimension, got ${fmtShape(a.shape)} @ ${
@@ -52,7 +75,20 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
     );
   }
   const batch = broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), "matmul");
-  const dtype = promoteTypes(a.dtype, b.dtype);
+  let dtype = promoteTypes(a.dtype, b.dtype);
+  if (bias !== null) {
+    if (!(bias instanceof NDArray)) {
+      throw new TypeError(`matmul: bias must be an NDArray, got ${describe(bias)}`);
+    }
+    if (b.ndim < 2 || bias.ndim !== 1 || bias.shape[0] !== N) {
+      throw new RangeError(
+        `matmul: bias must be [${N}] (the product's columns) with a matrix b, got bias ${
+          fmtShape(bias.shape)
+        } for ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}`,
+      );
+    }
+    dtype = promoteTypes(dtype, bias.dtype);
+  }
   // Every backend's matmul writes each element of out (K = 0 included): no zero-fill needed.
   const out = new NDArray(
     new Storage(allocForOverwrite(dtype, batch.reduce((p, d) => p * d, 1) * M * N)),
@@ -62,6 +98,7 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
     out,
     astype(a2, dtype).expand([...batch, M, K]),
     astype(b2, dtype).expand([...batch, K, N]),
+    bias === null ? null : contiguous(astype(bias, dtype)),
   );
   let shape = out.shape;
   if (a.ndim === 1) shape = [...shape.slice(0, -2), N];

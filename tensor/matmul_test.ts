@@ -187,3 +187,67 @@ Deno.test("matmul: the reflection T(x, y) = (−x, y), applied to an image's pix
   }
   assert.deepEqual(mirrored, image.flip([1]).toArray()); // the horizontal mirror image
 });
+
+Deno.test("property: matmul with a bias is bit for bit add(matmul(a, b), bias), on every layout and size", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 150 }),
+      fc.integer({ min: 0, max: 800 }),
+      fc.integer({ min: 1, max: 300 }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.constantFrom("float32" as const, "float64" as const),
+      fc.integer(),
+      (m, k, n, ta, tb, dtype, seed) => {
+        const rng = new Rng(seed);
+        const [a, b] = operands(rng, m, k, n, ta, tb, dtype);
+        const bias = t.randn([n], { rng, dtype });
+        const got = t.matmul(a, b, { bias }).data, want = t.add(t.matmul(a, b), bias).data;
+        const i = got.findIndex((v, j) => !Object.is(v, want[j]));
+        assert.equal(i, -1, `${m}x${k}x${n} [${i}]: ${got[i]} vs ${want[i]}`);
+      },
+    ),
+    { numRuns: 40 },
+  );
+  // Shapes of libnnc's own GEMM (work from 2^20 multiply-adds): one block of K (W4's K = 64), four
+  // (W8's K = 784: the bias joins the tile after the last), and splits over threads by rows or
+  // columns; each with both layouts of b.
+  const rng = new Rng(11);
+  for (const [m, k, n] of [[512, 64, 1024], [128, 784, 400], [700, 300, 40], [40, 600, 700]]) {
+    for (const tb of [false, true]) {
+      const [a, b] = operands(rng, m, k, n, false, tb);
+      const bias = t.randn([n], { rng });
+      const got = t.matmul(a, b, { bias }).data, want = t.add(t.matmul(a, b), bias).data;
+      const i = got.findIndex((v, j) => !Object.is(v, want[j]));
+      assert.equal(i, -1, `${m}x${k}x${n}${tb ? " (b transposed)" : ""} [${i}]`);
+    }
+  }
+});
+
+Deno.test("matmul with a bias: batches share it, dtypes promote, int32 wraps, bad biases are named", () => {
+  const a = t.arange(12).reshape(2, 2, 3), b = t.arange(6).reshape(3, 2);
+  const bias = array([100, -100]);
+  assert.deepEqual(
+    t.matmul(a, b, { bias }).toArray(),
+    t.add(t.matmul(a, b), bias).toArray(),
+  );
+  const wide = t.matmul(array([[1, 2]]), array([[3], [4]]), {
+    bias: array([0.25], { dtype: "float64" }),
+  });
+  assert.equal(wide.dtype, "float64");
+  assert.equal(wide.item(), 11.25);
+  const ints = t.matmul(
+    array([[2 ** 30, 0]], { dtype: "int32" }),
+    array([[2], [0]], { dtype: "int32" }),
+    { bias: array([2 ** 31 - 1], { dtype: "int32" }) },
+  );
+  assert.equal(ints.item(), (2 ** 31 + 2 ** 31 - 1) | 0); // int32 arithmetic, as add's
+  assert.equal(
+    t.matmul(t.zeros([2, 0]), t.zeros([0, 3]), { bias: array([1, 2, 3]) }).sum().item(),
+    12,
+  );
+  assert.throws(() => t.matmul(a, b, { bias: array([1, 2, 3]) }), /matmul: bias must be \[2\]/);
+  assert.throws(() => t.matmul(a, array([1, 1, 1]), { bias: array([1]) }), /with a matrix b/);
+  assert.throws(() => t.matmul(a, b, { bias: [1, 2] as never }), /matmul: bias must be an NDArray/);
+  assert.throws(() => t.matmul(a, b, 5 as never), /matmul: options must be an object/);
+});

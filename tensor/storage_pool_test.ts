@@ -238,6 +238,11 @@ Deno.test("kernels overwrite every element of recycled (non-zeroed) outputs, on 
   assertOverwrites("matmul batched, float64", () => [matmul(stack64, w64)]);
   const empty = [big([512, 0]), big([0, 512])];
   assertOverwrites("matmul with K = 0 (zeros)", () => [matmul(empty[0], empty[1])]);
+  assertOverwrites("matmul with a bias", () => [matmul(x, y, { bias: row })]);
+  assertOverwrites(
+    "matmul with K = 0 and a bias",
+    () => [matmul(empty[0], empty[1], { bias: row })],
+  );
   assertOverwrites("mul broadcast", () => [mul(x, row)]);
   const positive = relu(x);
   assertOverwrites("where", () => [where(positive, x, y)]);

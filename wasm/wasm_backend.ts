@@ -641,15 +641,20 @@ export function createWasmBackend(
       if (fallback) ref.argReduce(op, out, x, axis);
     },
 
-    matmul(out, a, b) {
+    matmul(out, a, b, bias = null) {
+      if (bias !== null && out.size === 0) bias = null; // nothing to add
       const work = out.size * a.shape[out.ndim - 1];
       if (
-        work < T.matmul || !(add(0, out, Use.Out) && add(1, a, Use.In) && add(2, b, Use.In))
+        work < T.matmul || (bias !== null && out.dtype === "int32") ||
+        !(add(0, out, Use.Out) && add(1, a, Use.In) && add(2, b, Use.In) &&
+          (bias === null || add(3, bias, Use.In)))
       ) {
         reset();
-        return ref.matmul(out, a, b);
+        return ref.matmul(out, a, b, bias);
       }
-      if (call("matmul", "nnc_matmul")) ref.matmul(out, a, b);
+      if (call("matmul", bias === null ? "nnc_matmul" : "nnc_matmul_bias")) {
+        ref.matmul(out, a, b, bias);
+      }
     },
 
     softmax(out, x, axis, log) {

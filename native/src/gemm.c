@@ -48,10 +48,14 @@
  * a third of the last panel's multiply-adds were on zero padding). */
 #define S_SHORT 8
 /* Writes (or adds, when acc) the live mr × nr corner of the accumulators c0/c1 to c: whole rows with
- * vector stores, a partial tile through masked ones. */
-#define UKR_S512_STORE(ROWS)                                                                      \
+ * vector stores, a partial tile through masked ones. BIAS (or NULL) is added to every row after that
+ * sum, rounded as a separate add would round it: a Linear layer's bias, in registers. */
+#define UKR_S512_STORE(ROWS, BIAS)                                                                \
   const __mmask16 m0_ = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);                         \
   const __mmask16 m1_ = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);   \
+  const float *bias_ = (BIAS);                                                                    \
+  const __m512 bb0_ = bias_ ? _mm512_maskz_loadu_ps(m0_, bias_) : _mm512_setzero_ps();            \
+  const __m512 bb1_ = bias_ ? _mm512_maskz_loadu_ps(m1_, bias_ + 16) : _mm512_setzero_ps();       \
   for (int i = 0; i < ROWS; i++) {                                                                \
     if (i >= mr) break;                                                                           \
     float *ci = c + i * ldc;                                                                      \
@@ -59,12 +63,16 @@
       c0[i] = _mm512_add_ps(c0[i], _mm512_maskz_loadu_ps(m0_, ci));                               \
       c1[i] = _mm512_add_ps(c1[i], _mm512_maskz_loadu_ps(m1_, ci + 16));                          \
     }                                                                                             \
+    if (bias_) {                                                                                  \
+      c0[i] = _mm512_add_ps(c0[i], bb0_);                                                         \
+      c1[i] = _mm512_add_ps(c1[i], bb1_);                                                         \
+    }                                                                                             \
     _mm512_mask_storeu_ps(ci, m0_, c0[i]);                                                        \
     _mm512_mask_storeu_ps(ci + 16, m1_, c1[i]);                                                   \
   }
 #define DEFINE_UKR_S512(NAME, ROWS)                                                               \
   static void NAME(int64_t kc, const float *restrict a, const float *restrict b, float *c,        \
-                   int64_t ldc, int acc, int mr, int nr) {                                        \
+                   int64_t ldc, int acc, int mr, int nr, const float *bias) {                     \
     __m512 c0[ROWS], c1[ROWS];                                                                    \
     for (int i = 0; i < ROWS; i++) c0[i] = _mm512_setzero_ps(), c1[i] = _mm512_setzero_ps();     \
     for (int64_t k = 0; k < kc; k++) {                                                            \
@@ -77,7 +85,7 @@
       a += S_MR;                                                                                  \
       b += S_NR;                                                                                  \
     }                                                                                             \
-    UKR_S512_STORE(ROWS)                                                                          \
+    UKR_S512_STORE(ROWS, bias)                                                                    \
   }
 DEFINE_UKR_S512(ukr_s, S_MR)
 DEFINE_UKR_S512(ukr_s_short, S_SHORT)
@@ -88,7 +96,7 @@ DEFINE_UKR_S512(ukr_s_short, S_SHORT)
  * results are dropped), so the kernel never reads outside A. */
 #define DEFINE_UKR_S512_ROWS(NAME, ROWS)                                                          \
   static void NAME(int64_t kc, const float *a, int64_t lda, const float *restrict b, float *c,    \
-                   int64_t ldc, int acc, int mr, int nr) {                                        \
+                   int64_t ldc, int acc, int mr, int nr, const float *bias) {                     \
     const float *r[ROWS];                                                                         \
     for (int i = 0; i < ROWS; i++) r[i] = a + (i < mr ? i : mr - 1) * lda;                       \
     __m512 c0[ROWS], c1[ROWS];                                                                    \
@@ -102,14 +110,14 @@ DEFINE_UKR_S512(ukr_s_short, S_SHORT)
       }                                                                                           \
       b += S_NR;                                                                                  \
     }                                                                                             \
-    UKR_S512_STORE(ROWS)                                                                          \
+    UKR_S512_STORE(ROWS, bias)                                                                    \
   }
 DEFINE_UKR_S512_ROWS(ukr_s_rows, S_MR)
 DEFINE_UKR_S512_ROWS(ukr_s_rows_short, S_SHORT)
 #define S_ROWS_KERNEL 1
 
 static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b, double *c,
-                    int64_t ldc, int acc, int mr, int nr) {
+                    int64_t ldc, int acc, int mr, int nr, const double *bias) {
   __m512d c0[D_MR], c1[D_MR];
   for (int i = 0; i < D_MR; i++) c0[i] = _mm512_setzero_pd(), c1[i] = _mm512_setzero_pd();
   for (int64_t k = 0; k < kc; k++) {
@@ -130,6 +138,10 @@ static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b
         c0[i] = _mm512_add_pd(c0[i], _mm512_loadu_pd(ci));
         c1[i] = _mm512_add_pd(c1[i], _mm512_loadu_pd(ci + 8));
       }
+      if (bias) {
+        c0[i] = _mm512_add_pd(c0[i], _mm512_loadu_pd(bias));
+        c1[i] = _mm512_add_pd(c1[i], _mm512_loadu_pd(bias + 8));
+      }
       _mm512_storeu_pd(ci, c0[i]);
       _mm512_storeu_pd(ci + 8, c1[i]);
     }
@@ -141,12 +153,15 @@ static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b
     _mm512_store_pd(t + i * D_NR + 8, c1[i]);
   }
   for (int i = 0; i < mr; i++)
-    for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * D_NR + j];
+    for (int j = 0; j < nr; j++) {
+      c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * D_NR + j];
+      if (bias) c[i * ldc + j] += bias[j];
+    }
 }
 
 #elif defined(__AVX2__) && defined(__FMA__)
 static void ukr_s(int64_t kc, const float *restrict a, const float *restrict b, float *c,
-                    int64_t ldc, int acc, int mr, int nr) {
+                    int64_t ldc, int acc, int mr, int nr, const float *bias) {
   __m256 c0[S_MR], c1[S_MR];
   for (int i = 0; i < S_MR; i++) c0[i] = _mm256_setzero_ps(), c1[i] = _mm256_setzero_ps();
   for (int64_t k = 0; k < kc; k++) {
@@ -166,11 +181,14 @@ static void ukr_s(int64_t kc, const float *restrict a, const float *restrict b, 
     _mm256_store_ps(t + i * S_NR + 8, c1[i]);
   }
   for (int i = 0; i < mr; i++)
-    for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * S_NR + j];
+    for (int j = 0; j < nr; j++) {
+      c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * S_NR + j];
+      if (bias) c[i * ldc + j] += bias[j];
+    }
 }
 
 static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b, double *c,
-                    int64_t ldc, int acc, int mr, int nr) {
+                    int64_t ldc, int acc, int mr, int nr, const double *bias) {
   __m256d c0[D_MR], c1[D_MR];
   for (int i = 0; i < D_MR; i++) c0[i] = _mm256_setzero_pd(), c1[i] = _mm256_setzero_pd();
   for (int64_t k = 0; k < kc; k++) {
@@ -190,7 +208,10 @@ static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b
     _mm256_store_pd(t + i * D_NR + 4, c1[i]);
   }
   for (int i = 0; i < mr; i++)
-    for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * D_NR + j];
+    for (int j = 0; j < nr; j++) {
+      c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * D_NR + j];
+      if (bias) c[i * ldc + j] += bias[j];
+    }
 }
 
 #else
@@ -199,13 +220,16 @@ static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b
 #pragma GCC optimize("fp-contract=fast")
 #define GENERIC_UKR(NAME, T, MR, NR)                                                              \
   static void NAME(int64_t kc, const T *restrict a, const T *restrict b, T *c, int64_t ldc,      \
-                   int acc, int mr, int nr) {                                                     \
+                   int acc, int mr, int nr, const T *bias) {                                      \
     T t[MR][NR] = {{0}};                                                                          \
     for (int64_t k = 0; k < kc; k++, a += MR, b += NR)                                           \
       for (int i = 0; i < MR; i++)                                                               \
         for (int j = 0; j < NR; j++) t[i][j] += a[i] * b[j];                                      \
     for (int i = 0; i < mr; i++)                                                                  \
-      for (int j = 0; j < nr; j++) c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i][j];         \
+      for (int j = 0; j < nr; j++) {                                                              \
+        c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i][j];                                    \
+        if (bias) c[i * ldc + j] += bias[j];                                                      \
+      }                                                                                           \
   }
 GENERIC_UKR(ukr_s, float, S_MR, S_NR)
 GENERIC_UKR(ukr_d, double, D_MR, D_NR)
@@ -220,14 +244,15 @@ GENERIC_UKR(ukr_d, double, D_MR, D_NR)
 #ifdef S_ROWS_KERNEL
 /* mr <= S_SHORT rows run the short kernel: no multiply-adds on repeated rows. */
 static void ukr_rows_s(int64_t kc, const float *a, int64_t lda, const float *b, float *c,
-                       int64_t ldc, int acc, int mr, int nr) {
-  (mr <= S_SHORT ? ukr_s_rows_short : ukr_s_rows)(kc, a, lda, b, c, ldc, acc, mr, nr);
+                       int64_t ldc, int acc, int mr, int nr, const float *bias) {
+  (mr <= S_SHORT ? ukr_s_rows_short : ukr_s_rows)(kc, a, lda, b, c, ldc, acc, mr, nr, bias);
 }
 #else
 #define S_ROWS_KERNEL 0
 static void ukr_rows_s(int64_t kc, const float *a, int64_t lda, const float *b, float *c,
-                       int64_t ldc, int acc, int mr, int nr) {
+                       int64_t ldc, int acc, int mr, int nr, const float *bias) {
   (void)kc, (void)a, (void)lda, (void)b, (void)c, (void)ldc, (void)acc, (void)mr, (void)nr;
+  (void)bias;
 }
 #endif
 /* Rows of the next tile when A is read in place (any row can start a tile): full MR-row tiles,
@@ -240,8 +265,9 @@ static int64_t rows_tile(int64_t rem, int64_t MR) {
 
 /* Double has no rows kernel (ROWS_KERNEL is 0 for it); this keeps the shared loop nest compiling. */
 static void ukr_rows_d(int64_t kc, const double *a, int64_t lda, const double *b, double *c,
-                       int64_t ldc, int acc, int mr, int nr) {
+                       int64_t ldc, int acc, int mr, int nr, const double *bias) {
   (void)kc, (void)a, (void)lda, (void)b, (void)c, (void)ldc, (void)acc, (void)mr, (void)nr;
+  (void)bias;
 }
 
 /* ---------------- packing ---------------- */
@@ -377,11 +403,14 @@ static void *scratch(void **buf, size_t *have, size_t need) {
 
 /* ---------------- the blocked loop nest ---------------- */
 
+#define nnc_add_bias_rows_s nnc_add_bias_rows_f32
+#define nnc_add_bias_rows_d nnc_add_bias_rows_f64
+
 #define DEFINE_GEMM(T, SUF, MR, NR, KC, MC, NC, ROWS_KERNEL)                                    \
   /* One thread's share: columns [n0, n1) (or rows, when split that way) of C. */                \
   static int gemm_serial_##SUF(int64_t M, int64_t N, int64_t K, const T *A, int64_t rsa,        \
                                int64_t csa, const T *B, int64_t rsb, int64_t csb, T *C,          \
-                               int64_t ldc) {                                                     \
+                               int64_t ldc, const T *bias) {                                      \
     const int64_t ncMax = N < NC ? N : NC, kcb = k_block(K, KC);                                  \
     /* A row-major A is read in place by the rows kernel, where there is one. */                 \
     const int inPlaceA = ROWS_KERNEL && csa == 1;                                                 \
@@ -402,11 +431,14 @@ static void *scratch(void **buf, size_t *have, size_t need) {
             for (int64_t ir = 0, mr; ir < mc; ir += mr) {                                         \
               mr = inPlaceA ? rows_tile(mc - ir, MR) : mc - ir < MR ? mc - ir : MR;               \
               T *c_ = C + (ic + ir) * ldc + jc + jr;                                              \
+              /* After the last block of K the tile holds the product: the kernel adds the        \
+               * bias in registers, rounded as a separate add would round it. */                  \
+              const T *b_ = bias && pc + kc >= K ? bias + jc + jr : NULL;                         \
               if (inPlaceA)                                                                       \
                 ukr_rows_##SUF(kc, A + (ic + ir) * rsa + pc, rsa, pb + jr * kc, c_, ldc, pc > 0,  \
-                               (int)mr, nr);                                                      \
+                               (int)mr, nr, b_);                                                  \
               else                                                                                \
-                ukr_##SUF(kc, pa + ir * kc, pb + jr * kc, c_, ldc, pc > 0, (int)mr, nr);          \
+                ukr_##SUF(kc, pa + ir * kc, pb + jr * kc, c_, ldc, pc > 0, (int)mr, nr, b_);      \
             }                                                                                     \
           }                                                                                       \
         }                                                                                         \
@@ -418,6 +450,7 @@ static void *scratch(void **buf, size_t *have, size_t need) {
     int64_t M, N, K, rsa, csa, rsb, csb, ldc, unit;                                              \
     const T *A, *B;                                                                               \
     T *C;                                                                                         \
+    const T *bias;                                                                                \
     int byCols;                                                                                   \
     int rc;                                                                                       \
   } gemm_job_##SUF;                                                                               \
@@ -428,25 +461,26 @@ static void *scratch(void **buf, size_t *have, size_t need) {
     if (j->byCols) {                                                                              \
       if (hi > j->N) hi = j->N;                                                                   \
       rc = gemm_serial_##SUF(j->M, hi - lo, j->K, j->A, j->rsa, j->csa, j->B + lo * j->csb,      \
-                             j->rsb, j->csb, j->C + lo, j->ldc);                                  \
+                             j->rsb, j->csb, j->C + lo, j->ldc, j->bias ? j->bias + lo : NULL);   \
     } else {                                                                                      \
       if (hi > j->M) hi = j->M;                                                                   \
       rc = gemm_serial_##SUF(hi - lo, j->N, j->K, j->A + lo * j->rsa, j->rsa, j->csa, j->B,      \
-                             j->rsb, j->csb, j->C + lo * j->ldc, j->ldc);                         \
+                             j->rsb, j->csb, j->C + lo * j->ldc, j->ldc, j->bias);                \
     }                                                                                             \
     if (rc) j->rc = rc;                                                                           \
   }                                                                                               \
   int nnc_builtin_##SUF##gemm_impl(int64_t M, int64_t N, int64_t K, const T *A, int64_t rsa,    \
                                    int64_t csa, const T *B, int64_t rsb, int64_t csb, T *C,      \
-                                   int64_t ldc, int threads) {                                    \
+                                   int64_t ldc, int threads, const T *bias) {                     \
     if (M <= 0 || N <= 0) return NNC_OK;                                                          \
     if (K <= 0) {                                                                                 \
       for (int64_t i = 0; i < M; i++) memset(C + i * ldc, 0, (size_t)N * sizeof(T));             \
+      if (bias) nnc_add_bias_rows_##SUF(M, N, C, ldc, bias);                                      \
       return NNC_OK;                                                                              \
     }                                                                                             \
     if (threads <= 1 || M * N * K < 64 * 64 * 64)                                                 \
-      return gemm_serial_##SUF(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc);                        \
-    gemm_job_##SUF j = {M, N, K, rsa, csa, rsb, csb, ldc, 0, A, B, C, N >= M, 0};                 \
+      return gemm_serial_##SUF(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, bias);                  \
+    gemm_job_##SUF j = {M, N, K, rsa, csa, rsb, csb, ldc, 0, A, B, C, bias, N >= M, 0};           \
     /* Split the larger of M and N into one share of whole micro-panels per thread.            */ \
     const int64_t ext_ = j.byCols ? N : M, step_ = j.byCols ? NR : MR;                            \
     j.unit = ((ext_ + threads - 1) / threads + step_ - 1) / step_ * step_;                        \
@@ -462,12 +496,12 @@ DEFINE_GEMM(double, d, D_MR, D_NR, D_KC, D_MC, D_NC, 0)
 int nnc_builtin_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa, int64_t csa,
                       const float *B, int64_t rsb, int64_t csb, float *C, int64_t ldc,
                       int threads) {
-  return nnc_builtin_sgemm_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, threads);
+  return nnc_builtin_sgemm_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, threads, NULL);
 }
 int nnc_builtin_dgemm(int64_t M, int64_t N, int64_t K, const double *A, int64_t rsa,
                       int64_t csa, const double *B, int64_t rsb, int64_t csb, double *C,
                       int64_t ldc, int threads) {
-  return nnc_builtin_dgemm_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, threads);
+  return nnc_builtin_dgemm_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, threads, NULL);
 }
 
 /* ---------------- GEMM with B packed once ----------------
@@ -511,10 +545,10 @@ static void packed_task(void *ctx, int64_t q0, int64_t q1) {
         float *c = j->C + ir * j->ldc + jr;
         if (j->lda)
           ukr_rows_s(kc, j->a + ir * j->lda + pc, j->lda, pb + jr * kc, c, j->ldc, pc > 0, (int)mr,
-                     nr);
+                     nr, NULL);
         else
           (mr <= S_SHORT ? ukr_s_short : ukr_s)(kc, j->a + pc * j->Mpad + ir * kc, pb + jr * kc, c,
-                                                 j->ldc, pc > 0, (int)mr, nr);
+                                                 j->ldc, pc > 0, (int)mr, nr, NULL);
       }
     }
   }
@@ -572,7 +606,7 @@ int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t 
         c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);                                                   \
       }                                                                                           \
     }                                                                                             \
-    UKR_S512_STORE(ROWS)                                                                          \
+    UKR_S512_STORE(ROWS, NULL)                                                                    \
   }
 DEFINE_UKR_S512_OFFSETS(ukr_s_offsets, S_MR)
 DEFINE_UKR_S512_OFFSETS(ukr_s_offsets_short, S_SHORT)
@@ -784,17 +818,18 @@ static int own_gemm_shape(int64_t M, int64_t N, int64_t K) {
                       j->csb, j->C + lo * j->ldc, j->ldc);                                        \
     }                                                                                             \
   }                                                                                               \
-  int nnc_gemm_##SUF(int64_t M, int64_t N, int64_t K, const T *A, int64_t rsa, int64_t csa,     \
-                     const T *B, int64_t rsb, int64_t csb, T *C, int64_t ldc, int builtin) {     \
+  static int gemm_dispatch_##SUF(int64_t M, int64_t N, int64_t K, const T *A, int64_t rsa,      \
+                                 int64_t csa, const T *B, int64_t rsb, int64_t csb, T *C,       \
+                                 int64_t ldc, int builtin, const T *bias) {                     \
     nnc_ensure_init();                                                                            \
     if (M <= 0 || N <= 0) return NNC_OK;                                                          \
     if (builtin || !nnc_blas.BLASFN || M > INT_MAX || N > INT_MAX || K > INT_MAX ||               \
         ldc > INT_MAX || K == 0)                                                                  \
       return nnc_builtin_##BLASFN##_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc,               \
-                                         nnc_threads());                                          \
+                                         nnc_threads(), bias);                                  \
     if (OWN_GEMM(BLASFN) && nnc_own_sgemm() && own_gemm_shape(M, N, K))                           \
       return nnc_builtin_##BLASFN##_impl(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc,               \
-                                         nnc_in_parallel() ? 1 : nnc_threads());                  \
+                                         nnc_in_parallel() ? 1 : nnc_threads(), bias);          \
     int ta = CblasNoTrans, tb = CblasNoTrans, lda = 1, ldb = 1;                                   \
     T *ca = NULL, *cb = NULL;                                                                     \
     if (!blas_layout(M, K, rsa, csa, &ta, &lda)) {                                                \
@@ -860,7 +895,18 @@ static int own_gemm_shape(int64_t M, int64_t N, int64_t K) {
     }                                                                                             \
     nnc_free(ca);                                                                                 \
     nnc_free(cb);                                                                                 \
+    /* The BLAS has no epilogue: the bias is one more pass over C. */                           \
+    if (bias) nnc_add_bias_rows_##SUF(M, N, C, ldc, bias);                                      \
     return NNC_OK;                                                                                \
+  }                                                                                             \
+  int nnc_gemm_##SUF(int64_t M, int64_t N, int64_t K, const T *A, int64_t rsa, int64_t csa,     \
+                     const T *B, int64_t rsb, int64_t csb, T *C, int64_t ldc, int builtin) {    \
+    return gemm_dispatch_##SUF(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, builtin, NULL);       \
+  }                                                                                             \
+  int nnc_gemm_bias_##SUF(int64_t M, int64_t N, int64_t K, const T *A, int64_t rsa,             \
+                          int64_t csa, const T *B, int64_t rsb, int64_t csb, T *C,              \
+                          int64_t ldc, const T *bias) {                                         \
+    return gemm_dispatch_##SUF(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, 0, bias);             \
   }
 
 /* Only float32 has kernels that beat the BLAS (blas.c: own_sgemm_policy). */

@@ -173,6 +173,26 @@ NNC_HIDDEN int nnc_gemm_f32(int64_t M, int64_t N, int64_t K, const float *A, int
 NNC_HIDDEN int nnc_gemm_f64(int64_t M, int64_t N, int64_t K, const double *A, int64_t rsa,
                             int64_t csa, const double *B, int64_t rsb, int64_t csb, double *C,
                             int64_t ldc, int builtin);
+/* The same with bias[N] added to every row of C after the product (NULL: none): libnnc's own
+ * kernels add it to each tile after its last block of K, the BLAS paths in a pass of their own. */
+NNC_HIDDEN int nnc_gemm_bias_f32(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa,
+                                 int64_t csa, const float *B, int64_t rsb, int64_t csb, float *C,
+                                 int64_t ldc, const float *bias);
+NNC_HIDDEN int nnc_gemm_bias_f64(int64_t M, int64_t N, int64_t K, const double *A, int64_t rsa,
+                                 int64_t csa, const double *B, int64_t rsb, int64_t csb, double *C,
+                                 int64_t ldc, const double *bias);
+/* C[i, j] += bias[j] for M rows of N (row stride ldc): the product's value plus the bias, rounded
+ * once, exactly what a separate broadcast add gives (and what the JS backend computes). */
+static inline void nnc_add_bias_rows_f32(int64_t M, int64_t N, float *C, int64_t ldc,
+                                         const float *bias) {
+  for (int64_t i = 0; i < M; i++)
+    for (int64_t j = 0; j < N; j++) C[i * ldc + j] += bias[j];
+}
+static inline void nnc_add_bias_rows_f64(int64_t M, int64_t N, double *C, int64_t ldc,
+                                         const double *bias) {
+  for (int64_t i = 0; i < M; i++)
+    for (int64_t j = 0; j < N; j++) C[i * ldc + j] += bias[j];
+}
 /* The built-in blocked GEMM (threads: use the pool when > 1). */
 NNC_HIDDEN int nnc_builtin_sgemm(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa,
                                  int64_t csa, const float *B, int64_t rsb, int64_t csb, float *C,

@@ -9,6 +9,7 @@
 
 typedef struct {
   const nnc_arr *o, *a, *b;
+  const char *bias; /* [N] of out's dtype added to every row, or NULL */
   nnc_plan batch; /* 0 = out, 1 = a, 2 = b */
   int64_t M, N, K, sam, sak, sbk, sbn;
   int rc;
@@ -74,33 +75,49 @@ static void mm_batches(void *ctx, int64_t b, int64_t e) {
       tiny_int(j->M, j->N, j->K, (const int32_t *)ab + ao, j->sam, j->sak, (const int32_t *)bb + bo, j->sbk,
                j->sbn, (int32_t *)ob + q * MN);
     } else if (dt == NNC_F32) {
-      if (tiny)
+      const float *bias = (const float *)j->bias;
+      if (tiny) {
         tiny_float(j->M, j->N, j->K, (const float *)ab + ao, j->sam, j->sak, (const float *)bb + bo, j->sbk,
                    j->sbn, (float *)ob + q * MN);
-      else
-        rc = nnc_gemm_f32(j->M, j->N, j->K, (const float *)ab + ao, j->sam, j->sak, (const float *)bb + bo,
-                          j->sbk, j->sbn, (float *)ob + q * MN, j->N, 0);
+        if (bias) nnc_add_bias_rows_f32(j->M, j->N, (float *)ob + q * MN, j->N, bias);
+      } else {
+        rc = nnc_gemm_bias_f32(j->M, j->N, j->K, (const float *)ab + ao, j->sam, j->sak,
+                               (const float *)bb + bo, j->sbk, j->sbn, (float *)ob + q * MN, j->N, bias);
+      }
     } else {
-      if (tiny)
+      const double *bias = (const double *)j->bias;
+      if (tiny) {
         tiny_double(j->M, j->N, j->K, (const double *)ab + ao, j->sam, j->sak, (const double *)bb + bo, j->sbk,
                     j->sbn, (double *)ob + q * MN);
-      else
-        rc = nnc_gemm_f64(j->M, j->N, j->K, (const double *)ab + ao, j->sam, j->sak, (const double *)bb + bo,
-                          j->sbk, j->sbn, (double *)ob + q * MN, j->N, 0);
+        if (bias) nnc_add_bias_rows_f64(j->M, j->N, (double *)ob + q * MN, j->N, bias);
+      } else {
+        rc = nnc_gemm_bias_f64(j->M, j->N, j->K, (const double *)ab + ao, j->sam, j->sak,
+                               (const double *)bb + bo, j->sbk, j->sbn, (double *)ob + q * MN, j->N, bias);
+      }
     }
     if (rc) j->rc = rc;
   }
 }
 
-int32_t nnc_matmul(const double *desc, int32_t desc_bytes, void *out, const void *x, const void *y) {
-  static const char *op = "matmul";
-  nnc_arr o, a, b;
+static int32_t matmul_run(const double *desc, int32_t desc_bytes, void *out, const void *x, const void *y,
+                          const void *bias) {
+  const char *op = bias ? "matmulBias" : "matmul";
+  nnc_arr o, a, b, c;
   int rc;
   if ((rc = nnc_check_desc(desc, desc_bytes, op)) || (rc = nnc_parse(desc, 0, out, "matmul: out", &o)) ||
       (rc = nnc_parse(desc, 1, x, "matmul: a", &a)) || (rc = nnc_parse(desc, 2, y, "matmul: b", &b)) ||
       (rc = nnc_require_dtype(&a, o.dtype, op, "a")) || (rc = nnc_require_dtype(&b, o.dtype, op, "b")) ||
       (rc = nnc_require_contiguous(&o, op, "out")))
     return rc;
+  if (bias) {
+    if ((rc = nnc_parse(desc, 3, bias, "matmulBias: bias", &c)) || (rc = nnc_require_dtype(&c, o.dtype, op, "bias")) ||
+        (rc = nnc_require_contiguous(&c, op, "bias")))
+      return rc;
+    if (o.dtype == NNC_I32) return nnc_fail(NNC_E_UNSUPPORTED, "matmulBias: int32 products take no bias");
+    if (o.ndim < 2 || c.ndim != 1 || c.shape[0] != o.shape[o.ndim - 1])
+      return nnc_fail(NNC_E_ARG, "matmulBias: bias must be [%lld] (out's last dimension), got %d dimensions",
+                      o.ndim >= 2 ? (long long)o.shape[o.ndim - 1] : -1LL, c.ndim);
+  }
   const int nd = o.ndim;
   if (nd < 2 || a.ndim != nd || b.ndim != nd)
     return nnc_fail(NNC_E_ARG, "matmul: out, a and b must have the same rank >= 2, got %d, %d, %d", o.ndim,
@@ -116,7 +133,8 @@ int32_t nnc_matmul(const double *desc, int32_t desc_bytes, void *out, const void
                       (long long)o.shape[d], (long long)a.shape[d], (long long)b.shape[d]);
   if (o.size == 0) return NNC_OK;
   nnc_ensure_init();
-  mm_job j = {.o = &o, .a = &a, .b = &b, .M = M, .N = N, .K = K, .sam = a.strides[nd - 2], .sak = a.strides[nd - 1],
+  mm_job j = {.o = &o, .a = &a, .b = &b, .bias = bias ? nnc_at(&c, c.off) : NULL, .M = M, .N = N, .K = K,
+              .sam = a.strides[nd - 2], .sak = a.strides[nd - 1],
               .sbk = b.strides[nd - 2], .sbn = b.strides[nd - 1]};
   const int64_t *sts[3] = {o.strides, a.strides, b.strides};
   nnc_plan_make(&j.batch, 3, nd - 2, o.shape, sts);
@@ -130,10 +148,10 @@ int32_t nnc_matmul(const double *desc, int32_t desc_bytes, void *out, const void
     char *ob = o.data + o.off * es;
     const char *ab = a.data + a.off * es, *bb = b.data + b.off * es;
     if (o.dtype == NNC_F32)
-      return nnc_gemm_f32(batches * M, N, K, (const float *)ab, rsa, j.sak, (const float *)bb, j.sbk, j.sbn,
-                          (float *)ob, N, 0);
-    return nnc_gemm_f64(batches * M, N, K, (const double *)ab, rsa, j.sak, (const double *)bb, j.sbk, j.sbn,
-                        (double *)ob, N, 0);
+      return nnc_gemm_bias_f32(batches * M, N, K, (const float *)ab, rsa, j.sak, (const float *)bb, j.sbk,
+                               j.sbn, (float *)ob, N, (const float *)j.bias);
+    return nnc_gemm_bias_f64(batches * M, N, K, (const double *)ab, rsa, j.sak, (const double *)bb, j.sbk,
+                             j.sbn, (double *)ob, N, (const double *)j.bias);
   }
   /* Small products, or at least as many batches as threads: whole batches per thread (each GEMM
    * then runs single-threaded, no split into thin slices). Few large ones: batch after batch,
@@ -147,4 +165,14 @@ int32_t nnc_matmul(const double *desc, int32_t desc_bytes, void *out, const void
     mm_batches(&j, 0, batches);
   }
   return j.rc;
+}
+
+int32_t nnc_matmul(const double *desc, int32_t desc_bytes, void *out, const void *x, const void *y) {
+  return matmul_run(desc, desc_bytes, out, x, y, NULL);
+}
+
+int32_t nnc_matmul_bias(const double *desc, int32_t desc_bytes, void *out, const void *x, const void *y,
+                        const void *bias) {
+  if (!bias) return nnc_fail(NNC_E_ARG, "matmulBias: null bias");
+  return matmul_run(desc, desc_bytes, out, x, y, bias);
 }

@@ -89,6 +89,10 @@ NNC_API int32_t nnc_reduce(const double *desc, int32_t desc_bytes, void *out, co
 NNC_API int32_t nnc_arg_reduce(const double *desc, int32_t desc_bytes, void *out, const void *x);
 NNC_API int32_t nnc_matmul(const double *desc, int32_t desc_bytes, void *out, const void *a,
                            const void *b);
+/* The same plus bias [N] (contiguous, out's float dtype; array 3 of desc) added to every row of each
+ * product, rounded as a separate add would round it: libnnc's own GEMM adds it tile by tile. */
+NNC_API int32_t nnc_matmul_bias(const double *desc, int32_t desc_bytes, void *out, const void *a,
+                                const void *b, const void *bias);
 NNC_API int32_t nnc_softmax(const double *desc, int32_t desc_bytes, void *out, const void *x);
 NNC_API int32_t nnc_cumulative(const double *desc, int32_t desc_bytes, void *out, const void *x);
 NNC_API int32_t nnc_sort(const double *desc, int32_t desc_bytes, void *values, void *indices,

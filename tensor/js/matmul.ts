@@ -11,8 +11,12 @@ const SMALL = 16 * 16 * 16;
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
 
-/** `out[b] = a[b] @ b[b]` for every batch index; `out` contiguous. */
-export function matmul(out: NDArray, a: NDArray, b: NDArray): void {
+/**
+ * `out[b] = a[b] @ b[b]` for every batch index; `out` contiguous. With `bias` (`[N]`, contiguous),
+ * `out[b][i, j] += bias[j]` afterwards: the stored product plus the bias, rounded to the dtype as a
+ * separate broadcast add rounds it.
+ */
+export function matmul(out: NDArray, a: NDArray, b: NDArray, bias: NDArray | null = null): void {
   const nd = out.ndim;
   const M = out.shape[nd - 2], N = out.shape[nd - 1], K = a.shape[nd - 1];
   const batch = out.shape.slice(0, nd - 2);
@@ -37,6 +41,23 @@ export function matmul(out: NDArray, a: NDArray, b: NDArray): void {
   forEachRow(plan, [out.offset, a.offset, b.offset], (n, po, pa, pb) => {
     for (let i = 0; i < n; i++, po += so, pa += sa, pb += sb) gemm(g, pa, pb, po);
   });
+  if (bias !== null) addBiasRows(out, bias);
+}
+
+/** `out[r, j] += bias[j]` for every row `r` of the contiguous `out` (int32: ToInt32 of the sum). */
+function addBiasRows(out: NDArray, bias: NDArray): void {
+  const o = out.data, bd = bias.data, bo = bias.offset;
+  const N = out.shape[out.ndim - 1];
+  const end = out.offset + out.size;
+  if (o instanceof Int32Array) {
+    for (let r = out.offset; r < end; r += N) {
+      for (let j = 0; j < N; j++) o[r + j] = (o[r + j] + bd[bo + j]) | 0;
+    }
+    return;
+  }
+  for (let r = out.offset; r < end; r += N) {
+    for (let j = 0; j < N; j++) o[r + j] += bd[bo + j];
+  }
 }
 
 interface Gemm {

@@ -312,6 +312,22 @@ int nnc_gemm_f64(int64_t M, int64_t N, int64_t K, const double *A, int64_t rsa, 
   return nnc_builtin_dgemm(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, 1);
 }
 
+int nnc_gemm_bias_f32(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa, int64_t csa,
+                      const float *B, int64_t rsb, int64_t csb, float *C, int64_t ldc,
+                      const float *bias) {
+  const int rc = nnc_builtin_sgemm(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, 1);
+  if (rc == NNC_OK && bias && M > 0) nnc_add_bias_rows_f32(M, N, C, ldc, bias);
+  return rc;
+}
+
+int nnc_gemm_bias_f64(int64_t M, int64_t N, int64_t K, const double *A, int64_t rsa, int64_t csa,
+                      const double *B, int64_t rsb, int64_t csb, double *C, int64_t ldc,
+                      const double *bias) {
+  const int rc = nnc_builtin_dgemm(M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, 1);
+  if (rc == NNC_OK && bias && M > 0) nnc_add_bias_rows_f64(M, N, C, ldc, bias);
+  return rc;
+}
+
 /* GEMM with B "packed" once (native/src/gemm.c packs it into micro-kernel panels): here a
  * row-major copy, which the built-in GEMM packs per call as usual. */
 size_t nnc_sgemm_packed_floats(int64_t K, int64_t N) { return (size_t)(K * N); }
