@@ -307,12 +307,29 @@ export const ATAN2: Primitive<void> = {
   },
 };
 
+/**
+ * The state of one {@link SIGMOID_CROSS_ENTROPY} node: with `keepSlope` (the logits need a
+ * gradient) the forward computes `σ(x) − y` beside the loss around the same exponentials
+ * (`sigmoidCrossEntropyWithGrad`) and keeps it in `slope` for the backward pass.
+ */
+export interface SigmoidCrossEntropyParams {
+  keepSlope: boolean;
+  slope: NDArray | null;
+}
+
 /** The loss of logits `(1 − y)·x + softplus(−x)`: d/dx = σ(x) − y, d/dy = −x. */
-export const SIGMOID_CROSS_ENTROPY: Primitive<void> = {
+export const SIGMOID_CROSS_ENTROPY: Primitive<SigmoidCrossEntropyParams> = {
   name: "sigmoidCrossEntropy",
-  forward: ([x, y]) => nd.sigmoidCrossEntropy(x, y),
-  vjp: (g, [x, y]) => [
-    x.requiresGrad ? scaledBySlope(g, ew.sigmoidCrossEntropyGrad(x, y)) : null,
+  forward: ([x, y], p) => {
+    if (!p.keepSlope || !nd.isFloat(x.dtype) || !nd.isFloat(y.dtype)) {
+      return nd.sigmoidCrossEntropy(x, y);
+    }
+    const { loss, grad } = nd.sigmoidCrossEntropyWithGrad(x, y);
+    p.slope = grad;
+    return loss;
+  },
+  vjp: (g, [x, y], _out, p) => [
+    x.requiresGrad ? sigmoidCrossEntropyVjp(g, x, y, p) : null,
     y.requiresGrad ? ew.neg(ew.mul(g, x)) : null,
   ],
   jvp: ([tx, ty], [x, y], out) =>
@@ -321,7 +338,37 @@ export const SIGMOID_CROSS_ENTROPY: Primitive<void> = {
       ty && ew.neg(ew.mul(ty, x)),
       out,
     ),
+  // A node freed before a vjp took its slope (the logits' gradient was not asked for).
+  release: (p) => {
+    if (p.slope !== null) nd.releaseStorage(p.slope.data);
+    p.slope = null;
+  },
 };
+
+/**
+ * `g · (σ(x) − y)`: in a pass that records nothing, from the slope the forward kept, taken out of
+ * the node (a second pass through a retained graph computes it again) and given to the storage pool
+ * once multiplied: the product goes into an array of this pass, which the pass recycles when it is
+ * consumed, where the kept one (a forward value) it would not. Recorded, the slope is computed
+ * again, since a higher order needs its own derivative.
+ */
+function sigmoidCrossEntropyVjp(
+  g: Tensor,
+  x: Tensor,
+  y: Tensor,
+  p: SigmoidCrossEntropyParams,
+): Tensor {
+  const kept = p.slope;
+  p.slope = null;
+  const recorded = (t: Tensor) => (state.gradEnabled && t.requiresGrad) || t.tangent !== null;
+  if (kept === null || recorded(x) || recorded(y) || recorded(g)) {
+    if (kept !== null) nd.releaseStorage(kept.data);
+    return scaledBySlope(g, ew.sigmoidCrossEntropyGrad(x, y));
+  }
+  const out = ew.mul(g, c(kept));
+  nd.releaseStorage(kept.data);
+  return out;
+}
 
 /** `σ(x) − y`: d/dx = σ(x)(1 − σ(x)), d/dy = −1. */
 export const SIGMOID_CROSS_ENTROPY_GRAD: Primitive<void> = {

@@ -10,6 +10,7 @@ import { applyPrimitive, type Primitive } from "./primitive.ts";
 import { Tensor, type TensorLike } from "./tensor.ts";
 import { checkTensor, operands } from "./_convert.ts";
 import * as P from "./_prim_elementwise.ts";
+import { state } from "./_state.ts";
 
 function binary(prim: Primitive<void>, a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands(prim.name, a, b);
@@ -167,7 +168,10 @@ export function atan2(a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function sigmoidCrossEntropy(x: TensorLike, y: TensorLike): Tensor {
-  return binary(P.SIGMOID_CROSS_ENTROPY, x, y);
+  const [a, b] = operands(P.SIGMOID_CROSS_ENTROPY.name, x, y);
+  // With the logits' gradient to come, the forward computes it too (one exponential, not two).
+  const keepSlope = a.requiresGrad && state.gradEnabled;
+  return applyPrimitive(P.SIGMOID_CROSS_ENTROPY, [a, b], { keepSlope, slope: null });
 }
 /**
  * `σ(x) − y`, the derivative of {@link sigmoidCrossEntropy} in the logits, in one pass.

@@ -277,6 +277,76 @@ Deno.test("square, abs, sin, softplus: backward makes one array, v times the fre
   emptyStoragePool();
 });
 
+Deno.test("sigmoidCrossEntropy: the forward keeps σ(x) − y for backward, which recycles it; a retained graph's second pass and a higher order compute it again", async () => {
+  const {
+    emptyStoragePool,
+    getBackend,
+    mul,
+    registerBackend,
+    sigmoidCrossEntropyGrad,
+    storagePoolStats,
+    useBackend,
+  } = await import("@nnc/tensor");
+  const base = getBackend();
+  const calls = { fused: 0, slope: 0 };
+  registerBackend({
+    ...base,
+    name: "sce-spy",
+    binary(op, out, a, b) {
+      if (op === "sigmoidCrossEntropyGrad") calls.slope++;
+      base.binary(op, out, a, b);
+    },
+    sigmoidCrossEntropyWithGrad(loss, grad, x, y) {
+      calls.fused++;
+      base.sigmoidCrossEntropyWithGrad(loss, grad, x, y);
+    },
+  });
+  useBackend("sce-spy");
+  try {
+    emptyStoragePool();
+    const x = ag.randn([256, 256], { rng: new Rng(8), requiresGrad: true }).mul(3); // 256 KiB
+    const y = ag.rand([256, 256], { rng: new Rng(9) });
+    const v = ag.randn([256, 256], { rng: new Rng(10) });
+    const want = mul(v.data, sigmoidCrossEntropyGrad(x.data, y.data));
+    calls.slope = 0;
+    const loss = ag.sigmoidCrossEntropy(x, y);
+    assert.deepEqual(calls, { fused: 1, slope: 0 });
+    const before = storagePoolStats();
+    const [g1] = ag.gradients(loss, x, { gradOutputs: v, retainGraph: true });
+    assert.deepEqual(calls, { fused: 1, slope: 0 }); // the kept slope
+    assertClose(g1!.data, want, { rtol: 1.2e-7, atol: 0 });
+    // Multiplied into an array of the pass, the kept slope went to the pool.
+    assert.equal(storagePoolStats().releases - before.releases, 1);
+    const [g2] = ag.gradients(loss, x, { gradOutputs: v });
+    assert.deepEqual(calls, { fused: 1, slope: 1 }); // taken by the first pass: computed again
+    assert.deepEqual(g2!.toArray(), mul(v.data, sigmoidCrossEntropyGrad(x.data, y.data)).toArray());
+    // No gradient wanted for x (a constant, or no grad mode): the forward keeps nothing.
+    ag.sigmoidCrossEntropy(x.detach(), y);
+    ag.noGrad(() => ag.sigmoidCrossEntropy(x, y));
+    assert.equal(calls.fused, 1);
+    // A higher order records σ(x) − y: d/dx of v·(σ(x) − y) is v·σ(x)(1 − σ(x)).
+    const z = ag.tensor([-2, 0, 3], { dtype: "float64", requiresGrad: true });
+    const [dz] = ag.gradients(
+      ag.sigmoidCrossEntropy(z, ag.tensor([0, 1, 0.5], { dtype: "float64" })),
+      z,
+      {
+        gradOutputs: ag.tensor([1, 2, 3], { dtype: "float64" }),
+        createGraph: true,
+      },
+    );
+    assert.equal(dz?.requiresGrad, true);
+    dz!.sum().backward();
+    const s = [-2, 0, 3].map((t) => 1 / (1 + Math.exp(-t)));
+    assertClose(z.grad!.data, s.map((p, i) => [1, 2, 3][i] * p * (1 - p)), {
+      rtol: 1e-15,
+      atol: 0,
+    });
+  } finally {
+    useBackend(base.name);
+    emptyStoragePool();
+  }
+});
+
 Deno.test("leakyRelu: one kernel equal to the where composite, gradcheck and gradgradcheck", () => {
   for (const dtype of ["float32", "float64"] as const) {
     for (const slope of [0.01, 0.2, -0.5]) {

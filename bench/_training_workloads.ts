@@ -115,7 +115,11 @@ export function w8(): Promise<Workload> {
   const opt = new Adam(model.parameters(), { lr: 1e-3 });
   return Promise.resolve([() => {
     opt.zeroGrad();
-    model.loss(x, { reduction: "sum" }).loss.backward();
+    const { loss, output } = model.loss(x, { reduction: "sum" });
+    loss.backward();
+    // The decoder's logits are returned to the caller, so the backward pass leaves them alone;
+    // disposed, their memory serves the next step (PyTorch frees them when the loop drops them).
+    output.output.dispose();
     opt.step();
   }, { samples: 128 }]);
 }

@@ -61,8 +61,8 @@ Deno.test("bceLoss of empty input: no range to check; the mean of nothing is NaN
 
 Deno.test("bceWithLogits reduced: backward gives its elementwise losses to the pool", () => {
   // 256 KiB arrays, above the pool's threshold. Reduced, the elementwise losses are read by the
-  // sum alone: they go back. σ(x) − y, made inside the vjp, is scaled in place into x's gradient,
-  // which is handed out and stays.
+  // sum alone: they go back. σ(x) − y, made by the forward beside them, goes back once multiplied
+  // into x's gradient, which is handed out and stays.
   const rng = new Rng(3);
   const x = new Tensor(randn([256, 256], { rng }), { requiresGrad: true });
   const y = rand([256, 256], { rng });
@@ -71,14 +71,15 @@ Deno.test("bceWithLogits reduced: backward gives its elementwise losses to the p
     f();
     return storagePoolStats().releases - before;
   };
-  assert.equal(released(() => bceWithLogits(x, y, { reduction: "sum" }).backward()), 1);
+  assert.equal(released(() => bceWithLogits(x, y, { reduction: "sum" }).backward()), 2);
   // d/dx = σ(x) − y, here from float64 (the kernel rounds once, not after σ).
   const want = sub(sigmoid(astype(x.data, "float64")), astype(y, "float64"));
   assertClose(x.grad?.data ?? NaN, want, { rtol: 1e-6, atol: 1e-7 });
   x.grad = null;
-  // Unreduced, the losses belong to the caller (who may read them after backward): kept.
+  // Unreduced, the losses belong to the caller (who may read them after backward): kept; only
+  // the slope goes back.
   const losses = bceWithLogits(x, y, { reduction: "none" });
-  assert.equal(released(() => losses.sum().backward()), 0);
+  assert.equal(released(() => losses.sum().backward()), 1);
   assert.equal(losses.data.disposed, false);
   assertClose((x.grad as Tensor | null)?.data ?? NaN, want, { rtol: 1e-6, atol: 1e-7 });
 });

@@ -123,6 +123,10 @@ export const SYMBOLS = {
     parameters: ["buffer", "i32", "i32", "i32", "buffer", "buffer", "buffer"],
     result: "i32",
   },
+  nnc_sigmoid_ce_with_grad: {
+    parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
   nnc_cholesky: KERNEL,
   nnc_lu: KERNEL,
   nnc_solve: KERNEL3,

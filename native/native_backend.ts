@@ -447,6 +447,22 @@ export function createNativeBackend(
       if (failed(rc, "activationGrad")) ref.activationGrad(op, out, g, y, negativeSlope);
     },
 
+    sigmoidCrossEntropyWithGrad(loss, grad, x, y) {
+      const n = loss.size;
+      if (n < T.binary) return ref.sigmoidCrossEntropyWithGrad(loss, grad, x, y);
+      const ls = flat(loss), gs = flat(grad), xs = flat(x), ys = flat(y);
+      coeff[0] = n;
+      coeff[1] = ls.byteLength;
+      coeff[2] = gs.byteLength;
+      coeff[3] = xs.byteLength;
+      coeff[4] = ys.byteLength;
+      const dtype = DTYPE_CODES[loss.dtype];
+      const rc = sym.nnc_sigmoid_ce_with_grad(coeff, coeff.byteLength, dtype, ls, gs, xs, ys);
+      if (failed(rc, "sigmoidCrossEntropyWithGrad")) {
+        ref.sigmoidCrossEntropyWithGrad(loss, grad, x, y);
+      }
+    },
+
     batchNorm(...args) {
       const [y, mean, variance, x, weight, bias, eps, training, activation = null] = args;
       if (x.size < T.binary || !contiguousAll(mean, variance, weight, bias)) {

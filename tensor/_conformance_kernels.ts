@@ -742,6 +742,30 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     check(`activationGrad ${op}`, out, o2, EXACT, () => `y ${layout(y)}, slope ${slope}`);
   });
 
+  // Each backend's fused loss and slope against its own two binary kernels (the same expressions;
+  // libm's vector and scalar exp may round an element apart where the loops split differently),
+  // then against the JS kernel, both within the binary ops' tolerance.
+  fuzz("sigmoidCrossEntropyWithGrad", 300, 34, (r) => {
+    const dtype = r.pick(FLOATS);
+    const shape = r.shape(r.int(1, 3), 0, r.chance(0.3) ? 90 : 8);
+    const fill = { special: 0.05 };
+    const x = randomView(r, dtype, shape, { contiguous: true, fill });
+    const y = randomView(r, dtype, shape, { contiguous: true, fill });
+    const loss = contiguousOut(dtype, shape, r), grad = contiguousOut(dtype, shape, r);
+    nb.sigmoidCrossEntropyWithGrad(loss, grad, x, y);
+    const tol = dtype === "float64" ? { rtol: 1e-14, atol: 1e-14 } : { rtol: 1.2e-7, atol: 1e-12 };
+    const l1 = twin(loss), g1 = twin(grad);
+    nb.binary("sigmoidCrossEntropy", l1, x, y);
+    nb.binary("sigmoidCrossEntropyGrad", g1, x, y);
+    const context = () => `x ${layout(x)}`;
+    check("sigmoidCrossEntropyWithGrad loss against the binary op", loss, l1, tol, context);
+    check("sigmoidCrossEntropyWithGrad grad against the binary op", grad, g1, tol, context);
+    const l2 = twin(loss), g2 = twin(grad);
+    ref.sigmoidCrossEntropyWithGrad(l2, g2, x, y);
+    check("sigmoidCrossEntropyWithGrad loss", loss, l2, tol, context);
+    check("sigmoidCrossEntropyWithGrad grad", grad, g2, tol, context);
+  });
+
   // Up to 150 channels: the native kernels sum 8 channels side by side, then the rest one by one,
   // and without spatial axes 64 channels along each row.
   fuzz("batchNorm/batchNormBackward", 300, 33, (r) => {

@@ -532,6 +532,14 @@ export interface Backend {
     negativeSlope?: number,
   ): void;
   /**
+   * The loss of logits and its derivative in one pass around one `e^−|x|`: `loss = (1 − y)·x +
+   * softplus(−x)` and `grad = σ(x) − y`, in the expressions of the binary ops `sigmoidCrossEntropy`
+   * and `sigmoidCrossEntropyGrad` (the JS kernels give their bits; libnnc's may differ where its
+   * vector and scalar `exp` round apart). All four arrays are contiguous, of one float dtype and one
+   * size.
+   */
+  sigmoidCrossEntropyWithGrad(loss: NDArray, grad: NDArray, x: NDArray, y: NDArray): void;
+  /**
    * Batch normalisation of `x` `[N, C, ...]` into `y` (both contiguous, one float dtype): with
    * `training` each channel's batch mean and biased variance are written into `mean`, `variance`
    * `[C]`, otherwise read from them; `y = (x − mean)·s + β`, `s = γ/√(var + eps)` (γ = 1, β = 0 for

@@ -21,6 +21,7 @@ import { layerNorm, layerNormBackward } from "./js/layer_norm.ts";
 import { conv, convInputGrad, convWeightGrad } from "./js/conv.ts";
 import { convThenMaxPool } from "./conv.ts";
 import { activationGrad } from "./js/activation.ts";
+import { sigmoidCrossEntropyWithGrad } from "./js/sigmoid_cross_entropy.ts";
 import { batchNorm, batchNormBackward } from "./js/batch_norm.ts";
 
 /**
@@ -77,6 +78,7 @@ export const jsBackend: Backend = {
   convInputGrad,
   convWeightGrad,
   activationGrad,
+  sigmoidCrossEntropyWithGrad,
   batchNorm,
   batchNormBackward,
 };

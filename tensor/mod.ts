@@ -71,6 +71,7 @@ export * from "./segment.ts";
 export * from "./atomic_write.ts";
 export * from "./conv.ts";
 export * from "./activation_grad.ts";
+export * from "./sigmoid_cross_entropy_with_grad.ts";
 export * from "./batch_norm.ts";
 export * as linalg from "./linalg/mod.ts";
 export type { NestedArray } from "./_nested.ts";

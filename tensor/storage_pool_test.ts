@@ -37,6 +37,7 @@ import {
   Rng,
   scatterAdd,
   setStoragePoolLimit,
+  sigmoidCrossEntropyWithGrad,
   softmax,
   STORAGE_POOL_MIN_BYTES,
   storagePoolLimit,
@@ -247,6 +248,10 @@ Deno.test("kernels overwrite every element of recycled (non-zeroed) outputs, on 
   const positive = relu(x);
   assertOverwrites("where", () => [where(positive, x, y)]);
   assertOverwrites("activationGrad", () => [activationGrad("relu", y, x)]);
+  assertOverwrites("sigmoidCrossEntropyWithGrad", () => {
+    const { loss, grad } = sigmoidCrossEntropyWithGrad(x, y);
+    return [loss, grad];
+  });
   const img = big([16, 8, 48, 48]);
   const w = big([32, 8, 3, 3]), bias = big([32]);
   const conv = { padding: 1, stride: 1 };

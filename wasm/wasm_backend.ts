@@ -824,6 +824,25 @@ export function createWasmBackend(
       if (fallback) ref.activationGrad(op, out, g, y, negativeSlope);
     },
 
+    sigmoidCrossEntropyWithGrad(loss, grad, x, y) {
+      if (
+        loss.size < T.binary || !addFlat([loss, grad, x, y], [Use.Out, Use.Out, Use.In, Use.In])
+      ) {
+        reset();
+        return ref.sigmoidCrossEntropyWithGrad(loss, grad, x, y);
+      }
+      const fallback = callCoeff(
+        "sigmoidCrossEntropyWithGrad",
+        "nnc_sigmoid_ce_with_grad",
+        DTYPE_CODES[loss.dtype],
+        (k) => {
+          k[0] = loss.size;
+          for (let i = 0; i < 4; i++) k[1 + i] = flatBytes(i);
+        },
+      );
+      if (fallback) ref.sigmoidCrossEntropyWithGrad(loss, grad, x, y);
+    },
+
     batchNorm(...args) {
       const [y, mean, variance, x, weight, bias, eps, training, activation = null] = args;
       const stats = training ? Use.Out : Use.In;

@@ -146,7 +146,7 @@ export const AUTO: Record<string, string> = {
     onesLike outer pad promoteTypes rand randint randn randperm sameShape scatterAdd
     scatterAddInPlace sizeOf sort split stack std topk variance where windowOutputShape zeros
     zerosLike getBackend getPrintOptions defaultRng allocTyped allocForOverwrite assign
-    CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm fusedAttention fusedAttentionBackward fusedLayerNorm fusedLayerNormBackward gelu geluGrad geluGradFromOutput displayData
+    CsrMatrix checkIndexList gruCell gruCellBackward lstmCell lstmCellBackward sddmm segmentArgReduce segmentCount segmentReduce segmentSoftmax spmm fusedAttention fusedAttentionBackward fusedLayerNorm fusedLayerNormBackward gelu geluGrad geluGradFromOutput sigmoidCrossEntropyWithGrad displayData
     convolution convolutionInputGrad convolutionWeightGrad convolutionMaxPool activationGrad batchNormalize batchNormalizeBackward`,
   autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d addmm
     arange argmax argmin argsort astype avgPool avgPool1d avgPool2d avgPool3d chunk clamp

@@ -311,6 +311,11 @@ export class VAE extends Module<[Tensor], VaeOutput> {
    * The loss of a batch: `reconstructionWeight · (−log p(x|z)) + β · KL(q(z|x) ‖ N(0, I))`, the
    * negative ELBO by default, with one z per sample. The terms are summed over features and latent
    * dimensions and reduced over the batch by `reduction` (default the mean).
+   *
+   * The forward pass comes back in `output`, so the backward pass leaves its values alone; a
+   * training loop that does not read the decoder's output can `dispose()` `output.output` after
+   * `backward()`, and the next step reuses that memory at once instead of after a garbage
+   * collection (bench/ W8: 4 % a step at two threads).
    */
   loss(x: Tensor, options: VaeLossOptions = {}): VaeLoss {
     const op = "VAE.loss";

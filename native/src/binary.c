@@ -138,6 +138,58 @@ int32_t nnc_binary(const double *desc, int32_t desc_bytes, void *out, const void
   return NNC_OK;
 }
 
+/* ---------------- the loss of logits with its derivative ----------------
+ * loss = (1 − y)·x + softplus(−x) and grad = σ(x) − y around one e^−|x| (the separate kernels above
+ * compute it twice), in the expressions of sigmoid_ce and sigmoid_ce_grad: the same bits but where
+ * libmvec's vector and scalar exp round an element apart (the loops split the elements differently). */
+
+typedef struct {
+  void *loss, *grad;
+  const void *x, *y;
+} sce_ctx;
+
+#define SCE_BODY(T)                                                                              \
+  T *l = (T *)c->loss, *g = (T *)c->grad;                                                        \
+  const T *x = (const T *)c->x, *y = (const T *)c->y;                                            \
+  for (int64_t i = b; i < e; i++) {                                                              \
+    const double a = x[i], t = y[i], ex = exp(-fabs(a));                                         \
+    l[i] = (T)((1.0 - t) * a + ((-a > 0 ? -a : 0.0) + log1p(ex)));                              \
+    g[i] = (T)((a >= 0 ? 1.0 / (1.0 + ex) : ex / (1.0 + ex)) - t);                               \
+  }
+
+static void sce_range(void *ctx, int64_t b, int64_t e) {
+  const sce_ctx *c = (const sce_ctx *)ctx;
+  SCE_BODY(float)
+}
+static void sce_range_d(void *ctx, int64_t b, int64_t e) {
+  const sce_ctx *c = (const sce_ctx *)ctx;
+  SCE_BODY(double)
+}
+
+int32_t nnc_sigmoid_ce_with_grad(const double *c, int32_t c_bytes, int32_t dtype, void *loss,
+                                 void *grad, const void *x, const void *y) {
+  static const char *name = "sigmoidCrossEntropyWithGrad";
+  if (!c || c_bytes < (int32_t)(5 * sizeof(double)))
+    return nnc_fail(NNC_E_ARG, "%s: coefficient array too short", name);
+  if (dtype != NNC_F32 && dtype != NNC_F64)
+    return nnc_fail(NNC_E_UNSUPPORTED, "%s: dtype %d is not float32 or float64", name, (int)dtype);
+  const double dn = c[0];
+  if (!(dn >= 0) || dn > 9007199254740992.0 || dn != (double)(int64_t)dn)
+    return nnc_fail(NNC_E_ARG, "%s: n = %g is not a non-negative integer", name, dn);
+  const int64_t n = (int64_t)dn, es = nnc_elsize(dtype);
+  for (int k = 1; k <= 4; k++)
+    if (!(c[k] >= (double)(n * es)))
+      return nnc_fail(NNC_E_BOUNDS, "%s: buffer %d holds %g bytes, %lld needed", name, k, c[k],
+                      (long long)(n * es));
+  if (n == 0) return NNC_OK;
+  if (!loss || !grad || !x || !y) return nnc_fail(NNC_E_ARG, "%s: null buffer", name);
+  nnc_prepare_output(loss, (size_t)(n * es));
+  nnc_prepare_output(grad, (size_t)(n * es));
+  sce_ctx ctx = {loss, grad, x, y};
+  nnc_parallel_for(n, GRAIN_COSTLY, dtype == NNC_F64 ? sce_range_d : sce_range, &ctx);
+  return NNC_OK;
+}
+
 /* ---------------- where ---------------- */
 
 #define WHERE_ROW(NAME, T, TC)                                                                   \

@@ -117,6 +117,12 @@ NNC_API int32_t nnc_max_pool_grad(const double *desc, int32_t desc_bytes, void *
  * c = [n, bytes out, bytes g, bytes y, slope (op 3 only)]. */
 NNC_API int32_t nnc_activation_grad(const double *c, int32_t c_bytes, int32_t dtype, int32_t op,
                                     void *out, const void *g, const void *y);
+/* The loss of logits and its derivative in one pass: loss[i] = (1 − y)·x + softplus(−x) and grad[i]
+ * = σ(x) − y (x = x[i], y = y[i]), the expressions of the binary ops NNC_SIGMOID_CE and
+ * NNC_SIGMOID_CE_GRAD; contiguous buffers of one float dtype, c = [n, bytes loss, bytes grad,
+ * bytes x, bytes y]. */
+NNC_API int32_t nnc_sigmoid_ce_with_grad(const double *c, int32_t c_bytes, int32_t dtype,
+                                         void *loss, void *grad, const void *x, const void *y);
 /* Batch normalisation (batch_norm.c) over contiguous [N, C, S] buffers of one float dtype, per
  * channel in double: c = [N, C, S, eps, training, activation (0 none, 1 relu, 2 leaky relu), its
  * slope, byte length of each buffer argument in order (0 for a NULL one)]. Forward: with training
