@@ -56,7 +56,7 @@
   const float *bias_ = (BIAS);                                                                    \
   const __m512 bb0_ = bias_ ? _mm512_maskz_loadu_ps(m0_, bias_) : _mm512_setzero_ps();            \
   const __m512 bb1_ = bias_ ? _mm512_maskz_loadu_ps(m1_, bias_ + 16) : _mm512_setzero_ps();       \
-  for (int i = 0; i < ROWS; i++) {                                                                \
+  _Pragma("GCC unroll 16") for (int i = 0; i < ROWS; i++) {                                       \
     if (i >= mr) break;                                                                           \
     float *ci = c + i * ldc;                                                                      \
     if (acc) {                                                                                    \
@@ -74,7 +74,7 @@
   static void NAME(int64_t kc, const float *restrict a, const float *restrict b, float *c,        \
                    int64_t ldc, int acc, int mr, int nr, const float *bias) {                     \
     __m512 c0[ROWS], c1[ROWS];                                                                    \
-    for (int i = 0; i < ROWS; i++) c0[i] = _mm512_setzero_ps(), c1[i] = _mm512_setzero_ps();     \
+    _Pragma("GCC unroll 16") for (int i = 0; i < ROWS; i++) c0[i] = c1[i] = _mm512_setzero_ps(); \
     for (int64_t k = 0; k < kc; k++) {                                                            \
       const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);                          \
       _Pragma("GCC unroll 12") for (int i = 0; i < ROWS; i++) {                                   \
@@ -100,7 +100,7 @@ DEFINE_UKR_S512(ukr_s_short, S_SHORT)
     const float *r[ROWS];                                                                         \
     for (int i = 0; i < ROWS; i++) r[i] = a + (i < mr ? i : mr - 1) * lda;                       \
     __m512 c0[ROWS], c1[ROWS];                                                                    \
-    for (int i = 0; i < ROWS; i++) c0[i] = _mm512_setzero_ps(), c1[i] = _mm512_setzero_ps();     \
+    _Pragma("GCC unroll 16") for (int i = 0; i < ROWS; i++) c0[i] = c1[i] = _mm512_setzero_ps(); \
     for (int64_t k = 0; k < kc; k++) {                                                            \
       const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);                          \
       _Pragma("GCC unroll 12") for (int i = 0; i < ROWS; i++) {                                   \
@@ -596,7 +596,7 @@ int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t 
     const float *r[ROWS];                                                                         \
     for (int i = 0; i < ROWS; i++) r[i] = a + (i < mr ? i : mr - 1) * lda;                       \
     __m512 c0[ROWS], c1[ROWS];                                                                    \
-    for (int i = 0; i < ROWS; i++) c0[i] = _mm512_setzero_ps(), c1[i] = _mm512_setzero_ps();     \
+    _Pragma("GCC unroll 16") for (int i = 0; i < ROWS; i++) c0[i] = c1[i] = _mm512_setzero_ps(); \
     for (int64_t k = 0; k < kc; k++) {                                                            \
       const float *bk = b + boff[k];                                                              \
       const __m512 b0 = _mm512_loadu_ps(bk), b1 = _mm512_loadu_ps(bk + 16);                      \
@@ -647,7 +647,7 @@ int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t
     const float *r[ROWS];                                                                         \
     for (int i = 0; i < ROWS; i++) r[i] = rows[i < mr ? i : mr - 1];                             \
     __m512 cc[ROWS][NV];                                                                          \
-    for (int i = 0; i < ROWS; i++)                                                                \
+    _Pragma("GCC unroll 16") for (int i = 0; i < ROWS; i++)                                       \
       for (int v = 0; v < NV; v++) cc[i][v] = _mm512_setzero_ps();                               \
     for (int64_t k = 0; k < kc; k++) {                                                            \
       __m512 bv[NV];                                                                              \
@@ -658,7 +658,7 @@ int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t
       }                                                                                           \
       b += 16 * NV;                                                                               \
     }                                                                                             \
-    for (int i = 0; i < ROWS && i < mr; i++)                                                      \
+    _Pragma("GCC unroll 16") for (int i = 0; i < ROWS && i < mr; i++)                             \
       for (int v = 0; v < NV; v++) {                                                              \
         const __mmask16 m = nr >= 16 * (v + 1) ? 0xFFFF                                           \
                             : nr <= 16 * v     ? 0                                                \
