@@ -413,6 +413,34 @@ Deno.test({ name: "native: optimiser steps reject short buffers and bad counts",
 });
 
 Deno.test({
+  name: "native: the flat-buffer loss and activation gradient reject what the optimisers reject",
+  ignore,
+}, () => {
+  const f = () => new Float32Array(8);
+  const [loss, grad, x, y] = [f(), f(), f(), f()];
+  const c = new Float64Array([8, 32, 32, 32, 32]);
+  assert.equal(sym.nnc_sigmoid_ce_with_grad(c, c.byteLength, 0, loss, grad, x, y), 0);
+  assert.equal(sym.nnc_sigmoid_ce_with_grad(c, 32, 0, loss, grad, x, y), E_ARG, "4 of 5 doubles");
+  assert.equal(sym.nnc_sigmoid_ce_with_grad(c, c.byteLength, 2, loss, grad, x, y), -3, "int32");
+  assert.equal(sym.nnc_sigmoid_ce_with_grad(c, c.byteLength, 0, loss, null, x, y), E_ARG);
+  c[3] = 28; // x holds 7 of the 8 elements
+  assert.equal(sym.nnc_sigmoid_ce_with_grad(c, c.byteLength, 0, loss, grad, x, y), E_BOUNDS);
+  c.set([-1, 32, 32, 32, 32]);
+  assert.equal(sym.nnc_sigmoid_ce_with_grad(c, c.byteLength, 0, loss, grad, x, y), E_ARG);
+  c.set([0, 0, 0, 0, 0]); // nothing to do: empty arrays may arrive as null pointers
+  assert.equal(sym.nnc_sigmoid_ce_with_grad(c, c.byteLength, 0, null, null, null, null), 0);
+
+  const a = new Float64Array([8, 32, 32, 32, Number.NaN]);
+  assert.equal(sym.nnc_activation_grad(a, 32, 0, 0, loss, grad, y), 0, "relu needs 4 doubles");
+  assert.equal(sym.nnc_activation_grad(a, 32, 0, 3, loss, grad, y), E_ARG, "leaky relu needs 5");
+  assert.equal(sym.nnc_activation_grad(a, a.byteLength, 0, 3, loss, grad, y), E_ARG, "NaN slope");
+  assert.equal(sym.nnc_activation_grad(a, a.byteLength, 0, 4, loss, grad, y), E_ARG, "op 4");
+  assert.equal(sym.nnc_activation_grad(a, a.byteLength, 0, 1, loss, null, y), E_ARG);
+  a[2] = 16;
+  assert.equal(sym.nnc_activation_grad(a, a.byteLength, 0, 1, loss, grad, y), E_BOUNDS);
+});
+
+Deno.test({
   name: "native: attention rejects short buffers, bad sizes and views out of range",
   ignore,
 }, () => {

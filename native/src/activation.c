@@ -53,25 +53,17 @@ static void act_range(void *ctx, int64_t b, int64_t e) {
 int32_t nnc_activation_grad(const double *c, int32_t c_bytes, int32_t dtype, int32_t op, void *out,
                             const void *g, const void *y) {
   static const char *name = "activationGrad";
-  if (!c || c_bytes < (int32_t)(4 * sizeof(double)))
-    return nnc_fail(NNC_E_ARG, "%s: coefficient array too short", name);
-  if (dtype != NNC_F32 && dtype != NNC_F64)
-    return nnc_fail(NNC_E_UNSUPPORTED, "%s: dtype %d is not float32 or float64", name, (int)dtype);
   if (op < 0 || op > 3)
     return nnc_fail(NNC_E_ARG, "%s: op %d is not 0 (relu), 1 (sigmoid), 2 (tanh) or 3 (leaky relu)", name, (int)op);
-  if (op == 3 && c_bytes < (int32_t)(5 * sizeof(double)))
-    return nnc_fail(NNC_E_ARG, "%s: leaky relu needs its slope as coefficient 4", name);
+  const void *bufs[3] = {out, g, y};
+  const int optional[3] = {0, 0, 0};
+  /* Leaky ReLU's slope follows the three byte lengths as coefficient 4. */
+  const int64_t n = nnc_check_flat_buffers(c, c_bytes, op == 3 ? 5 : 4, dtype, bufs, optional, 3, name);
+  if (n < 0) return (int32_t)n;
   const double slope = op == 3 ? c[4] : 0;
   if (!isfinite(slope)) return nnc_fail(NNC_E_ARG, "%s: slope %g is not finite", name, slope);
-  const double dn = c[0];
-  if (!(dn >= 0) || dn > 9007199254740992.0 || dn != (double)(int64_t)dn)
-    return nnc_fail(NNC_E_ARG, "%s: n = %g is not a non-negative integer", name, dn);
-  const int64_t n = (int64_t)dn, es = nnc_elsize(dtype);
-  for (int k = 1; k <= 3; k++)
-    if (!(c[k] >= (double)(n * es)))
-      return nnc_fail(NNC_E_BOUNDS, "%s: buffer %d holds %g bytes, %lld needed", name, k, c[k], (long long)(n * es));
   if (n == 0) return NNC_OK;
-  if (!out || !g || !y) return nnc_fail(NNC_E_ARG, "%s: null buffer", name);
+  const int64_t es = nnc_elsize(dtype);
   nnc_prepare_output(out, (size_t)(n * es));
   act_ctx ctx = {out, g, y, op, dtype == NNC_F64, slope};
   nnc_parallel_for(n, GRAIN, act_range, &ctx);

@@ -168,21 +168,12 @@ static void sce_range_d(void *ctx, int64_t b, int64_t e) {
 
 int32_t nnc_sigmoid_ce_with_grad(const double *c, int32_t c_bytes, int32_t dtype, void *loss,
                                  void *grad, const void *x, const void *y) {
-  static const char *name = "sigmoidCrossEntropyWithGrad";
-  if (!c || c_bytes < (int32_t)(5 * sizeof(double)))
-    return nnc_fail(NNC_E_ARG, "%s: coefficient array too short", name);
-  if (dtype != NNC_F32 && dtype != NNC_F64)
-    return nnc_fail(NNC_E_UNSUPPORTED, "%s: dtype %d is not float32 or float64", name, (int)dtype);
-  const double dn = c[0];
-  if (!(dn >= 0) || dn > 9007199254740992.0 || dn != (double)(int64_t)dn)
-    return nnc_fail(NNC_E_ARG, "%s: n = %g is not a non-negative integer", name, dn);
-  const int64_t n = (int64_t)dn, es = nnc_elsize(dtype);
-  for (int k = 1; k <= 4; k++)
-    if (!(c[k] >= (double)(n * es)))
-      return nnc_fail(NNC_E_BOUNDS, "%s: buffer %d holds %g bytes, %lld needed", name, k, c[k],
-                      (long long)(n * es));
-  if (n == 0) return NNC_OK;
-  if (!loss || !grad || !x || !y) return nnc_fail(NNC_E_ARG, "%s: null buffer", name);
+  const void *bufs[4] = {loss, grad, x, y};
+  const int optional[4] = {0, 0, 0, 0};
+  const int64_t n = nnc_check_flat_buffers(c, c_bytes, 5, dtype, bufs, optional, 4,
+                                           "sigmoidCrossEntropyWithGrad");
+  if (n <= 0) return (int32_t)n;
+  const int64_t es = nnc_elsize(dtype);
   nnc_prepare_output(loss, (size_t)(n * es));
   nnc_prepare_output(grad, (size_t)(n * es));
   sce_ctx ctx = {loss, grad, x, y};

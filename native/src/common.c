@@ -26,6 +26,30 @@ int32_t nnc_last_error(char *buf, int32_t cap) {
   return (int32_t)n;
 }
 
+int64_t nnc_check_flat_buffers(const double *c, int32_t c_bytes, int32_t need, int32_t dtype,
+                               const void *const *bufs, const int *optional, int nbufs,
+                               const char *op) {
+  if (!c || c_bytes < need * (int32_t)sizeof(double))
+    return nnc_fail(NNC_E_ARG, "%s: coefficient array must hold %d doubles", op, need);
+  if (dtype != NNC_F32 && dtype != NNC_F64)
+    return nnc_fail(NNC_E_UNSUPPORTED, "%s: dtype %d is not float32 or float64", op, (int)dtype);
+  const double nd = c[0];
+  if (!(nd >= 0 && nd <= 9007199254740991.0) || nd != floor(nd))
+    return nnc_fail(NNC_E_ARG, "%s: n must be a non-negative integer, got %g", op, nd);
+  const int64_t n = (int64_t)nd, es = dtype == NNC_F64 ? 8 : 4;
+  for (int k = 0; k < nbufs; k++) {
+    if (!bufs[k]) {
+      if (optional[k] || n == 0) continue;
+      return nnc_fail(NNC_E_ARG, "%s: buffer %d is null", op, k);
+    }
+    const double bytes = c[1 + k];
+    if (!(bytes >= 0) || bytes < (double)n * (double)es)
+      return nnc_fail(NNC_E_BOUNDS, "%s: buffer %d has %g bytes, needs %lld", op, k, bytes,
+                      (long long)(n * es));
+  }
+  return n;
+}
+
 const char *nnc_dtype_name(int dtype) {
   switch (dtype) {
     case NNC_F32: return "float32";

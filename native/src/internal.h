@@ -54,6 +54,14 @@ NNC_HIDDEN int nnc_require_shape(const nnc_arr *a, const nnc_arr *ref, const cha
                                  const char *name, const char *refname);
 NNC_HIDDEN int nnc_require_dtype(const nnc_arr *a, int dtype, const char *op, const char *name);
 NNC_HIDDEN const char *nnc_dtype_name(int dtype);
+/* The kernels on flat buffers (optimiser steps, fused losses, activation gradients) take a
+ * coefficient array whose c[0] is the element count n and c[1 + k] the byte length of buffer k.
+ * Checks that it holds `need` doubles, that dtype is float32 or float64, that n is a non-negative
+ * integer and that every buffer is non-null (unless optional[k], or n is 0: FFI passes empty
+ * arrays as null) and holds n elements. Returns n, or a negative error code with the message set. */
+NNC_HIDDEN int64_t nnc_check_flat_buffers(const double *c, int32_t c_bytes, int32_t need,
+                                          int32_t dtype, const void *const *bufs,
+                                          const int *optional, int nbufs, const char *op);
 
 /* Pointer to element at storage index i. */
 static inline char *nnc_at(const nnc_arr *a, int64_t i) { return a->data + i * nnc_elsize(a->dtype); }

@@ -97,35 +97,11 @@ static void adam_range(void *ctx, int64_t b, int64_t e) {
     adam_f(c, b, e, (float *)c->x, (float *)c->m, (float *)c->v, (float *)c->vmax, (const float *)c->g);
 }
 
-/* Checks the coefficient array and that every buffer holds n elements; returns n or an error. */
-static int64_t check_buffers(const double *c, int32_t c_bytes, int32_t need, int32_t dtype,
-                             const void *const *bufs, const int *optional, int nbufs, const char *op) {
-  if (!c || c_bytes < need * (int32_t)sizeof(double))
-    return nnc_fail(NNC_E_ARG, "%s: coefficient array must hold %d doubles", op, need);
-  if (dtype != NNC_F32 && dtype != NNC_F64)
-    return nnc_fail(NNC_E_UNSUPPORTED, "%s: dtype must be float32 or float64", op);
-  const double nd = c[0];
-  if (!(nd >= 0 && nd <= 9007199254740991.0) || nd != floor(nd))
-    return nnc_fail(NNC_E_ARG, "%s: n must be a non-negative integer, got %g", op, nd);
-  const int64_t n = (int64_t)nd, es = dtype == NNC_F64 ? 8 : 4;
-  for (int k = 0; k < nbufs; k++) {
-    if (!bufs[k]) {
-      if (optional[k]) continue;
-      return nnc_fail(NNC_E_ARG, "%s: buffer %d is null", op, k);
-    }
-    const double bytes = c[1 + k];
-    if (!(bytes >= 0) || bytes < (double)n * (double)es)
-      return nnc_fail(NNC_E_BOUNDS, "%s: buffer %d has %g bytes, needs %lld", op, k, bytes,
-                      (long long)(n * es));
-  }
-  return n;
-}
-
 int32_t nnc_sgd_step(const double *c, int32_t c_bytes, int32_t dtype, void *x, const void *g,
                      void *buf) {
   const void *bufs[3] = {x, g, buf};
   const int optional[3] = {0, 0, 1};
-  const int64_t n = check_buffers(c, c_bytes, 11, dtype, bufs, optional, 3, "sgd_step");
+  const int64_t n = nnc_check_flat_buffers(c, c_bytes, 11, dtype, bufs, optional, 3, "sgd_step");
   if (n < 0) return (int32_t)n;
   const int first = c[10] != 0;
   sgd_ctx ctx = {x, buf, g, dtype == NNC_F64, c[4], c[5], c[6], c[7], first ? 0 : c[7],
@@ -138,7 +114,7 @@ int32_t nnc_adam_step(const double *c, int32_t c_bytes, int32_t dtype, void *x, 
                       void *m, void *v, void *vmax) {
   const void *bufs[5] = {x, g, m, v, vmax};
   const int optional[5] = {0, 0, 0, 0, 1};
-  const int64_t n = check_buffers(c, c_bytes, 14, dtype, bufs, optional, 5, "adam_step");
+  const int64_t n = nnc_check_flat_buffers(c, c_bytes, 14, dtype, bufs, optional, 5, "adam_step");
   if (n < 0) return (int32_t)n;
   /* Step size, bias correction and shrink factor come computed from JS (pow differs by an ulp
    * between V8 and libm). */
