@@ -160,40 +160,104 @@ static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b
 }
 
 #elif defined(__AVX2__) && defined(__FMA__)
-static void ukr_s(int64_t kc, const float *restrict a, const float *restrict b, float *c,
-                    int64_t ldc, int acc, int mr, int nr, const float *bias) {
-  __m256 c0[S_MR], c1[S_MR];
-  for (int i = 0; i < S_MR; i++) c0[i] = _mm256_setzero_ps(), c1[i] = _mm256_setzero_ps();
-  for (int64_t k = 0; k < kc; k++) {
-    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-#pragma GCC unroll 6
-    for (int i = 0; i < S_MR; i++) {
-      const __m256 ai = _mm256_broadcast_ss(a + i);
-      c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
-      c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
-    }
-    a += S_MR;
-    b += S_NR;
-  }
-  float t[S_MR * S_NR] __attribute__((aligned(32)));
-  for (int i = 0; i < S_MR; i++) {
-    _mm256_store_ps(t + i * S_NR, c0[i]);
-    _mm256_store_ps(t + i * S_NR + 8, c1[i]);
-  }
-  for (int i = 0; i < mr; i++)
-    for (int j = 0; j < nr; j++) {
-      c[i * ldc + j] = (acc ? c[i * ldc + j] : 0) + t[i * S_NR + j];
-      if (bias) c[i * ldc + j] += bias[j];
-    }
+/* The AVX2 kernels mirror the AVX-512 ones: a 6×16 tile in twelve registers (fifteen of sixteen
+ * with the two B vectors and the broadcast), unrolled so that GCC keeps the tile in registers (with
+ * a store loop over a variable row count it had kept the tile on the stack and stored all twelve
+ * accumulators at every k: a 256-unit LSTM's recurrence ran at a third of the FMA peak), and partial
+ * tiles written with masked stores. S_SHORT rows run a 4-row kernel: M = 32 is tiles of 6, 6, 6, 6, 4
+ * and 4 rows when A is read in place. */
+#define S_SHORT 4
+/* The lanes j < n of a row of eight floats, as maskload/maskstore take them (sign bits). */
+static inline __m256i lanes_below(int n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
+/* Writes (or adds, when acc) the live mr × nr corner of c0/c1 to c, then adds BIAS (or NULL) as
+ * a separate add would round it: whole rows with plain stores, a partial tile with masked ones. */
+#define UKR_S256_STORE(ROWS, BIAS)                                                                \
+  const float *bias_ = (BIAS);                                                                    \
+  if (nr == 16) {                                                                                 \
+    const __m256 bb0_ = bias_ ? _mm256_loadu_ps(bias_) : _mm256_setzero_ps();                     \
+    const __m256 bb1_ = bias_ ? _mm256_loadu_ps(bias_ + 8) : _mm256_setzero_ps();                 \
+    _Pragma("GCC unroll 8") for (int i = 0; i < ROWS; i++) {                                      \
+      if (i >= mr) break;                                                                         \
+      float *ci = c + i * ldc;                                                                    \
+      if (acc) {                                                                                  \
+        c0[i] = _mm256_add_ps(c0[i], _mm256_loadu_ps(ci));                                        \
+        c1[i] = _mm256_add_ps(c1[i], _mm256_loadu_ps(ci + 8));                                    \
+      }                                                                                           \
+      if (bias_) {                                                                                \
+        c0[i] = _mm256_add_ps(c0[i], bb0_);                                                       \
+        c1[i] = _mm256_add_ps(c1[i], bb1_);                                                       \
+      }                                                                                           \
+      _mm256_storeu_ps(ci, c0[i]);                                                                \
+      _mm256_storeu_ps(ci + 8, c1[i]);                                                            \
+    }                                                                                             \
+  } else {                                                                                        \
+    const __m256i m0_ = lanes_below(nr), m1_ = lanes_below(nr - 8);                               \
+    const __m256 bb0_ = bias_ ? _mm256_maskload_ps(bias_, m0_) : _mm256_setzero_ps();             \
+    const __m256 bb1_ = bias_ ? _mm256_maskload_ps(bias_ + 8, m1_) : _mm256_setzero_ps();         \
+    _Pragma("GCC unroll 8") for (int i = 0; i < ROWS; i++) {                                      \
+      if (i >= mr) break;                                                                         \
+      float *ci = c + i * ldc;                                                                    \
+      if (acc) {                                                                                  \
+        c0[i] = _mm256_add_ps(c0[i], _mm256_maskload_ps(ci, m0_));                                \
+        c1[i] = _mm256_add_ps(c1[i], _mm256_maskload_ps(ci + 8, m1_));                            \
+      }                                                                                           \
+      if (bias_) {                                                                                \
+        c0[i] = _mm256_add_ps(c0[i], bb0_);                                                       \
+        c1[i] = _mm256_add_ps(c1[i], bb1_);                                                       \
+      }                                                                                           \
+      _mm256_maskstore_ps(ci, m0_, c0[i]);                                                        \
+      _mm256_maskstore_ps(ci + 8, m1_, c1[i]);                                                    \
+    }                                                                                             \
+  }
+/* The tile's k loop with row i's multiplier at A_AT(i) (after which A_NEXT advances a packed A). */
+#define UKR_S256_LOOP(ROWS, A_AT, A_NEXT)                                                         \
+  __m256 c0[ROWS], c1[ROWS];                                                                      \
+  _Pragma("GCC unroll 8") for (int i = 0; i < ROWS; i++) c0[i] = c1[i] = _mm256_setzero_ps();     \
+  for (int64_t k = 0; k < kc; k++) {                                                              \
+    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);                              \
+    _Pragma("GCC unroll 8") for (int i = 0; i < ROWS; i++) {                                      \
+      const __m256 ai = _mm256_broadcast_ss(A_AT(i));                                             \
+      c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);                                                     \
+      c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);                                                     \
+    }                                                                                             \
+    A_NEXT;                                                                                       \
+    b += S_NR;                                                                                    \
+  }
+#define PACKED_AT(i) (a + (i))
+#define DEFINE_UKR_S256(NAME, ROWS)                                                               \
+  static void NAME(int64_t kc, const float *restrict a, const float *restrict b, float *c,        \
+                   int64_t ldc, int acc, int mr, int nr, const float *bias) {                     \
+    UKR_S256_LOOP(ROWS, PACKED_AT, a += S_MR)                                                     \
+    UKR_S256_STORE(ROWS, bias)                                                                    \
+  }
+DEFINE_UKR_S256(ukr_s, S_MR)
+DEFINE_UKR_S256(ukr_s_short, S_SHORT)
+
+/* The same tile with A read in place from ROWS rows of a row-major matrix (row stride lda); rows
+ * past mr repeat the last row (valid memory; their results are dropped). */
+#define ROW_AT(i) (r[i] + k)
+#define DEFINE_UKR_S256_ROWS(NAME, ROWS)                                                          \
+  static void NAME(int64_t kc, const float *a, int64_t lda, const float *restrict b, float *c,    \
+                   int64_t ldc, int acc, int mr, int nr, const float *bias) {                     \
+    const float *r[ROWS];                                                                         \
+    for (int i = 0; i < ROWS; i++) r[i] = a + (i < mr ? i : mr - 1) * lda;                       \
+    UKR_S256_LOOP(ROWS, ROW_AT, (void)0)                                                          \
+    UKR_S256_STORE(ROWS, bias)                                                                    \
+  }
+DEFINE_UKR_S256_ROWS(ukr_s_rows, S_MR)
+DEFINE_UKR_S256_ROWS(ukr_s_rows_short, S_SHORT)
+#define S_ROWS_KERNEL 1
 
 static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b, double *c,
                     int64_t ldc, int acc, int mr, int nr, const double *bias) {
   __m256d c0[D_MR], c1[D_MR];
+#pragma GCC unroll 8
   for (int i = 0; i < D_MR; i++) c0[i] = _mm256_setzero_pd(), c1[i] = _mm256_setzero_pd();
   for (int64_t k = 0; k < kc; k++) {
     const __m256d b0 = _mm256_load_pd(b), b1 = _mm256_load_pd(b + 4);
-#pragma GCC unroll 6
+#pragma GCC unroll 8
     for (int i = 0; i < D_MR; i++) {
       const __m256d ai = _mm256_broadcast_sd(a + i);
       c0[i] = _mm256_fmadd_pd(ai, b0, c0[i]);
@@ -203,6 +267,7 @@ static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b
     b += D_NR;
   }
   double t[D_MR * D_NR] __attribute__((aligned(32)));
+#pragma GCC unroll 8
   for (int i = 0; i < D_MR; i++) {
     _mm256_store_pd(t + i * D_NR, c0[i]);
     _mm256_store_pd(t + i * D_NR + 4, c1[i]);
@@ -213,7 +278,6 @@ static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b
       if (bias) c[i * ldc + j] += bias[j];
     }
 }
-
 #else
 /* Portable kernels: plain loops the compiler vectorises (contraction allowed here only). */
 #pragma GCC push_options
@@ -256,8 +320,9 @@ static void ukr_rows_s(int64_t kc, const float *a, int64_t lda, const float *b, 
 }
 #endif
 /* Rows of the next tile when A is read in place (any row can start a tile): full MR-row tiles,
- * except that the last 13–16 rows go as two tiles of at most S_SHORT, so that a 16-row product (a
- * 16-channel convolution) runs as 8 + 8 rows, not as 12 + 4 with four rows of zeros' arithmetic. */
+ * except that the last MR + 1 to 2·S_SHORT rows go as two tiles of at most S_SHORT, so that a 16-row
+ * product (a 16-channel convolution) runs as 8 + 8 rows on AVX-512, not as 12 + 4 with four rows of
+ * zeros' arithmetic (on AVX2, 8 rows as 4 + 4, not 6 + 2). */
 static int64_t rows_tile(int64_t rem, int64_t MR) {
   if (rem > MR && rem <= 2 * S_SHORT) return S_SHORT;
   return rem < MR ? rem : MR;
