@@ -128,8 +128,123 @@ static inline __mmask8 lanes8(int64_t s, int64_t n) {
       if (pb) _mm512_storeu_pd(pb[k], b[k]);                                                     \
     }                                                                                            \
   }
+#elif defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+
+/* The AVX-512 kernels' vector forms for AVX2 (same expressions, same order, so the same bits):
+ * eight doubles as two halves, and a lane mask in both widths (32-bit lanes for eight floats,
+ * 64-bit lanes for the halves). A masked-off lane keeps its partial by a blend. */
+typedef struct {
+  __m256d lo, hi;
+} d8;
+typedef struct {
+  __m256i f;
+  __m256d lo, hi;
+} m8;
+typedef __m256 vec8_float;
+typedef d8 vec8_double;
+static inline d8 d8_set1(double v) { return (d8){_mm256_set1_pd(v), _mm256_set1_pd(v)}; }
+static inline d8 d8_add(d8 a, d8 b) { return (d8){_mm256_add_pd(a.lo, b.lo), _mm256_add_pd(a.hi, b.hi)}; }
+static inline d8 d8_sub(d8 a, d8 b) { return (d8){_mm256_sub_pd(a.lo, b.lo), _mm256_sub_pd(a.hi, b.hi)}; }
+static inline d8 d8_mul(d8 a, d8 b) { return (d8){_mm256_mul_pd(a.lo, b.lo), _mm256_mul_pd(a.hi, b.hi)}; }
+/* a + v in the mask's lanes, a elsewhere. */
+static inline d8 d8_mask_add(d8 a, m8 m, d8 v) {
+  return (d8){_mm256_blendv_pd(a.lo, _mm256_add_pd(a.lo, v.lo), m.lo),
+              _mm256_blendv_pd(a.hi, _mm256_add_pd(a.hi, v.hi), m.hi)};
+}
+/* The lanes of the eight elements from s on of a row of n. */
+static inline m8 lanes8(int64_t s, int64_t n) {
+  const int64_t live = n - s;
+  const __m256i l64 = _mm256_set1_epi64x(live);
+  return (m8){_mm256_cmpgt_epi32(_mm256_set1_epi32((int)(live < 8 ? live : 8)),
+                                 _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),
+              _mm256_castsi256_pd(_mm256_cmpgt_epi64(l64, _mm256_setr_epi64x(0, 1, 2, 3))),
+              _mm256_castsi256_pd(_mm256_cmpgt_epi64(l64, _mm256_setr_epi64x(4, 5, 6, 7)))};
+}
+static inline vec8_float load8_float(m8 m, const float *p) { return _mm256_maskload_ps(p, m.f); }
+static inline vec8_double load8_double(m8 m, const double *p) {
+  return (d8){_mm256_maskload_pd(p, _mm256_castpd_si256(m.lo)),
+              _mm256_maskload_pd(p + 4, _mm256_castpd_si256(m.hi))};
+}
+static inline void store8_float(float *p, m8 m, vec8_float v) { _mm256_maskstore_ps(p, m.f, v); }
+static inline void store8_double(double *p, m8 m, vec8_double v) {
+  _mm256_maskstore_pd(p, _mm256_castpd_si256(m.lo), v.lo);
+  _mm256_maskstore_pd(p + 4, _mm256_castpd_si256(m.hi), v.hi);
+}
+static inline d8 wide8_float(vec8_float v) {
+  return (d8){_mm256_cvtps_pd(_mm256_castps256_ps128(v)), _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1))};
+}
+static inline d8 wide8_double(vec8_double v) { return v; }
+static inline vec8_float narrow8_float(d8 v) {
+  return _mm256_set_m128(_mm256_cvtpd_ps(v.hi), _mm256_cvtpd_ps(v.lo));
+}
+static inline vec8_double narrow8_double(d8 v) { return v; }
+/* g where t > 0 (t rounded to T first), else 0 (relu) or g·slope rounded to T. */
+static inline vec8_float act_grad8_float(vec8_float g, d8 t, int act, float sl) {
+  const __m256 pos = _mm256_cmp_ps(narrow8_float(t), _mm256_setzero_ps(), _CMP_GT_OQ);
+  return act == 1 ? _mm256_and_ps(pos, g) : _mm256_blendv_ps(_mm256_mul_ps(g, _mm256_set1_ps(sl)), g, pos);
+}
+static inline vec8_double act_grad8_double(vec8_double g, d8 t, int act, double sl) {
+  const __m256d plo = _mm256_cmp_pd(t.lo, _mm256_setzero_pd(), _CMP_GT_OQ);
+  const __m256d phi = _mm256_cmp_pd(t.hi, _mm256_setzero_pd(), _CMP_GT_OQ);
+  if (act == 1) return (d8){_mm256_and_pd(plo, g.lo), _mm256_and_pd(phi, g.hi)};
+  const __m256d s = _mm256_set1_pd(sl);
+  return (d8){_mm256_blendv_pd(_mm256_mul_pd(g.lo, s), g.lo, plo),
+              _mm256_blendv_pd(_mm256_mul_pd(g.hi, s), g.hi, phi)};
+}
+
+#define LANE_SUMS(T)                                                                             \
+  static inline __attribute__((always_inline)) void lane_sums_##T(                                \
+      const bn_job *j, int64_t c, int64_t m, int what, const double *mu, const double *sc,       \
+      const double *bt, double (*pa)[LANES], double (*pb)[LANES]) {                              \
+    const T *x = (const T *)j->x, *g = (const T *)j->g;                                          \
+    const int64_t S = j->S, full = S & ~(int64_t)(LANES - 1);                                    \
+    const m8 all = lanes8(0, 8), tail = lanes8(full, S);                                         \
+    const int act = what == 2 ? j->act : 0;                                                      \
+    d8 a[GROUP], b[GROUP], mv[GROUP], sv[GROUP], bv[GROUP];                                      \
+    for (int64_t k = 0; k < m; k++) {                                                            \
+      a[k] = b[k] = d8_set1(0);                                                                  \
+      mv[k] = d8_set1(what ? mu[k] : 0);                                                         \
+      sv[k] = d8_set1(act ? sc[k] : 0);                                                          \
+      bv[k] = d8_set1(act ? bt[k] : 0);                                                          \
+    }                                                                                            \
+    for (int64_t n = 0; n < j->N; n++) {                                                         \
+      const int64_t row = (n * j->C + c) * S;                                                    \
+      for (int64_t s = 0; s <= full; s += LANES) {                                               \
+        if (s == full && full == S) break;                                                       \
+        const m8 lanes = s < full ? all : tail;                                                  \
+        for (int64_t k = 0; k < m; k++) {                                                        \
+          const int64_t i = row + k * S + s;                                                     \
+          const d8 v = wide8_##T(load8_##T(lanes, x + i));                                       \
+          if (what == 0) a[k] = d8_mask_add(a[k], lanes, v);                                     \
+          if (what == 1) {                                                                       \
+            const d8 d = d8_sub(v, mv[k]);                                                       \
+            a[k] = d8_mask_add(a[k], lanes, d8_mul(d, d));                                       \
+          }                                                                                      \
+          if (what == 2) {                                                                       \
+            vec8_##T gt = load8_##T(lanes, g + i);                                               \
+            if (act) {                                                                           \
+              const d8 t = d8_add(d8_mul(d8_sub(v, mv[k]), sv[k]), bv[k]);                       \
+              gt = act_grad8_##T(gt, t, act, (T)j->slope);                                       \
+            }                                                                                    \
+            const d8 gv = wide8_##T(gt);                                                         \
+            a[k] = d8_mask_add(a[k], lanes, gv);                                                 \
+            b[k] = d8_mask_add(b[k], lanes, d8_mul(gv, d8_sub(v, mv[k])));                       \
+          }                                                                                      \
+        }                                                                                        \
+      }                                                                                          \
+    }                                                                                            \
+    for (int64_t k = 0; k < m; k++) {                                                            \
+      _mm256_storeu_pd(pa[k], a[k].lo);                                                          \
+      _mm256_storeu_pd(pa[k] + 4, a[k].hi);                                                      \
+      if (pb) {                                                                                  \
+        _mm256_storeu_pd(pb[k], b[k].lo);                                                        \
+        _mm256_storeu_pd(pb[k] + 4, b[k].hi);                                                    \
+      }                                                                                          \
+    }                                                                                            \
+  }
 #else
-/* Plain C with the same order (the WebAssembly build, and machines without AVX-512). The
+/* Plain C with the same order (the WebAssembly build, and machines without AVX2). The
  * WebAssembly build keeps one compact copy of it: the fused activation's branches had grown this
  * file's share of the binary by 13 KB, past the web pages' JavaScript budget. */
 #if defined(__wasm__)
@@ -271,6 +386,30 @@ INPUT_GRAD(double)
   }
 INPUT_GRAD_ACT512(float)
 INPUT_GRAD_ACT512(double)
+#define INPUT_GRAD_CALL(T, ...) (j->act ? input_grad_act_##T(__VA_ARGS__) : input_grad_##T(__VA_ARGS__))
+#elif defined(__AVX2__) && defined(__FMA__)
+/* The same loops on the AVX2 forms above. */
+#define INPUT_GRAD_ACT256(T)                                                                     \
+  static void input_grad_act_##T(const bn_job *j, int64_t c, double a, double b, double k,       \
+                                 double mu, double sc, double bt) {                               \
+    const T *x = (const T *)j->x, *g = (const T *)j->g;                                          \
+    T *dx = (T *)j->dx;                                                                          \
+    const d8 va = d8_set1(a), vb = d8_set1(b), vk = d8_set1(k);                                  \
+    const d8 vmu = d8_set1(mu), vsc = d8_set1(sc), vbt = d8_set1(bt);                            \
+    for (int64_t n = 0; n < j->N; n++) {                                                         \
+      const int64_t row = (n * j->C + c) * j->S;                                                 \
+      for (int64_t s = 0; s < j->S; s += 8) {                                                    \
+        const m8 m = lanes8(s, j->S);                                                            \
+        const d8 xv = wide8_##T(load8_##T(m, x + row + s));                                      \
+        const d8 t = d8_add(d8_mul(d8_sub(xv, vmu), vsc), vbt);                                  \
+        const vec8_##T ge = act_grad8_##T(load8_##T(m, g + row + s), t, j->act, (T)j->slope);    \
+        const d8 r = d8_add(d8_add(d8_mul(va, wide8_##T(ge)), d8_mul(vb, xv)), vk);              \
+        store8_##T(dx + row + s, m, narrow8_##T(r));                                             \
+      }                                                                                          \
+    }                                                                                            \
+  }
+INPUT_GRAD_ACT256(float)
+INPUT_GRAD_ACT256(double)
 #define INPUT_GRAD_CALL(T, ...) (j->act ? input_grad_act_##T(__VA_ARGS__) : input_grad_##T(__VA_ARGS__))
 #else
 #define INPUT_GRAD_CALL(T, ...) input_grad_##T(__VA_ARGS__)
