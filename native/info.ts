@@ -91,9 +91,10 @@ export interface NativeInfo {
   /** True when NNC_BLAS=builtin forced the built-in GEMM. */
   builtinForced?: boolean;
   /**
-   * True when float32 products of mid size (2^20 to 2^29 multiply-adds, at least 8 rows and 32
-   * columns: a training step's) run on libnnc's own AVX-512 kernels beside an OpenBLAS that runs
-   * AVX-512 kernels too; `NNC_GEMM=blas` turns it off.
+   * True when float32 products of mid size (2^20 to 2^29 multiply-adds: a training step's) run on
+   * libnnc's own kernels beside OpenBLAS: its AVX-512 kernels (at least 8 rows and 32 columns)
+   * beside an OpenBLAS that runs AVX-512 kernels too, or its AVX2 kernels (K ≤ 128) beside a 256-bit
+   * OpenBLAS kernel; `NNC_GEMM=blas` turns it off.
    */
   ownSgemm?: boolean;
   /** Why `ownSgemm` is what it is. */

@@ -296,26 +296,32 @@ static void tune_malloc(void) {
  * than OpenBLAS 0.3.21's SkylakeX kernels at one thread and 1.05–1.35× at two (libnnc splitting
  * OpenBLAS calls), on an Intel Xeon; MKL was faster still, so any other BLAS keeps them. OpenBLAS
  * must be on a 512-bit kernel too: OPENBLAS_CORETYPE=Haswell asks for 256-bit arithmetic, and nnc
- * keeps to it. NNC_GEMM=blas sends every product to the BLAS. */
+ * keeps to it. An AVX2 build beside a 256-bit OpenBLAS kernel (Zen 3: no AVX-512) takes the products
+ * with K <= 128 (gemm.c, own_gemm_shape). NNC_GEMM=blas sends every product to the BLAS. */
 static void own_sgemm_policy(void) {
   const char *mode = getenv("NNC_GEMM");
   const char *core = S.openblas_corename ? S.openblas_corename() : NULL;
   const int core512 = core && (strcasestr(core, "skylakex") || strcasestr(core, "cooperlake") ||
                                strcasestr(core, "sapphirerapids"));
 #if defined(__AVX512F__)
-  const int kernels512 = 1;
+  const int kernels512 = 1, kernels256 = 0;
+#elif defined(__AVX2__) && defined(__FMA__)
+  const int kernels512 = 0, kernels256 = 1;
 #else
-  const int kernels512 = 0;
+  const int kernels512 = 0, kernels256 = 0;
 #endif
   const char *why;
   if (mode && strcasecmp(mode, "blas") == 0) why = "NNC_GEMM=blas";
-  else if (!kernels512) why = "libnnc was compiled without AVX-512";
+  else if (!kernels512 && !kernels256) why = "libnnc was compiled without AVX2";
   else if (strcmp(S.kind, "openblas") != 0) why = "the BLAS is not OpenBLAS";
-  else if (!core512) why = "OpenBLAS runs a 256-bit kernel";
+  else if (kernels512 && !core512) why = "OpenBLAS runs a 256-bit kernel";
+  else if (kernels256 && core512) why = "libnnc was compiled without AVX-512";
   else why = NULL;
   S.own_sgemm = why == NULL;
   snprintf(S.own_sgemm_reason, sizeof S.own_sgemm_reason, "%s",
-           why ? why : "AVX-512 kernels beside OpenBLAS's AVX-512 kernels");
+           why ? why
+           : kernels512 ? "AVX-512 kernels beside OpenBLAS's AVX-512 kernels"
+                        : "AVX2 kernels beside OpenBLAS's 256-bit kernels, for products with K <= 128");
 }
 
 int nnc_own_sgemm(void) { return S.own_sgemm; }

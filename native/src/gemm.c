@@ -845,13 +845,23 @@ static int blas_layout(int64_t rows, int64_t cols, int64_t rs, int64_t cs, int *
 DEFINE_GEMV(float, f32, sgemv)
 DEFINE_GEMV(double, f64, dgemv)
 
-/* The products libnnc's own float32 kernels take when nnc_own_sgemm(): at least 32 columns (a
- * 32-wide tile on fewer wastes its lanes) and 8 rows, at least 2^20 multiply-adds (below that
- * OpenBLAS's small-matrix kernels and its lower call overhead win), and below 2^29 (from 1024³ on
- * OpenBLAS's own threads and kernels are as fast, and its large-problem blocking is the proven one). */
+/* The products libnnc's own float32 kernels take when nnc_own_sgemm(): at least 2^20 multiply-adds
+ * (below that OpenBLAS's small-matrix kernels and its lower call overhead win), below 2^29 (from
+ * 1024³ on OpenBLAS's own threads and kernels are as fast, and its large-problem blocking is the
+ * proven one), and a tile's worth of columns and rows: 32 and 8 for the AVX-512 tiles (a 32-wide tile
+ * on fewer wastes its lanes). The AVX2 tiles beside OpenBLAS's 256-bit kernels win only where the
+ * inner dimension is short, K <= 128, where OpenBLAS's packing of both operands is a large share of
+ * the call (native/bench/own_sgemm.ts on a Zen 3 EPYC, 1 / 2 threads: 2048×1024×64 nt 1.26× /
+ * 1.32×, 512×784×128 tn 1.12× / 1.35×, 2048×512×128 nt 1.12× / 1.28×; with K of 256 and more
+ * 0.66×–1.14×). */
 static int own_gemm_shape(int64_t M, int64_t N, int64_t K) {
   const double work = (double)M * (double)N * (double)K;
-  return N >= 32 && M >= 8 && work >= (double)(1 << 20) && work < (double)(1 << 29);
+  if (work < (double)(1 << 20) || work >= (double)(1 << 29)) return 0;
+#if defined(__AVX512F__)
+  return N >= 32 && M >= 8;
+#else
+  return N >= 16 && M >= 6 && K <= 128;
+#endif
 }
 
 #define DEFINE_DISPATCH(T, SUF, BLASFN)                                                          \
