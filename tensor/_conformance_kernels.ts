@@ -852,6 +852,26 @@ export function registerKernelCases(nb: Backend, label: string, ignore: boolean)
     }
   });
 
+  // The 2×2-pool form of float32 max pooling (kernel width 2, stride 2: libnnc's vector paths of
+  // eight or sixteen outputs a row, and their partial last group) on rows up to 40 wide, with ties,
+  // NaN and infinities: values and argmax indices exactly the oracle's.
+  fuzz("max pool with windows 2 wide at stride 2, float32 rows up to 40 wide", 200, 38, (r) => {
+    const N = r.int(1, 2), C = r.int(1, 3), H = r.int(1, 9), W = r.int(2, 40);
+    const kh = r.int(1, Math.min(3, H));
+    const g = { kernel: [kh, 2], stride: [r.int(1, 2), 2], padding: [0, 0], dilation: [1, 1] };
+    const x = randomView(r, "float32", [N, C, H, W], {
+      fill: { special: 0.05, ties: r.chance(0.5) },
+    });
+    const os = unfoldOut([H, W], g);
+    const out = contiguousOut("float32", [N, C, ...os], r), o2 = twin(out);
+    const ix = contiguousOut("int32", [N, C, ...os], r), ix2 = twin(ix);
+    nb.pool("max", out, ix, x, g, false);
+    ref.pool("max", o2, ix2, x, g, false);
+    const context = () => `x ${layout(x)} g ${JSON.stringify(g)}`;
+    check("max pool 2 wide", out, o2, EXACT, context);
+    check("max pool 2 wide indices", ix, ix2, EXACT, context);
+  });
+
   fuzz("maxPoolGrad", 300, 36, (r) => {
     const dtype = r.pick(FLOATS);
     // Up to 60 planes of up to 900 elements: both sides of the native kernel's parallel grain.

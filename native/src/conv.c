@@ -16,8 +16,8 @@
  * kernel, stride, padding, dilation) plus groups at 13. out is contiguous; w must be contiguous
  * (the JS side makes it so: a weight is small).
  *
- * Float32 stride-1 2-d convolutions on AVX-512 machines skip the unfolding: see "implicit GEMM"
- * below. */
+ * Float32 stride-1 2-d convolutions on x86-64 machines with AVX-512 or AVX2 skip the unfolding:
+ * see "implicit GEMM" below. */
 #include "internal.h"
 #include "window.h"
 #include <stdlib.h>
@@ -47,7 +47,7 @@ typedef struct {
   const int32_t *pix;   /* its argmax indices within each plane of the convolution's output */
   int64_t pQ;           /* pooled positions per plane */
   int pDistinct;        /* each index at most once per plane: stored, not added */
-#if defined(__AVX512F__)
+#if defined(NNC_IMPLICIT_CONV)
   /* The implicit GEMM (float32, stride 1, dilation 1, 2-d, one group; see implicit_ok): */
   int implicit;
   int64_t Wp, PP, P, NP; /* x padded: row length, plane stride, outputs over the padded width, P to 32 */
@@ -383,7 +383,7 @@ static void free_tables(conv_job *j) {
   nnc_free(j->utab);
   nnc_free(j->ftab);
   j->utab = j->ftab = NULL;
-#if defined(__AVX512F__)
+#if defined(NNC_IMPLICIT_CONV)
   nnc_free(j->boff);
   nnc_free(j->boffq);
   nnc_free(j->wflip);
@@ -672,7 +672,7 @@ static void weight_grad_task(void *ctx, int64_t b, int64_t e) {
   }
 }
 
-#if defined(__AVX512F__)
+#if defined(NNC_IMPLICIT_CONV)
 /* ---------------- implicit GEMM ----------------
  * A stride-1 2-d convolution of float32 images without the unfolded copy: each image is padded
  * once (zeros around it, in scratch), and its unfolded matrix — row (channel, tap), column output
@@ -685,7 +685,8 @@ static void weight_grad_task(void *ctx, int64_t b, int64_t e) {
  * wrote and small_fold were a third of a ResNet-20's convolution time. */
 
 /* Short copies and clears (rows of a 28×28 map) inline: a memcpy or memset call per row was a
- * tenth of the implicit convolutions' time. */
+ * tenth of the implicit convolutions' time. add_floats: d = s + v, one rounding (add_bias's sum). */
+#if defined(__AVX512F__)
 static inline void copy_floats(float *d, const float *s, int64_t n) {
   for (int64_t i = 0; i < n; i += 16) {
     const __mmask16 k = first_lanes(n - i);
@@ -695,6 +696,37 @@ static inline void copy_floats(float *d, const float *s, int64_t n) {
 static inline void zero_floats(float *d, int64_t n) {
   for (int64_t i = 0; i < n; i += 16) _mm512_mask_storeu_ps(d + i, first_lanes(n - i), _mm512_setzero_ps());
 }
+static inline void add_floats(float *d, const float *s, int64_t n, float v) {
+  const __m512 vv = _mm512_set1_ps(v);
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 k = first_lanes(n - i);
+    _mm512_mask_storeu_ps(d + i, k, _mm512_add_ps(_mm512_maskz_loadu_ps(k, s + i), vv));
+  }
+}
+#else
+static inline void copy_floats(float *d, const float *s, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(d + i, _mm256_loadu_ps(s + i));
+  if (i < n) {
+    const __m256i k = first_lanes8(n - i);
+    _mm256_maskstore_ps(d + i, k, _mm256_maskload_ps(s + i, k));
+  }
+}
+static inline void zero_floats(float *d, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(d + i, _mm256_setzero_ps());
+  if (i < n) _mm256_maskstore_ps(d + i, first_lanes8(n - i), _mm256_setzero_ps());
+}
+static inline void add_floats(float *d, const float *s, int64_t n, float v) {
+  const __m256 vv = _mm256_set1_ps(v);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(d + i, _mm256_add_ps(_mm256_loadu_ps(s + i), vv));
+  if (i < n) {
+    const __m256i k = first_lanes8(n - i);
+    _mm256_maskstore_ps(d + i, k, _mm256_add_ps(_mm256_maskload_ps(s + i, k), vv));
+  }
+}
+#endif
 
 static int implicit_ok(const conv_job *j) {
   const axis_t *a = j->ax;
@@ -749,12 +781,8 @@ static void compact(const float *src, int64_t ld, int64_t M, int64_t oH, int64_t
       for (int64_t h = 0; h < oH; h++) copy_floats(d + h * oW, s + h * Wp, oW);
       continue;
     }
-    const __m512 v = _mm512_set1_ps(((const float *)bias->data)[bias->off + m * bias->strides[0]]);
-    for (int64_t h = 0; h < oH; h++)
-      for (int64_t w = 0; w < oW; w += 16) {
-        const __mmask16 k = first_lanes(oW - w);
-        _mm512_mask_storeu_ps(d + h * oW + w, k, _mm512_add_ps(_mm512_maskz_loadu_ps(k, s + h * Wp + w), v));
-      }
+    const float v = ((const float *)bias->data)[bias->off + m * bias->strides[0]];
+    for (int64_t h = 0; h < oH; h++) add_floats(d + h * oW, s + h * Wp, oW, v);
   }
 }
 
@@ -880,7 +908,7 @@ static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
 }
 #endif
 
-#if defined(__AVX512F__)
+#if defined(NNC_IMPLICIT_CONV)
 /* NNC_CONV=unfold keeps every convolution on the unfolding path (for comparisons). */
 static int implicit_enabled(void) {
   static int on = -1;
@@ -897,7 +925,7 @@ static int implicit_enabled(void) {
 
 /* A job's tables: the implicit GEMM's where it applies, else the unfolding's (build_tables). */
 static int prepare_job(conv_job *j, int inputGrad) {
-#if defined(__AVX512F__)
+#if defined(NNC_IMPLICIT_CONV)
   if (implicit_enabled() && implicit_ok(j)) return build_implicit(j, inputGrad);
 #endif
   return build_tables(j, inputGrad);

@@ -211,25 +211,27 @@ static inline __m256i lanes_below(int n) {
       _mm256_maskstore_ps(ci + 8, m1_, c1[i]);                                                    \
     }                                                                                             \
   }
-/* The tile's k loop with row i's multiplier at A_AT(i) (after which A_NEXT advances a packed A). */
-#define UKR_S256_LOOP(ROWS, A_AT, A_NEXT)                                                         \
+/* The tile's k loop with row i's multiplier at A_AT(i) (after which A_NEXT advances a packed A)
+ * and row k of B's sixteen columns at B_AT, read by LOAD (B_NEXT then advances a packed B). */
+#define UKR_S256_LOOP(ROWS, A_AT, A_NEXT, B_AT, LOAD, B_NEXT)                                     \
   __m256 c0[ROWS], c1[ROWS];                                                                      \
   _Pragma("GCC unroll 8") for (int i = 0; i < ROWS; i++) c0[i] = c1[i] = _mm256_setzero_ps();     \
   for (int64_t k = 0; k < kc; k++) {                                                              \
-    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);                              \
+    const float *bk_ = (B_AT);                                                                    \
+    const __m256 b0 = LOAD(bk_), b1 = LOAD(bk_ + 8);                                              \
     _Pragma("GCC unroll 8") for (int i = 0; i < ROWS; i++) {                                      \
       const __m256 ai = _mm256_broadcast_ss(A_AT(i));                                             \
       c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);                                                     \
       c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);                                                     \
     }                                                                                             \
     A_NEXT;                                                                                       \
-    b += S_NR;                                                                                    \
+    B_NEXT;                                                                                       \
   }
 #define PACKED_AT(i) (a + (i))
 #define DEFINE_UKR_S256(NAME, ROWS)                                                               \
   static void NAME(int64_t kc, const float *restrict a, const float *restrict b, float *c,        \
                    int64_t ldc, int acc, int mr, int nr, const float *bias) {                     \
-    UKR_S256_LOOP(ROWS, PACKED_AT, a += S_MR)                                                     \
+    UKR_S256_LOOP(ROWS, PACKED_AT, a += S_MR, b, _mm256_load_ps, b += S_NR)                       \
     UKR_S256_STORE(ROWS, bias)                                                                    \
   }
 DEFINE_UKR_S256(ukr_s, S_MR)
@@ -243,7 +245,7 @@ DEFINE_UKR_S256(ukr_s_short, S_SHORT)
                    int64_t ldc, int acc, int mr, int nr, const float *bias) {                     \
     const float *r[ROWS];                                                                         \
     for (int i = 0; i < ROWS; i++) r[i] = a + (i < mr ? i : mr - 1) * lda;                       \
-    UKR_S256_LOOP(ROWS, ROW_AT, (void)0)                                                          \
+    UKR_S256_LOOP(ROWS, ROW_AT, (void)0, b, _mm256_load_ps, b += S_NR)                            \
     UKR_S256_STORE(ROWS, bias)                                                                    \
   }
 DEFINE_UKR_S256_ROWS(ukr_s_rows, S_MR)
@@ -432,10 +434,52 @@ static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, i
     }
   }
 }
+#elif defined(__AVX2__) && defined(__FMA__)
+/* Transposes the 8×8 block held in r (r[i] = row i) in place: 24 shuffles for 64 elements. */
+static inline void transpose8(__m256 r[8]) {
+  __m256 t[8], s[8];
+  for (int i = 0; i < 4; i++) {
+    /* rows 2i, 2i+1 interleaved: elements 0, 1 | 4, 5 (lo) and 2, 3 | 6, 7 (hi) */
+    t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int g = 0; g < 2; g++) {
+    /* element e of rows 4g..4g+3 in 128-bit lane 0 of s[4g + e], element e + 4 in lane 1 */
+    s[4 * g] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], 0x44);
+    s[4 * g + 1] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], 0xEE);
+    s[4 * g + 2] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0x44);
+    s[4 * g + 3] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], 0xEE);
+  }
+  for (int e = 0; e < 4; e++) {
+    r[e] = _mm256_permute2f128_ps(s[e], s[4 + e], 0x20);
+    r[4 + e] = _mm256_permute2f128_ps(s[e], s[4 + e], 0x31);
+  }
+}
+
+/* B stored transposed (element (k, j) at B[j * cs], rs == 1) into panels of w columns (a multiple
+ * of 8), 8×8 blocks at a time, as the AVX-512 form does with 16×16 ones. */
+static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, int w, float *p) {
+  for (int64_t j0 = 0; j0 < nc; j0 += w, p += w * kc) {
+    for (int h = 0; h < w; h += 8) {
+      const int64_t n = nc - j0 - h; /* live columns in this eighth */
+      for (int64_t k0 = 0; k0 < kc; k0 += 8) {
+        const int64_t kl = kc - k0 < 8 ? kc - k0 : 8;
+        const __m256i km = lanes_below((int)kl);
+        __m256 r[8];
+        for (int j = 0; j < 8; j++)
+          r[j] = j >= n    ? _mm256_setzero_ps()
+                 : kl == 8 ? _mm256_loadu_ps(B + (j0 + h + j) * cs + k0)
+                           : _mm256_maskload_ps(B + (j0 + h + j) * cs + k0, km);
+        transpose8(r);
+        for (int64_t k = 0; k < kl; k++) _mm256_store_ps(p + (k0 + k) * w + h, r[k]);
+      }
+    }
+  }
+}
 #endif
 
 static void pack_b_s(int64_t kc, int64_t nc, const float *B, int64_t rs, int64_t cs, float *p) {
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
   if (rs == 1 && cs != 1) {
     pack_b_s_trans(kc, nc, B, cs, S_NR, p);
     return;
@@ -643,7 +687,7 @@ int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t 
   return NNC_OK;
 }
 
-#if defined(__AVX512F__)
+#if defined(NNC_IMPLICIT_CONV)
 /* ---------------- products over an image read through offsets ----------------
  * A stride-1 convolution's unfolded image (row k = channel and tap, column j = output position)
  * is the zero-padded image itself read at offset boff[k] + j, output positions taken over the
@@ -654,6 +698,7 @@ int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t 
  * output gradient (packing the image's transpose instead cost a third of a 16-channel layer's
  * weight gradient). */
 
+#if defined(__AVX512F__)
 /* The rows kernel's tile with B row k at b + boff[k] (unaligned) instead of a packed panel. */
 #define DEFINE_UKR_S512_OFFSETS(NAME, ROWS)                                                       \
   static void NAME(int64_t kc, const float *a, int64_t lda, const float *b, const int32_t *boff,  \
@@ -675,32 +720,6 @@ int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t 
   }
 DEFINE_UKR_S512_OFFSETS(ukr_s_offsets, S_MR)
 DEFINE_UKR_S512_OFFSETS(ukr_s_offsets_short, S_SHORT)
-
-int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
-                        const float *B, const int32_t *boff, float *C, int64_t ldc) {
-  if (M <= 0 || N <= 0 || K <= 0) return NNC_E_ARG;
-  const int64_t kcb = k_block(K, 2 * S_KC);
-  for (int64_t pc = 0; pc < K; pc += kcb) {
-    const int64_t kc = K - pc < kcb ? K - pc : kcb;
-    /* Column panels outside while A's block fits in L1 with room to spare (a panel's image rows
-     * then stay there too); otherwise row tiles outside, so that a tile's rows stay in L1. */
-    const int panelsOut = M * kc * (int64_t)sizeof(float) <= 24 * 1024;
-    const int64_t outer = panelsOut ? N : M, inner = panelsOut ? M : N;
-    for (int64_t o = 0, os; o < outer; o += os) {
-      os = panelsOut ? S_NR : rows_tile(M - o, S_MR);
-      for (int64_t i = 0, is; i < inner; i += is) {
-        is = panelsOut ? rows_tile(M - i, S_MR) : S_NR;
-        const int64_t ir = panelsOut ? i : o, jr = panelsOut ? o : i;
-        const int64_t mr = panelsOut ? is : os;
-        const int nr = (int)(N - jr < S_NR ? N - jr : S_NR);
-        (mr <= S_SHORT ? ukr_s_offsets_short : ukr_s_offsets)(kc, A + ir * lda + pc, lda, B + jr,
-                                                              boff + pc, C + ir * ldc + jr, ldc,
-                                                              pc > 0, (int)mr, nr);
-      }
-    }
-  }
-  return NNC_OK;
-}
 
 /* Tiles of C[M, N] (+)= Â·B with Â's rows read in place at A + aoff[i] (the rows of a padded
  * image that a weight gradient multiplies: channel and tap) and B packed into panels of NV
@@ -736,11 +755,75 @@ int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t
   }
 DEFINE_UKR_S512_ROWPTR(ukr_s_rowptr16, S_MR, 1)
 DEFINE_UKR_S512_ROWPTR(ukr_s_rowptr32, S_MR, 2)
+/* The weight gradient's panel width for N output channels: 16 columns for N <= 16. */
+static int rowptr_width(int64_t N) { return N <= 16 ? 16 : 32; }
+static void ukr_s_rowptr(int w, int64_t kc, const float *const *rows, const float *b, float *c,
+                         int64_t ldc, int acc, int mr, int nr) {
+  (w == 16 ? ukr_s_rowptr16 : ukr_s_rowptr32)(kc, rows, b, c, ldc, acc, mr, nr);
+}
+#else
+/* The AVX2 forms: the 6×16 tile of ukr_s_rows, B row k read unaligned at b + boff[k]. */
+#define OFFSET_ROW_AT (b + boff[k])
+#define DEFINE_UKR_S256_OFFSETS(NAME, ROWS)                                                       \
+  static void NAME(int64_t kc, const float *a, int64_t lda, const float *b, const int32_t *boff,  \
+                   float *c, int64_t ldc, int acc, int mr, int nr) {                             \
+    const float *r[ROWS];                                                                         \
+    for (int i = 0; i < ROWS; i++) r[i] = a + (i < mr ? i : mr - 1) * lda;                       \
+    UKR_S256_LOOP(ROWS, ROW_AT, (void)0, OFFSET_ROW_AT, _mm256_loadu_ps, (void)0)                 \
+    UKR_S256_STORE(ROWS, NULL)                                                                    \
+  }
+DEFINE_UKR_S256_OFFSETS(ukr_s_offsets, S_MR)
+DEFINE_UKR_S256_OFFSETS(ukr_s_offsets_short, S_SHORT)
+
+/* The weight gradient's tile: rows of Â read in place through row pointers, B packed 16 wide. */
+static void ukr_s_rowptr16(int64_t kc, const float *const *rows, const float *restrict b, float *c,
+                           int64_t ldc, int acc, int mr, int nr) {
+  const float *r[S_MR];
+  for (int i = 0; i < S_MR; i++) r[i] = rows[i < mr ? i : mr - 1];
+  UKR_S256_LOOP(S_MR, ROW_AT, (void)0, b, _mm256_load_ps, b += S_NR)
+  UKR_S256_STORE(S_MR, NULL)
+}
+static int rowptr_width(int64_t N) {
+  (void)N;
+  return S_NR;
+}
+static void ukr_s_rowptr(int w, int64_t kc, const float *const *rows, const float *b, float *c,
+                         int64_t ldc, int acc, int mr, int nr) {
+  (void)w;
+  ukr_s_rowptr16(kc, rows, b, c, ldc, acc, mr, nr);
+}
+#endif
+
+int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+                        const float *B, const int32_t *boff, float *C, int64_t ldc) {
+  if (M <= 0 || N <= 0 || K <= 0) return NNC_E_ARG;
+  const int64_t kcb = k_block(K, 2 * S_KC);
+  for (int64_t pc = 0; pc < K; pc += kcb) {
+    const int64_t kc = K - pc < kcb ? K - pc : kcb;
+    /* Column panels outside while A's block fits in L1 with room to spare (a panel's image rows
+     * then stay there too); otherwise row tiles outside, so that a tile's rows stay in L1. */
+    const int panelsOut = M * kc * (int64_t)sizeof(float) <= 24 * 1024;
+    const int64_t outer = panelsOut ? N : M, inner = panelsOut ? M : N;
+    for (int64_t o = 0, os; o < outer; o += os) {
+      os = panelsOut ? S_NR : rows_tile(M - o, S_MR);
+      for (int64_t i = 0, is; i < inner; i += is) {
+        is = panelsOut ? rows_tile(M - i, S_MR) : S_NR;
+        const int64_t ir = panelsOut ? i : o, jr = panelsOut ? o : i;
+        const int64_t mr = panelsOut ? is : os;
+        const int nr = (int)(N - jr < S_NR ? N - jr : S_NR);
+        (mr <= S_SHORT ? ukr_s_offsets_short : ukr_s_offsets)(kc, A + ir * lda + pc, lda, B + jr,
+                                                              boff + pc, C + ir * ldc + jr, ldc,
+                                                              pc > 0, (int)mr, nr);
+      }
+    }
+  }
+  return NNC_OK;
+}
 
 int nnc_sgemm_offsets_at(int64_t M, int64_t N, int64_t K, const float *A, const int32_t *aoff,
                          const float *Bt, int64_t ldbt, float *C, int64_t ldc, int acc) {
   if (M <= 0 || N <= 0 || K <= 0) return NNC_E_ARG;
-  const int w = N <= 16 ? 16 : 32;
+  const int w = rowptr_width(N);
   const int64_t kcb = k_block(K, S_KC), Npad = (N + w - 1) / w * w;
   float *pb = scratch(&t_pack_b, &t_pack_b_bytes, (size_t)(Npad * kcb) * sizeof(float));
   if (!pb) return NNC_E_NOMEM;
@@ -753,8 +836,7 @@ int nnc_sgemm_offsets_at(int64_t M, int64_t N, int64_t K, const float *A, const 
       for (int i = 0; i < mr; i++) rows[i] = A + aoff[ir + i] + pc;
       for (int64_t jr = 0; jr < N; jr += w) {
         const int nr = (int)(N - jr < w ? N - jr : w);
-        (w == 16 ? ukr_s_rowptr16 : ukr_s_rowptr32)(kc, rows, pb + jr * kc, C + ir * ldc + jr, ldc,
-                                                     acc || pc > 0, mr, nr);
+        ukr_s_rowptr(w, kc, rows, pb + jr * kc, C + ir * ldc + jr, ldc, acc || pc > 0, mr, nr);
       }
     }
   }

@@ -218,7 +218,13 @@ NNC_HIDDEN void nnc_sgemm_pack_b(int64_t K, int64_t N, const float *B, int64_t r
 NNC_HIDDEN int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa,
                                   int64_t csa, const float *packed, float *C, int64_t ldc);
 
-#if defined(__AVX512F__)
+/* The implicit-GEMM convolutions (conv.c) run where libnnc has vector micro-kernels for their
+ * products: x86-64 with AVX-512, or with AVX2 and FMA. */
+#if defined(__x86_64__) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
+#define NNC_IMPLICIT_CONV 1
+#endif
+
+#if defined(NNC_IMPLICIT_CONV)
 /* Products over an image read in place through offsets (gemm.c; the implicit convolutions of
  * conv.c), one thread each. nnc_sgemm_offsets_b: C[M, N] (row stride ldc) = A[M, K] (row stride
  * lda) · B̃, B̃[k][j] = B[boff[k] + j]; it reads B̃ up to column N rounded up to 32 (the caller
@@ -226,7 +232,7 @@ NNC_HIDDEN int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *
 NNC_HIDDEN int nnc_sgemm_offsets_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
                                    const float *B, const int32_t *boff, float *C, int64_t ldc);
 /* C[M, N] (+ C when acc) = Â · B, Â[i][k] = A[aoff[i] + k] (rows read in place), B given as Bᵀ
- * [N, K] with row stride ldbt (packed by 16×16 transposes). */
+ * [N, K] with row stride ldbt (packed by 16×16 transposes; 8×8 on AVX2). */
 NNC_HIDDEN int nnc_sgemm_offsets_at(int64_t M, int64_t N, int64_t K, const float *A,
                                     const int32_t *aoff, const float *Bt, int64_t ldbt, float *C,
                                     int64_t ldc, int acc);

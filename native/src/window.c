@@ -320,6 +320,13 @@ static inline void max_tap16(__m512 *best, __m512i *at, __m512 v, __m512i index)
   *best = _mm512_mask_blend_ps(take, *best, v);
   *at = _mm512_mask_blend_epi32(take, *at, index);
 }
+#elif defined(__AVX2__)
+/* The same for eight outputs: blends by the comparisons' all-ones lanes. */
+static inline void max_tap8(__m256 *best, __m256i *at, __m256 v, __m256i index) {
+  const __m256 take = _mm256_or_ps(_mm256_cmp_ps(v, *best, _CMP_GT_OQ), _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+  *best = _mm256_blendv_ps(*best, v, take);
+  *at = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(*at), _mm256_castsi256_ps(index), take));
+}
 #endif
 
 /* One output row. The comparisons are the general row's (`v > best || v is NaN`, first maximum
@@ -377,6 +384,42 @@ static void pool_row_simple(const pool_job *j, const float *xc, float *ob, int32
       }
       _mm512_mask_storeu_ps(ob + o + ow, live, best);
       if (ib) _mm512_mask_storeu_epi32(ib + o + ow, live, at);
+    }
+  }
+#elif defined(__AVX2__)
+  /* The 2×2-pool form for eight outputs: two loads of eight inputs per window row, split into even
+   * and odd columns by in-lane shuffles, whose order (inputs 0 2 8 10 | 4 6 12 14) is undone once
+   * per eight outputs by a 64-bit permute of the maxima and of their indices. Same taps in the
+   * same order. */
+  if (xsW == 1 && sw == 2 && kw == 2 && h0 * W + aw->n < ((int64_t)1 << 30)) {
+    const __m256i even = _mm256_setr_epi32(0, 2, 8, 10, 4, 6, 12, 14);
+    const __m256i odd = _mm256_add_epi32(even, _mm256_set1_epi32(1));
+    for (; ow < aw->o; ow += 8) {
+      const int64_t left = aw->o - ow;
+      /* Inputs w0 … w0 + 2·left − 1, all inside the row (pool_simple_2d checked the extent). */
+      const int64_t inputs = 2 * (left >= 8 ? 8 : left);
+      const __m256i m0 = first_lanes8(inputs), m1 = first_lanes8(inputs - 8);
+      const int64_t w0 = ow * 2;
+      __m256 best = _mm256_set1_ps(-INFINITY);
+      __m256i at = _mm256_add_epi32(even, _mm256_set1_epi32((int)(h0 * W + w0)));
+      for (int64_t a = 0; a < kh; a++) {
+        const float *row = xc + (h0 + a) * xsH + w0;
+        const __m256 lo = inputs >= 16 ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, m0);
+        const __m256 hi = inputs >= 16 ? _mm256_loadu_ps(row + 8) : _mm256_maskload_ps(row + 8, m1);
+        const __m256i base = _mm256_set1_epi32((int)((h0 + a) * W + w0));
+        max_tap8(&best, &at, _mm256_shuffle_ps(lo, hi, 0x88), _mm256_add_epi32(even, base));
+        max_tap8(&best, &at, _mm256_shuffle_ps(lo, hi, 0xDD), _mm256_add_epi32(odd, base));
+      }
+      best = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(best), 0xD8));
+      at = _mm256_permute4x64_epi64(at, 0xD8);
+      if (left >= 8) {
+        _mm256_storeu_ps(ob + o + ow, best);
+        if (ib) _mm256_storeu_si256((__m256i *)(ib + o + ow), at);
+      } else {
+        const __m256i live = first_lanes8(left);
+        _mm256_maskstore_ps(ob + o + ow, live, best);
+        if (ib) _mm256_maskstore_epi32(ib + o + ow, live, at);
+      }
     }
   }
 #endif
