@@ -93,7 +93,8 @@ export interface NativeInfo {
   /**
    * True when float32 products of mid size (2^20 to 2^29 multiply-adds: a training step's) run on
    * libnnc's own kernels beside OpenBLAS: its AVX-512 kernels (at least 8 rows and 32 columns)
-   * beside an OpenBLAS that runs AVX-512 kernels too, or its AVX2 kernels (K ≤ 128) beside a 256-bit
+   * beside an OpenBLAS that runs AVX-512 kernels too, or its AVX2 kernels (K ≤ 128, or K ≤ 512 with at
+   * least 128 rows) beside a 256-bit
    * OpenBLAS kernel; `NNC_GEMM=blas` turns it off.
    */
   ownSgemm?: boolean;

@@ -126,7 +126,7 @@ function assertFloat32Product(c: t.NDArray, a: number[][], b: number[][]): void 
 }
 
 // Mid-size float32 products (2^20–2^29 multiply-adds) run on libnnc's own kernels on machines with
-// AVX-512 (≥ 8 rows, ≥ 32 columns) or AVX2 (K ≤ 128) beside OpenBLAS (native/README.md,
+// AVX-512 (≥ 8 rows, ≥ 32 columns) or AVX2 (K ≤ 128, or ≤ 512 with ≥ 128 rows) beside OpenBLAS (native/README.md,
 // "ownSgemm"): odd sizes reach every edge — partial row tiles, partial 8-, 16- and 32-column
 // panels, k blocks that are not multiples of 16 — and the transposed layouts reach the in-place
 // rows kernel and the transposing pack.

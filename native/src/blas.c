@@ -297,7 +297,7 @@ static void tune_malloc(void) {
  * OpenBLAS calls), on an Intel Xeon; MKL was faster still, so any other BLAS keeps them. OpenBLAS
  * must be on a 512-bit kernel too: OPENBLAS_CORETYPE=Haswell asks for 256-bit arithmetic, and nnc
  * keeps to it. An AVX2 build beside a 256-bit OpenBLAS kernel (Zen 3: no AVX-512) takes the products
- * with K <= 128 (gemm.c, own_gemm_shape). NNC_GEMM=blas sends every product to the BLAS. */
+ * with K <= 128, or K <= 512 with at least 128 rows (gemm.c, own_gemm_shape). NNC_GEMM=blas sends every product to the BLAS. */
 static void own_sgemm_policy(void) {
   const char *mode = getenv("NNC_GEMM");
   const char *core = S.openblas_corename ? S.openblas_corename() : NULL;
@@ -321,7 +321,8 @@ static void own_sgemm_policy(void) {
   snprintf(S.own_sgemm_reason, sizeof S.own_sgemm_reason, "%s",
            why ? why
            : kernels512 ? "AVX-512 kernels beside OpenBLAS's AVX-512 kernels"
-                        : "AVX2 kernels beside OpenBLAS's 256-bit kernels, for products with K <= 128");
+                        : "AVX2 kernels beside OpenBLAS's 256-bit kernels, for products with K <= 128 or "
+                                      "with K <= 512 and M >= 128");
 }
 
 int nnc_own_sgemm(void) { return S.own_sgemm; }

@@ -931,18 +931,19 @@ DEFINE_GEMV(double, f64, dgemv)
  * (below that OpenBLAS's small-matrix kernels and its lower call overhead win), below 2^29 (from
  * 1024³ on OpenBLAS's own threads and kernels are as fast, and its large-problem blocking is the
  * proven one), and a tile's worth of columns and rows: 32 and 8 for the AVX-512 tiles (a 32-wide tile
- * on fewer wastes its lanes). The AVX2 tiles beside OpenBLAS's 256-bit kernels win only where the
- * inner dimension is short, K <= 128, where OpenBLAS's packing of both operands is a large share of
- * the call (native/bench/own_sgemm.ts on a Zen 3 EPYC, 1 / 2 threads: 2048×1024×64 nt 1.26× /
- * 1.32×, 512×784×128 tn 1.12× / 1.35×, 2048×512×128 nt 1.12× / 1.28×; with K of 256 and more
- * 0.66×–1.14×). */
+ * on fewer wastes its lanes). The AVX2 tiles beside OpenBLAS's 256-bit kernels win where the inner
+ * dimension is short, K <= 128, where OpenBLAS's packing of both operands is a large share of the
+ * call, and up to K = 512 when A has 128 rows or more (native/bench/own_sgemm.ts on a Zen 3 EPYC,
+ * 1 / 2 threads: 2048×1024×64 nt 1.26× / 1.30×, 512×784×128 tn 1.09× / 1.12×, 2048×512×128 nt 1.07×
+ * / 1.16×, 256³ 1.07× / 1.10×, 128×512×256 nn 1.01× / 1.08×; with fewer rows or a longer K they
+ * lose: 32×1024×256 nt 0.90× at 2 threads, 1024×64×2048 tn 0.88×). */
 static int own_gemm_shape(int64_t M, int64_t N, int64_t K) {
   const double work = (double)M * (double)N * (double)K;
   if (work < (double)(1 << 20) || work >= (double)(1 << 29)) return 0;
 #if defined(__AVX512F__)
   return N >= 32 && M >= 8;
 #else
-  return N >= 16 && M >= 6 && K <= 128;
+  return N >= 16 && M >= 6 && (K <= 128 || (K <= 512 && M >= 128));
 #endif
 }
 
