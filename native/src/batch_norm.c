@@ -156,8 +156,7 @@ static inline d8 d8_mask_add(d8 a, m8 m, d8 v) {
 static inline m8 lanes8(int64_t s, int64_t n) {
   const int64_t live = n - s;
   const __m256i l64 = _mm256_set1_epi64x(live);
-  return (m8){_mm256_cmpgt_epi32(_mm256_set1_epi32((int)(live < 8 ? live : 8)),
-                                 _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),
+  return (m8){nnc_first_lanes8(live),
               _mm256_castsi256_pd(_mm256_cmpgt_epi64(l64, _mm256_setr_epi64x(0, 1, 2, 3))),
               _mm256_castsi256_pd(_mm256_cmpgt_epi64(l64, _mm256_setr_epi64x(4, 5, 6, 7)))};
 }

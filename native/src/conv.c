@@ -708,21 +708,21 @@ static inline void copy_floats(float *d, const float *s, int64_t n) {
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) _mm256_storeu_ps(d + i, _mm256_loadu_ps(s + i));
   if (i < n) {
-    const __m256i k = first_lanes8(n - i);
+    const __m256i k = nnc_first_lanes8(n - i);
     _mm256_maskstore_ps(d + i, k, _mm256_maskload_ps(s + i, k));
   }
 }
 static inline void zero_floats(float *d, int64_t n) {
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) _mm256_storeu_ps(d + i, _mm256_setzero_ps());
-  if (i < n) _mm256_maskstore_ps(d + i, first_lanes8(n - i), _mm256_setzero_ps());
+  if (i < n) _mm256_maskstore_ps(d + i, nnc_first_lanes8(n - i), _mm256_setzero_ps());
 }
 static inline void add_floats(float *d, const float *s, int64_t n, float v) {
   const __m256 vv = _mm256_set1_ps(v);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) _mm256_storeu_ps(d + i, _mm256_add_ps(_mm256_loadu_ps(s + i), vv));
   if (i < n) {
-    const __m256i k = first_lanes8(n - i);
+    const __m256i k = nnc_first_lanes8(n - i);
     _mm256_maskstore_ps(d + i, k, _mm256_add_ps(_mm256_maskload_ps(s + i, k), vv));
   }
 }

@@ -167,10 +167,6 @@ static void ukr_d(int64_t kc, const double *restrict a, const double *restrict b
  * tiles written with masked stores. S_SHORT rows run a 4-row kernel: M = 32 is tiles of 6, 6, 6, 6, 4
  * and 4 rows when A is read in place. */
 #define S_SHORT 4
-/* The lanes j < n of a row of eight floats, as maskload/maskstore take them (sign bits). */
-static inline __m256i lanes_below(int n) {
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
 /* Writes (or adds, when acc) the live mr × nr corner of c0/c1 to c, then adds BIAS (or NULL) as
  * a separate add would round it: whole rows with plain stores, a partial tile with masked ones. */
 #define UKR_S256_STORE(ROWS, BIAS)                                                                \
@@ -193,7 +189,7 @@ static inline __m256i lanes_below(int n) {
       _mm256_storeu_ps(ci + 8, c1[i]);                                                            \
     }                                                                                             \
   } else {                                                                                        \
-    const __m256i m0_ = lanes_below(nr), m1_ = lanes_below(nr - 8);                               \
+    const __m256i m0_ = nnc_first_lanes8(nr), m1_ = nnc_first_lanes8(nr - 8);                     \
     const __m256 bb0_ = bias_ ? _mm256_maskload_ps(bias_, m0_) : _mm256_setzero_ps();             \
     const __m256 bb1_ = bias_ ? _mm256_maskload_ps(bias_ + 8, m1_) : _mm256_setzero_ps();         \
     _Pragma("GCC unroll 8") for (int i = 0; i < ROWS; i++) {                                      \
@@ -464,7 +460,7 @@ static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, i
       const int64_t n = nc - j0 - h; /* live columns in this eighth */
       for (int64_t k0 = 0; k0 < kc; k0 += 8) {
         const int64_t kl = kc - k0 < 8 ? kc - k0 : 8;
-        const __m256i km = lanes_below((int)kl);
+        const __m256i km = nnc_first_lanes8(kl);
         __m256 r[8];
         for (int j = 0; j < 8; j++)
           r[j] = j >= n    ? _mm256_setzero_ps()

@@ -218,6 +218,16 @@ NNC_HIDDEN void nnc_sgemm_pack_b(int64_t K, int64_t N, const float *B, int64_t r
 NNC_HIDDEN int nnc_sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float *A, int64_t rsa,
                                   int64_t csa, const float *packed, float *C, int64_t ldc);
 
+#if defined(__x86_64__) && defined(__AVX2__)
+#include <immintrin.h>
+/* The first n of eight 32-bit lanes as AVX2's maskload and maskstore take them (all-ones): none
+ * for n <= 0, all from 8 on. */
+static inline __m256i nnc_first_lanes8(int64_t n) {
+  const int live = n >= 8 ? 8 : n <= 0 ? 0 : (int)n;
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(live), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+#endif
+
 /* The implicit-GEMM convolutions (conv.c) run where libnnc has vector micro-kernels for their
  * products: x86-64 with AVX-512, or with AVX2 and FMA. */
 #if defined(__x86_64__) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))

@@ -398,7 +398,7 @@ static void pool_row_simple(const pool_job *j, const float *xc, float *ob, int32
       const int64_t left = aw->o - ow;
       /* Inputs w0 … w0 + 2·left − 1, all inside the row (pool_simple_2d checked the extent). */
       const int64_t inputs = 2 * (left >= 8 ? 8 : left);
-      const __m256i m0 = first_lanes8(inputs), m1 = first_lanes8(inputs - 8);
+      const __m256i m0 = nnc_first_lanes8(inputs), m1 = nnc_first_lanes8(inputs - 8);
       const int64_t w0 = ow * 2;
       __m256 best = _mm256_set1_ps(-INFINITY);
       __m256i at = _mm256_add_epi32(even, _mm256_set1_epi32((int)(h0 * W + w0)));
@@ -416,7 +416,7 @@ static void pool_row_simple(const pool_job *j, const float *xc, float *ob, int32
         _mm256_storeu_ps(ob + o + ow, best);
         if (ib) _mm256_storeu_si256((__m256i *)(ib + o + ow), at);
       } else {
-        const __m256i live = first_lanes8(left);
+        const __m256i live = nnc_first_lanes8(left);
         _mm256_maskstore_ps(ob + o + ow, live, best);
         if (ib) _mm256_maskstore_epi32(ib + o + ow, live, at);
       }

@@ -17,15 +17,6 @@ typedef struct {
 static inline __mmask16 first_lanes(int64_t n) {
   return n >= 16 ? (__mmask16)0xffff : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
 }
-#elif defined(__AVX2__)
-#include <immintrin.h>
-
-/* The first n lanes of eight as maskload and maskstore take them (sign bits): none for n <= 0, all
- * from 8 on. */
-static inline __m256i first_lanes8(int64_t n) {
-  const int m = n >= 8 ? 8 : n <= 0 ? 0 : (int)n;
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(m), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
 #endif
 
 static inline int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
