@@ -411,25 +411,15 @@ static inline void transpose16(__m512 r[16]) {
   for (int i = 0; i < 16; i++) r[i] = t[i];
 }
 
-/* B stored transposed (element (k, j) at B[j * cs], rs == 1: a weight used as x·Wᵀ) into panels of
- * w columns (S_NR; 16 for nnc_sgemm_offsets_at's narrow tiles), 16×16 blocks at a time; the scalar
- * gather it replaces cost a sixth of such a product. */
-static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, int w, float *p) {
-  for (int64_t j0 = 0; j0 < nc; j0 += w, p += w * kc) {
-    for (int h = 0; h < w; h += 16) {
-      const int64_t n = nc - j0 - h; /* live columns in this half */
-      for (int64_t k0 = 0; k0 < kc; k0 += 16) {
-        const int64_t kl = kc - k0 < 16 ? kc - k0 : 16;
-        const __mmask16 km = kl == 16 ? 0xFFFF : (__mmask16)((1u << kl) - 1);
-        __m512 r[16];
-        for (int j = 0; j < 16; j++)
-          r[j] = j < n ? _mm512_maskz_loadu_ps(km, B + (j0 + h + j) * cs + k0) : _mm512_setzero_ps();
-        transpose16(r);
-        for (int64_t k = 0; k < kl; k++) _mm512_store_ps(p + (k0 + k) * w + h, r[k]);
-      }
-    }
-  }
+/* The transposing pack's block for AVX-512: 16 rows of 16, the first kl elements of a row loaded. */
+#define TRANS_BLOCK 16
+typedef __m512 trans_vec;
+static inline trans_vec trans_load(const float *row, int64_t kl) {
+  return _mm512_maskz_loadu_ps(kl >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << kl) - 1), row);
 }
+static inline trans_vec trans_zero(void) { return _mm512_setzero_ps(); }
+static inline void trans_store(float *p, trans_vec v) { _mm512_store_ps(p, v); }
+static inline void trans_block(trans_vec r[TRANS_BLOCK]) { transpose16(r); }
 #elif defined(__AVX2__) && defined(__FMA__)
 /* Transposes the 8×8 block held in r (r[i] = row i) in place: 24 shuffles for 64 elements. */
 static inline void transpose8(__m256 r[8]) {
@@ -452,22 +442,33 @@ static inline void transpose8(__m256 r[8]) {
   }
 }
 
-/* B stored transposed (element (k, j) at B[j * cs], rs == 1) into panels of w columns (a multiple
- * of 8), 8×8 blocks at a time, as the AVX-512 form does with 16×16 ones. */
+/* The AVX2 block: 8 rows of 8. */
+#define TRANS_BLOCK 8
+typedef __m256 trans_vec;
+static inline trans_vec trans_load(const float *row, int64_t kl) {
+  return kl >= 8 ? _mm256_loadu_ps(row) : _mm256_maskload_ps(row, nnc_first_lanes8(kl));
+}
+static inline trans_vec trans_zero(void) { return _mm256_setzero_ps(); }
+static inline void trans_store(float *p, trans_vec v) { _mm256_store_ps(p, v); }
+static inline void trans_block(trans_vec r[TRANS_BLOCK]) { transpose8(r); }
+#endif
+
+#if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
+/* B stored transposed (element (k, j) at B[j * cs], rs == 1: a weight used as x·Wᵀ) into panels of
+ * w columns (S_NR; 16 for nnc_sgemm_offsets_at's narrow tiles: a multiple of TRANS_BLOCK), square
+ * blocks transposed in registers at a time; the scalar gather it replaces cost a sixth of such a
+ * product. */
 static void pack_b_s_trans(int64_t kc, int64_t nc, const float *B, int64_t cs, int w, float *p) {
   for (int64_t j0 = 0; j0 < nc; j0 += w, p += w * kc) {
-    for (int h = 0; h < w; h += 8) {
-      const int64_t n = nc - j0 - h; /* live columns in this eighth */
-      for (int64_t k0 = 0; k0 < kc; k0 += 8) {
-        const int64_t kl = kc - k0 < 8 ? kc - k0 : 8;
-        const __m256i km = nnc_first_lanes8(kl);
-        __m256 r[8];
-        for (int j = 0; j < 8; j++)
-          r[j] = j >= n    ? _mm256_setzero_ps()
-                 : kl == 8 ? _mm256_loadu_ps(B + (j0 + h + j) * cs + k0)
-                           : _mm256_maskload_ps(B + (j0 + h + j) * cs + k0, km);
-        transpose8(r);
-        for (int64_t k = 0; k < kl; k++) _mm256_store_ps(p + (k0 + k) * w + h, r[k]);
+    for (int h = 0; h < w; h += TRANS_BLOCK) {
+      const int64_t n = nc - j0 - h; /* live columns in this block */
+      for (int64_t k0 = 0; k0 < kc; k0 += TRANS_BLOCK) {
+        const int64_t kl = kc - k0 < TRANS_BLOCK ? kc - k0 : TRANS_BLOCK;
+        trans_vec r[TRANS_BLOCK];
+        for (int j = 0; j < TRANS_BLOCK; j++)
+          r[j] = j < n ? trans_load(B + (j0 + h + j) * cs + k0, kl) : trans_zero();
+        trans_block(r);
+        for (int64_t k = 0; k < kl; k++) trans_store(p + (k0 + k) * w + h, r[k]);
       }
     }
   }
