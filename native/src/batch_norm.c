@@ -170,6 +170,17 @@ static inline void store8_double(double *p, m8 m, vec8_double v) {
   _mm256_maskstore_pd(p, _mm256_castpd_si256(m.lo), v.lo);
   _mm256_maskstore_pd(p + 4, _mm256_castpd_si256(m.hi), v.hi);
 }
+/* Eight whole elements: plain loads and stores. Zen 3 runs a masked store as microcode (about
+ * ten cycles each), which made the input gradient's pass twice as slow as its arithmetic. */
+static inline vec8_float loadu8_float(const float *p) { return _mm256_loadu_ps(p); }
+static inline vec8_double loadu8_double(const double *p) {
+  return (d8){_mm256_loadu_pd(p), _mm256_loadu_pd(p + 4)};
+}
+static inline void storeu8_float(float *p, vec8_float v) { _mm256_storeu_ps(p, v); }
+static inline void storeu8_double(double *p, vec8_double v) {
+  _mm256_storeu_pd(p, v.lo);
+  _mm256_storeu_pd(p + 4, v.hi);
+}
 static inline d8 wide8_float(vec8_float v) {
   return (d8){_mm256_cvtps_pd(_mm256_castps256_ps128(v)), _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1))};
 }
@@ -192,13 +203,35 @@ static inline vec8_double act_grad8_double(vec8_double g, d8 t, int act, double 
               _mm256_blendv_pd(_mm256_mul_pd(g.hi, s), g.hi, phi)};
 }
 
+/* One step of LANE_SUMS: eight elements of each of the m channel rows at i0 (+ k·S), read by LOAD
+ * and summed by ADD (plain for whole vectors, masked for a row's tail). */
+#define LANE_SUMS_STEP(T, LOAD, ADD)                                                             \
+  for (int64_t k = 0; k < m; k++) {                                                              \
+    const int64_t i = i0 + k * S;                                                                \
+    const d8 v = wide8_##T(LOAD(x + i));                                                         \
+    if (what == 0) a[k] = ADD(a[k], v);                                                          \
+    if (what == 1) {                                                                             \
+      const d8 d = d8_sub(v, mv[k]);                                                             \
+      a[k] = ADD(a[k], d8_mul(d, d));                                                            \
+    }                                                                                            \
+    if (what == 2) {                                                                             \
+      vec8_##T gt = LOAD(g + i);                                                                 \
+      if (act) {                                                                                 \
+        const d8 t = d8_add(d8_mul(d8_sub(v, mv[k]), sv[k]), bv[k]);                             \
+        gt = act_grad8_##T(gt, t, act, (T)j->slope);                                             \
+      }                                                                                          \
+      const d8 gv = wide8_##T(gt);                                                               \
+      a[k] = ADD(a[k], gv);                                                                      \
+      b[k] = ADD(b[k], d8_mul(gv, d8_sub(v, mv[k])));                                            \
+    }                                                                                            \
+  }
 #define LANE_SUMS(T)                                                                             \
   static inline __attribute__((always_inline)) void lane_sums_##T(                                \
       const bn_job *j, int64_t c, int64_t m, int what, const double *mu, const double *sc,       \
       const double *bt, double (*pa)[LANES], double (*pb)[LANES]) {                              \
     const T *x = (const T *)j->x, *g = (const T *)j->g;                                          \
     const int64_t S = j->S, full = S & ~(int64_t)(LANES - 1);                                    \
-    const m8 all = lanes8(0, 8), tail = lanes8(full, S);                                         \
+    const m8 tail = lanes8(full, S);                                                             \
     const int act = what == 2 ? j->act : 0;                                                      \
     d8 a[GROUP], b[GROUP], mv[GROUP], sv[GROUP], bv[GROUP];                                      \
     for (int64_t k = 0; k < m; k++) {                                                            \
@@ -209,28 +242,13 @@ static inline vec8_double act_grad8_double(vec8_double g, d8 t, int act, double 
     }                                                                                            \
     for (int64_t n = 0; n < j->N; n++) {                                                         \
       const int64_t row = (n * j->C + c) * S;                                                    \
-      for (int64_t s = 0; s <= full; s += LANES) {                                               \
-        if (s == full && full == S) break;                                                       \
-        const m8 lanes = s < full ? all : tail;                                                  \
-        for (int64_t k = 0; k < m; k++) {                                                        \
-          const int64_t i = row + k * S + s;                                                     \
-          const d8 v = wide8_##T(load8_##T(lanes, x + i));                                       \
-          if (what == 0) a[k] = d8_mask_add(a[k], lanes, v);                                     \
-          if (what == 1) {                                                                       \
-            const d8 d = d8_sub(v, mv[k]);                                                       \
-            a[k] = d8_mask_add(a[k], lanes, d8_mul(d, d));                                       \
-          }                                                                                      \
-          if (what == 2) {                                                                       \
-            vec8_##T gt = load8_##T(lanes, g + i);                                               \
-            if (act) {                                                                           \
-              const d8 t = d8_add(d8_mul(d8_sub(v, mv[k]), sv[k]), bv[k]);                       \
-              gt = act_grad8_##T(gt, t, act, (T)j->slope);                                       \
-            }                                                                                    \
-            const d8 gv = wide8_##T(gt);                                                         \
-            a[k] = d8_mask_add(a[k], lanes, gv);                                                 \
-            b[k] = d8_mask_add(b[k], lanes, d8_mul(gv, d8_sub(v, mv[k])));                       \
-          }                                                                                      \
-        }                                                                                        \
+      for (int64_t s = 0; s < full; s += LANES) {                                                \
+        const int64_t i0 = row + s;                                                              \
+        LANE_SUMS_STEP(T, loadu8_##T, d8_add)                                                    \
+      }                                                                                          \
+      if (full < S) {                                                                            \
+        const int64_t i0 = row + full;                                                           \
+        LANE_SUMS_STEP(T, TAIL_LOAD_##T, TAIL_ADD)                                               \
       }                                                                                          \
     }                                                                                            \
     for (int64_t k = 0; k < m; k++) {                                                            \
@@ -242,6 +260,9 @@ static inline vec8_double act_grad8_double(vec8_double g, d8 t, int act, double 
       }                                                                                          \
     }                                                                                            \
   }
+#define TAIL_LOAD_float(p) load8_float(tail, p)
+#define TAIL_LOAD_double(p) load8_double(tail, p)
+#define TAIL_ADD(acc, v) d8_mask_add(acc, tail, v)
 #else
 /* Plain C with the same order (the WebAssembly build, and machines without AVX2). The
  * WebAssembly build keeps one compact copy of it: the fused activation's branches had grown this
@@ -388,6 +409,14 @@ INPUT_GRAD_ACT512(double)
 #define INPUT_GRAD_CALL(T, ...) (j->act ? input_grad_act_##T(__VA_ARGS__) : input_grad_##T(__VA_ARGS__))
 #elif defined(__AVX2__) && defined(__FMA__)
 /* The same loops on the AVX2 forms above. */
+#define INPUT_GRAD_ACT256_STEP(T, LOAD, STORE)                                                   \
+  do {                                                                                           \
+    const d8 xv = wide8_##T(LOAD(x + row + s));                                                  \
+    const d8 t = d8_add(d8_mul(d8_sub(xv, vmu), vsc), vbt);                                      \
+    const vec8_##T ge = act_grad8_##T(LOAD(g + row + s), t, j->act, (T)j->slope);                \
+    const d8 r = d8_add(d8_add(d8_mul(va, wide8_##T(ge)), d8_mul(vb, xv)), vk);                  \
+    STORE(dx + row + s, narrow8_##T(r));                                                         \
+  } while (0)
 #define INPUT_GRAD_ACT256(T)                                                                     \
   static void input_grad_act_##T(const bn_job *j, int64_t c, double a, double b, double k,       \
                                  double mu, double sc, double bt) {                               \
@@ -395,18 +424,17 @@ INPUT_GRAD_ACT512(double)
     T *dx = (T *)j->dx;                                                                          \
     const d8 va = d8_set1(a), vb = d8_set1(b), vk = d8_set1(k);                                  \
     const d8 vmu = d8_set1(mu), vsc = d8_set1(sc), vbt = d8_set1(bt);                            \
+    const int64_t full = j->S & ~(int64_t)7;                                                     \
+    const m8 tail = lanes8(full, j->S);                                                          \
     for (int64_t n = 0; n < j->N; n++) {                                                         \
       const int64_t row = (n * j->C + c) * j->S;                                                 \
-      for (int64_t s = 0; s < j->S; s += 8) {                                                    \
-        const m8 m = lanes8(s, j->S);                                                            \
-        const d8 xv = wide8_##T(load8_##T(m, x + row + s));                                      \
-        const d8 t = d8_add(d8_mul(d8_sub(xv, vmu), vsc), vbt);                                  \
-        const vec8_##T ge = act_grad8_##T(load8_##T(m, g + row + s), t, j->act, (T)j->slope);    \
-        const d8 r = d8_add(d8_add(d8_mul(va, wide8_##T(ge)), d8_mul(vb, xv)), vk);              \
-        store8_##T(dx + row + s, m, narrow8_##T(r));                                             \
-      }                                                                                          \
+      int64_t s = 0;                                                                             \
+      for (; s < full; s += 8) INPUT_GRAD_ACT256_STEP(T, loadu8_##T, storeu8_##T);               \
+      if (s < j->S) INPUT_GRAD_ACT256_STEP(T, TAIL_LOAD_##T, TAIL_STORE_##T);                    \
     }                                                                                            \
   }
+#define TAIL_STORE_float(p, v) store8_float(p, tail, v)
+#define TAIL_STORE_double(p, v) store8_double(p, tail, v)
 INPUT_GRAD_ACT256(float)
 INPUT_GRAD_ACT256(double)
 #define INPUT_GRAD_CALL(T, ...) (j->act ? input_grad_act_##T(__VA_ARGS__) : input_grad_##T(__VA_ARGS__))
