@@ -158,8 +158,8 @@ export function w9(): Promise<Workload> {
 }
 
 /**
- * The ResNet-20 of `examples/cnn/resnet_fashion_mnist.ts` (16/32/64 channels, three blocks a stage,
- * batch norm, zero-initialised residual branches) on a batch of 128 of 28×28, cross-entropy with
+ * The ResNet-20 of `examples/cnn/resnet_fashion_mnist.ts --blocks 3` (16/32/64 channels, three
+ * blocks a stage, batch norm, zero-initialised residual branches; the example's default has two) on a batch of 128 of 28×28, cross-entropy with
  * label smoothing 0.1, SGD with Nesterov momentum 0.9 and weight decay 5e-4: the example's training
  * step without its data augmentation (profiled by bench/profile_step.ts, not in the comparison).
  *

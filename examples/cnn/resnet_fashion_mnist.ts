@@ -1,18 +1,23 @@
 // A small ResNet with data augmentation on Fashion-MNIST within a wall-time budget: the cnn family's
 // `resnet` (3×3 stem, three stages of basic residual blocks with batch norm, 16/32/64 channels,
-// three blocks each — a ResNet-20 — global average pooling, linear), random crops (2 pixels of
+// two blocks each — a ResNet-14 — global average pooling, linear), random crops (2 pixels of
 // padding) and horizontal flips, SGD with Nesterov momentum 0.9 and weight decay 5e-4 under a
 // one-cycle learning rate (peak 0.1), label smoothing 0.1, batch 128. The test set is evaluated
 // after every epoch for the curves (no model selection on it); training stops before an epoch
 // that would end past the budget. Reports the best test accuracy reached within the budget and
 // when 0.94 was first reached.
 //
+// Two blocks a stage rather than the ResNet-20's three: within the same 30 minutes the shallower net
+// trains more epochs (about 18 of 85–110 s on a 2-core AVX2 machine, against 13 for the ResNet-20)
+// and ends higher there: 0.9385 and 0.9399 against 0.9352 (seed 0). On AVX-512 hosts the ResNet-20
+// (`--blocks 3`) reached 0.9405–0.9429 in 18–20 epochs.
+//
 //   nice -n 10 deno run -A examples/cnn/resnet_fashion_mnist.ts   (full: ≤ 30 min, goal ≥ 0.94)
 //   deno run -A examples/cnn/resnet_fashion_mnist.ts --quick       (seconds: 1,000 images, tiny net)
 //   flags: --minutes M (budget, default 30), --epochs N (one-cycle length; default: as many as a
 //          timing of the first steps says fit into the budget, at most 40, re-planned after each
 //          epoch from the epochs' measured lengths),
-//          --channels 16,32,64, --blocks 3, --batch-size 128, --lr 0.1, --seed 0, --limit N,
+//          --channels 16,32,64, --blocks 2, --batch-size 128, --lr 0.1, --seed 0, --limit N,
 //          --erase P (random erasing with probability P after the crop and flip; default 0: off)
 // → out/cnn/resnet_fashion_mnist.txt (per-epoch log, best accuracy, time to 0.94, the final model's
 //   accuracy with flip test-time augmentation),
@@ -54,7 +59,7 @@ const minutes = numberFlag("minutes", 30);
 const batchSize = numberFlag("batch-size", report.quick ? 50 : 128);
 const maxLr = numberFlag("lr", 0.1);
 const channels = textFlag("channels", report.quick ? "8,16" : "16,32,64").split(",").map(Number);
-const blocks = numberFlag("blocks", report.quick ? 1 : 3);
+const blocks = numberFlag("blocks", report.quick ? 1 : 2);
 const erase = numberFlag("erase", 0);
 const backend = await preferNative();
 const limit = numberFlag("limit", report.quick ? 1000 : Infinity);
