@@ -3,7 +3,8 @@
  * over a data set (batches, validation, metrics, learning-rate schedules, gradient clipping,
  * callbacks, a progress bar on a terminal) and returns a {@link History}; {@link evaluate} and
  * {@link predict} run a trained model; callbacks stop early, keep checkpoints, log to CSV or
- * JSON lines and follow the learning rate; metrics (accuracy, top-k, confusion matrix,
+ * JSON lines and follow the learning rate, and {@link TimeBudget} trains for a wall-clock budget
+ * with the schedule spread over the time; metrics (accuracy, top-k, confusion matrix,
  * precision/recall/F1) read plain `NDArray`s.
  *
  * @example
@@ -41,6 +42,7 @@ export * from "./history.ts";
 export * from "./history_svg.ts";
 export * from "./progress.ts";
 export * from "./callbacks.ts";
+export * from "./time_budget.ts";
 export * from "./evaluate.ts";
 export * from "./fit.ts";
 export * from "./non_finite_loss_error.ts";

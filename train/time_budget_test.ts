@@ -1,0 +1,191 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { array, type NDArray } from "@nnc/tensor";
+import type { Tensor } from "@nnc/autograd";
+import { Linear, mseLoss } from "@nnc/layers";
+import { OneCycleLR, SGD } from "@nnc/optim";
+import { fit } from "./fit.ts";
+import { TimeBudget, type TimeBudgetOptions } from "./time_budget.ts";
+
+/**
+ * A run whose clock is scripted: every training batch takes `batchSeconds` (the i-th batch
+ * overall takes `batchSeconds[i % length]`), every validation batch `validationSeconds`.
+ * Returns the budget, the history, the learning rate of every batch and the batches run.
+ */
+async function scriptedRun(
+  options: Omit<TimeBudgetOptions, "clock">,
+  script: {
+    batches: number;
+    batchSeconds: number[];
+    validationBatches?: number;
+    validationSeconds?: number;
+    epochs?: number;
+  },
+) {
+  let ms = 0, trained = 0;
+  const budget = new TimeBudget({ ...options, clock: () => ms });
+  const model = new Linear(1, 1);
+  const optimizer = options.schedule?.scheduler.optimizer ??
+    new SGD(model.parameters(), { lr: 0.01 });
+  const batch: [NDArray, NDArray] = [array([[1], [2]]), array([[3], [5]])];
+  const lrs: number[] = [];
+  const history = await fit(model, {
+    train: Array.from({ length: script.batches }, () => batch),
+    validation: script.validationBatches === undefined
+      ? undefined
+      : Array.from({ length: script.validationBatches }, () => batch),
+    loss: (out: Tensor, target: Tensor) => {
+      // fit trains in training mode and validates in evaluation mode.
+      if (model.training) {
+        lrs.push(optimizer.paramGroups[0].lr);
+        ms += 1000 * script.batchSeconds[trained++ % script.batchSeconds.length];
+      } else {
+        ms += 1000 * (script.validationSeconds ?? 0);
+      }
+      return mseLoss(out, target);
+    },
+    optimizer,
+    epochs: script.epochs ?? 1,
+    callbacks: [budget],
+    progress: "none",
+  });
+  return { budget, history, lrs, trained, seconds: ms / 1000 };
+}
+
+Deno.test("TimeBudget stops after the batch that reaches the budget, mid-epoch", async () => {
+  // 4 batches of 1 s an epoch, a 10 s budget with no reserve: 10 batches, the third epoch partial.
+  const r = await scriptedRun({ seconds: 10, reserve: 0 }, { batches: 4, batchSeconds: [1] });
+  assert.equal(r.trained, 10);
+  assert.deepEqual(r.budget.epochEnds, [4, 8, 10]);
+  assert.equal(r.history.length, 3);
+  assert.equal(r.seconds, 10);
+});
+
+Deno.test("TimeBudget's default reserve keeps 1.5 validation passes for the end", async () => {
+  // Epochs of 4 × 1 s training and 2 × 1 s validation in a 22 s budget. Until a validation pass is
+  // measured the reserve is 1 % (0.22 s); after the first epoch 1.5 × 2 s = 3 s, so training stops
+  // after the batch ending at 19 s, and its validation pass ends at 21 s, within the budget.
+  const r = await scriptedRun(
+    { seconds: 22 },
+    { batches: 4, batchSeconds: [1], validationBatches: 2, validationSeconds: 1 },
+  );
+  assert.deepEqual(r.budget.epochEnds, [6, 12, 18, 21]);
+  assert.equal(r.budget.reserve, 3);
+  assert.equal(r.budget.horizon, 19);
+  assert.equal(r.trained, 13);
+  // In a 21 s budget the third epoch ends at the horizon (18 s = 21 − 3 s): training stops there,
+  // keeping the reserve.
+  const tight = await scriptedRun(
+    { seconds: 21 },
+    { batches: 4, batchSeconds: [1], validationBatches: 2, validationSeconds: 1 },
+  );
+  assert.deepEqual(tight.budget.epochEnds, [6, 12, 18]);
+});
+
+Deno.test("TimeBudget steps the schedule by time: exactly OneCycleLR at the elapsed fraction", async () => {
+  const model = new Linear(1, 1);
+  const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  const scheduler = new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 100 });
+  // Batches of 0.5, 1.5 and 1 s in turn: the fraction of a 30 s budget does not move evenly.
+  const durations = [0.5, 1.5, 1];
+  const r = await scriptedRun(
+    { seconds: 30, reserve: 0, schedule: { scheduler, steps: 100 } },
+    { batches: 7, batchSeconds: durations },
+  );
+  // The reference: a fresh OneCycleLR stepped to ⌊t / 30 · 99⌋ before each batch.
+  const refModel = new Linear(1, 1);
+  const refOptimizer = new SGD(refModel.parameters(), { lr: 0.1, momentum: 0.9 });
+  const ref = new OneCycleLR(refOptimizer, { maxLr: 0.1, totalSteps: 100 });
+  const expected: number[] = [];
+  let t = 0;
+  for (let i = 0; i < r.trained; i++) {
+    while (ref.lastEpoch < Math.min(99, Math.floor((t / 30) * 99))) ref.step();
+    expected.push(refOptimizer.paramGroups[0].lr);
+    t += durations[i % 3];
+  }
+  assert.deepEqual(r.lrs, expected);
+  assert.equal(r.seconds, 30);
+  assert.equal(scheduler.lastEpoch, 99); // annealed to the end within the budget
+  assert.equal(optimizer.paramGroups[0].lr, 0.1 / 25 / 1e4);
+});
+
+Deno.test('TimeBudget stopAt "epoch" stops before an epoch that would end past the budget', async () => {
+  // Epochs of 4 s in a 10 s budget: after the second (8 s) a third would end at 12 s.
+  const r = await scriptedRun(
+    { seconds: 10, stopAt: "epoch" },
+    { batches: 4, batchSeconds: [1], epochs: 50 },
+  );
+  assert.deepEqual(r.budget.epochEnds, [4, 8]);
+  // The epochs given stay an upper bound in this mode.
+  const capped = await scriptedRun(
+    { seconds: 100, stopAt: "epoch" },
+    { batches: 4, batchSeconds: [1], epochs: 3 },
+  );
+  assert.deepEqual(capped.budget.epochEnds, [4, 8, 12]);
+});
+
+Deno.test("TimeBudget: property — the run ends at the first batch past the horizon, the schedule at its end", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 6 }),
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 5, max: 60 }),
+      async (tenths, batches, seconds) => {
+        const durations = tenths.map((d) => d / 10);
+        const model = new Linear(1, 1);
+        const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+        const scheduler = new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 50 });
+        const r = await scriptedRun(
+          { seconds, reserve: 0, schedule: { scheduler, steps: 50 } },
+          { batches, batchSeconds: durations },
+        );
+        // Times at the batches' ends: the last is the first at or past the budget.
+        let t = 0;
+        const ends: number[] = [];
+        for (let i = 0; i < r.trained; i++) ends.push(t += durations[i % durations.length]);
+        assert.ok(ends.at(-1)! >= seconds - 1e-9);
+        assert.ok(ends.length === 1 || ends.at(-2)! < seconds);
+        assert.equal(scheduler.lastEpoch, 49);
+        // The learning rate never rose after the peak (no re-planning jumps).
+        const peak = r.lrs.indexOf(Math.max(...r.lrs));
+        for (let i = peak + 1; i < r.lrs.length; i++) assert.ok(r.lrs[i] <= r.lrs[i - 1]);
+      },
+    ),
+    { numRuns: 40, seed: 7 },
+  );
+});
+
+Deno.test("TimeBudget rejects bad options with the op, the value and the expectation", () => {
+  const opt = new SGD(new Linear(1, 1).parameters(), { lr: 0.1, momentum: 0.9 });
+  const scheduler = new OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10 });
+  assert.throws(
+    () => new TimeBudget({ seconds: 0 }),
+    /TimeBudget: seconds must be a finite number > 0, got 0/,
+  );
+  assert.throws(
+    () => new TimeBudget(undefined as unknown as TimeBudgetOptions),
+    /TimeBudget: options must be an object with seconds, got undefined/,
+  );
+  assert.throws(
+    () => new TimeBudget({ seconds: 10, stopAt: "step" as "batch" }),
+    /TimeBudget: stopAt must be one of "batch", "epoch", got "step"/,
+  );
+  assert.throws(() => new TimeBudget({ seconds: 10, reserve: 10 }), /TimeBudget: reserve must be/);
+  assert.throws(
+    () => new TimeBudget({ seconds: 10, schedule: { scheduler, steps: 2.5 } }),
+    /TimeBudget: schedule.steps must be an integer >= 1, got 2.5/,
+  );
+  assert.throws(
+    () =>
+      new TimeBudget({
+        seconds: 10,
+        schedule: { scheduler: {} as OneCycleLR, steps: 10 },
+      }),
+    /TimeBudget: schedule.scheduler must be an LRScheduler/,
+  );
+  for (let i = 0; i < 3; i++) scheduler.step();
+  assert.throws(
+    () => new TimeBudget({ seconds: 10, schedule: { scheduler, steps: 2 } }),
+    /TimeBudget: schedule.scheduler stands at step 3, past the last of schedule.steps 2/,
+  );
+});
