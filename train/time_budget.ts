@@ -189,7 +189,18 @@ export class TimeBudget implements Callback {
       return;
     }
     // While time is left, at least one more epoch; the estimate is what the progress bar shows.
-    state.epochs = state.epoch + Math.max(1, Math.ceil((this.horizon - t) / length));
+    state.epochs = state.epoch + Math.max(1, Math.ceil((this.horizon - t) / this.#pace()));
+  }
+
+  /**
+   * Seconds an epoch: the mean of the last three epochs' lengths, leaving out the first epoch once
+   * there are others (its time includes the warm-up of the JIT and the allocator).
+   */
+  #pace(): number {
+    const ends = this.epochEnds;
+    const lengths = ends.map((e, i) => e - (i > 0 ? ends[i - 1] : 0));
+    const recent = (lengths.length > 1 ? lengths.slice(1) : lengths).slice(-3);
+    return recent.reduce((a, b) => a + b, 0) / recent.length;
   }
 
   /** Steps the scheduler forward to the fraction `t / horizon` of its steps (never back). */

@@ -5,6 +5,7 @@ import type { Tensor } from "@nnc/autograd";
 import { Linear, mseLoss } from "@nnc/layers";
 import { OneCycleLR, SGD } from "@nnc/optim";
 import { fit } from "./fit.ts";
+import type { Callback } from "./callbacks.ts";
 import { TimeBudget, type TimeBudgetOptions } from "./time_budget.ts";
 
 /**
@@ -24,6 +25,9 @@ async function scriptedRun(
 ) {
   let ms = 0, trained = 0;
   const budget = new TimeBudget({ ...options, clock: () => ms });
+  // The epochs fit runs to, as the budget left them after each epoch.
+  const plans: number[] = [];
+  const planRecorder: Callback = { onEpochEnd: (_e, _l, state) => void plans.push(state.epochs) };
   const model = new Linear(1, 1);
   const optimizer = options.schedule?.scheduler.optimizer ??
     new SGD(model.parameters(), { lr: 0.01 });
@@ -46,10 +50,10 @@ async function scriptedRun(
     },
     optimizer,
     epochs: script.epochs ?? 1,
-    callbacks: [budget],
+    callbacks: [budget, planRecorder],
     progress: "none",
   });
-  return { budget, history, lrs, trained, seconds: ms / 1000 };
+  return { budget, history, lrs, trained, plans, seconds: ms / 1000 };
 }
 
 Deno.test("TimeBudget stops after the batch that reaches the budget, mid-epoch", async () => {
@@ -59,6 +63,19 @@ Deno.test("TimeBudget stops after the batch that reaches the budget, mid-epoch",
   assert.deepEqual(r.budget.epochEnds, [4, 8, 10]);
   assert.equal(r.history.length, 3);
   assert.equal(r.seconds, 10);
+  // After epoch 1 (4 s) 6 s are left: two more epochs; after epoch 2 one more (the partial one).
+  assert.deepEqual(r.plans, [3, 3, 3]);
+});
+
+Deno.test("TimeBudget estimates the epochs from the last three, the first left out", async () => {
+  // Epoch lengths 9 s (the first: warm-up), then 2, 4, 3, 5 s in a 60 s budget with no reserve.
+  // After epoch 2 (11 s): pace 2 → 2 + ⌈49 / 2⌉ = 27; after 3 (15 s): pace 3 → 3 + ⌈45 / 3⌉ = 18;
+  // after 4 (18 s): pace 3 → 4 + 14 = 18; after 5 (23 s): pace 4 → 5 + ⌈37 / 4⌉ = 15.
+  const r = await scriptedRun(
+    { seconds: 60, reserve: 0 },
+    { batches: 1, batchSeconds: [9, 2, 4, 3, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] },
+  );
+  assert.deepEqual(r.plans.slice(0, 5), [1 + Math.ceil(51 / 9), 27, 18, 18, 15]);
 });
 
 Deno.test("TimeBudget's default reserve keeps 1.5 validation passes for the end", async () => {
