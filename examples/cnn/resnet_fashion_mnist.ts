@@ -13,7 +13,7 @@
 // (`--blocks 3`) reached 0.9405–0.9429 in 18–20 epochs.
 //
 //   nice -n 10 deno run -A examples/cnn/resnet_fashion_mnist.ts   (full: ≤ 30 min, goal ≥ 0.94)
-//   deno run -A examples/cnn/resnet_fashion_mnist.ts --quick       (9 s: 1,000 images, tiny net)
+//   deno run -A examples/cnn/resnet_fashion_mnist.ts --quick       (seconds: 1,000 images, tiny net)
 //   flags: --minutes M (budget, default 30), --epochs N (a one-cycle schedule over N epochs
 //          instead, stopping early only before an epoch that would end past the budget),
 //          --channels 16,32,64, --blocks 2, --batch-size 128, --lr 0.1, --seed 0, --limit N,
@@ -46,8 +46,7 @@ import { loadImages } from "../_lib/data.ts";
 const GOAL = 0.94;
 const report = new ExampleReport("cnn", "resnet_fashion_mnist");
 const seed = numberFlag("seed", 0);
-// The quick run trains on the same wall-clock schedule for a few seconds.
-const minutes = numberFlag("minutes", report.quick ? 0.15 : 30);
+const minutes = numberFlag("minutes", 30);
 const batchSize = numberFlag("batch-size", report.quick ? 50 : 128);
 const maxLr = numberFlag("lr", 0.1);
 const channels = textFlag("channels", report.quick ? "8,16" : "16,32,64").split(",").map(Number);
@@ -86,10 +85,11 @@ const test = new DataLoader(new TensorDataset(data.test.x, data.test.y), { batch
 // training after that batch (the last epoch is cut short). A schedule counted in epochs must
 // guess how many fit, from a pace that drifts on this virtual machine by a third within an hour
 // (epochs of one run took 82–123 s); re-planned after every epoch, it moved the learning rate by
-// steps, up again in the annealing phase. `--epochs N` keeps the schedule in
-// epochs, with the budget only stopping before an epoch that would end past it.
-const byTime = !Deno.args.includes("--epochs");
-const epochs = numberFlag("epochs", 40);
+// steps, up again in the annealing phase. `--epochs N` keeps the schedule in epochs, with the
+// budget only stopping before an epoch that would end past it; so does the quick run (4 epochs),
+// whose work, and so its checked accuracy, must not depend on the machine's speed or backend.
+const byTime = !report.quick && !Deno.args.includes("--epochs");
+const epochs = numberFlag("epochs", report.quick ? 4 : 40);
 const optimizer = new SGD(model.parameters(), {
   lr: maxLr,
   momentum: 0.9,
@@ -193,14 +193,9 @@ await saveSvg(
 );
 await saveModel(report.path("resnet_fashion_mnist.safetensors"), model);
 await Deno.writeTextFile(report.path("resnet_fashion_mnist.txt"), lines.join("\n") + "\n");
-// The quick run reaches 0.74 in its 9 s here (30 epochs of 1,000 images); 0.5 needs about six.
-report.metric("best test accuracy", best, { min: report.quick ? 0.5 : GOAL });
+report.metric("best test accuracy", best, { min: report.quick ? 0.25 : GOAL });
 report.metric("flip test-time augmentation accuracy", flipAccuracy, {
-  min: report.quick ? 0.5 : GOAL - 0.01,
+  min: report.quick ? 0.25 : GOAL - 0.01,
 });
-// The quick run's 9 s leave its last test pass a margin of a tenth of a second: 3 s of slack for
-// a loaded machine.
-report.metric("minutes", elapsed[elapsed.length - 1], {
-  max: report.quick ? minutes + 0.05 : minutes,
-});
+report.metric("minutes", elapsed[elapsed.length - 1], { max: minutes });
 await report.write();
