@@ -194,7 +194,7 @@ export const AUTO: Record<string, string> = {
   train: `Accuracy CsvLogger EarlyStopping History JsonlLogger ModelCheckpoint
     NonFiniteLossError Progress TopKAccuracy accuracy confusionMatrix evaluate
     formatConfusionMatrix formatLogValue precisionRecall predict predictBatches
-    predictedClasses resolveMetrics topKAccuracy valKey historySvg`,
+    predictedClasses resolveMetrics topKAccuracy valKey historySvg TimeBudget`,
   "models/unsupervised": `CompetitiveLearning Hebbian Hopfield KMeans KMeansNetwork
     MiniBatchKMeans Oja PCA Sanger Willshaw hopfieldCapacity kmeansPlusPlus lloyd
     sparsePatterns`,
