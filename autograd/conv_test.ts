@@ -245,6 +245,8 @@ Deno.test("convMaxPool: bit for bit conv then maxPool (values, input and weight 
       [{ padding: 1 }, { kernel: 2 }, [4, 3, 10, 10], [5, 3, 3, 3]],
       [{ stride: 2, dilation: 2 }, { kernel: 2, stride: 1 }, [2, 2, 11, 9], [4, 2, 2, 2]],
       [{ groups: 3 }, { kernel: 3, padding: 1, ceilMode: true }, [3, 6, 8, 8], [3, 2, 3, 3]],
+      // libnnc's implicit GEMM with 7×7 images side by side in strips, the last strip part empty.
+      [{ padding: 1 }, { kernel: 2 }, [13, 4, 7, 7], [6, 4, 3, 3]],
     ] as const
   ) {
     const inputs = () => {

@@ -146,9 +146,58 @@ function withinDotBound(
   }
 }
 
+/** A float32 stride-1 2-d convolution's shapes, its gradients' inputs drawn from `seed`. */
+interface Stride1Case {
+  n: number;
+  cin: number;
+  cout: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  ph: number;
+  pw: number;
+  bias: boolean;
+  seed: number;
+}
+
+/** The convolution and both gradients in float32 against the same sums in float64. */
+function checkStride1AgainstFloat64(p: Stride1Case): void {
+  const rng = new Rng(p.seed);
+  const x = randn([p.n, p.cin, p.h, p.w], { rng });
+  const w = randn([p.cout, p.cin, p.kh, p.kw], { rng });
+  const b = p.bias ? randn([p.cout], { rng }) : null;
+  const o = { padding: [p.ph, p.pw] };
+  const f64 = (a: NDArray) => astype(a, "float64");
+  const y = convolution(x, w, b, o);
+  const bAbs = b === null ? null : abs(f64(b));
+  withinDotBound(
+    y,
+    convolution(f64(x), f64(w), b === null ? null : f64(b), o),
+    convolution(abs(f64(x)), abs(f64(w)), bAbs, o),
+    p.cin * p.kh * p.kw + 1,
+    "convolution",
+  );
+  const dy = randn(y.shape, { rng });
+  withinDotBound(
+    convolutionInputGrad(dy, w, x.shape, o),
+    convolutionInputGrad(f64(dy), f64(w), x.shape, o),
+    convolutionInputGrad(abs(f64(dy)), abs(f64(w)), x.shape, o),
+    p.cout * p.kh * p.kw,
+    "convolutionInputGrad",
+  );
+  withinDotBound(
+    convolutionWeightGrad(dy, x, w.shape, o),
+    convolutionWeightGrad(f64(dy), f64(x), w.shape, o),
+    convolutionWeightGrad(abs(f64(dy)), abs(f64(x)), w.shape, o),
+    p.n * y.shape[2] * y.shape[3],
+    "convolutionWeightGrad",
+  );
+}
+
 Deno.test("float32 stride-1 2-d convolutions and their gradients: float64 sums' values within the dot-product bound (fast-check)", () => {
-  // Stride 1, dilation 1, one group: libnnc's implicit GEMM on AVX-512 (paddings up to k − 1;
-  // larger ones and the rest take the unfolding path); rows longer and shorter than 32.
+  // Stride 1, dilation 1, one group: libnnc's implicit GEMM on AVX-512 and AVX2 (paddings up to
+  // k − 1; larger ones and the rest take the unfolding path); rows longer and shorter than 32.
   const shapes = fc.record({
     n: fc.integer({ min: 1, max: 3 }),
     cin: fc.integer({ min: 1, max: 20 }),
@@ -162,41 +211,29 @@ Deno.test("float32 stride-1 2-d convolutions and their gradients: float64 sums' 
     bias: fc.boolean(),
     seed: fc.integer({ min: 0, max: 1 << 20 }),
   }).filter((p) => p.h + 2 * p.ph >= p.kh && p.w + 2 * p.pw >= p.kw);
-  fc.assert(
-    fc.property(shapes, (p) => {
-      const rng = new Rng(p.seed);
-      const x = randn([p.n, p.cin, p.h, p.w], { rng });
-      const w = randn([p.cout, p.cin, p.kh, p.kw], { rng });
-      const b = p.bias ? randn([p.cout], { rng }) : null;
-      const o = { padding: [p.ph, p.pw] };
-      const f64 = (a: NDArray) => astype(a, "float64");
-      const y = convolution(x, w, b, o);
-      const bAbs = b === null ? null : abs(f64(b));
-      withinDotBound(
-        y,
-        convolution(f64(x), f64(w), b === null ? null : f64(b), o),
-        convolution(abs(f64(x)), abs(f64(w)), bAbs, o),
-        p.cin * p.kh * p.kw + 1,
-        "convolution",
-      );
-      const dy = randn(y.shape, { rng });
-      withinDotBound(
-        convolutionInputGrad(dy, w, x.shape, o),
-        convolutionInputGrad(f64(dy), f64(w), x.shape, o),
-        convolutionInputGrad(abs(f64(dy)), abs(f64(w)), x.shape, o),
-        p.cout * p.kh * p.kw,
-        "convolutionInputGrad",
-      );
-      withinDotBound(
-        convolutionWeightGrad(dy, x, w.shape, o),
-        convolutionWeightGrad(f64(dy), f64(x), w.shape, o),
-        convolutionWeightGrad(abs(f64(dy)), abs(f64(x)), w.shape, o),
-        p.n * y.shape[2] * y.shape[3],
-        "convolutionWeightGrad",
-      );
-    }),
-    { numRuns: 80 },
+  fc.assert(fc.property(shapes, checkStride1AgainstFloat64), { numRuns: 80 });
+});
+
+Deno.test("float32 stride-1 2-d convolutions of many small images (libnnc's strips of images side by side): float64 sums' values within the dot-product bound (fast-check)", () => {
+  // Maps up to 14 wide with depth ≥ 32 (the implicit GEMM's): several images share a strip, the
+  // last strip of a batch part full, part empty.
+  const shapes = fc.record({
+    n: fc.integer({ min: 2, max: 40 }),
+    cin: fc.integer({ min: 4, max: 12 }),
+    cout: fc.integer({ min: 4, max: 20 }),
+    h: fc.integer({ min: 1, max: 14 }),
+    w: fc.integer({ min: 1, max: 14 }),
+    kh: fc.integer({ min: 1, max: 5 }),
+    kw: fc.integer({ min: 1, max: 5 }),
+    ph: fc.integer({ min: 0, max: 4 }),
+    pw: fc.integer({ min: 0, max: 4 }),
+    bias: fc.boolean(),
+    seed: fc.integer({ min: 0, max: 1 << 20 }),
+  }).filter((p) =>
+    p.h + 2 * p.ph >= p.kh && p.w + 2 * p.pw >= p.kw && p.ph < p.kh && p.pw < p.kw &&
+    p.cin * p.kh * p.kw >= 32 && p.cout * p.kh * p.kw >= 32
   );
+  fc.assert(fc.property(shapes, checkStride1AgainstFloat64), { numRuns: 60 });
 });
 
 Deno.test("convolution: a 3×3 kernel on a 4×4 image, exact values (float32), strided input", () => {

@@ -50,8 +50,10 @@ typedef struct {
 #if defined(NNC_IMPLICIT_CONV)
   /* The implicit GEMM (float32, stride 1, dilation 1, 2-d, one group; see implicit_ok): */
   int implicit;
-  int64_t Wp, PP, P, NP; /* x padded: row length, plane stride, outputs over the padded width, P to 32 */
-  int64_t Wq, PQ, Pq, NPq; /* dy padded for the input gradient: the same */
+  int64_t S;             /* images stitched side by side into one strip per product (stitch_of) */
+  int64_t Wi, Wp, PP, P, NP; /* x padded: an image's segment, the strip's row length (S·Wi), plane
+                              * stride, outputs over the strip's width, P to 32 */
+  int64_t Wqi, Wq, PQ, Pq, NPq; /* dy padded for the input gradient: the same */
   int32_t *boff;         /* [Cin·KK]: channel c, tap t → c·PP + kh·Wp + kw */
   int32_t *boffq;        /* [Cout·KK]: channel c, tap t → c·PQ + kh·Wq + kw */
   float *wflip;          /* [Cin, Cout·KK]: wflip[ci][co·KK + t] = w[co][ci][KK − 1 − t] */
@@ -675,9 +677,10 @@ static void weight_grad_task(void *ctx, int64_t b, int64_t e) {
 #if defined(NNC_IMPLICIT_CONV)
 /* ---------------- implicit GEMM ----------------
  * A stride-1 2-d convolution of float32 images without the unfolded copy: each image is padded
- * once (zeros around it, in scratch), and its unfolded matrix — row (channel, tap), column output
- * position — is read from the padded planes at offset channel·PP + kh·Wp + kw + position, output
- * positions running over the padded width (Wp − oW dropped columns per row). The forward pass and
+ * once (zeros around it, in scratch; S small images side by side in one strip, see stitch_of),
+ * and the unfolded matrix — row (channel, tap), column output position — is read from the padded
+ * planes at offset channel·PP + kh·Wp + kw + position, output positions running over the strip's
+ * width (Wi − oW dropped columns per image and row). The forward pass and
  * the input gradient are then one product each (nnc_sgemm_offsets_b; the input gradient is the
  * convolution of the padded output gradient with the flipped, transposed weight), the weight
  * gradient its transpose: dwᵀ = (the matrix's rows, read in place) · dyᵀ (nnc_sgemm_offsets_at),
@@ -728,6 +731,31 @@ static inline void add_floats(float *d, const float *s, int64_t n, float v) {
 }
 #endif
 
+/* Images per strip. A small map's product is a few column panels wide, part of the last one past
+ * the map (a 7×7 map over a padded width of 9: 63 columns, four 16-column panels, 49 real): S
+ * images side by side in one strip, about STITCH_COLUMNS wide, sharing their padding columns,
+ * make the product S times wider and its panels full (7×7: 87.5 % real columns, was 77 %). No
+ * more than each thread's share of the images, so that small batches still spread over the
+ * threads. NNC_CONV_STITCH=<columns> sets the width (0: one image a strip), for comparisons. */
+#define STITCH_COLUMNS 64
+
+static int64_t stitch_columns(void) {
+  static int64_t cols = -1;
+  if (cols < 0) {
+    const char *v = getenv("NNC_CONV_STITCH");
+    cols = v && *v ? strtol(v, NULL, 10) : STITCH_COLUMNS;
+    if (cols < 0) cols = 0;
+  }
+  return cols;
+}
+
+static int64_t stitch_of(const conv_job *j) {
+  const int64_t T = nnc_threads(), share = (j->N + T - 1) / T;
+  int64_t S = stitch_columns() / (j->ax[2].n + j->ax[2].p);
+  if (S > share) S = share;
+  return S < 1 ? 1 : S;
+}
+
 static int implicit_ok(const conv_job *j) {
   const axis_t *a = j->ax;
   if (j->es != 4 || j->direct || j->G != 1 || a[0].k != 1 || a[0].n != 1 || a[0].o != 1 ||
@@ -738,60 +766,78 @@ static int implicit_ok(const conv_job *j) {
    * tiles than on multiply-adds, and a weight gradient that narrow fills a fraction of a panel:
    * the unfolding path batches images and serves them better. */
   if (j->Cin * j->KK < 32 || j->Cout * j->KK < 32) return 0;
-  /* Every offset and scratch index in 32 bits. */
-  const double planes = (double)(a[1].n + 2 * a[1].p) * (double)(a[2].n + 2 * a[2].p) + 64 + (double)a[2].k;
-  return planes * (double)(j->Cin > j->Cout ? j->Cin : j->Cout) < 2e9;
+  /* Every offset and scratch index in 32 bits: the strips of x and of the padded dy. */
+  const double S = (double)stitch_of(j), qh = (double)(a[1].k - 1 - a[1].p), qw = (double)(a[2].k - 1 - a[2].p);
+  const double xs = (double)(a[1].n + 2 * a[1].p) * S * (double)(a[2].n + a[2].p);
+  const double dys = ((double)a[1].o + 2 * qh) * S * ((double)a[2].o + qw);
+  return ((xs > dys ? xs : dys) + 64 + (double)a[2].k) * (double)(j->Cin > j->Cout ? j->Cin : j->Cout) < 2e9;
 }
 
-/* Plane stride of an H×W plane padded by ph, pw for a kh×kw kernel: the padded plane and past its
- * end the kw + 31 elements that a product's last column panel reads (zeros), to 16 elements. */
-static int64_t plane_stride(int64_t H, int64_t W, int64_t ph, int64_t pw, int64_t kw) {
-  return ((H + 2 * ph) * (W + 2 * pw) + kw + 32 + 15) / 16 * 16;
+/* Plane stride of a strip of H rows of RW elements padded by ph rows above and below for a kernel
+ * kw wide: the padded strip and past its end the kw + 31 elements that a product's last column
+ * panel reads (zeros), to 16 elements. */
+static int64_t plane_stride(int64_t H, int64_t RW, int64_t ph, int64_t kw) {
+  return ((H + 2 * ph) * RW + kw + 32 + 15) / 16 * 16;
 }
 
-/* C channels of an image (channel stride cs, row stride rs, unit column stride) into planes of
- * stride PP: each row between pw zeros, ph zero rows above and below, zeros to the plane's end. */
-static void pad_planes(const float *src, int64_t C, int64_t cs, int64_t rs, int64_t H, int64_t W,
-                       int64_t ph, int64_t pw, int64_t PP, float *dst) {
-  const int64_t Wp = W + 2 * pw;
+/* A strip's rows run S segments of Wi = pw + W elements: pw zeros, then an image's row. The zeros
+ * of the next segment (or row) are this one's right padding: an output column w < oW reads up to
+ * w + kw − 1 < Wi + pw. The frame: ph zero rows above the H data rows of each of C planes (stride
+ * PP) and zeros from below them to the plane's end. */
+static void strip_frame(int64_t C, int64_t H, int64_t ph, int64_t RW, int64_t PP, float *dst) {
   for (int64_t c = 0; c < C; c++) {
     float *d = dst + c * PP;
-    const float *s = src + c * cs;
-    zero_floats(d, ph * Wp + pw);
-    d += ph * Wp + pw;
-    for (int64_t h = 0; h < H; h++, d += Wp, s += rs) {
-      copy_floats(d, s, W);
-      /* The right padding of this row and the left of the next are adjacent. */
-      zero_floats(d + W, 2 * pw);
-    }
-    d -= pw;
-    zero_floats(d, dst + (c + 1) * PP - d);
+    zero_floats(d, ph * RW);
+    zero_floats(d + (ph + H) * RW, PP - (ph + H) * RW);
   }
 }
 
-/* Rows [0, M) of a product over the padded width (row stride ld; rows of Wp positions, the first
- * oW of them real) into dst [M, oH·oW] (row stride dcs), plus bias[m] when given (the sum
- * add_bias forms). */
-static void compact(const float *src, int64_t ld, int64_t M, int64_t oH, int64_t Wp, int64_t oW,
+/* Segment s of each data row of the strips: pw zeros and a row of the image src (C channels of
+ * stride cs, rows of stride rs, unit column stride), or Wi zeros when src is NULL (past the
+ * batch's last image). */
+static void strip_segment(const float *src, int64_t C, int64_t cs, int64_t rs, int64_t H, int64_t W,
+                          int64_t ph, int64_t pw, int64_t RW, int64_t s, int64_t PP, float *dst) {
+  const int64_t Wi = W + pw;
+  for (int64_t c = 0; c < C; c++) {
+    float *d = dst + c * PP + ph * RW + s * Wi;
+    const float *r = src ? src + c * cs : NULL;
+    for (int64_t h = 0; h < H; h++, d += RW) {
+      if (!r) {
+        zero_floats(d, Wi);
+        continue;
+      }
+      /* A store or two each (a masked clear of one element costs more, microcoded on Zen 3). */
+      for (int64_t i = 0; i < pw; i++) d[i] = 0;
+      copy_floats(d + pw, r + h * rs, W);
+    }
+  }
+}
+
+/* Rows [0, M) of a product over a strip (row stride ld; rows of RW positions, an image's oW real
+ * ones from src) into dst [M, oH·oW] (row stride dcs), plus bias[m] when given (the sum add_bias
+ * forms). */
+static void compact(const float *src, int64_t ld, int64_t M, int64_t oH, int64_t RW, int64_t oW,
                     float *dst, int64_t dcs, const nnc_arr *bias) {
   for (int64_t m = 0; m < M; m++) {
     const float *s = src + m * ld;
     float *d = dst + m * dcs;
     if (!bias) {
-      for (int64_t h = 0; h < oH; h++) copy_floats(d + h * oW, s + h * Wp, oW);
+      for (int64_t h = 0; h < oH; h++) copy_floats(d + h * oW, s + h * RW, oW);
       continue;
     }
     const float v = ((const float *)bias->data)[bias->off + m * bias->strides[0]];
-    for (int64_t h = 0; h < oH; h++) add_floats(d + h * oW, s + h * Wp, oW, v);
+    for (int64_t h = 0; h < oH; h++) add_floats(d + h * oW, s + h * RW, oW, v);
   }
 }
 
-/* The offset tables (and for the input gradient the flipped weight) of an implicit job. */
+/* The strips' geometry and offset tables (and for the input gradient the flipped weight). */
 static int build_implicit(conv_job *j, int inputGrad) {
   const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
   const int64_t KK = j->KK, kw = aw->k;
-  j->Wp = aw->n + 2 * aw->p;
-  j->PP = plane_stride(ah->n, aw->n, ah->p, aw->p, kw);
+  j->S = stitch_of(j);
+  j->Wi = aw->n + aw->p;
+  j->Wp = j->S * j->Wi;
+  j->PP = plane_stride(ah->n, j->Wp, ah->p, kw);
   j->P = ah->o * j->Wp;
   j->NP = (j->P + 31) / 32 * 32;
   j->boff = nnc_alloc((size_t)(j->Cin * KK) * sizeof(int32_t));
@@ -800,8 +846,9 @@ static int build_implicit(conv_job *j, int inputGrad) {
     for (int64_t t = 0; t < KK; t++) j->boff[c * KK + t] = (int32_t)(c * j->PP + t / kw * j->Wp + t % kw);
   if (inputGrad) {
     const int64_t qh = ah->k - 1 - ah->p, qw = kw - 1 - aw->p;
-    j->Wq = aw->o + 2 * qw;
-    j->PQ = plane_stride(ah->o, aw->o, qh, qw, kw);
+    j->Wqi = aw->o + qw;
+    j->Wq = j->S * j->Wqi;
+    j->PQ = plane_stride(ah->o, j->Wq, qh, kw);
     j->Pq = ah->n * j->Wq;
     j->NPq = (j->Pq + 31) / 32 * 32;
     j->boffq = nnc_alloc((size_t)(j->Cout * KK) * sizeof(int32_t));
@@ -819,6 +866,21 @@ static int build_implicit(conv_job *j, int inputGrad) {
   return NNC_OK;
 }
 
+/* Images [n0, n0 + count) of x as the strips of x (count ≤ S; the rest of the segments zeros). */
+static void strip_images(const conv_job *j, int64_t n0, int64_t count, float *xpad) {
+  const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  strip_frame(j->Cin, ah->n, ah->p, j->Wp, j->PP, xpad);
+  for (int64_t s = 0; s < j->S; s++) {
+    const float *x = s < count ? (const float *)j->x->data + j->x->off + (n0 + s) * j->x->strides[0] : NULL;
+    strip_segment(x, j->Cin, j->x->strides[1], j->xs[1], ah->n, aw->n, ah->p, aw->p, j->Wp, s, j->PP, xpad);
+  }
+}
+
+/* Images in the strip from image n0 of a range ending at end: at most S. */
+static int64_t strip_count(const conv_job *j, int64_t n0, int64_t end) {
+  return end - n0 < j->S ? end - n0 : j->S;
+}
+
 static void forward_implicit_task(void *ctx, int64_t b, int64_t e) {
   conv_job *j = ctx;
   const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
@@ -831,16 +893,19 @@ static void forward_implicit_task(void *ctx, int64_t b, int64_t e) {
     return;
   }
   const float *w = (const float *)j->w->data + j->w->off;
-  for (int64_t n = b; n < e; n++) {
-    const float *x = (const float *)j->x->data + j->x->off + n * j->x->strides[0];
-    pad_planes(x, j->Cin, j->x->strides[1], j->xs[1], ah->n, aw->n, ah->p, aw->p, j->PP, xpad);
+  for (int64_t g = b; g < e; g++) {
+    const int64_t n0 = g * j->S, count = strip_count(j, n0, j->N);
+    strip_images(j, n0, count, xpad);
     const int rc = nnc_sgemm_offsets_b(j->Cout, j->P, K, w, K, xpad, j->boff, prod, j->NP);
     if (rc) j->rc = rc;
-    if (j->pooled) {
-      compact(prod, j->NP, j->Cout, ah->o, j->Wp, aw->o, block, j->L, NULL);
-      pool_block(j, n, 1, 0, block);
-    } else {
-      compact(prod, j->NP, j->Cout, ah->o, j->Wp, aw->o, (float *)out_block(j, j->y, n, 0), j->L, j->bias);
+    for (int64_t s = 0; s < count; s++) {
+      const float *part = prod + s * j->Wi;
+      if (j->pooled) {
+        compact(part, j->NP, j->Cout, ah->o, j->Wp, aw->o, block, j->L, NULL);
+        pool_block(j, n0 + s, 1, 0, block);
+      } else {
+        compact(part, j->NP, j->Cout, ah->o, j->Wp, aw->o, (float *)out_block(j, j->y, n0 + s, 0), j->L, j->bias);
+      }
     }
   }
 }
@@ -855,14 +920,21 @@ static void input_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
     j->rc = NNC_E_NOMEM;
     return;
   }
-  for (int64_t n = b; n < e; n++) {
-    const float *dy = (const float *)dy_block(j, n, 1, 0);
-    if (!dy) return;
-    pad_planes(dy, j->Cout, j->L, aw->o, ah->o, aw->o, qh, qw, j->PQ, dpad);
+  for (int64_t g = b; g < e; g++) {
+    const int64_t n0 = g * j->S, count = strip_count(j, n0, j->N);
+    strip_frame(j->Cout, ah->o, qh, j->Wq, j->PQ, dpad);
+    for (int64_t s = 0; s < j->S; s++) {
+      /* Each image's dy as soon as it is had: dy_block may reuse one scratch buffer. */
+      const float *dy = s < count ? (const float *)dy_block(j, n0 + s, 1, 0) : NULL;
+      if (s < count && !dy) return;
+      strip_segment(dy, j->Cout, j->L, aw->o, ah->o, aw->o, qh, qw, j->Wq, s, j->PQ, dpad);
+    }
     const int rc = nnc_sgemm_offsets_b(j->Cin, j->Pq, K, j->wflip, K, dpad, j->boffq, prod, j->NPq);
     if (rc) j->rc = rc;
-    float *dx = (float *)j->x->data + j->x->off + n * j->Cin * j->inPlane;
-    compact(prod, j->NPq, j->Cin, ah->n, j->Wq, aw->n, dx, j->inPlane, NULL);
+    for (int64_t s = 0; s < count; s++) {
+      float *dx = (float *)j->x->data + j->x->off + (n0 + s) * j->Cin * j->inPlane;
+      compact(prod + s * j->Wqi, j->NPq, j->Cin, ah->n, j->Wq, aw->n, dx, j->inPlane, NULL);
+    }
   }
 }
 
@@ -872,7 +944,7 @@ static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
   const int64_t KW = j->Cin * j->KK, oH = ah->o, oW = aw->o;
   float *xpad = nnc_scratch(0, (size_t)(j->Cin * j->PP) * sizeof(float));
   float *dyw = nnc_scratch(3, (size_t)(j->Cout * j->P) * sizeof(float));
-  /* dwᵀ [KW, Cout]: the product's rows are the padded image's (channel, tap) rows. */
+  /* dwᵀ [KW, Cout]: the product's rows are the strips' (channel, tap) rows. */
   float *dwt = nnc_alloc((size_t)(KW * j->Cout) * sizeof(float));
   if (!xpad || !dyw || !dwt) {
     nnc_free(dwt);
@@ -882,21 +954,29 @@ static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
   for (int64_t p = b; p < e; p++) {
     const int64_t n0 = j->N * p / j->parts, n1 = j->N * (p + 1) / j->parts;
     float *acc = (float *)j->acc + p * j->Cout * KW;
-    for (int64_t n = n0; n < n1; n++) {
-      const float *x = (const float *)j->x->data + j->x->off + n * j->x->strides[0];
-      pad_planes(x, j->Cin, j->x->strides[1], j->xs[1], ah->n, aw->n, ah->p, aw->p, j->PP, xpad);
-      const float *dy = (const float *)dy_block(j, n, 1, 0);
-      if (!dy) {
-        nnc_free(dwt);
-        return;
-      }
-      /* dy over the padded width, zeros in the dropped columns: they add nothing. */
-      for (int64_t co = 0; co < j->Cout; co++)
-        for (int64_t h = 0; h < oH; h++) {
-          float *d = dyw + co * j->P + h * j->Wp;
-          copy_floats(d, dy + co * j->L + h * oW, oW);
-          zero_floats(d + oW, j->Wp - oW);
+    for (int64_t n = n0; n < n1; n += j->S) {
+      const int64_t count = strip_count(j, n, n1);
+      strip_images(j, n, count, xpad);
+      /* dy laid out as the product's columns: each image's rows in its segment of the strip's
+       * width, zeros in the dropped columns and in segments past the last image (they add
+       * nothing). */
+      for (int64_t s = 0; s < j->S; s++) {
+        const float *dy = s < count ? (const float *)dy_block(j, n + s, 1, 0) : NULL;
+        if (s < count && !dy) {
+          nnc_free(dwt);
+          return;
         }
+        for (int64_t co = 0; co < j->Cout; co++)
+          for (int64_t h = 0; h < oH; h++) {
+            float *d = dyw + co * j->P + h * j->Wp + s * j->Wi;
+            if (!dy) {
+              zero_floats(d, j->Wi);
+              continue;
+            }
+            copy_floats(d, dy + co * j->L + h * oW, oW);
+            for (int64_t i = oW; i < j->Wi; i++) d[i] = 0;
+          }
+      }
       const int rc = nnc_sgemm_offsets_at(KW, j->Cout, j->P, xpad, j->boff, dyw, j->P, dwt, j->Cout, n > n0);
       if (rc) j->rc = rc;
     }
@@ -992,11 +1072,15 @@ static int setup(const char *op, const double *desc, nnc_arr *img, nnc_arr *wt, 
   return NNC_OK;
 }
 
-/* Images per thread: whole images in parallel when there are enough of them; otherwise one after
- * the other, each GEMM using every thread. */
+/* Images (the implicit GEMM's strips of images) per thread: whole ones in parallel when there are
+ * enough of them; otherwise one after the other, each GEMM using every thread. */
 static void run_images(conv_job *j, nnc_task_fn fn) {
-  if (j->N >= 2 && nnc_threads() > 1) nnc_parallel_for(j->N, 1, fn, j);
-  else fn(j, 0, j->N);
+  int64_t units = j->N;
+#if defined(NNC_IMPLICIT_CONV)
+  if (j->implicit) units = (j->N + j->S - 1) / j->S; /* strips of S images */
+#endif
+  if (units >= 2 && nnc_threads() > 1) nnc_parallel_for(units, 1, fn, j);
+  else fn(j, 0, units);
 }
 
 int32_t nnc_conv(const double *desc, int32_t desc_bytes, void *out, const void *x, const void *w,
