@@ -195,44 +195,44 @@ function checkStride1AgainstFloat64(p: Stride1Case): void {
   );
 }
 
+/** Stride-1 cases, each count drawn from its [min, max], kernels 1–5, the geometry valid. */
+function stride1Cases(r: {
+  n: [number, number];
+  cin: [number, number];
+  cout: [number, number];
+  size: number;
+  pad: number;
+}): fc.Arbitrary<Stride1Case> {
+  const int = ([min, max]: [number, number]) => fc.integer({ min, max });
+  return fc.record({
+    n: int(r.n),
+    cin: int(r.cin),
+    cout: int(r.cout),
+    h: int([1, r.size]),
+    w: int([1, r.size]),
+    kh: int([1, 5]),
+    kw: int([1, 5]),
+    ph: int([0, r.pad]),
+    pw: int([0, r.pad]),
+    bias: fc.boolean(),
+    seed: int([0, 1 << 20]),
+  }).filter((p) => p.h + 2 * p.ph >= p.kh && p.w + 2 * p.pw >= p.kw);
+}
+
 Deno.test("float32 stride-1 2-d convolutions and their gradients: float64 sums' values within the dot-product bound (fast-check)", () => {
   // Stride 1, dilation 1, one group: libnnc's implicit GEMM on AVX-512 and AVX2 (paddings up to
   // k − 1; larger ones and the rest take the unfolding path); rows longer and shorter than 32.
-  const shapes = fc.record({
-    n: fc.integer({ min: 1, max: 3 }),
-    cin: fc.integer({ min: 1, max: 20 }),
-    cout: fc.integer({ min: 1, max: 40 }),
-    h: fc.integer({ min: 1, max: 36 }),
-    w: fc.integer({ min: 1, max: 36 }),
-    kh: fc.integer({ min: 1, max: 5 }),
-    kw: fc.integer({ min: 1, max: 5 }),
-    ph: fc.integer({ min: 0, max: 5 }),
-    pw: fc.integer({ min: 0, max: 5 }),
-    bias: fc.boolean(),
-    seed: fc.integer({ min: 0, max: 1 << 20 }),
-  }).filter((p) => p.h + 2 * p.ph >= p.kh && p.w + 2 * p.pw >= p.kw);
+  const shapes = stride1Cases({ n: [1, 3], cin: [1, 20], cout: [1, 40], size: 36, pad: 5 });
   fc.assert(fc.property(shapes, checkStride1AgainstFloat64), { numRuns: 80 });
 });
 
 Deno.test("float32 stride-1 2-d convolutions of many small images (libnnc's strips of images side by side): float64 sums' values within the dot-product bound (fast-check)", () => {
   // Maps up to 14 wide with depth ≥ 32 (the implicit GEMM's): several images share a strip, the
   // last strip of a batch part full, part empty.
-  const shapes = fc.record({
-    n: fc.integer({ min: 2, max: 40 }),
-    cin: fc.integer({ min: 4, max: 12 }),
-    cout: fc.integer({ min: 4, max: 20 }),
-    h: fc.integer({ min: 1, max: 14 }),
-    w: fc.integer({ min: 1, max: 14 }),
-    kh: fc.integer({ min: 1, max: 5 }),
-    kw: fc.integer({ min: 1, max: 5 }),
-    ph: fc.integer({ min: 0, max: 4 }),
-    pw: fc.integer({ min: 0, max: 4 }),
-    bias: fc.boolean(),
-    seed: fc.integer({ min: 0, max: 1 << 20 }),
-  }).filter((p) =>
-    p.h + 2 * p.ph >= p.kh && p.w + 2 * p.pw >= p.kw && p.ph < p.kh && p.pw < p.kw &&
-    p.cin * p.kh * p.kw >= 32 && p.cout * p.kh * p.kw >= 32
-  );
+  const shapes = stride1Cases({ n: [2, 40], cin: [4, 12], cout: [4, 20], size: 14, pad: 4 })
+    .filter((p) =>
+      p.ph < p.kh && p.pw < p.kw && p.cin * p.kh * p.kw >= 32 && p.cout * p.kh * p.kw >= 32
+    );
   fc.assert(fc.property(shapes, checkStride1AgainstFloat64), { numRuns: 60 });
 });
 
