@@ -247,6 +247,9 @@ Deno.test("convMaxPool: bit for bit conv then maxPool (values, input and weight 
       [{ groups: 3 }, { kernel: 3, padding: 1, ceilMode: true }, [3, 6, 8, 8], [3, 2, 3, 3]],
       // libnnc's implicit GEMM with 7×7 images side by side in strips, the last strip part empty.
       [{ padding: 1 }, { kernel: 2 }, [13, 4, 7, 7], [6, 4, 3, 3]],
+      // libnnc's Winograd F(2×2, 3×3) (3×3, padding 1, 32 channels or more), groups of images.
+      [{ padding: 1 }, { kernel: 2 }, [9, 32, 7, 7], [33, 32, 3, 3]],
+      [{ padding: 1 }, { kernel: 2 }, [3, 33, 14, 13], [32, 33, 3, 3]],
     ] as const
   ) {
     const inputs = () => {

@@ -236,6 +236,15 @@ Deno.test("float32 stride-1 2-d convolutions of many small images (libnnc's stri
   fc.assert(fc.property(shapes, checkStride1AgainstFloat64), { numRuns: 60 });
 });
 
+Deno.test("float32 3×3 convolutions with padding 1, 32 channels and more (libnnc's Winograd F(2×2, 3×3)): float64 sums' values within the dot-product bound (fast-check)", () => {
+  // Both channel counts ≥ 32: libnnc's Winograd path for the forward pass and the input gradient
+  // (the weight gradient stays on the implicit GEMM); odd and even maps from 1 to 22 wide (rows of
+  // one to eleven 2×2 blocks, vectors of 4 and 8 blocks, part-filled), groups of images part full.
+  const shapes = stride1Cases({ n: [1, 5], cin: [32, 40], cout: [32, 40], size: 22, pad: 1 })
+    .map((p) => ({ ...p, kh: 3, kw: 3, ph: 1, pw: 1 }));
+  fc.assert(fc.property(shapes, checkStride1AgainstFloat64), { numRuns: 20 });
+});
+
 Deno.test("convolution: a 3×3 kernel on a 4×4 image, exact values (float32), strided input", () => {
   // x = 1..16 row-major, w = [[1,0,-1],[2,0,-2],[1,0,-1]] (Sobel), padding 1; values from PyTorch
   // 1.13 (F.conv2d(x, w, padding=1)); inside, x[i, j-1] - x[i, j+1] = -2 weighted 1+2+1 gives -8.

@@ -57,6 +57,15 @@ typedef struct {
   int32_t *boff;         /* [Cin·KK]: channel c, tap t → c·PP + kh·Wp + kw */
   int32_t *boffq;        /* [Cout·KK]: channel c, tap t → c·PQ + kh·Wq + kw */
   float *wflip;          /* [Cin, Cout·KK]: wflip[ci][co·KK + t] = w[co][ci][KK − 1 − t] */
+  /* Winograd F(2×2, 3×3) (the forward pass and the input gradient of 3×3 padding-1 layers; see
+   * winograd_ok): */
+  int wino;              /* this product runs on it */
+  int wig;               /* it is the input gradient (dy ⊛ wflip → dx) */
+  int64_t wtH, wtW, wT;  /* tiles of 2×2 outputs per column, row, image (rows padded: wtWp) */
+  int64_t wtWp, wL;      /* a row of tiles padded to the transforms' vector of wL tiles */
+  int64_t wG, wTp;       /* images per group, the group's tiles to 16 */
+  float *wU;             /* [16, Co, Ci]: the transformed weight, Ci → Co channels */
+  int32_t *woff;         /* [Ci]: k → k·wTp (rows of the transformed tiles) */
 #endif
   int rc;
 } conv_job;
@@ -389,8 +398,10 @@ static void free_tables(conv_job *j) {
   nnc_free(j->boff);
   nnc_free(j->boffq);
   nnc_free(j->wflip);
-  j->boff = j->boffq = NULL;
-  j->wflip = NULL;
+  nnc_free(j->wU);
+  nnc_free(j->woff);
+  j->boff = j->boffq = j->woff = NULL;
+  j->wflip = j->wU = NULL;
 #endif
 }
 
@@ -989,6 +1000,266 @@ static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
 #endif
 
 #if defined(NNC_IMPLICIT_CONV)
+/* ---------------- Winograd F(2×2, 3×3) ----------------
+ * A 3×3 convolution with padding 1 (stride 1: on the implicit GEMM's path) computes each 2×2 block
+ * of outputs from the 4×4 block of inputs around it as Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A (Lavin and Gray,
+ * "Fast Algorithms for Convolutional Neural Networks", 2016): per block and channel pair 16
+ * multiply-adds where the direct sum takes 36. Over channels the 16 element-wise products are 16
+ * products of matrices, M[ξ] = U[ξ]·V[ξ] (U[ξ] [Co, Ci] the transformed weight, V[ξ] [Ci, tiles]
+ * the transformed input blocks), which run on the implicit GEMM's kernel (nnc_sgemm_offsets_b)
+ * while V and M stay in the thread's cache: a group of images at a time, about WINO_TILES blocks
+ * or one image. B, G and A hold 0, ±1 and ±½ only: the rounding error grows by a small factor over
+ * the direct sum's (the tests' bound, tensor/conv_test.ts). The input gradient, the convolution of
+ * the padded dy with the flipped, transposed weight, is the same computation. NNC_CONV=implicit
+ * keeps these layers on the implicit GEMM (for comparisons). */
+#define WINO_TILES 64
+
+static int winograd_enabled(void) {
+  static int on = -1;
+  if (on < 0) {
+    const char *v = getenv("NNC_CONV");
+    on = !(v && strcmp(v, "implicit") == 0);
+  }
+  return on;
+}
+
+/* 3×3, padding 1, on the implicit GEMM's path (stride 1, dilation 1, one group, float32), both
+ * channel counts at least WINO_CHANNELS: with fewer the products' depth (the channels) is too short
+ * for the kernel and the transforms weigh as much as the multiply-adds saved (a ResNet's 16-channel
+ * 28×28 layers ran as fast as on the implicit GEMM; its 32-channel 14×14 ones 1.27× faster). */
+#define WINO_CHANNELS 32
+static int winograd_ok(const conv_job *j) {
+  const axis_t *a = j->ax;
+  return j->implicit && a[1].k == 3 && a[2].k == 3 && a[1].p == 1 && a[2].p == 1 && j->Cin >= WINO_CHANNELS &&
+         j->Cout >= WINO_CHANNELS;
+}
+
+/* The 4×4 transform G g Gᵀ of a 3×3 kernel g (rows of 3), in double, rounded once. */
+static void wino_kernel(const float *g, float *u, int64_t ustride) {
+  double t[4][3];
+  for (int c = 0; c < 3; c++) {
+    const double g0 = g[c], g1 = g[3 + c], g2 = g[6 + c];
+    t[0][c] = g0, t[1][c] = 0.5 * (g0 + g1 + g2), t[2][c] = 0.5 * (g0 - g1 + g2), t[3][c] = g2;
+  }
+  for (int i = 0; i < 4; i++) {
+    const double a = t[i][0], b = t[i][1], c = t[i][2];
+    u[(4 * i + 0) * ustride] = (float)a;
+    u[(4 * i + 1) * ustride] = (float)(0.5 * (a + b + c));
+    u[(4 * i + 2) * ustride] = (float)(0.5 * (a - b + c));
+    u[(4 * i + 3) * ustride] = (float)c;
+  }
+}
+
+/* The job's Winograd plan for the forward pass (inputGrad 0) or the input gradient (1), when
+ * winograd_ok: tiles, groups and the transformed weight. */
+static int build_winograd(conv_job *j, int inputGrad) {
+  if (!winograd_enabled() || !winograd_ok(j)) return NNC_OK;
+  const int64_t Co = inputGrad ? j->Cin : j->Cout, Ci = inputGrad ? j->Cout : j->Cin;
+  const int64_t oH = inputGrad ? j->ax[1].n : j->ax[1].o, oW = inputGrad ? j->ax[2].n : j->ax[2].o;
+  const int64_t T = nnc_threads(), share = (j->N + T - 1) / T;
+  j->wtH = (oH + 1) / 2, j->wtW = (oW + 1) / 2;
+  j->wL = j->wtW <= 4 ? 4 : 8;
+  j->wtWp = (j->wtW + j->wL - 1) / j->wL * j->wL;
+  j->wT = j->wtH * j->wtWp;
+  j->wG = (WINO_TILES + j->wT - 1) / j->wT;
+  if (j->wG > share) j->wG = share;
+  if (j->wG < 1) j->wG = 1;
+  j->wTp = (j->wG * j->wT + 15) / 16 * 16;
+  if ((double)Ci * (double)j->wTp * 16.0 >= 2e9 || (double)Co * (double)j->wTp * 16.0 >= 2e9) return NNC_OK;
+  j->wU = nnc_alloc((size_t)(16 * Co * Ci) * sizeof(float));
+  j->woff = nnc_alloc((size_t)Ci * sizeof(int32_t));
+  if (!j->wU || !j->woff) return NNC_E_NOMEM;
+  for (int64_t k = 0; k < Ci; k++) j->woff[k] = (int32_t)(k * j->wTp);
+  /* [Co, Ci, 3, 3] either way: w itself, or wflip (dx = dy ⊛ wflip, Cout → Cin channels). */
+  const float *g = inputGrad ? j->wflip : (const float *)j->w->data + j->w->off;
+  for (int64_t co = 0; co < Co; co++)
+    for (int64_t ci = 0; ci < Ci; ci++) wino_kernel(g + (co * Ci + ci) * 9, j->wU + co * Ci + ci, Co * Ci);
+  j->wino = 1, j->wig = inputGrad;
+  return NNC_OK;
+}
+
+/* The transforms run on vectors of L consecutive blocks of a row of blocks (L = 8, or 4 when a row
+ * has at most 4: 7×7 maps). Columns: block (ty, tx) of an image at ty·wtWp + tx, wtWp = wtW to a
+ * multiple of L (the GEMM multiplies the padding columns too, never read back). An input row is
+ * split into its even and odd columns of the padded row (pe, po: pad[2i], pad[2i + 1]), so that the
+ * four columns of block tx are pe[tx], po[tx], pe[tx + 1], po[tx + 1]: unit-stride loads. */
+typedef float wv8 __attribute__((vector_size(32)));
+typedef float wv4 __attribute__((vector_size(16)));
+typedef int32_t wi8 __attribute__((vector_size(32)));
+typedef int32_t wi4 __attribute__((vector_size(16)));
+
+/* Row h of a plane (H × W, row stride rs) split into pe, po of `cols` elements each (zeros past the
+ * plane): pe[i] = x[h][2i − 1], po[i] = x[h][2i] (column 0 of the padded row is padding). */
+static void wino_split_row(const float *x, int64_t W, int64_t cols, float *pe, float *po) {
+  pe[0] = 0;
+  const int64_t half = W / 2;
+  int64_t i0 = 0;
+  for (; 2 * i0 + 16 <= W; i0 += 8) {
+    wv8 a, b;
+    memcpy(&a, x + 2 * i0, sizeof a);
+    memcpy(&b, x + 2 * i0 + 8, sizeof b);
+    const wv8 ev = __builtin_shuffle(a, b, (wi8){0, 2, 4, 6, 8, 10, 12, 14});
+    const wv8 od = __builtin_shuffle(a, b, (wi8){1, 3, 5, 7, 9, 11, 13, 15});
+    memcpy(po + i0, &ev, sizeof ev);
+    memcpy(pe + i0 + 1, &od, sizeof od);
+  }
+  for (int64_t i = i0; i < half; i++) {
+    po[i] = x[2 * i];
+    pe[i + 1] = x[2 * i + 1];
+  }
+  int64_t e = half + 1, o = half;
+  if (W % 2) po[o++] = x[W - 1];
+  for (; e < cols; e++) pe[e] = 0;
+  for (; o < cols; o++) po[o] = 0;
+}
+
+#define DEFINE_WINO_TRANSFORMS(L, VT, IT)                                                           \
+  static inline VT wld##L(const float *p) {                                                         \
+    VT v;                                                                                           \
+    memcpy(&v, p, sizeof v);                                                                        \
+    return v;                                                                                       \
+  }                                                                                                 \
+  static inline void wst##L(float *p, VT v) { memcpy(p, &v, sizeof v); }                          \
+  /* Blocks of one row of blocks from four split rows (e[i], o[i]: padded rows 2ty + i) into V. */ \
+  static void wino_in_row##L(const float *const *e, const float *const *o, int64_t tWp, float *v,  \
+                             int64_t xs) {                                                          \
+    for (int64_t tx = 0; tx < tWp; tx += L) {                                                       \
+      VT a[4][4];                                                                                   \
+      VT d[4][4]; /* d[q][i]: column 2tx + q of padded row 2ty + i */                               \
+      for (int i = 0; i < 4; i++) {                                                                 \
+        d[0][i] = wld##L(e[i] + tx), d[1][i] = wld##L(o[i] + tx);                                   \
+        d[2][i] = wld##L(e[i] + tx + 1), d[3][i] = wld##L(o[i] + tx + 1);                           \
+      }                                                                                             \
+      for (int q = 0; q < 4; q++) {                                                                 \
+        a[0][q] = d[q][0] - d[q][2], a[1][q] = d[q][1] + d[q][2];                                   \
+        a[2][q] = d[q][2] - d[q][1], a[3][q] = d[q][1] - d[q][3];                                   \
+      }                                                                                             \
+      for (int i = 0; i < 4; i++) {                                                                 \
+        wst##L(v + (4 * i + 0) * xs + tx, a[i][0] - a[i][2]);                                       \
+        wst##L(v + (4 * i + 1) * xs + tx, a[i][1] + a[i][2]);                                       \
+        wst##L(v + (4 * i + 2) * xs + tx, a[i][2] - a[i][1]);                                       \
+        wst##L(v + (4 * i + 3) * xs + tx, a[i][1] - a[i][3]);                                       \
+      }                                                                                             \
+    }                                                                                               \
+  }                                                                                                 \
+  /* One row of blocks of the products (m: its first column, ξ rows xs apart) into output rows      \
+   * y0, y1 (2·tWp wide). */                                                                        \
+  static void wino_out_row##L(const float *m, int64_t xs, int64_t tWp, float *y0, float *y1) {     \
+    for (int64_t tx = 0; tx < tWp; tx += L) {                                                       \
+      VT s[2][4];                                                                                   \
+      for (int q = 0; q < 4; q++) {                                                                 \
+        const VT m0 = wld##L(m + q * xs + tx), m1 = wld##L(m + (4 + q) * xs + tx);                  \
+        const VT m2 = wld##L(m + (8 + q) * xs + tx), m3 = wld##L(m + (12 + q) * xs + tx);           \
+        s[0][q] = m0 + m1 + m2, s[1][q] = m1 - m2 - m3;                                             \
+      }                                                                                             \
+      for (int r = 0; r < 2; r++) {                                                                 \
+        const VT c0 = s[r][0] + s[r][1] + s[r][2], c1 = s[r][1] - s[r][2] - s[r][3];                \
+        float *y = (r ? y1 : y0) + 2 * tx;                                                          \
+        wst##L(y, __builtin_shuffle(c0, c1, WINO_LO##L));                                           \
+        wst##L(y + L, __builtin_shuffle(c0, c1, WINO_HI##L));                                       \
+      }                                                                                             \
+    }                                                                                               \
+  }
+#define WINO_LO8 ((wi8){0, 8, 1, 9, 2, 10, 3, 11})
+#define WINO_HI8 ((wi8){4, 12, 5, 13, 6, 14, 7, 15})
+#define WINO_LO4 ((wi4){0, 4, 1, 5})
+#define WINO_HI4 ((wi4){2, 6, 3, 7})
+DEFINE_WINO_TRANSFORMS(8, wv8, wi8)
+DEFINE_WINO_TRANSFORMS(4, wv4, wi4)
+
+/* One image's Ci planes (channel c at src + c·cs, rows rs apart, H × W) as transformed blocks
+ * Bᵀ d B into V: block (ty, tx) of channel c at column t0 + ty·wtWp + tx of row ξ·Ci + c (row
+ * stride wTp). split: scratch for a plane's split rows, 2 × (2·wtH + 2) × (wtWp + 8). */
+static void wino_input(const conv_job *j, const float *src, int64_t Ci, int64_t cs, int64_t rs, int64_t H,
+                       int64_t W, int64_t t0, float *split, float *V) {
+  const int64_t tH = j->wtH, tWp = j->wtWp, PH = 2 * tH + 2, RC = tWp + 8, xs = Ci * j->wTp;
+  float *pe = split, *po = split + PH * RC;
+  /* Padding rows: the first, and those below the plane. */
+  for (int64_t r = 0; r < PH; r++)
+    if (r == 0 || r > H) zero_floats(pe + r * RC, RC), zero_floats(po + r * RC, RC);
+  for (int64_t c = 0; c < Ci; c++) {
+    const float *plane = src + c * cs;
+    for (int64_t h = 0; h < H; h++) wino_split_row(plane + h * rs, W, RC, pe + (h + 1) * RC, po + (h + 1) * RC);
+    float *v = V + c * j->wTp + t0;
+    for (int64_t ty = 0; ty < tH; ty++) {
+      const float *e[4], *o[4];
+      for (int i = 0; i < 4; i++) e[i] = pe + (2 * ty + i) * RC, o[i] = po + (2 * ty + i) * RC;
+      if (j->wL == 8) wino_in_row8(e, o, tWp, v + ty * tWp, xs);
+      else wino_in_row4(e, o, tWp, v + ty * tWp, xs);
+    }
+  }
+}
+
+/* The products' blocks of one image (columns from t0) back to outputs Aᵀ m A: O [Co, 2·wtH, 2·wtWp]. */
+static void wino_output(const conv_job *j, const float *M, int64_t Co, int64_t t0, float *O) {
+  const int64_t tH = j->wtH, tWp = j->wtWp, xs = Co * j->wTp, OW = 2 * tWp;
+  for (int64_t co = 0; co < Co; co++) {
+    const float *m = M + co * j->wTp + t0;
+    float *o = O + co * 2 * tH * OW;
+    for (int64_t ty = 0; ty < tH; ty++) {
+      float *y0 = o + 2 * ty * OW;
+      if (j->wL == 8) wino_out_row8(m + ty * tWp, xs, tWp, y0, y0 + OW);
+      else wino_out_row4(m + ty * tWp, xs, tWp, y0, y0 + OW);
+    }
+  }
+}
+
+/* Groups [b, e) of wG images: the forward pass (its output, or its pooled output) or the input
+ * gradient. */
+static void winograd_task(void *ctx, int64_t b, int64_t e) {
+  conv_job *j = ctx;
+  const int ig = j->wig;
+  const int64_t Ci = ig ? j->Cout : j->Cin, Co = ig ? j->Cin : j->Cout;
+  const int64_t H = ig ? j->ax[1].o : j->ax[1].n, W = ig ? j->ax[2].o : j->ax[2].n;
+  const int64_t oH = ig ? j->ax[1].n : j->ax[1].o, oW = ig ? j->ax[2].n : j->ax[2].o;
+  const int64_t T = j->wT, Tp = j->wTp, OP = 4 * T, padSize = 2 * (2 * j->wtH + 2) * (j->wtWp + 8);
+  float *V = nnc_scratch(0, (size_t)(16 * Ci * Tp) * sizeof(float));
+  float *M = nnc_scratch(1, (size_t)(16 * Co * Tp) * sizeof(float));
+  float *O = nnc_scratch(3, (size_t)(Co * OP + padSize) * sizeof(float));
+  /* Slot 2: the pooled forward's output block; the pooled input gradient's dy (dy_block). */
+  float *block = !ig && j->pooled ? nnc_scratch(2, (size_t)(Co * j->L) * sizeof(float)) : NULL;
+  if (!V || !M || !O || (!ig && j->pooled && !block)) {
+    j->rc = NNC_E_NOMEM;
+    return;
+  }
+  float *pad = O + Co * OP;
+  for (int64_t g = b; g < e; g++) {
+    const int64_t n0 = g * j->wG, count = j->N - n0 < j->wG ? j->N - n0 : j->wG;
+    for (int64_t s = 0; s < count; s++) {
+      if (ig) {
+        const float *dy = (const float *)dy_block(j, n0 + s, 1, 0);
+        if (!dy) return;
+        wino_input(j, dy, Ci, j->L, W, H, W, s * T, pad, V);
+      } else {
+        const float *x = (const float *)j->x->data + j->x->off + (n0 + s) * j->x->strides[0];
+        wino_input(j, x, Ci, j->x->strides[1], j->xs[1], H, W, s * T, pad, V);
+      }
+    }
+    /* Columns past the group's blocks: zeros (never read back; finite for the kernel). */
+    if (count * T < Tp)
+      for (int64_t r = 0; r < 16 * Ci; r++) zero_floats(V + r * Tp + count * T, Tp - count * T);
+    for (int x = 0; x < 16; x++) {
+      const int rc = nnc_sgemm_offsets_b(Co, Tp, Ci, j->wU + x * Co * Ci, Ci, V + x * Ci * Tp, j->woff,
+                                         M + x * Co * Tp, Tp);
+      if (rc) j->rc = rc;
+    }
+    for (int64_t s = 0; s < count; s++) {
+      wino_output(j, M, Co, s * T, O);
+      if (ig) {
+        float *dx = (float *)j->x->data + j->x->off + (n0 + s) * j->Cin * j->inPlane;
+        compact(O, OP, Co, oH, 2 * j->wtWp, oW, dx, j->inPlane, NULL);
+      } else if (j->pooled) {
+        compact(O, OP, Co, oH, 2 * j->wtWp, oW, block, j->L, NULL);
+        pool_block(j, n0 + s, 1, 0, block);
+      } else {
+        compact(O, OP, Co, oH, 2 * j->wtWp, oW, (float *)out_block(j, j->y, n0 + s, 0), j->L, j->bias);
+      }
+    }
+  }
+}
+#endif
+
+#if defined(NNC_IMPLICIT_CONV)
 /* NNC_CONV=unfold keeps every convolution on the unfolding path (for comparisons). */
 static int implicit_enabled(void) {
   static int on = -1;
@@ -999,8 +1270,10 @@ static int implicit_enabled(void) {
   return on;
 }
 #define IMPLICIT_OR(j, implicitFn, fn) ((j)->implicit ? (implicitFn) : (fn))
+#define WINOGRAD_OR(j, other) ((j)->wino ? winograd_task : (other))
 #else
 #define IMPLICIT_OR(j, implicitFn, fn) (fn)
+#define WINOGRAD_OR(j, other) (other)
 #endif
 
 /* A job's tables: the implicit GEMM's where it applies, else the unfolding's (build_tables). */
@@ -1009,6 +1282,16 @@ static int prepare_job(conv_job *j, int inputGrad) {
   if (implicit_enabled() && implicit_ok(j)) return build_implicit(j, inputGrad);
 #endif
   return build_tables(j, inputGrad);
+}
+
+/* prepare_job for the forward pass (inputGrad 0) or the input gradient (1), and then the Winograd
+ * plan where it applies. */
+static int prepare_product(conv_job *j, int inputGrad) {
+  const int rc = prepare_job(j, inputGrad);
+#if defined(NNC_IMPLICIT_CONV)
+  if (!rc) return build_winograd(j, inputGrad);
+#endif
+  return rc;
 }
 
 /* ---------------- set-up ---------------- */
@@ -1078,6 +1361,7 @@ static void run_images(conv_job *j, nnc_task_fn fn) {
   int64_t units = j->N;
 #if defined(NNC_IMPLICIT_CONV)
   if (j->implicit) units = (j->N + j->S - 1) / j->S; /* strips of S images */
+  if (j->wino) units = (j->N + j->wG - 1) / j->wG;   /* groups of wG images */
 #endif
   if (units >= 2 && nnc_threads() > 1) nnc_parallel_for(units, 1, fn, j);
   else fn(j, 0, units);
@@ -1102,8 +1386,8 @@ int32_t nnc_conv(const double *desc, int32_t desc_bytes, void *out, const void *
   }
   if (o.size == 0) return NNC_OK;
   nnc_ensure_init();
-  if ((rc = prepare_job(&j, 0))) return free_tables(&j), rc;
-  run_images(&j, IMPLICIT_OR(&j, forward_implicit_task, forward_task));
+  if ((rc = prepare_product(&j, 0))) return free_tables(&j), rc;
+  run_images(&j, WINOGRAD_OR(&j, IMPLICIT_OR(&j, forward_implicit_task, forward_task)));
   free_tables(&j);
   return j.rc;
 }
@@ -1176,8 +1460,8 @@ int32_t nnc_conv_max_pool(const double *desc, int32_t desc_bytes, void *out, voi
   j.pk[0] = pk[0], j.pk[1] = pk[1], j.ps[0] = ps[0], j.ps[1] = ps[1];
   j.pPlane = o.shape[2] * o.shape[3];
   nnc_ensure_init();
-  if ((rc = prepare_job(&j, 0))) return free_tables(&j), rc;
-  run_images(&j, IMPLICIT_OR(&j, forward_implicit_task, forward_task));
+  if ((rc = prepare_product(&j, 0))) return free_tables(&j), rc;
+  run_images(&j, WINOGRAD_OR(&j, IMPLICIT_OR(&j, forward_implicit_task, forward_task)));
   free_tables(&j);
   return j.rc;
 }
@@ -1224,8 +1508,8 @@ static int32_t input_grad_run(const char *op, conv_job *j, nnc_arr *o) {
     memset(o->data + o->off * j->es, 0, (size_t)o->size * (size_t)j->es);
     return NNC_OK;
   }
-  if ((rc = prepare_job(j, 1))) return free_tables(j), rc;
-  run_images(j, IMPLICIT_OR(j, input_grad_implicit_task, input_grad_task));
+  if ((rc = prepare_product(j, 1))) return free_tables(j), rc;
+  run_images(j, WINOGRAD_OR(j, IMPLICIT_OR(j, input_grad_implicit_task, input_grad_task)));
   free_tables(j);
   return job_status(op, j);
 }
