@@ -22,6 +22,11 @@
 #include "window.h"
 #include <stdlib.h>
 
+/* A convolution's three products (prepare_product): y = x ⊛ w, dx = dy ⊛ wflip, dw = Σ dy ⋆ x. */
+#define WINO_FORWARD 0
+#define WINO_INPUT_GRAD 1
+#define WINO_WEIGHT_GRAD 2
+
 typedef struct {
   nnc_arr *x;           /* the image side: x (forward, weight grad) or dx (input grad) */
   nnc_arr *w;           /* weight [Cout, CinG, ...kernel] (forward, input grad) or dw */
@@ -60,7 +65,7 @@ typedef struct {
   /* Winograd F(2×2, 3×3) (the forward pass and the input gradient of 3×3 padding-1 layers; see
    * winograd_ok): */
   int wino;              /* this product runs on it */
-  int wig;               /* it is the input gradient (dy ⊛ wflip → dx) */
+  int wig;               /* which product: WINO_FORWARD, WINO_INPUT_GRAD, WINO_WEIGHT_GRAD */
   int64_t wtH, wtW, wT;  /* tiles of 2×2 outputs per column, row, image (rows padded: wtWp) */
   int64_t wtWp, wL;      /* a row of tiles padded to the transforms' vector of wL tiles */
   int64_t wG, wTp;       /* images per group, the group's tiles to 16 */
@@ -1010,8 +1015,11 @@ static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
  * while V and M stay in the thread's cache: a group of images at a time, about WINO_TILES blocks
  * or one image. B, G and A hold 0, ±1 and ±½ only: the rounding error grows by a small factor over
  * the direct sum's (the tests' bound, tensor/conv_test.ts). The input gradient, the convolution of
- * the padded dy with the flipped, transposed weight, is the same computation. NNC_CONV=implicit
- * keeps these layers on the implicit GEMM (for comparisons). */
+ * the padded dy with the flipped, transposed weight, is the same computation. The weight gradient
+ * (on maps of even sides) is the gradient of that computation: dU[ξ] = Σ over the blocks of
+ * (A dy Aᵀ)[ξ]·V[ξ]ᵀ, one product per ξ with the blocks as its depth (nnc_sgemm_offsets_at), then
+ * dg = Gᵀ dU G per channel pair. NNC_CONV=implicit keeps these layers on the implicit GEMM (for
+ * comparisons). */
 #define WINO_TILES 64
 
 static int winograd_enabled(void) {
@@ -1052,8 +1060,13 @@ static void wino_kernel(const float *g, float *u, int64_t ustride) {
 
 /* The job's Winograd plan for the forward pass (inputGrad 0) or the input gradient (1), when
  * winograd_ok: tiles, groups and the transformed weight. */
-static int build_winograd(conv_job *j, int inputGrad) {
+static int build_winograd(conv_job *j, int mode) {
   if (!winograd_enabled() || !winograd_ok(j)) return NNC_OK;
+  /* The weight gradient only on maps of even sides: on a 7×7 map the 4×4 blocks compute 64
+   * positions for 49, and its products then took as long as the implicit GEMM's (the forward pass
+   * and the input gradient still gained 7–10 %). */
+  if (mode == WINO_WEIGHT_GRAD && (j->ax[1].o % 2 || j->ax[2].o % 2)) return NNC_OK;
+  const int inputGrad = mode == WINO_INPUT_GRAD;
   const int64_t Co = inputGrad ? j->Cin : j->Cout, Ci = inputGrad ? j->Cout : j->Cin;
   const int64_t oH = inputGrad ? j->ax[1].n : j->ax[1].o, oW = inputGrad ? j->ax[2].n : j->ax[2].o;
   const int64_t T = nnc_threads(), share = (j->N + T - 1) / T;
@@ -1066,15 +1079,18 @@ static int build_winograd(conv_job *j, int inputGrad) {
   if (j->wG < 1) j->wG = 1;
   j->wTp = (j->wG * j->wT + 15) / 16 * 16;
   if ((double)Ci * (double)j->wTp * 16.0 >= 2e9 || (double)Co * (double)j->wTp * 16.0 >= 2e9) return NNC_OK;
-  j->wU = nnc_alloc((size_t)(16 * Co * Ci) * sizeof(float));
   j->woff = nnc_alloc((size_t)Ci * sizeof(int32_t));
-  if (!j->wU || !j->woff) return NNC_E_NOMEM;
+  if (!j->woff) return NNC_E_NOMEM;
   for (int64_t k = 0; k < Ci; k++) j->woff[k] = (int32_t)(k * j->wTp);
-  /* [Co, Ci, 3, 3] either way: w itself, or wflip (dx = dy ⊛ wflip, Cout → Cin channels). */
-  const float *g = inputGrad ? j->wflip : (const float *)j->w->data + j->w->off;
-  for (int64_t co = 0; co < Co; co++)
-    for (int64_t ci = 0; ci < Ci; ci++) wino_kernel(g + (co * Ci + ci) * 9, j->wU + co * Ci + ci, Co * Ci);
-  j->wino = 1, j->wig = inputGrad;
+  if (mode != WINO_WEIGHT_GRAD) {
+    j->wU = nnc_alloc((size_t)(16 * Co * Ci) * sizeof(float));
+    if (!j->wU) return NNC_E_NOMEM;
+    /* [Co, Ci, 3, 3] either way: w itself, or wflip (dx = dy ⊛ wflip, Cout → Cin channels). */
+    const float *g = inputGrad ? j->wflip : (const float *)j->w->data + j->w->off;
+    for (int64_t co = 0; co < Co; co++)
+      for (int64_t ci = 0; ci < Ci; ci++) wino_kernel(g + (co * Ci + ci) * 9, j->wU + co * Ci + ci, Co * Ci);
+  }
+  j->wino = 1, j->wig = mode;
   return NNC_OK;
 }
 
@@ -1089,28 +1105,45 @@ typedef int32_t wi8 __attribute__((vector_size(32)));
 typedef int32_t wi4 __attribute__((vector_size(16)));
 
 /* Row h of a plane (H × W, row stride rs) split into pe, po of `cols` elements each (zeros past the
- * plane): pe[i] = x[h][2i − 1], po[i] = x[h][2i] (column 0 of the padded row is padding). */
+ * plane): pe[i] = x[h][2i − 1], po[i] = x[h][2i] (column 0 of the padded row is padding). Whole
+ * vectors of 16 (or 8) elements, the last one overlapping the one before when W is not a multiple
+ * (the same values stored twice). */
 static void wino_split_row(const float *x, int64_t W, int64_t cols, float *pe, float *po) {
+  const int64_t even = W & ~(int64_t)1, half = W / 2; /* pairs: x[2i], x[2i + 1] for i < half */
+  if (even >= 16) {
+    for (int64_t i = 0;; i += 8) {
+      if (2 * i + 16 > even) i = half - 8;
+      wv8 a, b;
+      memcpy(&a, x + 2 * i, sizeof a);
+      memcpy(&b, x + 2 * i + 8, sizeof b);
+      const wv8 ev = __builtin_shuffle(a, b, (wi8){0, 2, 4, 6, 8, 10, 12, 14});
+      const wv8 od = __builtin_shuffle(a, b, (wi8){1, 3, 5, 7, 9, 11, 13, 15});
+      memcpy(po + i, &ev, sizeof ev);
+      memcpy(pe + i + 1, &od, sizeof od);
+      if (i == half - 8) break;
+    }
+  } else if (even >= 8) {
+    for (int64_t i = 0;; i += 4) {
+      if (2 * i + 8 > even) i = half - 4;
+      wv4 a, b;
+      memcpy(&a, x + 2 * i, sizeof a);
+      memcpy(&b, x + 2 * i + 4, sizeof b);
+      const wv4 ev = __builtin_shuffle(a, b, (wi4){0, 2, 4, 6});
+      const wv4 od = __builtin_shuffle(a, b, (wi4){1, 3, 5, 7});
+      memcpy(po + i, &ev, sizeof ev);
+      memcpy(pe + i + 1, &od, sizeof od);
+      if (i == half - 4) break;
+    }
+  } else {
+    for (int64_t i = 0; i < half; i++) po[i] = x[2 * i], pe[i + 1] = x[2 * i + 1];
+  }
   pe[0] = 0;
-  const int64_t half = W / 2;
-  int64_t i0 = 0;
-  for (; 2 * i0 + 16 <= W; i0 += 8) {
-    wv8 a, b;
-    memcpy(&a, x + 2 * i0, sizeof a);
-    memcpy(&b, x + 2 * i0 + 8, sizeof b);
-    const wv8 ev = __builtin_shuffle(a, b, (wi8){0, 2, 4, 6, 8, 10, 12, 14});
-    const wv8 od = __builtin_shuffle(a, b, (wi8){1, 3, 5, 7, 9, 11, 13, 15});
-    memcpy(po + i0, &ev, sizeof ev);
-    memcpy(pe + i0 + 1, &od, sizeof od);
-  }
-  for (int64_t i = i0; i < half; i++) {
-    po[i] = x[2 * i];
-    pe[i + 1] = x[2 * i + 1];
-  }
-  int64_t e = half + 1, o = half;
+  int64_t o = half;
   if (W % 2) po[o++] = x[W - 1];
-  for (; e < cols; e++) pe[e] = 0;
-  for (; o < cols; o++) po[o] = 0;
+  /* Zeros to the row's end in whole vectors, past it by up to 7 elements: into the next row, written
+   * after this one, or the zero rows below the plane (a masked store is microcode on Zen 3). */
+  for (int64_t i = half + 1; i < cols; i += 8) memset(pe + i, 0, 8 * sizeof(float));
+  for (int64_t i = o; i < cols; i += 8) memset(po + i, 0, 8 * sizeof(float));
 }
 
 #define DEFINE_WINO_TRANSFORMS(L, VT, IT)                                                           \
@@ -1160,12 +1193,33 @@ static void wino_split_row(const float *x, int64_t W, int64_t cols, float *pe, f
       }                                                                                             \
     }                                                                                               \
   }
+/* The weight gradient's transform of the output gradient, dm = A dy Aᵀ, of one row of blocks: e[r],  \
+ * o[r] the even and odd columns of dy's rows 2ty + r. */                                           \
+#define DEFINE_WINO_GRAD_TRANSFORM(L, VT)                                                           \
+  static void wino_dy_row##L(const float *const *e, const float *const *o, int64_t tWp, float *v,   \
+                             int64_t xs) {                                                          \
+    for (int64_t tx = 0; tx < tWp; tx += L) {                                                       \
+      VT c[2][4];                                                                                   \
+      for (int r = 0; r < 2; r++) {                                                                 \
+        const VT ev = wld##L(e[r] + tx), od = wld##L(o[r] + tx);                                    \
+        c[r][0] = ev, c[r][1] = ev + od, c[r][2] = ev - od, c[r][3] = -od;                          \
+      }                                                                                             \
+      for (int q = 0; q < 4; q++) {                                                                 \
+        wst##L(v + q * xs + tx, c[0][q]);                                                           \
+        wst##L(v + (4 + q) * xs + tx, c[0][q] + c[1][q]);                                           \
+        wst##L(v + (8 + q) * xs + tx, c[0][q] - c[1][q]);                                           \
+        wst##L(v + (12 + q) * xs + tx, -c[1][q]);                                                   \
+      }                                                                                             \
+    }                                                                                               \
+  }
 #define WINO_LO8 ((wi8){0, 8, 1, 9, 2, 10, 3, 11})
 #define WINO_HI8 ((wi8){4, 12, 5, 13, 6, 14, 7, 15})
 #define WINO_LO4 ((wi4){0, 4, 1, 5})
 #define WINO_HI4 ((wi4){2, 6, 3, 7})
 DEFINE_WINO_TRANSFORMS(8, wv8, wi8)
 DEFINE_WINO_TRANSFORMS(4, wv4, wi4)
+DEFINE_WINO_GRAD_TRANSFORM(8, wv8)
+DEFINE_WINO_GRAD_TRANSFORM(4, wv4)
 
 /* One image's Ci planes (channel c at src + c·cs, rows rs apart, H × W) as transformed blocks
  * Bᵀ d B into V: block (ty, tx) of channel c at column t0 + ty·wtWp + tx of row ξ·Ci + c (row
@@ -1204,15 +1258,110 @@ static void wino_output(const conv_job *j, const float *M, int64_t Co, int64_t t
   }
 }
 
+/* One image's output gradient (Co planes of oH × oW, contiguous) as transformed blocks A dy Aᵀ
+ * into D: block (ty, tx) of channel c at column t0 + ty·wtWp + tx of row ξ·Co + c (row stride
+ * wTp); rows and columns past the plane count as zeros. split: as wino_input's. */
+static void wino_dy(const conv_job *j, const float *dy, int64_t Co, int64_t oH, int64_t oW, int64_t t0,
+                    float *split, float *D) {
+  /* R: the blocks' rows and one more, of zeros (wino_split_row's zeros run past a row's end). */
+  const int64_t tH = j->wtH, tWp = j->wtWp, RC = tWp + 8, R = 2 * tH + 1, xs = Co * j->wTp;
+  /* wino_split_row's po[i] = row[2i], pe[i + 1] = row[2i + 1]: the even columns and, one on, the odd. */
+  float *po = split, *pe = split + R * RC;
+  for (int64_t r = oH; r < R; r++) zero_floats(pe + r * RC, RC), zero_floats(po + r * RC, RC);
+  for (int64_t c = 0; c < Co; c++) {
+    const float *plane = dy + c * oH * oW;
+    for (int64_t h = 0; h < oH; h++) wino_split_row(plane + h * oW, oW, RC, pe + h * RC, po + h * RC);
+    float *v = D + c * j->wTp + t0;
+    for (int64_t ty = 0; ty < tH; ty++) {
+      const float *e[2] = {po + 2 * ty * RC, po + (2 * ty + 1) * RC};
+      const float *o[2] = {pe + 2 * ty * RC + 1, pe + (2 * ty + 1) * RC + 1};
+      if (j->wL == 8) wino_dy_row8(e, o, tWp, v + ty * tWp, xs);
+      else wino_dy_row4(e, o, tWp, v + ty * tWp, xs);
+    }
+  }
+}
+
+/* dg = Gᵀ dU G for every channel pair: dUt [16, Ci, Co] (block position ξ = 4i + q), into dw
+ * [Co, Ci, 3, 3] (row stride of a channel's kernel 9), in double, rounded once. */
+static void wino_kernel_grad(const float *dUt, int64_t Ci, int64_t Co, float *dw) {
+  for (int64_t co = 0; co < Co; co++)
+    for (int64_t ci = 0; ci < Ci; ci++) {
+      double u[4][4], t[3][4];
+      for (int x = 0; x < 16; x++) u[x / 4][x % 4] = dUt[(x * Ci + ci) * Co + co];
+      for (int q = 0; q < 4; q++) {
+        t[0][q] = u[0][q] + 0.5 * (u[1][q] + u[2][q]);
+        t[1][q] = 0.5 * (u[1][q] - u[2][q]);
+        t[2][q] = 0.5 * (u[1][q] + u[2][q]) + u[3][q];
+      }
+      float *g = dw + (co * Ci + ci) * 9;
+      for (int r = 0; r < 3; r++) {
+        g[3 * r + 0] = (float)(t[r][0] + 0.5 * (t[r][1] + t[r][2]));
+        g[3 * r + 1] = (float)(0.5 * (t[r][1] - t[r][2]));
+        g[3 * r + 2] = (float)(0.5 * (t[r][1] + t[r][2]) + t[r][3]);
+      }
+    }
+}
+
+/* Parts [b, e) of the weight gradient (j->parts shares of the images): each part's dU = Σ over its
+ * groups of M'[ξ]·V[ξ]ᵀ (dm blocks times input blocks, nnc_sgemm_offsets_at over the blocks), turned
+ * into its share of dw in j->acc. */
+static void winograd_weight_grad_task(void *ctx, int64_t b, int64_t e) {
+  conv_job *j = ctx;
+  const int64_t Ci = j->Cin, Co = j->Cout, T = j->wT, Tp = j->wTp;
+  const int64_t H = j->ax[1].n, W = j->ax[2].n, oH = j->ax[1].o, oW = j->ax[2].o;
+  const int64_t padSize = 2 * (2 * j->wtH + 2) * (j->wtWp + 8) + 8;
+  float *V = nnc_scratch(0, (size_t)(16 * Ci * Tp) * sizeof(float));
+  float *D = nnc_scratch(1, (size_t)(16 * Co * Tp) * sizeof(float));
+  float *split = nnc_scratch(3, (size_t)padSize * sizeof(float));
+  float *dUt = nnc_alloc((size_t)(16 * Ci * Co) * sizeof(float));
+  if (!V || !D || !split || !dUt) {
+    nnc_free(dUt);
+    j->rc = NNC_E_NOMEM;
+    return;
+  }
+  for (int64_t p = b; p < e; p++) {
+    const int64_t n0 = j->N * p / j->parts, n1 = j->N * (p + 1) / j->parts;
+    float *acc = (float *)j->acc + p * Co * Ci * 9;
+    if (n1 <= n0) {
+      memset(acc, 0, (size_t)(Co * Ci * 9) * sizeof(float));
+      continue;
+    }
+    for (int64_t n = n0; n < n1; n += j->wG) {
+      const int64_t count = n1 - n < j->wG ? n1 - n : j->wG;
+      for (int64_t s = 0; s < count; s++) {
+        const float *x = (const float *)j->x->data + j->x->off + (n + s) * j->x->strides[0];
+        wino_input(j, x, Ci, j->x->strides[1], j->xs[1], H, W, s * T, split, V);
+        const float *dy = (const float *)dy_block(j, n + s, 1, 0);
+        if (!dy) {
+          nnc_free(dUt);
+          return;
+        }
+        wino_dy(j, dy, Co, oH, oW, s * T, split, D);
+      }
+      if (count * T < Tp) {
+        for (int64_t r = 0; r < 16 * Ci; r++) zero_floats(V + r * Tp + count * T, Tp - count * T);
+        for (int64_t r = 0; r < 16 * Co; r++) zero_floats(D + r * Tp + count * T, Tp - count * T);
+      }
+      for (int x = 0; x < 16; x++) {
+        const int rc = nnc_sgemm_offsets_at(Ci, Co, Tp, V + x * Ci * Tp, j->woff, D + x * Co * Tp, Tp,
+                                            dUt + x * Ci * Co, Co, n > n0);
+        if (rc) j->rc = rc;
+      }
+    }
+    wino_kernel_grad(dUt, Ci, Co, acc);
+  }
+  nnc_free(dUt);
+}
+
 /* Groups [b, e) of wG images: the forward pass (its output, or its pooled output) or the input
  * gradient. */
 static void winograd_task(void *ctx, int64_t b, int64_t e) {
   conv_job *j = ctx;
-  const int ig = j->wig;
+  const int ig = j->wig == WINO_INPUT_GRAD;
   const int64_t Ci = ig ? j->Cout : j->Cin, Co = ig ? j->Cin : j->Cout;
   const int64_t H = ig ? j->ax[1].o : j->ax[1].n, W = ig ? j->ax[2].o : j->ax[2].n;
   const int64_t oH = ig ? j->ax[1].n : j->ax[1].o, oW = ig ? j->ax[2].n : j->ax[2].o;
-  const int64_t T = j->wT, Tp = j->wTp, OP = 4 * T, padSize = 2 * (2 * j->wtH + 2) * (j->wtWp + 8);
+  const int64_t T = j->wT, Tp = j->wTp, OP = 4 * T, padSize = 2 * (2 * j->wtH + 2) * (j->wtWp + 8) + 8;
   float *V = nnc_scratch(0, (size_t)(16 * Ci * Tp) * sizeof(float));
   float *M = nnc_scratch(1, (size_t)(16 * Co * Tp) * sizeof(float));
   float *O = nnc_scratch(3, (size_t)(Co * OP + padSize) * sizeof(float));
@@ -1271,9 +1420,11 @@ static int implicit_enabled(void) {
 }
 #define IMPLICIT_OR(j, implicitFn, fn) ((j)->implicit ? (implicitFn) : (fn))
 #define WINOGRAD_OR(j, other) ((j)->wino ? winograd_task : (other))
+#define WINOGRAD_WG_OR(j, other) ((j)->wino ? winograd_weight_grad_task : (other))
 #else
 #define IMPLICIT_OR(j, implicitFn, fn) (fn)
 #define WINOGRAD_OR(j, other) (other)
+#define WINOGRAD_WG_OR(j, other) (other)
 #endif
 
 /* A job's tables: the implicit GEMM's where it applies, else the unfolding's (build_tables). */
@@ -1284,12 +1435,12 @@ static int prepare_job(conv_job *j, int inputGrad) {
   return build_tables(j, inputGrad);
 }
 
-/* prepare_job for the forward pass (inputGrad 0) or the input gradient (1), and then the Winograd
- * plan where it applies. */
-static int prepare_product(conv_job *j, int inputGrad) {
-  const int rc = prepare_job(j, inputGrad);
+/* prepare_job for the forward pass, the input gradient or the weight gradient (mode: WINO_FORWARD,
+ * WINO_INPUT_GRAD, WINO_WEIGHT_GRAD), and then the Winograd plan where it applies. */
+static int prepare_product(conv_job *j, int mode) {
+  const int rc = prepare_job(j, mode == WINO_INPUT_GRAD);
 #if defined(NNC_IMPLICIT_CONV)
-  if (!rc) return build_winograd(j, inputGrad);
+  if (!rc) return build_winograd(j, mode);
 #endif
   return rc;
 }
@@ -1386,7 +1537,7 @@ int32_t nnc_conv(const double *desc, int32_t desc_bytes, void *out, const void *
   }
   if (o.size == 0) return NNC_OK;
   nnc_ensure_init();
-  if ((rc = prepare_product(&j, 0))) return free_tables(&j), rc;
+  if ((rc = prepare_product(&j, WINO_FORWARD))) return free_tables(&j), rc;
   run_images(&j, WINOGRAD_OR(&j, IMPLICIT_OR(&j, forward_implicit_task, forward_task)));
   free_tables(&j);
   return j.rc;
@@ -1460,7 +1611,7 @@ int32_t nnc_conv_max_pool(const double *desc, int32_t desc_bytes, void *out, voi
   j.pk[0] = pk[0], j.pk[1] = pk[1], j.ps[0] = ps[0], j.ps[1] = ps[1];
   j.pPlane = o.shape[2] * o.shape[3];
   nnc_ensure_init();
-  if ((rc = prepare_product(&j, 0))) return free_tables(&j), rc;
+  if ((rc = prepare_product(&j, WINO_FORWARD))) return free_tables(&j), rc;
   run_images(&j, WINOGRAD_OR(&j, IMPLICIT_OR(&j, forward_implicit_task, forward_task)));
   free_tables(&j);
   return j.rc;
@@ -1508,7 +1659,7 @@ static int32_t input_grad_run(const char *op, conv_job *j, nnc_arr *o) {
     memset(o->data + o->off * j->es, 0, (size_t)o->size * (size_t)j->es);
     return NNC_OK;
   }
-  if ((rc = prepare_product(j, 1))) return free_tables(j), rc;
+  if ((rc = prepare_product(j, WINO_INPUT_GRAD))) return free_tables(j), rc;
   run_images(j, WINOGRAD_OR(j, IMPLICIT_OR(j, input_grad_implicit_task, input_grad_task)));
   free_tables(j);
   return job_status(op, j);
@@ -1558,12 +1709,13 @@ static int32_t weight_grad_run(const char *op, conv_job *j, nnc_arr *o) {
   const int T = nnc_threads();
   j->parts = (int)(j->N < T ? j->N : T);
   /* One part: straight into dw; several: each into memory of its own, summed at the end. */
-  if ((rc = prepare_job(j, 0))) return free_tables(j), rc;
+  if ((rc = prepare_product(j, WINO_WEIGHT_GRAD))) return free_tables(j), rc;
   char *extra = j->parts > 1 ? nnc_alloc(wbytes * (size_t)j->parts) : NULL;
   if (j->parts > 1 && !extra) return free_tables(j), NNC_E_NOMEM;
   j->acc = j->parts > 1 ? extra : o->data + o->off * j->es;
-  if (j->parts > 1) nnc_parallel_for(j->parts, 1, IMPLICIT_OR(j, weight_grad_implicit_task, weight_grad_task), j);
-  else IMPLICIT_OR(j, weight_grad_implicit_task, weight_grad_task)(j, 0, 1);
+  nnc_task_fn task = WINOGRAD_WG_OR(j, IMPLICIT_OR(j, weight_grad_implicit_task, weight_grad_task));
+  if (j->parts > 1) nnc_parallel_for(j->parts, 1, task, j);
+  else task(j, 0, 1);
   if (j->parts > 1) {
     const int64_t m = o->size;
     if (j->es == 4) {
