@@ -5,33 +5,49 @@
  * of each per stage (a stage's 3×3 convolutions of one training step, minus the first block's
  * downsampling ones).
  *
- * Usage: `NNC_BACKEND=native NNC_THREADS=1 deno run -A bench/conv_shapes.ts [--repeats 20]`
+ * Usage: `NNC_BACKEND=native NNC_THREADS=1 deno run -A bench/conv_shapes.ts [--repeats 20]
+ * [--rounds 1]`: each figure the mean of `repeats` calls, the best of `rounds` rounds (on a noisy
+ * machine several rounds keep the quiet ones).
  *
  * @module
  */
 import { getBackend, type NDArray, rand, Rng, zeros } from "@nnc/tensor";
 import { loadNativeIfRequested } from "./_native.ts";
 
-const ri = Deno.args.indexOf("--repeats");
-const repeats = ri >= 0 ? Number(Deno.args[ri + 1]) : 20;
-if (!Number.isInteger(repeats) || repeats < 1) {
-  console.error(`conv_shapes: --repeats must be a positive integer, got ${Deno.args[ri + 1]}`);
-  Deno.exit(2);
+/** The positive integer after `--name`, or `fallback`; exits with a message otherwise. */
+function countFlag(name: string, fallback: number): number {
+  const i = Deno.args.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(Deno.args[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`conv_shapes: --${name} must be a positive integer, got ${Deno.args[i + 1]}`);
+    Deno.exit(2);
+  }
+  return v;
 }
+const repeats = countFlag("repeats", 20);
+const rounds = countFlag("rounds", 1);
 const backendName = await loadNativeIfRequested();
 const backend = getBackend();
 const geometry = { kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1] };
 const rng = new Rng(1);
 
-/** Mean milliseconds of `repeats` calls after three warm-up calls. */
+/** Mean milliseconds of `repeats` calls after three warm-up calls, the best of `rounds` rounds. */
 function time(call: () => void): number {
   for (let i = 0; i < 3; i++) call();
-  const t0 = performance.now();
-  for (let i = 0; i < repeats; i++) call();
-  return (performance.now() - t0) / repeats;
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < repeats; i++) call();
+    best = Math.min(best, (performance.now() - t0) / repeats);
+  }
+  return best;
 }
 
-console.log(`${backendName} backend, ${repeats} repeats; ms per call (GFLOP/s)`);
+console.log(
+  `${backendName} backend, ${repeats} repeats, best of ${rounds} round${
+    rounds > 1 ? "s" : ""
+  }; ms per call (GFLOP/s)`,
+);
 let stepMs = 0;
 for (const [n, c, side] of [[128, 16, 28], [128, 32, 14], [128, 64, 7]]) {
   const x: NDArray = rand([n, c, side, side], { rng });

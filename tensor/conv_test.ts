@@ -163,9 +163,9 @@ interface Stride1Case {
 
 /** The convolution and both gradients in float32 against the same sums in float64. */
 /**
- * The weight gradient's magnitudes for the Winograd F(2×2, 3×3) path (libnnc, 3×3 layers of 32
- * channels or more): each tap's gradient there is formed from the transformed sums of all nine
- * taps of its kernel (dg = Gᵀ·dU·G), so a tap's rounding error scales with the kernel's summed
+ * The weight gradient's magnitudes for libnnc's Winograd paths (3×3 layers with padding 1 and 8
+ * channels or more): each tap's gradient there is formed from the transformed sums of the taps of
+ * its kernel row (dg = Gᵀ·dU), so a tap's rounding error scales with the kernel's summed
  * magnitudes, not its own (a tap that sees only padding has a true gradient of exactly 0 and gets
  * a rounding-sized one), and the transforms add a few roundings of their own (16 more terms).
  */
@@ -255,12 +255,20 @@ Deno.test("float32 stride-1 2-d convolutions of many small images (libnnc's stri
 });
 
 Deno.test("float32 3×3 convolutions with padding 1, 32 channels and more (libnnc's Winograd F(2×2, 3×3)): float64 sums' values within the dot-product bound (fast-check)", () => {
-  // Both channel counts ≥ 32: libnnc's Winograd path for the forward pass and both gradients; odd
-  // and even maps from 1 to 22 wide (rows of one to eleven 2×2 blocks, vectors of 4 and 8 blocks,
-  // part-filled), groups of images part full.
+  // Both channel counts ≥ 32: libnnc's 2-d Winograd path for the forward pass and the input
+  // gradient (the weight gradient along rows); odd and even maps from 1 to 22 wide (rows of one to
+  // eleven 2×2 blocks, vectors of 4 and 8 blocks, part-filled), groups of images part full.
   const shapes = stride1Cases({ n: [1, 5], cin: [32, 40], cout: [32, 40], size: 22, pad: 1 })
     .map((p) => ({ ...p, kh: 3, kw: 3, ph: 1, pw: 1 }));
   fc.assert(fc.property(shapes, (p) => checkStride1AgainstFloat64(p, true)), { numRuns: 20 });
+});
+
+Deno.test("float32 3×3 convolutions with padding 1, 8 to 31 channels (libnnc's Winograd F(2, 3) along rows): float64 sums' values within the dot-product bound (fast-check)", () => {
+  // libnnc's row Winograd path for all three products (the weight gradient's of wider layers too);
+  // rows of one to fifteen output pairs, odd and even, vectors of 8 pairs past a row's end.
+  const shapes = stride1Cases({ n: [1, 4], cin: [8, 31], cout: [8, 31], size: 30, pad: 1 })
+    .map((p) => ({ ...p, kh: 3, kw: 3, ph: 1, pw: 1 }));
+  fc.assert(fc.property(shapes, (p) => checkStride1AgainstFloat64(p, true)), { numRuns: 25 });
 });
 
 Deno.test("convolution: a 3×3 kernel on a 4×4 image, exact values (float32), strided input", () => {
