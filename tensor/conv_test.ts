@@ -263,9 +263,10 @@ Deno.test("float32 3×3 convolutions with padding 1, 32 channels and more (libnn
   fc.assert(fc.property(shapes, (p) => checkStride1AgainstFloat64(p, true)), { numRuns: 20 });
 });
 
-Deno.test("float32 3×3 convolutions with padding 1, 8 to 31 channels (libnnc's Winograd F(2, 3) along rows): float64 sums' values within the dot-product bound (fast-check)", () => {
-  // libnnc's row Winograd path for all three products (the weight gradient's of wider layers too);
-  // rows of one to fifteen output pairs, odd and even, vectors of 8 pairs past a row's end.
+Deno.test("float32 3×3 convolutions with padding 1, 8 to 31 channels (libnnc's weight gradient by Winograd F(2, 3) along rows): float64 sums' values within the dot-product bound (fast-check)", () => {
+  // libnnc's weight gradient along rows (of wider layers too; the forward pass and the input
+  // gradient of these stay on the implicit GEMM); rows of one to fifteen output pairs, odd and
+  // even, vectors of 8 pairs past a row's end.
   const shapes = stride1Cases({ n: [1, 4], cin: [8, 31], cout: [8, 31], size: 30, pad: 1 })
     .map((p) => ({ ...p, kh: 3, kw: 3, ph: 1, pw: 1 }));
   fc.assert(fc.property(shapes, (p) => checkStride1AgainstFloat64(p, true)), { numRuns: 25 });

@@ -72,9 +72,8 @@ typedef struct {
   float *wU;             /* [16, Co, Ci]: the transformed weight, Ci → Co channels */
   int32_t *woff;         /* [Ci]: k → k·wTp (rows of the transformed tiles) */
   /* Winograd F(2, 3) along rows (3×3 padding-1 layers with fewer channels; see row_winograd_ok): */
-  int rwino;             /* this product runs on it (which product: wig) */
-  int64_t rtW, rPL, rN;  /* output pairs per row, a transformed plane's stride, the product's columns */
-  float *rU;             /* [4, Co, Ci·3]: each kernel row's transform G g */
+  int rwino;             /* the weight gradient runs on it */
+  int64_t rtW, rPL, rN;  /* output pairs per row, a transformed plane's stride, the product's depth */
   int32_t *roff;         /* [Ci·3]: (c, kh) → c·rPL + kh·rtW */
 #endif
   int rc;
@@ -410,10 +409,9 @@ static void free_tables(conv_job *j) {
   nnc_free(j->wflip);
   nnc_free(j->wU);
   nnc_free(j->woff);
-  nnc_free(j->rU);
   nnc_free(j->roff);
   j->boff = j->boffq = j->woff = j->roff = NULL;
-  j->wflip = j->wU = j->rU = NULL;
+  j->wflip = j->wU = NULL;
 #endif
 }
 
@@ -1293,31 +1291,32 @@ static void winograd_task(void *ctx, int64_t b, int64_t e) {
 #endif
 
 #if defined(NNC_IMPLICIT_CONV)
-/* ---------------- Winograd F(2, 3) along rows ----------------
- * With fewer channels the 2-d transforms cost what they save (winograd_ok). Along rows only, each
- * pair of outputs of a kernel row takes 4 multiply-adds for 6: y[2t] = m0 + m1 + m2, y[2t + 1] =
- * m1 − m2 − m3 with m = (G g_row) ⊙ (Bᵀ d), d the four padded inputs from 2t − 1. The input rows
- * are transformed once (V[ξ][c] a plane of H + 2 rows of rtW values), and over channels and kernel
- * rows each ξ is one product of depth Ci·3 read in place through offsets, as the implicit GEMM reads
- * the padded image: M[ξ][co][h·rtW + t] = Σ U[ξ][co][c, kh] · V[ξ][c][(h + kh)·rtW + t]. The
- * transforms are a few operations per input and output element; 1.5 times fewer multiply-adds. The
- * weight gradient is the gradient of that computation, dU[ξ] = Σ (dm[ξ] · V[ξ]ᵀ) over positions
- * (nnc_sgemm_offsets_at, the implicit weight gradient's product), dg = Gᵀ dU per kernel row. */
+/* ---------------- Winograd F(2, 3) along rows: the weight gradient ----------------
+ * A 3×3 padding-1 convolution computed along rows only takes, for each pair of outputs of a kernel
+ * row, 4 multiply-adds for 6: y[2t] = m0 + m1 + m2, y[2t + 1] = m1 − m2 − m3 with
+ * m = (G g_row) ⊙ (Bᵀ d), d the four padded inputs from 2t − 1. Its weight gradient is
+ * dU[ξ][co][c, kh] = Σ over positions dm[ξ][co][h, t] · V[ξ][c][h + kh, t], with V the input rows'
+ * transform (a plane of H + 2 rows of rtW values per ξ and channel) and dm = (dy0, dy0 + dy1,
+ * dy0 − dy1, −dy1) the transpose of the output transform: for each ξ one product of depth H·rtW
+ * whose rows (c, kh) are read in place through offsets (nnc_sgemm_offsets_at, as the implicit weight
+ * gradient reads the padded image), then dg = Gᵀ dU per kernel row. The transforms are a few
+ * operations per input and output element; 1.5 times fewer multiply-adds. */
 
-/* 3×3, padding 1, on the implicit GEMM's path, both channel counts at least 8: the weight gradient
- * always (with 32 channels or more too: 32 at 14² 5.05 ms against 5.25 in 2-d, 64 at 7² 5.94 against
- * 6.56 on the implicit GEMM, 1 thread), the others where the 2-d path does not take them. */
-static int row_winograd_ok(const conv_job *j, int mode) {
+/* The weight gradient of 3×3 padding-1 layers on the implicit GEMM's path with both channel counts
+ * at least 8 (1 thread, ms, implicit → along rows: 16 channels at 28² 6.39–6.45 → 5.62–5.66, 32 at
+ * 14² 6.14–6.16 → 5.05 (5.25 in 2-d), 64 at 7² 6.50–6.57 → 5.94). The forward pass and the input
+ * gradient of the narrower layers along rows gained at 1 thread (16 at 28² 6.41–6.49 → 5.37–5.42
+ * ms) but not at 2 (3.44–4.05 → 3.56–3.68 ms: the transformed planes' traffic): they stay on the
+ * implicit GEMM. */
+static int row_winograd_ok(const conv_job *j) {
   const axis_t *a = j->ax;
   return j->implicit && a[1].k == 3 && a[2].k == 3 && a[1].p == 1 && a[2].p == 1 && j->Cin >= 8 &&
-         j->Cout >= 8 && (mode == WINO_WEIGHT_GRAD || !winograd_ok(j));
+         j->Cout >= 8;
 }
 
 static int build_row_winograd(conv_job *j, int mode) {
-  if (!winograd_enabled() || j->wino || !row_winograd_ok(j, mode)) return NNC_OK;
-  const int ig = mode == WINO_INPUT_GRAD;
-  const int64_t Co = ig ? j->Cin : j->Cout, Ci = ig ? j->Cout : j->Cin;
-  const int64_t H = ig ? j->ax[1].o : j->ax[1].n, W = ig ? j->ax[2].o : j->ax[2].n;
+  if (!winograd_enabled() || mode != WINO_WEIGHT_GRAD || !row_winograd_ok(j)) return NNC_OK;
+  const int64_t Ci = j->Cin, Co = j->Cout, H = j->ax[1].n, W = j->ax[2].n;
   j->rtW = (W + 1) / 2;
   j->rPL = ((H + 2) * j->rtW + 48 + 15) / 16 * 16;
   j->rN = H * j->rtW;
@@ -1326,23 +1325,7 @@ static int build_row_winograd(conv_job *j, int mode) {
   if (!j->roff) return NNC_E_NOMEM;
   for (int64_t c = 0; c < Ci; c++)
     for (int64_t kh = 0; kh < 3; kh++) j->roff[c * 3 + kh] = (int32_t)(c * j->rPL + kh * j->rtW);
-  if (mode != WINO_WEIGHT_GRAD) {
-    const int64_t K = 3 * Ci;
-    j->rU = nnc_alloc((size_t)(4 * Co * K) * sizeof(float));
-    if (!j->rU) return NNC_E_NOMEM;
-    const float *w = ig ? j->wflip : (const float *)j->w->data + j->w->off;
-    for (int64_t co = 0; co < Co; co++)
-      for (int64_t k = 0; k < K; k++) {
-        const float *g = w + co * Ci * 9 + k * 3; /* k = (ci, kh): kernel row kh of channel ci */
-        const double g0 = g[0], g1 = g[1], g2 = g[2];
-        float *u = j->rU + co * K + k;
-        u[0] = (float)g0;
-        u[Co * K] = (float)(0.5 * (g0 + g1 + g2));
-        u[2 * Co * K] = (float)(0.5 * (g0 - g1 + g2));
-        u[3 * Co * K] = (float)g2;
-      }
-  }
-  j->rwino = 1, j->wig = mode;
+  j->rwino = 1;
   return NNC_OK;
 }
 
@@ -1371,65 +1354,6 @@ static void rw_input(const conv_job *j, const float *src, int64_t Ci, int64_t cs
     /* The bottom padding row, then zeros to the plane's end (the products read up to 32 columns past
      * their last). */
     for (int x = 0; x < 4; x++) memset(v + x * xs + (H + 1) * tW, 0, (size_t)(PL - (H + 1) * tW) * sizeof(float));
-  }
-}
-
-/* The products M [4, Co, rN] back to output rows: O [Co, H, 2·rtW] (+ 16 elements of slack). */
-static void rw_output(const conv_job *j, const float *M, int64_t Co, int64_t H, float *O) {
-  const int64_t tW = j->rtW, N = j->rN, xs = Co * N, OW = 2 * tW;
-  for (int64_t co = 0; co < Co; co++)
-    for (int64_t h = 0; h < H; h++) {
-      const float *m = M + co * N + h * tW;
-      float *y = O + (co * H + h) * OW;
-      for (int64_t t = 0; t < tW; t += 8) {
-        const wv8 m0 = wld8(m + t), m1 = wld8(m + xs + t), m2 = wld8(m + 2 * xs + t), m3 = wld8(m + 3 * xs + t);
-        const wv8 y0 = m0 + m1 + m2, y1 = m1 - m2 - m3;
-        wst8(y + 2 * t, __builtin_shuffle(y0, y1, WINO_LO8));
-        wst8(y + 2 * t + 8, __builtin_shuffle(y0, y1, WINO_HI8));
-      }
-    }
-}
-
-/* Images [b, e): the forward pass (its output, or its pooled output) or the input gradient. */
-static void rw_task(void *ctx, int64_t b, int64_t e) {
-  conv_job *j = ctx;
-  const int ig = j->wig == WINO_INPUT_GRAD;
-  const int64_t Ci = ig ? j->Cout : j->Cin, Co = ig ? j->Cin : j->Cout, K = 3 * Ci, N = j->rN;
-  const int64_t H = ig ? j->ax[1].o : j->ax[1].n, W = ig ? j->ax[2].o : j->ax[2].n;
-  const int64_t OP = H * 2 * j->rtW;
-  float *V = nnc_scratch(0, (size_t)(4 * Ci * j->rPL + 16) * sizeof(float));
-  float *M = nnc_scratch(1, (size_t)(4 * Co * N + 16) * sizeof(float));
-  float *O = nnc_scratch(3, (size_t)(Co * OP + 32 + 2 * (j->rtW + 24)) * sizeof(float));
-  float *block = !ig && j->pooled ? nnc_scratch(2, (size_t)(Co * j->L) * sizeof(float)) : NULL;
-  if (!V || !M || !O || (!ig && j->pooled && !block)) {
-    j->rc = NNC_E_NOMEM;
-    return;
-  }
-  float *split = O + Co * OP + 32;
-  for (int64_t n = b; n < e; n++) {
-    if (ig) {
-      const float *dy = (const float *)dy_block(j, n, 1, 0);
-      if (!dy) return;
-      rw_input(j, dy, Ci, j->L, W, H, W, split, V);
-    } else {
-      const float *x = (const float *)j->x->data + j->x->off + n * j->x->strides[0];
-      rw_input(j, x, Ci, j->x->strides[1], j->xs[1], H, W, split, V);
-    }
-    for (int x = 0; x < 4; x++) {
-      const int rc = nnc_sgemm_offsets_b(Co, N, K, j->rU + x * Co * K, K, V + x * Ci * j->rPL, j->roff,
-                                         M + x * Co * N, N);
-      if (rc) j->rc = rc;
-    }
-    rw_output(j, M, Co, H, O);
-    if (ig) {
-      float *dx = (float *)j->x->data + j->x->off + n * j->Cin * j->inPlane;
-      compact(O, OP, Co, H, 2 * j->rtW, W, dx, j->inPlane, NULL);
-    } else if (j->pooled) {
-      compact(O, OP, Co, H, 2 * j->rtW, W, block, j->L, NULL);
-      pool_block(j, n, 1, 0, block);
-    } else {
-      compact(O, OP, Co, H, 2 * j->rtW, W, (float *)out_block(j, j->y, n, 0), j->L, j->bias);
-    }
   }
 }
 
@@ -1512,7 +1436,7 @@ static int implicit_enabled(void) {
   return on;
 }
 #define IMPLICIT_OR(j, implicitFn, fn) ((j)->implicit ? (implicitFn) : (fn))
-#define WINOGRAD_OR(j, other) ((j)->wino ? winograd_task : (j)->rwino ? rw_task : (other))
+#define WINOGRAD_OR(j, other) ((j)->wino ? winograd_task : (other))
 #define WINOGRAD_WG_OR(j, other) ((j)->rwino ? rw_weight_grad_task : (other))
 #else
 #define IMPLICIT_OR(j, implicitFn, fn) (fn)
@@ -1609,7 +1533,6 @@ static void run_images(conv_job *j, nnc_task_fn fn) {
 #if defined(NNC_IMPLICIT_CONV)
   if (j->implicit) units = (j->N + j->S - 1) / j->S; /* strips of S images */
   if (j->wino) units = (j->N + j->wG - 1) / j->wG;   /* groups of wG images */
-  if (j->rwino) units = j->N;
 #endif
   if (units >= 2 && nnc_threads() > 1) nnc_parallel_for(units, 1, fn, j);
   else fn(j, 0, units);
