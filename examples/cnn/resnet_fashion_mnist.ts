@@ -8,8 +8,8 @@
 // best test accuracy reached within the budget and when 0.94 was first reached.
 //
 // Two blocks a stage rather than the ResNet-20's three: within the same 30 minutes the shallower net
-// trains more epochs (about 18 of 85–110 s on a 2-core AVX2 machine, against 13 for the ResNet-20)
-// and ends higher there: 0.9385 and 0.9399 against 0.9352 (seed 0). On AVX-512 hosts the ResNet-20
+// trains more epochs (18–21 of 71–117 s on a 2-core AVX2 machine, against 13 for the ResNet-20)
+// and ends higher there: 0.9377–0.9405 against 0.9352 (seed 0). On AVX-512 hosts the ResNet-20
 // (`--blocks 3`) reached 0.9405–0.9429 in 18–20 epochs.
 //
 //   nice -n 10 deno run -A examples/cnn/resnet_fashion_mnist.ts   (full: ≤ 30 min, goal ≥ 0.94)

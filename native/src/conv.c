@@ -17,7 +17,8 @@
  * (the JS side makes it so: a weight is small).
  *
  * Float32 stride-1 2-d convolutions on x86-64 machines with AVX-512 or AVX2 skip the unfolding:
- * see "implicit GEMM" below. */
+ * see "implicit GEMM" below; 3×3 ones with padding 1 take Winograd's algorithms where they measured
+ * faster (see "Winograd" below). */
 #include "internal.h"
 #include "window.h"
 #include <stdlib.h>
@@ -1244,7 +1245,8 @@ static void winograd_task(void *ctx, int64_t b, int64_t e) {
   const int64_t H = ig ? j->ax[1].o : j->ax[1].n, W = ig ? j->ax[2].o : j->ax[2].n;
   const int64_t oH = ig ? j->ax[1].n : j->ax[1].o, oW = ig ? j->ax[2].n : j->ax[2].o;
   const int64_t T = j->wT, Tp = j->wTp, OP = 4 * T, padSize = 2 * (2 * j->wtH + 2) * (j->wtWp + 8) + 8;
-  float *V = nnc_scratch(0, (size_t)(16 * Ci * Tp) * sizeof(float));
+  /* V with 32 columns of slack: the products read their B rows to N rounded up to 32. */
+  float *V = nnc_scratch(0, (size_t)(16 * Ci * Tp + 32) * sizeof(float));
   float *M = nnc_scratch(1, (size_t)(16 * Co * Tp) * sizeof(float));
   float *O = nnc_scratch(3, (size_t)(Co * OP + padSize) * sizeof(float));
   /* Slot 2: the pooled forward's output block; the pooled input gradient's dy (dy_block). */
