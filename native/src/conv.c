@@ -1026,14 +1026,20 @@ static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
  * comparisons). */
 #define WINO_TILES 64
 
-static int winograd_enabled(void) {
-  static int on = -1;
-  if (on < 0) {
+/* The convolutions' paths NNC_CONV leaves on (for comparisons): CONV_UNFOLD ("unfold": every
+ * convolution unfolded), CONV_IMPLICIT ("implicit": no Winograd), CONV_WINOGRAD (the default). */
+#define CONV_UNFOLD 0
+#define CONV_IMPLICIT 1
+#define CONV_WINOGRAD 2
+static int conv_paths(void) {
+  static int level = -1;
+  if (level < 0) {
     const char *v = getenv("NNC_CONV");
-    on = !(v && strcmp(v, "implicit") == 0);
+    level = v && strcmp(v, "unfold") == 0 ? CONV_UNFOLD : v && strcmp(v, "implicit") == 0 ? CONV_IMPLICIT : CONV_WINOGRAD;
   }
-  return on;
+  return level;
 }
+static int winograd_enabled(void) { return conv_paths() >= CONV_WINOGRAD; }
 
 /* 3×3, padding 1, on the implicit GEMM's path (stride 1, dilation 1, one group, float32), both
  * channel counts at least WINO_CHANNELS: with fewer the products' depth (the channels) is too short
@@ -1429,14 +1435,7 @@ static void rw_weight_grad_task(void *ctx, int64_t b, int64_t e) {
 
 #if defined(NNC_IMPLICIT_CONV)
 /* NNC_CONV=unfold keeps every convolution on the unfolding path (for comparisons). */
-static int implicit_enabled(void) {
-  static int on = -1;
-  if (on < 0) {
-    const char *v = getenv("NNC_CONV");
-    on = !(v && strcmp(v, "unfold") == 0);
-  }
-  return on;
-}
+static int implicit_enabled(void) { return conv_paths() >= CONV_IMPLICIT; }
 #define IMPLICIT_OR(j, implicitFn, fn) ((j)->implicit ? (implicitFn) : (fn))
 #define WINOGRAD_OR(j, other) ((j)->wino ? winograd_task : (other))
 #define WINOGRAD_WG_OR(j, other) ((j)->rwino ? rw_weight_grad_task : (other))
