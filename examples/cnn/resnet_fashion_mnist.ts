@@ -10,14 +10,18 @@
 // Two blocks a stage rather than the ResNet-20's three: within the same 30 minutes the shallower net
 // trains more epochs (18–21 of 71–117 s on a 2-core AVX2 machine, against 13 for the ResNet-20)
 // and ends higher there: 0.9377–0.9405 against 0.9352 (seed 0). On AVX-512 hosts the ResNet-20
-// (`--blocks 3`) reached 0.9405–0.9429 in 18–20 epochs.
+// (`--blocks 3`) reached 0.9405–0.9429 in 18–20 epochs. On the AVX2 machine, blocks moved to the
+// later stages gained nothing (`--blocks 1,2,3`, the same cost a step: 0.9389 in 22 epochs;
+// `--blocks 1,3,3`: 0.9375 in 18), nor did a peak learning rate of 0.2 (0.9404 and 0.9382, seeds
+// 0 and 1).
 //
 //   nice -n 10 deno run -A examples/cnn/resnet_fashion_mnist.ts   (full: ≤ 30 min, goal ≥ 0.94)
 //   deno run -A examples/cnn/resnet_fashion_mnist.ts --quick       (seconds: 1,000 images, tiny net)
 //   flags: --minutes M (budget, default 30), --epochs N (a one-cycle schedule over N epochs
 //          instead, stopping early only before an epoch that would end past the budget),
-//          --channels 16,32,64, --blocks 2, --batch-size 128, --lr 0.1, --seed 0, --limit N,
-//          --erase P (random erasing with probability P after the crop and flip; default 0: off)
+//          --channels 16,32,64, --blocks 2 (or one number per stage: 1,2,3), --batch-size 128,
+//          --lr 0.1, --seed 0, --limit N, --erase P (random erasing with probability P after the
+//          crop and flip; default 0: off)
 // → out/cnn/resnet_fashion_mnist.txt (per-epoch log, best accuracy, time to 0.94, the final model's
 //   accuracy with flip test-time augmentation),
 //   resnet_fashion_mnist_curves.svg (loss and accuracy per epoch), resnet_fashion_mnist_time.svg
@@ -50,7 +54,13 @@ const minutes = numberFlag("minutes", 30);
 const batchSize = numberFlag("batch-size", report.quick ? 50 : 128);
 const maxLr = numberFlag("lr", 0.1);
 const channels = textFlag("channels", report.quick ? "8,16" : "16,32,64").split(",").map(Number);
-const blocks = numberFlag("blocks", report.quick ? 1 : 2);
+// One number for every stage, or one per stage ("1,2,3").
+const blockText = textFlag("blocks", report.quick ? "1" : "2");
+const blockList = blockText.split(",").map(Number);
+if (!blockList.every((b) => Number.isInteger(b) && b > 0)) {
+  throw new RangeError(`--blocks needs positive integers separated by commas, got "${blockText}"`);
+}
+const blocks: number | number[] = blockList.length === 1 ? blockList[0] : blockList;
 const erase = numberFlag("erase", 0);
 const backend = await preferNative();
 const limit = numberFlag("limit", report.quick ? 1000 : Infinity);
@@ -112,8 +122,8 @@ say(
   `${data.source}: ${data.train.y.size} training / ${data.test.y.size} test images; backend ${backend}`,
 );
 say(
-  `model: resnet channels [${channels}] × ${blocks} block${
-    blocks > 1 ? "s" : ""
+  `model: resnet channels [${channels}] × ${
+    Array.isArray(blocks) ? `[${blocks}] blocks` : `${blocks} block${blocks > 1 ? "s" : ""}`
   } (${model.numParameters()} parameters); ` +
     `SGD Nesterov 0.9, weight decay 5e-4, one-cycle lr ≤ ${maxLr} over ${
       byTime ? `the ${minutes} min budget (stepped by wall time)` : `${epochs} epochs`
@@ -174,7 +184,9 @@ say(
     acc[acc.length - 1].toFixed(4)
   })`,
 );
-const title = `ResNet [${channels}]×${blocks} on ${data.source}`;
+const title = `ResNet [${channels}]×${
+  Array.isArray(blocks) ? `[${blocks}]` : blocks
+} on ${data.source}`;
 await saveSvg(
   report.path("resnet_fashion_mnist_curves.svg"),
   await historyChart(history, { title }),
