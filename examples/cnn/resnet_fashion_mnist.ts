@@ -61,6 +61,7 @@ if (!blockList.every((b) => Number.isInteger(b) && b > 0)) {
   throw new RangeError(`--blocks needs positive integers separated by commas, got "${blockText}"`);
 }
 const blocks: number | number[] = blockList.length === 1 ? blockList[0] : blockList;
+const blocksLabel = blockList.length === 1 ? blockText : `[${blockText}]`;
 const erase = numberFlag("erase", 0);
 const backend = await preferNative();
 const limit = numberFlag("limit", report.quick ? 1000 : Infinity);
@@ -122,8 +123,8 @@ say(
   `${data.source}: ${data.train.y.size} training / ${data.test.y.size} test images; backend ${backend}`,
 );
 say(
-  `model: resnet channels [${channels}] × ${
-    Array.isArray(blocks) ? `[${blocks}] blocks` : `${blocks} block${blocks > 1 ? "s" : ""}`
+  `model: resnet channels [${channels}] × ${blocksLabel} block${
+    blocks === 1 ? "" : "s"
   } (${model.numParameters()} parameters); ` +
     `SGD Nesterov 0.9, weight decay 5e-4, one-cycle lr ≤ ${maxLr} over ${
       byTime ? `the ${minutes} min budget (stepped by wall time)` : `${epochs} epochs`
@@ -184,9 +185,7 @@ say(
     acc[acc.length - 1].toFixed(4)
   })`,
 );
-const title = `ResNet [${channels}]×${
-  Array.isArray(blocks) ? `[${blocks}]` : blocks
-} on ${data.source}`;
+const title = `ResNet [${channels}]×${blocksLabel} on ${data.source}`;
 await saveSvg(
   report.path("resnet_fashion_mnist_curves.svg"),
   await historyChart(history, { title }),
