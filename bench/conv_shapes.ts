@@ -66,3 +66,25 @@ for (const [n, c, side] of [[128, 16, 28], [128, 32, 14], [128, 64, 7]]) {
   stepMs += 6 * (forward + input + weight);
 }
 console.log(`six of each per stage: ${stepMs.toFixed(1)} ms`);
+
+// A ResNet's stage transitions: 3×3 stride-2 convolutions with padding 1 and the 1×1 stride-2
+// shortcuts (libnnc's forward pass and weight gradient over phase planes, the input gradient unfolded).
+for (const [n, c, side] of [[128, 16, 28], [128, 32, 14]]) {
+  for (const k of [3, 1]) {
+    const g = { kernel: [k, k], stride: [2, 2], padding: [k >> 1, k >> 1], dilation: [1, 1] };
+    const o = side / 2;
+    const x: NDArray = rand([n, c, side, side], { rng });
+    const w = rand([2 * c, c, k, k], { rng });
+    const y = zeros([n, 2 * c, o, o]), dx = zeros([n, c, side, side]), dw = zeros([2 * c, c, k, k]);
+    const flops = 2 * n * 2 * c * c * k * k * o * o;
+    const forward = time(() => backend.conv(y, x, w, null, g, 1));
+    const input = time(() => backend.convInputGrad(dx, y, w, g, 1));
+    const weight = time(() => backend.convWeightGrad(dw, y, x, g, 1));
+    const rate = (ms: number) => `${ms.toFixed(2)} (${(flops / ms / 1e6).toFixed(0)})`;
+    console.log(
+      `${n}×${c}→${2 * c}×${side}² ${k}×${k} stride 2: conv ${rate(forward)}, convInputGrad ${
+        rate(input)
+      }, convWeightGrad ${rate(weight)}`,
+    );
+  }
+}

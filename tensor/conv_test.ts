@@ -146,8 +146,8 @@ function withinDotBound(
   }
 }
 
-/** A float32 stride-1 2-d convolution's shapes, its gradients' inputs drawn from `seed`. */
-interface Stride1Case {
+/** A float32 2-d convolution's shapes (stride 1 unless given), its gradients' inputs drawn from `seed`. */
+interface Conv2dCase {
   n: number;
   cin: number;
   cout: number;
@@ -159,6 +159,7 @@ interface Stride1Case {
   pw: number;
   bias: boolean;
   seed: number;
+  stride?: number;
 }
 
 /** The convolution and both gradients in float32 against the same sums in float64. */
@@ -179,12 +180,12 @@ function kernelMagnitudes(m: NDArray): NDArray {
   return fromTyped(out, [...m.shape]);
 }
 
-function checkStride1AgainstFloat64(p: Stride1Case, winograd = false): void {
+function checkConv2dAgainstFloat64(p: Conv2dCase, winograd = false): void {
   const rng = new Rng(p.seed);
   const x = randn([p.n, p.cin, p.h, p.w], { rng });
   const w = randn([p.cout, p.cin, p.kh, p.kw], { rng });
   const b = p.bias ? randn([p.cout], { rng }) : null;
-  const o = { padding: [p.ph, p.pw] };
+  const o = { padding: [p.ph, p.pw], stride: p.stride ?? 1 };
   const f64 = (a: NDArray) => astype(a, "float64");
   const y = convolution(x, w, b, o);
   const bAbs = b === null ? null : abs(f64(b));
@@ -220,7 +221,7 @@ function stride1Cases(r: {
   cout: [number, number];
   size: number;
   pad: number;
-}): fc.Arbitrary<Stride1Case> {
+}): fc.Arbitrary<Conv2dCase> {
   const int = ([min, max]: [number, number]) => fc.integer({ min, max });
   return fc.record({
     n: int(r.n),
@@ -241,7 +242,7 @@ Deno.test("float32 stride-1 2-d convolutions and their gradients: float64 sums' 
   // Stride 1, dilation 1, one group: libnnc's implicit GEMM on AVX-512 and AVX2 (paddings up to
   // k − 1; larger ones and the rest take the unfolding path); rows longer and shorter than 32.
   const shapes = stride1Cases({ n: [1, 3], cin: [1, 20], cout: [1, 40], size: 36, pad: 5 });
-  fc.assert(fc.property(shapes, (p) => checkStride1AgainstFloat64(p)), { numRuns: 80 });
+  fc.assert(fc.property(shapes, (p) => checkConv2dAgainstFloat64(p)), { numRuns: 80 });
 });
 
 Deno.test("float32 stride-1 2-d convolutions of many small images (libnnc's strips of images side by side): float64 sums' values within the dot-product bound (fast-check)", () => {
@@ -251,7 +252,20 @@ Deno.test("float32 stride-1 2-d convolutions of many small images (libnnc's stri
     .filter((p) =>
       p.ph < p.kh && p.pw < p.kw && p.cin * p.kh * p.kw >= 32 && p.cout * p.kh * p.kw >= 32
     );
-  fc.assert(fc.property(shapes, (p) => checkStride1AgainstFloat64(p)), { numRuns: 60 });
+  fc.assert(fc.property(shapes, (p) => checkConv2dAgainstFloat64(p)), { numRuns: 60 });
+});
+
+Deno.test("float32 stride-2 2-d convolutions (libnnc's forward pass and weight gradient over phase planes): float64 sums' values within the dot-product bound (fast-check)", () => {
+  // Stride 2 with kernels of 2 to 5 and depth ≥ 32: libnnc reads each tap from one of four phase
+  // planes of the padded images (odd and even paddings and sizes put an image's first column in
+  // either phase); several small images share a strip; the input gradient stays unfolded.
+  const shapes = stride1Cases({ n: [1, 24], cin: [4, 12], cout: [4, 20], size: 30, pad: 4 })
+    .map((p) => ({ ...p, stride: 2, kh: Math.max(p.kh, 2), kw: Math.max(p.kw, 2) }))
+    .filter((p) =>
+      p.ph < p.kh && p.pw < p.kw && p.h + 2 * p.ph >= p.kh && p.w + 2 * p.pw >= p.kw &&
+      p.cin * p.kh * p.kw >= 32 && p.cout * p.kh * p.kw >= 32
+    );
+  fc.assert(fc.property(shapes, (p) => checkConv2dAgainstFloat64(p)), { numRuns: 60 });
 });
 
 Deno.test("float32 3×3 convolutions with padding 1, 32 channels and more (libnnc's Winograd F(2×2, 3×3)): float64 sums' values within the dot-product bound (fast-check)", () => {
@@ -260,7 +274,7 @@ Deno.test("float32 3×3 convolutions with padding 1, 32 channels and more (libnn
   // eleven 2×2 blocks, vectors of 4 and 8 blocks, part-filled), groups of images part full.
   const shapes = stride1Cases({ n: [1, 5], cin: [32, 40], cout: [32, 40], size: 22, pad: 1 })
     .map((p) => ({ ...p, kh: 3, kw: 3, ph: 1, pw: 1 }));
-  fc.assert(fc.property(shapes, (p) => checkStride1AgainstFloat64(p, true)), { numRuns: 20 });
+  fc.assert(fc.property(shapes, (p) => checkConv2dAgainstFloat64(p, true)), { numRuns: 20 });
 });
 
 Deno.test("float32 3×3 convolutions with padding 1, 8 to 31 channels (libnnc's weight gradient by Winograd F(2, 3) along rows): float64 sums' values within the dot-product bound (fast-check)", () => {
@@ -269,7 +283,7 @@ Deno.test("float32 3×3 convolutions with padding 1, 8 to 31 channels (libnnc's 
   // even, vectors of 8 pairs past a row's end.
   const shapes = stride1Cases({ n: [1, 4], cin: [8, 31], cout: [8, 31], size: 30, pad: 1 })
     .map((p) => ({ ...p, kh: 3, kw: 3, ph: 1, pw: 1 }));
-  fc.assert(fc.property(shapes, (p) => checkStride1AgainstFloat64(p, true)), { numRuns: 25 });
+  fc.assert(fc.property(shapes, (p) => checkConv2dAgainstFloat64(p, true)), { numRuns: 25 });
 });
 
 Deno.test("convolution: a 3×3 kernel on a 4×4 image, exact values (float32), strided input", () => {

@@ -16,8 +16,9 @@
  * kernel, stride, padding, dilation) plus groups at 13. out is contiguous; w must be contiguous
  * (the JS side makes it so: a weight is small).
  *
- * Float32 stride-1 2-d convolutions on x86-64 machines with AVX-512 or AVX2 skip the unfolding:
- * see "implicit GEMM" below; 3×3 ones with padding 1 take Winograd's algorithms where they measured
+ * Float32 stride-1 2-d convolutions on x86-64 machines with AVX-512 or AVX2 skip the unfolding
+ * (stride-2 ones for the forward pass and the weight gradient, over phase planes): see "implicit
+ * GEMM" below; 3×3 ones with padding 1 take Winograd's algorithms where they measured
  * faster (see "Winograd" below). */
 #include "internal.h"
 #include "window.h"
@@ -56,6 +57,7 @@ typedef struct {
 #if defined(NNC_IMPLICIT_CONV)
   /* The implicit GEMM (float32, stride 1, dilation 1, 2-d, one group; see implicit_ok): */
   int implicit;
+  int64_t xst;           /* the stride (1 or 2): x's strips hold xst × xst phase planes per channel */
   int64_t S;             /* images stitched side by side into one strip per product (stitch_of) */
   int64_t Wi, Wp, PP, P, NP; /* x padded: an image's segment, the strip's row length (S·Wi), plane
                               * stride, outputs over the strip's width, P to 32 */
@@ -771,17 +773,31 @@ static int64_t stitch_columns(void) {
   return cols;
 }
 
+/* An image's segment of a strip row of x: pw zeros and its row (the next segment's zeros are its
+ * right padding); with stride 2, each of the two column phases of its padded row, (W + 2pw) / 2
+ * rounded up (see phase_strip_images). */
+static int64_t segment_width(const conv_job *j) {
+  const axis_t *aw = &j->ax[2];
+  return aw->s == 2 ? (aw->n + 2 * aw->p + 1) / 2 : aw->n + aw->p;
+}
+
 static int64_t stitch_of(const conv_job *j) {
   const int64_t T = nnc_threads(), share = (j->N + T - 1) / T;
-  int64_t S = stitch_columns() / (j->ax[2].n + j->ax[2].p);
+  int64_t S = stitch_columns() / segment_width(j);
   if (S > share) S = share;
   return S < 1 ? 1 : S;
 }
 
-static int implicit_ok(const conv_job *j) {
+/* Stride 1 for every product; stride 2 (both axes) for the forward pass and the weight gradient,
+ * which read x's phase planes (phase_strip_images); its input gradient, a strided scatter, keeps
+ * the unfolding path. */
+static int implicit_ok(const conv_job *j, int inputGrad) {
   const axis_t *a = j->ax;
+  /* Stride 2 needs a kernel of 2 or more: a 1×1 one reads one phase plane of the four. */
+  const int stride1 = a[1].s == 1 && a[2].s == 1;
+  const int stride2 = a[1].s == 2 && a[2].s == 2 && a[1].k >= 2 && a[2].k >= 2 && !inputGrad;
   if (j->es != 4 || j->direct || j->G != 1 || a[0].k != 1 || a[0].n != 1 || a[0].o != 1 ||
-      a[1].s != 1 || a[2].s != 1 || a[1].dil != 1 || a[2].dil != 1 || a[1].p >= a[1].k ||
+      !(stride1 || stride2) || a[1].dil != 1 || a[2].dil != 1 || a[1].p >= a[1].k ||
       a[2].p >= a[2].k || a[1].o <= 0 || a[2].o <= 0 || j->xs[2] != 1)
     return 0;
   /* Products of depth below 32 (a first layer's one or three channels) spend more on their C
@@ -790,7 +806,7 @@ static int implicit_ok(const conv_job *j) {
   if (j->Cin * j->KK < 32 || j->Cout * j->KK < 32) return 0;
   /* Every offset and scratch index in 32 bits: the strips of x and of the padded dy. */
   const double S = (double)stitch_of(j), qh = (double)(a[1].k - 1 - a[1].p), qw = (double)(a[2].k - 1 - a[2].p);
-  const double xs = (double)(a[1].n + 2 * a[1].p) * S * (double)(a[2].n + a[2].p);
+  const double xs = (double)(a[1].n + 2 * a[1].p + 1) * S * (double)segment_width(j) * (stride2 ? 2 : 1);
   const double dys = ((double)a[1].o + 2 * qh) * S * ((double)a[2].o + qw);
   return ((xs > dys ? xs : dys) + 64 + (double)a[2].k) * (double)(j->Cin > j->Cout ? j->Cin : j->Cout) < 2e9;
 }
@@ -856,16 +872,26 @@ static void compact(const float *src, int64_t ld, int64_t M, int64_t oH, int64_t
 static int build_implicit(conv_job *j, int inputGrad) {
   const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
   const int64_t KK = j->KK, kw = aw->k;
+  j->xst = aw->s;
   j->S = stitch_of(j);
-  j->Wi = aw->n + aw->p;
+  j->Wi = segment_width(j);
   j->Wp = j->S * j->Wi;
-  j->PP = plane_stride(ah->n, j->Wp, ah->p, kw);
+  /* Stride 2: each of the four phase planes has (H + 2ph) / 2 rows, rounded up, and past them the
+   * slack a product's last panel reads. */
+  j->PP = j->xst == 2 ? (((ah->n + 2 * ah->p + 1) / 2) * j->Wp + kw / 2 + 32 + 15) / 16 * 16
+                     : plane_stride(ah->n, j->Wp, ah->p, kw);
   j->P = ah->o * j->Wp;
   j->NP = (j->P + 31) / 32 * 32;
   j->boff = nnc_alloc((size_t)(j->Cin * KK) * sizeof(int32_t));
   if (!j->boff) return NNC_E_NOMEM;
   for (int64_t c = 0; c < j->Cin; c++)
-    for (int64_t t = 0; t < KK; t++) j->boff[c * KK + t] = (int32_t)(c * j->PP + t / kw * j->Wp + t % kw);
+    for (int64_t t = 0; t < KK; t++) {
+      const int64_t kh = t / kw, kx = t % kw;
+      /* Stride 2: tap (kh, kw) of output (h, w) is element (h + kh / 2, w + kw / 2) of the phase
+       * plane (kh mod 2, kw mod 2). */
+      j->boff[c * KK + t] = (int32_t)(j->xst == 2 ? (c * 4 + (kh & 1) * 2 + (kx & 1)) * j->PP + (kh >> 1) * j->Wp + (kx >> 1)
+                                                 : c * j->PP + kh * j->Wp + kx);
+    }
   if (inputGrad) {
     const int64_t qh = ah->k - 1 - ah->p, qw = kw - 1 - aw->p;
     j->Wqi = aw->o + qw;
@@ -888,9 +914,64 @@ static int build_implicit(conv_job *j, int inputGrad) {
   return NNC_OK;
 }
 
+/* d0[m] = s[2m] and d1[m] = s[2m + 1] for the n elements of s: 16 and then 8 at a time in vectors
+ * (a 28-wide row is one of each and two pairs). */
+static void deinterleave(const float *s, int64_t n, float *d0, float *d1) {
+  int64_t m = 0;
+  for (; 2 * m + 16 <= n; m += 8) {
+    const __m256 a = _mm256_loadu_ps(s + 2 * m), b = _mm256_loadu_ps(s + 2 * m + 8);
+    /* Per 128-bit lane (a0 a2 b0 b2 | a4 a6 b4 b6), then the 64-bit pairs in order. */
+    const __m256 ev = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), od = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+    _mm256_storeu_ps(d0 + m, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(ev), _MM_SHUFFLE(3, 1, 2, 0))));
+    _mm256_storeu_ps(d1 + m, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(od), _MM_SHUFFLE(3, 1, 2, 0))));
+  }
+  if (2 * m + 8 <= n) {
+    const __m256 a = _mm256_loadu_ps(s + 2 * m);
+    const __m256 ev = _mm256_shuffle_ps(a, a, _MM_SHUFFLE(2, 0, 2, 0)), od = _mm256_shuffle_ps(a, a, _MM_SHUFFLE(3, 1, 3, 1));
+    _mm_storeu_ps(d0 + m, _mm256_castps256_ps128(_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(ev), _MM_SHUFFLE(3, 1, 2, 0)))));
+    _mm_storeu_ps(d1 + m, _mm256_castps256_ps128(_mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(od), _MM_SHUFFLE(3, 1, 2, 0)))));
+    m += 4;
+  }
+  for (; 2 * m < n; m++) {
+    d0[m] = s[2 * m];
+    if (2 * m + 1 < n) d1[m] = s[2 * m + 1];
+  }
+}
+
+/* The strips of a stride-2 convolution: for each channel the four phase planes (r, q) of the padded
+ * images, plane (r, q) holding padded element (2h + r, 2w + q) at (h, w), so that each tap of every
+ * output reads one plane with unit stride along the output's row (its offsets in boff); each image
+ * a segment of Wi columns in every plane's rows, zeros where the padded image has them. A channel's
+ * planes are cleared whole (whole vectors: Zen 3 runs a masked store as microcode) and the images'
+ * rows written over them: one pass over the images, where unfolding wrote each element once per
+ * tap. */
+static void phase_strip_images(const conv_job *j, int64_t n0, int64_t count, float *xpad) {
+  const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  const int64_t H = ah->n, W = aw->n, ph = ah->p, pw = aw->p, RW = j->Wp;
+  for (int64_t c = 0; c < j->Cin; c++) {
+    float *planes = xpad + c * 4 * j->PP;
+    zero_floats(planes, 4 * j->PP);
+    for (int64_t s = 0; s < count; s++) {
+      const float *img = (const float *)j->x->data + j->x->off + (n0 + s) * j->x->strides[0] + c * j->x->strides[1];
+      for (int64_t xr = 0; xr < H; xr++) {
+        /* Padded row ph + xr is row (ph + xr) / 2 of the planes of row phase (ph + xr) mod 2; image
+         * column i is padded column pw + i: phase (pw + i) mod 2, column (pw + i) / 2. */
+        const int64_t pr = ph + xr;
+        float *row0 = planes + (pr & 1) * 2 * j->PP + (pr >> 1) * RW + s * j->Wi, *row1 = row0 + j->PP;
+        float *even = (pw & 1) ? row1 : row0, *odd = (pw & 1) ? row0 : row1;
+        deinterleave(img + xr * j->xs[1], W, even + pw / 2, odd + (pw + 1) / 2);
+      }
+    }
+  }
+}
+
 /* Images [n0, n0 + count) of x as the strips of x (count ≤ S; the rest of the segments zeros). */
 static void strip_images(const conv_job *j, int64_t n0, int64_t count, float *xpad) {
   const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  if (j->xst == 2) {
+    phase_strip_images(j, n0, count, xpad);
+    return;
+  }
   strip_frame(j->Cin, ah->n, ah->p, j->Wp, j->PP, xpad);
   for (int64_t s = 0; s < j->S; s++) {
     const float *x = s < count ? (const float *)j->x->data + j->x->off + (n0 + s) * j->x->strides[0] : NULL;
@@ -907,7 +988,7 @@ static void forward_implicit_task(void *ctx, int64_t b, int64_t e) {
   conv_job *j = ctx;
   const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
   const int64_t K = j->Cin * j->KK;
-  float *xpad = nnc_scratch(0, (size_t)(j->Cin * j->PP) * sizeof(float));
+  float *xpad = nnc_scratch(0, (size_t)(j->Cin * j->xst * j->xst * j->PP) * sizeof(float));
   float *prod = nnc_scratch(1, (size_t)(j->Cout * j->NP) * sizeof(float));
   float *block = j->pooled ? nnc_scratch(2, (size_t)(j->Cout * j->L) * sizeof(float)) : NULL;
   if (!xpad || !prod || (j->pooled && !block)) {
@@ -964,7 +1045,7 @@ static void weight_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
   conv_job *j = ctx;
   const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
   const int64_t KW = j->Cin * j->KK, oH = ah->o, oW = aw->o;
-  float *xpad = nnc_scratch(0, (size_t)(j->Cin * j->PP) * sizeof(float));
+  float *xpad = nnc_scratch(0, (size_t)(j->Cin * j->xst * j->xst * j->PP) * sizeof(float));
   float *dyw = nnc_scratch(3, (size_t)(j->Cout * j->P) * sizeof(float));
   /* dwᵀ [KW, Cout]: the product's rows are the strips' (channel, tap) rows. */
   float *dwt = nnc_alloc((size_t)(KW * j->Cout) * sizeof(float));
@@ -1048,7 +1129,7 @@ static int winograd_enabled(void) { return conv_paths() >= CONV_WINOGRAD; }
 #define WINO_CHANNELS 32
 static int winograd_ok(const conv_job *j) {
   const axis_t *a = j->ax;
-  return j->implicit && a[1].k == 3 && a[2].k == 3 && a[1].p == 1 && a[2].p == 1 && j->Cin >= WINO_CHANNELS &&
+  return j->implicit && j->xst == 1 && a[1].k == 3 && a[2].k == 3 && a[1].p == 1 && a[2].p == 1 && j->Cin >= WINO_CHANNELS &&
          j->Cout >= WINO_CHANNELS;
 }
 
@@ -1318,7 +1399,7 @@ static void winograd_task(void *ctx, int64_t b, int64_t e) {
  * implicit GEMM. */
 static int row_winograd_ok(const conv_job *j) {
   const axis_t *a = j->ax;
-  return j->implicit && a[1].k == 3 && a[2].k == 3 && a[1].p == 1 && a[2].p == 1 && j->Cin >= 8 &&
+  return j->implicit && j->xst == 1 && a[1].k == 3 && a[2].k == 3 && a[1].p == 1 && a[2].p == 1 && j->Cin >= 8 &&
          j->Cout >= 8;
 }
 
@@ -1448,7 +1529,7 @@ static int implicit_enabled(void) { return conv_paths() >= CONV_IMPLICIT; }
 /* A job's tables: the implicit GEMM's where it applies, else the unfolding's (build_tables). */
 static int prepare_job(conv_job *j, int inputGrad) {
 #if defined(NNC_IMPLICIT_CONV)
-  if (implicit_enabled() && implicit_ok(j)) return build_implicit(j, inputGrad);
+  if (implicit_enabled() && implicit_ok(j, inputGrad)) return build_implicit(j, inputGrad);
 #endif
   return build_tables(j, inputGrad);
 }
