@@ -81,6 +81,10 @@ export interface Callback {
     logs: Readonly<Record<string, number>>,
     state: TrainingState,
   ): void | Promise<void>;
+  /** Before each epoch's validation pass (only when `fit` has validation data). */
+  onValidationBegin?(epoch: number, state: TrainingState): void | Promise<void>;
+  /** After each epoch's validation pass, also when it threw. */
+  onValidationEnd?(epoch: number, state: TrainingState): void | Promise<void>;
   /** After each epoch, with the epoch's log (training and validation values). */
   onEpochEnd?(epoch: number, logs: Readonly<EpochLog>, state: TrainingState): void | Promise<void>;
   /** After the last epoch (also after an early stop). */

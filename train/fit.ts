@@ -262,8 +262,14 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
     if (p.onNonFinite !== "error") log.skipped = skipped;
     for (const m of metrics) log[m.name] = m.compute();
     if (p.validation !== undefined) {
-      const v = await runEvaluation(model, p.validation, p.loss, metrics, `${op}: validation`);
-      for (const [k, value] of Object.entries(v)) log[valKey(k)] = value;
+      for (const c of p.callbacks) await c.onValidationBegin?.(epoch, state);
+      try {
+        const v = await runEvaluation(model, p.validation, p.loss, metrics, `${op}: validation`);
+        for (const [k, value] of Object.entries(v)) log[valKey(k)] = value;
+      } finally {
+        // Also after a failed pass: a callback that swapped weights in must swap them back.
+        for (const c of p.callbacks) await c.onValidationEnd?.(epoch, state);
+      }
     }
     log.lr = lr;
     if (p.scheduler !== undefined && !p.perBatch) {
