@@ -182,8 +182,7 @@ export abstract class BatchNormNd extends Module<[Tensor], Tensor> {
   readonly numFeatures: number;
   /** Added to the variance. */
   readonly eps: number;
-  /** Running-average weight of a new batch (null: cumulative average). */
-  readonly momentum: number | null;
+  #momentum: number | null;
   /** Whether running statistics are kept. */
   readonly trackRunningStats: boolean;
   /** γ `[C]`, or null without `affine`. */
@@ -206,7 +205,7 @@ export abstract class BatchNormNd extends Module<[Tensor], Tensor> {
     this.#layouts = layouts;
     this.numFeatures = checkInt(numFeatures, op, "numFeatures", 1);
     this.eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
-    this.momentum = options.momentum === null
+    this.#momentum = options.momentum === null
       ? null
       : checkNumber(options.momentum ?? 0.1, op, "momentum", 0, 1);
     this.trackRunningStats = checkBool(options.trackRunningStats ?? true, op, "trackRunningStats");
@@ -224,6 +223,20 @@ export abstract class BatchNormNd extends Module<[Tensor], Tensor> {
     } else {
       this.runningMean = this.runningVar = this.numBatchesTracked = null;
     }
+  }
+
+  /**
+   * Running-average weight of a new batch (null: the cumulative average of every batch since the
+   * last reset). Settable, as in PyTorch: `updateBatchNorm` of `@nnc/train` sets null for its pass.
+   */
+  get momentum(): number | null {
+    return this.#momentum;
+  }
+
+  set momentum(value: number | null) {
+    this.#momentum = value === null
+      ? null
+      : checkNumber(value, this.constructor.name, "momentum", 0, 1);
   }
 
   /** Resets the running statistics (mean 0, variance 1, no batches). */

@@ -65,6 +65,14 @@ Deno.test("BatchNorm rejects wrong shapes and single-value batches in training",
   );
   assert.deepEqual(new BatchNorm1d(4).eval().forward(zeros([1, 4])).shape, [1, 4]);
   assert.throws(() => new BatchNorm1d(4, { momentum: 2 }), RangeError);
+  // The momentum is settable (PyTorch's habit), checked like the option.
+  const settable = new BatchNorm1d(4);
+  settable.momentum = null;
+  assert.equal(settable.momentum, null);
+  settable.momentum = 0.25;
+  assert.equal(settable.momentum, 0.25);
+  assert.throws(() => settable.momentum = -1, /BatchNorm1d: momentum must be .*-1/);
+  assert.equal(settable.momentum, 0.25);
 });
 
 Deno.test("BatchNorm of the notes' batches (1, 2, 3, 4) and [1, 2, 3]: biased variance, ε inside the root", () => {

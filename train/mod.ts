@@ -5,7 +5,8 @@
  * {@link predict} run a trained model; callbacks stop early, keep checkpoints, log to CSV or
  * JSON lines and follow the learning rate, and {@link TimeBudget} trains for a wall-clock budget
  * with the schedule spread over the time; {@link WeightAverage} keeps a moving (or equal-weight)
- * average of the weights to validate, evaluate or save in their place; metrics (accuracy, top-k, confusion matrix,
+ * average of the weights to validate, evaluate or save in their place, and {@link updateBatchNorm}
+ * recomputes batch norm's statistics for them; metrics (accuracy, top-k, confusion matrix,
  * precision/recall/F1) read plain `NDArray`s.
  *
  * @example
@@ -45,6 +46,7 @@ export * from "./progress.ts";
 export * from "./callbacks.ts";
 export * from "./time_budget.ts";
 export * from "./weight_average.ts";
+export * from "./update_batch_norm.ts";
 export * from "./evaluate.ts";
 export * from "./fit.ts";
 export * from "./non_finite_loss_error.ts";

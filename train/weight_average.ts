@@ -47,7 +47,8 @@ export interface WeightAverageOptions {
    * Persistent buffers such as batch norm's running statistics: `"average"` (the default) averages
    * their float entries like the parameters and takes integer ones (batch counts) as they are at
    * the update (PyTorch's `use_buffers=True`); `"model"` leaves them out, so the averaged weights
-   * run with the model's current buffers.
+   * run with the model's current buffers (load {@link WeightAverage.stateDict} into the model and
+   * run `updateBatchNorm` to give them statistics of their own).
    */
   buffers?: "average" | "model";
   /**
