@@ -176,7 +176,7 @@ export class WeightAverage implements Callback {
   /** Folds the model's current weights into the average (the first update copies them). */
   update(): void {
     if (this.#swapped) {
-      throw new Error(
+      throw new RangeError(
         "WeightAverage.update: the averaged weights are swapped into the model; swap them back first",
       );
     }
@@ -203,7 +203,7 @@ export class WeightAverage implements Callback {
   swap(): void {
     const op = "WeightAverage.swap";
     if (this.#updates === 0) {
-      throw new Error(`${op}: nothing averaged yet; call update (or train with it) first`);
+      throw new RangeError(`${op}: nothing averaged yet; call update (or train with it) first`);
     }
     const state = this.#state(op);
     for (const e of this.#entries) {
@@ -220,7 +220,9 @@ export class WeightAverage implements Callback {
       throw new TypeError(`WeightAverage.withAverage: fn must be a function, got ${describe(fn)}`);
     }
     if (this.#swapped) {
-      throw new Error("WeightAverage.withAverage: the averaged weights are already swapped in");
+      throw new RangeError(
+        "WeightAverage.withAverage: the averaged weights are already swapped in",
+      );
     }
     this.swap();
     try {
@@ -236,7 +238,7 @@ export class WeightAverage implements Callback {
    */
   stateDict(): StateDict {
     if (this.#updates === 0) {
-      throw new Error("WeightAverage.stateDict: nothing averaged yet; call update first");
+      throw new RangeError("WeightAverage.stateDict: nothing averaged yet; call update first");
     }
     const state = this.#state("WeightAverage.stateDict");
     const out: StateDict = {};

@@ -194,7 +194,8 @@ export const AUTO: Record<string, string> = {
   train: `Accuracy CsvLogger EarlyStopping History JsonlLogger ModelCheckpoint
     NonFiniteLossError Progress TopKAccuracy accuracy confusionMatrix evaluate
     formatConfusionMatrix formatLogValue precisionRecall predict predictBatches
-    predictedClasses resolveMetrics topKAccuracy valKey historySvg TimeBudget`,
+    predictedClasses resolveMetrics topKAccuracy valKey historySvg TimeBudget WeightAverage
+    updateBatchNorm`,
   "models/unsupervised": `CompetitiveLearning Hebbian Hopfield KMeans KMeansNetwork
     MiniBatchKMeans Oja PCA Sanger Willshaw hopfieldCapacity kmeansPlusPlus lloyd
     sparsePatterns`,
@@ -319,6 +320,7 @@ const PASS_THROUGH: string[] = [
   "train:predict",
   "train:predictBatches",
   "train:fit",
+  "train:updateBatchNorm",
   "layers:functionalCall",
   "layers:diagonalFisher",
   "models/cnn:lenet5",
