@@ -68,7 +68,8 @@ for (const [n, c, side] of [[128, 16, 28], [128, 32, 14], [128, 64, 7]]) {
 console.log(`six of each per stage: ${stepMs.toFixed(1)} ms`);
 
 // A ResNet's stage transitions: 3×3 stride-2 convolutions with padding 1 and the 1×1 stride-2
-// shortcuts (libnnc's forward pass and weight gradient over phase planes, the input gradient unfolded).
+// shortcuts (libnnc's 3×3 ones over phase planes, their input gradient over the input's phases;
+// the 1×1 shortcuts' unfolded).
 for (const [n, c, side] of [[128, 16, 28], [128, 32, 14]]) {
   for (const k of [3, 1]) {
     const g = { kernel: [k, k], stride: [2, 2], padding: [k >> 1, k >> 1], dilation: [1, 1] };

@@ -255,10 +255,12 @@ Deno.test("float32 stride-1 2-d convolutions of many small images (libnnc's stri
   fc.assert(fc.property(shapes, (p) => checkConv2dAgainstFloat64(p)), { numRuns: 60 });
 });
 
-Deno.test("float32 stride-2 2-d convolutions (libnnc's forward pass and weight gradient over phase planes): float64 sums' values within the dot-product bound (fast-check)", () => {
+Deno.test("float32 stride-2 2-d convolutions (libnnc's forward pass and weight gradient over phase planes, input gradient over the input's phases): float64 sums' values within the dot-product bound (fast-check)", () => {
   // Stride 2 with kernels of 2 to 5 and depth ≥ 32: libnnc reads each tap from one of four phase
   // planes of the padded images (odd and even paddings and sizes put an image's first column in
-  // either phase); several small images share a strip; the input gradient stays unfolded.
+  // either phase); several small images share a strip. The input gradient computes each of the
+  // four phases of the padded input as a stride-1 correlation of dy with that phase's taps (odd
+  // kernels give the phases different tap counts; a one-row image has no row of phase 1).
   const shapes = stride1Cases({ n: [1, 24], cin: [4, 12], cout: [4, 20], size: 30, pad: 4 })
     .map((p) => ({ ...p, stride: 2, kh: Math.max(p.kh, 2), kw: Math.max(p.kw, 2) }))
     .filter((p) =>

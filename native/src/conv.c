@@ -17,7 +17,7 @@
  * (the JS side makes it so: a weight is small).
  *
  * Float32 stride-1 2-d convolutions on x86-64 machines with AVX-512 or AVX2 skip the unfolding
- * (stride-2 ones for the forward pass and the weight gradient, over phase planes): see "implicit
+ * (stride-2 ones too, over phase planes of the input or, for their input gradient, of dx): see "implicit
  * GEMM" below; 3×3 ones with padding 1 take Winograd's algorithms where they measured
  * faster (see "Winograd" below). */
 #include "internal.h"
@@ -78,6 +78,15 @@ typedef struct {
   int rwino;             /* the weight gradient runs on it */
   int64_t rtW, rPL, rN;  /* output pairs per row, a transformed plane's stride, the product's depth */
   int32_t *roff;         /* [Ci·3]: (c, kh) → c·rPL + kh·rtW */
+  /* The stride-2 input gradient over phases (see phase_ig_ok), on the strips' Wqi, Wq, PQ, S: */
+  int pig;               /* this input gradient runs on it */
+  int64_t gTh, gTw;      /* dy's strips: zero rows above, zero columns left of each image */
+  int64_t gM[2], gN[2];  /* taps of row phase r (kernel rows r, r + 2, …), of column phase q */
+  int64_t gI0[2], gI[2]; /* rows of row phase r computed: gI0[r] .. gI[r] − 1 (the image's) */
+  int64_t gNP;           /* a phase product's row pitch */
+  int64_t gwo[4];        /* phase p = 2r + q: its first tap column (its weight at gw + Cin·gwo[p]) */
+  float *gw;             /* phase p's weight [Cin, Cout·gM[r]·gN[q]], the four one after another */
+  int32_t *goff;         /* [Cout·KK]: phase p's taps' offsets into dy's strips from goff + gwo[p] */
 #endif
   int rc;
 } conv_job;
@@ -413,8 +422,10 @@ static void free_tables(conv_job *j) {
   nnc_free(j->wU);
   nnc_free(j->woff);
   nnc_free(j->roff);
-  j->boff = j->boffq = j->woff = j->roff = NULL;
-  j->wflip = j->wU = NULL;
+  nnc_free(j->goff);
+  nnc_free(j->gw);
+  j->boff = j->boffq = j->woff = j->roff = j->goff = NULL;
+  j->wflip = j->wU = j->gw = NULL;
 #endif
 }
 
@@ -789,8 +800,8 @@ static int64_t stitch_of(const conv_job *j) {
 }
 
 /* Stride 1 for every product; stride 2 (both axes) for the forward pass and the weight gradient,
- * which read x's phase planes (phase_strip_images); its input gradient, a strided scatter, keeps
- * the unfolding path. */
+ * which read x's phase planes (phase_strip_images); its input gradient, a strided scatter, runs
+ * over the input's phases instead (phase_ig_ok). */
 static int implicit_ok(const conv_job *j, int inputGrad) {
   const axis_t *a = j->ax;
   /* Stride 2 needs a kernel of 2 or more: a 1×1 one reads one phase plane of the four. */
@@ -1037,6 +1048,163 @@ static void input_grad_implicit_task(void *ctx, int64_t b, int64_t e) {
     for (int64_t s = 0; s < count; s++) {
       float *dx = (float *)j->x->data + j->x->off + (n0 + s) * j->Cin * j->inPlane;
       compact(prod + s * j->Wqi, j->NPq, j->Cin, ah->n, j->Wq, aw->n, dx, j->inPlane, NULL);
+    }
+  }
+}
+
+/* ---------------- the stride-2 input gradient over phases ----------------
+ * A stride-2 convolution's input gradient scatters each output's gradient to every second input:
+ * padded input (2i + r, 2j + q) receives dy(i − m, j − n)·w(r + 2m, q + 2n) only. Each of the four
+ * phases (r, q) of the padded input is thus a stride-1 full correlation of dy with the phase's
+ * taps (kernel rows r, r + 2, …, columns q, q + 2, …, flipped): one product on the implicit GEMM's
+ * kernel (nnc_sgemm_offsets_b) over strips of dy padded by ⌈k/2⌉ − 1 zeros above and to the left,
+ * the four together of depth Cout·k², as the forward pass. The phases' rows are then interleaved
+ * into dx's rows, each input written once. Unfolding instead multiplied into an unfolded copy of
+ * the gradient (Cin·k² rows) and folded it back tap by tap, at half the forward pass's rate. */
+
+/* Float32 2-d stride-2 input gradients with kernels of 2 or more (every phase has a tap), on the
+ * same terms as the implicit GEMM (implicit_ok). */
+static int phase_ig_ok(const conv_job *j) {
+  const axis_t *a = j->ax;
+  return j->es == 4 && !j->direct && j->G == 1 && a[0].k == 1 && a[0].n == 1 && a[0].o == 1 && a[1].s == 2 &&
+         a[2].s == 2 && a[1].k >= 2 && a[2].k >= 2 && a[1].dil == 1 && a[2].dil == 1 && a[1].p < a[1].k &&
+         a[2].p < a[2].k && a[1].o > 0 && a[2].o > 0 && j->xs[2] == 1 && j->Cin * j->KK >= 32 &&
+         j->Cout * j->KK >= 32;
+}
+
+/* A strip's working set: with 192 KiB (2 to 5 images of a ResNet's or a DCGAN's layers) the
+ * 16 → 32-channel 28² layer's input gradient ran 1.6 times as fast as unfolded, the 32 → 64 14²
+ * one 1.1–1.2 times; as many images as STITCH_COLUMNS allows (up to 8) made a DCGAN's 64 → 128
+ * 4×4 one slower than unfolded, its strip of dy alone 320 KiB. */
+#define PHASE_IG_BYTES (192 * 1024)
+
+/* The phases' geometry, weights and offsets; j->pig stays 0 (the unfolding path) when an offset
+ * would not fit in 32 bits. */
+static int build_phase_ig(conv_job *j) {
+  const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  int64_t J[2], maxI = 0, maxJ = 0;
+  for (int r = 0; r < 2; r++) {
+    j->gM[r] = (ah->k + 1 - r) / 2, j->gN[r] = (aw->k + 1 - r) / 2;
+    /* Padded rows 2i + r up to the image's last, ph + H − 1 (none for a one-row image's phase 1). */
+    const int64_t lastRow = ah->n - 1 + ah->p - r, lastCol = aw->n - 1 + aw->p - r;
+    j->gI[r] = lastRow >= 0 ? lastRow / 2 + 1 : 0;
+    j->gI0[r] = ah->p > r ? (ah->p - r + 1) / 2 : 0; /* padded rows 2i + r ≥ ph */
+    if (j->gI0[r] > j->gI[r]) j->gI0[r] = j->gI[r];
+    J[r] = lastCol >= 0 ? lastCol / 2 + 1 : 0;
+    if (j->gI[r] - j->gI0[r] > maxI) maxI = j->gI[r] - j->gI0[r];
+    if (J[r] > maxJ) maxJ = J[r];
+  }
+  j->gTh = j->gM[0] - 1, j->gTw = j->gN[0] - 1;
+  /* An image's segment: its left zeros and dy's row, at least as wide as a phase's columns. A
+   * phase's column j reads dy's columns j − n, those past dy's row zeros: the segment's own, or the
+   * next one's left zeros (the next row's first segment's, past a strip row's end). */
+  j->Wqi = j->gTw + aw->o > maxJ ? j->gTw + aw->o : maxJ;
+  /* Rows: the zeros above, dy's (or as far as the phases read), one more zero row; past them the
+   * slack a product's last column panel reads. */
+  const int64_t lastI = j->gI[0] > j->gI[1] ? j->gI[0] : j->gI[1];
+  const int64_t rows = j->gTh + (ah->o > lastI ? ah->o : lastI) + 1;
+  /* Images per strip: up to STITCH_COLUMNS wide, and with the strip of dy and the two products
+   * within PHASE_IG_BYTES. */
+  const int64_t T = nnc_threads(), share = (j->N + T - 1) / T;
+  const int64_t perImage = (j->Cout * rows + 2 * j->Cin * maxI) * j->Wqi * (int64_t)sizeof(float);
+  j->S = stitch_columns() / j->Wqi;
+  if (j->S > PHASE_IG_BYTES / perImage) j->S = PHASE_IG_BYTES / perImage;
+  if (j->S > share) j->S = share;
+  if (j->S < 1) j->S = 1;
+  j->Wq = j->S * j->Wqi;
+  j->PQ = (rows * j->Wq + 32 + 15) / 16 * 16;
+  j->gNP = (maxI * j->Wq + 31) / 32 * 32;
+  if ((double)j->Cout * (double)j->PQ >= 2e9 || 4.0 * (double)j->Cin * (double)j->gNP >= 2e9) return NNC_OK;
+  j->goff = nnc_alloc((size_t)(j->Cout * j->KK) * sizeof(int32_t));
+  j->gw = nnc_alloc((size_t)(j->Cin * j->Cout * j->KK) * sizeof(float));
+  if (!j->goff || !j->gw) return NNC_E_NOMEM;
+  const float *w = (const float *)j->w->data + j->w->off;
+  int64_t first = 0;
+  for (int p = 0; p < 4; p++) {
+    const int r = p >> 1, q = p & 1;
+    const int64_t Mr = j->gM[r], Nq = j->gN[q], Kp = j->Cout * Mr * Nq;
+    j->gwo[p] = first;
+    float *wp = j->gw + j->Cin * first;
+    int32_t *op = j->goff + first;
+    /* Column (co, m', n') multiplies dy(i − m, j − n), m = Mr − 1 − m', n = Nq − 1 − n': the strip's
+     * element (i + gTh − m, j + gTw − n) of channel co, for the product's row i − gI0[r]. */
+    for (int64_t co = 0; co < j->Cout; co++)
+      for (int64_t m = 0; m < Mr; m++)
+        for (int64_t n = 0; n < Nq; n++) {
+          const int64_t k = (co * Mr + m) * Nq + n, kh = r + 2 * (Mr - 1 - m), kw = q + 2 * (Nq - 1 - n);
+          op[k] = (int32_t)(co * j->PQ + (j->gI0[r] + j->gTh - Mr + 1 + m) * j->Wq + (j->gTw - Nq + 1 + n));
+          for (int64_t c = 0; c < j->Cin; c++) wp[c * Kp + k] = w[((co * j->Cin + c) * ah->k + kh) * aw->k + kw];
+        }
+    first += Kp;
+  }
+  j->pig = 1;
+  return NNC_OK;
+}
+
+/* d[2m] = e[m] and d[2m + 1] = o[m] for the n elements of d (deinterleave's inverse): 16 and then 8
+ * at a time in vectors. */
+static void interleave(const float *e, const float *o, int64_t n, float *d) {
+  int64_t m = 0;
+  for (; 2 * m + 16 <= n; m += 8) {
+    const __m256 a = _mm256_loadu_ps(e + m), b = _mm256_loadu_ps(o + m);
+    /* Per 128-bit lane (a0 b0 a1 b1 | a4 b4 a5 b5) and (a2 b2 a3 b3 | a6 b6 a7 b7): lanes in order. */
+    const __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);
+    _mm256_storeu_ps(d + 2 * m, _mm256_permute2f128_ps(lo, hi, 0x20));
+    _mm256_storeu_ps(d + 2 * m + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+  }
+  if (2 * m + 8 <= n) {
+    const __m128 a = _mm_loadu_ps(e + m), b = _mm_loadu_ps(o + m);
+    _mm_storeu_ps(d + 2 * m, _mm_unpacklo_ps(a, b));
+    _mm_storeu_ps(d + 2 * m + 4, _mm_unpackhi_ps(a, b));
+    m += 4;
+  }
+  for (; 2 * m < n; m++) {
+    d[2 * m] = e[m];
+    if (2 * m + 1 < n) d[2 * m + 1] = o[m];
+  }
+}
+
+static void input_grad_phase_task(void *ctx, int64_t b, int64_t e) {
+  conv_job *j = ctx;
+  const axis_t *ah = &j->ax[1], *aw = &j->ax[2];
+  const int64_t H = ah->n, W = aw->n, oH = ah->o, oW = aw->o, ph = ah->p, pw = aw->p, Ci = j->Cin;
+  float *dpad = nnc_scratch(0, (size_t)(j->Cout * j->PQ) * sizeof(float));
+  float *prod = nnc_scratch(1, (size_t)(2 * Ci * j->gNP) * sizeof(float));
+  if (!dpad || !prod) {
+    j->rc = NNC_E_NOMEM;
+    return;
+  }
+  for (int64_t g = b; g < e; g++) {
+    const int64_t n0 = g * j->S, count = strip_count(j, n0, j->N);
+    zero_floats(dpad, j->Cout * j->PQ);
+    for (int64_t s = 0; s < count; s++) {
+      const float *dy = (const float *)dy_block(j, n0 + s, 1, 0);
+      if (!dy) return;
+      for (int64_t co = 0; co < j->Cout; co++)
+        for (int64_t h = 0; h < oH; h++)
+          copy_floats(dpad + co * j->PQ + (j->gTh + h) * j->Wq + s * j->Wqi + j->gTw, dy + co * j->L + h * oW, oW);
+    }
+    /* Row phase by row phase: its two column phases' products, then dx's rows of that phase. */
+    for (int r = 0; r < 2; r++) {
+      if (j->gI[r] == j->gI0[r]) continue; /* no input row in this phase */
+      for (int q = 0; q < 2; q++) {
+        const int p = 2 * r + q;
+        const int64_t Kp = j->Cout * j->gM[r] * j->gN[q];
+        const int rc = nnc_sgemm_offsets_b(Ci, (j->gI[r] - j->gI0[r]) * j->Wq, Kp, j->gw + Ci * j->gwo[p], Kp, dpad,
+                                           j->goff + j->gwo[p], prod + q * Ci * j->gNP, j->gNP);
+        if (rc) j->rc = rc;
+      }
+      /* dx(xr, xc) is padded (a, b) = (xr + ph, xc + pw): phase (a mod 2, b mod 2), element (a / 2,
+       * b / 2). Along a row, even columns come from one column phase, odd ones from the other. */
+      const int64_t qe = pw & 1, je = pw >> 1, jo = (pw + 1) >> 1, first = (ph + r) & 1;
+      for (int64_t s = 0; s < count; s++) {
+        float *dx = (float *)j->x->data + j->x->off + (n0 + s) * Ci * j->inPlane;
+        for (int64_t c = 0; c < Ci; c++)
+          for (int64_t xr = first; xr < H; xr += 2) {
+            const float *row = prod + c * j->gNP + ((xr + ph) / 2 - j->gI0[r]) * j->Wq + s * j->Wqi;
+            interleave(row + qe * Ci * j->gNP + je, row + (1 - qe) * Ci * j->gNP + jo, W, dx + c * j->inPlane + xr * W);
+          }
+      }
     }
   }
 }
@@ -1520,15 +1688,21 @@ static int implicit_enabled(void) { return conv_paths() >= CONV_IMPLICIT; }
 #define IMPLICIT_OR(j, implicitFn, fn) ((j)->implicit ? (implicitFn) : (fn))
 #define WINOGRAD_OR(j, other) ((j)->wino ? winograd_task : (other))
 #define WINOGRAD_WG_OR(j, other) ((j)->rwino ? rw_weight_grad_task : (other))
+#define PHASE_IG_OR(j, other) ((j)->pig ? input_grad_phase_task : (other))
 #else
 #define IMPLICIT_OR(j, implicitFn, fn) (fn)
 #define WINOGRAD_OR(j, other) (other)
 #define WINOGRAD_WG_OR(j, other) (other)
+#define PHASE_IG_OR(j, other) (other)
 #endif
 
 /* A job's tables: the implicit GEMM's where it applies, else the unfolding's (build_tables). */
 static int prepare_job(conv_job *j, int inputGrad) {
 #if defined(NNC_IMPLICIT_CONV)
+  if (implicit_enabled() && inputGrad && phase_ig_ok(j)) {
+    const int rc = build_phase_ig(j);
+    if (rc || j->pig) return rc;
+  }
   if (implicit_enabled() && implicit_ok(j, inputGrad)) return build_implicit(j, inputGrad);
 #endif
   return build_tables(j, inputGrad);
@@ -1613,7 +1787,7 @@ static int setup(const char *op, const double *desc, nnc_arr *img, nnc_arr *wt, 
 static void run_images(conv_job *j, nnc_task_fn fn) {
   int64_t units = j->N;
 #if defined(NNC_IMPLICIT_CONV)
-  if (j->implicit) units = (j->N + j->S - 1) / j->S; /* strips of S images */
+  if (j->implicit || j->pig) units = (j->N + j->S - 1) / j->S; /* strips of S images */
   if (j->wino) units = (j->N + j->wG - 1) / j->wG;   /* groups of wG images */
 #endif
   if (units >= 2 && nnc_threads() > 1) nnc_parallel_for(units, 1, fn, j);
@@ -1762,7 +1936,7 @@ static int32_t input_grad_run(const char *op, conv_job *j, nnc_arr *o) {
     return NNC_OK;
   }
   if ((rc = prepare_product(j, WINO_INPUT_GRAD))) return free_tables(j), rc;
-  run_images(j, WINOGRAD_OR(j, IMPLICIT_OR(j, input_grad_implicit_task, input_grad_task)));
+  run_images(j, WINOGRAD_OR(j, PHASE_IG_OR(j, IMPLICIT_OR(j, input_grad_implicit_task, input_grad_task))));
   free_tables(j);
   return job_status(op, j);
 }
