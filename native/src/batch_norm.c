@@ -311,19 +311,34 @@ static inline vec8_double act_grad8_double(vec8_double g, d8 t, int act, double 
 LANE_SUMS(float)
 LANE_SUMS(double)
 
-/* Channels [c, c + m) in one pass, GROUP of them with a constant count (their partials stay in
- * registers), the rest one by one. */
+/* How many channels the gradient sums (what = 2) take side by side. Each keeps five vectors of
+ * eight doubles live (the two sums, the mean, scale and shift): GROUP of them spilled to the stack
+ * on every element (40 vectors; AVX2 has 16 registers of half that width, AVX-512 32), and one
+ * batchNormBackward of a ResNet's 16 channels at 28² took 1.3-1.6x the time of channels one at a
+ * time at 1 thread (bench/batch_norm_shapes.ts; at 2 threads memory bounds both). Pairs fit
+ * AVX-512's registers. */
+#if defined(__AVX512F__)
+#define GRAD_SUMS_WIDTH 2
+#elif defined(__AVX2__) && defined(__FMA__)
+#define GRAD_SUMS_WIDTH 1
+#else
+#define GRAD_SUMS_WIDTH GROUP /* the plain C form keeps its partials in memory: no registers to fit */
+#endif
+
+/* Channels [c, c + m) in one pass, side by side in sets of a constant count (their partials stay
+ * in registers): GROUP for the statistics, GRAD_SUMS_WIDTH for the gradient sums; the rest one by
+ * one. */
+#define LANE_SUMS_AT(W)                                                                          \
+  (j->f64 ? lane_sums_double(j, c + k, W, what, mu + k, sc + k, bt + k, pa + k, pb ? pb + k : NULL) \
+          : lane_sums_float(j, c + k, W, what, mu + k, sc + k, bt + k, pa + k, pb ? pb + k : NULL))
 static void lane_sums(const bn_job *j, int64_t c, int64_t m, int what, const double *mu,
                       const double *sc, const double *bt, double (*pa)[LANES], double (*pb)[LANES]) {
-  if (m == GROUP) {
-    if (j->f64) lane_sums_double(j, c, GROUP, what, mu, sc, bt, pa, pb);
-    else lane_sums_float(j, c, GROUP, what, mu, sc, bt, pa, pb);
-    return;
-  }
-  for (int64_t k = 0; k < m; k++) {
-    if (j->f64) lane_sums_double(j, c + k, 1, what, mu + k, sc + k, bt + k, pa + k, pb ? pb + k : NULL);
-    else lane_sums_float(j, c + k, 1, what, mu + k, sc + k, bt + k, pa + k, pb ? pb + k : NULL);
-  }
+  int64_t k = 0;
+  if (what != 2 || GRAD_SUMS_WIDTH == GROUP)
+    for (; k + GROUP <= m; k += GROUP) LANE_SUMS_AT(GROUP);
+  else if (GRAD_SUMS_WIDTH > 1)
+    for (; k + GRAD_SUMS_WIDTH <= m; k += GRAD_SUMS_WIDTH) LANE_SUMS_AT(GRAD_SUMS_WIDTH);
+  for (; k < m; k++) LANE_SUMS_AT(1);
 }
 
 /* Mean and biased variance of channels [c, c + m) (training). */
