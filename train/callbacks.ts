@@ -56,6 +56,11 @@ export interface TrainingState {
   epoch: number;
   /** Set to true to stop training. */
   stopTraining: boolean;
+  /**
+   * With validation data: whether the current epoch ran its validation pass (false before it and
+   * on an epoch that `fit`'s `validateEvery` skips). Undefined without validation data.
+   */
+  validated?: boolean;
   /** Prints a line through the progress reporter (clears the bar first). */
   log(message: string): void;
 }
@@ -96,8 +101,19 @@ function resolveMode(monitor: string, mode: "min" | "max" | "auto"): "min" | "ma
   return mode !== "auto" ? mode : /loss|error/i.test(monitor) ? "min" : "max";
 }
 
-function monitored(logs: Readonly<EpochLog>, key: string, op: string): number {
+/**
+ * The epoch's value of `key`; undefined when it is a validation value of an epoch that skipped
+ * validation (`fit`'s `validateEvery`): the callback then leaves the epoch out.
+ */
+function monitored(
+  logs: Readonly<EpochLog>,
+  key: string,
+  op: string,
+  state: TrainingState,
+): number | undefined {
   const v = logs[key];
+  // (A key missing from every epoch is still an error: the first epoch is always validated.)
+  if (v === undefined && state.validated === false) return undefined;
   if (typeof v !== "number") {
     const keys = Object.keys(logs).filter((k) => k !== "epoch").join(", ");
     throw new RangeError(
@@ -219,7 +235,8 @@ export class EarlyStopping implements Callback {
 
   /** Compares the epoch's value with the best (or previous) one; stops when the rule says so. */
   onEpochEnd(epoch: number, logs: Readonly<EpochLog>, state: TrainingState): void {
-    const v = monitored(logs, this.monitor, "EarlyStopping");
+    const v = monitored(logs, this.monitor, "EarlyStopping", state);
+    if (v === undefined) return;
     const sign = this.mode === "min" ? 1 : -1;
     const better = (a: number, b: number) => Number.isNaN(b) || sign * (b - a) > this.minDelta;
     const improved = !Number.isNaN(v) && better(v, this.bestValue);
@@ -420,7 +437,8 @@ export class ModelCheckpoint implements Callback {
 
   /** Saves the model when the epoch is the best so far (or always), if its weights are finite. */
   async onEpochEnd(epoch: number, logs: Readonly<EpochLog>, state: TrainingState): Promise<void> {
-    const v = monitored(logs, this.monitor, "ModelCheckpoint");
+    const v = monitored(logs, this.monitor, "ModelCheckpoint", state);
+    if (v === undefined) return;
     const improved = Number.isFinite(v) &&
       (Number.isNaN(this.bestValue) ||
         (this.mode === "min" ? v < this.bestValue : v > this.bestValue));

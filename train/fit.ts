@@ -40,8 +40,21 @@ import { checkInt, checkNumber, checkOneOf, checkOptions, describe } from "@nnc/
 export interface FitOptions {
   /** Training batches, iterated once per epoch (a `DataLoader` reshuffles each time). */
   train: BatchSource;
-  /** Validation batches, evaluated after every epoch (logged with a `val` prefix). */
+  /**
+   * Validation batches, evaluated after every epoch (logged with a `val` prefix), or as
+   * `validateEvery` says.
+   */
   validation?: BatchSource;
+  /**
+   * Validate after the first epoch, after every `validateEvery`-th epoch from it, and after the
+   * last one (the planned last, or one during which a callback stopped training). Default 1:
+   * every epoch. Where a validation pass costs a noticeable share of an epoch and the curves need
+   * fewer points, this gives the time to training (a time budget's run trains longer). An epoch
+   * without validation logs no `val` keys and has `state.validated` false: callbacks that
+   * monitor a `val` key (`EarlyStopping`, `ModelCheckpoint`) skip it, and a `ReduceLROnPlateau`
+   * steps only on validated epochs. Keras calls it `validation_freq`.
+   */
+  validateEvery?: number;
   /** Loss of a batch, averaged over its rows. */
   loss: LossFunction;
   /** Optimiser over the model's parameters. */
@@ -84,6 +97,7 @@ export interface FitOptions {
 interface Plan {
   train: BatchSource;
   validation?: BatchSource;
+  validateEvery: number;
   loss: LossFunction;
   optimizer: Optimizer;
   epochs: number;
@@ -138,6 +152,7 @@ function plan(options: FitOptions, op: string): Plan {
   return {
     train: o.train,
     validation: o.validation,
+    validateEvery: checkInt(o.validateEvery ?? 1, op, "validateEvery", 1),
     loss: o.loss,
     optimizer: o.optimizer,
     epochs,
@@ -163,9 +178,9 @@ function batchCount(src: BatchSource): number | undefined {
 /**
  * Trains `model` and returns the {@link History} of the epochs run. Each epoch logs `loss` (the
  * mean training loss, weighted by batch size, with the model in training mode), each metric,
- * their validation values (`valLoss`, `valAccuracy`, …) when `validation` is given, the learning
- * rate `lr` of the first parameter group at the epoch's start, and `seconds` (training plus
- * validation). Training stops after `epochs` epochs (a callback may change that number through
+ * their validation values (`valLoss`, `valAccuracy`, …) when `validation` is given (on the
+ * epochs `validateEvery` picks), the learning rate `lr` of the first parameter group at the
+ * epoch's start, and `seconds` (training plus validation). Training stops after `epochs` epochs (a callback may change that number through
  * `state.epochs`), or earlier when a callback sets `state.stopTraining` (see {@link EarlyStopping}).
  *
  * @example
@@ -207,12 +222,14 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
     epochs: first - 1 + p.epochs,
     epoch: first - 1,
     stopTraining: false,
+    validated: p.validation === undefined ? undefined : false,
     log: (message: string) => progress.message(message),
   };
   const params = model.parameters();
   for (const c of p.callbacks) await c.onTrainBegin?.(state);
   for (let epoch = first; epoch <= lastEpoch(state, op) && !state.stopTraining; epoch++) {
     state.epoch = epoch;
+    if (p.validation !== undefined) state.validated = false;
     for (const c of p.callbacks) await c.onEpochBegin?.(epoch, state);
     const t0 = performance.now();
     const lr = p.optimizer.paramGroups[0]?.lr ?? NaN;
@@ -262,6 +279,10 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
     if (p.onNonFinite !== "error") log.skipped = skipped;
     for (const m of metrics) log[m.name] = m.compute();
     if (p.validation !== undefined) {
+      state.validated = (epoch - first) % p.validateEvery === 0 ||
+        epoch >= lastEpoch(state, op) || state.stopTraining;
+    }
+    if (p.validation !== undefined && state.validated) {
       for (const c of p.callbacks) await c.onValidationBegin?.(epoch, state);
       try {
         const v = await runEvaluation(model, p.validation, p.loss, metrics, `${op}: validation`);
@@ -273,8 +294,10 @@ export async function fit(model: Model, options: FitOptions): Promise<History> {
     }
     log.lr = lr;
     if (p.scheduler !== undefined && !p.perBatch) {
-      if (p.scheduler instanceof ReduceLROnPlateau) p.scheduler.step(log.valLoss ?? log.loss);
-      else p.scheduler.step();
+      if (!(p.scheduler instanceof ReduceLROnPlateau)) p.scheduler.step();
+      // On the validation loss when there is validation data: not on an epoch that skipped it.
+      else if (p.validation === undefined) p.scheduler.step(log.loss);
+      else if (state.validated) p.scheduler.step(log.valLoss ?? log.loss);
     }
     log.seconds = (performance.now() - t0) / 1000;
     history.record(log);

@@ -5,7 +5,7 @@ import { ReduceLROnPlateau, SGD, StepLR } from "@nnc/optim";
 import { DataLoader, TensorDataset } from "@nnc/datasets";
 import { fit } from "./fit.ts";
 import { History } from "./history.ts";
-import { type Callback, ModelCheckpoint } from "./callbacks.ts";
+import { type Callback, EarlyStopping, ModelCheckpoint } from "./callbacks.ts";
 import { NonFiniteLossError } from "./non_finite_loss_error.ts";
 import type { Metric } from "./metrics.ts";
 
@@ -164,6 +164,124 @@ Deno.test("fit: ReduceLROnPlateau receives valLoss (loss without validation)", a
     progress: "none",
   });
   assert.deepEqual(seen, h.get("valLoss"));
+});
+
+Deno.test("fit: validateEvery validates the first epoch, every k-th from it and the last", async () => {
+  // Seven epochs, validateEvery 3: epochs 1, 4 and 7 validated; the weights follow the same
+  // gradient descent as without it, and each validated epoch's valLoss is the reference's.
+  const ref = reference([[0, 1, 2, 3]], 7, 0.01);
+  const validatedEpochs: number[] = [];
+  const seen: number[] = [];
+  class Recording extends ReduceLROnPlateau {
+    override step(metric: number): void {
+      seen.push(metric);
+      super.step(metric);
+    }
+  }
+  const model = line();
+  const optimizer = new SGD(model.parameters(), { lr: 0.01 });
+  const h = await fit(model, {
+    train: batchesOf([[0, 1, 2, 3]]),
+    validation: [[f64(VX.map((x) => [x])), f64(VY.map((y) => [y]))]],
+    validateEvery: 3,
+    loss: mseLoss,
+    optimizer,
+    scheduler: new Recording(optimizer),
+    epochs: 7,
+    callbacks: [{
+      onValidationBegin: (epoch) => void validatedEpochs.push(epoch),
+      onEpochEnd: (epoch, logs, state) =>
+        assert.equal(state.validated, "valLoss" in logs, `epoch ${epoch}`),
+    }],
+    progress: "none",
+  });
+  assert.deepEqual(validatedEpochs, [1, 4, 7]);
+  close(h.get("loss"), ref.losses);
+  const val = h.get("valLoss");
+  assert.deepEqual(val.map((v) => !Number.isNaN(v)), [
+    true,
+    false,
+    false,
+    true,
+    false,
+    false,
+    true,
+  ]);
+  close([val[0], val[3], val[6]], [ref.val[0], ref.val[3], ref.val[6]]);
+  // ReduceLROnPlateau steps on the validated epochs only, with their validation loss.
+  assert.deepEqual(seen, [val[0], val[3], val[6]]);
+});
+
+Deno.test("fit: with validateEvery, a callback's stop and a shortened plan validate the last epoch", async () => {
+  const run = async (stopAfterBatchOf: number | null, shortenTo: number | null) => {
+    const validated: number[] = [];
+    const model = line();
+    const h = await fit(model, {
+      train: batchesOf([[0, 1], [2, 3]]),
+      validation: [[f64([[0], [5]]), f64([[1], [11]])]],
+      validateEvery: 10,
+      loss: mseLoss,
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      epochs: 20,
+      callbacks: [{
+        onBatchEnd: (_b, _l, state) => {
+          if (state.epoch === stopAfterBatchOf) state.stopTraining = true;
+        },
+        onEpochEnd: (epoch, _l, state) => {
+          if (epoch === 2 && shortenTo !== null) state.epochs = shortenTo;
+        },
+        onValidationBegin: (epoch) => void validated.push(epoch),
+      }],
+      progress: "none",
+    });
+    return { validated, epochs: h.length };
+  };
+  // Stopped during epoch 5's batches: epoch 5 is the last and is validated.
+  assert.deepEqual(await run(5, null), { validated: [1, 5], epochs: 5 });
+  // The plan cut to 4 epochs after epoch 2: epoch 4 is the planned last.
+  assert.deepEqual(await run(null, 4), { validated: [1, 4], epochs: 4 });
+  // Neither: 1, 11 and the planned last, 20.
+  assert.deepEqual(await run(null, null), { validated: [1, 11, 20], epochs: 20 });
+});
+
+Deno.test("fit: EarlyStopping and ModelCheckpoint skip the epochs validateEvery leaves out", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = line();
+    const stopper = new EarlyStopping({ monitor: "valLoss", patience: 1 });
+    const checkpoint = new ModelCheckpoint({
+      path: `${dir}/m-{epoch}.safetensors`,
+      monitor: "valLoss",
+      saveBestOnly: false,
+    });
+    const h = await fit(model, {
+      train: batchesOf([[0, 1, 2, 3]]),
+      validation: [[f64([[0], [5]]), f64([[1], [11]])]],
+      validateEvery: 2,
+      loss: mseLoss,
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      epochs: 6,
+      callbacks: [stopper, checkpoint],
+      progress: "none",
+    });
+    // The validation loss falls on every validated epoch (1, 3, 5, 6): no early stop, and the
+    // unvalidated epochs count neither as improvements nor as bad epochs.
+    assert.equal(h.length, 6);
+    assert.equal(stopper.stoppedEpoch, null);
+    assert.equal(stopper.bestEpoch, 6);
+    const saved = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) =>
+      n.endsWith(".safetensors")
+    )
+      .sort();
+    assert.deepEqual(saved, [
+      "m-1.safetensors",
+      "m-3.safetensors",
+      "m-5.safetensors",
+      "m-6.safetensors",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("fit: callbacks run in order with 1-based epochs and batches; stopTraining ends early", async () => {
@@ -342,6 +460,12 @@ Deno.test("fit: validates its arguments", async () => {
     name: "RangeError",
     message: "fit: epochs must be an integer >= 1, got 0",
   });
+  for (const bad of [0, 1.5, NaN]) {
+    await assert.rejects(fit(model, { ...base, validateEvery: bad }), {
+      name: "RangeError",
+      message: `fit: validateEvery must be an integer >= 1, got ${bad}`,
+    });
+  }
   await assert.rejects(
     fit(model, { ...base, train: 3 as never }),
     /fit: train must be a DataLoader or an iterable/,

@@ -40,7 +40,9 @@ export interface TimeBudgetOptions {
    * Where training stops. `"batch"` (default): after the batch that reaches the budget less the
    * reserve, so that the budget is used to its end (the last epoch is then partial and `fit`'s
    * `epochs` is replaced by an estimate of the epochs the time holds). `"epoch"`: before an epoch
-   * that would end past the budget at the pace of the last one (`epochs` stays an upper bound).
+   * that would end past the budget at the pace of the last one (`epochs` stays an upper bound;
+   * when the epoch after the next would not fit, `epochs` is lowered to the next, so that `fit`
+   * knows it is the last and validates it whatever its `validateEvery`).
    */
   stopAt?: "batch" | "epoch";
   /**
@@ -182,6 +184,9 @@ export class TimeBudget implements Callback {
     if (state.stopTraining) return;
     if (this.stopAt === "epoch") {
       if (t + length > this.seconds) state.stopTraining = true;
+      else if (t + 2 * length > this.seconds) {
+        state.epochs = Math.min(state.epochs, state.epoch + 1);
+      }
       return;
     }
     if (t >= this.horizon) {

@@ -21,6 +21,7 @@ async function scriptedRun(
     validationBatches?: number;
     validationSeconds?: number;
     epochs?: number;
+    validateEvery?: number;
   },
 ) {
   let ms = 0, trained = 0;
@@ -50,6 +51,7 @@ async function scriptedRun(
     },
     optimizer,
     epochs: script.epochs ?? 1,
+    validateEvery: script.validateEvery,
     callbacks: [budget, planRecorder],
     progress: "none",
   });
@@ -139,6 +141,43 @@ Deno.test('TimeBudget stopAt "epoch" stops before an epoch that would end past t
     { batches: 4, batchSeconds: [1], epochs: 3 },
   );
   assert.deepEqual(capped.budget.epochEnds, [4, 8, 12]);
+});
+
+Deno.test("TimeBudget with fit's validateEvery: the last epoch is validated in either mode", async () => {
+  const validated = (r: { history: { get(k: string): number[] } }) =>
+    r.history.get("valLoss").flatMap((v, i) => (Number.isNaN(v) ? [] : [i + 1]));
+  // "batch": epochs of 4 × 1 s and a 1 s validation pass on epochs 1, 4, 7, …, in 22 s. The
+  // reserve is 1.5 s after epoch 1, so training stops after the batch ending at 21 s (past 20.5),
+  // in epoch 5, which fit then validates: it ends at 22 s.
+  const byBatch = await scriptedRun(
+    { seconds: 22 },
+    {
+      batches: 4,
+      batchSeconds: [1],
+      validationBatches: 2,
+      validationSeconds: 0.5,
+      epochs: 50,
+      validateEvery: 3,
+    },
+  );
+  assert.deepEqual(byBatch.budget.epochEnds, [5, 9, 13, 18, 22]);
+  assert.deepEqual(validated(byBatch), [1, 4, 5]);
+  // "epoch": after epoch 1 (5 s with its validation) a second fits in 14 s, a third would not at
+  // that pace, so the plan becomes 2 epochs and fit validates the second.
+  const byEpoch = await scriptedRun(
+    { seconds: 14, stopAt: "epoch" },
+    {
+      batches: 4,
+      batchSeconds: [1],
+      validationBatches: 2,
+      validationSeconds: 0.5,
+      epochs: 50,
+      validateEvery: 10,
+    },
+  );
+  assert.deepEqual(byEpoch.budget.epochEnds, [5, 10]);
+  assert.deepEqual(validated(byEpoch), [1, 2]);
+  assert.deepEqual(byEpoch.plans, [2, 2]);
 });
 
 Deno.test("TimeBudget: property — the run ends at the first batch past the horizon, the schedule at its end", async () => {
