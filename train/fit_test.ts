@@ -144,26 +144,29 @@ Deno.test("fit: schedules step per epoch (or per batch) and the logged lr is the
   assert.deepEqual(h2.get("lr"), [0.01, 0.005, 0.0025]);
 });
 
-Deno.test("fit: ReduceLROnPlateau receives valLoss (loss without validation)", async () => {
-  const seen: number[] = [];
-  class Recording extends ReduceLROnPlateau {
-    override step(metric: number): void {
-      seen.push(metric);
-      super.step(metric);
-    }
+/** A ReduceLROnPlateau that records the values it is stepped with. */
+class RecordingPlateau extends ReduceLROnPlateau {
+  readonly seen: number[] = [];
+  override step(metric: number): void {
+    this.seen.push(metric);
+    super.step(metric);
   }
+}
+
+Deno.test("fit: ReduceLROnPlateau receives valLoss (loss without validation)", async () => {
   const model = line();
   const opt = new SGD(model.parameters(), { lr: 0.01 });
+  const plateau = new RecordingPlateau(opt);
   const h = await fit(model, {
     train: batchesOf([[0, 1, 2, 3]]),
     validation: [[f64([[0], [5]]), f64([[1], [11]])]],
     loss: mseLoss,
     optimizer: opt,
-    scheduler: new Recording(opt),
+    scheduler: plateau,
     epochs: 3,
     progress: "none",
   });
-  assert.deepEqual(seen, h.get("valLoss"));
+  assert.deepEqual(plateau.seen, h.get("valLoss"));
 });
 
 Deno.test("fit: validateEvery validates the first epoch, every k-th from it and the last", async () => {
@@ -171,22 +174,16 @@ Deno.test("fit: validateEvery validates the first epoch, every k-th from it and 
   // gradient descent as without it, and each validated epoch's valLoss is the reference's.
   const ref = reference([[0, 1, 2, 3]], 7, 0.01);
   const validatedEpochs: number[] = [];
-  const seen: number[] = [];
-  class Recording extends ReduceLROnPlateau {
-    override step(metric: number): void {
-      seen.push(metric);
-      super.step(metric);
-    }
-  }
   const model = line();
   const optimizer = new SGD(model.parameters(), { lr: 0.01 });
+  const plateau = new RecordingPlateau(optimizer);
   const h = await fit(model, {
     train: batchesOf([[0, 1, 2, 3]]),
     validation: [[f64(VX.map((x) => [x])), f64(VY.map((y) => [y]))]],
     validateEvery: 3,
     loss: mseLoss,
     optimizer,
-    scheduler: new Recording(optimizer),
+    scheduler: plateau,
     epochs: 7,
     callbacks: [{
       onValidationBegin: (epoch) => void validatedEpochs.push(epoch),
@@ -209,7 +206,7 @@ Deno.test("fit: validateEvery validates the first epoch, every k-th from it and 
   ]);
   close([val[0], val[3], val[6]], [ref.val[0], ref.val[3], ref.val[6]]);
   // ReduceLROnPlateau steps on the validated epochs only, with their validation loss.
-  assert.deepEqual(seen, [val[0], val[3], val[6]]);
+  assert.deepEqual(plateau.seen, [val[0], val[3], val[6]]);
 });
 
 Deno.test("fit: with validateEvery, a callback's stop and a shortened plan validate the last epoch", async () => {
