@@ -12,7 +12,8 @@
 // Two blocks a stage rather than the ResNet-20's three: within the same 30 minutes the shallower net
 // trains more epochs (18–21 of 71–117 s on a 2-core AVX2 machine, against 13 for the ResNet-20)
 // and ends higher there: 0.9377–0.9405 against 0.9352 (seed 0; on a slower day, 15 epochs against
-// 10: 0.9384 against 0.9327). On AVX-512 hosts the ResNet-20
+// 10: 0.9384 against 0.9327; on a slower one still, testing every third epoch, 0.9345 in 15). On
+// AVX-512 hosts the ResNet-20
 // (`--blocks 3`) reached 0.9405–0.9429 in 18–20 epochs. On the AVX2 machine, blocks moved to the
 // later stages gained nothing (`--blocks 1,2,3`, the same cost a step: 0.9389 in 22 epochs;
 // `--blocks 1,3,3`: 0.9375 in 18), nor did a peak learning rate of 0.2 (0.9404 and 0.9382, seeds
