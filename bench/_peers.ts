@@ -1,6 +1,6 @@
 // The contestants of bench/compare.ts and how each is started: one worker process per measurement,
 // with the thread count and the OpenBLAS kernel set in its environment.
-import { findPeerVenv, peerMklLibrary, SETUP_COMMAND } from "./_venv.ts";
+import { findPeerVenv, peerMklLibrary, peerVenvDir, SETUP_COMMAND } from "./_venv.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 
@@ -81,16 +81,17 @@ const THREAD_VARIABLES = [
 ];
 
 /**
- * The whole environment of a worker: ours, less `unset`, with every thread count at `threads`,
- * OpenMP threads that sleep when idle (PyTorch's spin-waiting threads otherwise take the cores
- * OpenBLAS needs: DESIGN §3), and `set` on top.
+ * The whole environment of a worker: ours (or `base`), less `unset`, with every thread count at
+ * `threads`, OpenMP threads that sleep when idle (PyTorch's spin-waiting threads otherwise take the
+ * cores OpenBLAS needs: DESIGN §3), and `set` on top.
  */
 export function childEnv(
   threads: number,
   set: Record<string, string>,
   unset: string[],
+  base: Record<string, string> = Deno.env.toObject(),
 ): Record<string, string> {
-  const env = Deno.env.toObject();
+  const env = { ...base };
   for (const name of unset) delete env[name];
   for (const name of THREAD_VARIABLES) env[name] = String(threads);
   env.OMP_WAIT_POLICY = "PASSIVE";
@@ -238,11 +239,11 @@ async function listed(cmd: string[]): Promise<WorkerResult> {
  * Builds the peers asked for; a peer that is not installed or cannot start says why (and how to
  * install it: `deno task bench:setup`) instead of failing the run. Nothing is installed here: the
  * JavaScript peers run from Deno's cache only (`--cached-only`), the PyPI peers from the
- * environment bench/setup.ts made.
+ * environment bench/setup.ts made (or `opts.venv`).
  */
 export async function preparePeers(
   ids: string[],
-  opts: { debianPython: string },
+  opts: { debianPython: string; venv?: string },
 ): Promise<Peer[]> {
   const deno = Deno.execPath();
   const jsConfig = ["--config", `${here}js_peers/deno.json`];
@@ -253,7 +254,8 @@ export async function preparePeers(
     ...extra,
   ];
   const needVenv = ids.includes("torch2") || ids.includes("jax") || ids.includes("nnc-mkl");
-  const venv = needVenv ? findPeerVenv() : { error: "not asked for" };
+  const venvDir = opts.venv ?? peerVenvDir();
+  const venv = needVenv ? findPeerVenv(venvDir) : { error: "not asked for" };
   const peers: Peer[] = [];
   for (const id of ids) {
     const base = { cannot: {}, unavailable: null };
@@ -334,7 +336,7 @@ export async function preparePeers(
       case "nnc-mkl": {
         // nnc's native backend with MKL as its GEMM library (NNC_BLAS), beside PyTorch 2.x, which
         // uses MKL too: the same GEMM kernels on both sides, whatever OpenBLAS does on this CPU.
-        const mkl = venv.error ? { error: venv.error } : peerMklLibrary();
+        const mkl = venv.error ? { error: venv.error } : peerMklLibrary(venvDir);
         peers.push({
           ...base,
           id,

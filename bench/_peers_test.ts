@@ -11,27 +11,25 @@ import {
 import { SETUP_COMMAND } from "./_venv.ts";
 
 Deno.test("childEnv: every thread count set, OpenMP passive, the setting's variables removed", () => {
-  Deno.env.set("OPENBLAS_CORETYPE", "Haswell");
-  Deno.env.set("OPENBLAS_L2_SIZE", "1048576");
-  try {
-    const unset = childEnv(2, {}, ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"]);
-    assert.equal(unset.OPENBLAS_CORETYPE, undefined);
-    assert.equal(unset.OPENBLAS_L2_SIZE, undefined);
-    for (
-      const name of ["NNC_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"]
-    ) {
-      assert.equal(unset[name], "2");
-    }
-    assert.equal(unset.OMP_WAIT_POLICY, "PASSIVE");
-    // The variables set win over the environment's and over the thread counts.
-    const forced = childEnv(1, { OPENBLAS_CORETYPE: "Zen", NNC_THREADS: "3" }, []);
-    assert.equal(forced.OPENBLAS_CORETYPE, "Zen");
-    assert.equal(forced.NNC_THREADS, "3");
-    assert.equal(childEnv(1, {}, []).OPENBLAS_CORETYPE, "Haswell");
-  } finally {
-    Deno.env.delete("OPENBLAS_CORETYPE");
-    Deno.env.delete("OPENBLAS_L2_SIZE");
+  const base = { OPENBLAS_CORETYPE: "Haswell", OPENBLAS_L2_SIZE: "1048576", PATH: "/bin" };
+  const unset = childEnv(2, {}, ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"], base);
+  assert.equal(unset.OPENBLAS_CORETYPE, undefined);
+  assert.equal(unset.OPENBLAS_L2_SIZE, undefined);
+  assert.equal(unset.PATH, "/bin");
+  for (
+    const name of ["NNC_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"]
+  ) {
+    assert.equal(unset[name], "2");
   }
+  assert.equal(unset.OMP_WAIT_POLICY, "PASSIVE");
+  // The variables set win over the environment's and over the thread counts.
+  const forced = childEnv(1, { OPENBLAS_CORETYPE: "Zen", NNC_THREADS: "3" }, [], base);
+  assert.equal(forced.OPENBLAS_CORETYPE, "Zen");
+  assert.equal(forced.NNC_THREADS, "3");
+  assert.equal(childEnv(1, {}, [], base).OPENBLAS_CORETYPE, "Haswell");
+  assert.equal(base.OPENBLAS_CORETYPE, "Haswell", "the base is not changed");
+  // Without a base: the process's own environment.
+  assert.equal(childEnv(1, {}, []).PATH, Deno.env.get("PATH"));
 });
 
 Deno.test("runs: a peer's own reason for a workload, then its general one", () => {
@@ -54,11 +52,10 @@ Deno.test("runs: a peer's own reason for a workload, then its general one", () =
 
 Deno.test("preparePeers: peers that are not installed are skipped with the reason, not an error", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "nnc-bench-venv-" });
-  const before = Deno.env.get("NNC_BENCH_VENV");
-  Deno.env.set("NNC_BENCH_VENV", dir);
   try {
     const peers = await preparePeers(["torch1.13", "torch2", "jax"], {
       debianPython: `${dir}/no-such-python`,
+      venv: dir,
     });
     assert.deepEqual(peers.map((p) => p.id), ["torch1.13", "torch2", "jax"]);
     for (const p of peers) {
@@ -68,8 +65,6 @@ Deno.test("preparePeers: peers that are not installed are skipped with the reaso
     assert.ok(peers[1].unavailable!.includes(SETUP_COMMAND));
     assert.ok(peers[2].unavailable!.includes(SETUP_COMMAND));
   } finally {
-    if (before === undefined) Deno.env.delete("NNC_BENCH_VENV");
-    else Deno.env.set("NNC_BENCH_VENV", before);
     Deno.removeSync(dir, { recursive: true });
   }
 });

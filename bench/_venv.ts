@@ -6,11 +6,17 @@
 
 const REQUIREMENTS = new URL("./requirements-peers.txt", import.meta.url).pathname;
 
-/** Where the environment lives: NNC_BENCH_VENV, else $XDG_CACHE_HOME/nnc-bench/venv or ~/.cache/…. */
-export function peerVenvDir(): string {
-  const explicit = Deno.env.get("NNC_BENCH_VENV");
+/**
+ * Where the environment lives: NNC_BENCH_VENV, else $XDG_CACHE_HOME/nnc-bench/venv or ~/.cache/….
+ * `env` reads a variable (the process's environment unless a test gives its own: tests run side by
+ * side in one process and must not change its environment).
+ */
+export function peerVenvDir(
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): string {
+  const explicit = env("NNC_BENCH_VENV");
   if (explicit) return explicit;
-  const cache = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "/tmp"}/.cache`;
+  const cache = env("XDG_CACHE_HOME") ?? `${env("HOME") ?? "/tmp"}/.cache`;
   return `${cache}/nnc-bench/venv`;
 }
 
@@ -43,8 +49,7 @@ export const SETUP_COMMAND = "deno task bench:setup";
  * The peers' Python if its environment exists with the pins of bench/requirements-peers.txt, or
  * why not. Never installs: that is {@linkcode ensurePeerVenv}'s job (`deno task bench:setup`).
  */
-export function findPeerVenv(): PeerPython {
-  const dir = peerVenvDir();
+export function findPeerVenv(dir: string = peerVenvDir()): PeerPython {
   const python = `${dir}/bin/python`;
   const stamp = `${dir}/nnc-bench-requirements.txt`;
   if (!exists(python)) return { error: `not installed (no ${python}): run ${SETUP_COMMAND}` };

@@ -3,38 +3,31 @@ import { findPeerVenv, peerMklLibrary, peerVenvDir, SETUP_COMMAND } from "./_ven
 
 const REQUIREMENTS = new URL("./requirements-peers.txt", import.meta.url).pathname;
 
-/** Runs `body` with NNC_BENCH_VENV pointing at a fresh empty folder. */
+/** Runs `body` with a fresh empty folder for the environment. */
 function withVenvDir(body: (dir: string) => void): void {
   const dir = Deno.makeTempDirSync({ prefix: "nnc-bench-venv-" });
-  const before = Deno.env.get("NNC_BENCH_VENV");
-  Deno.env.set("NNC_BENCH_VENV", dir);
   try {
     body(dir);
   } finally {
-    if (before === undefined) Deno.env.delete("NNC_BENCH_VENV");
-    else Deno.env.set("NNC_BENCH_VENV", before);
     Deno.removeSync(dir, { recursive: true });
   }
 }
 
 Deno.test("peerVenvDir: NNC_BENCH_VENV first, else the user's cache folder", () => {
-  withVenvDir((dir) => assert.equal(peerVenvDir(), dir));
-  const before = Deno.env.get("NNC_BENCH_VENV");
-  Deno.env.delete("NNC_BENCH_VENV");
-  const cache = Deno.env.get("XDG_CACHE_HOME");
-  Deno.env.set("XDG_CACHE_HOME", "/somewhere/cache");
-  try {
-    assert.equal(peerVenvDir(), "/somewhere/cache/nnc-bench/venv");
-  } finally {
-    if (cache === undefined) Deno.env.delete("XDG_CACHE_HOME");
-    else Deno.env.set("XDG_CACHE_HOME", cache);
-    if (before !== undefined) Deno.env.set("NNC_BENCH_VENV", before);
-  }
+  const env = (vars: Record<string, string>) => (name: string) => vars[name];
+  const all = { NNC_BENCH_VENV: "/v", XDG_CACHE_HOME: "/somewhere/cache", HOME: "/home/u" };
+  assert.equal(peerVenvDir(env(all)), "/v");
+  assert.equal(
+    peerVenvDir(env({ XDG_CACHE_HOME: "/somewhere/cache", HOME: "/home/u" })),
+    "/somewhere/cache/nnc-bench/venv",
+  );
+  assert.equal(peerVenvDir(env({ HOME: "/home/u" })), "/home/u/.cache/nnc-bench/venv");
+  assert.equal(peerVenvDir(env({})), "/tmp/.cache/nnc-bench/venv");
 });
 
 Deno.test("findPeerVenv: missing or stale environments name the setup task; it never installs", () => {
   withVenvDir((dir) => {
-    const missing = findPeerVenv();
+    const missing = findPeerVenv(dir);
     assert.equal(missing.python, undefined);
     assert.match(missing.error!, /not installed/);
     assert.ok(missing.error!.includes(SETUP_COMMAND));
@@ -44,7 +37,7 @@ Deno.test("findPeerVenv: missing or stale environments name the setup task; it n
     Deno.mkdirSync(`${dir}/bin`);
     Deno.writeTextFileSync(`${dir}/bin/python`, "");
     Deno.writeTextFileSync(`${dir}/nnc-bench-requirements.txt`, "torch==1.0\n");
-    const stale = findPeerVenv();
+    const stale = findPeerVenv(dir);
     assert.match(stale.error!, /predates bench\/requirements-peers.txt/);
     assert.ok(stale.error!.includes(SETUP_COMMAND));
 
@@ -52,7 +45,7 @@ Deno.test("findPeerVenv: missing or stale environments name the setup task; it n
       `${dir}/nnc-bench-requirements.txt`,
       Deno.readTextFileSync(REQUIREMENTS),
     );
-    assert.deepEqual(findPeerVenv(), { python: `${dir}/bin/python` });
+    assert.deepEqual(findPeerVenv(dir), { python: `${dir}/bin/python` });
   });
 });
 
@@ -66,6 +59,5 @@ Deno.test("peerMklLibrary: the newest libmkl_rt.so.N in the environment's lib, e
       Deno.writeTextFileSync(`${dir}/lib/${name}`, "");
     }
     assert.deepEqual(peerMklLibrary(dir), { path: `${dir}/lib/libmkl_rt.so.10` });
-    assert.deepEqual(peerMklLibrary(), { path: `${dir}/lib/libmkl_rt.so.10` }, "NNC_BENCH_VENV");
   });
 });

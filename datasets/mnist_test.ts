@@ -53,27 +53,44 @@ Deno.test("mnist reads a folder of IDX files, gzipped or not, in either naming",
   });
 });
 
-Deno.test("mnist honours NNC_DATA (its mnist/ subfolder, then itself)", async () => {
-  const saved = Deno.env.get("NNC_DATA");
-  try {
-    await withTempDir(async (root) => {
-      await Deno.mkdir(`${root}/mnist`);
-      await writeFake(`${root}/mnist`, "t10k", 4);
-      await writeFake(root, "t10k", 1);
-      Deno.env.set("NNC_DATA", root);
-      assert.equal((await mnist({ split: "test" })).labels.size, 4);
-      await Deno.remove(`${root}/mnist`, { recursive: true });
-      assert.equal((await mnist({ split: "test" })).labels.size, 1);
-      Deno.env.delete("NNC_DATA");
-      await assert.rejects(
-        () => mnist({ split: "test" }),
-        (e: Error) => e instanceof DatasetNotFoundError && /NNC_DATA is not set/.test(e.message),
-      );
-    });
-  } finally {
-    if (saved === undefined) Deno.env.delete("NNC_DATA");
-    else Deno.env.set("NNC_DATA", saved);
+/**
+ * What `mnist({ split: "test" })` gives in a fresh Deno process whose only data variable is NNC_DATA
+ * = `root` (unset when undefined): the number of labels, or the error's name and message. A child
+ * process, because tests run side by side in one process and must not change its environment.
+ */
+function mnistTestSplitWith(root: string | undefined): string {
+  const code = `import { mnist } from ${
+    JSON.stringify(new URL("./mnist.ts", import.meta.url).href)
+  };
+    try { console.log((await mnist({ split: "test" })).labels.size); }
+    catch (e) { console.log(e.name + ": " + e.message); }`;
+  const env: Record<string, string> = {};
+  for (const k of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
+    const v = Deno.env.get(k);
+    if (v) env[k] = v;
   }
+  if (root !== undefined) env.NNC_DATA = root;
+  const out = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--config", new URL("../deno.json", import.meta.url).pathname, code],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+Deno.test("mnist honours NNC_DATA (its mnist/ subfolder, then itself)", async () => {
+  await withTempDir(async (root) => {
+    await Deno.mkdir(`${root}/mnist`);
+    await writeFake(`${root}/mnist`, "t10k", 4);
+    await writeFake(root, "t10k", 1);
+    assert.equal(mnistTestSplitWith(root), "4");
+    await Deno.remove(`${root}/mnist`, { recursive: true });
+    assert.equal(mnistTestSplitWith(root), "1");
+    assert.match(mnistTestSplitWith(undefined), /^DatasetNotFoundError: .*NNC_DATA is not set/);
+  });
 });
 
 Deno.test("a missing data set says how to get it", async () => {

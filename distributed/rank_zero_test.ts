@@ -30,16 +30,28 @@ Deno.test("rankZeroOnly: rank 0 runs the callback, the other ranks run nothing",
   );
 });
 
+/**
+ * `rankZeroProgress` of a single-process world in a fresh Deno process with NNC_MPI_PARENT_TTY =
+ * `parentTty` (a child process: tests run side by side in one process, which must keep its
+ * environment).
+ */
+function progressOfRankZeroWith(parentTty: string): string {
+  const code = `import { initDistributed, rankZeroProgress } from ${
+    JSON.stringify(new URL("./mod.ts", import.meta.url).href)
+  };
+    console.log(rankZeroProgress(await initDistributed({ backend: "single" })));`;
+  const out = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--config", new URL("../deno.json", import.meta.url).pathname, code],
+    env: { NNC_MPI_PARENT_TTY: parentTty },
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
 Deno.test("rankZeroProgress: none off rank 0; lines on rank 0 when the launching process logged to a file", () => {
   assert.equal(rankZeroProgress(new FakeCommunicator(2, 1)), "none");
-  const saved = Deno.env.get("NNC_MPI_PARENT_TTY");
-  try {
-    Deno.env.set("NNC_MPI_PARENT_TTY", "0");
-    assert.equal(rankZeroProgress(new FakeCommunicator(2, 0)), "lines");
-    Deno.env.set("NNC_MPI_PARENT_TTY", "1");
-    assert.equal(rankZeroProgress(new FakeCommunicator(2, 0)), "auto");
-  } finally {
-    if (saved === undefined) Deno.env.delete("NNC_MPI_PARENT_TTY");
-    else Deno.env.set("NNC_MPI_PARENT_TTY", saved);
-  }
+  assert.equal(progressOfRankZeroWith("0"), "lines");
+  assert.equal(progressOfRankZeroWith("1"), "auto");
 });

@@ -151,13 +151,13 @@ async function buildWith(
  * Compiles `srcDir`'s sources into `outFile` (written to a temporary name, then renamed, so that a
  * concurrent reader never sees a half-written library). Retries without `-march=native` when the
  * compiler rejects it. Throws {@link NoCompilerError} when there is no compiler, an `Error` with the
- * compiler's output when compilation fails.
+ * compiler's output when compilation fails. `cc` is the compiler: `$CC`, else `cc`, unless given.
  */
 export async function compileLibrary(
   srcDir: string,
   outFile: string,
+  cc: string = compilerCommand(),
 ): Promise<{ command: string[] }> {
-  const cc = compilerCommand();
   const cfiles = SOURCES.filter((s) => s.endsWith(".c")).map((s) => `${srcDir}/${s.slice(4)}`);
   const tmp = `${outFile}.${Deno.pid}.tmp`;
   const x86linux = Deno.build.os === "linux" && Deno.build.arch === "x86_64";

@@ -352,7 +352,8 @@ function cacheRoot(): string | undefined {
 
 /**
  * Compiles the bundled sources into the per-user cache, once per hash of sources, flags and CPU,
- * and returns the library's path (the third place {@link loadNative} looks).
+ * and returns the library's path (the third place {@link loadNative} looks). `root` is the cache
+ * folder: `$XDG_CACHE_HOME/nnc`, else `~/.cache/nnc`, unless given.
  *
  * @example
  * ```ts ignore
@@ -360,8 +361,12 @@ function cacheRoot(): string | undefined {
  * console.log(await compileInCache());
  * ```
  */
-export async function compileInCache(): Promise<string> {
-  const root = cacheRoot();
+export async function compileInCache(
+  root: string | undefined = cacheRoot(),
+): Promise<string> {
+  if (root !== undefined && (typeof root !== "string" || root === "")) {
+    throw new TypeError(`compileInCache: root must be a folder's path, got ${String(root)}`);
+  }
   if (!root) throw new Error("no HOME or XDG_CACHE_HOME to cache a build in");
   const sources = await readSources();
   const key = await sha256Hex(

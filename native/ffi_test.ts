@@ -22,13 +22,11 @@ Deno.test(
   { name: "the per-user cache compiles once and reuses the build", ignore: !haveCc },
   async () => {
     const dir = Deno.makeTempDirSync();
-    const old = Deno.env.get("XDG_CACHE_HOME");
-    Deno.env.set("XDG_CACHE_HOME", dir);
     try {
-      const file = await compileInCache();
+      const file = await compileInCache(`${dir}/nnc`);
       assert.ok(file.startsWith(`${dir}/nnc/`));
       const mtime = Deno.statSync(file).mtime?.getTime();
-      assert.equal(await compileInCache(), file);
+      assert.equal(await compileInCache(`${dir}/nnc`), file);
       assert.equal(
         Deno.statSync(file).mtime?.getTime(),
         mtime,
@@ -38,19 +36,27 @@ Deno.test(
       assert.ok(lib.symbols.nnc_get_threads() >= 1);
       lib.close();
     } finally {
-      if (old === undefined) Deno.env.delete("XDG_CACHE_HOME");
-      else Deno.env.set("XDG_CACHE_HOME", old);
       Deno.removeSync(dir, { recursive: true });
     }
   },
 );
 
+Deno.test("compileInCache rejects a cache folder that is not a path", async () => {
+  await assert.rejects(
+    () => compileInCache(""),
+    /^TypeError: compileInCache: root must be a folder's path, got $/,
+  );
+  await assert.rejects(
+    () => compileInCache(7 as never),
+    /^TypeError: compileInCache: root must be a folder's path, got 7$/,
+  );
+});
+
 Deno.test("without a compiler, compiling fails with NoCompilerError and a clear message", async () => {
-  const old = Deno.env.get("CC");
-  Deno.env.set("CC", "/nonexistent/cc");
+  const dir = Deno.makeTempDirSync();
   try {
     await assert.rejects(
-      () => compileLibrary("/nonexistent", `${Deno.makeTempDirSync()}/libnnc.so`),
+      () => compileLibrary("/nonexistent", `${dir}/libnnc.so`, "/nonexistent/cc"),
       (e: unknown) => {
         assert.ok(e instanceof NoCompilerError);
         assert.match(e.message, /no C compiler found \("\/nonexistent\/cc"\)/);
@@ -58,8 +64,7 @@ Deno.test("without a compiler, compiling fails with NoCompilerError and a clear 
       },
     );
   } finally {
-    if (old === undefined) Deno.env.delete("CC");
-    else Deno.env.set("CC", old);
+    Deno.removeSync(dir, { recursive: true });
   }
 });
 

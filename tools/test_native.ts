@@ -31,6 +31,7 @@ if (builtin) env.NNC_BLAS = "builtin";
 const args = [
   "test",
   "-A",
+  "--parallel",
   "--preload",
   "tools/strict_assert.ts",
   "--preload",

@@ -42,6 +42,7 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<nu
 const suite = await run([
   "test",
   "-A",
+  "--parallel",
   "--preload",
   "tools/strict_assert.ts",
   "--preload",

@@ -7,7 +7,9 @@
 // or as NNC_BACKEND says), then its `<name>.summary.json` must show that it ran in quick mode, list
 // only files that exist and are not empty, and record at least one figure, each finite and within
 // its bounds. Not part of the plain `deno test` run (it would run three times there); the file name
-// keeps it out of test discovery.
+// keeps it out of test discovery. The examples run two at a time (or as many as there are cores, up to
+// four), each on one thread, so that one's start-up overlaps another's work; the tests report them
+// in order.
 import assert from "node:assert/strict";
 import type { ExampleSummary } from "./report.ts";
 import { checkSummary, findExamples } from "./example_check.ts";
@@ -42,16 +44,61 @@ async function summaries(dir: string): Promise<string[]> {
   return found;
 }
 
+/** How many examples run at once: one per core, two to four. */
+const WIDTH = Math.max(2, Math.min(4, navigator.hardwareConcurrency ?? 2));
+
+/**
+ * Starts `jobs` at most `width` at a time, in order; the i-th promise settles with the i-th job's
+ * result or error (as a value, so that a failure waits, unhandled, for its test to report it).
+ */
+function startLimited<T>(
+  jobs: (() => Promise<T>)[],
+  width: number,
+): Promise<{ value: T } | { error: unknown }>[] {
+  let next = 0;
+  const settle = jobs.map(() => Promise.withResolvers<{ value: T } | { error: unknown }>());
+  const runNext = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      try {
+        settle[i].resolve({ value: await jobs[i]() });
+      } catch (error) {
+        settle[i].resolve({ error });
+      }
+    }
+  };
+  for (let k = 0; k < Math.min(width, jobs.length); k++) runNext();
+  return settle.map((s) => s.promise);
+}
+
 {
   const examples = await findExamples(EXAMPLES);
   const NNC_BACKEND = await backend();
+  // Examples side by side share the cores: one thread each (unless NNC_THREADS says otherwise).
+  const NNC_THREADS = Deno.env.get("NNC_THREADS") ?? "1";
+  const outputs = new Map<string, string>();
+  const runs = startLimited(
+    examples.map((example) => async () => {
+      const out = await Deno.makeTempDir({ prefix: "nnc-example-" });
+      outputs.set(example, out);
+      return await runExample(example, {
+        quick: true,
+        outRoot: out,
+        env: { NNC_BACKEND, NNC_THREADS, NO_COLOR: "1" },
+      });
+    }),
+    WIDTH,
+  );
   let total = 0;
   // Each example's output folder is kept until the gallery test at the end has checked its links.
-  const outputs: string[] = [], gallery: GalleryEntry[] = [];
-  for (const example of examples) {
-    Deno.test(`example ${example} --quick (${NNC_BACKEND})`, async () => {
-      const out = await Deno.makeTempDir({ prefix: "nnc-example-" });
-      outputs.push(out);
+  const gallery: GalleryEntry[] = [];
+  examples.forEach((example, i) => {
+    // The runs started before the test and may finish in another's: no op or resource sanitizer.
+    Deno.test({
+      name: `example ${example} --quick (${NNC_BACKEND})`,
+      sanitizeOps: false,
+      sanitizeResources: false,
+    }, async () => {
       const entry: GalleryEntry = {
         script: example,
         command: `deno run -A examples/${example} --quick`,
@@ -60,11 +107,10 @@ async function summaries(dir: string): Promise<string[]> {
         summary: null,
       };
       gallery.push(entry);
-      const { code, stdout, stderr, seconds } = await runExample(example, {
-        quick: true,
-        outRoot: out,
-        env: { NNC_BACKEND, NO_COLOR: "1" },
-      });
+      const run = await runs[i];
+      if ("error" in run) throw run.error;
+      const { code, stdout, stderr, seconds } = run.value;
+      const out = outputs.get(example)!;
       entry.code = code;
       entry.seconds = seconds;
       entry.error = stderr.slice(-4000);
@@ -89,7 +135,7 @@ async function summaries(dir: string): Promise<string[]> {
         `${example}: ${seconds.toFixed(1)} s (all examples so far: ${total.toFixed(1)} s)`,
       );
     });
-  }
+  });
   Deno.test("gallery: the quick-mode page links only files the examples wrote", async () => {
     const root = await Deno.makeTempDir({ prefix: "nnc-gallery-" });
     try {
@@ -98,7 +144,7 @@ async function summaries(dir: string): Promise<string[]> {
       const failed = gallery.filter((e) => e.code !== 0 || e.summary === null).map((e) => e.script);
       assert.deepEqual(failed, [], "examples without a summary on the gallery page");
     } finally {
-      for (const dir of [root, ...outputs]) await Deno.remove(dir, { recursive: true });
+      for (const dir of [root, ...outputs.values()]) await Deno.remove(dir, { recursive: true });
     }
   });
 }
