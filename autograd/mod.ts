@@ -60,3 +60,4 @@ export * from "./sparse.ts";
 export * as linalg from "./linalg.ts";
 export * from "./attention.ts";
 export * from "./layer_norm.ts";
+export * from "./einsum.ts";

@@ -151,7 +151,7 @@ export const AUTO: Record<string, string> = {
   autograd: `GradcheckError GraphNode Tensor adaptiveAvgPool1d adaptiveAvgPool2d addmm
     arange argmax argmin argsort astype avgPool avgPool1d avgPool2d avgPool3d chunk clamp
     concat conv1d conv2d conv3d convMaxPool convTranspose1d convTranspose2d convTranspose3d dot dropout
-    embedding empty expand eye flatten flip fold full fullLike gather indexSelect
+    einsum embedding empty expand eye flatten flip fold full fullLike gather indexSelect
     linalg.cholesky linalg.det linalg.eigh linalg.inv linalg.slogdet linalg.solve linspace
     logsumexp maxPool maxPool1d maxPool2d maxPool3d maxPoolWithIndices ones onesLike outer pad
     permute rand randint randn reshape scatterAdd slice sort split squeeze stack std tensor
