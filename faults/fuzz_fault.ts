@@ -158,12 +158,19 @@ async function follow(
 
 const { nativeInfo } = await import("@nnc/native");
 
+/** The backends to fuzz: those asked for (NNC_FUZZ_BACKENDS) that load here. */
+const FUZZED = BACKENDS.filter((b) => b !== "native" || nativeInfo().available);
+
+type FuzzRun = { stats: Stats[]; faults: string[]; seconds: number } | { error: unknown };
+let runs: Map<string, Promise<FuzzRun>> | undefined;
+
 /**
- * The backends' fuzzers start together, each in its own subprocess (their workers share the cores
- * and nothing else); each test waits for its own. A failure is kept as a value until then.
+ * The backends' fuzzers, started together by the first fuzz test (not at load, so that a run of
+ * the registry test alone starts none), each in its own subprocess: their workers share the cores
+ * and nothing else. Each test waits for its own; a failure is kept as a value until then.
  */
-const runs = new Map(
-  BACKENDS.filter((b) => b !== "native" || nativeInfo().available).map((backend) => {
+function fuzzRuns(): Map<string, Promise<FuzzRun>> {
+  runs ??= new Map(FUZZED.map((backend) => {
     const t0 = performance.now();
     return [
       backend,
@@ -172,19 +179,20 @@ const runs = new Map(
         (error: unknown) => ({ error }),
       ),
     ];
-  }),
-);
+  }));
+  return runs;
+}
 
 for (const backend of BACKENDS) {
   Deno.test({
     name:
       `fuzz the public API on the ${backend} backend: no crash, no hang, only named TypeError/RangeError`,
-    ignore: !runs.has(backend),
-    // The fuzzers started before the tests and may finish in another's.
+    ignore: !FUZZED.includes(backend),
+    // The fuzzers start together and may finish in another's test.
     sanitizeOps: false,
     sanitizeResources: false,
     fn: async () => {
-      const run = await runs.get(backend)!;
+      const run = await fuzzRuns().get(backend)!;
       if ("error" in run) throw run.error;
       const { stats, faults, seconds } = run;
       const calls = stats.reduce((s, x) => s + x.calls, 0);

@@ -46,6 +46,7 @@ export * from "./pool.ts";
 export * from "./upsample.ts";
 export * from "./batch_norm.ts";
 export * from "./layer_norm.ts";
+export * from "./rms_norm.ts";
 export * from "./group_norm.ts";
 export * from "./instance_norm.ts";
 export * from "./weight_norm.ts";

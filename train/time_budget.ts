@@ -190,6 +190,9 @@ export class TimeBudget implements Callback {
       return;
     }
     if (t >= this.horizon) {
+      // The horizon can fall below the last batch's time here (a longer validation pass raised
+      // the reserve): the schedule still ends with the training it paces.
+      this.#advance(t);
       state.stopTraining = true;
       return;
     }

@@ -101,6 +101,23 @@ Deno.test("TimeBudget's default reserve keeps 1.5 validation passes for the end"
   assert.deepEqual(tight.budget.epochEnds, [6, 12, 18]);
 });
 
+Deno.test("TimeBudget ends the schedule when a longer reserve stops training at an epoch's end", async () => {
+  // As in the 21 s case above: the last batch ends at 16 s, 16/19 of the horizon the budget had
+  // then; the validation pass raises the reserve to 3 s and the horizon to 18 s, reached at the
+  // epoch's end. Training stops there, and the schedule stands at its last step.
+  const model = new Linear(1, 1);
+  const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  const scheduler = new OneCycleLR(optimizer, { maxLr: 0.1, totalSteps: 100 });
+  const r = await scriptedRun(
+    { seconds: 21, schedule: { scheduler, steps: 100 } },
+    { batches: 4, batchSeconds: [1], validationBatches: 2, validationSeconds: 1 },
+  );
+  assert.deepEqual(r.budget.epochEnds, [6, 12, 18]);
+  assert.equal(r.budget.horizon, 18);
+  assert.equal(scheduler.lastEpoch, 99);
+  assert.equal(optimizer.paramGroups[0].lr, 0.1 / 25 / 1e4);
+});
+
 Deno.test("TimeBudget steps the schedule by time: exactly OneCycleLR at the elapsed fraction", async () => {
   const model = new Linear(1, 1);
   const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
