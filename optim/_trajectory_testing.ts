@@ -9,6 +9,7 @@ import {
   Adam,
   AdamW,
   CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
   ExponentialLR,
   LinearWarmup,
   type LRScheduler,
@@ -146,6 +147,8 @@ export function makeScheduler(
       return new ExponentialLR(opt, o);
     case "CosineAnnealingLR":
       return new CosineAnnealingLR(opt, o);
+    case "CosineAnnealingWarmRestarts":
+      return new CosineAnnealingWarmRestarts(opt, o);
     case "OneCycleLR":
       return new OneCycleLR(opt, o);
     case "ReduceLROnPlateau":

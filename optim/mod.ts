@@ -43,6 +43,7 @@ export * from "./step_lr.ts";
 export * from "./multi_step_lr.ts";
 export * from "./exponential_lr.ts";
 export * from "./cosine_annealing_lr.ts";
+export * from "./cosine_annealing_warm_restarts.ts";
 export * from "./linear_warmup.ts";
 export * from "./one_cycle_lr.ts";
 export * from "./reduce_lr_on_plateau.ts";

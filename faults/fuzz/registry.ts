@@ -177,7 +177,8 @@ export const AUTO: Record<string, string> = {
     AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell RecurrentCellBase SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding moduleTable moduleDisplayData
     bernoulliKlDivergence entropy gaussianKlDivergence jsDivergence klDivergence
     ElasticWeightConsolidation ewcPenalty diagonalFisher`,
-  optim: `Adadelta Adagrad Adam AdamW CosineAnnealingLR ExponentialLR HyperbolicDecayLR
+  optim:
+    `Adadelta Adagrad Adam AdamW CosineAnnealingLR CosineAnnealingWarmRestarts ExponentialLR HyperbolicDecayLR
     LRScheduler LinearDecayLR LinearWarmup MultiStepLR OneCycleLR Optimizer RMSprop
     ReduceLROnPlateau SGD SignSGD StepLR clipGradNorm clipGradValue decodeOptimizerState
     encodeOptimizerState optimizerStateFromSafetensors optimizerStateToSafetensors`,
