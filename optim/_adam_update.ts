@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkBool, checkNumber, checkOneOf, getBackend, NDArray } from "@nnc/tensor";
+import { checkBool, checkOneOf, getBackend, NDArray } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import {
   bufferValues,
@@ -15,7 +15,7 @@ import {
 } from "./_buffers.ts";
 import type { ParamGroup, ParamState } from "./optimizer.ts";
 import type { AdamOptions } from "./adam.ts";
-import { checkBetas } from "./_validate.ts";
+import { checkMomentOptions } from "./_moment_family.ts";
 
 /** The defaults of Adam-style optimisers for a variant. */
 export function adamDefaults(variant: unknown, weightDecay: number): AdamOptions {
@@ -32,12 +32,8 @@ export function adamDefaults(variant: unknown, weightDecay: number): AdamOptions
 
 /** Checks Adam-style options. */
 export function checkAdamOptions(o: Readonly<Record<string, unknown>>, op: string): void {
-  checkNumber(o.lr, op, "lr", 0);
-  checkBetas(op, o.betas);
-  checkNumber(o.eps, op, "eps", 0);
-  checkNumber(o.weightDecay, op, "weightDecay", 0);
+  checkMomentOptions(o, op);
   checkBool(o.amsgrad, op, "amsgrad");
-  checkBool(o.maximize, op, "maximize");
   checkOneOf(o.variant, op, "variant", ["torch", "notes"]);
 }
 

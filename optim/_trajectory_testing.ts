@@ -7,6 +7,7 @@ import {
   Adadelta,
   Adagrad,
   Adam,
+  Adamax,
   AdamW,
   CosineAnnealingLR,
   CosineAnnealingWarmRestarts,
@@ -14,8 +15,10 @@ import {
   LinearWarmup,
   type LRScheduler,
   MultiStepLR,
+  NAdam,
   OneCycleLR,
   type Optimizer,
+  RAdam,
   ReduceLROnPlateau,
   RMSprop,
   SGD,
@@ -55,6 +58,8 @@ export interface Case {
   lrs?: number[][];
   lrsAfter?: number[];
   momenta?: (number | null)[][];
+  /** The PyTorch that made this case, when not the file's (see fixtures/optim_fixtures.py). */
+  torch?: string;
 }
 
 /** The whole fixture file. */
@@ -114,6 +119,9 @@ const OPTIMIZERS: Record<string, new (params: never, options: never) => Optimize
   SGD: SGD as never,
   Adam: Adam as never,
   AdamW: AdamW as never,
+  Adamax: Adamax as never,
+  NAdam: NAdam as never,
+  RAdam: RAdam as never,
   RMSprop: RMSprop as never,
   Adagrad: Adagrad as never,
   Adadelta: Adadelta as never,
@@ -244,7 +252,8 @@ export function registerTrajectoryTests(optimizer: string): void {
   const cases = fixtures.optimizers.filter((c) => c.optimizer === optimizer);
   assert.ok(cases.length > 0, `no fixture cases for ${optimizer}`);
   for (const c of cases) {
-    Deno.test(`${optimizer} reproduces torch.optim ${fixtures.torch} for 10 steps: ${c.id}`, () => {
+    const torch = c.torch ?? fixtures.torch;
+    Deno.test(`${optimizer} reproduces torch.optim ${torch} for 10 steps: ${c.id}`, () => {
       const r = replay(c);
       assertClose(r.losses, c.losses, `${c.id} losses`);
       assertTrajectory(r.trajectory, c.trajectory, c.id);
