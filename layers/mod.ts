@@ -69,6 +69,7 @@ export * from "./kl_div.ts";
 export * from "./hinge_loss.ts";
 export * from "./cosine_embedding_loss.ts";
 export * from "./similarity.ts";
+export * from "./pixel_shuffle.ts";
 export * from "./loss_zoo.ts";
 export * from "./loss_layers.ts";
 export * from "./serialization.ts";
