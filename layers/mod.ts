@@ -70,6 +70,7 @@ export * from "./hinge_loss.ts";
 export * from "./cosine_embedding_loss.ts";
 export * from "./similarity.ts";
 export * from "./pixel_shuffle.ts";
+export * from "./gumbel_softmax.ts";
 export * from "./loss_zoo.ts";
 export * from "./loss_layers.ts";
 export * from "./serialization.ts";

@@ -171,7 +171,7 @@ export const AUTO: Record<string, string> = {
     cauchySchwarzDivergence cosineEmbeddingLoss crossEntropy dropout2d elu expectationLoss
     gelu groupNorm hingeLoss huberLoss init.calculateGain init.constant init.fans
     init.kaimingNormal init.kaimingUniform init.normal init.ones init.orthogonal init.uniform
-    init.xavierNormal init.xavierUniform init.zeros interpolate klDiv l1Loss layerNorm rmsNorm cosineSimilarity pairwiseDistance pixelShuffle pixelUnshuffle
+    init.xavierNormal init.xavierUniform init.zeros interpolate klDiv l1Loss layerNorm rmsNorm cosineSimilarity pairwiseDistance pixelShuffle pixelUnshuffle gumbelSoftmax
     leakyRelu linear maxout mseLoss nllLoss removeWeightNorm sigmoid smoothL1Loss softplus
     tanimotoLoss weightNorm functionalCall keepsNoTensors
     AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell RecurrentCellBase SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding moduleTable moduleDisplayData
