@@ -1,12 +1,13 @@
 /**
  * What Adamax, NAdam and RAdam share: the defaults and check of their options
- * ({@link MomentOptions}), and the walk over a group's parameters that counts each one's steps.
+ * ({@link MomentOptions}), and the walk over a group's parameters that counts each one's steps
+ * (Rprop's too).
  *
  * @module
  */
 import type { Tensor } from "@nnc/autograd";
 import { checkBool, checkNumber } from "@nnc/tensor";
-import type { ParamGroup, ParamState } from "./optimizer.ts";
+import type { OptimizerOptions, ParamGroup, ParamState } from "./optimizer.ts";
 import type { MomentOptions } from "./moment_options.ts";
 import { commitValues, type FloatArray, gradValues, paramValues } from "./_buffers.ts";
 import { checkBetas } from "./_validate.ts";
@@ -29,9 +30,9 @@ export function checkMomentOptions(o: Readonly<Record<string, unknown>>, op: str
  * Calls `update` for every parameter of `group` that has a gradient, with its values (written back
  * afterwards), its gradient, its state and its step number t (counted in `state.step`, from 1).
  */
-export function updateEach(
+export function updateEach<T extends OptimizerOptions>(
   op: string,
-  group: ParamGroup<MomentOptions>,
+  group: ParamGroup<T>,
   stateOf: (p: Tensor) => ParamState,
   update: (x: FloatArray, g: FloatArray, p: Tensor, s: ParamState, step: number) => void,
 ): void {

@@ -39,6 +39,7 @@ export * from "./nadam.ts";
 export * from "./radam.ts";
 export * from "./adamw.ts";
 export * from "./rmsprop.ts";
+export * from "./rprop.ts";
 export * from "./adagrad.ts";
 export * from "./adadelta.ts";
 export * from "./sign_sgd.ts";
