@@ -8,17 +8,16 @@ import {
   checkFloatDType,
   checkNumber,
   checkOptions,
-  describe,
   type DType,
   fmtShape,
   ones,
-  sameShape,
   zeros,
 } from "@nnc/tensor";
 import { layerNorm as fusedLayerNorm, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { asInput } from "./_util.ts";
+import { checkEndsIn, checkLayerInput, normalizedShapeOf } from "./_normalized_shape.ts";
 
 /**
  * Options of {@link LayerNorm}.
@@ -60,21 +59,9 @@ export function layerNorm(
 ): Tensor {
   const op = "layerNorm";
   const t = asInput(x, op);
-  if (!Array.isArray(normalizedShape)) {
-    throw new TypeError(
-      `${op}: normalizedShape must be an array of integers, got ${describe(normalizedShape)}`,
-    );
-  }
+  checkEndsIn(t, normalizedShape, op);
   const w = weight === null ? null : asInput(weight, op, "weight");
   const b = bias === null ? null : asInput(bias, op, "bias");
-  const k = normalizedShape.length;
-  if (k === 0 || t.ndim < k || !sameShape(t.shape.slice(t.ndim - k), normalizedShape)) {
-    throw new RangeError(
-      `${op}: input ${fmtShape(t.shape)} does not end in the normalized shape ${
-        fmtShape(normalizedShape)
-      }`,
-    );
-  }
   checkNumber(eps, op, "eps", 0);
   // One fused primitive (a single pass each way) rather than the nine ops of the formula.
   return fusedLayerNorm(t, normalizedShape, w, b, eps);
@@ -108,18 +95,7 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
     super();
     const op = "LayerNorm";
     checkOptions(options, op);
-    const shape = typeof normalizedShape === "number"
-      ? [normalizedShape]
-      : Array.isArray(normalizedShape)
-      ? [...normalizedShape]
-      : [];
-    if (shape.length === 0 || shape.some((s) => !Number.isSafeInteger(s) || s < 1)) {
-      throw new RangeError(
-        `${op}: normalizedShape must be a positive integer or a list of them, got ${
-          describe(normalizedShape)
-        }`,
-      );
-    }
+    const shape = normalizedShapeOf(normalizedShape, op);
     this.normalizedShape = shape;
     this.eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
     const dtype = checkFloatDType(options.dtype ?? "float32", op);
@@ -132,14 +108,7 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
   forward(x: Tensor): Tensor {
     const label = `LayerNorm(${fmtShape(this.normalizedShape)})`;
     const t = asInput(x, label);
-    const k = this.normalizedShape.length;
-    if (t.ndim < k || !sameShape(t.shape.slice(t.ndim - k), this.normalizedShape)) {
-      throw new RangeError(
-        `${label}: expected input [*, ${this.normalizedShape.join(", ")}], got ${
-          fmtShape(t.shape)
-        }`,
-      );
-    }
+    checkLayerInput(t, this.normalizedShape, label);
     return layerNorm(t, this.normalizedShape, this.weight, this.bias, this.eps);
   }
 

@@ -10,7 +10,6 @@ import {
   checkFloatDType,
   checkNumber,
   checkOptions,
-  describe,
   type DType,
   fmtShape,
   ones,
@@ -20,6 +19,7 @@ import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { asInput } from "./_util.ts";
+import { checkEndsIn, checkLayerInput, normalizedShapeOf } from "./_normalized_shape.ts";
 
 /**
  * Options of {@link RMSNorm}.
@@ -66,19 +66,7 @@ export function rmsNorm(
 ): Tensor {
   const op = "rmsNorm";
   const t = asInput(x, op);
-  if (!Array.isArray(normalizedShape)) {
-    throw new TypeError(
-      `${op}: normalizedShape must be an array of integers, got ${describe(normalizedShape)}`,
-    );
-  }
-  const k = normalizedShape.length;
-  if (k === 0 || t.ndim < k || !sameShape(t.shape.slice(t.ndim - k), normalizedShape)) {
-    throw new RangeError(
-      `${op}: input ${fmtShape(t.shape)} does not end in the normalized shape ${
-        fmtShape(normalizedShape)
-      }`,
-    );
-  }
+  checkEndsIn(t, normalizedShape, op);
   const w = weight === null ? null : asInput(weight, op, "weight");
   if (w !== null && !sameShape(w.shape, normalizedShape)) {
     throw new RangeError(
@@ -89,6 +77,7 @@ export function rmsNorm(
   }
   checkFloatDType(t.dtype, op, "input's dtype");
   const e = eps === undefined ? machineEpsilon(t.dtype) : checkNumber(eps, op, "eps", 0);
+  const k = normalizedShape.length;
   const axis = Array.from({ length: k }, (_, i) => t.ndim - k + i);
   const y = t.mul(t.square().mean({ axis, keepDims: true }).add(e).rsqrt());
   return w === null ? y : y.mul(w);
@@ -121,18 +110,7 @@ export class RMSNorm extends Module<[Tensor], Tensor> {
     super();
     const op = "RMSNorm";
     checkOptions(options, op);
-    const shape = typeof normalizedShape === "number"
-      ? [normalizedShape]
-      : Array.isArray(normalizedShape)
-      ? [...normalizedShape]
-      : [];
-    if (shape.length === 0 || shape.some((s) => !Number.isSafeInteger(s) || s < 1)) {
-      throw new RangeError(
-        `${op}: normalizedShape must be a positive integer or a list of them, got ${
-          describe(normalizedShape)
-        }`,
-      );
-    }
+    const shape = normalizedShapeOf(normalizedShape, op);
     this.normalizedShape = shape;
     this.eps = options.eps === undefined ? undefined : checkNumber(options.eps, op, "eps", 0);
     const dtype = checkFloatDType(options.dtype ?? "float32", op);
@@ -144,14 +122,7 @@ export class RMSNorm extends Module<[Tensor], Tensor> {
   forward(x: Tensor): Tensor {
     const label = `RMSNorm(${fmtShape(this.normalizedShape)})`;
     const t = asInput(x, label);
-    const k = this.normalizedShape.length;
-    if (t.ndim < k || !sameShape(t.shape.slice(t.ndim - k), this.normalizedShape)) {
-      throw new RangeError(
-        `${label}: expected input [*, ${this.normalizedShape.join(", ")}], got ${
-          fmtShape(t.shape)
-        }`,
-      );
-    }
+    checkLayerInput(t, this.normalizedShape, label);
     return rmsNorm(t, this.normalizedShape, this.weight, this.eps);
   }
 
