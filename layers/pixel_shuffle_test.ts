@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Rng } from "@nnc/tensor";
-import { gradcheck, randn, Tensor, zeros } from "@nnc/autograd";
+import { gradcheck, randn, type Tensor, zeros } from "@nnc/autograd";
 import { PixelShuffle, pixelShuffle, PixelUnshuffle, pixelUnshuffle } from "./mod.ts";
 
 const f64 = { dtype: "float64" as const };

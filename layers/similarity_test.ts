@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "@nnc/tensor";
-import { gradcheck, randn, Tensor, tensor } from "@nnc/autograd";
+import { gradcheck, randn, type Tensor, tensor } from "@nnc/autograd";
 import { CosineSimilarity, cosineSimilarity, PairwiseDistance, pairwiseDistance } from "./mod.ts";
 
 const f64 = { dtype: "float64" as const };
