@@ -46,10 +46,20 @@ Deno.test({ name: "nativeInfo describes the loaded library", ignore }, () => {
 });
 
 Deno.test({ name: "setNativeThreads changes the thread count and restores it", ignore }, () => {
-  const before = nativeInfo().threads!;
-  assert.equal(setNativeThreads(3), 3);
-  assert.equal(nativeInfo().threads, 3);
-  assert.equal(setNativeThreads(before), before);
+  // In a child process: the count is libnnc's and OpenBLAS's, shared by every test file running
+  // beside this one, and OpenBLAS must not change it under another thread's product.
+  const code = `import { nativeInfo, setNativeThreads } from ${
+    JSON.stringify(new URL("./mod.ts", import.meta.url).href)
+  };
+    const before = nativeInfo().threads;
+    console.log([setNativeThreads(3), nativeInfo().threads, setNativeThreads(before) === before].join());`;
+  const out = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--config", new URL("../deno.json", import.meta.url).pathname, code],
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "3,3,true");
 });
 
 Deno.test({ name: "NNC_THREADS and NNC_BLAS=builtin are read at start-up", ignore }, () => {

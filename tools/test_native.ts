@@ -3,6 +3,9 @@
  * of OpenBLAS). When libnnc cannot be built or loaded this says why and counts as skipped, unless
  * `NNC_REQUIRE_NATIVE=1` (set by CI, where every optional part is installed) makes it a failure.
  *
+ * One test file at a time (no `--parallel`): every test here drives libnnc and OpenBLAS, whose
+ * threads and buffers are the process's, and a run with two files side by side once grew to 24 GB.
+ *
  * Usage: `deno run -A tools/test_native.ts [--builtin] [test paths…]`
  *
  * @module
@@ -31,7 +34,6 @@ if (builtin) env.NNC_BLAS = "builtin";
 const args = [
   "test",
   "-A",
-  "--parallel",
   "--preload",
   "tools/strict_assert.ts",
   "--preload",
