@@ -178,7 +178,7 @@ export const AUTO: Record<string, string> = {
     bernoulliKlDivergence entropy gaussianKlDivergence jsDivergence klDivergence
     ElasticWeightConsolidation ewcPenalty diagonalFisher`,
   optim:
-    `Adadelta Adagrad Adam Adamax AdamW NAdam RAdam Rprop CosineAnnealingLR CosineAnnealingWarmRestarts ExponentialLR HyperbolicDecayLR
+    `Adadelta Adagrad Adam Adamax AdamW NAdam RAdam Rprop CosineAnnealingLR CosineAnnealingWarmRestarts ExponentialLR LambdaLR MultiplicativeLR ConstantLR LinearLR PolynomialLR CyclicLR SequentialLR ChainedScheduler HyperbolicDecayLR
     LRScheduler LinearDecayLR LinearWarmup MultiStepLR OneCycleLR Optimizer RMSprop
     ReduceLROnPlateau SGD SignSGD StepLR clipGradNorm clipGradValue decodeOptimizerState
     encodeOptimizerState optimizerStateFromSafetensors optimizerStateToSafetensors`,
