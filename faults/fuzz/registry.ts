@@ -176,6 +176,9 @@ export const AUTO: Record<string, string> = {
     tanimotoLoss weightNorm functionalCall keepsNoTensors
     AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell RecurrentCellBase SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding moduleTable moduleDisplayData
     bernoulliKlDivergence entropy gaussianKlDivergence jsDivergence klDivergence
+    SiLU Mish SELU CELU Softsign LogSigmoid Tanhshrink Softmin silu mish selu celu softsign
+    logSigmoid tanhshrink softmin Hardtanh ReLU6 Hardsigmoid Hardswish Hardshrink Softshrink
+    Threshold hardtanh relu6 hardsigmoid hardswish hardshrink softshrink threshold GLU PReLU glu prelu
     ElasticWeightConsolidation ewcPenalty diagonalFisher`,
   optim:
     `Adadelta Adagrad Adam Adamax AdamW NAdam RAdam Rprop CosineAnnealingLR CosineAnnealingWarmRestarts ExponentialLR LambdaLR MultiplicativeLR ConstantLR LinearLR PolynomialLR CyclicLR SequentialLR ChainedScheduler HyperbolicDecayLR
