@@ -17,9 +17,9 @@ export type MultiplicativeLROptions = LambdaLROptions;
  * alone; at every later epoch `lr = lr · λ(epoch)` (its own λ per group when `lrLambda` is a
  * list). λ must return a finite number (a RangeError otherwise).
  *
- * As a follower in {@link SequentialLR}, PyTorch 2.x restarts it at a milestone by multiplying the
- * current learning rate by λ(0); nnc's SequentialLR restarts every follower from its initial
- * learning rate instead (see there). The state dict holds no functions (as PyTorch): rebuild the
+ * Only the construction step leaves the rate alone: a {@link SequentialLR} that hands over to it
+ * at a milestone restarts it at epoch 0 by multiplying the current rate by λ(0), as PyTorch 2.x
+ * (1.13 left the rate alone there). The state dict holds no functions (as PyTorch): rebuild the
  * schedule with the same `lrLambda` before loading.
  *
  * @example
@@ -37,6 +37,8 @@ export class MultiplicativeLR extends LRScheduler {
   /** The functions, one per group. */
   readonly lrLambdas: readonly LrLambda[];
   private readonly listed: boolean;
+  /** True during the construction step (PyTorch's `_is_initial`). */
+  private initial = false;
 
   /** Attaches to `optimizer` and applies epoch 0 (which leaves the learning rates alone). */
   constructor(optimizer: Optimizer, options: MultiplicativeLROptions) {
@@ -50,10 +52,20 @@ export class MultiplicativeLR extends LRScheduler {
     this.initialStep();
   }
 
+  /** Applies epoch 0, which leaves the learning rates alone (PyTorch's initial step). */
+  protected override initialStep(): void {
+    this.initial = true;
+    try {
+      super.initialStep();
+    } finally {
+      this.initial = false;
+    }
+  }
+
   /** The learning rates for `lastEpoch`. */
   protected override computeLr(): number[] {
     const groups = this.optimizer.paramGroups;
-    if (this.lastEpoch === 0) return groups.map((g) => g.lr);
+    if (this.initial) return groups.map((g) => g.lr);
     return groups.map((g, i) =>
       g.lr *
       callFactor(

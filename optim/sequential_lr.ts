@@ -5,6 +5,7 @@
  */
 import type { Optimizer } from "./optimizer.ts";
 import { LRScheduler, type SchedulerValue } from "./lr_scheduler.ts";
+import { MultiplicativeLR } from "./multiplicative_lr.ts";
 import { checkChildren, groupCount, loadChildren } from "./_schedule_options.ts";
 import { checkOptions, describe } from "@nnc/tensor";
 
@@ -25,11 +26,13 @@ export interface SequentialLROptions {
  *
  * At a milestone PyTorch 2.x sets the follower's epoch to 0 and takes its closed form there (from
  * its base learning rates); nnc sets the groups to the follower's base learning rates and applies
- * its epoch 0 afresh, which gives the same rates for every schedule but one: PyTorch 2.x gives a
- * {@link MultiplicativeLR} follower the current rate times λ(0) (1.13: the current rate; nnc: its
- * initial rate). Where 1.13 and 2.x differ otherwise this follows 2.x: the epoch undo at
- * construction reaches into nested SequentialLR/ChainedScheduler schedules (1.13: only the direct
- * ones). PyTorch does not check the milestones; nnc asks for increasing integers ≥ 1.
+ * its epoch 0 afresh, which gives the same rates, except for a {@link MultiplicativeLR} follower,
+ * which multiplies the current rates by λ(0) (PyTorch 2.x's `get_lr`; 1.13 left them alone).
+ * Where 1.13 and 2.x differ otherwise this follows 2.x: the epoch undo at construction reaches
+ * into nested SequentialLR/ChainedScheduler schedules (1.13: only the direct ones). PyTorch does
+ * not check the milestones; nnc asks for increasing integers ≥ 1. A SequentialLR or
+ * {@link ChainedScheduler} may come first but not after a milestone (PyTorch cannot restart one
+ * there either: it raises NotImplementedError).
  *
  * The state dict holds every schedule's own state dict.
  *
@@ -69,6 +72,13 @@ export class SequentialLR extends LRScheduler {
         } (one fewer than the ${schedulers.length} schedulers), got ${describe(milestones)}`,
       );
     }
+    schedulers.forEach((s, i) => {
+      if (i > 0 && Array.isArray((s as { schedulers?: unknown }).schedulers)) {
+        throw new TypeError(
+          `${op}: schedulers[${i}] (${s.name}) cannot follow a milestone: it has no epoch 0 of its own to restart at (PyTorch raises NotImplementedError there); put it first or chain inside it`,
+        );
+      }
+    });
     milestones.forEach((m, i) => {
       const prev = i === 0 ? 0 : milestones[i - 1];
       if (typeof m !== "number" || !Number.isSafeInteger(m) || m <= prev) {
@@ -93,10 +103,19 @@ export class SequentialLR extends LRScheduler {
     let idx = 0;
     while (idx < this.milestones.length && this.milestones[idx] <= e) idx++;
     const s = this.schedulers[idx];
+    if (e === 0) {
+      // PyTorch's `_initial_step()` of the first schedule.
+      (s as unknown as { initialStep(): void }).initialStep();
+      return s.getLastLr();
+    }
     if (idx > 0 && this.milestones[idx - 1] === e) {
-      this.optimizer.paramGroups.forEach((g, i) => {
-        g.lr = s.baseLrs[i];
-      });
+      // PyTorch 2.x's `_update_lr(0)`: the closed form at epoch 0, from the base learning rates;
+      // MultiplicativeLR has none and multiplies the current rates by λ(0).
+      if (!(s instanceof MultiplicativeLR)) {
+        this.optimizer.paramGroups.forEach((g, i) => {
+          g.lr = s.baseLrs[i];
+        });
+      }
       s.lastEpoch = -1;
     }
     s.step();

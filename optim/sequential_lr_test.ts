@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  ChainedScheduler,
   ConstantLR,
   ExponentialLR,
   LinearLR,
@@ -100,6 +101,12 @@ Deno.test("SequentialLR: errors", () => {
         "SequentialLR: schedulers[0] must be an LRScheduler, got a ReduceLROnPlateau (its step needs a metric)",
     },
   );
+  const chained = new ChainedScheduler([new ConstantLR(opt)]);
+  assert.throws(() => new SequentialLR(opt, { schedulers: [c, chained], milestones: [2] }), {
+    name: "TypeError",
+    message:
+      "SequentialLR: schedulers[1] (ChainedScheduler) cannot follow a milestone: it has no epoch 0 of its own to restart at (PyTorch raises NotImplementedError there); put it first or chain inside it",
+  });
   const s = new SequentialLR(opt, { schedulers: [c, l], milestones: [2] });
   assert.throws(() => s.loadStateDict({ ...s.stateDict(), milestones: [3] }), {
     name: "RangeError",
