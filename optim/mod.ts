@@ -40,6 +40,7 @@ export * from "./radam.ts";
 export * from "./adamw.ts";
 export * from "./rmsprop.ts";
 export * from "./rprop.ts";
+export * from "./lbfgs.ts";
 export * from "./adagrad.ts";
 export * from "./adadelta.ts";
 export * from "./sign_sgd.ts";

@@ -181,7 +181,7 @@ export const AUTO: Record<string, string> = {
     Threshold hardtanh relu6 hardsigmoid hardswish hardshrink softshrink threshold GLU PReLU glu prelu
     ElasticWeightConsolidation ewcPenalty diagonalFisher`,
   optim:
-    `Adadelta Adagrad Adam Adamax AdamW NAdam RAdam Rprop CosineAnnealingLR CosineAnnealingWarmRestarts ExponentialLR LambdaLR MultiplicativeLR ConstantLR LinearLR PolynomialLR CyclicLR SequentialLR ChainedScheduler HyperbolicDecayLR
+    `Adadelta Adagrad Adam Adamax AdamW NAdam RAdam Rprop LBFGS CosineAnnealingLR CosineAnnealingWarmRestarts ExponentialLR LambdaLR MultiplicativeLR ConstantLR LinearLR PolynomialLR CyclicLR SequentialLR ChainedScheduler HyperbolicDecayLR
     LRScheduler LinearDecayLR LinearWarmup MultiStepLR OneCycleLR Optimizer RMSprop
     ReduceLROnPlateau SGD SignSGD StepLR clipGradNorm clipGradValue decodeOptimizerState
     encodeOptimizerState optimizerStateFromSafetensors optimizerStateToSafetensors`,
