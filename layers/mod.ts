@@ -71,6 +71,8 @@ export * from "./binary_cross_entropy.ts";
 export * from "./kl_div.ts";
 export * from "./hinge_loss.ts";
 export * from "./cosine_embedding_loss.ts";
+export * from "./ranking_losses.ts";
+export * from "./likelihood_losses.ts";
 export * from "./similarity.ts";
 export * from "./pixel_shuffle.ts";
 export * from "./gumbel_softmax.ts";

@@ -179,6 +179,7 @@ export const AUTO: Record<string, string> = {
     SiLU Mish SELU CELU Softsign LogSigmoid Tanhshrink Softmin silu mish selu celu softsign
     logSigmoid tanhshrink softmin Hardtanh ReLU6 Hardsigmoid Hardswish Hardshrink Softshrink
     Threshold hardtanh relu6 hardsigmoid hardswish hardshrink softshrink threshold GLU PReLU glu prelu
+    MarginRankingLoss TripletMarginLoss TripletMarginWithDistanceLoss SoftMarginLoss MultiLabelSoftMarginLoss MultiMarginLoss MultiLabelMarginLoss PoissonNLLLoss GaussianNLLLoss marginRankingLoss tripletMarginLoss tripletMarginWithDistanceLoss softMarginLoss multiLabelSoftMarginLoss multiMarginLoss multiLabelMarginLoss poissonNllLoss gaussianNllLoss
     ElasticWeightConsolidation ewcPenalty diagonalFisher`,
   optim:
     `Adadelta Adagrad Adam Adamax AdamW NAdam RAdam Rprop LBFGS CosineAnnealingLR CosineAnnealingWarmRestarts ExponentialLR LambdaLR MultiplicativeLR ConstantLR LinearLR PolynomialLR CyclicLR SequentialLR ChainedScheduler HyperbolicDecayLR
