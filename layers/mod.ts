@@ -101,3 +101,6 @@ export * from "./transformer_decoder_layer.ts";
 export * from "./transformer.ts";
 export * from "./divergences.ts";
 export * from "./ewc.ts";
+export * from "./adaptive_max_pool.ts";
+export * from "./max_unpool.ts";
+export * from "./embedding_bag.ts";

@@ -180,6 +180,7 @@ export const AUTO: Record<string, string> = {
     logSigmoid tanhshrink softmin Hardtanh ReLU6 Hardsigmoid Hardswish Hardshrink Softshrink
     Threshold hardtanh relu6 hardsigmoid hardswish hardshrink softshrink threshold GLU PReLU glu prelu
     MarginRankingLoss TripletMarginLoss TripletMarginWithDistanceLoss SoftMarginLoss MultiLabelSoftMarginLoss MultiMarginLoss MultiLabelMarginLoss PoissonNLLLoss GaussianNLLLoss marginRankingLoss tripletMarginLoss tripletMarginWithDistanceLoss softMarginLoss multiLabelSoftMarginLoss multiMarginLoss multiLabelMarginLoss poissonNllLoss gaussianNllLoss
+    AdaptiveAvgPool1d AdaptiveMaxPool1d AdaptiveMaxPool2d adaptiveMaxPool1d adaptiveMaxPool2d MaxUnpool1d MaxUnpool2d MaxUnpoolNd maxUnpool1d maxUnpool2d EmbeddingBag embeddingBag
     ElasticWeightConsolidation ewcPenalty diagonalFisher`,
   optim:
     `Adadelta Adagrad Adam Adamax AdamW NAdam RAdam Rprop LBFGS CosineAnnealingLR CosineAnnealingWarmRestarts ExponentialLR LambdaLR MultiplicativeLR ConstantLR LinearLR PolynomialLR CyclicLR SequentialLR ChainedScheduler HyperbolicDecayLR
