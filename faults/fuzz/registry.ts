@@ -164,16 +164,16 @@ export const AUTO: Record<string, string> = {
     BatchNorm1d BatchNorm2d BatchNormNd Bilinear Conv1d Conv2d Conv3d ConvNd ConvTranspose1d
     ConvTranspose2d ConvTranspose3d ConvTransposeNd CosineEmbeddingLoss CrossEntropyLoss
     DenseBlock Dropout Dropout2d ELU Embedding Flatten GELU GroupNorm HingeLoss HuberLoss
-    Identity InstanceNorm1d InstanceNorm2d InstanceNormNd KLDivLoss L1Loss LayerNorm RMSNorm CosineSimilarity PairwiseDistance PixelShuffle PixelUnshuffle LeakyReLU
+    Identity InstanceNorm1d InstanceNorm2d InstanceNormNd KLDivLoss L1Loss LayerNorm RMSNorm CosineSimilarity PairwiseDistance PixelShuffle PixelUnshuffle Fold Unfold LeakyReLU
     Linear LogSoftmax Loss MSELoss MaxPool1d MaxPool2d MaxPoolNd Maxout Module ModuleDict
     ModuleList NLLLoss Parameter ReLU ResidualBlock Sequential Sigmoid SmoothL1Loss Softmax
     Softplus Tanh Unflatten Upsample batchNorm bceLoss bceWithLogits bilinear
     cauchySchwarzDivergence cosineEmbeddingLoss crossEntropy dropout2d elu expectationLoss
     gelu groupNorm hingeLoss huberLoss init.calculateGain init.constant init.fans
     init.kaimingNormal init.kaimingUniform init.normal init.ones init.orthogonal init.uniform
-    init.xavierNormal init.xavierUniform init.zeros interpolate klDiv l1Loss layerNorm rmsNorm cosineSimilarity pairwiseDistance pixelShuffle pixelUnshuffle gumbelSoftmax
+    init.xavierNormal init.xavierUniform init.zeros interpolate klDiv l1Loss layerNorm rmsNorm cosineSimilarity pairwiseDistance pixelShuffle pixelUnshuffle gumbelSoftmax fold unfold
     leakyRelu linear maxout mseLoss nllLoss removeWeightNorm sigmoid smoothL1Loss softplus
-    tanimotoLoss weightNorm functionalCall keepsNoTensors
+    tanimotoLoss weightNorm spectralNorm removeSpectralNorm functionalCall keepsNoTensors
     AdditiveAttention AttentionalAggregation EdgeConv GATConv GCNConv GINConv GRU GRUCell GraphConv GraphMultiheadAttention GraphTransformerLayer LSTM LSTMCell LuongAttention MessagePassing RNN RNNBase RNNCell RecurrentCellBase SAGEConv gcnNorm globalAddPool globalMaxPool globalMeanPool lstmStateDictFromConcatenated normalizedAdjacency KVCache LearnedPositionalEmbedding MultiheadAttention RotaryEmbedding SelfAttention SinusoidalPositionalEncoding Transformer TransformerDecoder TransformerDecoderLayer TransformerEncoder TransformerEncoderLayer additiveMask causalMask scaledDotProductAttention selfAttention sinusoidalPositionalEncoding moduleTable moduleDisplayData
     bernoulliKlDivergence entropy gaussianKlDivergence jsDivergence klDivergence
     SiLU Mish SELU CELU Softsign LogSigmoid Tanhshrink Softmin silu mish selu celu softsign
