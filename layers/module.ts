@@ -8,6 +8,7 @@
 import {
   astype,
   checkBool,
+  checkOptions,
   clone,
   describe,
   type DType,
@@ -174,6 +175,8 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     options: BufferOptions = {},
   ): Tensor | null {
     this.#checkName(name, "registerBuffer", "buffers");
+    checkOptions(options, "registerBuffer");
+    checkBool(options.persistent ?? true, "registerBuffer", "persistent");
     if (value === null) {
       this.#buffers.delete(name);
       return null;
@@ -211,6 +214,9 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   /** The module at a dotted path (`"features.0"`; `""` is this module). */
   getSubmodule(path: string): AnyModule {
     let m = this as unknown as AnyModule;
+    if (typeof path !== "string") {
+      throw new TypeError(`getSubmodule: path must be a string, got ${describe(path)}`);
+    }
     if (path === "") return m;
     for (const part of path.split(".")) {
       m.#sync();
@@ -240,6 +246,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** This module and all its descendants (each once), depth first, with dotted names (`""` for this one). */
   namedModules(prefix = ""): [string, AnyModule][] {
+    checkPrefix(prefix, "namedModules");
     const out: [string, AnyModule][] = [];
     const seen = new Set<AnyModule>();
     const stack: [string, AnyModule][] = [[prefix, this as unknown as AnyModule]];
@@ -261,6 +268,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** Parameters with dotted names (each parameter once, at its first name); own ones only with `recurse: false`. */
   namedParameters(options: { prefix?: string; recurse?: boolean } = {}): [string, Parameter][] {
+    checkTraversal(options, "namedParameters");
     const out: [string, Parameter][] = [];
     const seen = new Set<Parameter>();
     const mods = options.recurse === false
@@ -284,6 +292,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** Buffers with dotted names. */
   namedBuffers(options: { prefix?: string; recurse?: boolean } = {}): [string, Tensor][] {
+    checkTraversal(options, "namedBuffers");
     const out: [string, Tensor][] = [];
     const mods = options.recurse === false
       ? [[options.prefix ?? "", this as unknown as AnyModule] as [string, AnyModule]]
@@ -303,6 +312,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** Number of parameter elements (only those that require grad with `trainableOnly`). */
   numParameters(trainableOnly = false): number {
+    checkBool(trainableOnly, "numParameters", "trainableOnly");
     let n = 0;
     for (const p of this.parameters()) if (!trainableOnly || p.requiresGrad) n += p.size;
     return n;
@@ -338,6 +348,8 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
    * (`releaseGrad` of `@nnc/autograd`), for the next backward pass to reuse.
    */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
+    checkOptions(options, "zeroGrad");
+    checkBool(options.setToNone ?? true, "zeroGrad", "setToNone");
     for (const p of this.parameters()) {
       if (options.setToNone === false) {
         p.grad = peekGrad(p) === null ? null : new Tensor(zeros(p.shape, { dtype: p.dtype }));
@@ -347,6 +359,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** Sets `requiresGrad` of every parameter (false freezes the module). */
   requiresGrad_(flag = true): this {
+    checkBool(flag, "requiresGrad_", "flag");
     for (const p of this.parameters()) p.requiresGrad = flag;
     return this;
   }
@@ -528,6 +541,20 @@ function adopt<T>(map: Registry<T>, key: string, v: T): void {
     for (const existing of map.values()) if (existing === v) return;
   }
   map.set(key, v);
+}
+
+/** Checks a traversal's name prefix. */
+function checkPrefix(prefix: unknown, op: string): void {
+  if (typeof prefix !== "string") {
+    throw new TypeError(`${op}: prefix must be a string, got ${describe(prefix)}`);
+  }
+}
+
+/** Checks a traversal's options (`prefix`, `recurse`). */
+function checkTraversal(options: { prefix?: unknown; recurse?: unknown }, op: string): void {
+  checkOptions(options, op);
+  checkPrefix(options.prefix ?? "", op);
+  checkBool(options.recurse ?? true, op, "recurse");
 }
 
 function join(prefix: string, name: string): string {

@@ -53,6 +53,17 @@ Deno.test("Module: parameters are discovered from fields in declaration order wi
   assert.equal(net.numParameters(), 1 + 2 * 9 + 2 + 8 * 3 + 3);
   assert.equal(net.getSubmodule("features.0").constructor.name, "Conv2d");
   assert.throws(() => net.getSubmodule("features.7"), /has no child '7'/);
+  assert.throws(() => net.getSubmodule(3 as never), /getSubmodule: path must be a string, got 3/);
+  assert.throws(() => net.namedModules(null as never), /namedModules: prefix must be a string/);
+  assert.throws(
+    () => net.namedParameters({ recurse: "no" as never }),
+    /namedParameters: recurse must be a boolean/,
+  );
+  assert.throws(() => net.zeroGrad(null as never), /zeroGrad: options must be an object/);
+  assert.throws(
+    () => net.registerBuffer("b", zeros([1]), null as never),
+    /registerBuffer: options must be an object, got null/,
+  );
 });
 
 Deno.test("Module: setting a field to null removes it; reassigning keeps its place; shared parameters count once", () => {

@@ -135,6 +135,14 @@ export abstract class RNNBase<S, O> extends Module<
     const dtype = checkFloatDType(options.dtype ?? "float32", name);
     this.#rng = options.rng;
     const G = GATES[mode] * hiddenSize, D = this.bidirectional ? 2 : 1;
+    // Checked before allocating: a huge numLayers would otherwise fill memory layer by layer.
+    const total = D * this.numLayers * G * (hiddenSize + (this.bias ? 2 : 0)) +
+      D * G * (inputSize + (this.numLayers - 1) * hiddenSize * D);
+    if (total > 2 ** 31 - 1) {
+      throw new RangeError(
+        `${name}: ${this.numLayers} layer(s) of hidden size ${hiddenSize} over ${inputSize} inputs would hold ${total} parameters, more than 2^31-1`,
+      );
+    }
     for (let l = 0; l < this.numLayers; l++) {
       const layer: Cell[] = [];
       const inFeatures = l === 0 ? inputSize : hiddenSize * D;

@@ -97,6 +97,11 @@ Deno.test("RNN: gradcheck through input, initial state and every parameter, both
 });
 
 Deno.test("RNN: wrong ranks, sizes, states and lengths are errors naming the layer and shapes", () => {
+  // Checked before any layer is allocated (a trillion layers filled memory one by one).
+  assert.throws(
+    () => new RNN(3, 4, { numLayers: 1e12 }),
+    /RNN: 1000000000000 layer\(s\) of hidden size 4 over 3 inputs would hold \d+ parameters, more than 2\^31-1/,
+  );
   const rnn = new RNN(3, 4, { numLayers: 2 });
   assert.throws(
     () => rnn.forward(randn([5, 2, 3, 1])),
