@@ -19,3 +19,23 @@ export function shapeError(label: string, expected: string, got: readonly number
 export function fmtCount(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
+
+/**
+ * Checks, before allocating, that a parameter or buffer of `shape` holds at most 2^31-1 elements,
+ * so that the error names the layer (`Linear: weight [2147483648, 1] would hold 2147483648
+ * elements, more than 2^31-1`) instead of `zeros`. Returns `shape`.
+ */
+export function checkAllocation<S extends readonly number[]>(
+  shape: S,
+  op: string,
+  name: string,
+): S {
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (n > 2 ** 31 - 1) {
+    throw new RangeError(
+      `${op}: ${name} ${fmtShape(shape)} would hold ${n} elements, more than 2^31-1`,
+    );
+  }
+  return shape;
+}

@@ -18,7 +18,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { uniform } from "./init.ts";
 import type { LinearOptions } from "./linear.ts";
-import { asInput, shapeError } from "./_util.ts";
+import { asInput, checkAllocation, shapeError } from "./_util.ts";
 
 /**
  * `y_k = x₁ᵀ W_k x₂ + b_k` (PyTorch `F.bilinear`): `x1` `[*, in1]`, `x2` `[*, in2]`, `weight`
@@ -106,10 +106,10 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
     this.in2Features = checkInt(in2Features, op, "in2Features", 1);
     this.outFeatures = checkInt(outFeatures, op, "outFeatures", 1);
     const dtype = checkFloatDType(options.dtype ?? "float32", op);
-    this.weight = new Parameter(zeros([outFeatures, in1Features, in2Features], { dtype }));
-    this.bias = checkBool(options.bias ?? true, op, "bias")
-      ? new Parameter(zeros([outFeatures], { dtype }))
-      : null;
+    const bias = checkBool(options.bias ?? true, op, "bias");
+    const shape = checkAllocation([outFeatures, in1Features, in2Features], op, "weight");
+    this.weight = new Parameter(zeros(shape, { dtype }));
+    this.bias = bias ? new Parameter(zeros([outFeatures], { dtype })) : null;
     this.resetParameters(options.rng);
   }
 

@@ -17,7 +17,7 @@ import { addmm, markGraphOwned, matmul, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { kaimingUniform, uniform } from "./init.ts";
-import { asInput, shapeError } from "./_util.ts";
+import { asInput, checkAllocation, shapeError } from "./_util.ts";
 
 /**
  * Options shared by layers with parameters.
@@ -128,10 +128,11 @@ export class Linear extends Module<[Tensor], Tensor> {
     this.inFeatures = checkInt(inFeatures, op, "inFeatures", 1);
     this.outFeatures = checkInt(outFeatures, op, "outFeatures", 1);
     const dtype = checkFloatDType(options.dtype ?? "float32", op);
-    this.weight = new Parameter(zeros([outFeatures, inFeatures], { dtype }));
-    this.bias = checkBool(options.bias ?? true, op, "bias")
-      ? new Parameter(zeros([outFeatures], { dtype }))
-      : null;
+    const bias = checkBool(options.bias ?? true, op, "bias");
+    this.weight = new Parameter(
+      zeros(checkAllocation([outFeatures, inFeatures], op, "weight"), { dtype }),
+    );
+    this.bias = bias ? new Parameter(zeros([outFeatures], { dtype })) : null;
     this.resetParameters(options.rng);
   }
 

@@ -62,6 +62,11 @@ Deno.test("Linear names the layer, the expected and the received shape", () => {
   });
   assert.throws(() => new Linear(0, 3), RangeError);
   assert.throws(() => new Linear(3, 2, { dtype: "int32" }), TypeError);
+  assert.throws(() => new Linear(1, 2 ** 31), {
+    name: "RangeError",
+    message: "Linear: weight [2147483648, 1] would hold 2147483648 elements, more than 2^31-1",
+  });
+  assert.throws(() => new Bilinear(1e12, 3, 4), /Bilinear: weight \[4, 1000000000000, 3\]/);
   assert.throws(
     () => new Bilinear(2, 3, 1).forward(randn([4, 2]), randn([4, 2])),
     /Bilinear\(2×3→1\): expected input x2 \[\*, 3\], got \[4, 2\]/,
