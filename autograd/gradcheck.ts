@@ -84,6 +84,14 @@ export class GradcheckError extends Error {
   readonly report: GradcheckReport | null;
   /** Creates the error. */
   constructor(message: string, report: GradcheckReport | null) {
+    if (typeof message !== "string") {
+      throw new TypeError(`GradcheckError: message must be a string, got ${describe(message)}`);
+    }
+    if (report !== null && (typeof report !== "object" || Array.isArray(report))) {
+      throw new TypeError(
+        `GradcheckError: report must be a GradcheckReport or null, got ${describe(report)}`,
+      );
+    }
     super(message);
     this.name = "GradcheckError";
     this.report = report;

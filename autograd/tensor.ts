@@ -6,7 +6,9 @@
  */
 import {
   type ArgReduceOptions,
+  checkBool,
   checkNDArray,
+  checkOptions,
   displayData,
   type DType,
   type MimeBundle,
@@ -108,7 +110,12 @@ export class Tensor {
   constructor(data: NDArray, options?: TensorOptions) {
     checkNDArray(data, "Tensor", "data");
     this.data = data;
-    if (options !== undefined && options.requiresGrad) this.requiresGrad = true;
+    if (options !== undefined) {
+      checkOptions(options, "Tensor");
+      if (checkBool(options.requiresGrad ?? false, "Tensor", "requiresGrad")) {
+        this.#setRequiresGrad(true, "Tensor");
+      }
+    }
   }
 
   /** True when ops on this tensor are recorded for backward. Settable on leaves only. */
@@ -116,22 +123,26 @@ export class Tensor {
     return this.#requiresGrad;
   }
   set requiresGrad(flag: boolean) {
+    this.#setRequiresGrad(flag, "requiresGrad");
+  }
+  /** Sets `requiresGrad` (PyTorch `requires_grad_()`) and returns this tensor. */
+  requiresGrad_(flag = true): this {
+    this.#setRequiresGrad(checkBool(flag, "requiresGrad_", "flag"), "requiresGrad_");
+    return this;
+  }
+  /** The setter of `requiresGrad`, its errors naming `op`. */
+  #setRequiresGrad(flag: boolean, op: string): void {
     if (this.#gradFn !== null) {
       throw new RangeError(
-        `requiresGrad: can only be changed on leaf tensors; this one was made by '${this.#gradFn.name}' (use detach())`,
+        `${op}: can only be changed on leaf tensors; this one was made by '${this.#gradFn.name}' (use detach())`,
       );
     }
     if (flag && this.data.dtype === "int32") {
       throw new TypeError(
-        "requiresGrad: only float32 and float64 tensors can require gradients, got int32",
+        `${op}: only float32 and float64 tensors can require gradients, got int32`,
       );
     }
     this.#requiresGrad = Boolean(flag);
-  }
-  /** Sets `requiresGrad` (PyTorch `requires_grad_()`) and returns this tensor. */
-  requiresGrad_(flag = true): this {
-    this.requiresGrad = flag;
-    return this;
   }
   /** The node that made this tensor, or null for a leaf. */
   get gradFn(): GraphNode | null {

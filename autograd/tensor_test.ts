@@ -24,7 +24,15 @@ Deno.test("requiresGrad: leaves only, floats only; isLeaf, gradFn, detach", () =
   );
   assert.throws(
     () => tensor([1], { dtype: "int32" }).requiresGrad_(),
-    /only float32 and float64 tensors can require gradients, got int32/,
+    { message: "requiresGrad_: only float32 and float64 tensors can require gradients, got int32" },
+  );
+  assert.throws(() => new TensorClass(array([1]), null as never), {
+    name: "TypeError",
+    message: "Tensor: options must be an object, got null",
+  });
+  assert.throws(
+    () => new TensorClass(array([1], { dtype: "int32" }), { requiresGrad: true }),
+    { message: "Tensor: only float32 and float64 tensors can require gradients, got int32" },
   );
   const d = y.detach();
   assert.ok(d.isLeaf && !d.requiresGrad && d.data === y.data);
