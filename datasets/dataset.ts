@@ -98,6 +98,12 @@ export class Subset<T> implements Dataset<T> {
   /** A view of `dataset` at `indices` (each in `0..dataset.length-1`). */
   constructor(dataset: Dataset<T>, indices: ArrayLike<number>) {
     checkDataset(dataset, "Subset");
+    if (
+      indices === null || typeof indices !== "object" ||
+      !Number.isSafeInteger((indices as ArrayLike<number>).length)
+    ) {
+      throw new TypeError(`Subset: indices must be an array of integers, got ${describe(indices)}`);
+    }
     const idx = Int32Array.from(indices as ArrayLike<number>);
     for (let i = 0; i < idx.length; i++) {
       const v = (indices as ArrayLike<number>)[i];

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { describe } from "@nnc/tensor";
 
 /** Where in a file a {@link DataFormatError} was found. */
 export interface DataFormatLocation {
@@ -43,6 +44,13 @@ export class DataFormatError extends Error {
 
   /** Builds the message `op: file, [line L, column C, ]byte N: detail`. */
   constructor(op: string, where: DataFormatLocation, detail: string, options?: ErrorOptions) {
+    checkString(op, "DataFormatError", "op");
+    if (where === null || typeof where !== "object" || Array.isArray(where)) {
+      throw new TypeError(
+        `DataFormatError: where must be an object with file and offset, got ${describe(where)}`,
+      );
+    }
+    checkString(detail, "DataFormatError", "detail");
     const lineCol = where.line === undefined
       ? ""
       : `line ${where.line}, ${where.column === undefined ? "" : `column ${where.column}, `}`;
@@ -72,7 +80,14 @@ export class DataFormatError extends Error {
 export class DatasetNotFoundError extends Error {
   /** Names the error. */
   constructor(message: string, options?: ErrorOptions) {
+    checkString(message, "DatasetNotFoundError", "message");
     super(message, options);
     this.name = "DatasetNotFoundError";
+  }
+}
+
+function checkString(value: unknown, op: string, name: string): void {
+  if (typeof value !== "string") {
+    throw new TypeError(`${op}: ${name} must be a string, got ${describe(value)}`);
   }
 }

@@ -118,7 +118,10 @@ export class Graph {
 }
 
 function* flattenPairs(edges: Iterable<readonly [number, number]>): Generator<number> {
-  if (edges === null || typeof (edges as Iterable<unknown>)[Symbol.iterator] !== "function") {
+  if (
+    edges === null || edges === undefined ||
+    typeof (edges as Iterable<unknown>)[Symbol.iterator] !== "function"
+  ) {
     throw new TypeError(
       `Graph: edges must be an iterable of [u, v] pairs or an Int32Array, got ${describe(edges)}`,
     );

@@ -53,6 +53,9 @@ export class GraphData {
 
   /** A graph from its parts (see {@link GraphDataInit}); `op` names the caller in error messages. */
   constructor(init: GraphDataInit, op = "GraphData") {
+    if (typeof op !== "string") {
+      throw new TypeError(`GraphData: op must be a string, got ${describe(op)}`);
+    }
     if (init === null || typeof init !== "object") {
       throw new TypeError(`${op}: expected { x, edgeIndex, … }, got ${describe(init)}`);
     }
@@ -181,14 +184,8 @@ export class GraphBatch extends GraphData {
 
   /** The batch of `graphs` (see {@link batchGraphs}). */
   constructor(graphs: readonly GraphData[]) {
-    const op = "batchGraphs";
-    if (
-      !Array.isArray(graphs) || graphs.length === 0 || !graphs.every((g) => g instanceof GraphData)
-    ) {
-      throw new TypeError(
-        `${op}: expected a non-empty array of GraphData, got ${describe(graphs)}`,
-      );
-    }
+    const op = "GraphBatch";
+    checkGraphs(graphs, op);
     const has = (k: "x" | "edgeAttr" | "y") => {
       const n = graphs.filter((g) => g[k] !== null).length;
       if (n !== 0 && n !== graphs.length) {
@@ -239,7 +236,16 @@ export class GraphBatch extends GraphData {
  * ```
  */
 export function batchGraphs(graphs: readonly GraphData[]): GraphBatch {
+  checkGraphs(graphs, "batchGraphs");
   return new GraphBatch(graphs);
+}
+
+function checkGraphs(graphs: unknown, op: string): asserts graphs is readonly GraphData[] {
+  if (
+    !Array.isArray(graphs) || graphs.length === 0 || !graphs.every((g) => g instanceof GraphData)
+  ) {
+    throw new TypeError(`${op}: expected a non-empty array of GraphData, got ${describe(graphs)}`);
+  }
 }
 
 /** Options of {@link GraphDataLoader}. */

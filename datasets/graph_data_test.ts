@@ -90,7 +90,8 @@ Deno.test("GraphData names the offending index, row count or empty graph", () =>
   const a = new GraphData({ numNodes: 1, edgeIndex: [[], []], y: 1 });
   assert.throws(
     () => batchGraphs([a, new GraphData({ numNodes: 1, edgeIndex: [[], []] })]),
-    /batchGraphs: y is set on 1 of 2 graphs/,
+    /GraphBatch: y is set on 1 of 2 graphs/,
   );
   assert.throws(() => batchGraphs([]), /batchGraphs: expected a non-empty array of GraphData/);
+  assert.throws(() => new GraphBatch([]), /GraphBatch: expected a non-empty array of GraphData/);
 });

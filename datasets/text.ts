@@ -36,6 +36,7 @@ export class Vocabulary {
 
   /** A vocabulary of the given distinct tokens, in that order. */
   constructor(tokens: Iterable<string>, options: VocabularyOptions = {}) {
+    checkOptions(options, "Vocabulary");
     if (tokens === null || typeof (tokens as Iterable<string>)?.[Symbol.iterator] !== "function") {
       throw new TypeError(
         `Vocabulary: tokens must be an iterable of strings, got ${describe(tokens)}`,
@@ -123,8 +124,14 @@ export class Vocabulary {
     if (ids instanceof NDArray) {
       const c = ids.contiguous();
       values = c.data.subarray(c.offset, c.offset + c.size);
-    } else {
+    } else if (
+      ids !== null && typeof ids === "object" && Number.isSafeInteger(ids.length)
+    ) {
       values = ids;
+    } else {
+      throw new TypeError(
+        `Vocabulary.decode: ids must be an NDArray or an array of ids, got ${describe(ids)}`,
+      );
     }
     let s = "";
     for (let i = 0; i < values.length; i++) {

@@ -321,7 +321,12 @@ function checkDocuments(docs: unknown, op: string): CorpusDocument[] {
     if (d === null || typeof d !== "object" || typeof d.text !== "string") {
       throw new TypeError(`${op}: document ${i} must be { name, text } with a string text`);
     }
-    return { name: String(d.name ?? `document ${i}`), text: d.text };
+    if (d.name !== undefined && d.name !== null && typeof d.name !== "string") {
+      throw new TypeError(
+        `${op}: document ${i}'s name must be a string, got ${describe(d.name)}`,
+      );
+    }
+    return { name: d.name ?? `document ${i}`, text: d.text };
   });
 }
 
