@@ -117,6 +117,9 @@ export class MpiError extends Error {
   readonly code: number;
   /** An error with a message naming the operation and MPI's explanation. */
   constructor(message: string, code: number) {
+    if (typeof message !== "string") {
+      throw new TypeError(`MpiError: message must be a string, got ${describe(message)}`);
+    }
     super(message);
     this.code = code;
   }
