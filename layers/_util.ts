@@ -1,6 +1,6 @@
 // Input conversion and message formatting shared by the layers (the argument checks themselves
 // are @nnc/tensor's check functions).
-import { describe, fmtShape, NDArray } from "@nnc/tensor";
+import { describe, fmtShape, NDArray, Rng } from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
 
 /** Throws a TypeError unless `x` is a Tensor (NDArrays are wrapped as constants). */
@@ -38,4 +38,12 @@ export function checkAllocation<S extends readonly number[]>(
     );
   }
   return shape;
+}
+
+/** Checks the `rng` option of a layer (undefined or an Rng) before it is used to draw weights. */
+export function checkRng(rng: unknown, op: string): Rng | undefined {
+  if (rng !== undefined && !(rng instanceof Rng)) {
+    throw new TypeError(`${op}: rng must be an Rng, got ${describe(rng)}`);
+  }
+  return rng;
 }
