@@ -7,9 +7,12 @@ import {
   checkOptions,
   checkProbability,
   describe,
+  fmtShape,
+  Rng,
 } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import { gelu } from "./activations.ts";
+import { asInput, checkAllocation } from "./_util.ts";
 import type {
   TransformerActivation,
   TransformerLayerConfig,
@@ -29,6 +32,15 @@ export function transformerLayerConfig(
   if (dModel % nhead !== 0) {
     throw new RangeError(`${op}: dModel ${dModel} must be divisible by nhead ${nhead}`);
   }
+  const dimFeedforward = o.dimFeedforward === undefined
+    ? 2048
+    : checkInt(o.dimFeedforward, op, "dimFeedforward", 1);
+  // Checked before anything is allocated, so that the error names this layer.
+  checkAllocation([3 * dModel, dModel], op, "self_attn.in_proj_weight");
+  checkAllocation([dimFeedforward, dModel], op, "linear1.weight");
+  if (o.rng !== undefined && !(o.rng instanceof Rng)) {
+    throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
+  }
   const activation = o.activation ?? "relu";
   if (activation !== "relu" && activation !== "gelu" && typeof activation !== "function") {
     throw new TypeError(
@@ -38,9 +50,7 @@ export function transformerLayerConfig(
   return {
     dModel,
     nhead,
-    dimFeedforward: o.dimFeedforward === undefined
-      ? 2048
-      : checkInt(o.dimFeedforward, op, "dimFeedforward", 1),
+    dimFeedforward,
     dropout: o.dropout === undefined ? 0.1 : checkProbability(o.dropout, op, "dropout", true),
     activation,
     layerNormEps: o.layerNormEps === undefined
@@ -57,4 +67,34 @@ export function transformerLayerConfig(
 /** Applies the configured activation. */
 export function applyActivation(x: Tensor, activation: TransformerActivation): Tensor {
   return activation === "relu" ? x.relu() : activation === "gelu" ? gelu(x) : activation(x);
+}
+
+/**
+ * Checks a sequence input of a transformer layer: a tensor `[L, N, E]` / `[N, L, E]` or unbatched
+ * `[L, E]` with `E = dModel`; with `like`, of its rank and batch size (the decoder's memory).
+ */
+export function checkSequence(
+  x: Tensor,
+  config: TransformerLayerConfig,
+  op: string,
+  name: string,
+  like?: Tensor,
+): Tensor {
+  const t = asInput(x, op, name);
+  const { dModel, batchFirst } = config;
+  const layout = batchFirst ? "[N, L, E]" : "[L, N, E]";
+  if ((t.ndim !== 2 && t.ndim !== 3) || t.shape[t.ndim - 1] !== dModel) {
+    throw new RangeError(
+      `${op}: expected ${name} ${layout} or [L, E] with E = ${dModel}, got ${fmtShape(t.shape)}`,
+    );
+  }
+  if (like !== undefined) {
+    const nAxis = batchFirst ? 0 : 1;
+    if (t.ndim !== like.ndim || (t.ndim === 3 && t.shape[nAxis] !== like.shape[nAxis])) {
+      throw new RangeError(
+        `${op}: ${name} ${fmtShape(t.shape)} does not match the batch of ${fmtShape(like.shape)}`,
+      );
+    }
+  }
+  return t;
 }

@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { checkFloatDType, checkInt, checkNumber, checkOptions, describe, zeros } from "@nnc/tensor";
+import {
+  checkFloatDType,
+  checkInt,
+  checkNumber,
+  checkOptions,
+  describe,
+  Rng,
+  zeros,
+} from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
@@ -20,7 +28,7 @@ import {
 } from "./activations.ts";
 import { linear, type LinearOptions } from "./linear.ts";
 import { kaimingUniform, uniform } from "./init.ts";
-import { asInput, shapeError } from "./_util.ts";
+import { asInput, checkAllocation, shapeError } from "./_util.ts";
 
 /**
  * `max(x, 0)` (PyTorch `nn.ReLU`; derivative 0 at 0).
@@ -324,7 +332,11 @@ export class Maxout extends Module<[Tensor], Tensor> {
     this.outFeatures = checkInt(outFeatures, op, "outFeatures", 1);
     this.pieces = checkInt(pieces, op, "pieces", 1);
     const dtype = checkFloatDType(options.dtype ?? "float32", op);
-    this.weight = new Parameter(zeros([outFeatures * pieces, inFeatures], { dtype }));
+    if (options.rng !== undefined && !(options.rng instanceof Rng)) {
+      throw new TypeError(`${op}: rng must be an Rng, got ${describe(options.rng)}`);
+    }
+    const shape = checkAllocation([outFeatures * pieces, inFeatures], op, "weight");
+    this.weight = new Parameter(zeros(shape, { dtype }));
     this.bias = new Parameter(zeros([outFeatures * pieces], { dtype }));
     kaimingUniform(this.weight, { a: Math.sqrt(5), rng: options.rng });
     const bound = 1 / Math.sqrt(inFeatures);

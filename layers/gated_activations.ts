@@ -10,7 +10,7 @@ import { chunk, type Tensor, where } from "@nnc/autograd";
 import { checkFloatDType, checkInt, checkNumber, checkOptions, describe, full } from "@nnc/tensor";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
-import { asInput } from "./_util.ts";
+import { asInput, checkAllocation } from "./_util.ts";
 
 /**
  * Gated linear unit (Dauphin et al. 2017): the input split in two halves `a`, `b` along `axis`
@@ -141,7 +141,9 @@ export class PReLU extends Module<[Tensor], Tensor> {
     this.numSlopes = checkInt(numParameters, "PReLU", "numParameters", 1);
     const init = checkNumber(options.init ?? 0.25, "PReLU", "init");
     const dtype = checkFloatDType(options.dtype ?? "float32", "PReLU");
-    this.weight = new Parameter(full([this.numSlopes], init, { dtype }));
+    this.weight = new Parameter(
+      full(checkAllocation([this.numSlopes], "PReLU", "weight"), init, { dtype }),
+    );
   }
   /** `x > 0 ? x : w·x`. */
   forward(x: Tensor): Tensor {

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { NDArray } from "@nnc/tensor";
-import type { Tensor } from "@nnc/autograd";
+import { describe, NDArray } from "@nnc/tensor";
+import { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import {
   huberLoss,
@@ -90,7 +90,13 @@ function withBuffers<O extends object>(
   const out = { ...options } as Record<string, unknown>;
   for (const [key, buffer] of Object.entries(names)) {
     const v = out[key] as Tensor | NDArray | null | undefined;
-    if (v !== undefined && v !== null) out[key] = m.registerBuffer(buffer, v);
+    if (v === undefined || v === null) continue;
+    if (!(v instanceof Tensor) && !(v instanceof NDArray)) {
+      throw new TypeError(
+        `${m.constructor.name}: ${key} must be a Tensor, an NDArray or null, got ${describe(v)}`,
+      );
+    }
+    out[key] = m.registerBuffer(buffer, v);
   }
   return out as O;
 }

@@ -7,6 +7,7 @@
  */
 import { applyPrimitive, gather, type Primitive, Tensor } from "@nnc/autograd";
 import {
+  checkInt,
   checkIntTuple,
   checkOptions,
   describe,
@@ -243,6 +244,7 @@ export abstract class MaxUnpoolNd
   /** A `d`-dimensional max unpooling. */
   constructor(d: number, kernelSize: number | readonly number[], options: MaxUnpoolLayerOptions) {
     super();
+    checkInt(d, "MaxUnpoolNd", "d", 1, 2);
     const op = `MaxUnpool${d}d`;
     const opts = checkOptions(options, op);
     this.#d = d;

@@ -17,6 +17,7 @@ import {
   targetCsr,
 } from "./_graph.ts";
 import { describe, fmtShape } from "@nnc/tensor";
+import { asInput } from "./_util.ts";
 
 /**
  * How the messages arriving at a node combine; every choice is permutation-invariant. `"add"`
@@ -105,9 +106,16 @@ export abstract class MessagePassing<I extends unknown[] = [Tensor, EdgeIndexLik
 
   /** The message along each edge, `[E, ...]` (default: `x_j`, times the weight for 1-d `edgeAttr`). */
   message(ctx: MessageContext): Tensor {
+    const op = `${this.constructor.name}.message`;
+    if (ctx === null || typeof ctx !== "object" || typeof ctx.xJ !== "function") {
+      throw new TypeError(`${op}: ctx must be a MessageContext, got ${describe(ctx)}`);
+    }
     const xj = ctx.xJ();
-    const w = ctx.edgeAttr;
+    const w = ctx.edgeAttr ?? null;
     if (w === null) return xj;
+    if (!(w instanceof Tensor)) {
+      throw new TypeError(`${op}: ctx.edgeAttr must be a Tensor or null, got ${describe(w)}`);
+    }
     if (w.ndim !== 1) {
       throw new RangeError(
         `${this.constructor.name}: the default message takes 1-d edge weights, got edgeAttr ${
@@ -120,8 +128,19 @@ export abstract class MessagePassing<I extends unknown[] = [Tensor, EdgeIndexLik
 
   /** Combines the messages `[E, ...]` at their targets into `[numNodes, ...]`. */
   aggregate(messages: Tensor, target: NDArray, numNodes: number): Tensor {
+    const op = `${this.constructor.name}.aggregate`;
+    const m = asInput(messages, op, "messages");
+    const n = nd.checkInt(numNodes, op, "numNodes", 0, 2 ** 31 - 1);
+    if (m.ndim < 1) throw new RangeError(`${op}: messages must be at least 1-d, got a 0-d tensor`);
+    const raw: unknown = target instanceof Tensor ? target.data : target;
+    const index = nd.checkIndexList(raw, n, op, "target");
+    if (index.size !== m.shape[0]) {
+      throw new RangeError(
+        `${op}: target has ${index.size} entries but messages has ${m.shape[0]} rows`,
+      );
+    }
     const aggr = this.aggr === "add" ? "sum" : this.aggr;
-    return segmentReduce(messages, target, numNodes, aggr);
+    return segmentReduce(m, index, n, aggr);
   }
 
   /** The new node features from the aggregated messages (default: the aggregate itself). */

@@ -39,6 +39,9 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
 
   /** Adds or replaces the module `key`; returns this. */
   set(key: string, module: M): this {
+    if (typeof key !== "string") {
+      throw new TypeError(`ModuleDict.set: key must be a string, got ${describe(key)}`);
+    }
     if (!(module instanceof Module)) {
       throw new TypeError(`ModuleDict.set: '${key}' must be a Module, got ${describe(module)}`);
     }

@@ -16,7 +16,7 @@ import {
   fmtShape,
   type NDArray,
   pad,
-  type Rng,
+  Rng,
   zeros,
 } from "@nnc/tensor";
 import { concat, markGraphOwned, packedAttention, Tensor, zeros as zerosT } from "@nnc/autograd";
@@ -28,6 +28,7 @@ import { checkMaskShape, toAdditive } from "./_attention.ts";
 import { type AttentionMask, scaledDotProductAttention } from "./scaled_dot_product_attention.ts";
 import type { KVCache } from "./kv_cache.ts";
 import { RotaryEmbedding } from "./positional_encoding.ts";
+import { checkAllocation } from "./_util.ts";
 
 /**
  * Options of {@link MultiheadAttention}.
@@ -179,17 +180,27 @@ export class MultiheadAttention extends Module<
       ? false
       : checkBool(o.addZeroAttn, op, "addZeroAttn");
     const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype ?? "float32", op);
+    if (o.rng !== undefined && !(o.rng instanceof Rng)) {
+      throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
+    }
     const rng = this.#rng = o.rng;
     const E = embedDim;
-    const param = (shape: number[]) => new Parameter(zeros(shape, { dtype }));
+    const param = (shape: number[], name = "in_proj_weight") =>
+      new Parameter(zeros(checkAllocation(shape, op, name), { dtype }));
     // PyTorch's registration order, which is also the state dict's.
     if (this.kdim === E && this.vdim === E) {
       this.inProjWeight = this.registerParameter("in_proj_weight", param([3 * E, E]));
       this.qProjWeight = this.kProjWeight = this.vProjWeight = null;
     } else {
-      this.qProjWeight = this.registerParameter("q_proj_weight", param([E, E]));
-      this.kProjWeight = this.registerParameter("k_proj_weight", param([E, this.kdim]));
-      this.vProjWeight = this.registerParameter("v_proj_weight", param([E, this.vdim]));
+      this.qProjWeight = this.registerParameter("q_proj_weight", param([E, E], "q_proj_weight"));
+      this.kProjWeight = this.registerParameter(
+        "k_proj_weight",
+        param([E, this.kdim], "k_proj_weight"),
+      );
+      this.vProjWeight = this.registerParameter(
+        "v_proj_weight",
+        param([E, this.vdim], "v_proj_weight"),
+      );
       this.inProjWeight = null;
     }
     this.inProjBias = bias ? this.registerParameter("in_proj_bias", param([3 * E])) : null;
@@ -434,6 +445,11 @@ export class MultiheadAttention extends Module<
         `${label}: expected query ${layout} or [L, E] with E = ${this.embedDim}, key and value of the same rank ending in kdim = ${this.kdim} and vdim = ${this.vdim}, got query ${
           fmtShape(query?.shape ?? [])
         }, key ${fmtShape(key?.shape ?? [])}, value ${fmtShape(value?.shape ?? [])}`,
+      );
+    }
+    if (query.dtype !== key.dtype || key.dtype !== value.dtype) {
+      throw new TypeError(
+        `${label}: query, key and value must share one dtype, got ${query.dtype}, ${key.dtype}, ${value.dtype}`,
       );
     }
     const batched = rank === 3;

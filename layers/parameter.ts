@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { describe, NDArray } from "@nnc/tensor";
+import { checkBool, describe, NDArray } from "@nnc/tensor";
 import { Tensor } from "@nnc/autograd";
 
 /**
@@ -28,6 +28,7 @@ export class Parameter extends Tensor {
         `Parameter: expected an NDArray or a Tensor, got ${describe(data)}`,
       );
     }
+    checkBool(requiresGrad, "Parameter", "requiresGrad");
     if (array.dtype === "int32" && requiresGrad) {
       throw new TypeError(
         "Parameter: an int32 parameter cannot require grad; pass requiresGrad = false",

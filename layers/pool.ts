@@ -14,7 +14,7 @@ import {
 } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { asInput } from "./_util.ts";
-import { checkBool, checkIntTuple, checkOptions, fmtShape } from "@nnc/tensor";
+import { checkBool, checkInt, checkIntTuple, checkOptions, fmtShape, isFloat } from "@nnc/tensor";
 
 /**
  * Options of the max-pooling layers (sizes: one number, or one per spatial dimension).
@@ -105,6 +105,7 @@ export abstract class MaxPoolNd extends Module<[Tensor], Tensor> {
   /** A `d`-dimensional max pooling. */
   constructor(d: number, kernelSize: number | readonly number[], options: MaxPoolLayerOptions) {
     super();
+    checkInt(d, "MaxPoolNd", "d", 1, 2);
     const op = `MaxPool${d}d`;
     checkOptions(options, op);
     this.#d = d;
@@ -199,6 +200,7 @@ export abstract class AvgPoolNd extends Module<[Tensor], Tensor> {
   /** A `d`-dimensional average pooling. */
   constructor(d: number, kernelSize: number | readonly number[], options: AvgPoolLayerOptions) {
     super();
+    checkInt(d, "AvgPoolNd", "d", 1, 2);
     const op = `AvgPool${d}d`;
     checkOptions(options, op);
     this.#d = d;
@@ -213,6 +215,9 @@ export abstract class AvgPoolNd extends Module<[Tensor], Tensor> {
   forward(x: Tensor): Tensor {
     const d = this.#d, label = `AvgPool${d}d(${fmtShape(this.kernelSize)})`;
     const t = rankCheck(x, d, label);
+    if (!isFloat(t.dtype)) {
+      throw new TypeError(`${label}: expected a float32 or float64 input, got ${t.dtype}`);
+    }
     const opts = {
       kernel: this.kernelSize,
       stride: this.stride,

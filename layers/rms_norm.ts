@@ -18,7 +18,7 @@ import {
 import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
-import { asInput } from "./_util.ts";
+import { asInput, checkAllocation } from "./_util.ts";
 import { checkEndsIn, checkLayerInput, normalizedShapeOf } from "./_normalized_shape.ts";
 
 /**
@@ -115,7 +115,9 @@ export class RMSNorm extends Module<[Tensor], Tensor> {
     this.eps = options.eps === undefined ? undefined : checkNumber(options.eps, op, "eps", 0);
     const dtype = checkFloatDType(options.dtype ?? "float32", op);
     const affine = checkBool(options.elementwiseAffine ?? true, op, "elementwiseAffine");
-    this.weight = affine ? new Parameter(ones(shape, { dtype })) : null;
+    this.weight = affine
+      ? new Parameter(ones(checkAllocation(shape, op, "weight"), { dtype }))
+      : null;
   }
 
   /** Normalises `x` `[*, ...normalizedShape]`. */

@@ -10,6 +10,7 @@ import {
   checkFloatDType,
   checkInt,
   checkNumber,
+  checkOneOf,
   checkOptions,
   fmtShape,
   type NDArray,
@@ -31,6 +32,7 @@ import { Parameter } from "./parameter.ts";
 import { uniform } from "./init.ts";
 import { type LayerOptions, linear } from "./linear.ts";
 import { asInput } from "./_util.ts";
+import { checkName, checkRng } from "./_recurrent_check.ts";
 
 /**
  * Options shared by {@link RNN}, {@link LSTM} and {@link GRU} (PyTorch's names in camelCase).
@@ -74,6 +76,7 @@ export interface RecurrentForwardOptions {
 
 /** Gate blocks per mode: rows of `weight_ih` are `gates · hiddenSize`. */
 const GATES: Record<RecurrentMode, number> = { rnnTanh: 1, rnnRelu: 1, lstm: 4, gru: 3 };
+const MODES = Object.keys(GATES) as RecurrentMode[];
 
 /**
  * The names of the weights of one layer in one direction. The parameters themselves are fields
@@ -123,8 +126,9 @@ export abstract class RNNBase<S, O> extends Module<
     options: RecurrentLayerOptions,
   ) {
     super();
-    checkOptions(options, name);
-    this.mode = mode;
+    checkName(name, "RNNBase");
+    options = checkOptions(options, name);
+    this.mode = checkOneOf(mode, name, "mode", MODES);
     this.inputSize = checkInt(inputSize, name, "inputSize", 1);
     this.hiddenSize = checkInt(hiddenSize, name, "hiddenSize", 1);
     this.numLayers = checkInt(options.numLayers ?? 1, name, "numLayers", 1);
@@ -133,7 +137,7 @@ export abstract class RNNBase<S, O> extends Module<
     this.dropout = checkNumber(options.dropout ?? 0, name, "dropout", 0, 1);
     this.bidirectional = checkBool(options.bidirectional ?? false, name, "bidirectional");
     const dtype = checkFloatDType(options.dtype ?? "float32", name);
-    this.#rng = options.rng;
+    this.#rng = checkRng(options.rng, name);
     const G = GATES[mode] * hiddenSize, D = this.bidirectional ? 2 : 1;
     // Checked before allocating: a huge numLayers would otherwise fill memory layer by layer.
     const total = D * this.numLayers * G * (hiddenSize + (this.bias ? 2 : 0)) +

@@ -9,6 +9,7 @@ import {
   checkBool,
   checkFloatDType,
   checkInt,
+  checkOneOf,
   checkOptions,
   fmtShape,
   type NDArray,
@@ -20,7 +21,10 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { uniform } from "./init.ts";
 import { type LayerOptions, linear } from "./linear.ts";
-import { asInput } from "./_util.ts";
+import { asInput, checkAllocation } from "./_util.ts";
+import { checkName, checkRng } from "./_recurrent_check.ts";
+
+const MODES: readonly RecurrentMode[] = ["rnnTanh", "rnnRelu", "lstm", "gru"];
 
 /**
  * Options of the cells.
@@ -73,19 +77,26 @@ export abstract class RecurrentCellBase<I extends unknown[], O> extends Module<I
     options: RecurrentCellOptions,
   ) {
     super();
-    checkOptions(options, name);
+    checkName(name, "RecurrentCellBase");
+    options = checkOptions(options, name);
     this.#name = name;
-    this.#mode = mode;
+    this.#mode = checkOneOf(mode, name, "mode", MODES);
+    checkInt(gates, name, "gates", 1, 4);
     this.inputSize = checkInt(inputSize, name, "inputSize", 1);
     this.hiddenSize = checkInt(hiddenSize, name, "hiddenSize", 1);
     const dtype = checkFloatDType(options.dtype ?? "float32", name);
     const G = gates * hiddenSize;
-    this.weight_ih = new Parameter(zeros([G, inputSize], { dtype }));
-    this.weight_hh = new Parameter(zeros([G, hiddenSize], { dtype }));
     const bias = checkBool(options.bias ?? true, name, "bias");
+    const rng = checkRng(options.rng, name);
+    this.weight_ih = new Parameter(
+      zeros(checkAllocation([G, inputSize], name, "weight_ih"), { dtype }),
+    );
+    this.weight_hh = new Parameter(
+      zeros(checkAllocation([G, hiddenSize], name, "weight_hh"), { dtype }),
+    );
     this.bias_ih = bias ? new Parameter(zeros([G], { dtype })) : null;
     this.bias_hh = bias ? new Parameter(zeros([G], { dtype })) : null;
-    this.resetParameters(options.rng);
+    this.resetParameters(rng);
   }
 
   /** Re-draws every weight and bias from U(−1/√H, 1/√H), as PyTorch. */

@@ -51,9 +51,24 @@ export class Sequential extends Module<[Tensor], Tensor> {
   static fromNamed(
     entries: Record<string, AnyModule> | readonly (readonly [string, AnyModule])[],
   ): Sequential {
+    const op = "Sequential.fromNamed";
+    if (entries === null || typeof entries !== "object") {
+      throw new TypeError(
+        `${op}: entries must be an object or a list of [name, module] pairs, got ${
+          describe(entries)
+        }`,
+      );
+    }
     const s = new Sequential();
     const list = Array.isArray(entries) ? entries : Object.entries(entries);
-    for (const [name, m] of list) s.#add(name, m, "Sequential.fromNamed");
+    list.forEach((entry, i) => {
+      if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== "string") {
+        throw new TypeError(
+          `${op}: entries[${i}] must be a [name, module] pair, got ${describe(entry)}`,
+        );
+      }
+      s.#add(entry[0], entry[1], op);
+    });
     return s;
   }
 

@@ -7,7 +7,15 @@
  *
  * @module
  */
-import { checkInt, checkOptions, describe, type DType, type NDArray, type Rng } from "@nnc/tensor";
+import {
+  checkFloatDType,
+  checkInt,
+  checkOptions,
+  describe,
+  type DType,
+  type NDArray,
+  type Rng,
+} from "@nnc/tensor";
 import { markGraphOwned, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { ModuleList } from "./module_list.ts";
@@ -17,7 +25,9 @@ import { graphOwnedMarker, isPlain } from "./_graph_owned.ts";
 import {
   type TransformerActivation,
   TransformerEncoderLayer,
+  type TransformerLayerConfig,
 } from "./transformer_encoder_layer.ts";
+import { checkSequence, transformerLayerConfig } from "./_transformer.ts";
 import { type DecoderLayerCache, TransformerDecoderLayer } from "./transformer_decoder_layer.ts";
 import { type AttentionMask, causalMask } from "./scaled_dot_product_attention.ts";
 import type { KVCache } from "./kv_cache.ts";
@@ -313,6 +323,7 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
   readonly nhead: number;
   /** `[N, L, E]` inputs. */
   readonly batchFirst: boolean;
+  readonly #config: TransformerLayerConfig;
 
   /** A transformer with PyTorch's defaults unless given. */
   constructor(options: TransformerOptions = {}) {
@@ -337,6 +348,8 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
       dtype: o.dtype,
       rng: o.rng,
     };
+    // The layers' settings checked here first, so that their errors name the Transformer.
+    this.#config = transformerLayerConfig(this.dModel, this.nhead, layer, op);
     const eps = o.layerNormEps ?? 1e-5;
     const norm = () => new LayerNorm(this.dModel, { eps, dtype: o.dtype });
     this.encoder = new TransformerEncoder(
@@ -357,7 +370,10 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
    * `src` `[S, N, E]` and `tgt` `[T, N, E]` (batch first with `batchFirst`) → `[T, N, E]`.
    */
   forward(src: Tensor, tgt: Tensor, options: TransformerForwardOptions = {}): Tensor {
-    const o = checkOptions(options, "Transformer");
+    const op = "Transformer";
+    const o = checkOptions(options, op);
+    src = checkSequence(src, this.#config, op, "src");
+    tgt = checkSequence(tgt, this.#config, op, "tgt", src);
     let memory = this.encode(src, { mask: o.srcMask, srcKeyPaddingMask: o.srcKeyPaddingMask });
     // The memory is read by the decoder alone when both halves are the built-in stacks (and
     // encode was not replaced): graph-owned, so backward gives its memory to the next step.
@@ -381,6 +397,11 @@ export class Transformer extends Module<[Tensor, Tensor, TransformerForwardOptio
 
   /** PyTorch's `generate_square_subsequent_mask`: float `[sz, sz]`, −∞ above the diagonal. */
   static generateSquareSubsequentMask(sz: number, options: { dtype?: DType } = {}): NDArray {
+    const op = "Transformer.generateSquareSubsequentMask";
+    // At most 2^31-1 elements: sz ≤ 46340.
+    checkInt(sz, op, "sz", 0, 46340);
+    const o = checkOptions(options, op);
+    if (o.dtype !== undefined) checkFloatDType(o.dtype, op);
     return causalMask(sz, sz, options);
   }
 }

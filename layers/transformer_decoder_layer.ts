@@ -11,7 +11,7 @@ import { Module } from "./module.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./layer_norm.ts";
-import { applyActivation, transformerLayerConfig } from "./_transformer.ts";
+import { applyActivation, checkSequence, transformerLayerConfig } from "./_transformer.ts";
 import { graphOwnedMarker, isPlain, keepsNoTensors } from "./_graph_owned.ts";
 import { MultiheadAttention } from "./multihead_attention.ts";
 import type { AttentionMask } from "./scaled_dot_product_attention.ts";
@@ -148,6 +148,8 @@ export class TransformerDecoderLayer extends Module<
   ): Tensor {
     const op = "TransformerDecoderLayer";
     const o = checkOptions(options, op);
+    tgt = checkSequence(tgt, this.config, op, "tgt");
+    memory = checkSequence(memory, this.config, op, "memory", tgt);
     const causal = o.tgtIsCausal === undefined
       ? false
       : checkBool(o.tgtIsCausal, op, "tgtIsCausal");

@@ -16,7 +16,7 @@ import { Module } from "./module.ts";
 import { Linear } from "./linear.ts";
 import { Dropout } from "./dropout.ts";
 import { LayerNorm } from "./layer_norm.ts";
-import { applyActivation, transformerLayerConfig } from "./_transformer.ts";
+import { applyActivation, checkSequence, transformerLayerConfig } from "./_transformer.ts";
 import { graphOwnedMarker, isPlain, keepsNoTensors } from "./_graph_owned.ts";
 import { MultiheadAttention } from "./multihead_attention.ts";
 import type { AttentionMask } from "./scaled_dot_product_attention.ts";
@@ -183,6 +183,7 @@ export class TransformerEncoderLayer extends Module<
   /** `src` `[L, N, E]` (`[N, L, E]` with `batchFirst`, `[L, E]` unbatched) → same shape. */
   forward(src: Tensor, options: TransformerEncoderLayerForwardOptions = {}): Tensor {
     const o = checkOptions(options, "TransformerEncoderLayer");
+    src = checkSequence(src, this.config, "TransformerEncoderLayer", "src");
     const attend = (x: Tensor) =>
       this.dropout1.forward(
         this.selfAttn.forward(x, x, x, {

@@ -52,7 +52,11 @@ const LINEAR_RANK: Record<string, number> = { linear: 1, bilinear: 2, bicubic: 2
  * ```
  */
 export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
-  const op = "interpolate";
+  return resize(x, options, "interpolate");
+}
+
+/** {@link interpolate}, with errors naming `op`. */
+function resize(x: Tensor, options: InterpolateOptions, op: string): Tensor {
   const t = asInput(x, op);
   checkOptions(options, op);
   if (options === undefined) {
@@ -119,23 +123,44 @@ export class Upsample extends Module<[Tensor], Tensor> {
   /** An upsampling layer; `size` or `scaleFactor` is required. */
   constructor(options: InterpolateOptions) {
     super();
-    checkOptions(options, "Upsample");
+    const op = "Upsample";
+    checkOptions(options, op);
     if (
       options === undefined || (options.size === undefined) === (options.scaleFactor === undefined)
     ) {
-      throw new TypeError("Upsample: give exactly one of size and scaleFactor");
+      throw new TypeError(`${op}: give exactly one of size and scaleFactor`);
     }
-    this.options = { ...options };
+    const mode = options.mode ?? "nearest";
+    if (mode !== "nearest" && LINEAR_RANK[mode] === undefined) {
+      throw new RangeError(
+        `${op}: mode must be "nearest", "linear", "bilinear", "bicubic" or "trilinear", got ${
+          describe(mode)
+        }`,
+      );
+    }
+    checkBool(options.alignCorners ?? false, op, "alignCorners");
+    if (mode === "nearest" && options.alignCorners !== undefined) {
+      throw new TypeError(`${op}: alignCorners applies to the linear modes only`);
+    }
+    const sizeOrScale = (v: unknown, name: string): void => {
+      const ok = (e: unknown) => typeof e === "number" && Number.isFinite(e) && e > 0;
+      if (!(ok(v) || (Array.isArray(v) && v.length >= 1 && v.length <= 3 && v.every(ok)))) {
+        throw new RangeError(
+          `${op}: ${name} must be a positive number or 1 to 3 of them, got ${describe(v)}`,
+        );
+      }
+    };
+    // The options read once, as own fields (a getter or a prototype's field is not copied later).
+    const o: InterpolateOptions = { mode };
+    if (options.size !== undefined) sizeOrScale(o.size = options.size, "size");
+    else sizeOrScale(o.scaleFactor = options.scaleFactor, "scaleFactor");
+    if (options.alignCorners !== undefined) o.alignCorners = options.alignCorners;
+    this.options = o;
   }
 
   /** Resizes `x`. */
   forward(x: Tensor): Tensor {
-    try {
-      return interpolate(asInput(x, "Upsample"), this.options);
-    } catch (e) {
-      if (e instanceof RangeError) throw new RangeError(`Upsample: ${e.message}`, { cause: e });
-      throw e;
-    }
+    return resize(x, this.options, "Upsample");
   }
 
   /** The settings shown by `toString()`. */

@@ -64,6 +64,6 @@ Deno.test("interpolate: hand-computed values and argument errors", () => {
   );
   assert.throws(
     () => new Upsample({ scaleFactor: 2, mode: "bilinear" }).forward(zeros([2, 3])),
-    /Upsample: interpolate: expected input \[N, C, \.\.\.spatial\]/,
+    /Upsample: expected input \[N, C, \.\.\.spatial\]/,
   );
 });

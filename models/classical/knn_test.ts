@@ -58,3 +58,14 @@ Deno.test("KNeighbors: bad input names the estimator and the value", () => {
     /weights must be one of/,
   );
 });
+
+Deno.test("KNeighbors: option errors name the estimator constructed", () => {
+  assert.throws(
+    () => new KNeighborsRegressor({ nNeighbors: 0 }),
+    /^RangeError: KNeighborsRegressor: nNeighbors must be an integer >= 1, got 0/,
+  );
+  assert.throws(
+    () => new KNeighborsClassifier({ weights: "x" as "uniform" }),
+    /^RangeError: KNeighborsClassifier: weights must be one of "uniform", "distance", got "x"/,
+  );
+});

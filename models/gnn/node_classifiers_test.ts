@@ -113,3 +113,23 @@ Deno.test("node classifiers check their options", () => {
     /GAT: inChannels must be an integer >= 1, got 0/,
   );
 });
+
+Deno.test("GCN and GAT: builder and input errors name the model", () => {
+  assert.throws(
+    () => new GAT({ inChannels: 2, hiddenChannels: 1e12, outChannels: 2 }),
+    /^RangeError: GAT: inChannels × heads × hiddenChannels = 2 × 8 × 1000000000000 exceeds 2\^31-1 weights/,
+  );
+  assert.throws(
+    () => new GCN({ inChannels: 4, outChannels: 2, rng: 3 as unknown as Rng }),
+    /^TypeError: GCN: rng must be an Rng, got 3/,
+  );
+  assert.throws(
+    () => new GCN({ inChannels: 4, outChannels: 2, dtype: "float16" as "float32" }),
+    /^TypeError: GCN: dtype must be "float32" or "float64", got "float16"/,
+  );
+  const gat = new GAT({ inChannels: 2, outChannels: 2, rng: new Rng(0) });
+  assert.throws(
+    () => gat.forward(3 as unknown as Tensor, EDGES),
+    /^TypeError: GAT: x must be a Tensor/,
+  );
+});

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { argmax, array, assertClose, type NDArray, randint, Rng, sub } from "@nnc/tensor";
 import { noGrad } from "@nnc/autograd";
 import { crossEntropy } from "@nnc/layers";
-import { GPT, type PositionalKind } from "./mod.ts";
+import { GPT, GPTState, type PositionalKind } from "./mod.ts";
 
 const f64 = "float64" as const;
 
@@ -328,4 +328,25 @@ Deno.test("GPT.loss: crossEntropy of the logits against [N, T] or [N·T] targets
     /targets \[4, 3\] must be \[N, T\] or \[N·T\] for tokens \[3, 4\]/,
   );
   assert.throws(() => gpt.loss(x, y.reshape(12, 1)), /targets \[12, 1\] must be/);
+});
+
+Deno.test("GPT and GPTState: builder, sampling and state errors name the model", () => {
+  assert.throws(
+    () => new GPT({ vocabSize: 3, blockSize: 4, dtype: "float16" as "float32" }),
+    /^TypeError: GPT: dtype must be "float32" or "float64", got "float16"/,
+  );
+  assert.throws(
+    () => new GPT({ vocabSize: 1, blockSize: 2 ** 31 }),
+    /^RangeError: GPT: blockSize × dModel = 2147483648 × 128 exceeds 2\^31-1 weights/,
+  );
+  const gpt = model("learned", 8);
+  assert.throws(
+    () => gpt.sample([1], { maxNewTokens: -1 }),
+    /^RangeError: GPT.sample: maxNewTokens must be an integer >= 0, got -1/,
+  );
+  assert.throws(() => new GPTState(2 ** 31, true), /^RangeError: GPTState: numLayers must be/);
+  assert.throws(
+    () => gpt.initState().advance(undefined as unknown as NDArray),
+    /^TypeError: GPTState.advance: tokens must be an int32 NDArray/,
+  );
 });
