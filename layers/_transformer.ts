@@ -8,11 +8,10 @@ import {
   checkProbability,
   describe,
   fmtShape,
-  Rng,
 } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import { gelu } from "./activations.ts";
-import { asInput, checkAllocation } from "./_util.ts";
+import { asInput, checkAllocation, checkRng } from "./_util.ts";
 import type {
   TransformerActivation,
   TransformerLayerConfig,
@@ -38,9 +37,7 @@ export function transformerLayerConfig(
   // Checked before anything is allocated, so that the error names this layer.
   checkAllocation([3 * dModel, dModel], op, "self_attn.in_proj_weight");
   checkAllocation([dimFeedforward, dModel], op, "linear1.weight");
-  if (o.rng !== undefined && !(o.rng instanceof Rng)) {
-    throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
-  }
+  checkRng(o.rng, op);
   const activation = o.activation ?? "relu";
   if (activation !== "relu" && activation !== "gelu" && typeof activation !== "function") {
     throw new TypeError(

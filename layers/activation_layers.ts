@@ -5,15 +5,7 @@
  *
  * @module
  */
-import {
-  checkFloatDType,
-  checkInt,
-  checkNumber,
-  checkOptions,
-  describe,
-  Rng,
-  zeros,
-} from "@nnc/tensor";
+import { checkFloatDType, checkInt, checkNumber, checkOptions, describe, zeros } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
@@ -28,7 +20,7 @@ import {
 } from "./activations.ts";
 import { linear, type LinearOptions } from "./linear.ts";
 import { kaimingUniform, uniform } from "./init.ts";
-import { asInput, checkAllocation, shapeError } from "./_util.ts";
+import { asInput, checkAllocation, checkRng, shapeError } from "./_util.ts";
 
 /**
  * `max(x, 0)` (PyTorch `nn.ReLU`; derivative 0 at 0).
@@ -332,9 +324,7 @@ export class Maxout extends Module<[Tensor], Tensor> {
     this.outFeatures = checkInt(outFeatures, op, "outFeatures", 1);
     this.pieces = checkInt(pieces, op, "pieces", 1);
     const dtype = checkFloatDType(options.dtype ?? "float32", op);
-    if (options.rng !== undefined && !(options.rng instanceof Rng)) {
-      throw new TypeError(`${op}: rng must be an Rng, got ${describe(options.rng)}`);
-    }
+    checkRng(options.rng, op);
     const shape = checkAllocation([outFeatures * pieces, inFeatures], op, "weight");
     this.weight = new Parameter(zeros(shape, { dtype }));
     this.bias = new Parameter(zeros([outFeatures * pieces], { dtype }));

@@ -16,7 +16,7 @@ import {
   fmtShape,
   type NDArray,
   pad,
-  Rng,
+  type Rng,
   zeros,
 } from "@nnc/tensor";
 import { concat, markGraphOwned, packedAttention, Tensor, zeros as zerosT } from "@nnc/autograd";
@@ -28,7 +28,7 @@ import { checkMaskShape, toAdditive } from "./_attention.ts";
 import { type AttentionMask, scaledDotProductAttention } from "./scaled_dot_product_attention.ts";
 import type { KVCache } from "./kv_cache.ts";
 import { RotaryEmbedding } from "./positional_encoding.ts";
-import { checkAllocation } from "./_util.ts";
+import { checkAllocation, checkRng } from "./_util.ts";
 
 /**
  * Options of {@link MultiheadAttention}.
@@ -180,10 +180,7 @@ export class MultiheadAttention extends Module<
       ? false
       : checkBool(o.addZeroAttn, op, "addZeroAttn");
     const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype ?? "float32", op);
-    if (o.rng !== undefined && !(o.rng instanceof Rng)) {
-      throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
-    }
-    const rng = this.#rng = o.rng;
+    const rng = this.#rng = checkRng(o.rng, op);
     const E = embedDim;
     const param = (shape: number[], name = "in_proj_weight") =>
       new Parameter(zeros(checkAllocation(shape, op, name), { dtype }));

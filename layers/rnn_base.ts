@@ -31,8 +31,8 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { uniform } from "./init.ts";
 import { type LayerOptions, linear } from "./linear.ts";
-import { asInput } from "./_util.ts";
-import { checkName, checkRng } from "./_recurrent_check.ts";
+import { asInput, checkRng } from "./_util.ts";
+import { checkName } from "./_recurrent_check.ts";
 
 /**
  * Options shared by {@link RNN}, {@link LSTM} and {@link GRU} (PyTorch's names in camelCase).

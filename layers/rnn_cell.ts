@@ -21,8 +21,8 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { uniform } from "./init.ts";
 import { type LayerOptions, linear } from "./linear.ts";
-import { asInput, checkAllocation } from "./_util.ts";
-import { checkName, checkRng } from "./_recurrent_check.ts";
+import { asInput, checkAllocation, checkRng } from "./_util.ts";
+import { checkName } from "./_recurrent_check.ts";
 
 const MODES: readonly RecurrentMode[] = ["rnnTanh", "rnnRelu", "lstm", "gru"];
 

@@ -8,7 +8,7 @@ import type { Tensor } from "@nnc/autograd";
 import { type Aggregation, MessagePassing } from "./message_passing.ts";
 import { type LayerOptions, Linear } from "./linear.ts";
 import { type EdgeIndexLike, nodeFeatures } from "./_graph.ts";
-import { checkAllocation } from "./_util.ts";
+import { checkAllocation, checkRng } from "./_util.ts";
 
 /** Options of {@link SAGEConv}. */
 export interface SAGEConvOptions extends LayerOptions {
@@ -59,9 +59,7 @@ export class SAGEConv extends MessagePassing<[Tensor, EdgeIndexLike], Tensor> {
     this.normalize = nd.checkBool(o.normalize ?? false, op, "normalize");
     const bias = nd.checkBool(o.bias ?? true, op, "bias");
     nd.checkFloatDType(o.dtype ?? "float32", op);
-    if (o.rng !== undefined && !(o.rng instanceof nd.Rng)) {
-      throw new TypeError(`${op}: rng must be an Rng, got ${nd.describe(o.rng)}`);
-    }
+    checkRng(o.rng, op);
     checkAllocation([outChannels, inChannels], op, "lin_l.weight");
     this.linL = this.registerModule(
       "lin_l",
