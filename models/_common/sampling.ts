@@ -8,18 +8,8 @@
  *
  * @module
  */
-import {
-  asNDArray,
-  checkBool,
-  checkInt,
-  checkNumber,
-  checkOptions,
-  checkPositive,
-  defaultRng,
-  describe,
-  type NDArrayLike,
-  Rng,
-} from "@nnc/tensor";
+import { asNDArray, checkInt, checkNumber, type NDArrayLike, type Rng } from "@nnc/tensor";
+import { beamOptions, type Chooser, chooser, generateOptions } from "./_decode_options.ts";
 
 /**
  * What decoding needs from a model.
@@ -71,35 +61,6 @@ export interface SamplingOptions {
   rng?: Rng;
   /** Seed of a fresh generator. Default: the default generator of `@nnc/tensor`. */
   seed?: number;
-}
-
-function resolveRng(o: SamplingOptions, op: string): Rng {
-  if (o.rng !== undefined) {
-    if (!(o.rng instanceof Rng)) {
-      throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
-    }
-    return o.rng;
-  }
-  if (o.seed !== undefined) return new Rng(checkNumber(o.seed, op, "seed"));
-  return defaultRng();
-}
-
-interface Chooser {
-  greedy: boolean;
-  temperature: number;
-  topK: number;
-  topP: number;
-  rng: Rng;
-}
-
-function chooser(options: SamplingOptions | undefined, op: string): Chooser {
-  const o = checkOptions(options, op);
-  const greedy = checkBool(o.greedy ?? false, op, "greedy");
-  const temperature = checkPositive(o.temperature ?? 1, op, "temperature");
-  const topK = o.topK === undefined ? Infinity : checkInt(o.topK, op, "topK", 1);
-  const topP = checkNumber(o.topP ?? 1, op, "topP");
-  if (!(topP > 0 && topP <= 1)) throw new RangeError(`${op}: topP must be in (0, 1], got ${topP}`);
-  return { greedy, temperature, topK, topP, rng: greedy ? defaultRng() : resolveRng(o, op) };
 }
 
 /** `[B, V]` logits as rows of numbers (a 1-d array is one row). */
@@ -273,9 +234,7 @@ export function generate<S>(
 ): number[][] {
   const op = "generate";
   checkDecoder(decoder, op);
-  const c = chooser(options, op);
-  const maxNew = checkInt(options?.maxNewTokens, op, "maxNewTokens", 0);
-  const eos = options.eos === undefined ? -1 : checkInt(options.eos, op, "eos", 0);
+  const { c, maxNew, eos } = generateOptions(options, op);
   let current = Int32Array.from(tokens);
   const B = current.length;
   if (B === 0) throw new RangeError(`${op}: tokens must hold one token per sequence, got none`);
@@ -392,13 +351,7 @@ export function beamSearch<S>(
 ): Hypothesis[] {
   const op = "beamSearch";
   checkDecoder(decoder, op);
-  checkOptions(options, op, "maxLength");
-  const k = checkInt(options.beamWidth ?? 5, op, "beamWidth", 1);
-  const m = checkInt(options.candidatesPerBeam ?? k, op, "candidatesPerBeam", 1);
-  const maxLength = checkInt(options.maxLength, op, "maxLength", 1);
-  const eos = options.eos === undefined ? -1 : checkInt(options.eos, op, "eos", 0);
-  const alpha = checkNumber(options.lengthPenalty ?? 1, op, "lengthPenalty");
-  const keepGreedy = options.keepGreedy ?? true;
+  const { k, m, maxLength, eos, alpha, keepGreedy } = beamOptions(options, op);
   checkInt(start, op, "start", 0);
   const score = (logProb: number, length: number) => logProb / Math.pow(Math.max(1, length), alpha);
   const finished: Hypothesis[] = [];

@@ -1,7 +1,7 @@
 // Input conversion and checks specific to the learners (matrices and vectors of samples, feature
 // counts), built on @nnc/tensor's check functions: every message names the learner, the value and
 // the expectation.
-import { array, describe, fmtShape, NDArray } from "@nnc/tensor";
+import { array, checkFloatDType, describe, type DType, fmtShape, NDArray, Rng } from "@nnc/tensor";
 import type { MatrixLike, VectorLike } from "./types.ts";
 
 export type { MatrixLike, VectorLike };
@@ -139,4 +139,32 @@ export function toFloat64(m: NDArray): Float64Array {
 /** Wraps a Float64Array as a `[rows, cols]` NDArray (no copy). */
 export function matrixOf(data: Float64Array, rows: number, cols: number): NDArray {
   return NDArray.fromTyped(data, [rows, cols]);
+}
+
+/**
+ * The `dtype` and `rng` options a model builder passes down to its layers, checked so that errors
+ * name the model (`GPT: dtype must be "float32" or "float64", got "float16"`).
+ */
+export function layerOptions(
+  o: { dtype?: unknown; rng?: unknown },
+  op: string,
+): { dtype: DType | undefined; rng: Rng | undefined } {
+  const dtype = o.dtype === undefined || o.dtype === null
+    ? undefined
+    : checkFloatDType(o.dtype, op);
+  if (o.rng !== undefined && !(o.rng instanceof Rng)) {
+    throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
+  }
+  return { dtype, rng: o.rng };
+}
+
+/**
+ * Throws a RangeError naming `op` when a weight of the given dimensions (named by `what`, e.g.
+ * `"inChannels × hiddenChannels"`) would have more than 2^31-1 elements.
+ */
+export function checkWeightSize(op: string, what: string, ...dims: number[]): void {
+  const n = dims.reduce((p, d) => p * d, 1);
+  if (n > 2 ** 31 - 1) {
+    throw new RangeError(`${op}: ${what} = ${dims.join(" × ")} exceeds 2^31-1 weights`);
+  }
 }

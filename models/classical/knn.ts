@@ -146,8 +146,9 @@ export abstract class KNeighborsBase {
   /** Name in messages. */
   protected abstract readonly estimator: string;
 
-  /** Checks the options; `op` names the estimator in messages. */
-  constructor(op: string, options: KNeighborsOptions) {
+  /** Checks the options; messages name the class constructed. */
+  constructor(options: KNeighborsOptions) {
+    const op = new.target.name;
     options = checkOptions(options, op);
     this.nNeighbors = checkInt(options.nNeighbors ?? 5, op, "nNeighbors", 1);
     this.weights = checkOneOf(options.weights ?? "uniform", op, "weights", [
@@ -176,7 +177,7 @@ export abstract class KNeighborsBase {
     x: MatrixLike,
     k: number,
   ): { dist: Float64Array; idx: Int32Array; m: number } {
-    if (this.train === null) throw notFitted(op, this.estimator);
+    if (this.train === null) throw notFitted(op, this.estimator ?? "KNeighborsBase");
     let q = toMatrix(op, x);
     checkFeatures(op, q, this.train.shape[1]);
     if (q.dtype !== this.train.dtype) q = q.astype(this.train.dtype);
@@ -188,7 +189,7 @@ export abstract class KNeighborsBase {
 
   /** The `k` (default nNeighbors) nearest training rows of each row of `x`, nearest first. */
   kneighbors(x: MatrixLike, k: number = this.nNeighbors): Neighbors {
-    const op = `${this.estimator}.kneighbors`;
+    const op = `${this.estimator ?? "KNeighborsBase"}.kneighbors`;
     checkInt(k, op, "k", 1);
     const { dist, idx, m } = this.search(op, x, k);
     return {
@@ -216,7 +217,7 @@ export class KNeighborsClassifier extends KNeighborsBase {
 
   /** Checks the options. */
   constructor(options: KNeighborsOptions = {}) {
-    super("KNeighborsClassifier", options);
+    super(options);
   }
 
   /** Stores the training rows `x` `[n, d]` and labels `y` `[n]`; returns this model. */
@@ -294,7 +295,7 @@ export class KNeighborsRegressor extends KNeighborsBase {
 
   /** Checks the options. */
   constructor(options: KNeighborsOptions = {}) {
-    super("KNeighborsRegressor", options);
+    super(options);
   }
 
   /** Stores the training rows `x` `[n, d]` and targets `y` `[n]`; returns this model. */

@@ -78,31 +78,35 @@ export abstract class LinearRegressor {
   /** Name used in messages. */
   protected abstract readonly estimator: string;
 
+  /** The estimator's name in messages (the base's when constructed directly). */
+  #name(): string {
+    return this.estimator ?? "LinearRegressor";
+  }
   /** The fitted state, or a TypeError naming `op`. */
   protected fitted(op: string): LinearState {
-    if (this.state === null) throw notFitted(op, this.estimator);
+    if (this.state === null) throw notFitted(op, this.#name());
     return this.state;
   }
   /** Weights w `[d]` (float64 copy). */
   get coef(): NDArray {
-    return vectorOf(this.fitted(`${this.estimator}.coef`).coef);
+    return vectorOf(this.fitted(`${this.#name()}.coef`).coef);
   }
   /** Intercept b (0 without intercept). */
   get intercept(): number {
-    return this.fitted(`${this.estimator}.intercept`).intercept;
+    return this.fitted(`${this.#name()}.intercept`).intercept;
   }
   /** Iterations the solver ran (1 for a closed form). */
   get nIter(): number {
-    return this.fitted(`${this.estimator}.nIter`).nIter;
+    return this.fitted(`${this.#name()}.nIter`).nIter;
   }
   /** Predictions wᵀx + b (float64 `[n]`). */
   predict(x: MatrixLike): NDArray {
-    const op = `${this.estimator}.predict`;
+    const op = `${this.#name()}.predict`;
     return linearPredict(op, x, this.fitted(op));
   }
   /** Coefficient of determination R² of the predictions on (x, y). */
   score(x: MatrixLike, y: VectorLike): number {
-    const op = `${this.estimator}.score`;
+    const op = `${this.#name()}.score`;
     const p = this.predict(x);
     return r2(targetsFor(op, y, [p.size]), p.data);
   }

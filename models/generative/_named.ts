@@ -1,3 +1,6 @@
+import { describe } from "@nnc/tensor";
+import { Tensor } from "@nnc/autograd";
+
 // Errors of the builders name the builder: a layer's argument error surfacing from inside one
 // (`Linear: dtype must be …`) is re-thrown as `mlpVae: Linear: dtype must be …`.
 
@@ -11,5 +14,12 @@ export function named<T>(op: string, build: () => T): T {
       throw new Kind(`${op}: ${e.message}`, { cause: e });
     }
     throw e;
+  }
+}
+
+/** Throws a TypeError naming `op` unless `x` is a Tensor. */
+export function checkTensorArg(x: unknown, op: string, name: string): asserts x is Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new TypeError(`${op}: ${name} must be a Tensor, got ${describe(x)}`);
   }
 }

@@ -21,7 +21,7 @@ import { type AnyModule, bceWithLogits, Module, Sigmoid, Tanh } from "@nnc/layer
 import { type ActivationSpec, mlp } from "../mlp/mlp.ts";
 import { Corruption, type CorruptionKind } from "./corruption.ts";
 import { contractivePenalty, sparsityPenalty } from "./autoencoder_penalties.ts";
-import { named } from "./_named.ts";
+import { checkTensorArg, named } from "./_named.ts";
 
 /**
  * How a reconstruction is scored, per sample and summed over its features: `"l2"` `‖x' − x‖²`
@@ -136,21 +136,25 @@ export class Autoencoder extends Module<[Tensor], Tensor> {
 
   /** The codes of `x` (never corrupted). */
   encode(x: Tensor): Tensor {
+    checkTensorArg(x, "Autoencoder.encode", "x");
     return (this.encoder as unknown as Module<[Tensor], Tensor>).forward(x);
   }
 
   /** The reconstruction of codes `z`. */
   decode(z: Tensor): Tensor {
+    checkTensorArg(z, "Autoencoder.decode", "z");
     return (this.decoder as unknown as Module<[Tensor], Tensor>).forward(z);
   }
 
   /** `decode(encode(corrupt(x)))` (corrupted in training mode only). */
   forward(x: Tensor): Tensor {
+    checkTensorArg(x, "Autoencoder.forward", "x");
     return this.decode(this.encode(this.#corrupt(x)));
   }
 
   /** The reconstruction without corruption or gradients (what the trained model makes of x). */
   reconstruct(x: Tensor): Tensor {
+    checkTensorArg(x, "Autoencoder.reconstruct", "x");
     return noGrad(() => this.decode(this.encode(x)));
   }
 
@@ -160,6 +164,7 @@ export class Autoencoder extends Module<[Tensor], Tensor> {
    */
   loss(x: Tensor, options: AutoencoderLossOptions = {}): AutoencoderLoss {
     const op = "Autoencoder.loss";
+    checkTensorArg(x, op, "x");
     const o = checkOptions(options, op);
     const lambda = checkNumber(o.contractive ?? 0, op, "contractive", 0);
     const target = o.target ?? x;

@@ -8,10 +8,12 @@
  */
 import {
   checkBool,
+  checkIndexList,
   checkInt,
   checkOptions,
   describe,
   type DType,
+  fmtShape,
   NDArray,
   oneHot,
   type Rng,
@@ -32,7 +34,7 @@ import {
   Tanh,
   Unflatten,
 } from "@nnc/layers";
-import { named } from "./_named.ts";
+import { checkTensorArg, named } from "./_named.ts";
 
 /**
  * Options of {@link dcganGenerator}.
@@ -192,7 +194,14 @@ export class Conditional extends Module<[Tensor, Tensor | NDArray], Tensor> {
 
   /** `body(concat(flatten(x), oneHot(labels)))`. */
   forward(x: Tensor, labels: Tensor | NDArray): Tensor {
+    checkTensorArg(x, "Conditional", "x");
+    if (x.ndim === 0) {
+      throw new RangeError(`Conditional: x must have a batch dimension, got ${fmtShape(x.shape)}`);
+    }
     const y = labels instanceof Tensor ? labels.data : labels;
+    if (y instanceof NDArray && y.dtype !== "int32") {
+      throw new TypeError(`Conditional: labels must be int32 class indices, got ${y.dtype}`);
+    }
     if (!(y instanceof NDArray) || y.ndim !== 1 || y.shape[0] !== x.shape[0]) {
       throw new RangeError(
         `Conditional: labels must be one class index per sample ([${x.shape[0]}]), got ${
@@ -200,6 +209,7 @@ export class Conditional extends Module<[Tensor, Tensor | NDArray], Tensor> {
         }`,
       );
     }
+    checkIndexList(y, this.numClasses, "Conditional", "labels");
     const code = new Tensor(oneHot(y, this.numClasses, { dtype: x.dtype }));
     const flat = x.ndim === 2 ? x : x.reshape([x.shape[0], -1]);
     return (this.body as unknown as Module<[Tensor], Tensor>).forward(concat([flat, code], 1));

@@ -9,6 +9,7 @@ import {
   array,
   asNDArray,
   checkBool,
+  checkFloatDType,
   checkInt,
   checkOptions,
   describe,
@@ -17,11 +18,12 @@ import {
   linalg,
   type NDArray,
   type NDArrayLike,
-  type Rng,
+  Rng,
   zeros,
 } from "@nnc/tensor";
 import { matmul, type Tensor } from "@nnc/autograd";
 import { init, Module, Parameter } from "@nnc/layers";
+import { checkTensorArg } from "./_named.ts";
 
 /**
  * Options of {@link LinearAutoencoder}.
@@ -73,7 +75,15 @@ export class LinearAutoencoder extends Module<[Tensor], Tensor> {
     const o = checkOptions(options, op);
     this.inFeatures = checkInt(inFeatures, op, "inFeatures", 1);
     this.codeFeatures = checkInt(codeFeatures, op, "codeFeatures", 1);
-    const dtype = o.dtype ?? "float32";
+    const dtype = checkFloatDType(o.dtype ?? "float32", op);
+    if (this.inFeatures * this.codeFeatures > 2 ** 31 - 1) {
+      throw new RangeError(
+        `${op}: inFeatures × codeFeatures = ${this.inFeatures} × ${this.codeFeatures} exceeds 2^31-1 weights`,
+      );
+    }
+    if (o.rng !== undefined && !(o.rng instanceof Rng)) {
+      throw new TypeError(`${op}: rng must be an Rng, got ${describe(o.rng)}`);
+    }
     this.weight = new Parameter(zeros([codeFeatures, inFeatures], { dtype }));
     const bound = 1 / Math.sqrt(inFeatures);
     init.uniform(this.weight, -bound, bound, { rng: o.rng });
@@ -84,6 +94,7 @@ export class LinearAutoencoder extends Module<[Tensor], Tensor> {
 
   /** Codes `(x − b)Wᵀ` `[N, k]`. */
   encode(x: Tensor): Tensor {
+    checkTensorArg(x, "LinearAutoencoder.encode", "x");
     if (x.ndim !== 2 || x.shape[1] !== this.inFeatures) {
       throw new RangeError(
         `LinearAutoencoder: input must be [N, ${this.inFeatures}], got ${fmtShape(x.shape)}`,
@@ -94,6 +105,12 @@ export class LinearAutoencoder extends Module<[Tensor], Tensor> {
 
   /** Reconstructions `zW + b` `[N, d]`. */
   decode(z: Tensor): Tensor {
+    checkTensorArg(z, "LinearAutoencoder.decode", "z");
+    if (z.ndim !== 2 || z.shape[1] !== this.codeFeatures) {
+      throw new RangeError(
+        `LinearAutoencoder: codes must be [N, ${this.codeFeatures}], got ${fmtShape(z.shape)}`,
+      );
+    }
     const y = matmul(z, this.weight);
     return this.bias === null ? y : y.add(this.bias);
   }

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  checkFloatDType,
   checkInt,
   checkNumber,
   checkOneOf,
@@ -29,6 +30,7 @@ import {
   Module,
   Parameter,
 } from "@nnc/layers";
+import { checkTensorArg } from "./_named.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -231,19 +233,24 @@ export class VAE extends Module<[Tensor], VaeOutput> {
       throw new RangeError(`${op}: decoderStd applies to the Gaussian likelihood only`);
     }
     this.decoderStd = std === "learned" ? 1 : std;
+    const dtype = checkFloatDType(o.dtype ?? "float32", op);
+    if (hidden * this.latentDim > 2 ** 31 - 1) {
+      throw new RangeError(
+        `${op}: hiddenFeatures × latentDim = ${hidden} × ${this.latentDim} exceeds 2^31-1 weights`,
+      );
+    }
     this.encoder = encoder as unknown as AnyModule;
-    this.fcMu = new Linear(hidden, this.latentDim, { dtype: o.dtype, rng: o.rng });
+    this.fcMu = new Linear(hidden, this.latentDim, { dtype, rng: o.rng });
     this.fcLogvar = variance === "learned"
-      ? new Linear(hidden, this.latentDim, { dtype: o.dtype, rng: o.rng })
+      ? new Linear(hidden, this.latentDim, { dtype, rng: o.rng })
       : null;
     this.decoder = decoder as unknown as AnyModule;
-    this.logStd = std === "learned"
-      ? new Parameter(zeros([1], { dtype: o.dtype ?? "float32" }).data)
-      : null;
+    this.logStd = std === "learned" ? new Parameter(zeros([1], { dtype }).data) : null;
   }
 
   /** The parameters of q(z|x): μ and log σ², each `[N, latentDim]`. */
   encode(x: Tensor): { mu: Tensor; logvar: Tensor } {
+    checkTensorArg(x, "VAE.encode", "x");
     const h = (this.encoder as unknown as Module<[Tensor], Tensor>).forward(x);
     if (h.ndim !== 2 || h.shape[1] !== this.fcMu.inFeatures) {
       throw new RangeError(
@@ -271,6 +278,17 @@ export class VAE extends Module<[Tensor], VaeOutput> {
     z: Tensor;
     eps: Tensor;
   } {
+    const op = "VAE.reparameterize";
+    checkTensorArg(mu, op, "mu");
+    checkTensorArg(logvar, op, "logvar");
+    if (logvar.shape.join() !== mu.shape.join()) {
+      throw new RangeError(
+        `${op}: logvar must have mu's shape ${fmtShape(mu.shape)}, got ${fmtShape(logvar.shape)}`,
+      );
+    }
+    if (rng !== undefined && !(rng instanceof Rng)) {
+      throw new TypeError(`${op}: rng must be an Rng, got ${describe(rng)}`);
+    }
     const eps = randn(mu.shape, { dtype: mu.dtype, rng });
     const z = this.fcLogvar === null ? mu.add(eps) : mu.add(eps.mul(logvar.mul(0.5).exp()));
     return { z, eps };
@@ -278,6 +296,7 @@ export class VAE extends Module<[Tensor], VaeOutput> {
 
   /** The decoder's raw output for latent codes `z` `[N, latentDim]` (logits or mean). */
   decode(z: Tensor): Tensor {
+    checkTensorArg(z, "VAE.decode", "z");
     if (z.ndim !== 2 || z.shape[1] !== this.latentDim) {
       throw new RangeError(
         `VAE: latent codes must be [N, ${this.latentDim}], got ${fmtShape(z.shape)}`,

@@ -7,14 +7,18 @@
  */
 import {
   checkBool,
+  checkIndexList,
   checkInt,
   checkOneOf,
   checkOptions,
   checkProbability,
+  describe,
   type DType,
+  fmtShape,
+  NDArray,
   type Rng,
 } from "@nnc/tensor";
-import { concat, dropout, type Tensor } from "@nnc/autograd";
+import { concat, dropout, Tensor } from "@nnc/autograd";
 import {
   AttentionalAggregation,
   type BatchLike,
@@ -34,6 +38,45 @@ import {
   SAGEConv,
   Sequential,
 } from "@nnc/layers";
+import { checkWeightSize, layerOptions } from "../_common/validate.ts";
+
+/**
+ * Node features `x` `[N, inChannels]` (N ≥ 1) as a Tensor and an edge index `[2, E]` of nodes in
+ * `0..N-1`, checked so that errors name the classifier `op`.
+ */
+function graphInputs(op: string, x: unknown, edgeIndex: unknown, inChannels: number): Tensor {
+  const t = x instanceof Tensor ? x : x instanceof NDArray ? new Tensor(x) : null;
+  if (t === null) {
+    throw new TypeError(`${op}: x must be a Tensor or an NDArray, got ${describe(x)}`);
+  }
+  if (t.ndim !== 2 || t.shape[0] === 0 || t.shape[1] !== inChannels) {
+    throw new RangeError(
+      `${op}: x must be [numNodes ≥ 1, ${inChannels}] (inChannels), got ${fmtShape(t.shape)}`,
+    );
+  }
+  const raw = edgeIndex instanceof Tensor ? edgeIndex.data : edgeIndex;
+  let rows: [unknown, unknown];
+  if (raw instanceof NDArray && raw.ndim === 2 && raw.shape[0] === 2) {
+    rows = [raw.slice(0), raw.slice(1)];
+  } else if (Array.isArray(raw) && raw.length === 2) {
+    rows = [raw[0], raw[1]];
+  } else {
+    throw new TypeError(
+      `${op}: edgeIndex must be an int32 [2, numEdges] array or two lists of node indices, got ${
+        describe(edgeIndex)
+      }`,
+    );
+  }
+  const n = t.shape[0];
+  const a = checkIndexList(rows[0], n, op, "edgeIndex[0]"),
+    b = checkIndexList(rows[1], n, op, "edgeIndex[1]");
+  if (a.size !== b.size) {
+    throw new RangeError(
+      `${op}: edgeIndex rows differ in length (${a.size} sources, ${b.size} targets)`,
+    );
+  }
+  return t;
+}
 
 /** The message-passing layers {@link GraphClassifier} can stack. */
 export type GraphConvKind = "gin" | "gcn" | "sage" | "graph" | "gat";
@@ -100,6 +143,7 @@ export class GraphClassifier extends Module<[Tensor, EdgeIndexLike, BatchLike, n
   /** Head dropout. */
   readonly dropout: number;
   readonly #rng: Rng | undefined;
+  readonly #inChannels: number;
 
   /** A classifier as `options` describe. */
   constructor(options: GraphClassifierOptions) {
@@ -124,7 +168,12 @@ export class GraphClassifier extends Module<[Tensor, EdgeIndexLike, BatchLike, n
     );
     this.jumpingKnowledge = checkBool(o.jumpingKnowledge ?? true, op, "jumpingKnowledge");
     this.dropout = checkProbability(o.dropout ?? 0.5, op, "dropout");
-    const common = { dtype: o.dtype, rng: o.rng };
+    const common = layerOptions(o, op);
+    const pooledWidth = this.jumpingKnowledge ? hidden * layers : hidden;
+    checkWeightSize(op, "inChannels × hiddenChannels", inC, hidden);
+    checkWeightSize(op, "hiddenChannels × numLayers × hiddenChannels", pooledWidth, hidden);
+    checkWeightSize(op, "hiddenChannels × outChannels", hidden, outC);
+    this.#inChannels = inC;
     const make = (i: number): Module<[Tensor, EdgeIndexLike], Tensor> => {
       const cin = i === 0 ? inC : hidden;
       switch (kind) {
@@ -154,13 +203,13 @@ export class GraphClassifier extends Module<[Tensor, EdgeIndexLike, BatchLike, n
       : null;
     this.head1 = new Linear(pooled, hidden, common);
     this.head2 = new Linear(hidden, outC, common);
-    this.#rng = o.rng;
+    this.#rng = common.rng;
   }
 
   /** `x` `[N, in]`, edges, the graph of each node (`[N]`) → logits `[numGraphs, out]`. */
   forward(x: Tensor, edgeIndex: EdgeIndexLike, batch: BatchLike, numGraphs?: number): Tensor {
     const states: Tensor[] = [];
-    let h = x;
+    let h = graphInputs("GraphClassifier", x, edgeIndex, this.#inChannels);
     for (const conv of this.convs) {
       h = conv.forward(h, edgeIndex).relu();
       states.push(h);
@@ -247,6 +296,7 @@ export class GraphTransformerClassifier
   readonly readout: "mean" | "sum" | "nodeWeights";
   /** Nodes per graph for `"nodeWeights"`, else null. */
   readonly numNodes: number | null;
+  readonly #inChannels: number;
 
   /** A classifier as `options` describe. */
   constructor(options: GraphTransformerClassifierOptions) {
@@ -261,17 +311,38 @@ export class GraphTransformerClassifier
       ["mean", "sum", "nodeWeights"] as const,
     );
     this.numNodes = this.readout === "nodeWeights" ? checkInt(o.numNodes, op, "numNodes", 1) : null;
-    const common = { dtype: o.dtype, rng: o.rng };
-    this.embed = new Linear(checkInt(o.inChannels, op, "inChannels", 1), dModel, common);
+    const common = layerOptions(o, op);
+    const inC = checkInt(o.inChannels, op, "inChannels", 1);
+    const numLayers = checkInt(o.numLayers ?? 2, op, "numLayers", 1);
+    const nHead = checkInt(o.nHead ?? 4, op, "nHead", 1);
+    const dimFeedforward = checkInt(o.dimFeedforward ?? 64, op, "dimFeedforward", 1);
+    const dropout = checkProbability(o.dropout ?? 0.1, op, "dropout");
+    const addSelfLoops = checkBool(o.addSelfLoops ?? true, op, "addSelfLoops");
+    if (dModel % nHead !== 0) {
+      throw new RangeError(`${op}: dModel = ${dModel} must be divisible by nHead = ${nHead}`);
+    }
+    checkWeightSize(op, "inChannels × dModel", inC, dModel);
+    checkWeightSize(op, "the attention's 3·dModel × dModel", 3 * dModel, dModel);
+    checkWeightSize(op, "dModel × dimFeedforward", dModel, dimFeedforward);
+    checkWeightSize(
+      op,
+      "numLayers × dModel × (4·dModel + 2·dimFeedforward)",
+      numLayers,
+      dModel,
+      4 * dModel + 2 * dimFeedforward,
+    );
+    if (this.numNodes !== null) checkWeightSize(op, "dModel × numNodes", dModel, this.numNodes);
+    this.#inChannels = inC;
+    this.embed = new Linear(inC, dModel, common);
     this.layers = new ModuleList(
       Array.from(
-        { length: checkInt(o.numLayers ?? 2, op, "numLayers", 1) },
+        { length: numLayers },
         () =>
-          new GraphTransformerLayer(dModel, checkInt(o.nHead ?? 4, op, "nHead", 1), {
+          new GraphTransformerLayer(dModel, nHead, {
             ...common,
-            dimFeedforward: checkInt(o.dimFeedforward ?? 64, op, "dimFeedforward", 1),
-            dropout: checkProbability(o.dropout ?? 0.1, op, "dropout"),
-            addSelfLoops: checkBool(o.addSelfLoops ?? true, op, "addSelfLoops"),
+            dimFeedforward,
+            dropout,
+            addSelfLoops,
           }),
       ),
     );
@@ -280,7 +351,9 @@ export class GraphTransformerClassifier
 
   /** `x` `[N, in]`, edges and the graph of each node → one logit per graph, `[numGraphs]`. */
   forward(x: Tensor, edgeIndex: EdgeIndexLike, batch: BatchLike, numGraphs?: number): Tensor {
-    let h = this.embed.forward(x);
+    let h = this.embed.forward(
+      graphInputs("GraphTransformerClassifier", x, edgeIndex, this.#inChannels),
+    );
     for (const layer of this.layers) h = layer.forward(h, edgeIndex);
     let r: Tensor;
     if (this.numNodes !== null) {

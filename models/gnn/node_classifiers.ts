@@ -7,14 +7,16 @@
  * @module
  */
 import {
+  checkBool,
   checkInt,
   checkOptions,
   checkProbability,
   describe,
   type DType,
+  NDArray,
   type Rng,
 } from "@nnc/tensor";
-import { dropout, type Tensor } from "@nnc/autograd";
+import { dropout, Tensor } from "@nnc/autograd";
 import {
   type AnyModule,
   type EdgeIndexLike,
@@ -26,6 +28,14 @@ import {
   ModuleList,
 } from "@nnc/layers";
 import { activationFactory, type ActivationSpec } from "../_common/activation.ts";
+import { checkWeightSize, layerOptions } from "../_common/validate.ts";
+
+/** Node features as a Tensor (an NDArray is wrapped as a constant), or a TypeError naming `op`. */
+function nodeInput(x: unknown, op: string): Tensor {
+  if (x instanceof Tensor) return x;
+  if (x instanceof NDArray) return new Tensor(x);
+  throw new TypeError(`${op}: x must be a Tensor or an NDArray, got ${describe(x)}`);
+}
 
 /** Options of {@link GCN}. */
 export interface GCNOptions {
@@ -93,19 +103,22 @@ export class GCN extends Module<[Tensor, EdgeIndexLike, (EdgeWeightLike | null)?
     ];
     this.dropout = checkProbability(o.dropout ?? 0.5, op, "dropout");
     const act = activationFactory(o.activation, op);
+    const { dtype, rng } = layerOptions(o, op);
+    const cached = checkBool(o.cached ?? false, op, "cached");
+    for (let i = 1; i < sizes.length; i++) {
+      checkWeightSize(op, `layer ${i}'s weight`, sizes[i - 1], sizes[i]);
+    }
     this.convs = new ModuleList<GCNConv>(
-      sizes.slice(1).map((w, i) =>
-        new GCNConv(sizes[i], w, { cached: o.cached ?? false, dtype: o.dtype, rng: o.rng })
-      ),
+      sizes.slice(1).map((w, i) => new GCNConv(sizes[i], w, { cached, dtype, rng })),
     );
     this.#act = sizes.slice(2).map(() => act());
-    this.#rng = o.rng;
+    this.#rng = rng;
   }
 
   /** The last hidden representation `[N, hiddenChannels.at(-1)]`. */
   embed(x: Tensor, edgeIndex: EdgeIndexLike, edgeWeight: EdgeWeightLike | null = null): Tensor {
     const convs = [...this.convs];
-    let h = x;
+    let h = nodeInput(x, "GCN");
     for (let i = 0; i < convs.length - 1; i++) {
       if (i > 0) h = dropout(h, { p: this.dropout, training: this.training, rng: this.#rng });
       h = (this.#act[i] as unknown as Module<[Tensor], Tensor>).forward(
@@ -177,24 +190,30 @@ export class GAT extends Module<[Tensor, EdgeIndexLike], Tensor> {
     const hidden = checkInt(o.hiddenChannels ?? 8, op, "hiddenChannels", 1);
     const heads = checkInt(o.heads ?? 8, op, "heads", 1);
     this.dropout = checkProbability(o.dropout ?? 0.6, op, "dropout");
-    const common = { dropout: this.dropout, dtype: o.dtype, rng: o.rng };
-    this.conv1 = new GATConv(checkInt(o.inChannels, op, "inChannels", 1), hidden, {
-      ...common,
+    const { dtype, rng } = layerOptions(o, op);
+    const common = { dropout: this.dropout, dtype, rng };
+    const inC = checkInt(o.inChannels, op, "inChannels", 1);
+    const outC = checkInt(o.outChannels, op, "outChannels", 1);
+    const outHeads = checkInt(o.outHeads ?? 1, op, "outHeads", 1);
+    checkWeightSize(op, "inChannels × heads × hiddenChannels", inC, heads, hidden);
+    checkWeightSize(
+      op,
+      "heads × hiddenChannels × outHeads × outChannels",
       heads,
-    });
-    this.conv2 = new GATConv(hidden * heads, checkInt(o.outChannels, op, "outChannels", 1), {
-      ...common,
-      heads: checkInt(o.outHeads ?? 1, op, "outHeads", 1),
-      concat: false,
-    });
-    this.#rng = o.rng;
+      hidden,
+      outHeads,
+      outC,
+    );
+    this.conv1 = new GATConv(inC, hidden, { ...common, heads });
+    this.conv2 = new GATConv(hidden * heads, outC, { ...common, heads: outHeads, concat: false });
+    this.#rng = rng;
   }
 
   /** Class logits `[N, outChannels]`. */
   forward(x: Tensor, edgeIndex: EdgeIndexLike): Tensor {
     const drop = (t: Tensor) =>
       dropout(t, { p: this.dropout, training: this.training, rng: this.#rng });
-    const h = elu(this.conv1.forward(drop(x), edgeIndex));
+    const h = elu(this.conv1.forward(drop(nodeInput(x, "GAT")), edgeIndex));
     return this.conv2.forward(drop(h), edgeIndex);
   }
 }

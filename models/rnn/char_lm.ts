@@ -5,10 +5,22 @@
  *
  * @module
  */
-import { checkOptions, describe, eye, NDArray, type Rng } from "@nnc/tensor";
+import {
+  checkBool,
+  checkIndexList,
+  checkInt,
+  checkOptions,
+  checkProbability,
+  describe,
+  eye,
+  NDArray,
+  type Rng,
+} from "@nnc/tensor";
 import { dropout, embedding, noGrad, Tensor } from "@nnc/autograd";
 import { Embedding, GRU, Linear, LSTM, Module, RNN } from "@nnc/layers";
 import type { Decoder } from "../_common/sampling.ts";
+import { checkWeightSize, layerOptions } from "../_common/validate.ts";
+import { beamOptions, generateOptions } from "../_common/_decode_options.ts";
 import {
   beamSearch,
   type BeamSearchOptions,
@@ -142,20 +154,35 @@ export class CharLM
     if (cell !== "rnn" && cell !== "lstm" && cell !== "gru") {
       throw new TypeError(`${op}: cell must be "rnn", "lstm" or "gru", got ${describe(cell)}`);
     }
-    const H = options.hiddenSize ?? 256;
-    const dtype = options.dtype ?? "float32";
-    const rng = options.rng;
-    const oneHot = options.oneHot ?? false;
-    const E = oneHot ? V : options.embeddingDim ?? 64;
-    const dropout = options.dropout ?? 0;
+    const H = checkInt(options.hiddenSize ?? 256, op, "hiddenSize", 1);
+    const { dtype: dt, rng } = layerOptions(options, op);
+    const dtype = dt ?? "float32";
+    const oneHot = checkBool(options.oneHot ?? false, op, "oneHot");
+    const E = oneHot ? V : checkInt(options.embeddingDim ?? 64, op, "embeddingDim", 1);
+    const dropout = checkProbability(options.dropout ?? 0, op, "dropout");
+    const numLayers = checkInt(options.numLayers ?? 2, op, "numLayers", 1);
+    const bias = checkBool(options.bias ?? true, op, "bias");
+    const gates = cell === "lstm" ? 4 : cell === "gru" ? 3 : 1;
+    checkWeightSize(op, oneHot ? "vocabSize × vocabSize" : "vocabSize × embeddingDim", V, E);
+    checkWeightSize(op, "gates × hiddenSize × embeddingDim", gates, H, E);
+    checkWeightSize(op, "gates × hiddenSize × hiddenSize", gates, H, H);
+    checkWeightSize(op, "vocabSize × hiddenSize", V, H);
+    checkWeightSize(
+      op,
+      "numLayers × gates × hiddenSize × (max(embeddingDim, hiddenSize) + hiddenSize)",
+      numLayers,
+      gates,
+      H,
+      Math.max(E, H) + H,
+    );
     this.vocabSize = V;
     this.cell = cell;
     this.embedding = oneHot ? null : new Embedding(V, E, { dtype, rng });
     this.#oneHot = oneHot ? new Tensor(eye(V, V, { dtype })) : null;
     const rnnOptions = {
-      numLayers: options.numLayers ?? 2,
+      numLayers,
       dropout,
-      bias: options.bias ?? true,
+      bias,
       batchFirst: true,
       dtype,
       rng,
@@ -165,7 +192,7 @@ export class CharLM
       : cell === "gru"
       ? new GRU(E, H, rnnOptions)
       : new RNN(E, H, rnnOptions);
-    this.head = new Linear(H, V, { dtype, rng, bias: options.bias ?? true });
+    this.head = new Linear(H, V, { dtype, rng, bias });
     this.#dropout = dropout;
     this.#rng = rng;
   }
@@ -180,6 +207,7 @@ export class CharLM
         }`,
       );
     }
+    checkIndexList(t.reshape([t.size]), this.vocabSize, "CharLM", "tokens");
     const x = this.embedding !== null
       ? this.embedding.forward(t)
       : embedding(t, this.#oneHot as Tensor);
@@ -232,6 +260,7 @@ export class CharLM
    * (greedy, temperature, top-k, top-p). Runs in evaluation mode. Returns the new tokens.
    */
   sample(prompt: readonly number[] | Int32Array, options: GenerateOptions): number[] {
+    generateOptions(options, "CharLM.sample");
     return this.#evaluating(() => {
       const [last, state] = this.#prime(prompt, "CharLM.sample");
       return generate(this.decoder(), Int32Array.of(last), state, options)[0];
@@ -240,6 +269,7 @@ export class CharLM
 
   /** Beam search continuing a prompt; hypotheses best first (see `beamSearch`). */
   beamSearch(prompt: readonly number[] | Int32Array, options: BeamSearchOptions): Hypothesis[] {
+    beamOptions(options, "CharLM.beamSearch");
     return this.#evaluating(() => {
       const [last, state] = this.#prime(prompt, "CharLM.beamSearch");
       return beamSearch(this.decoder(), last, state, options);

@@ -31,6 +31,8 @@ import {
   type GenerateOptions,
   type Hypothesis,
 } from "../_common/sampling.ts";
+import { checkWeightSize, layerOptions } from "../_common/validate.ts";
+import { beamOptions, generateOptions } from "../_common/_decode_options.ts";
 import {
   crossEntropy,
   type CrossEntropyOptions,
@@ -125,10 +127,15 @@ export class GPTState {
   readonly caches: KVCache[] | null;
   #tokens: NDArray | null = null;
   #length = 0;
+  #batch: number | null = null;
 
-  /** An empty state, caching or not. */
+  /** An empty state, caching or not (`numLayers` in [0, 65536]: one cache per block). */
   constructor(numLayers: number, useCache: boolean) {
-    this.caches = useCache ? Array.from({ length: numLayers }, () => new KVCache()) : null;
+    const op = "GPTState";
+    checkInt(numLayers, op, "numLayers", 0, 65536);
+    this.caches = checkBool(useCache, op, "useCache")
+      ? Array.from({ length: numLayers }, () => new KVCache())
+      : null;
   }
 
   /** Positions processed so far. */
@@ -143,6 +150,18 @@ export class GPTState {
 
   /** Records `t` new positions (and, without a cache, the tokens themselves). */
   advance(tokens: NDArray): void {
+    const op = "GPTState.advance";
+    if (!(tokens instanceof NDArray) || tokens.ndim !== 2 || tokens.dtype !== "int32") {
+      throw new TypeError(`${op}: tokens must be an int32 NDArray [N, t], got ${describe(tokens)}`);
+    }
+    if (this.#batch !== null && tokens.shape[0] !== this.#batch) {
+      throw new RangeError(
+        `${op}: tokens must have the state's batch of ${this.#batch}, got ${
+          fmtShape(tokens.shape)
+        }`,
+      );
+    }
+    this.#batch = tokens.shape[0];
     this.#length += tokens.shape[1];
     if (this.caches === null) {
       this.#tokens = this.#tokens === null ? tokens : concatColumns(this.#tokens, tokens);
@@ -151,6 +170,13 @@ export class GPTState {
 
   /** Keeps the batch entries `indices` (repeats allowed), in that order; returns this. */
   select(indices: readonly number[]): this {
+    const op = "GPTState.select";
+    if (!Array.isArray(indices)) {
+      throw new TypeError(`${op}: indices must be an array of integers, got ${describe(indices)}`);
+    }
+    const max = this.#batch === null ? 2 ** 31 - 2 : this.#batch - 1;
+    indices.forEach((b, i) => checkInt(b, op, `indices[${i}]`, 0, max));
+    if (this.#batch !== null) this.#batch = indices.length;
     if (this.caches !== null) { for (const c of this.caches) c.select(indices); }
     if (this.#tokens !== null) {
       const [, t] = this.#tokens.shape;
@@ -260,7 +286,18 @@ export class GPT extends Module<[NDArray | Tensor, GPTForwardOptions?], Tensor> 
     const eps = o.layerNormEps === undefined
       ? 1e-5
       : checkNumber(o.layerNormEps, op, "layerNormEps", 0);
-    const { dtype, rng } = o;
+    const { dtype, rng } = layerOptions(o, op);
+    checkWeightSize(op, "vocabSize × dModel", this.vocabSize, d);
+    checkWeightSize(op, "blockSize × dModel", this.blockSize, d);
+    checkWeightSize(op, "the attention's 3·dModel × dModel", 3 * d, d);
+    checkWeightSize(op, "dModel × dimFeedforward", d, ff);
+    checkWeightSize(
+      op,
+      "numLayers × dModel × (4·dModel + 2·dimFeedforward)",
+      this.numLayers,
+      d,
+      4 * d + 2 * ff,
+    );
     this.tokEmb = this.registerModule("tok_emb", new Embedding(this.vocabSize, d, { dtype, rng }));
     this.posEmb = this.registerModule(
       "pos_emb",
@@ -547,6 +584,7 @@ export class GPT extends Module<[NDArray | Tensor, GPTForwardOptions?], Tensor> 
     prompt: readonly number[] | Int32Array,
     options: GenerateOptions & { useCache?: boolean },
   ): number[] {
+    generateOptions(options, "GPT.sample");
     return this.#evaluating(() => {
       const useCache = options?.useCache ?? true;
       const [last, state] = this.#prime(prompt, useCache, "GPT.sample");
@@ -556,6 +594,7 @@ export class GPT extends Module<[NDArray | Tensor, GPTForwardOptions?], Tensor> 
 
   /** Beam search continuing a prompt (see `beamSearch`); hypotheses best first. */
   beamSearch(prompt: readonly number[] | Int32Array, options: BeamSearchOptions): Hypothesis[] {
+    beamOptions(options, "GPT.beamSearch");
     return this.#evaluating(() => {
       const [last, state] = this.#prime(prompt, true, "GPT.beamSearch");
       return beamSearch(this.decoder(), last, state, options);

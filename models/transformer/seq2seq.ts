@@ -23,6 +23,7 @@ import {
 } from "@nnc/tensor";
 import { noGrad, Tensor } from "@nnc/autograd";
 import { beamSearch, type Decoder, generate } from "../_common/sampling.ts";
+import { checkWeightSize, layerOptions } from "../_common/validate.ts";
 import {
   type DecoderLayerCache,
   Embedding,
@@ -97,6 +98,24 @@ export class Seq2SeqTransformerState {
 
   /** A state over an encoded source. */
   constructor(memory: Tensor, memoryKeyPaddingMask: NDArray | null, numLayers: number) {
+    const op = "Seq2SeqTransformerState";
+    if (!(memory instanceof Tensor) || memory.ndim !== 3) {
+      throw new TypeError(`${op}: memory must be a Tensor [N, S, dModel], got ${describe(memory)}`);
+    }
+    if (
+      memoryKeyPaddingMask !== null &&
+      (!(memoryKeyPaddingMask instanceof NDArray) ||
+        memoryKeyPaddingMask.ndim !== 2 ||
+        memoryKeyPaddingMask.shape[0] !== memory.shape[0] ||
+        memoryKeyPaddingMask.shape[1] !== memory.shape[1])
+    ) {
+      throw new TypeError(
+        `${op}: memoryKeyPaddingMask must be null or an NDArray [${memory.shape[0]}, ${
+          memory.shape[1]
+        }], got ${describe(memoryKeyPaddingMask)}`,
+      );
+    }
+    checkInt(numLayers, op, "numLayers", 0, 65536);
     this.memory = memory;
     this.memoryKeyPaddingMask = memoryKeyPaddingMask;
     this.caches = Array.from({ length: numLayers }, () => ({
@@ -112,11 +131,17 @@ export class Seq2SeqTransformerState {
 
   /** Records `t` more target positions. */
   advance(t: number): void {
-    this.#length += t;
+    this.#length += checkInt(t, "Seq2SeqTransformerState.advance", "t", 0);
   }
 
   /** Keeps the batch entries `indices` (repeats allowed), in that order; returns this. */
   select(indices: readonly number[]): this {
+    const op = "Seq2SeqTransformerState.select";
+    if (!Array.isArray(indices)) {
+      throw new TypeError(`${op}: indices must be an array of integers, got ${describe(indices)}`);
+    }
+    const n = this.memory.shape[0];
+    indices.forEach((b, i) => checkInt(b, op, `indices[${i}]`, 0, n - 1));
     this.memory = this.memory.indexSelect(0, indices);
     if (this.memoryKeyPaddingMask !== null) {
       this.memoryKeyPaddingMask = this.memoryKeyPaddingMask.indexSelect(0, indices);
@@ -205,7 +230,31 @@ export class Seq2SeqTransformer extends Module<[NDArray | Tensor, NDArray | Tens
     this.padIdx = o.padIdx === undefined
       ? null
       : checkInt(o.padIdx, op, "padIdx", 0, Math.min(src, tgt) - 1);
-    const { dtype, rng } = o;
+    const { dtype, rng } = layerOptions(o, op);
+    const nhead = o.nhead === undefined ? 4 : checkInt(o.nhead, op, "nhead", 1);
+    const numEncoderLayers = o.numEncoderLayers === undefined
+      ? 2
+      : checkInt(o.numEncoderLayers, op, "numEncoderLayers", 1);
+    const numDecoderLayers = o.numDecoderLayers === undefined
+      ? 2
+      : checkInt(o.numDecoderLayers, op, "numDecoderLayers", 1);
+    const ff = o.dimFeedforward === undefined
+      ? 4 * d
+      : checkInt(o.dimFeedforward, op, "dimFeedforward", 1);
+    if (d % nhead !== 0) {
+      throw new RangeError(`${op}: dModel ${d} must be divisible by nhead ${nhead}`);
+    }
+    checkWeightSize(op, "max(srcVocabSize, tgtVocabSize) × dModel", Math.max(src, tgt), d);
+    checkWeightSize(op, "maxLen × dModel", maxLen, d);
+    checkWeightSize(op, "the attention's 3·dModel × dModel", 3 * d, d);
+    checkWeightSize(op, "dModel × dimFeedforward", d, ff);
+    checkWeightSize(
+      op,
+      "(numEncoderLayers + 2·numDecoderLayers) × dModel × (4·dModel + 2·dimFeedforward)",
+      numEncoderLayers + 2 * numDecoderLayers,
+      d,
+      4 * d + 2 * ff,
+    );
     this.srcTokEmb = this.registerModule("src_tok_emb", new Embedding(src, d, { dtype, rng }));
     this.tgtTokEmb = this.registerModule("tgt_tok_emb", new Embedding(tgt, d, { dtype, rng }));
     this.positionalEncoding = this.registerModule(
@@ -214,10 +263,10 @@ export class Seq2SeqTransformer extends Module<[NDArray | Tensor, NDArray | Tens
     );
     this.transformer = new Transformer({
       dModel: d,
-      nhead: o.nhead ?? 4,
-      numEncoderLayers: o.numEncoderLayers ?? 2,
-      numDecoderLayers: o.numDecoderLayers ?? 2,
-      dimFeedforward: o.dimFeedforward ?? 4 * d,
+      nhead,
+      numEncoderLayers,
+      numDecoderLayers,
+      dimFeedforward: ff,
       dropout,
       batchFirst: true,
       normFirst: o.normFirst === undefined ? false : checkBool(o.normFirst, op, "normFirst"),
