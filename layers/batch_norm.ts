@@ -11,6 +11,7 @@ import {
   checkInt,
   checkNumber,
   checkOptions,
+  describe,
   fmtShape,
   isFloat,
   mul,
@@ -202,8 +203,16 @@ export abstract class BatchNormNd extends Module<[Tensor], Tensor> {
     super();
     const op = this.constructor.name;
     checkOptions(options, op);
+    if (
+      !Array.isArray(layouts) || layouts.length === 0 ||
+      !layouts.every((l) => typeof l === "string")
+    ) {
+      throw new TypeError(
+        `${op}: layouts must be a non-empty array of strings, got ${describe(layouts)}`,
+      );
+    }
     this.#layouts = layouts;
-    this.numFeatures = checkInt(numFeatures, op, "numFeatures", 1);
+    this.numFeatures = checkInt(numFeatures, op, "numFeatures", 1, 2 ** 31 - 1);
     this.eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
     this.#momentum = options.momentum === null
       ? null
@@ -316,7 +325,10 @@ export abstract class BatchNormNd extends Module<[Tensor], Tensor> {
 export class BatchNorm1d extends BatchNormNd {
   /** Batch norm over `numFeatures` channels. */
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
-    super(numFeatures, options, [`[N, ${numFeatures}]`, `[N, ${numFeatures}, L]`]);
+    super(numFeatures, options, [
+      `[N, ${describe(numFeatures)}]`,
+      `[N, ${describe(numFeatures)}, L]`,
+    ]);
   }
 }
 
@@ -336,6 +348,6 @@ export class BatchNorm1d extends BatchNormNd {
 export class BatchNorm2d extends BatchNormNd {
   /** Batch norm over `numFeatures` channels. */
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
-    super(numFeatures, options, [`[N, ${numFeatures}, H, W]`]);
+    super(numFeatures, options, [`[N, ${describe(numFeatures)}, H, W]`]);
   }
 }

@@ -18,7 +18,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { uniform } from "./init.ts";
 import type { LinearOptions } from "./linear.ts";
-import { asInput, checkAllocation, shapeError } from "./_util.ts";
+import { asInput, checkAllocation, checkRng, shapeError } from "./_util.ts";
 
 /**
  * `y_k = x₁ᵀ W_k x₂ + b_k` (PyTorch `F.bilinear`): `x1` `[*, in1]`, `x2` `[*, in2]`, `weight`
@@ -110,11 +110,12 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
     const shape = checkAllocation([outFeatures, in1Features, in2Features], op, "weight");
     this.weight = new Parameter(zeros(shape, { dtype }));
     this.bias = bias ? new Parameter(zeros([outFeatures], { dtype })) : null;
-    this.resetParameters(options.rng);
+    this.resetParameters(checkRng(options.rng, op));
   }
 
   /** Re-draws the weights as PyTorch's `reset_parameters`. */
   resetParameters(rng?: Rng): void {
+    checkRng(rng, "resetParameters");
     const bound = 1 / Math.sqrt(this.in1Features);
     uniform(this.weight, -bound, bound, { rng });
     if (this.bias !== null) uniform(this.bias, -bound, bound, { rng });

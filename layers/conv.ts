@@ -21,7 +21,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { kaimingUniform, uniform } from "./init.ts";
 import type { LayerOptions } from "./linear.ts";
-import { asInput } from "./_util.ts";
+import { asInput, checkAllocation, checkRng } from "./_util.ts";
 
 /**
  * Options of the convolution layers. Size options take one number for every spatial dimension
@@ -99,6 +99,7 @@ export abstract class ConvNd extends Module<[Tensor], Tensor> {
     options: ConvLayerOptions,
   ) {
     super();
+    checkInt(d, "ConvNd", "d", 1, 3);
     const op = `Conv${d}d`;
     checkOptions(options, op);
     this.#d = d;
@@ -128,17 +129,20 @@ export abstract class ConvNd extends Module<[Tensor], Tensor> {
     }
     this.paddingMode = mode;
     const dtype = checkFloatDType(options.dtype ?? "float32", op);
+    const bias = checkBool(options.bias ?? true, op, "bias");
     this.weight = new Parameter(
-      zeros([outChannels, inChannels / this.groups, ...this.kernelSize], { dtype }),
+      zeros(
+        checkAllocation([outChannels, inChannels / this.groups, ...this.kernelSize], op, "weight"),
+        { dtype },
+      ),
     );
-    this.bias = checkBool(options.bias ?? true, op, "bias")
-      ? new Parameter(zeros([outChannels], { dtype }))
-      : null;
-    this.resetParameters(options.rng);
+    this.bias = bias ? new Parameter(zeros([outChannels], { dtype })) : null;
+    this.resetParameters(checkRng(options.rng, op));
   }
 
   /** Re-draws the weights as PyTorch's `reset_parameters`. */
   resetParameters(rng?: Rng): void {
+    checkRng(rng, "resetParameters");
     kaimingUniform(this.weight, { a: Math.sqrt(5), rng });
     if (this.bias !== null) {
       const fanIn = (this.inChannels / this.groups) * this.kernelSize.reduce((p, k) => p * k, 1);

@@ -86,6 +86,14 @@ Deno.test("Conv layers name themselves and both shapes in errors", () => {
   );
   assert.throws(() => new Conv2d(3, 4, 3, { groups: 2 }), /divisible by groups 2/);
   assert.throws(() => new Conv2d(3, 4, [3, 3, 3]), RangeError);
+  assert.throws(
+    () => new Conv2d(1e12, 2, 4),
+    /Conv2d: weight \[2, 1000000000000, 4, 4\] would hold 32000000000000 elements, more than 2\^31-1/,
+  );
+  assert.throws(
+    () => new Conv2d(1, 2, 3, { rng: 0 as never }),
+    /Conv2d: rng must be an Rng, got 0/,
+  );
   assert.throws(() => new Conv2d(3, 4, 3, { padding: "same", stride: 2 }), /"same" needs stride 1/);
   // Unbatched input is accepted, as in PyTorch.
   assert.deepEqual(conv.forward(zeros([3, 5, 5])).shape, [16, 1, 1]);

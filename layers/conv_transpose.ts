@@ -26,7 +26,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { kaimingUniform, uniform } from "./init.ts";
 import type { LayerOptions } from "./linear.ts";
-import { asInput } from "./_util.ts";
+import { asInput, checkAllocation, checkRng } from "./_util.ts";
 
 /**
  * Options of the transposed convolution layers.
@@ -104,6 +104,7 @@ export abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[]
     options: ConvTransposeLayerOptions,
   ) {
     super();
+    checkInt(d, "ConvTransposeNd", "d", 1, 3);
     const op = `ConvTranspose${d}d`;
     checkOptions(options, op);
     this.#d = d;
@@ -130,17 +131,20 @@ export abstract class ConvTransposeNd extends Module<[Tensor, (readonly number[]
       }
     });
     const dtype = checkFloatDType(options.dtype ?? "float32", op);
+    const bias = checkBool(options.bias ?? true, op, "bias");
     this.weight = new Parameter(
-      zeros([inChannels, outChannels / this.groups, ...this.kernelSize], { dtype }),
+      zeros(
+        checkAllocation([inChannels, outChannels / this.groups, ...this.kernelSize], op, "weight"),
+        { dtype },
+      ),
     );
-    this.bias = checkBool(options.bias ?? true, op, "bias")
-      ? new Parameter(zeros([outChannels], { dtype }))
-      : null;
-    this.resetParameters(options.rng);
+    this.bias = bias ? new Parameter(zeros([outChannels], { dtype })) : null;
+    this.resetParameters(checkRng(options.rng, op));
   }
 
   /** Re-draws the weights as PyTorch's `reset_parameters`. */
   resetParameters(rng?: Rng): void {
+    checkRng(rng, "resetParameters");
     kaimingUniform(this.weight, { a: Math.sqrt(5), rng });
     if (this.bias !== null) {
       const fanIn = (this.outChannels / this.groups) * this.kernelSize.reduce((p, k) => p * k, 1);

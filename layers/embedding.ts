@@ -9,6 +9,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { normal } from "./init.ts";
 import type { LayerOptions } from "./linear.ts";
+import { checkAllocation, checkRng } from "./_util.ts";
 
 /**
  * Options of {@link Embedding}.
@@ -65,12 +66,14 @@ export class Embedding extends Module<[Tensor | NDArray | readonly number[]], Te
     }
     this.paddingIdx = p === undefined ? null : p < 0 ? p + numEmbeddings : p;
     const dtype = options.dtype === "float64" ? "float64" : "float32";
-    this.weight = new Parameter(zeros([numEmbeddings, embeddingDim], { dtype }));
-    this.resetParameters(options.rng);
+    const shape = checkAllocation([numEmbeddings, embeddingDim], op, "weight");
+    this.weight = new Parameter(zeros(shape, { dtype }));
+    this.resetParameters(checkRng(options.rng, op));
   }
 
   /** Re-draws the table from N(0, 1) and zeroes the padding row. */
   resetParameters(rng?: Rng): void {
+    checkRng(rng, "resetParameters");
     normal(this.weight, 0, 1, { rng });
     if (this.paddingIdx !== null) {
       const D = this.embeddingDim,

@@ -23,6 +23,7 @@ import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { normal } from "./init.ts";
 import type { LayerOptions } from "./linear.ts";
+import { checkAllocation, checkRng } from "./_util.ts";
 
 /** How a bag's rows combine. */
 export type EmbeddingBagMode = "sum" | "mean" | "max";
@@ -347,12 +348,14 @@ export class EmbeddingBag extends Module<
     this.paddingIdx = resolvePadding(opts.paddingIdx, this.numEmbeddings, op);
     this.includeLastOffset = checkBool(opts.includeLastOffset ?? false, op, "includeLastOffset");
     const dtype = opts.dtype === "float64" ? "float64" : "float32";
-    this.weight = new Parameter(ndZeros([this.numEmbeddings, this.embeddingDim], { dtype }));
-    this.resetParameters(opts.rng);
+    const shape = checkAllocation([this.numEmbeddings, this.embeddingDim], op, "weight");
+    this.weight = new Parameter(ndZeros(shape, { dtype }));
+    this.resetParameters(checkRng(opts.rng, op));
   }
 
   /** Re-draws the table from N(0, 1) and zeroes the padding row. */
   resetParameters(rng?: Rng): void {
+    checkRng(rng, "resetParameters");
     normal(this.weight, 0, 1, { rng });
     if (this.paddingIdx !== null) {
       const D = this.embeddingDim,

@@ -24,4 +24,5 @@ Deno.test("Embedding: N(0, 1) initialisation with a zero padding row; gradcheck;
   });
   assert.throws(() => small.forward(tensor([1.5])), /expected int32 indices, got float32/);
   assert.throws(() => new Embedding(5, 2, { paddingIdx: 5 }), RangeError);
+  assert.throws(() => new Embedding(1, 2 ** 31), /Embedding: weight \[1, 2147483648\] would hold/);
 });

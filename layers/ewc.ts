@@ -107,7 +107,16 @@ export function diagonalFisher<T>(
   samples: Iterable<T>,
   logLikelihood: (sample: T) => Tensor,
 ): NDArray[] {
-  const op = "diagonalFisher";
+  return fisherOf(params, samples, logLikelihood, "diagonalFisher");
+}
+
+/** {@link diagonalFisher} with its errors naming `op`. */
+function fisherOf<T>(
+  params: readonly Tensor[],
+  samples: Iterable<T>,
+  logLikelihood: (sample: T) => Tensor,
+  op: string,
+): NDArray[] {
   const ps = checkTensorList(params, op, "params");
   ps.forEach((p, i) => {
     if (!p.requiresGrad) {
@@ -218,7 +227,7 @@ export class ElasticWeightConsolidation {
    */
   consolidate<T>(samples: Iterable<T>, logLikelihood: (sample: T) => Tensor): void {
     const params = this.#params();
-    const fisher = diagonalFisher(params, samples, logLikelihood);
+    const fisher = fisherOf(params, samples, logLikelihood, "consolidate");
     this.#tasks.push({ anchors: params.map((p) => p.data.clone()), fisher });
   }
 

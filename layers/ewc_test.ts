@@ -115,4 +115,10 @@ Deno.test("EWC argument errors name the function and the value", () => {
     () => new ElasticWeightConsolidation(net, { lambda: NaN }),
     /ElasticWeightConsolidation: lambda/,
   );
+  const ewc = new ElasticWeightConsolidation(net, { lambda: 1 });
+  assert.throws(() => ewc.consolidate([], () => net.weight.sum()), /consolidate: samples is empty/);
+  assert.throws(
+    () => ewc.consolidate([1], null as never),
+    /consolidate: logLikelihood must be a function/,
+  );
 });

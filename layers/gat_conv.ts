@@ -18,6 +18,7 @@ import {
   targetCsr,
   withOneSelfLoopEach,
 } from "./_graph.ts";
+import { checkAllocation, checkRng } from "./_util.ts";
 
 /** Options of {@link GATConv}. */
 export interface GATConvOptions extends LayerOptions {
@@ -101,18 +102,22 @@ export class GATConv extends Module<[Tensor, EdgeIndexLike], Tensor> {
     this.addSelfLoops = nd.checkBool(o.addSelfLoops ?? true, op, "addSelfLoops");
     const dtype = nd.checkFloatDType(o.dtype ?? "float32", op);
     const h = this.heads, c = outChannels;
+    const rng = checkRng(o.rng, op);
+    checkAllocation([1, h, c], op, "att_src");
+    checkAllocation([h * c, inChannels], op, "lin.weight");
     this.attSrc = this.registerParameter("att_src", new Parameter(nd.zeros([1, h, c], { dtype })));
     this.attDst = this.registerParameter("att_dst", new Parameter(nd.zeros([1, h, c], { dtype })));
     this.bias = nd.checkBool(o.bias ?? true, op, "bias")
       ? new Parameter(nd.zeros([this.concat ? h * c : c], { dtype }))
       : null;
-    this.lin = new Linear(inChannels, h * c, { bias: false, dtype, rng: o.rng });
-    this.#rng = o.rng;
-    this.resetParameters(o.rng);
+    this.lin = new Linear(inChannels, h * c, { bias: false, dtype, rng });
+    this.#rng = rng;
+    this.resetParameters(rng);
   }
 
   /** Glorot weights and attention vectors, zero bias (PyTorch Geometric's initialisation). */
   resetParameters(rng?: nd.Rng): void {
+    checkRng(rng, "resetParameters");
     xavierUniform(this.lin.weight, { rng });
     // PyTorch Geometric's glorot on [1, heads, out]: bound √(6 / (heads + out)).
     const bound = Math.sqrt(6 / (this.heads + this.outChannels));

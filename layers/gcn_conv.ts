@@ -21,6 +21,7 @@ import {
   nodeFeatures,
   targetCsr,
 } from "./_graph.ts";
+import { checkAllocation, checkRng } from "./_util.ts";
 
 // Normalised adjacencies of cached layers by edge-index object, so that the layers of one network
 // over one fixed graph build (and hold) a single matrix.
@@ -98,15 +99,18 @@ export class GCNConv extends Module<[Tensor, EdgeIndexLike, (EdgeWeightLike | nu
     this.addSelfLoops = nd.checkBool(o.addSelfLoops ?? true, op, "addSelfLoops");
     this.normalize = nd.checkBool(o.normalize ?? true, op, "normalize");
     const dtype = nd.checkFloatDType(o.dtype ?? "float32", op);
+    const rng = checkRng(o.rng, op);
+    checkAllocation([outChannels, inChannels], op, "lin.weight");
     this.bias = nd.checkBool(o.bias ?? true, op, "bias")
       ? new Parameter(nd.zeros([outChannels], { dtype }))
       : null;
-    this.lin = new Linear(inChannels, outChannels, { bias: false, dtype, rng: o.rng });
-    this.resetParameters(o.rng);
+    this.lin = new Linear(inChannels, outChannels, { bias: false, dtype, rng });
+    this.resetParameters(rng);
   }
 
   /** Glorot-uniform weight and zero bias, as PyTorch Geometric initialises them. */
   resetParameters(rng?: nd.Rng): void {
+    checkRng(rng, "resetParameters");
     xavierUniform(this.lin.weight, { rng });
     if (this.bias !== null) zeros(this.bias);
     this.#cache = null;

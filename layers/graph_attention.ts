@@ -18,6 +18,7 @@ import {
   withOneSelfLoopEach,
 } from "./_graph.ts";
 import type { GATAttention } from "./gat_conv.ts";
+import { checkAllocation, checkRng } from "./_util.ts";
 
 /** Options of {@link GraphMultiheadAttention}. */
 export interface GraphMultiheadAttentionOptions extends LayerOptions {
@@ -82,19 +83,21 @@ export class GraphMultiheadAttention extends Module<[Tensor, EdgeIndexLike], Ten
     this.addSelfLoops = nd.checkBool(o.addSelfLoops ?? false, op, "addSelfLoops");
     const bias = nd.checkBool(o.bias ?? true, op, "bias");
     const dtype = nd.checkFloatDType(o.dtype ?? "float32", op);
+    const rng = checkRng(o.rng, op);
+    const shape = checkAllocation([3 * embedDim, embedDim], op, "in_proj_weight");
     this.inProjWeight = this.registerParameter(
       "in_proj_weight",
-      new Parameter(nd.zeros([3 * embedDim, embedDim], { dtype })),
+      new Parameter(nd.zeros(shape, { dtype })),
     );
     this.inProjBias = bias
       ? this.registerParameter("in_proj_bias", new Parameter(nd.zeros([3 * embedDim], { dtype })))
       : null;
     this.outProj = this.registerModule(
       "out_proj",
-      new Linear(embedDim, embedDim, { bias, dtype, rng: o.rng }),
+      new Linear(embedDim, embedDim, { bias, dtype, rng }),
     );
-    this.#rng = o.rng;
-    xavierUniform(this.inProjWeight, { rng: o.rng });
+    this.#rng = rng;
+    xavierUniform(this.inProjWeight, { rng });
     if (this.outProj.bias !== null) zeros(this.outProj.bias);
   }
 

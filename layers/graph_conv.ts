@@ -9,6 +9,7 @@ import type { Tensor } from "@nnc/autograd";
 import { type Aggregation, MessagePassing } from "./message_passing.ts";
 import { type LayerOptions, Linear } from "./linear.ts";
 import { type EdgeIndexLike, type EdgeWeightLike, nodeFeatures } from "./_graph.ts";
+import { checkAllocation, checkRng } from "./_util.ts";
 
 /** Options of {@link GraphConv}. */
 export interface GraphConvOptions extends LayerOptions {
@@ -54,6 +55,9 @@ export class GraphConv
     this.inChannels = nd.checkInt(inChannels, op, "inChannels", 1);
     this.outChannels = nd.checkInt(outChannels, op, "outChannels", 1);
     const bias = nd.checkBool(o.bias ?? true, op, "bias");
+    nd.checkFloatDType(o.dtype ?? "float32", op);
+    checkRng(o.rng, op);
+    checkAllocation([outChannels, inChannels], op, "lin_rel.weight");
     this.linRel = this.registerModule(
       "lin_rel",
       new Linear(inChannels, outChannels, { bias, dtype: o.dtype, rng: o.rng }),

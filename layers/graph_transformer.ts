@@ -14,6 +14,7 @@ import { gelu } from "./activations.ts";
 import { GraphMultiheadAttention } from "./graph_attention.ts";
 import type { EdgeIndexLike } from "./_graph.ts";
 import { nodeFeatures } from "./_graph.ts";
+import { checkAllocation, checkRng } from "./_util.ts";
 
 /** Options of {@link GraphTransformerLayer}. */
 export interface GraphTransformerLayerOptions extends LayerOptions {
@@ -89,6 +90,14 @@ export class GraphTransformerLayer extends Module<[Tensor, EdgeIndexLike], Tenso
     );
     this.normFirst = nd.checkBool(o.normFirst ?? false, op, "normFirst");
     const eps = nd.checkNumber(o.layerNormEps ?? 1e-5, op, "layerNormEps", 0);
+    nd.checkFloatDType(o.dtype ?? "float32", op);
+    checkRng(o.rng, op);
+    const heads = nd.checkInt(nHead, op, "nHead", 1);
+    if (dModel % heads !== 0) {
+      throw new RangeError(`${op}: dModel ${dModel} is not divisible by nHead ${heads}`);
+    }
+    checkAllocation([3 * dModel, dModel], op, "self_attn.in_proj_weight");
+    checkAllocation([ff, dModel], op, "linear1.weight");
     const common = { dtype: o.dtype, rng: o.rng };
     this.selfAttn = this.registerModule(
       "self_attn",

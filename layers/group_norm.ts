@@ -120,7 +120,7 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
     const op = "GroupNorm";
     checkOptions(options, op);
     this.numGroups = checkInt(numGroups, op, "numGroups", 1);
-    this.numChannels = checkInt(numChannels, op, "numChannels", 1);
+    this.numChannels = checkInt(numChannels, op, "numChannels", 1, 2 ** 31 - 1);
     if (numChannels % numGroups !== 0) {
       throw new RangeError(
         `${op}: numChannels ${numChannels} must be divisible by numGroups ${numGroups}`,

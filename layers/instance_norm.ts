@@ -79,10 +79,11 @@ export abstract class InstanceNormNd extends Module<[Tensor], Tensor> {
   /** An instance norm over `numFeatures` channels with `d` spatial dimensions. */
   constructor(d: number, numFeatures: number, options: InstanceNormOptions) {
     super();
+    checkInt(d, "InstanceNormNd", "d", 1, 3);
     const op = `InstanceNorm${d}d`;
     checkOptions(options, op);
     this.#d = d;
-    this.numFeatures = checkInt(numFeatures, op, "numFeatures", 1);
+    this.numFeatures = checkInt(numFeatures, op, "numFeatures", 1, 2 ** 31 - 1);
     this.eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
     this.momentum = checkNumber(options.momentum ?? 0.1, op, "momentum", 0, 1);
     this.trackRunningStats = checkBool(options.trackRunningStats ?? false, op, "trackRunningStats");

@@ -16,7 +16,7 @@ import {
 import { layerNorm as fusedLayerNorm, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
-import { asInput } from "./_util.ts";
+import { asInput, checkAllocation } from "./_util.ts";
 import { checkEndsIn, checkLayerInput, normalizedShapeOf } from "./_normalized_shape.ts";
 
 /**
@@ -100,6 +100,7 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
     this.eps = checkNumber(options.eps ?? 1e-5, op, "eps", 0);
     const dtype = checkFloatDType(options.dtype ?? "float32", op);
     const affine = checkBool(options.elementwiseAffine ?? true, op, "elementwiseAffine");
+    if (affine) checkAllocation(shape, op, "weight");
     this.weight = affine ? new Parameter(ones(shape, { dtype })) : null;
     this.bias = affine ? new Parameter(zeros(shape, { dtype })) : null;
   }

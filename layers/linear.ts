@@ -17,7 +17,7 @@ import { addmm, markGraphOwned, matmul, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { kaimingUniform, uniform } from "./init.ts";
-import { asInput, checkAllocation, shapeError } from "./_util.ts";
+import { asInput, checkAllocation, checkRng, shapeError } from "./_util.ts";
 
 /**
  * Options shared by layers with parameters.
@@ -133,11 +133,12 @@ export class Linear extends Module<[Tensor], Tensor> {
       zeros(checkAllocation([outFeatures, inFeatures], op, "weight"), { dtype }),
     );
     this.bias = bias ? new Parameter(zeros([outFeatures], { dtype })) : null;
-    this.resetParameters(options.rng);
+    this.resetParameters(checkRng(options.rng, op));
   }
 
   /** Re-draws the weights as PyTorch's `reset_parameters`. */
   resetParameters(rng?: Rng): void {
+    checkRng(rng, "resetParameters");
     kaimingUniform(this.weight, { a: Math.sqrt(5), rng });
     const bound = 1 / Math.sqrt(this.inFeatures);
     if (this.bias !== null) uniform(this.bias, -bound, bound, { rng });

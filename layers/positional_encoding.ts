@@ -30,7 +30,7 @@ import { dropout, stack, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { normal } from "./init.ts";
-import { asInput } from "./_util.ts";
+import { asInput, checkAllocation, checkRng } from "./_util.ts";
 
 /**
  * The sinusoidal table `[length, dModel]`: `sin(t·ω_i)` in column 2i and `cos(t·ω_i)` in column
@@ -230,9 +230,10 @@ export class LearnedPositionalEmbedding extends Module<[Tensor, { offset?: numbe
       : checkBool(o.batchFirst, op, "batchFirst");
     const dtype = o.dtype === undefined ? "float32" : checkFloatDType(o.dtype ?? "float32", op);
     const std = o.std === undefined ? 1 : checkNumber(o.std, op, "std", 0);
-    this.#rng = o.rng;
-    this.weight = new Parameter(zeros([maxLen, embeddingDim], { dtype }));
-    normal(this.weight, 0, std, { rng: o.rng });
+    this.#rng = checkRng(o.rng, op);
+    const shape = checkAllocation([maxLen, embeddingDim], op, "weight");
+    this.weight = new Parameter(zeros(shape, { dtype }));
+    normal(this.weight, 0, std, { rng: this.#rng });
   }
 
   /** `x` `[L, N, d]` (or `[N, L, d]`, `[L, d]`) plus the vectors of positions `offset …`. */

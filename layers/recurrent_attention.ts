@@ -9,11 +9,19 @@
  *
  * @module
  */
-import { checkInt, checkOptions, fmtShape, type NDArray, zeros as zerosNd } from "@nnc/tensor";
+import {
+  checkFloatDType,
+  checkInt,
+  checkOptions,
+  describe,
+  fmtShape,
+  type NDArray,
+  zeros as zerosNd,
+} from "@nnc/tensor";
 import { matmul, type Tensor, where } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { type LayerOptions, Linear } from "./linear.ts";
-import { asInput } from "./_util.ts";
+import { asInput, checkAllocation, checkRng } from "./_util.ts";
 
 /**
  * Options of an attention call.
@@ -129,6 +137,10 @@ export class AdditiveAttention
     this.queryDim = checkInt(queryDim, op, "queryDim", 1);
     this.keyDim = checkInt(keyDim, op, "keyDim", 1);
     this.hiddenDim = checkInt(hiddenDim, op, "hiddenDim", 1);
+    checkFloatDType(options.dtype ?? "float32", op);
+    checkRng(options.rng, op);
+    checkAllocation([hiddenDim, queryDim], op, "query.weight");
+    checkAllocation([hiddenDim, keyDim], op, "key.weight");
     this.query = new Linear(queryDim, hiddenDim, { ...options, bias: false });
     this.key = new Linear(keyDim, hiddenDim, options);
     this.v = new Linear(hiddenDim, 1, { ...options, bias: false });
@@ -220,7 +232,7 @@ export class LuongAttention
     this.queryDim = checkInt(queryDim, op, "queryDim", 1);
     const score = options.score ?? "dot";
     if (score !== "dot" && score !== "general") {
-      throw new TypeError(`${op}: score must be "dot" or "general", got ${String(score)}`);
+      throw new TypeError(`${op}: score must be "dot" or "general", got ${describe(score)}`);
     }
     this.score = score;
     this.keyDim = checkInt(options.keyDim ?? queryDim, op, "keyDim", 1);
@@ -229,6 +241,9 @@ export class LuongAttention
         `${op}: the dot score needs keys of the query's ${queryDim} features, got keyDim ${this.keyDim} (use score "general")`,
       );
     }
+    checkFloatDType(options.dtype ?? "float32", op);
+    checkRng(options.rng, op);
+    if (score === "general") checkAllocation([queryDim, this.keyDim], op, "weight.weight");
     this.weight = score === "general"
       ? new Linear(this.keyDim, queryDim, { dtype: options.dtype, rng: options.rng, bias: false })
       : null;
