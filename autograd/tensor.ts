@@ -7,6 +7,7 @@
 import {
   type ArgReduceOptions,
   checkBool,
+  checkInt,
   checkNDArray,
   checkOptions,
   displayData,
@@ -245,6 +246,13 @@ export class Tensor {
   }
   /** Element at a full index. */
   get(...index: number[]): number {
+    const shape = this.data.shape;
+    if (index.length !== shape.length) {
+      throw new RangeError(
+        `get: expected ${shape.length} indices for a tensor of rank ${shape.length}, got ${index.length}`,
+      );
+    }
+    index.forEach((v, d) => checkInt(v, "get", `index ${d}`, -shape[d], shape[d] - 1));
     return this.data.get(...index);
   }
   /** Prints like PyTorch: `tensor([1, 2], requiresGrad=true)`. */
