@@ -50,6 +50,13 @@ export class DataFormatError extends Error {
         `DataFormatError: where must be an object with file and offset, got ${describe(where)}`,
       );
     }
+    checkString(where.file, "DataFormatError", "where.file");
+    for (const k of ["offset", "line", "column"] as const) {
+      const v = where[k];
+      if ((v !== undefined || k === "offset") && typeof v !== "number") {
+        throw new TypeError(`DataFormatError: where.${k} must be a number, got ${describe(v)}`);
+      }
+    }
     checkString(detail, "DataFormatError", "detail");
     const lineCol = where.line === undefined
       ? ""

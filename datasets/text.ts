@@ -77,6 +77,7 @@ export class Vocabulary {
     if (typeof text !== "string") {
       throw new TypeError(`Vocabulary.fromText: expected a string, got ${describe(text)}`);
     }
+    checkOptions(options, "Vocabulary.fromText");
     const chars = [...new Set(text)];
     if (options.sorted ?? true) chars.sort(compareCodePoints);
     if (options.unknown !== undefined && !chars.includes(options.unknown)) {
