@@ -53,8 +53,8 @@ export class GraphData {
 
   /** A graph from its parts (see {@link GraphDataInit}); `op` names the caller in error messages. */
   constructor(init: GraphDataInit, op = "GraphData") {
-    if (typeof op !== "string") {
-      throw new TypeError(`GraphData: op must be a string, got ${describe(op)}`);
+    if (typeof op !== "string" || op === "") {
+      throw new TypeError(`GraphData: op must be a non-empty string, got ${describe(op)}`);
     }
     if (init === null || typeof init !== "object") {
       throw new TypeError(`${op}: expected { x, edgeIndex, … }, got ${describe(init)}`);
