@@ -33,6 +33,10 @@ Deno.test("pooling layers report the layer and the shape", () => {
   assert.throws(() => new AvgPool1d(2).forward(zeros([1, 1, 2, 2])), {
     message: "AvgPool1d([2]): expected input [N, C, L], got [1, 1, 2, 2]",
   });
+  assert.throws(() => new AvgPool1d(2).forward(zeros([1, 1, 4], { dtype: "int32" })), {
+    name: "TypeError",
+    message: "AvgPool1d([2]): expected a float32 or float64 input, got int32",
+  });
   assert.throws(
     () => new MaxPool2d(5).forward(zeros([1, 1, 3, 3])),
     /MaxPool2d\(\[5, 5\]\): input \[1, 1, 3, 3\]: /,
