@@ -12,7 +12,7 @@
 import { checkNumber, checkOptions, fmtShape, mul as ndMul, rand, type Rng } from "@nnc/tensor";
 import { dropout, type Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
-import { asInput } from "./_util.ts";
+import { asInput, checkRng } from "./_util.ts";
 
 /**
  * Options of the dropout layers.
@@ -52,6 +52,7 @@ export function dropout2d(x: Tensor, p = 0.5, training = true, rng?: Rng): Tenso
   const op = "dropout2d";
   const t = asInput(x, op);
   checkP(p, op);
+  checkRng(rng, op);
   if (t.ndim !== 4 && t.ndim !== 3) {
     throw new RangeError(
       `${op}: expected input [N, C, H, W] or [C, H, W], got ${fmtShape(t.shape)}`,
@@ -90,7 +91,7 @@ export class Dropout extends Module<[Tensor], Tensor> {
     super();
     checkOptions(options, "Dropout");
     this.p = checkP(p, "Dropout");
-    this.#rng = options.rng;
+    this.#rng = checkRng(options.rng, "Dropout");
   }
 
   /** Drops entries in training mode; identity in evaluation mode. */
@@ -126,7 +127,7 @@ export class Dropout2d extends Module<[Tensor], Tensor> {
     super();
     checkOptions(options, "Dropout2d");
     this.p = checkP(p, "Dropout2d");
-    this.#rng = options.rng;
+    this.#rng = checkRng(options.rng, "Dropout2d");
   }
 
   /** Drops channels in training mode; identity in evaluation mode. */

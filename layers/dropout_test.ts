@@ -36,6 +36,10 @@ Deno.test("Dropout2d drops whole channels", () => {
     message: "Dropout2d(p=0.5): expected input [N, C, H, W] or [C, H, W], got [2, 3]",
   });
   assert.throws(() => new Dropout(1.5), RangeError);
+  assert.throws(() => new Dropout2d(0.5, { rng: new Float32Array(1) as never }), {
+    name: "TypeError",
+    message: "Dropout2d: rng must be an Rng, got a Float32Array",
+  });
   assert.equal(new Dropout(1).forward(ones([5])).sum().item(), 0);
 });
 
