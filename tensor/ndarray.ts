@@ -101,7 +101,9 @@ export class NDArray {
 
   /**
    * Wraps storage. Most code uses the creation functions (`array`, `zeros`, …) instead.
-   * `strides` default to row-major and `offset` to 0.
+   * `strides` default to row-major and `offset` to 0. Nothing is checked: every op builds its
+   * result here, so the caller vouches that shape, strides and offset stay inside the storage
+   * (`array(typedArray, { shape })` checks its shape against the data).
    */
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this.storage = storage;
