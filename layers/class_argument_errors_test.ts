@@ -98,6 +98,14 @@ Deno.test("containers, message passing, transformers and Upsample check their ar
     /^TypeError: Upsample: alignCorners applies to the linear modes only/,
   );
   assert.throws(
+    () => new Upsample({ size: 2, mode: Object.create(null) }),
+    /^RangeError: Upsample: mode must be "nearest", "linear", "bilinear", "bicubic" or "trilinear"/,
+  );
+  assert.throws(
+    () => new RNN(2, 1).resetParameters(null as never),
+    /^TypeError: RNN.resetParameters: rng must be an Rng, got null/,
+  );
+  assert.throws(
     () => new Upsample({ scaleFactor: 2 }).forward(randn([2, 3])),
     /^RangeError: Upsample: expected input \[N, C, \.\.\.spatial\]/,
   );

@@ -171,6 +171,7 @@ export abstract class RNNBase<S, O> extends Module<
 
   /** Re-draws every weight and bias from U(−1/√H, 1/√H), as PyTorch's `reset_parameters`. */
   resetParameters(rng?: Rng): void {
+    checkRng(rng, `${this.constructor.name}.resetParameters`);
     const k = 1 / Math.sqrt(this.hiddenSize);
     for (const p of this.parameters()) uniform(p, -k, k, { rng });
   }

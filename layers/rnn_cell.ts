@@ -101,6 +101,7 @@ export abstract class RecurrentCellBase<I extends unknown[], O> extends Module<I
 
   /** Re-draws every weight and bias from U(−1/√H, 1/√H), as PyTorch. */
   resetParameters(rng?: Rng): void {
+    checkRng(rng, `${this.constructor.name}.resetParameters`);
     const k = 1 / Math.sqrt(this.hiddenSize);
     for (const p of this.parameters()) uniform(p, -k, k, { rng });
   }

@@ -71,7 +71,7 @@ function resize(x: Tensor, options: InterpolateOptions, op: string): Tensor {
     );
   }
   const mode = options.mode ?? "nearest";
-  if (mode !== "nearest" && LINEAR_RANK[mode] === undefined) {
+  if (mode !== "nearest" && (typeof mode !== "string" || !Object.hasOwn(LINEAR_RANK, mode))) {
     throw new RangeError(
       `${op}: mode must be "nearest", "linear", "bilinear", "bicubic" or "trilinear", got ${
         describe(mode)
@@ -131,7 +131,7 @@ export class Upsample extends Module<[Tensor], Tensor> {
       throw new TypeError(`${op}: give exactly one of size and scaleFactor`);
     }
     const mode = options.mode ?? "nearest";
-    if (mode !== "nearest" && LINEAR_RANK[mode] === undefined) {
+    if (mode !== "nearest" && (typeof mode !== "string" || !Object.hasOwn(LINEAR_RANK, mode))) {
       throw new RangeError(
         `${op}: mode must be "nearest", "linear", "bilinear", "bicubic" or "trilinear", got ${
           describe(mode)
