@@ -109,7 +109,7 @@ export class Hopfield {
         }
       }
     } else {
-      this.size = checkInt(options.size, op, "size", 1);
+      this.size = checkInt(options.size, op, "size", 1, 46340); // size² weights ≤ 2^31-1
       this.#w = new Float64Array(this.size * this.size);
     }
     this.#b = options.bias === undefined

@@ -80,7 +80,7 @@ export class MiniBatchKMeans {
   constructor(options: MiniBatchKMeansOptions) {
     const op = "MiniBatchKMeans";
     checkOptions(options, op, "nClusters");
-    this.nClusters = checkInt(options.nClusters, op, "nClusters", 1);
+    this.nClusters = checkInt(options.nClusters, op, "nClusters", 1, 2 ** 31 - 1);
     this.batchSize = checkInt(options.batchSize ?? 1024, op, "batchSize", 1);
     const lr = options.learningRate ?? "count";
     if (lr !== "count") checkNumber(lr, op, "learningRate", Number.MIN_VALUE, 1);

@@ -98,7 +98,7 @@ Deno.test("Oja and Sanger: bad input is a clear error", () => {
   );
   assert.throws(
     () => new Sanger({ nComponents: 0 }),
-    /Sanger: nComponents must be an integer >= 1, got 0/,
+    /Sanger: nComponents must be an integer in \[1, 2147483647\], got 0/,
   );
   assert.throws(
     () => new Sanger({ nComponents: 1 }).fit([[1, NaN]]),

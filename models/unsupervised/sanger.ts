@@ -60,7 +60,7 @@ export class Sanger {
   constructor(options: SangerOptions) {
     const op = "Sanger";
     checkOptions(options, op, "nComponents");
-    this.nComponents = checkInt(options.nComponents, op, "nComponents", 1);
+    this.nComponents = checkInt(options.nComponents, op, "nComponents", 1, 2 ** 31 - 1);
     this.#lr = learningRateSchedule(op, options.lr ?? 0.01);
     this.#rng = options.rng ?? new Rng(0);
     this.#y = new Float64Array(this.nComponents);
