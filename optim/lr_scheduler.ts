@@ -70,6 +70,14 @@ export abstract class LRScheduler implements Stateful {
 
   /** Attaches to `optimizer`; the subclass constructor ends with {@link initialStep}. */
   protected constructor(name: string, optimizer: Optimizer) {
+    if (new.target === LRScheduler) {
+      throw new TypeError(
+        "LRScheduler: the base class cannot be constructed; use a schedule (StepLR, CosineAnnealingLR, …) or a subclass",
+      );
+    }
+    if (typeof name !== "string") {
+      throw new TypeError(`LRScheduler: name must be a string, got ${describe(name)}`);
+    }
     this.name = name;
     if (!(optimizer instanceof Optimizer)) {
       throw new TypeError(`${name}: expected an Optimizer, got ${describe(optimizer)}`);

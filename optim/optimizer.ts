@@ -145,6 +145,14 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * parameters (a list of tensors or of groups).
    */
   protected constructor(name: string, params: ParamsInput<O>, builtin: O, options: Partial<O>) {
+    if (new.target === Optimizer) {
+      throw new TypeError(
+        "Optimizer: the base class cannot be constructed; use an optimiser (SGD, Adam, …) or a subclass",
+      );
+    }
+    if (typeof name !== "string") {
+      throw new TypeError(`Optimizer: name must be a string, got ${describe(name)}`);
+    }
     this.name = name;
     options = checkOptions(options, name);
     this.defaults = builtin;

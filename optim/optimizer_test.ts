@@ -373,3 +373,17 @@ Deno.test("zeroGrad recycles the gradients nobody read: the same trajectory, the
     assert.equal(plain.gradReleases - read.gradReleases, 4, Opt.name);
   }
 });
+
+Deno.test("Optimizer and LRScheduler: the abstract bases refuse to be constructed, naming themselves", async () => {
+  const { Optimizer, LRScheduler } = await import("./mod.ts");
+  const Base = Optimizer as unknown as new (...a: unknown[]) => unknown;
+  assert.throws(
+    () => new Base("x", [], {}, {}),
+    /^TypeError: Optimizer: the base class cannot be constructed/,
+  );
+  const Sched = LRScheduler as unknown as new (...a: unknown[]) => unknown;
+  assert.throws(
+    () => new Sched("x", null),
+    /^TypeError: LRScheduler: the base class cannot be constructed/,
+  );
+});
