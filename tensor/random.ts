@@ -142,7 +142,9 @@ export class Rng {
   /** A uniform integer in [low, high), without modulo bias. */
   int(low: number, high: number): number {
     if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || high <= low) {
-      throw new RangeError(`Rng.int: expected integers low < high, got ${low} and ${high}`);
+      throw new RangeError(
+        `Rng.int: expected integers low < high, got ${describe(low)} and ${describe(high)}`,
+      );
     }
     const range = high - low;
     if (range <= 4294967296) {
@@ -156,6 +158,14 @@ export class Rng {
 
   /** Shuffles an array in place (Fisher–Yates) and returns it. */
   shuffle<T extends { length: number; [i: number]: unknown }>(items: T): T {
+    if (
+      items === null || typeof items !== "object" ||
+      !Number.isSafeInteger((items as { length?: unknown }).length) || items.length < 0
+    ) {
+      throw new TypeError(
+        `Rng.shuffle: items must be an array or a typed array, got ${describe(items)}`,
+      );
+    }
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(0, i + 1);
       const t = items[i];

@@ -152,3 +152,15 @@ Deno.test("Rng.normal is Box–Muller over random(): each pair's cosine, then it
     [-7, 9, 4],
   );
 });
+
+Deno.test("Rng.shuffle and Rng.int: argument errors name the method", () => {
+  const rng = new Rng(0);
+  assert.throws(
+    () => rng.shuffle(null as unknown as number[]),
+    /^TypeError: Rng.shuffle: items must be/,
+  );
+  assert.throws(
+    () => rng.int(0, {} as unknown as number),
+    /^RangeError: Rng.int: expected integers low < high, got 0 and/,
+  );
+});

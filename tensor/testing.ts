@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { describe } from "./_describe.ts";
 import { NDArray } from "./ndarray.ts";
 import { fmtShape, sameShape, sizeOf } from "./shape.ts";
 import { flattenInto, nestedShape } from "./_nested.ts";
@@ -46,6 +47,9 @@ export interface AssertCloseOptions extends AllcloseOptions {
 export class AssertionError extends Error {
   /** Creates the error. */
   constructor(message: string) {
+    if (typeof message !== "string") {
+      throw new TypeError(`AssertionError: message must be a string, got ${describe(message)}`);
+    }
     super(message);
     this.name = "AssertionError";
   }
