@@ -13,6 +13,7 @@ import type { Optimizer } from "@nnc/optim";
 import type { EpochLog, History } from "./history.ts";
 import { ensureParent } from "./_train_util.ts";
 import { firstNonFinite } from "./_finite.ts";
+import { checkRecord } from "./_args.ts";
 import {
   checkBool,
   checkInt,
@@ -111,6 +112,8 @@ function monitored(
   op: string,
   state: TrainingState,
 ): number | undefined {
+  checkRecord(logs, op, "logs");
+  checkRecord(state, op, "state");
   const v = logs[key];
   // (A key missing from every epoch is still an error: the first epoch is always validated.)
   if (v === undefined && state.validated === false) return undefined;
@@ -607,6 +610,7 @@ export class CsvLogger implements Callback {
 
   /** Appends the epoch's row. */
   async onEpochEnd(_epoch: number, logs: Readonly<EpochLog>): Promise<void> {
+    checkRecord(logs, "CsvLogger.onEpochEnd", "logs");
     let text = "";
     if (this.#columns === null) {
       this.#columns = ["epoch", ...Object.keys(logs).filter((k) => k !== "epoch")];
@@ -677,6 +681,7 @@ export class JsonlLogger implements Callback {
 
   /** Writes the epoch's line (after its batches' lines). */
   async onEpochEnd(_epoch: number, logs: Readonly<EpochLog>): Promise<void> {
+    checkRecord(logs, "JsonlLogger.onEpochEnd", "logs");
     this.#buffer.push(JSON.stringify(logs));
     this.#text += this.#buffer.join("\n") + "\n";
     this.#buffer = [];

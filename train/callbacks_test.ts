@@ -386,3 +386,12 @@ Deno.test("CsvLogger append mode completes a cut last line; loggers leave no tem
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("callbacks: a missing log or state is an error naming the callback", async () => {
+  const { EarlyStopping } = await import("./callbacks.ts");
+  const es = new EarlyStopping();
+  assert.throws(
+    () => es.onEpochEnd(1, undefined as unknown as { epoch: number }, null as never),
+    /^TypeError: EarlyStopping: logs must be an object, got undefined/,
+  );
+});

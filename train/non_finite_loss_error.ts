@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { checkInt, describe } from "@nnc/tensor";
 
 /**
  * A batch's loss was NaN or ±Infinity during `fit` (see its `onNonFiniteLoss` option). The
@@ -25,6 +26,15 @@ export class NonFiniteLossError extends RangeError {
 
   /** An error for the loss `value` of `batch` in `epoch`; `detail` ends the message. */
   constructor(value: number, epoch: number, batch: number, detail?: string) {
+    const op = "NonFiniteLossError";
+    if (typeof value !== "number") {
+      throw new TypeError(`${op}: value must be a number, got ${describe(value)}`);
+    }
+    checkInt(epoch, op, "epoch", 0);
+    checkInt(batch, op, "batch", 0);
+    if (detail !== undefined && typeof detail !== "string") {
+      throw new TypeError(`${op}: detail must be a string or undefined, got ${describe(detail)}`);
+    }
     super(
       `fit: loss is ${value} in epoch ${epoch}, batch ${batch}; ${
         detail ??

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { checkInt, checkOneOf, checkOptions, describe } from "@nnc/tensor";
+import { checkInt, checkNumber, checkOneOf, checkOptions, describe } from "@nnc/tensor";
+import { checkRecord } from "./_args.ts";
 
 /**
  * Where progress goes: anything with a synchronous `writeSync` (like `Deno.stdout`), and
@@ -198,6 +199,14 @@ export class Progress {
 
   /** Ends the epoch with its log and its duration in seconds. */
   epochEnd(logs: Readonly<Record<string, number>>, seconds: number): void {
+    const op = "Progress.epochEnd";
+    checkRecord(logs, op, "logs");
+    for (const [k, v] of Object.entries(logs)) {
+      if (typeof v !== "number") {
+        throw new TypeError(`${op}: logs.${k} must be a number, got ${describe(v)}`);
+      }
+    }
+    checkNumber(seconds, op, "seconds");
     if (this.mode === "none") return;
     const line = `epoch ${this.#epoch}/${this.#epochs} · ${seconds.toFixed(1)}s · ${
       formatLogs(logs)

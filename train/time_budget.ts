@@ -15,6 +15,7 @@ import {
 } from "@nnc/tensor";
 import type { EpochLog } from "./history.ts";
 import type { Callback, TrainingState } from "./callbacks.ts";
+import { checkRecord } from "./_args.ts";
 
 /**
  * Options of {@link TimeBudget}.
@@ -175,6 +176,7 @@ export class TimeBudget implements Callback {
 
   /** Records the epoch's end, measures its validation pass and decides whether another fits. */
   onEpochEnd(_epoch: number, _logs: Readonly<EpochLog>, state: TrainingState): void {
+    checkRecord(state, "TimeBudget.onEpochEnd", "state");
     const t = this.elapsed();
     const length = t - (this.epochEnds.at(-1) ?? 0);
     this.epochEnds.push(t);
