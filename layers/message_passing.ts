@@ -268,6 +268,12 @@ export class EdgeConv extends MessagePassing<[Tensor, EdgeIndexLike], Tensor> {
 
   /** `h(x_i ‖ x_j − x_i)` along every edge. */
   override message(ctx: MessageContext): Tensor {
+    if (
+      ctx === null || typeof ctx !== "object" || typeof ctx.xI !== "function" ||
+      typeof ctx.xJ !== "function"
+    ) {
+      throw new TypeError(`EdgeConv.message: ctx must be a MessageContext, got ${describe(ctx)}`);
+    }
     const xi = ctx.xI();
     return (this.nn as unknown as Module<[Tensor], Tensor>).forward(
       concat([xi, ctx.xJ().sub(xi)], 1),

@@ -115,6 +115,10 @@ Deno.test("EdgeConv: max over h(x_i ‖ x_j − x_i), gradcheck and equivariance
     { mode: "both" },
   );
   assertEquivariant(2, (x, edges) => conv.forward(x, edges), 20);
+  assert.throws(() => conv.message(null as never), {
+    name: "TypeError",
+    message: "EdgeConv.message: ctx must be a MessageContext, got null",
+  });
 });
 
 Deno.test("MessagePassing names the layer and what is wrong", () => {
