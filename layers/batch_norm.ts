@@ -277,6 +277,9 @@ export abstract class BatchNormNd extends Module<[Tensor], Tensor> {
         `${label}: expected input ${this.#layouts.join(" or ")}, got ${fmtShape(t.shape)}`,
       );
     }
+    if (!isFloat(t.dtype)) {
+      throw new TypeError(`${label}: expected a float32 or float64 input, got ${t.dtype}`);
+    }
     let momentum = this.momentum ?? 0;
     const useBatch = this.training || !this.trackRunningStats;
     if (this.training && this.numBatchesTracked !== null) {

@@ -59,6 +59,10 @@ Deno.test("BatchNorm rejects wrong shapes and single-value batches in training",
   assert.throws(() => new BatchNorm1d(4).forward(zeros([2, 4, 3, 3])), {
     message: "BatchNorm1d(4): expected input [N, 4] or [N, 4, L], got [2, 4, 3, 3]",
   });
+  assert.throws(() => new BatchNorm1d(4).forward(zeros([2, 4], { dtype: "int32" })), {
+    name: "TypeError",
+    message: "BatchNorm1d(4): expected a float32 or float64 input, got int32",
+  });
   assert.throws(
     () => new BatchNorm1d(4).forward(zeros([1, 4])),
     /expected more than 1 value per channel when training, got input \[1, 4\]/,

@@ -76,8 +76,9 @@ export abstract class Loss<O extends object = LossOptions>
 
   /** The settings shown by `toString()`. */
   override extraRepr(): string {
-    const r = (this.options as { reduction?: string }).reduction;
-    return r === undefined ? "" : `reduction=${r}`;
+    // The options are checked by the functional form when the loss is computed: any value shows.
+    const r: unknown = (this.options as { reduction?: unknown }).reduction;
+    return r === undefined ? "" : `reduction=${typeof r === "string" ? r : describe(r)}`;
   }
 }
 
