@@ -45,6 +45,25 @@ function weightOf(w: Tensor | NDArray | null | undefined, op: string, name: stri
   return asInput(w, op, name);
 }
 
+/** The `weight` option, which must broadcast to the input's `shape` (PyTorch expands it to it). */
+function elementWeightOf(
+  w: Tensor | NDArray | null | undefined,
+  op: string,
+  shape: readonly number[],
+): Tensor | null {
+  const t = weightOf(w, op, "weight");
+  if (t === null) return null;
+  const lead = shape.length - t.ndim;
+  if (lead < 0 || t.shape.some((d, i) => d !== 1 && d !== shape[lead + i])) {
+    throw new RangeError(
+      `${op}: weight ${fmtShape(t.shape)} does not broadcast to the input's shape ${
+        fmtShape(shape)
+      }`,
+    );
+  }
+  return t;
+}
+
 /**
  * Binary cross-entropy of probabilities `p` against targets `y ∈ [0, 1]` (PyTorch
  * `F.binary_cross_entropy`): `−w[y log p + (1 − y) log(1 − p)]`, each log clamped at −100 as
@@ -75,7 +94,7 @@ export function bceLoss(
   }
   let loss = y.mul(p.log().clamp(-100)).add(y.neg().add(1).mul(p.neg().add(1).log().clamp(-100)))
     .neg();
-  const w = weightOf(options.weight, op, "weight");
+  const w = elementWeightOf(options.weight, op, p.shape);
   if (w !== null) loss = loss.mul(w);
   return reduceLoss(loss, checkReduction(options.reduction, op));
 }
@@ -120,7 +139,7 @@ export function bceWithLogits(
   // Reduced, the elementwise losses are read by the reduction alone: graph-owned (see
   // markGraphOwned), so backward gives their memory to the next step.
   const own = (t: Tensor) => (reduction === "none" ? t : markGraphOwned(t));
-  const w = weightOf(options.weight, op, "weight");
+  const w = elementWeightOf(options.weight, op, x.shape);
   if (w !== null) loss = own(loss).mul(w);
   return reduceLoss(own(loss), reduction);
 }

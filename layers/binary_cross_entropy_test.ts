@@ -57,6 +57,10 @@ Deno.test("bceLoss of empty input: no range to check; the mean of nothing is NaN
   assert.equal(bceLoss(tensor([]), tensor([]), { reduction: "sum" }).item(), 0);
   assert.ok(Number.isNaN(bceLoss(tensor([]), tensor([])).item()));
   assert.throws(() => bceLoss(tensor([2]), tensor([1])), /^RangeError: bceLoss: input must hold/);
+  assert.throws(
+    () => bceWithLogits(tensor([[0, 1]]), tensor([[1, 0]]), { weight: tensor([1, 2, 3]) }),
+    /^RangeError: bceWithLogits: weight \[3\] does not broadcast to the input's shape \[1, 2\]/,
+  );
 });
 
 Deno.test("bceWithLogits reduced: backward gives its elementwise losses to the pool", () => {
