@@ -94,6 +94,11 @@ export class Rng {
 
   /** A standard normal sample (Box–Muller; the second value of each pair is kept for the next call). */
   normal(mean = 0, std = 1): number {
+    if (typeof mean !== "number" || typeof std !== "number") {
+      throw new TypeError(
+        `Rng.normal: mean and std must be numbers, got ${describe(mean)} and ${describe(std)}`,
+      );
+    }
     if (this.#spare !== null) {
       const v = this.#spare;
       this.#spare = null;
