@@ -92,6 +92,9 @@ export class MiniBatchKMeans {
       );
     }
     this.#init = init;
+    if (options.rng !== undefined && !(options.rng instanceof Rng)) {
+      throw new TypeError(`${op}: rng must be an Rng, got ${describe(options.rng)}`);
+    }
     this.#rng = options.rng ?? new Rng(0);
     this.#counts = new Float64Array(this.nClusters);
   }
