@@ -8,7 +8,7 @@
  */
 import type { NDArray } from "@nnc/tensor";
 import type { Tensor } from "@nnc/autograd";
-import { loadModel, type Module, saveModel } from "@nnc/layers";
+import { loadModel, Module, saveModel } from "@nnc/layers";
 import type { Optimizer } from "@nnc/optim";
 import type { EpochLog, History } from "./history.ts";
 import { ensureParent } from "./_train_util.ts";
@@ -425,7 +425,7 @@ export class ModelCheckpoint implements Callback {
       throw e;
     }
     const name = text.trim();
-    if (name === "" || name.includes("\n")) {
+    if (name === "" || name.includes("\n") || name.includes("\0")) {
       throw new RangeError(`${op}: ${pointer} does not name one checkpoint file`);
     }
     return name.startsWith("/") ? name : `${parentOf(pointer)}/${name}`;
@@ -492,6 +492,11 @@ export class ModelCheckpoint implements Callback {
    * ```
    */
   async restore(model: Module): Promise<string | null> {
+    if (!(model instanceof Module)) {
+      throw new TypeError(
+        `ModelCheckpoint.restore: model must be a Module, got ${describe(model)}`,
+      );
+    }
     const path = this.lastSaved ??
       (this.latestPath !== null ? await ModelCheckpoint.latest(this.latestPath) : null) ??
       (this.path.includes("{epoch}") ? null : await existing(this.path));

@@ -88,6 +88,16 @@ export function formatLogValue(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toPrecision(4);
 }
 
+/** Throws a TypeError naming `op` unless `logs` is an object of numbers. */
+function checkLogs(logs: unknown, op: string): void {
+  checkRecord(logs, op, "logs");
+  for (const [k, v] of Object.entries(logs as object)) {
+    if (typeof v !== "number") {
+      throw new TypeError(`${op}: logs.${k} must be a number, got ${describe(v)}`);
+    }
+  }
+}
+
 function formatLogs(logs: Readonly<Record<string, number>>): string {
   return Object.entries(logs)
     .filter(([k]) => k !== "epoch" && k !== "seconds")
@@ -177,6 +187,7 @@ export class Progress {
 
   /** `done` batches of this epoch are finished; `logs` are the running values. */
   batch(done: number, logs: Readonly<Record<string, number>>): void {
+    checkLogs(logs, "Progress.batch");
     if (this.mode !== "bar") return;
     const now = performance.now();
     if (now - this.#lastDraw < this.#interval && done !== this.#total) return;
@@ -200,12 +211,7 @@ export class Progress {
   /** Ends the epoch with its log and its duration in seconds. */
   epochEnd(logs: Readonly<Record<string, number>>, seconds: number): void {
     const op = "Progress.epochEnd";
-    checkRecord(logs, op, "logs");
-    for (const [k, v] of Object.entries(logs)) {
-      if (typeof v !== "number") {
-        throw new TypeError(`${op}: logs.${k} must be a number, got ${describe(v)}`);
-      }
-    }
+    checkLogs(logs, op);
     checkNumber(seconds, op, "seconds");
     if (this.mode === "none") return;
     const line = `epoch ${this.#epoch}/${this.#epochs} · ${seconds.toFixed(1)}s · ${
