@@ -8,7 +8,7 @@
  */
 import type { NDArray } from "./ndarray.ts";
 import { fmtShape } from "./shape.ts";
-import { checkInt, checkOptions } from "./check.ts";
+import { checkInt, checkOptions, describe } from "./check.ts";
 
 /** Settings of {@link formatArray} (and so of `NDArray.toString()`). */
 export interface PrintOptions {
@@ -144,7 +144,7 @@ function resolveOptions(
   const s = options.sciMode;
   if (s !== undefined) {
     if (s !== null && typeof s !== "boolean") {
-      throw new TypeError(`${op}: sciMode must be true, false or null, got ${s}`);
+      throw new TypeError(`${op}: sciMode must be true, false or null, got ${describe(s)}`);
     }
     out.sciMode = s;
   }

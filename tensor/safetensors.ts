@@ -154,6 +154,9 @@ export function decodeSafetensors(
   options: DecodeSafetensorsOptions = {},
 ): SafetensorsContents {
   const o = checkOptions(options, "decodeSafetensors");
+  if (o.name !== undefined && typeof o.name !== "string") {
+    throw new TypeError(`decodeSafetensors: name must be a string, got ${describe(o.name)}`);
+  }
   return decode(bytes, o.name ?? "<bytes>", "decodeSafetensors");
 }
 

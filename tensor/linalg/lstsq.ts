@@ -5,6 +5,7 @@
  */
 import type { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
+import { checkOptions } from "../check.ts";
 import { sizeOf } from "../shape.ts";
 import {
   allocArray,
@@ -63,6 +64,7 @@ export function lstsq(a: NDArray, b: NDArray, options: LstsqOptions = {}): Lstsq
   const op = "linalg.lstsq";
   checkFloat(a, op, "a");
   checkFloat(b, op, "b");
+  options = checkOptions(options, op);
   checkFinite(a, op, "a");
   const rhs = pairRhs(a, b, op);
   const { batch, dtype } = rhs;

@@ -5,6 +5,7 @@
  */
 import type { NDArray } from "../ndarray.ts";
 import { getBackend } from "../registry.ts";
+import { checkOptions } from "../check.ts";
 import {
   allocArray,
   appendIdentity,
@@ -51,6 +52,7 @@ export function qr(a: NDArray, options: QrOptions = {}): QrResult {
   const op = "linalg.qr";
   const dtype = checkFloat(a, op, "a");
   const [m, n] = checkMatrix(a, op, "a");
+  options = checkOptions(options, op);
   const mode = options.mode ?? "reduced";
   if (mode !== "reduced" && mode !== "complete") {
     throw new TypeError(`${op}: mode must be "reduced" or "complete", got ${JSON.stringify(mode)}`);

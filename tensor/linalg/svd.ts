@@ -6,6 +6,7 @@
 import type { NDArray } from "../ndarray.ts";
 import type { DType } from "../dtype.ts";
 import { getBackend } from "../registry.ts";
+import { checkOptions } from "../check.ts";
 import { sizeOf } from "../shape.ts";
 import {
   allocArray,
@@ -58,6 +59,7 @@ export function svd(a: NDArray, options: SvdOptions = {}): SvdResult {
   const op = "linalg.svd";
   const dtype = checkFloat(a, op, "a");
   const [m, n] = checkMatrix(a, op, "a");
+  options = checkOptions(options, op);
   checkFinite(a, op, "a");
   const batch = a.shape.slice(0, -2);
   const k = Math.min(m, n);
