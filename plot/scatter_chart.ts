@@ -96,6 +96,7 @@ export function decisionRuns(
   gridDtype: DType = "float32",
 ): RegionRun[] {
   const op = "decisionRuns";
+  checkOneOf(gridDtype ?? "float32", op, "gridDtype", ["float32", "float64"]);
   if (typeof classify !== "function") {
     throw new TypeError(`${op}: classify must be a function, got ${describe(classify)}`);
   }
@@ -111,7 +112,7 @@ export function decisionRuns(
     }
   }
   let points = NDArray.fromTyped(grid, [r * r, 2]);
-  if (gridDtype !== "float64") points = points.astype(gridDtype);
+  if (gridDtype !== "float64") points = points.astype(gridDtype ?? "float32");
   const cls = classIndices(
     asNDArray(classify(points), op, "classify(points)"),
     op,
@@ -179,6 +180,9 @@ export function scatterChartSpec(
     throw new RangeError(`${op}: ${xs.length} points but ${lab.length} labels`);
   }
   const domain = o.domain ?? { x: paddedExtent(xs), y: paddedExtent(ys) };
+  if (o.gridDtype !== undefined) {
+    checkOneOf(o.gridDtype, op, "gridDtype", ["float32", "float64"]);
+  }
   const runs = o.classify === undefined ? [] : decisionRuns(
     o.classify,
     domain,
