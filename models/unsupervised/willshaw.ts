@@ -49,6 +49,11 @@ export class Willshaw {
     checkOptions(options, op, "inputs");
     this.inputs = checkInt(options.inputs, op, "inputs", 1);
     this.outputs = checkInt(options.outputs ?? this.inputs, op, "outputs", 1);
+    if (this.inputs * this.outputs > 2 ** 31 - 1) {
+      throw new RangeError(
+        `${op}: inputs × outputs = ${this.inputs} × ${this.outputs} exceeds 2^31-1 weights`,
+      );
+    }
     this.#w = new Uint8Array(this.inputs * this.outputs);
   }
 
