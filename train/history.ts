@@ -117,6 +117,9 @@ export class History {
    * defaults to `"min"` for keys containing "loss" or "error" and `"max"` otherwise.
    */
   best(key: string, mode?: "min" | "max"): { epoch: number; value: number } {
+    if (typeof key !== "string") {
+      throw new TypeError(`History.best: key must be a string, got ${describe(key)}`);
+    }
     const m = mode ?? (/loss|error/i.test(key) ? "min" : "max");
     if (m !== "min" && m !== "max") {
       throw new TypeError(`History.best: mode must be "min" or "max", got ${describe(mode)}`);
