@@ -147,6 +147,9 @@ export class AttentionalAggregation extends Module<[Tensor, BatchLike?, number?]
   forward(x: Tensor, batch: BatchLike = null, size?: number): Tensor {
     const op = "AttentionalAggregation";
     const p = pooled(op, x, batch, size);
+    if (p.x.ndim !== 2) {
+      throw new RangeError(`${op}: x must be [numNodes, features], got ${fmtShape(p.x.shape)}`);
+    }
     const gate = (this.gateNN as unknown as Module<[Tensor], Tensor>).forward(p.x);
     const h = this.nn === null
       ? p.x

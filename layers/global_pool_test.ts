@@ -36,6 +36,12 @@ Deno.test("AttentionalAggregation: softmax of the gate within each graph weighs 
     );
   });
   assertClose(pool.forward(X, BATCH).data, array(want, { dtype: "float64" }), { atol: 1e-12 });
+  assert.throws(() => pool.forward(X.reshape(1, ...X.shape)), {
+    name: "RangeError",
+    message: `AttentionalAggregation: x must be [numNodes, features], got [1, ${
+      X.shape.join(", ")
+    }]`,
+  });
   assert.deepEqual(Object.keys(pool.stateDict()), [
     "gate_nn.weight",
     "gate_nn.bias",
