@@ -287,6 +287,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** The parameters (each once), in `namedParameters` order: what an optimiser updates. */
   parameters(options: { recurse?: boolean } = {}): Parameter[] {
+    checkTraversal(options, "parameters");
     return this.namedParameters(options).map(([, p]) => p);
   }
 
@@ -307,6 +308,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
 
   /** The buffers. */
   buffers(options: { recurse?: boolean } = {}): Tensor[] {
+    checkTraversal(options, "buffers");
     return this.namedBuffers(options).map(([, b]) => b);
   }
 
@@ -406,7 +408,8 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
         `${op}: expected an object mapping names to arrays, got ${describe(stateDict)}`,
       );
     }
-    const strict = options.strict ?? true;
+    checkOptions(options, op);
+    const strict = checkBool(options.strict ?? true, op, "strict");
     const expected = new Map(this.#stateEntries(""));
     const missingKeys = [...expected.keys()].filter((k) => !Object.hasOwn(stateDict, k));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !expected.has(k));

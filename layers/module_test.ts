@@ -61,6 +61,14 @@ Deno.test("Module: parameters are discovered from fields in declaration order wi
   );
   assert.throws(() => net.zeroGrad(null as never), /zeroGrad: options must be an object/);
   assert.throws(
+    () => net.parameters({ recurse: 1 as never }),
+    /parameters: recurse must be a boolean/,
+  );
+  assert.throws(
+    () => net.loadStateDict({}, null as never),
+    /loadStateDict: options must be an object/,
+  );
+  assert.throws(
     () => net.registerBuffer("b", zeros([1]), null as never),
     /registerBuffer: options must be an object, got null/,
   );
