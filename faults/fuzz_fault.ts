@@ -21,7 +21,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { publicExports } from "./fuzz/_exports.ts";
+import { isClass, publicExports } from "./fuzz/_exports.ts";
 import { AUTO, CUSTOM, EXCLUDED, KNOWN_VIOLATIONS } from "./fuzz/registry.ts";
 
 const RUNS = Number(Deno.env.get("NNC_FUZZ_RUNS") ?? 200);
@@ -50,6 +50,18 @@ Deno.test("fuzz registry: every exported function and class has an entry (or a r
   assert.deepEqual(stale, [], "registry entries for exports that no longer exist");
   const both = Object.keys(EXCLUDED).filter((k) => registered.has(k));
   assert.deepEqual(both, [], "an export is either fuzzed or excluded");
+});
+
+Deno.test("fuzz registry: classes are told from functions, so the fuzzer builds them", () => {
+  // Until stop 55 a typo in the class test (`[\\s{]`) took every class for a function: calling
+  // one without `new` threw at once, and no class was ever built.
+  assert.ok(isClass(class {}) && isClass(class Named {}) && isClass(class extends Error {}));
+  assert.ok(!isClass(function plain() {}) && !isClass(() => 0) && !isClass(async () => 0));
+  const kind = (key: string) => exported.find((e) => e.key === key)?.isClass;
+  assert.deepEqual(
+    ["layers:Linear", "optim:SGD", "train:History", "layers:linear", "tensor:zeros"].map(kind),
+    [true, true, true, false, false],
+  );
 });
 
 interface Stats {

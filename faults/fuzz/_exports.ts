@@ -29,7 +29,7 @@ export const PACKAGES: readonly string[] = [
 
 /** Whether a value is a class (not a plain function). */
 export function isClass(v: unknown): boolean {
-  return typeof v === "function" && /^class[\\s{]/.test(Function.prototype.toString.call(v));
+  return typeof v === "function" && /^class[\s{]/.test(Function.prototype.toString.call(v));
 }
 
 /** One exported function or class. */

@@ -4,6 +4,7 @@
 //
 // Usage: deno run --allow-read --allow-write=<dir> --allow-env --allow-ffi --allow-run
 //          faults/fuzz/_fuzz_worker.ts <js|native> <dir> <runs per export> <seed> [first key]
+// (NNC_FUZZ_ONLY=<key prefix>,… limits the run to those exports.)
 // Writes <dir>/results.jsonl, and progress lines ("@@fuzz <export> <call> <arguments>") to
 // stderr; file arguments of the fuzzed calls point into <dir>/files.
 import fc from "fast-check";
@@ -58,7 +59,11 @@ function entries(): { ex: Export; entry: FuzzEntry }[] {
     .map((ex) => ({ ex, entry: CUSTOM[ex.key] ?? {} }))
     .sort((a, b) => (a.ex.key < b.ex.key ? -1 : 1));
   const start = firstKey ? out.findIndex((e) => e.ex.key === firstKey) : 0;
-  return out.slice(Math.max(0, start));
+  // NNC_FUZZ_ONLY: comma-separated key prefixes ("layers:", "optim:SGD"), to fuzz a few exports.
+  const only = (Deno.env.get("NNC_FUZZ_ONLY") ?? "").split(",").filter(Boolean);
+  return out.slice(Math.max(0, start)).filter((e) =>
+    only.length === 0 || only.some((p) => e.ex.key.startsWith(p))
+  );
 }
 
 function functionParams(ex: Export): DocParam[] {
@@ -69,12 +74,26 @@ function functionParams(ex: Export): DocParam[] {
 /** Names an error of this call may use: the export's, its class's and bases', the method's. */
 function namesOf(ex: Export, method?: string, instance?: unknown): string[] {
   const names = [ex.name, ex.name.split(".").at(-1)!];
+  if (ex.isClass) names.push(...functionalForms(ex));
   if (method) names.push(method);
   for (let p = instance && Object.getPrototypeOf(instance); p && p !== Object.prototype;) {
     names.push(p.constructor.name);
     p = Object.getPrototypeOf(p);
   }
   return names;
+}
+
+/**
+ * The functions of a class's package that are its functional form, which a module's errors may
+ * name as PyTorch's do: the class's name in lower camel case, with or without a trailing "Loss"
+ * (`GLU` → `glu`, `BCEWithLogitsLoss` → `bceWithLogits`, `NLLLoss` → `nllLoss`).
+ */
+function functionalForms(ex: Export): string[] {
+  const bare = (n: string) => n.toLowerCase();
+  const wanted = new Set([bare(ex.name), bare(ex.name).replace(/loss$/, "")]);
+  return exports
+    .filter((e) => e.pkg === ex.pkg && !e.isClass && wanted.has(bare(e.name)))
+    .map((e) => e.name);
 }
 
 interface Outcome {
@@ -196,7 +215,8 @@ async function fuzz(ex: Export, entry: FuzzEntry): Promise<Stats> {
     } else if (o.ok) stats.ok++;
     else stats.errors++;
   };
-  const runs = Math.max(1, Math.round(RUNS * (entry.weight ?? 1)));
+  // A class's run builds it and makes one or two calls: half the runs give as many calls.
+  const runs = Math.max(1, Math.round(RUNS * (entry.weight ?? (ex.isClass ? 0.5 : 1))));
   const property = fc.asyncProperty(fc.gen(), async (g) => {
     const draw: Draw = (arb) => g(arb);
     manualSeed(0);
@@ -231,11 +251,21 @@ async function fuzz(ex: Export, entry: FuzzEntry): Promise<Stats> {
       record(o, `${ex.name}(${o.args})`);
       return;
     }
+    // An abstract class (Optimizer, LRScheduler, Loss) is built only through its subclasses,
+    // which are fuzzed themselves: nothing to call here.
+    if (index.classes.get(ex.name)?.isAbstract) return;
     const ctorArgs = argsFor(scene, constructorOf(index, ex.name));
     progress(`${ex.key} ${stats.calls} new ${ex.name}(${describeArgs(ctorArgs)})`.slice(0, 400));
+    // A base class's constructor takes the subclass's name for its errors (ConvNd, RNNBase).
+    const extra = typeof entry.names === "function"
+      ? entry.names(ctorArgs).map(String)
+      : entry.names ?? [];
+    const ctorNames = [...namesOf(ex), ...extra];
+    const ctorOp = entry.opArg === undefined ? undefined : ctorArgs[entry.opArg];
+    if (typeof ctorOp === "string") ctorNames.push(ctorOp);
     const made = await invoke(
       () => Reflect.construct(ex.value, ctorArgs),
-      namesOf(ex),
+      ctorNames,
       entry,
       ctorArgs,
     );
@@ -267,7 +297,11 @@ async function fuzz(ex: Export, entry: FuzzEntry): Promise<Stats> {
       const method = (target as Record<string, (...a: unknown[]) => unknown>)[m.name];
       const o = await invoke(
         () => method.apply(target, args),
-        namesOf(ex, m.name, instance),
+        [
+          ...namesOf(ex, m.name, instance),
+          ...extra,
+          ...(typeof ctorOp === "string" ? [ctorOp] : []),
+        ],
         entry,
         args,
       );
