@@ -7,9 +7,9 @@ import { checkInt, checkOptions, describe, fmtShape, NDArray, type Rng, zeros } 
 import { embedding, Tensor } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
-import { normal } from "./init.ts";
 import type { LayerOptions } from "./linear.ts";
 import { checkAllocation, checkRng } from "./_util.ts";
+import { resetTable, resolvePadding } from "./_embedding_table.ts";
 
 /**
  * Options of {@link Embedding}.
@@ -56,15 +56,7 @@ export class Embedding extends Module<[Tensor | NDArray | readonly number[]], Te
     checkOptions(options, op);
     this.numEmbeddings = checkInt(numEmbeddings, op, "numEmbeddings", 1);
     this.embeddingDim = checkInt(embeddingDim, op, "embeddingDim", 1);
-    const p = options.paddingIdx;
-    if (p !== undefined && (!Number.isInteger(p) || p < -numEmbeddings || p >= numEmbeddings)) {
-      throw new RangeError(
-        `${op}: paddingIdx must be an integer in [-${numEmbeddings}, ${numEmbeddings}), got ${
-          describe(p)
-        }`,
-      );
-    }
-    this.paddingIdx = p === undefined ? null : p < 0 ? p + numEmbeddings : p;
+    this.paddingIdx = resolvePadding(options.paddingIdx, numEmbeddings, op);
     const dtype = options.dtype === "float64" ? "float64" : "float32";
     const shape = checkAllocation([numEmbeddings, embeddingDim], op, "weight");
     this.weight = new Parameter(zeros(shape, { dtype }));
@@ -73,14 +65,7 @@ export class Embedding extends Module<[Tensor | NDArray | readonly number[]], Te
 
   /** Re-draws the table from N(0, 1) and zeroes the padding row. */
   resetParameters(rng?: Rng): void {
-    checkRng(rng, "resetParameters");
-    normal(this.weight, 0, 1, { rng });
-    if (this.paddingIdx !== null) {
-      const D = this.embeddingDim,
-        d = this.weight.data.data,
-        start = this.weight.data.offset + this.paddingIdx * D;
-      d.fill(0, start, start + D);
-    }
+    resetTable(this.weight, this.paddingIdx, rng);
   }
 
   /** int32 indices `[*]` → `[*, embeddingDim]`. */

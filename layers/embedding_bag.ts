@@ -21,9 +21,9 @@ import {
 import { gather, indexSelect, segmentReduce, Tensor, where } from "@nnc/autograd";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
-import { normal } from "./init.ts";
 import type { LayerOptions } from "./linear.ts";
 import { checkAllocation, checkRng } from "./_util.ts";
+import { resetTable, resolvePadding } from "./_embedding_table.ts";
 
 /** How a bag's rows combine. */
 export type EmbeddingBagMode = "sum" | "mean" | "max";
@@ -87,17 +87,6 @@ function readInts(v: unknown, op: string, name: string): { shape: number[]; valu
   throw new TypeError(
     `${op}: ${name} must be an int32 Tensor or NDArray or a list of integers, got ${describe(v)}`,
   );
-}
-
-/** A padding index in `[-V, V)` resolved to `[0, V)`, or null. */
-function resolvePadding(p: unknown, V: number, op: string): number | null {
-  if (p === undefined || p === null) return null;
-  if (typeof p !== "number" || !Number.isInteger(p) || p < -V || p >= V) {
-    throw new RangeError(
-      `${op}: paddingIdx must be an integer in [-${V}, ${V}), got ${describe(p)}`,
-    );
-  }
-  return p < 0 ? p + V : p;
 }
 
 /**
@@ -355,14 +344,7 @@ export class EmbeddingBag extends Module<
 
   /** Re-draws the table from N(0, 1) and zeroes the padding row. */
   resetParameters(rng?: Rng): void {
-    checkRng(rng, "resetParameters");
-    normal(this.weight, 0, 1, { rng });
-    if (this.paddingIdx !== null) {
-      const D = this.embeddingDim,
-        d = this.weight.data.data,
-        start = this.weight.data.offset + this.paddingIdx * D;
-      d.fill(0, start, start + D);
-    }
+    resetTable(this.weight, this.paddingIdx, rng);
   }
 
   /** Bags of indices → `[B, embeddingDim]`. */

@@ -19,6 +19,7 @@ import {
 import { type AnyModule, Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { ConvTransposeNd } from "./conv_transpose.ts";
+import { wrapForward } from "./_forward_wrap.ts";
 
 /**
  * Options of {@link spectralNorm}.
@@ -52,8 +53,8 @@ interface SpectralNormState {
   dim: number;
   nPowerIterations: number;
   eps: number;
-  /** The module's own `forward` property before wrapping (another reparameterisation's), if any. */
-  previous: PropertyDescriptor | undefined;
+  /** Puts the module's `forward` back as it was (another reparameterisation's wrapper, if any). */
+  restore: () => void;
 }
 
 const STATES = new WeakMap<AnyModule, SpectralNormState>();
@@ -145,20 +146,11 @@ export function spectralNorm<M extends AnyModule>(module: M, options: SpectralNo
   fields[`${name}_orig`] = w;
   module.registerBuffer(`${name}_u`, u);
   module.registerBuffer(`${name}_v`, v);
-  const previous = Object.getOwnPropertyDescriptor(module, "forward");
-  const inner = (module.forward as (...args: unknown[]) => unknown).bind(module);
-  const state: SpectralNormState = { name, dim, nPowerIterations, eps, previous };
-  STATES.set(module, state);
-  const wrapped = (...args: unknown[]): unknown => {
+  const state: SpectralNormState = { name, dim, nPowerIterations, eps, restore: () => {} };
+  state.restore = wrapForward(module, () => {
     fields[name] = recompute(module, state, module.training);
-    return inner(...args);
-  };
-  Object.defineProperty(module, "forward", {
-    value: wrapped,
-    writable: true,
-    configurable: true,
-    enumerable: false,
   });
+  STATES.set(module, state);
   return module;
 }
 
@@ -188,8 +180,7 @@ export function removeSpectralNorm<M extends AnyModule>(module: M): M {
   module.registerBuffer(`${name}_v`, null);
   // Re-registering under the old field name puts the weight after the other parameters, as PyTorch does.
   fields[name] = new Parameter(w.data.clone());
-  if (state.previous === undefined) delete fields.forward;
-  else Object.defineProperty(module, "forward", state.previous);
+  state.restore();
   STATES.delete(module);
   return module;
 }

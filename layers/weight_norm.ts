@@ -7,6 +7,7 @@
 import type { Tensor } from "@nnc/autograd";
 import { type AnyModule, Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
+import { wrapForward } from "./_forward_wrap.ts";
 import { describe, fmtShape } from "@nnc/tensor";
 
 /**
@@ -32,7 +33,8 @@ export interface WeightNormOptions {
 interface WeightNormState {
   name: string;
   axes: number[];
-  inner: (...args: unknown[]) => unknown;
+  /** Puts the module's `forward` back as it was before the wrapping. */
+  restore: () => void;
 }
 
 const STATES = new WeakMap<AnyModule, WeightNormState>();
@@ -92,18 +94,10 @@ export function weightNorm<M extends AnyModule>(module: M, options: WeightNormOp
   (module as AnyModule).registerParameter(name, null);
   fields[`${name}_g`] = g;
   fields[`${name}_v`] = v;
-  const inner = (module.forward as (...args: unknown[]) => unknown).bind(module);
-  STATES.set(module, { name, axes, inner });
-  const wrapped = (...args: unknown[]): unknown => {
+  const restore = wrapForward(module, () => {
     fields[name] = recompute(fields, name, axes);
-    return inner(...args);
-  };
-  Object.defineProperty(module, "forward", {
-    value: wrapped,
-    writable: true,
-    configurable: true,
-    enumerable: false,
   });
+  STATES.set(module, { name, axes, restore });
   return module;
 }
 
@@ -132,7 +126,7 @@ export function removeWeightNorm<M extends AnyModule>(module: M): M {
   (module as AnyModule).registerParameter(`${state.name}_v`, null);
   // Re-registering under the old field name puts the weight after the other parameters, as PyTorch does.
   fields[state.name] = new Parameter(w.data.clone());
-  delete (module as unknown as Fields).forward;
+  state.restore();
   STATES.delete(module);
   return module;
 }

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { Rng } from "@nnc/tensor";
 import { randn } from "@nnc/autograd";
-import { Conv2d, Linear, removeWeightNorm, weightNorm } from "./mod.ts";
+import {
+  Conv2d,
+  Linear,
+  removeSpectralNorm,
+  removeWeightNorm,
+  spectralNorm,
+  weightNorm,
+} from "./mod.ts";
 import { checkLayerCase, gradcheckModule } from "./_testing.ts";
 
 const f64 = { dtype: "float64" as const };
@@ -40,4 +47,19 @@ Deno.test("weightNorm keeps the function at creation and passes gradcheck in g a
     () => weightNorm(new Linear(2, 2), { name: "gamma" }),
     /has no parameter field 'gamma'/,
   );
+});
+
+Deno.test("removeWeightNorm puts back the forward it wrapped: a spectral norm beneath keeps running", () => {
+  const m = spectralNorm(new Linear(3, 2, { dtype: "float64", rng: new Rng(4) }), {
+    rng: new Rng(5),
+  });
+  weightNorm(m, { name: "bias", dim: null });
+  removeWeightNorm(m);
+  const u = m.getBuffer("weight_u")!.data.clone();
+  m.forward(randn([4, 3], { dtype: "float64" }));
+  // The spectral norm's power iteration still ran (training mode), so u moved.
+  assert.notDeepEqual(m.getBuffer("weight_u")!.toArray(), u.toArray());
+  removeSpectralNorm(m);
+  // Each removal re-registers its parameter last, as PyTorch does.
+  assert.deepEqual(Object.keys(m.stateDict()), ["bias", "weight"]);
 });
