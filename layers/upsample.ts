@@ -55,6 +55,19 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   return resize(x, options, "interpolate");
 }
 
+/** The resizing mode (default "nearest"), checked, with errors naming `op`. */
+function checkMode(given: unknown, op: string): NonNullable<InterpolateOptions["mode"]> {
+  const mode = given ?? "nearest";
+  if (mode !== "nearest" && (typeof mode !== "string" || !Object.hasOwn(LINEAR_RANK, mode))) {
+    throw new RangeError(
+      `${op}: mode must be "nearest", "linear", "bilinear", "bicubic" or "trilinear", got ${
+        describe(mode)
+      }`,
+    );
+  }
+  return mode as NonNullable<InterpolateOptions["mode"]>;
+}
+
 /** {@link interpolate}, with errors naming `op`. */
 function resize(x: Tensor, options: InterpolateOptions, op: string): Tensor {
   const t = asInput(x, op);
@@ -70,14 +83,7 @@ function resize(x: Tensor, options: InterpolateOptions, op: string): Tensor {
       }`,
     );
   }
-  const mode = options.mode ?? "nearest";
-  if (mode !== "nearest" && (typeof mode !== "string" || !Object.hasOwn(LINEAR_RANK, mode))) {
-    throw new RangeError(
-      `${op}: mode must be "nearest", "linear", "bilinear", "bicubic" or "trilinear", got ${
-        describe(mode)
-      }`,
-    );
-  }
+  const mode = checkMode(options.mode, op);
   if (mode !== "nearest" && LINEAR_RANK[mode] !== d) {
     throw new RangeError(
       `${op}: mode "${mode}" needs ${LINEAR_RANK[mode]} spatial dimensions, got input ${
@@ -130,14 +136,7 @@ export class Upsample extends Module<[Tensor], Tensor> {
     ) {
       throw new TypeError(`${op}: give exactly one of size and scaleFactor`);
     }
-    const mode = options.mode ?? "nearest";
-    if (mode !== "nearest" && (typeof mode !== "string" || !Object.hasOwn(LINEAR_RANK, mode))) {
-      throw new RangeError(
-        `${op}: mode must be "nearest", "linear", "bilinear", "bicubic" or "trilinear", got ${
-          describe(mode)
-        }`,
-      );
-    }
+    const mode = checkMode(options.mode, op);
     checkBool(options.alignCorners ?? false, op, "alignCorners");
     if (mode === "nearest" && options.alignCorners !== undefined) {
       throw new TypeError(`${op}: alignCorners applies to the linear modes only`);
